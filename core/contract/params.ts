@@ -1,0 +1,76 @@
+// Parameter schema for API commands. A command's params are declared once with these builders; the dispatcher
+// validates with them, listApis describes them, and the renderer's typed client infers argument types from them.
+
+export type ParamType =
+  | 'string' | 'boolean' | 'integer' | 'long' | 'uuid' | 'list' | 'map' | 'date' | 'tzdate' | 'short' | 'float';
+
+export interface ParamSpec<T = unknown> {
+  type: ParamType;
+  required: boolean;
+  description: string;
+  /** Max length for strings (CloudStack's default annotation length is 255). */
+  length: number;
+  /** For `list` params: the type of each element. */
+  of?: 'string' | 'uuid' | 'integer';
+  /** Allowed values (checked case-insensitively for strings). */
+  oneOf?: readonly string[];
+  /** Marker only: carries the decoded TypeScript type for inference. */
+  readonly __t?: T;
+}
+
+interface Opts { description?: string; length?: number }
+
+function spec<T>(type: ParamType, required: boolean, o: Opts & { of?: ParamSpec['of']; oneOf?: readonly string[] } = {}): ParamSpec<T> {
+  return { type, required, description: o.description ?? '', length: o.length ?? 255, of: o.of, oneOf: o.oneOf };
+}
+
+/** A map parameter decodes to its indexed entries: `tags[0].key=a&tags[0].value=b` -> [{key:'a', value:'b'}]. */
+export type MapEntries = Record<string, string>[];
+
+function builders(required: boolean) {
+  return {
+    string: (o?: Opts & { oneOf?: readonly string[] }) => spec<string>('string', required, o),
+    uuid: (o?: Opts) => spec<string>('uuid', required, o),
+    boolean: (o?: Opts) => spec<boolean>('boolean', required, o),
+    integer: (o?: Opts) => spec<number>('integer', required, o),
+    long: (o?: Opts) => spec<number>('long', required, o),
+    short: (o?: Opts) => spec<number>('short', required, o),
+    float: (o?: Opts) => spec<number>('float', required, o),
+    list: (o?: Opts & { of?: ParamSpec['of'] }) => spec<string[]>('list', required, { of: 'string', ...o }),
+    uuids: (o?: Opts) => spec<string[]>('list', required, { ...o, of: 'uuid' }),
+    map: (o?: Opts) => spec<MapEntries>('map', required, o),
+    date: (o?: Opts) => spec<string>('date', required, o),
+    tzdate: (o?: Opts) => spec<string>('tzdate', required, o),
+  };
+}
+
+/** `p.uuid()` is optional, `p.req.uuid()` is required. */
+export const p = { ...builders(false), req: builders(true) };
+
+export type ParamsSchema = Record<string, ParamSpec>;
+
+type Decoded<S> = S extends ParamSpec<infer T> ? T : never;
+type RequiredKeys<S extends ParamsSchema> = { [K in keyof S]: S[K]['required'] extends true ? K : never }[keyof S];
+
+/** The decoded, validated argument object a handler receives (and the typed client accepts). */
+export type ParamsOf<S extends ParamsSchema> =
+  { [K in keyof S as S[K] extends { required: true } ? K : never]: Decoded<S[K]> } &
+  { [K in keyof S as S[K] extends { required: true } ? never : K]?: Decoded<S[K]> };
+
+export type { RequiredKeys };
+
+/** Parameters every list command accepts (paging and keyword search). */
+export const pagingParams = {
+  keyword: p.string({ description: 'List by keyword (name or description substring)' }),
+  page: p.integer({ description: 'Page number, 1-based; requires pagesize' }),
+  pagesize: p.integer({ description: 'Items per page; at most 500, -1 for all' }),
+} as const;
+
+/** Ownership scoping parameters of list commands on account-owned resources. */
+export const scopeParams = {
+  account: p.string({ description: 'List resources of this account (with domainid)' }),
+  domainid: p.uuid({ description: 'List resources of this domain' }),
+  isrecursive: p.boolean({ description: 'With domainid or listall: include subdomains' }),
+  listall: p.boolean({ description: 'List all resources the caller may see, not only its own' }),
+  projectid: p.uuid({ description: 'List resources of this project' }),
+} as const;

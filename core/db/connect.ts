@@ -1,0 +1,39 @@
+// Opens the database named by a URL and brings its schema up to date.
+//   sqlite:/path/to/file.db (or a bare path)  -> better-sqlite3, WAL, foreign keys on   (the embedded default)
+//   mysql://user:pass@host:port/db            -> mysql2 pool (several management servers sharing one database)
+import { Kysely, Migrator, SqliteDialect, MysqlDialect, type MigrationProvider } from 'kysely';
+import SqliteDatabase from 'better-sqlite3';
+import type { Database } from './schema';
+import { migrations } from './migrations/index';
+
+export type Db = Kysely<Database>;
+export type DbKind = 'sqlite' | 'mysql';
+
+export interface OpenedDb { db: Db; kind: DbKind; close(): Promise<void> }
+
+export async function openDatabase(url: string): Promise<OpenedDb> {
+  const kind: DbKind = url.startsWith('mysql://') ? 'mysql' : 'sqlite';
+  let db: Db;
+  if (kind === 'mysql') {
+    const { createPool } = await import('mysql2');
+    db = new Kysely<Database>({ dialect: new MysqlDialect({ pool: createPool({ uri: url, connectionLimit: 10 }) }) });
+  } else {
+    const file = url.replace(/^sqlite:(\/\/)?/, '');
+    const sqlite = new SqliteDatabase(file);
+    sqlite.pragma('journal_mode = WAL');
+    // NORMAL is durable across application crashes in WAL mode; only an OS crash may lose the last commits.
+    sqlite.pragma('synchronous = NORMAL');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('busy_timeout = 5000');
+    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  }
+  await migrate(db);
+  return { db, kind, close: () => db.destroy() };
+}
+
+async function migrate(db: Db): Promise<void> {
+  const provider: MigrationProvider = { getMigrations: async () => migrations };
+  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error || failed) throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${String(error)}`);
+}

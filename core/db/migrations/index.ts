@@ -1,0 +1,7 @@
+// Versioned migrations, applied in key order at start. Never edit a released migration; add a new one.
+import type { Migration } from 'kysely';
+import * as m001 from './001-initial';
+
+export const migrations: Record<string, Migration> = {
+  '001-initial': m001,
+};

@@ -1,0 +1,108 @@
+// Table types for Kysely. Portable across SQLite and MySQL: ids are UUID strings, times are epoch milliseconds
+// (integers), booleans are 0/1 integers, maps and lists are JSON text. Column names are snake_case.
+import type { Generated } from 'kysely';
+
+type Bool = number; // 0 | 1
+type Millis = number;
+type Json = string;
+
+export interface DomainTable { id: string; name: string; parent_id: string | null; path: string; level: number;
+  state: string; network_domain: string | null; created: Millis; removed: Millis | null }
+export interface RoleTable { id: string; name: string; type: string; description: string; is_default: Bool;
+  is_public: Bool; state: string; created: Millis; removed: Millis | null }
+export interface RolePermissionTable { id: string; role_id: string; rule: string; permission: string;
+  description: string; sort_order: number }
+export interface AccountTable { id: string; name: string; type: number; domain_id: string; role_id: string;
+  state: string; network_domain: string | null; created: Millis; removed: Millis | null }
+export interface UserTable { id: string; account_id: string; username: string; password_hash: string;
+  firstname: string; lastname: string; email: string; state: string; timezone: string | null;
+  api_key: string | null; secret_key: string | null; is_default: Bool; created: Millis; removed: Millis | null }
+export interface SessionTable { key: string; user_id: string; created: Millis; last_seen: Millis }
+
+export interface ZoneTable { id: string; name: string; description: string | null; network_type: string;
+  allocation_state: string; dns1: string | null; dns2: string | null; internal_dns1: string | null;
+  internal_dns2: string | null; guest_cidr: string | null; domain: string | null; local_storage_enabled: Bool;
+  security_groups_enabled: Bool; type: string; created: Millis; removed: Millis | null }
+export interface PodTable { id: string; zone_id: string; name: string; gateway: string | null;
+  netmask: string | null; allocation_state: string; created: Millis; removed: Millis | null }
+export interface PodIpRangeTable { id: string; pod_id: string; start_ip: string; end_ip: string;
+  gateway: string | null; netmask: string | null; vlan_id: string | null; for_system_vms: Bool }
+export interface ClusterTable { id: string; zone_id: string; pod_id: string; name: string; hypervisor: string;
+  cluster_type: string; allocation_state: string; managed_state: string; cpu_overcommit: number;
+  memory_overcommit: number; created: Millis; removed: Millis | null }
+export interface HostTable { id: string; name: string; zone_id: string; pod_id: string; cluster_id: string;
+  hypervisor: string; type: string; state: string; resource_state: string; ip_address: string; url: string;
+  cpu_number: number; cpu_speed: number; memory_total: number;
+  /** Allocated (reserved) CPU in MHz and memory in bytes, by VMs placed on this host. */
+  cpu_allocated: number; memory_allocated: number;
+  host_tags: string; version: string | null; details: Json; created: Millis; last_pinged: Millis | null;
+  disconnected: Millis | null; removed: Millis | null }
+export interface StoragePoolTable { id: string; name: string; zone_id: string; pod_id: string | null;
+  cluster_id: string | null; scope: string; type: string; url: string; host: string; path: string;
+  state: string; capacity_bytes: number; allocated_bytes: number; used_bytes: number; tags: string;
+  provider: string; hypervisor: string | null; overprovision: number; created: Millis; removed: Millis | null }
+export interface ImageStoreTable { id: string; name: string; zone_id: string | null; url: string; protocol: string;
+  provider: string; scope: string; readonly: Bool; capacity_bytes: number; used_bytes: number; created: Millis;
+  removed: Millis | null }
+
+/** cpu_speed in MHz, memory in MB, root_disk_size in bytes; domain_ids/zone_ids comma-separated ('' = all);
+ * details: serviceofferingdetails (mincpunumber, maxcpunumber, minmemory, maxmemory of customized offerings). */
+export interface ServiceOfferingTable { id: string; name: string; display_text: string; cpu_number: number | null;
+  cpu_speed: number | null; memory: number | null; customized: Bool; offer_ha: Bool; limit_cpu_use: Bool;
+  host_tags: string; storage_tags: string; storage_type: string; provisioning_type: string;
+  root_disk_size: number | null; is_system: Bool; dynamic_scaling: Bool; state: string; domain_ids: string;
+  zone_ids: string; details: Json | null; created: Millis; removed: Millis | null }
+/** disk_size in bytes (0 for customized offerings). */
+export interface DiskOfferingTable { id: string; name: string; display_text: string; disk_size: number;
+  customized: Bool; tags: string; storage_type: string; provisioning_type: string; state: string;
+  domain_ids: string; zone_ids: string; created: Millis; removed: Millis | null }
+export interface OsTypeTable { id: string; description: string; category: string }
+
+/** Templates and ISOs (format 'ISO'). */
+export interface TemplateTable { id: string; name: string; display_text: string; format: string;
+  hypervisor: string; url: string; checksum: string | null; template_type: string; is_public: Bool;
+  is_featured: Bool; is_extractable: Bool; password_enabled: Bool; bootable: Bool; cross_zones: Bool;
+  dynamic_scaling: Bool; ostype_id: string | null; account_id: string; domain_id: string; size: number;
+  details: Json; ssh_key_enabled: Bool | null; requires_hvm: Bool | null; template_tag: string | null;
+  created: Millis; removed: Millis | null }
+/** Per-zone copy of a template in a zone's image store: download status and readiness. */
+export interface TemplateZoneTable { template_id: string; zone_id: string; store_id: string | null;
+  status: string; is_ready: Bool; download_percent: number; physical_size: number; created: Millis }
+
+export interface VmTable { id: string; name: string; display_name: string; instance_name: string;
+  account_id: string; domain_id: string; user_id: string; zone_id: string; pod_id: string | null;
+  cluster_id: string | null; host_id: string | null; last_host_id: string | null; template_id: string;
+  iso_id: string | null; service_offering_id: string; cpu_number: number; cpu_speed: number; memory: number;
+  state: string; ha_enable: Bool; group_name: string | null; hypervisor: string; details: Json;
+  userdata: string | null; created: Millis; updated: Millis; removed: Millis | null }
+export interface VolumeTable { id: string; name: string; type: string; state: string; size: number;
+  vm_id: string | null; device_id: number | null; disk_offering_id: string | null; pool_id: string | null;
+  account_id: string; domain_id: string; zone_id: string; template_id: string | null; path: string | null;
+  provisioning_type: string; created: Millis; attached: Millis | null; removed: Millis | null }
+export interface SnapshotTable { id: string; name: string; volume_id: string; state: string;
+  snapshot_type: string; interval_type: string; physical_size: number; virtual_size: number;
+  account_id: string; domain_id: string; zone_id: string; path: string | null; created: Millis;
+  removed: Millis | null }
+
+export interface AsyncJobTable { id: string; user_id: string; account_id: string; domain_id: string;
+  command: string; params: Json; payload: Json; status: number; proc_status: number; result_code: number;
+  result_type: string; result: Json | null; instance_type: string | null; instance_id: string | null;
+  lock_keys: string; created: Millis; started: Millis | null; completed: Millis | null; ms_id: string }
+export interface EventTable { seq: Generated<number>; id: string; type: string; level: string; description: string;
+  state: string; user_id: string | null; account_id: string | null; domain_id: string | null;
+  resource_id: string | null; resource_type: string | null; resource_name: string | null;
+  parent_id: string | null; created: Millis; archived: Bool }
+export interface AlertTable { id: string; type: number; name: string; description: string; zone_id: string | null;
+  pod_id: string | null; cluster_id: string | null; sent: Millis; archived: Bool }
+export interface ConfigurationTable { name: string; value: string }
+
+export interface Database {
+  domains: DomainTable; roles: RoleTable; role_permissions: RolePermissionTable; accounts: AccountTable;
+  users: UserTable; sessions: SessionTable;
+  zones: ZoneTable; pods: PodTable; pod_ip_ranges: PodIpRangeTable; clusters: ClusterTable; hosts: HostTable;
+  storage_pools: StoragePoolTable; image_stores: ImageStoreTable;
+  service_offerings: ServiceOfferingTable; disk_offerings: DiskOfferingTable; os_types: OsTypeTable;
+  templates: TemplateTable; template_zones: TemplateZoneTable;
+  vms: VmTable; volumes: VolumeTable; snapshots: SnapshotTable;
+  async_jobs: AsyncJobTable; events: EventTable; alerts: AlertTable; configurations: ConfigurationTable;
+}

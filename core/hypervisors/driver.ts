@@ -1,0 +1,106 @@
+// The interface every hypervisor driver implements. The orchestration layer decides (placement, states, DB);
+// a driver only does what it is told on one host and reports what it sees.
+
+export type PowerState = 'PowerOn' | 'PowerOff' | 'PowerUnknown';
+
+export interface HostConnectSpec {
+  hostId: string;
+  name: string;
+  /** addHost `url`; for the simulator its query string configures the host (see simulator README section). */
+  url: string;
+  username?: string;
+  password?: string;
+  details: Record<string, string>;
+}
+
+export interface HostInfo {
+  cpuNumber: number;
+  /** MHz per core. */
+  cpuSpeed: number;
+  memoryBytes: number;
+  hypervisorVersion: string;
+  ipAddress: string;
+  capabilities: string[];
+  /** Local storage the host offers, if any. */
+  localStorageBytes?: number;
+}
+
+export interface VolumeSpec {
+  id: string;
+  type: 'ROOT' | 'DATADISK';
+  sizeBytes: number;
+  /** Storage pool the volume lives on. */
+  poolId: string;
+  poolPath: string;
+  /** Driver-specific path within the pool, set once the volume exists. */
+  path: string | null;
+  deviceId: number;
+  /** Template the ROOT volume is cloned from. */
+  templateId?: string;
+}
+
+export interface VmSpec {
+  id: string;
+  instanceName: string;
+  cpuNumber: number;
+  cpuSpeed: number;
+  memoryMb: number;
+  volumes: VolumeSpec[];
+  isoId?: string | null;
+  details: Record<string, string>;
+}
+
+export interface VmStats {
+  cpuTimeMs: number;
+  cpuUsedPercent: number;
+  memoryKbs: number;
+  diskReadBytes: number;
+  diskWriteBytes: number;
+  netReadBytes: number;
+  netWriteBytes: number;
+}
+
+export interface HostStats { cpuUsedPercent: number; memoryUsedBytes: number }
+
+export interface HypervisorDriver {
+  /** Hypervisor name as the API spells it: 'Simulator', 'KVM'. */
+  readonly hypervisor: string;
+
+  connectHost(spec: HostConnectSpec): Promise<HostInfo>;
+  disconnectHost(hostId: string): Promise<void>;
+  /** Cheap liveness check used by the host monitor. */
+  pingHost(hostId: string): Promise<boolean>;
+
+  startVm(hostId: string, vm: VmSpec): Promise<void>;
+  stopVm(hostId: string, vmId: string, opts: { forced: boolean }): Promise<void>;
+  rebootVm(hostId: string, vmId: string): Promise<void>;
+  /** Power off (if running) and release the VM's resources on the host. Idempotent. */
+  destroyVm(hostId: string, vmId: string): Promise<void>;
+  /** What the host reports for every VM it knows of (for reconciliation after restarts). */
+  vmPowerStates(hostId: string): Promise<Map<string, PowerState>>;
+  scaleVm(hostId: string, vmId: string, cpuNumber: number, memoryMb: number): Promise<void>;
+  migrateVm(srcHostId: string, dstHostId: string, vmId: string): Promise<void>;
+
+  /** Creates the volume on its pool; returns the driver path. Idempotent for an existing path. */
+  createVolume(hostId: string, vol: VolumeSpec): Promise<string>;
+  deleteVolume(hostId: string, vol: VolumeSpec): Promise<void>;
+  resizeVolume(hostId: string, vol: VolumeSpec, newSizeBytes: number): Promise<void>;
+  attachVolume(hostId: string, vmId: string, vol: VolumeSpec): Promise<void>;
+  detachVolume(hostId: string, vmId: string, vol: VolumeSpec): Promise<void>;
+  /** Returns the snapshot's path and physical size. */
+  snapshotVolume(hostId: string, vol: VolumeSpec, snapshotId: string): Promise<{ path: string; physicalSize: number }>;
+  revertSnapshot(hostId: string, vol: VolumeSpec, snapshotPath: string): Promise<void>;
+  deleteSnapshot(hostId: string, snapshotPath: string): Promise<void>;
+
+  vmStats(hostId: string, vmId: string): Promise<VmStats | null>;
+  hostStats(hostId: string): Promise<HostStats>;
+
+  /** Stops background work (timers, processes the driver owns for itself). */
+  shutdown(): Promise<void>;
+}
+
+export interface DriverRegistry {
+  /** The driver for a hypervisor name (case-insensitive); throws a 431 ApiError for an unsupported one. */
+  get(hypervisor: string): HypervisorDriver;
+  supported(): string[];
+}

@@ -1,0 +1,148 @@
+// The services the composition root (createCore) wires and hands to every handler. Each is an interface so tests
+// can substitute a fake clock or a temp database.
+import type { Db, DbKind } from './db/connect';
+import type { DriverRegistry } from './hypervisors/driver';
+import type { Caller } from './identity/caller';
+import type { CommandDecl } from './contract/command';
+import type { CallContext, AsyncHandler, AsyncPlan } from './api/handler';
+
+export interface Clock { now(): number }
+
+export interface CoreConfig {
+  /** Data folder (database file, simulator state, image stores of the local lab). */
+  dataDir: string;
+  /** This management server's id (jobs record it; several servers may share one MySQL database). */
+  msId: string;
+  msName: string;
+  /** CloudStack's default.page.size: max and default page size. */
+  maxPageSize: number;
+  /** Async job workers running at once. */
+  jobWorkers: number;
+  /** Version reported by listCapabilities. */
+  version: string;
+}
+
+export interface Logger {
+  info(msg: string, extra?: object): void;
+  warn(msg: string, extra?: object): void;
+  error(msg: string, extra?: object): void;
+}
+
+/** Ownership filter for list commands: what rows of account-owned resources the caller may see. */
+export type ListScope =
+  | { kind: 'all' }
+  | { kind: 'account'; accountId: string }
+  | { kind: 'domains'; domainIds: string[] };
+
+/** The owner a new resource is created for (caller's own account, or `account`+`domainid` given by an admin). */
+export interface Owner { accountId: string; domainId: string; userId: string; accountName: string }
+
+export interface IdentityService {
+  /** First start: ROOT domain, built-in roles, the admin account. Returns the generated password, if any. */
+  seed(adminPassword?: string): Promise<{ generatedPassword?: string }>;
+  /** The user behind an API key with the secret to verify the signature, or null for an unknown key. */
+  byApiKey(apiKey: string): Promise<{ caller: Caller; secretKey: string; active: boolean } | null>;
+  /** Checks the password; throws ApiError 531 with CloudStack's text on failure. Returns a new session key. */
+  login(username: string, password: string, domain: { path?: string; id?: string }): Promise<{ caller: Caller; sessionKey: string }>;
+  bySession(sessionKey: string): Promise<Caller | null>;
+  logout(sessionKey: string): Promise<void>;
+  /** Role rules, then the command's default authorization. Fast: role permissions are cached. */
+  isAllowed(caller: Caller, decl: CommandDecl): Promise<boolean>;
+  /** Applies listall/domainid/isrecursive/account/projectid for a list command; 531 for a foreign domain. */
+  listScope(caller: Caller, args: { account?: string; domainid?: string; isrecursive?: boolean; listall?: boolean; projectid?: string; id?: string }): Promise<ListScope>;
+  /** Resolves the owner for create commands; 531 when the caller may not act for that account. */
+  resolveOwner(caller: Caller, args: { account?: string; domainid?: string }): Promise<Owner>;
+  /** Throws 531 unless the caller may act on a resource owned by (accountId, domainId). */
+  checkAccess(caller: Caller, owner: { accountId: string; domainId: string }): Promise<void>;
+  /** Names for formatting: account name, domain name and path ('ROOT/Child'). Cached. */
+  accountInfo(accountId: string): Promise<{ name: string; domainId: string; domainName: string; domainPath: string }>;
+  domainInfo(domainId: string): Promise<{ name: string; path: string }>;
+}
+
+export interface EventInput {
+  type: string;
+  description: string;
+  level?: 'INFO' | 'WARN' | 'ERROR';
+  state?: 'Created' | 'Scheduled' | 'Started' | 'Completed';
+  resourceId?: string | null;
+  resourceType?: string | null;
+  resourceName?: string | null;
+  parentId?: string | null;
+  /** Who acted / owns: defaults to nothing (system). */
+  userId?: string | null;
+  accountId?: string | null;
+  domainId?: string | null;
+}
+
+export interface EventLog {
+  /** Records an action event (listEvents) and tells subscribers. Returns its id. */
+  record(e: EventInput): Promise<string>;
+  /** Alerts (listAlerts): type is CloudStack's alert type number. */
+  alert(a: { type: number; name: string; description: string; zoneId?: string | null; podId?: string | null; clusterId?: string | null }): Promise<void>;
+  /** Live notifications: events, job updates, state changes. Returns the disposer. */
+  subscribe(fn: (n: Notification) => void): () => void;
+  /** For modules that change state without an event row (job progress). */
+  notify(n: Notification): void;
+}
+
+export type Notification =
+  | { kind: 'event'; event: EventInput & { id: string; created: number } }
+  | { kind: 'job'; jobId: string; status: number; progress: number; command: string; instanceType: string | null; instanceId: string | null; accountId: string }
+  | { kind: 'state'; resourceType: string; resourceId: string; state: string };
+
+export interface JobManager {
+  /** Persists the job and queues it; returns the job id. */
+  submit(ctx: CallContext, decl: CommandDecl, args: object, plan: AsyncPlan): Promise<string>;
+  /** Resolves when the job finished (tests, bench, CLI wait). */
+  waitFor(jobId: string): Promise<void>;
+  /** Reconciles jobs a crash interrupted, then starts the workers. */
+  start(): Promise<void>;
+  /** Stops taking jobs; waits for running ones up to the timeout. */
+  stop(timeoutMs?: number): Promise<void>;
+  /** Handlers of async commands, by command name (set by the registry). */
+  bind(handlers: Map<string, { decl: CommandDecl; handler: AsyncHandler<CommandDecl> }>): void;
+}
+
+/** Picks host and storage for a VM. */
+export interface DeploymentRequest {
+  zoneId: string;
+  cpuNumber: number;
+  cpuSpeed: number;
+  memoryMb: number;
+  hypervisor?: string | null;
+  hostTags: string[];
+  storageTags: string[];
+  rootDiskBytes: number;
+  /** Admin placement narrowing. */
+  podId?: string | null;
+  clusterId?: string | null;
+  hostId?: string | null;
+  /** Tried first (a stopped VM's last host). */
+  preferHostId?: string | null;
+  avoidHostIds?: string[];
+}
+
+export interface DeploymentPlan { podId: string; clusterId: string; hostId: string; poolId: string }
+
+export interface DeploymentPlanner {
+  /** Chooses a destination and reserves its CPU and memory atomically; 533 ApiError when nothing fits. */
+  planAndReserve(req: DeploymentRequest): Promise<DeploymentPlan>;
+  /** Returns reserved CPU/memory to a host (VM stopped, destroyed, moved). */
+  release(hostId: string, cpuMhz: number, memoryBytes: number): Promise<void>;
+  /** Reserves on a given host (start on last host, migration target); false when it does not fit. */
+  reserveOn(hostId: string, cpuMhz: number, memoryBytes: number): Promise<boolean>;
+}
+
+export interface Services {
+  db: Db;
+  dbKind: DbKind;
+  clock: Clock;
+  config: CoreConfig;
+  log: Logger;
+  identity: IdentityService;
+  events: EventLog;
+  jobs: JobManager;
+  drivers: DriverRegistry;
+  planner: DeploymentPlanner;
+  newId(): string;
+}
