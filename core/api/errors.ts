@@ -6,11 +6,14 @@ export class ApiError extends Error {
   constructor(
     readonly errorcode: number,
     message: string,
-    readonly cserrorcode: number | undefined = CsErrorCode.ServerApi,
+    cserrorcode: number | null = CsErrorCode.ServerApi,
     readonly uuidList: string[] = [],
   ) {
     super(message);
+    // null means "none": errors raised before dispatch (401) carry no cserrorcode in CloudStack.
+    this.cserrorcode = cserrorcode ?? undefined;
   }
+  readonly cserrorcode: number | undefined;
 }
 
 /** 431 with CloudStack's exact text for an id that does not exist (clients match on it). */

@@ -1,0 +1,75 @@
+// Response envelopes in CloudStack's JSON and XML forms (reference §2). JSON is what every real client uses and
+// is a single JSON.stringify; XML is the default when `response` is not `json` and is kept minimal but
+// always well-formed.
+import type { ApiError } from './errors';
+import type { ApiErrorBody } from '../contract/errors';
+
+export const JSON_CONTENT_TYPE = 'application/json; charset=UTF-8';
+export const XML_CONTENT_TYPE = 'text/xml; charset=UTF-8';
+
+/** `{"<responseName>":<inner>}`. Undefined fields vanish; handlers drop null ones (`compact`) as CloudStack omits them. */
+export function toJson(responseName: string, inner: object): string {
+  return `{${JSON.stringify(responseName)}:${JSON.stringify(inner)}}`;
+}
+
+// Markup characters become entities; characters XML 1.0 cannot carry at all (most C0 controls, lone
+// surrogates, U+FFFE/U+FFFF) become U+FFFD so the document always parses.
+// eslint-disable-next-line no-control-regex -- matching the control characters XML forbids is the point
+const XML_SPECIAL = /[&<>"'\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const ENTITY: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
+
+export function escapeXml(s: string): string {
+  return s.replace(XML_SPECIAL, (c) => ENTITY[c] ?? '\uFFFD');
+}
+
+// ASCII subset of XML's Name production, without `:` (namespace separator). Anything else — map keys such as
+// "cpu speed" in `details`, names starting with a digit — is written as <entry key="...">value</entry>, which
+// keeps the document well-formed and the original key recoverable.
+const XML_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+
+function openTag(key: string): string {
+  return XML_NAME.test(key) ? `<${key}>` : `<entry key="${escapeXml(key)}">`;
+}
+function closeTag(key: string): string {
+  return XML_NAME.test(key) ? `</${key}>` : '</entry>';
+}
+
+function xmlElement(key: string, v: unknown): string {
+  if (v === null || v === undefined) return '';
+  if (Array.isArray(v)) {
+    // Lists repeat the element under the array's key, as CloudStack does for list items.
+    let s = '';
+    for (const item of v) s += xmlElement(key, item);
+    return s;
+  }
+  if (typeof v === 'object') return openTag(key) + xmlChildren(v as Record<string, unknown>) + closeTag(key);
+  return openTag(key) + escapeXml(String(v)) + closeTag(key);
+}
+
+function xmlChildren(o: Record<string, unknown>): string {
+  let s = '';
+  for (const key of Object.keys(o)) s += xmlElement(key, o[key]);
+  return s;
+}
+
+/** The XML form: `<?xml ...?><name cloud-stack-version="...">children</name>`. */
+export function toXml(responseName: string, inner: object, version: string): string {
+  const root = XML_NAME.test(responseName) ? responseName : 'errorresponse';
+  return `<?xml version="1.0" encoding="UTF-8"?><${root} cloud-stack-version="${escapeXml(version)}">` +
+    `${xmlChildren(inner as Record<string, unknown>)}</${root}>`;
+}
+
+/** The inner object of an error envelope; servlet-level errors (401) carry no cserrorcode. */
+export function errorInner(err: ApiError): ApiErrorBody {
+  const body: ApiErrorBody = { uuidList: err.uuidList, errorcode: err.errorcode } as ApiErrorBody;
+  if (err.cserrorcode !== undefined) body.cserrorcode = err.cserrorcode;
+  body.errortext = err.message;
+  return body;
+}
+
+/** List body: `{}` when nothing matches, `{count}` for a page past the end, else `{count, <itemKey>: items}`. */
+export function listInner(itemKey: string, result: { count: number; items: object[] }): object {
+  if (result.count === 0) return {};
+  if (result.items.length === 0) return { count: result.count };
+  return { count: result.count, [itemKey]: result.items };
+}
