@@ -4,9 +4,9 @@
 export type ParamType =
   | 'string' | 'boolean' | 'integer' | 'long' | 'uuid' | 'list' | 'map' | 'date' | 'tzdate' | 'short' | 'float';
 
-export interface ParamSpec<T = unknown> {
+export interface ParamSpec<T = unknown, R extends boolean = boolean> {
   type: ParamType;
-  required: boolean;
+  required: R;
   description: string;
   /** Max length for strings (CloudStack's default annotation length is 255). */
   length: number;
@@ -20,32 +20,33 @@ export interface ParamSpec<T = unknown> {
 
 interface Opts { description?: string; length?: number }
 
-function spec<T>(type: ParamType, required: boolean, o: Opts & { of?: ParamSpec['of']; oneOf?: readonly string[] } = {}): ParamSpec<T> {
+function spec<T, R extends boolean>(type: ParamType, required: R, o: Opts & { of?: ParamSpec['of']; oneOf?: readonly string[] } = {}): ParamSpec<T, R> {
   return { type, required, description: o.description ?? '', length: o.length ?? 255, of: o.of, oneOf: o.oneOf };
 }
 
 /** A map parameter decodes to its indexed entries: `tags[0].key=a&tags[0].value=b` -> [{key:'a', value:'b'}]. */
 export type MapEntries = Record<string, string>[];
 
-function builders(required: boolean) {
+// R keeps `required` a literal type, so ParamsOf can tell required params from optional ones.
+function builders<R extends boolean>(required: R) {
   return {
-    string: (o?: Opts & { oneOf?: readonly string[] }) => spec<string>('string', required, o),
-    uuid: (o?: Opts) => spec<string>('uuid', required, o),
-    boolean: (o?: Opts) => spec<boolean>('boolean', required, o),
-    integer: (o?: Opts) => spec<number>('integer', required, o),
-    long: (o?: Opts) => spec<number>('long', required, o),
-    short: (o?: Opts) => spec<number>('short', required, o),
-    float: (o?: Opts) => spec<number>('float', required, o),
-    list: (o?: Opts & { of?: ParamSpec['of'] }) => spec<string[]>('list', required, { of: 'string', ...o }),
-    uuids: (o?: Opts) => spec<string[]>('list', required, { ...o, of: 'uuid' }),
-    map: (o?: Opts) => spec<MapEntries>('map', required, o),
-    date: (o?: Opts) => spec<string>('date', required, o),
-    tzdate: (o?: Opts) => spec<string>('tzdate', required, o),
+    string: (o?: Opts & { oneOf?: readonly string[] }) => spec<string, R>('string', required, o),
+    uuid: (o?: Opts) => spec<string, R>('uuid', required, o),
+    boolean: (o?: Opts) => spec<boolean, R>('boolean', required, o),
+    integer: (o?: Opts) => spec<number, R>('integer', required, o),
+    long: (o?: Opts) => spec<number, R>('long', required, o),
+    short: (o?: Opts) => spec<number, R>('short', required, o),
+    float: (o?: Opts) => spec<number, R>('float', required, o),
+    list: (o?: Opts & { of?: ParamSpec['of'] }) => spec<string[], R>('list', required, { of: 'string', ...o }),
+    uuids: (o?: Opts) => spec<string[], R>('list', required, { ...o, of: 'uuid' }),
+    map: (o?: Opts) => spec<MapEntries, R>('map', required, o),
+    date: (o?: Opts) => spec<string, R>('date', required, o),
+    tzdate: (o?: Opts) => spec<string, R>('tzdate', required, o),
   };
 }
 
 /** `p.uuid()` is optional, `p.req.uuid()` is required. */
-export const p = { ...builders(false), req: builders(true) };
+export const p = { ...builders(false as const), req: builders(true as const) };
 
 export type ParamsSchema = Record<string, ParamSpec>;
 

@@ -1,0 +1,99 @@
+// Event commands: listEvents, listEventTypes, archiveEvents, deleteEvents.
+import type { SelectQueryBuilder } from 'kysely';
+import { implement, type CallContext } from '../api/handler';
+import { ApiError, invalidParam } from '../api/errors';
+import { ErrorCode, CsErrorCode } from '../contract/errors';
+import { eventsCommands } from '../contract/commands/events';
+import type { Database } from '../db/schema';
+import type { ListScope } from '../services';
+import { pageOf } from '../identity/common';
+import { parseDateParam } from './dates';
+import { EVENT_TYPES } from './event-types';
+import { formatEvents } from './event-format';
+import { isFlushable } from './event-log';
+
+export { createEventLog, type FlushableEventLog } from './event-log';
+export { EVENT_TYPES } from './event-types';
+export { parseDateParam } from './dates';
+
+type EventQuery = SelectQueryBuilder<Database, 'events', object>;
+
+function scoped(q: EventQuery, scope: ListScope): EventQuery {
+  if (scope.kind === 'account') return q.where('account_id', '=', scope.accountId);
+  // '' matches nothing: an admin of no domain sees nothing rather than everything.
+  if (scope.kind === 'domains') return q.where('domain_id', 'in', scope.domainIds.length ? scope.domainIds : ['']);
+  return q;
+}
+
+function dated(q: EventQuery, a: { startdate?: string; enddate?: string }): EventQuery {
+  const from = a.startdate ? parseDateParam(a.startdate, 'startdate') : undefined;
+  const to = a.enddate ? parseDateParam(a.enddate, 'enddate', true) : undefined;
+  if (from !== undefined && to !== undefined && from > to) throw invalidParam('Invalid date range: startdate is after enddate');
+  if (from !== undefined) q = q.where('created', '>=', from);
+  if (to !== undefined) q = q.where('created', '<=', to);
+  return q;
+}
+
+/** The events archiveEvents/deleteEvents act on: those the caller could list, matching the selection. */
+async function selectForChange(ctx: CallContext, a: { ids?: string[]; type?: string; startdate?: string; enddate?: string },
+  onlyCurrent: boolean, verb: string): Promise<string[]> {
+  if (!a.ids?.length && !a.type && !a.enddate) throw invalidParam('Either ids, type or enddate must be specified');
+  if (a.startdate && !a.enddate) throw invalidParam('enddate must be specified with startdate parameter');
+  const scope = await ctx.svc.identity.listScope(ctx.caller, { listall: true, isrecursive: true });
+  let q = dated(scoped(ctx.svc.db.selectFrom('events'), scope), a);
+  if (a.ids?.length) q = q.where('id', 'in', a.ids);
+  if (a.type) q = q.where('type', '=', a.type);
+  if (onlyCurrent) q = q.where('archived', '=', 0);
+  const rows = await q.select('id').execute();
+  // CloudStack refuses the whole request when some of the named events are not the caller's (or do not exist).
+  if (a.ids?.length && rows.length < new Set(a.ids).size) {
+    throw new ApiError(ErrorCode.InternalError, `Unable to ${verb} Events, one or more parameters has invalid values`,
+      CsErrorCode.ServerApi);
+  }
+  return rows.map((r) => r.id);
+}
+
+function chunks<T>(xs: T[], n = 500): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += n) out.push(xs.slice(i, i + n));
+  return out;
+}
+
+export const eventsModule = implement(eventsCommands, {
+  listEvents: async (ctx, a) => {
+    // Events recorded without awaiting must still show up right after the action.
+    if (isFlushable(ctx.svc.events)) await ctx.svc.events.flush();
+    const scope = await ctx.svc.identity.listScope(ctx.caller, a);
+    let q = dated(scoped(ctx.svc.db.selectFrom('events'), scope), a);
+    q = q.where('archived', '=', a.archived ? 1 : 0);
+    if (a.id) q = q.where('id', '=', a.id);
+    if (a.type) q = q.where('type', '=', a.type.toUpperCase());
+    if (a.level) q = q.where('level', '=', a.level.toUpperCase());
+    if (a.state) q = q.where('state', '=', a.state);
+    if (a.resourceid) q = q.where('resource_id', '=', a.resourceid);
+    if (a.resourcetype) q = q.where((eb) => eb(eb.fn('lower', ['resource_type']), '=', a.resourcetype!.toLowerCase()));
+    if (a.startid) q = q.where((eb) => eb.or([eb('id', '=', a.startid!), eb('parent_id', '=', a.startid!)]));
+    if (a.keyword) {
+      const like = `%${a.keyword}%`;
+      q = q.where((eb) => eb.or([eb('type', 'like', like), eb('description', 'like', like), eb('level', 'like', like)]));
+    }
+    const { offset, limit } = pageOf(a, ctx.svc.config.maxPageSize);
+    const [total, rows] = await Promise.all([
+      q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+      q.selectAll().orderBy('seq', 'desc').limit(limit).offset(offset).execute(),
+    ]);
+    return { count: Number(total.n), items: await formatEvents(ctx.svc, rows) };
+  },
+
+  listEventTypes: () => ({ count: EVENT_TYPES.length, items: EVENT_TYPES.map((name) => ({ name })) }),
+
+  archiveEvents: async (ctx, a) => {
+    const ids = await selectForChange(ctx, a, true, 'archive');
+    for (const part of chunks(ids)) await ctx.svc.db.updateTable('events').set({ archived: 1 }).where('id', 'in', part).execute();
+  },
+
+  deleteEvents: async (ctx, a) => {
+    const ids = await selectForChange(ctx, a, false, 'delete');
+    for (const part of chunks(ids)) await ctx.svc.db.deleteFrom('events').where('id', 'in', part).execute();
+  },
+});

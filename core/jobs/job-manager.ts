@@ -1,0 +1,299 @@
+// The persistent async job manager. submit() writes one row and queues the job; jobs run concurrently up to
+// config.jobWorkers, each holding all of its lock keys (jobs on one key run in submission order, see lock-queue).
+// Every state change is written before it is announced: `started` before execute() begins, the result before the
+// job's locks are released and its waiters resolved. After a crash, start() requeues the jobs that never started
+// and hands interrupted ones to their handler's recover() (or fails them with a clear text): none stays pending,
+// none runs twice.
+import type { Db } from '../db/connect';
+import type { AsyncJobTable } from '../db/schema';
+import type { Clock, CoreConfig, EventLog, JobManager, Logger, Services } from '../services';
+import type { CommandDecl } from '../contract/command';
+import type { AsyncHandler, AsyncPlan, CallContext, JobContext } from '../api/handler';
+import { ErrorCode, CsErrorCode } from '../contract/errors';
+import { ApiError } from '../api/errors';
+import { LockQueue, type Lockable } from './lock-queue';
+import { createWriteBatch } from './write-batch';
+import { failed, failureOutcome, parseStored, successOutcome, type JobOutcome, type StoredPayload } from './job-result';
+
+export interface JobManagerDeps {
+  db: Db; clock: Clock; config: CoreConfig; log: Logger; events: EventLog;
+  newId: () => string; services: () => Services;
+}
+
+type Bound = { decl: CommandDecl; handler: AsyncHandler<CommandDecl> };
+
+interface Entry extends Lockable {
+  id: string;
+  command: string;
+  accountId: string;
+  instanceType: string | null;
+  instanceId: string | null;
+  ctx: CallContext;
+  args: object;
+  payload: unknown;
+  /** 'recover' for a job a crash interrupted after it had started. */
+  mode: 'execute' | 'recover';
+  running: boolean;
+  /** Dropped by stop() before it ran; its row stays pending for the next start(). */
+  abandoned: boolean;
+  progress: number;
+  waiters: { resolve: () => void; reject: (e: Error) => void }[];
+}
+
+export const INTERRUPTED_TEXT = 'Job interrupted by a management server restart before it finished; its outcome is unknown. ' +
+  'Check the state of the resource and run the command again if needed.';
+
+export function createJobManager(deps: JobManagerDeps): JobManager {
+  const { db, clock, config, log, events } = deps;
+  const workers = Math.max(1, config.jobWorkers || 1);
+  let handlers = new Map<string, Bound>();
+  const locks = new LockQueue<Entry>();
+  /** Jobs of this process that are queued or running; the source of truth for waitFor while they live. */
+  const live = new Map<string, Entry>();
+  const running = new Set<Promise<void>>();
+  let active = 0;
+  let accepting = false;
+  let stopped = false;
+  let seq = 0;
+
+  // Group commits (see write-batch): one multi-row INSERT for the jobs submitted in one tick, one UPDATE for the
+  // jobs started together, one transaction for the results recorded together.
+  const inserts = createWriteBatch<AsyncJobTable>(async (rows) => {
+    await db.insertInto('async_jobs').values(rows).execute();
+  }, 200);
+  const starts = createWriteBatch<string>(async (ids) => {
+    await db.updateTable('async_jobs').set({ started: clock.now() }).where('id', 'in', ids).execute();
+  });
+  const outcomes = createWriteBatch<{ id: string; o: JobOutcome }>(async (items) => {
+    if (items.length === 1) return void (await outcomeUpdate(db, items[0].id, items[0].o));
+    await db.transaction().execute(async (tx) => { for (const it of items) await outcomeUpdate(tx, it.id, it.o); });
+  });
+
+  function outcomeUpdate(q: Db, id: string, o: JobOutcome) {
+    let out = o;
+    let text: string;
+    try {
+      text = JSON.stringify(o.result);
+    } catch (err) {
+      out = failed(ErrorCode.InternalError, CsErrorCode.InternalError, `The job result could not be serialized: ${String(err)}`);
+      text = JSON.stringify(out.result);
+    }
+    return q.updateTable('async_jobs').set({ status: out.status, result_code: out.code, result_type: 'object',
+      result: text, completed: clock.now() }).where('id', '=', id).execute();
+  }
+
+  function notify(e: Entry, status: number) {
+    try {
+      events.notify({ kind: 'job', jobId: e.id, status, progress: e.progress, command: e.command,
+        instanceType: e.instanceType, instanceId: e.instanceId, accountId: e.accountId });
+    } catch (err) {
+      log.warn('async job: a subscriber failed', { error: String(err) });
+    }
+  }
+
+  function newEntry(id: string, command: string, ctx: CallContext, args: object, payload: unknown,
+    row: { instanceType: string | null; instanceId: string | null; keys: string[] }, mode: Entry['mode']): Entry {
+    return { id, command, accountId: ctx.caller.accountId, instanceType: row.instanceType, instanceId: row.instanceId,
+      ctx, args, payload, mode, running: false, abandoned: false, progress: 0, waiters: [],
+      keys: [...new Set(row.keys)], waitingOn: 0, admitted: false, queued: false };
+  }
+
+  /**
+   * Starts as many ready jobs as there are free workers. Synchronous, so it never overfills the workers. A job's
+   * `started` time is committed before execute() begins: a crash after that point means "interrupted", not "never
+   * ran", so recovery never runs a job twice.
+   */
+  function pump(): void {
+    while (accepting && active < workers && locks.ready.length > 0) {
+      const e = locks.ready.shift()!;
+      if (e.abandoned) continue;
+      e.running = true;
+      active++;
+      const started = e.mode === 'execute' ? starts.add(e.id) : Promise.resolve();
+      // If even `started` cannot be written, the job fails without running (finish() logs a broken database).
+      const job = started.then(() => run(e), (err) => finish(e, failureOutcome(err)))
+        .catch((err) => log.error(`async job ${e.id}: job machinery failed`, { error: String(err) }))
+        .finally(() => { active--; running.delete(job); pump(); });
+      running.add(job);
+    }
+  }
+
+  async function run(e: Entry): Promise<void> {
+    notify(e, 0);
+    const bound = handlers.get(e.command);
+    let outcome: JobOutcome;
+    if (!bound) {
+      outcome = failed(ErrorCode.InternalError, CsErrorCode.InternalError, `No handler for async command ${e.command}`);
+    } else {
+      const jctx = jobContext(e);
+      try {
+        const fn = e.mode === 'recover' ? bound.handler.recover! : bound.handler.execute;
+        outcome = successOutcome(bound.decl, await fn.call(bound.handler, jctx, e.args as never, e.payload));
+      } catch (err) {
+        outcome = failureOutcome(err);
+        if (!(err instanceof ApiError)) {
+          log.error(`async job ${e.id} (${e.command}) failed`, { error: String(err), stack: (err as Error)?.stack });
+        }
+      }
+    }
+    await finish(e, outcome);
+  }
+
+  function jobContext(e: Entry): JobContext {
+    return {
+      svc: e.ctx.svc, caller: e.ctx.caller, command: e.ctx.command, remote: e.ctx.remote, jobId: e.id,
+      progress: async (percent: number) => {
+        e.progress = Math.max(0, Math.min(100, Math.round(percent)));
+        await db.updateTable('async_jobs').set({ proc_status: e.progress }).where('id', '=', e.id).execute();
+        notify(e, 0);
+      },
+    };
+  }
+
+  async function finish(e: Entry, o: JobOutcome): Promise<void> {
+    try {
+      await writeOutcome(e.id, o);
+    } catch (err) {
+      // The row stays pending; the next start() reconciles it. Release anyway so later jobs are not blocked.
+      log.error(`async job ${e.id}: recording the result failed`, { error: String(err) });
+    }
+    live.delete(e.id);
+    locks.release(e);
+    for (const w of e.waiters) w.resolve();
+    notify(e, o.status);
+  }
+
+  const writeOutcome = (id: string, o: JobOutcome) => outcomes.add({ id, o });
+
+  async function submit(ctx: CallContext, decl: CommandDecl, args: object, plan: AsyncPlan): Promise<string> {
+    if (stopped) {
+      throw new ApiError(ErrorCode.ServiceUnavailable,
+        'The management server is shutting down and does not accept async jobs', CsErrorCode.ServerApi);
+    }
+    const id = deps.newId();
+    const instanceType = plan.instanceType ?? decl.instanceType ?? null;
+    const e = newEntry(id, decl.name, ctx, args, plan.payload,
+      { instanceType, instanceId: plan.instanceId ?? null, keys: plan.locks ?? [] }, 'execute');
+    // Join the lock queues now, before the insert, so jobs on one key keep the order of the submit() calls.
+    live.set(id, e);
+    locks.enqueue(e);
+    const c = ctx.caller;
+    const stored: StoredPayload = { caller: c, payload: plan.payload ?? null, seq: ++seq };
+    const row: AsyncJobTable = {
+      id, user_id: c.userId, account_id: c.accountId, domain_id: c.domainId, command: decl.name,
+      params: JSON.stringify(args ?? {}), payload: JSON.stringify(stored), status: 0, proc_status: 0, result_code: 0,
+      result_type: '', result: null, instance_type: instanceType, instance_id: plan.instanceId ?? null,
+      lock_keys: JSON.stringify(e.keys), created: clock.now(), started: null, completed: null, ms_id: config.msId,
+    };
+    try {
+      await inserts.add(row);
+    } catch (err) {
+      live.delete(id);
+      locks.release(e);
+      throw err;
+    }
+    // stop() may have dropped the job while its row was being written: then the next start() runs it.
+    if (!e.abandoned) locks.admit(e);
+    pump();
+    return id;
+  }
+
+  function waitFor(jobId: string): Promise<void> {
+    const e = live.get(jobId);
+    if (e) return new Promise((resolve, reject) => e.waiters.push({ resolve, reject }));
+    return (async () => {
+      // Not in this process: finished already, or owned by another management server sharing the database.
+      for (;;) {
+        const row = await db.selectFrom('async_jobs').select('status').where('id', '=', jobId).executeTakeFirst();
+        if (!row) throw new Error(`Unknown async job ${jobId}`);
+        if (row.status !== 0) return;
+        const again = live.get(jobId);
+        if (again) return waitFor(jobId);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    })();
+  }
+
+  async function start(): Promise<void> {
+    if (accepting) return;
+    stopped = false;
+    const recovering = await reconcile();
+    accepting = true;
+    pump();
+    await Promise.all(recovering);
+  }
+
+  /** Requeues never-started jobs and recovers or fails interrupted ones; returns the recoveries to wait for. */
+  async function reconcile(): Promise<Promise<void>[]> {
+    const rows = await db.selectFrom('async_jobs').selectAll().where('ms_id', '=', config.msId)
+      .where('status', '=', 0).execute();
+    const parsed: { row: AsyncJobTable; args: object; stored: StoredPayload }[] = [];
+    for (const row of rows) {
+      if (live.has(row.id)) continue; // submitted in this process before start()
+      try {
+        parsed.push({ row, ...parseStored(row.params, row.payload) });
+      } catch (err) {
+        await writeOutcome(row.id, failed(ErrorCode.InternalError, CsErrorCode.InternalError,
+          `Job could not be resumed after a management server restart: ${String(err)}`));
+      }
+    }
+    parsed.sort((a, b) => a.row.created - b.row.created || a.stored.seq - b.stored.seq);
+    const svc = deps.services();
+    const waits: Promise<void>[] = [];
+    for (const { row, args, stored } of parsed) {
+      const bound = handlers.get(row.command);
+      const resumable = row.started === null || bound?.handler.recover;
+      if (!resumable) {
+        await writeOutcome(row.id, failed(ErrorCode.InternalError, CsErrorCode.InternalError, INTERRUPTED_TEXT));
+        log.warn(`async job ${row.id} (${row.command}) failed: interrupted by a restart`);
+        continue;
+      }
+      const ctx: CallContext = { svc, caller: stored.caller, command: row.command };
+      const mode = row.started === null ? 'execute' : 'recover';
+      const e = newEntry(row.id, row.command, ctx, args, stored.payload, { instanceType: row.instance_type,
+        instanceId: row.instance_id, keys: parseKeys(row.lock_keys) }, mode);
+      live.set(e.id, e);
+      locks.enqueue(e);
+      locks.admit(e);
+      if (mode === 'recover') waits.push(new Promise((resolve) => e.waiters.push({ resolve, reject: () => resolve() })));
+      log.info(`async job ${row.id} (${row.command}) ${mode === 'recover' ? 'recovering' : 'requeued'} after restart`);
+    }
+    return waits;
+  }
+
+  async function stop(timeoutMs = 30_000): Promise<void> {
+    stopped = true;
+    accepting = false;
+    // Jobs not started yet stay pending with no `started` time: the next start() runs them.
+    for (const e of [...live.values()]) if (!e.running) abandon(e);
+    locks.ready.drain();
+    if (running.size === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all([...running]),
+      new Promise<void>((r) => { timer = setTimeout(r, timeoutMs); }),
+    ]);
+    clearTimeout(timer);
+  }
+
+  function abandon(e: Entry) {
+    e.abandoned = true;
+    live.delete(e.id);
+    locks.release(e);
+    for (const w of e.waiters) w.reject(new Error(`Async job ${e.id} was not run: the job manager stopped`));
+  }
+
+  return {
+    submit, waitFor, start, stop,
+    bind(h) { handlers = h; },
+  };
+}
+
+function parseKeys(s: string): string[] {
+  try {
+    const v = JSON.parse(s) as unknown;
+    return Array.isArray(v) ? v.map(String) : [];
+  } catch {
+    return s ? s.split(',') : [];
+  }
+}
