@@ -40,7 +40,7 @@ type DeclInput<S extends ParamsSchema> = Omit<CommandDecl<S>, 'name'>;
 /** Declares a family of commands keyed by API name; the key becomes the command's name. */
 export function defineCommands<const T extends Record<string, DeclInput<ParamsSchema>>>(
   decls: T,
-): { [K in keyof T & string]: CommandDecl<T[K]['params']> & { name: K } } {
+): { [K in keyof T & string]: CommandDecl<T[K]['params']> & T[K] & { name: K } } {
   const out: Record<string, CommandDecl> = {};
   for (const [name, d] of Object.entries(decls)) out[name] = { ...d, name };
   return out as never;

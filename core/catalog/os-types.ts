@@ -1,0 +1,108 @@
+// Guest OS types and categories: seeded reference data, listOsTypes and listOsCategories. The os_types table
+// stores the category by name; a category's id is derived from its name so it is the same on every install.
+import { createHash } from 'node:crypto';
+import type { Db } from '../db/connect';
+import type { CallContext, ListResult } from '../api/handler';
+import type { ArgsOf } from '../contract/command';
+import type { catalogCommands } from '../contract/commands/catalog';
+import { containsText, pageOf } from './common';
+
+type C = typeof catalogCommands;
+
+/** Seeded guest OS types by category (a realistic subset of CloudStack's list). */
+export const SEED_OS_TYPES: Readonly<Record<string, readonly string[]>> = {
+  CentOS: ['CentOS 5.5 (64-bit)', 'CentOS 7 (64-bit)'],
+  Debian: ['Debian GNU/Linux 11 (64-bit)', 'Debian GNU/Linux 12 (64-bit)'],
+  Ubuntu: ['Ubuntu 20.04 LTS', 'Ubuntu 22.04 LTS', 'Ubuntu 24.04 LTS'],
+  RedHat: ['Red Hat Enterprise Linux 9', 'Rocky Linux 9', 'AlmaLinux 9'],
+  SUSE: ['SUSE Linux Enterprise Server 15 (64-bit)'],
+  Windows: ['Windows 10 (64-bit)', 'Windows Server 2019 (64-bit)', 'Windows Server 2022 (64-bit)'],
+  Unix: ['FreeBSD 13 (64-bit)'],
+  Other: ['Other Linux (32-bit)', 'Other Linux (64-bit)', 'Other (32-bit)', 'Other (64-bit)'],
+};
+
+/** The OS type used when a registration names none. */
+export const DEFAULT_OS_TYPE = 'Other (64-bit)';
+
+/** A stable UUID for a category name (name-based, SHA-1, version 5 layout). */
+export function osCategoryId(name: string): string {
+  const h = createHash('sha1').update(`strata:oscategory:${name}`).digest();
+  h[6] = (h[6] & 0x0f) | 0x50;
+  h[8] = (h[8] & 0x3f) | 0x80;
+  const x = h.subarray(0, 16).toString('hex');
+  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
+}
+
+export async function seedOsTypes(db: Db, newId: () => string): Promise<void> {
+  const existing = new Set((await db.selectFrom('os_types').select('description').execute()).map((r) => r.description));
+  const rows: { id: string; description: string; category: string }[] = [];
+  for (const [category, types] of Object.entries(SEED_OS_TYPES)) {
+    for (const description of types) if (!existing.has(description)) rows.push({ id: newId(), description, category });
+  }
+  if (rows.length > 0) await db.insertInto('os_types').values(rows).execute();
+  invalidateOsTypes(db);
+}
+
+interface OsTypeEntry { id: string; description: string; category: string }
+// OS types are reference data that only seeding changes, so each database's list is loaded once.
+const osCache = new WeakMap<Db, Promise<OsTypeEntry[]>>();
+
+export function allOsTypes(db: Db): Promise<OsTypeEntry[]> {
+  let p = osCache.get(db);
+  if (!p) {
+    p = db.selectFrom('os_types').select(['id', 'description', 'category']).orderBy('description').execute();
+    osCache.set(db, p);
+    p.catch(() => osCache.delete(db));
+  }
+  return p;
+}
+
+/** Forgets the cached list (after seeding). */
+export const invalidateOsTypes = (db: Db) => { osCache.delete(db); };
+
+export async function osTypeById(db: Db, id: string): Promise<OsTypeEntry | undefined> {
+  return (await allOsTypes(db)).find((o) => o.id === id);
+}
+
+export async function osTypeByDescription(db: Db, description: string): Promise<OsTypeEntry | undefined> {
+  return (await allOsTypes(db)).find((o) => o.description === description);
+}
+
+export async function osTypeNames(db: Db): Promise<Map<string, string>> {
+  return new Map((await allOsTypes(db)).map((o) => [o.id, o.description]));
+}
+
+/** OS type ids of a category id (for the oscategoryid filter of image lists). */
+export async function osTypeIdsOfCategory(db: Db, categoryId: string): Promise<string[]> {
+  return (await allOsTypes(db)).filter((o) => osCategoryId(o.category) === categoryId).map((o) => o.id);
+}
+
+export async function listOsTypes(ctx: CallContext, a: ArgsOf<C['listOsTypes']>): Promise<ListResult> {
+  const all = await allOsTypes(ctx.svc.db);
+  const ids = a.ids ? new Set(a.ids) : null;
+  const matches = all.filter((o) =>
+    (a.id === undefined || o.id === a.id) &&
+    (ids === null || ids.has(o.id)) &&
+    (a.oscategoryid === undefined || osCategoryId(o.category) === a.oscategoryid) &&
+    (a.description === undefined || o.description.toLowerCase() === a.description.toLowerCase()) &&
+    (a.fordisplay !== false) &&
+    (a.keyword === undefined || containsText([o.description], a.keyword)));
+  const page = pageOf(matches, a, ctx.svc.config.maxPageSize);
+  return {
+    count: matches.length,
+    items: page.map((o) => ({
+      id: o.id, name: o.description, description: o.description, oscategoryid: osCategoryId(o.category),
+      oscategoryname: o.category, isuserdefined: false, fordisplay: true,
+    })),
+  };
+}
+
+export async function listOsCategories(ctx: CallContext, a: ArgsOf<C['listOsCategories']>): Promise<ListResult> {
+  const names = [...new Set((await allOsTypes(ctx.svc.db)).map((o) => o.category))].sort();
+  const matches = names.map((name) => ({ id: osCategoryId(name), name })).filter((c) =>
+    (a.id === undefined || c.id === a.id) &&
+    (a.name === undefined || c.name.toLowerCase() === a.name.toLowerCase()) &&
+    (a.keyword === undefined || containsText([c.name], a.keyword)));
+  const page = pageOf(matches, a, ctx.svc.config.maxPageSize);
+  return { count: matches.length, items: page.map((c) => ({ ...c, isfeatured: false })) };
+}

@@ -1,0 +1,160 @@
+// createServiceOffering / updateServiceOffering / deleteServiceOffering / listServiceOfferings.
+import type { Insertable } from 'kysely';
+import type { CallContext, ListResult } from '../api/handler';
+import type { ArgsOf } from '../contract/command';
+import type { catalogCommands } from '../contract/commands/catalog';
+import type { ServiceOfferingTable } from '../db/schema';
+import { isRootAdmin } from '../identity/caller';
+import { invalidParam, notFound, permissionDenied } from '../api/errors';
+import { GiB, flag, splitIds, mergeMapEntries, pageOf, containsText, requireZones, requireDomains, recordEvent } from './common';
+import { checkManageOffering, offeringVisibility, parseRestrictionUpdate } from './offering-scope';
+import { formatServiceOffering, offeringNames } from './offering-format';
+import { invalidateName, type ServiceOfferingRow } from './lookups';
+
+type C = typeof catalogCommands;
+const INT_MAX = 2147483647;
+
+/** CPU/memory validation with CloudStack's texts ("Failed to create service offering X: ..."). */
+function checkCompute(a: ArgsOf<C['createServiceOffering']>): boolean {
+  const fail = (why: string) => invalidParam(`Failed to create service offering ${a.name}: ${why}`);
+  if (a.cpunumber !== undefined && a.cpunumber < 1) throw fail(`specify the cpu number value between 1 and ${INT_MAX}`);
+  if (a.cpuspeed !== undefined && a.cpuspeed < 0) throw fail(`specify the cpu speed value between 0 and ${INT_MAX}`);
+  if (a.memory !== undefined && a.memory < 32) throw fail(`specify the memory value between 32 and ${INT_MAX} MB`);
+  const customized = a.customized ?? (a.cpunumber === undefined && a.memory === undefined);
+  const bounds = [a.mincpunumber, a.maxcpunumber, a.minmemory, a.maxmemory];
+  if (customized) {
+    if (a.cpunumber !== undefined || a.memory !== undefined) {
+      throw invalidParam('For creating a custom compute offering cpu and memory all should be null');
+    }
+  } else {
+    if (a.cpunumber === undefined || a.memory === undefined) {
+      throw fail('cpunumber and memory are required unless customized=true');
+    }
+    if (bounds.some((v) => v !== undefined)) {
+      throw fail('mincpunumber, maxcpunumber, minmemory and maxmemory apply only to customized offerings');
+    }
+  }
+  if ((a.mincpunumber ?? 1) < 1 || (a.minmemory ?? 32) < 32) throw fail('minimum cpu number must be at least 1 and minimum memory at least 32 MB');
+  if (a.mincpunumber !== undefined && a.maxcpunumber !== undefined && a.mincpunumber > a.maxcpunumber) {
+    throw fail('mincpunumber must not exceed maxcpunumber');
+  }
+  if (a.minmemory !== undefined && a.maxmemory !== undefined && a.minmemory > a.maxmemory) {
+    throw fail('minmemory must not exceed maxmemory');
+  }
+  if (a.rootdisksize !== undefined && a.rootdisksize < 1) throw fail('rootdisksize must be at least 1 GB');
+  return customized;
+}
+
+function offeringDetails(a: ArgsOf<C['createServiceOffering']>): string | null {
+  const d = mergeMapEntries(a.serviceofferingdetails);
+  const bounds = { mincpunumber: a.mincpunumber, maxcpunumber: a.maxcpunumber, minmemory: a.minmemory, maxmemory: a.maxmemory };
+  for (const [k, v] of Object.entries(bounds)) if (v !== undefined) d[k] = String(v);
+  return Object.keys(d).length > 0 ? JSON.stringify(d) : null;
+}
+
+export async function createServiceOffering(ctx: CallContext, a: ArgsOf<C['createServiceOffering']>): Promise<object> {
+  const { db } = ctx.svc;
+  const customized = checkCompute(a);
+  const domainIds = a.domainid ?? [];
+  const zoneIds = a.zoneid ?? [];
+  if (a.issystem && !isRootAdmin(ctx.caller)) throw permissionDenied('Only ROOT admins can create system offerings');
+  await requireDomains(db, ctx.command, 'domainid', domainIds);
+  await requireZones(db, ctx.command, 'zoneid', zoneIds);
+  await checkManageOffering(db, ctx.caller, ctx.command, 'domainid', domainIds);
+  const row: Insertable<ServiceOfferingTable> = {
+    id: ctx.svc.newId(), name: a.name, display_text: a.displaytext,
+    cpu_number: a.cpunumber ?? null, cpu_speed: a.cpuspeed ?? null, memory: a.memory ?? null,
+    customized: customized ? 1 : 0, offer_ha: flag(a.offerha, false), limit_cpu_use: flag(a.limitcpuuse, false),
+    host_tags: a.hosttags ?? '', storage_tags: a.tags ?? '', storage_type: a.storagetype ?? 'shared',
+    provisioning_type: a.provisioningtype ?? 'thin',
+    root_disk_size: a.rootdisksize !== undefined ? a.rootdisksize * GiB : null,
+    is_system: flag(a.issystem, false), dynamic_scaling: flag(a.dynamicscalingenabled, true), state: 'Active',
+    domain_ids: domainIds.join(','), zone_ids: zoneIds.join(','), details: offeringDetails(a),
+    created: ctx.svc.clock.now(), removed: null,
+  };
+  await db.insertInto('service_offerings').values(row).execute();
+  await recordEvent(ctx, 'SERVICE.OFFERING.CREATE', 'ServiceOffering', row.id, a.name, `Created service offering ${a.name}`);
+  const saved = row as ServiceOfferingRow;
+  return formatServiceOffering(saved, await offeringNames(db, [saved]));
+}
+
+async function liveOffering(ctx: CallContext, id: string): Promise<ServiceOfferingRow> {
+  const r = await ctx.svc.db.selectFrom('service_offerings').selectAll().where('id', '=', id)
+    .where('removed', 'is', null).executeTakeFirst();
+  if (!r) throw notFound(ctx.command, 'id', id);
+  return r;
+}
+
+export async function updateServiceOffering(ctx: CallContext, a: ArgsOf<C['updateServiceOffering']>): Promise<object> {
+  const { db } = ctx.svc;
+  const cur = await liveOffering(ctx, a.id);
+  await checkManageOffering(db, ctx.caller, ctx.command, 'domainid', splitIds(cur.domain_ids));
+  const domainIds = await parseRestrictionUpdate(ctx, 'domainid', a.domainid);
+  const zoneIds = await parseRestrictionUpdate(ctx, 'zoneid', a.zoneid);
+  if (domainIds !== undefined) await checkManageOffering(db, ctx.caller, ctx.command, 'domainid', splitIds(domainIds));
+  const patch: Partial<ServiceOfferingRow> = {};
+  if (a.name !== undefined) patch.name = a.name;
+  if (a.displaytext !== undefined) patch.display_text = a.displaytext;
+  if (a.state !== undefined) patch.state = a.state;
+  if (a.hosttags !== undefined) patch.host_tags = a.hosttags;
+  if (a.storagetags !== undefined) patch.storage_tags = a.storagetags;
+  if (domainIds !== undefined) patch.domain_ids = domainIds;
+  if (zoneIds !== undefined) patch.zone_ids = zoneIds;
+  if (Object.keys(patch).length > 0) {
+    await db.updateTable('service_offerings').set(patch).where('id', '=', a.id).execute();
+    invalidateName(db, 'service_offerings', a.id);
+  }
+  const saved = { ...cur, ...patch };
+  await recordEvent(ctx, 'SERVICE.OFFERING.EDIT', 'ServiceOffering', a.id, saved.name, `Updated service offering ${saved.name}`);
+  return formatServiceOffering(saved, await offeringNames(db, [saved]));
+}
+
+export async function deleteServiceOffering(ctx: CallContext, a: ArgsOf<C['deleteServiceOffering']>): Promise<void> {
+  const { db } = ctx.svc;
+  const cur = await liveOffering(ctx, a.id);
+  await checkManageOffering(db, ctx.caller, ctx.command, 'domainid', splitIds(cur.domain_ids));
+  // Marked removed, not deleted: VMs created from it keep pointing at the row.
+  await db.updateTable('service_offerings').set({ removed: ctx.svc.clock.now(), state: 'Inactive' })
+    .where('id', '=', a.id).execute();
+  invalidateName(db, 'service_offerings', a.id);
+  await recordEvent(ctx, 'SERVICE.OFFERING.DELETE', 'ServiceOffering', a.id, cur.name, `Deleted service offering ${cur.name}`);
+}
+
+export async function listServiceOfferings(ctx: CallContext, a: ArgsOf<C['listServiceOfferings']>): Promise<ListResult> {
+  const { db } = ctx.svc;
+  const root = isRootAdmin(ctx.caller);
+  if (a.issystem && !root) throw permissionDenied("Only ROOT admins can access system's offering");
+  let excludeId: string | undefined;
+  if (a.virtualmachineid !== undefined) {
+    const vm = await db.selectFrom('vms').select(['service_offering_id', 'account_id', 'domain_id'])
+      .where('id', '=', a.virtualmachineid).where('removed', 'is', null).executeTakeFirst();
+    if (!vm) throw notFound(ctx.command, 'virtualmachineid', a.virtualmachineid);
+    await ctx.svc.identity.checkAccess(ctx.caller, { accountId: vm.account_id, domainId: vm.domain_id });
+    excludeId = vm.service_offering_id;
+  }
+  let q = db.selectFrom('service_offerings').selectAll().where('removed', 'is', null)
+    .where('is_system', '=', a.issystem ? 1 : 0);
+  const state = a.state ?? 'Active';
+  if (state !== 'all') q = q.where('state', '=', state);
+  if (a.id !== undefined) q = q.where('id', '=', a.id);
+  if (a.name !== undefined) q = q.where('name', '=', a.name);
+  if (a.cpunumber !== undefined) q = q.where('cpu_number', '=', a.cpunumber);
+  if (a.cpuspeed !== undefined) q = q.where('cpu_speed', '=', a.cpuspeed);
+  if (a.memory !== undefined) q = q.where('memory', '=', a.memory);
+  if (a.storagetype !== undefined) q = q.where('storage_type', '=', a.storagetype);
+  // Offerings are few (tens); restrictions live in comma-separated text, so the rest is filtered here.
+  const rows = await q.orderBy('created').orderBy('id').execute();
+  const visible = await offeringVisibility(db, ctx.caller);
+  const matches = rows.filter((r) => {
+    const zones = splitIds(r.zone_ids);
+    const domains = splitIds(r.domain_ids);
+    if (r.id === excludeId) return false;
+    if (a.keyword !== undefined && !containsText([r.name, r.display_text], a.keyword)) return false;
+    if (a.zoneid !== undefined && zones.length > 0 && !zones.includes(a.zoneid)) return false;
+    if (a.domainid !== undefined && !domains.includes(a.domainid)) return false;
+    return visible(domains);
+  });
+  const page = pageOf(matches, a, ctx.svc.config.maxPageSize);
+  const names = await offeringNames(db, page);
+  return { count: matches.length, items: page.map((r) => formatServiceOffering(r, names)) };
+}

@@ -1,0 +1,122 @@
+// Getting a registered template's bits into a zone. Registration writes one template_zones row per zone and
+// hands each copy to the downloader of the template's hypervisor; the downloader reports progress, which is
+// written back to the row (status text, percent, readiness, sizes).
+//
+// Built in: the Simulator "downloader" finishes at once (simulated hosts never read the image). Other
+// hypervisors register their downloader (registerTemplateDownloader) when their driver ships one; until then
+// their copies stay "Not Downloaded" with a status text saying why.
+import type { Db } from '../db/connect';
+import type { Services } from '../services';
+import { GiB } from './common';
+import type { TemplateRow } from './lookups';
+
+export interface DownloadProgress {
+  /** 0..100 */
+  percent: number;
+  /** Free text shown as the copy's `status` ("45% Downloaded", "Download Complete", "Download Failed: ..."). */
+  status: string;
+  ready: boolean;
+  /** Virtual size of the image, once known. */
+  sizeBytes?: number;
+  /** Bytes the copy takes in the image store, once known. */
+  physicalSizeBytes?: number;
+}
+
+export type ProgressFn = (p: DownloadProgress) => Promise<void>;
+
+export interface TemplateDownloader {
+  /**
+   * Starts fetching `url` into the zone's image store and resolves once started (a fast downloader may already
+   * have finished). Progress, completion and failure are reported through `onProgress`; the checksum, when
+   * given, must be verified before reporting `ready`.
+   */
+  start(templateId: string, zoneId: string, url: string, checksum: string | null, onProgress: ProgressFn): Promise<void>;
+}
+
+/** Virtual size the Simulator reports for every template it "downloads". */
+export const SIMULATOR_TEMPLATE_BYTES = 2 * GiB;
+
+/** Finishes at once: for the Simulator, whose hosts never read the image. */
+export const instantDownloader: TemplateDownloader = {
+  async start(_templateId, _zoneId, _url, _checksum, onProgress) {
+    await onProgress({ percent: 100, status: 'Download Complete', ready: true, sizeBytes: SIMULATOR_TEMPLATE_BYTES,
+      physicalSizeBytes: SIMULATOR_TEMPLATE_BYTES });
+  },
+};
+
+const downloaders = new Map<string, TemplateDownloader>([['simulator', instantDownloader]]);
+
+/** Installs the downloader for a hypervisor; returns the disposer that restores the previous one. */
+export function registerTemplateDownloader(hypervisor: string, d: TemplateDownloader): () => void {
+  const key = hypervisor.toLowerCase();
+  const before = downloaders.get(key);
+  downloaders.set(key, d);
+  return () => {
+    if (before) downloaders.set(key, before);
+    else downloaders.delete(key);
+  };
+}
+
+export const templateDownloaderFor = (hypervisor: string): TemplateDownloader | undefined =>
+  downloaders.get(hypervisor.toLowerCase());
+
+export const notDownloadedStatus = (hypervisor: string) =>
+  `Not Downloaded: no template downloader for hypervisor ${hypervisor} is installed yet`;
+
+/**
+ * The hypervisor whose downloader fetches a copy. Templates name theirs; an ISO is fetched for the hypervisor
+ * its zone runs (the first non-Simulator cluster's, else Simulator).
+ */
+export async function downloadHypervisor(db: Db, t: Pick<TemplateRow, 'format' | 'hypervisor'>, zoneId: string): Promise<string> {
+  if (t.format !== 'ISO') return t.hypervisor;
+  const rows = await db.selectFrom('clusters').select('hypervisor').distinct().where('zone_id', '=', zoneId)
+    .where('removed', 'is', null).execute();
+  return rows.find((r) => r.hypervisor.toLowerCase() !== 'simulator')?.hypervisor ?? 'Simulator';
+}
+
+export interface CopyPlan { zoneId: string; hypervisor: string; downloader: TemplateDownloader | undefined; status: string }
+
+/** Decides, before anything is written, who downloads each zone's copy and the copy's first status. */
+export async function planCopies(db: Db, t: Pick<TemplateRow, 'format' | 'hypervisor'>, zoneIds: string[]): Promise<CopyPlan[]> {
+  const out: CopyPlan[] = [];
+  for (const zoneId of zoneIds) {
+    const hypervisor = await downloadHypervisor(db, t, zoneId);
+    const downloader = templateDownloaderFor(hypervisor);
+    out.push({ zoneId, hypervisor, downloader, status: downloader ? '0% Downloaded' : notDownloadedStatus(hypervisor) });
+  }
+  return out;
+}
+
+type Svc = Pick<Services, 'db' | 'events' | 'log'>;
+
+/** Writes a progress report to the zone copy (and the template's size); records an event on completion. */
+export async function applyProgress(svc: Svc, t: Pick<TemplateRow, 'id' | 'name' | 'format' | 'account_id' | 'domain_id'>,
+  zoneId: string, p: DownloadProgress): Promise<void> {
+  const percent = Math.max(0, Math.min(100, Math.round(p.percent)));
+  const set: { status: string; is_ready: number; download_percent: number; physical_size?: number } =
+    { status: p.status, is_ready: p.ready ? 1 : 0, download_percent: percent };
+  if (p.physicalSizeBytes !== undefined) set.physical_size = p.physicalSizeBytes;
+  await svc.db.updateTable('template_zones').set(set).where('template_id', '=', t.id).where('zone_id', '=', zoneId).execute();
+  if (p.sizeBytes !== undefined) await svc.db.updateTable('templates').set({ size: p.sizeBytes }).where('id', '=', t.id).execute();
+  const resourceType = t.format === 'ISO' ? 'Iso' : 'Template';
+  svc.events.notify({ kind: 'state', resourceType, resourceId: t.id, state: p.status });
+  if (p.ready) {
+    await svc.events.record({ type: 'TEMPLATE.DOWNLOAD.SUCCESS', description: `${t.name} is ready in zone ${zoneId}`,
+      state: 'Completed', resourceId: t.id, resourceType, resourceName: t.name, accountId: t.account_id, domainId: t.domain_id });
+  }
+}
+
+/** Starts every planned copy; a downloader that throws marks its copy failed instead of failing the caller. */
+export async function startDownloads(svc: Svc, t: TemplateRow, plans: CopyPlan[]): Promise<void> {
+  for (const plan of plans) {
+    if (!plan.downloader) continue;
+    const onProgress: ProgressFn = (p) => applyProgress(svc, t, plan.zoneId, p);
+    try {
+      await plan.downloader.start(t.id, plan.zoneId, t.url, t.checksum, onProgress);
+    } catch (e) {
+      const why = e instanceof Error ? e.message : String(e);
+      svc.log.warn('template download failed to start', { templateId: t.id, zoneId: plan.zoneId, error: why });
+      await applyProgress(svc, t, plan.zoneId, { percent: 0, status: `Download Failed: ${why}`, ready: false });
+    }
+  }
+}
