@@ -1,0 +1,175 @@
+// In-memory views of the identity tables that every request reads: domains (the whole tree, it is small), accounts
+// by id, users by API key and by id (with the Caller they authenticate as) and compiled roles. One Directory per
+// database, shared by the identity service and the identity command handlers, so a handler's change is seen by the
+// next request. Entries also expire after a minute, which bounds staleness when several management servers share
+// one MySQL database.
+import { performance } from 'node:perf_hooks';
+import type { Db } from '../db/connect';
+import type { Caller } from './caller';
+import { ROLE_TYPES, roleTypeOfAccountType, type RoleType } from '../contract/roles';
+import { compileRule, type CompiledRole } from './role-rules';
+
+const TTL_MS = 60_000;
+
+export interface DomainRec {
+  id: string; name: string; parentId: string | null; path: string; level: number; state: string;
+  networkDomain: string | null; created: number; removed: number | null;
+}
+export interface AccountRec {
+  id: string; name: string; type: number; domainId: string; roleId: string; state: string; removed: number | null;
+}
+export interface UserAuth { caller: Caller; apiKey: string | null; secretKey: string | null; active: boolean }
+
+interface Timed<T> { v: T; at: number }
+
+/** ROOT is '/', children '/Child/'; the API shows 'ROOT' and 'ROOT/Child'. */
+export const apiPath = (path: string) => (path === '/' ? 'ROOT' : `ROOT${path.slice(0, -1)}`);
+
+const asRoleType = (t: string | null, accountType: number): RoleType =>
+  ROLE_TYPES.includes(t as RoleType) ? (t as RoleType) : roleTypeOfAccountType(accountType);
+
+export class Directory {
+  private domainMap: Timed<Map<string, DomainRec>> | null = null;
+  private domainLoad: Promise<Map<string, DomainRec>> | null = null;
+  private accounts = new Map<string, Timed<AccountRec>>();
+  private byKey = new Map<string, Timed<UserAuth>>();
+  private byUser = new Map<string, Timed<UserAuth>>();
+  private roles = new Map<string, Timed<CompiledRole>>();
+  /** Bumped by invalidate(): a load that started before a change must not store what it read. */
+  private gen = 0;
+  /** Session key -> user and the last_seen time this server knows (refreshed in the DB at most once a minute). */
+  readonly sessions = new Map<string, { userId: string; lastSeen: number }>();
+
+  constructor(private readonly db: Db) {}
+
+  /** Drops everything; called after any identity change (they are rare). */
+  invalidate(): void {
+    this.gen++;
+    this.domainMap = null;
+    this.domainLoad = null;
+    this.accounts.clear();
+    this.byKey.clear();
+    this.byUser.clear();
+    this.roles.clear();
+  }
+
+  /** Forgets the cached sessions of a user whose session rows were deleted (disabled, locked, removed). */
+  dropSessionsOf(userIds: Iterable<string>): void {
+    const ids = new Set(userIds);
+    for (const [key, s] of this.sessions) if (ids.has(s.userId)) this.sessions.delete(key);
+  }
+
+  async domains(): Promise<Map<string, DomainRec>> {
+    if (this.domainMap && fresh(this.domainMap)) return this.domainMap.v;
+    // One load at a time: concurrent first requests share it.
+    this.domainLoad ??= this.loadDomains().finally(() => { this.domainLoad = null; });
+    return this.domainLoad;
+  }
+
+  private async loadDomains(): Promise<Map<string, DomainRec>> {
+    const gen = this.gen;
+    const rows = await this.db.selectFrom('domains').selectAll().execute();
+    const map = new Map<string, DomainRec>();
+    for (const r of rows) {
+      map.set(r.id, { id: r.id, name: r.name, parentId: r.parent_id, path: r.path, level: r.level, state: r.state,
+        networkDomain: r.network_domain, created: r.created, removed: r.removed });
+    }
+    if (gen === this.gen) this.domainMap = { v: map, at: performance.now() };
+    return map;
+  }
+
+  async domain(id: string): Promise<DomainRec | undefined> {
+    return (await this.domains()).get(id);
+  }
+
+  /** Live domains whose path starts with `path` (the domain itself and all below it). */
+  async subtree(path: string): Promise<DomainRec[]> {
+    const out: DomainRec[] = [];
+    for (const d of (await this.domains()).values()) if (!d.removed && d.path.startsWith(path)) out.push(d);
+    return out;
+  }
+
+  async account(id: string): Promise<AccountRec | undefined> {
+    const hit = this.accounts.get(id);
+    if (hit && fresh(hit)) return hit.v;
+    const gen = this.gen;
+    const r = await this.db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!r) return undefined;
+    const rec: AccountRec = { id: r.id, name: r.name, type: r.type, domainId: r.domain_id, roleId: r.role_id,
+      state: r.state, removed: r.removed };
+    if (gen === this.gen) this.accounts.set(id, { v: rec, at: performance.now() });
+    return rec;
+  }
+
+  async userByKey(apiKey: string): Promise<UserAuth | null> {
+    const hit = this.byKey.get(apiKey);
+    if (hit && fresh(hit)) return hit.v;
+    const gen = this.gen;
+    const u = await this.loadUser('u.api_key', apiKey);
+    // Unknown keys are not remembered: a flood of random keys must not grow memory.
+    if (u && gen === this.gen) this.byKey.set(apiKey, { v: u, at: performance.now() });
+    else this.byKey.delete(apiKey);
+    return u;
+  }
+
+  async userById(userId: string): Promise<UserAuth | null> {
+    const hit = this.byUser.get(userId);
+    if (hit && fresh(hit)) return hit.v;
+    const gen = this.gen;
+    const u = await this.loadUser('u.id', userId);
+    if (u && gen === this.gen) this.byUser.set(userId, { v: u, at: performance.now() });
+    else this.byUser.delete(userId);
+    return u;
+  }
+
+  private async loadUser(col: 'u.id' | 'u.api_key', value: string): Promise<UserAuth | null> {
+    const r = await this.db.selectFrom('users as u')
+      .innerJoin('accounts as a', 'a.id', 'u.account_id')
+      .innerJoin('domains as d', 'd.id', 'a.domain_id')
+      .leftJoin('roles as r', 'r.id', 'a.role_id')
+      .select(['u.id as userId', 'u.username', 'u.state as userState', 'u.removed as userRemoved', 'u.api_key',
+        'u.secret_key', 'a.id as accountId', 'a.name as accountName', 'a.type as accountType', 'a.role_id',
+        'a.state as accountState', 'a.removed as accountRemoved', 'r.type as roleType', 'd.id as domainId',
+        'd.path as domainPath', 'd.state as domainState', 'd.removed as domainRemoved'])
+      .where(col, '=', value).executeTakeFirst();
+    if (!r) return null;
+    const caller: Caller = {
+      userId: r.userId, username: r.username, accountId: r.accountId, accountName: r.accountName,
+      accountType: r.accountType, roleId: r.role_id, roleType: asRoleType(r.roleType, r.accountType),
+      domainId: r.domainId, domainPath: r.domainPath,
+    };
+    const active = r.userState === 'enabled' && r.userRemoved === null && r.accountState === 'enabled' &&
+      r.accountRemoved === null && r.domainState === 'Active' && r.domainRemoved === null;
+    return { caller, apiKey: r.api_key, secretKey: r.secret_key, active };
+  }
+
+  async role(roleId: string): Promise<CompiledRole | null> {
+    const hit = this.roles.get(roleId);
+    if (hit && fresh(hit)) return hit.v;
+    const gen = this.gen;
+    const role = await this.db.selectFrom('roles').select(['type', 'is_default', 'removed'])
+      .where('id', '=', roleId).executeTakeFirst();
+    if (!role || role.removed !== null) return null;
+    const perms = await this.db.selectFrom('role_permissions').select(['rule', 'permission'])
+      .where('role_id', '=', roleId).orderBy('sort_order').execute();
+    const compiled: CompiledRole = {
+      roleType: asRoleType(role.type, 0),
+      rootAdmin: role.is_default === 1 && role.type === 'Admin',
+      rules: perms.map((p) => ({ re: compileRule(p.rule), allow: p.permission === 'allow' })),
+      decisions: new Map(),
+    };
+    if (gen === this.gen) this.roles.set(roleId, { v: compiled, at: performance.now() });
+    return compiled;
+  }
+}
+
+const fresh = (t: Timed<unknown>) => performance.now() - t.at < TTL_MS;
+
+const directories = new WeakMap<Db, Directory>();
+
+/** The Directory of a database (created on first use). */
+export function directoryFor(db: Db): Directory {
+  let d = directories.get(db);
+  if (!d) { d = new Directory(db); directories.set(db, d); }
+  return d;
+}
