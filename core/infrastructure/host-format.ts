@@ -1,0 +1,81 @@
+// The host response object. JSON types follow cloudstack-response-types.json ("Host"): counters in bytes and
+// MHz are numbers; percentages ("12.50%") and the with-overprovisioning totals ("32000") are strings.
+import type { Selectable } from 'kysely';
+import type { Db } from '../db/connect';
+import type { HostTable } from '../db/schema';
+import type { HostStats } from '../hypervisors/driver';
+import { compact, csDate, percent } from '../api/format';
+import { hostStatusEvents } from '../orchestration/host-states';
+import { num2 } from './util';
+
+export interface HostView extends Selectable<HostTable> {
+  zone_name: string; pod_name: string; cluster_name: string; cluster_type: string;
+  cpu_overcommit: number; memory_overcommit: number;
+}
+
+/** hosts joined with the names and overcommit factors every host answer shows. */
+export function hostViewQuery(db: Db) {
+  return db.selectFrom('hosts as h').innerJoin('clusters as c', 'c.id', 'h.cluster_id')
+    .innerJoin('pods as p', 'p.id', 'h.pod_id').innerJoin('zones as z', 'z.id', 'h.zone_id');
+}
+
+export const hostViewColumns = ['z.name as zone_name', 'p.name as pod_name', 'c.name as cluster_name',
+  'c.cluster_type', 'c.cpu_overcommit', 'c.memory_overcommit'] as const;
+
+export async function hostView(db: Db, id: string): Promise<HostView | undefined> {
+  return hostViewQuery(db).selectAll('h').select(hostViewColumns).where('h.id', '=', id).executeTakeFirst();
+}
+
+/** Detail groups of listHosts `details`: all (default), capacity, stats, events, min. */
+export type DetailGroups = Set<string>;
+export const wants = (g: DetailGroups, what: string) => g.has('all') || g.has(what);
+
+function details(json: string): Record<string, string> | undefined {
+  try {
+    const d = JSON.parse(json) as Record<string, unknown>;
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(d)) if (!/password|secret/i.test(k)) out[k] = String(v);
+    return out;
+  } catch {
+    return undefined;
+  }
+}
+
+export function formatHost(h: HostView, g: DetailGroups, extra: { stats?: HostStats | null; msId?: string; msName?: string } = {}): object {
+  const d = details(h.details) ?? {};
+  const base = {
+    id: h.id, name: h.name, type: h.type, state: h.state, resourcestate: h.resource_state, ipaddress: h.ip_address,
+    hypervisor: h.hypervisor, hypervisorversion: d.hypervisorVersion, version: h.version ?? undefined,
+    zoneid: h.zone_id, zonename: h.zone_name, podid: h.pod_id, podname: h.pod_name,
+    clusterid: h.cluster_id, clustername: h.cluster_name, clustertype: h.cluster_type,
+    hosttags: h.host_tags || undefined, explicithosttags: h.host_tags || undefined, istagarule: false,
+    capabilities: d.capabilities, arch: 'x86_64', created: csDate(h.created), lastpinged: csDate(h.last_pinged),
+    disconnected: csDate(h.disconnected), removed: csDate(h.removed), hahost: false, islocalstorageactive: false,
+    encryptionsupported: false, ueficapability: false, hasannotations: false,
+    managementserverid: h.state === 'Up' ? extra.msId : undefined, managementservername: h.state === 'Up' ? extra.msName : undefined,
+    outofbandmanagement: { enabled: false, powerstate: 'Disabled' },
+    hostha: { haenable: false, hastate: 'Disabled' },
+  };
+  if (wants(g, 'capacity')) {
+    const cpuTotal = h.cpu_number * h.cpu_speed;
+    const cpuWithOver = cpuTotal * h.cpu_overcommit;
+    const memWithOver = h.memory_total * h.memory_overcommit;
+    Object.assign(base, {
+      cpunumber: h.cpu_number, cpuspeed: h.cpu_speed, cpuallocated: percent(h.cpu_allocated, cpuTotal),
+      cpuallocatedvalue: h.cpu_allocated, cpuallocatedpercentage: percent(h.cpu_allocated, cpuTotal),
+      cpuallocatedwithoverprovisioning: percent(h.cpu_allocated, cpuWithOver), cpuwithoverprovisioning: num2(cpuWithOver),
+      memorytotal: h.memory_total, memoryallocated: h.memory_allocated, memoryallocatedbytes: h.memory_allocated,
+      memoryallocatedpercentage: percent(h.memory_allocated, memWithOver), memorywithoverprovisioning: num2(memWithOver),
+    });
+  }
+  if (wants(g, 'stats') && extra.stats) {
+    Object.assign(base, {
+      cpuused: percent(extra.stats.cpuUsedPercent, 100), memoryused: Math.round(extra.stats.memoryUsedBytes),
+      cpuloadaverage: Math.round((extra.stats.cpuUsedPercent / 100) * h.cpu_number * 100) / 100,
+      networkkbsread: 0, networkkbswrite: 0,
+    });
+  }
+  if (wants(g, 'events')) Object.assign(base, { events: hostStatusEvents(h.state).join('; ') });
+  if (g.has('all')) Object.assign(base, { details: details(h.details) });
+  return compact(base);
+}
