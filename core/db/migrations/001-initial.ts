@@ -154,9 +154,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await ix('hosts_cluster', 'hosts', ['cluster_id']);
   await ix('hosts_zone', 'hosts', ['zone_id']);
   await ix('storage_pools_cluster', 'storage_pools', ['cluster_id']);
-  await ix('vms_created', 'vms', ['removed', 'created']);
-  await ix('vms_account', 'vms', ['account_id', 'removed', 'created']);
-  await ix('vms_domain', 'vms', ['domain_id']);
+  await ix('vms_created', 'vms', ['removed', 'created', 'id']);
+  await ix('vms_account', 'vms', ['account_id', 'removed', 'created', 'id']);
+  await ix('vms_domain', 'vms', ['domain_id', 'removed', 'created', 'id']);
   await ix('vms_host', 'vms', ['host_id']);
   await ix('vms_state', 'vms', ['state']);
   await ix('vms_zone', 'vms', ['zone_id']);

@@ -1,0 +1,265 @@
+// deployVirtualMachine. prepare validates everything a client can get wrong (answered at once with 4xx), then
+// writes the VM row (Stopped, as CloudStack allocates it) and its ROOT (+ DATADISK) volume rows (Allocated) in one
+// transaction, so the id can be returned with the job id. execute starts it (Stopped -> Starting -> Running) from
+// the payload alone, without re-reading what prepare already knew; a failed first start leaves the VM in Error.
+import type { ArgsOf } from '../../contract/command';
+import type { AsyncHandler, CallContext, JobContext } from '../../api/handler';
+import type { computeCommands } from '../../contract/commands/compute';
+import type { Db } from '../../db/connect';
+import type { ServiceOfferingTable, TemplateTable, VmTable, VolumeTable } from '../../db/schema';
+import type { Services } from '../../services';
+import { ApiError, internalError, invalidParam, notFound, permissionDenied } from '../../api/errors';
+import { isRootAdmin } from '../../identity/caller';
+import { changeVmState, vmEvent } from '../vm-states';
+import { startVm, type StartableVm, type StartVolume } from './power';
+import { GB } from './infra';
+import { checkNameFree, checkOfferingUsable, checkVmName, mergeMap, vmById } from './vm-rows';
+import { vmObject } from './vm-view';
+import { formatVms, type TemplateNames, type VmRow } from './vm-format';
+import { reconcileVm } from './reconcile';
+
+type Decl = typeof computeCommands.deployVirtualMachine;
+type Args = ArgsOf<Decl>;
+
+export interface DeployPayload {
+  vm: StartableVm;
+  /** The row as inserted and the names prepare read: the job's result is built from them, not re-read. */
+  row: VmRow;
+  names: { zone: string; template: TemplateNames; offering: { name: string; dynamic_scaling: number } };
+  volumes: StartVolume[];
+  hostTags: string[];
+  storageTags: string[];
+  placement: { podId: string | null; clusterId: string | null; hostId: string | null };
+  startVm: boolean;
+}
+
+const tags = (s: string | null | undefined) => (s ? s.split(',').map((t) => t.trim()).filter(Boolean) : []);
+
+// Instance names follow CloudStack's i-<account number>-<vm number>-VM. Accounts and VMs have UUIDs here, so the
+// numbers are ordinals: the account's creation rank, and a per-database VM counter seeded from the row count.
+const counters = new WeakMap<Db, Promise<{ next: number }>>();
+const accountNumbers = new WeakMap<Db, Map<string, Promise<number>>>();
+
+async function nextVmNumber(db: Db): Promise<number> {
+  let c = counters.get(db);
+  if (!c) {
+    c = db.selectFrom('vms').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+      .then((r) => ({ next: Number(r.n) + 1 }));
+    counters.set(db, c);
+  }
+  return (await c).next++;
+}
+
+function accountNumber(db: Db, accountId: string): Promise<number> {
+  let m = accountNumbers.get(db);
+  if (!m) accountNumbers.set(db, (m = new Map()));
+  let n = m.get(accountId);
+  if (!n) {
+    n = (async () => {
+      const a = await db.selectFrom('accounts').select('created').where('id', '=', accountId).executeTakeFirst();
+      if (!a) return 0;
+      const r = await db.selectFrom('accounts').select((eb) => eb.fn.countAll<number>().as('n'))
+        .where((eb) => eb.or([eb('created', '<', a.created), eb.and([eb('created', '=', a.created), eb('id', '<', accountId)])]))
+        .executeTakeFirstOrThrow();
+      return Number(r.n) + 1;
+    })();
+    m.set(accountId, n);
+  }
+  return n;
+}
+
+async function loadInputs(ctx: CallContext, a: Args) {
+  const db = ctx.svc.db;
+  const [zone, so, tpl, dof] = await Promise.all([
+    db.selectFrom('zones').select(['id', 'name', 'allocation_state']).where('id', '=', a.zoneid).where('removed', 'is', null).executeTakeFirst(),
+    db.selectFrom('service_offerings').selectAll().where('id', '=', a.serviceofferingid).where('removed', 'is', null).executeTakeFirst(),
+    // The template with its readiness in the zone and its OS name, in one query.
+    db.selectFrom('templates as t')
+      .leftJoin('template_zones as tz', (j) => j.onRef('tz.template_id', '=', 't.id').on('tz.zone_id', '=', a.zoneid))
+      .leftJoin('os_types as os', 'os.id', 't.ostype_id')
+      .selectAll('t').select(['tz.is_ready', 'os.description as os_name'])
+      .where('t.id', '=', a.templateid).where('t.removed', 'is', null).executeTakeFirst(),
+    a.diskofferingid
+      ? db.selectFrom('disk_offerings').selectAll().where('id', '=', a.diskofferingid).where('removed', 'is', null).executeTakeFirst()
+      : Promise.resolve(undefined),
+  ]);
+  if (!zone) throw notFound(ctx.command, 'zoneid', a.zoneid);
+  if (!so || so.is_system === 1 || so.state !== 'Active') throw notFound(ctx.command, 'serviceofferingid', a.serviceofferingid);
+  if (!tpl) throw notFound(ctx.command, 'templateid', a.templateid);
+  if (a.diskofferingid && (!dof || dof.state !== 'Active')) throw notFound(ctx.command, 'diskofferingid', a.diskofferingid);
+  if (zone.allocation_state !== 'Enabled' && !isRootAdmin(ctx.caller)) {
+    throw permissionDenied(`Cannot perform this operation, Zone is currently disabled: ${zone.id}`);
+  }
+  if (tpl.is_ready !== 1) {
+    throw invalidParam(`Template ${tpl.id} has not been completely downloaded to zone ${zone.id}`);
+  }
+  return { zone, so, tpl, dof };
+}
+
+/** CPU and memory: the offering's, or details[0].cpuNumber/cpuSpeed/memory for a customized offering. */
+function computeOf(so: ServiceOfferingTable, details: Record<string, string>) {
+  const num = (k: string) => (details[k] !== undefined && /^\d+$/.test(details[k]) ? Number(details[k]) : null);
+  const cpu = so.cpu_number ?? num('cpuNumber');
+  const speed = so.cpu_speed ?? num('cpuSpeed') ?? 1000;
+  const memory = so.memory ?? num('memory');
+  if (cpu === null || memory === null || cpu < 1 || memory < 32) {
+    throw invalidParam('Need to specify custom parameter values for cpu, cpu speed and memory when using custom offering');
+  }
+  return { cpu, speed, memory };
+}
+
+function checkAccessToTemplate(ctx: CallContext, tpl: TemplateTable, ownerAccount: string): void {
+  if (tpl.is_public === 1 || tpl.account_id === ownerAccount || isRootAdmin(ctx.caller)) return;
+  throw permissionDenied(`Account ${ctx.caller.accountName} does not have permission to use template ${tpl.id}`);
+}
+
+function checkUserData(s: string | undefined): void {
+  if (s === undefined) return;
+  if (s.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(s)) throw invalidParam('User data is not a valid base64 string');
+  if (Math.floor((s.length * 3) / 4) > 1048576) throw invalidParam('User data is too long (at most 1 MB)');
+}
+
+function hypervisorOf(svc: Services, a: Args, tpl: TemplateTable, iso: boolean): string {
+  const want = a.hypervisor ?? (iso || !tpl.hypervisor || tpl.hypervisor === 'None' ? null : tpl.hypervisor);
+  if (want === null) {
+    if (iso) throw invalidParam('Hypervisor parameter is needed to deploy VM or the hypervisor parameter value passed is invalid');
+    return '';
+  }
+  return svc.drivers.get(want).hypervisor;
+}
+
+/** Root and data disk sizes in bytes, with CloudStack's checks. */
+function diskSizes(a: Args, so: ServiceOfferingTable, tpl: TemplateTable, dof: { disk_size: number; customized: number } | undefined, iso: boolean) {
+  const custom = (d: { disk_size: number; customized: number }) => {
+    if (d.customized !== 1) return d.disk_size;
+    if (a.size === undefined || a.size <= 0) throw invalidParam('This disk offering requires a custom size specified');
+    return a.size * GB;
+  };
+  if (iso) {
+    if (!dof) throw invalidParam('Installing from ISO requires a disk offering to be specified for the root disk.');
+    return { root: custom(dof), data: null };
+  }
+  let root = Math.max(tpl.size, so.root_disk_size ?? 0);
+  if (a.rootdisksize !== undefined) {
+    if (a.rootdisksize * GB < tpl.size) {
+      throw invalidParam(`Unsupported: rootdisksize of ${a.rootdisksize} GB is smaller than template size of ${Math.ceil(tpl.size / GB)} GB`);
+    }
+    root = a.rootdisksize * GB;
+  }
+  return { root, data: dof ? custom(dof) : null };
+}
+
+async function prepare(ctx: CallContext, a: Args) {
+  const svc = ctx.svc;
+  if (a.projectid) throw invalidParam('Projects are not supported');
+  if ((a.hostid || a.podid || a.clusterid) && !isRootAdmin(ctx.caller)) {
+    const which = a.hostid ? 'hostid' : a.podid ? 'podid' : 'clusterid';
+    throw permissionDenied(`Parameter ${which} can only be specified by a Root Admin, permission denied`);
+  }
+  const owner = await svc.identity.resolveOwner(ctx.caller, { account: a.account, domainid: a.domainid });
+  const { zone, so, tpl, dof } = await loadInputs(ctx, a);
+  checkAccessToTemplate(ctx, tpl, owner.accountId);
+  await checkOfferingUsable(ctx, 'Service', so, zone.id);
+  if (dof) await checkOfferingUsable(ctx, 'Disk', dof, zone.id);
+  checkUserData(a.userdata);
+  const iso = tpl.format === 'ISO';
+  const details = mergeMap(a.details);
+  const { cpu, speed, memory } = computeOf(so, details);
+  const sizes = diskSizes(a, so, tpl, dof, iso);
+  const hypervisor = hypervisorOf(svc, a, tpl, iso);
+  const id = svc.newId();
+  const name = a.name ?? `VM-${id}`;
+  if (a.name !== undefined) {
+    checkVmName(a.name);
+    await checkNameFree(svc, owner.accountId, a.name);
+  }
+  const [n, acct] = await Promise.all([nextVmNumber(svc.db), accountNumber(svc.db, owner.accountId)]);
+  const now = svc.clock.now();
+  const vm: VmTable = {
+    id, name, display_name: a.displayname ?? name, instance_name: `i-${acct}-${n}-VM`, account_id: owner.accountId,
+    domain_id: owner.domainId, user_id: owner.userId, zone_id: zone.id, pod_id: null, cluster_id: null, host_id: null,
+    last_host_id: null, template_id: tpl.id, iso_id: iso ? tpl.id : null, service_offering_id: so.id, cpu_number: cpu,
+    cpu_speed: speed, memory, state: 'Stopped', ha_enable: so.offer_ha, group_name: a.group ?? null, hypervisor,
+    details: JSON.stringify(details), userdata: a.userdata ?? null, created: now, updated: now, removed: null,
+  };
+  const volume = (type: 'ROOT' | 'DATADISK', size: number, device: number, diskOffering: string | null): VolumeTable => ({
+    id: svc.newId(), name: `${type === 'ROOT' ? 'ROOT' : 'DATA'}-${n}`, type, state: 'Allocated', size, vm_id: id,
+    device_id: device, disk_offering_id: diskOffering, pool_id: null, account_id: owner.accountId,
+    domain_id: owner.domainId, zone_id: zone.id, template_id: type === 'ROOT' && !iso ? tpl.id : null, path: null,
+    provisioning_type: dof?.provisioning_type ?? so.provisioning_type ?? 'thin', created: now, attached: now, removed: null,
+  });
+  const volumes = [volume('ROOT', sizes.root, 0, iso ? dof!.id : null)];
+  if (sizes.data !== null) volumes.push(volume('DATADISK', sizes.data, 1, dof!.id));
+  await svc.db.transaction().execute(async (trx) => {
+    await trx.insertInto('vms').values(vm).execute();
+    await trx.insertInto('volumes').values(volumes).execute();
+  });
+  await vmEvent(svc, vm, { type: 'VM.CREATE', state: 'Created', description: `Created VM ${name}` }, ctx.caller.userId);
+  const { userdata: _u, pod_id: _p, cluster_id: _c, last_host_id: _l, removed: _r, ...row } = vm;
+  const payload: DeployPayload = {
+    row,
+    names: { zone: zone.name, offering: { name: so.name, dynamic_scaling: so.dynamic_scaling },
+      template: { name: tpl.name, display_text: tpl.display_text, password_enabled: tpl.password_enabled,
+        ostype_id: tpl.ostype_id, dynamic_scaling: tpl.dynamic_scaling, format: tpl.format,
+        template_type: tpl.template_type, os_name: tpl.os_name } },
+    vm: { id, name, state: 'Stopped', account_id: vm.account_id, domain_id: vm.domain_id, instance_name: vm.instance_name,
+      zone_id: vm.zone_id, cpu_number: cpu, cpu_speed: speed, memory, hypervisor, last_host_id: null, iso_id: vm.iso_id,
+      details: vm.details },
+    volumes: volumes.map((v) => ({ id: v.id, name: v.name, type: v.type, state: v.state, size: v.size, pool_id: null,
+      path: null, device_id: v.device_id, template_id: v.template_id })),
+    hostTags: tags(so.host_tags), storageTags: [...new Set([...tags(so.storage_tags), ...tags(dof?.tags)])],
+    placement: { podId: a.podid ?? null, clusterId: a.clusterid ?? null, hostId: a.hostid ?? null },
+    startVm: a.startvm !== false,
+  };
+  return { instanceType: 'VirtualMachine', instanceId: id, createdId: id, locks: [`vm:${id}`], payload };
+}
+
+async function result(ctx: JobContext, id: string): Promise<object> {
+  const o = await vmObject(ctx.svc, ctx.caller, id);
+  if (!o) throw internalError(`VM ${id} was removed while it was being deployed`);
+  return o;
+}
+
+/** The result object from what the job already knows (the row as prepared plus what the start changed). */
+async function resultFromPayload(ctx: JobContext, pl: DeployPayload, vm: StartableVm): Promise<object> {
+  const row: VmRow = { ...pl.row, state: vm.state, host_id: vm.host_id ?? null, hypervisor: vm.hypervisor,
+    updated: vm.updated ?? pl.row.updated };
+  const n = pl.names;
+  const [o] = await formatVms(ctx.svc, [row], { caller: ctx.caller }, {
+    zones: new Map([[row.zone_id, n.zone]]), templates: new Map([[row.template_id, n.template]]),
+    offerings: new Map([[row.service_offering_id, n.offering]]) });
+  return o;
+}
+
+async function execute(ctx: JobContext, _a: Args, pl: DeployPayload): Promise<object> {
+  if (!pl.startVm) return result(ctx, pl.vm.id);
+  const vm = { ...pl.vm };
+  try {
+    await startVm(ctx.svc, { vm, volumes: pl.volumes.map((v) => ({ ...v })), hostTags: pl.hostTags,
+      storageTags: pl.storageTags, ...pl.placement, considerLastHost: false, userId: ctx.caller.userId });
+  } catch (e) {
+    // A VM whose first start fails is marked Error (CloudStack's OperationFailedToError), not left Stopped.
+    if (vm.state === 'Stopped') {
+      await changeVmState(ctx.svc, vm, 'OperationFailedToError', { userId: ctx.caller.userId, reason: (e as Error).message })
+        .catch(() => undefined);
+    }
+    throw e;
+  }
+  return resultFromPayload(ctx, pl, vm);
+}
+
+/** After a restart: converge the VM with what its host reports; a deploy that never got going is resumed. */
+async function recover(ctx: JobContext, a: Args, pl: DeployPayload): Promise<object> {
+  const row = await vmById(ctx.svc.db, pl.vm.id);
+  if (!row) throw internalError(`VM ${pl.vm.id} was removed while it was being deployed`);
+  await reconcileVm(ctx.svc, row);
+  if (row.state === 'Stopped' && pl.startVm) {
+    const volumes = await ctx.svc.db.selectFrom('volumes').selectAll().where('vm_id', '=', row.id)
+      .where('removed', 'is', null).orderBy('device_id').execute();
+    return execute(ctx, a, { ...pl, vm: { ...pl.vm, state: row.state, last_host_id: row.last_host_id }, volumes });
+  }
+  if (row.state === 'Running' || row.state === 'Stopped') return result(ctx, row.id);
+  throw new ApiError(530, `Deployment of VM ${row.name} was interrupted by a management server restart; it is ${row.state}`);
+}
+
+export const deployHandler: AsyncHandler<Decl, DeployPayload> = { prepare, execute, recover };

@@ -1,0 +1,202 @@
+// Starting and stopping a VM: placement with retries, volume creation on first start, capacity reservation and
+// release. Shared by deploy, start, stop, destroy and HA-like callers. Every state change goes through
+// changeVmState; the hot path (deploy) is kept to a handful of statements: the planner's reservation, Starting with
+// the chosen host, the new volumes Ready, Running.
+import type { VmTable, VolumeTable } from '../../db/schema';
+import type { DeploymentPlan, Services } from '../../services';
+import type { VmSpec, VolumeSpec } from '../../hypervisors/driver';
+import { ApiError, insufficientCapacity, internalError } from '../../api/errors';
+import { ErrorCode, CsErrorCode } from '../../contract/errors';
+import { changeVmState, patchVmInState, transitionVm, type VmStateRef } from '../vm-states';
+import { notifyVolumes, transitionVolume } from '../volume-states';
+import { allocateOnPool, driverFor, hostFacts, poolFacts, releasePoolBytes, volumeSpec } from './infra';
+import { cpuMhzOf, memBytesOf, parseDetails } from './vm-rows';
+
+/** The VM columns starting needs (deploy has them in its payload; start reads the row). */
+export type StartableVm = VmStateRef & Pick<VmTable, 'instance_name' | 'zone_id' | 'cpu_number' | 'cpu_speed' |
+  'memory' | 'hypervisor' | 'last_host_id' | 'iso_id' | 'details'>;
+export type StartVolume = Pick<VolumeTable, 'id' | 'name' | 'type' | 'state' | 'size' | 'pool_id' | 'path' |
+  'device_id' | 'template_id'>;
+
+export interface StartRequest {
+  vm: StartableVm;
+  volumes: StartVolume[];
+  hostTags: string[];
+  storageTags: string[];
+  /** Admin placement narrowing. */
+  podId?: string | null;
+  clusterId?: string | null;
+  hostId?: string | null;
+  considerLastHost?: boolean;
+  userId?: string | null;
+}
+
+export const MAX_START_ATTEMPTS = 3;
+
+export const noDeployment = (vm: Pick<VmTable, 'instance_name'>, detail?: string) =>
+  insufficientCapacity(`Unable to create a deployment for VM[User|${vm.instance_name}]${detail ? `: ${detail}` : ''}`);
+
+const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/** The cluster existing volumes pin the VM to (a cluster-wide pool), or null when they allow any host. */
+async function pinnedCluster(svc: Services, volumes: StartVolume[]): Promise<string | null> {
+  for (const v of volumes) {
+    if (!v.pool_id || !v.path) continue;
+    const pool = await poolFacts(svc, v.pool_id);
+    if (pool.clusterId) return pool.clusterId;
+  }
+  return null;
+}
+
+/** A plan on the VM's last host when it still has room (CloudStack's considerlasthost). */
+async function planOnLastHost(svc: Services, r: StartRequest, pinned: string | null): Promise<DeploymentPlan | null> {
+  const last = r.vm.last_host_id;
+  if (!last || r.considerLastHost === false || r.hostId || r.podId || r.clusterId) return null;
+  const h = await hostFacts(svc, last).catch(() => null);
+  if (!h || (pinned && h.clusterId !== pinned)) return null;
+  if (!(await svc.planner.reserveOn(last, cpuMhzOf(r.vm), memBytesOf(r.vm)))) return null;
+  const need = newBytes(r);
+  try {
+    const poolId = need > 0 ? await allocateOnPool(svc, { zoneId: h.zoneId, clusterId: h.clusterId, sizeBytes: need, tags: r.storageTags }) : '';
+    return { hostId: last, podId: h.podId, clusterId: h.clusterId, poolId };
+  } catch {
+    await svc.planner.release(last, cpuMhzOf(r.vm), memBytesOf(r.vm));
+    return null;
+  }
+}
+
+/** Bytes of the volumes that do not exist yet; the plan reserves them on its pool. */
+const newBytes = (r: StartRequest) => r.volumes.filter((v) => !v.path).reduce((n, v) => n + v.size, 0);
+
+async function plan(svc: Services, r: StartRequest, pinned: string | null, avoid: string[]): Promise<DeploymentPlan> {
+  if (avoid.length === 0) {
+    const onLast = await planOnLastHost(svc, r, pinned);
+    if (onLast) return onLast;
+  }
+  return svc.planner.planAndReserve({
+    zoneId: r.vm.zone_id, cpuNumber: r.vm.cpu_number, cpuSpeed: r.vm.cpu_speed, memoryMb: r.vm.memory,
+    hypervisor: r.vm.hypervisor || null, hostTags: r.hostTags, storageTags: r.storageTags,
+    rootDiskBytes: newBytes(r), podId: r.podId ?? null, clusterId: r.clusterId ?? pinned, hostId: r.hostId ?? null,
+    preferHostId: r.vm.last_host_id, avoidHostIds: avoid,
+  });
+}
+
+interface Created { vol: StartVolume; poolId: string; path: string }
+
+/** Creates the volumes that do not exist yet and starts the VM on the planned host. */
+async function startOn(svc: Services, r: StartRequest, p: DeploymentPlan, created: Created[]): Promise<void> {
+  const driver = await driverFor(svc, p.hostId);
+  const specs: VolumeSpec[] = [];
+  for (const v of r.volumes) {
+    if (v.path && v.pool_id) { specs.push(await volumeSpec(svc, v)); continue; }
+    if (!p.poolId) throw internalError(`No storage pool was planned for volume ${v.name}`);
+    const spec = await volumeSpec(svc, v, p.poolId);
+    spec.path = await driver.createVolume(p.hostId, spec);
+    created.push({ vol: v, poolId: p.poolId, path: spec.path });
+    specs.push(spec);
+  }
+  const vm = r.vm;
+  const spec: VmSpec = { id: vm.id, instanceName: vm.instance_name, cpuNumber: vm.cpu_number, cpuSpeed: vm.cpu_speed,
+    memoryMb: vm.memory, volumes: specs, isoId: vm.iso_id, details: parseDetails(vm.details) };
+  await driver.startVm(p.hostId, spec);
+}
+
+/**
+ * Marks the new volumes Ready on their pool. Written before the VM becomes Running, without a transaction: a crash
+ * in between leaves a Starting VM whose volumes all exist, which reconciliation turns into Running (or Stopped).
+ */
+async function volumesReady(svc: Services, created: Created[]): Promise<void> {
+  for (const c of created) {
+    // Allocated -> Creating -> Ready happens while the VM is Starting; only the end state is written.
+    transitionVolume(transitionVolume(c.vol.state, 'CreateRequested', c.vol.name), 'OperationSucceeded', c.vol.name);
+    await svc.db.updateTable('volumes').set({ state: 'Ready', pool_id: c.poolId, path: c.path })
+      .where('id', '=', c.vol.id).where('state', '=', c.vol.state).execute();
+    Object.assign(c.vol, { state: 'Ready', pool_id: c.poolId, path: c.path });
+  }
+  notifyVolumes(svc, created.map((c) => c.vol.id), 'Ready');
+}
+
+async function undoAttempt(svc: Services, r: StartRequest, p: DeploymentPlan, created: Created[]): Promise<void> {
+  const logged = (e: unknown) => svc.log.error('could not release a reservation', { host: p.hostId, error: errText(e) });
+  await svc.planner.release(p.hostId, cpuMhzOf(r.vm), memBytesOf(r.vm)).catch(logged);
+  const bytes = newBytes(r);
+  if (bytes > 0 && p.poolId) await releasePoolBytes(svc.db, p.poolId, bytes).catch(logged);
+  const driver = await driverFor(svc, p.hostId).catch(() => null);
+  for (const c of created) {
+    await driver?.deleteVolume(p.hostId, await volumeSpec(svc, { ...c.vol, path: c.path }, c.poolId)).catch(() => undefined);
+  }
+  await driver?.destroyVm(p.hostId, r.vm.id).catch(() => undefined);
+}
+
+/**
+ * Stopped -> Starting -> Running. Plans (last host first) and reserves, then enters Starting with the chosen host
+ * recorded in the same update (so a crash can always find and release the reservation), creates missing volumes
+ * and starts. A host that fails is released and avoided and the next one is tried, up to MAX_START_ATTEMPTS hosts.
+ * When nothing works the VM is Stopped with nothing reserved and a 533 "Unable to create a deployment for VM" is
+ * thrown. (CloudStack enters Starting before planning; planning first saves a write per start and only changes
+ * what a list shows during the few milliseconds of planning.)
+ */
+export async function startVm(svc: Services, r: StartRequest): Promise<void> {
+  const vm = r.vm;
+  transitionVm(vm.state, 'StartRequested', vm.name);
+  const pinned = await pinnedCluster(svc, r.volumes).catch(() => null);
+  const avoid: string[] = [];
+  let last: unknown;
+  for (let attempt = 0; attempt < MAX_START_ATTEMPTS; attempt++) {
+    let p: DeploymentPlan;
+    try {
+      p = await plan(svc, r, pinned, avoid);
+    } catch (e) {
+      last = e;
+      break;
+    }
+    const created: Created[] = [];
+    try {
+      const placed = { host_id: p.hostId, pod_id: p.podId, cluster_id: p.clusterId };
+      if (vm.state === 'Starting') await patchVmInState(svc, vm, placed);
+      else await changeVmState(svc, vm, 'StartRequested', { userId: r.userId, patch: placed });
+      await startOn(svc, r, p, created);
+    } catch (e) {
+      last = e;
+      avoid.push(p.hostId);
+      await undoAttempt(svc, r, p, created);
+      svc.log.warn(`start of VM ${vm.name} failed on host ${p.hostId}`, { error: errText(e) });
+      if (e instanceof ApiError && e.cserrorcode === CsErrorCode.ConcurrentOperation) break; // the row changed under us
+      continue;
+    }
+    await volumesReady(svc, created);
+    const hv = (await hostFacts(svc, p.hostId)).hypervisor;
+    await changeVmState(svc, vm, 'OperationSucceeded', { userId: r.userId,
+      patch: { host_id: p.hostId, last_host_id: p.hostId, pod_id: p.podId, cluster_id: p.clusterId, hypervisor: hv } });
+    return;
+  }
+  const reason = last === undefined ? undefined : errText(last);
+  if (vm.state === 'Starting') await changeVmState(svc, vm, 'OperationFailed', { userId: r.userId, reason, patch: { host_id: null } });
+  const capacity = last instanceof ApiError && last.errorcode === ErrorCode.InsufficientCapacity;
+  throw noDeployment(vm, capacity && avoid.length === 0 ? undefined
+    : `${avoid.length ? `start failed on ${avoid.length} host(s), ` : ''}last error: ${reason}`);
+}
+
+/**
+ * Running -> Stopping -> Stopped, releasing the host's CPU and memory. A forced stop ends Stopped even when the
+ * host does not answer (CloudStack's forced stop cleans up the database regardless).
+ */
+export async function stopVm(svc: Services, vm: VmStateRef & Pick<VmTable, 'host_id' | 'cpu_number' | 'cpu_speed' | 'memory'>,
+  opts: { forced?: boolean; userId?: string | null } = {}): Promise<void> {
+  if (vm.state === 'Stopped') return;
+  await changeVmState(svc, vm, 'StopRequested', { userId: opts.userId });
+  const host = vm.host_id;
+  if (host) {
+    try {
+      await (await driverFor(svc, host)).stopVm(host, vm.id, { forced: !!opts.forced });
+    } catch (e) {
+      if (!opts.forced) {
+        await changeVmState(svc, vm, 'OperationFailed', { userId: opts.userId, reason: errText(e) });
+        throw new ApiError(ErrorCode.ResourceUnavailable, `Unable to stop VM ${vm.name}: ${errText(e)}`, CsErrorCode.ResourceUnavailable);
+      }
+      svc.log.warn(`forced stop of VM ${vm.name}: host did not answer`, { error: errText(e) });
+    }
+  }
+  await changeVmState(svc, vm, 'OperationSucceeded', { userId: opts.userId, patch: { host_id: null, last_host_id: host ?? vm.last_host_id ?? null } });
+  if (host) await svc.planner.release(host, cpuMhzOf(vm), memBytesOf(vm));
+}
