@@ -1,0 +1,90 @@
+// An unmodified CloudStack client (Debian's python3-cs) drives the server the way an operator's scripts would:
+// API keys with signature v3, GET and POST, polling async jobs. It builds a lab and runs a VM's lifecycle.
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { startTestServer, sessionClient, type TestServer } from '../testing/harness';
+
+const run = promisify(execFile);
+let t: TestServer;
+let env: NodeJS.ProcessEnv;
+
+// Debian ships the library without its `cs` console script; this line is exactly what that script runs
+// (exit status 1 when the API answered an error).
+const CS_MAIN = 'import sys, cs; sys.exit(cs.main())';
+
+/** Runs the `cs` CLI with `<command> k=v ...`; returns success and the JSON it printed (empty output = {}). */
+async function cs(command: string, args: Record<string, string> = {}, flags: string[] = []) {
+  const argv = ['-c', CS_MAIN, ...flags, command, ...Object.entries(args).map(([k, v]) => `${k}=${v}`)];
+  const parse = (s: string) => (s.trim() === '' ? {} : JSON.parse(s));
+  try {
+    const { stdout, stderr } = await run('/usr/bin/python3', argv, { env, timeout: 60_000 });
+    return { ok: true, out: parse(stdout), err: stderr };
+  } catch (e: any) {
+    let out: any;
+    try { out = parse(e.stdout ?? ''); } catch { out = undefined; }
+    return { ok: false, out, err: String(e.stderr ?? e.message) };
+  }
+}
+
+beforeAll(async () => {
+  t = await startTestServer();
+  const admin = await sessionClient(t.url);
+  const keys = (await admin.call('registerUserKeys', { id: admin.login.userid }, 'POST')).json.registeruserkeysresponse.userkeys;
+  env = {
+    PATH: process.env.PATH, HOME: t.dataDir,
+    CLOUDSTACK_ENDPOINT: `${t.url}/client/api`, CLOUDSTACK_KEY: keys.apikey, CLOUDSTACK_SECRET: keys.secretkey,
+    CLOUDSTACK_METHOD: 'get', CLOUDSTACK_TIMEOUT: '30', CLOUDSTACK_POLL_INTERVAL: '0.2',
+  };
+});
+afterAll(() => t.stop());
+
+describe('python3-cs against strata serve', () => {
+  it('builds a zone with simulator hosts, registers a template and runs a VM lifecycle', async () => {
+    const zone = (await cs('createZone', { name: 'cs-zone', networktype: 'Advanced', dns1: '127.0.0.53', internaldns1: '127.0.0.53' }, ['--post'])).out.zone;
+    expect(zone.allocationstate).toBeDefined();
+    const pod = (await cs('createPod', { zoneid: zone.id, name: 'cs-pod', gateway: '192.168.50.1', netmask: '255.255.255.0', startip: '192.168.50.10', endip: '192.168.50.99' })).out.pod;
+    const cluster = (await cs('addCluster', { zoneid: zone.id, podid: pod.id, clustername: 'cs-cluster', clustertype: 'CloudManaged', hypervisor: 'Simulator' })).out.cluster[0];
+    for (let i = 1; i <= 3; i++) {
+      const h = await cs('addHost', { zoneid: zone.id, podid: pod.id, clusterid: cluster.id, hypervisor: 'Simulator', url: `http://cs-sim-${i}/?cpunumber=8&cpuspeed=2000&memory=16384`, username: 'root', password: 'x' }, ['--post']);
+      expect(h.ok).toBe(true);
+      expect(h.out.host[0].state).toBe('Up');
+    }
+    const pool = await cs('createStoragePool', { zoneid: zone.id, podid: pod.id, clusterid: cluster.id, name: 'cs-primary', url: `SharedMountPoint://localhost${t.dataDir}/primary`, scope: 'CLUSTER' });
+    expect(pool.ok).toBe(true);
+    expect((await cs('addImageStore', { provider: 'NFS', name: 'cs-secondary', url: `file://${t.dataDir}/secondary`, zoneid: zone.id })).ok).toBe(true);
+    expect((await cs('updateZone', { id: zone.id, allocationstate: 'Enabled' })).ok).toBe(true);
+
+    const template = (await cs('registerTemplate', { name: 'cs-template', displaytext: 'cs template', url: 'http://127.0.0.1:1/tiny.qcow2', format: 'QCOW2', hypervisor: 'Simulator', zoneid: zone.id, ispublic: 'true' })).out.template[0];
+    const listed = (await cs('listTemplates', { templatefilter: 'executable', zoneid: zone.id })).out.template;
+    expect(listed.map((x: any) => x.id)).toContain(template.id);
+
+    const offering = (await cs('listServiceOfferings', { name: 'Small Instance' })).out.serviceoffering[0];
+    // The CLI polls queryAsyncJobResult and prints the job's result.
+    const deployed = await cs('deployVirtualMachine', { zoneid: zone.id, templateid: template.id, serviceofferingid: offering.id, name: 'cs-vm-1' }, ['--post']);
+    expect(deployed.ok).toBe(true);
+    const vm = deployed.out.virtualmachine;
+    expect(vm).toMatchObject({ name: 'cs-vm-1', state: 'Running', zoneid: zone.id });
+    expect(typeof vm.cpunumber).toBe('number');
+
+    const list = (await cs('listVirtualMachines', { id: vm.id })).out;
+    expect(list.count).toBe(1);
+    expect(list.virtualmachine[0].hostid).toBeDefined();
+
+    expect((await cs('stopVirtualMachine', { id: vm.id })).out.virtualmachine.state).toBe('Stopped');
+    expect((await cs('startVirtualMachine', { id: vm.id })).out.virtualmachine.state).toBe('Running');
+    expect((await cs('destroyVirtualMachine', { id: vm.id, expunge: 'true' })).ok).toBe(true);
+    expect((await cs('listVirtualMachines', { id: vm.id })).out).toEqual({});
+  });
+
+  it('bad input gets a CloudStack error that the client reports, and the server keeps serving', async () => {
+    const bad = await cs('deployVirtualMachine', { zoneid: 'not-a-uuid', templateid: 'x', serviceofferingid: 'y' });
+    expect(bad.ok).toBe(false);
+    expect(bad.out.deployvirtualmachineresponse.errorcode).toBe(431);
+    expect(bad.err).toContain('HTTP 431');
+    expect(bad.out.deployvirtualmachineresponse.errortext).toContain('Invalid parameter zoneid value=not-a-uuid');
+    const missing = await cs('createZone', { name: 'only-a-name' });
+    expect(missing.out.createzoneresponse.errortext).toContain('due to missing parameter');
+    expect((await cs('listZones')).ok).toBe(true);
+  });
+});

@@ -1,0 +1,131 @@
+// One API request from decoded parameters to a serialized CloudStack response:
+// decode -> authenticate -> find command -> role check -> validate -> run (sync) or submit (async) -> serialize.
+import type { Services } from '../services';
+import type { Caller } from '../identity/caller';
+import type { CommandDecl } from '../contract/command';
+import { responseNameOf } from '../contract/command';
+import { ErrorCode, CsErrorCode } from '../contract/errors';
+import type { Registry, Registered } from './registry';
+import type { CallContext, ListResult } from './handler';
+import { decodeRequest, type DecodedRequest } from './request';
+import { validateArgs } from './validate';
+import { toJson, toXml, errorInner, listInner, JSON_CONTENT_TYPE, XML_CONTENT_TYPE } from './serialize';
+import { ApiError } from './errors';
+import { authenticate, parseCookies } from './authenticate';
+import { loginResponse, logoutCookies, sessionCookies } from './session-http';
+
+export interface HttpRequestIn {
+  method: string;
+  rawQuery: string;
+  body: string | null;
+  cookieHeader?: string;
+  remote?: string;
+}
+
+export interface ApiResponse {
+  status: number;
+  contentType: string;
+  body: string;
+  headers: Record<string, string | string[]>;
+}
+
+export interface Dispatcher {
+  handle(req: HttpRequestIn): Promise<ApiResponse>;
+  /** Runs a command as `caller` without HTTP or signatures (demo seeding, benchmarks, the CLI). */
+  invoke(caller: Caller, command: string, params: Record<string, string>): Promise<object>;
+}
+
+export function createDispatcher(svc: Services, registry: Registry): Dispatcher {
+  const version = svc.config.version;
+
+  function render(json: boolean, name: string, inner: object, status = 200, headers: ApiResponse['headers'] = {}): ApiResponse {
+    return json
+      ? { status, contentType: JSON_CONTENT_TYPE, body: toJson(name, inner), headers }
+      : { status, contentType: XML_CONTENT_TYPE, body: toXml(name, inner, version), headers };
+  }
+
+  function renderError(json: boolean, name: string, err: ApiError): ApiResponse {
+    return render(json, name, errorInner(err), err.errorcode, { 'X-Description': err.message.replace(/[\r\n]/g, ' ') });
+  }
+
+  async function run(ctx: CallContext, r: Registered, req: DecodedRequest): Promise<object> {
+    const args = validateArgs(r.decl, req, svc.config.maxPageSize) as never;
+    if (r.async) {
+      const plan = await r.async.prepare(ctx, args);
+      const jobid = await svc.jobs.submit(ctx, r.decl, args, plan);
+      return plan.createdId ? { id: plan.createdId, jobid } : { jobid };
+    }
+    const result = await r.sync!(ctx, args);
+    return shapeSyncResult(r.decl, result);
+  }
+
+  async function handle(http: HttpRequestIn): Promise<ApiResponse> {
+    let json = true;
+    let responseName = 'errorresponse';
+    try {
+      const req = decodeRequest(http.rawQuery, http.body);
+      json = req.params.get('response')?.toLowerCase() === 'json';
+      const command = req.params.get('command') ?? '';
+      const r = registry.get(command);
+      if (r) responseName = responseNameOf(r.decl);
+      if (command === 'login') return await login(req, http, json);
+      const cookies = parseCookies(http.cookieHeader);
+      const { caller, sessionKey } = await authenticate(svc, { req, cookies, commandKnown: !!r });
+      if (!r || !(await svc.identity.isAllowed(caller, r.decl))) {
+        responseName = 'errorresponse';
+        throw new ApiError(ErrorCode.UnsupportedAction,
+          `The API [${command}] does not exist or is not available for the account ${caller.accountName}.`);
+      }
+      if (r.decl.postOnly && http.method !== 'POST') {
+        throw new ApiError(ErrorCode.MethodNotAllowed, `Please use HTTP POST to call ${command}`);
+      }
+      if (command === 'logout') {
+        if (sessionKey) await svc.identity.logout(sessionKey);
+        return render(json, responseName, { description: 'success' }, 200, { 'Set-Cookie': logoutCookies() });
+      }
+      const ctx: CallContext = { svc, caller, command, remote: http.remote };
+      return render(json, responseName, await run(ctx, r, req));
+    } catch (e) {
+      return renderError(json, responseName, toApiError(e, svc));
+    }
+  }
+
+  async function login(req: DecodedRequest, http: HttpRequestIn, json: boolean): Promise<ApiResponse> {
+    if (http.method !== 'POST') {
+      return { status: 405, contentType: 'text/plain; charset=UTF-8', body: 'Please use HTTP POST to authenticate using this API', headers: {} };
+    }
+    const decl = registry.get('login')!.decl;
+    try {
+      const args = validateArgs(decl, req, svc.config.maxPageSize) as { username: string; password: string; domain?: string; domainid?: string };
+      const { caller, sessionKey } = await svc.identity.login(args.username, args.password, { path: args.domain, id: args.domainid });
+      return render(json, 'loginresponse', loginResponse(svc, caller, sessionKey), 200, { 'Set-Cookie': sessionCookies(sessionKey) });
+    } catch (e) {
+      return renderError(json, 'loginresponse', toApiError(e, svc));
+    }
+  }
+
+  async function invoke(caller: Caller, command: string, params: Record<string, string>): Promise<object> {
+    const r = registry.get(command);
+    if (!r) throw new ApiError(ErrorCode.UnsupportedAction, `The API [${command}] does not exist`);
+    const query = new URLSearchParams({ ...params, command }).toString();
+    return run({ svc, caller, command }, r, decodeRequest(query, null));
+  }
+
+  return { handle, invoke };
+}
+
+function shapeSyncResult(decl: CommandDecl, result: unknown): object {
+  switch (decl.response.kind) {
+    case 'list': return listInner(decl.response.item, result as ListResult);
+    case 'object': return { [decl.response.name]: result };
+    case 'success': return { success: true, ...(result && typeof result === 'object' ? result : {}) };
+    case 'raw': return result as object;
+  }
+}
+
+function toApiError(e: unknown, svc: Services): ApiError {
+  if (e instanceof ApiError) return e;
+  svc.log.error('unhandled error in API command', { error: e instanceof Error ? e.stack : String(e) });
+  return new ApiError(ErrorCode.InternalError,
+    `Internal error executing command: ${e instanceof Error ? e.message : String(e)}`, CsErrorCode.InternalError);
+}

@@ -1,0 +1,78 @@
+// `npm run bench`: performance figures of the management server, printed as JSON.
+//   deploy:   VMs placed and started per second on 1,000 simulator hosts (10,000 VMs), through the dispatcher
+//   list:     listVirtualMachines page of 500 out of 100,000 VMs over HTTP (p50, p95)
+//   memory:   resident memory with 10,000 hosts and 100,000 VMs
+// Options: --quick (smaller sizes, for a smoke run), --out FILE (also write the JSON there).
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createCore, startServer, type Core } from '../index';
+import { silentLogger } from '../logger';
+import { buildLab, deployMany } from './lab';
+
+const { values } = parseArgs({ options: { quick: { type: 'boolean' }, out: { type: 'string' } } });
+const quick = !!values.quick;
+const sizes = quick
+  ? { deployHosts: 100, deployVms: 1_000, totalHosts: 500, totalVms: 5_000, listRequests: 30 }
+  : { deployHosts: 1_000, deployVms: 10_000, totalHosts: 10_000, totalVms: 100_000, listRequests: 200 };
+
+function percentile(sorted: number[], p: number) {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+async function listBench(core: Core, requests: number) {
+  const server = await startServer(core, { port: 0 });
+  const admin = await core.admin();
+  const { apikey, secretkey } = (await core.dispatcher.invoke(admin, 'registerUserKeys', { id: admin.userId }) as any).userkeys;
+  const { canonicalString, signCanonical } = await import('../api/signature');
+  const total = (await core.dispatcher.invoke(admin, 'listVirtualMachines', { listall: 'true', pagesize: '1', page: '1' }) as any).count as number;
+  const pages = Math.max(1, Math.floor(total / 500));
+  const times: number[] = [];
+  for (let i = 0; i < requests + 10; i++) {
+    const page = String(1 + (i * 7919) % pages);
+    const params: [string, string][] = [['command', 'listVirtualMachines'], ['response', 'json'], ['apiKey', apikey],
+      ['listall', 'true'], ['page', page], ['pagesize', '500']];
+    const sig = signCanonical(canonicalString(params), secretkey, 'sha1');
+    const q = new URLSearchParams([...params, ['signature', sig]]);
+    const t0 = performance.now();
+    const res = await fetch(`${server.url}/client/api?${q}`);
+    const body = await res.json() as any;
+    const ms = performance.now() - t0;
+    if (res.status !== 200 || body.listvirtualmachinesresponse.virtualmachine.length !== 500) throw new Error(`bad list answer ${res.status}`);
+    if (i >= 10) times.push(ms); // the first requests warm caches and the JIT
+  }
+  await server.close();
+  times.sort((a, b) => a - b);
+  return { totalVms: total, pageSize: 500, requests, p50Ms: +percentile(times, 50).toFixed(2), p95Ms: +percentile(times, 95).toFixed(2) };
+}
+
+async function main() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'strata-bench-'));
+  const core = await createCore({ dataDir, adminPassword: 'bench', log: silentLogger, hostPingIntervalMs: 0 });
+  try {
+    const lab = await buildLab(core, { hosts: sizes.deployHosts });
+    const deploy = await deployMany(core, lab, sizes.deployVms);
+    await buildLab(core, { hosts: sizes.totalHosts - sizes.deployHosts, zoneId: lab.zoneId, namePrefix: 'grow' });
+    const grow = await deployMany(core, lab, sizes.totalVms - sizes.deployVms);
+    const list = await listBench(core, sizes.listRequests);
+    (globalThis as any).gc?.();
+    const mem = process.memoryUsage();
+    const result = {
+      machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
+      quick,
+      deploy: { hosts: sizes.deployHosts, vms: sizes.deployVms, seconds: deploy.seconds, vmsPerSecond: deploy.perSecond, failed: deploy.failed },
+      deployAtScale: { hosts: sizes.totalHosts, vms: sizes.totalVms - sizes.deployVms, vmsPerSecond: grow.perSecond, failed: grow.failed },
+      listVirtualMachines: list,
+      memory: { hosts: sizes.totalHosts, vms: sizes.totalVms, rssMB: Math.round(mem.rss / 2 ** 20), heapUsedMB: Math.round(mem.heapUsed / 2 ** 20) },
+    };
+    const json = JSON.stringify(result, null, 2);
+    process.stdout.write(json + '\n');
+    if (values.out) writeFileSync(values.out, json + '\n');
+  } finally {
+    await core.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+await main();

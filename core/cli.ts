@@ -1,0 +1,65 @@
+// The `strata` command line.
+//   strata serve [--data-dir DIR] [--host 127.0.0.1] [--port 8080] [--db URL] [--demo]
+import { parseArgs } from 'node:util';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createCore, startServer } from './index';
+import { seedDemoLab } from './demo';
+
+const USAGE = `Usage:
+  strata serve [--data-dir DIR] [--host 127.0.0.1] [--port 8080] [--db URL] [--demo]
+      Runs the headless management server. The CloudStack API is at http://HOST:PORT/client/api.
+      --data-dir  where the database and lab files live (default ~/.strata)
+      --db        sqlite:/path/file.db (default: DATA_DIR/strata.db) or mysql://user:pass@host:3306/db
+      --demo      seed a simulated lab (1 zone, 2 pods, 4 clusters, 16 hosts, offerings, a template)
+      The root admin is 'admin'; its password comes from STRATA_ADMIN_PASSWORD, or is generated and printed once.
+`;
+
+async function serve(argv: string[]) {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      'data-dir': { type: 'string' }, host: { type: 'string' }, port: { type: 'string' }, db: { type: 'string' },
+      demo: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) { process.stdout.write(USAGE); return; }
+  const port = Number(values.port ?? 8080);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0..65535, got ${values.port}`);
+  const dataDir = resolve(values['data-dir'] ?? join(homedir(), '.strata'));
+  const core = await createCore({ dataDir, db: values.db, adminPassword: process.env.STRATA_ADMIN_PASSWORD });
+  if (core.generatedAdminPassword) {
+    process.stdout.write(`Created root admin 'admin' with password: ${core.generatedAdminPassword}\n` +
+      `(shown once; set STRATA_ADMIN_PASSWORD on first start to choose it)\n`);
+  }
+  if (values.demo) {
+    const { created } = await seedDemoLab(core);
+    process.stdout.write(created ? 'Seeded the demo lab (simulated hosts).\n' : 'Demo lab already present.\n');
+  }
+  const server = await startServer(core, { host: values.host ?? '127.0.0.1', port });
+  process.stdout.write(`Strata management server listening on ${server.url}/client/api (data: ${dataDir})\n`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`${signal}: shutting down\n`);
+    await server.close();
+    await core.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+async function main() {
+  const [cmd, ...rest] = process.argv.slice(2);
+  if (cmd === 'serve') return serve(rest);
+  process.stdout.write(USAGE);
+  if (cmd && cmd !== 'help' && cmd !== '--help') process.exitCode = 2;
+}
+
+main().catch((e) => {
+  process.stderr.write(`strata: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});
