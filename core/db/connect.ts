@@ -1,10 +1,11 @@
 // Opens the database named by a URL and brings its schema up to date.
-//   sqlite:/path/to/file.db (or a bare path)  -> better-sqlite3, WAL, foreign keys on   (the embedded default)
+//   sqlite:/path/to/file.db (or a bare path)  -> better-sqlite3, WAL, foreign keys on, group commit (the embedded default)
 //   mysql://user:pass@host:port/db            -> mysql2 pool (several management servers sharing one database)
-import { Kysely, Migrator, SqliteDialect, MysqlDialect, type MigrationProvider } from 'kysely';
+import { Kysely, Migrator, MysqlDialect, type MigrationProvider } from 'kysely';
 import SqliteDatabase from 'better-sqlite3';
 import type { Database } from './schema';
 import { migrations } from './migrations/index';
+import { GroupCommitSqliteDialect } from './sqlite-group-commit';
 
 export type Db = Kysely<Database>;
 export type DbKind = 'sqlite' | 'mysql';
@@ -24,8 +25,11 @@ export async function openDatabase(url: string): Promise<OpenedDb> {
     // NORMAL is durable across application crashes in WAL mode; only an OS crash may lose the last commits.
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
-    sqlite.pragma('busy_timeout = 5000');
-    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    // Never block the event loop on another process's lock: the group-commit driver waits asynchronously.
+    sqlite.pragma('busy_timeout = 0');
+    // 64 MiB of page cache: ids are random UUIDs, so index updates touch pages all over the file.
+    sqlite.pragma('cache_size = -65536');
+    db = new Kysely<Database>({ dialect: new GroupCommitSqliteDialect(sqlite) });
   }
   await migrate(db);
   return { db, kind, close: () => db.destroy() };
