@@ -27,6 +27,17 @@ export default tseslint.config(
     },
   },
   {
+    files: ['renderer/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['node:*', 'fs', 'path', 'os', 'child_process', 'electron', 'better-sqlite3', 'kysely', 'keytar'], message: 'renderer/ runs sandboxed: no Node or Electron modules (DESIGN.md 2).' },
+        { group: ['**/core/**', '!**/core/contract', '!**/core/contract/**'], message: 'renderer/ may import only core/contract from the core.' },
+        { group: ['**/main/!(ipc-contract)*'], message: 'renderer/ may import only types from main/ipc-contract.' },
+      ] }],
+    },
+  },
+  {
     files: ['core/contract/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [

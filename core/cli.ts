@@ -2,13 +2,18 @@
 //   strata serve [--data-dir DIR] [--host 127.0.0.1] [--port 8080] [--db URL] [--demo]
 import { parseArgs } from 'node:util';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createCore, startServer } from './index';
 import { seedDemoLab } from './demo';
+import { createUiRoute } from './api/static-ui';
+
+const DEFAULT_UI_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'renderer');
 
 const USAGE = `Usage:
-  strata serve [--data-dir DIR] [--host 127.0.0.1] [--port 8080] [--db URL] [--demo]
-      Runs the headless management server. The CloudStack API is at http://HOST:PORT/client/api.
+  strata serve [--data-dir DIR] [--host 127.0.0.1] [--port 8080] [--db URL] [--demo] [--ui-dir DIR]
+      Runs the headless management server. The CloudStack API is at http://HOST:PORT/client/api and the
+      browser console at http://HOST:PORT/ (built by 'npm run build'; --ui-dir overrides dist/renderer).
       --data-dir  where the database and lab files live (default ~/.strata)
       --db        sqlite:/path/file.db (default: DATA_DIR/strata.db) or mysql://user:pass@host:3306/db
       --demo      seed a simulated lab (1 zone, 2 pods, 4 clusters, 16 hosts, offerings, a template)
@@ -20,7 +25,7 @@ async function serve(argv: string[]) {
     args: argv,
     options: {
       'data-dir': { type: 'string' }, host: { type: 'string' }, port: { type: 'string' }, db: { type: 'string' },
-      demo: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+      demo: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, 'ui-dir': { type: 'string' },
     },
   });
   if (values.help) { process.stdout.write(USAGE); return; }
@@ -36,8 +41,9 @@ async function serve(argv: string[]) {
     const { created } = await seedDemoLab(core);
     process.stdout.write(created ? 'Seeded the demo lab (simulated hosts).\n' : 'Demo lab already present.\n');
   }
-  const server = await startServer(core, { host: values.host ?? '127.0.0.1', port });
-  process.stdout.write(`Strata management server listening on ${server.url}/client/api (data: ${dataDir})\n`);
+  const server = await startServer(core, { host: values.host ?? '127.0.0.1', port, extraRoutes: createUiRoute(values['ui-dir'] ?? DEFAULT_UI_DIR) });
+  process.stdout.write(`Strata management server listening on ${server.url}/client/api (data: ${dataDir})\n` +
+    `Browser console: ${server.url}/\n`);
 
   let stopping = false;
   const shutdown = async (signal: string) => {

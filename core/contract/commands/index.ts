@@ -1,0 +1,18 @@
+// Every command declaration, by name. Pure data shared by the core (dispatcher, listApis) and the renderer
+// (typed client, which actions to show).
+import { baseCommands } from './base';
+import { jobsCommands } from './jobs';
+import { eventsCommands } from './events';
+import { identityCommands } from './identity';
+import { infraCommands } from './infra';
+import { catalogCommands } from './catalog';
+import { computeCommands } from './compute';
+import { storageCommands } from './storage';
+
+export const allCommands = {
+  ...baseCommands, ...jobsCommands, ...eventsCommands, ...identityCommands, ...infraCommands,
+  ...catalogCommands, ...computeCommands, ...storageCommands,
+};
+
+export type Commands = typeof allCommands;
+export type CommandName = keyof Commands & string;

@@ -1,0 +1,71 @@
+// The console frame: navigation (only areas the role allows), top bar (connection, theme, language, jobs),
+// the current area, the jobs panel and the command palette.
+import { Suspense, useEffect } from 'react';
+import { AREAS } from '../features/registry';
+import { useCloud } from './client-context';
+import { useRoute, hrefOf } from '../state/route-store';
+import { useUiStore } from '../state/ui-store';
+import { useJobsStore } from '../state/jobs-store';
+import { useShellMessages } from './shell-messages';
+import { fmt } from '../i18n/messages';
+import { JobsPanel } from './JobsPanel';
+import { CommandPalette } from './CommandPalette';
+
+export function Shell() {
+  const m = useShellMessages();
+  const { client, identity, apis, signOut } = useCloud();
+  const { path, navigate } = useRoute();
+  const ui = useUiStore();
+  const running = useJobsStore((s) => s.jobs.filter((j) => j.status === 'running').length);
+  const areas = AREAS.filter((a) => apis?.has(a.gate));
+  const current = AREAS.find((a) => a.id === path[0]);
+
+  useEffect(() => {
+    if (apis && (!current || !apis.has(current.gate)) && areas.length) navigate([areas[0].id]);
+  }, [apis, current, areas, navigate]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'k') { e.preventDefault(); ui.setPaletteOpen(true); }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [ui]);
+
+  const View = current && apis?.has(current.gate) ? current.view : null;
+  return (
+    <div className="shell">
+      <nav className="sidebar" aria-label="main">
+        <div className="brand">Strata</div>
+        {areas.map((a) => (
+          <a key={a.id} href={hrefOf([a.id])} className={a.id === current?.id ? 'active' : ''} aria-current={a.id === current?.id ? 'page' : undefined}>
+            <span className="icon" aria-hidden>{a.icon}</span>{m[a.id as keyof typeof m]}
+          </a>
+        ))}
+      </nav>
+      <div className="main">
+        <header className="topbar">
+          <span className="conn" title={m.connection}>● {client.connectionName}</span>
+          <span className="who">{fmt(m.signedInAs, { user: identity.username, account: identity.account })}</span>
+          <span className="spacer" />
+          <button className="ghost" onClick={() => ui.setPaletteOpen(true)}>{m.palette}</button>
+          <select aria-label={m.language} value={ui.language} onChange={(e) => ui.setLanguage(e.target.value as 'en' | 'zh-CN')}>
+            <option value="en">English</option><option value="zh-CN">简体中文</option>
+          </select>
+          <button className="ghost" aria-label={m.theme} onClick={() => ui.setTheme(ui.theme === 'dark' ? 'light' : 'dark')}>{ui.theme === 'dark' ? '☀' : '☾'}</button>
+          <button className={`ghost${running ? ' busy' : ''}`} onClick={() => ui.setJobsOpen(!ui.jobsOpen)} aria-expanded={ui.jobsOpen}>
+            {m.jobs}{running ? ` (${running})` : ''}
+          </button>
+          {signOut && <button className="ghost" onClick={signOut}>{m.signOut}</button>}
+        </header>
+        <main className="content">
+          <Suspense fallback={<div className="loading">{m.loading}</div>}>
+            {View ? <View /> : <div className="loading">{apis ? m.notAllowed : m.loading}</div>}
+          </Suspense>
+        </main>
+      </div>
+      {ui.jobsOpen && <JobsPanel />}
+      {ui.paletteOpen && <CommandPalette areas={areas.map((a) => ({ id: a.id, label: m[a.id as keyof typeof m] }))} />}
+    </div>
+  );
+}

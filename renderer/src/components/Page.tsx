@@ -1,0 +1,47 @@
+// Page frame: title, optional toolbar, body. Every view uses it so headers and spacing stay consistent.
+import type { ReactNode } from 'react';
+
+export function Page({ title, subtitle, toolbar, children }: { title: ReactNode; subtitle?: ReactNode; toolbar?: ReactNode; children: ReactNode }) {
+  return (
+    <section className="page" aria-label={typeof title === 'string' ? title : undefined}>
+      <header className="page-head">
+        <div>
+          <h1>{title}</h1>
+          {subtitle && <div className="page-sub">{subtitle}</div>}
+        </div>
+        {toolbar && <div className="page-toolbar">{toolbar}</div>}
+      </header>
+      <div className="page-body">{children}</div>
+    </section>
+  );
+}
+
+export function Card({ title, children, actions }: { title?: ReactNode; children: ReactNode; actions?: ReactNode }) {
+  return (
+    <div className="card">
+      {(title || actions) && <div className="card-head"><h2>{title}</h2>{actions}</div>}
+      <div className="card-body">{children}</div>
+    </div>
+  );
+}
+
+export function Field({ label, children, hint }: { label: ReactNode; children: ReactNode; hint?: ReactNode }) {
+  return (
+    <label className="field">
+      <span className="field-label">{label}</span>
+      {children}
+      {hint && <span className="field-hint">{hint}</span>}
+    </label>
+  );
+}
+
+/** Key/value list for detail pages. */
+export function Properties({ rows }: { rows: [ReactNode, ReactNode][] }) {
+  return (
+    <dl className="props">
+      {rows.map(([k, v], i) => (
+        <div key={i} className="prop"><dt>{k}</dt><dd>{v ?? '—'}</dd></div>
+      ))}
+    </dl>
+  );
+}

@@ -1,0 +1,16 @@
+// A resource state shown the same way everywhere (colour by meaning, text always present for accessibility).
+const TONE: Record<string, string> = {
+  Running: 'ok', Up: 'ok', Enabled: 'ok', Ready: 'ok', BackedUp: 'ok', 'Download Complete': 'ok', Active: 'ok', enabled: 'ok', Implemented: 'ok',
+  Stopped: 'idle', Disabled: 'idle', Allocated: 'idle', disabled: 'idle', Destroyed: 'idle',
+  Starting: 'busy', Stopping: 'busy', Migrating: 'busy', Creating: 'busy', Expunging: 'busy', PrepareForMaintenance: 'busy', Connecting: 'busy',
+  Error: 'bad', Alert: 'bad', Down: 'bad', Disconnected: 'bad', ErrorInMaintenance: 'bad', Unknown: 'bad', locked: 'bad',
+  Maintenance: 'warn',
+};
+
+export function stateTone(state: string | undefined): string {
+  return TONE[state ?? ''] ?? 'idle';
+}
+
+export function StateBadge({ state }: { state?: string }) {
+  return <span className={`badge tone-${stateTone(state)}`}>{state ?? '—'}</span>;
+}
