@@ -37,6 +37,8 @@ export interface VolumeSpec {
   deviceId: number;
   /** Template the ROOT volume is cloned from. */
   templateId?: string;
+  /** The template's file in secondary storage: drivers that keep template copies in pools copy it from there. */
+  templateSourcePath?: string;
 }
 
 export interface VmSpec {
@@ -47,6 +49,8 @@ export interface VmSpec {
   memoryMb: number;
   volumes: VolumeSpec[];
   isoId?: string | null;
+  /** Host path of the ISO to insert as CD-ROM media (drivers that boot real guests need the file, not the id). */
+  isoPath?: string | null;
   details: Record<string, string>;
 }
 
@@ -61,6 +65,20 @@ export interface VmStats {
 }
 
 export interface HostStats { cpuUsedPercent: number; memoryUsedBytes: number }
+
+/** Progress of a long operation: bytes done of total (total 0 when unknown). */
+export type ProgressFn = (doneBytes: number, totalBytes: number) => void;
+
+/** A template file in secondary storage to be copied once into a primary pool (base of linked clones). */
+export interface TemplateInPoolSpec { templateId: string; sourcePath: string; poolId: string; poolPath: string }
+
+/** How to reach a VM's consoles on its host (for the console proxy and tests). */
+export interface ConsoleEndpoint {
+  /** VNC server: a unix socket path, or host + port on the hypervisor host; always password-protected. */
+  vnc: { socketPath?: string; host?: string; port?: number; password: string } | null;
+  /** The first serial port as a unix socket carrying the raw byte stream, when the driver offers one. */
+  serialSocketPath?: string;
+}
 
 export interface HypervisorDriver {
   /** Hypervisor name as the API spells it: 'Simulator', 'KVM'. */
@@ -88,7 +106,8 @@ export interface HypervisorDriver {
   attachVolume(hostId: string, vmId: string, vol: VolumeSpec): Promise<void>;
   detachVolume(hostId: string, vmId: string, vol: VolumeSpec): Promise<void>;
   /** Returns the snapshot's path and physical size. */
-  snapshotVolume(hostId: string, vol: VolumeSpec, snapshotId: string): Promise<{ path: string; physicalSize: number }>;
+  snapshotVolume(hostId: string, vol: VolumeSpec, snapshotId: string,
+    opts?: { dir?: string; onProgress?: ProgressFn }): Promise<{ path: string; physicalSize: number }>;
   revertSnapshot(hostId: string, vol: VolumeSpec, snapshotPath: string): Promise<void>;
   deleteSnapshot(hostId: string, snapshotPath: string): Promise<void>;
 
@@ -97,6 +116,24 @@ export interface HypervisorDriver {
 
   /** Stops background work (timers, processes the driver owns for itself). */
   shutdown(): Promise<void>;
+
+  // Optional: drivers that run real guests (QEMU) offer these; the simulator does not need them.
+  pauseVm?(hostId: string, vmId: string): Promise<void>;
+  resumeVm?(hostId: string, vmId: string): Promise<void>;
+  /** Inserts an ISO as CD-ROM media into a running VM (a stopped VM gets `VmSpec.isoPath` at start). */
+  attachIso?(hostId: string, vmId: string, isoPath: string): Promise<void>;
+  detachIso?(hostId: string, vmId: string): Promise<void>;
+  /** Copies a template into a pool once (idempotent); ROOT volumes with that templateId are then linked clones. */
+  ensureTemplate?(hostId: string, t: TemplateInPoolSpec, onProgress?: ProgressFn): Promise<{ path: string; sizeBytes: number }>;
+  consoleEndpoint?(hostId: string, vmId: string): Promise<ConsoleEndpoint | null>;
+  /**
+   * Live migration in steps, for hosts served by different drivers or agents: the destination prepares an
+   * incoming VM and returns the URI to send to; the source sends its state and, on success, releases the VM;
+   * then the destination confirms (ok: waits until the VM runs) or aborts (kills the incoming VM).
+   */
+  prepareMigration?(hostId: string, vm: VmSpec): Promise<{ uri: string }>;
+  sendMigration?(hostId: string, vmId: string, uri: string, onProgress?: ProgressFn): Promise<void>;
+  finishMigration?(hostId: string, vmId: string, ok: boolean): Promise<void>;
 }
 
 export interface DriverRegistry {
