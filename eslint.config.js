@@ -37,6 +37,9 @@ export default tseslint.config(
       ] }],
     },
   },
+  // main/ (DESIGN.md 2): no renderer; from the core only its public entries; Electron only in main.ts (every other
+  // module receives Electron objects as parameters, so it is testable without Electron); the preload only the contract.
+  ...mainImportRules(),
   {
     files: ['core/contract/**/*.ts'],
     rules: {
@@ -48,3 +51,18 @@ export default tseslint.config(
     },
   },
 );
+
+function mainImportRules() {
+  const noRenderer = { group: ['react', 'react-dom', 'react/*', '**/renderer', '**/renderer/**'], message: 'main/ must not import the renderer (DESIGN.md 2).' };
+  const coreEntries = (extra) => ({ regex: `(^|/)core/(?!index$|public-signing$|contract/${extra})`,
+    message: "main/ may import from the core only core/index (createCore, startServer), core/public-signing and core/contract (DESIGN.md 2)." });
+  const noElectron = { group: ['electron'], message: 'Only main/main.ts and the preload import electron; pass Electron objects in as parameters.' };
+  const rule = (...patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
+  const tests = ['main/**/*.test.ts', 'main/testing/**/*.ts'];
+  return [
+    { files: ['main/**/*.ts'], ignores: ['main/preload/**', 'main/main.ts', ...tests], rules: rule(noRenderer, coreEntries(''), noElectron) },
+    { files: ['main/main.ts'], rules: rule(noRenderer, coreEntries('')) },
+    { files: tests, rules: rule(noRenderer, coreEntries('|testing/'), noElectron) },
+    { files: ['main/preload/**/*.ts'], rules: rule({ regex: '^(?!electron$|\\.\\./ipc-contract$)', message: 'The preload may import only electron and main/ipc-contract (DESIGN.md 2).' }) },
+  ];
+}

@@ -1,0 +1,128 @@
+// Electron main process (bundled to dist/main/main.cjs): single instance, one secure window, the app:// protocol,
+// the IPC handlers, the native menu and the connections (embedded core in a utilityProcess + remote servers).
+// Wiring only: every decision lives in a module that is unit-tested without Electron.
+import { app, BrowserWindow, Menu, ipcMain, protocol, session, shell, screen, utilityProcess } from 'electron';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  APP_ENTRY_URL, APP_ORIGIN, APP_SCHEME_PRIVILEGES, createSecureWindow, hardenContents, installPermissionHandlers,
+  serveAppProtocol,
+} from './security';
+import { registerHandlers, sendEvent, type SenderPolicy } from './ipc';
+import { createHandlers } from './ipc-handlers';
+import { ConnectionManager } from './connections';
+import { utilityProcessLauncher } from './core-launcher';
+import { KeytarSecretStore } from './secret-store';
+import { menuTemplate } from './menu';
+import { fitToDisplays, loadWindowState, trackWindowState } from './window-state';
+import type { EventChannel, EventPayload } from './ipc-contract';
+
+const isDev = !app.isPackaged;
+const paths = {
+  preload: join(__dirname, 'preload.cjs'),
+  coreProcess: join(__dirname, 'core-process.cjs'),
+  renderer: join(__dirname, '..', 'renderer'),
+};
+
+// The same folder in development and when packaged (Electron would otherwise name it after the launcher).
+app.setName('Strata');
+app.setPath('userData', join(app.getPath('appData'), 'Strata'));
+protocol.registerSchemesAsPrivileged(APP_SCHEME_PRIVILEGES);
+
+const trusted = new WeakSet<object>();
+const policy: SenderPolicy = { appOrigin: APP_ORIGIN, trusted };
+let mainWindow: BrowserWindow | null = null;
+let connections: ConnectionManager | null = null;
+
+function broadcast<E extends EventChannel>(event: E, payload: EventPayload<E>): void {
+  for (const w of BrowserWindow.getAllWindows()) {
+    if (trusted.has(w.webContents)) sendEvent(w.webContents, event, payload);
+  }
+}
+
+function openMainWindow(): void {
+  const stateFile = join(app.getPath('userData'), 'window-state.json');
+  const state = fitToDisplays(loadWindowState(stateFile), screen.getAllDisplays().map((d) => d.workArea));
+  const win = createSecureWindow(BrowserWindow, trusted, {
+    preloadPath: paths.preload, devTools: isDev,
+    bounds: { width: state.width, height: state.height, ...(state.x !== undefined ? { x: state.x, y: state.y } : {}) },
+  });
+  trackWindowState(win, stateFile);
+  if (state.maximized) win.maximize();
+  win.once('ready-to-show', () => win.show());
+  win.on('closed', () => { if (mainWindow === win) mainWindow = null; });
+  void win.loadURL(APP_ENTRY_URL);
+  mainWindow = win;
+}
+
+function focusMainWindow(): void {
+  if (!mainWindow) return openMainWindow();
+  if (mainWindow.isMinimized()) mainWindow.restore();
+  mainWindow.focus();
+}
+
+async function onReady(): Promise<void> {
+  installPermissionHandlers(session.defaultSession, APP_ORIGIN);
+  serveAppProtocol(protocol, paths.renderer, (p) => readFile(p));
+
+  connections = new ConnectionManager({
+    dataDir: app.getPath('userData'),
+    secrets: new KeytarSecretStore(),
+    embedded: utilityProcessLauncher({
+      fork: (modulePath, args, options) => utilityProcess.fork(modulePath, args, options),
+      entry: paths.coreProcess,
+      dataDir: join(app.getPath('userData'), 'core'),
+    }),
+    onChange: (list) => broadcast('connections:changed', list),
+  });
+  const manager = connections;
+  registerHandlers(ipcMain, policy, createHandlers({
+    connections: manager,
+    appInfo: () => ({
+      name: app.getName(), version: app.getVersion(), packaged: app.isPackaged, platform: process.platform, arch: process.arch,
+      versions: { electron: process.versions['electron'], chrome: process.versions['chrome'], node: process.versions.node },
+    }),
+    windowOf: (sender) => BrowserWindow.getAllWindows().find((w) => w.webContents === sender) ?? null,
+  }), console);
+
+  app.setAboutPanelOptions({ applicationName: 'Strata', applicationVersion: app.getVersion() });
+  Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate({
+    isMac: process.platform === 'darwin', isDev, appName: 'Strata',
+    send: (command) => {
+      const w = BrowserWindow.getFocusedWindow() ?? mainWindow;
+      if (w && trusted.has(w.webContents)) sendEvent(w.webContents, 'app:menuCommand', { command });
+    },
+    openExternal: (url) => void shell.openExternal(url).catch(() => undefined),
+  })));
+
+  openMainWindow();
+  void manager.start().catch((e) => console.error('connections failed to start:', e));
+}
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', focusMainWindow);
+  // Every web contents (windows, and anything a bug might create) gets the navigation and window.open guards.
+  app.on('web-contents-created', (_e, contents) => hardenContents(contents, shell));
+  app.on('window-all-closed', () => { if (process.platform !== 'darwin') app.quit(); });
+  app.on('activate', () => { if (BrowserWindow.getAllWindows().length === 0) openMainWindow(); });
+
+  // Quit cleanly: end remote sessions and stop the embedded core (it flushes its database) before exiting.
+  let quit: 'running' | 'stopping' | 'done' = 'running';
+  app.on('before-quit', (e) => {
+    if (quit === 'done' || !connections) return;
+    e.preventDefault();
+    if (quit === 'stopping') return;
+    quit = 'stopping';
+    void connections.stop().catch((err) => console.error('stopping connections:', err)).finally(() => {
+      quit = 'done';
+      app.quit();
+    });
+  });
+
+  app.whenReady().then(onReady).catch((e) => {
+    console.error('Strata failed to start:', e);
+    app.exit(1);
+  });
+}
