@@ -7,6 +7,8 @@ import { ClientProvider } from './client-context';
 import { Shell } from './Shell';
 import { Login } from './Login';
 import { useUiStore } from '../state/ui-store';
+import { desktopBridge } from '../api/desktop-client';
+import { DesktopApp } from './DesktopApp';
 
 const queryClient = new QueryClient({ defaultOptions: { queries: { staleTime: 10_000, retry: 1, refetchOnWindowFocus: false } } });
 
@@ -38,9 +40,10 @@ function BrowserApp() {
 
 export function App() {
   useThemeOnDocument();
+  const bridge = desktopBridge();
   return (
     <QueryClientProvider client={queryClient}>
-      <BrowserApp />
+      {bridge ? <DesktopApp bridge={bridge} /> : <BrowserApp />}
     </QueryClientProvider>
   );
 }

@@ -1,6 +1,6 @@
 // The console frame: navigation (only areas the role allows), top bar (connection, theme, language, jobs),
 // the current area, the jobs panel and the command palette.
-import { Suspense, useEffect } from 'react';
+import { Suspense, useEffect, type ReactNode } from 'react';
 import { AREAS } from '../features/registry';
 import { useCloud } from './client-context';
 import { useRoute, hrefOf } from '../state/route-store';
@@ -11,7 +11,7 @@ import { fmt } from '../i18n/messages';
 import { JobsPanel } from './JobsPanel';
 import { CommandPalette } from './CommandPalette';
 
-export function Shell() {
+export function Shell({ extraTopbar }: { extraTopbar?: ReactNode } = {}) {
   const m = useShellMessages();
   const { client, identity, apis, signOut } = useCloud();
   const { path, navigate } = useRoute();
@@ -46,6 +46,7 @@ export function Shell() {
       <div className="main">
         <header className="topbar">
           <span className="conn" title={m.connection}>● {client.connectionName}</span>
+          {extraTopbar}
           <span className="who">{fmt(m.signedInAs, { user: identity.username, account: identity.account })}</span>
           <span className="spacer" />
           <button className="ghost" onClick={() => ui.setPaletteOpen(true)}>{m.palette}</button>
