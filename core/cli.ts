@@ -1,12 +1,15 @@
 // The `strata` command line.
 //   strata serve [--data-dir DIR] [--host 127.0.0.1] [--port 8080] [--db URL] [--demo]
+//   strata agent --server URL --token TOKEN [--name NAME] [--work-dir DIR]   (agent/agent-cli.ts)
 import { parseArgs } from 'node:util';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createCore, startServer } from './index';
 import { seedDemoLab } from './demo';
+import { seedLocalKvm } from './demo-kvm';
 import { createUiRoute } from './api/static-ui';
+import { AGENT_USAGE, runAgentCli } from './agent/agent-cli';
 
 const DEFAULT_UI_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'renderer');
 
@@ -16,9 +19,10 @@ const USAGE = `Usage:
       browser console at http://HOST:PORT/ (built by 'npm run build'; --ui-dir overrides dist/renderer).
       --data-dir  where the database and lab files live (default ~/.strata)
       --db        sqlite:/path/file.db (default: DATA_DIR/strata.db) or mysql://user:pass@host:3306/db
-      --demo      seed a simulated lab (1 zone, 2 pods, 4 clusters, 16 hosts, offerings, a template)
+      --demo      seed a lab: simulated (1 zone, 2 pods, 4 clusters, 16 hosts, offerings, a template) plus,
+                  when QEMU is installed, a local KVM host running real VMs of the test guest template
       The root admin is 'admin'; its password comes from STRATA_ADMIN_PASSWORD, or is generated and printed once.
-`;
+${AGENT_USAGE}`;
 
 async function serve(argv: string[]) {
   const { values } = parseArgs({
@@ -38,8 +42,14 @@ async function serve(argv: string[]) {
       `(shown once; set STRATA_ADMIN_PASSWORD on first start to choose it)\n`);
   }
   if (values.demo) {
-    const { created } = await seedDemoLab(core);
+    const { created, zoneId } = await seedDemoLab(core);
     process.stdout.write(created ? 'Seeded the demo lab (simulated hosts).\n' : 'Demo lab already present.\n');
+    const kvm = await seedLocalKvm(core, zoneId).catch((e: Error) => {
+      process.stdout.write(`Could not add the local KVM host to the demo lab: ${e.message}\n`);
+      return undefined;
+    });
+    if (kvm === null) process.stdout.write('QEMU is not installed: the demo lab has no local KVM host (apt-get install qemu-system-x86 qemu-utils).\n');
+    else if (kvm?.added) process.stdout.write('Added a local KVM host; the guest template is being registered in the background.\n');
   }
   const server = await startServer(core, { host: values.host ?? '127.0.0.1', port, extraRoutes: createUiRoute(values['ui-dir'] ?? DEFAULT_UI_DIR) });
   process.stdout.write(`Strata management server listening on ${server.url}/client/api (data: ${dataDir})\n` +
@@ -61,6 +71,7 @@ async function serve(argv: string[]) {
 async function main() {
   const [cmd, ...rest] = process.argv.slice(2);
   if (cmd === 'serve') return serve(rest);
+  if (cmd === 'agent') return runAgentCli(rest);
   process.stdout.write(USAGE);
   if (cmd && cmd !== 'help' && cmd !== '--help') process.exitCode = 2;
 }

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { hostname } from 'node:os';
+import { timeOrderedId } from './db/ids';
 import { openDatabase } from './db/connect';
 import type { Services, CoreConfig, Clock, Logger } from './services';
 import { createLogger } from './logger';
@@ -19,11 +20,17 @@ import { createJobManager } from './jobs/job-manager';
 import { jobsModule } from './jobs/index';
 import { createDriverRegistry } from './hypervisors/registry';
 import { createSimulatorDriver } from './hypervisors/simulator/index';
+import { createLocalKvm, isLocalKvmUrl } from './hypervisors/kvm-local';
+import type { QemuDriver } from './hypervisors/qemu/qemu-driver';
 import { createPlanner } from './orchestration/planner';
 import { infrastructureModule, createHostMonitor } from './infrastructure/index';
 import { catalogModule, seedCatalog } from './catalog/index';
-import { computeModule, reconcileVms } from './orchestration/vm/index';
+import { createKvmDownloader } from './catalog/kvm-downloader';
+import { registerTemplateDownloader, resumeDownloads } from './catalog/template-download';
+import { computeModule, reconcileVms, reconcileLocalHosts, startStatsCollector } from './orchestration/vm/index';
 import { storageModule } from './orchestration/storage/index';
+import { createConsoleService, createConsoleModule, type ConsoleService } from './console/index';
+import { AGENT_PATH, createAgentHub, createRemoteKvmDriver, isAgentUrl, type AgentHub, type AgentHubOptions } from './agent/index';
 import type { Caller } from './identity/caller';
 
 export const VERSION = '4.20.0.0-strata';
@@ -38,6 +45,8 @@ export interface CoreOptions {
   jobWorkers?: number;
   /** Host monitor ping interval; 0 disables it (tests drive ticks themselves). */
   hostPingIntervalMs?: number;
+  /** Timing of the links of `strata agent` hosts (heartbeat, retry window); defaults suit production. */
+  agents?: Omit<AgentHubOptions, 'services'>;
 }
 
 export interface Core {
@@ -48,6 +57,12 @@ export interface Core {
   admin(): Promise<Caller>;
   /** Password generated on first start when none was given (print it once). */
   generatedAdminPassword?: string;
+  /** The QEMU driver of local KVM hosts, or null when QEMU is not installed (tests read VM pids through it). */
+  qemu: QemuDriver | null;
+  /** Console tokens and the console proxy (startServer attaches its routes). */
+  consoles: ConsoleService;
+  /** Links of `strata agent` hosts (startServer attaches its WebSocket endpoint). */
+  agents: AgentHub;
   stop(): Promise<void>;
 }
 
@@ -68,39 +83,55 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     dataDir: opts.dataDir, msId: stableMsId(opts.dataDir), msName: hostname(), maxPageSize: 500,
     jobWorkers: opts.jobWorkers ?? 256, version: VERSION,
   };
-  const newId = () => randomUUID();
+  const newId = process.env.V7 ? timeOrderedId : () => randomUUID();
   const base = { db: opened.db, clock, newId, log, config };
+  // Local KVM hosts: this machine's QEMU, working in <dataDir>/qemu (see hypervisors/kvm-local.ts).
+  const localKvm = createLocalKvm({ dataDir: opts.dataDir, log });
   const identity = createIdentityService(base);
   const events = createEventLog(base);
+  // Remote KVM hosts (url agent://NAME) are served through their agents' links, whatever the local KVM driver is.
+  const agents = createAgentHub({ ...opts.agents, services: () => svc });
   const svc = {
     db: opened.db, dbKind: opened.kind, clock, config, log, identity, events, newId,
-    drivers: createDriverRegistry([createSimulatorDriver()]),
+    drivers: createDriverRegistry([createSimulatorDriver(), localKvm.driver], [{ prefix: 'agent://', driver: createRemoteKvmDriver(agents) }]),
     planner: createPlanner(base),
   } as Omit<Services, 'jobs'> as Services;
   svc.jobs = createJobManager({ ...base, events, services: () => svc });
+  const consoles = createConsoleService(svc);
 
   let registry: Registry = new Map();
   registry = buildRegistry([
     createBaseModule(() => registry), jobsModule, eventsModule, identityModule, infrastructureModule,
-    catalogModule, computeModule, storageModule,
+    catalogModule, computeModule, storageModule, createConsoleModule(consoles),
   ]);
   svc.jobs.bind(asyncHandlers(registry));
 
   const { generatedPassword } = await identity.seed(opts.adminPassword);
   await seedCatalog(opened.db, newId, clock);
+  // KVM templates and ISOs are downloaded into the zones' image stores by this process.
+  const kvmDownloader = createKvmDownloader(svc);
+  const undoDownloader = registerTemplateDownloader('KVM', kvmDownloader);
   await reconcileVms(svc);
+  await reconcileLocalHosts(svc, (h) => h.hypervisor === localKvm.driver.hypervisor && isLocalKvmUrl(h.url) && !isAgentUrl(h.url));
+  await resumeDownloads(svc);
   await svc.jobs.start();
+  const vmStats = startStatsCollector(svc);
   const monitor = createHostMonitor(svc, { intervalMs: opts.hostPingIntervalMs ?? 30_000 });
   if ((opts.hostPingIntervalMs ?? 30_000) > 0) monitor.start();
 
   const dispatcher = createDispatcher(svc, registry);
   let adminCaller: Caller | undefined;
   return {
-    svc, registry, dispatcher, generatedAdminPassword: generatedPassword,
+    svc, registry, dispatcher, generatedAdminPassword: generatedPassword, consoles, agents, qemu: localKvm.qemu,
     admin: async () => (adminCaller ??= await rootAdminCaller(svc)),
     stop: async () => {
+      await consoles.close();
       monitor.stop();
+      vmStats.stop();
       await svc.jobs.stop(10_000);
+      await agents.close();
+      await kvmDownloader.stop();
+      undoDownloader();
       for (const h of svc.drivers.supported()) await svc.drivers.get(h).shutdown();
       await opened.close();
     },
@@ -118,7 +149,16 @@ async function rootAdminCaller(svc: Services): Promise<Caller> {
 }
 
 export async function startServer(core: Core, opts: ServerOptions = {}): Promise<RunningServer> {
-  return startHttpServer(core.dispatcher, opts);
+  const consoleRoutes = core.consoles.routes();
+  const server = await startHttpServer(core.dispatcher, {
+    ...opts,
+    extraRoutes: (req, res) => consoleRoutes.http(req, res) || (opts.extraRoutes?.(req, res) ?? false),
+    upgradeRoutes: { ...opts.upgradeRoutes, ...consoleRoutes.upgrade,
+      [AGENT_PATH]: (req, socket, head) => { core.agents.handleUpgrade(req, socket, head); } },
+  });
+  core.consoles.setPublicUrl(server.url);
+  // Consoles get a clean close frame (1001) before the server drops every connection.
+  return { ...server, close: async () => { await core.consoles.disconnectAll(); await server.close(); } };
 }
 
 export type { Services, RunningServer };

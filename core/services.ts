@@ -93,8 +93,9 @@ export type Notification =
 export interface JobManager {
   /** Persists the job and queues it; returns the job id. */
   submit(ctx: CallContext, decl: CommandDecl, args: object, plan: AsyncPlan): Promise<string>;
-  /** Resolves when the job finished (tests, bench, CLI wait). */
-  waitFor(jobId: string): Promise<void>;
+  /** Resolves when the job finished (tests, bench, CLI wait), with its status: 1 succeeded, 2 failed (0: finished
+   *  but its outcome could not be recorded). */
+  waitFor(jobId: string): Promise<number>;
   /** Reconciles jobs a crash interrupted, then starts the workers. */
   start(): Promise<void>;
   /** Stops taking jobs; waits for running ones up to the timeout. */

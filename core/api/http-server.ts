@@ -1,6 +1,7 @@
 // The HTTP front: /client/api for the CloudStack API. Bound to 127.0.0.1 unless told otherwise.
 import { createServer, type IncomingMessage, type ServerResponse, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { Dispatcher } from './dispatcher';
 
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
@@ -12,7 +13,14 @@ const SECURITY_HEADERS = {
 
 export interface RunningServer { url: string; port: number; host: string; server: Server; close(): Promise<void> }
 
-export interface ServerOptions { host?: string; port?: number; extraRoutes?: (req: IncomingMessage, res: ServerResponse) => boolean }
+/** Takes over a connection that asked to upgrade (WebSocket); it must answer or destroy the socket. */
+export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
+
+export interface ServerOptions {
+  host?: string; port?: number; extraRoutes?: (req: IncomingMessage, res: ServerResponse) => boolean;
+  /** Upgrade (WebSocket) handlers by exact URL path, e.g. '/console/websockify', '/agent'. */
+  upgradeRoutes?: Record<string, UpgradeHandler>;
+}
 
 export async function startHttpServer(dispatcher: Dispatcher, opts: ServerOptions = {}): Promise<RunningServer> {
   const server = createServer((req, res) => {
@@ -22,6 +30,17 @@ export async function startHttpServer(dispatcher: Dispatcher, opts: ServerOption
     });
   });
   server.keepAliveTimeout = 30_000;
+  // Upgraded connections leave the HTTP server's bookkeeping: they are tracked here so close() ends them too.
+  const upgraded = new Set<Duplex>();
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    upgraded.add(socket);
+    socket.once('close', () => upgraded.delete(socket));
+    const path = (req.url ?? '/').split('?')[0];
+    const routes = opts.upgradeRoutes ?? {};
+    if (Object.hasOwn(routes, path)) return routes[path](req, socket, head);
+    socket.end('HTTP/1.1 404 Not Found\r\nContent-Type: text/plain; charset=UTF-8\r\nConnection: close\r\n\r\nNo WebSocket endpoint here\n');
+    socket.once('finish', () => socket.destroy());
+  });
   const host = opts.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -31,7 +50,11 @@ export async function startHttpServer(dispatcher: Dispatcher, opts: ServerOption
   const shownHost = host.includes(':') ? `[${host}]` : host;
   return {
     url: `http://${shownHost}:${port}`, port, host, server,
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () => new Promise((resolve) => {
+      for (const s of upgraded) s.destroy();
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
   };
 }
 

@@ -39,9 +39,8 @@ export async function deployMany(core: Core, lab: Lab, count: number, inFlight =
     while (next < count) {
       next++;
       const r = await core.dispatcher.invoke(admin, 'deployVirtualMachine', { zoneid: lab.zoneId, templateid: lab.templateId, serviceofferingid: lab.offeringId }) as any;
-      await core.svc.jobs.waitFor(r.jobid);
-      const job = await core.svc.db.selectFrom('async_jobs').select('status').where('id', '=', r.jobid).executeTakeFirstOrThrow();
-      if (job.status !== 1) failed++;
+      // waitFor resolves with the status once the job's outcome is committed.
+      if ((await core.svc.jobs.waitFor(r.jobid)) !== 1) failed++;
     }
   };
   await Promise.all(Array.from({ length: Math.min(inFlight, count) }, worker));

@@ -2,6 +2,7 @@
 //   deploy:   VMs placed and started per second on 1,000 simulator hosts (10,000 VMs), through the dispatcher
 //   list:     listVirtualMachines page of 500 out of 100,000 VMs over HTTP (p50, p95)
 //   memory:   resident memory with 10,000 hosts and 100,000 VMs
+//   kvm:      deploy to Running and linked clone on the local QEMU host, beside the QEMU floor (qemu.ts)
 // Options: --quick (smaller sizes, for a smoke run), --out FILE (also write the JSON there).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { createCore, startServer, type Core } from '../index';
 import { silentLogger } from '../logger';
 import { buildLab, deployMany } from './lab';
+import { benchKvm } from './qemu';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean' }, out: { type: 'string' } } });
 const quick = !!values.quick;
@@ -65,6 +67,8 @@ async function main() {
       deployAtScale: { hosts: sizes.totalHosts, vms: sizes.totalVms - sizes.deployVms, vmsPerSecond: grow.perSecond, failed: grow.failed },
       listVirtualMachines: list,
       memory: { hosts: sizes.totalHosts, vms: sizes.totalVms, rssMB: Math.round(mem.rss / 2 ** 20), heapUsedMB: Math.round(mem.heapUsed / 2 ** 20) },
+      // Real VMs on the local KVM host (skipped without QEMU): see qemu.ts.
+      kvm: await benchKvm({ deploys: quick ? 5 : 10 }),
     };
     const json = JSON.stringify(result, null, 2);
     process.stdout.write(json + '\n');

@@ -31,6 +31,8 @@ export interface TemplateDownloader {
    * given, must be verified before reporting `ready`.
    */
   start(templateId: string, zoneId: string, url: string, checksum: string | null, onProgress: ProgressFn): Promise<void>;
+  /** Deletes the image's files (downloads in progress included) from its copies' stores: all zones, or one. */
+  remove?(templateId: string, zoneId: string | null): Promise<void>;
 }
 
 /** Virtual size the Simulator reports for every template it "downloads". */
@@ -52,6 +54,7 @@ export function registerTemplateDownloader(hypervisor: string, d: TemplateDownlo
   const before = downloaders.get(key);
   downloaders.set(key, d);
   return () => {
+    if (downloaders.get(key) !== d) return; // replaced meanwhile: the newer one stays
     if (before) downloaders.set(key, before);
     else downloaders.delete(key);
   };
@@ -119,4 +122,30 @@ export async function startDownloads(svc: Svc, t: TemplateRow, plans: CopyPlan[]
       await applyProgress(svc, t, plan.zoneId, { percent: 0, status: `Download Failed: ${why}`, ready: false });
     }
   }
+}
+
+/** Lets every installed downloader delete its files of an image (before its zone copies are deleted). */
+export async function removeImageFiles(svc: Pick<Services, 'log'>, templateId: string, zoneId: string | null): Promise<void> {
+  for (const d of new Set(downloaders.values())) {
+    await d.remove?.(templateId, zoneId).catch((e: Error) =>
+      svc.log.warn('could not delete the files of an image', { templateId, error: e.message }));
+  }
+}
+
+/**
+ * At start: copies whose download a restart interrupted ("NN% Downloaded"), or that waited for a downloader
+ * that is installed now ("Not Downloaded: ..."), are downloaded (again). Failed copies stay failed.
+ */
+export async function resumeDownloads(svc: Svc): Promise<number> {
+  const rows = await svc.db.selectFrom('template_zones as tz').innerJoin('templates as t', 't.id', 'tz.template_id')
+    .selectAll('t').select('tz.zone_id').where('tz.is_ready', '=', 0).where('t.removed', 'is', null)
+    .where((eb) => eb.or([eb('tz.status', 'like', '%Downloaded'), eb('tz.status', 'like', 'Not Downloaded%')])).execute();
+  let n = 0;
+  for (const { zone_id, ...t } of rows) {
+    const [plan] = await planCopies(svc.db, t, [zone_id]);
+    if (!plan.downloader) continue;
+    await startDownloads(svc, t, [plan]);
+    n++;
+  }
+  return n;
 }

@@ -9,6 +9,7 @@ import { mergeMapEntries, parseDetails, recordEvent } from './common';
 import { checkFormat, checkOsType } from './template-validate';
 import { imageResponses } from './template-format';
 import { invalidateName, type TemplateRow } from './lookups';
+import { removeImageFiles } from './template-download';
 
 type C = typeof catalogCommands;
 type Kind = 'template' | 'iso';
@@ -99,6 +100,8 @@ export async function executeDelete(ctx: JobContext, a: DeleteArgs, payload: Del
   const t = await db.selectFrom('templates').selectAll().where('id', '=', a.id).executeTakeFirst();
   if (!t || t.removed !== null) return; // already gone: a resumed job finishes quietly
   await checkDeletable(ctx, t, a, kind);
+  // Files first, so a download still running cannot write its status into a copy that is gone.
+  await removeImageFiles(ctx.svc, t.id, payload.zoneId);
   await db.transaction().execute(async (trx) => {
     let del = trx.deleteFrom('template_zones').where('template_id', '=', t.id);
     if (payload.zoneId !== null) del = del.where('zone_id', '=', payload.zoneId);

@@ -6,6 +6,7 @@ import SqliteDatabase from 'better-sqlite3';
 import type { Database } from './schema';
 import { migrations } from './migrations/index';
 import { GroupCommitSqliteDialect } from './sqlite-group-commit';
+import { registerDirectExecutor } from './precompiled';
 
 export type Db = Kysely<Database>;
 export type DbKind = 'sqlite' | 'mysql';
@@ -29,7 +30,9 @@ export async function openDatabase(url: string): Promise<OpenedDb> {
     sqlite.pragma('busy_timeout = 0');
     // 64 MiB of page cache: ids are random UUIDs, so index updates touch pages all over the file.
     sqlite.pragma('cache_size = -65536');
-    db = new Kysely<Database>({ dialect: new GroupCommitSqliteDialect(sqlite) });
+    const dialect = new GroupCommitSqliteDialect(sqlite, { file: process.env.NOCKPT ? undefined : file });
+    db = new Kysely<Database>({ dialect });
+    if (!process.env.NODIRECT) registerDirectExecutor(db, (q) => dialect.executeOutsideTransaction(q));
   }
   await migrate(db);
   return { db, kind, close: () => db.destroy() };

@@ -71,4 +71,25 @@ describe('group commit sqlite driver', () => {
     await Promise.all(Array.from({ length: 100 }, (_, i) => (i % 2 ? a : b).insertInto('configurations').values(cfg(`x${i}`)).execute()));
     expect((await a.selectFrom('configurations').select('name').execute())).toHaveLength(100);
   });
+
+  it('transactions queued behind another one each run alone and all commit', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'gc-'));
+    const db = await open();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => { release = r; });
+    const first = db.transaction().execute(async (trx) => {
+      await trx.insertInto('configurations').values(cfg('first')).execute();
+      await gate;
+    });
+    await new Promise((r) => setTimeout(r, 5));
+    // These all wait for `first`, then wake together: each must still get the database to itself.
+    const queued = Array.from({ length: 50 }, (_, i) => db.transaction().execute(async (trx) => {
+      await trx.insertInto('configurations').values(cfg(`t${i}a`)).execute();
+      await trx.insertInto('configurations').values(cfg(`t${i}b`)).execute();
+    }));
+    const writes = Array.from({ length: 20 }, (_, i) => db.insertInto('configurations').values(cfg(`w${i}`)).execute());
+    release();
+    await Promise.all([first, ...queued, ...writes]);
+    expect(await db.selectFrom('configurations').select('name').execute()).toHaveLength(1 + 100 + 20);
+  });
 });

@@ -13,6 +13,7 @@ import {
   CompiledQuery, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler,
   type DatabaseConnection, type Dialect, type Driver, type Kysely, type QueryResult,
 } from 'kysely';
+import { createCheckpointer, type Checkpointer } from './wal-checkpointer';
 
 /** A prepared statement and whether it writes (decided once per SQL text). */
 interface Prepared { stmt: Database.Statement; write: boolean; returnsRows: boolean }
@@ -31,14 +32,36 @@ const STATEMENT_CACHE_SIZE = 1000;
 /** How long a write waits for another process's write lock before failing with SQLITE_BUSY. */
 const BUSY_WAIT_MS = 10_000;
 
+/** Why an operation cannot run now: another caller's transaction is open / another process holds the lock. */
+const BLOCKED = Symbol('blocked');
+const BUSY = Symbol('busy');
+
+/** An operation queued until it may run; `act` runs synchronously at that moment (see turn()). */
+interface Waiter {
+  conn: Connection;
+  write: boolean;
+  act: (group: Deferred | null) => unknown;
+  resolve(v: unknown): void;
+  reject(e: unknown): void;
+  deadline: number;
+}
+
+const busyError = () => Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+
 class GroupCommitEngine {
   private readonly cache = new Map<string, Prepared>();
+  /** Transaction-control statements (BEGIN, COMMIT, SAVEPOINT...), prepared once. */
+  private readonly control = new Map<string, Database.Statement>();
   private group: Deferred | null = null;
   private commitScheduled = false;
   private txOwner: Connection | null = null;
-  private txWaiters: (() => void)[] = [];
+  /** Operations waiting for their turn, first come first served; `head` is the next one (no O(n) shift). */
+  private waiting: Waiter[] = [];
+  private head = 0;
+  private draining = false;
+  private retryScheduled = false;
 
-  constructor(readonly sqlite: Database.Database) {}
+  constructor(readonly sqlite: Database.Database, private readonly checkpointer: Checkpointer | null) {}
 
   private prepare(sql: string): Prepared {
     let p = this.cache.get(sql);
@@ -51,31 +74,32 @@ class GroupCommitEngine {
     return p;
   }
 
-  /** True when another caller's transaction is open; callers loop on `await this.txEnded()` until false and
-   *  then act synchronously, so nothing can slip in between the check and the statement. */
+  private exec(sql: string): void {
+    let s = this.control.get(sql);
+    if (!s) this.control.set(sql, (s = this.sqlite.prepare(sql)));
+    s.run();
+  }
+
+  /** True when another caller's transaction is open: its statements must not interleave with ours. */
   private blocked(conn: Connection): boolean { return this.txOwner !== null && this.txOwner !== conn; }
-  private txEnded(): Promise<void> { return new Promise<void>((r) => this.txWaiters.push(r)); }
 
   /**
-   * Waits, without blocking the event loop, until `conn` may run a write: no other caller's transaction is open
-   * and a group holds the write lock. Every check is repeated after each wait, so once this returns the caller
-   * acts synchronously on a state that cannot have changed.
+   * Synchronously: may `conn` act now? A read may unless another caller's transaction is open (null); a write
+   * gets the open group (opening one, which takes the write lock, if needed).
    */
-  private async readyToWrite(conn: Connection): Promise<Deferred> {
-    const deadline = Date.now() + BUSY_WAIT_MS;
-    for (;;) {
-      if (this.blocked(conn)) { await this.txEnded(); continue; }
-      if (this.group) break;
+  private admit(conn: Connection, write: boolean): Deferred | null | typeof BLOCKED | typeof BUSY {
+    if (this.blocked(conn)) return BLOCKED;
+    if (!write) return null;
+    if (!this.group) {
       try {
         // IMMEDIATE takes the write lock now: if another process holds it we learn so before anything is queued
         // in the group, and wait asynchronously (busy_timeout is 0 so SQLite never blocks the loop).
-        this.sqlite.prepare('BEGIN IMMEDIATE').run();
-        this.group = deferred();
-        break;
+        this.exec('BEGIN IMMEDIATE');
       } catch (e) {
-        if ((e as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() > deadline) throw e;
-        await new Promise((r) => setTimeout(r, 2));
+        if ((e as { code?: string }).code === 'SQLITE_BUSY') return BUSY;
+        throw e;
       }
+      this.group = deferred();
     }
     if (!this.commitScheduled) {
       this.commitScheduled = true;
@@ -84,12 +108,68 @@ class GroupCommitEngine {
     return this.group;
   }
 
-  /** readyToWrite, re-checked after the await resumes (another caller may have run in between). */
-  private async writeTurn(conn: Connection): Promise<Deferred> {
-    for (;;) {
-      const group = await this.readyToWrite(conn);
-      if (!this.blocked(conn) && this.group === group) return group;
+  /**
+   * Runs `act` as soon as `conn` may, without blocking the event loop while it waits. `act` runs synchronously
+   * right after the check that allowed it (an await in between would let another caller open a transaction
+   * first). Waiting operations are queued and run in order by drain() when what blocked them ends, so a
+   * transaction's end costs one pass over the queue, not a wake-up of every waiter.
+   */
+  private turn<T>(conn: Connection, write: boolean, act: (group: Deferred | null) => T | Promise<T>): Promise<T> {
+    const g = this.admit(conn, write);
+    if (g !== BLOCKED && g !== BUSY) {
+      try {
+        return Promise.resolve(act(g));
+      } catch (e) {
+        return Promise.reject(e);
+      }
     }
+    return new Promise<T>((resolve, reject) => {
+      this.waiting.push({ conn, write, act, resolve: resolve as (v: unknown) => void, reject, deadline: Date.now() + BUSY_WAIT_MS });
+      if (g === BUSY) this.retrySoon();
+    });
+  }
+
+  /** Runs queued operations in order until one has to wait again. */
+  private drain(): void {
+    if (this.draining) return; // a statement failing inside act() calls back here; the outer loop goes on
+    this.draining = true;
+    try {
+      while (this.head < this.waiting.length) {
+        const w = this.waiting[this.head];
+        let g: ReturnType<GroupCommitEngine['admit']>;
+        try {
+          g = this.admit(w.conn, w.write);
+        } catch (e) {
+          this.head++;
+          w.reject(e);
+          continue;
+        }
+        if (g === BLOCKED) break;
+        if (g === BUSY) {
+          if (Date.now() <= w.deadline) { this.retrySoon(); break; }
+          this.head++;
+          w.reject(busyError());
+          continue;
+        }
+        this.head++;
+        try {
+          w.resolve(w.act(g));
+        } catch (e) {
+          w.reject(e);
+        }
+      }
+    } finally {
+      this.draining = false;
+      if (this.head === this.waiting.length) { this.waiting = []; this.head = 0; }
+      else if (this.head > 1024) { this.waiting = this.waiting.slice(this.head); this.head = 0; }
+    }
+  }
+
+  /** Another process holds the write lock: look again shortly. */
+  private retrySoon(): void {
+    if (this.retryScheduled) return;
+    this.retryScheduled = true;
+    setTimeout(() => { this.retryScheduled = false; this.drain(); }, 2);
   }
 
   /** Commits the open group unless an explicit transaction is still inside it (its end commits then). */
@@ -99,8 +179,9 @@ class GroupCommitEngine {
     if (!g || this.txOwner) return;
     this.group = null;
     try {
-      if (this.sqlite.inTransaction) this.sqlite.prepare('COMMIT').run();
+      if (this.sqlite.inTransaction) this.exec('COMMIT');
       g.resolve();
+      this.checkpointer?.committed();
     } catch (e) {
       if ((e as { code?: string }).code === 'SQLITE_BUSY') {
         // A reader of another process holds up the WAL: keep the group and try again shortly.
@@ -109,7 +190,7 @@ class GroupCommitEngine {
         setTimeout(() => this.commit(), 2);
         return;
       }
-      if (this.sqlite.inTransaction) this.sqlite.prepare('ROLLBACK').run();
+      if (this.sqlite.inTransaction) this.exec('ROLLBACK');
       g.reject(e);
     }
   }
@@ -121,46 +202,43 @@ class GroupCommitEngine {
       this.group = null;
       this.txOwner = null;
       g.reject(err);
-      this.wakeTxWaiters();
+      this.drain();
     }
   }
 
-  private wakeTxWaiters() {
-    const w = this.txWaiters;
-    this.txWaiters = [];
-    for (const r of w) r();
-  }
-
-  async execute<R>(conn: Connection, q: CompiledQuery): Promise<QueryResult<R>> {
-    const { stmt, write, returnsRows } = this.prepare(q.sql);
-    const params = q.parameters as unknown[];
-    if (!write) {
-      while (this.blocked(conn)) await this.txEnded();
-      return { rows: stmt.all(params) as R[] };
-    }
-    const group = await this.writeTurn(conn);
-    let result: QueryResult<R>;
+  private runStatement<R>(p: Prepared, params: unknown[], sql: string): QueryResult<R> {
     try {
-      if (returnsRows) {
-        result = { rows: stmt.all(params) as R[] };
-      } else {
-        const info = stmt.run(params);
-        result = { rows: [], numAffectedRows: BigInt(info.changes), insertId: BigInt(info.lastInsertRowid) };
-      }
+      if (p.returnsRows) return { rows: p.stmt.all(params) as R[] };
+      const info = p.stmt.run(params);
+      return { rows: [], numAffectedRows: BigInt(info.changes), insertId: BigInt(info.lastInsertRowid) };
     } catch (e) {
-      if (process.env.STRATA_DEBUG_SQL) console.error('SQL failed', q.sql, e);
+      if (process.env.STRATA_DEBUG_SQL) console.error('SQL failed', sql, e);
       this.checkGroupAlive(e);
       throw e;
     }
-    // Inside an explicit transaction durability is awaited once, at its commit.
-    if (this.txOwner !== conn) await group.promise;
-    return result;
   }
 
-  async begin(conn: Connection): Promise<void> {
-    await this.writeTurn(conn);
-    this.txOwner = conn;
-    this.sqlite.prepare('SAVEPOINT strata_tx').run();
+  execute<R>(conn: Connection, q: CompiledQuery): Promise<QueryResult<R>> {
+    let p: Prepared;
+    try {
+      p = this.prepare(q.sql);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    const params = q.parameters as unknown[];
+    if (!p.write) return this.turn(conn, false, () => ({ rows: p.stmt.all(params) as R[] }));
+    return this.turn(conn, true, (group) => {
+      const result = this.runStatement<R>(p, params, q.sql);
+      // Inside an explicit transaction durability is awaited once, at its commit; otherwise at the group's.
+      return this.txOwner === conn ? result : group!.promise.then(() => result);
+    });
+  }
+
+  begin(conn: Connection): Promise<void> {
+    return this.turn(conn, true, () => {
+      this.exec('SAVEPOINT strata_tx');
+      this.txOwner = conn;
+    });
   }
 
   async end(conn: Connection, ok: boolean): Promise<void> {
@@ -172,19 +250,20 @@ class GroupCommitEngine {
     const group = this.group;
     try {
       if (this.sqlite.inTransaction) {
-        if (!ok) this.sqlite.prepare('ROLLBACK TO strata_tx').run();
-        this.sqlite.prepare('RELEASE strata_tx').run();
+        if (!ok) this.exec('ROLLBACK TO strata_tx');
+        this.exec('RELEASE strata_tx');
       }
     } finally {
       this.txOwner = null;
-      this.wakeTxWaiters();
+      this.drain();
       if (!this.commitScheduled) { this.commitScheduled = true; setImmediate(() => this.commit()); }
     }
     if (ok && group) await group.promise;
   }
 
-  close(): void {
+  async close(): Promise<void> {
     this.commit();
+    await this.checkpointer?.close();
     this.sqlite.close();
   }
 }
@@ -197,8 +276,10 @@ class Connection implements DatabaseConnection {
 }
 
 class GroupCommitDriver implements Driver {
-  private readonly engine: GroupCommitEngine;
-  constructor(sqlite: Database.Database) { this.engine = new GroupCommitEngine(sqlite); }
+  readonly engine: GroupCommitEngine;
+  constructor(sqlite: Database.Database, file: string | undefined) {
+    this.engine = new GroupCommitEngine(sqlite, file ? createCheckpointer(sqlite, file) : null);
+  }
   async init() {}
   // Each caller gets its own handle; the engine orders transactions between handles.
   async acquireConnection() { return new Connection(this.engine); }
@@ -206,12 +287,25 @@ class GroupCommitDriver implements Driver {
   async commitTransaction(c: DatabaseConnection) { await this.engine.end(c as Connection, true); }
   async rollbackTransaction(c: DatabaseConnection) { await this.engine.end(c as Connection, false); }
   async releaseConnection() {}
-  async destroy() { this.engine.close(); }
+  async destroy() { await this.engine.close(); }
 }
 
 export class GroupCommitSqliteDialect implements Dialect {
-  constructor(private readonly sqlite: Database.Database) {}
-  createDriver() { return new GroupCommitDriver(this.sqlite); }
+  /** With `opts.file` (the database file), WAL checkpoints run in a worker thread once the database is busy. */
+  constructor(private readonly sqlite: Database.Database, private readonly opts: { file?: string } = {}) {}
+  private driver: GroupCommitDriver | null = null;
+  /** A handle for statements outside any transaction (such statements never need their own handle). */
+  private outside: Connection | null = null;
+  createDriver() { return (this.driver = new GroupCommitDriver(this.sqlite, this.opts.file)); }
+  /**
+   * Runs a compiled query outside any transaction straight on the engine, as Kysely would through a fresh
+   * connection, without its per-query connection bookkeeping (see db/precompiled registerDirectExecutor).
+   */
+  executeOutsideTransaction<R>(q: CompiledQuery): Promise<QueryResult<R>> {
+    if (!this.driver) return Promise.reject(new Error('the database is not open'));
+    this.outside ??= new Connection(this.driver.engine);
+    return this.driver.engine.execute<R>(this.outside, q);
+  }
   createQueryCompiler() { return new SqliteQueryCompiler(); }
   createAdapter() { return new SqliteAdapter(); }
   createIntrospector(db: Kysely<any>) { return new SqliteIntrospector(db); }

@@ -1,5 +1,6 @@
 // The interface every hypervisor driver implements. The orchestration layer decides (placement, states, DB);
 // a driver only does what it is told on one host and reports what it sees.
+import type { Duplex } from 'node:stream';
 
 export type PowerState = 'PowerOn' | 'PowerOff' | 'PowerUnknown';
 
@@ -62,6 +63,9 @@ export interface VmStats {
   diskWriteBytes: number;
   netReadBytes: number;
   netWriteBytes: number;
+  /** Read and write requests served (CloudStack's diskioread/diskiowrite), when the driver counts them. */
+  diskReadOps?: number;
+  diskWriteOps?: number;
 }
 
 export interface HostStats { cpuUsedPercent: number; memoryUsedBytes: number }
@@ -126,6 +130,20 @@ export interface HypervisorDriver {
   /** Copies a template into a pool once (idempotent); ROOT volumes with that templateId are then linked clones. */
   ensureTemplate?(hostId: string, t: TemplateInPoolSpec, onProgress?: ProgressFn): Promise<{ path: string; sizeBytes: number }>;
   consoleEndpoint?(hostId: string, vmId: string): Promise<ConsoleEndpoint | null>;
+  /** Names of the volume files in a pool folder as the host sees it (reconciliation looks for orphans). */
+  listPoolFiles?(hostId: string, poolPath: string): Promise<string[]>;
+  /**
+   * A byte stream to the VM's VNC server and its password, for drivers whose VNC servers this process cannot
+   * reach directly (remote agent hosts tunnel it over the agent connection). The console proxy prefers it to
+   * `consoleEndpoint`; null when the VM has no display on the host.
+   */
+  openVncStream?(hostId: string, vmId: string): Promise<{ stream: Duplex; password: string | null } | null>;
+  /**
+   * For hosts whose agent dials the management server (url agent://NAME): addHost calls this instead of
+   * connectHost. Returns details to store with the host (a hash of its agent's secret) and values shown once in
+   * addHost's answer (the agent token); the host then waits in Connecting until its agent connects.
+   */
+  enrollHost?(spec: HostConnectSpec): Promise<{ details: Record<string, string>; reveal: Record<string, string> }>;
   /**
    * Live migration in steps, for hosts served by different drivers or agents: the destination prepares an
    * incoming VM and returns the URI to send to; the source sends its state and, on success, releases the VM;
@@ -140,4 +158,9 @@ export interface DriverRegistry {
   /** The driver for a hypervisor name (case-insensitive); throws a 431 ApiError for an unsupported one. */
   get(hypervisor: string): HypervisorDriver;
   supported(): string[];
+  /**
+   * The driver serving one host: a driver routed by the host's url (agent://NAME: KVM hosts run by `strata agent`)
+   * before the hypervisor's own. Callers use `driverForHost` (registry.ts), which falls back to `get`.
+   */
+  forHost?(host: { hypervisor: string; url?: string | null }): HypervisorDriver;
 }

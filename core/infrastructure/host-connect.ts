@@ -6,6 +6,7 @@ import type { Services } from '../services';
 import type { HostConnectSpec, HostInfo, HypervisorDriver } from '../hypervisors/driver';
 import { nextHostStatus, type HostStatusEvent } from '../orchestration/host-states';
 import { bumpInfraVersion } from '../orchestration/host-index';
+import { driverForHost } from '../hypervisors/registry';
 
 export interface HostConnectRow { id: string; name: string; url: string; hypervisor: string; state: string; details: string }
 
@@ -75,7 +76,7 @@ export async function adoptVms(svc: Services, driver: HypervisorDriver, hostIds:
  * Returns the error text on failure.
  */
 export async function reconnectHost(svc: Services, h: HostConnectRow): Promise<string | null> {
-  const driver = svc.drivers.get(h.hypervisor);
+  const driver = driverForHost(svc.drivers, h);
   const connecting = await moveHostStatus(svc, h.id, h.state, 'AgentConnected');
   if (connecting === null) return `Host ${h.name} changed state while reconnecting; try again`;
   try {

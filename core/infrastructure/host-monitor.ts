@@ -8,6 +8,7 @@ import type { Services } from '../services';
 import type { HypervisorDriver } from '../hypervisors/driver';
 import { canHostStatus, type HostStatusEvent } from '../orchestration/host-states';
 import { moveHostStatus, connectSpec, infoColumns, adoptVms } from './host-connect';
+import { driverForHost } from '../hypervisors/registry';
 
 export interface HostMonitorOptions {
   intervalMs: number;
@@ -85,7 +86,7 @@ export function createHostMonitor(svc: Services, opts: HostMonitorOptions): Host
   async function one(h: Row, now: number, alive: string[], reconnected: Map<HypervisorDriver, string[]>): Promise<void> {
     let driver: HypervisorDriver;
     try {
-      driver = svc.drivers.get(h.hypervisor);
+      driver = driverForHost(svc.drivers, h);
     } catch {
       return; // a hypervisor whose driver is not loaded in this process
     }

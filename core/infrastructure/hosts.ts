@@ -8,13 +8,15 @@
 import type { HandlersFor, CallContext } from '../api/handler';
 import type { infraCommands } from '../contract/commands/infra';
 import type { HostTable } from '../db/schema';
-import { notFound, invalidParam, resourceInUse, internalError } from '../api/errors';
+import { ApiError, notFound, invalidParam, resourceInUse, internalError } from '../api/errors';
 import { nextHostStatus, nextResourceState, canResourceState, HostStateError, type ResourceStateEvent } from '../orchestration/host-states';
 import { zoneById } from './zones';
 import { podById } from './pods';
 import { clusterById, insertCluster } from './clusters';
 import { hostView, hostViewQuery, hostViewColumns, formatHost, type HostView, type DetailGroups } from './host-format';
 import { reconnectHost, infoColumns } from './host-connect';
+import { driverForHost } from '../hypervisors/registry';
+import type { HostInfo } from '../hypervisors/driver';
 import { changed, countOf, paged, likeOf } from './util';
 
 type H = HandlersFor<typeof infraCommands>;
@@ -35,7 +37,7 @@ async function answer(ctx: CallContext, id: string): Promise<object> {
 async function stats(ctx: CallContext, h: HostView) {
   if (h.state !== 'Up') return null;
   try {
-    return await ctx.svc.drivers.get(h.hypervisor).hostStats(h.id);
+    return await driverForHost(ctx.svc.drivers, h).hostStats(h.id);
   } catch {
     return null; // an unreachable host shows no usage rather than failing the list
   }
@@ -76,7 +78,7 @@ export const hostHandlers: Pick<H, 'addHost' | 'updateHost' | 'deleteHost' | 'li
     const zone = await zoneById(ctx, a.zoneid, 'zoneid');
     const pod = await podById(ctx, a.podid, 'podid');
     if (pod.zone_id !== zone.id) throw invalidParam(`Pod ${pod.name} does not belong to zone ${zone.name}`);
-    const driver = ctx.svc.drivers.get(a.hypervisor);
+    const driver = driverForHost(ctx.svc.drivers, a);
     const dup = await ctx.svc.db.selectFrom('hosts').select('id').where('zone_id', '=', zone.id).where('url', '=', a.url)
       .where('removed', 'is', null).executeTakeFirst();
     if (dup) throw invalidParam(`A host with URL ${a.url} already exists in zone ${zone.name}`);
@@ -87,21 +89,30 @@ export const hostHandlers: Pick<H, 'addHost' | 'updateHost' | 'deleteHost' | 'li
     const id = ctx.svc.newId();
     const name = hostName(a.url);
     const details = JSON.stringify(a.username ? { username: a.username } : {});
-    let info;
+    let info: HostInfo | undefined;
+    let enrolled: Awaited<ReturnType<NonNullable<typeof driver.enrollHost>>> | undefined;
     try {
-      info = await driver.connectHost({ hostId: id, name, url: a.url, username: a.username, password: a.password, details: {} });
+      const spec = { hostId: id, name, url: a.url, username: a.username, password: a.password, details: {} };
+      // Hosts whose agent dials in (agent://) are enrolled: they get a token and wait for their agent.
+      if (driver.enrollHost) enrolled = await driver.enrollHost(spec);
+      else info = await driver.connectHost(spec);
     } catch (e) {
+      if (e instanceof ApiError) throw e; // the driver already says what is wrong and which code fits
       throw internalError(`Unable to add the host: ${e instanceof Error ? e.message : String(e)}`);
     }
     const now = ctx.svc.clock.now();
     // Creating -> Connecting -> Up, and Creating -> Enabled (or Disabled), all checked by the state machines.
-    const state = nextHostStatus(nextHostStatus('Creating', 'AgentConnected'), 'Ready');
+    // An enrolled host stays Connecting until its agent connects (agent/host-link.ts).
+    const connecting = nextHostStatus('Creating', 'AgentConnected');
+    const state = enrolled ? connecting : nextHostStatus(connecting, 'Ready');
     const resource = nextResourceState('Creating', a.allocationstate === 'Disabled' ? 'Disable' : 'InternalCreated');
     const row: HostTable = {
       id, name, zone_id: zone.id, pod_id: pod.id, cluster_id: cluster.id, hypervisor: driver.hypervisor, type: 'Routing',
       state, resource_state: resource, url: a.url, cpu_allocated: 0, memory_allocated: 0,
       host_tags: (a.hosttags ?? []).join(','), version: ctx.svc.config.version, created: now, last_pinged: now,
-      disconnected: null, removed: null, ...infoColumns(info, details),
+      disconnected: null, removed: null,
+      ...(info ? infoColumns(info, details) : { cpu_number: 0, cpu_speed: 0, memory_total: 0, ip_address: '',
+        details: JSON.stringify({ ...JSON.parse(details), ...enrolled?.details }) }),
     };
     try {
       await ctx.svc.db.insertInto('hosts').values(row).execute();
@@ -110,7 +121,9 @@ export const hostHandlers: Pick<H, 'addHost' | 'updateHost' | 'deleteHost' | 'li
       throw e;
     }
     await changed(ctx, 'HOST.CREATE', `Added host ${name} to cluster ${cluster.name}`, { id, type: 'Host', name });
-    return { count: 1, items: [await answer(ctx, id)] };
+    const added = await answer(ctx, id) as { details?: Record<string, string> };
+    // The agent token is shown this once: the host keeps only its hash.
+    return { count: 1, items: [enrolled ? { ...added, details: { ...added.details, ...enrolled.reveal } } : added] };
   },
 
   async updateHost(ctx, a) {
@@ -119,7 +132,13 @@ export const hostHandlers: Pick<H, 'addHost' | 'updateHost' | 'deleteHost' | 'li
     if (a.allocationstate !== undefined) set.resource_state = resourceEvent(h.resource_state, a.allocationstate as 'Enable' | 'Disable');
     if (a.hosttags !== undefined) set.host_tags = a.hosttags.join(',');
     if (a.name !== undefined) set.name = a.name;
-    if (a.url !== undefined) set.url = a.url;
+    if (a.url !== undefined) {
+      // Which driver serves a host follows from its url (agent:// or not) and is cached by id: it must not change.
+      if (a.url.trim().toLowerCase().startsWith('agent://') !== h.url.trim().toLowerCase().startsWith('agent://')) {
+        throw invalidParam(`Host ${h.name}: a url cannot change between agent:// and another scheme; delete the host and add it again`);
+      }
+      set.url = a.url;
+    }
     if (Object.keys(set).length > 0) await ctx.svc.db.updateTable('hosts').set(set).where('id', '=', h.id).execute();
     const name = set.name ?? h.name;
     await changed(ctx, 'HOST.UPDATE', `Updated host ${name}`, { id: h.id, type: 'Host', name });
@@ -149,7 +168,7 @@ export const hostHandlers: Pick<H, 'addHost' | 'updateHost' | 'deleteHost' | 'li
       await tx.updateTable('hosts').set({ state: nextHostStatus(h.state, 'Remove'), resource_state: resource, removed: now,
         cpu_allocated: 0, memory_allocated: 0 }).where('id', '=', h.id).execute();
     });
-    await ctx.svc.drivers.get(h.hypervisor).disconnectHost(h.id).catch(() => undefined);
+    await driverForHost(ctx.svc.drivers, h).disconnectHost(h.id).catch(() => undefined);
     await changed(ctx, 'HOST.DELETE', `Deleted host ${h.name}${vms > 0 ? ` (forced; ${vms} VMs marked Stopped)` : ''}`, { id: h.id, type: 'Host', name: h.name });
   },
 

@@ -1,5 +1,5 @@
 // Storage URLs of createStoragePool and addImageStore, and the size of local folders behind them.
-import { existsSync, mkdirSync, statfsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statfsSync } from 'node:fs';
 import { invalidParam } from '../api/errors';
 
 export interface PoolLocation { type: string; host: string; path: string; local: boolean }
@@ -51,3 +51,44 @@ export function localCapacity(path: string, create: boolean): { total: number; u
 
 /** Capacity assumed for remote storage whose size the management server cannot measure (1 TiB). */
 export const DEFAULT_REMOTE_CAPACITY = 1024 ** 4;
+
+const trimSlash = (p: string) => (p.length > 1 ? p.replace(/\/+$/, '') : p);
+
+/**
+ * Where `server:/export` is mounted on this machine (read from /proc/mounts), or null. Lets a KVM host use an
+ * nfs:// pool or image store that the operator mounted anywhere, as CloudStack's agent does with its own mounts.
+ */
+export function nfsMountPoint(server: string, exportPath: string, mounts = readMounts()): string | null {
+  const want = `${server}:${trimSlash(exportPath)}`;
+  for (const line of mounts.split('\n')) {
+    const [src, dir, fstype] = line.split(' ');
+    if (!fstype?.startsWith('nfs') || !src) continue;
+    const [host, p] = [src.slice(0, src.lastIndexOf(':')), src.slice(src.lastIndexOf(':') + 1)];
+    if (`${host.replace(/^\[|\]$/g, '')}:${trimSlash(p)}` === want) return dir.replace(/\\040/g, ' ');
+  }
+  return null;
+}
+
+function readMounts(): string {
+  try { return readFileSync('/proc/mounts', 'utf8'); } catch { return ''; }
+}
+
+/**
+ * The folder of a primary storage pool on a KVM host: the path itself for local folders and shared mount points;
+ * for NFS the mount point of the export when this machine has it mounted, else /mnt/<pool id>, where CloudStack's
+ * KVM agent mounts NFS pools.
+ */
+export function localPoolPath(p: { id: string; type: string; host: string; path: string }): string {
+  if (p.type !== 'NetworkFilesystem') return p.path;
+  return nfsMountPoint(p.host, p.path) ?? `/mnt/${p.id}`;
+}
+
+/** The folder behind an image store URL on this machine (file:// or a mounted nfs:// export), or null. */
+export function localStorePath(url: string): string | null {
+  try {
+    const loc = parseStorageUrl(url);
+    if (loc.type === 'Filesystem') return loc.path;
+    if (loc.type === 'NetworkFilesystem') return nfsMountPoint(loc.host, loc.path);
+  } catch { /* not a URL we know: no local folder */ }
+  return null;
+}

@@ -13,6 +13,7 @@ import { ErrorCode, CsErrorCode } from '../contract/errors';
 import { ApiError } from '../api/errors';
 import { LockQueue, type Lockable } from './lock-queue';
 import { createWriteBatch } from './write-batch';
+import { precompiled } from '../db/precompiled';
 import { failed, failureOutcome, parseStored, successOutcome, type JobOutcome, type StoredPayload } from './job-result';
 
 export interface JobManagerDeps {
@@ -37,8 +38,14 @@ interface Entry extends Lockable {
   /** Dropped by stop() before it ran; its row stays pending for the next start(). */
   abandoned: boolean;
   progress: number;
-  waiters: { resolve: () => void; reject: (e: Error) => void }[];
+  /** Resolved with the job's final status (1 succeeded, 2 failed; 0 if the outcome could not be recorded). */
+  waiters: { resolve: (status: number) => void; reject: (e: Error) => void }[];
 }
+
+// Written once per job: compiled once (db/precompiled).
+const recordOutcome = precompiled((db, p: { id: string; status: number; code: number; result: string; completed: number }) =>
+  db.updateTable('async_jobs').set({ status: p.status, result_code: p.code, result_type: 'object', result: p.result,
+    completed: p.completed }).where('id', '=', p.id));
 
 export const INTERRUPTED_TEXT = 'Job interrupted by a management server restart before it finished; its outcome is unknown. ' +
   'Check the state of the resource and run the command again if needed.';
@@ -78,8 +85,7 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
       out = failed(ErrorCode.InternalError, CsErrorCode.InternalError, `The job result could not be serialized: ${String(err)}`);
       text = JSON.stringify(out.result);
     }
-    return q.updateTable('async_jobs').set({ status: out.status, result_code: out.code, result_type: 'object',
-      result: text, completed: clock.now() }).where('id', '=', id).execute();
+    return recordOutcome.run(q, { id, status: out.status, code: out.code, result: text, completed: clock.now() });
   }
 
   function notify(e: Entry, status: number) {
@@ -151,15 +157,17 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
   }
 
   async function finish(e: Entry, o: JobOutcome): Promise<void> {
+    let status: number = o.status;
     try {
       await writeOutcome(e.id, o);
     } catch (err) {
+      status = 0;
       // The row stays pending; the next start() reconciles it. Release anyway so later jobs are not blocked.
       log.error(`async job ${e.id}: recording the result failed`, { error: String(err) });
     }
     live.delete(e.id);
     locks.release(e);
-    for (const w of e.waiters) w.resolve();
+    for (const w of e.waiters) w.resolve(status);
     notify(e, o.status);
   }
 
@@ -198,7 +206,7 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
     return id;
   }
 
-  function waitFor(jobId: string): Promise<void> {
+  function waitFor(jobId: string): Promise<number> {
     const e = live.get(jobId);
     if (e) return new Promise((resolve, reject) => e.waiters.push({ resolve, reject }));
     return (async () => {
@@ -206,7 +214,7 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
       for (;;) {
         const row = await db.selectFrom('async_jobs').select('status').where('id', '=', jobId).executeTakeFirst();
         if (!row) throw new Error(`Unknown async job ${jobId}`);
-        if (row.status !== 0) return;
+        if (row.status !== 0) return row.status;
         const again = live.get(jobId);
         if (again) return waitFor(jobId);
         await new Promise((r) => setTimeout(r, 200));
@@ -255,7 +263,7 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
       live.set(e.id, e);
       locks.enqueue(e);
       locks.admit(e);
-      if (mode === 'recover') waits.push(new Promise((resolve) => e.waiters.push({ resolve, reject: () => resolve() })));
+      if (mode === 'recover') waits.push(new Promise((resolve) => e.waiters.push({ resolve: () => resolve(), reject: () => resolve() })));
       log.info(`async job ${row.id} (${row.command}) ${mode === 'recover' ? 'recovering' : 'requeued'} after restart`);
     }
     return waits;

@@ -3,30 +3,39 @@
 // pool) still has room, and the affected row count says who won. Nothing reads-then-writes.
 import { sql } from 'kysely';
 import type { Db } from '../db/connect';
+import { precompiled } from '../db/precompiled';
 
-const affected = (r: { numAffectedRows?: bigint }) => Number(r.numAffectedRows ?? 0n) > 0;
+// Compiled once (db/precompiled): these run on every placement.
+const reserveHost = precompiled((db, p: { id: string; cpu: number; mem: number }) => sql`UPDATE hosts
+    SET cpu_allocated = cpu_allocated + ${p.cpu}, memory_allocated = memory_allocated + ${p.mem}
+    WHERE id = ${p.id} AND removed IS NULL AND state = 'Up' AND resource_state = 'Enabled'
+      AND cpu_allocated + ${p.cpu} <= cpu_number * cpu_speed *
+        (SELECT c.cpu_overcommit FROM clusters c WHERE c.id = hosts.cluster_id)
+      AND memory_allocated + ${p.mem} <= memory_total *
+        (SELECT c.memory_overcommit FROM clusters c WHERE c.id = hosts.cluster_id)`);
+const releaseHost = precompiled((db, p: { id: string; cpu: number; mem: number }) => sql`UPDATE hosts
+    SET cpu_allocated = CASE WHEN cpu_allocated > ${p.cpu} THEN cpu_allocated - ${p.cpu} ELSE 0 END,
+        memory_allocated = CASE WHEN memory_allocated > ${p.mem} THEN memory_allocated - ${p.mem} ELSE 0 END
+    WHERE id = ${p.id}`);
+const reservePool = precompiled((db, p: { id: string; bytes: number }) => sql`UPDATE storage_pools
+    SET allocated_bytes = allocated_bytes + ${p.bytes}
+    WHERE id = ${p.id} AND removed IS NULL AND state = 'Up'
+      AND allocated_bytes + ${p.bytes} <= capacity_bytes * overprovision`);
+const releasePool = precompiled((db, p: { id: string; bytes: number }) => sql`UPDATE storage_pools
+    SET allocated_bytes = CASE WHEN allocated_bytes > ${p.bytes} THEN allocated_bytes - ${p.bytes} ELSE 0 END
+    WHERE id = ${p.id}`);
 
 /**
  * Adds `cpuMhz` and `memoryBytes` to a host's allocation if it is Up, Enabled and stays within its capacity
  * after the cluster's overcommit factors. Returns false when another reservation got there first.
  */
 export async function reserveHostCapacity(db: Db, hostId: string, cpuMhz: number, memoryBytes: number): Promise<boolean> {
-  const r = await sql`UPDATE hosts
-    SET cpu_allocated = cpu_allocated + ${cpuMhz}, memory_allocated = memory_allocated + ${memoryBytes}
-    WHERE id = ${hostId} AND removed IS NULL AND state = 'Up' AND resource_state = 'Enabled'
-      AND cpu_allocated + ${cpuMhz} <= cpu_number * cpu_speed *
-        (SELECT c.cpu_overcommit FROM clusters c WHERE c.id = hosts.cluster_id)
-      AND memory_allocated + ${memoryBytes} <= memory_total *
-        (SELECT c.memory_overcommit FROM clusters c WHERE c.id = hosts.cluster_id)`.execute(db);
-  return affected(r);
+  return (await reserveHost.run(db, { id: hostId, cpu: cpuMhz, mem: memoryBytes })) > 0;
 }
 
 /** Returns capacity to a host; never below zero (a double release must not create phantom capacity). */
 export async function releaseHostCapacity(db: Db, hostId: string, cpuMhz: number, memoryBytes: number): Promise<void> {
-  await sql`UPDATE hosts
-    SET cpu_allocated = CASE WHEN cpu_allocated > ${cpuMhz} THEN cpu_allocated - ${cpuMhz} ELSE 0 END,
-        memory_allocated = CASE WHEN memory_allocated > ${memoryBytes} THEN memory_allocated - ${memoryBytes} ELSE 0 END
-    WHERE id = ${hostId}`.execute(db);
+  await releaseHost.run(db, { id: hostId, cpu: cpuMhz, mem: memoryBytes });
 }
 
 /**
@@ -34,14 +43,9 @@ export async function releaseHostCapacity(db: Db, hostId: string, cpuMhz: number
  * Volume code calls this for data disks, and releasePoolBytes when a volume is expunged or moved.
  */
 export async function reservePoolBytes(db: Db, poolId: string, bytes: number): Promise<boolean> {
-  const r = await sql`UPDATE storage_pools SET allocated_bytes = allocated_bytes + ${bytes}
-    WHERE id = ${poolId} AND removed IS NULL AND state = 'Up'
-      AND allocated_bytes + ${bytes} <= capacity_bytes * overprovision`.execute(db);
-  return affected(r);
+  return (await reservePool.run(db, { id: poolId, bytes })) > 0;
 }
 
 export async function releasePoolBytes(db: Db, poolId: string, bytes: number): Promise<void> {
-  await sql`UPDATE storage_pools
-    SET allocated_bytes = CASE WHEN allocated_bytes > ${bytes} THEN allocated_bytes - ${bytes} ELSE 0 END
-    WHERE id = ${poolId}`.execute(db);
+  await releasePool.run(db, { id: poolId, bytes });
 }

@@ -58,7 +58,11 @@ export function createPlanner(deps: { db: Db; clock: Clock; log: Logger }, opts:
     return p;
   }
 
-  const tagsOk = (have: string[], need: string[]) => need.every((t) => have.includes(t));
+  // Plain loops: these run for hundreds of candidates per placement, and closures there cost allocations.
+  const tagsOk = (have: string[], need: string[]) => {
+    for (let i = 0; i < need.length; i++) if (!have.includes(need[i])) return false;
+    return true;
+  };
 
   function poolFor(idx: ZoneIndex, h: IndexedHost, n: Need, cache: Map<string, IndexedPool | null>, avoidPools: Set<string>) {
     let best = cache.get(h.clusterId);

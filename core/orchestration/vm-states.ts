@@ -7,6 +7,7 @@ import type { Database, VmTable } from '../db/schema';
 import type { EventInput, Services } from '../services';
 import { ApiError, invalidParam } from '../api/errors';
 import { ErrorCode, CsErrorCode } from '../contract/errors';
+import { precompiled, precompiledUpdate } from '../db/precompiled';
 
 export const VM_STATES = ['Starting', 'Running', 'Stopping', 'Stopped', 'Migrating', 'Destroyed', 'Expunging',
   'Error', 'Unknown', 'Shutdown', 'Restoring'] as const;
@@ -110,6 +111,12 @@ export const concurrentChange = (what: string, name: string, action: string, now
     `Unable to ${action} ${what} ${name}: its state changed to ${now ?? 'removed'} while the operation was running`,
     CsErrorCode.ConcurrentOperation);
 
+// The statements of every VM state change, compiled once (see db/precompiled).
+const updateVmInState = precompiledUpdate('vms', (qb, w: { id: string; state: string }) =>
+  qb.where('id', '=', w.id).where('state', '=', w.state).where('removed', 'is', null));
+const liveVmState = precompiled((db, p: { id: string }) =>
+  db.selectFrom('vms').select('state').where('id', '=', p.id).where('removed', 'is', null));
+
 /**
  * Moves a VM from its current state (vm.state) by `event`: checks the machine, updates the row only if it is still
  * in that state, runs `also` in the same transaction, then notifies subscribers and records the action event.
@@ -120,15 +127,13 @@ export async function changeVmState(svc: Services, vm: VmStateRef, event: VmEven
   const to = transitionVm(from, event, vm.name);
   const set = { ...opts.patch, state: to, updated: svc.clock.now() };
   const write = async (db: Kysely<Database>) => {
-    const r = await db.updateTable('vms').set(set).where('id', '=', vm.id).where('state', '=', from)
-      .where('removed', 'is', null).executeTakeFirst();
-    if (Number(r.numUpdatedRows) !== 1) return false;
+    if ((await updateVmInState(db, set, { id: vm.id, state: from })) !== 1) return false;
     if (opts.also) await opts.also(db);
     return true;
   };
   const ok = opts.also ? await svc.db.transaction().execute(write) : await write(svc.db);
   if (!ok) {
-    const now = await svc.db.selectFrom('vms').select('state').where('id', '=', vm.id).where('removed', 'is', null).executeTakeFirst();
+    const now = await liveVmState.first(svc.db, { id: vm.id });
     throw concurrentChange('VM', vm.name, actionOf(event), now?.state);
   }
   Object.assign(vm, set);
@@ -154,10 +159,8 @@ export async function vmEvent(svc: Services, vm: Pick<VmTable, 'id' | 'name' | '
 
 /** Writes non-state columns while the VM is still in `vm.state` (e.g. the host chosen during Starting). */
 export async function patchVmInState(svc: Services, vm: VmStateRef, patch: Partial<Omit<VmTable, 'id' | 'state'>>): Promise<void> {
-  const r = await svc.db.updateTable('vms').set({ ...patch, updated: svc.clock.now() }).where('id', '=', vm.id)
-    .where('state', '=', vm.state).where('removed', 'is', null).executeTakeFirst();
-  if (Number(r.numUpdatedRows) !== 1) {
-    const now = await svc.db.selectFrom('vms').select('state').where('id', '=', vm.id).where('removed', 'is', null).executeTakeFirst();
+  if ((await updateVmInState(svc.db, { ...patch, updated: svc.clock.now() }, { id: vm.id, state: vm.state })) !== 1) {
+    const now = await liveVmState.first(svc.db, { id: vm.id });
     throw concurrentChange('VM', vm.name, 'update', now?.state);
   }
   Object.assign(vm, patch);

@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createCore, startServer, type Core, type RunningServer } from '../index';
+import { createCore, startServer, type Core, type CoreOptions, type RunningServer } from '../index';
 import { silentLogger } from '../logger';
 import { canonicalString, signCanonical } from '../api/signature';
 
@@ -17,9 +17,10 @@ export interface TestServer {
   stop(opts?: { keepData?: boolean }): Promise<void>;
 }
 
-export async function startTestServer(opts: { dataDir?: string; hostPingIntervalMs?: number } = {}): Promise<TestServer> {
+export async function startTestServer(opts: { dataDir?: string; hostPingIntervalMs?: number; agents?: CoreOptions['agents'] } = {}): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'strata-test-'));
-  const core = await createCore({ dataDir, adminPassword: ADMIN_PASSWORD, log: silentLogger, hostPingIntervalMs: opts.hostPingIntervalMs ?? 0 });
+  const core = await createCore({ dataDir, adminPassword: ADMIN_PASSWORD, log: silentLogger, hostPingIntervalMs: opts.hostPingIntervalMs ?? 0,
+    agents: opts.agents });
   const server = await startServer(core, { host: '127.0.0.1', port: 0 });
   return {
     core, server, dataDir, url: server.url,

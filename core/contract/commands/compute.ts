@@ -170,6 +170,25 @@ export const computeCommands = defineCommands({
     },
     response: VM,
   },
+  attachIso: {
+    description: 'Attaches an ISO to a virtual machine as CD-ROM media (inserted at once when the VM runs)',
+    async: true, instanceType: 'VirtualMachine', authorized: ALL_ROLES,
+    params: {
+      id: p.req.uuid({ description: 'The ID of the ISO file' }),
+      virtualmachineid: p.req.uuid({ description: 'The ID of the virtual machine' }),
+      forced: p.boolean({ description: 'Force the attach (accepted; only VMware hosts need it)' }),
+    },
+    response: VM,
+  },
+  detachIso: {
+    description: 'Detaches any ISO file currently attached to a virtual machine',
+    async: true, instanceType: 'VirtualMachine', authorized: ALL_ROLES,
+    params: {
+      virtualmachineid: p.req.uuid({ description: 'The ID of the virtual machine' }),
+      forced: p.boolean({ description: 'Force the eject even if the guest locked the drive (accepted; the eject is always forced)' }),
+    },
+    response: VM,
+  },
   findHostsForMigration: {
     description: 'Finds hosts suitable for migrating a virtual machine', async: false, authorized: ADMIN_ONLY,
     params: { ...pagingParams, virtualmachineid: p.req.uuid({ description: 'The virtual machine to migrate' }) },

@@ -8,10 +8,11 @@ import { infraCommands } from './infra';
 import { catalogCommands } from './catalog';
 import { computeCommands } from './compute';
 import { storageCommands } from './storage';
+import { consoleCommands } from './console';
 
 export const allCommands = {
   ...baseCommands, ...jobsCommands, ...eventsCommands, ...identityCommands, ...infraCommands,
-  ...catalogCommands, ...computeCommands, ...storageCommands,
+  ...catalogCommands, ...computeCommands, ...storageCommands, ...consoleCommands,
 };
 
 export type Commands = typeof allCommands;

@@ -6,7 +6,7 @@
 // Stop: ACPI power button, then after `stopTimeoutMs` (VM detail `stopTimeoutMs` overrides) a QMP `quit`, then
 // SIGKILL; every step is bounded, so a stuck guest or a stuck QEMU never blocks the caller.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { rm, stat, statfs } from 'node:fs/promises';
+import { readdir, rm, stat, statfs } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from '../../services';
@@ -348,6 +348,10 @@ export function createQemuDriver(opts: QemuDriverOptions): QemuDriver {
       await revertFromSnapshot(qemuImg, volumeFile(vol), snapshotPath);
     },
     async deleteSnapshot(_hostId, snapshotPath) { await rm(snapshotPath, { force: true }); },
+    async listPoolFiles(_hostId, poolPath) {
+      const list = await readdir(poolPath, { withFileTypes: true }).catch(() => []);
+      return list.filter((d) => d.isFile() && d.name.endsWith('.qcow2')).map((d) => d.name);
+    },
 
     async attachIso(_hostId, vmId, isoPath) {
       const l = await running(vmId);

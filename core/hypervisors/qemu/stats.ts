@@ -18,13 +18,15 @@ export class StatsSampler {
     const wall = Math.max(1, now - prev.at) * Math.max(1, l.record.cpuNumber);
     let rd = 0;
     let wr = 0;
+    let rdOps = 0;
+    let wrOps = 0;
     if (l.qmp) {
-      const bs = await l.qmp.execute<{ stats: { rd_bytes: number; wr_bytes: number } }[]>('query-blockstats').catch(() => []);
-      for (const b of bs) { rd += b.stats.rd_bytes; wr += b.stats.wr_bytes; }
+      const bs = await l.qmp.execute<{ stats: { rd_bytes: number; wr_bytes: number; rd_operations?: number; wr_operations?: number } }[]>('query-blockstats').catch(() => []);
+      for (const b of bs) { rd += b.stats.rd_bytes; wr += b.stats.wr_bytes; rdOps += b.stats.rd_operations ?? 0; wrOps += b.stats.wr_operations ?? 0; }
     }
     return {
       cpuTimeMs: usage.cpuTimeMs, cpuUsedPercent: clampPct(((usage.cpuTimeMs - prev.cpuMs) / wall) * 100),
-      memoryKbs: usage.rssKb, diskReadBytes: rd, diskWriteBytes: wr,
+      memoryKbs: usage.rssKb, diskReadBytes: rd, diskWriteBytes: wr, diskReadOps: rdOps, diskWriteOps: wrOps,
       // The guests have no NICs yet: networking comes with a later issue.
       netReadBytes: 0, netWriteBytes: 0,
     };

@@ -12,6 +12,7 @@ import { vmById } from '../vm/vm-rows';
 import { loadVolume, volumeById } from './attach';
 import { errText, hostForVolume } from './volume-ops';
 import { snapshotObject } from './snapshot-view';
+import { snapshotDirOf } from '../../catalog/image-files';
 
 type C = typeof storageCommands;
 
@@ -81,7 +82,15 @@ export const createSnapshotHandler: AsyncHandler<C['createSnapshot'], { volumeId
     let taken: { path: string; physicalSize: number };
     try {
       const host = await hostForVolume(svc, vol, vm);
-      taken = await (await driverFor(svc, host)).snapshotVolume(host, await volumeSpec(svc, vol), snap.id);
+      // Kept in the zone's image store (secondary storage) when this server reaches one, as CloudStack backs up
+      // KVM snapshots; the copy's progress goes to the job.
+      const dir = await snapshotDirOf(svc.db, vol.zone_id, vol.account_id, vol.id);
+      let last = -1;
+      const onProgress = (done: number, total: number) => {
+        const pct = total > 0 ? Math.floor((done / total) * 100) : 0;
+        if (pct > last) { last = pct; void ctx.progress(pct).catch(() => undefined); }
+      };
+      taken = await (await driverFor(svc, host)).snapshotVolume(host, await volumeSpec(svc, vol), snap.id, { dir, onProgress });
     } catch (e) {
       await changeVolumeState(svc, vol, 'OperationFailed');
       return fail(e);

@@ -17,6 +17,7 @@ import { checkNameFree, checkOfferingUsable, checkVmName, mergeMap, vmById } fro
 import { vmObject } from './vm-view';
 import { formatVms, type TemplateNames, type VmRow } from './vm-format';
 import { reconcileVm } from './reconcile';
+import { precompiled, precompiledInsert } from '../../db/precompiled';
 
 type Decl = typeof computeCommands.deployVirtualMachine;
 type Args = ArgsOf<Decl>;
@@ -68,20 +69,29 @@ function accountNumber(db: Db, accountId: string): Promise<number> {
   return n;
 }
 
+// The reads and writes of every deploy, compiled once (db/precompiled).
+const zoneQ = precompiled((db, p: { id: string }) =>
+  db.selectFrom('zones').select(['id', 'name', 'allocation_state']).where('id', '=', p.id).where('removed', 'is', null));
+const offeringQ = precompiled((db, p: { id: string }) =>
+  db.selectFrom('service_offerings').selectAll().where('id', '=', p.id).where('removed', 'is', null));
+// The template with its readiness in the zone and its OS name, in one query.
+const templateQ = precompiled((db, p: { id: string; zoneId: string }) => db.selectFrom('templates as t')
+  .leftJoin('template_zones as tz', (j) => j.onRef('tz.template_id', '=', 't.id').on('tz.zone_id', '=', p.zoneId))
+  .leftJoin('os_types as os', 'os.id', 't.ostype_id')
+  .selectAll('t').select(['tz.is_ready', 'os.description as os_name'])
+  .where('t.id', '=', p.id).where('t.removed', 'is', null));
+const diskOfferingQ = precompiled((db, p: { id: string }) =>
+  db.selectFrom('disk_offerings').selectAll().where('id', '=', p.id).where('removed', 'is', null));
+const insertVm = precompiledInsert('vms');
+const insertVolume = precompiledInsert('volumes');
+
 async function loadInputs(ctx: CallContext, a: Args) {
   const db = ctx.svc.db;
   const [zone, so, tpl, dof] = await Promise.all([
-    db.selectFrom('zones').select(['id', 'name', 'allocation_state']).where('id', '=', a.zoneid).where('removed', 'is', null).executeTakeFirst(),
-    db.selectFrom('service_offerings').selectAll().where('id', '=', a.serviceofferingid).where('removed', 'is', null).executeTakeFirst(),
-    // The template with its readiness in the zone and its OS name, in one query.
-    db.selectFrom('templates as t')
-      .leftJoin('template_zones as tz', (j) => j.onRef('tz.template_id', '=', 't.id').on('tz.zone_id', '=', a.zoneid))
-      .leftJoin('os_types as os', 'os.id', 't.ostype_id')
-      .selectAll('t').select(['tz.is_ready', 'os.description as os_name'])
-      .where('t.id', '=', a.templateid).where('t.removed', 'is', null).executeTakeFirst(),
-    a.diskofferingid
-      ? db.selectFrom('disk_offerings').selectAll().where('id', '=', a.diskofferingid).where('removed', 'is', null).executeTakeFirst()
-      : Promise.resolve(undefined),
+    zoneQ.first(db, { id: a.zoneid }),
+    offeringQ.first(db, { id: a.serviceofferingid }),
+    templateQ.first(db, { id: a.templateid, zoneId: a.zoneid }),
+    a.diskofferingid ? diskOfferingQ.first(db, { id: a.diskofferingid }) : Promise.resolve(undefined),
   ]);
   if (!zone) throw notFound(ctx.command, 'zoneid', a.zoneid);
   if (!so || so.is_system === 1 || so.state !== 'Active') throw notFound(ctx.command, 'serviceofferingid', a.serviceofferingid);
@@ -191,8 +201,8 @@ async function prepare(ctx: CallContext, a: Args) {
   const volumes = [volume('ROOT', sizes.root, 0, iso ? dof!.id : null)];
   if (sizes.data !== null) volumes.push(volume('DATADISK', sizes.data, 1, dof!.id));
   await svc.db.transaction().execute(async (trx) => {
-    await trx.insertInto('vms').values(vm).execute();
-    await trx.insertInto('volumes').values(volumes).execute();
+    await insertVm(trx, vm);
+    for (const v of volumes) await insertVolume(trx, v);
   });
   await vmEvent(svc, vm, { type: 'VM.CREATE', state: 'Created', description: `Created VM ${name}` }, ctx.caller.userId);
   const { userdata: _u, pod_id: _p, cluster_id: _c, last_host_id: _l, removed: _r, ...row } = vm;
@@ -236,7 +246,7 @@ async function execute(ctx: JobContext, _a: Args, pl: DeployPayload): Promise<ob
   const vm = { ...pl.vm };
   try {
     await startVm(ctx.svc, { vm, volumes: pl.volumes.map((v) => ({ ...v })), hostTags: pl.hostTags,
-      storageTags: pl.storageTags, ...pl.placement, considerLastHost: false, userId: ctx.caller.userId });
+      storageTags: pl.storageTags, ...pl.placement, considerLastHost: false, userId: ctx.caller.userId, progress: ctx.progress });
   } catch (e) {
     // A VM whose first start fails is marked Error (CloudStack's OperationFailedToError), not left Stopped.
     if (vm.state === 'Stopped') {

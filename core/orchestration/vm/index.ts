@@ -6,8 +6,11 @@ import { destroyHandler, expungeHandler, rebootHandler, recoverHandler, startHan
 import { changeServiceHandler, scaleHandler, updateHandler } from './resize';
 import { findHostsHandler, migrateHandler } from './migrate';
 import { listVms } from './vm-view';
+import { attachIsoHandler, detachIsoHandler } from './iso';
 
 export { reconcileVms, reconcileVm } from './reconcile';
+export { syncHostVms, reconcileLocalHosts } from './host-sync';
+export { startStatsCollector } from './stats-cache';
 
 const wantsStats = (details: string[] | undefined) =>
   !!details?.some((d) => d.toLowerCase() === 'stats' || d.toLowerCase() === 'all');
@@ -25,6 +28,8 @@ export const computeModule = implement(computeCommands, {
   updateVirtualMachine: updateHandler,
   migrateVirtualMachine: migrateHandler,
   findHostsForMigration: findHostsHandler,
+  attachIso: attachIsoHandler,
+  detachIso: detachIsoHandler,
   listVirtualMachines: async (ctx, a) => {
     const scope = await ctx.svc.identity.listScope(ctx.caller, a);
     return listVms(ctx.svc, { ...a, scope }, a, { caller: ctx.caller, stats: wantsStats(a.details) });

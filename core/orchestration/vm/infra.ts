@@ -9,8 +9,11 @@ import type { VolumeSpec } from '../../hypervisors/driver';
 import { ApiError, resourceUnavailable } from '../../api/errors';
 import { ErrorCode, CsErrorCode } from '../../contract/errors';
 import { reservePoolBytes, releasePoolBytes } from '../host-capacity';
+import { driverForHost } from '../../hypervisors/registry';
+import { localPoolPath } from '../../infrastructure/storage-url';
+import { imageFile } from '../../catalog/image-files';
 
-export interface HostFacts { id: string; hypervisor: string; zoneId: string; podId: string; clusterId: string }
+export interface HostFacts { id: string; hypervisor: string; zoneId: string; podId: string; clusterId: string; url: string }
 export interface PoolFacts { id: string; path: string; zoneId: string; podId: string | null; clusterId: string | null; scope: string }
 
 interface Caches { hosts: Map<string, HostFacts>; pools: Map<string, PoolFacts> }
@@ -26,10 +29,10 @@ export async function hostFacts(svc: Services, hostId: string): Promise<HostFact
   const c = cacheOf(svc.db);
   const hit = c.hosts.get(hostId);
   if (hit) return hit;
-  const h = await svc.db.selectFrom('hosts').select(['id', 'hypervisor', 'zone_id', 'pod_id', 'cluster_id'])
+  const h = await svc.db.selectFrom('hosts').select(['id', 'hypervisor', 'zone_id', 'pod_id', 'cluster_id', 'url'])
     .where('id', '=', hostId).executeTakeFirst();
   if (!h) throw resourceUnavailable(`Host ${hostId} does not exist`);
-  const f = { id: h.id, hypervisor: h.hypervisor, zoneId: h.zone_id, podId: h.pod_id, clusterId: h.cluster_id };
+  const f = { id: h.id, hypervisor: h.hypervisor, zoneId: h.zone_id, podId: h.pod_id, clusterId: h.cluster_id, url: h.url };
   c.hosts.set(hostId, f);
   return f;
 }
@@ -38,17 +41,18 @@ export async function poolFacts(svc: Services, poolId: string): Promise<PoolFact
   const c = cacheOf(svc.db);
   const hit = c.pools.get(poolId);
   if (hit) return hit;
-  const p = await svc.db.selectFrom('storage_pools').select(['id', 'path', 'zone_id', 'pod_id', 'cluster_id', 'scope'])
+  const p = await svc.db.selectFrom('storage_pools').select(['id', 'path', 'zone_id', 'pod_id', 'cluster_id', 'scope', 'type', 'host'])
     .where('id', '=', poolId).executeTakeFirst();
   if (!p) throw resourceUnavailable(`Storage pool ${poolId} does not exist`);
-  const f = { id: p.id, path: p.path, zoneId: p.zone_id, podId: p.pod_id, clusterId: p.cluster_id, scope: p.scope };
+  // `path` is the folder hosts use: an NFS export's mount point rather than the export path.
+  const f = { id: p.id, path: localPoolPath(p), zoneId: p.zone_id, podId: p.pod_id, clusterId: p.cluster_id, scope: p.scope };
   c.pools.set(poolId, f);
   return f;
 }
 
-/** The driver of a host's hypervisor. */
+/** The driver serving a host (by its url first: agent hosts; then its hypervisor). */
 export async function driverFor(svc: Services, hostId: string) {
-  return svc.drivers.get((await hostFacts(svc, hostId)).hypervisor);
+  return driverForHost(svc.drivers, await hostFacts(svc, hostId));
 }
 
 type VolumeForSpec = Pick<VolumeTable, 'id' | 'type' | 'size' | 'pool_id' | 'path' | 'device_id' | 'template_id'>;
@@ -57,8 +61,11 @@ type VolumeForSpec = Pick<VolumeTable, 'id' | 'type' | 'size' | 'pool_id' | 'pat
 export async function volumeSpec(svc: Services, v: VolumeForSpec, poolId = v.pool_id): Promise<VolumeSpec> {
   if (!poolId) throw new ApiError(ErrorCode.InternalError, `Volume ${v.id} has no storage pool`, CsErrorCode.InternalError);
   const pool = await poolFacts(svc, poolId);
-  return { id: v.id, type: v.type === 'ROOT' ? 'ROOT' : 'DATADISK', sizeBytes: v.size, poolId, poolPath: pool.path,
+  const spec: VolumeSpec = { id: v.id, type: v.type === 'ROOT' ? 'ROOT' : 'DATADISK', sizeBytes: v.size, poolId, poolPath: pool.path,
     path: v.path, deviceId: v.device_id ?? 0, templateId: v.template_id ?? undefined };
+  // A ROOT disk still to be created is cloned from the template's file in the zone's image store.
+  if (!v.path && v.template_id && spec.type === 'ROOT') spec.templateSourcePath = await imageFile(svc.db, v.template_id, pool.zoneId);
+  return spec;
 }
 
 /**

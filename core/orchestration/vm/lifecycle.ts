@@ -52,7 +52,7 @@ async function startRow(ctx: JobContext, vm: VmTable, a: { hostid?: string; clus
     .where('id', '=', vm.service_offering_id).executeTakeFirst();
   await startVm(svc, { vm, volumes: await volumesOf(svc.db, vm.id), hostTags: tags(so?.host_tags),
     storageTags: tags(so?.storage_tags), hostId: a.hostid, clusterId: a.clusterid, podId: a.podid,
-    considerLastHost: a.considerlasthost !== false, userId: ctx.caller.userId });
+    considerLastHost: a.considerlasthost !== false, userId: ctx.caller.userId, progress: ctx.progress });
 }
 
 export const startHandler: AsyncHandler<C['startVirtualMachine']> = {

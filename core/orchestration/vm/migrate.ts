@@ -13,6 +13,7 @@ import { driverFor, hostFacts } from './infra';
 import { cpuMhzOf, loadVm, memBytesOf, vmById } from './vm-rows';
 import { vmResult } from './lifecycle';
 import { reconcileVm } from './reconcile';
+import { migrateInSteps, migratesInSteps } from './live-migrate';
 
 type C = typeof computeCommands;
 
@@ -118,7 +119,10 @@ export const migrateHandler: AsyncHandler<C['migrateVirtualMachine'], MigratePay
       throw e;
     }
     try {
-      await (await driverFor(svc, pl.source)).migrateVm(pl.source, pl.target, vm.id);
+      const src = await driverFor(svc, pl.source);
+      const dst = await driverFor(svc, pl.target);
+      if (migratesInSteps(src, dst)) await migrateInSteps(svc, vm, pl, { src, dst }, (pct) => ctx.progress(pct));
+      else await src.migrateVm(pl.source, pl.target, vm.id);
     } catch (e) {
       const reason = (e as Error).message;
       await changeVmState(svc, vm, 'OperationFailed', { userId, reason });

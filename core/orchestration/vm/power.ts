@@ -4,13 +4,15 @@
 // the chosen host, the new volumes Ready, Running.
 import type { VmTable, VolumeTable } from '../../db/schema';
 import type { DeploymentPlan, Services } from '../../services';
-import type { VmSpec, VolumeSpec } from '../../hypervisors/driver';
+import type { HypervisorDriver, VmSpec, VolumeSpec } from '../../hypervisors/driver';
 import { ApiError, insufficientCapacity, internalError } from '../../api/errors';
 import { ErrorCode, CsErrorCode } from '../../contract/errors';
 import { changeVmState, patchVmInState, transitionVm, type VmStateRef } from '../vm-states';
 import { notifyVolumes, transitionVolume } from '../volume-states';
 import { allocateOnPool, driverFor, hostFacts, poolFacts, releasePoolBytes, volumeSpec } from './infra';
 import { cpuMhzOf, memBytesOf, parseDetails } from './vm-rows';
+import { precompiled } from '../../db/precompiled';
+import { imageFile } from '../../catalog/image-files';
 
 /** The VM columns starting needs (deploy has them in its payload; start reads the row). */
 export type StartableVm = VmStateRef & Pick<VmTable, 'instance_name' | 'zone_id' | 'cpu_number' | 'cpu_speed' |
@@ -29,6 +31,8 @@ export interface StartRequest {
   hostId?: string | null;
   considerLastHost?: boolean;
   userId?: string | null;
+  /** Progress of long host work (a template's first copy into a pool), 0..100, for the job. */
+  progress?: (percent: number) => Promise<void>;
 }
 
 export const MAX_START_ATTEMPTS = 3;
@@ -91,15 +95,31 @@ async function startOn(svc: Services, r: StartRequest, p: DeploymentPlan, create
     if (v.path && v.pool_id) { specs.push(await volumeSpec(svc, v)); continue; }
     if (!p.poolId) throw internalError(`No storage pool was planned for volume ${v.name}`);
     const spec = await volumeSpec(svc, v, p.poolId);
+    if (spec.templateId && spec.templateSourcePath && driver.ensureTemplate) await copyTemplate(driver, p.hostId, spec, r.progress);
     spec.path = await driver.createVolume(p.hostId, spec);
     created.push({ vol: v, poolId: p.poolId, path: spec.path });
     specs.push(spec);
   }
   const vm = r.vm;
   const spec: VmSpec = { id: vm.id, instanceName: vm.instance_name, cpuNumber: vm.cpu_number, cpuSpeed: vm.cpu_speed,
-    memoryMb: vm.memory, volumes: specs, isoId: vm.iso_id, details: parseDetails(vm.details) };
+    memoryMb: vm.memory, volumes: specs, isoId: vm.iso_id, details: parseDetails(vm.details),
+    isoPath: vm.iso_id ? (await imageFile(svc.db, vm.iso_id, vm.zone_id)) ?? null : null };
   await driver.startVm(p.hostId, spec);
 }
+
+/** The template's one-time copy into the pool (a no-op once there), its progress reported to the job. */
+async function copyTemplate(driver: HypervisorDriver, hostId: string, spec: VolumeSpec, progress?: (pct: number) => Promise<void>) {
+  let last = -1;
+  const onProgress = progress && ((done: number, total: number) => {
+    const pct = total > 0 ? Math.floor((done / total) * 100) : 0;
+    if (pct > last) { last = pct; void progress(pct).catch(() => undefined); }
+  });
+  await driver.ensureTemplate!(hostId, { templateId: spec.templateId!, sourcePath: spec.templateSourcePath!, poolId: spec.poolId,
+    poolPath: spec.poolPath }, onProgress);
+}
+
+const volumeCreated = precompiled((db, p: { id: string; from: string; pool: string; path: string }) =>
+  db.updateTable('volumes').set({ state: 'Ready', pool_id: p.pool, path: p.path }).where('id', '=', p.id).where('state', '=', p.from));
 
 /**
  * Marks the new volumes Ready on their pool. Written before the VM becomes Running, without a transaction: a crash
@@ -109,8 +129,7 @@ async function volumesReady(svc: Services, created: Created[]): Promise<void> {
   for (const c of created) {
     // Allocated -> Creating -> Ready happens while the VM is Starting; only the end state is written.
     transitionVolume(transitionVolume(c.vol.state, 'CreateRequested', c.vol.name), 'OperationSucceeded', c.vol.name);
-    await svc.db.updateTable('volumes').set({ state: 'Ready', pool_id: c.poolId, path: c.path })
-      .where('id', '=', c.vol.id).where('state', '=', c.vol.state).execute();
+    await volumeCreated.run(svc.db, { id: c.vol.id, from: c.vol.state, pool: c.poolId, path: c.path });
     Object.assign(c.vol, { state: 'Ready', pool_id: c.poolId, path: c.path });
   }
   notifyVolumes(svc, created.map((c) => c.vol.id), 'Ready');
@@ -166,8 +185,9 @@ export async function startVm(svc: Services, r: StartRequest): Promise<void> {
     }
     await volumesReady(svc, created);
     const hv = (await hostFacts(svc, p.hostId)).hypervisor;
-    await changeVmState(svc, vm, 'OperationSucceeded', { userId: r.userId,
-      patch: { host_id: p.hostId, last_host_id: p.hostId, pod_id: p.podId, cluster_id: p.clusterId, hypervisor: hv } });
+    // host, pod and cluster were written on entering Starting (or by patchVmInState for a retry): leaving them out
+    // here spares the foreign-key checks and the vms_host index update of writing them again.
+    await changeVmState(svc, vm, 'OperationSucceeded', { userId: r.userId, patch: { last_host_id: p.hostId, hypervisor: hv } });
     return;
   }
   const reason = last === undefined ? undefined : errText(last);

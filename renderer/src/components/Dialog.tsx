@@ -10,7 +10,7 @@ export function Dialog({ open, title, onClose, children, footer, wide }: { open:
     if (!open && d.open) d.close();
   }, [open]);
   return (
-    <dialog ref={ref} className={`dialog${wide ? ' wide' : ''}`} onClose={onClose} onCancel={onClose}>
+    <dialog ref={ref} className={`dialog${wide ? ' wide' : ''}`} aria-label={typeof title === 'string' ? title : undefined} onClose={onClose} onCancel={onClose}>
       {open && (
         <>
           <header className="dialog-head"><h2>{title}</h2><button className="icon" aria-label="close" onClick={onClose}>✕</button></header>

@@ -1,6 +1,86 @@
-// Placeholder until the alerts view lands.
-import { Page } from '../../components/Page';
+// Alerts (administrators): CloudStack's numeric alert types shown by name, filter by type and keyword, full
+// text in the pane beside the list, archive and delete (archiveAlerts/deleteAlerts) where the role allows.
+import { useMemo, useState } from 'react';
+import type { Column } from '../../components/DataTable';
+import { ActionBar, type Action } from '../../components/actions';
+import { Page, Properties } from '../../components/Page';
+import { useRoute } from '../../state/route-store';
+import { fmt } from '../../i18n/messages';
+import { ListFrame, DetailPane } from '../storage/kit/ListFrame';
+import { BulkActions } from '../storage/kit/BulkActions';
+import { usePagedList, useDebounced } from '../storage/kit/paged-list';
+import { useOne, PendingPane } from '../storage/kit/use-one';
+import { FilterSelect } from '../storage/kit/Widgets';
+import { useAllowed } from '../storage/kit/allowed';
+import { argsOf } from '../storage/kit/typed';
+import { formatDate } from '../storage/kit/format';
+import { useAlertsMessages, useAlertTypeNames, ALERT_TYPE_NUMBERS } from './messages';
 
-export default function View() {
-  return <Page title="alerts">Coming soon.</Page>;
+interface Alert { id: string; type: number; name?: string; description?: string; sent?: string }
+const alertId = (a: Alert) => a.id;
+
+/** "Host (7)" for known numbers, "Type 42" otherwise. */
+function useTypeName() {
+  const m = useAlertsMessages();
+  const names = useAlertTypeNames() as Record<string, string>;
+  return (n: number) => (names[`t${n}`] ? `${names[`t${n}`]} (${n})` : fmt(m.typeN, { n }));
+}
+
+function useAlertActions(): Action<Alert>[] {
+  const m = useAlertsMessages();
+  return useMemo(() => [
+    { id: 'archive', command: 'archiveAlerts', label: m.archive, bulk: true,
+      params: (a) => argsOf('archiveAlerts', { ids: [a.id] }), describe: (a) => fmt(m.jobArchive, { name: a.name ?? a.id }) },
+    { id: 'delete', command: 'deleteAlerts', label: m.delete, bulk: true, danger: true,
+      params: (a) => argsOf('deleteAlerts', { ids: [a.id] }), describe: (a) => fmt(m.jobDelete, { name: a.name ?? a.id }) },
+  ], [m]);
+}
+
+export default function AlertsView() {
+  const m = useAlertsMessages();
+  const typeName = useTypeName();
+  const { path, query, navigate } = useRoute();
+  const openId = path[1];
+  const [keyword, setKeyword] = useState('');
+  const kw = useDebounced(keyword);
+  const [type, setType] = useState(query.type ?? '');
+  const list = usePagedList<Alert>('listAlerts', 'alert', { keyword: kw, type }, alertId);
+  const actions = useAlertActions();
+  const anyAction = useAllowed(actions);
+  const columns: Column<Alert>[] = [
+    { key: 'type', header: m.type, width: 'minmax(200px, .9fr)', render: (a) => <span className="badge tone-warn">{typeName(a.type)}</span> },
+    { key: 'name', header: m.name, width: 'minmax(150px, .9fr)', render: (a) => <span className="kit-mono">{a.name ?? '—'}</span> },
+    { key: 'desc', header: m.description, width: 'minmax(240px, 2.4fr)', render: (a) => <span title={a.description}>{a.description}</span> },
+    { key: 'sent', header: m.sent, width: 160, render: (a) => formatDate(a.sent) },
+  ];
+  return (
+    <Page title={m.title} subtitle={m.subtitle}>
+      <ListFrame<Alert>
+        label={m.alerts}
+        list={list}
+        columns={columns}
+        keyword={{ value: keyword, onChange: setKeyword }}
+        empty={m.noAlerts}
+        filters={<FilterSelect label={m.type} value={type} onChange={setType} options={[['', m.allTypes], ...ALERT_TYPE_NUMBERS.map((n): [string, string] => [String(n), typeName(n)])]} />}
+        bulk={anyAction ? () => <BulkActions actions={actions} list={list} nameOf={(a) => a.name ?? a.id} /> : undefined}
+        onOpen={(a) => navigate(openId === a.id ? ['alerts'] : ['alerts', a.id], query)}
+        detail={openId && <AlertDetail id={openId} onClose={() => navigate(['alerts'], query)} onChanged={list.refresh} />}
+      />
+    </Page>
+  );
+}
+
+function AlertDetail({ id, onClose, onChanged }: { id: string; onClose(): void; onChanged(): void }) {
+  const m = useAlertsMessages();
+  const typeName = useTypeName();
+  const { item: a, loading, error } = useOne<Alert>('listAlerts', 'alert', { id });
+  const actions = useAlertActions();
+  if (!a) return <PendingPane loading={loading} error={error} onClose={onClose} />;
+  return (
+    <DetailPane title={typeName(a.type)} onClose={onClose} actions={<ActionBar actions={actions} rows={[a]} nameOf={(x) => x.name ?? x.id} onDone={onChanged} />}>
+      <p style={{ margin: 0, whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>{a.description}</p>
+      <Properties rows={[[m.name, <span className="kit-mono">{a.name ?? '—'}</span>], [m.sent, formatDate(a.sent)], [m.id, <span className="kit-mono">{a.id}</span>]]} />
+      <p className="field-hint">{m.archiveHint}</p>
+    </DetailPane>
+  );
 }

@@ -1,6 +1,34 @@
-// Placeholder until the dashboard view lands.
+// Dashboard: instance counts by state, per-zone capacity, latest alerts and events, jobs. What a role cannot list
+// (capacity, hosts and alerts for a user account) is not shown at all.
+import { useQueryClient } from '@tanstack/react-query';
+import { useCan, useCloud } from '../../app/client-context';
 import { Page } from '../../components/Page';
+import { CapacityCards } from './CapacityCards';
+import { Counts } from './Counts';
+import { AlertsCard, EventsCard, JobsCard } from './Activity';
+import { useDashMessages } from './messages';
+import './dashboard.css';
 
 export default function View() {
-  return <Page title="dashboard">Coming soon.</Page>;
+  const m = useDashMessages();
+  const { client } = useCloud();
+  const qc = useQueryClient();
+  const canCapacity = useCan('listCapacity');
+  const canAlerts = useCan('listAlerts');
+  const canEvents = useCan('listEvents');
+  const canJobs = useCan('listAsyncJobs');
+  return (
+    <Page title={m.dashboard} subtitle={client.connectionName}
+      toolbar={<button onClick={() => qc.invalidateQueries({ queryKey: [client.connectionId] })}>{m.refresh}</button>}>
+      <div className="dash">
+        <Counts />
+        {canCapacity && <CapacityCards />}
+        <div className="dash-cols">
+          {canAlerts && <AlertsCard />}
+          {canEvents && <EventsCard />}
+        </div>
+        {canJobs && <JobsCard />}
+      </div>
+    </Page>
+  );
 }

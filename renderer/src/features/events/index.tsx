@@ -1,6 +1,139 @@
-// Placeholder until the events view lands.
-import { Page } from '../../components/Page';
+// Events, newest first: level, type, date range, keyword and archived filters; a row expands (in the pane
+// beside the list) to its full description, the steps of the same action, and a link to the resource.
+import { useMemo, useState } from 'react';
+import type { Column } from '../../components/DataTable';
+import { ActionBar, type Action } from '../../components/actions';
+import { Page, Properties } from '../../components/Page';
+import { useList } from '../../api/hooks';
+import { useRoute } from '../../state/route-store';
+import { fmt } from '../../i18n/messages';
+import { ListFrame, DetailPane } from '../storage/kit/ListFrame';
+import { BulkActions } from '../storage/kit/BulkActions';
+import { usePagedList, useDebounced } from '../storage/kit/paged-list';
+import { useOne, PendingPane } from '../storage/kit/use-one';
+import { FilterSelect } from '../storage/kit/Widgets';
+import { RowLink, resourceHref } from '../storage/kit/links';
+import { useAllowed } from '../storage/kit/allowed';
+import { argsOf } from '../storage/kit/typed';
+import { formatDate } from '../storage/kit/format';
+import { useEventsMessages } from './messages';
+import './events.css';
 
-export default function View() {
-  return <Page title="events">Coming soon.</Page>;
+export interface CsEvent {
+  id: string; type: string; level: string; description?: string; account?: string; username?: string; domain?: string; domainpath?: string;
+  created?: string; state?: string; parentid?: string; resourceid?: string; resourcetype?: string; resourcename?: string; archived?: boolean;
+}
+
+const LEVEL_TONE: Record<string, string> = { INFO: 'idle', WARN: 'warn', ERROR: 'bad' };
+export const LevelBadge = ({ level }: { level: string }) => <span className={`badge tone-${LEVEL_TONE[level] ?? 'idle'}`}>{level}</span>;
+const eventId = (e: CsEvent) => e.id;
+
+function ResourceLink({ e }: { e: CsEvent }) {
+  const m = useEventsMessages();
+  const name = e.resourcename ?? e.resourceid;
+  if (!name) return <span className="muted">—</span>;
+  const href = resourceHref(e.resourcetype, e.resourceid);
+  return <RowLink href={href} label={href ? fmt(m.openResource, { name: `${e.resourcetype ?? ''} ${name}`.trim() }) : undefined}>{name}</RowLink>;
+}
+
+function useEventActions(): Action<CsEvent>[] {
+  const m = useEventsMessages();
+  return useMemo(() => [
+    { id: 'archive', command: 'archiveEvents', label: m.archive, bulk: true, when: (e) => !e.archived,
+      params: (e) => argsOf('archiveEvents', { ids: [e.id] }), describe: (e) => fmt(m.jobArchive, { type: e.type }) },
+    { id: 'delete', command: 'deleteEvents', label: m.delete, bulk: true, danger: true,
+      params: (e) => argsOf('deleteEvents', { ids: [e.id] }), describe: (e) => fmt(m.jobDelete, { type: e.type }) },
+  ], [m]);
+}
+
+export default function EventsView() {
+  const m = useEventsMessages();
+  const { path, query, navigate } = useRoute();
+  const openId = path[1];
+  const [keyword, setKeyword] = useState('');
+  const kw = useDebounced(keyword);
+  const [level, setLevel] = useState(query.level ?? '');
+  const [type, setType] = useState(query.type ?? '');
+  const typeKw = useDebounced(type);
+  const [startdate, setStart] = useState('');
+  const [enddate, setEnd] = useState('');
+  const [archived, setArchived] = useState(false);
+  const list = usePagedList<CsEvent>('listEvents', 'event', {
+    listall: true, keyword: kw, level, type: typeKw.trim(), startdate, enddate, ...(archived ? { archived: true } : {}),
+  }, eventId);
+  const types = useList<{ name: string }>('listEventTypes', 'eventtype', {});
+  const actions = useEventActions();
+  const anyAction = useAllowed(actions);
+  const toggle = (e: CsEvent) => navigate(openId === e.id ? ['events'] : ['events', e.id], query);
+
+  // Rebuilt every render: the expand buttons depend on the open row and the current route.
+  const columns: Column<CsEvent>[] = [
+    { key: 'x', header: '', width: 36, render: (e) => (
+      <button type="button" className="icon" aria-expanded={openId === e.id} aria-label={fmt(openId === e.id ? m.collapse : m.expand, { type: e.type })}
+        onClick={(ev) => { ev.stopPropagation(); toggle(e); }}>{openId === e.id ? '▾' : '▸'}</button>
+    ) },
+    { key: 'level', header: m.level, width: 80, render: (e) => <LevelBadge level={e.level} /> },
+    { key: 'type', header: m.type, width: 'minmax(180px, 1fr)', render: (e) => <span className="kit-mono">{e.type}</span> },
+    { key: 'desc', header: m.description, width: 'minmax(200px, 2fr)', render: (e) => <span title={e.description}>{e.description}</span> },
+    { key: 'res', header: m.resource, width: 'minmax(110px, .8fr)', render: (e) => <ResourceLink e={e} /> },
+    { key: 'state', header: m.state, width: 96, render: (e) => e.state ?? '—' },
+    { key: 'account', header: m.account, width: 'minmax(90px, .6fr)', render: (e) => e.account ?? '—' },
+    { key: 'created', header: m.created, width: 160, render: (e) => formatDate(e.created) },
+  ];
+
+  return (
+    <Page title={m.title} subtitle={m.subtitle}>
+      <ListFrame<CsEvent>
+        label={m.events}
+        list={list}
+        columns={columns}
+        keyword={{ value: keyword, onChange: setKeyword }}
+        empty={m.noEvents}
+        filters={(
+          <>
+            <FilterSelect label={m.level} value={level} onChange={setLevel} options={[['', m.allLevels], ['INFO', 'INFO'], ['WARN', 'WARN'], ['ERROR', 'ERROR']]} />
+            <label className="kit-filter"><span>{m.type}</span>
+              <input className="ev-type" list="ev-types" value={type} onChange={(e) => setType(e.target.value)} placeholder={m.typeHint} />
+            </label>
+            <datalist id="ev-types">{(types.data?.items ?? []).map((t) => <option key={t.name} value={t.name} />)}</datalist>
+            <label className="kit-filter"><span>{m.from}</span><input type="date" value={startdate} max={enddate || undefined} onChange={(e) => setStart(e.target.value)} /></label>
+            <label className="kit-filter"><span>{m.to}</span><input type="date" value={enddate} min={startdate || undefined} onChange={(e) => setEnd(e.target.value)} /></label>
+            <label className="kit-filter"><input type="checkbox" checked={archived} onChange={(e) => setArchived(e.target.checked)} />{m.showArchived}</label>
+          </>
+        )}
+        bulk={anyAction ? () => <BulkActions actions={actions} list={list} nameOf={(e) => `${e.type} ${formatDate(e.created)}`} /> : undefined}
+        onOpen={toggle}
+        detail={openId && <EventDetail id={openId} archived={archived} onClose={() => navigate(['events'], query)} onChanged={list.refresh} />}
+      />
+    </Page>
+  );
+}
+
+function EventDetail({ id, archived, onClose, onChanged }: { id: string; archived: boolean; onClose(): void; onChanged(): void }) {
+  const m = useEventsMessages();
+  const { item: e, loading, error } = useOne<CsEvent>('listEvents', 'event', { id, listall: true, ...(archived ? { archived: true } : {}) });
+  const actions = useEventActions();
+  // An async action records Scheduled -> Started -> Completed events linked by parentid.
+  const root = e?.parentid ?? e?.id;
+  const steps = useList<CsEvent>('listEvents', 'event', { startid: root, listall: true }, { enabled: !!root });
+  if (!e) return <PendingPane loading={loading} error={error} onClose={onClose} />;
+  const related = (steps.data?.items ?? []).filter((s) => s.id !== e.id);
+  return (
+    <DetailPane title={e.type} onClose={onClose} actions={<ActionBar actions={actions} rows={[e]} nameOf={(x) => x.type} onDone={onChanged} />}>
+      <p className="ev-description">{e.description}</p>
+      <Properties rows={[
+        [m.level, <LevelBadge level={e.level} />], [m.state, e.state ?? '—'], [m.created, formatDate(e.created)],
+        [m.resourceType, e.resourcetype ?? '—'], [m.resource, <ResourceLink e={e} />], [m.account, e.account ?? '—'],
+        [m.user, e.username ?? '—'], [m.domain, e.domainpath ?? e.domain ?? '—'], [m.id, <span className="kit-mono">{e.id}</span>],
+      ]} />
+      {related.length > 0 && (
+        <div>
+          <h3>{m.related}</h3>
+          <ol className="ev-steps">
+            {related.map((s) => <li key={s.id}><LevelBadge level={s.level} /> {s.state} · {formatDate(s.created)} — {s.description}</li>)}
+          </ol>
+        </div>
+      )}
+    </DetailPane>
+  );
 }

@@ -1,0 +1,96 @@
+// The issue's "done when" on the embedded host, with an unmodified CloudStack client (python3-cs): build a KVM
+// zone on this machine, register the test guest from an http URL on loopback, deploy a VM and see it boot (serial
+// shell), attach a volume, take and revert a snapshot, stop and destroy it: no QEMU process and no file left.
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureGuestImages, GUEST_MIN_MEMORY_MB, GUEST_READY_BANNER } from '../hypervisors/qemu/guest-image';
+import { isAlive } from '../hypervisors/qemu/proc';
+import { openSerial } from '../hypervisors/qemu/serial';
+import { qemuInstalled, SKIP_REASON } from '../hypervisors/qemu/test-support';
+import { startTestServer, type TestServer } from '../testing/harness';
+import { csFor, csInstalled, type Cs } from '../testing/cs-cli';
+import { serveFiles } from '../testing/kvm-fixtures';
+
+const ready = qemuInstalled && csInstalled;
+if (!ready) console.warn(`Skipping the python3-cs KVM test: ${qemuInstalled ? 'python3-cs is not installed' : SKIP_REASON}`);
+
+describe.skipIf(!ready)('python3-cs drives a real VM on the local KVM host', () => {
+  let t: TestServer;
+  let cs: Cs;
+  let web: Awaited<ReturnType<typeof serveFiles>>;
+  let pid = 0;
+
+  beforeAll(async () => {
+    const guest = await ensureGuestImages();
+    t = await startTestServer();
+    cs = await csFor(t);
+    web = await serveFiles({ '/guest.qcow2': { file: guest.qcow2 } });
+  }, 300_000);
+
+  afterAll(async () => {
+    if (pid && isAlive(pid)) process.kill(pid, 'SIGKILL');
+    await web?.close();
+    await t?.stop();
+  });
+
+  /** Runs a command that must succeed and returns what cs printed. */
+  const must = async (command: string, args: Record<string, string> = {}, flags: string[] = []) => {
+    const r = await cs(command, args, flags);
+    if (!r.ok) throw new Error(`cs ${command} failed: ${r.err} ${JSON.stringify(r.out)}`);
+    return r.out;
+  };
+
+  it('register from http, deploy, boot, attach a volume, snapshot + revert, stop and destroy', async () => {
+    const zone = (await must('createZone', { name: 'cs-kvm', networktype: 'Advanced', dns1: '127.0.0.53', internaldns1: '127.0.0.53' })).zone;
+    const pod = (await must('createPod', { zoneid: zone.id, name: 'p1', gateway: '192.168.70.1', netmask: '255.255.255.0',
+      startip: '192.168.70.10', endip: '192.168.70.99' })).pod;
+    const cluster = (await must('addCluster', { zoneid: zone.id, podid: pod.id, clustername: 'kvm', clustertype: 'CloudManaged', hypervisor: 'KVM' })).cluster[0];
+    const primary = join(t.dataDir, 'primary');
+    await must('createStoragePool', { zoneid: zone.id, podid: pod.id, clusterid: cluster.id, name: 'primary', url: primary, scope: 'CLUSTER' });
+    await must('addImageStore', { provider: 'NFS', name: 'secondary', url: `file://${t.dataDir}/secondary`, zoneid: zone.id });
+    const host = (await must('addHost', { zoneid: zone.id, podid: pod.id, clusterid: cluster.id, hypervisor: 'KVM',
+      url: 'http://localhost?accel=tcg', username: 'root', password: 'x' }, ['--post'])).host[0];
+    expect(host).toMatchObject({ state: 'Up', hypervisor: 'KVM' });
+    await must('updateZone', { id: zone.id, allocationstate: 'Enabled' });
+
+    const tpl = (await must('registerTemplate', { name: 'guest', displaytext: 'guest', url: `${web.url}/guest.qcow2`, format: 'QCOW2',
+      hypervisor: 'KVM', zoneid: zone.id, ispublic: 'true' })).template[0];
+    let listed: any;
+    for (let i = 0; i < 100 && !listed?.isready; i++) {
+      listed = (await must('listTemplates', { templatefilter: 'all', id: tpl.id })).template[0];
+      expect(listed.status).not.toMatch(/Failed/);
+      if (!listed.isready) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(listed).toMatchObject({ isready: true, status: 'Download Complete' });
+
+    const so = (await must('createServiceOffering', { name: 'tiny', displaytext: 'tiny', cpunumber: '1', cpuspeed: '500',
+      memory: String(GUEST_MIN_MEMORY_MB) })).serviceoffering;
+    const vm = (await must('deployVirtualMachine', { zoneid: zone.id, templateid: tpl.id, serviceofferingid: so.id, name: 'cs-kvm-vm' }, ['--post'])).virtualmachine;
+    expect(vm).toMatchObject({ state: 'Running', hypervisor: 'KVM', hostid: host.id });
+    pid = t.core.qemu!.pidOf(vm.id)!;
+    expect(isAlive(pid)).toBe(true);
+    const con = await openSerial((await t.core.qemu!.consoleEndpoint!(host.id, vm.id))!.serialSocketPath!);
+    await con.waitFor(new RegExp(GUEST_READY_BANNER), 60_000);
+    expect(await con.exec('echo C$((5*5))S')).toContain('C25S');
+
+    const dof = (await must('createDiskOffering', { name: 'd1', displaytext: 'd1', disksize: '1' })).diskoffering;
+    const vol = (await must('createVolume', { name: 'data', zoneid: zone.id, diskofferingid: dof.id })).volume;
+    expect((await must('attachVolume', { id: vol.id, virtualmachineid: vm.id })).volume.virtualmachineid).toBe(vm.id);
+    expect(await con.exec('for i in $(seq 1 40); do [ -b /dev/vdb ] && break; sleep 0.25; done; ls /dev/vdb')).toContain('/dev/vdb');
+    con.close();
+
+    const snap = (await must('createSnapshot', { volumeid: vol.id })).snapshot;
+    expect(snap.state).toBe('BackedUp');
+    expect((await must('stopVirtualMachine', { id: vm.id })).virtualmachine.state).toBe('Stopped');
+    expect(isAlive(pid)).toBe(false);
+    expect((await must('revertSnapshot', { id: snap.id })).snapshot.id).toBe(snap.id);
+
+    await must('destroyVirtualMachine', { id: vm.id, expunge: 'true' });
+    await must('deleteVolume', { id: vol.id });
+    await must('deleteSnapshot', { id: snap.id });
+    expect((await must('listVirtualMachines', { id: vm.id }))).toEqual({});
+    expect(readdirSync(primary).filter((f) => !f.startsWith('template-'))).toEqual([]);
+    expect(existsSync(join(t.dataDir, 'qemu', 'vms', vm.id))).toBe(false);
+  }, 120_000);
+});

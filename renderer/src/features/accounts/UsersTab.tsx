@@ -1,0 +1,118 @@
+// Users: by account or domain, state and keyword; detail with API keys (generate once / show) and
+// enable, disable, lock, delete where allowed.
+import { useMemo, useState } from 'react';
+import type { Column } from '../../components/DataTable';
+import { ActionBar } from '../../components/actions';
+import { StateBadge } from '../../components/StateBadge';
+import { Properties } from '../../components/Page';
+import { useCan } from '../../app/client-context';
+import { useRoute } from '../../state/route-store';
+import { fmt } from '../../i18n/messages';
+import { ListFrame, DetailPane } from '../storage/kit/ListFrame';
+import { BulkActions } from '../storage/kit/BulkActions';
+import { usePagedList, useDebounced } from '../storage/kit/paged-list';
+import { useOne, PendingPane } from '../storage/kit/use-one';
+import { FilterSelect } from '../storage/kit/Widgets';
+import { useAllowed } from '../storage/kit/allowed';
+import { formatDate } from '../storage/kit/format';
+import { useKitMessages } from '../storage/kit/messages';
+import { useAccountsMessages } from './messages';
+import { useAllDomains, domainOptions } from './domains';
+import { useUserActions, accountTypeName } from './account-actions';
+import { CreateUserDialog } from './AccountDialogs';
+import { KeysDialog } from './KeysDialog';
+import type { User } from './types';
+
+const userId = (u: User) => u.id;
+const fullName = (u: User) => [u.firstname, u.lastname].filter(Boolean).join(' ') || '—';
+
+export function UsersTab({ openId }: { openId?: string }) {
+  const m = useAccountsMessages();
+  const k = useKitMessages();
+  const { query, navigate } = useRoute();
+  const domains = useAllDomains();
+  const [keyword, setKeyword] = useState('');
+  const kw = useDebounced(keyword);
+  const [domainid, setDomainid] = useState(query.account ? '' : (query.domainid ?? ''));
+  const [state, setState] = useState('');
+  // An account scope comes from a link (account name + its domain); it replaces the domain filter.
+  const scope = query.account && query.domainid ? { account: query.account, domainid: query.domainid } : null;
+  const list = usePagedList<User>('listUsers', 'user', {
+    listall: true, keyword: kw, state, ...(scope ?? (domainid ? { domainid, isrecursive: true } : {})),
+  }, userId);
+  const actions = useUserActions();
+  const anyAction = useAllowed(actions);
+  const canCreate = useCan('createUser');
+  const [creating, setCreating] = useState(false);
+
+  const columns = useMemo((): Column<User>[] => [
+    { key: 'username', header: m.username, width: 'minmax(120px, 1fr)', render: (u) => <strong>{u.username}</strong> },
+    { key: 'name', header: m.fullName, width: 'minmax(120px, 1fr)', render: fullName },
+    { key: 'email', header: m.email, width: 'minmax(140px, 1.2fr)', render: (u) => u.email || '—' },
+    { key: 'state', header: m.state, width: 100, render: (u) => <StateBadge state={u.state} /> },
+    { key: 'account', header: m.account, width: 'minmax(100px, .8fr)', render: (u) => u.account },
+    { key: 'role', header: m.role, width: 'minmax(110px, .9fr)', render: (u) => u.rolename ?? accountTypeName(m, u.accounttype) },
+    { key: 'domain', header: m.domain, width: 'minmax(100px, .8fr)', render: (u) => u.domain ?? '—' },
+  ], [m]);
+
+  return (
+    <>
+      <ListFrame<User>
+        label={m.users}
+        list={list}
+        columns={columns}
+        keyword={{ value: keyword, onChange: setKeyword }}
+        filters={(
+          <>
+            {scope ? (
+              <button type="button" className="ghost" onClick={() => navigate(['accounts', 'users'])} aria-label={`${k.clearFilter}: ${scope.account}`}>
+                {m.account}: {query.for ?? scope.account} ✕
+              </button>
+            ) : (
+              (domains.data?.length ?? 0) > 1 && <FilterSelect label={m.domain} value={domainid} onChange={setDomainid} options={[['', m.allDomains], ...domainOptions(domains.data)]} />
+            )}
+            <FilterSelect label={m.state} value={state} onChange={setState}
+              options={[['', m.allStates], ['enabled', m.enabled], ['disabled', m.disabled], ['locked', m.locked]]} />
+          </>
+        )}
+        actions={canCreate && <button type="button" className="primary" onClick={() => setCreating(true)}>{m.createUser}</button>}
+        bulk={anyAction ? () => <BulkActions actions={actions} list={list} nameOf={(u) => u.username} /> : undefined}
+        onOpen={(u) => navigate(['accounts', 'users', u.id], query)}
+        detail={openId && <UserDetail id={openId} onClose={() => navigate(['accounts', 'users'], query)} onChanged={list.refresh} />}
+      />
+      {creating && (
+        <CreateUserDialog account={scope ? { name: scope.account, domainid: scope.domainid } : undefined}
+          onClose={() => setCreating(false)} onDone={list.refresh} />
+      )}
+    </>
+  );
+}
+
+function UserDetail({ id, onClose, onChanged }: { id: string; onClose(): void; onChanged(): void }) {
+  const m = useAccountsMessages();
+  const { item: u, loading, error } = useOne<User>('listUsers', 'user', { id, listall: true });
+  const actions = useUserActions();
+  const can = { gen: useCan('registerUserKeys'), show: useCan('getUserKeys') };
+  const [keys, setKeys] = useState<'generate' | 'show' | null>(null);
+  if (!u) return <PendingPane loading={loading} error={error} onClose={onClose} />;
+  const generate = () => { if (confirm(fmt(m.regenerateConfirm, { name: u.username }))) setKeys('generate'); };
+  return (
+    <DetailPane title={u.username} onClose={onClose} actions={<ActionBar actions={actions} rows={[u]} nameOf={(x) => x.username} onDone={onChanged} />}>
+      <Properties rows={[
+        [m.fullName, fullName(u)], [m.email, u.email || '—'], [m.state, <StateBadge state={u.state} />], [m.account, u.account],
+        [m.role, u.rolename ?? '—'], [m.accountType, accountTypeName(m, u.accounttype)], [m.domain, u.domain ?? '—'],
+        [m.timezone, u.timezone ?? '—'], [m.source, u.usersource ?? '—'], [m.created, formatDate(u.created)],
+      ]} />
+      {(can.gen || can.show) && (
+        <div>
+          <h3>{m.keys}</h3>
+          <div className="acc-keys-actions">
+            {can.gen && <button type="button" onClick={generate}>{m.generateKeys}</button>}
+            {can.show && <button type="button" onClick={() => setKeys('show')}>{m.showKeys}</button>}
+          </div>
+        </div>
+      )}
+      {keys && <KeysDialog user={u} mode={keys} onClose={() => setKeys(null)} />}
+    </DetailPane>
+  );
+}

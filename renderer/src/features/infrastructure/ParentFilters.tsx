@@ -1,0 +1,50 @@
+// Zone > pod > cluster filter selects, bound to the route query. Choosing a parent clears its children, and each
+// list is narrowed by the parent above it, so the operator walks the hierarchy the way the API nests it.
+import { useList } from '../../api/hooks';
+import { useInfraMessages } from './messages';
+import { useListQuery } from './InfraList';
+import { Inline } from './Inline';
+
+type Level = 'zone' | 'pod' | 'cluster';
+const ALL = { page: 1, pagesize: 500 };
+
+export function ParentFilters({ levels }: { levels: Level[] }) {
+  const m = useInfraMessages();
+  const [q, set] = useListQuery();
+  const zones = useList<{ id: string; name: string }>('listZones', 'zone', ALL);
+  const pods = useList<{ id: string; name: string }>('listPods', 'pod', { ...ALL, zoneid: q.zoneid }, { enabled: levels.includes('pod') });
+  const clusters = useList<{ id: string; name: string }>('listClusters', 'cluster', { ...ALL, zoneid: q.zoneid, podid: q.podid }, { enabled: levels.includes('cluster') });
+  const select = (label: string, all: string, value: string | undefined, items: { id: string; name: string }[] | undefined, onChange: (v: string) => void) => (
+    <Inline label={label}>
+      {(id) => (
+        <select id={id} value={value ?? ''} onChange={(e) => onChange(e.target.value)}>
+          <option value="">{all}</option>
+          {items?.map((i) => <option key={i.id} value={i.id}>{i.name}</option>)}
+        </select>
+      )}
+    </Inline>
+  );
+  return (
+    <>
+      {levels.includes('zone') && select(m.zone, m.allZones, q.zoneid, zones.data?.items, (v) => set({ zoneid: v, podid: '', clusterid: '' }))}
+      {levels.includes('pod') && select(m.pod, m.allPods, q.podid, pods.data?.items, (v) => set({ podid: v, clusterid: '' }))}
+      {levels.includes('cluster') && select(m.cluster, m.allClusters, q.clusterid, clusters.data?.items, (v) => set({ clusterid: v }))}
+    </>
+  );
+}
+
+/** A state filter select bound to one route query key. */
+export function StateFilter({ label, queryKey, options }: { label: string; queryKey: string; options: string[] }) {
+  const m = useInfraMessages();
+  const [q, set] = useListQuery();
+  return (
+    <Inline label={label}>
+      {(id) => (
+        <select id={id} value={q[queryKey] ?? ''} onChange={(e) => set({ [queryKey]: e.target.value })}>
+          <option value="">{m.anyState}</option>
+          {options.map((o) => <option key={o} value={o}>{o}</option>)}
+        </select>
+      )}
+    </Inline>
+  );
+}

@@ -1,0 +1,57 @@
+// What can be done to each kind of infrastructure object. Each action names its API command, so ActionBar shows
+// it only when the role's listApis allows it, and `when` hides what does not apply to the selected rows' state.
+import type { Action } from '../../components/actions';
+import { fmt } from '../../i18n/messages';
+import type { InfraMessages } from './messages';
+
+interface Named { id: string; name: string }
+interface Allocatable extends Named { allocationstate?: string }
+
+/** Enable / Disable / Delete for zones, pods and clusters (same shape, different commands). */
+export function allocationActions<T extends Allocatable>(m: InfraMessages, kind: 'Zone' | 'Pod' | 'Cluster'): Action<T>[] {
+  const update = `update${kind}`;
+  return [
+    { id: 'enable', command: update, label: m.enable, bulk: true, when: (r) => r.allocationstate === 'Disabled',
+      params: (r) => ({ id: r.id, allocationstate: 'Enabled' }), describe: (r) => fmt(m.enableJob, { name: r.name }) },
+    { id: 'disable', command: update, label: m.disable, bulk: true, when: (r) => r.allocationstate === 'Enabled',
+      params: (r) => ({ id: r.id, allocationstate: 'Disabled' }), describe: (r) => fmt(m.disableJob, { name: r.name }) },
+    { id: 'delete', command: `delete${kind}`, label: m.delete, bulk: true, danger: true,
+      params: (r) => ({ id: r.id }), describe: (r) => fmt(m.deleteJob, { name: r.name }) },
+  ];
+}
+
+export interface HostRow extends Named { state: string; resourcestate: string }
+
+export function hostActions(m: InfraMessages): Action<HostRow>[] {
+  return [
+    { id: 'enable', command: 'updateHost', label: m.enable, bulk: true, when: (h) => h.resourcestate === 'Disabled',
+      params: (h) => ({ id: h.id, allocationstate: 'Enable' }), describe: (h) => fmt(m.enableJob, { name: h.name }) },
+    { id: 'disable', command: 'updateHost', label: m.disable, bulk: true, when: (h) => h.resourcestate === 'Enabled',
+      params: (h) => ({ id: h.id, allocationstate: 'Disable' }), describe: (h) => fmt(m.disableJob, { name: h.name }) },
+    { id: 'reconnect', command: 'reconnectHost', label: m.reconnect, bulk: true, when: (h) => h.state !== 'Connecting',
+      params: (h) => ({ id: h.id }), describe: (h) => fmt(m.reconnectJob, { name: h.name }) },
+    // CloudStack refuses to delete an enabled host without `forced`; offer delete once it is out of service.
+    { id: 'delete', command: 'deleteHost', label: m.delete, bulk: true, danger: true, when: (h) => h.resourcestate !== 'Enabled',
+      params: (h) => ({ id: h.id }), describe: (h) => fmt(m.deleteJob, { name: h.name }) },
+  ];
+}
+
+export interface PoolRow extends Named { state: string }
+
+export function poolActions(m: InfraMessages): Action<PoolRow>[] {
+  return [
+    { id: 'enable', command: 'updateStoragePool', label: m.enable, bulk: true, when: (p) => p.state === 'Disabled',
+      params: (p) => ({ id: p.id, enabled: true }), describe: (p) => fmt(m.enableJob, { name: p.name }) },
+    { id: 'disable', command: 'updateStoragePool', label: m.disable, bulk: true, when: (p) => p.state === 'Up',
+      params: (p) => ({ id: p.id, enabled: false }), describe: (p) => fmt(m.disableJob, { name: p.name }) },
+    { id: 'delete', command: 'deleteStoragePool', label: m.delete, bulk: true, danger: true,
+      params: (p) => ({ id: p.id }), describe: (p) => fmt(m.deleteJob, { name: p.name }) },
+  ];
+}
+
+export function storeActions(m: InfraMessages): Action<Named>[] {
+  return [
+    { id: 'delete', command: 'deleteImageStore', label: m.delete, bulk: true, danger: true,
+      params: (s) => ({ id: s.id }), describe: (s) => fmt(m.deleteJob, { name: s.name }) },
+  ];
+}

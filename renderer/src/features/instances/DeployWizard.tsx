@@ -1,0 +1,206 @@
+// The deploy wizard: zone -> template or ISO -> compute offering -> disk -> name -> review, as CloudStack's. The
+// deploy runs as a tracked job (the jobs panel shows it); when it finishes, the new VM's page opens. Closing the
+// dialog while it runs lets the job go on in the background.
+import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useAction, useList } from '../../api/hooks';
+import type { Params } from '../../api/cloud-client';
+import { Dialog } from '../../components/Dialog';
+import { Field, Properties } from '../../components/Page';
+import { fmt } from '../../i18n/messages';
+import { useRoute } from '../../state/route-store';
+import { useInstMessages } from './messages';
+import { computeSummary, formatBytes, validHostName } from './vm';
+import { Choices } from './Choices';
+
+interface Zone { id: string; name: string; allocationstate?: string }
+interface Image { id: string; name: string; displaytext?: string; ostypename?: string; hypervisor?: string; size?: number; isready?: boolean }
+interface Offering { id: string; name: string; displaytext?: string; cpunumber?: number; cpuspeed?: number; memory?: number; iscustomized?: boolean }
+interface DiskOffering { id: string; name: string; displaytext?: string; disksize?: number; iscustomized?: boolean }
+
+type Step = 'zone' | 'image' | 'offering' | 'disk' | 'name' | 'review';
+const STEPS: Step[] = ['zone', 'image', 'offering', 'disk', 'name', 'review'];
+const positive = (s: string) => /^\d+$/.test(s) && Number(s) > 0;
+
+export default function DeployWizard({ onClose }: { onClose(): void }) {
+  const m = useInstMessages();
+  const run = useAction();
+  const navigate = useRoute((s) => s.navigate);
+  const [step, setStep] = useState<Step>('zone');
+  const [zone, setZone] = useState<Zone>();
+  const [source, setSource] = useState<'template' | 'iso'>('template');
+  const [keyword, setKeyword] = useState('');
+  const [image, setImage] = useState<Image>();
+  const [hypervisor, setHypervisor] = useState('');
+  const [offering, setOffering] = useState<Offering>();
+  const [custom, setCustom] = useState({ cpuNumber: '1', cpuSpeed: '1000', memory: '1024' });
+  const [disk, setDisk] = useState<DiskOffering | null>(null);
+  const [diskSize, setDiskSize] = useState('20');
+  const [name, setName] = useState('');
+  const [displayName, setDisplayName] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState('');
+  const alive = useRef(true);
+  useEffect(() => () => { alive.current = false; }, []);
+
+  const zones = useList<Zone>('listZones', 'zone', { available: true });
+  const zoneid = zone?.id;
+  const images = useList<Image>(source === 'template' ? 'listTemplates' : 'listIsos', source === 'template' ? 'template' : 'iso',
+    source === 'template'
+      ? { templatefilter: 'executable', zoneid, keyword: keyword || undefined, page: 1, pagesize: 50 }
+      : { isofilter: 'executable', bootable: true, zoneid, keyword: keyword || undefined, page: 1, pagesize: 50 },
+    { enabled: !!zoneid && step === 'image' });
+  const hypervisors = useList<{ name: string }>('listHypervisors', 'hypervisor', { zoneid }, { enabled: !!zoneid && source === 'iso' });
+  const offerings = useList<Offering>('listServiceOfferings', 'serviceoffering', { zoneid, page: 1, pagesize: 100 }, { enabled: !!zoneid });
+  const disks = useList<DiskOffering>('listDiskOfferings', 'diskoffering', { zoneid, page: 1, pagesize: 100 }, { enabled: !!zoneid });
+
+  // One zone: nothing to choose.
+  const zoneItems = zones.data?.items;
+  useEffect(() => { if (!zone && zoneItems?.length === 1) setZone(zoneItems[0]); }, [zone, zoneItems]);
+  const hvItems = hypervisors.data?.items;
+  useEffect(() => { if (source === 'iso' && !hypervisor && hvItems?.length) setHypervisor(hvItems[0].name); }, [source, hypervisor, hvItems]);
+
+  const valid: Record<Step, boolean> = {
+    zone: !!zone,
+    image: !!image && (source === 'template' || !!hypervisor),
+    offering: !!offering && (!offering.iscustomized || (positive(custom.cpuNumber) && positive(custom.cpuSpeed) && positive(custom.memory))),
+    // An ISO has no root disk of its own: the disk offering becomes the root disk.
+    disk: (source === 'template' || !!disk) && (!disk?.iscustomized || positive(diskSize)),
+    name: name === '' || validHostName(name),
+    review: true,
+  };
+  const at = STEPS.indexOf(step);
+  const reachable = (s: Step) => STEPS.slice(0, STEPS.indexOf(s)).every((x) => valid[x]);
+
+  const params = (): Params => {
+    const p: Params = { zoneid: zone!.id, templateid: image!.id, serviceofferingid: offering!.id, name: name || undefined, displayname: displayName || undefined };
+    if (source === 'iso') p.hypervisor = hypervisor;
+    if (disk) { p.diskofferingid = disk.id; if (disk.iscustomized) p.size = Number(diskSize); }
+    if (offering!.iscustomized) {
+      p['details[0].cpuNumber'] = Number(custom.cpuNumber);
+      p['details[0].cpuSpeed'] = Number(custom.cpuSpeed);
+      p['details[0].memory'] = Number(custom.memory);
+    }
+    return p;
+  };
+
+  const deploy = async () => {
+    setBusy(true);
+    setError('');
+    try {
+      const r = await run('deployVirtualMachine', params(), fmt(m.jobDeploy, { name: name || m.newVm }));
+      const id = r?.virtualmachine?.id as string | undefined;
+      if (!alive.current) return;
+      onClose();
+      if (id) navigate(['instances', id]);
+    } catch (e) {
+      if (!alive.current) return;
+      setError(e instanceof Error ? e.message : String(e));
+      setBusy(false);
+    }
+  };
+
+  const pickSource = (s: 'template' | 'iso') => { setSource(s); setImage(undefined); setKeyword(''); if (s === 'template') setDisk(null); };
+  const stepTitle: Record<Step, string> = { zone: m.stepZone, image: m.stepImage, offering: m.stepOffering, disk: m.stepDisk, name: m.stepName, review: m.stepReview };
+
+  const body: Record<Step, () => ReactNode> = {
+    zone: () => (
+      <Choices<Zone> label={m.zone} items={zones.data?.items} value={zone?.id} empty={m.noZones}
+        onPick={(z) => { if (z.id !== zone?.id) { setZone(z); setImage(undefined); setOffering(undefined); setDisk(null); } }}
+        render={(z) => <><strong>{z.name}</strong>{z.allocationstate === 'Disabled' && <span className="muted"> · {m.disabled}</span>}</>} />
+    ),
+    image: () => (
+      <>
+        <div className="wiz-row">
+          <div className="segmented" role="group" aria-label={m.source}>
+            <button type="button" aria-pressed={source === 'template'} onClick={() => pickSource('template')}>{m.templates}</button>
+            <button type="button" aria-pressed={source === 'iso'} onClick={() => pickSource('iso')}>{m.isos}</button>
+          </div>
+          <input type="search" aria-label={m.searchImages} placeholder={m.searchImages} value={keyword} onChange={(e) => setKeyword(e.target.value)} />
+        </div>
+        {images.error && <div className="error" role="alert">{images.error.message}</div>}
+        <Choices<Image> label={source === 'template' ? m.template : m.iso} items={images.data?.items} value={image?.id} empty={source === 'template' ? m.noTemplates : m.noIsos}
+          onPick={setImage} render={(t) => (
+            <><strong>{t.name}</strong> <span className="muted">{[t.displaytext !== t.name && t.displaytext, t.ostypename, t.hypervisor, t.size ? formatBytes(t.size) : ''].filter(Boolean).join(' · ')}</span>
+              {t.isready === false && <span className="badge tone-busy">{m.notReady}</span>}</>
+          )} />
+        {(images.data?.count ?? 0) > (images.data?.items.length ?? 0) && <p className="muted">{fmt(m.moreMatches, { shown: images.data!.items.length, count: images.data!.count })}</p>}
+        {source === 'iso' && (
+          <Field label={m.hypervisor}>
+            <select value={hypervisor} onChange={(e) => setHypervisor(e.target.value)}>
+              {hvItems?.map((h) => <option key={h.name} value={h.name}>{h.name}</option>)}
+            </select>
+          </Field>
+        )}
+      </>
+    ),
+    offering: () => (
+      <>
+        <Choices<Offering> label={m.offering} items={offerings.data?.items} value={offering?.id} empty={m.noOfferings} onPick={setOffering}
+          render={(o) => <><strong>{o.name}</strong> <span className="muted">{o.iscustomized ? m.customized : computeSummary(o)}</span></>} />
+        {offering?.iscustomized && (
+          <div className="wiz-row">
+            <Field label={m.cpuNumber}><input inputMode="numeric" value={custom.cpuNumber} onChange={(e) => setCustom({ ...custom, cpuNumber: e.target.value })} /></Field>
+            <Field label={m.cpuSpeed}><input inputMode="numeric" value={custom.cpuSpeed} onChange={(e) => setCustom({ ...custom, cpuSpeed: e.target.value })} /></Field>
+            <Field label={m.memoryMb}><input inputMode="numeric" value={custom.memory} onChange={(e) => setCustom({ ...custom, memory: e.target.value })} /></Field>
+          </div>
+        )}
+      </>
+    ),
+    disk: () => (
+      <>
+        <p className="muted">{source === 'iso' ? m.diskForIso : m.diskOptional}</p>
+        <Choices<DiskOffering> label={m.diskOffering} empty={m.noDiskOfferings} value={disk?.id ?? 'none'} onPick={(d) => setDisk(d.id === 'none' ? null : d)}
+          items={[...(source === 'template' ? [{ id: 'none', name: m.noDataDisk }] : []), ...(disks.data?.items ?? [])]}
+          render={(d) => <><strong>{d.name}</strong> <span className="muted">{d.id === 'none' ? '' : d.iscustomized ? m.customSize : `${d.disksize} GB`}</span></>} />
+        {disk?.iscustomized && <Field label={m.sizeGb}><input inputMode="numeric" value={diskSize} onChange={(e) => setDiskSize(e.target.value)} /></Field>}
+      </>
+    ),
+    name: () => (
+      <>
+        {/* The hint sits outside the label so the input's accessible name stays just "Name". */}
+        <Field label={m.name}>
+          <input value={name} maxLength={63} autoFocus onChange={(e) => setName(e.target.value)} aria-invalid={!!name && !validHostName(name)} aria-describedby="deploy-name-hint" />
+        </Field>
+        <p id="deploy-name-hint" className={`field-hint wiz-hint${name && !validHostName(name) ? ' bad-text' : ''}`}>{name && !validHostName(name) ? m.nameInvalid : m.nameHint}</p>
+        <Field label={m.displayName}><input value={displayName} onChange={(e) => setDisplayName(e.target.value)} /></Field>
+      </>
+    ),
+    review: () => (
+      <>
+        <Properties rows={[
+          [m.zone, zone?.name],
+          [source === 'template' ? m.template : m.iso, image?.name],
+          ...(source === 'iso' ? [[m.hypervisor, hypervisor] as [string, string]] : []),
+          [m.offering, offering && `${offering.name} · ${offering.iscustomized ? computeSummary({ cpunumber: +custom.cpuNumber, cpuspeed: +custom.cpuSpeed, memory: +custom.memory }) : computeSummary(offering)}`],
+          [m.diskOffering, disk ? `${disk.name}${disk.iscustomized ? ` · ${diskSize} GB` : ''}` : m.noDataDisk],
+          [m.name, name || <span className="muted">{m.autoName}</span>],
+          [m.displayName, displayName || <span className="muted">{m.sameAsName}</span>],
+        ]} />
+        {busy && <p className="muted" role="status">{m.deployingNote}</p>}
+        {error && <div className="error" role="alert">{fmt(m.deployFailed, { text: error })}</div>}
+      </>
+    ),
+  };
+
+  return (
+    <Dialog open wide title={m.deployTitle} onClose={onClose} footer={<>
+      <button type="button" onClick={onClose}>{busy ? m.runInBackground : m.cancel}</button>
+      <button type="button" disabled={at === 0 || busy} onClick={() => setStep(STEPS[at - 1])}>{m.back}</button>
+      {step === 'review'
+        ? <button type="button" className="primary" disabled={busy || !STEPS.every((s) => valid[s])} onClick={deploy}>{busy ? m.deploying : m.deploy}</button>
+        : <button type="button" className="primary" disabled={!valid[step]} onClick={() => setStep(STEPS[at + 1])}>{m.next}</button>}
+    </>}>
+      <ol className="wiz-steps" aria-label={m.steps}>
+        {STEPS.map((s, i) => (
+          <li key={s} className={s === step ? 'on' : i < at ? 'done' : ''}>
+            <button type="button" className="ghost" aria-current={s === step ? 'step' : undefined} disabled={busy || !reachable(s)} onClick={() => setStep(s)}>
+              {i + 1}. {stepTitle[s]}
+            </button>
+          </li>
+        ))}
+      </ol>
+      <h3 className="wiz-title">{stepTitle[step]}</h3>
+      {body[step]()}
+    </Dialog>
+  );
+}

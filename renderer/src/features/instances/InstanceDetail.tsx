@@ -1,0 +1,102 @@
+// One VM: header with its state and the actions its state and the caller's role allow, properties, volumes with
+// their snapshots, and its events. While a job acts on it (ours or anyone's), the page refreshes itself.
+import { useEffect, useMemo, useState, type ReactNode } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { useList } from '../../api/hooks';
+import { useCan, useCloud } from '../../app/client-context';
+import { ActionBar } from '../../components/actions';
+import { Card, Page, Properties } from '../../components/Page';
+import { StateBadge } from '../../components/StateBadge';
+import { hrefOf } from '../../state/route-store';
+import { useJobsStore } from '../../state/jobs-store';
+import { lastListQuery } from './list-query';
+import { useInstMessages } from './messages';
+import { formatDate, formatMemory, TRANSITIONAL, type Vm } from './vm';
+import { vmActions } from './vm-actions';
+import { VmVolumes } from './VmVolumes';
+import { VmEvents } from './VmEvents';
+import { MigrateDialog, ScaleDialog } from './VmDialogs';
+
+const POLL_MS = 1500;
+
+interface Host { id: string; name: string; podname?: string; clustername?: string }
+
+export function InstanceDetail({ id }: { id: string }) {
+  const m = useInstMessages();
+  const { client, identity } = useCloud();
+  const qc = useQueryClient();
+  const admin = identity.accountType !== 0;
+  const canHosts = useCan('listHosts');
+  const canMigrateCmd = useCan('migrateVirtualMachine');
+  const canFindHosts = useCan('findHostsForMigration');
+  const canMigrate = canMigrateCmd && canFindHosts;
+  const canChange = useCan('changeServiceForVirtualMachine');
+  const canScaleLive = useCan('scaleVirtualMachine');
+  const [dialog, setDialog] = useState<'migrate' | 'scale' | null>(null);
+  const [poll, setPoll] = useState(false);
+  const localJobs = useJobsStore((s) => s.jobs.some((j) => j.status === 'running' && j.connectionId === client.connectionId));
+
+  const vmq = useList<Vm>('listVirtualMachines', 'virtualmachine', { id, listall: true }, { refetchMs: poll ? POLL_MS : undefined });
+  const vm = vmq.data?.items.find((v) => v.id === id);
+  const busy = localJobs || !!vm?.jobid || (!!vm && TRANSITIONAL.has(vm.state));
+  useEffect(() => setPoll(busy), [busy]);
+  const host = useList<Host>('listHosts', 'host', { id: vm?.hostid }, { enabled: canHosts && !!vm?.hostid });
+  const h = host.data?.items[0];
+  const actions = useMemo(() => vmActions(m), [m]);
+  const refresh = () => qc.invalidateQueries({ queryKey: [client.connectionId] });
+  const back = <a href={hrefOf(['instances'], lastListQuery())}>← {m.instances}</a>;
+
+  if (!vm) {
+    return (
+      <Page title={m.instance} subtitle={back}>
+        {vmq.error ? <div className="error" role="alert">{vmq.error.message}</div>
+          : vmq.isFetching || !vmq.isFetched ? <p className="muted">{m.loading}</p> : <p>{m.notFound}</p>}
+      </Page>
+    );
+  }
+
+  const scaleLive = vm.state === 'Running' && !!vm.isdynamicallyscalable && canScaleLive;
+  const scaleStopped = vm.state === 'Stopped' && canChange;
+  const ips = (vm.nic ?? []).flatMap((n) => [n.ipaddress, n.ip6address]).filter(Boolean).join(', ');
+
+  return (
+    <Page
+      title={<span className="inst-title">{vm.displayname || vm.name} <StateBadge state={vm.state} />{busy && <span className="muted inst-busy" role="status">{m.working}</span>}</span>}
+      subtitle={<>{back} · <span>{vm.name}</span></>}
+      toolbar={<>
+        <button onClick={refresh}>{m.refresh}</button>
+        <ActionBar actions={actions} rows={[vm]} nameOf={(v) => v.name} onDone={refresh} />
+        {canMigrate && vm.state === 'Running' && <button onClick={() => setDialog('migrate')}>{m.migrate}</button>}
+        {(scaleLive || scaleStopped) && <button onClick={() => setDialog('scale')}>{m.scale}</button>}
+      </>}>
+      <div className="inst-detail">
+        <Card title={m.properties}>
+          <Properties rows={[
+            [m.id, <code key="id">{vm.id}</code>],
+            [m.name, vm.name],
+            [m.displayName, vm.displayname],
+            ...(admin && vm.instancename ? [[m.instanceName, vm.instancename] as [string, string]] : []),
+            [m.state, <StateBadge key="s" state={vm.state} />],
+            ...(canHosts ? [[m.host, vm.hostname ?? <span key="h" className="muted">{m.noHost}</span>] as [string, ReactNode]] : []),
+            [m.zone, vm.zonename],
+            ...(canHosts && h ? [[m.podCluster, `${h.podname ?? '—'} / ${h.clustername ?? '—'}`] as [string, string]] : []),
+            [m.hypervisor, vm.hypervisor],
+            [vm.isoid && !vm.templatename ? m.iso : m.template, vm.templatename ?? vm.isoname],
+            [m.os, vm.osdisplayname],
+            [m.offering, vm.serviceofferingname],
+            [m.cpu, `${vm.cpunumber ?? '?'} × ${vm.cpuspeed ?? '?'} MHz`],
+            [m.memory, formatMemory(vm.memory)],
+            [m.accountDomain, `${vm.account ?? '—'} / ${vm.domain ?? '—'}`],
+            [m.created, formatDate(vm.created)],
+            [m.ips, ips || <span key="ip" className="muted">{m.noIps}</span>],
+            ...(vm.group ? [[m.group, vm.group] as [string, string]] : []),
+          ]} />
+        </Card>
+        <VmVolumes vm={vm} poll={busy} />
+        <VmEvents vm={vm} poll={busy} />
+      </div>
+      {dialog === 'migrate' && <MigrateDialog vm={vm} onClose={() => setDialog(null)} />}
+      {dialog === 'scale' && <ScaleDialog vm={vm} live={scaleLive} onClose={() => setDialog(null)} />}
+    </Page>
+  );
+}

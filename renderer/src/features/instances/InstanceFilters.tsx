@@ -1,0 +1,75 @@
+// Filters above the instances table. Every filter is a server-side listVirtualMachines parameter and lives in the
+// route query; the search box waits for a pause in typing (250 ms) or Enter before asking the server.
+import { useEffect, useRef, useState } from 'react';
+import { useList } from '../../api/hooks';
+import { useCan, useCloud } from '../../app/client-context';
+import { Field } from '../../components/Page';
+import { SearchSelect } from './SearchSelect';
+import { VM_FILTER_STATES } from './vm';
+import { hasFilters, setListQuery, type ListQuery } from './list-query';
+import { useInstMessages } from './messages';
+
+const DEBOUNCE_MS = 250;
+
+interface Zone { id: string; name: string }
+interface Host { id: string; name: string; clustername?: string; state?: string }
+interface Account { id: string; name: string; domainid: string; domainpath?: string }
+
+export function InstanceFilters({ query }: { query: ListQuery }) {
+  const m = useInstMessages();
+  const canHosts = useCan('listHosts');
+  const { identity } = useCloud();
+  // A user account lists only its own instances: an account filter would have one choice.
+  const canAccounts = useCan('listAccounts') && identity.accountType !== 0;
+  const zones = useList<Zone>('listZones', 'zone', {});
+  const [text, setText] = useState(query.keyword ?? '');
+  const applied = useRef(query.keyword ?? '');
+
+  // The route changed from outside (Back, a link): show its keyword.
+  useEffect(() => {
+    const k = query.keyword ?? '';
+    if (k !== applied.current) { applied.current = k; setText(k); }
+  }, [query.keyword]);
+
+  useEffect(() => {
+    if (text === applied.current) return;
+    const t = setTimeout(() => { applied.current = text; setListQuery({ ...query, keyword: text.trim() }, true); }, DEBOUNCE_MS);
+    return () => clearTimeout(t);
+  }, [text, query]);
+
+  const set = (patch: ListQuery) => setListQuery({ ...query, ...patch });
+
+  return (
+    <div className="inst-filters" role="search" aria-label={m.filters}>
+      <Field label={m.search}>
+        <input type="search" value={text} placeholder={m.searchHint} onChange={(e) => setText(e.target.value)}
+          onKeyDown={(e) => { if (e.key === 'Enter') { applied.current = text; setListQuery({ ...query, keyword: text.trim() }, true); } }} />
+      </Field>
+      <Field label={m.state}>
+        <select value={query.state ?? ''} onChange={(e) => set({ state: e.target.value })}>
+          <option value="">{m.allStates}</option>
+          {VM_FILTER_STATES.map((s) => <option key={s} value={s}>{s === 'Present' ? m.statePresent : s}</option>)}
+        </select>
+      </Field>
+      <Field label={m.zone}>
+        <select value={query.zoneid ?? ''} onChange={(e) => set({ zoneid: e.target.value, hostid: '' })}>
+          <option value="">{m.allZones}</option>
+          {zones.data?.items.map((z) => <option key={z.id} value={z.id}>{z.name}</option>)}
+        </select>
+      </Field>
+      {canHosts && (
+        <SearchSelect<Host> label={m.host} command="listHosts" itemKey="host" params={{ type: 'Routing', zoneid: query.zoneid }}
+          value={query.hostid} optionLabel={(h) => h.name} optionHint={(h) => [h.clustername, h.state].filter(Boolean).join(' · ')}
+          onChange={(h) => set({ hostid: h?.id ?? '' })}
+          placeholder={m.anyHost} clearLabel={m.clearHost} noMatches={m.noMatches} moreMatches={m.moreMatches} />
+      )}
+      {canAccounts && (
+        <SearchSelect<Account> label={m.account} command="listAccounts" itemKey="account" params={{ listall: true }}
+          value={query.account} selectedLabel={query.account} optionLabel={(a) => a.name} optionHint={(a) => a.domainpath ?? ''}
+          onChange={(a) => set({ account: a?.name ?? '', domainid: a?.domainid ?? '' })}
+          placeholder={m.anyAccount} clearLabel={m.clearAccount} noMatches={m.noMatches} moreMatches={m.moreMatches} />
+      )}
+      {hasFilters(query) && <button className="ghost inst-clear" onClick={() => { applied.current = ''; setText(''); setListQuery({}); }}>{m.clearFilters}</button>}
+    </div>
+  );
+}

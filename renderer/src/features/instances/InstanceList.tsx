@@ -1,0 +1,119 @@
+// The instances table: server-side paging (only the pages scrolled into view are fetched), server-side filters from
+// the route query, virtualized rows, multi-select with bulk actions. Rows stay in the server's order (oldest
+// first): listVirtualMachines has no sort parameter, and sorting 100,000 rows in the browser would mean loading
+// them all.
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { usePagedRows } from '../../api/paged-rows';
+import { useCan, useCloud } from '../../app/client-context';
+import { ActionBar } from '../../components/actions';
+import { DataTable, type Column } from '../../components/DataTable';
+import { Page } from '../../components/Page';
+import { StateBadge } from '../../components/StateBadge';
+import { fmt } from '../../i18n/messages';
+import { hrefOf, useRoute } from '../../state/route-store';
+import { InstanceFilters } from './InstanceFilters';
+import { hasFilters, listQueryOf, rememberListQuery, setListQuery } from './list-query';
+import { useInstMessages } from './messages';
+import { computeSummary, dateParts, firstIp, type Vm } from './vm';
+import { vmActions } from './vm-actions';
+
+// The wizard is only needed when the operator deploys; keep it out of the list's chunk.
+const DeployWizard = lazy(() => import('./DeployWizard'));
+
+const ROW_HEIGHT = 42;
+/** 100 rows a page: a screen shows ~20, and a smaller answer (a VM object is ~1.2 KB of JSON) comes back sooner. */
+const PAGE_SIZE = 100;
+
+export function InstanceList() {
+  const m = useInstMessages();
+  const routeQuery = useRoute((s) => s.query);
+  const navigate = useRoute((s) => s.navigate);
+  const query = useMemo(() => listQueryOf(routeQuery), [routeQuery]);
+  useEffect(() => rememberListQuery(query), [query]);
+  const { identity } = useCloud();
+  const admin = identity.accountType !== 0;
+  const canHosts = useCan('listHosts');
+  const canDeploy = useCan('deployVirtualMachine');
+  const [deploying, setDeploying] = useState(false);
+
+  const params = useMemo(() => ({ ...query, listall: admin ? true : undefined }), [query, admin]);
+  const paramsKey = JSON.stringify(params);
+  const rows = usePagedRows<Vm>('listVirtualMachines', 'virtualmachine', params, PAGE_SIZE);
+  // While a new filter loads, keep the table's height (placeholder rows) instead of collapsing it.
+  const lastCount = useRef(0);
+  if (rows.count !== null) lastCount.current = rows.count;
+  const rowCount = rows.count ?? (rows.error ? 0 : Math.min(lastCount.current, 50) || 20);
+
+  // Selection survives scrolling (rows leave the DOM) but not a change of filters.
+  const seen = useRef(new Map<string, Vm>());
+  const [selected, setSelected] = useState<Set<string>>(() => new Set());
+  useEffect(() => { seen.current = new Map(); setSelected(new Set()); }, [paramsKey]);
+  const row = useCallback((i: number) => {
+    const v = rows.row(i);
+    if (v) seen.current.set(v.id, v);
+    return v;
+  }, [rows]);
+  const selectedVms = [...selected].map((id) => seen.current.get(id)).filter((v): v is Vm => !!v);
+
+  const columns = useMemo((): Column<Vm>[] => {
+    const cols: (Column<Vm> | false)[] = [
+      { key: 'name', header: m.name, width: 'minmax(160px, 1.6fr)', render: (v) => (
+        <div className="inst-stack">
+          <a href={hrefOf(['instances', v.id])} onClick={(e) => e.stopPropagation()} className="inst-name">{v.name}</a>
+          {v.displayname && v.displayname !== v.name && <span className="muted">{v.displayname}</span>}
+        </div>
+      ) },
+      { key: 'state', header: m.state, width: 100, render: (v) => <StateBadge state={v.state} /> },
+      { key: 'ip', header: m.ip, width: 'minmax(90px, .6fr)', render: (v) => firstIp(v) ?? <span className="muted">—</span> },
+      canHosts && { key: 'host', header: m.host, width: 'minmax(110px, 1fr)', render: (v) => v.hostname ?? <span className="muted">—</span> },
+      { key: 'zone', header: m.zone, width: 'minmax(100px, .8fr)', render: (v) => v.zonename ?? '—' },
+      { key: 'template', header: m.template, width: 'minmax(120px, 1fr)', render: (v) => v.templatename ?? v.isoname ?? '—' },
+      { key: 'offering', header: m.offering, width: 'minmax(160px, 1.2fr)', render: (v) => (
+        <div className="inst-stack"><span>{v.serviceofferingname ?? '—'}</span><span className="muted">{computeSummary(v)}</span></div>
+      ) },
+      admin && { key: 'account', header: m.account, width: 'minmax(100px, .8fr)', render: (v) => (
+        <div className="inst-stack"><span>{v.account ?? '—'}</span><span className="muted">{v.domain}</span></div>
+      ) },
+      { key: 'created', header: m.created, width: 120, render: (v) => {
+        const [day, time] = dateParts(v.created);
+        return <div className="inst-stack"><span>{day}</span><span className="muted">{time}</span></div>;
+      } },
+    ];
+    return cols.filter((c): c is Column<Vm> => !!c);
+  }, [m, canHosts, admin]);
+
+  const actions = useMemo(() => vmActions(m), [m]);
+  const filtered = hasFilters(query);
+  const subtitle = rows.count === null ? m.loading
+    : fmt(filtered ? m.countFiltered : m.count, { count: rows.count.toLocaleString() });
+
+  return (
+    <Page title={m.instances} subtitle={<><span role="status">{subtitle}</span> · <span className="muted">{m.orderNote}</span></>}
+      toolbar={<>
+        <button onClick={rows.refresh}>{m.refresh}</button>
+        {canDeploy && <button className="primary" onClick={() => setDeploying(true)}>{m.deploy}</button>}
+      </>}>
+      <InstanceFilters query={query} />
+      {/* The action bar stays mounted when the selection empties: its per-item result list lives in it. */}
+      <div className={selected.size ? 'inst-selection' : 'inst-selection empty'} role={selected.size ? 'region' : undefined}
+        aria-label={selected.size ? m.selection : undefined}>
+        {selected.size > 0 && <strong>{fmt(m.selectedCount, { count: selected.size })}</strong>}
+        <ActionBar actions={actions} rows={selectedVms} nameOf={(v) => v.name} onDone={() => { setSelected(new Set()); rows.refresh(); }} />
+        {selectedVms.length > 0 && actions.every((a) => !selectedVms.every((v) => a.when?.(v) ?? true)) && <span className="muted">{m.mixedStates}</span>}
+        {selected.size > 0 && <><span className="spacer" /><button className="ghost" onClick={() => setSelected(new Set())}>{m.clearSelection}</button></>}
+      </div>
+      {rows.error && <div className="error" role="alert">{fmt(m.listFailed, { text: rows.error })}</div>}
+      <DataTable<Vm> key={paramsKey} label={m.instances} columns={columns} rowCount={rowCount} row={row} rowId={(v) => v.id}
+        rowHeight={ROW_HEIGHT} onRange={rows.ensure} onOpen={(v) => navigate(['instances', v.id])}
+        selected={selected} onSelectedChange={setSelected}
+        empty={filtered ? (
+          <span>{m.noMatchesFiltered} <button className="ghost" onClick={() => setListQuery({})}>{m.clearFilters}</button></span>
+        ) : m.noInstances} />
+      {deploying && (
+        <Suspense fallback={null}>
+          <DeployWizard onClose={() => setDeploying(false)} />
+        </Suspense>
+      )}
+    </Page>
+  );
+}

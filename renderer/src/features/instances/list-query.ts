@@ -1,0 +1,37 @@
+// The instances list's filters live in the route query (#/instances?state=Running&zoneid=...), so a filtered view
+// is a link that can be shared, bookmarked and reached again with Back.
+import { hrefOf, useRoute } from '../../state/route-store';
+
+export const FILTER_KEYS = ['keyword', 'state', 'zoneid', 'hostid', 'account', 'domainid'] as const;
+export type FilterKey = (typeof FILTER_KEYS)[number];
+export type ListQuery = Partial<Record<FilterKey, string>>;
+
+export function listQueryOf(q: Record<string, string>): ListQuery {
+  const out: ListQuery = {};
+  for (const k of FILTER_KEYS) if (q[k]) out[k] = q[k];
+  return out;
+}
+
+export const hasFilters = (q: ListQuery) => FILTER_KEYS.some((k) => !!q[k]);
+
+let remembered: ListQuery = {};
+
+/** The list's last filters, so the detail page's "Instances" link returns to the same view. */
+export const lastListQuery = () => remembered;
+
+/**
+ * Applies new filters. Discrete choices (state, zone, host) add a history entry so Back undoes them; typing in the
+ * search box replaces the entry instead, so Back does not step through every debounced keystroke.
+ */
+export function setListQuery(next: ListQuery, replace = false) {
+  const clean = listQueryOf(next as Record<string, string>);
+  remembered = clean;
+  if (replace) {
+    history.replaceState(history.state, '', hrefOf(['instances'], clean));
+    useRoute.setState({ path: ['instances'], query: clean });
+  } else {
+    useRoute.getState().navigate(['instances'], clean);
+  }
+}
+
+export function rememberListQuery(q: ListQuery) { remembered = q; }

@@ -1,0 +1,27 @@
+// The VM actions, declared once for the list (bulk) and the detail page (single). Each applies only in the states
+// CloudStack's state machine allows, so the buttons shown are the ones that can succeed.
+import type { Action } from '../../components/actions';
+import { fmt } from '../../i18n/messages';
+import type { Vm, Volume } from './vm';
+import type { InstMessages } from './messages';
+
+const is = (...states: string[]) => (v: Vm) => states.includes(v.state);
+
+export function vmActions(m: InstMessages): Action<Vm>[] {
+  const job = (template: string) => (v: Vm) => fmt(template, { name: v.name });
+  return [
+    { id: 'start', command: 'startVirtualMachine', label: m.start, bulk: true, when: is('Stopped', 'Shutdown'), params: (v) => ({ id: v.id }), describe: job(m.jobStart) },
+    { id: 'stop', command: 'stopVirtualMachine', label: m.stop, bulk: true, when: is('Running'), params: (v) => ({ id: v.id }), describe: job(m.jobStop) },
+    { id: 'reboot', command: 'rebootVirtualMachine', label: m.reboot, bulk: true, when: is('Running'), params: (v) => ({ id: v.id }), describe: job(m.jobReboot) },
+    { id: 'recover', command: 'recoverVirtualMachine', label: m.recover, bulk: true, when: is('Destroyed'), params: (v) => ({ id: v.id }), describe: job(m.jobRecover) },
+    { id: 'destroy', command: 'destroyVirtualMachine', label: m.destroy, bulk: true, danger: true, when: is('Running', 'Stopped', 'Error', 'Shutdown'), params: (v) => ({ id: v.id }), describe: job(m.jobDestroy) },
+    { id: 'expunge', command: 'expungeVirtualMachine', label: m.expunge, bulk: true, danger: true, when: is('Destroyed'), params: (v) => ({ id: v.id }), describe: job(m.jobExpunge) },
+  ];
+}
+
+export function volumeActions(m: InstMessages): Action<Volume>[] {
+  return [
+    { id: 'snapshot', command: 'createSnapshot', label: m.takeSnapshot, when: (v) => v.state === 'Ready', params: (v) => ({ volumeid: v.id }), describe: (v) => fmt(m.jobSnapshot, { name: v.name }) },
+    { id: 'detach', command: 'detachVolume', label: m.detach, danger: true, when: (v) => v.type === 'DATADISK' && !!v.virtualmachineid, params: (v) => ({ id: v.id }), describe: (v) => fmt(m.jobDetach, { name: v.name }) },
+  ];
+}

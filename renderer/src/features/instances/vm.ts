@@ -1,0 +1,134 @@
+// The `virtualmachine`, `volume` and `snapshot` objects as listVirtualMachines/listVolumes/listSnapshots return
+// them (only the fields the views read), and small formatting helpers shared by the list and the detail page.
+
+export interface Nic { ipaddress?: string; ip6address?: string; isdefault?: boolean }
+
+export interface Vm {
+  id: string;
+  name: string;
+  displayname?: string;
+  state: string;
+  zoneid: string;
+  zonename?: string;
+  hostid?: string;
+  hostname?: string;
+  instancename?: string;
+  templateid?: string;
+  templatename?: string;
+  isoid?: string;
+  isoname?: string;
+  serviceofferingid: string;
+  serviceofferingname?: string;
+  cpunumber?: number;
+  cpuspeed?: number;
+  memory?: number;
+  account?: string;
+  domain?: string;
+  domainid?: string;
+  created?: string;
+  hypervisor?: string;
+  osdisplayname?: string;
+  isdynamicallyscalable?: boolean;
+  haenable?: boolean;
+  group?: string;
+  nic?: Nic[];
+  /** Set while a job acts on the VM (listVirtualMachines reports pending jobs). */
+  jobid?: string;
+}
+
+export interface Volume {
+  id: string;
+  name: string;
+  type: 'ROOT' | 'DATADISK' | string;
+  state: string;
+  size?: number;
+  zoneid?: string;
+  storage?: string;
+  deviceid?: number;
+  virtualmachineid?: string;
+  vmname?: string;
+  diskofferingname?: string;
+  account?: string;
+  domainid?: string;
+  created?: string;
+}
+
+export interface Snapshot {
+  id: string;
+  name: string;
+  state: string;
+  volumeid?: string;
+  volumename?: string;
+  snapshottype?: string;
+  created?: string;
+  physicalsize?: number;
+}
+
+/** States a VM filter can ask for, in the order operators look for them. `Present` is CloudStack's "not destroyed". */
+export const VM_FILTER_STATES = ['Running', 'Stopped', 'Starting', 'Stopping', 'Migrating', 'Error', 'Destroyed', 'Expunging', 'Unknown', 'Present'] as const;
+
+/** A VM in one of these states has a job working on it: views poll until it settles. */
+export const TRANSITIONAL = new Set(['Starting', 'Stopping', 'Migrating', 'Expunging', 'Restoring']);
+
+export function firstIp(vm: Vm): string | undefined {
+  const nics = vm.nic ?? [];
+  const nic = nics.find((n) => n.isdefault) ?? nics[0];
+  return nic?.ipaddress ?? nic?.ip6address;
+}
+
+/** Memory in MB as CloudStack reports it, shown in the largest whole unit. */
+export function formatMemory(mb: number | undefined): string {
+  if (mb === undefined) return '—';
+  return mb >= 1024 && mb % 1024 === 0 ? `${mb / 1024} GB` : mb >= 1024 ? `${(mb / 1024).toFixed(1)} GB` : `${mb} MB`;
+}
+
+export function formatBytes(n: number | undefined): string {
+  if (n === undefined || n === null) return '—';
+  const units = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
+  let v = n;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) { v /= 1024; u++; }
+  return `${v >= 100 || u === 0 ? Math.round(v) : v.toFixed(1)} ${units[u]}`;
+}
+
+/** CloudStack dates look like 2026-11-25T00:15:02+0000; the offset needs a colon for Date to be sure of it. */
+export function parseCsDate(s: string | undefined): Date | undefined {
+  if (!s) return undefined;
+  const d = new Date(s.replace(/([+-]\d\d)(\d\d)$/, '$1:$2'));
+  return Number.isNaN(d.getTime()) ? undefined : d;
+}
+
+// Dates follow the console's language (set on <html lang> by the app), not only the browser's.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function dtf(kind: 'both' | 'day' | 'time'): Intl.DateTimeFormat {
+  const lang = document.documentElement.lang || navigator.language;
+  const key = `${lang}/${kind}`;
+  let f = formatters.get(key);
+  if (!f) {
+    const o: Intl.DateTimeFormatOptions = kind === 'both' ? { dateStyle: 'medium', timeStyle: 'short' } : kind === 'day' ? { dateStyle: 'medium' } : { timeStyle: 'short' };
+    f = new Intl.DateTimeFormat(lang, o);
+    formatters.set(key, f);
+  }
+  return f;
+}
+
+/** Date and time apart, for two-line table cells. */
+export function dateParts(s: string | undefined): [string, string] {
+  const d = parseCsDate(s);
+  return d ? [dtf('day').format(d), dtf('time').format(d)] : ['—', ''];
+}
+
+export function formatDate(s: string | undefined): string {
+  const d = parseCsDate(s);
+  return d ? dtf('both').format(d) : '—';
+}
+
+/** "1 × 500 MHz · 512 MB" */
+export function computeSummary(vm: Pick<Vm, 'cpunumber' | 'cpuspeed' | 'memory'>): string {
+  return `${vm.cpunumber ?? '?'} × ${vm.cpuspeed ?? '?'} MHz · ${formatMemory(vm.memory)}`;
+}
+
+/** Host names: letters, digits and hyphens, starting with a letter, at most 63 characters (RFC 1123, as CloudStack checks). */
+export function validHostName(s: string): boolean {
+  return /^[a-zA-Z]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$/.test(s);
+}

@@ -1,0 +1,65 @@
+// One volume: its properties and the actions its state allows. Attach, resize and snapshot ask for input in
+// dialogs; detach and delete run directly (delete asks for confirmation).
+import { useState } from 'react';
+import { ActionBar } from '../../components/actions';
+import { Properties } from '../../components/Page';
+import { StateBadge } from '../../components/StateBadge';
+import { useCan } from '../../app/client-context';
+import { hrefOf } from '../../state/route-store';
+import { DetailPane } from './kit/ListFrame';
+import { useOne, PendingPane } from './kit/use-one';
+import { RowLink, resourceHref } from './kit/links';
+import { formatBytes, formatDate } from './kit/format';
+import { useStorageMessages } from './messages';
+import { useVolumeActions } from './VolumesTab';
+import { AttachVolumeDialog, ResizeVolumeDialog, SnapshotVolumeDialog } from './VolumeDialogs';
+import type { Volume } from './types';
+
+type DialogKind = 'attach' | 'resize' | 'snapshot';
+
+export function VolumeDetail({ id, onClose, onChanged }: { id: string; onClose(): void; onChanged(): void }) {
+  const m = useStorageMessages();
+  const { item: v, loading, error } = useOne<Volume>('listVolumes', 'volume', { id, listall: true });
+  const [dialog, setDialog] = useState<DialogKind | null>(null);
+  const actions = useVolumeActions();
+  const can = { attach: useCan('attachVolume'), resize: useCan('resizeVolume'), snapshot: useCan('createSnapshot'), snapshots: useCan('listSnapshots') };
+  if (!v) return <PendingPane loading={loading} error={error} onClose={onClose} />;
+
+  const detachedData = v.type !== 'ROOT' && !v.virtualmachineid;
+  const usable = v.state === 'Ready' || v.state === 'Allocated';
+  const buttons = (
+    <>
+      {can.attach && detachedData && usable && <button type="button" onClick={() => setDialog('attach')}>{m.attach}</button>}
+      {can.resize && usable && <button type="button" onClick={() => setDialog('resize')}>{m.resize}</button>}
+      {can.snapshot && v.state === 'Ready' && <button type="button" onClick={() => setDialog('snapshot')}>{m.takeSnapshot}</button>}
+      <ActionBar actions={actions} rows={[v]} nameOf={(x) => x.name} onDone={onChanged} />
+    </>
+  );
+  const done = () => { setDialog(null); onChanged(); };
+  return (
+    <DetailPane title={v.name} onClose={onClose} actions={buttons}>
+      <Properties rows={[
+        [m.state, <StateBadge state={v.state} />],
+        [m.type, v.type === 'ROOT' ? m.root : m.data],
+        [m.size, formatBytes(v.size)],
+        [m.physical, formatBytes(v.physicalsize)],
+        [m.vm, v.virtualmachineid ? <RowLink href={resourceHref('VirtualMachine', v.virtualmachineid)}>{v.vmdisplayname || v.vmname}</RowLink> : m.detached],
+        [m.device, v.deviceid ?? '—'],
+        [m.offering, v.diskofferingname ?? v.serviceofferingname ?? '—'],
+        [m.pool, v.storage ?? '—'],
+        [m.zone, v.zonename],
+        [m.account, v.account],
+        [m.domain, v.domain],
+        [m.provisioning, v.provisioningtype ?? '—'],
+        [m.created, formatDate(v.created)],
+        [m.attached, formatDate(v.attached)],
+      ]} />
+      {can.snapshots && (
+        <a className="kit-link" href={hrefOf(['storage', 'snapshots'], { volumeid: v.id, for: v.name })}>{m.snapshotsOf} →</a>
+      )}
+      {dialog === 'attach' && <AttachVolumeDialog volume={v} onClose={() => setDialog(null)} onDone={done} />}
+      {dialog === 'resize' && <ResizeVolumeDialog volume={v} onClose={() => setDialog(null)} onDone={done} />}
+      {dialog === 'snapshot' && <SnapshotVolumeDialog volume={v} onClose={() => setDialog(null)} onDone={done} />}
+    </DetailPane>
+  );
+}

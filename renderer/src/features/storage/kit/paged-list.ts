@@ -1,0 +1,51 @@
+// One list view's state: the server-paged rows for the current filters, a debounced keyword, the checked rows
+// (kept as objects so bulk actions can name them) and a refresh that also clears the selection.
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { usePagedRows, type PagedRows } from '../../../api/paged-rows';
+import type { Params } from '../../../api/cloud-client';
+
+export interface PagedList<T> {
+  rows: PagedRows<T>;
+  row(i: number): T | undefined;
+  rowId(row: T): string;
+  selected: Set<string>;
+  setSelected(next: Set<string>): void;
+  selectedRows: T[];
+  refresh(): void;
+}
+
+/** Drops undefined/empty filters so the query key (and the request) only carries what is set. */
+export function cleanParams(p: Params): Params {
+  return Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined && v !== null && v !== ''));
+}
+
+export function usePagedList<T>(command: string, itemKey: string, params: Params, rowId: (row: T) => string): PagedList<T> {
+  const clean = useMemo(() => cleanParams(params), [params]);
+  const rows = usePagedRows<T>(command, itemKey, clean);
+  const seen = useRef(new Map<string, T>());
+  const [selected, setSelectedIds] = useState<Set<string>>(new Set());
+  const paramsKey = JSON.stringify(clean);
+
+  // Filters changed: the old selection may be out of view, so forget it rather than act on hidden rows.
+  useEffect(() => { setSelectedIds(new Set()); }, [paramsKey]);
+
+  const row = useCallback((i: number) => {
+    const r = rows.row(i);
+    if (r) seen.current.set(rowId(r), r);
+    return r;
+  }, [rows, rowId]);
+
+  const refresh = useCallback(() => { setSelectedIds(new Set()); rows.refresh(); }, [rows]);
+  const selectedRows = useMemo(() => [...selected].map((id) => seen.current.get(id)).filter((r): r is T => !!r), [selected]);
+  return { rows, row, rowId, selected, setSelected: setSelectedIds, selectedRows, refresh };
+}
+
+/** A text value that settles 300 ms after the last keystroke, so typing does not fire a request per key. */
+export function useDebounced<T>(value: T, ms = 300): T {
+  const [v, setV] = useState(value);
+  useEffect(() => {
+    const t = setTimeout(() => setV(value), ms);
+    return () => clearTimeout(t);
+  }, [value, ms]);
+  return v;
+}

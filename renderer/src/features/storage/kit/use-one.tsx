@@ -1,0 +1,24 @@
+// One object by id for a detail pane (refreshes by itself after actions, since actions invalidate the
+// connection's queries), and the pane to show while it loads, fails or has gone.
+import type { ReactNode } from 'react';
+import { useList } from '../../../api/hooks';
+import type { Params } from '../../../api/cloud-client';
+import { DetailPane } from './ListFrame';
+import { useKitMessages } from './messages';
+import { fmt } from '../../../i18n/messages';
+import { errorText } from './typed';
+
+export function useOne<T>(command: string, itemKey: string, params: Params, opts: { refetchMs?: number; enabled?: boolean } = {}) {
+  const q = useList<T>(command, itemKey, params, opts);
+  return { item: q.data?.items[0], items: q.data?.items ?? [], loading: q.isLoading, error: q.error ? errorText(q.error) : null, refetch: q.refetch };
+}
+
+/** The pane shown instead of details while loading, after an error, or when the object is gone (deleted). */
+export function PendingPane({ loading, error, onClose, title }: { loading: boolean; error: string | null; onClose(): void; title?: ReactNode }) {
+  const m = useKitMessages();
+  return (
+    <DetailPane title={title ?? m.details} onClose={onClose}>
+      {loading ? <p className="muted">{m.loading}</p> : error ? <div role="alert" className="error">{fmt(m.failedLoad, { text: error })}</div> : <p className="muted">{m.gone}</p>}
+    </DetailPane>
+  );
+}
