@@ -4,6 +4,7 @@ import { useCallback } from 'react';
 import { useCloud } from '../app/client-context';
 import type { Params } from './cloud-client';
 import { runCommand } from './jobs';
+import { useDataVersion } from '../state/refresh-store';
 
 /** A list command's first page (or a given page). `itemKey` is the response's item array name. */
 export function useList<T = any>(command: string, itemKey: string, params: Params = {}, opts: { enabled?: boolean; refetchMs?: number } = {}) {
@@ -29,6 +30,7 @@ export function useAction() {
       return await runCommand(client, command, params, label);
     } finally {
       await qc.invalidateQueries({ queryKey: [client.connectionId] });
+      useDataVersion.getState().bump();
     }
   }, [client, qc]);
 }

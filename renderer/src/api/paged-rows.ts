@@ -4,6 +4,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useCloud } from '../app/client-context';
 import type { Params } from './cloud-client';
+import { useDataVersion } from '../state/refresh-store';
 
 export interface PagedRows<T> {
   count: number | null;
@@ -52,6 +53,19 @@ export function usePagedRows<T>(command: string, itemKey: string, params: Params
     generation.current++;
     load(0);
   }, [client.connectionId, command, paramsKey, load]);
+
+  // After an action elsewhere in the console, reload what is on screen (keeping the count to avoid a flash).
+  const dataVersion = useDataVersion((s) => s.version);
+  const seenVersion = useRef(dataVersion);
+  useEffect(() => {
+    if (seenVersion.current === dataVersion) return;
+    seenVersion.current = dataVersion;
+    qc.removeQueries({ queryKey: [client.connectionId, command, paramsKey] });
+    pages.current = new Map();
+    inflight.current = new Set();
+    generation.current++;
+    load(0);
+  }, [dataVersion, qc, client.connectionId, command, paramsKey, load]);
 
   return useMemo(() => ({
     count,

@@ -24,6 +24,14 @@ export function Shell({ extraTopbar }: { extraTopbar?: ReactNode } = {}) {
     if (apis && (!current || !apis.has(current.gate)) && areas.length) navigate([areas[0].id]);
   }, [apis, current, areas, navigate]);
 
+  // Fetch every allowed area's code once the first screen is up: React would otherwise hold the previous view
+  // for its suspense throttle (~300 ms) on the first visit to each area.
+  useEffect(() => {
+    if (!apis) return;
+    const t = setTimeout(() => { for (const a of AREAS) if (apis.has(a.gate)) void a.preload(); }, 300);
+    return () => clearTimeout(t);
+  }, [apis]);
+
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'k') { e.preventDefault(); ui.setPaletteOpen(true); }

@@ -1,5 +1,5 @@
 // Page frame: title, optional toolbar, body. Every view uses it so headers and spacing stay consistent.
-import type { ReactNode } from 'react';
+import { cloneElement, isValidElement, useId, type ReactElement, type ReactNode } from 'react';
 
 export function Page({ title, subtitle, toolbar, children }: { title: ReactNode; subtitle?: ReactNode; toolbar?: ReactNode; children: ReactNode }) {
   return (
@@ -25,13 +25,25 @@ export function Card({ title, children, actions }: { title?: ReactNode; children
   );
 }
 
+/**
+ * A labelled form control. The label points at the control with htmlFor (not by wrapping it), so a select's
+ * accessible name is the label alone and the hint is its description, not part of its name.
+ */
 export function Field({ label, children, hint }: { label: ReactNode; children: ReactNode; hint?: ReactNode }) {
+  const id = useId();
+  const control = isValidElement(children)
+    ? cloneElement(children as ReactElement<{ id?: string; 'aria-describedby'?: string }>, {
+      id: (children.props as { id?: string }).id ?? id,
+      ...(hint ? { 'aria-describedby': `${id}-hint` } : {}),
+    })
+    : children;
+  const controlId = isValidElement(children) ? (children.props as { id?: string }).id ?? id : undefined;
   return (
-    <label className="field">
-      <span className="field-label">{label}</span>
-      {children}
-      {hint && <span className="field-hint">{hint}</span>}
-    </label>
+    <div className="field">
+      <label className="field-label" htmlFor={controlId}>{label}</label>
+      {control}
+      {hint && <span className="field-hint" id={`${id}-hint`}>{hint}</span>}
+    </div>
   );
 }
 

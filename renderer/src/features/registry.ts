@@ -8,17 +8,23 @@ export interface Area {
   gate: string;
   icon: string;
   view: LazyExoticComponent<ComponentType>;
+  /** Loads the view's code; the shell calls it when idle so switching areas never waits on a download. */
+  preload: () => Promise<unknown>;
+}
+
+function area(id: string, gate: string, icon: string, load: () => Promise<{ default: ComponentType }>): Area {
+  return { id, gate, icon, view: lazy(load), preload: load };
 }
 
 export const AREAS: Area[] = [
-  { id: 'dashboard', gate: 'listVirtualMachines', icon: '◧', view: lazy(() => import('./dashboard/index')) },
-  { id: 'topology', gate: 'listHosts', icon: '⌬', view: lazy(() => import('./topology/index')) },
-  { id: 'infrastructure', gate: 'listHosts', icon: '▤', view: lazy(() => import('./infrastructure/index')) },
-  { id: 'instances', gate: 'listVirtualMachines', icon: '▣', view: lazy(() => import('./instances/index')) },
-  { id: 'storage', gate: 'listVolumes', icon: '⛁', view: lazy(() => import('./storage/index')) },
-  { id: 'images', gate: 'listTemplates', icon: '◎', view: lazy(() => import('./images/index')) },
-  { id: 'offerings', gate: 'listServiceOfferings', icon: '☰', view: lazy(() => import('./offerings/index')) },
-  { id: 'accounts', gate: 'listAccounts', icon: '☺', view: lazy(() => import('./accounts/index')) },
-  { id: 'events', gate: 'listEvents', icon: '≡', view: lazy(() => import('./events/index')) },
-  { id: 'alerts', gate: 'listAlerts', icon: '⚠', view: lazy(() => import('./alerts/index')) },
+  area('dashboard', 'listVirtualMachines', '◧', () => import('./dashboard/index')),
+  area('topology', 'listHosts', '⌬', () => import('./topology/index')),
+  area('infrastructure', 'listHosts', '▤', () => import('./infrastructure/index')),
+  area('instances', 'listVirtualMachines', '▣', () => import('./instances/index')),
+  area('storage', 'listVolumes', '⛁', () => import('./storage/index')),
+  area('images', 'listTemplates', '◎', () => import('./images/index')),
+  area('offerings', 'listServiceOfferings', '☰', () => import('./offerings/index')),
+  area('accounts', 'listAccounts', '☺', () => import('./accounts/index')),
+  area('events', 'listEvents', '≡', () => import('./events/index')),
+  area('alerts', 'listAlerts', '⚠', () => import('./alerts/index')),
 ];
