@@ -1,0 +1,32 @@
+#!/usr/bin/env node
+// `npm run bench`: every benchmark of the project, one after another (they would disturb each other if run
+// together on a 2-core machine), merged into one JSON document on stdout. Each part is a script that prints JSON.
+//   node scripts/bench.mjs [--only core,console,ui,console-latency] [--quick]
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+
+const { values } = parseArgs({ options: { only: { type: 'string' }, quick: { type: 'boolean' } } });
+const quick = values.quick ? ['--quick'] : [];
+const parts = [
+  { name: 'core', file: 'core/bench/run.ts', args: quick, what: 'management server: deploys, listVirtualMachines, memory; local QEMU' },
+  { name: 'console', file: 'core/console/bench.ts', args: [], what: 'VNC stream through our proxy vs websockify' },
+  { name: 'ui', file: 'e2e/bench/ui-bench.ts', args: quick, what: 'console in Chromium: instances at 100k VMs, topology, bundle' },
+  { name: 'consoleLatency', file: 'e2e/bench/console-latency.ts', args: [], what: 'noVNC console: click to first frame, keystroke to screen' },
+];
+const only = values.only ? new Set(values.only.split(',')) : null;
+const out = {};
+for (const p of parts) {
+  if (only && !only.has(p.name)) continue;
+  if (!existsSync(p.file)) { out[p.name] = { skipped: `${p.file} does not exist` }; continue; }
+  process.stderr.write(`bench ${p.name}: ${p.what}\n`);
+  const r = spawnSync(process.execPath, ['bin/run-ts.mjs', p.file, ...p.args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 << 20 });
+  const text = r.stdout.trim();
+  const start = text.indexOf('{');
+  try {
+    out[p.name] = JSON.parse(text.slice(start));
+  } catch {
+    out[p.name] = { failed: `exit ${r.status}`, output: text.slice(-2000) };
+  }
+}
+process.stdout.write(JSON.stringify(out, null, 2) + '\n');
