@@ -25,10 +25,14 @@ export function loginResponse(svc: Services, caller: Caller, sessionKey: string)
   };
 }
 
+/**
+ * Path=/ (CloudStack uses /client): the console proxy at /console/websockify must see the session too, so a console
+ * token that leaked to another signed-in user is refused for them (the proxy compares the session's user).
+ */
 export function sessionCookies(sessionKey: string): string[] {
-  return [`sessionkey=${sessionKey}; Path=/client; HttpOnly; SameSite=Lax`, `JSESSIONID=${sessionKey.slice(0, 16)}; Path=/client; HttpOnly; SameSite=Lax`];
+  return [`sessionkey=${sessionKey}; Path=/; HttpOnly; SameSite=Lax`, `JSESSIONID=${sessionKey.slice(0, 16)}; Path=/; HttpOnly; SameSite=Lax`];
 }
 
 export function logoutCookies(): string[] {
-  return ['sessionkey=; Path=/client; Max-Age=0', 'JSESSIONID=; Path=/client; Max-Age=0'];
+  return ['sessionkey=; Path=/; Max-Age=0', 'JSESSIONID=; Path=/; Max-Age=0'];
 }

@@ -2,7 +2,7 @@ import { defineMessages } from '../i18n/messages';
 
 export const useShellMessages = defineMessages({
   en: {
-    dashboard: 'Dashboard', topology: 'Topology', infrastructure: 'Infrastructure', instances: 'Instances', storage: 'Storage',
+    dashboard: 'Dashboard', topology: 'Topology', infrastructure: 'Infrastructure', instances: 'Instances', consoles: 'Consoles', storage: 'Storage',
     images: 'Images', offerings: 'Offerings', accounts: 'Accounts', events: 'Events', alerts: 'Alerts',
     jobs: 'Jobs', noJobs: 'No jobs yet. Long actions appear here with their progress.', clearFinished: 'Clear finished',
     signOut: 'Sign out', theme: 'Theme', light: 'Light', dark: 'Dark', language: 'Language', palette: 'Go to… (Ctrl+K)',
@@ -12,7 +12,7 @@ export const useShellMessages = defineMessages({
     loginFailed: 'Sign-in failed: {text}', connection: 'Connection',
   },
   'zh-CN': {
-    dashboard: '仪表板', topology: '拓扑', infrastructure: '基础架构', instances: '实例', storage: '存储',
+    dashboard: '仪表板', topology: '拓扑', infrastructure: '基础架构', instances: '实例', consoles: '控制台', storage: '存储',
     images: '镜像', offerings: '方案', accounts: '账户', events: '事件', alerts: '警报',
     jobs: '作业', noJobs: '暂无作业。长时间操作会在此显示进度。', clearFinished: '清除已完成',
     signOut: '退出', theme: '主题', light: '浅色', dark: '深色', language: '语言', palette: '转到…（Ctrl+K）',

@@ -21,6 +21,7 @@ export const AREAS: Area[] = [
   area('topology', 'listHosts', '⌬', () => import('./topology/index')),
   area('infrastructure', 'listHosts', '▤', () => import('./infrastructure/index')),
   area('instances', 'listVirtualMachines', '▣', () => import('./instances/index')),
+  area('consoles', 'createConsoleEndpoint', '▢', () => import('./consoles/index')),
   area('storage', 'listVolumes', '⛁', () => import('./storage/index')),
   area('images', 'listTemplates', '◎', () => import('./images/index')),
   area('offerings', 'listServiceOfferings', '☰', () => import('./offerings/index')),

@@ -16,6 +16,7 @@ import { vmActions } from './vm-actions';
 import { VmVolumes } from './VmVolumes';
 import { VmEvents } from './VmEvents';
 import { MigrateDialog, ScaleDialog } from './VmDialogs';
+import { ConsoleButton, ConsoleSlot } from '../consoles/entry';
 
 const POLL_MS = 1500;
 
@@ -33,6 +34,7 @@ export function InstanceDetail({ id }: { id: string }) {
   const canChange = useCan('changeServiceForVirtualMachine');
   const canScaleLive = useCan('scaleVirtualMachine');
   const [dialog, setDialog] = useState<'migrate' | 'scale' | null>(null);
+  const [consoleOpen, setConsoleOpen] = useState(false);
   const [poll, setPoll] = useState(false);
   const localJobs = useJobsStore((s) => s.jobs.some((j) => j.status === 'running' && j.connectionId === client.connectionId));
 
@@ -65,11 +67,13 @@ export function InstanceDetail({ id }: { id: string }) {
       subtitle={<>{back} · <span>{vm.name}</span></>}
       toolbar={<>
         <button onClick={refresh}>{m.refresh}</button>
+        <ConsoleButton vm={vm} open={consoleOpen} onOpen={() => setConsoleOpen(true)} />
         <ActionBar actions={actions} rows={[vm]} nameOf={(v) => v.name} onDone={refresh} />
         {canMigrate && vm.state === 'Running' && <button onClick={() => setDialog('migrate')}>{m.migrate}</button>}
         {(scaleLive || scaleStopped) && <button onClick={() => setDialog('scale')}>{m.scale}</button>}
       </>}>
       <div className="inst-detail">
+        {consoleOpen && <ConsoleSlot vm={vm} onClose={() => setConsoleOpen(false)} />}
         <Card title={m.properties}>
           <Properties rows={[
             [m.id, <code key="id">{vm.id}</code>],
