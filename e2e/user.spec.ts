@@ -1,0 +1,108 @@
+// What a plain user account sees in a shared cloud: its own VMs only (the list, and a link to someone else's VM
+// shows nothing of it), no infrastructure areas and no administrator actions. Two accounts, one VM each, are set
+// up through the API in a demo lab; the test only looks through the console.
+import { test, expect, type Page } from '@playwright/test';
+import { startLabServer, type LabServer } from './fixtures/server';
+import { signIn, apiAsAdmin } from './pages/session';
+import { InstancesPage } from './pages/instances';
+
+type Api = Awaited<ReturnType<typeof apiAsAdmin>>;
+
+let lab: LabServer;
+let vmOf: Record<'alice' | 'bob', { id: string; name: string }>;
+
+/** Creates a user account and deploys one VM owned by it (as admin, on its behalf), waiting for the job. */
+async function accountWithVm(api: Api, username: string, vmName: string) {
+  const account = (await api('createAccount', {
+    username, password: `${username}-pw`, email: `${username}@example.org`, firstname: username, lastname: 'User', accounttype: '0',
+  })).account;
+  const zone = (await api('listZones', {})).zone[0];
+  const template = (await api('listTemplates', { templatefilter: 'executable', zoneid: zone.id })).template[0];
+  const offering = (await api('listServiceOfferings', {})).serviceoffering[0];
+  const job = await api('deployVirtualMachine', {
+    zoneid: zone.id, templateid: template.id, serviceofferingid: offering.id, name: vmName,
+    account: account.name, domainid: account.domainid,
+  });
+  await expect.poll(async () => (await api('queryAsyncJobResult', { jobid: job.jobid })).jobstatus, { timeout: 60_000 }).toBe(1);
+  return { id: job.id as string, name: vmName };
+}
+
+function nav(page: Page) { return page.getByRole('navigation', { name: 'main' }); }
+
+/** Signs in and waits for the landing area: the shell's first redirect would otherwise replace a typed address. */
+async function signInAs(page: Page, username: string, password: string) {
+  await signIn(page, lab.url, username, password);
+  await expect(page).toHaveURL(/#\/dashboard/);
+}
+
+test.beforeAll(async () => {
+  test.setTimeout(180_000);
+  lab = await startLabServer({ demo: true });
+  const api = await apiAsAdmin(lab.url, lab.adminPassword);
+  vmOf = { alice: await accountWithVm(api, 'alice', 'alice-web'), bob: await accountWithVm(api, 'bob', 'bob-db') };
+});
+test.afterAll(async () => { await lab?.stop(); });
+
+test('a user lists only the VMs of its own account', async ({ page }) => {
+  await signInAs(page, 'alice', 'alice-pw');
+  const inst = new InstancesPage(page);
+  await inst.open();
+  expect(await inst.count()).toBe(1);
+  await expect(inst.row('alice-web')).toBeVisible();
+  await expect(inst.table.getByRole('link', { name: 'bob-db' })).toHaveCount(0);
+  // Searching for the other account's VM by name finds nothing either.
+  await inst.search('bob-db');
+  expect(await inst.count()).toBe(0);
+  // No host or account column or filter: placement and ownership are the operator's business.
+  await inst.search('');
+  await expect(inst.table.getByRole('columnheader', { name: 'Host' })).toHaveCount(0);
+  await expect(inst.table.getByRole('columnheader', { name: 'Account' })).toHaveCount(0);
+  await expect(page.getByRole('combobox', { name: 'Host' })).toHaveCount(0);
+});
+
+test('a link to another account\'s VM shows that it does not exist', async ({ page }) => {
+  await signInAs(page, 'alice', 'alice-pw');
+  await page.evaluate((id) => { location.hash = `#/instances/${id}`; }, vmOf.bob.id);
+  const denied = page.getByText('This instance does not exist').or(page.getByRole('alert'));
+  await expect(denied.first()).toBeVisible();
+  await expect(page.getByText('bob-db')).toHaveCount(0);
+  // Her own VM opens the same way.
+  await page.evaluate((id) => { location.hash = `#/instances/${id}`; }, vmOf.alice.id);
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('alice-web');
+});
+
+test('a user sees no infrastructure menus and no administrator actions', async ({ page }) => {
+  await signInAs(page, 'alice', 'alice-pw');
+  const main = nav(page);
+  await expect(main.getByRole('link', { name: 'Instances' })).toBeVisible();
+  for (const area of ['Topology', 'Infrastructure', 'Alerts']) await expect(main.getByRole('link', { name: area })).toHaveCount(0);
+  // Typing an infrastructure address does not open it either.
+  await page.evaluate(() => { location.hash = '#/infrastructure/hosts'; });
+  await expect(page).toHaveURL(/#\/dashboard/);
+  await expect(page.getByRole('grid', { name: 'Hosts' })).toHaveCount(0);
+
+  // Her VM's page: the owner's actions, none of the operator's (migrate to another host), and no host shown.
+  const inst = new InstancesPage(page);
+  await inst.open();
+  await inst.openVm('alice-web');
+  await expect(page.getByRole('button', { name: 'Stop', exact: true })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Migrate' })).toHaveCount(0);
+  await expect(page.getByText('Host', { exact: true })).toHaveCount(0);
+
+  // The command palette offers no infrastructure either.
+  await page.keyboard.press('Control+K');
+  const palette = page.getByRole('dialog');
+  await expect(palette).toBeVisible();
+  await page.keyboard.type('Infrastructure');
+  await expect(palette.getByRole('option', { name: /Infrastructure/ })).toHaveCount(0);
+  await page.keyboard.press('Escape');
+
+  // Control: the same page for the root admin has them, so their absence above is the role's doing.
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await signInAs(page, 'admin', lab.adminPassword);
+  await expect(main.getByRole('link', { name: 'Infrastructure' })).toBeVisible();
+  await page.evaluate((id) => { location.hash = `#/instances/${id}`; }, vmOf.alice.id);
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('alice-web');
+  await expect(page.getByRole('button', { name: 'Migrate' })).toBeVisible();
+  await expect(page.getByText('Host', { exact: true })).not.toHaveCount(0);
+});
