@@ -26,6 +26,7 @@ export interface WebContents {
   readonly mainFrame: WebFrameMain;
   send(channel: string, ...args: any[]): void;
   isDestroyed(): boolean;
+  setIgnoreMenuShortcuts(ignore: boolean): void;
   setWindowOpenHandler(handler: (details: HandlerDetails) => { action: 'allow' | 'deny' }): void;
   on(event: 'will-navigate', listener: (details: NavigationEvent) => void): this;
   on(event: 'will-redirect', listener: (details: NavigationEvent) => void): this;

@@ -103,6 +103,8 @@ export const invokeChannels = {
   'window:minimize': { request: s.none(), response: returns<null>() },
   'window:toggleMaximize': { request: s.none(), response: returns<null>() },
   'window:close': { request: s.none(), response: returns<null>() },
+  // While a VM console has focus its keys belong to the guest: the app menu's accelerators stand down.
+  'window:setKeyboardGrab': { request: s.object({ grab: s.enum(['on', 'off']) }), response: returns<null>() },
 } as const satisfies Record<`${string}:${string}`, InvokeSpec>;
 
 /** Main -> renderer notifications. */

@@ -4,6 +4,8 @@ import type { AppInfo } from './ipc-contract';
 import { IpcFailure, type Handlers } from './ipc';
 
 export interface WindowOps {
+  /** Stops (true) or resumes menu accelerators for this window's page (webContents.setIgnoreMenuShortcuts). */
+  ignoreMenuShortcuts(ignore: boolean): void;
   minimize(): void;
   isMaximized(): boolean;
   maximize(): void;
@@ -43,5 +45,6 @@ export function createHandlers(d: HandlerDeps): Handlers {
       return null;
     },
     'window:close': (_req, ctx) => { win(ctx.sender).close(); return null; },
+    'window:setKeyboardGrab': (req, ctx) => { win(ctx.sender).ignoreMenuShortcuts(req.grab === 'on'); return null; },
   };
 }

@@ -82,7 +82,14 @@ async function onReady(): Promise<void> {
       name: app.getName(), version: app.getVersion(), packaged: app.isPackaged, platform: process.platform, arch: process.arch,
       versions: { electron: process.versions['electron'], chrome: process.versions['chrome'], node: process.versions.node },
     }),
-    windowOf: (sender) => BrowserWindow.getAllWindows().find((w) => w.webContents === sender) ?? null,
+    windowOf: (sender) => {
+      const w = BrowserWindow.getAllWindows().find((x) => x.webContents === sender);
+      return w ? {
+        ignoreMenuShortcuts: (ignore: boolean) => w.webContents.setIgnoreMenuShortcuts(ignore),
+        minimize: () => w.minimize(), isMaximized: () => w.isMaximized(), maximize: () => w.maximize(),
+        unmaximize: () => w.unmaximize(), close: () => w.close(),
+      } : null;
+    },
   }), console);
 
   app.setAboutPanelOptions({ applicationName: 'Strata', applicationVersion: app.getVersion() });

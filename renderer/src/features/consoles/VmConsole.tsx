@@ -60,6 +60,7 @@ export function VmConsole(p: VmConsoleProps) {
   const [now, setNow] = useState(() => Date.now());
   const [dialog, setDialog] = useState<'type' | 'clipboard' | null>(null);
   const [focused, setFocused] = useState(false);
+  useDesktopKeyboardGrab(focused);
   const [fullscreen, setFullscreen] = useState(false);
   const [inApp, setInApp] = useState(false);
   const desktop = !!desktopBridge();
@@ -160,8 +161,14 @@ export function VmConsole(p: VmConsoleProps) {
     </div>
   );
 }
-// TODO(main, desktop keyboard grab): while a console's canvas has focus (the onFocus/onBlur above), the app menu's
-// accelerators (Ctrl+W, Ctrl+R, Alt for the menu bar, F11...) should not fire. main would expose a bridge call such
-// as `console.setKeyboardGrab(focused)` and call `webContents.setIgnoreMenuShortcuts(focused)`, or handle
-// `before-input-event` for the chosen combos; keys the OS itself keeps (Alt+Tab, Super, Ctrl+Alt+Del) reach the
-// page only through Keyboard Lock in fullscreen (used above) or the Keys menu.
+// Desktop app: while the console has focus, main stops the app menu's accelerators (Ctrl+W, Ctrl+R, Alt, F11...)
+// so those keys reach the guest. Keys the OS itself keeps (Alt+Tab, Super, Ctrl+Alt+Del) reach the page only
+// through Keyboard Lock in fullscreen (above) or the Keys menu.
+function useDesktopKeyboardGrab(focused: boolean) {
+  useEffect(() => {
+    const bridge = desktopBridge();
+    if (!bridge) return;
+    void bridge.window.setKeyboardGrab({ grab: focused ? 'on' : 'off' });
+    return () => { if (focused) void bridge.window.setKeyboardGrab({ grab: 'off' }); };
+  }, [focused]);
+}
