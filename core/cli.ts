@@ -36,7 +36,8 @@ async function serve(argv: string[]) {
   const port = Number(values.port ?? 8080);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0..65535, got ${values.port}`);
   const dataDir = resolve(values['data-dir'] ?? join(homedir(), '.strata'));
-  const core = await createCore({ dataDir, db: values.db, adminPassword: process.env.STRATA_ADMIN_PASSWORD });
+  const uiDir = values['ui-dir'] ?? DEFAULT_UI_DIR;
+  const core = await createCore({ dataDir, db: values.db, adminPassword: process.env.STRATA_ADMIN_PASSWORD, uiDir });
   if (core.generatedAdminPassword) {
     process.stdout.write(`Created root admin 'admin' with password: ${core.generatedAdminPassword}\n` +
       `(shown once; set STRATA_ADMIN_PASSWORD on first start to choose it)\n`);
@@ -51,7 +52,7 @@ async function serve(argv: string[]) {
     if (kvm === null) process.stdout.write('QEMU is not installed: the demo lab has no local KVM host (apt-get install qemu-system-x86 qemu-utils).\n');
     else if (kvm?.added) process.stdout.write('Added a local KVM host; the guest template is being registered in the background.\n');
   }
-  const server = await startServer(core, { host: values.host ?? '127.0.0.1', port, extraRoutes: createUiRoute(values['ui-dir'] ?? DEFAULT_UI_DIR) });
+  const server = await startServer(core, { host: values.host ?? '127.0.0.1', port, extraRoutes: createUiRoute(uiDir) });
   process.stdout.write(`Strata management server listening on ${server.url}/client/api (data: ${dataDir})\n` +
     `Browser console: ${server.url}/\n`);
 

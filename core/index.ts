@@ -37,6 +37,8 @@ export const VERSION = '4.20.0.0-strata';
 
 export interface CoreOptions {
   dataDir: string;
+  /** The built console (dist/renderer); its console.html is the page at createConsoleEndpoint's url. */
+  uiDir?: string;
   /** Database URL; default sqlite file in dataDir. */
   db?: string;
   adminPassword?: string;
@@ -83,7 +85,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     dataDir: opts.dataDir, msId: stableMsId(opts.dataDir), msName: hostname(), maxPageSize: 500,
     jobWorkers: opts.jobWorkers ?? 256, version: VERSION,
   };
-  const newId = process.env.V7 ? timeOrderedId : () => randomUUID();
+  // Time-ordered ids keep inserts at the right edge of every id b-tree (see db/ids.ts).
+  const newId = timeOrderedId;
   const base = { db: opened.db, clock, newId, log, config };
   // Local KVM hosts: this machine's QEMU, working in <dataDir>/qemu (see hypervisors/kvm-local.ts).
   const localKvm = createLocalKvm({ dataDir: opts.dataDir, log });
@@ -97,7 +100,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     planner: createPlanner(base),
   } as Omit<Services, 'jobs'> as Services;
   svc.jobs = createJobManager({ ...base, events, services: () => svc });
-  const consoles = createConsoleService(svc);
+  const consoles = createConsoleService(svc, { uiDir: opts.uiDir });
 
   let registry: Registry = new Map();
   registry = buildRegistry([

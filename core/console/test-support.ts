@@ -33,7 +33,8 @@ export interface ConsoleWorld {
 export async function createConsoleWorld(): Promise<ConsoleWorld> {
   const dataDir = mkdtempSync(join(tmpdir(), 'strata-console-'));
   const clock: FakeClock = { t: Date.now(), now: () => clock.t, advance: (ms) => { clock.t += ms; } };
-  const core = await createCore({ dataDir, adminPassword: ADMIN_PASSWORD, log: silentLogger, hostPingIntervalMs: 0, clock });
+  // No built console here: the built-in console page is what these tests check.
+  const core = await createCore({ dataDir, adminPassword: ADMIN_PASSWORD, log: silentLogger, hostPingIntervalMs: 0, clock, uiDir: join(dataDir, 'no-ui') });
   const server = await startServer(core, { host: '127.0.0.1', port: 0 });
   const db = core.svc.db;
   const sim = core.svc.drivers.get('Simulator');
