@@ -20,12 +20,11 @@ export function timeOrderedId(now = Date.now()): string {
   }
   const r = used++ * 10;
   const h = HEX;
-  // 48-bit timestamp as 12 hex digits (split to stay within exact integer arithmetic).
+  const p = pool;
+  // The 48-bit timestamp, big-endian, in two parts that stay exact in double arithmetic.
   const hi = Math.floor(now / 0x1000000);
-  const lo = now % 0x1000000;
-  const ts = hi.toString(16).padStart(6, '0') + lo.toString(16).padStart(6, '0');
-  return `${ts.slice(0, 8)}-${ts.slice(8)}-` +
-    `7${h[pool[r]].slice(1)}${h[pool[r + 1]]}-` +
-    `${h[(pool[r + 2] & 0x3f) | 0x80]}${h[pool[r + 3]]}-` +
-    `${h[pool[r + 4]]}${h[pool[r + 5]]}${h[pool[r + 6]]}${h[pool[r + 7]]}${h[pool[r + 8]]}${h[pool[r + 9]]}`;
+  const lo = now - hi * 0x1000000;
+  return h[(hi >>> 16) & 0xff] + h[(hi >>> 8) & 0xff] + h[hi & 0xff] + h[lo >>> 16] + '-' + h[(lo >>> 8) & 0xff] +
+    h[lo & 0xff] + '-' + h[0x70 | (p[r] & 0x0f)] + h[p[r + 1]] + '-' + h[0x80 | (p[r + 2] & 0x3f)] + h[p[r + 3]] + '-' +
+    h[p[r + 4]] + h[p[r + 5]] + h[p[r + 6]] + h[p[r + 7]] + h[p[r + 8]] + h[p[r + 9]];
 }

@@ -40,18 +40,48 @@ function compileTemplate<R>(db: AnyDb, build: (db: AnyDb, p0: never, p1: never) 
   return { compiled, sources, keys };
 }
 
-type DirectExecutor = (q: CompiledQuery) => Promise<QueryResult<unknown>>;
-const direct = new WeakMap<object, DirectExecutor>();
+/** Runs a compiled query on one connection of the database (or of one of its transactions). */
+export type DirectExecutor = (q: CompiledQuery) => Promise<QueryResult<unknown>>;
 
-/**
- * Lets a dialect run compiled queries on `db` (not on its transactions) without Kysely's connection machinery,
- * which costs more than a small SQLite statement. The SQLite group-commit dialect registers its engine here.
- */
-export function registerDirectExecutor(db: Kysely<never> | AnyDb, exec: DirectExecutor): void {
-  direct.set(db, exec);
+/** What a dialect registers to run precompiled queries without Kysely's connection and transaction machinery. */
+export interface DirectDialect {
+  /** Outside any transaction. */
+  execute: DirectExecutor;
+  /** Begins a transaction, runs `fn` with an executor bound to it, commits (or rolls back if `fn` throws). */
+  transaction<T>(fn: (exec: DirectExecutor) => Promise<T>): Promise<T>;
 }
 
-function run<R>(db: AnyDb, t: Template<R>, p0: Params, p1?: Params): Promise<QueryResult<R>> {
+/** A transaction opened by precompiledTransaction on a direct dialect: it runs precompiled queries only. */
+class DirectTransaction {
+  constructor(readonly db: AnyDb, readonly exec: DirectExecutor) {}
+}
+
+/** Where precompiled queries run: a database, a Kysely transaction, or a precompiledTransaction handle. */
+export type QueryTarget = AnyDb | DirectTransaction;
+
+const direct = new WeakMap<object, DirectDialect>();
+
+/**
+ * Lets a dialect run compiled queries on `db` without Kysely's per-query connection bookkeeping, which costs more
+ * than a small SQLite statement. The SQLite group-commit dialect registers its engine here.
+ */
+export function registerDirectExecutor(db: Kysely<never> | AnyDb, d: DirectDialect): void {
+  direct.set(db, d);
+}
+
+/**
+ * A transaction for work made only of precompiled queries (its handle runs nothing else). On a direct dialect it
+ * goes straight to the driver's begin/commit/rollback; elsewhere it is an ordinary Kysely transaction.
+ */
+export function precompiledTransaction<T>(db: AnyDb, fn: (tx: QueryTarget) => Promise<T>): Promise<T> {
+  const d = direct.get(db);
+  if (!d) return db.transaction().execute(fn);
+  return d.transaction((exec) => fn(new DirectTransaction(db, exec)));
+}
+
+const dbOf = (target: QueryTarget): AnyDb => (target instanceof DirectTransaction ? target.db : target);
+
+function run<R>(target: QueryTarget, t: Template<R>, p0: Params, p1?: Params): Promise<QueryResult<R>> {
   const { compiled, sources, keys } = t;
   const constants = compiled.parameters;
   const values = new Array<unknown>(sources.length);
@@ -62,15 +92,21 @@ function run<R>(db: AnyDb, t: Template<R>, p0: Params, p1?: Params): Promise<Que
     if (v === undefined) return Promise.reject(new Error(`precompiled query: no value for "${keys[i]}" in ${compiled.sql}`));
     values[i] = v;
   }
+  return runValues(target, t, values);
+}
+
+function runValues<R>(target: QueryTarget, { compiled }: Template<R>, values: unknown[]): Promise<QueryResult<R>> {
   const q: CompiledQuery<R> = { query: compiled.query, queryId: compiled.queryId, sql: compiled.sql, parameters: values };
-  const exec = direct.get(db);
-  return exec ? exec(q) as Promise<QueryResult<R>> : db.executeQuery<R>(q);
+  if (target instanceof DirectTransaction) return target.exec(q) as Promise<QueryResult<R>>;
+  const d = direct.get(target);
+  return d ? d.execute(q) as Promise<QueryResult<R>> : target.executeQuery<R>(q);
 }
 
 /** Templates per dialect adapter: a transaction shares its database's adapter, so both find the same template. */
 function templateCache<R>(build: (db: AnyDb, p0: never, p1: never) => Buildable<R>) {
   const templates = new WeakMap<object, Template<R>>();
-  return (db: AnyDb): Template<R> => {
+  return (target: QueryTarget): Template<R> => {
+    const db = dbOf(target);
     const adapter = db.getExecutor().adapter;
     let t = templates.get(adapter);
     if (!t) templates.set(adapter, (t = compileTemplate(db, build)));
@@ -89,18 +125,18 @@ function columnsOf(o: object): string[] {
 
 export interface Precompiled<P extends Params, R> {
   /** Runs the query; resolves with the driver's result (rows, numAffectedRows). */
-  execute(db: AnyDb, params: P): Promise<QueryResult<R>>;
+  execute(db: QueryTarget, params: P): Promise<QueryResult<R>>;
   /** Rows of a select (or of an insert/update ... returning). */
-  rows(db: AnyDb, params: P): Promise<R[]>;
+  rows(db: QueryTarget, params: P): Promise<R[]>;
   /** The first row, or undefined. */
-  first(db: AnyDb, params: P): Promise<R | undefined>;
+  first(db: QueryTarget, params: P): Promise<R | undefined>;
   /** Rows changed by an insert, update or delete. */
-  run(db: AnyDb, params: P): Promise<number>;
+  run(db: QueryTarget, params: P): Promise<number>;
 }
 
 export function precompiled<P extends Params, R = unknown>(build: (db: AnyDb, p: P) => Buildable<R>): Precompiled<P, R> {
   const template = templateCache<R>(build as never);
-  const execute = (db: AnyDb, params: P) => run(db, template(db), params);
+  const execute = (db: QueryTarget, params: P) => run(db, template(db), params);
   return {
     execute,
     rows: async (db, params) => (await execute(db, params)).rows,
@@ -116,8 +152,8 @@ type Table = keyof Database & string;
  * may leave out columns that have defaults). Resolves with the rows inserted (1).
  */
 export function precompiledInsert<T extends Table>(table: T) {
-  const byColumns = new Map<string, (db: AnyDb) => Template<unknown>>();
-  return (db: AnyDb, row: Insertable<Database[T]>): Promise<number> => {
+  const byColumns = new Map<string, (db: QueryTarget) => Template<unknown>>();
+  return (db: QueryTarget, row: Insertable<Database[T]>): Promise<number> => {
     const cols = columnsOf(row);
     const key = cols.join(',');
     let t = byColumns.get(key);
@@ -135,8 +171,8 @@ export function precompiledInsert<T extends Table>(table: T) {
  */
 export function precompiledUpdate<T extends Table, W extends Params>(table: T,
   where: (qb: UpdateQueryBuilder<Database, T, T, UpdateResult>, w: W) => { compile(): CompiledQuery<unknown> }) {
-  const bySet = new Map<string, (db: AnyDb) => Template<unknown>>();
-  return (db: AnyDb, set: Updateable<Database[T]>, w: W): Promise<number> => {
+  const bySet = new Map<string, (db: QueryTarget) => Template<unknown>>();
+  return (db: QueryTarget, set: Updateable<Database[T]>, w: W): Promise<number> => {
     const cols = columnsOf(set);
     const key = cols.join(',');
     let t = bySet.get(key);
@@ -149,4 +185,50 @@ export function precompiledUpdate<T extends Table, W extends Params>(table: T,
     }
     return run(db, t(db), set as Params, w).then(affected);
   };
+}
+
+/**
+ * Multi-row INSERT of whole rows (all with the same columns), for group commits of many small rows (events,
+ * jobs). One template per power-of-two row count up to `maxRows`: a batch of 46 rows runs as 32 + 8 + 4 + 2, in
+ * one transaction so the batch stays all-or-nothing as a single statement would be.
+ */
+export function precompiledInsertMany<T extends Table>(table: T, columns: readonly (keyof Database[T] & string)[], maxRows = 256) {
+  const sizes: number[] = [];
+  for (let n = 1; n <= maxRows; n *= 2) sizes.push(n);
+  const templates = sizes.map((n) => templateCache((d) => (d as Kysely<any>).insertInto(table).values(
+    Array.from({ length: n }, () => Object.fromEntries(columns.map((c) => [c, `${MARK}0${c}`]))) as never)));
+  const checked = new WeakSet<object>();
+  const chunk = (db: QueryTarget, rows: Insertable<Database[T]>[], n: number) => {
+    const t = templates[Math.log2(n)](db);
+    // The template's parameters are row by row in `columns` order; checked once, then filled by position.
+    if (!checked.has(t)) {
+      if (t.keys.some((k, i) => k !== columns[i % columns.length] || t.sources[i] !== 0)) {
+        return Promise.reject(new Error(`precompiled insert into ${table}: unexpected parameter order`));
+      }
+      checked.add(t);
+    }
+    const values = new Array<unknown>(n * columns.length);
+    let i = 0;
+    for (const row of rows) for (const c of columns) values[i++] = (row as Params)[c] ?? null;
+    return runValues(db, t, values);
+  };
+  return async (db: AnyDb, rows: Insertable<Database[T]>[]): Promise<void> => {
+    const parts: [number, number][] = [];
+    for (let at = 0, left = rows.length; left > 0;) {
+      const n = sizes[Math.min(sizes.length - 1, Math.floor(Math.log2(left)))];
+      parts.push([at, n]);
+      at += n;
+      left -= n;
+    }
+    if (parts.length === 1) return void (await chunk(db, rows, rows.length));
+    await precompiledTransaction(db, async (tx) => {
+      for (const [at, n] of parts) await chunk(tx, rows.slice(at, at + n), n);
+    });
+  };
+}
+
+/** Every column of T, checked by the compiler: `allColumns<EventRow>()(['id', ...])` fails to build if one is missing. */
+export function allColumns<T>() {
+  return <const C extends readonly (keyof T & string)[]>(
+    cols: C & (Exclude<keyof T, C[number]> extends never ? unknown : { missing: Exclude<keyof T, C[number]> })): C => cols;
 }

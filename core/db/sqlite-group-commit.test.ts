@@ -1,7 +1,7 @@
 // The group-commit driver: writes are durable when they resolve, transactions stay isolated from other callers,
 // a failing statement undoes only itself, and two connections to one file never deadlock the event loop.
 import { describe, it, expect, afterEach } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
@@ -91,5 +91,19 @@ describe('group commit sqlite driver', () => {
     release();
     await Promise.all([first, ...queued, ...writes]);
     expect(await db.selectFrom('configurations').select('name').execute()).toHaveLength(1 + 100 + 20);
+  });
+
+  it('a busy database checkpoints in a worker thread and still closes cleanly, with every write in the file', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'gc-'));
+    const o = await openDatabase(join(dir, 'g.db'));
+    // Enough separate commits to start the checkpoint worker (wal-checkpointer.ts).
+    for (let i = 0; i < 260; i++) await o.db.insertInto('configurations').values(cfg(`c${i}`)).execute();
+    await new Promise((r) => setTimeout(r, 50));
+    await o.close();
+    // The worker's connection was closed first, so the main one was the last: it folded the WAL into the file.
+    expect(existsSync(join(dir, 'g.db-wal'))).toBe(false);
+    const raw = new SqliteDatabase(join(dir, 'g.db'), { readonly: true });
+    expect((raw.prepare('select count(*) n from configurations').get() as { n: number }).n).toBe(260);
+    raw.close();
   });
 });

@@ -306,6 +306,24 @@ export class GroupCommitSqliteDialect implements Dialect {
     this.outside ??= new Connection(this.driver.engine);
     return this.driver.engine.execute<R>(this.outside, q);
   }
+
+  /** A transaction on its own handle, with the same begin/commit/rollback steps Kysely's transaction() takes. */
+  async transaction<T>(fn: (exec: (q: CompiledQuery) => Promise<QueryResult<unknown>>) => Promise<T>): Promise<T> {
+    if (!this.driver) throw new Error('the database is not open');
+    const engine = this.driver.engine;
+    const conn = new Connection(engine);
+    let begun = false;
+    try {
+      await engine.begin(conn);
+      begun = true;
+      const result = await fn((q) => engine.execute(conn, q));
+      await engine.end(conn, true);
+      return result;
+    } catch (e) {
+      if (begun) await engine.end(conn, false);
+      throw e;
+    }
+  }
   createQueryCompiler() { return new SqliteQueryCompiler(); }
   createAdapter() { return new SqliteAdapter(); }
   createIntrospector(db: Kysely<any>) { return new SqliteIntrospector(db); }

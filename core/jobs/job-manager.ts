@@ -13,7 +13,7 @@ import { ErrorCode, CsErrorCode } from '../contract/errors';
 import { ApiError } from '../api/errors';
 import { LockQueue, type Lockable } from './lock-queue';
 import { createWriteBatch } from './write-batch';
-import { precompiled } from '../db/precompiled';
+import { allColumns, precompiled, precompiledInsertMany, precompiledTransaction, type QueryTarget } from '../db/precompiled';
 import { failed, failureOutcome, parseStored, successOutcome, type JobOutcome, type StoredPayload } from './job-result';
 
 export interface JobManagerDeps {
@@ -47,6 +47,11 @@ const recordOutcome = precompiled((db, p: { id: string; status: number; code: nu
   db.updateTable('async_jobs').set({ status: p.status, result_code: p.code, result_type: 'object', result: p.result,
     completed: p.completed }).where('id', '=', p.id));
 
+const JOB_COLUMNS = allColumns<AsyncJobTable>()(['id', 'user_id', 'account_id', 'domain_id', 'command', 'params',
+  'payload', 'status', 'proc_status', 'result_code', 'result_type', 'result', 'instance_type', 'instance_id', 'lock_keys',
+  'created', 'started', 'completed', 'ms_id']);
+const insertJobs = precompiledInsertMany('async_jobs', JOB_COLUMNS);
+
 export const INTERRUPTED_TEXT = 'Job interrupted by a management server restart before it finished; its outcome is unknown. ' +
   'Check the state of the resource and run the command again if needed.';
 
@@ -65,18 +70,16 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
 
   // Group commits (see write-batch): one multi-row INSERT for the jobs submitted in one tick, one UPDATE for the
   // jobs started together, one transaction for the results recorded together.
-  const inserts = createWriteBatch<AsyncJobTable>(async (rows) => {
-    await db.insertInto('async_jobs').values(rows).execute();
-  }, 200);
+  const inserts = createWriteBatch<AsyncJobTable>((rows) => insertJobs(db, rows), 200);
   const starts = createWriteBatch<string>(async (ids) => {
     await db.updateTable('async_jobs').set({ started: clock.now() }).where('id', 'in', ids).execute();
   });
   const outcomes = createWriteBatch<{ id: string; o: JobOutcome }>(async (items) => {
     if (items.length === 1) return void (await outcomeUpdate(db, items[0].id, items[0].o));
-    await db.transaction().execute(async (tx) => { for (const it of items) await outcomeUpdate(tx, it.id, it.o); });
+    await precompiledTransaction(db, async (tx) => { for (const it of items) await outcomeUpdate(tx, it.id, it.o); });
   });
 
-  function outcomeUpdate(q: Db, id: string, o: JobOutcome) {
+  function outcomeUpdate(q: QueryTarget, id: string, o: JobOutcome) {
     let out = o;
     let text: string;
     try {

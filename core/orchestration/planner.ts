@@ -81,8 +81,8 @@ export function createPlanner(deps: { db: Db; clock: Clock; log: Logger }, opts:
   }
 
   function inScope(h: IndexedHost, r: DeploymentRequest, avoid: Set<string>, hv: string | null) {
-    return !avoid.has(h.id) && (!r.podId || h.podId === r.podId) && (!r.clusterId || h.clusterId === r.clusterId) &&
-      (!r.hostId || h.id === r.hostId) && (hv === null || h.hypervisor === hv);
+    return (avoid.size === 0 || !avoid.has(h.id)) && (!r.podId || h.podId === r.podId) &&
+      (!r.clusterId || h.clusterId === r.clusterId) && (!r.hostId || h.id === r.hostId) && (hv === null || h.hypervisor === hv);
   }
 
   /** The host to try next, or null; fills `f` with why candidates were dropped. */

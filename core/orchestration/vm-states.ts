@@ -57,14 +57,16 @@ export function transitionVm(from: string, event: VmEvent, name = ''): VmState {
   return to;
 }
 
+/** The event type and verb of an operation that ends by leaving `from`. */
+const VERB: Partial<Record<VmState, [string, string]>> = {
+  Starting: ['VM.START', 'start'], Stopping: ['VM.STOP', 'stop'], Migrating: ['VM.MIGRATE', 'migrate'],
+  Expunging: ['VM.EXPUNGE', 'expunge'], Restoring: ['VM.RESTORE', 'restore'],
+};
+
 /** What a VM state change writes to the event log (CloudStack's action event types). */
 function eventFor(from: VmState, to: VmState, event: VmEvent, name: string, reason?: string):
   Pick<EventInput, 'type' | 'state' | 'level' | 'description'> {
   const why = reason ? `: ${reason}` : '';
-  const verb: Partial<Record<VmState, [string, string]>> = {
-    Starting: ['VM.START', 'start'], Stopping: ['VM.STOP', 'stop'], Migrating: ['VM.MIGRATE', 'migrate'],
-    Expunging: ['VM.EXPUNGE', 'expunge'], Restoring: ['VM.RESTORE', 'restore'],
-  };
   switch (event) {
     case 'StartRequested': return { type: 'VM.START', state: 'Started', description: `Starting VM ${name}` };
     case 'StopRequested': return { type: 'VM.STOP', state: 'Started', description: `Stopping VM ${name}` };
@@ -82,11 +84,11 @@ function eventFor(from: VmState, to: VmState, event: VmEvent, name: string, reas
     case 'AgentReportStopped':
       return { type: 'VM.STOP', state: 'Completed', level: 'WARN', description: `VM ${name} is stopped (reported by its host)${why}` };
     case 'OperationSucceeded': {
-      const [type, v] = verb[from] ?? ['VM.UPDATE', 'update'];
+      const [type, v] = VERB[from] ?? ['VM.UPDATE', 'update'];
       return { type, state: 'Completed', description: `VM ${name}: ${v} succeeded${to !== from ? `, now ${to}` : ''}` };
     }
     case 'OperationFailed': {
-      const [type, v] = verb[from] ?? ['VM.UPDATE', 'update'];
+      const [type, v] = VERB[from] ?? ['VM.UPDATE', 'update'];
       return { type, state: 'Completed', level: 'ERROR', description: `Failed to ${v} VM ${name}${why}` };
     }
   }

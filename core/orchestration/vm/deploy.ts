@@ -17,7 +17,7 @@ import { checkNameFree, checkOfferingUsable, checkVmName, mergeMap, vmById } fro
 import { vmObject } from './vm-view';
 import { formatVms, type TemplateNames, type VmRow } from './vm-format';
 import { reconcileVm } from './reconcile';
-import { precompiled, precompiledInsert } from '../../db/precompiled';
+import { precompiled, precompiledInsert, precompiledTransaction } from '../../db/precompiled';
 
 type Decl = typeof computeCommands.deployVirtualMachine;
 type Args = ArgsOf<Decl>;
@@ -69,16 +69,25 @@ function accountNumber(db: Db, accountId: string): Promise<number> {
   return n;
 }
 
+// The columns a deploy uses: the long texts (template url, details, display texts) are left out of the hot reads.
+const OFFERING_COLUMNS = ['id', 'name', 'cpu_number', 'cpu_speed', 'memory', 'offer_ha', 'host_tags', 'storage_tags',
+  'provisioning_type', 'root_disk_size', 'is_system', 'dynamic_scaling', 'state', 'domain_ids', 'zone_ids'] as const;
+type Offering = Pick<ServiceOfferingTable, (typeof OFFERING_COLUMNS)[number]>;
+const TEMPLATE_COLUMNS = ['t.id', 't.name', 't.display_text', 't.format', 't.hypervisor', 't.template_type', 't.is_public',
+  't.password_enabled', 't.dynamic_scaling', 't.ostype_id', 't.account_id', 't.size'] as const;
+type Template = Pick<TemplateTable, 'id' | 'name' | 'display_text' | 'format' | 'hypervisor' | 'template_type' | 'is_public' |
+  'password_enabled' | 'dynamic_scaling' | 'ostype_id' | 'account_id' | 'size'>;
+
 // The reads and writes of every deploy, compiled once (db/precompiled).
 const zoneQ = precompiled((db, p: { id: string }) =>
   db.selectFrom('zones').select(['id', 'name', 'allocation_state']).where('id', '=', p.id).where('removed', 'is', null));
 const offeringQ = precompiled((db, p: { id: string }) =>
-  db.selectFrom('service_offerings').selectAll().where('id', '=', p.id).where('removed', 'is', null));
+  db.selectFrom('service_offerings').select(OFFERING_COLUMNS).where('id', '=', p.id).where('removed', 'is', null));
 // The template with its readiness in the zone and its OS name, in one query.
 const templateQ = precompiled((db, p: { id: string; zoneId: string }) => db.selectFrom('templates as t')
   .leftJoin('template_zones as tz', (j) => j.onRef('tz.template_id', '=', 't.id').on('tz.zone_id', '=', p.zoneId))
   .leftJoin('os_types as os', 'os.id', 't.ostype_id')
-  .selectAll('t').select(['tz.is_ready', 'os.description as os_name'])
+  .select(TEMPLATE_COLUMNS).select(['tz.is_ready', 'os.description as os_name'])
   .where('t.id', '=', p.id).where('t.removed', 'is', null));
 const diskOfferingQ = precompiled((db, p: { id: string }) =>
   db.selectFrom('disk_offerings').selectAll().where('id', '=', p.id).where('removed', 'is', null));
@@ -107,7 +116,7 @@ async function loadInputs(ctx: CallContext, a: Args) {
 }
 
 /** CPU and memory: the offering's, or details[0].cpuNumber/cpuSpeed/memory for a customized offering. */
-function computeOf(so: ServiceOfferingTable, details: Record<string, string>) {
+function computeOf(so: Offering, details: Record<string, string>) {
   const num = (k: string) => (details[k] !== undefined && /^\d+$/.test(details[k]) ? Number(details[k]) : null);
   const cpu = so.cpu_number ?? num('cpuNumber');
   const speed = so.cpu_speed ?? num('cpuSpeed') ?? 1000;
@@ -118,7 +127,7 @@ function computeOf(so: ServiceOfferingTable, details: Record<string, string>) {
   return { cpu, speed, memory };
 }
 
-function checkAccessToTemplate(ctx: CallContext, tpl: TemplateTable, ownerAccount: string): void {
+function checkAccessToTemplate(ctx: CallContext, tpl: Template, ownerAccount: string): void {
   if (tpl.is_public === 1 || tpl.account_id === ownerAccount || isRootAdmin(ctx.caller)) return;
   throw permissionDenied(`Account ${ctx.caller.accountName} does not have permission to use template ${tpl.id}`);
 }
@@ -129,7 +138,7 @@ function checkUserData(s: string | undefined): void {
   if (Math.floor((s.length * 3) / 4) > 1048576) throw invalidParam('User data is too long (at most 1 MB)');
 }
 
-function hypervisorOf(svc: Services, a: Args, tpl: TemplateTable, iso: boolean): string {
+function hypervisorOf(svc: Services, a: Args, tpl: Template, iso: boolean): string {
   const want = a.hypervisor ?? (iso || !tpl.hypervisor || tpl.hypervisor === 'None' ? null : tpl.hypervisor);
   if (want === null) {
     if (iso) throw invalidParam('Hypervisor parameter is needed to deploy VM or the hypervisor parameter value passed is invalid');
@@ -139,7 +148,7 @@ function hypervisorOf(svc: Services, a: Args, tpl: TemplateTable, iso: boolean):
 }
 
 /** Root and data disk sizes in bytes, with CloudStack's checks. */
-function diskSizes(a: Args, so: ServiceOfferingTable, tpl: TemplateTable, dof: { disk_size: number; customized: number } | undefined, iso: boolean) {
+function diskSizes(a: Args, so: Offering, tpl: Template, dof: { disk_size: number; customized: number } | undefined, iso: boolean) {
   const custom = (d: { disk_size: number; customized: number }) => {
     if (d.customized !== 1) return d.disk_size;
     if (a.size === undefined || a.size <= 0) throw invalidParam('This disk offering requires a custom size specified');
@@ -200,7 +209,7 @@ async function prepare(ctx: CallContext, a: Args) {
   });
   const volumes = [volume('ROOT', sizes.root, 0, iso ? dof!.id : null)];
   if (sizes.data !== null) volumes.push(volume('DATADISK', sizes.data, 1, dof!.id));
-  await svc.db.transaction().execute(async (trx) => {
+  await precompiledTransaction(svc.db, async (trx) => {
     await insertVm(trx, vm);
     for (const v of volumes) await insertVolume(trx, v);
   });
@@ -243,7 +252,8 @@ async function resultFromPayload(ctx: JobContext, pl: DeployPayload, vm: Startab
 
 async function execute(ctx: JobContext, _a: Args, pl: DeployPayload): Promise<object> {
   if (!pl.startVm) return result(ctx, pl.vm.id);
-  const vm = { ...pl.vm };
+  // Every column the start writes is present from the outset, so updating this object never changes its shape.
+  const vm: StartableVm = { ...pl.vm, host_id: null, pod_id: null, cluster_id: null, updated: pl.row.updated };
   try {
     await startVm(ctx.svc, { vm, volumes: pl.volumes.map((v) => ({ ...v })), hostTags: pl.hostTags,
       storageTags: pl.storageTags, ...pl.placement, considerLastHost: false, userId: ctx.caller.userId, progress: ctx.progress });

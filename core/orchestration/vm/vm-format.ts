@@ -8,6 +8,7 @@ import type { Services } from '../../services';
 import type { Caller } from '../../identity/caller';
 import type { VmStats } from '../../hypervisors/driver';
 import { isAdmin } from '../../identity/caller';
+import { precompiled } from '../../db/precompiled';
 import { csDate } from '../../api/format';
 import { vmStatsOf } from './stats-cache';
 
@@ -36,6 +37,9 @@ const distinct = (rows: VmRow[], pick: (r: VmRow) => string | null) => {
 /** What a caller already knows (deploy carries the names prepare read) is not queried again. */
 export type KnownNames = Partial<Pick<Names, 'zones' | 'templates' | 'offerings'>>;
 
+/** The one-VM case (every VM command's result, thousands a second during bulk deploys): compiled once. */
+const hostName = precompiled((db, p: { id: string }) => db.selectFrom('hosts').select(['id', 'name']).where('id', '=', p.id));
+
 async function loadNames(svc: Services, rows: VmRow[], known: KnownNames): Promise<Names> {
   const db = svc.db;
   const missing = <T>(ids: string[], m: Map<string, T> | undefined) => (m ? ids.filter((id) => !m.has(id)) : ids);
@@ -46,7 +50,8 @@ async function loadNames(svc: Services, rows: VmRow[], known: KnownNames): Promi
   const acctIds = distinct(rows, (r) => r.account_id);
   const [zones, hosts, tpls, sos, accts] = await Promise.all([
     zoneIds.length ? db.selectFrom('zones').select(['id', 'name']).where('id', 'in', zoneIds).execute() : [],
-    hostIds.length ? db.selectFrom('hosts').select(['id', 'name']).where('id', 'in', hostIds).execute() : [],
+    hostIds.length === 1 ? hostName.rows(db, { id: hostIds[0] })
+      : hostIds.length ? db.selectFrom('hosts').select(['id', 'name']).where('id', 'in', hostIds).execute() : [],
     tplIds.length ? db.selectFrom('templates as t').leftJoin('os_types as os', 'os.id', 't.ostype_id')
       .select(['t.id', 't.name', 't.display_text', 't.password_enabled', 't.ostype_id', 't.dynamic_scaling', 't.format',
         't.template_type', 'os.description as os_name']).where('t.id', 'in', tplIds).execute() : [],
