@@ -1,13 +1,19 @@
 // Value formatting shared by every response formatter, following CloudStack's JSON conventions.
 
-const pad = (n: number) => String(n).padStart(2, '0');
+/** Recent dates by second: list pages format two dates per row, mostly from a few seconds (bulk-made resources). */
+const recentDates = new Map<number, string>();
 
 /** CloudStack's date format: yyyy-MM-dd'T'HH:mm:ssZ in UTC, e.g. 2021-10-04T09:24:38+0000. */
 export function csDate(ms: number | null | undefined): string | undefined {
   if (ms === null || ms === undefined) return undefined;
-  const d = new Date(ms);
-  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T${pad(d.getUTCHours())}:` +
-    `${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}+0000`;
+  const second = Math.floor(ms / 1000);
+  let text = recentDates.get(second);
+  if (text === undefined) {
+    text = `${new Date(second * 1000).toISOString().slice(0, 19)}+0000`;
+    if (recentDates.size >= 4096) recentDates.clear();
+    recentDates.set(second, text);
+  }
+  return text;
 }
 
 /** Percentages are strings with a % sign ("10.18%"). */

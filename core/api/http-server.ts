@@ -88,8 +88,11 @@ async function handle(dispatcher: Dispatcher, req: IncomingMessage, res: ServerR
     method: req.method, rawQuery: q < 0 ? '' : url.slice(q + 1), body,
     cookieHeader: req.headers.cookie, remote: req.socket.remoteAddress,
   });
-  res.writeHead(out.status, { 'Content-Type': out.contentType, ...SECURITY_HEADERS, ...out.headers });
-  res.end(out.body);
+  // Encoded once here: given a string, Node scans it once for Content-Length and again to encode it (a page of
+  // 500 VMs is over 600 KB).
+  const bytes = Buffer.from(out.body, 'utf8');
+  res.writeHead(out.status, { 'Content-Type': out.contentType, 'Content-Length': bytes.length, ...SECURITY_HEADERS, ...out.headers });
+  res.end(bytes);
 }
 
 function readBody(req: IncomingMessage): Promise<string | null> {

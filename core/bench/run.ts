@@ -1,6 +1,6 @@
 // `npm run bench`: performance figures of the management server, printed as JSON.
 //   deploy:   VMs placed and started per second on 1,000 simulator hosts (10,000 VMs), through the dispatcher
-//   list:     listVirtualMachines page of 500 out of 100,000 VMs over HTTP (p50, p95)
+//   list:     listVirtualMachines page of 500 out of 100,000 VMs over HTTP from a client process (p50, p95)
 //   memory:   resident memory with 10,000 hosts and 100,000 VMs
 //   kvm:      deploy to Running and linked clone on the local QEMU host, beside the QEMU floor (qemu.ts)
 // Options: --quick (smaller sizes, for a smoke run), --out FILE (also write the JSON there).
@@ -12,6 +12,7 @@ import { createCore, startServer, type Core } from '../index';
 import { silentLogger } from '../logger';
 import { buildLab, deployMany } from './lab';
 import { benchKvm } from './qemu';
+import { timedGets } from './http-client';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean' }, out: { type: 'string' } } });
 const quick = !!values.quick;
@@ -23,6 +24,10 @@ function percentile(sorted: number[], p: number) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
+/**
+ * Pages of 500 out of all VMs, signed GETs from a client process of its own (http-client.ts): time from sending
+ * the request to the parsed JSON. The first 10 requests warm caches and the JIT and are not counted.
+ */
 async function listBench(core: Core, requests: number) {
   const server = await startServer(core, { port: 0 });
   const admin = await core.admin();
@@ -30,22 +35,17 @@ async function listBench(core: Core, requests: number) {
   const { canonicalString, signCanonical } = await import('../api/signature');
   const total = (await core.dispatcher.invoke(admin, 'listVirtualMachines', { listall: 'true', pagesize: '1', page: '1' }) as any).count as number;
   const pages = Math.max(1, Math.floor(total / 500));
-  const times: number[] = [];
-  for (let i = 0; i < requests + 10; i++) {
-    const page = String(1 + (i * 7919) % pages);
+  const urls = Array.from({ length: requests + 10 }, (_, i) => {
     const params: [string, string][] = [['command', 'listVirtualMachines'], ['response', 'json'], ['apiKey', apikey],
-      ['listall', 'true'], ['page', page], ['pagesize', '500']];
+      ['listall', 'true'], ['page', String(1 + (i * 7919) % pages)], ['pagesize', '500']];
     const sig = signCanonical(canonicalString(params), secretkey, 'sha1');
-    const q = new URLSearchParams([...params, ['signature', sig]]);
-    const t0 = performance.now();
-    const res = await fetch(`${server.url}/client/api?${q}`);
-    const body = await res.json() as any;
-    const ms = performance.now() - t0;
-    if (res.status !== 200 || body.listvirtualmachinesresponse.virtualmachine.length !== 500) throw new Error(`bad list answer ${res.status}`);
-    if (i >= 10) times.push(ms); // the first requests warm caches and the JIT
-  }
+    return `${server.url}/client/api?${new URLSearchParams([...params, ['signature', sig]])}`;
+  });
+  const answers = await timedGets(urls);
   await server.close();
-  times.sort((a, b) => a - b);
+  const first = answers[0].body as any;
+  if (answers.some((a) => a.status !== 200) || first.listvirtualmachinesresponse.virtualmachine.length !== 500) throw new Error('bad list answer');
+  const times = answers.slice(10).map((a) => a.ms).sort((a, b) => a - b);
   return { totalVms: total, pageSize: 500, requests, p50Ms: +percentile(times, 50).toFixed(2), p95Ms: +percentile(times, 95).toFixed(2) };
 }
 

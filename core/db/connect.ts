@@ -37,7 +37,11 @@ export async function openDatabase(url: string): Promise<OpenedDb> {
     const dialect = new GroupCommitSqliteDialect(sqlite, { file });
     db = new Kysely<Database>({ dialect });
     // Precompiled hot-path queries skip Kysely's per-query connection bookkeeping (see db/precompiled).
-    registerDirectExecutor(db, { execute: (q) => dialect.executeOutsideTransaction(q), transaction: (fn) => dialect.transaction(fn) });
+    registerDirectExecutor(db, {
+      execute: (q) => dialect.executeOutsideTransaction(q),
+      arrays: (q) => dialect.arraysOutsideTransaction(q),
+      transaction: (fn) => dialect.transaction(fn),
+    });
   }
   await migrate(db);
   return { db, kind, close: () => db.destroy() };

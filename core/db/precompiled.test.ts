@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { openDatabase, type OpenedDb } from './connect';
-import { allColumns, precompiled, precompiledInsert, precompiledInsertMany, precompiledTransaction, precompiledUpdate } from './precompiled';
+import { allColumns, precompiled, precompiledInsert, precompiledInsertMany, precompiledTransaction, precompiledUpdate, selectArrays } from './precompiled';
 import { timeOrderedId } from './ids';
 import type { EventTable } from './schema';
 
@@ -96,6 +96,18 @@ describe('precompiled queries', () => {
     bad[9] = { ...bad[9], type: null as never };
     await expect(insertEvents(db, bad)).rejects.toThrow();
     expect(await db.selectFrom('events').select('id').where('created', '>=', 200).execute()).toEqual([]);
+  });
+});
+
+describe('selectArrays', () => {
+  it('gives rows as arrays in select-list order, leaves the object form of the same query alone, refuses writes', async () => {
+    const db = await open();
+    await db.insertInto('configurations').values([{ name: 'b', value: '2' }, { name: 'a', value: '1' }]).execute();
+    const q = db.selectFrom('configurations').select(['value', 'name']).where('name', 'in', ['a', 'b']).orderBy('name');
+    expect(await selectArrays(db, q)).toEqual([['1', 'a'], ['2', 'b']]);
+    expect(await q.execute()).toEqual([{ value: '1', name: 'a' }, { value: '2', name: 'b' }]);
+    await expect(selectArrays(db, db.deleteFrom('configurations'))).rejects.toThrow(/not a read/);
+    expect((await db.selectFrom('configurations').select('name').where('name', 'in', ['a', 'b']).execute()).length).toBe(2);
   });
 });
 

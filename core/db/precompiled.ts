@@ -47,6 +47,8 @@ export type DirectExecutor = (q: CompiledQuery) => Promise<QueryResult<unknown>>
 export interface DirectDialect {
   /** Outside any transaction. */
   execute: DirectExecutor;
+  /** A read outside any transaction, its rows as arrays of column values in select-list order. */
+  arrays(q: CompiledQuery): Promise<unknown[][]>;
   /** Begins a transaction, runs `fn` with an executor bound to it, commits (or rolls back if `fn` throws). */
   transaction<T>(fn: (exec: DirectExecutor) => Promise<T>): Promise<T>;
 }
@@ -77,6 +79,18 @@ export function precompiledTransaction<T>(db: AnyDb, fn: (tx: QueryTarget) => Pr
   const d = direct.get(db);
   if (!d) return db.transaction().execute(fn);
   return d.transaction((exec) => fn(new DirectTransaction(db, exec)));
+}
+
+/**
+ * Runs a select outside any transaction and gives its rows as arrays of column values, in the order of the
+ * select list: for wide pages whose rows the caller maps itself (the driver then builds no object per row).
+ * On a dialect without a direct path the rows come back as objects and are turned into arrays here.
+ */
+export async function selectArrays(db: AnyDb, query: { compile(): CompiledQuery<unknown> }): Promise<unknown[][]> {
+  const q = query.compile();
+  const d = direct.get(db);
+  if (d) return d.arrays(q);
+  return (await db.executeQuery(q)).rows.map((r) => Object.values(r as object));
 }
 
 const dbOf = (target: QueryTarget): AnyDb => (target instanceof DirectTransaction ? target.db : target);

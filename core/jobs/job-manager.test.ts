@@ -6,7 +6,7 @@ import { ApiError, invalidParam } from '../api/errors';
 import type { AsyncHandler } from '../api/handler';
 import type { Notification } from '../services';
 import { makeEnv, type TestEnv } from './test-env';
-import { INTERRUPTED_TEXT } from './job-manager';
+import { FINISHED_PAYLOAD, INTERRUPTED_TEXT } from './job-manager';
 
 const vmCmd = { async: true, instanceType: 'VirtualMachine', authorized: ALL_ROLES,
   params: { id: p.req.uuid({ description: 'vm' }) }, response: { kind: 'object', name: 'virtualmachine' } } as const;
@@ -53,6 +53,7 @@ describe('job manager: results', () => {
     expect(pending).toMatchObject({ status: 0, result: null, completed: null, instance_type: 'VirtualMachine',
       instance_id: 'vm-1', account_id: 'acc-alice', user_id: 'usr-alice', domain_id: 'dom-d1', ms_id: 'ms-1', command: 'stopVirtualMachine' });
     expect(JSON.parse(pending.params)).toEqual({ id: 'vm-1' });
+    expect(JSON.parse(pending.payload).payload).toEqual({ vm: 'vm-1' }); // what a restart would resume it with
     gate.resolve();
     await e.svc.jobs.waitFor(id);
     const done = await row(e, id);
@@ -60,6 +61,7 @@ describe('job manager: results', () => {
     expect(done.started).not.toBeNull();
     expect(done.completed).not.toBeNull();
     expect(JSON.parse(done.result!)).toEqual({ virtualmachine: { id: 'vm-1', state: 'Stopped' } });
+    expect(done.payload).toBe(FINISHED_PAYLOAD); // never resumed again, so not kept
   });
 
   it('records {"success":true} (a boolean) for success commands', async () => {

@@ -42,10 +42,15 @@ interface Entry extends Lockable {
   waiters: { resolve: (status: number) => void; reject: (e: Error) => void }[];
 }
 
-// Written once per job: compiled once (db/precompiled).
+/** What a finished job's payload column holds. */
+export const FINISHED_PAYLOAD = 'null';
+
+// Written once per job: compiled once (db/precompiled). The stored payload (what a restart needs to resume the
+// job, kilobytes for a deploy plan) is dropped with the outcome: a finished job is never resumed, and keeping it
+// doubled the size of a job row.
 const recordOutcome = precompiled((db, p: { id: string; status: number; code: number; result: string; completed: number }) =>
   db.updateTable('async_jobs').set({ status: p.status, result_code: p.code, result_type: 'object', result: p.result,
-    completed: p.completed }).where('id', '=', p.id));
+    completed: p.completed, payload: FINISHED_PAYLOAD }).where('id', '=', p.id));
 
 const JOB_COLUMNS = allColumns<AsyncJobTable>()(['id', 'user_id', 'account_id', 'domain_id', 'command', 'params',
   'payload', 'status', 'proc_status', 'result_code', 'result_type', 'result', 'instance_type', 'instance_id', 'lock_keys',

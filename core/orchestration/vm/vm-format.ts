@@ -14,11 +14,33 @@ import { vmStatsOf } from './stats-cache';
 
 export type VmRow = Pick<VmTable, 'id' | 'name' | 'display_name' | 'instance_name' | 'account_id' | 'domain_id' |
   'user_id' | 'zone_id' | 'host_id' | 'template_id' | 'iso_id' | 'service_offering_id' | 'cpu_number' | 'cpu_speed' |
-  'memory' | 'state' | 'ha_enable' | 'group_name' | 'hypervisor' | 'details' | 'created' | 'updated'>;
+  'memory' | 'state' | 'ha_enable' | 'group_name' | 'hypervisor' | 'details' | 'created' | 'updated'> & {
+  /** The host's name when the row was read with it (list pages); otherwise it is looked up. */
+  host_name?: string | null;
+};
 
 export const VM_COLUMNS = ['id', 'name', 'display_name', 'instance_name', 'account_id', 'domain_id', 'user_id',
   'zone_id', 'host_id', 'template_id', 'iso_id', 'service_offering_id', 'cpu_number', 'cpu_speed', 'memory', 'state',
   'ha_enable', 'group_name', 'hypervisor', 'details', 'created', 'updated'] as const;
+
+/** Position of each column in a row read as an array (VM_COLUMNS, then the host's name). */
+const at = Object.fromEntries(VM_COLUMNS.map((c, i) => [c, i])) as Record<(typeof VM_COLUMNS)[number], number>;
+const HOST_NAME_AT = VM_COLUMNS.length;
+
+/** A row read as an array of VM_COLUMNS (+ host name) as a VmRow: one object literal, so every row shares a shape. */
+export function vmRowOf(a: unknown[]): VmRow {
+  return {
+    id: a[at.id] as string, name: a[at.name] as string, display_name: a[at.display_name] as string,
+    instance_name: a[at.instance_name] as string, account_id: a[at.account_id] as string,
+    domain_id: a[at.domain_id] as string, user_id: a[at.user_id] as string, zone_id: a[at.zone_id] as string,
+    host_id: a[at.host_id] as string | null, template_id: a[at.template_id] as string, iso_id: a[at.iso_id] as string | null,
+    service_offering_id: a[at.service_offering_id] as string, cpu_number: a[at.cpu_number] as number,
+    cpu_speed: a[at.cpu_speed] as number, memory: a[at.memory] as number, state: a[at.state] as string,
+    ha_enable: a[at.ha_enable] as number, group_name: a[at.group_name] as string | null,
+    hypervisor: a[at.hypervisor] as string, details: a[at.details] as string, created: Number(a[at.created]),
+    updated: Number(a[at.updated]), host_name: a[HOST_NAME_AT] as string | null,
+  };
+}
 
 export interface TemplateNames { name: string; display_text: string; password_enabled: number; ostype_id: string | null;
   dynamic_scaling: number; format: string; template_type: string; os_name: string | null }
@@ -44,7 +66,7 @@ async function loadNames(svc: Services, rows: VmRow[], known: KnownNames): Promi
   const db = svc.db;
   const missing = <T>(ids: string[], m: Map<string, T> | undefined) => (m ? ids.filter((id) => !m.has(id)) : ids);
   const zoneIds = missing(distinct(rows, (r) => r.zone_id), known.zones);
-  const hostIds = distinct(rows, (r) => r.host_id);
+  const hostIds = distinct(rows, (r) => (r.host_name === undefined ? r.host_id : null));
   const tplIds = missing([...new Set([...distinct(rows, (r) => r.template_id), ...distinct(rows, (r) => r.iso_id)])], known.templates);
   const soIds = missing(distinct(rows, (r) => r.service_offering_id), known.offerings);
   const acctIds = distinct(rows, (r) => r.account_id);
@@ -79,74 +101,55 @@ async function pendingJobs(db: Db, rows: VmRow[]): Promise<Map<string, string>> 
   return m;
 }
 
-function parseDetails(s: string): Record<string, string> {
-  if (!s || s === '{}') return {};
-  try { return JSON.parse(s) as Record<string, string>; } catch { return {}; }
+/** Shared, frozen empties: a page of 500 VMs would otherwise allocate 2,500 of them just to serialize them. */
+const NONE: readonly never[] = Object.freeze([]);
+const NO_DETAILS: Readonly<Record<string, string>> = Object.freeze({});
+
+function parseDetails(s: string): Readonly<Record<string, string>> {
+  if (!s || s === '{}') return NO_DETAILS;
+  try { return JSON.parse(s) as Record<string, string>; } catch { return NO_DETAILS; }
 }
 
-function addStats(o: Record<string, unknown>, st: VmStats): void {
-  o.cpuused = `${Number(st.cpuUsedPercent.toFixed(2))}%`;
-  o.networkkbsread = Math.round(st.netReadBytes / 1024);
-  o.networkkbswrite = Math.round(st.netWriteBytes / 1024);
-  o.diskkbsread = Math.round(st.diskReadBytes / 1024);
-  o.diskkbswrite = Math.round(st.diskWriteBytes / 1024);
-  o.memorykbs = st.memoryKbs;
-  if (st.diskReadOps !== undefined) o.diskioread = st.diskReadOps;
-  if (st.diskWriteOps !== undefined) o.diskiowrite = st.diskWriteOps;
-}
+const kb = (bytes: number) => Math.round(bytes / 1024);
 
+/**
+ * One object literal with every field in response order, absent ones undefined (JSON and XML leave those out):
+ * V8 then allocates each VM's object once at its final size, where adding fields one by one regrew it over and
+ * over (3.8 KB of garbage per VM, most of a page's allocations).
+ */
 function format(r: VmRow, n: Names, admin: boolean, job: string | undefined, st: VmStats | undefined): object {
-  const o: Record<string, unknown> = { id: r.id, name: r.name, displayname: r.display_name || r.name };
   const acct = n.accounts.get(r.account_id);
-  if (acct) { o.account = acct.name; o.domain = acct.domainName; o.domainpath = acct.domainPath; }
-  o.domainid = r.domain_id;
-  o.userid = r.user_id;
-  o.created = csDate(r.created);
-  o.lastupdated = csDate(r.updated);
-  o.state = r.state;
-  o.haenable = r.ha_enable === 1;
-  if (r.group_name) o.group = r.group_name;
-  o.zoneid = r.zone_id;
-  const zone = n.zones.get(r.zone_id);
-  if (zone !== undefined) o.zonename = zone;
-  if (admin) {
-    o.instancename = r.instance_name;
-    if (r.host_id) { o.hostid = r.host_id; const h = n.hosts.get(r.host_id); if (h !== undefined) o.hostname = h; }
-  }
-  if (r.hypervisor) o.hypervisor = r.hypervisor;
-  o.templateid = r.template_id;
   const t = n.templates.get(r.template_id);
-  if (t) {
-    o.templatename = t.name; o.templatedisplaytext = t.display_text; o.templatetype = t.template_type;
-    o.templateformat = t.format; o.passwordenabled = t.password_enabled === 1;
-    if (t.ostype_id) { o.guestosid = t.ostype_id; o.ostypeid = t.ostype_id; }
-    if (t.os_name !== null) o.osdisplayname = t.os_name;
-  }
-  if (r.iso_id) {
-    o.isoid = r.iso_id;
-    const iso = n.templates.get(r.iso_id);
-    if (iso) { o.isoname = iso.name; o.isodisplaytext = iso.display_text; }
-  }
-  o.serviceofferingid = r.service_offering_id;
+  const iso = r.iso_id ? n.templates.get(r.iso_id) : undefined;
   const so = n.offerings.get(r.service_offering_id);
-  if (so) o.serviceofferingname = so.name;
-  o.cpunumber = r.cpu_number;
-  o.cpuspeed = r.cpu_speed;
-  o.memory = r.memory;
-  if (st) addStats(o, st);
-  o.rootdeviceid = 0;
-  o.rootdevicetype = 'ROOT';
-  o.nic = [];
-  o.securitygroup = [];
-  o.affinitygroup = [];
-  o.tags = [];
-  o.details = parseDetails(r.details);
-  o.displayvm = true;
-  o.isdynamicallyscalable = t?.dynamic_scaling === 1 && so?.dynamic_scaling === 1;
-  o.deleteprotection = false;
-  o.vmtype = 'User';
-  if (job) { o.jobid = job; o.jobstatus = 0; }
-  return o;
+  const onHost = admin && r.host_id !== null;
+  return {
+    id: r.id, name: r.name, displayname: r.display_name || r.name,
+    account: acct?.name, domain: acct?.domainName, domainpath: acct?.domainPath,
+    domainid: r.domain_id, userid: r.user_id, created: csDate(r.created), lastupdated: csDate(r.updated),
+    state: r.state, haenable: r.ha_enable === 1, group: r.group_name || undefined,
+    zoneid: r.zone_id, zonename: n.zones.get(r.zone_id),
+    instancename: admin ? r.instance_name : undefined,
+    hostid: onHost ? r.host_id : undefined,
+    hostname: onHost ? (r.host_name ?? n.hosts.get(r.host_id!) ?? undefined) : undefined,
+    hypervisor: r.hypervisor || undefined,
+    templateid: r.template_id, templatename: t?.name, templatedisplaytext: t?.display_text,
+    templatetype: t?.template_type, templateformat: t?.format,
+    passwordenabled: t ? t.password_enabled === 1 : undefined,
+    guestosid: t?.ostype_id ?? undefined, ostypeid: t?.ostype_id ?? undefined, osdisplayname: t?.os_name ?? undefined,
+    isoid: r.iso_id ?? undefined, isoname: iso?.name, isodisplaytext: iso?.display_text,
+    serviceofferingid: r.service_offering_id, serviceofferingname: so?.name,
+    cpunumber: r.cpu_number, cpuspeed: r.cpu_speed, memory: r.memory,
+    cpuused: st ? `${Number(st.cpuUsedPercent.toFixed(2))}%` : undefined,
+    networkkbsread: st ? kb(st.netReadBytes) : undefined, networkkbswrite: st ? kb(st.netWriteBytes) : undefined,
+    diskkbsread: st ? kb(st.diskReadBytes) : undefined, diskkbswrite: st ? kb(st.diskWriteBytes) : undefined,
+    memorykbs: st?.memoryKbs, diskioread: st?.diskReadOps, diskiowrite: st?.diskWriteOps,
+    rootdeviceid: 0, rootdevicetype: 'ROOT',
+    nic: NONE, securitygroup: NONE, affinitygroup: NONE, tags: NONE, details: parseDetails(r.details),
+    displayvm: true, isdynamicallyscalable: t?.dynamic_scaling === 1 && so?.dynamic_scaling === 1,
+    deleteprotection: false, vmtype: 'User',
+    jobid: job, jobstatus: job ? 0 : undefined,
+  };
 }
 
 export interface FormatOptions { caller: Caller; stats?: boolean; jobs?: boolean }

@@ -1,0 +1,35 @@
+// A benchmark client in its own process, as an API client is: it GETs each URL in turn, reads the whole body and
+// parses the JSON, and reports how long each request took from sending to the parsed object. Running it in the
+// server's process would put the client's work on the server's event loop and heap, which no real client does.
+import { spawn } from 'node:child_process';
+
+const CLIENT_SOURCE = `
+let input = '';
+process.stdin.setEncoding('utf8');
+process.stdin.on('data', (d) => { input += d; });
+process.stdin.on('end', async () => {
+  const urls = JSON.parse(input);
+  const times = [];
+  for (const url of urls) {
+    const t0 = performance.now();
+    const res = await fetch(url);
+    const body = JSON.parse(await res.text());
+    times.push({ ms: performance.now() - t0, status: res.status, body: urls.length && times.length === 0 ? body : undefined });
+  }
+  process.stdout.write(JSON.stringify(times));
+});
+`;
+
+export interface TimedGet { ms: number; status: number; body?: unknown }
+
+/** Times GETs of `urls` one after another from a separate Node process; the first answer's body is returned too. */
+export function timedGets(urls: string[]): Promise<TimedGet[]> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', CLIENT_SOURCE], { stdio: ['pipe', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => { out += d; });
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as TimedGet[]) : reject(new Error(`benchmark client exited with ${code}`))));
+    child.stdin.end(JSON.stringify(urls));
+  });
+}

@@ -1,0 +1,46 @@
+// Migrations bring a database made by an earlier release up to date in place, and the list indexes are what
+// filtered pages walk (a filtered page of 100,000 VMs must not scan the table).
+import { describe, it, expect, afterEach } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, Migrator, SqliteDialect, sql, type MigrationProvider } from 'kysely';
+import { openDatabase, type OpenedDb } from '../connect';
+import { migrations } from './index';
+
+let dir: string;
+let opened: OpenedDb | null = null;
+afterEach(async () => {
+  await opened?.close();
+  opened = null;
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('migrations', () => {
+  it('upgrade a 001 database: rows stay, single-column VM indexes become (filter, removed, created, id)', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'mig-'));
+    const file = join(dir, 'old.db');
+    const old = new Kysely<any>({ dialect: new SqliteDialect({ database: new SqliteDatabase(file) }) });
+    const provider: MigrationProvider = { getMigrations: async () => migrations };
+    expect((await new Migrator({ db: old, provider }).migrateTo('001-initial')).error).toBeUndefined();
+    await old.insertInto('configurations').values({ name: 'kept', value: 'yes' }).execute();
+    await old.destroy();
+
+    opened = await openDatabase(file);
+    const db = opened.db;
+    expect(await db.selectFrom('configurations').select('value').where('name', '=', 'kept').executeTakeFirst()).toEqual({ value: 'yes' });
+    const columns = async (index: string) =>
+      (await sql<{ name: string }>`select name from pragma_index_info(${index})`.execute(db)).rows.map((r) => r.name);
+    expect(await columns('vms_host')).toEqual(['host_id', 'removed', 'created', 'id']);
+    expect(await columns('vms_state')).toEqual(['state', 'removed', 'created', 'id']);
+    expect(await columns('jobs_created')).toEqual(['created', 'id']);
+
+    const plan = async (q: string) => (await sql.raw<{ detail: string }>(`explain query plan ${q}`).execute(db)).rows.map((r) => r.detail).join(' | ');
+    const hostPage = await plan(`select id from vms where removed is null and host_id = 'h' order by created, id limit 500`);
+    expect(hostPage).toMatch(/COVERING INDEX vms_host/);
+    expect(hostPage).not.toMatch(/TEMP B-TREE/);
+    expect(await plan(`select count(*) from vms where removed is null and state = 'Running'`)).toMatch(/COVERING INDEX vms_state/);
+    expect(await plan(`select id from async_jobs order by created desc, id desc limit 20 offset 100`)).toMatch(/COVERING INDEX jobs_created/);
+  });
+});
