@@ -3,9 +3,9 @@
 import { useEffect, useRef, useState } from 'react';
 import { Dialog } from '../../components/Dialog';
 import { fmt } from '../../i18n/messages';
-import { CopyButton } from '../storage/kit/Widgets';
-import { useRun, errorText } from '../storage/kit/typed';
-import { useKitMessages } from '../storage/kit/messages';
+import { CopyButton } from '../../components/kit/Widgets';
+import { useRun, errorText } from '../../components/kit/typed';
+import { useKitMessages } from '../../components/kit/messages';
 import { useAccountsMessages } from './messages';
 import type { User } from './types';
 

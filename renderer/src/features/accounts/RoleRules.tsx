@@ -3,10 +3,10 @@
 import { useState, type FormEvent } from 'react';
 import { useCan } from '../../app/client-context';
 import { fmt } from '../../i18n/messages';
-import { FieldBox } from '../storage/kit/FormDialog';
-import { useOne } from '../storage/kit/use-one';
-import { useRun, errorText } from '../storage/kit/typed';
-import { useKitMessages } from '../storage/kit/messages';
+import { FieldBox } from '../../components/kit/FormDialog';
+import { useOne } from '../../components/kit/use-one';
+import { useRun, errorText } from '../../components/kit/typed';
+import { useKitMessages } from '../../components/kit/messages';
 import { useAccountsMessages } from './messages';
 import type { Role, RulePermission } from './types';
 import { RULE_PATTERN, firstMatch, moved } from './rules';

@@ -2,7 +2,7 @@
 import { useMemo } from 'react';
 import type { Action } from '../../components/actions';
 import { fmt } from '../../i18n/messages';
-import { argsOf } from '../storage/kit/typed';
+import { argsOf } from '../../components/kit/typed';
 import { useAccountsMessages } from './messages';
 import type { Account, User } from './types';
 

@@ -2,7 +2,7 @@
 // #/accounts/<tab>. Each tab shows only when the caller's role may list it.
 import { Page } from '../../components/Page';
 import { useCan, useCloud } from '../../app/client-context';
-import { Tabs, TabPanel, useTab } from '../storage/kit/Tabs';
+import { Tabs, TabPanel, useTab } from '../../components/kit/Tabs';
 import { useAccountsMessages } from './messages';
 import { DomainsTab } from './DomainsTab';
 import { AccountsTab } from './AccountsTab';

@@ -6,14 +6,14 @@ import { ActionBar, type Action } from '../../components/actions';
 import { Page, Properties } from '../../components/Page';
 import { useRoute } from '../../state/route-store';
 import { fmt } from '../../i18n/messages';
-import { ListFrame, DetailPane } from '../storage/kit/ListFrame';
-import { BulkActions } from '../storage/kit/BulkActions';
-import { usePagedList, useDebounced } from '../storage/kit/paged-list';
-import { useOne, PendingPane } from '../storage/kit/use-one';
-import { FilterSelect } from '../storage/kit/Widgets';
-import { useAllowed } from '../storage/kit/allowed';
-import { argsOf } from '../storage/kit/typed';
-import { formatDate } from '../storage/kit/format';
+import { ListFrame, DetailPane } from '../../components/kit/ListFrame';
+import { BulkActions } from '../../components/kit/BulkActions';
+import { usePagedList, useDebounced } from '../../components/kit/paged-list';
+import { useOne, PendingPane } from '../../components/kit/use-one';
+import { FilterSelect } from '../../components/kit/Widgets';
+import { useAllowed } from '../../components/kit/allowed';
+import { argsOf } from '../../components/kit/typed';
+import { formatDate } from '../../components/kit/format';
 import { useAlertsMessages, useAlertTypeNames, ALERT_TYPE_NUMBERS } from './messages';
 
 interface Alert { id: string; type: number; name?: string; description?: string; sent?: string }

@@ -2,7 +2,7 @@
 // 2 s, so "35% Downloaded" moves on screen without the operator refreshing anything.
 import { useEffect, useState } from 'react';
 import { useList } from '../../api/hooks';
-import { Meter } from '../storage/kit/Widgets';
+import { Meter } from '../../components/kit/Widgets';
 import { useImagesMessages } from './messages';
 import { KINDS, downloadFailed, downloadPercent, downloading, type Image, type ImageKind } from './types';
 

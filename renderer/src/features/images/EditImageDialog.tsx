@@ -1,8 +1,8 @@
 // Edit a template's or ISO's name, display text and OS type (what CloudStack lets owners change).
 import { useState } from 'react';
 import { fmt } from '../../i18n/messages';
-import { FormDialog, TextField } from '../storage/kit/FormDialog';
-import { useRun } from '../storage/kit/typed';
+import { FormDialog, TextField } from '../../components/kit/FormDialog';
+import { useRun } from '../../components/kit/typed';
 import { useImagesMessages } from './messages';
 import { OsTypeSelect } from './RegisterImageDialog';
 import type { Image, ImageKind } from './types';

@@ -1,7 +1,7 @@
 // Images: templates and ISOs as sub-tabs #/images/templates and #/images/isos.
 import { Page } from '../../components/Page';
 import { useCan } from '../../app/client-context';
-import { Tabs, TabPanel, useTab } from '../storage/kit/Tabs';
+import { Tabs, TabPanel, useTab } from '../../components/kit/Tabs';
 import { useImagesMessages } from './messages';
 import { ImagesTab } from './ImagesTab';
 

@@ -2,8 +2,8 @@
 // or chosen when the volume is created), with the placement tags and storage type CloudStack uses.
 import { useState } from 'react';
 import { fmt } from '../../i18n/messages';
-import { FormDialog, TextField, SelectField, CheckField, FieldRow } from '../storage/kit/FormDialog';
-import { useRun } from '../storage/kit/typed';
+import { FormDialog, TextField, SelectField, CheckField, FieldRow } from '../../components/kit/FormDialog';
+import { useRun } from '../../components/kit/typed';
 import { useOfferingsMessages } from './messages';
 
 interface Props { onClose(): void; onDone(): void }

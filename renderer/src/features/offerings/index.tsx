@@ -1,7 +1,7 @@
 // Offerings: compute (service) and disk offerings as sub-tabs #/offerings/compute and #/offerings/disk.
 import { Page } from '../../components/Page';
 import { useCan } from '../../app/client-context';
-import { Tabs, TabPanel, useTab } from '../storage/kit/Tabs';
+import { Tabs, TabPanel, useTab } from '../../components/kit/Tabs';
 import { useOfferingsMessages } from './messages';
 import { OfferingsTab } from './OfferingsTab';
 

@@ -3,8 +3,8 @@
 import { useEffect, useState } from 'react';
 import { useList } from '../../api/hooks';
 import { fmt } from '../../i18n/messages';
-import { FormDialog, TextField, SelectField } from './kit/FormDialog';
-import { useRun } from './kit/typed';
+import { FormDialog, TextField, SelectField } from '../../components/kit/FormDialog';
+import { useRun } from '../../components/kit/typed';
 import { useStorageMessages } from './messages';
 import type { DiskOffering, Zone } from './types';
 

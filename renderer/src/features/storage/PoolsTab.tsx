@@ -6,11 +6,11 @@ import { StateBadge } from '../../components/StateBadge';
 import { Properties } from '../../components/Page';
 import { useRoute, hrefOf } from '../../state/route-store';
 import { fmt } from '../../i18n/messages';
-import { ListFrame, DetailPane } from './kit/ListFrame';
-import { usePagedList, useDebounced } from './kit/paged-list';
-import { useOne, PendingPane } from './kit/use-one';
-import { Meter } from './kit/Widgets';
-import { formatBytes, formatDate, percent } from './kit/format';
+import { ListFrame, DetailPane } from '../../components/kit/ListFrame';
+import { usePagedList, useDebounced } from '../../components/kit/paged-list';
+import { useOne, PendingPane } from '../../components/kit/use-one';
+import { Meter } from '../../components/kit/Widgets';
+import { formatBytes, formatDate, percent } from '../../components/kit/format';
 import { useStorageMessages } from './messages';
 import type { StoragePool } from './types';
 

@@ -2,10 +2,10 @@
 import { useState } from 'react';
 import { useList } from '../../api/hooks';
 import { fmt } from '../../i18n/messages';
-import { FormDialog, FieldBox, TextField, SelectField, CheckField } from './kit/FormDialog';
-import { useDebounced } from './kit/paged-list';
-import { useRun } from './kit/typed';
-import { GiB } from './kit/format';
+import { FormDialog, FieldBox, TextField, SelectField, CheckField } from '../../components/kit/FormDialog';
+import { useDebounced } from '../../components/kit/paged-list';
+import { useRun } from '../../components/kit/typed';
+import { GiB } from '../../components/kit/format';
 import { useStorageMessages } from './messages';
 import type { DiskOffering, Vm, Volume } from './types';
 

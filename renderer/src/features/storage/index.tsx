@@ -1,7 +1,7 @@
 // Storage: volumes, snapshots and (for administrators) primary storage pools, as sub-tabs #/storage/<tab>.
 import { Page } from '../../components/Page';
 import { useCan } from '../../app/client-context';
-import { Tabs, TabPanel, useTab } from './kit/Tabs';
+import { Tabs, TabPanel, useTab } from '../../components/kit/Tabs';
 import { useStorageMessages } from './messages';
 import { VolumesTab } from './VolumesTab';
 import { SnapshotsTab } from './SnapshotsTab';

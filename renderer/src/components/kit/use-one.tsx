@@ -1,11 +1,11 @@
 // One object by id for a detail pane (refreshes by itself after actions, since actions invalidate the
 // connection's queries), and the pane to show while it loads, fails or has gone.
 import type { ReactNode } from 'react';
-import { useList } from '../../../api/hooks';
-import type { Params } from '../../../api/cloud-client';
+import { useList } from '../../api/hooks';
+import type { Params } from '../../api/cloud-client';
 import { DetailPane } from './ListFrame';
 import { useKitMessages } from './messages';
-import { fmt } from '../../../i18n/messages';
+import { fmt } from '../../i18n/messages';
 import { errorText } from './typed';
 
 export function useOne<T>(command: string, itemKey: string, params: Params, opts: { refetchMs?: number; enabled?: boolean } = {}) {

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { formatBytes, parseCsDate, percent } from './format';
-import { downloadFailed, downloadPercent, downloading } from '../../images/types';
 
 describe('display helpers', () => {
   it('formats byte sizes in binary units', () => {
@@ -15,17 +14,5 @@ describe('display helpers', () => {
   it('clamps percentages', () => {
     expect(percent(150, 100)).toBe(100);
     expect(percent(1, 0)).toBe(0);
-  });
-});
-
-describe('template download status', () => {
-  it('reads the percentage CloudStack puts in the status text', () => {
-    expect(downloadPercent('35% Downloaded')).toBe(35);
-    expect(downloadPercent('Download Complete')).toBeNull();
-  });
-  it('keeps polling copies on their way, not failed ones', () => {
-    expect(downloading({ isready: false, status: '35% Downloaded' })).toBe(true);
-    expect(downloading({ isready: true, status: 'Download Complete' })).toBe(false);
-    expect(downloadFailed({ isready: false, status: 'Download Failed: checksum mismatch' })).toBe(true);
   });
 });

@@ -1,10 +1,10 @@
 // Typed command arguments: checked against the command declarations at compile time, then handed to the
 // untyped transport (lists become comma-joined on the wire).
 import { useCallback } from 'react';
-import type { CommandName, Commands } from '../../../../../core/contract/commands/index';
-import type { ArgsOf } from '../../../../../core/contract/command';
-import type { Params } from '../../../api/cloud-client';
-import { useAction } from '../../../api/hooks';
+import type { CommandName, Commands } from '../../../../core/contract/commands/index';
+import type { ArgsOf } from '../../../../core/contract/command';
+import type { Params } from '../../api/cloud-client';
+import { useAction } from '../../api/hooks';
 
 export function argsOf<N extends CommandName>(_command: N, args: ArgsOf<Commands[N]>): Params {
   return args as unknown as Params;

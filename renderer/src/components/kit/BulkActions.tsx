@@ -2,11 +2,11 @@
 // row in detail panes) this keeps the selection, and so itself, alive until the operator has read the results;
 // the list reloads at once so the table already shows the new states behind the dialog.
 import { useState } from 'react';
-import type { Action, ItemResult } from '../../../components/actions';
-import { Dialog } from '../../../components/Dialog';
-import { useCloud } from '../../../app/client-context';
-import { useAction } from '../../../api/hooks';
-import { fmt } from '../../../i18n/messages';
+import type { Action, ItemResult } from '../actions';
+import { Dialog } from '../Dialog';
+import { useCloud } from '../../app/client-context';
+import { useAction } from '../../api/hooks';
+import { fmt } from '../../i18n/messages';
 import type { PagedList } from './paged-list';
 import { useKitMessages } from './messages';
 import { errorText } from './typed';

@@ -1,8 +1,8 @@
 // The frame every list view in these areas shares: search, filters, refresh and count on one line; bulk actions
 // for checked rows; the server-paged, virtualized table; and an optional detail pane beside it.
 import type { ReactNode } from 'react';
-import { DataTable, type Column } from '../../../components/DataTable';
-import { fmt } from '../../../i18n/messages';
+import { DataTable, type Column } from '../DataTable';
+import { fmt } from '../../i18n/messages';
 import type { PagedList } from './paged-list';
 import { useKitMessages } from './messages';
 import './kit.css';

@@ -1,6 +1,6 @@
 // Sub-tabs of an area, kept in the route (#/<area>/<tab>) so a tab can be linked, reloaded and navigated back to.
 import type { KeyboardEvent, ReactNode } from 'react';
-import { hrefOf, useRoute } from '../../../state/route-store';
+import { hrefOf, useRoute } from '../../state/route-store';
 
 export interface TabDef { id: string; label: string }
 

@@ -1,7 +1,7 @@
 // Links between areas. Routes of areas owned elsewhere follow the shell's convention #/<area>/<tab-or-id>:
 // instances open at #/instances/<id>, hosts at #/infrastructure/hosts/<id>.
 import type { ReactNode } from 'react';
-import { hrefOf } from '../../../state/route-store';
+import { hrefOf } from '../../state/route-store';
 
 const ROUTES: Record<string, (id: string) => string[]> = {
   VirtualMachine: (id) => ['instances', id],

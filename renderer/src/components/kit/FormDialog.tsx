@@ -1,7 +1,7 @@
 // A dialog around a form: Enter submits, the submit button shows progress, and a refused request leaves the
 // dialog open with CloudStack's own error text, so the operator can fix the input and try again.
 import { useId, useState, type FormEvent, type InputHTMLAttributes, type ReactNode } from 'react';
-import { Dialog } from '../../../components/Dialog';
+import { Dialog } from '../Dialog';
 import { useKitMessages } from './messages';
 import { errorText } from './typed';
 

@@ -1,4 +1,4 @@
-import { defineMessages } from '../../../i18n/messages';
+import { defineMessages } from '../../i18n/messages';
 
 /** Strings of the list/dialog kit shared by the storage, images, offerings, accounts, events and alerts views. */
 export const useKitMessages = defineMessages({

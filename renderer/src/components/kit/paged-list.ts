@@ -1,8 +1,8 @@
 // One list view's state: the server-paged rows for the current filters, a debounced keyword, the checked rows
 // (kept as objects so bulk actions can name them) and a refresh that also clears the selection.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { usePagedRows, type PagedRows } from '../../../api/paged-rows';
-import type { Params } from '../../../api/cloud-client';
+import { usePagedRows, type PagedRows } from '../../api/paged-rows';
+import type { Params } from '../../api/cloud-client';
 
 export interface PagedList<T> {
   rows: PagedRows<T>;
