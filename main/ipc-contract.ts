@@ -54,6 +54,12 @@ export interface AppInfo {
 /** Any parsed CloudStack JSON answer, e.g. `{ listzonesresponse: { count, zone: [...] } }`. */
 export type CloudStackResponse = Record<string, any>;
 
+/**
+ * console:open: a VM console of a connection, as a single-use loopback WebSocket URL that main relays to the
+ * server's console proxy (main/console-relay.ts); or why the server gave no console (VM not running, ...).
+ */
+export type ConsoleOpenResult = { success: true; url: string } | { success: false; details: string };
+
 export type MenuCommand = 'commandPalette' | 'newConnection';
 
 // ------------------------------------------------------------------------------------------------- the schemas
@@ -99,6 +105,10 @@ export const invokeChannels = {
   'connections:test': { request: connectionDraft, response: returns<ConnectionTestResult>() },
   'connections:retry': { request: s.object({ id: connectionId }), response: returns<ConnectionInfo>() },
   'api:call': { request: apiCall, response: returns<CloudStackResponse>() },
+  'console:open': {
+    request: s.object({ connectionId, virtualmachineid: s.string({ min: 1, max: 64, pattern: /^[A-Za-z0-9-]+$/, patternHint: 'a VM id' }) }),
+    response: returns<ConsoleOpenResult>(),
+  },
   'app:info': { request: s.none(), response: returns<AppInfo>() },
   'window:minimize': { request: s.none(), response: returns<null>() },
   'window:toggleMaximize': { request: s.none(), response: returns<null>() },

@@ -18,7 +18,7 @@ describe('window channels', () => {
   it('keyboard grab on and off reach the sender window', async () => {
     const { w, calls } = fakeWindow();
     const sender = {};
-    const h = createHandlers({ connections: {} as never, appInfo: () => ({}) as never, windowOf: (s) => (s === sender ? w : null) });
+    const h = createHandlers({ connections: {} as never, consoles: {} as never, appInfo: () => ({}) as never, windowOf: (s) => (s === sender ? w : null) });
     await h['window:setKeyboardGrab']({ grab: 'on' }, { sender } as never);
     await h['window:setKeyboardGrab']({ grab: 'off' }, { sender } as never);
     expect(calls).toEqual(['ignore:true', 'ignore:false']);

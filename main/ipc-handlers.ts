@@ -1,6 +1,8 @@
 // What each contract channel does. The `Handlers` type makes a channel without a handler a compile error.
 import type { ConnectionManager } from './connections';
-import type { AppInfo } from './ipc-contract';
+import type { ConsoleRelay } from './console-relay';
+import type { AppInfo, ConsoleOpenResult } from './ipc-contract';
+import { consoleWebSocketUrl, type ConsoleEndpointResponse } from '../core/contract/commands/console';
 import { IpcFailure, type Handlers } from './ipc';
 
 export interface WindowOps {
@@ -15,6 +17,8 @@ export interface WindowOps {
 
 export interface HandlerDeps {
   connections: Pick<ConnectionManager, 'list' | 'add' | 'remove' | 'test' | 'retry' | 'call'>;
+  /** Relays consoles: the renderer may open WebSockets to loopback only. */
+  consoles: Pick<ConsoleRelay, 'ticket'>;
   appInfo(): AppInfo;
   /** The window owning the sender's web contents (BrowserWindow.fromWebContents). */
   windowOf(sender: object): WindowOps | null;
@@ -36,6 +40,15 @@ export function createHandlers(d: HandlerDeps): Handlers {
       const r = await d.connections.call(req.connectionId, req.command, req.params ?? {}, req.method ?? 'GET');
       if (!r.ok) throw new IpcFailure(r.error);
       return r.value;
+    },
+    'console:open': async (req): Promise<ConsoleOpenResult> => {
+      // Main asks for the endpoint itself, so the relay only ever reaches what the server named as its console proxy.
+      const r = await d.connections.call(req.connectionId, 'createConsoleEndpoint', { virtualmachineid: req.virtualmachineid }, 'GET');
+      if (!r.ok) throw new IpcFailure(r.error);
+      const ep = (r.value as { createconsoleendpointresponse?: { consoleendpoint?: ConsoleEndpointResponse } })
+        .createconsoleendpointresponse?.consoleendpoint;
+      if (!ep?.success || !ep.websocket) return { success: false, details: ep?.details ?? 'The server gave no console endpoint' };
+      return { success: true, url: d.consoles.ticket(consoleWebSocketUrl({ url: ep.url, websocket: ep.websocket })) };
     },
     'app:info': () => d.appInfo(),
     'window:minimize': (_req, ctx) => { win(ctx.sender).minimize(); return null; },

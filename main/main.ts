@@ -10,6 +10,7 @@ import {
 } from './security';
 import { registerHandlers, sendEvent, type SenderPolicy } from './ipc';
 import { createHandlers } from './ipc-handlers';
+import { ConsoleRelay } from './console-relay';
 import { ConnectionManager } from './connections';
 import { utilityProcessLauncher } from './core-launcher';
 import { KeytarSecretStore } from './secret-store';
@@ -33,6 +34,7 @@ const trusted = new WeakSet<object>();
 const policy: SenderPolicy = { appOrigin: APP_ORIGIN, trusted };
 let mainWindow: BrowserWindow | null = null;
 let connections: ConnectionManager | null = null;
+let consoles: ConsoleRelay | null = null;
 
 function broadcast<E extends EventChannel>(event: E, payload: EventPayload<E>): void {
   for (const w of BrowserWindow.getAllWindows()) {
@@ -76,8 +78,11 @@ async function onReady(): Promise<void> {
     onChange: (list) => broadcast('connections:changed', list),
   });
   const manager = connections;
+  consoles = new ConsoleRelay({ appOrigin: APP_ORIGIN });
+  await consoles.start();
   registerHandlers(ipcMain, policy, createHandlers({
     connections: manager,
+    consoles,
     appInfo: () => ({
       name: app.getName(), version: app.getVersion(), packaged: app.isPackaged, platform: process.platform, arch: process.arch,
       versions: { electron: process.versions['electron'], chrome: process.versions['chrome'], node: process.versions.node },
@@ -122,7 +127,7 @@ if (!app.requestSingleInstanceLock()) {
     e.preventDefault();
     if (quit === 'stopping') return;
     quit = 'stopping';
-    void connections.stop().catch((err) => console.error('stopping connections:', err)).finally(() => {
+    void Promise.all([connections.stop(), consoles?.close()]).catch((err) => console.error('stopping connections:', err)).finally(() => {
       quit = 'done';
       app.quit();
     });

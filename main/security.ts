@@ -68,6 +68,8 @@ export function isPermissionAllowed(appOrigin: string, permission: string, reque
   return ALLOWED_PERMISSIONS.has(permission) && requestingUrl !== undefined && isSameOrigin(appOrigin, requestingUrl);
 }
 
+// connect-src reaches loopback only (the embedded core, and main's console relay, which carries the VM consoles
+// of remote servers: main/console-relay.ts); the API of remote servers goes through main over IPC.
 const CSP = [
   "default-src 'self'",
   "script-src 'self'",

@@ -43,6 +43,22 @@ export interface ConsoleEndpointResponse {
 }
 
 /**
+ * The WebSocket URL of a console endpoint: the proxy's host and port, with wss: when the console page is https.
+ * `sameOrigin` (browser mode, where the console page and the API share an origin) reaches the proxy there instead:
+ * the server's own idea of its host name may not be reachable from the browser, and the session cookie goes along.
+ */
+export function consoleWebSocketUrl(ep: { url?: string; websocket: ConsoleWebSocketInfo }, sameOrigin?: { protocol: string; host: string }): string {
+  const w = ep.websocket;
+  const q = new URLSearchParams({ token: w.token });
+  if (w.extra) q.set('extra', w.extra);
+  const path = w.path.replace(/^\/+/, '');
+  if (sameOrigin) return `${sameOrigin.protocol === 'https:' ? 'wss' : 'ws'}://${sameOrigin.host}/${path}?${q}`;
+  const secure = ep.url ? ep.url.startsWith('https:') : w.port === '443';
+  const host = w.host.includes(':') && !w.host.startsWith('[') ? `[${w.host}]` : w.host;
+  return `${secure ? 'wss' : 'ws'}://${host}:${w.port}/${path}?${q}`;
+}
+
+/**
  * WebSocket close codes of the console proxy (4000-4999 are for applications). The reason text says the same in
  * words; clients show it and may offer to reconnect after a VNC drop.
  */

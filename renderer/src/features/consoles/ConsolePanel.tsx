@@ -5,7 +5,7 @@ import { useMemo, useState } from 'react';
 import { useCloud } from '../../app/client-context';
 import { desktopBridge } from '../../api/desktop-client';
 import { useRoute } from '../../state/route-store';
-import { apiSource, fetchEndpoint } from './connection';
+import { consoleSource, fetchEndpoint } from './connection';
 import { useConsolesStore } from './consoles-store';
 import { useConsoleMessages } from './messages';
 import { VmConsole } from './VmConsole';
@@ -41,7 +41,7 @@ export default function ConsolePanel({ vm, onClose }: { vm: { id: string; name: 
   const m = useConsoleMessages();
   const { client } = useCloud();
   const desktop = !!desktopBridge();
-  const source = useMemo(() => apiSource(client, vm.id, !desktop), [client, vm.id, desktop]);
+  const source = useMemo(() => consoleSource(client, vm.id), [client, vm.id]);
   const add = useConsolesStore((s) => s.add);
   const navigate = useRoute((s) => s.navigate);
   const [error, setError] = useState<string | null>(null);

@@ -1,7 +1,9 @@
 // Getting a console connection: a fresh createConsoleEndpoint for each (re)connect (tokens are single-use), the
 // WebSocket URL built from its answer, what a close code means, and the reconnect backoff.
 import { api, CloudError, type CloudClient } from '../../api/cloud-client';
-import { ConsoleCloseCode, type ConsoleEndpointResponse, type ConsoleWebSocketInfo } from '../../../../core/contract/commands/console';
+import { desktopBridge } from '../../api/desktop-client';
+import type { DesktopBridge } from '../../../../main/ipc-contract';
+import { ConsoleCloseCode, consoleWebSocketUrl, type ConsoleEndpointResponse } from '../../../../core/contract/commands/console';
 
 /** Gives the WebSocket URL of a new console session (one token each time), or throws ConsoleUnavailable. */
 export type EndpointSource = () => Promise<string>;
@@ -11,22 +13,17 @@ export class ConsoleUnavailable extends Error {
   constructor(readonly kind: 'notRunning' | 'denied' | 'tokenSpent' | 'other', message: string) { super(message); }
 }
 
-/**
- * The WebSocket URL of an endpoint. In browser mode the console page and the API share an origin, so the proxy is
- * reached there (the server's own idea of its host name may not be reachable from this browser, and the session
- * cookie goes along); elsewhere (desktop app, other servers) from the endpoint's host and port, with wss: when the
- * console URL is https.
- */
-export function wsUrlOf(ep: { url?: string; websocket: ConsoleWebSocketInfo }, sameOrigin?: { protocol: string; host: string }): string {
-  const w = ep.websocket;
-  const q = new URLSearchParams({ token: w.token });
-  if (w.extra) q.set('extra', w.extra);
-  const path = w.path.replace(/^\/+/, '');
-  if (sameOrigin) return `${sameOrigin.protocol === 'https:' ? 'wss' : 'ws'}://${sameOrigin.host}/${path}?${q}`;
-  const secure = ep.url ? ep.url.startsWith('https:') : w.port === '443';
-  const host = w.host.includes(':') && !w.host.startsWith('[') ? `[${w.host}]` : w.host;
-  return `${secure ? 'wss' : 'ws'}://${host}:${w.port}/${path}?${q}`;
+/** The WebSocket URL of an endpoint (see consoleWebSocketUrl in the contract). */
+export const wsUrlOf = consoleWebSocketUrl;
+
+/** Errors that retrying cannot fix (no access, no such VM) as ConsoleUnavailable; others unchanged. */
+function denialOf(e: unknown): unknown {
+  if (e instanceof CloudError && (e.errorcode === 531 || e.errorcode === 431 || e.errorcode === 432)) return new ConsoleUnavailable('denied', e.message);
+  return e;
 }
+
+/** A server's reason for giving no endpoint as ConsoleUnavailable. */
+const noEndpoint = (details: string) => new ConsoleUnavailable(/not running/i.test(details) ? 'notRunning' : 'other', details);
 
 /** createConsoleEndpoint for a VM; throws ConsoleUnavailable with the server's reason. */
 export async function fetchEndpoint(client: CloudClient, vmId: string): Promise<Required<Pick<ConsoleEndpointResponse, 'websocket'>> & ConsoleEndpointResponse> {
@@ -34,20 +31,35 @@ export async function fetchEndpoint(client: CloudClient, vmId: string): Promise<
   try {
     r = await api(client, 'createConsoleEndpoint', { virtualmachineid: vmId });
   } catch (e) {
-    if (e instanceof CloudError && (e.errorcode === 531 || e.errorcode === 431 || e.errorcode === 432)) throw new ConsoleUnavailable('denied', e.message);
-    throw e;
+    throw denialOf(e);
   }
   const ep = r.consoleendpoint;
-  if (!ep?.success || !ep.websocket) {
-    const details = ep?.details ?? 'The server gave no console endpoint';
-    throw new ConsoleUnavailable(/not running/i.test(details) ? 'notRunning' : 'other', details);
-  }
+  if (!ep?.success || !ep.websocket) throw noEndpoint(ep?.details ?? 'The server gave no console endpoint');
   return ep as Required<Pick<ConsoleEndpointResponse, 'websocket'>> & ConsoleEndpointResponse;
 }
 
 /** An endpoint source that asks the API each time. */
 export function apiSource(client: CloudClient, vmId: string, sameOrigin: boolean): EndpointSource {
   return async () => wsUrlOf(await fetchEndpoint(client, vmId), sameOrigin ? location : undefined);
+}
+
+/**
+ * Desktop: main asks the server for each endpoint and relays the console over loopback (main/console-relay.ts),
+ * because the window may open WebSockets to 127.0.0.1 only and cannot trust a server's private CA.
+ */
+export function relaySource(bridge: DesktopBridge, connectionId: string, vmId: string): EndpointSource {
+  return async () => {
+    const r = await bridge.console.open({ connectionId, virtualmachineid: vmId });
+    if (!r.ok) throw denialOf(new CloudError(r.error.errorcode ?? 530, r.error.message, r.error.cserrorcode));
+    if (!r.value.success) throw noEndpoint(r.value.details);
+    return r.value.url;
+  };
+}
+
+/** Where a console view gets its connections: relayed by main in the desktop app, same-origin in browser mode. */
+export function consoleSource(client: CloudClient, vmId: string): EndpointSource {
+  const bridge = desktopBridge();
+  return bridge ? relaySource(bridge, client.connectionId, vmId) : apiSource(client, vmId, true);
 }
 
 /** A source that has one ready URL (a console page opened with a token): it may be used once only. */

@@ -3,7 +3,8 @@
 // and the one-shot token source of the console page.
 import { describe, expect, it } from 'vitest';
 import { comboList, KS, planStrokes, pressCombo, strokeOf, typeStrokes } from './keys';
-import { backoffMs, ConsoleUnavailable, describeClose, MAX_AUTO_RECONNECTS, oneShotSource, wsUrlOf } from './connection';
+import { backoffMs, ConsoleUnavailable, describeClose, MAX_AUTO_RECONNECTS, oneShotSource, relaySource, wsUrlOf } from './connection';
+import type { DesktopBridge } from '../../../../main/ipc-contract';
 
 type Sent = [number, string | null, boolean | undefined];
 const recorder = () => { const sent: Sent[] = []; return { sent, send: (k: number, c: string | null, d?: boolean) => { sent.push([k, c, d]); } }; };
@@ -93,5 +94,23 @@ describe('console connection', () => {
     await expect(once()).rejects.toBeInstanceOf(ConsoleUnavailable);
     const withApi = oneShotSource('ws://x/a', async () => 'ws://x/b');
     expect([await withApi(), await withApi()]).toEqual(['ws://x/a', 'ws://x/b']);
+  });
+});
+
+describe('desktop relay source', () => {
+  const bridgeAnswering = (answer: unknown, seen: unknown[] = []) =>
+    ({ console: { open: async (req: unknown) => { seen.push(req); return answer; } } }) as unknown as DesktopBridge;
+
+  it("gives main's loopback URL, and says why there is none as the API source would", async () => {
+    const seen: unknown[] = [];
+    const ok = relaySource(bridgeAnswering({ ok: true, value: { success: true, url: 'ws://127.0.0.1:9/relay/a' } }, seen), 'c1', 'vm-1');
+    expect(await ok()).toBe('ws://127.0.0.1:9/relay/a');
+    expect(seen).toEqual([{ connectionId: 'c1', virtualmachineid: 'vm-1' }]);
+    const stopped = relaySource(bridgeAnswering({ ok: true, value: { success: false, details: 'VM is not running' } }), 'c1', 'vm-1');
+    await expect(stopped()).rejects.toMatchObject({ kind: 'notRunning' });
+    const denied = relaySource(bridgeAnswering({ ok: false, error: { code: 'api', message: 'no access', errorcode: 531 } }), 'c1', 'vm-1');
+    await expect(denied()).rejects.toBeInstanceOf(ConsoleUnavailable);
+    const down = relaySource(bridgeAnswering({ ok: false, error: { code: 'network', message: 'cannot reach' } }), 'c1', 'vm-1');
+    await expect(down()).rejects.toMatchObject({ errorcode: 530, message: 'cannot reach' });
   });
 });

@@ -7,7 +7,7 @@ import { desktopBridge } from '../../api/desktop-client';
 import { Page } from '../../components/Page';
 import { fmt } from '../../i18n/messages';
 import { AddConsole } from './AddConsole';
-import { apiSource } from './connection';
+import { consoleSource } from './connection';
 import { useConsolesStore, type OpenConsole } from './consoles-store';
 import { popOutWindow } from './ConsolePanel';
 import { useConsoleMessages } from './messages';
@@ -78,7 +78,7 @@ function ConsoleCell({ c, grid, front, onPhase, onOpen, onClose, onPopOut }: {
   const m = useConsoleMessages();
   const { client } = useCloud();
   const desktop = !!desktopBridge();
-  const source = useMemo(() => apiSource(client, c.vmId, !desktop), [client, c.vmId, desktop]);
+  const source = useMemo(() => consoleSource(client, c.vmId), [client, c.vmId]);
   const phase = useCallback((p: Phase) => onPhase(c.vmId, p), [onPhase, c.vmId]);
   return (
     <VmConsole source={source} name={c.name} variant={grid ? 'thumb' : 'full'} autoFocus={front && !grid} onPhase={phase}
