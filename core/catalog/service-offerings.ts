@@ -6,13 +6,18 @@ import type { catalogCommands } from '../contract/commands/catalog';
 import type { ServiceOfferingTable } from '../db/schema';
 import { isRootAdmin } from '../identity/caller';
 import { invalidParam, notFound, permissionDenied } from '../api/errors';
-import { GiB, flag, splitIds, mergeMapEntries, pageOf, containsText, requireZones, requireDomains, recordEvent } from './common';
-import { checkManageOffering, offeringVisibility, parseRestrictionUpdate } from './offering-scope';
+import { GiB, flag, mergeMapEntries, requireZones, requireDomains } from './common';
+import { checkManageOffering } from './offering-scope';
 import { formatServiceOffering, offeringNames } from './offering-format';
-import { invalidateName, type ServiceOfferingRow } from './lookups';
+import type { ServiceOfferingRow } from './lookups';
+import { updateOffering, softDeleteOffering, offeringListPage, recordOfferingEvent, type OfferingKind } from './offering-rows';
 
 type C = typeof catalogCommands;
 const INT_MAX = 2147483647;
+const SERVICE: OfferingKind<'service_offerings'> = {
+  table: 'service_offerings', event: 'SERVICE.OFFERING', resourceType: 'ServiceOffering', label: 'service offering',
+  format: formatServiceOffering,
+};
 
 /** CPU/memory validation with CloudStack's texts ("Failed to create service offering X: ..."). */
 function checkCompute(a: ArgsOf<C['createServiceOffering']>): boolean {
@@ -73,51 +78,17 @@ export async function createServiceOffering(ctx: CallContext, a: ArgsOf<C['creat
     created: ctx.svc.clock.now(), removed: null,
   };
   await db.insertInto('service_offerings').values(row).execute();
-  await recordEvent(ctx, 'SERVICE.OFFERING.CREATE', 'ServiceOffering', row.id, a.name, `Created service offering ${a.name}`);
+  await recordOfferingEvent(ctx, SERVICE, 'CREATE', row.id, a.name);
   const saved = row as ServiceOfferingRow;
   return formatServiceOffering(saved, await offeringNames(db, [saved]));
 }
 
-async function liveOffering(ctx: CallContext, id: string): Promise<ServiceOfferingRow> {
-  const r = await ctx.svc.db.selectFrom('service_offerings').selectAll().where('id', '=', id)
-    .where('removed', 'is', null).executeTakeFirst();
-  if (!r) throw notFound(ctx.command, 'id', id);
-  return r;
-}
-
 export async function updateServiceOffering(ctx: CallContext, a: ArgsOf<C['updateServiceOffering']>): Promise<object> {
-  const { db } = ctx.svc;
-  const cur = await liveOffering(ctx, a.id);
-  await checkManageOffering(db, ctx.caller, ctx.command, 'domainid', splitIds(cur.domain_ids));
-  const domainIds = await parseRestrictionUpdate(ctx, 'domainid', a.domainid);
-  const zoneIds = await parseRestrictionUpdate(ctx, 'zoneid', a.zoneid);
-  if (domainIds !== undefined) await checkManageOffering(db, ctx.caller, ctx.command, 'domainid', splitIds(domainIds));
-  const patch: Partial<ServiceOfferingRow> = {};
-  if (a.name !== undefined) patch.name = a.name;
-  if (a.displaytext !== undefined) patch.display_text = a.displaytext;
-  if (a.state !== undefined) patch.state = a.state;
-  if (a.hosttags !== undefined) patch.host_tags = a.hosttags;
-  if (a.storagetags !== undefined) patch.storage_tags = a.storagetags;
-  if (domainIds !== undefined) patch.domain_ids = domainIds;
-  if (zoneIds !== undefined) patch.zone_ids = zoneIds;
-  if (Object.keys(patch).length > 0) {
-    await db.updateTable('service_offerings').set(patch).where('id', '=', a.id).execute();
-    invalidateName(db, 'service_offerings', a.id);
-  }
-  const saved = { ...cur, ...patch };
-  await recordEvent(ctx, 'SERVICE.OFFERING.EDIT', 'ServiceOffering', a.id, saved.name, `Updated service offering ${saved.name}`);
-  return formatServiceOffering(saved, await offeringNames(db, [saved]));
+  return updateOffering(ctx, SERVICE, a, { host_tags: a.hosttags, storage_tags: a.storagetags });
 }
 
 export async function deleteServiceOffering(ctx: CallContext, a: ArgsOf<C['deleteServiceOffering']>): Promise<void> {
-  const { db } = ctx.svc;
-  const cur = await liveOffering(ctx, a.id);
-  await checkManageOffering(db, ctx.caller, ctx.command, 'domainid', splitIds(cur.domain_ids));
-  // Marked removed, not deleted: VMs created from it keep pointing at the row.
-  await db.updateTable('service_offerings').set({ removed: ctx.svc.clock.now(), state: 'Inactive' })
-    .where('id', '=', a.id).execute();
-  invalidateName(db, 'service_offerings', a.id);
-  await recordEvent(ctx, 'SERVICE.OFFERING.DELETE', 'ServiceOffering', a.id, cur.name, `Deleted service offering ${cur.name}`);
+  await softDeleteOffering(ctx, SERVICE, a.id);
 }
 
 export async function listServiceOfferings(ctx: CallContext, a: ArgsOf<C['listServiceOfferings']>): Promise<ListResult> {
@@ -142,19 +113,7 @@ export async function listServiceOfferings(ctx: CallContext, a: ArgsOf<C['listSe
   if (a.cpuspeed !== undefined) q = q.where('cpu_speed', '=', a.cpuspeed);
   if (a.memory !== undefined) q = q.where('memory', '=', a.memory);
   if (a.storagetype !== undefined) q = q.where('storage_type', '=', a.storagetype);
-  // Offerings are few (tens); restrictions live in comma-separated text, so the rest is filtered here.
   const rows = await q.orderBy('created').orderBy('id').execute();
-  const visible = await offeringVisibility(db, ctx.caller);
-  const matches = rows.filter((r) => {
-    const zones = splitIds(r.zone_ids);
-    const domains = splitIds(r.domain_ids);
-    if (r.id === excludeId) return false;
-    if (a.keyword !== undefined && !containsText([r.name, r.display_text], a.keyword)) return false;
-    if (a.zoneid !== undefined && zones.length > 0 && !zones.includes(a.zoneid)) return false;
-    if (a.domainid !== undefined && !domains.includes(a.domainid)) return false;
-    return visible(domains);
-  });
-  const page = pageOf(matches, a, ctx.svc.config.maxPageSize);
-  const names = await offeringNames(db, page);
-  return { count: matches.length, items: page.map((r) => formatServiceOffering(r, names)) };
+  // The VM's current offering is not one it can change to.
+  return offeringListPage(ctx, SERVICE, rows.filter((r) => r.id !== excludeId), a);
 }
