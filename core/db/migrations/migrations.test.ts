@@ -42,5 +42,9 @@ describe('migrations', () => {
     expect(hostPage).not.toMatch(/TEMP B-TREE/);
     expect(await plan(`select count(*) from vms where removed is null and state = 'Running'`)).toMatch(/COVERING INDEX vms_state/);
     expect(await plan(`select id from async_jobs order by created desc, id desc limit 20 offset 100`)).toMatch(/COVERING INDEX jobs_created/);
+    // A substring search scans the narrow covering index; the plain page keeps the narrowest one for its OFFSET.
+    expect(await plan(`select id from vms where removed is null and (name like '%x%' or display_name like '%x%' or instance_name like '%x%') order by created, id`))
+      .toMatch(/COVERING INDEX vms_search/);
+    expect(await plan(`select id from vms where removed is null order by created, id limit 500 offset 1000`)).toMatch(/COVERING INDEX vms_created/);
   });
 });

@@ -53,6 +53,9 @@ describe('listVirtualMachines', () => {
     expect((await L({ state: 'Present' })).count).toBe(6);
     expect((await L({ state: 'Bogus' })).count).toBe(0);
     expect((await L({ name: 'node' })).count).toBe(5);
+    const searched = await L({ name: 'node', page: 2, pagesize: 2 }); // one scan gives the count and the page
+    expect([searched.count, searched.items.map((v: { id: string }) => v.id)]).toEqual([5, [ids[2], ids[3]]]);
+    expect((await L({ keyword: 'node', page: 4, pagesize: 2 })).items).toEqual([]);
     expect((await L({ keyword: 'oth' })).items[0].id).toBe(big);
     expect((await L({ serviceofferingid: w.ids.big })).count).toBe(1);
     expect((await L({ templateid: w.ids.template, zoneid: w.ids.zone })).count).toBe(6);
