@@ -6,7 +6,7 @@ import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createCore, startServer } from './index';
-import { seedDemoLab } from './demo';
+import { seedDemoLab, seedDemoVms } from './demo';
 import { seedLocalKvm } from './demo-kvm';
 import { createUiRoute } from './api/static-ui';
 import { AGENT_USAGE, runAgentCli } from './agent/agent-cli';
@@ -44,7 +44,12 @@ async function serve(argv: string[]) {
   }
   if (values.demo) {
     const { created, zoneId } = await seedDemoLab(core);
-    process.stdout.write(created ? 'Seeded the demo lab (simulated hosts).\n' : 'Demo lab already present.\n');
+    if (created) {
+      const vms = await seedDemoVms(core, zoneId);
+      process.stdout.write(`Seeded the demo lab (simulated hosts, ${vms} simulated VMs).\n`);
+    } else {
+      process.stdout.write('Demo lab already present.\n');
+    }
     const kvm = await seedLocalKvm(core, zoneId).catch((e: Error) => {
       process.stdout.write(`Could not add the local KVM host to the demo lab: ${e.message}\n`);
       return undefined;

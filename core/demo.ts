@@ -50,3 +50,36 @@ export async function seedDemoLab(core: Core): Promise<{ created: boolean; zoneI
   await ensureBuiltinTemplate(core.svc, zone.id);
   return { created: true, zoneId: zone.id };
 }
+
+/** The demo's simulated workload: name prefix, how many, offering, and whether they are left running. */
+const DEMO_VMS = [
+  { prefix: 'web', count: 8, offering: 'Small Instance', running: true },
+  { prefix: 'db', count: 3, offering: 'Medium Instance', running: true },
+  { prefix: 'build', count: 6, offering: 'Medium Instance', running: true },
+  { prefix: 'test', count: 5, offering: 'Small Instance', running: false },
+] as const;
+
+/**
+ * A few simulated VMs in the new demo lab, some running and some stopped, so the dashboard, the topology map and
+ * the instance list show a working cloud on first start. Deployed through the API like any other VM.
+ */
+export async function seedDemoVms(core: Core, zoneId: string): Promise<number> {
+  const admin = await core.admin();
+  const call = (command: string, params: Record<string, string> = {}) => core.dispatcher.invoke(admin, command, params) as Promise<Obj>;
+  const { ensureBuiltinTemplate } = await import('./catalog/index');
+  const templateId = await ensureBuiltinTemplate(core.svc, zoneId);
+  const offerings = new Map<string, string>(((await call('listServiceOfferings')).serviceoffering ?? []).map((o: Obj) => [o.name, o.id]));
+  const jobs: string[] = [];
+  for (const g of DEMO_VMS) {
+    const serviceofferingid = offerings.get(g.offering);
+    if (!serviceofferingid) continue;
+    for (let i = 1; i <= g.count; i++) {
+      const name = `${g.prefix}-${String(i).padStart(2, '0')}`;
+      const r = await call('deployVirtualMachine', { zoneid: zoneId, templateid: templateId, serviceofferingid, name,
+        displayname: name, startvm: String(g.running) });
+      jobs.push(r.jobid as string);
+    }
+  }
+  const ok = await Promise.all(jobs.map((j) => core.svc.jobs.waitFor(j)));
+  return ok.filter((status) => status === 1).length;
+}

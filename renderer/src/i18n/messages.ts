@@ -12,7 +12,4 @@ export function defineMessages<T extends Record<string, string>>(m: Messages<T>)
   };
 }
 
-/** Fills {name} placeholders. */
-export function fmt(template: string, vars: Record<string, string | number>): string {
-  return template.replace(/\{(\w+)\}/g, (_, k) => String(vars[k] ?? `{${k}}`));
-}
+export { fmt } from './fmt';

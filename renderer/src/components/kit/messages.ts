@@ -4,7 +4,7 @@ import { defineMessages } from '../../i18n/messages';
 export const useKitMessages = defineMessages({
   en: {
     search: 'Search', searchHint: 'Name or keyword', refresh: 'Refresh', loading: 'Loading…', noRows: 'Nothing matches these filters.',
-    count: '{n} items', selected: '{n} selected', clearSelection: 'Clear selection', closeDetail: 'Close details', cancel: 'Cancel',
+    count: '{n} {n:item|items}', selected: '{n} selected', clearSelection: 'Clear selection', closeDetail: 'Close details', cancel: 'Cancel',
     any: 'Any', yes: 'Yes', no: 'No', working: 'Working…', copy: 'Copy', copied: 'Copied', details: 'Details',
     failedLoad: 'Could not load: {text}', close: 'Close', optional: 'optional', clearFilter: 'Remove filter', noCommonAction: 'No action applies to all the selected items.', done: 'done', resultSummary: '{ok} of {total} succeeded.', gone: 'This item no longer exists.',
   },

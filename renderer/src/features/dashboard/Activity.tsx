@@ -61,7 +61,7 @@ export function EventsCard() {
   const columns: Column<Event>[] = [
     { key: 'created', header: m.time, width: 175, render: (e) => formatTime(e.created) },
     { key: 'level', header: m.level, width: 70, render: (e) => <span className={`badge tone-${LEVEL_TONE[e.level] ?? 'idle'}`}>{e.level}</span> },
-    { key: 'type', header: m.type, width: 'minmax(110px, 1fr)', render: (e) => <code>{e.type}</code> },
+    { key: 'type', header: m.type, width: 'minmax(110px, 1fr)', render: (e) => <code title={e.type}>{e.type}</code> },
     { key: 'description', header: m.description, width: 'minmax(200px, 3fr)', render: (e) => <span title={e.description}>{e.description}</span> },
   ];
   return (

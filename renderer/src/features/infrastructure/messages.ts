@@ -5,7 +5,7 @@ export const useInfraMessages = defineMessages({
     title: 'Infrastructure', subtitle: 'Zones, pods, clusters, hosts and storage', tabs: 'Infrastructure sections',
     zones: 'Zones', pods: 'Pods', clusters: 'Clusters', hosts: 'Hosts', primary: 'Primary storage', secondary: 'Secondary storage',
     refresh: 'Refresh', search: 'Search', searchPlaceholder: 'Name contains…', loading: 'Loading…', listFailed: 'Could not load the list: {text}',
-    count: '{count} items', countFiltered: '{count} items match the filters', selected: '{count} selected', clearSelection: 'Clear selection',
+    count: '{count} {count:item|items}', countFiltered: '{count} {count:item matches|items match} the filters', selected: '{count} selected', clearSelection: 'Clear selection',
     noneYet: 'Nothing here yet.', noMatches: 'Nothing matches these filters.', clearFilters: 'Clear filters',
     allZones: 'All zones', allPods: 'All pods', allClusters: 'All clusters', anyState: 'Any state',
     zone: 'Zone', pod: 'Pod', cluster: 'Cluster', name: 'Name', state: 'State', resourceState: 'Resource state', allocation: 'Allocation',
@@ -29,7 +29,7 @@ export const useInfraMessages = defineMessages({
     noEvents: 'No events for this host.', back: 'All hosts', hostNotFound: 'Host not found.',
     cpuCoresSpeed: 'CPU cores × speed', cpuAllocated: 'CPU allocated', cpuUsed: 'CPU used', memTotal: 'Memory total',
     memAllocated: 'Memory allocated', memUsed: 'Memory used', lastPinged: 'Last pinged', created: 'Created', disconnectedAt: 'Disconnected since',
-    hypervisorVersion: 'Hypervisor version', agentVersion: 'Agent version', vmCount: '{count} VMs', account: 'Account', level: 'Level',
+    hypervisorVersion: 'Hypervisor version', agentVersion: 'Agent version', vmCount: '{count} {count:VM|VMs}', account: 'Account', level: 'Level',
     description: 'Description', date: 'Date', eventType: 'Type', offering: 'Offering', template: 'Template',
   },
   'zh-CN': {

@@ -5,7 +5,7 @@ import { defineMessages } from '../../i18n/messages';
 export const useInstMessages = defineMessages({
   en: {
     instances: 'Instances', instance: 'Instance', loading: 'Loading…', refresh: 'Refresh', deploy: 'Deploy',
-    count: '{count} instances', countFiltered: '{count} instances match', orderNote: 'oldest first (server order)',
+    count: '{count} {count:instance|instances}', countFiltered: '{count} {count:instance matches|instances match}', orderNote: 'oldest first (server order)',
     filters: 'Instance filters', search: 'Search', searchHint: 'Name or instance name', state: 'State',
     allStates: 'All states', statePresent: 'Not destroyed', zone: 'Zone', allZones: 'All zones', host: 'Host',
     anyHost: 'Any host — type to search', clearHost: 'Clear host filter', account: 'Account',
