@@ -31,6 +31,12 @@ export interface DataTableProps<T> {
 
 const OVERSCAN = 10;
 
+
+/** Plain text in a span: a flex cell cannot ellipsize bare text, and the title shows what was cut off. */
+function cellContent(v: ReactNode): ReactNode {
+  return typeof v === 'string' || typeof v === 'number' ? <span title={String(v)}>{v}</span> : v;
+}
+
 export function DataTable<T>(p: DataTableProps<T>) {
   const rowHeight = p.rowHeight ?? 34;
   const scroller = useRef<HTMLDivElement>(null);
@@ -93,7 +99,7 @@ export function DataTable<T>(p: DataTableProps<T>) {
             <input type="checkbox" aria-label="select row" disabled={!r} checked={!!r && !!p.selected?.has(id)} onChange={() => r && toggle(id)} />
           </div>
         )}
-        {p.columns.map((c) => <div role="gridcell" key={c.key} className="dt-cell">{r ? c.render(r) : <span className="dt-skeleton" />}</div>)}
+        {p.columns.map((c) => <div role="gridcell" key={c.key} className="dt-cell">{r ? cellContent(c.render(r)) : <span className="dt-skeleton" />}</div>)}
       </div>,
     );
   }
