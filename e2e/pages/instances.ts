@@ -25,7 +25,7 @@ export class InstancesPage {
   get table(): Locator { return this.page.getByRole('grid', { name: 'Instances' }); }
 
   /** The "N instances" / "N instances match" line under the title. */
-  get total(): Locator { return this.page.getByRole('status').filter({ hasText: /instances/ }); }
+  get total(): Locator { return this.page.getByRole('status').filter({ hasText: /\d instances?\b/ }); }
 
   /** The page's h1; on a VM's page: its display name and state badge (`expect(po.heading).toContainText('Running')`). */
   get heading(): Locator { return this.page.getByRole('heading', { level: 1 }); }
