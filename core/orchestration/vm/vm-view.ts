@@ -22,6 +22,9 @@ export interface VmFilter {
   removedToo?: boolean;
 }
 
+/** Which rows of the ordered matches a page is (limit null: all of them). */
+type PageWindow = { offset: number; limit: number | null };
+
 /** `col LIKE '%s%'` with the wildcards in `s` taken literally ('!' escapes: portable to SQLite and MySQL). */
 export const likeExpr = (col: string, s: string) =>
   sql<boolean>`${sql.ref(col)} like ${`%${s.replace(/[!%_]/g, (c) => `!${c}`)}%`} escape '!'`;
@@ -73,7 +76,7 @@ function filtered(db: Db, f: VmFilter) {
  * (covering for the unfiltered view) instead of reading and joining every skipped row; then those VMs' columns
  * and their host's name (a join per page row, cheaper than a batch lookup of 500 host ids).
  */
-function pageQuery(db: Db, f: VmFilter, window: { offset: number; limit: number | null }) {
+function pageQuery(db: Db, f: VmFilter, window: PageWindow) {
   let ids = filtered(db, f).select('v.id').orderBy('v.created').orderBy('v.id');
   if (window.limit !== null) ids = ids.limit(window.limit).offset(window.offset);
   return db.selectFrom(ids.as('p')).innerJoin('vms as v', 'v.id', 'p.id').leftJoin('hosts as h', 'h.id', 'v.host_id')
@@ -81,7 +84,7 @@ function pageQuery(db: Db, f: VmFilter, window: { offset: number; limit: number 
 }
 
 /** The page's rows in (created, id) order: a derived table's order is not kept through a join in SQL. */
-async function pageRows(db: Db, f: VmFilter, window: { offset: number; limit: number | null }): Promise<VmRow[]> {
+async function pageRows(db: Db, f: VmFilter, window: PageWindow): Promise<VmRow[]> {
   const rows = (await selectArrays(db, pageQuery(db, f, window))).map(vmRowOf);
   return rows.sort((a, b) => a.created - b.created || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
@@ -106,7 +109,7 @@ async function countOf(db: Db, f: VmFilter): Promise<number> {
  * A substring search (keyword=, name=) cannot seek an index, so the count and the page would each scan every VM:
  * one scan (of the covering vms_search index) collects the matching ids in page order instead, and gives both.
  */
-async function searchedPage(db: Db, f: VmFilter, window: { offset: number; limit: number | null }) {
+async function searchedPage(db: Db, f: VmFilter, window: PageWindow) {
   const ids = (await selectArrays(db, filtered(db, f).select('v.id').orderBy('v.created').orderBy('v.id'))).map((r) => r[0] as string);
   const pageIds = window.limit === null ? ids : ids.slice(window.offset, window.offset + window.limit);
   const rows = pageIds.length ? await pageRows(db, { scope: { kind: 'all' }, ids: pageIds, removedToo: f.removedToo }, { offset: 0, limit: null }) : [];
@@ -117,7 +120,7 @@ async function searchedPage(db: Db, f: VmFilter, window: { offset: number; limit
 export async function listVms(svc: Services, f: VmFilter, paging: { page?: number; pagesize?: number },
   opts: FormatOptions): Promise<ListResult> {
   const window = pageWindow(paging, svc.config.maxPageSize);
-  const { count, rows } = f.keyword !== undefined || f.name !== undefined
+  const { count, rows } = f.keyword || f.name
     ? await searchedPage(svc.db, f, window)
     : { rows: await pageRows(svc.db, f, window), count: await countOf(svc.db, f) };
   return { count, items: await formatVms(svc, rows, { ...opts, jobs: true }) };
