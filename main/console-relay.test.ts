@@ -13,23 +13,24 @@ const cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => { for (const f of cleanup.splice(0).reverse()) await f(); });
 
 /** A console proxy stand-in: echoes with a prefix; token "stop" closes 4001, anything but "good*" or "stop" is 403. */
-async function upstream(): Promise<{ url: (token: string) => string; seen: string[] }> {
+async function upstream(): Promise<{ url: (token: string) => string; seen: string[]; live: () => number }> {
   const seen: string[] = [];
   const server: Server = createServer();
   const wss = new WebSocketServer({ noServer: true });
   server.on('upgrade', (req, socket, head) => {
     const token = new URL(req.url!, 'http://x').searchParams.get('token') ?? '';
     seen.push(`${token} ${req.headers['sec-websocket-protocol']}`);
-    if (!token.startsWith('good') && token !== 'stop') { socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n'); return; }
-    wss.handleUpgrade(req, socket, head, (ws) => {
+    if (!token.startsWith('good') && token !== 'stop' && token !== 'slow') { socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n'); return; }
+    const accept = () => wss.handleUpgrade(req, socket, head, (ws) => {
       if (token === 'stop') { ws.close(4001, 'The VM stopped'); return; }
       ws.on('message', (d, binary) => ws.send(Buffer.concat([Buffer.from('echo:'), d as Buffer]), { binary }));
     });
+    if (token === 'slow') setTimeout(accept, 300); else accept();
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   cleanup.push(() => new Promise<void>((r) => { for (const c of wss.clients) c.terminate(); server.close(() => r()); }));
   const port = (server.address() as { port: number }).port;
-  return { url: (token) => `ws://127.0.0.1:${port}/console/websockify?token=${token}`, seen };
+  return { url: (token) => `ws://127.0.0.1:${port}/console/websockify?token=${token}`, seen, live: () => wss.clients.size };
 }
 
 async function relay(now?: () => number) {
@@ -90,6 +91,18 @@ describe('console relay', () => {
     expect(await connect(late.replace(/relay\/.*/, 'relay/nope'))).toEqual({ refused: 404 });
     expect(() => r.ticket('http://127.0.0.1:1/x')).toThrow(/not a WebSocket URL/);
     expect(up.seen).toEqual([]); // nothing refused here ever reached the server
+  });
+
+  it('a renderer that gives up while the proxy is still answering leaves no proxy connection open', async () => {
+    const up = await upstream();
+    const r = await relay();
+    const ws = new WebSocket(r.ticket(up.url('slow')), ['binary'], { origin: APP_ORIGIN });
+    ws.on('error', () => {});
+    await new Promise((res) => setTimeout(res, 100));
+    ws.terminate();
+    await new Promise((res) => setTimeout(res, 700));
+    expect(up.seen).toEqual(['slow binary']);
+    expect(up.live()).toBe(0);
   });
 
   it('a dropped proxy connection ends the renderer side with 1011', async () => {

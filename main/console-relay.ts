@@ -83,12 +83,21 @@ export class ConsoleRelay {
     socket.on('error', () => socket.destroy());
 
     const upstream = new WebSocket(t.target, t.protocols, { handshakeTimeout: UPSTREAM_TIMEOUT_MS, perMessageDeflate: false });
+    // Until the renderer's upgrade is accepted its socket is raw HTTP: failures are answered there as HTTP.
+    let accepted = false;
+    const refuseOnce = (status: number, text: string) => { if (!accepted && !socket.destroyed) refuse(socket, status, text); };
+    // The renderer gave up while we dialled ('end': HTTP server sockets are half-open, so a FIN alone is no 'close').
+    const gaveUp = () => { if (!accepted) { upstream.terminate(); socket.destroy(); } };
+    socket.once('end', gaveUp);
+    socket.once('close', gaveUp);
     upstream.once('unexpected-response', (_r, res) => {
-      refuse(socket, res.statusCode ?? 502, res.statusMessage || 'Refused by the console proxy');
+      refuseOnce(res.statusCode ?? 502, res.statusMessage || 'Refused by the console proxy');
       upstream.terminate();
     });
-    upstream.once('error', () => { if (socket.writable) refuse(socket, 502, 'Bad Gateway'); });
+    upstream.on('error', () => refuseOnce(502, 'Bad Gateway'));
     upstream.once('open', () => {
+      if (socket.destroyed) { upstream.terminate(); return; }
+      accepted = true;
       this.#wss.handleUpgrade(req, socket, head, (client) => this.#pipe(client, upstream));
     });
   }
@@ -111,6 +120,6 @@ export class ConsoleRelay {
     client.on('close', closeOther(upstream, client));
     upstream.on('close', closeOther(client, upstream));
     client.on('error', () => client.terminate());
-    upstream.on('error', () => upstream.terminate());
+    upstream.on('error', () => upstream.terminate()); // 'close' follows and ends the renderer's side
   }
 }
