@@ -120,3 +120,31 @@ test('an operator adds a remote server with API keys and types into a VM console
   expect(sockets.length).toBeGreaterThan(0);
   for (const u of sockets) expect(u).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/relay\/[A-Za-z0-9_-]+$/);
 });
+
+test('a server reached by user name and password works; a wrong secret key fails with the server reason, and retries', async ({ page }) => {
+  const shell = await appShell();
+  await desktopMain(page, shell);
+  await page.goto(`${shell}/index.html`);
+  const add = async (name: string, auth: 'keys' | 'password', a: string, b: string) => {
+    await page.getByRole('button', { name: '+ Connection' }).first().click();
+    const dialog = page.getByRole('dialog', { name: 'Add connection' });
+    await dialog.getByLabel('Kind').selectOption('strata');
+    await dialog.getByLabel('Name').fill(name);
+    await dialog.getByLabel('URL').fill(lab.url);
+    await dialog.getByLabel('Authentication').selectOption(auth);
+    await dialog.getByLabel(auth === 'keys' ? 'API key' : 'Username').fill(a);
+    await dialog.getByLabel(auth === 'keys' ? 'Secret key' : 'Password').fill(b);
+    await dialog.getByRole('button', { name: 'Add' }).click();
+  };
+  const switcher = page.getByLabel('Connection', { exact: true });
+
+  await add('By password', 'password', 'admin', lab.adminPassword);
+  await expect(switcher).toContainText('By password · ready', { timeout: 30_000 });
+  await page.getByRole('navigation', { name: 'main' }).getByRole('link', { name: 'Instances' }).click();
+  await expect(page.getByRole('link', { name: lab.vmName!, exact: true })).toBeVisible();
+
+  await add('Wrong secret', 'keys', keys.apikey, 'not-the-secret');
+  await expect(switcher).toContainText('Wrong secret · failed', { timeout: 30_000 });
+  await expect(page.getByText(/Connection failed: .*(credentials|signature)/i)).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Retry now' })).toBeVisible();
+});
