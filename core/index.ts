@@ -29,6 +29,7 @@ import { createKvmDownloader } from './catalog/kvm-downloader';
 import { registerTemplateDownloader, resumeDownloads } from './catalog/template-download';
 import { computeModule, reconcileVms, reconcileLocalHosts, startStatsCollector } from './orchestration/vm/index';
 import { storageModule } from './orchestration/storage/index';
+import { startTemplateCopyCleanup, type TemplateCopyCleanup } from './orchestration/storage/template-copies';
 import { createConsoleService, createConsoleModule, type ConsoleService } from './console/index';
 import { AGENT_PATH, createAgentHub, createRemoteKvmDriver, isAgentUrl, type AgentHub, type AgentHubOptions } from './agent/index';
 import type { Caller } from './identity/caller';
@@ -65,6 +66,8 @@ export interface Core {
   consoles: ConsoleService;
   /** Links of `strata agent` hosts (startServer attaches its WebSocket endpoint). */
   agents: AgentHub;
+  /** Removal of deleted templates' copies from primary storage (tests await its sweeps). */
+  templateCopies: Pick<TemplateCopyCleanup, 'settled'>;
   stop(): Promise<void>;
 }
 
@@ -118,6 +121,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   await reconcileLocalHosts(svc, (h) => h.hypervisor === localKvm.driver.hypervisor && isLocalKvmUrl(h.url) && !isAgentUrl(h.url));
   await resumeDownloads(svc);
   await svc.jobs.start();
+  const templateCopies = startTemplateCopyCleanup(svc);
   const vmStats = startStatsCollector(svc);
   const monitor = createHostMonitor(svc, { intervalMs: opts.hostPingIntervalMs ?? 30_000 });
   if ((opts.hostPingIntervalMs ?? 30_000) > 0) monitor.start();
@@ -125,13 +129,14 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const dispatcher = createDispatcher(svc, registry);
   let adminCaller: Caller | undefined;
   return {
-    svc, registry, dispatcher, generatedAdminPassword: generatedPassword, consoles, agents, qemu: localKvm.qemu,
+    svc, registry, dispatcher, generatedAdminPassword: generatedPassword, consoles, agents, qemu: localKvm.qemu, templateCopies,
     admin: async () => (adminCaller ??= await rootAdminCaller(svc)),
     stop: async () => {
       await consoles.close();
       monitor.stop();
       vmStats.stop();
       await svc.jobs.stop(10_000);
+      await templateCopies.stop();
       await agents.close();
       await kvmDownloader.stop();
       undoDownloader();

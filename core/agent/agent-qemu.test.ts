@@ -3,7 +3,8 @@
 // capabilities; a VM deployed on one boots (serial shell, VNC through the console proxy), gets a data volume
 // hot-plugged and snapshotted, migrates live to the other host and back, survives its agent being killed (host
 // Disconnected; the restarted agent re-adopts the same QEMU process and the host is Up), reports a guest
-// poweroff, and leaves no process and no volume file behind once destroyed.
+// poweroff, and leaves no process and no volume file behind once destroyed; the template's copy in the pool goes
+// once the template is deleted.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -202,4 +203,11 @@ describe.skipIf(!qemuInstalled)('KVM hosts run by strata agent processes', () =>
     await until('no qemu left', async () => qemuOf(vm.id).length === 0, 15_000);
     expect(readdirSync(lab.poolPath).filter((f) => !f.startsWith('template-'))).toEqual([]);
   }, 600_000);
+
+  it('removes a deleted template\'s copy from the pool through an agent (only agent hosts reach it)', async () => {
+    expect(readdirSync(lab.poolPath)).toEqual([`template-${templateId}.qcow2`]);
+    await job(call, 'deleteTemplate', { id: templateId });
+    await t.core.templateCopies.settled();
+    expect(readdirSync(lab.poolPath)).toEqual([]);
+  }, 60_000);
 });

@@ -115,6 +115,7 @@ export const DRIVER_METHODS = {
   attachIso: { timeoutMs: MIN },
   detachIso: { timeoutMs: MIN },
   ensureTemplate: { timeoutMs: 60 * MIN },
+  removeTemplate: { timeoutMs: 5 * MIN },
   consoleEndpoint: { timeoutMs: 30_000, read: true },
   listPoolFiles: { timeoutMs: MIN, read: true },
   prepareMigration: { timeoutMs: 3 * MIN },

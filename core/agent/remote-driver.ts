@@ -61,6 +61,7 @@ export function createRemoteKvmDriver(hub: AgentHub): RemoteKvmDriver {
     detachIso: (h, vmId) => c(h, 'detachIso', [h, vmId]),
     ensureTemplate: (h, t: TemplateInPoolSpec, onProgress) =>
       c<{ path: string; sizeBytes: number }>(h, 'ensureTemplate', [h, t, onProgress], onProgress),
+    removeTemplate: (h, t) => c(h, 'removeTemplate', [h, t]),
     consoleEndpoint: (h, vmId) => c<ConsoleEndpoint | null>(h, 'consoleEndpoint', [h, vmId]),
     listPoolFiles: (h, poolPath) => c<string[]>(h, 'listPoolFiles', [h, poolPath]),
     // The VM's VNC server listens only on its host: the console proxy gets it through the agent's link.

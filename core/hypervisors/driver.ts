@@ -73,8 +73,10 @@ export interface HostStats { cpuUsedPercent: number; memoryUsedBytes: number }
 /** Progress of a long operation: bytes done of total (total 0 when unknown). */
 export type ProgressFn = (doneBytes: number, totalBytes: number) => void;
 
+/** A template's copy in one primary pool. */
+export interface TemplateCopySpec { templateId: string; poolId: string; poolPath: string }
 /** A template file in secondary storage to be copied once into a primary pool (base of linked clones). */
-export interface TemplateInPoolSpec { templateId: string; sourcePath: string; poolId: string; poolPath: string }
+export interface TemplateInPoolSpec extends TemplateCopySpec { sourcePath: string }
 
 /** How to reach a VM's consoles on its host (for the console proxy and tests). */
 export interface ConsoleEndpoint {
@@ -129,6 +131,11 @@ export interface HypervisorDriver {
   detachIso?(hostId: string, vmId: string): Promise<void>;
   /** Copies a template into a pool once (idempotent); ROOT volumes with that templateId are then linked clones. */
   ensureTemplate?(hostId: string, t: TemplateInPoolSpec, onProgress?: ProgressFn): Promise<{ path: string; sizeBytes: number }>;
+  /**
+   * Deletes the pool's copy of a template, if there is one (idempotent). The caller makes sure no volume is backed
+   * by it any more: a deleted template's copy would otherwise stay in every pool forever.
+   */
+  removeTemplate?(hostId: string, t: TemplateCopySpec): Promise<void>;
   consoleEndpoint?(hostId: string, vmId: string): Promise<ConsoleEndpoint | null>;
   /** Names of the volume files in a pool folder as the host sees it (reconciliation looks for orphans). */
   listPoolFiles?(hostId: string, poolPath: string): Promise<string[]>;

@@ -276,6 +276,13 @@ export function createQemuDriver(opts: QemuDriverOptions): QemuDriver {
       templateSizes.set(dest, size);
       return { path: name, sizeBytes: size };
     },
+    async removeTemplate(_hostId, t) {
+      const dest = path.join(t.poolPath, templateName(t.templateId));
+      // A copy still being made is about to back a new volume (the caller only sees volumes once they exist).
+      if (copying.has(dest)) throw new Error(`Template ${t.templateId} is being copied into pool ${t.poolPath}`);
+      await rm(dest, { force: true });
+      templateSizes.delete(dest);
+    },
     async createVolume(hostId, vol) {
       const name = vol.path ?? `${vol.id}.qcow2`;
       const file = path.resolve(vol.poolPath, name);

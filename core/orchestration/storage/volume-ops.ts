@@ -4,6 +4,7 @@ import type { VolumeTable } from '../../db/schema';
 import type { Services } from '../../services';
 import { changeVolumeState } from '../volume-states';
 import { allocateOnPool, driverFor, hostForPool, poolFacts, releasePoolBytes, volumeSpec } from '../vm/infra';
+import { sweepTemplateCopies } from './template-copies';
 
 export type VolumeRow = VolumeTable;
 
@@ -60,6 +61,8 @@ export async function expungeVolume(svc: Services, vol: VolumeRow, preferHost?: 
   await changeVolumeState(svc, vol, 'OperationSucceeded', { patch: { removed: svc.clock.now() } });
   if (hadStorage) await releasePoolBytes(svc.db, vol.pool_id!, vol.size);
   await volumeEvent(svc, vol, 'VOLUME.DELETE', `Deleted volume ${vol.name}`, userId);
+  // The last volume of a deleted template may just have gone: its copies in primary storage are then garbage.
+  if (vol.template_id) await sweepTemplateCopies(svc, vol.template_id);
 }
 
 /** Records a VOLUME.* action event owned by the volume's account. */
