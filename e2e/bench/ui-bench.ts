@@ -104,7 +104,7 @@ const TYPE_AND_ENTER = `return (async () => {
 
 /** The list answered: its count line says "… match", rows (or the empty message) are on screen. */
 const FILTER_ANSWERED = `(() => {
-  const s = [...document.querySelectorAll('[role=status]')].find((e) => /instances/.test(e.textContent));
+  const s = [...document.querySelectorAll('[role=status]')].find((e) => /instance/.test(e.textContent));
   if (!s || !/match/.test(s.textContent)) return false;
   const n = Number(s.textContent.replace(/[^0-9]/g, ''));
   return n === 0 || !!document.querySelector(arg);
@@ -112,7 +112,7 @@ const FILTER_ANSWERED = `(() => {
 
 /** The keyword answered: the count line says "… match" and the named VM's row is on screen. */
 const KEYWORD_ANSWERED = `(() => {
-  const s = [...document.querySelectorAll('[role=status]')].find((e) => /instances/.test(e.textContent));
+  const s = [...document.querySelectorAll('[role=status]')].find((e) => /instance/.test(e.textContent));
   return !!s && /match/.test(s.textContent) && [...document.querySelectorAll(arg.sel)].some((a) => a.textContent === arg.name);
 })()`;
 
