@@ -81,7 +81,7 @@ export interface TemplateCopyCleanup {
 
 /**
  * Sweeps once now (copies left by deletes before a restart or by failed sweeps), in the background so start-up does
- * not wait for hosts, and after every template delete. The delete is heard as its TEMPLATE.DELETE event, announced
+ * not wait for hosts, after every template delete, and whenever a host comes back Up. The delete is heard as its TEMPLATE.DELETE event, announced
  * once the template row is marked removed: the catalog needs no knowledge of primary storage.
  */
 export function startTemplateCopyCleanup(svc: Services): TemplateCopyCleanup {
@@ -91,7 +91,10 @@ export function startTemplateCopyCleanup(svc: Services): TemplateCopyCleanup {
     running.add(p);
   };
   const unsubscribe = svc.events.subscribe((n) => {
-    if (n.kind === 'event' && n.event.type === 'TEMPLATE.DELETE' && n.event.resourceId) sweep(n.event.resourceId);
+    if (n.kind !== 'event') return;
+    if (n.event.type === 'TEMPLATE.DELETE' && n.event.resourceId) sweep(n.event.resourceId);
+    // A host back Up (an agent reconnected) may reach pools whose copies no host could remove before.
+    if (n.event.type === 'HOST.RECONNECT') sweep();
   });
   sweep();
   const settled = async () => { while (running.size > 0) await Promise.all(running); };
