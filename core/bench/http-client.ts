@@ -14,7 +14,7 @@ process.stdin.on('end', async () => {
     const t0 = performance.now();
     const res = await fetch(url);
     const body = JSON.parse(await res.text());
-    times.push({ ms: performance.now() - t0, status: res.status, body: urls.length && times.length === 0 ? body : undefined });
+    times.push({ ms: performance.now() - t0, status: res.status, body: times.length === 0 ? body : undefined });
   }
   process.stdout.write(JSON.stringify(times));
 });

@@ -5,12 +5,12 @@
 import { createRoot } from 'react-dom/client';
 import { useEffect } from 'react';
 import { browserClient, savedBrowserSession } from './api/browser-client';
-import { apiSource, oneShotSource, wsUrlOf } from './features/consoles/connection';
+import { apiSource, oneShotSource } from './features/consoles/connection';
 import { useConsoleMessages } from './features/consoles/messages';
 import { VmConsole } from './features/consoles/VmConsole';
 import { fmt } from './i18n/messages';
 import { useUiStore } from './state/ui-store';
-import { CONSOLE_WEBSOCKET_PATH } from '../../core/contract/commands/console';
+import { CONSOLE_WEBSOCKET_PATH, consoleWebSocketUrl } from '../../core/contract/commands/console';
 import './styles.css';
 
 const q = new URLSearchParams(location.search);
@@ -19,7 +19,7 @@ const vmId = q.get('vm');
 const session = savedBrowserSession();
 const later = vmId && session ? apiSource(browserClient('', session, () => undefined), vmId, true) : undefined;
 const source = token
-  ? oneShotSource(wsUrlOf({ websocket: { token, host: location.hostname, port: location.port, path: CONSOLE_WEBSOCKET_PATH, extra: q.get('extra') ?? undefined } }, location), later)
+  ? oneShotSource(consoleWebSocketUrl({ websocket: { token, host: location.hostname, port: location.port, path: CONSOLE_WEBSOCKET_PATH, extra: q.get('extra') ?? undefined } }, location), later)
   : null;
 
 function ConsolePage() {

@@ -13,9 +13,6 @@ export class ConsoleUnavailable extends Error {
   constructor(readonly kind: 'notRunning' | 'denied' | 'tokenSpent' | 'other', message: string) { super(message); }
 }
 
-/** The WebSocket URL of an endpoint (see consoleWebSocketUrl in the contract). */
-export const wsUrlOf = consoleWebSocketUrl;
-
 /** Errors that retrying cannot fix (no access, no such VM) as ConsoleUnavailable; others unchanged. */
 function denialOf(e: unknown): unknown {
   if (e instanceof CloudError && (e.errorcode === 531 || e.errorcode === 431 || e.errorcode === 432)) return new ConsoleUnavailable('denied', e.message);
@@ -40,7 +37,7 @@ export async function fetchEndpoint(client: CloudClient, vmId: string): Promise<
 
 /** An endpoint source that asks the API each time. */
 export function apiSource(client: CloudClient, vmId: string, sameOrigin: boolean): EndpointSource {
-  return async () => wsUrlOf(await fetchEndpoint(client, vmId), sameOrigin ? location : undefined);
+  return async () => consoleWebSocketUrl(await fetchEndpoint(client, vmId), sameOrigin ? location : undefined);
 }
 
 /**

@@ -3,7 +3,8 @@
 // and the one-shot token source of the console page.
 import { describe, expect, it } from 'vitest';
 import { comboList, KS, planStrokes, pressCombo, strokeOf, typeStrokes } from './keys';
-import { backoffMs, ConsoleUnavailable, describeClose, MAX_AUTO_RECONNECTS, oneShotSource, relaySource, wsUrlOf } from './connection';
+import { backoffMs, ConsoleUnavailable, describeClose, MAX_AUTO_RECONNECTS, oneShotSource, relaySource } from './connection';
+import { consoleWebSocketUrl } from '../../../../core/contract/commands/console';
 import type { DesktopBridge } from '../../../../main/ipc-contract';
 
 type Sent = [number, string | null, boolean | undefined];
@@ -69,11 +70,11 @@ describe('console connection', () => {
   const ws = { token: 'T0k+/=', host: 'ms.example.org', port: '8443', path: 'console/websockify' };
 
   it('builds the WebSocket URL from the endpoint, or on this origin in browser mode', () => {
-    expect(wsUrlOf({ url: 'https://ms.example.org:8443/console/vnc.html?token=x', websocket: ws })).toBe('wss://ms.example.org:8443/console/websockify?token=T0k%2B%2F%3D');
-    expect(wsUrlOf({ url: 'http://10.0.0.1:8080/console/vnc.html', websocket: { ...ws, host: '10.0.0.1', port: '8080', extra: 'e' } }))
+    expect(consoleWebSocketUrl({ url: 'https://ms.example.org:8443/console/vnc.html?token=x', websocket: ws })).toBe('wss://ms.example.org:8443/console/websockify?token=T0k%2B%2F%3D');
+    expect(consoleWebSocketUrl({ url: 'http://10.0.0.1:8080/console/vnc.html', websocket: { ...ws, host: '10.0.0.1', port: '8080', extra: 'e' } }))
       .toBe('ws://10.0.0.1:8080/console/websockify?token=T0k%2B%2F%3D&extra=e');
-    expect(wsUrlOf({ websocket: { ...ws, host: '::1', port: '80' } })).toBe('ws://[::1]:80/console/websockify?token=T0k%2B%2F%3D');
-    expect(wsUrlOf({ websocket: ws }, { protocol: 'https:', host: 'console.lan' })).toBe('wss://console.lan/console/websockify?token=T0k%2B%2F%3D');
+    expect(consoleWebSocketUrl({ websocket: { ...ws, host: '::1', port: '80' } })).toBe('ws://[::1]:80/console/websockify?token=T0k%2B%2F%3D');
+    expect(consoleWebSocketUrl({ websocket: ws }, { protocol: 'https:', host: 'console.lan' })).toBe('wss://console.lan/console/websockify?token=T0k%2B%2F%3D');
   });
 
   it('retries after drops and refusals but not after the VM stopped', () => {
