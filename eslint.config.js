@@ -37,6 +37,9 @@ export default tseslint.config(
       ] }],
     },
   },
+  // The core's layers (README "Core layers"): kernel below everything; api/ is the HTTP front that nothing below
+  // imports; drivers see only the kernel and the contract; the database layer only the contract.
+  ...coreLayerRules(),
   // main/ (DESIGN.md 2): no renderer; from the core only its public entries; Electron only in main.ts (every other
   // module receives Electron objects as parameters, so it is testable without Electron); the preload only the contract.
   ...mainImportRules(),
@@ -64,5 +67,24 @@ function mainImportRules() {
     { files: ['main/main.ts'], rules: rule(noRenderer, coreEntries('')) },
     { files: tests, rules: rule(noRenderer, coreEntries('|testing/'), noElectron) },
     { files: ['main/preload/**/*.ts'], rules: rule({ regex: '^(?!electron$|\\.\\./ipc-contract$)', message: 'The preload may import only electron and main/ipc-contract (DESIGN.md 2).' }) },
+  ];
+}
+
+function coreLayerRules() {
+  const tests = ['core/**/*.test.ts', 'core/**/test-*.ts', 'core/testing/**', 'core/bench/**'];
+  const rule = (regex, message, allowTypeImports = false) =>
+    ({ '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ regex, message, allowTypeImports }] }] });
+  const domains = ['identity', 'jobs', 'events', 'infrastructure', 'hosts', 'catalog', 'orchestration', 'agent', 'console']
+    .map((d) => `core/${d}/**/*.ts`);
+  return [
+    { files: ['core/kernel/**/*.ts'], ignores: tests,
+      rules: rule('^\\.\\./(?!contract/)', 'core/kernel is the bottom layer: it imports values only from core/contract (types from anywhere).', true) },
+    { files: ['core/db/**/*.ts'], ignores: tests,
+      rules: rule('^(\\.\\./)+(?!contract/|kernel/)[a-z-]+/', 'core/db imports only core/contract and core/kernel.') },
+    { files: ['core/hypervisors/**/*.ts'], ignores: tests,
+      rules: rule('^(\\.\\./)+(api|identity|jobs|events|infrastructure|hosts|catalog|orchestration|console|agent)/',
+        'Hypervisor drivers import only the kernel, the contract and the database layer.') },
+    { files: domains, ignores: [...tests, 'core/console/**'],
+      rules: rule('^(\\.\\./)+api/', 'Only the HTTP front (core/api, the console proxy, index.ts) imports core/api; shared pieces live in core/kernel.') },
   ];
 }

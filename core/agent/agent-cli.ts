@@ -2,7 +2,7 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createLogger } from '../logger';
+import { createLogger } from '../kernel/logger';
 import { parseAccelSetting } from '../hypervisors/qemu/accel';
 import { startAgent } from './agent';
 

@@ -13,8 +13,8 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { ProgressFn } from '../hypervisors/driver';
-import type { Services } from '../services';
-import { resourceUnavailable } from '../api/errors';
+import type { Services } from '../kernel/services';
+import { resourceUnavailable } from '../kernel/errors';
 import {
   AGENT_PATH, CloseCode, PROTOCOL_VERSION, fromWire, methodInfo, parseAgentMessage, toWire,
   type AgentCapabilities, type AgentMessage, type DriverMethod, type ServerMessage, type WireError,

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
 import type { HypervisorDriver, HostConnectSpec, PowerState } from '../hypervisors/driver';
-import type { Logger } from '../services';
+import type { Logger } from '../kernel/services';
 import { createQemuDriver } from '../hypervisors/qemu/qemu-driver';
 import type { AccelSetting } from '../hypervisors/qemu/accel';
 import {

@@ -10,10 +10,10 @@
 // Disconnected hosts go on to Alert when the host monitor finds them silent past its timeout. Each connect also
 // reconciles the host's VMs with its power report (orchestration/vm/host-sync.ts).
 import type { HostInfo, PowerState } from '../hypervisors/driver';
-import type { Services } from '../services';
-import type { HostStatusEvent } from '../orchestration/host-states';
-import { connectSpec, infoColumns, moveHostStatus, parseDetails } from '../infrastructure/host-connect';
-import { syncHostVms } from '../orchestration/vm/host-sync';
+import type { Services } from '../kernel/services';
+import type { HostStatusEvent } from '../hosts/host-states';
+import { connectSpec, infoColumns, moveHostStatus, parseDetails } from '../hosts/host-connect';
+import { syncHostVms } from '../hosts/host-sync';
 import { changeVmState } from '../orchestration/vm-states';
 import { cpuMhzOf, memBytesOf, vmById } from '../orchestration/vm/vm-rows';
 import { parseAgentToken, secretMatches, SECRET_HASH_DETAIL } from './token';

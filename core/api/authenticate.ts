@@ -1,10 +1,10 @@
 // Who is calling: API-key signature (v1/v3, SHA1/SHA512) or a login session. Failures are 401 with CloudStack's
 // text; nothing about which check failed leaks to the client.
-import type { Services } from '../services';
+import type { Services } from '../kernel/services';
 import type { Caller } from '../identity/caller';
 import type { DecodedRequest } from './request';
 import { verifySignature, checkSignatureExpiry } from './signature';
-import { ApiError } from './errors';
+import { ApiError } from '../kernel/errors';
 import { ErrorCode } from '../contract/errors';
 
 export const UNAUTHORIZED_TEXT = 'unable to verify user credentials and/or request signature';

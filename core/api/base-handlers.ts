@@ -2,9 +2,9 @@
 // their handlers here are never reached through HTTP.
 import { baseCommands } from '../contract/commands/base';
 import type { CommandDecl } from '../contract/command';
-import { implement } from './handler';
-import type { Registry } from './registry';
-import { ApiError } from './errors';
+import { implement } from '../kernel/handler';
+import type { Registry } from '../kernel/registry';
+import { ApiError } from '../kernel/errors';
 
 function describeApi(decl: CommandDecl) {
   return {

@@ -1,16 +1,16 @@
 // One API request from decoded parameters to a serialized CloudStack response:
 // decode -> authenticate -> find command -> role check -> validate -> run (sync) or submit (async) -> serialize.
-import type { Services } from '../services';
+import type { Services } from '../kernel/services';
 import type { Caller } from '../identity/caller';
 import type { CommandDecl } from '../contract/command';
 import { responseNameOf } from '../contract/command';
 import { ErrorCode, CsErrorCode } from '../contract/errors';
-import type { Registry, Registered } from './registry';
-import type { CallContext, ListResult } from './handler';
+import type { Registry, Registered } from '../kernel/registry';
+import type { CallContext, ListResult } from '../kernel/handler';
 import { decodeRequest, type DecodedRequest } from './request';
 import { validateArgs } from './validate';
 import { toJson, toXml, errorInner, listInner, JSON_CONTENT_TYPE, XML_CONTENT_TYPE } from './serialize';
-import { ApiError } from './errors';
+import { ApiError } from '../kernel/errors';
 import { authenticate, parseCookies } from './authenticate';
 import { loginResponse, logoutCookies, sessionCookies } from './session-http';
 

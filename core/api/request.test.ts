@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { decodeRequest, formDecode } from './request';
-import { ApiError } from './errors';
+import { ApiError } from '../kernel/errors';
 
 const MALFORMED = (key: string) =>
   `Unable to decode parameter ${key}; if specifying an object array, please use parameter[index].field=XXX, ` +

@@ -1,7 +1,7 @@
 // Decoding of an API request's parameters the way CloudStack's servlet + ParamUnpackWorker see them: query and
 // form body merged (query first), UTF-8 with `+` as space, first value wins, names case-insensitive, and
 // `name[i].field=value` map parameters unpacked (reference §1.1, §1.2).
-import { ApiError } from './errors';
+import { ApiError } from '../kernel/errors';
 import { ErrorCode } from '../contract/errors';
 
 export interface DecodedRequest {

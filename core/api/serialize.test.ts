@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import {
   toJson, toXml, errorInner, listInner, escapeXml, JSON_CONTENT_TYPE, XML_CONTENT_TYPE,
 } from './serialize';
-import { ApiError, notFound } from './errors';
+import { ApiError, notFound } from '../kernel/errors';
 
 // A deliberately strict mini XML reader: throws on anything not well-formed (bad names, unbalanced tags,
 // raw < or & in text, unknown entities, characters XML 1.0 forbids, trailing content).

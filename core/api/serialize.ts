@@ -1,7 +1,7 @@
 // Response envelopes in CloudStack's JSON and XML forms (reference §2). JSON is what every real client uses and
 // is a single JSON.stringify; XML is the default when `response` is not `json` and is kept minimal but
 // always well-formed.
-import type { ApiError } from './errors';
+import type { ApiError } from '../kernel/errors';
 import type { ApiErrorBody } from '../contract/errors';
 
 export const JSON_CONTENT_TYPE = 'application/json; charset=UTF-8';

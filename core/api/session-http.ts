@@ -1,5 +1,5 @@
 // Login response body and session cookies, as CloudStack's login servlet produces them.
-import type { Services } from '../services';
+import type { Services } from '../kernel/services';
 import type { Caller } from '../identity/caller';
 
 const SESSION_TIMEOUT_SECONDS = 1800;

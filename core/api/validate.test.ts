@@ -3,8 +3,9 @@ import { defineCommands } from '../contract/command';
 import { p, pagingParams } from '../contract/params';
 import { ALL_ROLES } from '../contract/roles';
 import { decodeRequest } from './request';
-import { validateArgs, pageWindow } from './validate';
-import { ApiError } from './errors';
+import { validateArgs } from './validate';
+import { pageWindow } from '../kernel/paging';
+import { ApiError } from '../kernel/errors';
 
 const cmds = defineCommands({
   deployVirtualMachine: {

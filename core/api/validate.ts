@@ -4,7 +4,7 @@
 import type { CommandDecl } from '../contract/command';
 import type { ParamSpec } from '../contract/params';
 import { ErrorCode, CsErrorCode } from '../contract/errors';
-import { ApiError, notFound, invalidParam } from './errors';
+import { ApiError, notFound, invalidParam } from '../kernel/errors';
 import { parseIso8601 } from './signature';
 import type { DecodedRequest } from './request';
 
@@ -159,15 +159,4 @@ export function validateArgs(decl: CommandDecl, req: DecodedRequest, maxPageSize
   }
   if (plan.paging) checkPaging(plan.cmd, args, maxPageSize);
   return args;
-}
-
-/** Offset/limit of a list query: limit defaults to maxPageSize; pagesize -1 (or no max) means all rows. */
-export function pageWindow(
-  args: { page?: number; pagesize?: number }, maxPageSize: number,
-): { offset: number; limit: number | null } {
-  const size = args.pagesize;
-  const limit = size === -1 ? null : size ?? (maxPageSize > 0 ? maxPageSize : null);
-  if (limit === null) return { offset: 0, limit: null };
-  const page = args.page ?? 1;
-  return { offset: (page - 1) * limit, limit };
 }

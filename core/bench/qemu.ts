@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createCore } from '../index';
-import { silentLogger } from '../logger';
+import { silentLogger } from '../kernel/logger';
 import { qemuAvailable } from '../hypervisors/kvm-local';
 import { benchQemu } from '../hypervisors/qemu/bench';
 import { ensureGuestImages, GUEST_MIN_MEMORY_MB } from '../hypervisors/qemu/guest-image';

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createCore, startServer, type Core } from '../index';
-import { silentLogger } from '../logger';
+import { silentLogger } from '../kernel/logger';
 import { buildLab, deployMany } from './lab';
 import { benchKvm } from './qemu';
 import { timedGets } from './http-client';

@@ -2,9 +2,9 @@
 // existence checks for zones and domains.
 import type { Db } from '../db/connect';
 import type { MapEntries } from '../contract/params';
-import { notFound } from '../api/errors';
-import { pageWindow } from '../api/validate';
-import type { CallContext } from '../api/handler';
+import { notFound } from '../kernel/errors';
+import { pageWindow } from '../kernel/paging';
+import type { CallContext } from '../kernel/handler';
 
 export const GiB = 1024 ** 3;
 

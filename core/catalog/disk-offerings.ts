@@ -1,8 +1,8 @@
 // createDiskOffering / updateDiskOffering / deleteDiskOffering / listDiskOfferings.
-import type { CallContext, ListResult } from '../api/handler';
+import type { CallContext, ListResult } from '../kernel/handler';
 import type { ArgsOf } from '../contract/command';
 import type { catalogCommands } from '../contract/commands/catalog';
-import { invalidParam } from '../api/errors';
+import { invalidParam } from '../kernel/errors';
 import { GiB, flag, requireZones, requireDomains } from './common';
 import { checkManageOffering } from './offering-scope';
 import { formatDiskOffering, offeringNames } from './offering-format';

@@ -1,6 +1,6 @@
 // The catalog: service/disk offerings, guest OS types, templates and ISOs. `catalogModule` binds the command
 // declarations to their handlers; the rest are the lookups other modules (VMs, volumes, the demo lab) use.
-import { implement } from '../api/handler';
+import { implement } from '../kernel/handler';
 import { catalogCommands } from '../contract/commands/catalog';
 import { createServiceOffering, updateServiceOffering, deleteServiceOffering, listServiceOfferings } from './service-offerings';
 import { createDiskOffering, updateDiskOffering, deleteDiskOffering, listDiskOfferings } from './disk-offerings';

@@ -7,7 +7,7 @@
 // the guest), and an ISO must carry the ISO 9660 signature. Local files (file:// or a path on the management
 // server) are read only for templates of root admin accounts: they could name any file the server can read.
 import { open, mkdir, rename, rm, stat } from 'node:fs/promises';
-import type { Services } from '../services';
+import type { Services } from '../kernel/services';
 import { run } from '../hypervisors/qemu/proc';
 import type { DownloadProgress, ProgressFn, TemplateDownloader } from './template-download';
 import { fetchImage, localSource, safeUrl } from './image-fetch';

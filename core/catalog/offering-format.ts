@@ -1,7 +1,7 @@
 // Offering rows -> CloudStack `serviceoffering` / `diskoffering` objects (field types per the response-types
 // file: counts and sizes are numbers, flags are booleans, sizes in GB, restrictions as comma-joined ids/names).
 import type { Db } from '../db/connect';
-import { csDate, bool, compact } from '../api/format';
+import { csDate, bool, compact } from '../kernel/format';
 import { GiB, splitIds, parseDetails, zoneNames, domainNames } from './common';
 import type { ServiceOfferingRow, DiskOfferingRow } from './lookups';
 

@@ -1,9 +1,9 @@
 // What disk and service offerings do alike: find a live row, update it, soft-delete it, filter and page a
 // list. Each handler file describes its table with an OfferingKind and keeps what only it has to itself.
 import type { Kysely, Updateable } from 'kysely';
-import type { CallContext, ListResult } from '../api/handler';
+import type { CallContext, ListResult } from '../kernel/handler';
 import type { DiskOfferingTable } from '../db/schema';
-import { notFound } from '../api/errors';
+import { notFound } from '../kernel/errors';
 import { splitIds, pageOf, containsText, recordEvent } from './common';
 import { checkManageOffering, offeringVisibility, parseRestrictionUpdate } from './offering-scope';
 import { offeringNames, type OfferingNames } from './offering-format';

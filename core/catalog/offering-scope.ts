@@ -4,8 +4,8 @@
 import type { Db } from '../db/connect';
 import type { Caller } from '../identity/caller';
 import { isRootAdmin } from '../identity/caller';
-import { permissionDenied } from '../api/errors';
-import type { CallContext } from '../api/handler';
+import { permissionDenied } from '../kernel/errors';
+import type { CallContext } from '../kernel/handler';
 import { requireDomains, requireZones, splitIds } from './common';
 
 /** '/Child/Sub/' -> ['/', '/Child/', '/Child/Sub/']: the paths of a domain and all its ancestors. */

@@ -2,7 +2,7 @@
 // stores the category by name; a category's id is derived from its name so it is the same on every install.
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/connect';
-import type { CallContext, ListResult } from '../api/handler';
+import type { CallContext, ListResult } from '../kernel/handler';
 import type { ArgsOf } from '../contract/command';
 import type { catalogCommands } from '../contract/commands/catalog';
 import { containsText, pageOf } from './common';

@@ -1,7 +1,7 @@
 // Reference data every install starts with (OS types, CloudStack's default offerings), the demo lab's built-in
 // Simulator template, and copies of cross-zone templates for zones created later.
 import type { Db } from '../db/connect';
-import type { Clock, Services } from '../services';
+import type { Clock, Services } from '../kernel/services';
 import { GiB } from './common';
 import { seedOsTypes, osTypeByDescription } from './os-types';
 import { applyProgress, planCopies, startDownloads, SIMULATOR_TEMPLATE_BYTES } from './template-download';

@@ -1,11 +1,11 @@
 // createServiceOffering / updateServiceOffering / deleteServiceOffering / listServiceOfferings.
 import type { Insertable } from 'kysely';
-import type { CallContext, ListResult } from '../api/handler';
+import type { CallContext, ListResult } from '../kernel/handler';
 import type { ArgsOf } from '../contract/command';
 import type { catalogCommands } from '../contract/commands/catalog';
 import type { ServiceOfferingTable } from '../db/schema';
 import { isRootAdmin } from '../identity/caller';
-import { invalidParam, notFound, permissionDenied } from '../api/errors';
+import { invalidParam, notFound, permissionDenied } from '../kernel/errors';
 import { GiB, flag, mergeMapEntries, requireZones, requireDomains } from './common';
 import { checkManageOffering } from './offering-scope';
 import { formatServiceOffering, offeringNames } from './offering-format';

@@ -6,7 +6,7 @@
 // hypervisors register their downloader (registerTemplateDownloader) when their driver ships one; until then
 // their copies stay "Not Downloaded" with a status text saying why.
 import type { Db } from '../db/connect';
-import type { Services } from '../services';
+import type { Services } from '../kernel/services';
 import { GiB } from './common';
 import type { TemplateRow } from './lookups';
 

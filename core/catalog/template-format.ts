@@ -1,10 +1,10 @@
 // Template/ISO rows (one per template per zone) -> CloudStack `template` / `iso` objects, with the zone,
 // owner and OS type names batch-loaded once per page.
 import type { Db } from '../db/connect';
-import type { Services } from '../services';
+import type { Services } from '../kernel/services';
 import type { Caller } from '../identity/caller';
 import { isAdmin } from '../identity/caller';
-import { csDate, bool, compact } from '../api/format';
+import { csDate, bool, compact } from '../kernel/format';
 import { parseDetails, zoneNames } from './common';
 import { osTypeNames } from './os-types';
 import type { TemplateRow } from './lookups';

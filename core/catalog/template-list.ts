@@ -4,14 +4,14 @@
 //   executable      own + public, ready                  sharedexecutable shared via permissions (none yet)
 //   all             everything (root admins only)
 import { sql, type ExpressionBuilder, type Expression, type SqlBool } from 'kysely';
-import type { CallContext, ListResult } from '../api/handler';
+import type { CallContext, ListResult } from '../kernel/handler';
 import type { ArgsOf } from '../contract/command';
 import type { catalogCommands } from '../contract/commands/catalog';
 import type { Database } from '../db/schema';
-import type { ListScope } from '../services';
+import type { ListScope } from '../kernel/services';
 import { isRootAdmin } from '../identity/caller';
-import { invalidParam } from '../api/errors';
-import { pageWindow } from '../api/validate';
+import { invalidParam } from '../kernel/errors';
+import { pageWindow } from '../kernel/paging';
 import { osTypeIdsOfCategory } from './os-types';
 import { formatTemplate, imageNames, showsUrl, type ImageRow } from './template-format';
 

@@ -1,10 +1,10 @@
 // updateTemplate / updateIso and the async deleteTemplate / deleteIso.
-import type { CallContext, JobContext, AsyncPlan } from '../api/handler';
+import type { CallContext, JobContext, AsyncPlan } from '../kernel/handler';
 import type { ArgsOf } from '../contract/command';
 import type { catalogCommands } from '../contract/commands/catalog';
 import type { Db } from '../db/connect';
 import { isRootAdmin } from '../identity/caller';
-import { invalidParam, notFound, permissionDenied, resourceInUse } from '../api/errors';
+import { invalidParam, notFound, permissionDenied, resourceInUse } from '../kernel/errors';
 import { mergeMapEntries, parseDetails, recordEvent } from './common';
 import { checkFormat, checkOsType } from './template-validate';
 import { imageResponses } from './template-format';

@@ -1,12 +1,12 @@
 // registerTemplate / registerIso: validate everything, write the template and its zone copies in one
 // transaction, then hand the copies to their downloaders.
-import type { CallContext, ListResult } from '../api/handler';
+import type { CallContext, ListResult } from '../kernel/handler';
 import type { ArgsOf } from '../contract/command';
 import type { catalogCommands } from '../contract/commands/catalog';
 import type { Db } from '../db/connect';
-import type { Services } from '../services';
+import type { Services } from '../kernel/services';
 import { isAdmin } from '../identity/caller';
-import { invalidParam } from '../api/errors';
+import { invalidParam } from '../kernel/errors';
 import { flag, mergeMapEntries } from './common';
 import { checkFormat, checkUrl, checkChecksum, checkHypervisor, checkOsType, resolveZones } from './template-validate';
 import { planCopies, startDownloads, type CopyPlan } from './template-download';

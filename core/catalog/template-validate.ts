@@ -3,7 +3,7 @@
 import { isAbsolute } from 'node:path';
 import type { Db } from '../db/connect';
 import type { DriverRegistry } from '../hypervisors/driver';
-import { invalidParam, notFound } from '../api/errors';
+import { invalidParam, notFound } from '../kernel/errors';
 import { TEMPLATE_FORMATS } from '../contract/commands/catalog';
 import { osTypeById, osTypeByDescription, DEFAULT_OS_TYPE } from './os-types';
 

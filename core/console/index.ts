@@ -1,5 +1,5 @@
 // VM consoles: createConsoleEndpoint, one-time tokens, the WebSocket <-> VNC proxy and the console page.
-import { implement } from '../api/handler';
+import { implement } from '../kernel/handler';
 import { consoleCommands } from '../contract/commands/console';
 import { loadVm } from '../orchestration/vm/vm-rows';
 import type { ConsoleService } from './service';

@@ -8,7 +8,7 @@
 import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
-import type { Logger } from '../services';
+import type { Logger } from '../kernel/services';
 import type { UpgradeHandler } from '../api/http-server';
 import { ConsoleCloseCode } from '../contract/commands/console';
 import type { Admission } from './service';

@@ -5,7 +5,7 @@ import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Services } from '../services';
+import type { Services } from '../kernel/services';
 import type { Caller } from '../identity/caller';
 import type { VmTable } from '../db/schema';
 import { CONSOLE_PAGE_PATH, CONSOLE_WEBSOCKET_PATH, ConsoleCloseCode, type ConsoleEndpointResponse } from '../contract/commands/console';

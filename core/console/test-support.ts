@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { createCore, startServer, type Core, type RunningServer } from '../index';
-import { silentLogger } from '../logger';
+import { silentLogger } from '../kernel/logger';
 import { sessionClient, ADMIN_PASSWORD } from '../testing/harness';
 import { createDriverRegistry } from '../hypervisors/registry';
 import type { HypervisorDriver } from '../hypervisors/driver';

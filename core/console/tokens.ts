@@ -3,7 +3,7 @@
 // management server that issued it (the URL names that server). The map is keyed by a SHA-256 of the token, so
 // lookups never compare secrets byte by byte and a memory dump does not yield usable tokens.
 import { createHash, randomBytes } from 'node:crypto';
-import type { Clock } from '../services';
+import type { Clock } from '../kernel/services';
 import type { Caller } from '../identity/caller';
 
 export interface ConsoleTicket {

@@ -4,7 +4,7 @@
 // connection; the VNC server of a remote host is never exposed on the network.
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { Services } from '../services';
+import type { Services } from '../kernel/services';
 import type { HypervisorDriver } from '../hypervisors/driver';
 import { driverFor } from '../orchestration/vm/infra';
 

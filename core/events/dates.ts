@@ -1,7 +1,7 @@
 // Date filters of list commands (listEvents, listAsyncJobs, archiveEvents...). CloudStack accepts "yyyy-MM-dd" and
 // "yyyy-MM-dd HH:mm:ss"; we read them as UTC (the time zone of every date we answer), and also accept the ISO
 // form clients copy from our own responses (2021-10-04T09:24:38+0000).
-import { invalidParam } from '../api/errors';
+import { invalidParam } from '../kernel/errors';
 
 const PLAIN = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?$/;
 

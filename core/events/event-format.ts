@@ -2,8 +2,8 @@
 // batches (one users query, one cached identity lookup per distinct account or domain), never per row.
 import type { Selectable } from 'kysely';
 import type { EventTable } from '../db/schema';
-import type { Services } from '../services';
-import { compact, csDate } from '../api/format';
+import type { Services } from '../kernel/services';
+import { compact, csDate } from '../kernel/format';
 
 type Names = { account?: string; domain?: string; domainPath?: string };
 

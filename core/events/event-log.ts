@@ -6,7 +6,7 @@
 // action that awaited record() is visible to listEvents right away. flush() covers callers that did not await.
 import type { Db } from '../db/connect';
 import type { EventTable } from '../db/schema';
-import type { Clock, EventInput, EventLog, Logger, Notification } from '../services';
+import type { Clock, EventInput, EventLog, Logger, Notification } from '../kernel/services';
 import { createWriteBatch } from '../jobs/write-batch';
 import { allColumns, precompiledInsertMany } from '../db/precompiled';
 

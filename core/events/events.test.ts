@@ -1,5 +1,5 @@
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
-import type { EventInput, Notification } from '../services';
+import type { EventInput, Notification } from '../kernel/services';
 import { makeEnv, callerOf, type AccountName, type TestEnv } from '../jobs/test-env';
 import { eventsModule } from './index';
 

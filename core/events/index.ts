@@ -1,11 +1,11 @@
 // Event commands: listEvents, listEventTypes, archiveEvents, deleteEvents.
 import type { SelectQueryBuilder } from 'kysely';
-import { implement, type CallContext } from '../api/handler';
-import { ApiError, invalidParam } from '../api/errors';
+import { implement, type CallContext } from '../kernel/handler';
+import { ApiError, invalidParam } from '../kernel/errors';
 import { ErrorCode, CsErrorCode } from '../contract/errors';
 import { eventsCommands } from '../contract/commands/events';
 import type { Database } from '../db/schema';
-import type { ListScope } from '../services';
+import type { ListScope } from '../kernel/services';
 import { pageOf } from '../identity/common';
 import { parseDateParam } from './dates';
 import { EVENT_TYPES } from './event-types';

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ApiError } from '../api/errors';
+import { ApiError } from '../kernel/errors';
 import { localPoolPath, localStorePath, nfsMountPoint } from '../infrastructure/storage-url';
 import { createLocalKvm, isLocalKvmUrl, QEMU_MISSING } from './kvm-local';
 

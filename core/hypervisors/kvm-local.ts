@@ -8,9 +8,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ApiError } from '../api/errors';
+import { ApiError } from '../kernel/errors';
 import { CsErrorCode, ErrorCode } from '../contract/errors';
-import type { Logger } from '../services';
+import type { Logger } from '../kernel/services';
 import type { HypervisorDriver } from './driver';
 import { createQemuDriver, KVM, type QemuDriver } from './qemu/qemu-driver';
 

@@ -3,7 +3,7 @@
 // Hosts of one hypervisor may need different drivers: KVM hosts run by `strata agent` (url agent://NAME) are
 // served by the RemoteKvmDriver, local KVM hosts by the QEMU driver. Routes by url scheme pick the driver of a
 // host (`driverForHost`); everything acting on a host goes through it, never through the name alone.
-import { ApiError } from '../api/errors';
+import { ApiError } from '../kernel/errors';
 import { ErrorCode, CsErrorCode } from '../contract/errors';
 import type { DriverRegistry, HypervisorDriver } from './driver';
 

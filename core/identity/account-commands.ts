@@ -1,6 +1,6 @@
 // createAccount, updateAccount, deleteAccount, disableAccount, enableAccount, lockAccount, listAccounts.
-import type { CallContext } from '../api/handler';
-import { invalidParam, notFound, permissionDenied } from '../api/errors';
+import type { CallContext } from '../kernel/handler';
+import { invalidParam, notFound, permissionDenied } from '../kernel/errors';
 import { AccountType, accountTypeOfRoleType, roleTypeOfAccountType, type RoleType } from '../contract/roles';
 import type { Selectable } from 'kysely';
 import type { AccountTable } from '../db/schema';

@@ -1,7 +1,7 @@
 // Removal of accounts (deleteAccount, deleteDomain with cleanup): refused while VMs or volumes still belong to
 // them; otherwise accounts and users are marked removed, keys dropped and sessions ended in one transaction.
-import type { CallContext } from '../api/handler';
-import { resourceInUse } from '../api/errors';
+import type { CallContext } from '../kernel/handler';
+import { resourceInUse } from '../kernel/errors';
 import { changed, endSessionsOf } from './common';
 
 /** Ids of the accounts (among these) that still own live VMs or volumes. */

@@ -1,10 +1,10 @@
 // Helpers shared by the identity command handlers: lookups with CloudStack's errors, access checks, paging,
 // events and cache invalidation.
-import type { CallContext } from '../api/handler';
-import type { HandlersFor } from '../api/handler';
+import type { CallContext } from '../kernel/handler';
+import type { HandlersFor } from '../kernel/handler';
 import type { identityCommands } from '../contract/commands/identity';
 import type { RoleType } from '../contract/roles';
-import { notFound, invalidParam } from '../api/errors';
+import { notFound, invalidParam } from '../kernel/errors';
 import { directoryFor, type Directory, type DomainRec, type AccountRec } from './directory';
 import { managesDomain, domainDenied, accountByName, checkAccess } from './scope';
 

@@ -1,6 +1,6 @@
 // createDomain, updateDomain, deleteDomain, listDomains, listDomainChildren.
-import type { CallContext } from '../api/handler';
-import { invalidParam, notFound, resourceInUse, permissionDenied } from '../api/errors';
+import type { CallContext } from '../kernel/handler';
+import { invalidParam, notFound, resourceInUse, permissionDenied } from '../kernel/errors';
 import { AccountType } from '../contract/roles';
 import { dirOf, changed, emit, managedDomain, pageItems, lc, type IdentityHandlers } from './common';
 import { managesDomain, domainDenied } from './scope';

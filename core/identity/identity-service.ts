@@ -1,10 +1,10 @@
 // The identity service: authentication (API keys, login sessions), authorization (role rules) and ownership
 // scoping. The dispatcher calls byApiKey/bySession/isAllowed on every request, so those answer from memory.
 import type { Db } from '../db/connect';
-import type { Clock, CoreConfig, IdentityService, Logger } from '../services';
+import type { Clock, CoreConfig, IdentityService, Logger } from '../kernel/services';
 import type { CommandDecl } from '../contract/command';
 import type { Caller } from './caller';
-import { ApiError, internalError } from '../api/errors';
+import { ApiError, internalError } from '../kernel/errors';
 import { ErrorCode } from '../contract/errors';
 import { directoryFor, apiPath, type DomainRec, type Directory } from './directory';
 import { ruleVerdict } from './role-rules';

@@ -1,5 +1,5 @@
 // The identity module: command handlers bound to their declarations, and the identity service.
-import { implement } from '../api/handler';
+import { implement } from '../kernel/handler';
 import { identityCommands } from '../contract/commands/identity';
 import { domainHandlers } from './domain-commands';
 import { accountHandlers } from './account-commands';

@@ -1,7 +1,7 @@
 // createRole, updateRole, deleteRole, listRoles, importRole. Role permissions are in role-permission-commands.ts.
-import type { CallContext } from '../api/handler';
+import type { CallContext } from '../kernel/handler';
 import type { MapEntries } from '../contract/params';
-import { invalidParam, notFound, permissionDenied, resourceInUse } from '../api/errors';
+import { invalidParam, notFound, permissionDenied, resourceInUse } from '../kernel/errors';
 import { AccountType, ROLE_TYPES, type RoleType } from '../contract/roles';
 import { changed, emit, pageItems, lc, type IdentityHandlers } from './common';
 import { roleView, type RoleRow } from './views';

@@ -1,6 +1,6 @@
 // createRolePermission, updateRolePermission, deleteRolePermission, listRolePermissions.
-import type { CallContext } from '../api/handler';
-import { invalidParam, notFound, permissionDenied } from '../api/errors';
+import type { CallContext } from '../kernel/handler';
+import { invalidParam, notFound, permissionDenied } from '../kernel/errors';
 import { changed, emit, lc, type IdentityHandlers } from './common';
 import { rolePermissionView, type RoleRow } from './views';
 import { validateRule, validatePermission } from './role-rules';

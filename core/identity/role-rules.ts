@@ -1,7 +1,7 @@
 // Role permission rules: `[A-Za-z0-9*]+`, case-insensitive, `*` matches any run of characters. The first rule
 // (in sort order) that matches a command decides; no match falls back to the command's default authorization.
 import type { RoleType } from '../contract/roles';
-import { invalidParam } from '../api/errors';
+import { invalidParam } from '../kernel/errors';
 
 const RULE_SYNTAX = /^[A-Za-z0-9*]+$/;
 

@@ -2,9 +2,9 @@
 // reach the subtree of their domain; users reach their own account only.
 import type { Db } from '../db/connect';
 import type { Caller } from './caller';
-import type { ListScope, Owner } from '../services';
+import type { ListScope, Owner } from '../kernel/services';
 import { AccountType } from '../contract/roles';
-import { ApiError, invalidParam, permissionDenied } from '../api/errors';
+import { ApiError, invalidParam, permissionDenied } from '../kernel/errors';
 import { ErrorCode, CsErrorCode } from '../contract/errors';
 import type { Directory, DomainRec, AccountRec } from './directory';
 

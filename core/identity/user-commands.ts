@@ -1,8 +1,8 @@
 // createUser, updateUser, deleteUser, disableUser, enableUser, lockUser, listUsers, registerUserKeys, getUserKeys.
-import type { CallContext } from '../api/handler';
-import { invalidParam } from '../api/errors';
+import type { CallContext } from '../kernel/handler';
+import { invalidParam } from '../kernel/errors';
 import { AccountType } from '../contract/roles';
-import { compact } from '../api/format';
+import { compact } from '../kernel/format';
 import {
   dirOf, changed, emit, managedDomain, accessibleUser, endSessionsOf, pageOf, type IdentityHandlers, type UserRow,
 } from './common';

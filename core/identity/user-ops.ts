@@ -1,9 +1,9 @@
 // User rows: creation (hashing the password), name checks, and the API objects for users.
 import type { Insertable } from 'kysely';
-import type { CallContext } from '../api/handler';
+import type { CallContext } from '../kernel/handler';
 import type { UserTable } from '../db/schema';
 import type { RoleType } from '../contract/roles';
-import { invalidParam, permissionDenied } from '../api/errors';
+import { invalidParam, permissionDenied } from '../kernel/errors';
 import { AccountType } from '../contract/roles';
 import { dirOf, roleMap, type UserRow } from './common';
 import { hashPassword } from './secrets';

@@ -1,6 +1,6 @@
 // API objects of the identity family, with the field names and JSON types of cloudstack-response-types.json
 // ("Domain", "Account", "AccountUser"/"User", "Role", "RolePermission").
-import { compact, csDate } from '../api/format';
+import { compact, csDate } from '../kernel/format';
 import type { RoleType } from '../contract/roles';
 import { apiPath, type DomainRec, type AccountRec } from './directory';
 import type { UserRow } from './common';

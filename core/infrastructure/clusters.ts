@@ -2,11 +2,11 @@
 // (cpuovercommitratio, memoryovercommitratio) default to the global cpu/mem.overprovisioning.factor settings and
 // multiply its hosts' capacity for the planner and listCapacity.
 import type { Selectable } from 'kysely';
-import type { HandlersFor, CallContext } from '../api/handler';
+import type { HandlersFor, CallContext } from '../kernel/handler';
 import type { ClusterTable } from '../db/schema';
 import type { infraCommands } from '../contract/commands/infra';
-import { notFound, invalidParam, resourceInUse } from '../api/errors';
-import { compact } from '../api/format';
+import { notFound, invalidParam, resourceInUse } from '../kernel/errors';
+import { compact } from '../kernel/format';
 import { computeCapacities, type Capacity } from './capacity';
 import { zoneById } from './zones';
 import { podById } from './pods';

@@ -1,11 +1,11 @@
 // addImageStore, listImageStores, deleteImageStore (secondary storage). Provider NFS with an nfs:// URL, or a
 // local folder (file:///path or /path) for a lab where the management server holds the templates itself.
 import type { Selectable } from 'kysely';
-import type { HandlersFor, CallContext } from '../api/handler';
+import type { HandlersFor, CallContext } from '../kernel/handler';
 import type { infraCommands } from '../contract/commands/infra';
 import type { ImageStoreTable } from '../db/schema';
-import { notFound, invalidParam, resourceInUse } from '../api/errors';
-import { compact, bool } from '../api/format';
+import { notFound, invalidParam, resourceInUse } from '../kernel/errors';
+import { compact, bool } from '../kernel/format';
 import { zoneById } from './zones';
 import { parseStorageUrl, localCapacity, DEFAULT_REMOTE_CAPACITY } from './storage-url';
 import { changed, countOf, paged, likeOf } from './util';

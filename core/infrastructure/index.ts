@@ -1,11 +1,11 @@
 // The infrastructure module: zones, pods, clusters, hosts, primary and secondary storage, capacity and alerts,
 // plus the host monitor. createCore registers `infrastructureModule` and starts `createHostMonitor`.
-import { implement } from '../api/handler';
+import { implement } from '../kernel/handler';
 import { infraCommands } from '../contract/commands/infra';
 import { zoneHandlers } from './zones';
 import { podHandlers } from './pods';
 import { clusterHandlers } from './clusters';
-import { hostHandlers } from './hosts';
+import { hostHandlers } from '../hosts/hosts';
 import { storagePoolHandlers } from './storage-pools';
 import { imageStoreHandlers } from './image-stores';
 import { monitoringHandlers } from './monitoring';
@@ -15,5 +15,5 @@ export const infrastructureModule = implement(infraCommands, {
   ...imageStoreHandlers, ...monitoringHandlers,
 });
 
-export { createHostMonitor, type HostMonitor, type HostMonitorOptions } from './host-monitor';
+export { createHostMonitor, type HostMonitor, type HostMonitorOptions } from '../hosts/host-monitor';
 export { computeCapacities, CapacityType, type Capacity } from './capacity';

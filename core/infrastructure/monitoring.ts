@@ -1,10 +1,10 @@
 // listCapacity, listAlerts, archiveAlerts, deleteAlerts.
 import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
-import type { HandlersFor, CallContext } from '../api/handler';
+import type { HandlersFor, CallContext } from '../kernel/handler';
 import type { Database } from '../db/schema';
 import type { infraCommands } from '../contract/commands/infra';
-import { invalidParam } from '../api/errors';
-import { csDate } from '../api/format';
+import { invalidParam } from '../kernel/errors';
+import { csDate } from '../kernel/format';
 import { parseDateParam } from '../events/dates';
 import { computeCapacities, type Level } from './capacity';
 import { zoneById } from './zones';

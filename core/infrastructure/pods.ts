@@ -1,11 +1,11 @@
 // createPod, updatePod, deletePod, listPods. A pod may carry one management IP range (gateway, netmask,
 // startip, endip) for system VMs; it is shown in `ipranges` and in the parallel startip/endip lists.
 import type { Selectable } from 'kysely';
-import type { HandlersFor, CallContext } from '../api/handler';
+import type { HandlersFor, CallContext } from '../kernel/handler';
 import type { PodTable, PodIpRangeTable } from '../db/schema';
 import type { infraCommands } from '../contract/commands/infra';
-import { notFound, invalidParam, resourceInUse } from '../api/errors';
-import { compact } from '../api/format';
+import { notFound, invalidParam, resourceInUse } from '../kernel/errors';
+import { compact } from '../kernel/format';
 import { computeCapacities, type Capacity } from './capacity';
 import { zoneById } from './zones';
 import { changed, countOf, paged, likeOf, requireIPv4, maskBits, cidrOf, ipToInt, sameSubnet, duplicate } from './util';

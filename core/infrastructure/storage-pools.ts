@@ -3,11 +3,11 @@
 // zone (of `hypervisor`, when given). HOST scope (local storage) is not offered. States: Up, Disabled
 // (updateStoragePool enabled=false: no new allocations), Maintenance (storage maintenance, elsewhere).
 import type { Selectable } from 'kysely';
-import type { HandlersFor, CallContext } from '../api/handler';
+import type { HandlersFor, CallContext } from '../kernel/handler';
 import type { infraCommands } from '../contract/commands/infra';
 import type { StoragePoolTable } from '../db/schema';
-import { notFound, invalidParam, resourceInUse } from '../api/errors';
-import { compact, csDate } from '../api/format';
+import { notFound, invalidParam, resourceInUse } from '../kernel/errors';
+import { compact, csDate } from '../kernel/format';
 import { zoneById } from './zones';
 import { clusterById } from './clusters';
 import { parseStorageUrl, localCapacity, THIN_TYPES, DEFAULT_REMOTE_CAPACITY } from './storage-url';

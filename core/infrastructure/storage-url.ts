@@ -1,6 +1,6 @@
 // Storage URLs of createStoragePool and addImageStore, and the size of local folders behind them.
 import { existsSync, mkdirSync, readFileSync, statfsSync } from 'node:fs';
-import { invalidParam } from '../api/errors';
+import { invalidParam } from '../kernel/errors';
 
 export interface PoolLocation { type: string; host: string; path: string; local: boolean }
 

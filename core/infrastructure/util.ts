@@ -1,9 +1,9 @@
 // Small helpers shared by the infrastructure handlers: paging, events, number formats, IPv4 checks, settings.
-import type { CallContext } from '../api/handler';
+import type { CallContext } from '../kernel/handler';
 import type { Db } from '../db/connect';
-import { pageWindow } from '../api/validate';
-import { invalidParam } from '../api/errors';
-import { bumpInfraVersion } from '../orchestration/host-index';
+import { pageWindow } from '../kernel/paging';
+import { invalidParam } from '../kernel/errors';
+import { bumpInfraVersion } from '../hosts/host-index';
 
 export interface Paging { page?: number; pagesize?: number }
 

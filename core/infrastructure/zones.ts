@@ -1,12 +1,12 @@
 // createZone, updateZone, deleteZone, listZones. New zones start Disabled, as in CloudStack: the admin enables
 // a zone once its pods, clusters, hosts and storage are in place (updateZone allocationstate=Enabled).
 import type { Selectable } from 'kysely';
-import type { HandlersFor } from '../api/handler';
-import type { CallContext } from '../api/handler';
+import type { HandlersFor } from '../kernel/handler';
+import type { CallContext } from '../kernel/handler';
 import type { ZoneTable } from '../db/schema';
 import type { infraCommands } from '../contract/commands/infra';
-import { notFound, resourceInUse } from '../api/errors';
-import { compact, bool } from '../api/format';
+import { notFound, resourceInUse } from '../kernel/errors';
+import { compact, bool } from '../kernel/format';
 import { computeCapacities, type Capacity } from './capacity';
 import { changed, countOf, paged, likeOf, requireIPv4, requireCidr, duplicate, isInfraAdmin } from './util';
 

@@ -1,6 +1,6 @@
 // Job commands: queryAsyncJobResult (poll one job) and listAsyncJobs.
-import { implement } from '../api/handler';
-import { notFound } from '../api/errors';
+import { implement } from '../kernel/handler';
+import { notFound } from '../kernel/errors';
 import { jobsCommands } from '../contract/commands/jobs';
 import { pageOf } from '../identity/common';
 import { parseDateParam } from '../events/dates';

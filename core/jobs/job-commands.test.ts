@@ -2,7 +2,7 @@ import { describe, it, expect, beforeEach, afterEach } from 'vitest';
 import { defineCommands, type CommandDecl } from '../contract/command';
 import { p } from '../contract/params';
 import { ALL_ROLES } from '../contract/roles';
-import type { AsyncHandler } from '../api/handler';
+import type { AsyncHandler } from '../kernel/handler';
 import { makeEnv, type AccountName, type TestEnv } from './test-env';
 import { jobsModule, javaCommandClass } from './index';
 

@@ -1,7 +1,7 @@
 // A job row as CloudStack's AsyncJob response object (queryAsyncJobResult body, listAsyncJobs items).
 import type { AsyncJobTable } from '../db/schema';
-import type { Services } from '../services';
-import { compact, csDate } from '../api/format';
+import type { Services } from '../kernel/services';
+import { compact, csDate } from '../kernel/format';
 
 /** Java package (under org.apache.cloudstack.api.command.<user|admin>) by jobinstancetype. */
 const PACKAGES: Record<string, string> = {

@@ -2,9 +2,9 @@ import { describe, it, expect, afterEach } from 'vitest';
 import { defineCommands, type CommandDecl } from '../contract/command';
 import { p } from '../contract/params';
 import { ALL_ROLES } from '../contract/roles';
-import { ApiError, invalidParam } from '../api/errors';
-import type { AsyncHandler } from '../api/handler';
-import type { Notification } from '../services';
+import { ApiError, invalidParam } from '../kernel/errors';
+import type { AsyncHandler } from '../kernel/handler';
+import type { Notification } from '../kernel/services';
 import { makeEnv, type TestEnv } from './test-env';
 import { FINISHED_PAYLOAD, INTERRUPTED_TEXT } from './job-manager';
 

@@ -6,11 +6,11 @@
 // none runs twice.
 import type { Db } from '../db/connect';
 import type { AsyncJobTable } from '../db/schema';
-import type { Clock, CoreConfig, EventLog, JobManager, Logger, Services } from '../services';
+import type { Clock, CoreConfig, EventLog, JobManager, Logger, Services } from '../kernel/services';
 import type { CommandDecl } from '../contract/command';
-import type { AsyncHandler, AsyncPlan, CallContext, JobContext } from '../api/handler';
+import type { AsyncHandler, AsyncPlan, CallContext, JobContext } from '../kernel/handler';
 import { ErrorCode, CsErrorCode } from '../contract/errors';
-import { ApiError } from '../api/errors';
+import { ApiError } from '../kernel/errors';
 import { LockQueue, type Lockable } from './lock-queue';
 import { createWriteBatch } from './write-batch';
 import { allColumns, precompiled, precompiledInsertMany, precompiledTransaction, type QueryTarget } from '../db/precompiled';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineCommands, type CommandDecl } from '../contract/command';
 import { ALL_ROLES } from '../contract/roles';
-import type { AsyncHandler } from '../api/handler';
+import type { AsyncHandler } from '../kernel/handler';
 import { makeEnv } from './test-env';
 
 const decls = defineCommands({

@@ -7,10 +7,10 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { openDatabase } from '../db/connect';
 import type { Db } from '../db/connect';
-import type { CoreConfig, IdentityService, ListScope, Logger, Services } from '../services';
+import type { CoreConfig, IdentityService, ListScope, Logger, Services } from '../kernel/services';
 import type { Caller } from '../identity/caller';
-import type { CallContext } from '../api/handler';
-import { permissionDenied } from '../api/errors';
+import type { CallContext } from '../kernel/handler';
+import { permissionDenied } from '../kernel/errors';
 import { createEventLog, type FlushableEventLog } from '../events/event-log';
 import { createJobManager } from './job-manager';
 

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { createFixture, basicZone, addSimHost, type Fixture } from '../infrastructure/test-support';
 import { openDatabase } from '../db/connect';
 import { createPlanner } from './planner';
-import type { DeploymentRequest } from '../services';
-import type { ApiError } from '../api/errors';
+import type { DeploymentRequest } from '../kernel/services';
+import type { ApiError } from '../kernel/errors';
 
 const GiB = 2 ** 30;
 const silent = { info() {}, warn() {}, error() {} };

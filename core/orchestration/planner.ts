@@ -5,10 +5,10 @@
 // among the fitting hosts, one of the few least allocated is taken at random, which also keeps several
 // management servers from all racing for the same host.
 import type { Db } from '../db/connect';
-import type { Clock, Logger, DeploymentPlanner, DeploymentPlan, DeploymentRequest } from '../services';
-import { insufficientCapacity } from '../api/errors';
-import { loadZoneIndex, refreshHost, refreshPool, infraVersion, type ZoneIndex, type IndexedHost, type IndexedPool } from './host-index';
-import { reserveHostCapacity, releaseHostCapacity, reservePoolBytes, releasePoolBytes } from './host-capacity';
+import type { Clock, Logger, DeploymentPlanner, DeploymentPlan, DeploymentRequest } from '../kernel/services';
+import { insufficientCapacity } from '../kernel/errors';
+import { loadZoneIndex, refreshHost, refreshPool, infraVersion, type ZoneIndex, type IndexedHost, type IndexedPool } from '../hosts/host-index';
+import { reserveHostCapacity, releaseHostCapacity, reservePoolBytes, releasePoolBytes } from '../hosts/host-capacity';
 
 const MB = 1024 * 1024;
 /** How many of the least allocated fitting hosts the pick is spread over. */

@@ -4,8 +4,8 @@
 // silently overwriting each other; then it announces the change and records the action event.
 import type { Kysely } from 'kysely';
 import type { Database, VmTable } from '../db/schema';
-import type { EventInput, Services } from '../services';
-import { ApiError, invalidParam } from '../api/errors';
+import type { EventInput, Services } from '../kernel/services';
+import { ApiError, invalidParam } from '../kernel/errors';
 import { ErrorCode, CsErrorCode } from '../contract/errors';
 import { precompiled, precompiledUpdate } from '../db/precompiled';
 

@@ -3,8 +3,8 @@
 // are detected, then a state notification.
 import type { Kysely } from 'kysely';
 import type { Database, SnapshotTable, VolumeTable } from '../db/schema';
-import type { Services } from '../services';
-import { invalidParam } from '../api/errors';
+import type { Services } from '../kernel/services';
+import { invalidParam } from '../kernel/errors';
 import { concurrentChange } from './vm-states';
 
 export type VolumeState = 'Allocated' | 'Creating' | 'Ready' | 'Resizing' | 'Migrating' | 'Snapshotting' |

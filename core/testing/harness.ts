@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCore, startServer, type Core, type CoreOptions, type RunningServer } from '../index';
-import { silentLogger } from '../logger';
+import { silentLogger } from '../kernel/logger';
 import { canonicalString, signCanonical } from '../api/signature';
 
 export const ADMIN_PASSWORD = 'test-admin-password';

@@ -4,7 +4,7 @@ import net from 'node:net';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Logger } from '../../services';
+import type { Logger } from '../../kernel/services';
 import { ensureGuestImages, GUEST_READY_BANNER } from './guest-image';
 import { isAlive } from './proc';
 import { createQemuDriver, type QemuDriver } from './qemu-driver';

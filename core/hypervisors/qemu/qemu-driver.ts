@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { readdir, rm, stat, statfs } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { Logger } from '../../services';
+import type { Logger } from '../../kernel/services';
 import type {
   ConsoleEndpoint, HostConnectSpec, HostInfo, HostStats, HypervisorDriver, PowerState, ProgressFn,
   TemplateInPoolSpec, VmSpec, VmStats,

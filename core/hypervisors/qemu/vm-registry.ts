@@ -2,7 +2,7 @@
 // when the driver starts a VM, or re-adopted from the work dir (pidfile + vm.json + QMP socket) the first time
 // a VM is touched after a management server restart. QMP allows one client per socket, so a VM is adopted by
 // one driver instance at a time: shutdown() releases every connection (VMs keep running) for the next process.
-import type { Logger } from '../../services';
+import type { Logger } from '../../kernel/services';
 import type { PowerState } from '../driver';
 import { connectQmp, type QmpClient } from './qmp';
 import { isAlive, waitGone } from './proc';

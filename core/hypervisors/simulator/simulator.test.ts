@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { createSimulatorDriver } from './index';
 import { parseSimulatorUrl } from './host-config';
 import { createDriverRegistry } from '../registry';
-import { ApiError } from '../../api/errors';
+import { ApiError } from '../../kernel/errors';
 import type { VmSpec, VolumeSpec } from '../driver';
 
 const vm = (id: string): VmSpec => ({ id, instanceName: `i-${id}`, cpuNumber: 2, cpuSpeed: 1000, memoryMb: 1024, volumes: [], details: {} });

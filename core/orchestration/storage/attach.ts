@@ -1,11 +1,11 @@
 // Attaching and detaching data volumes. An Allocated volume gets storage when it is attached to a VM that already
 // has storage (on a pool its cluster reaches); attached to a VM that never started, it stays Allocated and is
 // created when the VM first starts.
-import type { AsyncHandler, CallContext, JobContext } from '../../api/handler';
+import type { AsyncHandler, CallContext, JobContext } from '../../kernel/handler';
 import type { storageCommands } from '../../contract/commands/storage';
 import type { VmTable, VolumeTable } from '../../db/schema';
-import type { Services } from '../../services';
-import { ApiError, invalidParam, notFound } from '../../api/errors';
+import type { Services } from '../../kernel/services';
+import { ApiError, invalidParam, notFound } from '../../kernel/errors';
 import { ErrorCode, CsErrorCode } from '../../contract/errors';
 import { driverFor, volumeSpec } from '../vm/infra';
 import { loadVm, vmById } from '../vm/vm-rows';

@@ -1,5 +1,5 @@
 // The volume and snapshot command family bound to its handlers.
-import { implement } from '../../api/handler';
+import { implement } from '../../kernel/handler';
 import { storageCommands } from '../../contract/commands/storage';
 import { attachHandler, detachHandler } from './attach';
 import { createVolumeHandler, deleteVolumeHandler, resizeHandler } from './volumes';

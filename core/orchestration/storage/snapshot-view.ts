@@ -1,10 +1,10 @@
 // listSnapshots and the `snapshot` response object (fields and JSON types per "Snapshot" in the response types).
 import type { Db } from '../../db/connect';
-import type { ListScope, Services } from '../../services';
+import type { ListScope, Services } from '../../kernel/services';
 import type { Caller } from '../../identity/caller';
-import type { ListResult } from '../../api/handler';
-import { csDate } from '../../api/format';
-import { pageWindow } from '../../api/validate';
+import type { ListResult } from '../../kernel/handler';
+import { csDate } from '../../kernel/format';
+import { pageWindow } from '../../kernel/paging';
 import { likeExpr } from '../vm/vm-view';
 
 export interface SnapshotFilter {

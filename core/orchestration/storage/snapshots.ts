@@ -1,10 +1,10 @@
 // createSnapshot, deleteSnapshot and revertSnapshot. Snapshots stay on the volume's primary storage; the driver
 // takes, reverts and deletes them. The volume is Snapshotting (or RevertSnapshotting) while the driver works.
-import type { AsyncHandler, CallContext, JobContext } from '../../api/handler';
+import type { AsyncHandler, CallContext, JobContext } from '../../kernel/handler';
 import type { storageCommands } from '../../contract/commands/storage';
 import type { SnapshotTable, VmTable, VolumeTable } from '../../db/schema';
-import type { Services } from '../../services';
-import { ApiError, invalidParam, notFound, resourceUnavailable } from '../../api/errors';
+import type { Services } from '../../kernel/services';
+import { ApiError, invalidParam, notFound, resourceUnavailable } from '../../kernel/errors';
 import { ErrorCode, CsErrorCode } from '../../contract/errors';
 import { changeSnapshotState, changeVolumeState, transitionSnapshot, transitionVolume } from '../volume-states';
 import { driverFor, hostForPool, volumeSpec } from '../vm/infra';

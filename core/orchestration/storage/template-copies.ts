@@ -6,7 +6,7 @@
 import { sql } from 'kysely';
 import type { HypervisorDriver } from '../../hypervisors/driver';
 import { driverForHost } from '../../hypervisors/registry';
-import type { Services } from '../../services';
+import type { Services } from '../../kernel/services';
 import { poolFacts, type PoolFacts } from '../vm/infra';
 
 const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));

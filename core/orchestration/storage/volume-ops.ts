@@ -1,7 +1,7 @@
 // Volume work shared by VM and volume commands: creating a volume on a pool, deleting it, attaching and detaching.
 // Pool bytes are reserved when a volume gets storage (a path) and released when that storage is deleted.
 import type { VolumeTable } from '../../db/schema';
-import type { Services } from '../../services';
+import type { Services } from '../../kernel/services';
 import { changeVolumeState } from '../volume-states';
 import { allocateOnPool, driverFor, hostForPool, poolFacts, releasePoolBytes, volumeSpec } from '../vm/infra';
 import { sweepTemplateCopies } from './template-copies';

@@ -1,12 +1,12 @@
 // listVolumes and the `volume` response object (fields and JSON types per "Volume" in the response types). One
 // paged query joined by primary keys to the VM, pool, zone, offerings and template rows it names, plus a COUNT.
 import type { Db } from '../../db/connect';
-import type { ListScope, Services } from '../../services';
+import type { ListScope, Services } from '../../kernel/services';
 import type { Caller } from '../../identity/caller';
 import { isAdmin } from '../../identity/caller';
-import type { ListResult } from '../../api/handler';
-import { csDate } from '../../api/format';
-import { pageWindow } from '../../api/validate';
+import type { ListResult } from '../../kernel/handler';
+import { csDate } from '../../kernel/format';
+import { pageWindow } from '../../kernel/paging';
 import { likeExpr } from '../vm/vm-view';
 
 export interface VolumeFilter {

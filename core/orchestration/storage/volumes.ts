@@ -1,9 +1,9 @@
 // createVolume, resizeVolume and deleteVolume.
 import type { ArgsOf } from '../../contract/command';
-import type { AsyncHandler, CallContext, JobContext, SyncHandler } from '../../api/handler';
+import type { AsyncHandler, CallContext, JobContext, SyncHandler } from '../../kernel/handler';
 import type { storageCommands } from '../../contract/commands/storage';
 import type { DiskOfferingTable, SnapshotTable, VolumeTable } from '../../db/schema';
-import { ApiError, insufficientCapacity, internalError, invalidParam, notFound, permissionDenied } from '../../api/errors';
+import { ApiError, insufficientCapacity, internalError, invalidParam, notFound, permissionDenied } from '../../kernel/errors';
 import { ErrorCode, CsErrorCode } from '../../contract/errors';
 import { isRootAdmin } from '../../identity/caller';
 import { changeVolumeState, transitionVolume } from '../volume-states';

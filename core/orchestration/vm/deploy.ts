@@ -3,12 +3,12 @@
 // transaction, so the id can be returned with the job id. execute starts it (Stopped -> Starting -> Running) from
 // the payload alone, without re-reading what prepare already knew; a failed first start leaves the VM in Error.
 import type { ArgsOf } from '../../contract/command';
-import type { AsyncHandler, CallContext, JobContext } from '../../api/handler';
+import type { AsyncHandler, CallContext, JobContext } from '../../kernel/handler';
 import type { computeCommands } from '../../contract/commands/compute';
 import type { Db } from '../../db/connect';
 import type { ServiceOfferingTable, TemplateTable, VmTable, VolumeTable } from '../../db/schema';
-import type { Services } from '../../services';
-import { ApiError, internalError, invalidParam, notFound, permissionDenied } from '../../api/errors';
+import type { Services } from '../../kernel/services';
+import { ApiError, internalError, invalidParam, notFound, permissionDenied } from '../../kernel/errors';
 import { isRootAdmin } from '../../identity/caller';
 import { changeVmState, vmEvent } from '../vm-states';
 import { startVm, type StartableVm, type StartVolume } from './power';

@@ -2,7 +2,7 @@
 // the root disk, detaches data disks (CloudStack keeps them) and marks the VM removed.
 import type { Kysely } from 'kysely';
 import type { Database, VmTable, VolumeTable } from '../../db/schema';
-import type { Services } from '../../services';
+import type { Services } from '../../kernel/services';
 import { changeVmState } from '../vm-states';
 import { notifyVolumes, transitionVolume } from '../volume-states';
 import { expungeVolume } from '../storage/volume-ops';

@@ -1,5 +1,5 @@
 // The virtual machine command family bound to its handlers, and the start-up reconciliation the core runs.
-import { implement } from '../../api/handler';
+import { implement } from '../../kernel/handler';
 import { computeCommands } from '../../contract/commands/compute';
 import { deployHandler } from './deploy';
 import { destroyHandler, expungeHandler, rebootHandler, recoverHandler, startHandler, stopHandler } from './lifecycle';
@@ -9,7 +9,7 @@ import { listVms } from './vm-view';
 import { attachIsoHandler, detachIsoHandler } from './iso';
 
 export { reconcileVms, reconcileVm } from './reconcile';
-export { syncHostVms, reconcileLocalHosts } from './host-sync';
+export { syncHostVms, reconcileLocalHosts } from '../../hosts/host-sync';
 export { startStatsCollector } from './stats-cache';
 
 const wantsStats = (details: string[] | undefined) =>

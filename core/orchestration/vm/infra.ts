@@ -3,12 +3,12 @@
 // does not re-read them; names, states and capacity are always read fresh.
 import { sql } from 'kysely';
 import type { Db } from '../../db/connect';
-import type { Services } from '../../services';
+import type { Services } from '../../kernel/services';
 import type { VolumeTable } from '../../db/schema';
 import type { VolumeSpec } from '../../hypervisors/driver';
-import { ApiError, resourceUnavailable } from '../../api/errors';
+import { ApiError, resourceUnavailable } from '../../kernel/errors';
 import { ErrorCode, CsErrorCode } from '../../contract/errors';
-import { reservePoolBytes, releasePoolBytes } from '../host-capacity';
+import { reservePoolBytes, releasePoolBytes } from '../../hosts/host-capacity';
 import { driverForHost } from '../../hypervisors/registry';
 import { localPoolPath } from '../../infrastructure/storage-url';
 import { imageFile } from '../../catalog/image-files';

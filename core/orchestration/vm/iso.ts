@@ -1,10 +1,10 @@
 // attachIso / detachIso: the VM's CD-ROM media. The attached ISO is the VM's iso_id (also set for VMs deployed
 // from an ISO); a running VM gets the media inserted or ejected at once through its host's driver, a stopped one
 // gets it at its next start. Drivers without CD-ROMs (the simulator) only record it.
-import type { AsyncHandler, CallContext } from '../../api/handler';
+import type { AsyncHandler, CallContext } from '../../kernel/handler';
 import type { computeCommands } from '../../contract/commands/compute';
 import type { TemplateTable, VmTable } from '../../db/schema';
-import { ApiError, invalidParam, notFound, permissionDenied } from '../../api/errors';
+import { ApiError, invalidParam, notFound, permissionDenied } from '../../kernel/errors';
 import { CsErrorCode, ErrorCode } from '../../contract/errors';
 import { isRootAdmin } from '../../identity/caller';
 import { imageFile } from '../../catalog/image-files';

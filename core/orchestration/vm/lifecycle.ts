@@ -1,11 +1,11 @@
 // start, stop, reboot, destroy, recover and expunge. prepare checks the state machine against the VM as it is now
 // (431 with a clear text); execute re-reads the row because other jobs on the VM may have run in between, and the
 // conditional updates of changeVmState catch anything that still races.
-import type { AsyncHandler, AsyncPlan, CallContext, JobContext, SyncHandler } from '../../api/handler';
+import type { AsyncHandler, AsyncPlan, CallContext, JobContext, SyncHandler } from '../../kernel/handler';
 import type { computeCommands } from '../../contract/commands/compute';
 import type { VmTable } from '../../db/schema';
-import type { Services } from '../../services';
-import { ApiError, internalError, invalidParam, notFound, permissionDenied } from '../../api/errors';
+import type { Services } from '../../kernel/services';
+import { ApiError, internalError, invalidParam, notFound, permissionDenied } from '../../kernel/errors';
 import { ErrorCode, CsErrorCode } from '../../contract/errors';
 import { isRootAdmin } from '../../identity/caller';
 import { changeVmState, TRANSITIONAL, transitionVm, vmEvent, type VmEvent } from '../vm-states';

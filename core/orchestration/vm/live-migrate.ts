@@ -4,7 +4,7 @@
 // served by different drivers or agents; the Simulator, which offers no steps, keeps its one-call migrateVm.
 import type { VmTable } from '../../db/schema';
 import type { HypervisorDriver, VmSpec } from '../../hypervisors/driver';
-import type { Services } from '../../services';
+import type { Services } from '../../kernel/services';
 import { imageFile } from '../../catalog/image-files';
 import { volumeSpec } from './infra';
 import { parseDetails, volumesOf } from './vm-rows';

@@ -1,13 +1,13 @@
 // Live migration between hosts that reach the VM's storage (its cluster, or the zone when all its volumes are on
 // zone-wide pools): migrateVirtualMachine and findHostsForMigration.
-import type { AsyncHandler, CallContext, SyncHandler } from '../../api/handler';
+import type { AsyncHandler, CallContext, SyncHandler } from '../../kernel/handler';
 import type { computeCommands } from '../../contract/commands/compute';
 import type { VmTable } from '../../db/schema';
-import type { Services } from '../../services';
-import { ApiError, insufficientCapacity, invalidParam, notFound } from '../../api/errors';
+import type { Services } from '../../kernel/services';
+import { ApiError, insufficientCapacity, invalidParam, notFound } from '../../kernel/errors';
 import { ErrorCode, CsErrorCode } from '../../contract/errors';
-import { compact, csDate, percent } from '../../api/format';
-import { pageWindow } from '../../api/validate';
+import { compact, csDate, percent } from '../../kernel/format';
+import { pageWindow } from '../../kernel/paging';
 import { changeVmState } from '../vm-states';
 import { driverFor, hostFacts } from './infra';
 import { cpuMhzOf, loadVm, memBytesOf, vmById } from './vm-rows';

@@ -3,9 +3,9 @@
 // changeVmState; the hot path (deploy) is kept to a handful of statements: the planner's reservation, Starting with
 // the chosen host, the new volumes Ready, Running.
 import type { VmTable, VolumeTable } from '../../db/schema';
-import type { DeploymentPlan, Services } from '../../services';
+import type { DeploymentPlan, Services } from '../../kernel/services';
 import type { HypervisorDriver, VmSpec, VolumeSpec } from '../../hypervisors/driver';
-import { ApiError, insufficientCapacity, internalError } from '../../api/errors';
+import { ApiError, insufficientCapacity, internalError } from '../../kernel/errors';
 import { ErrorCode, CsErrorCode } from '../../contract/errors';
 import { changeVmState, patchVmInState, transitionVm, type VmStateRef } from '../vm-states';
 import { notifyVolumes, transitionVolume } from '../volume-states';

@@ -3,7 +3,7 @@
 // Job recover() handlers call reconcileVm for their VM; reconcileVms runs at start for the ones no job owns.
 import type { VmTable } from '../../db/schema';
 import type { PowerState } from '../../hypervisors/driver';
-import type { Services } from '../../services';
+import type { Services } from '../../kernel/services';
 import { changeVmState, TRANSITIONAL } from '../vm-states';
 import { changeSnapshotState, changeVolumeState, VOLUME_TRANSITIONAL } from '../volume-states';
 import { driverFor, hostFacts, releasePoolBytes } from './infra';

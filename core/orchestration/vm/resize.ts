@@ -1,10 +1,10 @@
 // scaleVirtualMachine (async; live when dynamic scaling allows it), changeServiceForVirtualMachine (sync, stopped
 // VM) and updateVirtualMachine (sync, properties only).
-import type { AsyncHandler, CallContext, SyncHandler } from '../../api/handler';
+import type { AsyncHandler, CallContext, SyncHandler } from '../../kernel/handler';
 import type { computeCommands } from '../../contract/commands/compute';
 import type { ServiceOfferingTable, VmTable } from '../../db/schema';
 import type { MapEntries } from '../../contract/params';
-import { ApiError, insufficientCapacity, invalidParam, notFound } from '../../api/errors';
+import { ApiError, insufficientCapacity, invalidParam, notFound } from '../../kernel/errors';
 import { ErrorCode, CsErrorCode } from '../../contract/errors';
 import { patchVmInState, vmEvent } from '../vm-states';
 import { driverFor, MB } from './infra';

@@ -4,7 +4,7 @@
 // simulator computes their figures at once, and only when a caller asks for details=stats.
 import type { Db } from '../../db/connect';
 import type { VmStats } from '../../hypervisors/driver';
-import type { Services } from '../../services';
+import type { Services } from '../../kernel/services';
 import { driverFor } from './infra';
 
 interface Cache { entries: Map<string, VmStats>; fetching: Set<string> }

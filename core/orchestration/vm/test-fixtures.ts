@@ -3,10 +3,10 @@
 // need. The planner fake uses the real race-safe capacity counters, so leaked reservations show in the hosts table.
 import type { Db } from '../../db/connect';
 import type { Caller } from '../../identity/caller';
-import type { DeploymentPlanner, DeploymentRequest, IdentityService, ListScope } from '../../services';
+import type { DeploymentPlanner, DeploymentRequest, IdentityService, ListScope } from '../../kernel/services';
 import type { HypervisorDriver, PowerState, VmSpec, VolumeSpec } from '../../hypervisors/driver';
-import { insufficientCapacity, permissionDenied } from '../../api/errors';
-import { reserveHostCapacity, releaseHostCapacity, reservePoolBytes } from '../host-capacity';
+import { insufficientCapacity, permissionDenied } from '../../kernel/errors';
+import { reserveHostCapacity, releaseHostCapacity, reservePoolBytes } from '../../hosts/host-capacity';
 
 export const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;

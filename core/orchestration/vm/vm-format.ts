@@ -4,12 +4,12 @@
 // query itself stays narrow and nothing is looked up per row.
 import type { Db } from '../../db/connect';
 import type { VmTable } from '../../db/schema';
-import type { Services } from '../../services';
+import type { Services } from '../../kernel/services';
 import type { Caller } from '../../identity/caller';
 import type { VmStats } from '../../hypervisors/driver';
 import { isAdmin } from '../../identity/caller';
 import { precompiled } from '../../db/precompiled';
-import { csDate } from '../../api/format';
+import { csDate } from '../../kernel/format';
 import { vmStatsOf } from './stats-cache';
 
 export type VmRow = Pick<VmTable, 'id' | 'name' | 'display_name' | 'instance_name' | 'account_id' | 'domain_id' |

@@ -1,9 +1,9 @@
 // Loading VM and volume rows for handlers, with the not-found and access rules of the API.
 import type { Db } from '../../db/connect';
 import type { VmTable, VolumeTable } from '../../db/schema';
-import type { CallContext } from '../../api/handler';
-import type { Services } from '../../services';
-import { invalidParam, notFound, permissionDenied } from '../../api/errors';
+import type { CallContext } from '../../kernel/handler';
+import type { Services } from '../../kernel/services';
+import { invalidParam, notFound, permissionDenied } from '../../kernel/errors';
 import { isAdmin } from '../../identity/caller';
 import { MB } from './infra';
 import { offeringVisibility } from '../../catalog/offering-scope';

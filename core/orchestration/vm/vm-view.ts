@@ -2,11 +2,11 @@
 // vm-format.ts. No per-row queries; joins happen only after LIMIT/OFFSET picked the page, because joining before
 // makes SQLite join every skipped row.
 import type { Db } from '../../db/connect';
-import type { ListScope, Services } from '../../services';
+import type { ListScope, Services } from '../../kernel/services';
 import type { Caller } from '../../identity/caller';
-import type { ListResult } from '../../api/handler';
+import type { ListResult } from '../../kernel/handler';
 import { sql } from 'kysely';
-import { pageWindow } from '../../api/validate';
+import { pageWindow } from '../../kernel/paging';
 import { VM_STATES } from '../vm-states';
 import { selectArrays } from '../../db/precompiled';
 import { formatVms, VM_COLUMNS, vmRowOf, type FormatOptions, type VmRow } from './vm-format';

@@ -4,9 +4,9 @@
 // and the VMs the database places on it are adopted by drivers that support it. Each transition writes an event
 // and a HOST alert (type 7). Cheap at 10,000 hosts: one query reads every host, pings run with bounded
 // concurrency, and last_pinged is written in batches of 500 ids.
-import type { Services } from '../services';
+import type { Services } from '../kernel/services';
 import type { HypervisorDriver } from '../hypervisors/driver';
-import { canHostStatus, type HostStatusEvent } from '../orchestration/host-states';
+import { canHostStatus, type HostStatusEvent } from './host-states';
 import { moveHostStatus, connectSpec, infoColumns, adoptVms } from './host-connect';
 import { driverForHost } from '../hypervisors/registry';
 

@@ -2,7 +2,7 @@
 // answers again, and reconnection of hosts the simulator forgot (a management server restart).
 import { describe, it, expect, afterEach } from 'vitest';
 import { rmSync } from 'node:fs';
-import { createFixture, basicZone, addSimHost, insertVm, type Fixture } from './test-support';
+import { createFixture, basicZone, addSimHost, insertVm, type Fixture } from '../infrastructure/test-support';
 import { createHostMonitor } from './host-monitor';
 import { createSimulatorDriver } from '../hypervisors/simulator/index';
 

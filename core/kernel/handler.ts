@@ -1,7 +1,7 @@
 // How command handlers are written. A handler receives the decoded, validated params of its declaration and
 // the call context; it returns plain data in CloudStack's response shape and throws ApiError for failures.
 import type { CommandDecl, ArgsOf } from '../contract/command';
-import type { Services } from '../services';
+import type { Services } from './services';
 import type { Caller } from '../identity/caller';
 
 export interface CallContext {

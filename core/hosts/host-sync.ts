@@ -3,13 +3,13 @@
 // VMs the host runs that the database does not place there, and volume files in its pools that no volume owns,
 // raise alerts (listAlerts) for an operator to look at: they are never killed or deleted automatically.
 // Transitional states (Starting, Stopping, Migrating...) are reconcileVms' job, not this one.
-import type { Services } from '../../services';
-import type { HypervisorDriver } from '../../hypervisors/driver';
-import { connectSpec, reconnectHost } from '../../infrastructure/host-connect';
-import { localPoolPath } from '../../infrastructure/storage-url';
-import { driverForHost } from '../../hypervisors/registry';
-import { changeVmState } from '../vm-states';
-import { cpuMhzOf, memBytesOf } from './vm-rows';
+import type { Services } from '../kernel/services';
+import type { HypervisorDriver } from '../hypervisors/driver';
+import { connectSpec, reconnectHost } from './host-connect';
+import { localPoolPath } from '../infrastructure/storage-url';
+import { driverForHost } from '../hypervisors/registry';
+import { changeVmState } from '../orchestration/vm-states';
+import { cpuMhzOf, memBytesOf } from '../orchestration/vm/vm-rows';
 
 /** CloudStack alert types (listAlerts `type`). */
 const ALERT_USERVM = 8;

@@ -1,10 +1,10 @@
 // The services the composition root (createCore) wires and hands to every handler. Each is an interface so tests
 // can substitute a fake clock or a temp database.
-import type { Db, DbKind } from './db/connect';
-import type { DriverRegistry } from './hypervisors/driver';
-import type { Caller } from './identity/caller';
-import type { CommandDecl } from './contract/command';
-import type { CallContext, AsyncHandler, AsyncPlan } from './api/handler';
+import type { Db, DbKind } from '../db/connect';
+import type { DriverRegistry } from '../hypervisors/driver';
+import type { Caller } from '../identity/caller';
+import type { CommandDecl } from '../contract/command';
+import type { CallContext, AsyncHandler, AsyncPlan } from './handler';
 
 export interface Clock { now(): number }
 

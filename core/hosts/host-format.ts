@@ -4,9 +4,9 @@ import type { Selectable } from 'kysely';
 import type { Db } from '../db/connect';
 import type { HostTable } from '../db/schema';
 import type { HostStats } from '../hypervisors/driver';
-import { compact, csDate, percent } from '../api/format';
-import { hostStatusEvents } from '../orchestration/host-states';
-import { num2 } from './util';
+import { compact, csDate, percent } from '../kernel/format';
+import { hostStatusEvents } from './host-states';
+import { num2 } from '../infrastructure/util';
 
 export interface HostView extends Selectable<HostTable> {
   zone_name: string; pod_name: string; cluster_name: string; cluster_type: string;

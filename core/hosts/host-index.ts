@@ -4,7 +4,7 @@
 // management servers), and row by row when a reservation loses a race. The view only orders candidates: the
 // conditional UPDATE in planner.ts is what guarantees capacity, so a stale view costs a retry, never an overcommit.
 import type { Db } from '../db/connect';
-import { tagList } from '../api/format';
+import { tagList } from '../kernel/format';
 
 let version = 0;
 /** Tells every planner in this process that hosts, clusters, pods, zones or pools changed. */

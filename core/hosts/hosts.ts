@@ -5,19 +5,19 @@
 // needs forced=true. VMs still placed on the host (Running, Starting, Stopping, Migrating) refuse the delete with
 // 536 unless forced=true; forced marks them Stopped (the host and its capacity are gone) and clears them as
 // last host of stopped VMs, so they are planned afresh on their next start.
-import type { HandlersFor, CallContext } from '../api/handler';
+import type { HandlersFor, CallContext } from '../kernel/handler';
 import type { infraCommands } from '../contract/commands/infra';
 import type { HostTable } from '../db/schema';
-import { ApiError, notFound, invalidParam, resourceInUse, internalError } from '../api/errors';
-import { nextHostStatus, nextResourceState, canResourceState, HostStateError, type ResourceStateEvent } from '../orchestration/host-states';
-import { zoneById } from './zones';
-import { podById } from './pods';
-import { clusterById, insertCluster } from './clusters';
+import { ApiError, notFound, invalidParam, resourceInUse, internalError } from '../kernel/errors';
+import { nextHostStatus, nextResourceState, canResourceState, HostStateError, type ResourceStateEvent } from './host-states';
+import { zoneById } from '../infrastructure/zones';
+import { podById } from '../infrastructure/pods';
+import { clusterById, insertCluster } from '../infrastructure/clusters';
 import { hostView, hostViewQuery, hostViewColumns, formatHost, type HostView, type DetailGroups } from './host-format';
 import { reconnectHost, infoColumns } from './host-connect';
 import { driverForHost } from '../hypervisors/registry';
 import type { HostInfo } from '../hypervisors/driver';
-import { changed, countOf, paged, likeOf } from './util';
+import { changed, countOf, paged, likeOf } from '../infrastructure/util';
 
 type H = HandlersFor<typeof infraCommands>;
 const ALL: DetailGroups = new Set(['all']);

@@ -1,7 +1,7 @@
 // Hosts through their handlers: add (connects via the simulator), list filters and field types, update,
 // reconnect and delete rules.
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
-import { createFixture, basicZone, addSimHost, insertVm, type Fixture } from './test-support';
+import { createFixture, basicZone, addSimHost, insertVm, type Fixture } from '../infrastructure/test-support';
 
 let f: Fixture;
 let ids: Awaited<ReturnType<typeof basicZone>>;

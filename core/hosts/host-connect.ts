@@ -2,10 +2,10 @@
 // out not to be connected (after a restart). Every status change goes through host-states.ts and is written with
 // a conditional UPDATE on the old status, so a concurrent change (another job, another management server) wins
 // cleanly instead of being overwritten.
-import type { Services } from '../services';
+import type { Services } from '../kernel/services';
 import type { HostConnectSpec, HostInfo, HypervisorDriver } from '../hypervisors/driver';
-import { nextHostStatus, type HostStatusEvent } from '../orchestration/host-states';
-import { bumpInfraVersion } from '../orchestration/host-index';
+import { nextHostStatus, type HostStatusEvent } from './host-states';
+import { bumpInfraVersion } from './host-index';
 import { driverForHost } from '../hypervisors/registry';
 
 export interface HostConnectRow { id: string; name: string; url: string; hypervisor: string; state: string; details: string }
