@@ -113,6 +113,12 @@ export interface Session {
 }
 export const session: { readonly defaultSession: Session };
 
+export interface MessageBoxOptions {
+  message: string; type?: 'none' | 'info' | 'error' | 'question' | 'warning'; title?: string; detail?: string;
+  buttons?: string[]; defaultId?: number; cancelId?: number; noLink?: boolean;
+}
+export const dialog: { showMessageBox(options: MessageBoxOptions): Promise<{ response: number; checkboxChecked: boolean }> };
+
 export const shell: { openExternal(url: string): Promise<void> };
 export const screen: { getAllDisplays(): { workArea: Rectangle }[] };
 
