@@ -1,11 +1,8 @@
 // The "no OS keychain" question: asked only while the keychain fails, in plain words, with try again / continue /
-// quit; and, end to end, what the BUILT main does with each answer where no Secret Service runs.
-import { describe, it, expect, beforeAll } from 'vitest';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
+// quit. What the BUILT main does with each answer where no Secret Service runs: main-smoke.test.ts.
+import { describe, it, expect } from 'vitest';
 import { ensureKeychain, keychainPrompt, type KeychainChoice, type KeychainPrompt } from './keychain-check';
 import { MemorySecretStore, SecretStoreError } from './secret-store';
-import { lastJsonLine, repoRoot } from './testing/keyring-session';
 
 /** A keychain that fails `failures` times, then answers. */
 class FlakyKeychain extends MemorySecretStore {
@@ -47,31 +44,4 @@ describe('ensureKeychain', () => {
     expect(keychainPrompt('r', 'darwin').detail).toContain('the macOS Keychain');
     expect(keychainPrompt('r', 'win32').detail).toContain('the Windows Credential Manager');
   });
-});
-
-describe('the built main where no Secret Service runs (fake Electron)', () => {
-  const run = async (answers: string) => lastJsonLine((await promisify(execFile)(process.execPath, ['main/testing/main-no-keychain.mjs'], {
-    cwd: repoRoot, timeout: 60_000,
-    env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/strata-no-bus', STRATA_SMOKE_DIALOG: answers },
-  })).stdout);
-  beforeAll(async () => { await promisify(execFile)(process.execPath, ['scripts/build-desktop.mjs'], { cwd: repoRoot }); }, 120_000);
-
-  it('says so in a warning box; "Try again" asks again, "Quit" quits before any window or core starts', async () => {
-    const r = await run('0,2');
-    expect(r.outcome).toBe('quit');
-    expect(r.dialogs).toHaveLength(2);
-    expect(r.dialogs[0]).toMatchObject({ type: 'warning', message: 'Strata cannot reach the OS keychain, where it keeps passwords and API keys.',
-      buttons: ['Try again', 'Continue without a keychain', 'Quit'], cancelId: 2 });
-    expect(r.dialogs[0].detail).toMatch(/^No OS keychain is running: Strata keeps secrets only in the Secret Service \(gnome-keyring or KWallet\)/);
-    expect(r.coreStarted).toBe(false);
-  }, 60_000);
-
-  it('"Continue" opens the console with the built-in server failed for that reason, its core not started', async () => {
-    const r = await run('1');
-    expect(r.outcome).toBe('window');
-    expect(r.dialogs).toHaveLength(1);
-    expect(r.embedded.state).toBe('failed');
-    expect(r.embedded.reason).toMatch(/^No OS keychain is running/);
-    expect(r.coreStarted).toBe(false);
-  }, 60_000);
 });

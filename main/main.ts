@@ -65,6 +65,8 @@ function openMainWindow(): void {
       navigateOnDragDrop: false,
       safeDialogs: true,
       spellcheck: false,
+      // Middle-click would open links in new windows; the window.open handler denies those anyway.
+      disableBlinkFeatures: 'Auxclick',
       devTools: isDev,
     },
   });

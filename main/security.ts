@@ -30,6 +30,7 @@ export function windowWebPreferences(preloadPath: string, opts: { devTools?: boo
     navigateOnDragDrop: false,
     safeDialogs: true,
     spellcheck: false,
+    disableBlinkFeatures: 'Auxclick',
     devTools: opts.devTools ?? false,
   } as const;
 }

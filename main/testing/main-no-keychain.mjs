@@ -1,6 +1,6 @@
 // Runs the BUILT main bundle with fake Electron where no OS keychain answers (the D-Bus session address points
 // nowhere), the user answering the keychain question with STRATA_SMOKE_DIALOG's buttons; prints one JSON report of
-// what the user saw and what main did. Driven by keychain-check.test.ts.
+// what the user saw and what main did. Driven by main-smoke.test.ts.
 import { loadMainWithFakeElectron, until } from './run-main.mjs';
 
 const { rec, app } = loadMainWithFakeElectron();
