@@ -5,7 +5,7 @@
 // `paths`, so `tsc -b` gives the same answer whether or not Electron is installed. At runtime 'electron' is the
 // real module (the bundles keep it external). The signatures below are a subset of Electron's own: main also
 // typechecks against the real electron.d.ts (`npx tsc -p main/tsconfig.real-electron.json` where Electron is
-// installed; last checked with Electron 45.4.1's typings). Add a member here only when main starts using it.
+// installed; last checked with Electron 45.6.1's typings). Add a member here only when main starts using it.
 
 export interface Rectangle { x: number; y: number; width: number; height: number }
 
@@ -112,6 +112,12 @@ export interface Session {
   setPermissionCheckHandler(handler: ((webContents: WebContents | null, permission: string, requestingOrigin: string) => boolean) | null): void;
 }
 export const session: { readonly defaultSession: Session };
+
+export interface MessageBoxOptions {
+  message: string; type?: 'none' | 'info' | 'error' | 'question' | 'warning'; title?: string; detail?: string;
+  buttons?: string[]; defaultId?: number; cancelId?: number; noLink?: boolean;
+}
+export const dialog: { showMessageBox(options: MessageBoxOptions): Promise<{ response: number; checkboxChecked: boolean }> };
 
 export const shell: { openExternal(url: string): Promise<void> };
 export const screen: { getAllDisplays(): { workArea: Rectangle }[] };

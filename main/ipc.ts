@@ -21,7 +21,7 @@ export interface IpcEventLike { sender: object & { mainFrame?: FrameLike | null 
 
 export interface SenderPolicy {
   appOrigin: string;
-  /** Web contents of windows created by `createSecureWindow`. */
+  /** Web contents of the app's own windows (main.ts records each window it opens). */
   trusted: WeakSet<object>;
 }
 

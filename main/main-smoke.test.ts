@@ -1,6 +1,7 @@
 // The BUILT desktop bundles, wired as Electron would run them, on a machine without the Electron runtime: a fake
 // 'electron' module (testing/fake-electron.cjs) records what main does; the embedded core runs for real in a child
-// process and secrets go to a real gnome-keyring. Catches bundling and wiring mistakes the unit tests cannot see.
+// process and secrets go to a real gnome-keyring (or, in the last block, no keychain answers at all). Catches bundling
+// and wiring mistakes the unit tests cannot see.
 import { describe, it, expect, beforeAll } from 'vitest';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -46,4 +47,30 @@ describe('desktop main bundle (fake Electron, real core and keychain)', () => {
     expect(report.coreExited).toBe(true);
     expect(report.quitCalls).toBe(2);
   });
+});
+
+describe('the built main where no Secret Service runs (fake Electron)', () => {
+  const run = async (answers: string) => lastJsonLine((await promisify(execFile)(process.execPath, ['main/testing/main-no-keychain.mjs'], {
+    cwd: repoRoot, timeout: 60_000,
+    env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/strata-no-bus', STRATA_SMOKE_DIALOG: answers },
+  })).stdout);
+
+  it('says so in a warning box; "Try again" asks again, "Quit" quits before any window or core starts', async () => {
+    const r = await run('0,2');
+    expect(r.outcome).toBe('quit');
+    expect(r.dialogs).toHaveLength(2);
+    expect(r.dialogs[0]).toMatchObject({ type: 'warning', message: 'Strata cannot reach the OS keychain, where it keeps passwords and API keys.',
+      buttons: ['Try again', 'Continue without a keychain', 'Quit'], cancelId: 2 });
+    expect(r.dialogs[0].detail).toMatch(/^No OS keychain is running: Strata keeps secrets only in the Secret Service \(gnome-keyring or KWallet\)/);
+    expect(r.coreStarted).toBe(false);
+  }, 60_000);
+
+  it('"Continue" opens the console with the built-in server failed for that reason, its core not started', async () => {
+    const r = await run('1');
+    expect(r.outcome).toBe('window');
+    expect(r.dialogs).toHaveLength(1);
+    expect(r.embedded.state).toBe('failed');
+    expect(r.embedded.reason).toMatch(/^No OS keychain is running/);
+    expect(r.coreStarted).toBe(false);
+  }, 60_000);
 });

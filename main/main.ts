@@ -1,19 +1,19 @@
 // Electron main process (bundled to dist/main/main.cjs): single instance, one secure window, the app:// protocol,
 // the IPC handlers, the native menu and the connections (embedded core in a utilityProcess + remote servers).
 // Wiring only: every decision lives in a module that is unit-tested without Electron.
-import { app, BrowserWindow, Menu, ipcMain, protocol, session, shell, screen, utilityProcess } from 'electron';
+import { app, BrowserWindow, Menu, dialog, ipcMain, protocol, session, shell, screen, utilityProcess } from 'electron';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  APP_ENTRY_URL, APP_ORIGIN, APP_SCHEME_PRIVILEGES, createSecureWindow, hardenContents, installPermissionHandlers,
-  serveAppProtocol,
+  APP_ENTRY_URL, APP_ORIGIN, APP_SCHEME_PRIVILEGES, hardenContents, installPermissionHandlers, serveAppProtocol,
 } from './security';
 import { registerHandlers, sendEvent, type SenderPolicy } from './ipc';
 import { createHandlers } from './ipc-handlers';
 import { ConsoleRelay } from './console-relay';
 import { ConnectionManager } from './connections';
 import { utilityProcessLauncher } from './core-launcher';
-import { KeytarSecretStore } from './secret-store';
+import { OsKeychainSecretStore } from './secret-store';
+import { ensureKeychain, KEYCHAIN_CHOICES, type KeychainChoice, type KeychainPrompt } from './keychain-check';
 import { menuTemplate } from './menu';
 import { fitToDisplays, loadWindowState, trackWindowState } from './window-state';
 import type { EventChannel, EventPayload } from './ipc-contract';
@@ -45,10 +45,32 @@ function broadcast<E extends EventChannel>(event: E, payload: EventPayload<E>): 
 function openMainWindow(): void {
   const stateFile = join(app.getPath('userData'), 'window-state.json');
   const state = fitToDisplays(loadWindowState(stateFile), screen.getAllDisplays().map((d) => d.workArea));
-  const win = createSecureWindow(BrowserWindow, trusted, {
-    preloadPath: paths.preload, devTools: isDev,
-    bounds: { width: state.width, height: state.height, ...(state.x !== undefined ? { x: state.x, y: state.y } : {}) },
+  // The window's settings are written out here, at the one BrowserWindow call, so a reviewer and Electronegativity
+  // read what the app really runs with. security.ts's windowWebPreferences is the policy they must equal
+  // (main-smoke.test.ts checks the window this code opens against it).
+  const win = new BrowserWindow({
+    width: state.width, height: state.height, ...(state.x !== undefined ? { x: state.x, y: state.y } : {}),
+    minWidth: 800, minHeight: 560, show: false, title: 'Strata', backgroundColor: '#1b1d22', autoHideMenuBar: false,
+    webPreferences: {
+      preload: paths.preload,
+      sandbox: true,
+      contextIsolation: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      experimentalFeatures: false,
+      navigateOnDragDrop: false,
+      safeDialogs: true,
+      spellcheck: false,
+      // Middle-click would open links in new windows; the window.open handler denies those anyway.
+      disableBlinkFeatures: 'Auxclick',
+      devTools: isDev,
+    },
   });
+  trusted.add(win.webContents); // IPC answers only senders recorded here
   trackWindowState(win, stateFile);
   if (state.maximized) win.maximize();
   win.once('ready-to-show', () => win.show());
@@ -63,13 +85,27 @@ function focusMainWindow(): void {
   mainWindow.focus();
 }
 
+/** The native "no OS keychain" question (see keychain-check.ts); closing the box counts as Quit. */
+async function askAboutKeychain(p: KeychainPrompt): Promise<KeychainChoice> {
+  const { response } = await dialog.showMessageBox({
+    type: 'warning', title: p.title, message: p.message, detail: p.detail, buttons: p.buttons,
+    defaultId: 0, cancelId: KEYCHAIN_CHOICES.indexOf('quit'), noLink: true,
+  });
+  return KEYCHAIN_CHOICES[response] ?? 'quit';
+}
+
 async function onReady(): Promise<void> {
   installPermissionHandlers(session.defaultSession, APP_ORIGIN);
   serveAppProtocol(protocol, paths.renderer, (p) => readFile(p));
 
+  const secrets = new OsKeychainSecretStore();
+  const keychain = await ensureKeychain(secrets, askAboutKeychain);
+  if (keychain === 'quit') return app.quit();
+  if (keychain === 'continue') console.warn('Strata: continuing without an OS keychain at the user\'s choice; connections that need a secret will fail until one answers.');
+
   connections = new ConnectionManager({
     dataDir: app.getPath('userData'),
-    secrets: new KeytarSecretStore(),
+    secrets,
     embedded: utilityProcessLauncher({
       fork: (modulePath, args, options) => utilityProcess.fork(modulePath, args, options),
       entry: paths.coreProcess,

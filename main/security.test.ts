@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   APP_ORIGIN, windowWebPreferences, isAllowedNavigation, windowOpenDecision, isPermissionAllowed, cspHeader, resolveAppPath,
-  appProtocolResponse, hardenContents, installPermissionHandlers, createSecureWindow,
+  appProtocolResponse, hardenContents, installPermissionHandlers,
 } from './security';
 
 describe('webPreferences of every window', () => {
@@ -18,16 +18,6 @@ describe('webPreferences of every window', () => {
       webviewTag: false, devTools: false });
     expect(p).not.toHaveProperty('enableRemoteModule');
     expect(windowWebPreferences('/p', { devTools: true }).devTools).toBe(true);
-  });
-
-  it('the factory uses them and records the contents as trusted', () => {
-    const made: any[] = [];
-    class FakeWindow { webContents = {}; constructor(o: any) { made.push(o); } }
-    const trusted = new WeakSet<object>();
-    const w = createSecureWindow(FakeWindow, trusted, { preloadPath: '/x/preload.cjs', bounds: { width: 900, height: 700 }, devTools: false });
-    expect(made[0].webPreferences).toEqual(windowWebPreferences('/x/preload.cjs'));
-    expect(made[0].show).toBe(false);
-    expect(trusted.has(w.webContents)).toBe(true);
   });
 });
 

@@ -10,7 +10,11 @@ export const APP_ENTRY_URL = `${APP_ORIGIN}/index.html`;
 
 // ------------------------------------------------------------------------------------------------- decisions
 
-/** The webPreferences of every window: the renderer gets no Node, runs sandboxed and isolated from the preload. */
+/**
+ * The webPreferences every window must have: the renderer gets no Node, runs sandboxed and isolated from the preload.
+ * main.ts writes them out literally at its BrowserWindow call (where reviewers and Electronegativity read them);
+ * main-smoke.test.ts checks that window against this policy.
+ */
 export function windowWebPreferences(preloadPath: string, opts: { devTools?: boolean } = {}) {
   return {
     preload: preloadPath,
@@ -26,6 +30,7 @@ export function windowWebPreferences(preloadPath: string, opts: { devTools?: boo
     navigateOnDragDrop: false,
     safeDialogs: true,
     spellcheck: false,
+    disableBlinkFeatures: 'Auxclick',
     devTools: opts.devTools ?? false,
   } as const;
 }
@@ -198,31 +203,4 @@ export async function appProtocolResponse(request: Request, root: string, readFi
     try { body = await readFile(path); } catch { return text(404, 'not found'); }
   }
   return new Response(request.method === 'HEAD' ? null : (body as unknown as ConstructorParameters<typeof Response>[0]), { status: 200, headers: appResponseHeaders(contentTypeFor(path)) });
-}
-
-export interface WindowBounds { x?: number; y?: number; width: number; height: number }
-export interface SecureWindowOptions {
-  preloadPath: string;
-  bounds: WindowBounds;
-  devTools: boolean;
-  title?: string;
-  backgroundColor?: string;
-}
-
-/** The one window factory. `trusted` records the window's web contents: IPC accepts only senders in it. */
-export function createSecureWindow<W extends { webContents: object }>(
-  BrowserWindow: new (options: any) => W, trusted: WeakSet<object>, opts: SecureWindowOptions,
-): W {
-  const win = new BrowserWindow({
-    ...opts.bounds,
-    minWidth: 800,
-    minHeight: 560,
-    show: false,
-    title: opts.title ?? 'Strata',
-    backgroundColor: opts.backgroundColor ?? '#1b1d22',
-    autoHideMenuBar: false,
-    webPreferences: windowWebPreferences(opts.preloadPath, { devTools: opts.devTools }),
-  });
-  trusted.add(win.webContents);
-  return win;
 }

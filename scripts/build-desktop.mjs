@@ -32,7 +32,7 @@ export async function buildDesktop({ minify = false } = {}) {
   };
   await Promise.all([
     build({ ...common, entryPoints: ['main/main.ts'], outfile: join(out, 'main.cjs'), format: 'cjs', packages: 'external', external: ['electron'],
-      // import('keytar') becomes require('keytar'): CommonJS loading is what finds native modules unpacked from the asar.
+      // import('@napi-rs/keyring') becomes require(): CommonJS loading is what finds native modules unpacked from the asar.
       supported: { 'dynamic-import': false } }),
     build({ ...common, entryPoints: ['main/preload/preload.ts'], outfile: join(out, 'preload.cjs'), format: 'cjs', platform: 'browser',
       external: ['electron'] }),

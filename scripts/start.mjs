@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// `npm start`: builds the renderer and the desktop bundles, then runs the desktop app on the embedded core. Where
-// the Electron runtime is missing (an offline install whose Electron download failed), it says so plainly and
-// starts the same console in browser mode (`strata serve --demo`) instead. Extra arguments go to `strata serve`.
-import { spawn } from 'node:child_process';
+// `npm start`: builds the renderer and the desktop bundles, then runs the desktop app on the embedded core
+// (downloading the Electron runtime on first start). Where there is no Electron runtime (Node too old for the
+// electron package, or no way to the Electron download host), it says why and starts the same console in browser
+// mode (`strata serve --demo`) instead. Extra arguments go to `strata serve`.
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -12,25 +13,52 @@ import { buildDesktop, buildRenderer } from './build-desktop.mjs';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 
+/** The installed electron package's folder, or null (npm skips the optional package on a Node it does not support). */
+function electronPackageDir() {
+  try {
+    return dirname(createRequire(join(root, 'package.json')).resolve('electron/package.json'));
+  } catch {
+    return null;
+  }
+}
+
 /**
  * The Electron executable, or null. Mirrors what electron/index.js does (path.txt + dist/) without requiring it:
- * newer versions of that module try to download the binary when it is missing, which must not happen here.
+ * that module downloads the binary when it is missing, which start() does explicitly instead (ensureElectron).
  */
 export function findElectronBinary() {
   if (process.env.ELECTRON_OVERRIDE_DIST_PATH) {
     const p = join(process.env.ELECTRON_OVERRIDE_DIST_PATH, process.platform === 'win32' ? 'electron.exe' : 'electron');
     return existsSync(p) ? p : null;
   }
-  let pkgDir;
-  try {
-    pkgDir = dirname(createRequire(join(root, 'package.json')).resolve('electron/package.json'));
-  } catch {
-    return null; // the optional dependency is not installed at all
-  }
+  const pkgDir = electronPackageDir();
+  if (!pkgDir) return null;
   const pathFile = join(pkgDir, 'path.txt');
   if (!existsSync(pathFile)) return null;
   const binary = join(pkgDir, 'dist', readFileSync(pathFile, 'utf8').trim());
   return existsSync(binary) ? binary : null;
+}
+
+/**
+ * The Electron executable, downloading it first where the package is installed without it (electron's package no
+ * longer downloads at install time). Null, with the reason, when there is none.
+ */
+function ensureElectron() {
+  const found = findElectronBinary();
+  if (found) return { binary: found };
+  const pkgDir = electronPackageDir();
+  if (!pkgDir) {
+    const wanted = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).optionalDependencies.electron;
+    return { binary: null, reason: `npm did not install the electron package (optional; electron ${wanted} needs Node 22.12 or ` +
+      `newer to install, this is Node ${process.versions.node}). Use Node 22.12+ and run \`npm ci\` again to get the desktop app.` };
+  }
+  process.stdout.write('Downloading the Electron runtime (first start)...\n');
+  const r = spawnSync(process.execPath, [join(pkgDir, 'install.js')], { cwd: root, encoding: 'utf8', timeout: 600_000 });
+  const again = r.status === 0 ? findElectronBinary() : null;
+  if (again) return { binary: again };
+  const why = `${r.stderr ?? ''}`.split('\n').find((l) => /error/i.test(l))?.trim() ?? `exit code ${r.status}`;
+  return { binary: null, reason: `the Electron runtime could not be downloaded (${why}): this machine cannot reach the Electron ` +
+    'download host. Run `npx install-electron` where it can.' };
 }
 
 function run(command, argv, env = process.env) {
@@ -46,7 +74,7 @@ async function main() {
     process.stderr.write('The renderer build failed (see the messages above).\n');
     process.exit(1);
   }
-  const electron = findElectronBinary();
+  const { binary: electron, reason } = ensureElectron();
   if (electron) {
     process.stdout.write('Building the desktop app...\n');
     const out = await buildDesktop();
@@ -56,11 +84,8 @@ async function main() {
     return;
   }
   const port = portFrom(args) ?? '8080';
-  process.stdout.write(
-    'The Electron runtime is not installed (its download failed or was skipped: this machine cannot reach the ' +
-    `Electron download host). Starting the browser console instead: http://127.0.0.1:${port}/ — the same console, ` +
-    'served by strata serve.\n' +
-    'To get the desktop app later, run `npm install electron` where the download host is reachable.\n');
+  process.stdout.write(`No desktop app: ${reason}\n` +
+    `Starting the browser console instead: http://127.0.0.1:${port}/ — the same console, served by strata serve.\n`);
   run(process.execPath, [join(root, 'bin', 'strata.mjs'), 'serve', '--demo', ...args]);
 }
 

@@ -8,7 +8,7 @@ const { fork } = require('node:child_process');
 const { join } = require('node:path');
 
 const record = { schemes: [], protocolHandlers: {}, ipcHandlers: {}, windows: [], menu: null, opened: [], sent: [], quitCalls: 0,
-  permissionRequest: null, permissionCheck: null, children: [] };
+  permissionRequest: null, permissionCheck: null, children: [], dialogs: [] };
 
 let nextId = 1;
 class WebContents extends EventEmitter {
@@ -79,6 +79,11 @@ const session = { defaultSession: {
 } };
 const shell = { async openExternal(url) { record.opened.push(url); } };
 const screen = { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] };
+// Message boxes answer with the button indexes in STRATA_SMOKE_DIALOG ("0,2": first button, then the third), then Quit's.
+const answers = (process.env.STRATA_SMOKE_DIALOG ?? '').split(',').filter(Boolean).map(Number);
+const dialog = {
+  async showMessageBox(options) { record.dialogs.push(options); return { response: answers.shift() ?? options.cancelId, checkboxChecked: false }; },
+};
 const Menu = {
   buildFromTemplate(t) { return { template: t }; },
   setApplicationMenu(m) { record.menu = m; },
@@ -99,4 +104,4 @@ const utilityProcess = {
   },
 };
 
-module.exports = { app, BrowserWindow, Menu, ipcMain, protocol, session, shell, screen, utilityProcess, __record: record };
+module.exports = { app, BrowserWindow, Menu, dialog, ipcMain, protocol, session, shell, screen, utilityProcess, __record: record };

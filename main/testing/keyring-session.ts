@@ -1,6 +1,6 @@
-// Runs a command inside a private D-Bus session with an unlocked gnome-keyring (the Secret Service keytar talks to
-// on Linux), in a throwaway HOME so the developer's own keyrings are never touched. Needs the Debian packages
-// gnome-keyring, dbus (dbus-run-session) and libsecret-1-dev (keytar's native build).
+// Runs a command inside a private D-Bus session with an unlocked gnome-keyring (the Secret Service that the OS
+// keychain store talks to on Linux), in a throwaway HOME so the developer's own keyrings are never touched. Needs the
+// Debian packages gnome-keyring and dbus-daemon (dbus-run-session); @napi-rs/keyring speaks D-Bus itself (no libsecret).
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,7 +25,7 @@ export async function inKeyringSession(command: string, args: string[], timeoutM
       env: { ...process.env, HOME: home, XDG_DATA_HOME: join(home, 'data'), XDG_RUNTIME_DIR: home, XDG_CONFIG_HOME: join(home, 'config') },
     });
   } catch (e: any) {
-    if (e.code === 'ENOENT') throw new Error('dbus-run-session is missing: apt-get install dbus gnome-keyring libsecret-1-dev');
+    if (e.code === 'ENOENT') throw new Error('dbus-run-session is missing: apt-get install dbus-daemon gnome-keyring');
     throw new Error(`keyring session failed: ${e.message}\n${e.stdout ?? ''}\n${e.stderr ?? ''}`);
   } finally {
     rmSync(home, { recursive: true, force: true });

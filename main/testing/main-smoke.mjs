@@ -2,29 +2,11 @@
 // drives it the way Electron would (ready, IPC from the window, menu, protocol, quit) and prints one JSON report.
 // The embedded core runs for real in a child process; secrets go to the real keychain (run inside a keyring
 // session, see main-smoke.test.ts).
-import Module, { createRequire } from 'node:module';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadMainWithFakeElectron, until } from './run-main.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, '..', '..');
-const require = createRequire(import.meta.url);
-const fakePath = join(here, 'fake-electron.cjs');
-const resolve = Module._resolveFilename;
-Module._resolveFilename = function (request, ...rest) {
-  return request === 'electron' ? fakePath : resolve.call(this, request, ...rest);
-};
-process.env.STRATA_SMOKE_APPDATA = mkdtempSync(join(tmpdir(), 'strata-smoke-'));
-
-const until = async (f, ms = 30_000) => {
-  const end = Date.now() + ms;
-  for (;;) { const v = await f(); if (v) return v; if (Date.now() > end) throw new Error(`timed out waiting for ${f}`); await new Promise((r) => setTimeout(r, 50)); }
-};
-
-require(join(root, 'dist', 'main', 'main.cjs'));
-const { __record: rec, app } = require(fakePath);
+const { rec, app } = loadMainWithFakeElectron();
 const report = {};
 const win = await until(() => rec.windows[0]);
 const ev = (frameUrl = 'app://strata/index.html') => ({ sender: win.webContents, senderFrame: { ...win.webContents.mainFrame, url: frameUrl } });

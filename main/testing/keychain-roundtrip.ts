@@ -1,9 +1,9 @@
-// Run by secret-store.keytar.test.ts inside a private D-Bus session with an unlocked gnome-keyring: exercises the
-// real KeytarSecretStore against the Secret Service and prints what it saw as one JSON line.
-import { KeytarSecretStore } from '../secret-store';
+// Run by secret-store.keychain.test.ts inside a private D-Bus session with an unlocked gnome-keyring: exercises the
+// real OsKeychainSecretStore against the Secret Service and prints what it saw as one JSON line.
+import { OsKeychainSecretStore } from '../secret-store';
 
 const service = process.argv[2] ?? 'Strata-test';
-const store = new KeytarSecretStore(service);
+const store = new OsKeychainSecretStore(service);
 const secret = JSON.stringify({ type: 'keys', apiKey: 'k-123', secretKey: 's3cr€t with spaces & symbols' });
 const steps: Record<string, unknown> = {};
 steps.missing = await store.get('connection:absent');
