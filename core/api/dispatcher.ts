@@ -98,7 +98,7 @@ export function createDispatcher(svc: Services, registry: Registry): Dispatcher 
     const decl = registry.get('login')!.decl;
     try {
       const args = validateArgs(decl, req, svc.config.maxPageSize) as { username: string; password: string; domain?: string; domainid?: string };
-      const { caller, sessionKey } = await svc.identity.login(args.username, args.password, { path: args.domain, id: args.domainid });
+      const { caller, sessionKey } = await svc.identity.login(args.username, args.password, { path: args.domain, id: args.domainid }, http.remote);
       return render(json, 'loginresponse', loginResponse(svc, caller, sessionKey), 200, { 'Set-Cookie': sessionCookies(sessionKey) });
     } catch (e) {
       return renderError(json, 'loginresponse', toApiError(e, svc));

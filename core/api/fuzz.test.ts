@@ -7,10 +7,13 @@ import { rawRequest, csAnswerProblems } from '../testing/raw-http';
 
 let t: TestServer;
 let admin: Awaited<ReturnType<typeof sessionClient>>;
+let spare: Awaited<ReturnType<typeof sessionClient>>;
 
 beforeAll(async () => {
   t = await startTestServer();
   admin = await sessionClient(t.url);
+  // Opened now: after the fuzzed logins fail, this address must wait before its next login is checked.
+  spare = await sessionClient(t.url);
 });
 afterAll(() => t.stop());
 
@@ -33,7 +36,7 @@ describe('every declared command answers hostile input with a whole CloudStack r
     const problems: string[] = [];
     for (const decl of commands) {
       // logout would end the session the other requests use: it gets one of its own.
-      const session = decl.name === 'logout' ? await sessionClient(t.url) : admin;
+      const session = decl.name === 'logout' ? spare : admin;
       for (const [i, [label, raw, method]] of VALUES.entries()) {
         const params = Object.keys(decl.params).map((p) => `${p}=${raw}`).join('&');
         const query = `command=${decl.name}&response=json&sessionkey=${session.sessionKey}${params ? `&${params}` : ''}`;
