@@ -52,6 +52,8 @@ export interface CoreOptions {
   agents?: Omit<AgentHubOptions, 'services'>;
   /** Setting values of this server (names in kernel/settings.ts); a `configurations` row of the same name wins. */
   settings?: Record<string, string>;
+  /** Crash tests only (testing/crash-server.ts): called just before a job row is written. */
+  beforeJobRow?: (command: string) => void;
 }
 
 export interface Core {
@@ -104,7 +106,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     drivers: createDriverRegistry([createSimulatorDriver(), localKvm.driver], [{ prefix: 'agent://', driver: createRemoteKvmDriver(agents) }]),
     planner: createPlanner(base),
   } as Omit<Services, 'jobs'> as Services;
-  svc.jobs = createJobManager({ ...base, events, services: () => svc });
+  svc.jobs = createJobManager({ ...base, events, services: () => svc, beforeJobRow: opts.beforeJobRow });
   const consoles = createConsoleService(svc, { uiDir: opts.uiDir });
 
   let registry: Registry = new Map();
