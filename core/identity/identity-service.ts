@@ -59,33 +59,43 @@ export function createIdentityService(deps: IdentityDeps): IdentityService {
     };
     const turn = await guard.claim(from);
     if (!turn.ok) throw failed(`. Too many failed logins from this address: try again in ${Math.ceil(turn.waitMs / 1000)} s`);
-    const row = d && await db.selectFrom('users as u').innerJoin('accounts as a', 'a.id', 'u.account_id')
-      .select(['u.id', 'u.password_hash', 'u.username', 'a.id as accountId', 'a.domain_id as domainId'])
-      .where('a.domain_id', '=', d.id).where('u.username', '=', username)
-      .where('u.removed', 'is', null).where('a.removed', 'is', null).executeTakeFirst();
-    // Unknown users cost a hash too, so response time does not tell which usernames exist.
-    const ok = await verifyPassword(password, row?.password_hash ?? await dummyHash());
-    if (!row || !ok) {
-      await guard.addressFailed(from);
-      if (row) await guard.userFailed(row);
-      throw failed();
+    let settled = false;
+    try {
+      const row = d && await db.selectFrom('users as u').innerJoin('accounts as a', 'a.id', 'u.account_id')
+        .select(['u.id', 'u.password_hash', 'u.username', 'a.id as accountId', 'a.domain_id as domainId'])
+        .where('a.domain_id', '=', d.id).where('u.username', '=', username)
+        .where('u.removed', 'is', null).where('a.removed', 'is', null).executeTakeFirst();
+      // Unknown users cost a hash too, so response time does not tell which usernames exist.
+      const ok = await verifyPassword(password, row?.password_hash ?? await dummyHash());
+      if (!row || !ok) {
+        settled = true;
+        await guard.addressFailed(from);
+        if (row) await guard.userFailed(row);
+        throw failed();
+      }
+      const user = await dir.userById(row.id);
+      if (!user || !user.active) {
+        // Disabled or locked users (or accounts, domains) get the same text as a wrong password: a guesser must not
+        // learn that a locked user's password was right.
+        settled = true;
+        await guard.release(from);
+        throw failed();
+      }
+      settled = true;
+      await guard.addressSucceeded(from);
+      await guard.userSucceeded(row.id);
+      const now = clock.now();
+      await db.deleteFrom('sessions').where('last_seen', '<', now - timeoutMs).execute();
+      for (const [k, s] of dir.sessions) if (now - s.lastSeen > timeoutMs) dir.sessions.delete(k);
+      const sessionKey = randomKey(SESSION_KEY_BYTES);
+      await db.insertInto('sessions').values({ key: sessionKey, user_id: row.id, created: now, last_seen: now }).execute();
+      dir.sessions.set(sessionKey, { userId: row.id, lastSeen: now });
+      return { caller: user.caller, sessionKey };
+    } catch (e) {
+      // An unexpected error (the database, say) must not leave the address held until the hold expires.
+      if (!settled) await guard.release(from).catch(() => undefined);
+      throw e;
     }
-    const user = await dir.userById(row.id);
-    if (!user || !user.active) {
-      // Disabled or locked users (or accounts, domains) get the same text as a wrong password: a guesser must not
-      // learn that a locked user's password was right.
-      await guard.release(from);
-      throw failed();
-    }
-    await guard.addressSucceeded(from);
-    await guard.userSucceeded(row.id);
-    const now = clock.now();
-    await db.deleteFrom('sessions').where('last_seen', '<', now - timeoutMs).execute();
-    for (const [k, s] of dir.sessions) if (now - s.lastSeen > timeoutMs) dir.sessions.delete(k);
-    const sessionKey = randomKey(SESSION_KEY_BYTES);
-    await db.insertInto('sessions').values({ key: sessionKey, user_id: row.id, created: now, last_seen: now }).execute();
-    dir.sessions.set(sessionKey, { userId: row.id, lastSeen: now });
-    return { caller: user.caller, sessionKey };
   }
 
   async function endSession(key: string): Promise<void> {
