@@ -1,5 +1,5 @@
 // The `strata` command line.
-//   strata serve [--data-dir DIR] [--host 127.0.0.1] [--port 8080] [--db URL] [--demo]
+//   strata serve [--data-dir DIR] [--host 127.0.0.1] [--port 8080] [--db URL] [--demo] [--setting NAME=VALUE]...
 //   strata agent --server URL --token TOKEN [--name NAME] [--work-dir DIR]   (agent/agent-cli.ts)
 import { parseArgs } from 'node:util';
 import { homedir } from 'node:os';
@@ -9,16 +9,19 @@ import { createCore, startServer } from './index';
 import { seedDemoLab, seedDemoVms } from './demo';
 import { seedLocalKvm } from './demo-kvm';
 import { createUiRoute } from './api/static-ui';
+import { SETTINGS } from './kernel/settings';
 import { AGENT_USAGE, runAgentCli } from './agent/agent-cli';
 
 const DEFAULT_UI_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'renderer');
 
 const USAGE = `Usage:
-  strata serve [--data-dir DIR] [--host 127.0.0.1] [--port 8080] [--db URL] [--demo] [--ui-dir DIR]
+  strata serve [--data-dir DIR] [--host 127.0.0.1] [--port 8080] [--db URL] [--demo] [--ui-dir DIR] [--setting NAME=VALUE]...
       Runs the headless management server. The CloudStack API is at http://HOST:PORT/client/api and the
       browser console at http://HOST:PORT/ (built by 'npm run build'; --ui-dir overrides dist/renderer).
       --data-dir  where the database and lab files live (default ~/.strata)
       --db        sqlite:/path/file.db (default: DATA_DIR/strata.db) or mysql://user:pass@host:3306/db
+      --setting   a global setting for this server, e.g. incorrect.login.attempts.allowed=5 or
+                  allow.internal.url.hosts.for.root.admin=true (a row in the configurations table wins)
       --demo      seed a lab: simulated (1 zone, 2 pods, 4 clusters, 16 hosts, offerings, a template) plus,
                   when QEMU is installed, a local KVM host running real VMs of the test guest template
       The root admin is 'admin'; its password comes from STRATA_ADMIN_PASSWORD, or is generated and printed once.
@@ -30,6 +33,7 @@ async function serve(argv: string[]) {
     options: {
       'data-dir': { type: 'string' }, host: { type: 'string' }, port: { type: 'string' }, db: { type: 'string' },
       demo: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, 'ui-dir': { type: 'string' },
+      setting: { type: 'string', multiple: true },
     },
   });
   if (values.help) { process.stdout.write(USAGE); return; }
@@ -37,7 +41,8 @@ async function serve(argv: string[]) {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0..65535, got ${values.port}`);
   const dataDir = resolve(values['data-dir'] ?? join(homedir(), '.strata'));
   const uiDir = values['ui-dir'] ?? DEFAULT_UI_DIR;
-  const core = await createCore({ dataDir, db: values.db, adminPassword: process.env.STRATA_ADMIN_PASSWORD, uiDir });
+  const core = await createCore({ dataDir, db: values.db, adminPassword: process.env.STRATA_ADMIN_PASSWORD, uiDir,
+    settings: parseSettings(values.setting ?? []) });
   if (core.generatedAdminPassword) {
     process.stdout.write(`Created root admin 'admin' with password: ${core.generatedAdminPassword}\n` +
       `(shown once; set STRATA_ADMIN_PASSWORD on first start to choose it)\n`);
@@ -72,6 +77,18 @@ async function serve(argv: string[]) {
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+function parseSettings(pairs: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of pairs) {
+    const i = pair.indexOf('=');
+    if (i <= 0) throw new Error(`--setting takes NAME=VALUE, got ${pair}`);
+    const name = pair.slice(0, i).trim();
+    if (!Object.hasOwn(SETTINGS, name)) throw new Error(`--setting: unknown setting ${name} (known: ${Object.keys(SETTINGS).join(', ')})`);
+    out[name] = pair.slice(i + 1).trim();
+  }
+  return out;
 }
 
 async function main() {

@@ -50,6 +50,10 @@ export interface CoreOptions {
   hostPingIntervalMs?: number;
   /** Timing of the links of `strata agent` hosts (heartbeat, retry window); defaults suit production. */
   agents?: Omit<AgentHubOptions, 'services'>;
+  /** Setting values of this server (names in kernel/settings.ts); a `configurations` row of the same name wins. */
+  settings?: Record<string, string>;
+  /** Crash tests only (testing/crash-server.ts): called just before a job row is written. */
+  beforeJobRow?: (command: string) => void;
 }
 
 export interface Core {
@@ -86,15 +90,15 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const opened = await openDatabase(opts.db ?? join(opts.dataDir, 'strata.db'));
   const config: CoreConfig = {
     dataDir: opts.dataDir, msId: stableMsId(opts.dataDir), msName: hostname(), maxPageSize: 500,
-    jobWorkers: opts.jobWorkers ?? 256, version: VERSION,
+    jobWorkers: opts.jobWorkers ?? 256, version: VERSION, settings: opts.settings,
   };
   // Time-ordered ids keep inserts at the right edge of every id b-tree (see db/ids.ts).
   const newId = timeOrderedId;
   const base = { db: opened.db, clock, newId, log, config };
   // Local KVM hosts: this machine's QEMU, working in <dataDir>/qemu (see hypervisors/kvm-local.ts).
   const localKvm = createLocalKvm({ dataDir: opts.dataDir, log });
-  const identity = createIdentityService(base);
   const events = createEventLog(base);
+  const identity = createIdentityService({ ...base, events });
   // Remote KVM hosts (url agent://NAME) are served through their agents' links, whatever the local KVM driver is.
   const agents = createAgentHub({ ...opts.agents, services: () => svc });
   const svc = {
@@ -102,7 +106,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     drivers: createDriverRegistry([createSimulatorDriver(), localKvm.driver], [{ prefix: 'agent://', driver: createRemoteKvmDriver(agents) }]),
     planner: createPlanner(base),
   } as Omit<Services, 'jobs'> as Services;
-  svc.jobs = createJobManager({ ...base, events, services: () => svc });
+  svc.jobs = createJobManager({ ...base, events, services: () => svc, beforeJobRow: opts.beforeJobRow });
   const consoles = createConsoleService(svc, { uiDir: opts.uiDir });
 
   let registry: Registry = new Map();

@@ -7,6 +7,7 @@ import { verifySignature, checkSignatureExpiry } from './signature';
 import { ApiError } from '../kernel/errors';
 import { ErrorCode } from '../contract/errors';
 
+
 export const UNAUTHORIZED_TEXT = 'unable to verify user credentials and/or request signature';
 export const unauthorized = () => new ApiError(ErrorCode.Unauthorized, UNAUTHORIZED_TEXT, null);
 
@@ -37,16 +38,4 @@ export async function authenticate(svc: Services, { req, cookies, commandKnown }
   const caller = await svc.identity.bySession(paramKey);
   if (!caller) throw unauthorized();
   return { caller, sessionKey: paramKey };
-}
-
-export function parseCookies(header: string | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!header) return out;
-  for (const part of header.split(';')) {
-    const i = part.indexOf('=');
-    if (i <= 0) continue;
-    const k = part.slice(0, i).trim();
-    if (!(k in out)) out[k] = decodeURIComponent(part.slice(i + 1).trim());
-  }
-  return out;
 }

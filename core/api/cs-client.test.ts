@@ -77,6 +77,45 @@ describe('python3-cs against strata serve', () => {
     expect((await cs('listVirtualMachines', { id: vm.id })).out).toEqual({});
   });
 
+  it('creates and lists zones, hosts, accounts and VMs with Chinese names, and reads errors that quote them (issue 9)', async () => {
+    const zone = (await cs('createZone', { name: '实验区', networktype: 'Advanced', dns1: '127.0.0.53', internaldns1: '127.0.0.53' }, ['--post'])).out.zone;
+    expect(zone.name).toBe('实验区');
+    // The duplicate is a whole 431 that the client reads (it used to hang on the X-Description header).
+    const dup = await cs('createZone', { name: '实验区', networktype: 'Advanced', dns1: '127.0.0.53', internaldns1: '127.0.0.53' }, ['--post']);
+    expect(dup.ok).toBe(false);
+    expect(dup.out.createzoneresponse).toMatchObject({ errorcode: 431, errortext: 'A zone with name 实验区 already exists' });
+    expect((await cs('listZones', { name: '实验区' })).out.zone.map((z: any) => z.name)).toEqual(['实验区']);
+
+    const pod = (await cs('createPod', { zoneid: zone.id, name: '一号机房', gateway: '192.168.51.1', netmask: '255.255.255.0', startip: '192.168.51.10', endip: '192.168.51.99' })).out.pod;
+    const added = await cs('addCluster', { zoneid: zone.id, podid: pod.id, clustername: '计算集群', clustertype: 'CloudManaged', hypervisor: 'Simulator' });
+    expect(added.ok, JSON.stringify(added)).toBe(true);
+    const cluster = added.out.cluster[0];
+    const host = await cs('addHost', { zoneid: zone.id, podid: pod.id, clusterid: cluster.id, hypervisor: 'Simulator', url: 'http://主机-1/?cpunumber=8&cpuspeed=2000&memory=16384', username: 'root', password: 'x' }, ['--post']);
+    expect(host.ok).toBe(true);
+    const hosts = (await cs('listHosts', { zoneid: zone.id })).out.host;
+    expect(hosts.map((h: any) => [h.podname, h.clustername])).toEqual([['一号机房', '计算集群']]);
+    const badPod = await cs('addHost', { zoneid: zone.id, podid: '日本語の名前', clusterid: cluster.id, hypervisor: 'Simulator', url: 'http://x/' }, ['--post']);
+    expect(badPod.out.addhostresponse.errortext).toContain('日本語の名前');
+
+    await cs('createStoragePool', { zoneid: zone.id, podid: pod.id, clusterid: cluster.id, name: '主存储', url: `SharedMountPoint://localhost${t.dataDir}/primary-cn`, scope: 'CLUSTER' });
+    await cs('updateZone', { id: zone.id, allocationstate: 'Enabled' });
+    const account = await cs('createAccount', { username: '张伟', password: '密码-123', email: 'zw@example.org', firstname: '伟', lastname: '张', accounttype: '0', account: '研发部' }, ['--post']);
+    expect(account.ok).toBe(true);
+    expect(account.out.account.name).toBe('研发部');
+    const accounts = await cs('listAccounts', { name: '研发部', listall: 'true' });
+    expect(accounts.out.account?.[0]?.user?.[0]?.username, JSON.stringify(accounts)).toBe('张伟');
+
+    const template = (await cs('registerTemplate', { name: '模板', displaytext: '中文模板', url: 'http://192.0.2.1/cn.qcow2', format: 'QCOW2', hypervisor: 'Simulator', zoneid: zone.id, ispublic: 'true' })).out.template[0];
+    const offering = (await cs('listServiceOfferings', { name: 'Small Instance' })).out.serviceoffering[0];
+    const vm = await cs('deployVirtualMachine', { zoneid: zone.id, templateid: template.id, serviceofferingid: offering.id, name: 'vm-cn', displayname: '测试虚拟机', account: '研发部', domainid: account.out.account.domainid }, ['--post']);
+    expect(vm.ok).toBe(true);
+    expect(vm.out.virtualmachine).toMatchObject({ displayname: '测试虚拟机', account: '研发部', zonename: '实验区', state: 'Running' });
+    const listed = (await cs('listVirtualMachines', { zoneid: zone.id, listall: 'true' })).out.virtualmachine;
+    expect(listed.map((v: any) => v.displayname)).toEqual(['测试虚拟机']);
+    const missing = await cs('listVirtualMachines', { id: '日本' });
+    expect(missing.out.listvirtualmachinesresponse.errorcode).toBe(431);
+  });
+
   it('bad input gets a CloudStack error that the client reports, and the server keeps serving', async () => {
     const bad = await cs('deployVirtualMachine', { zoneid: 'not-a-uuid', templateid: 'x', serviceofferingid: 'y' });
     expect(bad.ok).toBe(false);

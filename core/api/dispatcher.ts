@@ -10,8 +10,9 @@ import type { CallContext, ListResult } from '../kernel/handler';
 import { decodeRequest, type DecodedRequest } from './request';
 import { validateArgs } from './validate';
 import { toJson, toXml, errorInner, listInner, JSON_CONTENT_TYPE, XML_CONTENT_TYPE } from './serialize';
-import { ApiError } from '../kernel/errors';
-import { authenticate, parseCookies } from './authenticate';
+import { ApiError, echo } from '../kernel/errors';
+import { authenticate } from './authenticate';
+import { parseCookies } from '../kernel/cookies';
 import { loginResponse, logoutCookies, sessionCookies } from './session-http';
 
 export interface HttpRequestIn {
@@ -74,7 +75,7 @@ export function createDispatcher(svc: Services, registry: Registry): Dispatcher 
       if (!r || !(await svc.identity.isAllowed(caller, r.decl))) {
         responseName = 'errorresponse';
         throw new ApiError(ErrorCode.UnsupportedAction,
-          `The API [${command}] does not exist or is not available for the account ${caller.accountName}.`);
+          `The API [${echo(command)}] does not exist or is not available for the account ${caller.accountName}.`);
       }
       if (r.decl.postOnly && http.method !== 'POST') {
         throw new ApiError(ErrorCode.MethodNotAllowed, `Please use HTTP POST to call ${command}`);
@@ -97,7 +98,7 @@ export function createDispatcher(svc: Services, registry: Registry): Dispatcher 
     const decl = registry.get('login')!.decl;
     try {
       const args = validateArgs(decl, req, svc.config.maxPageSize) as { username: string; password: string; domain?: string; domainid?: string };
-      const { caller, sessionKey } = await svc.identity.login(args.username, args.password, { path: args.domain, id: args.domainid });
+      const { caller, sessionKey } = await svc.identity.login(args.username, args.password, { path: args.domain, id: args.domainid }, http.remote);
       return render(json, 'loginresponse', loginResponse(svc, caller, sessionKey), 200, { 'Set-Cookie': sessionCookies(sessionKey) });
     } catch (e) {
       return renderError(json, 'loginresponse', toApiError(e, svc));
@@ -106,7 +107,7 @@ export function createDispatcher(svc: Services, registry: Registry): Dispatcher 
 
   async function invoke(caller: Caller, command: string, params: Record<string, string>): Promise<object> {
     const r = registry.get(command);
-    if (!r) throw new ApiError(ErrorCode.UnsupportedAction, `The API [${command}] does not exist`);
+    if (!r) throw new ApiError(ErrorCode.UnsupportedAction, `The API [${echo(command)}] does not exist`);
     const query = new URLSearchParams({ ...params, command }).toString();
     return run({ svc, caller, command }, r, decodeRequest(query, null));
   }

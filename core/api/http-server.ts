@@ -1,8 +1,10 @@
 // The HTTP front: /client/api for the CloudStack API. Bound to 127.0.0.1 unless told otherwise.
-import { createServer, type IncomingMessage, type ServerResponse, type Server } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Dispatcher } from './dispatcher';
+import { headerSafe } from './header-values';
+import { JSON_CONTENT_TYPE } from './serialize';
 
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 const SECURITY_HEADERS = {
@@ -25,11 +27,12 @@ export interface ServerOptions {
 export async function startHttpServer(dispatcher: Dispatcher, opts: ServerOptions = {}): Promise<RunningServer> {
   const server = createServer((req, res) => {
     handle(dispatcher, req, res, opts).catch((e) => {
-      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
-      res.end(String(e instanceof Error ? e.message : e));
+      if (res.headersSent) { res.destroy(); return; }
+      sendError(res, 500, `Internal error: ${e instanceof Error ? e.message : String(e)}`);
     });
   });
   server.keepAliveTimeout = 30_000;
+  server.on('clientError', answerClientError);
   // Upgraded connections leave the HTTP server's bookkeeping: they are tracked here so close() ends them too.
   const upgraded = new Set<Duplex>();
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -90,9 +93,62 @@ async function handle(dispatcher: Dispatcher, req: IncomingMessage, res: ServerR
   });
   // Encoded once here: given a string, Node scans it once for Content-Length and again to encode it (a page of
   // 500 VMs is over 600 KB).
-  const bytes = Buffer.from(out.body, 'utf8');
-  res.writeHead(out.status, { 'Content-Type': out.contentType, 'Content-Length': bytes.length, ...SECURITY_HEADERS, ...out.headers });
-  res.end(bytes);
+  send(res, out.status, { 'Content-Type': out.contentType, ...SECURITY_HEADERS, ...safeHeaders(out.headers) },
+    Buffer.from(out.body, 'utf8'));
+}
+
+/** Header values from the dispatcher may echo user text: each is made something HTTP can carry. */
+function safeHeaders(h: Record<string, string | string[]>): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries(h)) out[k] = Array.isArray(v) ? v.map((x) => headerSafe(x)) : headerSafe(v);
+  return out;
+}
+
+/**
+ * Writes a whole answer with its length. Should a header still be refused, nothing of the first attempt
+ * survives (status text, length, headers): the client gets a complete 500 error instead of a length that
+ * promises more than is sent.
+ */
+function send(res: ServerResponse, status: number, headers: Record<string, string | string[]>, body: Buffer): void {
+  try {
+    res.writeHead(status, { ...headers, 'Content-Length': body.length });
+  } catch (e) {
+    sendError(res, 500, `Internal error: cannot write the response headers (${(e as Error).message})`);
+    return;
+  }
+  res.end(body);
+}
+
+const errorEnvelope = (status: number, text: string) =>
+  Buffer.from(JSON.stringify({ errorresponse: { uuidList: [], errorcode: status, errortext: text } }), 'utf8');
+
+/** A CloudStack JSON error envelope, written with headers that cannot fail. */
+function sendError(res: ServerResponse, status: number, text: string): void {
+  for (const name of res.getHeaderNames()) res.removeHeader(name);
+  const body = errorEnvelope(status, text);
+  res.statusCode = status;
+  res.statusMessage = STATUS_CODES[status] ?? 'Error';
+  res.writeHead(status, { 'Content-Type': JSON_CONTENT_TYPE, 'Content-Length': body.length, ...SECURITY_HEADERS });
+  res.end(body);
+}
+
+export const TOO_LONG_TEXT = 'The request line or headers are too long for a GET: send long requests with HTTP POST ' +
+  '(parameters in an application/x-www-form-urlencoded body)';
+
+/**
+ * Requests Node cannot parse never reach the handler; without this they get no answer or a bare status.
+ * A query over Node's header limit (16 KiB) is a 414 in CloudStack's envelope that says to use POST.
+ */
+function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
+  if (!socket.writable || err.code === 'ECONNRESET') { socket.destroy(); return; }
+  const tooLong = err.code === 'HPE_HEADER_OVERFLOW';
+  const status = tooLong ? 414 : 400;
+  const text = tooLong ? TOO_LONG_TEXT : 'Malformed HTTP request';
+  const body = errorEnvelope(status, text);
+  const head = `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: ${JSON_CONTENT_TYPE}\r\n` +
+    `Content-Length: ${body.length}\r\nConnection: close\r\n` +
+    Object.entries(SECURITY_HEADERS).map(([k, v]) => `${k}: ${v}\r\n`).join('') + '\r\n';
+  socket.end(Buffer.concat([Buffer.from(head, 'latin1'), body]));
 }
 
 function readBody(req: IncomingMessage): Promise<string | null> {

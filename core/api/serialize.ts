@@ -59,11 +59,14 @@ export function toXml(responseName: string, inner: object, version: string): str
     `${xmlChildren(inner as Record<string, unknown>)}</${root}>`;
 }
 
+/** Backstop for error texts that quote input without echo(): no errortext is longer than this. */
+export const MAX_ERRORTEXT_CHARS = 4096;
+
 /** The inner object of an error envelope; servlet-level errors (401) carry no cserrorcode. */
 export function errorInner(err: ApiError): ApiErrorBody {
   const body: ApiErrorBody = { uuidList: err.uuidList, errorcode: err.errorcode } as ApiErrorBody;
   if (err.cserrorcode !== undefined) body.cserrorcode = err.cserrorcode;
-  body.errortext = err.message;
+  body.errortext = err.message.length > MAX_ERRORTEXT_CHARS ? `${err.message.slice(0, MAX_ERRORTEXT_CHARS - 3)}...` : err.message;
   return body;
 }
 

@@ -4,7 +4,7 @@
 import type { CommandDecl } from '../contract/command';
 import type { ParamSpec } from '../contract/params';
 import { ErrorCode, CsErrorCode } from '../contract/errors';
-import { ApiError, notFound, invalidParam } from '../kernel/errors';
+import { ApiError, notFound, invalidParam, echo } from '../kernel/errors';
 import { parseIso8601 } from './signature';
 import type { DecodedRequest } from './request';
 
@@ -13,9 +13,9 @@ const paramError = (text: string) => new ApiError(ErrorCode.ParamError, text, Cs
 const missing = (cmd: string, name: string) =>
   paramError(`Unable to execute API command ${cmd} due to missing parameter ${name}`);
 const badValue = (cmd: string, name: string, v: string) =>
-  paramError(`Unable to execute API command ${cmd} due to invalid value ${v} for parameter ${name}`);
+  paramError(`Unable to execute API command ${cmd} due to invalid value ${echo(v)} for parameter ${name}`);
 const badDate = (cmd: string, v: string) =>
-  paramError(`Unable to parse date ${v} for command ${cmd}, please pass dates in the format mentioned in the api documentation`);
+  paramError(`Unable to parse date ${echo(v)} for command ${cmd}, please pass dates in the format mentioned in the api documentation`);
 
 interface Compiled {
   cmd: string;
@@ -69,7 +69,7 @@ function checkOneOf(cmd: string, name: string, spec: ParamSpec, v: string): stri
   const allowed = spec.oneOf!;
   const lower = v.toLowerCase();
   for (const a of allowed) if (a.toLowerCase() === lower) return a;
-  throw invalidParam(`Unable to execute API command ${cmd} due to invalid value ${v} for parameter ${name}; ` +
+  throw invalidParam(`Unable to execute API command ${cmd} due to invalid value ${echo(v)} for parameter ${name}; ` +
     `allowed values are: ${allowed.join(', ')}`);
 }
 

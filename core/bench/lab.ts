@@ -24,7 +24,7 @@ export async function buildLab(core: Core, o: { hosts: number; zoneId?: string; 
     }
   }
   await call('updateZone', { id: zoneId, allocationstate: 'Enabled' });
-  const tpl = await call('registerTemplate', { name: `${prefix}-tpl`, displaytext: 'bench', url: 'http://127.0.0.1/x.qcow2', format: 'QCOW2', hypervisor: 'Simulator', zoneid: zoneId, ispublic: 'true' });
+  const tpl = await call('registerTemplate', { name: `${prefix}-tpl`, displaytext: 'bench', url: 'http://192.0.2.1/x.qcow2', format: 'QCOW2', hypervisor: 'Simulator', zoneid: zoneId, ispublic: 'true' });
   const offering = (await call('createServiceOffering', { name: `${prefix}-tiny`, displaytext: 'tiny', cpunumber: '1', cpuspeed: '100', memory: '128' })).serviceoffering;
   return { zoneId, templateId: tpl.template[0].id, offeringId: offering.id };
 }

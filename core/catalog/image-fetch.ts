@@ -7,6 +7,8 @@ import { stat } from 'node:fs/promises';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
+import type { IncomingMessage } from 'node:http';
+import { openUrl } from './http-open';
 
 export interface FetchOptions {
   /** node:crypto hash name (md5, sha256...) to compute while copying; null for none. */
@@ -15,6 +17,8 @@ export interface FetchOptions {
   /** Longest wait for the next bytes before giving up. */
   stallMs: number;
   onBytes(done: number, total: number): void;
+  /** May the URL (and its redirects) reach loopback, link-local, any-local or multicast hosts? */
+  allowInternal: boolean;
 }
 
 export interface FetchResult { bytes: number; digest: string | null }
@@ -89,18 +93,19 @@ export async function fetchImage(url: string, dest: string, o: FetchOptions): Pr
     }
     source = createReadStream(local);
   } else {
-    let res: Response;
+    let res: IncomingMessage;
     try {
-      res = await fetch(url, { signal, redirect: 'follow' });
+      res = await openUrl(url, { signal, allowInternal: o.allowInternal });
     } catch (e) {
       throw signal.aborted ? describe(signal.reason, url) : describe(e, url);
     }
-    if (!res.ok || res.body === null) {
-      await res.body?.cancel().catch(() => undefined);
-      throw new Error(`cannot download ${safeUrl(url)}: HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`);
+    const status = res.statusCode ?? 0;
+    if (status < 200 || status >= 300) {
+      res.destroy();
+      throw new Error(`cannot download ${safeUrl(url)}: HTTP ${status}${res.statusMessage ? ` ${res.statusMessage}` : ''}`);
     }
-    total = Number(res.headers.get('content-length') ?? 0) || 0;
-    source = Readable.fromWeb(res.body as import('node:stream/web').ReadableStream);
+    total = Number(res.headers['content-length'] ?? 0) || 0;
+    source = res;
   }
   const m = meter(total, hash, o, stalled);
   try {

@@ -11,6 +11,7 @@ import type { Services } from '../kernel/services';
 import { run } from '../hypervisors/qemu/proc';
 import type { DownloadProgress, ProgressFn, TemplateDownloader } from './template-download';
 import { fetchImage, localSource, safeUrl } from './image-fetch';
+import { settingFlag } from '../kernel/settings';
 import { forgetImageFile, imageDirIn, imageFileIn, storeDirOf } from './image-files';
 
 /** What `qemu-img info` calls each registrable format. */
@@ -48,7 +49,7 @@ export interface KvmDownloader extends TemplateDownloader {
 
 interface Running { ctl: AbortController; done: Promise<void>; why: 'stop' | 'remove' | null }
 
-export function createKvmDownloader(svc: Pick<Services, 'db' | 'log'>, o: KvmDownloaderOptions = {}): KvmDownloader {
+export function createKvmDownloader(svc: Pick<Services, 'db' | 'log' | 'config'>, o: KvmDownloaderOptions = {}): KvmDownloader {
   const qemuImg = o.qemuImg ?? 'qemu-img';
   const stallMs = o.stallTimeoutMs ?? 60_000;
   const every = o.progressIntervalMs ?? 500;
@@ -87,7 +88,7 @@ export function createKvmDownloader(svc: Pick<Services, 'db' | 'log'>, o: KvmDow
   }
 
   async function download(templateId: string, format: string, storeDir: string, url: string, checksum: string | null,
-    onProgress: ProgressFn, r: Running): Promise<void> {
+    onProgress: ProgressFn, r: Running, allowInternal: boolean): Promise<void> {
     const dir = imageDirIn(storeDir, templateId);
     const file = imageFileIn(storeDir, templateId, format);
     const part = `${file}.part`;
@@ -100,7 +101,7 @@ export function createKvmDownloader(svc: Pick<Services, 'db' | 'log'>, o: KvmDow
       const sum = parseChecksum(checksum);
       await mkdir(dir, { recursive: true });
       report({ percent: 0, status: '0% Downloaded', ready: false });
-      const got = await fetchImage(url, part, { algo: sum?.algo ?? null, signal: r.ctl.signal, stallMs, onBytes(done, total) {
+      const got = await fetchImage(url, part, { algo: sum?.algo ?? null, signal: r.ctl.signal, stallMs, allowInternal, onBytes(done, total) {
         const pct = total > 0 ? Math.floor((done / total) * 100) : 0;
         const now = Date.now();
         if (pct > last.pct && now - last.at >= every) {
@@ -136,9 +137,13 @@ export function createKvmDownloader(svc: Pick<Services, 'db' | 'log'>, o: KvmDow
       parseChecksum(checksum);
       let local: string | null;
       try { local = localSource(url); } catch { throw new Error(`${url} is not a local file URL (use file:///path)`); }
-      if (local !== null && !(await isRootAdminAccount(t.account_id))) {
+      const rootOwned = await isRootAdminAccount(t.account_id);
+      if (local !== null && !rootOwned) {
         throw new Error('only root admins may register images from files on the management server; use an http(s) URL');
       }
+      // Checked again here, not only at registration: a download resumed after a restart, or a name that now
+      // resolves elsewhere, meets the same rule (and every redirect is checked while fetching).
+      const allowInternal = rootOwned && await settingFlag(svc, 'allow.internal.url.hosts.for.root.admin');
       const tz = await db.selectFrom('template_zones').select('store_id').where('template_id', '=', templateId)
         .where('zone_id', '=', zoneId).executeTakeFirst();
       const store = await storeDirOf(db, zoneId, tz?.store_id ?? null);
@@ -152,7 +157,7 @@ export function createKvmDownloader(svc: Pick<Services, 'db' | 'log'>, o: KvmDow
         forgetImageFile(db, templateId);
       }
       const r: Running = { ctl: new AbortController(), done: Promise.resolve(), why: null };
-      r.done = download(templateId, t.format, store.dir, url, checksum, onProgress, r).finally(() => running.delete(key));
+      r.done = download(templateId, t.format, store.dir, url, checksum, onProgress, r, allowInternal).finally(() => running.delete(key));
       running.set(key, r);
     },
 

@@ -8,7 +8,7 @@ import type { Services } from '../kernel/services';
 import { isAdmin } from '../identity/caller';
 import { invalidParam } from '../kernel/errors';
 import { flag, mergeMapEntries } from './common';
-import { checkFormat, checkUrl, checkChecksum, checkHypervisor, checkOsType, resolveZones } from './template-validate';
+import { checkFormat, checkUrl, checkUrlHost, checkChecksum, checkHypervisor, checkOsType, resolveZones } from './template-validate';
 import { planCopies, startDownloads, type CopyPlan } from './template-download';
 import { imageResponses } from './template-format';
 import type { TemplateRow } from './lookups';
@@ -57,6 +57,7 @@ export async function registerImage(ctx: CallContext, a: RegisterArgs, kind: 'te
   const checksum = checkChecksum(a.checksum);
   if (a.projectid !== undefined) throw invalidParam('Projects are not supported');
   const owner = await ctx.svc.identity.resolveOwner(ctx.caller, { account: a.account, domainid: a.domainid });
+  await checkUrlHost(ctx.svc, ctx.caller, owner.accountId, url);
   const ostypeId = await checkOsType(db, ctx.command, a.ostypeid);
   const { zoneIds, crossZones } = await resolveZones(db, ctx.command, a.zoneid, t?.zoneids);
   const row: TemplateRow = {

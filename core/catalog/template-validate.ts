@@ -6,6 +6,11 @@ import type { DriverRegistry } from '../hypervisors/driver';
 import { invalidParam, notFound } from '../kernel/errors';
 import { TEMPLATE_FORMATS } from '../contract/commands/catalog';
 import { osTypeById, osTypeByDescription, DEFAULT_OS_TYPE } from './os-types';
+import { localSource } from './image-fetch';
+import { ILLEGAL_HOST_TEXT, checkUrlHost as checkHostReachable } from '../kernel/url-guard';
+import { settingFlag, type SettingSource } from '../kernel/settings';
+import { isRootAdmin, type Caller } from '../identity/caller';
+import { AccountType } from '../contract/roles';
 
 /** Normalises a template format; 431 for unknown formats and for ISO (which only registerIso takes). */
 export function checkFormat(format: string): string {
@@ -37,6 +42,25 @@ export function checkUrl(url: string): string {
     throw invalidParam(`Invalid URL ${url}: the file path is missing`);
   }
   return u;
+}
+
+/**
+ * The server is about to fetch `url` for the caller: its host must not be loopback, link-local, any-local or
+ * multicast (after name resolution), as CloudStack refuses ("Illegal host specified in url"). Root admins
+ * registering for a root admin account may opt in to such hosts with allow.internal.url.hosts.for.root.admin.
+ * Local files are the downloader's business (root admins only). The downloader checks again on every connection.
+ */
+export async function checkUrlHost(svc: SettingSource, caller: Caller, ownerAccountId: string, url: string): Promise<void> {
+  if (localSource(url) !== null) return;
+  if (isRootAdmin(caller) && await settingFlag(svc, 'allow.internal.url.hosts.for.root.admin')) {
+    const owner = await svc.db.selectFrom('accounts').select('type').where('id', '=', ownerAccountId).executeTakeFirst();
+    if (owner?.type === AccountType.Admin) return;
+  }
+  try {
+    await checkHostReachable(url);
+  } catch {
+    throw invalidParam(ILLEGAL_HOST_TEXT);
+  }
 }
 
 /** Hex digest length of each algorithm CloudStack accepts in `{ALGO}hex` checksums. */

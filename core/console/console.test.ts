@@ -158,6 +158,14 @@ describe('VM consoles: createConsoleEndpoint and the console proxy', () => {
     expect(stopped.body).toMatch(/is not running \(it is Stopped\)/);
   });
 
+  it("opens a console whatever other apps' cookies the browser sends with it (issue 9)", async () => {
+    // Browsers send every 127.0.0.1 cookie to our port; one that does not URL-decode must neither fail the
+    // connection nor burn its one-time token.
+    const token = (await endpoint()).ep.websocket.token;
+    const c = await connect(token, { headers: { cookie: `other=100%; sessionkey=${w.admin.sessionKey}; x=%E0%A4%A` } });
+    expect(c.init.width).toBe(640);
+  });
+
   it('requires the extra security token when one was given to createConsoleEndpoint', async () => {
     const { ep } = await endpoint(vm, { token: 'my-extra' });
     expect(ep.websocket.extra).toBe('my-extra');

@@ -9,7 +9,7 @@ import type { Services } from '../kernel/services';
 import type { Caller } from '../identity/caller';
 import type { VmTable } from '../db/schema';
 import { CONSOLE_PAGE_PATH, CONSOLE_WEBSOCKET_PATH, ConsoleCloseCode, type ConsoleEndpointResponse } from '../contract/commands/console';
-import { parseCookies } from '../api/authenticate';
+import { parseCookies } from '../kernel/cookies';
 import { driverFor } from '../orchestration/vm/infra';
 import { vmById } from '../orchestration/vm/vm-rows';
 import { ConsoleTokens, type ConsoleTicket } from './tokens';
@@ -62,6 +62,8 @@ export function createConsoleService(svc: Services, opts: ConsoleServiceOptions 
   let publicUrl: URL | null = null;
 
   async function admit(token: string, extra: string | null, cookieHeader: string | undefined): Promise<Admission> {
+    // Read before the token is redeemed: nothing about the request may burn a token without using it.
+    const sessionKey = parseCookies(cookieHeader).sessionkey;
     const r = tokens.redeem(token);
     if (!r.ok) {
       const text = r.why === 'used' ? 'This console token was already used; ask for a new one with createConsoleEndpoint'
@@ -74,7 +76,6 @@ export function createConsoleService(svc: Services, opts: ConsoleServiceOptions 
       return { ok: false, status: 401, text: 'The extra security token does not match' };
     }
     // A client that shows a session (browser mode) must be the user the token was issued to.
-    const sessionKey = parseCookies(cookieHeader).sessionkey;
     const session = sessionKey ? await svc.identity.bySession(sessionKey).catch(() => null) : null;
     if (session && session.userId !== t.caller.userId) {
       return { ok: false, status: 403, text: 'This console token was issued to another user' };

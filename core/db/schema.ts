@@ -16,7 +16,11 @@ export interface AccountTable { id: string; name: string; type: number; domain_i
   state: string; network_domain: string | null; created: Millis; removed: Millis | null }
 export interface UserTable { id: string; account_id: string; username: string; password_hash: string;
   firstname: string; lastname: string; email: string; state: string; timezone: string | null;
-  api_key: string | null; secret_key: string | null; is_default: Bool; created: Millis; removed: Millis | null }
+  api_key: string | null; secret_key: string | null; is_default: Bool; created: Millis; removed: Millis | null;
+  /** Consecutive failed logins (0 after a success or an unlock); defaults to 0. */
+  login_attempts: Generated<number> }
+/** Failed logins per client address and when it may try next (throttling shared by every management server). */
+export interface LoginFailureTable { address: string; failures: number; last_failure: Millis; next_allowed: Millis }
 export interface SessionTable { key: string; user_id: string; created: Millis; last_seen: Millis }
 
 export interface ZoneTable { id: string; name: string; description: string | null; network_type: string;
@@ -98,7 +102,7 @@ export interface ConfigurationTable { name: string; value: string }
 
 export interface Database {
   domains: DomainTable; roles: RoleTable; role_permissions: RolePermissionTable; accounts: AccountTable;
-  users: UserTable; sessions: SessionTable;
+  users: UserTable; sessions: SessionTable; login_failures: LoginFailureTable;
   zones: ZoneTable; pods: PodTable; pod_ip_ranges: PodIpRangeTable; clusters: ClusterTable; hosts: HostTable;
   storage_pools: StoragePoolTable; image_stores: ImageStoreTable;
   service_offerings: ServiceOfferingTable; disk_offerings: DiskOfferingTable; os_types: OsTypeTable;

@@ -1,15 +1,16 @@
 // The identity service: authentication (API keys, login sessions), authorization (role rules) and ownership
 // scoping. The dispatcher calls byApiKey/bySession/isAllowed on every request, so those answer from memory.
 import type { Db } from '../db/connect';
-import type { Clock, CoreConfig, IdentityService, Logger } from '../kernel/services';
+import type { Clock, CoreConfig, EventLog, IdentityService, Logger } from '../kernel/services';
 import type { CommandDecl } from '../contract/command';
 import type { Caller } from './caller';
-import { ApiError, internalError } from '../kernel/errors';
+import { ApiError, internalError, echo } from '../kernel/errors';
 import { ErrorCode } from '../contract/errors';
 import { directoryFor, apiPath, type DomainRec, type Directory } from './directory';
 import { ruleVerdict } from './role-rules';
 import { verifyPassword, dummyHash, randomKey } from './secrets';
 import { seedIdentity } from './seed';
+import { createLoginGuard } from './login-guard';
 import * as scope from './scope';
 
 /** Idle time after which a login session ends (CloudStack's session timeout; reported by login as `timeout`). */
@@ -18,7 +19,11 @@ export const SESSION_IDLE_TIMEOUT_SECONDS = 1800;
 const SESSION_REFRESH_MS = 60_000;
 const SESSION_KEY_BYTES = 20;
 
-export interface IdentityDeps { db: Db; clock: Clock; newId: () => string; log: Logger; config: CoreConfig }
+export interface IdentityDeps {
+  db: Db; clock: Clock; newId: () => string; log: Logger; config: CoreConfig;
+  /** Where a lockout is recorded (USER.LOCK event, alert); absent in unit tests of the service alone. */
+  events?: Pick<EventLog, 'record' | 'alert'>;
+}
 
 /** Adds the slashes CloudStack adds: 'Child/Sub' -> '/Child/Sub/'; '' -> '/'. */
 export function normalizeDomainPath(path: string): string {
@@ -31,6 +36,7 @@ export function normalizeDomainPath(path: string): string {
 export function createIdentityService(deps: IdentityDeps): IdentityService {
   const { db, clock } = deps;
   const dir = directoryFor(db);
+  const guard = createLoginGuard(deps, dir);
   const timeoutMs = SESSION_IDLE_TIMEOUT_SECONDS * 1000;
 
   async function findLoginDomain(domain: { path?: string; id?: string }): Promise<DomainRec | undefined> {
@@ -43,28 +49,53 @@ export function createIdentityService(deps: IdentityDeps): IdentityService {
     return undefined;
   }
 
-  async function login(username: string, password: string, domain: { path?: string; id?: string }) {
+  async function login(username: string, password: string, domain: { path?: string; id?: string }, from?: string) {
     const d = await findLoginDomain(domain);
-    const failed = () => {
-      deps.log.info('login failed', { username, domain: d?.id ?? domain.id ?? domain.path ?? '/' });
-      return new ApiError(ErrorCode.AccountError, `Failed to authenticate user ${username} in domain ` +
-        `${d?.id ?? domain.id ?? domain.path ?? '/'}; please provide valid credentials`, undefined);
+    const where = d?.id ?? domain.id ?? domain.path ?? '/';
+    const failed = (why = '') => {
+      deps.log.info('login failed', { username, domain: where, from });
+      return new ApiError(ErrorCode.AccountError, `Failed to authenticate user ${echo(username)} in domain ` +
+        `${echo(where)}; please provide valid credentials${why}`, undefined);
     };
-    const row = d && await db.selectFrom('users as u').innerJoin('accounts as a', 'a.id', 'u.account_id')
-      .select(['u.id', 'u.password_hash']).where('a.domain_id', '=', d.id).where('u.username', '=', username)
-      .where('u.removed', 'is', null).where('a.removed', 'is', null).executeTakeFirst();
-    // Unknown users cost a hash too, so response time does not tell which usernames exist.
-    const ok = await verifyPassword(password, row?.password_hash ?? await dummyHash());
-    if (!row || !ok) throw failed();
-    const user = await dir.userById(row.id);
-    if (!user || !user.active) throw failed();
-    const now = clock.now();
-    await db.deleteFrom('sessions').where('last_seen', '<', now - timeoutMs).execute();
-    for (const [k, s] of dir.sessions) if (now - s.lastSeen > timeoutMs) dir.sessions.delete(k);
-    const sessionKey = randomKey(SESSION_KEY_BYTES);
-    await db.insertInto('sessions').values({ key: sessionKey, user_id: row.id, created: now, last_seen: now }).execute();
-    dir.sessions.set(sessionKey, { userId: row.id, lastSeen: now });
-    return { caller: user.caller, sessionKey };
+    const turn = await guard.claim(from);
+    if (!turn.ok) throw failed(`. Too many failed logins from this address: try again in ${Math.ceil(turn.waitMs / 1000)} s`);
+    let settled = false;
+    try {
+      const row = d && await db.selectFrom('users as u').innerJoin('accounts as a', 'a.id', 'u.account_id')
+        .select(['u.id', 'u.password_hash', 'u.username', 'a.id as accountId', 'a.domain_id as domainId'])
+        .where('a.domain_id', '=', d.id).where('u.username', '=', username)
+        .where('u.removed', 'is', null).where('a.removed', 'is', null).executeTakeFirst();
+      // Unknown users cost a hash too, so response time does not tell which usernames exist.
+      const ok = await verifyPassword(password, row?.password_hash ?? await dummyHash());
+      if (!row || !ok) {
+        settled = true;
+        await guard.addressFailed(from);
+        if (row) await guard.userFailed(row);
+        throw failed();
+      }
+      const user = await dir.userById(row.id);
+      if (!user || !user.active) {
+        // Disabled or locked users (or accounts, domains) get the same text as a wrong password: a guesser must not
+        // learn that a locked user's password was right.
+        settled = true;
+        await guard.release(from);
+        throw failed();
+      }
+      settled = true;
+      await guard.addressSucceeded(from);
+      await guard.userSucceeded(row.id);
+      const now = clock.now();
+      await db.deleteFrom('sessions').where('last_seen', '<', now - timeoutMs).execute();
+      for (const [k, s] of dir.sessions) if (now - s.lastSeen > timeoutMs) dir.sessions.delete(k);
+      const sessionKey = randomKey(SESSION_KEY_BYTES);
+      await db.insertInto('sessions').values({ key: sessionKey, user_id: row.id, created: now, last_seen: now }).execute();
+      dir.sessions.set(sessionKey, { userId: row.id, lastSeen: now });
+      return { caller: user.caller, sessionKey };
+    } catch (e) {
+      // An unexpected error (the database, say) must not leave the address held until the hold expires.
+      if (!settled) await guard.release(from).catch(() => undefined);
+      throw e;
+    }
   }
 
   async function endSession(key: string): Promise<void> {

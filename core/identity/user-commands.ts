@@ -20,7 +20,9 @@ type H = Pick<IdentityHandlers, 'createUser' | 'updateUser' | 'deleteUser' | 'di
 const API_KEY_BYTES = 64;
 
 async function setUserState(ctx: CallContext, user: UserRow, state: 'enabled' | 'disabled' | 'locked') {
-  await ctx.svc.db.updateTable('users').set({ state }).where('id', '=', user.id).execute();
+  // Enabling also clears the failed-login count, so a user locked by wrong passwords (login-guard.ts) starts afresh.
+  await ctx.svc.db.updateTable('users').set(state === 'enabled' ? { state, login_attempts: 0 } : { state })
+    .where('id', '=', user.id).execute();
   if (state !== 'enabled') await endSessionsOf(ctx, [user.id]);
   changed(ctx);
   const type = state === 'enabled' ? 'USER.ENABLE' : state === 'locked' ? 'USER.LOCK' : 'USER.DISABLE';

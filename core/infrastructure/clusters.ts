@@ -10,7 +10,8 @@ import { compact } from '../kernel/format';
 import { computeCapacities, type Capacity } from './capacity';
 import { zoneById } from './zones';
 import { podById } from './pods';
-import { changed, countOf, paged, likeOf, ratio, settingNumber, duplicate } from './util';
+import { changed, countOf, paged, likeOf, ratio, duplicate } from './util';
+import { settingNumber } from '../kernel/settings';
 
 type Cluster = Selectable<ClusterTable>;
 type H = HandlersFor<typeof infraCommands>;
@@ -54,8 +55,8 @@ export async function insertCluster(ctx: CallContext, a: {
     id: ctx.svc.newId(), zone_id: a.zoneId, pod_id: a.podId, name: a.name,
     hypervisor: ctx.svc.drivers.get(a.hypervisor).hypervisor, cluster_type: a.clusterType,
     allocation_state: a.allocationState ?? 'Enabled', managed_state: 'Managed',
-    cpu_overcommit: a.cpuOvercommit ?? await settingNumber(ctx.svc.db, 'cpu.overprovisioning.factor'),
-    memory_overcommit: a.memoryOvercommit ?? await settingNumber(ctx.svc.db, 'mem.overprovisioning.factor'),
+    cpu_overcommit: a.cpuOvercommit ?? await settingNumber(ctx.svc, 'cpu.overprovisioning.factor'),
+    memory_overcommit: a.memoryOvercommit ?? await settingNumber(ctx.svc, 'mem.overprovisioning.factor'),
     created: ctx.svc.clock.now(), removed: null,
   };
   await ctx.svc.db.insertInto('clusters').values(c).execute();

@@ -11,7 +11,8 @@ import { compact, csDate } from '../kernel/format';
 import { zoneById } from './zones';
 import { clusterById } from './clusters';
 import { parseStorageUrl, localCapacity, THIN_TYPES, DEFAULT_REMOTE_CAPACITY } from './storage-url';
-import { changed, countOf, paged, likeOf, ratio, settingNumber, duplicate } from './util';
+import { changed, countOf, paged, likeOf, ratio, duplicate } from './util';
+import { settingNumber } from '../kernel/settings';
 
 type Pool = Selectable<StoragePoolTable>;
 type H = HandlersFor<typeof infraCommands>;
@@ -79,7 +80,7 @@ export const storagePoolHandlers: Pick<H, 'createStoragePool' | 'updateStoragePo
       capacity_bytes: a.capacitybytes ?? measured?.total ?? DEFAULT_REMOTE_CAPACITY, allocated_bytes: 0,
       used_bytes: measured?.used ?? 0, tags: tagText((a.tags ?? '').split(',')), provider: a.provider ?? 'DefaultPrimary',
       hypervisor: where.hypervisor,
-      overprovision: THIN_TYPES.has(loc.type) ? await settingNumber(db, 'storage.overprovisioning.factor') : 1,
+      overprovision: THIN_TYPES.has(loc.type) ? await settingNumber(ctx.svc, 'storage.overprovisioning.factor') : 1,
       created: ctx.svc.clock.now(), removed: null,
     };
     await db.insertInto('storage_pools').values(p).execute();

@@ -1,6 +1,5 @@
 // Small helpers shared by the infrastructure handlers: paging, events, number formats, IPv4 checks, settings.
 import type { CallContext } from '../kernel/handler';
-import type { Db } from '../db/connect';
 import { pageWindow } from '../kernel/paging';
 import { invalidParam } from '../kernel/errors';
 import { bumpInfraVersion } from '../hosts/host-index';
@@ -75,19 +74,6 @@ export function requireCidr(field: string, v: string | undefined): void {
   if (v === undefined) return;
   const m = /^(.+)\/(\d{1,2})$/.exec(v);
   if (!m || !isIPv4(m[1]) || Number(m[2]) > 32) throw invalidParam(`Please enter a valid CIDR for the field ${field}: ${v}`);
-}
-
-/** Global settings (configurations table) with their CloudStack defaults. */
-export const SETTING_DEFAULTS: Record<string, string> = {
-  'cpu.overprovisioning.factor': '1',
-  'mem.overprovisioning.factor': '1',
-  'storage.overprovisioning.factor': '2',
-};
-
-export async function settingNumber(db: Db, name: string): Promise<number> {
-  const r = await db.selectFrom('configurations').select('value').where('name', '=', name).executeTakeFirst();
-  const n = Number(r?.value ?? SETTING_DEFAULTS[name]);
-  return Number.isFinite(n) && n > 0 ? n : Number(SETTING_DEFAULTS[name] ?? 1);
 }
 
 export const isInfraAdmin = (ctx: CallContext) => ctx.caller.accountType === 1 || ctx.caller.accountType === 3;

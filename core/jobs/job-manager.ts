@@ -13,12 +13,14 @@ import { ErrorCode, CsErrorCode } from '../contract/errors';
 import { ApiError } from '../kernel/errors';
 import { LockQueue, type Lockable } from './lock-queue';
 import { createWriteBatch } from './write-batch';
-import { allColumns, precompiled, precompiledInsertMany, precompiledTransaction, type QueryTarget } from '../db/precompiled';
+import { allColumns, precompiled, precompiledInsert, precompiledInsertMany, precompiledTransaction, type QueryTarget } from '../db/precompiled';
 import { failed, failureOutcome, parseStored, successOutcome, type JobOutcome, type StoredPayload } from './job-result';
 
 export interface JobManagerDeps {
   db: Db; clock: Clock; config: CoreConfig; log: Logger; events: EventLog;
   newId: () => string; services: () => Services;
+  /** Crash tests only: runs just before a job row is written (inside the transaction of a plan with rows). */
+  beforeJobRow?: (command: string) => void;
 }
 
 type Bound = { decl: CommandDecl; handler: AsyncHandler<CommandDecl> };
@@ -56,6 +58,7 @@ const JOB_COLUMNS = allColumns<AsyncJobTable>()(['id', 'user_id', 'account_id', 
   'payload', 'status', 'proc_status', 'result_code', 'result_type', 'result', 'instance_type', 'instance_id', 'lock_keys',
   'created', 'started', 'completed', 'ms_id']);
 const insertJobs = precompiledInsertMany('async_jobs', JOB_COLUMNS);
+const insertJob = precompiledInsert('async_jobs');
 
 export const INTERRUPTED_TEXT = 'Job interrupted by a management server restart before it finished; its outcome is unknown. ' +
   'Check the state of the resource and run the command again if needed.';
@@ -181,6 +184,15 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
 
   const writeOutcome = (id: string, o: JobOutcome) => outcomes.add({ id, o });
 
+  /** The plan's rows and the job row in one transaction (not batched: the rows must not outlive a failed job insert). */
+  async function insertWithRows(write: (tx: QueryTarget) => Promise<void>, row: AsyncJobTable): Promise<void> {
+    await precompiledTransaction(db, async (tx) => {
+      await write(tx);
+      deps.beforeJobRow?.(row.command);
+      await insertJob(tx, row);
+    });
+  }
+
   async function submit(ctx: CallContext, decl: CommandDecl, args: object, plan: AsyncPlan): Promise<string> {
     if (stopped) {
       throw new ApiError(ErrorCode.ServiceUnavailable,
@@ -202,11 +214,18 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
       lock_keys: JSON.stringify(e.keys), created: clock.now(), started: null, completed: null, ms_id: config.msId,
     };
     try {
-      await inserts.add(row);
+      if (plan.write) await insertWithRows(plan.write, row);
+      else {
+        deps.beforeJobRow?.(row.command);
+        await inserts.add(row);
+      }
     } catch (err) {
       live.delete(id);
       locks.release(e);
       throw err;
+    }
+    if (plan.committed) {
+      await plan.committed().catch((err: Error) => log.warn('after-commit step of a job failed', { job: id, error: err.message }));
     }
     // stop() may have dropped the job while its row was being written: then the next start() runs it.
     if (!e.abandoned) locks.admit(e);

@@ -16,11 +16,25 @@ export class ApiError extends Error {
   readonly cserrorcode: number | undefined;
 }
 
+/** Longest piece of caller input quoted in an error text. */
+export const MAX_ECHO_CHARS = 200;
+
+/**
+ * Caller input as quoted in an error text: cut to MAX_ECHO_CHARS (a 1 MB parameter must not come back as a 1 MB
+ * errortext and X-Description header), marked with '...' where it was cut.
+ */
+export function echo(value: string): string {
+  if (value.length <= MAX_ECHO_CHARS) return value;
+  // Do not split a surrogate pair.
+  const end = /[\uD800-\uDBFF]/.test(value[MAX_ECHO_CHARS - 1]) ? MAX_ECHO_CHARS - 1 : MAX_ECHO_CHARS;
+  return `${value.slice(0, end)}...`;
+}
+
 /** 431 with CloudStack's exact text for an id that does not exist (clients match on it). */
 export function notFound(command: string, param: string, value: string): ApiError {
   return new ApiError(ErrorCode.ParamError,
     `Unable to execute API command ${command.toLowerCase()} due to invalid value. Invalid parameter ${param} ` +
-    `value=${value} due to incorrect long value format, or entity does not exist or due to incorrect parameter ` +
+    `value=${echo(value)} due to incorrect long value format, or entity does not exist or due to incorrect parameter ` +
     `annotation for the field in api cmd class.`, CsErrorCode.ServerApi);
 }
 

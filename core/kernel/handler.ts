@@ -3,6 +3,7 @@
 import type { CommandDecl, ArgsOf } from '../contract/command';
 import type { Services } from './services';
 import type { Caller } from '../identity/caller';
+import type { QueryTarget } from '../db/precompiled';
 
 export interface CallContext {
   svc: Services;
@@ -40,6 +41,13 @@ export interface AsyncPlan<P = unknown> {
   locks: string[];
   /** JSON-serializable data carried to execute (persisted with the job). */
   payload: P;
+  /**
+   * Rows the command creates before its job runs (a deploy's VM and volumes), written in the same transaction as
+   * the job row: a crash leaves both (and recovery finishes the job) or neither (and the name stays free).
+   */
+  write?: (tx: QueryTarget) => Promise<void>;
+  /** Runs once `write` is committed with the job (events about the new rows). */
+  committed?: () => Promise<void>;
 }
 
 export interface JobContext extends CallContext {

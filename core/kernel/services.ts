@@ -20,6 +20,8 @@ export interface CoreConfig {
   jobWorkers: number;
   /** Version reported by listCapabilities. */
   version: string;
+  /** Setting values of this server (kernel/settings.ts); a `configurations` row of the same name wins. */
+  settings?: Record<string, string>;
 }
 
 export interface Logger {
@@ -42,8 +44,11 @@ export interface IdentityService {
   seed(adminPassword?: string): Promise<{ generatedPassword?: string }>;
   /** The user behind an API key with the secret to verify the signature, or null for an unknown key. */
   byApiKey(apiKey: string): Promise<{ caller: Caller; secretKey: string; active: boolean } | null>;
-  /** Checks the password; throws ApiError 531 with CloudStack's text on failure. Returns a new session key. */
-  login(username: string, password: string, domain: { path?: string; id?: string }): Promise<{ caller: Caller; sessionKey: string }>;
+  /**
+   * Checks the password; throws ApiError 531 with CloudStack's text on failure. Returns a new session key.
+   * `from` (the client address) is throttled after repeated failures; users are locked after too many.
+   */
+  login(username: string, password: string, domain: { path?: string; id?: string }, from?: string): Promise<{ caller: Caller; sessionKey: string }>;
   bySession(sessionKey: string): Promise<Caller | null>;
   logout(sessionKey: string): Promise<void>;
   /** Role rules, then the command's default authorization. Fast: role permissions are cached. */

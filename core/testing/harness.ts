@@ -17,10 +17,16 @@ export interface TestServer {
   stop(opts?: { keepData?: boolean }): Promise<void>;
 }
 
-export async function startTestServer(opts: { dataDir?: string; hostPingIntervalMs?: number; agents?: CoreOptions['agents'] } = {}): Promise<TestServer> {
+/**
+ * Test servers let the root admin register images from 127.0.0.1 (the tests' own file servers), the opt-in an
+ * operator sets with allow.internal.url.hosts.for.root.admin; `settings` overrides it and adds others.
+ */
+export const TEST_SETTINGS: Record<string, string> = { 'allow.internal.url.hosts.for.root.admin': 'true' };
+
+export async function startTestServer(opts: { dataDir?: string; hostPingIntervalMs?: number; agents?: CoreOptions['agents']; settings?: Record<string, string> } = {}): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'strata-test-'));
   const core = await createCore({ dataDir, adminPassword: ADMIN_PASSWORD, log: silentLogger, hostPingIntervalMs: opts.hostPingIntervalMs ?? 0,
-    agents: opts.agents });
+    agents: opts.agents, settings: { ...TEST_SETTINGS, ...opts.settings } });
   const server = await startServer(core, { host: '127.0.0.1', port: 0 });
   return {
     core, server, dataDir, url: server.url,

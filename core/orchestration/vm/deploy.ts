@@ -1,6 +1,6 @@
 // deployVirtualMachine. prepare validates everything a client can get wrong (answered at once with 4xx), then
-// writes the VM row (Stopped, as CloudStack allocates it) and its ROOT (+ DATADISK) volume rows (Allocated) in one
-// transaction, so the id can be returned with the job id. execute starts it (Stopped -> Starting -> Running) from
+// plans the VM row (Stopped, as CloudStack allocates it) and its ROOT (+ DATADISK) volume rows (Allocated), which the
+// job manager writes in the job row's transaction, so the id can be returned with the job id. execute starts it (Stopped -> Starting -> Running) from
 // the payload alone, without re-reading what prepare already knew; a failed first start leaves the VM in Error.
 import type { ArgsOf } from '../../contract/command';
 import type { AsyncHandler, CallContext, JobContext } from '../../kernel/handler';
@@ -17,7 +17,7 @@ import { checkNameFree, checkOfferingUsable, checkVmName, mergeMap, vmById } fro
 import { vmObject } from './vm-view';
 import { formatVms, type TemplateNames, type VmRow } from './vm-format';
 import { reconcileVm } from './reconcile';
-import { precompiled, precompiledInsert, precompiledTransaction } from '../../db/precompiled';
+import { precompiled, precompiledInsert, type QueryTarget } from '../../db/precompiled';
 
 type Decl = typeof computeCommands.deployVirtualMachine;
 type Args = ArgsOf<Decl>;
@@ -209,11 +209,13 @@ async function prepare(ctx: CallContext, a: Args) {
   });
   const volumes = [volume('ROOT', sizes.root, 0, iso ? dof!.id : null)];
   if (sizes.data !== null) volumes.push(volume('DATADISK', sizes.data, 1, dof!.id));
-  await precompiledTransaction(svc.db, async (trx) => {
+  // Written by the job manager in the job's own transaction (AsyncPlan.write): a crash between the VM rows and the
+  // job row would otherwise leave a Stopped VM that no job finishes, holding its name.
+  const write = async (trx: QueryTarget) => {
     await insertVm(trx, vm);
     for (const v of volumes) await insertVolume(trx, v);
-  });
-  await vmEvent(svc, vm, { type: 'VM.CREATE', state: 'Created', description: `Created VM ${name}` }, ctx.caller.userId);
+  };
+  const committed = () => vmEvent(svc, vm, { type: 'VM.CREATE', state: 'Created', description: `Created VM ${name}` }, ctx.caller.userId);
   const { userdata: _u, pod_id: _p, cluster_id: _c, last_host_id: _l, removed: _r, ...row } = vm;
   const payload: DeployPayload = {
     row,
@@ -230,7 +232,7 @@ async function prepare(ctx: CallContext, a: Args) {
     placement: { podId: a.podid ?? null, clusterId: a.clusterid ?? null, hostId: a.hostid ?? null },
     startVm: a.startvm !== false,
   };
-  return { instanceType: 'VirtualMachine', instanceId: id, createdId: id, locks: [`vm:${id}`], payload };
+  return { instanceType: 'VirtualMachine', instanceId: id, createdId: id, locks: [`vm:${id}`], payload, write, committed };
 }
 
 async function result(ctx: JobContext, id: string): Promise<object> {

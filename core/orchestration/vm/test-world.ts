@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { openDatabase, type Db } from '../../db/connect';
+import { precompiledTransaction } from '../../db/precompiled';
 import type { Caller } from '../../identity/caller';
 import type { EventInput, Notification, Services } from '../../kernel/services';
 import type { AsyncHandler, AsyncPlan, CallContext, JobContext, SyncHandler } from '../../kernel/handler';
@@ -115,13 +116,17 @@ export async function createWorld() {
     const r = lookup(command);
     if (!r.decl.async) return (r.handler as SyncHandler<CommandDecl>)(ctxOf(caller, command), args as never);
     const h = r.handler as AsyncHandler<CommandDecl>;
-    const plan = await h.prepare(ctxOf(caller, command), args as never);
+    const plan = await prepare(caller, command, args);
     const result = await h.execute(jobCtx(caller, command), args as never, plan.payload);
     return { id: plan.createdId, plan, result };
   }
 
+  /** prepare, then what the job manager does on submit: the plan's rows written, then its after-commit step. */
   async function prepare(caller: Caller, command: string, args: object = {}): Promise<AsyncPlan> {
-    return (lookup(command).handler as AsyncHandler<CommandDecl>).prepare(ctxOf(caller, command), args as never);
+    const plan = await (lookup(command).handler as AsyncHandler<CommandDecl>).prepare(ctxOf(caller, command), args as never);
+    if (plan.write) await precompiledTransaction(db, plan.write);
+    await plan.committed?.();
+    return plan;
   }
 
   async function recover(caller: Caller, command: string, args: object, plan: AsyncPlan): Promise<any> {

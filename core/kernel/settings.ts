@@ -1,0 +1,41 @@
+// Global settings: CloudStack-style names, declared here once with their defaults (a later listConfigurations /
+// updateConfiguration reads this list). A value comes from the `configurations` table when a row names it (shared
+// by every management server), else from the server's config (`strata serve --setting name=value`), else from the
+// default below. Read at use, never cached, so a change applies at once on every server.
+import type { Db } from '../db/connect';
+import type { CoreConfig } from './services';
+
+export interface SettingDecl { default: string; description: string }
+
+export const SETTINGS = {
+  'cpu.overprovisioning.factor': { default: '1', description: 'CPU overprovisioning factor of new clusters' },
+  'mem.overprovisioning.factor': { default: '1', description: 'Memory overprovisioning factor of new clusters' },
+  'storage.overprovisioning.factor': { default: '2', description: 'Overprovisioning factor of thin-provisioned storage pools' },
+  'incorrect.login.attempts.allowed': {
+    default: '5', description: 'Consecutive failed logins after which a user is locked (an admin unlocks it with enableUser)',
+  },
+  'allow.internal.url.hosts.for.root.admin': {
+    default: 'false',
+    description: 'Whether root admins may register templates and ISOs from URLs whose host is loopback, link-local, ' +
+      'any-local or multicast (refused for everyone else, as CloudStack does)',
+  },
+} as const satisfies Record<string, SettingDecl>;
+
+export type SettingName = keyof typeof SETTINGS;
+
+export interface SettingSource { db: Db; config: Pick<CoreConfig, 'settings'> }
+
+export async function settingValue(src: SettingSource, name: SettingName): Promise<string> {
+  const row = await src.db.selectFrom('configurations').select('value').where('name', '=', name).executeTakeFirst();
+  return row?.value ?? src.config.settings?.[name] ?? SETTINGS[name].default;
+}
+
+/** A positive number; the default when the stored value is not one. */
+export async function settingNumber(src: SettingSource, name: SettingName): Promise<number> {
+  const n = Number(await settingValue(src, name));
+  return Number.isFinite(n) && n > 0 ? n : Number(SETTINGS[name].default);
+}
+
+export async function settingFlag(src: SettingSource, name: SettingName): Promise<boolean> {
+  return (await settingValue(src, name)).trim().toLowerCase() === 'true';
+}
