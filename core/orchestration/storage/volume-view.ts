@@ -8,6 +8,7 @@ import type { ListResult } from '../../kernel/handler';
 import { csDate } from '../../kernel/format';
 import { pageWindow } from '../../kernel/paging';
 import { likeExpr } from '../vm/vm-view';
+import type { Volume } from '../../contract/responses';
 
 export interface VolumeFilter {
   scope: ListScope;
@@ -57,7 +58,7 @@ function pageQuery(db: Db, f: VolumeFilter) {
 type Row = Awaited<ReturnType<ReturnType<typeof pageQuery>['execute']>>[number];
 type Names = { name: string; domainName: string; domainPath: string };
 
-function format(r: Row, acct: Names | undefined, admin: boolean, job: string | undefined): object {
+function format(r: Row, acct: Names | undefined, admin: boolean, job: string | undefined): Volume {
   const o: Record<string, unknown> = { id: r.id, name: r.name, type: r.type, state: r.state, size: r.size, virtualsize: r.size };
   if (r.path) o.physicalsize = r.size;
   o.zoneid = r.zone_id;
@@ -101,7 +102,7 @@ function format(r: Row, acct: Names | undefined, admin: boolean, job: string | u
   return o;
 }
 
-async function formatRows(svc: Services, rows: Row[], caller: Caller, withJobs: boolean): Promise<object[]> {
+async function formatRows(svc: Services, rows: Row[], caller: Caller, withJobs: boolean): Promise<Volume[]> {
   const ids = [...new Set(rows.map((r) => r.account_id))];
   const infos = await Promise.all(ids.map((id) => svc.identity.accountInfo(id).catch(() => null)));
   const names = new Map<string, Names>();
@@ -126,7 +127,7 @@ export async function listVolumes(svc: Services, f: VolumeFilter, paging: { page
 }
 
 /** The `volume` object of one volume (also a removed one, for results of deletes). */
-export async function volumeObject(svc: Services, caller: Caller, id: string): Promise<object> {
+export async function volumeObject(svc: Services, caller: Caller, id: string): Promise<Volume> {
   const rows = await pageQuery(svc.db, { scope: { kind: 'all' }, id }).clearWhere().where('vol.id', '=', id).execute();
   if (!rows.length) throw new Error(`volume ${id} does not exist`);
   return (await formatRows(svc, rows, caller, false))[0];
