@@ -17,9 +17,9 @@ export interface TestServer {
   stop(opts?: { keepData?: boolean }): Promise<void>;
 }
 
-export async function startTestServer(opts: { dataDir?: string; hostPingIntervalMs?: number; agents?: CoreOptions['agents'] } = {}): Promise<TestServer> {
+export async function startTestServer(opts: { dataDir?: string; hostPingIntervalMs?: number; agents?: CoreOptions['agents']; log?: CoreOptions['log'] } = {}): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'strata-test-'));
-  const core = await createCore({ dataDir, adminPassword: ADMIN_PASSWORD, log: silentLogger, hostPingIntervalMs: opts.hostPingIntervalMs ?? 0,
+  const core = await createCore({ dataDir, adminPassword: ADMIN_PASSWORD, log: opts.log ?? silentLogger, hostPingIntervalMs: opts.hostPingIntervalMs ?? 0,
     agents: opts.agents });
   const server = await startServer(core, { host: '127.0.0.1', port: 0 });
   return {
