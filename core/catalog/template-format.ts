@@ -90,7 +90,7 @@ export async function imageRows(db: Db, id: string): Promise<ImageRow[]> {
 }
 
 /** Formats every zone copy of one image for `caller`. */
-export async function imageResponses(svc: Pick<Services, 'db' | 'identity'>, caller: Caller, id: string): Promise<object[]> {
+export async function imageResponses(svc: Pick<Services, 'db' | 'identity'>, caller: Caller, id: string): Promise<Template[]> {
   const rows = await imageRows(svc.db, id);
   const names = await imageNames(svc, rows);
   return rows.map((r) => formatTemplate(r, names, { showUrl: showsUrl(caller, r) }));
