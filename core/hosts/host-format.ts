@@ -67,16 +67,16 @@ export function formatHost(h: HostView, g: DetailGroups, extra: { stats?: HostSt
       cpuallocatedwithoverprovisioning: percent(h.cpu_allocated, cpuWithOver), cpuwithoverprovisioning: num2(cpuWithOver),
       memorytotal: h.memory_total, memoryallocated: h.memory_allocated, memoryallocatedbytes: h.memory_allocated,
       memoryallocatedpercentage: percent(h.memory_allocated, memWithOver), memorywithoverprovisioning: num2(memWithOver),
-    } satisfies Host);
+    } satisfies Partial<Host>);
   }
   if (wants(g, 'stats') && extra.stats) {
     Object.assign(base, {
       cpuused: percent(extra.stats.cpuUsedPercent, 100), memoryused: Math.round(extra.stats.memoryUsedBytes),
       cpuloadaverage: Math.round((extra.stats.cpuUsedPercent / 100) * h.cpu_number * 100) / 100,
       networkkbsread: 0, networkkbswrite: 0,
-    } satisfies Host);
+    } satisfies Partial<Host>);
   }
-  if (wants(g, 'events')) Object.assign(base, { events: hostStatusEvents(h.state).join('; ') } satisfies Host);
-  if (g.has('all')) Object.assign(base, { details: details(h.details) } satisfies Host);
+  if (wants(g, 'events')) Object.assign(base, { events: hostStatusEvents(h.state).join('; ') } satisfies Partial<Host>);
+  if (g.has('all')) Object.assign(base, { details: details(h.details) } satisfies Partial<Host>);
   return compact<Host>(base);
 }
