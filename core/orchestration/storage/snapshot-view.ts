@@ -40,8 +40,8 @@ type Row = Awaited<ReturnType<ReturnType<typeof pageQuery>['execute']>>[number];
 type Names = { name: string; domainName: string; domainPath: string };
 
 function format(r: Row, acct: Names | undefined, job: string | undefined): Snapshot {
-  const o: Record<string, unknown> = { id: r.id, name: r.name, volumeid: r.volume_id };
-  if (r.volume_name !== null) { o.volumename = r.volume_name; o.volumetype = r.volume_type; o.volumestate = r.volume_state; }
+  const o: Snapshot = { id: r.id, name: r.name, volumeid: r.volume_id, state: r.state };
+  if (r.volume_name !== null) { o.volumename = r.volume_name; o.volumetype = r.volume_type!; o.volumestate = r.volume_state!; }
   o.snapshottype = r.snapshot_type;
   o.intervaltype = r.interval_type;
   o.state = r.state;
@@ -73,7 +73,7 @@ async function formatRows(svc: Services, rows: Row[], withJobs: boolean): Promis
   return rows.map((r) => format(r, names.get(r.account_id), jobs.get(r.id)));
 }
 
-export async function listSnapshots(svc: Services, f: SnapshotFilter, paging: { page?: number; pagesize?: number }, _caller: Caller): Promise<ListResult> {
+export async function listSnapshots(svc: Services, f: SnapshotFilter, paging: { page?: number; pagesize?: number }, _caller: Caller): Promise<ListResult<Snapshot>> {
   const { offset, limit } = pageWindow(paging, svc.config.maxPageSize);
   let q = pageQuery(svc.db, f).orderBy('s.created').orderBy('s.id');
   if (limit !== null) q = q.limit(limit).offset(offset);

@@ -58,8 +58,9 @@ function pageQuery(db: Db, f: VolumeFilter) {
 type Row = Awaited<ReturnType<ReturnType<typeof pageQuery>['execute']>>[number];
 type Names = { name: string; domainName: string; domainPath: string };
 
+// Joined names (`!`) are NOT NULL in their tables: present whenever the joined row is, which the `if` tests.
 function format(r: Row, acct: Names | undefined, admin: boolean, job: string | undefined): Volume {
-  const o: Record<string, unknown> = { id: r.id, name: r.name, type: r.type, state: r.state, size: r.size, virtualsize: r.size };
+  const o: Volume = { id: r.id, name: r.name, type: r.type, state: r.state, size: r.size, virtualsize: r.size };
   if (r.path) o.physicalsize = r.size;
   o.zoneid = r.zone_id;
   if (r.zone_name !== null) o.zonename = r.zone_name;
@@ -68,24 +69,24 @@ function format(r: Row, acct: Names | undefined, admin: boolean, job: string | u
   o.created = csDate(r.created);
   if (r.vm_id) {
     o.virtualmachineid = r.vm_id;
-    if (r.vm_name !== null) { o.vmname = r.vm_name; o.vmdisplayname = r.vm_display || r.vm_name; o.vmstate = r.vm_state; o.vmtype = 'User'; }
+    if (r.vm_name !== null) { o.vmname = r.vm_name; o.vmdisplayname = r.vm_display || r.vm_name; o.vmstate = r.vm_state!; o.vmtype = 'User'; }
     if (r.device_id !== null) o.deviceid = r.device_id;
     if (r.attached !== null) o.attached = csDate(r.attached);
   }
   if (r.disk_offering_id) {
     o.diskofferingid = r.disk_offering_id;
-    if (r.offering_name !== null) { o.diskofferingname = r.offering_name; o.diskofferingdisplaytext = r.offering_text; }
+    if (r.offering_name !== null) { o.diskofferingname = r.offering_name; o.diskofferingdisplaytext = r.offering_text!; }
   }
-  if (r.type === 'ROOT' && r.so_id !== null) { o.serviceofferingid = r.so_id; o.serviceofferingname = r.so_name; o.serviceofferingdisplaytext = r.so_text; }
+  if (r.type === 'ROOT' && r.so_id !== null) { o.serviceofferingid = r.so_id; o.serviceofferingname = r.so_name!; o.serviceofferingdisplaytext = r.so_text!; }
   if (r.template_id) {
     o.templateid = r.template_id;
-    if (r.template_name !== null) { o.templatename = r.template_name; o.templatedisplaytext = r.template_text; }
+    if (r.template_name !== null) { o.templatename = r.template_name; o.templatedisplaytext = r.template_text!; }
   }
   if (r.pool_id) {
     o.storageid = r.pool_id;
     if (r.pool_name !== null) o.storage = r.pool_name;
-    if (admin && r.cluster_id) { o.clusterid = r.cluster_id; o.clustername = r.cluster_name; }
-    if (admin && r.pod_id) { o.podid = r.pod_id; o.podname = r.pod_name; }
+    if (admin && r.cluster_id) { o.clusterid = r.cluster_id; o.clustername = r.cluster_name!; }
+    if (admin && r.pod_id) { o.podid = r.pod_id; o.podname = r.pod_name!; }
   }
   o.storagetype = r.pool_scope === 'HOST' || (!r.pool_scope && r.storage_type === 'local') ? 'local' : 'shared';
   const hv = r.vm_hypervisor || r.pool_hypervisor;
@@ -117,7 +118,7 @@ async function formatRows(svc: Services, rows: Row[], caller: Caller, withJobs: 
   return rows.map((r) => format(r, names.get(r.account_id), admin, jobs.get(r.id)));
 }
 
-export async function listVolumes(svc: Services, f: VolumeFilter, paging: { page?: number; pagesize?: number }, caller: Caller): Promise<ListResult> {
+export async function listVolumes(svc: Services, f: VolumeFilter, paging: { page?: number; pagesize?: number }, caller: Caller): Promise<ListResult<Volume>> {
   const { offset, limit } = pageWindow(paging, svc.config.maxPageSize);
   let q = pageQuery(svc.db, f).orderBy('vol.created').orderBy('vol.id');
   if (limit !== null) q = q.limit(limit).offset(offset);

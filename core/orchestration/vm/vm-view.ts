@@ -119,7 +119,7 @@ async function searchedPage(db: Db, f: VmFilter, window: PageWindow) {
 
 /** One page of VMs and the total count. */
 export async function listVms(svc: Services, f: VmFilter, paging: { page?: number; pagesize?: number },
-  opts: FormatOptions): Promise<ListResult> {
+  opts: FormatOptions): Promise<ListResult<VirtualMachine>> {
   const window = pageWindow(paging, svc.config.maxPageSize);
   const { count, rows } = f.keyword || f.name
     ? await searchedPage(svc.db, f, window)
