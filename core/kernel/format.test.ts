@@ -31,9 +31,9 @@ describe('compact<T> against the response contract', () => {
   });
 
   it('types a list handler\'s items by its declaration', () => {
-    const ok: SyncResult<Commands['listZones']> = { count: 1, items: [{ id: 'z', networktype: 'Advanced' }] };
+    const ok: SyncResult<Commands['listZones']> = { count: 1, items: [{ id: 'z', name: 'Zone 1', networktype: 'Advanced' }] };
     // @ts-expect-error a zone's id is a string
-    const wrong: SyncResult<Commands['listZones']> = { count: 1, items: [{ id: 7 }] };
+    const wrong: SyncResult<Commands['listZones']> = { count: 1, items: [{ id: 7, name: 'Zone 1' }] };
     expect([ok.count, wrong.count]).toEqual([1, 1]);
   });
 });
