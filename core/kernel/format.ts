@@ -24,8 +24,8 @@ export const bool = (v: number | boolean | null | undefined) => v === true || v 
 /** Comma-separated tag text stored in the DB -> list of tags. */
 export const tagList = (s: string | null | undefined) => (s ? s.split(',').map((t) => t.trim()).filter(Boolean) : []);
 
-/** `T` whose fields may also hold null (a database NULL): compact() drops those fields. */
-export type WithNulls<T> = { [K in keyof T]: T[K] | null };
+/** `T` whose optional fields may also hold null (a database NULL): compact() drops those fields. */
+export type WithNulls<T> = { [K in keyof T]: undefined extends T[K] ? T[K] | null : T[K] };
 
 /**
  * Drops undefined and null fields: CloudStack omits null fields. Give the response type (`compact<Zone>({...})`)
