@@ -34,14 +34,15 @@ const EXTRA = {
  */
 const NAMED = ['id', 'name'];
 const REQUIRED = {
-  Account: [...NAMED, 'accounttype', 'domainid'], Alert: ['id', 'type'], Api: ['name'], AsyncJob: ['jobid', 'cmd', 'jobstatus'],
-  Capacity: ['type', 'capacitytotal', 'capacityused'], Cluster: [...NAMED, 'zoneid', 'podid'],
-  DiskOffering: NAMED, Domain: [...NAMED, 'path'], Event: ['id', 'type', 'level', 'description'], EventType: ['name'],
-  Host: [...NAMED, 'state', 'type'], HostForMigration: [...NAMED, 'state'], Hypervisor: ['name'],
+  AccountUser: ['id', 'username'],
+  Account: [...NAMED, 'accounttype', 'domainid', 'state'], Alert: ['id', 'type'], Api: ['name'], AsyncJob: ['jobid', 'cmd', 'jobstatus'],
+  Capacity: ['type', 'capacitytotal', 'capacityused', 'percentused', 'zoneid'], Cluster: [...NAMED, 'zoneid', 'podid'],
+  DiskOffering: NAMED, Domain: [...NAMED, 'path', 'level'], Event: ['id', 'type', 'level', 'description'], EventType: ['name'],
+  Host: [...NAMED, 'state', 'type', 'zoneid', 'podid', 'clusterid'], HostForMigration: [...NAMED, 'state'], Hypervisor: ['name'],
   ImageStore: NAMED, Iso: NAMED, OsCategory: NAMED, OsType: ['id', 'description'], Pod: [...NAMED, 'zoneid'],
   Role: [...NAMED, 'type'], RolePermission: ['id', 'roleid', 'rule', 'permission'], ServiceOffering: NAMED,
-  Snapshot: [...NAMED, 'state'], StoragePool: [...NAMED, 'state'], Template: NAMED, User: ['id', 'username', 'accountid'],
-  VirtualMachine: [...NAMED, 'state'], Volume: [...NAMED, 'state'], Zone: NAMED,
+  Snapshot: [...NAMED, 'state', 'volumeid'], StoragePool: [...NAMED, 'state'], Template: NAMED, User: ['id', 'username', 'accountid', 'account', 'domainid', 'state'],
+  VirtualMachine: [...NAMED, 'state', 'zoneid', 'serviceofferingid'], Volume: [...NAMED, 'state', 'type', 'zoneid'], Zone: NAMED,
 };
 
 const types = JSON.parse(readFileSync(source, 'utf8'));

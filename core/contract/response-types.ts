@@ -64,7 +64,7 @@ export interface Account {
   snapshotavailable?: string;
   snapshotlimit?: string;
   snapshottotal?: number;
-  state?: string;
+  state: string;
   taggedresources?: string[];
   templateavailable?: string;
   templatelimit?: string;
@@ -95,7 +95,7 @@ export interface AccountUser {
   email?: string;
   firstname?: string;
   icon?: unknown;
-  id?: string;
+  id: string;
   is2faenabled?: boolean;
   is2famandated?: boolean;
   iscallerchilddomain?: boolean;
@@ -107,7 +107,7 @@ export interface AccountUser {
   secretkey?: string;
   state?: string;
   timezone?: string;
-  username?: string;
+  username: string;
   usersource?: string;
 }
 
@@ -181,12 +181,12 @@ export interface Capacity {
   jobid?: string;
   jobstatus?: number;
   name?: string;
-  percentused?: string;
+  percentused: string;
   podid?: string;
   podname?: string;
   tag?: string;
   type: number;
-  zoneid?: string;
+  zoneid: string;
   zonename?: string;
 }
 
@@ -312,7 +312,7 @@ export interface Domain {
   iptotal?: number;
   jobid?: string;
   jobstatus?: number;
-  level?: number;
+  level: number;
   memoryavailable?: string;
   memorylimit?: string;
   memorytotal?: number;
@@ -398,7 +398,7 @@ export interface Host {
   annotation?: string;
   arch?: string;
   capabilities?: string;
-  clusterid?: string;
+  clusterid: string;
   clustername?: string;
   clusterstorageaccessgroups?: string;
   clustertype?: string;
@@ -456,7 +456,7 @@ export interface Host {
   oscategoryid?: string;
   oscategoryname?: string;
   outofbandmanagement?: OutOfBandManagementResponse;
-  podid?: string;
+  podid: string;
   podname?: string;
   podstorageaccessgroups?: string;
   removed?: string;
@@ -469,7 +469,7 @@ export interface Host {
   username?: string;
   version?: string;
   virtualmachineid?: string;
-  zoneid?: string;
+  zoneid: string;
   zonename?: string;
   zonestorageaccessgroups?: string;
 }
@@ -960,7 +960,7 @@ export interface Snapshot {
   status?: string;
   tags?: Tags[];
   virtualsize?: number;
-  volumeid?: string;
+  volumeid: string;
   volumename?: string;
   volumestate?: string;
   volumetype?: string;
@@ -1084,14 +1084,14 @@ export interface Template {
 }
 
 export interface User {
-  account?: string;
+  account: string;
   accountid: string;
   accounttype?: number;
   apikey?: string;
   apikeyaccess?: string;
   created?: string;
   domain?: string;
-  domainid?: string;
+  domainid: string;
   email?: string;
   firstname?: string;
   icon?: unknown;
@@ -1107,7 +1107,7 @@ export interface User {
   rolename?: string;
   roletype?: string;
   secretkey?: string;
-  state?: string;
+  state: string;
   timezone?: string;
   username: string;
   usersource?: string;
@@ -1195,7 +1195,7 @@ export interface VirtualMachine {
   rootdevicetype?: string;
   securitygroup?: VirtualMachineSecuritygroup[];
   sentbytes?: number;
-  serviceofferingid?: string;
+  serviceofferingid: string;
   serviceofferingname?: string;
   servicestate?: string;
   state: string;
@@ -1219,7 +1219,7 @@ export interface VirtualMachine {
   vmtype?: string;
   vnfdetails?: Record<string, string>;
   vnfnics?: VnfNic[];
-  zoneid?: string;
+  zoneid: string;
   zonename?: string;
 }
 
@@ -1340,7 +1340,7 @@ export interface Volume {
   templatedisplaytext?: string;
   templateid?: string;
   templatename?: string;
-  type?: string;
+  type: string;
   utilization?: string;
   virtualmachineid?: string;
   virtualsize?: number;
@@ -1350,7 +1350,7 @@ export interface Volume {
   vmtype?: string;
   volumecheckresult?: Record<string, string>;
   volumerepairresult?: Record<string, string>;
-  zoneid?: string;
+  zoneid: string;
   zonename?: string;
 }
 

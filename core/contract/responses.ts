@@ -102,11 +102,10 @@ export type ObjectOf<D> = D extends { response: { kind: 'object'; name: infer N 
   : D extends { response: { kind: 'raw' }; name: infer C } ? C extends keyof RawResponses ? RawResponses[C] : string extends C ? object : never
   : object;
 
-/** The inner response (the value under `<command>response`) a client receives for a synchronous call. */
-export type ResponseOf<D extends CommandDecl> = D extends { response: { kind: 'list'; item: infer I } }
-  ? { count?: number } & { [K in I & string]?: ItemOf<D>[] }
+/** The inner response (the value under `<command>response`) a client receives; async commands answer a job id. */
+export type ResponseOf<D extends CommandDecl> = D extends { async: true } ? { jobid: string; id?: string }
+  : D extends { response: { kind: 'list'; item: infer I } } ? { count?: number } & { [K in I & string]?: ItemOf<D>[] }
   : D extends { response: { kind: 'success' } } ? { success?: boolean; displaytext?: string }
-  : D extends { async: true } ? { jobid: string; id?: string }
   : [ObjectOf<D>] extends [never] ? never
   : D extends { response: { kind: 'object'; name: infer N } } ? { [K in N & string]: ObjectOf<D> }
   : ObjectOf<D>;

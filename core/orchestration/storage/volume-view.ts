@@ -60,9 +60,8 @@ type Names = { name: string; domainName: string; domainPath: string };
 
 // Joined names (`!`) are NOT NULL in their tables: present whenever the joined row is, which the `if` tests.
 function format(r: Row, acct: Names | undefined, admin: boolean, job: string | undefined): Volume {
-  const o: Volume = { id: r.id, name: r.name, type: r.type, state: r.state, size: r.size, virtualsize: r.size };
+  const o: Volume = { id: r.id, name: r.name, type: r.type, state: r.state, size: r.size, virtualsize: r.size, zoneid: r.zone_id };
   if (r.path) o.physicalsize = r.size;
-  o.zoneid = r.zone_id;
   if (r.zone_name !== null) o.zonename = r.zone_name;
   if (acct) { o.account = acct.name; o.domain = acct.domainName; o.domainpath = acct.domainPath; }
   o.domainid = r.domain_id;
