@@ -120,6 +120,11 @@ for (const name of [...order].sort()) {
   for (let i = 0; i < fields.length; i += 6) kinds.push(`    ${fields.slice(i, i + 6).join(', ')},`);
   kinds.push('  },');
 }
+kinds.push('};', '', '/** Fields each object always carries (REQUIRED in scripts/gen-response-types.mjs). */',
+  'export const responseRequiredFields: Record<string, string[]> = {');
+for (const name of [...order].sort()) {
+  if (REQUIRED[name]) kinds.push(`  ${name}: [${REQUIRED[name].map((f) => `'${f}'`).join(', ')}],`);
+}
 kinds.push('};', '');
 writeFileSync(kindsOut, kinds.join('\n'));
 console.log(`wrote ${out} and ${kindsOut}: ${order.length} objects`);

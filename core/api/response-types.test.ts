@@ -4,7 +4,7 @@
 // run time (a database value of the wrong kind, a field built outside a typed formatter).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allCommands } from '../contract/commands/index';
-import { responseJsonKinds } from '../contract/response-json-kinds';
+import { responseJsonKinds, responseRequiredFields } from '../contract/response-json-kinds';
 import { seedDemoLab, seedDemoVms } from '../demo';
 import { sessionClient, startTestServer, waitJob, type TestServer } from '../testing/harness';
 
@@ -29,6 +29,7 @@ export function typeProblems(typeName: string, obj: Record<string, unknown>, pat
   const fields = responseJsonKinds[typeName];
   if (!fields) return [`${path}: no response type ${typeName}`];
   const out: string[] = [];
+  for (const field of responseRequiredFields[typeName] ?? []) if (!(field in obj)) out.push(`${path}.${field}: missing`);
   for (const [field, value] of Object.entries(obj)) {
     const want = fields[field];
     const at = `${path}.${field}`;
@@ -99,8 +100,10 @@ describe('response JSON types', () => {
     expect(empty.filter((c) => !['listAlerts', 'listIsos'].includes(c))).toEqual([]);
   }, 120_000);
 
-  it('the checker itself flags a wrong JSON type, an unknown field and a bad nested object', () => {
-    expect(typeProblems('VirtualMachine', { id: 'x', cpunumber: '2', frobnicate: true, nic: [{ ipaddress: 10 }] })).toEqual([
+  it('the checker itself flags a missing field, a wrong JSON type, an unknown field and a bad nested object', () => {
+    const vm = { id: 'x', name: 'web', state: 'Running', zoneid: 'z' };
+    expect(typeProblems('VirtualMachine', { ...vm, cpunumber: '2', frobnicate: true, nic: [{ ipaddress: 10 }] })).toEqual([
+      'VirtualMachine.serviceofferingid: missing',
       'VirtualMachine.cpunumber: number expected, got string ("2")',
       'VirtualMachine.frobnicate: not a field of VirtualMachine',
       'VirtualMachine.nic[0].ipaddress: string expected, got number (10)',
