@@ -84,7 +84,18 @@ const lines = [
   '// script); core/contract/responses.ts says which object each command answers.',
   '',
 ];
+/** An object of 6 or more fields, all the same as another's (Iso and Template), is written as an alias of it. */
+const sameAs = new Map();
+const seen = new Map();
+for (const name of [...order].sort().reverse()) {
+  if (Object.keys(types[name]).length < 6) continue;
+  const key = JSON.stringify([Object.entries(types[name]).sort(), REQUIRED[name] ?? []]);
+  if (seen.has(key)) sameAs.set(name, seen.get(key));
+  else seen.set(key, name);
+}
+
 for (const name of [...order].sort()) {
+  if (sameAs.has(name)) { lines.push(`/** Same fields as ${sameAs.get(name)}. */`, `export type ${name} = ${sameAs.get(name)};`, ''); continue; }
   lines.push(`export interface ${name} {`);
   for (const [field, go] of Object.entries(types[name]).sort(([a], [b]) => a.localeCompare(b))) {
     const key = /^[a-z_][a-z0-9_]*$/i.test(field) ? field : JSON.stringify(field);
@@ -115,12 +126,15 @@ const kinds = [
   'export const responseJsonKinds: Record<string, Record<string, string>> = {',
 ];
 for (const name of [...order].sort()) {
+  if (sameAs.has(name)) continue;
   const fields = Object.entries(types[name]).sort(([a], [b]) => a.localeCompare(b)).map(([f, go]) => `${f}: '${jsonKind(go)}'`);
   kinds.push(`  ${name}: {`);
   for (let i = 0; i < fields.length; i += 6) kinds.push(`    ${fields.slice(i, i + 6).join(', ')},`);
   kinds.push('  },');
 }
-kinds.push('};', '', '/** Fields each object always carries (REQUIRED in scripts/gen-response-types.mjs). */',
+kinds.push('};', '');
+for (const [name, other] of sameAs) kinds.push(`responseJsonKinds.${name} = responseJsonKinds.${other};`);
+kinds.push('', '/** Fields each object always carries (REQUIRED in scripts/gen-response-types.mjs). */',
   'export const responseRequiredFields: Record<string, string[]> = {');
 for (const name of [...order].sort()) {
   if (REQUIRED[name]) kinds.push(`  ${name}: [${REQUIRED[name].map((f) => `'${f}'`).join(', ')}],`);

@@ -56,11 +56,6 @@ export const responseJsonKinds: Record<string, Record<string, string>> = {
     managedstate: 'string', memoryovercommitratio: 'string', name: 'string', ovm3vip: 'string', podid: 'string', podname: 'string',
     podstorageaccessgroups: 'string', resourcedetails: 'object', storageaccessgroups: 'string', zoneid: 'string', zonename: 'string', zonestorageaccessgroups: 'string',
   },
-  ClusterCapacity: {
-    capacityallocated: 'number', capacitytotal: 'number', capacityused: 'number', clusterid: 'string', clustername: 'string', name: 'string',
-    percentused: 'string', podid: 'string', podname: 'string', tag: 'string', type: 'number', zoneid: 'string',
-    zonename: 'string',
-  },
   CreateConsoleEndpointResponse: {
     details: 'string', jobid: 'string', jobstatus: 'number', success: 'boolean', url: 'string', websocket: 'object',
   },
@@ -133,10 +128,6 @@ export const responseJsonKinds: Record<string, Record<string, string>> = {
   HostForMigrationGpugroup: {
     gpugroupname: 'string', vgpu: 'HostForMigrationGpugroupVgpu[]',
   },
-  HostForMigrationGpugroupVgpu: {
-    maxcapacity: 'number', maxheads: 'number', maxresolutionx: 'number', maxresolutiony: 'number', maxvgpuperpgpu: 'number', remainingcapacity: 'number',
-    vgputype: 'string', videoram: 'number',
-  },
   HostGpugroup: {
     gpugroupname: 'string', vgpu: 'HostGpugroupVgpu[]',
   },
@@ -151,18 +142,6 @@ export const responseJsonKinds: Record<string, Record<string, string>> = {
     disksizetotal: 'number', disksizeused: 'number', hasannotations: 'boolean', id: 'string', jobid: 'string', jobstatus: 'number',
     name: 'string', protocol: 'string', providername: 'string', readonly: 'boolean', scope: 'string', url: 'string',
     zoneid: 'string', zonename: 'string',
-  },
-  Iso: {
-    account: 'string', accountid: 'string', arch: 'string', bits: 'number', bootable: 'boolean', checksum: 'string',
-    childtemplates: 'array', created: 'string', crossZones: 'boolean', deployasis: 'boolean', deployasisdetails: 'object', details: 'object',
-    directdownload: 'boolean', displaytext: 'string', domain: 'string', domainid: 'string', domainpath: 'string', downloaddetails: 'array',
-    extensionid: 'string', extensionname: 'string', forcks: 'boolean', format: 'string', hasannotations: 'boolean', hostid: 'string',
-    hostname: 'string', hypervisor: 'string', icon: 'any', id: 'string', isdynamicallyscalable: 'boolean', isextractable: 'boolean',
-    isfeatured: 'boolean', ispublic: 'boolean', isready: 'boolean', jobid: 'string', jobstatus: 'number', name: 'string',
-    ostypeid: 'string', ostypename: 'string', parenttemplateid: 'string', passwordenabled: 'boolean', physicalsize: 'number', project: 'string',
-    projectid: 'string', removed: 'string', requireshvm: 'boolean', size: 'number', sourcetemplateid: 'string', sshkeyenabled: 'boolean',
-    status: 'string', tags: 'Tags[]', templatetag: 'string', templatetype: 'string', url: 'string', userdataid: 'string',
-    userdataname: 'string', userdataparams: 'string', userdatapolicy: 'string', zoneid: 'string', zonename: 'string',
   },
   LoginResponse: {
     account: 'string', domainid: 'string', firstname: 'string', is2faenabled: 'string', is2faverified: 'string', issuerfor2fa: 'string',
@@ -195,11 +174,6 @@ export const responseJsonKinds: Record<string, Record<string, string>> = {
     allocationstate: 'string', capacity: 'PodCapacity[]', endip: 'array', forsystemvms: 'array', gateway: 'string', hasannotations: 'boolean',
     id: 'string', ipranges: 'PodIpranges[]', jobid: 'string', jobstatus: 'number', name: 'string', netmask: 'string',
     startip: 'array', storageaccessgroups: 'string', vlanid: 'array', zoneid: 'string', zonename: 'string', zonestorageaccessgroups: 'string',
-  },
-  PodCapacity: {
-    capacityallocated: 'number', capacitytotal: 'number', capacityused: 'number', clusterid: 'string', clustername: 'string', name: 'string',
-    percentused: 'string', podid: 'string', podname: 'string', tag: 'string', type: 'number', zoneid: 'string',
-    zonename: 'string',
   },
   PodIpranges: {
     cidr: 'string', endip: 'string', forsystemvms: 'string', gateway: 'string', startip: 'string', vlanid: 'string',
@@ -338,6 +312,11 @@ export const responseJsonKinds: Record<string, Record<string, string>> = {
     zonename: 'string',
   },
 };
+
+responseJsonKinds.PodCapacity = responseJsonKinds.ZoneCapacity;
+responseJsonKinds.Iso = responseJsonKinds.Template;
+responseJsonKinds.HostForMigrationGpugroupVgpu = responseJsonKinds.HostGpugroupVgpu;
+responseJsonKinds.ClusterCapacity = responseJsonKinds.ZoneCapacity;
 
 /** Fields each object always carries (REQUIRED in scripts/gen-response-types.mjs). */
 export const responseRequiredFields: Record<string, string[]> = {

@@ -217,21 +217,8 @@ export interface Cluster {
   zonestorageaccessgroups?: string;
 }
 
-export interface ClusterCapacity {
-  capacityallocated?: number;
-  capacitytotal?: number;
-  capacityused?: number;
-  clusterid?: string;
-  clustername?: string;
-  name?: string;
-  percentused?: string;
-  podid?: string;
-  podname?: string;
-  tag?: string;
-  type?: number;
-  zoneid?: string;
-  zonename?: string;
-}
+/** Same fields as ZoneCapacity. */
+export type ClusterCapacity = ZoneCapacity;
 
 export interface CreateConsoleEndpointResponse {
   details?: string;
@@ -560,16 +547,8 @@ export interface HostForMigrationGpugroup {
   vgpu?: HostForMigrationGpugroupVgpu[];
 }
 
-export interface HostForMigrationGpugroupVgpu {
-  maxcapacity?: number;
-  maxheads?: number;
-  maxresolutionx?: number;
-  maxresolutiony?: number;
-  maxvgpuperpgpu?: number;
-  remainingcapacity?: number;
-  vgputype?: string;
-  videoram?: number;
-}
+/** Same fields as HostGpugroupVgpu. */
+export type HostForMigrationGpugroupVgpu = HostGpugroupVgpu;
 
 export interface HostGpugroup {
   gpugroupname?: string;
@@ -610,67 +589,8 @@ export interface ImageStore {
   zonename?: string;
 }
 
-export interface Iso {
-  account?: string;
-  accountid?: string;
-  arch?: string;
-  bits?: number;
-  bootable?: boolean;
-  checksum?: string;
-  childtemplates?: unknown[];
-  created?: string;
-  crossZones?: boolean;
-  deployasis?: boolean;
-  deployasisdetails?: Record<string, string>;
-  details?: Record<string, string>;
-  directdownload?: boolean;
-  displaytext?: string;
-  domain?: string;
-  domainid?: string;
-  domainpath?: string;
-  downloaddetails?: (Record<string, string>)[];
-  extensionid?: string;
-  extensionname?: string;
-  forcks?: boolean;
-  format?: string;
-  hasannotations?: boolean;
-  hostid?: string;
-  hostname?: string;
-  hypervisor?: string;
-  icon?: unknown;
-  id: string;
-  isdynamicallyscalable?: boolean;
-  isextractable?: boolean;
-  isfeatured?: boolean;
-  ispublic?: boolean;
-  isready?: boolean;
-  jobid?: string;
-  jobstatus?: number;
-  name: string;
-  ostypeid?: string;
-  ostypename?: string;
-  parenttemplateid?: string;
-  passwordenabled?: boolean;
-  physicalsize?: number;
-  project?: string;
-  projectid?: string;
-  removed?: string;
-  requireshvm?: boolean;
-  size?: number;
-  sourcetemplateid?: string;
-  sshkeyenabled?: boolean;
-  status?: string;
-  tags?: Tags[];
-  templatetag?: string;
-  templatetype?: string;
-  url?: string;
-  userdataid?: string;
-  userdataname?: string;
-  userdataparams?: string;
-  userdatapolicy?: string;
-  zoneid?: string;
-  zonename?: string;
-}
+/** Same fields as Template. */
+export type Iso = Template;
 
 export interface LoginResponse {
   account?: string;
@@ -789,21 +709,8 @@ export interface Pod {
   zonestorageaccessgroups?: string;
 }
 
-export interface PodCapacity {
-  capacityallocated?: number;
-  capacitytotal?: number;
-  capacityused?: number;
-  clusterid?: string;
-  clustername?: string;
-  name?: string;
-  percentused?: string;
-  podid?: string;
-  podname?: string;
-  tag?: string;
-  type?: number;
-  zoneid?: string;
-  zonename?: string;
-}
+/** Same fields as ZoneCapacity. */
+export type PodCapacity = ZoneCapacity;
 
 export interface PodIpranges {
   cidr?: string;
