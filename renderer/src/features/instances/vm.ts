@@ -1,5 +1,5 @@
-// The `virtualmachine`, `volume` and `snapshot` objects as listVirtualMachines/listVolumes/listSnapshots return
-// them (only the fields the views read), and small formatting helpers shared by the list and the detail page.
+// The `virtualmachine`, `volume` and `snapshot` objects (the contract's types, under the names the views use), and
+// small formatting helpers shared by the list and the detail page.
 
 import type { Nic, Snapshot, VirtualMachine, Volume } from '../../../../core/contract/responses';
 

@@ -1,4 +1,4 @@
-// The fields of CloudStack's volume, snapshot and storage pool objects these views use.
+// CloudStack's volume, snapshot and storage pool objects, as the contract types them.
 
 import type { DiskOffering, Snapshot, StoragePool, VirtualMachine, Volume, Zone } from '../../../../core/contract/responses';
 
