@@ -49,7 +49,7 @@ export interface Agent {
   stop(): Promise<void>;
 }
 
-const silent: Logger = { info() {}, warn() {}, error() {} };
+const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
 const PROGRESS_EVERY_MS = 250;
 
 /** ws(s)://host:port/agent from what a user would type (http URL, with or without a path). */

@@ -14,6 +14,13 @@ import { ApiError, echo } from '../kernel/errors';
 import { authenticate } from './authenticate';
 import { parseCookies } from '../kernel/cookies';
 import { loginResponse, logoutCookies, sessionCookies } from './session-http';
+import { randomUUID } from 'node:crypto';
+import { withBindings } from '../kernel/logger';
+
+/** A client's request id is kept when it is a plain token (it lands in logs and a response header). */
+const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+/** A request line shows this much of the query and body (a form body may be megabytes). */
+const LOGGED_CHARS = 2048;
 
 export interface HttpRequestIn {
   method: string;
@@ -21,6 +28,8 @@ export interface HttpRequestIn {
   body: string | null;
   cookieHeader?: string;
   remote?: string;
+  /** The client's X-Request-Id; one is made when absent or malformed. */
+  requestId?: string;
 }
 
 export interface ApiResponse {
@@ -60,7 +69,22 @@ export function createDispatcher(svc: Services, registry: Registry): Dispatcher 
     return shapeSyncResult(r.decl, result);
   }
 
+  /**
+   * Every request gets an id, answered in X-Request-Id and bound to its log lines (and, through CallContext, to
+   * the async job it submits); the request line itself is logged at debug level with its params redacted.
+   */
   async function handle(http: HttpRequestIn): Promise<ApiResponse> {
+    const requestId = http.requestId && CLIENT_REQUEST_ID.test(http.requestId) ? http.requestId : randomUUID();
+    const log = withBindings(svc.log, { reqId: requestId });
+    const started = Date.now();
+    const out = await answer(http, requestId, { ...svc, log });
+    out.headers['X-Request-Id'] = requestId;
+    log.debug?.('api request', { method: http.method, query: http.rawQuery.slice(0, LOGGED_CHARS),
+      body: http.body?.slice(0, LOGGED_CHARS) ?? null, remote: http.remote, status: out.status, ms: Date.now() - started });
+    return out;
+  }
+
+  async function answer(http: HttpRequestIn, requestId: string, svc: Services): Promise<ApiResponse> {
     let json = true;
     let responseName = 'errorresponse';
     try {
@@ -69,7 +93,7 @@ export function createDispatcher(svc: Services, registry: Registry): Dispatcher 
       const command = req.params.get('command') ?? '';
       const r = registry.get(command);
       if (r) responseName = responseNameOf(r.decl);
-      if (command === 'login') return await login(req, http, json);
+      if (command === 'login') return await login(svc, req, http, json);
       const cookies = parseCookies(http.cookieHeader);
       const { caller, sessionKey } = await authenticate(svc, { req, cookies, commandKnown: !!r });
       if (!r || !(await svc.identity.isAllowed(caller, r.decl))) {
@@ -84,14 +108,14 @@ export function createDispatcher(svc: Services, registry: Registry): Dispatcher 
         if (sessionKey) await svc.identity.logout(sessionKey);
         return render(json, responseName, { description: 'success' }, 200, { 'Set-Cookie': logoutCookies() });
       }
-      const ctx: CallContext = { svc, caller, command, remote: http.remote };
+      const ctx: CallContext = { svc, caller, command, remote: http.remote, requestId };
       return render(json, responseName, await run(ctx, r, req));
     } catch (e) {
       return renderError(json, responseName, toApiError(e, svc));
     }
   }
 
-  async function login(req: DecodedRequest, http: HttpRequestIn, json: boolean): Promise<ApiResponse> {
+  async function login(svc: Services, req: DecodedRequest, http: HttpRequestIn, json: boolean): Promise<ApiResponse> {
     if (http.method !== 'POST') {
       return { status: 405, contentType: 'text/plain; charset=UTF-8', body: 'Please use HTTP POST to authenticate using this API', headers: {} };
     }

@@ -89,7 +89,7 @@ async function handle(dispatcher: Dispatcher, req: IncomingMessage, res: ServerR
   }
   const out = await dispatcher.handle({
     method: req.method, rawQuery: q < 0 ? '' : url.slice(q + 1), body,
-    cookieHeader: req.headers.cookie, remote: req.socket.remoteAddress,
+    cookieHeader: req.headers.cookie, remote: req.socket.remoteAddress, requestId: req.headers['x-request-id'] as string | undefined,
   });
   // Encoded once here: given a string, Node scans it once for Content-Length and again to encode it (a page of
   // 500 VMs is over 600 KB).

@@ -1,10 +1,11 @@
 // Login response body and session cookies, as CloudStack's login servlet produces them.
 import type { Services } from '../kernel/services';
 import type { Caller } from '../identity/caller';
+import type { LoginResponse } from '../contract/responses';
 
 const SESSION_TIMEOUT_SECONDS = 1800;
 
-export function loginResponse(svc: Services, caller: Caller, sessionKey: string): object {
+export function loginResponse(svc: Services, caller: Caller, sessionKey: string): LoginResponse {
   return {
     username: caller.username,
     userid: caller.userId,

@@ -8,6 +8,7 @@ import { checkManageOffering } from './offering-scope';
 import { formatDiskOffering, offeringNames } from './offering-format';
 import type { DiskOfferingRow } from './lookups';
 import { updateOffering, softDeleteOffering, offeringListPage, recordOfferingEvent, type OfferingKind } from './offering-rows';
+import type { DiskOffering } from '../contract/responses';
 
 type C = typeof catalogCommands;
 /** CloudStack's custom.diskoffering.size.max default, also used as the upper bound for fixed sizes. */
@@ -17,7 +18,7 @@ const DISK: OfferingKind<'disk_offerings'> = {
   format: formatDiskOffering,
 };
 
-export async function createDiskOffering(ctx: CallContext, a: ArgsOf<C['createDiskOffering']>): Promise<object> {
+export async function createDiskOffering(ctx: CallContext, a: ArgsOf<C['createDiskOffering']>): Promise<DiskOffering> {
   const { db } = ctx.svc;
   const customized = a.customized ?? false;
   if (!customized && a.disksize === undefined) throw invalidParam('Disksize is required for a non-customized disk offering');
@@ -41,7 +42,7 @@ export async function createDiskOffering(ctx: CallContext, a: ArgsOf<C['createDi
   return formatDiskOffering(row, await offeringNames(db, [row]));
 }
 
-export async function updateDiskOffering(ctx: CallContext, a: ArgsOf<C['updateDiskOffering']>): Promise<object> {
+export async function updateDiskOffering(ctx: CallContext, a: ArgsOf<C['updateDiskOffering']>): Promise<DiskOffering> {
   return updateOffering(ctx, DISK, a, { tags: a.tags });
 }
 
@@ -49,7 +50,7 @@ export async function deleteDiskOffering(ctx: CallContext, a: ArgsOf<C['deleteDi
   await softDeleteOffering(ctx, DISK, a.id);
 }
 
-export async function listDiskOfferings(ctx: CallContext, a: ArgsOf<C['listDiskOfferings']>): Promise<ListResult> {
+export async function listDiskOfferings(ctx: CallContext, a: ArgsOf<C['listDiskOfferings']>): Promise<ListResult<DiskOffering>> {
   let q = ctx.svc.db.selectFrom('disk_offerings').selectAll().where('removed', 'is', null);
   const state = a.state ?? 'Active';
   if (state !== 'all') q = q.where('state', '=', state);

@@ -4,6 +4,7 @@ import type { Db } from '../db/connect';
 import { csDate, bool, compact } from '../kernel/format';
 import { GiB, splitIds, parseDetails, zoneNames, domainNames } from './common';
 import type { ServiceOfferingRow, DiskOfferingRow } from './lookups';
+import type { ServiceOffering, DiskOffering } from '../contract/responses';
 
 export interface OfferingNames { domains: Map<string, string>; zones: Map<string, string> }
 
@@ -25,11 +26,11 @@ function restriction(idsText: string, names: Map<string, string>) {
   return { ids: ids.join(','), names: ids.map((i) => names.get(i) ?? i).join(',') };
 }
 
-export function formatServiceOffering(r: ServiceOfferingRow, names: OfferingNames): object {
+export function formatServiceOffering(r: ServiceOfferingRow, names: OfferingNames): ServiceOffering {
   const dom = restriction(r.domain_ids, names.domains);
   const zone = restriction(r.zone_ids, names.zones);
   const details = parseDetails(r.details);
-  return compact({
+  return compact<ServiceOffering>({
     id: r.id,
     name: r.name,
     displaytext: r.display_text,
@@ -64,10 +65,10 @@ export function formatServiceOffering(r: ServiceOfferingRow, names: OfferingName
   });
 }
 
-export function formatDiskOffering(r: DiskOfferingRow, names: OfferingNames): object {
+export function formatDiskOffering(r: DiskOfferingRow, names: OfferingNames): DiskOffering {
   const dom = restriction(r.domain_ids, names.domains);
   const zone = restriction(r.zone_ids, names.zones);
-  return compact({
+  return compact<DiskOffering>({
     id: r.id,
     name: r.name,
     displaytext: r.display_text,
@@ -92,10 +93,10 @@ export function formatDiskOffering(r: DiskOfferingRow, names: OfferingNames): ob
 }
 
 /** Formats one service offering with its names loaded (for other modules' responses). */
-export async function serviceOfferingResponse(db: Db, r: ServiceOfferingRow): Promise<object> {
+export async function serviceOfferingResponse(db: Db, r: ServiceOfferingRow): Promise<ServiceOffering> {
   return formatServiceOffering(r, await offeringNames(db, [r]));
 }
 
-export async function diskOfferingResponse(db: Db, r: DiskOfferingRow): Promise<object> {
+export async function diskOfferingResponse(db: Db, r: DiskOfferingRow): Promise<DiskOffering> {
   return formatDiskOffering(r, await offeringNames(db, [r]));
 }

@@ -8,8 +8,11 @@ import { splitIds, pageOf, containsText, recordEvent } from './common';
 import { checkManageOffering, offeringVisibility, parseRestrictionUpdate } from './offering-scope';
 import { offeringNames, type OfferingNames } from './offering-format';
 import { invalidateName, type DiskOfferingRow, type ServiceOfferingRow } from './lookups';
+import type { DiskOffering, ServiceOffering } from '../contract/responses';
 
 interface OfferingRows { disk_offerings: DiskOfferingRow; service_offerings: ServiceOfferingRow }
+/** The response object of each kind of offering. */
+interface OfferingResponses { disk_offerings: DiskOffering; service_offerings: ServiceOffering }
 export type OfferingTable = keyof OfferingRows;
 
 /** What differs between the two kinds of offering in the shared flows. */
@@ -20,7 +23,7 @@ export interface OfferingKind<T extends OfferingTable> {
   resourceType: string;
   /** As it reads in event descriptions: 'Updated disk offering X'. */
   label: string;
-  format(r: OfferingRows[T], names: OfferingNames): object;
+  format(r: OfferingRows[T], names: OfferingNames): OfferingResponses[T];
 }
 
 /**
@@ -62,7 +65,7 @@ interface OfferingUpdateArgs { id: string; name?: string; displaytext?: string; 
  * be restricted. `own` holds the command's own columns; its undefined entries are left unchanged.
  */
 export async function updateOffering<T extends OfferingTable>(ctx: CallContext, kind: OfferingKind<T>,
-  a: OfferingUpdateArgs, own: Partial<OfferingRows[T]>): Promise<object> {
+  a: OfferingUpdateArgs, own: Partial<OfferingRows[T]>): Promise<OfferingResponses[T]> {
   const { db } = ctx.svc;
   const cur = await liveOffering(ctx, kind, a.id);
   await checkManageOffering(db, ctx.caller, ctx.command, 'domainid', splitIds(cur.domain_ids));
@@ -95,7 +98,7 @@ interface OfferingListArgs { keyword?: string; zoneid?: string; domainid?: strin
  * visibility are filtered here rather than in SQL; one page of the matches is formatted.
  */
 export async function offeringListPage<T extends OfferingTable>(ctx: CallContext, kind: OfferingKind<T>,
-  rows: OfferingRows[T][], a: OfferingListArgs): Promise<ListResult> {
+  rows: OfferingRows[T][], a: OfferingListArgs): Promise<ListResult<OfferingResponses[T]>> {
   const { db } = ctx.svc;
   const visible = await offeringVisibility(db, ctx.caller);
   const matches = rows.filter((r) => {

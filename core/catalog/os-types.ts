@@ -6,6 +6,7 @@ import type { CallContext, ListResult } from '../kernel/handler';
 import type { ArgsOf } from '../contract/command';
 import type { catalogCommands } from '../contract/commands/catalog';
 import { containsText, pageOf } from './common';
+import type { OsCategory, OsType } from '../contract/responses';
 
 type C = typeof catalogCommands;
 
@@ -77,7 +78,7 @@ export async function osTypeIdsOfCategory(db: Db, categoryId: string): Promise<s
   return (await allOsTypes(db)).filter((o) => osCategoryId(o.category) === categoryId).map((o) => o.id);
 }
 
-export async function listOsTypes(ctx: CallContext, a: ArgsOf<C['listOsTypes']>): Promise<ListResult> {
+export async function listOsTypes(ctx: CallContext, a: ArgsOf<C['listOsTypes']>): Promise<ListResult<OsType>> {
   const all = await allOsTypes(ctx.svc.db);
   const ids = a.ids ? new Set(a.ids) : null;
   const matches = all.filter((o) =>
@@ -97,7 +98,7 @@ export async function listOsTypes(ctx: CallContext, a: ArgsOf<C['listOsTypes']>)
   };
 }
 
-export async function listOsCategories(ctx: CallContext, a: ArgsOf<C['listOsCategories']>): Promise<ListResult> {
+export async function listOsCategories(ctx: CallContext, a: ArgsOf<C['listOsCategories']>): Promise<ListResult<OsCategory>> {
   const names = [...new Set((await allOsTypes(ctx.svc.db)).map((o) => o.category))].sort();
   const matches = names.map((name) => ({ id: osCategoryId(name), name })).filter((c) =>
     (a.id === undefined || c.id === a.id) &&

@@ -11,6 +11,7 @@ import { checkManageOffering } from './offering-scope';
 import { formatServiceOffering, offeringNames } from './offering-format';
 import type { ServiceOfferingRow } from './lookups';
 import { updateOffering, softDeleteOffering, offeringListPage, recordOfferingEvent, type OfferingKind } from './offering-rows';
+import type { ServiceOffering } from '../contract/responses';
 
 type C = typeof catalogCommands;
 const INT_MAX = 2147483647;
@@ -57,7 +58,7 @@ function offeringDetails(a: ArgsOf<C['createServiceOffering']>): string | null {
   return Object.keys(d).length > 0 ? JSON.stringify(d) : null;
 }
 
-export async function createServiceOffering(ctx: CallContext, a: ArgsOf<C['createServiceOffering']>): Promise<object> {
+export async function createServiceOffering(ctx: CallContext, a: ArgsOf<C['createServiceOffering']>): Promise<ServiceOffering> {
   const { db } = ctx.svc;
   const customized = checkCompute(a);
   const domainIds = a.domainid ?? [];
@@ -83,7 +84,7 @@ export async function createServiceOffering(ctx: CallContext, a: ArgsOf<C['creat
   return formatServiceOffering(saved, await offeringNames(db, [saved]));
 }
 
-export async function updateServiceOffering(ctx: CallContext, a: ArgsOf<C['updateServiceOffering']>): Promise<object> {
+export async function updateServiceOffering(ctx: CallContext, a: ArgsOf<C['updateServiceOffering']>): Promise<ServiceOffering> {
   return updateOffering(ctx, SERVICE, a, { host_tags: a.hosttags, storage_tags: a.storagetags });
 }
 
@@ -91,7 +92,7 @@ export async function deleteServiceOffering(ctx: CallContext, a: ArgsOf<C['delet
   await softDeleteOffering(ctx, SERVICE, a.id);
 }
 
-export async function listServiceOfferings(ctx: CallContext, a: ArgsOf<C['listServiceOfferings']>): Promise<ListResult> {
+export async function listServiceOfferings(ctx: CallContext, a: ArgsOf<C['listServiceOfferings']>): Promise<ListResult<ServiceOffering>> {
   const { db } = ctx.svc;
   const root = isRootAdmin(ctx.caller);
   if (a.issystem && !root) throw permissionDenied("Only ROOT admins can access system's offering");

@@ -8,6 +8,7 @@ import { csDate, bool, compact } from '../kernel/format';
 import { parseDetails, zoneNames } from './common';
 import { osTypeNames } from './os-types';
 import type { TemplateRow } from './lookups';
+import type { Template } from '../contract/responses';
 
 /** A template joined with its copy in one zone (zone fields null for a template without copies). */
 export interface ImageRow extends TemplateRow {
@@ -36,11 +37,11 @@ export async function imageNames(svc: Pick<Services, 'db' | 'identity'>, rows: I
 /** The download URL may carry credentials, so only the owner and admins see it. */
 export const showsUrl = (caller: Caller, r: TemplateRow) => isAdmin(caller) || caller.accountId === r.account_id;
 
-export function formatTemplate(r: ImageRow, names: ImageNames, opts: { showUrl: boolean }): object {
+export function formatTemplate(r: ImageRow, names: ImageNames, opts: { showUrl: boolean }): Template {
   const iso = r.format === 'ISO';
   const owner = names.owners.get(r.account_id);
   const details = parseDetails(r.details);
-  return compact({
+  return compact<Template>({
     id: r.id,
     name: r.name,
     displaytext: r.display_text,
@@ -89,7 +90,7 @@ export async function imageRows(db: Db, id: string): Promise<ImageRow[]> {
 }
 
 /** Formats every zone copy of one image for `caller`. */
-export async function imageResponses(svc: Pick<Services, 'db' | 'identity'>, caller: Caller, id: string): Promise<object[]> {
+export async function imageResponses(svc: Pick<Services, 'db' | 'identity'>, caller: Caller, id: string): Promise<Template[]> {
   const rows = await imageRows(svc.db, id);
   const names = await imageNames(svc, rows);
   return rows.map((r) => formatTemplate(r, names, { showUrl: showsUrl(caller, r) }));

@@ -14,6 +14,7 @@ import { invalidParam } from '../kernel/errors';
 import { pageWindow } from '../kernel/paging';
 import { osTypeIdsOfCategory } from './os-types';
 import { formatTemplate, imageNames, showsUrl, type ImageRow } from './template-format';
+import type { Template } from '../contract/responses';
 
 type C = typeof catalogCommands;
 type ListArgs = ArgsOf<C['listTemplates']> | ArgsOf<C['listIsos']>;
@@ -76,7 +77,7 @@ async function paramConds(ctx: CallContext, a: ListArgs, iso: boolean): Promise<
   return c;
 }
 
-export async function listImages(ctx: CallContext, a: ListArgs, kind: 'template' | 'iso'): Promise<ListResult> {
+export async function listImages(ctx: CallContext, a: ListArgs, kind: 'template' | 'iso'): Promise<ListResult<Template>> {
   const filter = 'templatefilter' in a ? a.templatefilter : (a.isofilter ?? 'selfexecutable');
   const byFilter = await filterConds(ctx, a, filter);
   const byParams = await paramConds(ctx, a, kind === 'iso');

@@ -10,6 +10,7 @@ import { checkFormat, checkOsType } from './template-validate';
 import { imageResponses } from './template-format';
 import { invalidateName, type TemplateRow } from './lookups';
 import { removeImageFiles } from './template-download';
+import type { Template } from '../contract/responses';
 
 type C = typeof catalogCommands;
 type Kind = 'template' | 'iso';
@@ -26,7 +27,7 @@ async function ownedImage(ctx: CallContext, id: string, kind: Kind): Promise<Tem
 
 type UpdateArgs = ArgsOf<C['updateTemplate']> | ArgsOf<C['updateIso']>;
 
-export async function updateImage(ctx: CallContext, a: UpdateArgs, kind: Kind): Promise<object> {
+export async function updateImage(ctx: CallContext, a: UpdateArgs, kind: Kind): Promise<Template> {
   const { db } = ctx.svc;
   const cur = await ownedImage(ctx, a.id, kind);
   const patch: Partial<TemplateRow> = {};

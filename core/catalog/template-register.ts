@@ -12,6 +12,7 @@ import { checkFormat, checkUrl, checkUrlHost, checkChecksum, checkHypervisor, ch
 import { planCopies, startDownloads, type CopyPlan } from './template-download';
 import { imageResponses } from './template-format';
 import type { TemplateRow } from './lookups';
+import type { Template } from '../contract/responses';
 
 type C = typeof catalogCommands;
 type RegisterArgs = ArgsOf<C['registerTemplate']> | ArgsOf<C['registerIso']>;
@@ -47,7 +48,7 @@ function isTemplateArgs(a: RegisterArgs): a is ArgsOf<C['registerTemplate']> {
   return 'format' in a;
 }
 
-export async function registerImage(ctx: CallContext, a: RegisterArgs, kind: 'template' | 'iso'): Promise<ListResult> {
+export async function registerImage(ctx: CallContext, a: RegisterArgs, kind: 'template' | 'iso'): Promise<ListResult<Template>> {
   const { db } = ctx.svc;
   const t = kind === 'template' && isTemplateArgs(a) ? a : null;
   // Pure checks first: a refused registration must not have written anything.

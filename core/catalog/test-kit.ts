@@ -31,7 +31,7 @@ const ACCOUNTS = [
 ] as const;
 export type AccountName = (typeof ACCOUNTS)[number]['name'];
 
-const silent: Logger = { info() {}, warn() {}, error() {} };
+const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
 
 export interface CatalogEnv {
   svc: Services;

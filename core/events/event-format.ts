@@ -4,10 +4,11 @@ import type { Selectable } from 'kysely';
 import type { EventTable } from '../db/schema';
 import type { Services } from '../kernel/services';
 import { compact, csDate } from '../kernel/format';
+import type { Event } from '../contract/responses';
 
 type Names = { account?: string; domain?: string; domainPath?: string };
 
-export async function formatEvents(svc: Services, rows: Selectable<EventTable>[]): Promise<object[]> {
+export async function formatEvents(svc: Services, rows: Selectable<EventTable>[]): Promise<Event[]> {
   const userIds = [...new Set(rows.map((r) => r.user_id).filter((x): x is string => !!x))];
   const accountIds = [...new Set(rows.map((r) => r.account_id).filter((x): x is string => !!x))];
   const bareDomainIds = [...new Set(rows.filter((r) => !r.account_id && r.domain_id).map((r) => r.domain_id!))];
@@ -31,7 +32,7 @@ export async function formatEvents(svc: Services, rows: Selectable<EventTable>[]
 
   return rows.map((r) => {
     const n: Names = (r.account_id ? byAccount.get(r.account_id) : r.domain_id ? byDomain.get(r.domain_id) : undefined) ?? {};
-    return compact({
+    return compact<Event>({
       id: r.id,
       username: r.user_id ? usernames.get(r.user_id) : undefined,
       type: r.type,

@@ -5,7 +5,7 @@ import { eventsModule } from './index';
 
 type Item = Record<string, unknown>;
 const list = (e: TestEnv, who: AccountName, args: Record<string, unknown> = {}) =>
-  eventsModule.handlers.listEvents(e.ctx(who, 'listEvents'), args) as Promise<{ count: number; items: Item[] }>;
+  eventsModule.handlers.listEvents(e.ctx(who, 'listEvents'), args) as unknown as Promise<{ count: number; items: Item[] }>;
 const h = eventsModule.handlers;
 
 function by(who: AccountName): Pick<EventInput, 'userId' | 'accountId' | 'domainId'> {

@@ -4,9 +4,10 @@ import type { Selectable } from 'kysely';
 import type { Db } from '../db/connect';
 import type { HostTable } from '../db/schema';
 import type { HostStats } from '../hypervisors/driver';
-import { compact, csDate, percent } from '../kernel/format';
+import { compact, csDate, percent, type WithNulls } from '../kernel/format';
 import { hostStatusEvents } from './host-states';
 import { num2 } from '../infrastructure/util';
+import type { Host } from '../contract/responses';
 
 export interface HostView extends Selectable<HostTable> {
   zone_name: string; pod_name: string; cluster_name: string; cluster_type: string;
@@ -41,9 +42,9 @@ function details(json: string): Record<string, string> | undefined {
   }
 }
 
-export function formatHost(h: HostView, g: DetailGroups, extra: { stats?: HostStats | null; msId?: string; msName?: string } = {}): object {
+export function formatHost(h: HostView, g: DetailGroups, extra: { stats?: HostStats | null; msId?: string; msName?: string } = {}): Host {
   const d = details(h.details) ?? {};
-  const base = {
+  const base: WithNulls<Host> = {
     id: h.id, name: h.name, type: h.type, state: h.state, resourcestate: h.resource_state, ipaddress: h.ip_address,
     hypervisor: h.hypervisor, hypervisorversion: d.hypervisorVersion, version: h.version ?? undefined,
     zoneid: h.zone_id, zonename: h.zone_name, podid: h.pod_id, podname: h.pod_name,
@@ -66,16 +67,16 @@ export function formatHost(h: HostView, g: DetailGroups, extra: { stats?: HostSt
       cpuallocatedwithoverprovisioning: percent(h.cpu_allocated, cpuWithOver), cpuwithoverprovisioning: num2(cpuWithOver),
       memorytotal: h.memory_total, memoryallocated: h.memory_allocated, memoryallocatedbytes: h.memory_allocated,
       memoryallocatedpercentage: percent(h.memory_allocated, memWithOver), memorywithoverprovisioning: num2(memWithOver),
-    });
+    } satisfies Partial<Host>);
   }
   if (wants(g, 'stats') && extra.stats) {
     Object.assign(base, {
       cpuused: percent(extra.stats.cpuUsedPercent, 100), memoryused: Math.round(extra.stats.memoryUsedBytes),
       cpuloadaverage: Math.round((extra.stats.cpuUsedPercent / 100) * h.cpu_number * 100) / 100,
       networkkbsread: 0, networkkbswrite: 0,
-    });
+    } satisfies Partial<Host>);
   }
-  if (wants(g, 'events')) Object.assign(base, { events: hostStatusEvents(h.state).join('; ') });
-  if (g.has('all')) Object.assign(base, { details: details(h.details) });
-  return compact(base);
+  if (wants(g, 'events')) Object.assign(base, { events: hostStatusEvents(h.state).join('; ') } satisfies Partial<Host>);
+  if (g.has('all')) Object.assign(base, { details: details(h.details) } satisfies Partial<Host>);
+  return compact<Host>(base);
 }

@@ -18,6 +18,7 @@ import { reconnectHost, infoColumns } from './host-connect';
 import { driverForHost } from '../hypervisors/registry';
 import type { HostInfo } from '../hypervisors/driver';
 import { changed, countOf, paged, likeOf } from '../infrastructure/util';
+import type { Host } from '../contract/responses';
 
 type H = HandlersFor<typeof infraCommands>;
 const ALL: DetailGroups = new Set(['all']);
@@ -29,7 +30,7 @@ async function hostById(ctx: CallContext, id: string): Promise<HostView> {
   return h;
 }
 
-async function answer(ctx: CallContext, id: string): Promise<object> {
+async function answer(ctx: CallContext, id: string): Promise<Host> {
   const h = (await hostView(ctx.svc.db, id))!;
   return formatHost(h, ALL, { stats: await stats(ctx, h), msId: ctx.svc.config.msId, msName: ctx.svc.config.msName });
 }
@@ -121,7 +122,7 @@ export const hostHandlers: Pick<H, 'addHost' | 'updateHost' | 'deleteHost' | 'li
       throw e;
     }
     await changed(ctx, 'HOST.CREATE', `Added host ${name} to cluster ${cluster.name}`, { id, type: 'Host', name });
-    const added = await answer(ctx, id) as { details?: Record<string, string> };
+    const added = await answer(ctx, id);
     // The agent token is shown this once: the host keeps only its hash.
     return { count: 1, items: [enrolled ? { ...added, details: { ...added.details, ...enrolled.reveal } } : added] };
   },

@@ -12,6 +12,7 @@ import type { AccountRec } from './directory';
 import { accountView } from './views';
 import { refuseIfResources, removeAccounts } from './account-ops';
 import { newUserRow, refuseUsername } from './user-ops';
+import type { Account } from '../contract/responses';
 
 type H = Pick<IdentityHandlers, 'createAccount' | 'updateAccount' | 'deleteAccount' | 'disableAccount' |
   'enableAccount' | 'lockAccount' | 'listAccounts'>;
@@ -19,7 +20,7 @@ type H = Pick<IdentityHandlers, 'createAccount' | 'updateAccount' | 'deleteAccou
 type AccountRow = Selectable<AccountTable>;
 
 /** Account API objects with their users, roles and domains loaded in three queries for the whole page. */
-export async function accountViews(ctx: CallContext, rows: AccountRow[]): Promise<object[]> {
+export async function accountViews(ctx: CallContext, rows: AccountRow[]): Promise<Account[]> {
   if (rows.length === 0) return [];
   const users = await ctx.svc.db.selectFrom('users').selectAll().where('account_id', 'in', rows.map((r) => r.id))
     .where('removed', 'is', null).orderBy('created').orderBy('id').execute();
@@ -34,7 +35,7 @@ export async function accountViews(ctx: CallContext, rows: AccountRow[]): Promis
   }));
 }
 
-export async function accountObject(ctx: CallContext, id: string): Promise<object> {
+export async function accountObject(ctx: CallContext, id: string): Promise<Account> {
   const row = await ctx.svc.db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
   return (await accountViews(ctx, [row]))[0];
 }

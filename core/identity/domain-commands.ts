@@ -7,6 +7,7 @@ import { managesDomain, domainDenied } from './scope';
 import { domainViews } from './views';
 import type { DomainRec } from './directory';
 import { refuseIfResources, removeAccounts } from './account-ops';
+import type { Domain } from '../contract/responses';
 
 type H = Pick<IdentityHandlers, 'createDomain' | 'updateDomain' | 'deleteDomain' | 'listDomains' | 'listDomainChildren'>;
 
@@ -24,7 +25,7 @@ async function refuseSibling(ctx: CallContext, parent: DomainRec, name: string, 
   }
 }
 
-async function viewOf(ctx: CallContext, id: string): Promise<object> {
+async function viewOf(ctx: CallContext, id: string): Promise<Domain> {
   const all = await dirOf(ctx).domains();
   return domainViews([all.get(id)!], all)[0];
 }

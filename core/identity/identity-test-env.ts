@@ -15,7 +15,7 @@ import { directoryFor } from './directory';
 
 export const ADMIN_PASSWORD = 'admin-secret-1';
 
-const silent: Logger = { info() {}, warn() {}, error() {} };
+const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
 
 export interface TestEnv {
   svc: Services;

@@ -12,6 +12,7 @@ import {
   refuseUsername, newUserRow, refuseOtherUser, refuseProtectedUser, userObject, userViews, usersQuery,
   selectUserColumns, checkNewPassword,
 } from './user-ops';
+import type { UserKeys } from '../contract/responses';
 
 type H = Pick<IdentityHandlers, 'createUser' | 'updateUser' | 'deleteUser' | 'disableUser' | 'enableUser' |
   'lockUser' | 'listUsers' | 'registerUserKeys' | 'getUserKeys'>;
@@ -149,6 +150,6 @@ export const userHandlers: H = {
   async getUserKeys(ctx, a) {
     const { user } = await accessibleUser(ctx, a.id);
     refuseOtherUser(ctx, user.id);
-    return compact({ apikey: user.api_key, secretkey: user.secret_key });
+    return compact<UserKeys>({ apikey: user.api_key, secretkey: user.secret_key });
   },
 };

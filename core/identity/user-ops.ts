@@ -8,6 +8,7 @@ import { AccountType } from '../contract/roles';
 import { dirOf, roleMap, type UserRow } from './common';
 import { hashPassword } from './secrets';
 import { userView } from './views';
+import type { User } from '../contract/responses';
 
 /** Usernames are unique within a domain (login names the user by username and domain). */
 export async function refuseUsername(ctx: CallContext, domainId: string, username: string, self?: string): Promise<void> {
@@ -71,7 +72,7 @@ export function selectUserColumns(q: ReturnType<typeof usersQuery>) {
     'a.domain_id as a_domain_id', 'a.state as a_state']);
 }
 
-export async function userViews(ctx: CallContext, rows: UserWithAccount[]): Promise<object[]> {
+export async function userViews(ctx: CallContext, rows: UserWithAccount[]): Promise<User[]> {
   if (rows.length === 0) return [];
   const roles = await roleMap(ctx);
   const domains = await dirOf(ctx).domains();
@@ -80,7 +81,7 @@ export async function userViews(ctx: CallContext, rows: UserWithAccount[]): Prom
   roles.get(r.a_role_id) as { name: string; type: RoleType } | undefined));
 }
 
-export async function userObject(ctx: CallContext, userId: string): Promise<object> {
+export async function userObject(ctx: CallContext, userId: string): Promise<User> {
   const row = await selectUserColumns(usersQuery(ctx)).where('u.id', '=', userId).executeTakeFirstOrThrow();
   return (await userViews(ctx, [row]))[0];
 }

@@ -4,14 +4,15 @@ import { compact, csDate } from '../kernel/format';
 import type { RoleType } from '../contract/roles';
 import { apiPath, type DomainRec, type AccountRec } from './directory';
 import type { UserRow } from './common';
+import type { Account, Domain, Role, RolePermission, User } from '../contract/responses';
 
 /** Domain objects; `haschild` from one pass over the tree, not one per domain. */
-export function domainViews(ds: DomainRec[], all: Map<string, DomainRec>): object[] {
+export function domainViews(ds: DomainRec[], all: Map<string, DomainRec>): Domain[] {
   const parents = new Set<string>();
   for (const x of all.values()) if (x.removed === null && x.parentId) parents.add(x.parentId);
   return ds.map((d) => {
     const parent = d.parentId ? all.get(d.parentId) : undefined;
-    return compact({
+    return compact<Domain>({
       id: d.id, name: d.name, level: d.level, parentdomainid: parent?.id, parentdomainname: parent?.name,
       haschild: parents.has(d.id), path: apiPath(d.path), state: d.state, networkdomain: d.networkDomain,
       created: csDate(d.created),
@@ -28,8 +29,8 @@ export interface AccountViewInput {
   users: UserRow[];
 }
 
-export function accountView({ account: a, domain, role, users }: AccountViewInput): object {
-  return compact({
+export function accountView({ account: a, domain, role, users }: AccountViewInput): Account {
+  return compact<Account>({
     id: a.id, name: a.name, accounttype: a.type, roleid: a.roleId, rolename: role?.name, roletype: role?.type,
     domainid: domain.id, domain: domain.name, domainpath: apiPath(domain.path), state: a.state,
     created: csDate(a.created), networkdomain: a.networkDomain,
@@ -39,8 +40,8 @@ export function accountView({ account: a, domain, role, users }: AccountViewInpu
 }
 
 /** A user as listUsers and the account's `user` list show it; never the secret key. */
-export function userView(u: UserRow, a: AccountRec, domain: DomainRec, role: RoleInfo): object {
-  return compact({
+export function userView(u: UserRow, a: AccountRec, domain: DomainRec, role: RoleInfo): User {
+  return compact<User>({
     id: u.id, username: u.username, firstname: u.firstname, lastname: u.lastname, email: u.email,
     created: csDate(u.created), state: u.state, account: a.name, accounttype: a.type, accountid: a.id,
     roleid: a.roleId, rolename: role?.name, roletype: role?.type, domainid: domain.id, domain: domain.name,
@@ -53,13 +54,13 @@ export interface RoleRow {
   id: string; name: string; type: string; description: string; is_default: number; is_public: number; state: string;
 }
 
-export const roleView = (r: RoleRow): object => compact({
+export const roleView = (r: RoleRow): Role => compact<Role>({
   id: r.id, name: r.name, type: r.type, description: r.description, isdefault: r.is_default === 1,
   ispublic: r.is_public === 1, state: r.state,
 });
 
 export interface PermissionRow { id: string; role_id: string; rule: string; permission: string; description: string }
 
-export const rolePermissionView = (p: PermissionRow, roleName: string | undefined): object => compact({
+export const rolePermissionView = (p: PermissionRow, roleName: string | undefined): RolePermission => compact<RolePermission>({
   id: p.id, roleid: p.role_id, rolename: roleName, rule: p.rule, permission: p.permission, description: p.description,
 });

@@ -12,12 +12,13 @@ import { zoneById } from './zones';
 import { podById } from './pods';
 import { changed, countOf, paged, likeOf, ratio, duplicate } from './util';
 import { settingNumber } from '../kernel/settings';
+import type { Cluster as ClusterResponse } from '../contract/responses';
 
 type Cluster = Selectable<ClusterTable>;
 type H = HandlersFor<typeof infraCommands>;
 
-export function formatCluster(c: Cluster, names: { zone: string; pod: string }, capacity?: Capacity[]): object {
-  return compact({
+export function formatCluster(c: Cluster, names: { zone: string; pod: string }, capacity?: Capacity[]): ClusterResponse {
+  return compact<ClusterResponse>({
     id: c.id, name: c.name, podid: c.pod_id, podname: names.pod, zoneid: c.zone_id, zonename: names.zone,
     hypervisortype: c.hypervisor, clustertype: c.cluster_type, allocationstate: c.allocation_state,
     managedstate: c.managed_state, cpuovercommitratio: ratio(c.cpu_overcommit), memoryovercommitratio: ratio(c.memory_overcommit),

@@ -9,12 +9,13 @@ import { compact, bool } from '../kernel/format';
 import { zoneById } from './zones';
 import { parseStorageUrl, localCapacity, DEFAULT_REMOTE_CAPACITY } from './storage-url';
 import { changed, countOf, paged, likeOf } from './util';
+import type { ImageStore } from '../contract/responses';
 
 type Store = Selectable<ImageStoreTable>;
 type H = HandlersFor<typeof infraCommands>;
 
-export function formatStore(s: Store, zoneName: string | null): object {
-  return compact({
+export function formatStore(s: Store, zoneName: string | null): ImageStore {
+  return compact<ImageStore>({
     id: s.id, name: s.name, url: s.url, protocol: s.protocol, providername: s.provider, scope: s.scope,
     zoneid: s.zone_id, zonename: zoneName, readonly: bool(s.readonly), disksizetotal: s.capacity_bytes,
     disksizeused: s.used_bytes, hasannotations: false,

@@ -9,18 +9,19 @@ import { compact } from '../kernel/format';
 import { computeCapacities, type Capacity } from './capacity';
 import { zoneById } from './zones';
 import { changed, countOf, paged, likeOf, requireIPv4, maskBits, cidrOf, ipToInt, sameSubnet, duplicate } from './util';
+import type { Pod as PodResponse, PodIpranges } from '../contract/responses';
 
 type Pod = Selectable<PodTable>;
 type Range = Selectable<PodIpRangeTable>;
 type H = HandlersFor<typeof infraCommands>;
 
-export function formatPod(p: Pod, zoneName: string, ranges: Range[], capacity?: Capacity[]): object {
-  const ipranges = ranges.map((r) => compact({
+export function formatPod(p: Pod, zoneName: string, ranges: Range[], capacity?: Capacity[]): PodResponse {
+  const ipranges = ranges.map((r) => compact<PodIpranges>({
     startip: r.start_ip, endip: r.end_ip, gateway: r.gateway ?? p.gateway,
     cidr: cidrOf(r.gateway ?? p.gateway ?? '', r.netmask ?? p.netmask ?? ''), forsystemvms: String(r.for_system_vms),
     vlanid: r.vlan_id,
   }));
-  return compact({
+  return compact<PodResponse>({
     id: p.id, name: p.name, zoneid: p.zone_id, zonename: zoneName, gateway: p.gateway, netmask: p.netmask,
     startip: ranges.map((r) => r.start_ip), endip: ranges.map((r) => r.end_ip),
     forsystemvms: ranges.map((r) => String(r.for_system_vms)), vlanid: ranges.map((r) => r.vlan_id ?? 'untagged'),

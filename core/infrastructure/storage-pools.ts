@@ -13,6 +13,7 @@ import { clusterById } from './clusters';
 import { parseStorageUrl, localCapacity, THIN_TYPES, DEFAULT_REMOTE_CAPACITY } from './storage-url';
 import { changed, countOf, paged, likeOf, ratio, duplicate } from './util';
 import { settingNumber } from '../kernel/settings';
+import type { StoragePool } from '../contract/responses';
 
 type Pool = Selectable<StoragePoolTable>;
 type H = HandlersFor<typeof infraCommands>;
@@ -21,8 +22,8 @@ interface PoolView extends Pool { zone_name: string; pod_name: string | null; cl
 /** Volume states that hold no data the user still wants (Expunging is a job in progress: it still counts). */
 const GONE = ['Destroy', 'Error', 'Expunged'];
 
-export function formatPool(p: PoolView): object {
-  return compact({
+export function formatPool(p: PoolView): StoragePool {
+  return compact<StoragePool>({
     id: p.id, name: p.name, zoneid: p.zone_id, zonename: p.zone_name, podid: p.pod_id, podname: p.pod_name,
     clusterid: p.cluster_id, clustername: p.cluster_name, type: p.type, scope: p.scope, state: p.state,
     ipaddress: p.host, path: p.path, disksizetotal: p.capacity_bytes, capacitybytes: p.capacity_bytes,

@@ -9,12 +9,13 @@ import { notFound, resourceInUse } from '../kernel/errors';
 import { compact, bool } from '../kernel/format';
 import { computeCapacities, type Capacity } from './capacity';
 import { changed, countOf, paged, likeOf, requireIPv4, requireCidr, duplicate, isInfraAdmin } from './util';
+import type { Zone as ZoneResponse } from '../contract/responses';
 
 type Zone = Selectable<ZoneTable>;
 type H = HandlersFor<typeof infraCommands>;
 
-export function formatZone(z: Zone, full: boolean, capacity?: Capacity[]): object {
-  return compact({
+export function formatZone(z: Zone, full: boolean, capacity?: Capacity[]): ZoneResponse {
+  return compact<ZoneResponse>({
     id: z.id, name: z.name, description: z.description, networktype: z.network_type, allocationstate: z.allocation_state,
     // Addresses and the guest CIDR are operator details: CloudStack shows them to admins only.
     dns1: full ? z.dns1 : undefined, dns2: full ? z.dns2 : undefined,

@@ -16,7 +16,7 @@ const CS_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+0000$/;
 const query = (e: TestEnv, who: AccountName, jobid: string) =>
   jobsModule.handlers.queryAsyncJobResult(e.ctx(who, 'queryAsyncJobResult'), { jobid }) as Promise<Record<string, unknown>>;
 const list = (e: TestEnv, who: AccountName, args: Record<string, unknown> = {}) =>
-  jobsModule.handlers.listAsyncJobs(e.ctx(who, 'listAsyncJobs'), args) as Promise<{ count: number; items: Record<string, unknown>[] }>;
+  jobsModule.handlers.listAsyncJobs(e.ctx(who, 'listAsyncJobs'), args) as unknown as Promise<{ count: number; items: Record<string, unknown>[] }>;
 
 let e: TestEnv;
 let release: () => void;

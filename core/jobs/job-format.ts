@@ -2,6 +2,7 @@
 import type { AsyncJobTable } from '../db/schema';
 import type { Services } from '../kernel/services';
 import { compact, csDate } from '../kernel/format';
+import type { AsyncJob } from '../contract/responses';
 
 /** Java package (under org.apache.cloudstack.api.command.<user|admin>) by jobinstancetype. */
 const PACKAGES: Record<string, string> = {
@@ -38,9 +39,9 @@ export async function accountNames(svc: Services, accountIds: string[]): Promise
   return new Map(ids.map((id, i) => [id, infos[i] && { name: infos[i].name, domainPath: infos[i].domainPath }]));
 }
 
-export function formatJob(svc: Services, r: JobRow, acc: AccountNames | undefined): object {
+export function formatJob(svc: Services, r: JobRow, acc: AccountNames | undefined): AsyncJob {
   const finished = r.status !== 0;
-  return compact({
+  return compact<AsyncJob>({
     accountid: r.account_id,
     userid: r.user_id,
     cmd: javaCommandClass(r.command, r.instance_type),

@@ -7,6 +7,7 @@ import type { AsyncHandler } from '../kernel/handler';
 import type { Notification } from '../kernel/services';
 import { makeEnv, type TestEnv } from './test-env';
 import { FINISHED_PAYLOAD, INTERRUPTED_TEXT } from './job-manager';
+import { captureLog } from '../testing/capture-log';
 
 const vmCmd = { async: true, instanceType: 'VirtualMachine', authorized: ALL_ROLES,
   params: { id: p.req.uuid({ description: 'vm' }) }, response: { kind: 'object', name: 'virtualmachine' } } as const;
@@ -279,5 +280,31 @@ describe('job manager: restart recovery', () => {
     bindAll(second, { stopVirtualMachine: { recover: async () => { throw new ApiError(534, 'host is unreachable', 4380); } } });
     await second.svc.jobs.start();
     expect(await row(second, id)).toMatchObject({ status: 2, result_code: 534 });
+  });
+});
+
+describe('job manager: logs', () => {
+  it("logs a job's lines under the id of the request that submitted it, also after a restart", async () => {
+    const first = await env({ jobWorkers: 1 });
+    bindAll(first, { stopVirtualMachine: { execute: () => new Promise<never>(() => {}) } });
+    await first.svc.jobs.start();
+    await submit(first, 'stopVirtualMachine', 'vm-1'); // holds the only worker
+    const queued = await first.svc.jobs.submit({ ...first.ctx('alice', 'startVirtualMachine'), requestId: 'req-42' },
+      decls.startVirtualMachine, { id: 'vm-2' }, { instanceType: 'VirtualMachine', instanceId: 'vm-2', locks: ['vm:vm-2'], payload: {} });
+
+    // Another process takes over the database before the queued job ran.
+    const out = captureLog('debug');
+    const second = await env({ file: first.file, log: out.log });
+    const seen: (string | undefined)[] = [];
+    bindAll(second, {
+      stopVirtualMachine: { recover: async () => ({}) },
+      startVirtualMachine: { execute: async (c) => { seen.push(c.requestId); c.svc.log.info('handler line'); return {}; } },
+    });
+    await second.svc.jobs.start();
+    expect(await second.svc.jobs.waitFor(queued)).toBe(1);
+    expect(seen).toEqual(['req-42']);
+    const lines = out.records().filter((r) => r.jobId === queued);
+    expect(lines.map((l) => l.msg)).toEqual(expect.arrayContaining(['handler line', expect.stringContaining('succeeded')]));
+    for (const l of lines) expect(l.reqId).toBe('req-42');
   });
 });

@@ -11,6 +11,7 @@ import type { CommandDecl } from '../contract/command';
 import type { AsyncHandler, AsyncPlan, CallContext, JobContext } from '../kernel/handler';
 import { ErrorCode, CsErrorCode } from '../contract/errors';
 import { ApiError } from '../kernel/errors';
+import { withBindings } from '../kernel/logger';
 import { LockQueue, type Lockable } from './lock-queue';
 import { createWriteBatch } from './write-batch';
 import { allColumns, precompiled, precompiledInsert, precompiledInsertMany, precompiledTransaction, type QueryTarget } from '../db/precompiled';
@@ -40,6 +41,8 @@ interface Entry extends Lockable {
   /** Dropped by stop() before it ran; its row stays pending for the next start(). */
   abandoned: boolean;
   progress: number;
+  /** The job's logger, made on first use. */
+  log?: Logger;
   /** Resolved with the job's final status (1 succeeded, 2 failed; 0 if the outcome could not be recorded). */
   waiters: { resolve: (status: number) => void; reject: (e: Error) => void }[];
 }
@@ -129,7 +132,7 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
       const started = e.mode === 'execute' ? starts.add(e.id) : Promise.resolve();
       // If even `started` cannot be written, the job fails without running (finish() logs a broken database).
       const job = started.then(() => run(e), (err) => finish(e, failureOutcome(err)))
-        .catch((err) => log.error(`async job ${e.id}: job machinery failed`, { error: String(err) }))
+        .catch((err) => jobLog(e).error(`async job ${e.id}: job machinery failed`, { error: String(err) }))
         .finally(() => { active--; running.delete(job); pump(); });
       running.add(job);
     }
@@ -143,22 +146,30 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
       outcome = failed(ErrorCode.InternalError, CsErrorCode.InternalError, `No handler for async command ${e.command}`);
     } else {
       const jctx = jobContext(e);
+      jctx.svc.log.debug?.(`async job ${e.id} (${e.command}) ${e.mode === 'recover' ? 'recovering' : 'started'}`);
       try {
         const fn = e.mode === 'recover' ? bound.handler.recover! : bound.handler.execute;
         outcome = successOutcome(bound.decl, await fn.call(bound.handler, jctx, e.args as never, e.payload));
       } catch (err) {
         outcome = failureOutcome(err);
         if (!(err instanceof ApiError)) {
-          log.error(`async job ${e.id} (${e.command}) failed`, { error: String(err), stack: (err as Error)?.stack });
+          jctx.svc.log.error(`async job ${e.id} (${e.command}) failed`, { error: String(err), stack: (err as Error)?.stack });
         }
       }
     }
     await finish(e, outcome);
   }
 
+  /** The job's own logger: every line names the job and the request that submitted it. */
+  function jobLog(e: Entry): Logger {
+    return (e.log ??= withBindings(log, e.ctx.requestId ? { reqId: e.ctx.requestId, jobId: e.id } : { jobId: e.id }));
+  }
+
   function jobContext(e: Entry): JobContext {
+    // Handlers log through ctx.svc.log: give them the job's logger (the rest of svc is shared).
+    const svc = { ...e.ctx.svc, log: jobLog(e) };
     return {
-      svc: e.ctx.svc, caller: e.ctx.caller, command: e.ctx.command, remote: e.ctx.remote, jobId: e.id,
+      svc, caller: e.ctx.caller, command: e.ctx.command, remote: e.ctx.remote, requestId: e.ctx.requestId, jobId: e.id,
       progress: async (percent: number) => {
         e.progress = Math.max(0, Math.min(100, Math.round(percent)));
         await db.updateTable('async_jobs').set({ proc_status: e.progress }).where('id', '=', e.id).execute();
@@ -174,8 +185,9 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
     } catch (err) {
       status = 0;
       // The row stays pending; the next start() reconciles it. Release anyway so later jobs are not blocked.
-      log.error(`async job ${e.id}: recording the result failed`, { error: String(err) });
+      jobLog(e).error(`async job ${e.id}: recording the result failed`, { error: String(err) });
     }
+    jobLog(e).debug?.(`async job ${e.id} (${e.command}) ${status === 1 ? 'succeeded' : 'failed'}`, { status });
     live.delete(e.id);
     locks.release(e);
     for (const w of e.waiters) w.resolve(status);
@@ -206,7 +218,7 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
     live.set(id, e);
     locks.enqueue(e);
     const c = ctx.caller;
-    const stored: StoredPayload = { caller: c, payload: plan.payload ?? null, seq: ++seq };
+    const stored: StoredPayload = { caller: c, payload: plan.payload ?? null, seq: ++seq, requestId: ctx.requestId };
     const row: AsyncJobTable = {
       id, user_id: c.userId, account_id: c.accountId, domain_id: c.domainId, command: decl.name,
       params: JSON.stringify(args ?? {}), payload: JSON.stringify(stored), status: 0, proc_status: 0, result_code: 0,
@@ -280,10 +292,11 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
       const resumable = row.started === null || bound?.handler.recover;
       if (!resumable) {
         await writeOutcome(row.id, failed(ErrorCode.InternalError, CsErrorCode.InternalError, INTERRUPTED_TEXT));
-        log.warn(`async job ${row.id} (${row.command}) failed: interrupted by a restart`);
+        log.warn(`async job ${row.id} (${row.command}) failed: interrupted by a restart`,
+          stored.requestId ? { reqId: stored.requestId, jobId: row.id } : { jobId: row.id });
         continue;
       }
-      const ctx: CallContext = { svc, caller: stored.caller, command: row.command };
+      const ctx: CallContext = { svc, caller: stored.caller, command: row.command, requestId: stored.requestId };
       const mode = row.started === null ? 'execute' : 'recover';
       const e = newEntry(row.id, row.command, ctx, args, stored.payload, { instanceType: row.instance_type,
         instanceId: row.instance_id, keys: parseKeys(row.lock_keys) }, mode);
@@ -291,7 +304,7 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
       locks.enqueue(e);
       locks.admit(e);
       if (mode === 'recover') waits.push(new Promise((resolve) => e.waiters.push({ resolve: () => resolve(), reject: () => resolve() })));
-      log.info(`async job ${row.id} (${row.command}) ${mode === 'recover' ? 'recovering' : 'requeued'} after restart`);
+      jobLog(e).info(`async job ${row.id} (${row.command}) ${mode === 'recover' ? 'recovering' : 'requeued'} after restart`);
     }
     return waits;
   }

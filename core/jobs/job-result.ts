@@ -41,7 +41,8 @@ export function failed(code: number, cserrorcode: number, errortext: string): Jo
  * Storing the Caller snapshot avoids an identity lookup per job. `seq` orders jobs submitted in the same
  * millisecond, so recovery requeues them in submission order.
  */
-export interface StoredPayload { caller: Caller; payload: unknown; seq: number }
+/** The request id rides along so the job's log lines after a restart still name the request that made it. */
+export interface StoredPayload { caller: Caller; payload: unknown; seq: number; requestId?: string }
 
 export function parseStored(params: string, payload: string): { args: object; stored: StoredPayload } {
   const args = JSON.parse(params) as object;

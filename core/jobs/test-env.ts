@@ -71,7 +71,7 @@ export const stubIdentity: IdentityService = {
   },
 };
 
-export const quietLog: Logger = { info() {}, warn() {}, error() {} };
+export const quietLog: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => quietLog };
 
 export interface TestEnv {
   file: string;
@@ -84,7 +84,7 @@ export interface TestEnv {
 }
 
 /** Opens (or re-opens, given `file`) a database and wires a fresh event log and job manager over it. */
-export async function makeEnv(o: { file?: string; jobWorkers?: number; msId?: string; seed?: boolean } = {}): Promise<TestEnv> {
+export async function makeEnv(o: { file?: string; jobWorkers?: number; msId?: string; seed?: boolean; log?: Logger } = {}): Promise<TestEnv> {
   const file = o.file ?? join(mkdtempSync(join(tmpdir(), 'strata-jobs-')), 'test.db');
   const opened = await openDatabase(file);
   const db = opened.db;
@@ -93,9 +93,10 @@ export async function makeEnv(o: { file?: string; jobWorkers?: number; msId?: st
   const config: CoreConfig = { dataDir: '', msId: o.msId ?? 'ms-1', msName: 'test-ms', maxPageSize: 500,
     jobWorkers: o.jobWorkers ?? 4, version: 'test' };
   const events = createEventLog({ db, clock, newId: randomUUID, log: quietLog });
-  const svc = { db, dbKind: 'sqlite', clock, config, log: quietLog, identity: stubIdentity, events, newId: randomUUID,
+  const log = o.log ?? quietLog;
+  const svc = { db, dbKind: 'sqlite', clock, config, log, identity: stubIdentity, events, newId: randomUUID,
     drivers: {} as never, planner: {} as never } as Omit<Services, 'jobs'> as Services;
-  svc.jobs = createJobManager({ db, clock, config, log: quietLog, events, newId: randomUUID, services: () => svc });
+  svc.jobs = createJobManager({ db, clock, config, log, events, newId: randomUUID, services: () => svc });
   return {
     file, db, svc, events, clock,
     ctx: (name, command = 'test') => ({ svc, caller: callerOf(name), command }),

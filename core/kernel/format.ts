@@ -24,8 +24,14 @@ export const bool = (v: number | boolean | null | undefined) => v === true || v 
 /** Comma-separated tag text stored in the DB -> list of tags. */
 export const tagList = (s: string | null | undefined) => (s ? s.split(',').map((t) => t.trim()).filter(Boolean) : []);
 
-/** Drops undefined and null fields: CloudStack omits null fields. */
-export function compact<T extends object>(o: T): T {
+/** `T` whose optional fields may also hold null (a database NULL): compact() drops those fields. */
+export type WithNulls<T> = { [K in keyof T]: undefined extends T[K] ? T[K] | null : T[K] };
+
+/**
+ * Drops undefined and null fields: CloudStack omits null fields. Give the response type (`compact<Zone>({...})`)
+ * so the compiler checks every field's name and JSON type against the contract.
+ */
+export function compact<T extends object>(o: WithNulls<T>): T {
   for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined || o[k] === null) delete o[k];
-  return o;
+  return o as T;
 }

@@ -1,6 +1,7 @@
 // How command handlers are written. A handler receives the decoded, validated params of its declaration and
 // the call context; it returns plain data in CloudStack's response shape and throws ApiError for failures.
 import type { CommandDecl, ArgsOf } from '../contract/command';
+import type { ItemOf, ObjectOf } from '../contract/responses';
 import type { Services } from './services';
 import type { Caller } from '../identity/caller';
 import type { QueryTarget } from '../db/precompiled';
@@ -11,16 +12,24 @@ export interface CallContext {
   command: string;
   /** Remote address of the HTTP client, for logs. */
   remote?: string;
+  /** Id of the HTTP request (X-Request-Id), carried into the async job it submits; `svc.log` lines carry it. */
+  requestId?: string;
 }
 
 /** What list handlers return: total matches and the page of items (already formatted as API objects). */
-export interface ListResult { count: number; items: object[] }
+export interface ListResult<T = object> { count: number; items: T[] }
 /** Success-only commands may return nothing or a displaytext. */
 export type SuccessResult = void | { displaytext?: string };
 
-export type SyncResult<D> = D extends { response: { kind: 'list' } } ? ListResult
+/** A handler's result, typed by its declaration's response (core/contract/responses.ts). */
+export type SyncResult<D> = D extends { response: { kind: 'list' } } ? ListResult<ItemOf<D>>
   : D extends { response: { kind: 'success' } } ? SuccessResult
-  : object;
+  : ObjectOf<D>;
+
+/** What an async job puts in jobresult: the declared object, or nothing for success-only commands. */
+export type JobResult<D> = D extends { response: { kind: 'object' } } ? ObjectOf<D>
+  : D extends { response: { kind: 'success' } } ? void
+  : object | void;
 
 export type SyncHandler<D extends CommandDecl> =
   (ctx: CallContext, args: ArgsOf<D>) => Promise<SyncResult<D>> | SyncResult<D>;
@@ -59,13 +68,13 @@ export interface JobContext extends CallContext {
 export interface AsyncHandler<D extends CommandDecl, P = any> {
   prepare(ctx: CallContext, args: ArgsOf<D>): Promise<AsyncPlan<P>>;
   /** Returns the object put in jobresult under the command's response object name, or void for success. */
-  execute(ctx: JobContext, args: ArgsOf<D>, payload: P): Promise<object | void>;
+  execute(ctx: JobContext, args: ArgsOf<D>, payload: P): Promise<JobResult<D>>;
   /**
    * Called at start-up for jobs of this command that a crash interrupted. Reconcile the entity with what the
    * hypervisor reports and either finish (return a result) or throw an ApiError that fails the job. Default:
    * the job fails with "interrupted by a management server restart".
    */
-  recover?(ctx: JobContext, args: ArgsOf<D>, payload: P): Promise<object | void>;
+  recover?(ctx: JobContext, args: ArgsOf<D>, payload: P): Promise<JobResult<D>>;
 }
 
 export type HandlerFor<D extends CommandDecl> = D extends { async: true } ? AsyncHandler<D> : SyncHandler<D>;

@@ -24,10 +24,15 @@ export interface CoreConfig {
   settings?: Record<string, string>;
 }
 
+/** Levelled, structured logging (pino behind it, see logger.ts); secrets in msg and extra are redacted. */
 export interface Logger {
+  /** Optional so a hand-made logger (tests) may leave it out. */
+  debug?(msg: string, extra?: object): void;
   info(msg: string, extra?: object): void;
   warn(msg: string, extra?: object): void;
   error(msg: string, extra?: object): void;
+  /** A logger whose every line also carries `bindings` (e.g. the request id and job id). */
+  child?(bindings: Record<string, string | number>): Logger;
 }
 
 /** Ownership filter for list commands: what rows of account-owned resources the caller may see. */

@@ -23,9 +23,9 @@ export interface TestServer {
  */
 export const TEST_SETTINGS: Record<string, string> = { 'allow.internal.url.hosts.for.root.admin': 'true' };
 
-export async function startTestServer(opts: { dataDir?: string; hostPingIntervalMs?: number; agents?: CoreOptions['agents']; settings?: Record<string, string> } = {}): Promise<TestServer> {
+export async function startTestServer(opts: { dataDir?: string; hostPingIntervalMs?: number; agents?: CoreOptions['agents']; settings?: Record<string, string>; log?: CoreOptions['log'] } = {}): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'strata-test-'));
-  const core = await createCore({ dataDir, adminPassword: ADMIN_PASSWORD, log: silentLogger, hostPingIntervalMs: opts.hostPingIntervalMs ?? 0,
+  const core = await createCore({ dataDir, adminPassword: ADMIN_PASSWORD, log: opts.log ?? silentLogger, hostPingIntervalMs: opts.hostPingIntervalMs ?? 0,
     agents: opts.agents, settings: { ...TEST_SETTINGS, ...opts.settings } });
   const server = await startServer(core, { host: '127.0.0.1', port: 0 });
   return {

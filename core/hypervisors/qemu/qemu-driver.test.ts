@@ -20,7 +20,7 @@ describe.skipIf(!qemuInstalled)('QEMU driver: VM lifecycle with a real guest', (
   const hostId = uuid();
   const templateId = uuid();
   const logged: string[] = [];
-  const log: Logger = { info: (m) => logged.push(m), warn: (m) => logged.push(m), error: (m) => logged.push(m) };
+  const log: Logger = { debug: () => {}, info: (m) => logged.push(m), warn: (m) => logged.push(m), error: (m) => logged.push(m), child: () => log };
   let driver: QemuDriver;
   const started: QemuDriver[] = [];
   const pids: number[] = [];

@@ -55,7 +55,7 @@ export interface QemuDriver extends HypervisorDriver {
   serialLogPath(vmId: string): string;
 }
 
-const silent: Logger = { info() {}, warn() {}, error() {} };
+const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
 const templateName = (templateId: string) => `template-${templateId}.qcow2`;
 
 export function createQemuDriver(opts: QemuDriverOptions): QemuDriver {

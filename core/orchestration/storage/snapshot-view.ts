@@ -6,6 +6,7 @@ import type { ListResult } from '../../kernel/handler';
 import { csDate } from '../../kernel/format';
 import { pageWindow } from '../../kernel/paging';
 import { likeExpr } from '../vm/vm-view';
+import type { Snapshot } from '../../contract/responses';
 
 export interface SnapshotFilter {
   scope: ListScope;
@@ -38,9 +39,9 @@ function pageQuery(db: Db, f: SnapshotFilter) {
 type Row = Awaited<ReturnType<ReturnType<typeof pageQuery>['execute']>>[number];
 type Names = { name: string; domainName: string; domainPath: string };
 
-function format(r: Row, acct: Names | undefined, job: string | undefined): object {
-  const o: Record<string, unknown> = { id: r.id, name: r.name, volumeid: r.volume_id };
-  if (r.volume_name !== null) { o.volumename = r.volume_name; o.volumetype = r.volume_type; o.volumestate = r.volume_state; }
+function format(r: Row, acct: Names | undefined, job: string | undefined): Snapshot {
+  const o: Snapshot = { id: r.id, name: r.name, volumeid: r.volume_id, state: r.state };
+  if (r.volume_name !== null) { o.volumename = r.volume_name; o.volumetype = r.volume_type!; o.volumestate = r.volume_state!; }
   o.snapshottype = r.snapshot_type;
   o.intervaltype = r.interval_type;
   o.state = r.state;
@@ -58,7 +59,7 @@ function format(r: Row, acct: Names | undefined, job: string | undefined): objec
   return o;
 }
 
-async function formatRows(svc: Services, rows: Row[], withJobs: boolean): Promise<object[]> {
+async function formatRows(svc: Services, rows: Row[], withJobs: boolean): Promise<Snapshot[]> {
   const ids = [...new Set(rows.map((r) => r.account_id))];
   const infos = await Promise.all(ids.map((id) => svc.identity.accountInfo(id).catch(() => null)));
   const names = new Map<string, Names>();
@@ -72,7 +73,7 @@ async function formatRows(svc: Services, rows: Row[], withJobs: boolean): Promis
   return rows.map((r) => format(r, names.get(r.account_id), jobs.get(r.id)));
 }
 
-export async function listSnapshots(svc: Services, f: SnapshotFilter, paging: { page?: number; pagesize?: number }, _caller: Caller): Promise<ListResult> {
+export async function listSnapshots(svc: Services, f: SnapshotFilter, paging: { page?: number; pagesize?: number }, _caller: Caller): Promise<ListResult<Snapshot>> {
   const { offset, limit } = pageWindow(paging, svc.config.maxPageSize);
   let q = pageQuery(svc.db, f).orderBy('s.created').orderBy('s.id');
   if (limit !== null) q = q.limit(limit).offset(offset);
@@ -81,7 +82,7 @@ export async function listSnapshots(svc: Services, f: SnapshotFilter, paging: { 
   return { count: Number(c.n), items: await formatRows(svc, rows, true) };
 }
 
-export async function snapshotObject(svc: Services, id: string): Promise<object> {
+export async function snapshotObject(svc: Services, id: string): Promise<Snapshot> {
   const rows = await pageQuery(svc.db, { scope: { kind: 'all' }, id }).clearWhere().where('s.id', '=', id).execute();
   if (!rows.length) throw new Error(`snapshot ${id} does not exist`);
   return (await formatRows(svc, rows, false))[0];

@@ -8,6 +8,7 @@ import type { ListResult } from '../../kernel/handler';
 import { csDate } from '../../kernel/format';
 import { pageWindow } from '../../kernel/paging';
 import { likeExpr } from '../vm/vm-view';
+import type { Volume } from '../../contract/responses';
 
 export interface VolumeFilter {
   scope: ListScope;
@@ -57,34 +58,34 @@ function pageQuery(db: Db, f: VolumeFilter) {
 type Row = Awaited<ReturnType<ReturnType<typeof pageQuery>['execute']>>[number];
 type Names = { name: string; domainName: string; domainPath: string };
 
-function format(r: Row, acct: Names | undefined, admin: boolean, job: string | undefined): object {
-  const o: Record<string, unknown> = { id: r.id, name: r.name, type: r.type, state: r.state, size: r.size, virtualsize: r.size };
+// Joined names (`!`) are NOT NULL in their tables: present whenever the joined row is, which the `if` tests.
+function format(r: Row, acct: Names | undefined, admin: boolean, job: string | undefined): Volume {
+  const o: Volume = { id: r.id, name: r.name, type: r.type, state: r.state, size: r.size, virtualsize: r.size, zoneid: r.zone_id };
   if (r.path) o.physicalsize = r.size;
-  o.zoneid = r.zone_id;
   if (r.zone_name !== null) o.zonename = r.zone_name;
   if (acct) { o.account = acct.name; o.domain = acct.domainName; o.domainpath = acct.domainPath; }
   o.domainid = r.domain_id;
   o.created = csDate(r.created);
   if (r.vm_id) {
     o.virtualmachineid = r.vm_id;
-    if (r.vm_name !== null) { o.vmname = r.vm_name; o.vmdisplayname = r.vm_display || r.vm_name; o.vmstate = r.vm_state; o.vmtype = 'User'; }
+    if (r.vm_name !== null) { o.vmname = r.vm_name; o.vmdisplayname = r.vm_display || r.vm_name; o.vmstate = r.vm_state!; o.vmtype = 'User'; }
     if (r.device_id !== null) o.deviceid = r.device_id;
     if (r.attached !== null) o.attached = csDate(r.attached);
   }
   if (r.disk_offering_id) {
     o.diskofferingid = r.disk_offering_id;
-    if (r.offering_name !== null) { o.diskofferingname = r.offering_name; o.diskofferingdisplaytext = r.offering_text; }
+    if (r.offering_name !== null) { o.diskofferingname = r.offering_name; o.diskofferingdisplaytext = r.offering_text!; }
   }
-  if (r.type === 'ROOT' && r.so_id !== null) { o.serviceofferingid = r.so_id; o.serviceofferingname = r.so_name; o.serviceofferingdisplaytext = r.so_text; }
+  if (r.type === 'ROOT' && r.so_id !== null) { o.serviceofferingid = r.so_id; o.serviceofferingname = r.so_name!; o.serviceofferingdisplaytext = r.so_text!; }
   if (r.template_id) {
     o.templateid = r.template_id;
-    if (r.template_name !== null) { o.templatename = r.template_name; o.templatedisplaytext = r.template_text; }
+    if (r.template_name !== null) { o.templatename = r.template_name; o.templatedisplaytext = r.template_text!; }
   }
   if (r.pool_id) {
     o.storageid = r.pool_id;
     if (r.pool_name !== null) o.storage = r.pool_name;
-    if (admin && r.cluster_id) { o.clusterid = r.cluster_id; o.clustername = r.cluster_name; }
-    if (admin && r.pod_id) { o.podid = r.pod_id; o.podname = r.pod_name; }
+    if (admin && r.cluster_id) { o.clusterid = r.cluster_id; o.clustername = r.cluster_name!; }
+    if (admin && r.pod_id) { o.podid = r.pod_id; o.podname = r.pod_name!; }
   }
   o.storagetype = r.pool_scope === 'HOST' || (!r.pool_scope && r.storage_type === 'local') ? 'local' : 'shared';
   const hv = r.vm_hypervisor || r.pool_hypervisor;
@@ -101,7 +102,7 @@ function format(r: Row, acct: Names | undefined, admin: boolean, job: string | u
   return o;
 }
 
-async function formatRows(svc: Services, rows: Row[], caller: Caller, withJobs: boolean): Promise<object[]> {
+async function formatRows(svc: Services, rows: Row[], caller: Caller, withJobs: boolean): Promise<Volume[]> {
   const ids = [...new Set(rows.map((r) => r.account_id))];
   const infos = await Promise.all(ids.map((id) => svc.identity.accountInfo(id).catch(() => null)));
   const names = new Map<string, Names>();
@@ -116,7 +117,7 @@ async function formatRows(svc: Services, rows: Row[], caller: Caller, withJobs: 
   return rows.map((r) => format(r, names.get(r.account_id), admin, jobs.get(r.id)));
 }
 
-export async function listVolumes(svc: Services, f: VolumeFilter, paging: { page?: number; pagesize?: number }, caller: Caller): Promise<ListResult> {
+export async function listVolumes(svc: Services, f: VolumeFilter, paging: { page?: number; pagesize?: number }, caller: Caller): Promise<ListResult<Volume>> {
   const { offset, limit } = pageWindow(paging, svc.config.maxPageSize);
   let q = pageQuery(svc.db, f).orderBy('vol.created').orderBy('vol.id');
   if (limit !== null) q = q.limit(limit).offset(offset);
@@ -126,7 +127,7 @@ export async function listVolumes(svc: Services, f: VolumeFilter, paging: { page
 }
 
 /** The `volume` object of one volume (also a removed one, for results of deletes). */
-export async function volumeObject(svc: Services, caller: Caller, id: string): Promise<object> {
+export async function volumeObject(svc: Services, caller: Caller, id: string): Promise<Volume> {
   const rows = await pageQuery(svc.db, { scope: { kind: 'all' }, id }).clearWhere().where('vol.id', '=', id).execute();
   if (!rows.length) throw new Error(`volume ${id} does not exist`);
   return (await formatRows(svc, rows, caller, false))[0];

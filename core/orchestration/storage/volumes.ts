@@ -12,6 +12,7 @@ import { checkOfferingUsable, loadVm, vmById } from '../vm/vm-rows';
 import { attachToVm, checkAttachable, loadVolume, volumeById } from './attach';
 import { errText, expungeVolume, hostForVolume, resetCreating, volumeEvent } from './volume-ops';
 import { volumeObject } from './volume-view';
+import type { Volume } from '../../contract/responses';
 
 type C = typeof storageCommands;
 
@@ -99,7 +100,7 @@ async function fillFromSnapshot(ctx: JobContext, vol: VolumeTable, snapId: strin
   }
 }
 
-async function executeCreate(ctx: JobContext, _a: ArgsOf<C['createVolume']>, pl: CreatePayload): Promise<object> {
+async function executeCreate(ctx: JobContext, _a: ArgsOf<C['createVolume']>, pl: CreatePayload): Promise<Volume> {
   const vol = await volumeById(ctx.svc, pl.volumeId);
   if (!vol) throw invalidParam(`Unable to find volume ${pl.volumeId}: it was deleted`);
   if (pl.snapshotId && vol.state === 'Allocated') await fillFromSnapshot(ctx, vol, pl.snapshotId);

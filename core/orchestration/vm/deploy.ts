@@ -18,6 +18,7 @@ import { vmObject } from './vm-view';
 import { formatVms, type TemplateNames, type VmRow } from './vm-format';
 import { reconcileVm } from './reconcile';
 import { precompiled, precompiledInsert, type QueryTarget } from '../../db/precompiled';
+import type { VirtualMachine } from '../../contract/responses';
 
 type Decl = typeof computeCommands.deployVirtualMachine;
 type Args = ArgsOf<Decl>;
@@ -235,14 +236,14 @@ async function prepare(ctx: CallContext, a: Args) {
   return { instanceType: 'VirtualMachine', instanceId: id, createdId: id, locks: [`vm:${id}`], payload, write, committed };
 }
 
-async function result(ctx: JobContext, id: string): Promise<object> {
+async function result(ctx: JobContext, id: string): Promise<VirtualMachine> {
   const o = await vmObject(ctx.svc, ctx.caller, id);
   if (!o) throw internalError(`VM ${id} was removed while it was being deployed`);
   return o;
 }
 
 /** The result object from what the job already knows (the row as prepared plus what the start changed). */
-async function resultFromPayload(ctx: JobContext, pl: DeployPayload, vm: StartableVm): Promise<object> {
+async function resultFromPayload(ctx: JobContext, pl: DeployPayload, vm: StartableVm): Promise<VirtualMachine> {
   const row: VmRow = { ...pl.row, state: vm.state, host_id: vm.host_id ?? null, hypervisor: vm.hypervisor,
     updated: vm.updated ?? pl.row.updated };
   const n = pl.names;
@@ -252,7 +253,7 @@ async function resultFromPayload(ctx: JobContext, pl: DeployPayload, vm: Startab
   return o;
 }
 
-async function execute(ctx: JobContext, _a: Args, pl: DeployPayload): Promise<object> {
+async function execute(ctx: JobContext, _a: Args, pl: DeployPayload): Promise<VirtualMachine> {
   if (!pl.startVm) return result(ctx, pl.vm.id);
   // Every column the start writes is present from the outset, so updating this object never changes its shape.
   const vm: StartableVm = { ...pl.vm, host_id: null, pod_id: null, cluster_id: null, updated: pl.row.updated };
@@ -271,7 +272,7 @@ async function execute(ctx: JobContext, _a: Args, pl: DeployPayload): Promise<ob
 }
 
 /** After a restart: converge the VM with what its host reports; a deploy that never got going is resumed. */
-async function recover(ctx: JobContext, a: Args, pl: DeployPayload): Promise<object> {
+async function recover(ctx: JobContext, a: Args, pl: DeployPayload): Promise<VirtualMachine> {
   const row = await vmById(ctx.svc.db, pl.vm.id);
   if (!row) throw internalError(`VM ${pl.vm.id} was removed while it was being deployed`);
   await reconcileVm(ctx.svc, row);

@@ -16,6 +16,7 @@ import { destroyVm, expungeVm } from './expunge';
 import { loadVm, requireAdminFor, vmById, volumesOf } from './vm-rows';
 import { vmObject } from './vm-view';
 import { reconcileVm } from './reconcile';
+import type { VirtualMachine } from '../../contract/responses';
 
 type C = typeof computeCommands;
 const tags = (s: string | null | undefined) => (s ? s.split(',').map((t) => t.trim()).filter(Boolean) : []);
@@ -39,7 +40,7 @@ async function jobVm(ctx: JobContext, id: string): Promise<VmTable> {
   return vm;
 }
 
-export async function vmResult(svc: Services, ctx: CallContext, id: string): Promise<object> {
+export async function vmResult(svc: Services, ctx: CallContext, id: string): Promise<VirtualMachine> {
   const o = await vmObject(svc, ctx.caller, id, true);
   if (!o) throw internalError(`VM ${id} no longer exists`);
   return o;

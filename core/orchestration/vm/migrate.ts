@@ -14,6 +14,7 @@ import { cpuMhzOf, loadVm, memBytesOf, vmById } from './vm-rows';
 import { vmResult } from './lifecycle';
 import { reconcileVm } from './reconcile';
 import { migrateInSteps, migratesInSteps } from './live-migrate';
+import type { HostForMigration } from '../../contract/responses';
 
 type C = typeof computeCommands;
 
@@ -50,8 +51,8 @@ async function candidates(svc: Services, vm: VmTable) {
 type Candidate = Awaited<ReturnType<typeof candidates>>[number];
 
 /** A `host` item of findHostsForMigration (types per "HostForMigration"). */
-function formatHost({ h, cpuCap, memCap, enough, suitable }: Candidate): object {
-  return compact({
+function formatHost({ h, cpuCap, memCap, enough, suitable }: Candidate): HostForMigration {
+  return compact<HostForMigration>({
     id: h.id, name: h.name, state: h.state, resourcestate: h.resource_state, type: h.type, hypervisor: h.hypervisor,
     ...(h.version ? { hypervisorversion: h.version, version: h.version } : {}), ipaddress: h.ip_address,
     zoneid: h.zone_id, ...(h.zone_name !== null ? { zonename: h.zone_name } : {}), podid: h.pod_id,

@@ -11,6 +11,7 @@ import { isAdmin } from '../../identity/caller';
 import { precompiled } from '../../db/precompiled';
 import { csDate } from '../../kernel/format';
 import { vmStatsOf } from './stats-cache';
+import type { VirtualMachine } from '../../contract/responses';
 
 export type VmRow = Pick<VmTable, 'id' | 'name' | 'display_name' | 'instance_name' | 'account_id' | 'domain_id' |
   'user_id' | 'zone_id' | 'host_id' | 'template_id' | 'iso_id' | 'service_offering_id' | 'cpu_number' | 'cpu_speed' |
@@ -102,7 +103,8 @@ async function pendingJobs(db: Db, rows: VmRow[]): Promise<Map<string, string>> 
 }
 
 /** Shared, frozen empties: a page of 500 VMs would otherwise allocate 2,500 of them just to serialize them. */
-const NONE: readonly never[] = Object.freeze([]);
+// Frozen: shared by every VM object; typed mutable only because the response types are (nothing writes to it).
+const NONE = Object.freeze([]) as never[];
 const NO_DETAILS: Readonly<Record<string, string>> = Object.freeze({});
 
 function parseDetails(s: string): Readonly<Record<string, string>> {
@@ -117,7 +119,7 @@ const kb = (bytes: number) => Math.round(bytes / 1024);
  * V8 then allocates each VM's object once at its final size, where adding fields one by one regrew it over and
  * over (3.8 KB of garbage per VM, most of a page's allocations).
  */
-function format(r: VmRow, n: Names, admin: boolean, job: string | undefined, st: VmStats | undefined): object {
+function format(r: VmRow, n: Names, admin: boolean, job: string | undefined, st: VmStats | undefined): VirtualMachine {
   const acct = n.accounts.get(r.account_id);
   const t = n.templates.get(r.template_id);
   const iso = r.iso_id ? n.templates.get(r.iso_id) : undefined;
@@ -130,7 +132,7 @@ function format(r: VmRow, n: Names, admin: boolean, job: string | undefined, st:
     state: r.state, haenable: r.ha_enable === 1, group: r.group_name || undefined,
     zoneid: r.zone_id, zonename: n.zones.get(r.zone_id),
     instancename: admin ? r.instance_name : undefined,
-    hostid: onHost ? r.host_id : undefined,
+    hostid: onHost ? r.host_id! : undefined,
     hostname: onHost ? (r.host_name ?? n.hosts.get(r.host_id!) ?? undefined) : undefined,
     hypervisor: r.hypervisor || undefined,
     templateid: r.template_id, templatename: t?.name, templatedisplaytext: t?.display_text,
@@ -155,7 +157,7 @@ function format(r: VmRow, n: Names, admin: boolean, job: string | undefined, st:
 export interface FormatOptions { caller: Caller; stats?: boolean; jobs?: boolean }
 
 /** Formats a page of VM rows as API objects. */
-export async function formatVms(svc: Services, rows: VmRow[], opts: FormatOptions, known: KnownNames = {}): Promise<object[]> {
+export async function formatVms(svc: Services, rows: VmRow[], opts: FormatOptions, known: KnownNames = {}): Promise<VirtualMachine[]> {
   const none = new Map<string, never>();
   const [names, jobs, stats] = await Promise.all([
     loadNames(svc, rows, known),

@@ -10,6 +10,7 @@ import { pageWindow } from '../../kernel/paging';
 import { VM_STATES } from '../vm-states';
 import { selectArrays } from '../../db/precompiled';
 import { formatVms, VM_COLUMNS, vmRowOf, type FormatOptions, type VmRow } from './vm-format';
+import type { VirtualMachine } from '../../contract/responses';
 
 export type { FormatOptions };
 
@@ -118,7 +119,7 @@ async function searchedPage(db: Db, f: VmFilter, window: PageWindow) {
 
 /** One page of VMs and the total count. */
 export async function listVms(svc: Services, f: VmFilter, paging: { page?: number; pagesize?: number },
-  opts: FormatOptions): Promise<ListResult> {
+  opts: FormatOptions): Promise<ListResult<VirtualMachine>> {
   const window = pageWindow(paging, svc.config.maxPageSize);
   const { count, rows } = f.keyword || f.name
     ? await searchedPage(svc.db, f, window)
@@ -127,7 +128,7 @@ export async function listVms(svc: Services, f: VmFilter, paging: { page?: numbe
 }
 
 /** The `virtualmachine` object of one VM (the result of VM commands), or undefined if it is gone. */
-export async function vmObject(svc: Services, caller: Caller, id: string, removedToo = false): Promise<object | undefined> {
+export async function vmObject(svc: Services, caller: Caller, id: string, removedToo = false): Promise<VirtualMachine | undefined> {
   const rows = await pageRows(svc.db, { scope: { kind: 'all' }, id, removedToo }, { offset: 0, limit: null });
   return rows.length ? (await formatVms(svc, rows, { caller }))[0] : undefined;
 }

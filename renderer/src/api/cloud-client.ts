@@ -2,6 +2,7 @@
 // main, which signs requests; the renderer never sees secrets) and fetch with a login session (browser mode).
 import type { CommandName, Commands } from '../../../core/contract/commands/index';
 import type { ArgsOf } from '../../../core/contract/command';
+import type { ResponseOf } from '../../../core/contract/responses';
 
 /** A CloudStack error, as data: HTTP code (errorcode), cserrorcode and the server's text. */
 export class CloudError extends Error {
@@ -20,9 +21,9 @@ export interface CloudClient {
   call<T = any>(command: string, params?: Params, opts?: { post?: boolean }): Promise<T>;
 }
 
-/** Typed form of `call`, checked against the command declarations. */
-export function api<N extends CommandName, T = any>(client: CloudClient, command: N, args: ArgsOf<Commands[N]>, opts?: { post?: boolean }): Promise<T> {
-  return client.call<T>(command, args as unknown as Params, opts);
+/** Typed form of `call`: args checked against the command's declaration, the answer typed by its response. */
+export function api<N extends CommandName>(client: CloudClient, command: N, args: ArgsOf<Commands[N]>, opts?: { post?: boolean }): Promise<ResponseOf<Commands[N]>> {
+  return client.call<ResponseOf<Commands[N]>>(command, args as unknown as Params, opts);
 }
 
 /** Flattens params into CloudStack's wire form: booleans as true/false, lists comma-joined, maps as name[i].field. */

@@ -5,15 +5,16 @@ import { useCloud } from '../app/client-context';
 import type { Params } from './cloud-client';
 import { runCommand } from './jobs';
 import { useDataVersion } from '../state/refresh-store';
+import { listItems, type ListCommand, type ListItem } from './list-types';
 
-/** A list command's first page (or a given page). `itemKey` is the response's item array name. */
-export function useList<T = any>(command: string, itemKey: string, params: Params = {}, opts: { enabled?: boolean; refetchMs?: number } = {}) {
+/** A list command's first page (or a given page), its items typed by the command's declaration. */
+export function useList<N extends ListCommand>(command: N, params: Params = {}, opts: { enabled?: boolean; refetchMs?: number } = {}) {
   const { client } = useCloud();
   return useQuery({
     queryKey: [client.connectionId, command, params],
     queryFn: async () => {
       const r = await client.call(command, params);
-      return { count: (r.count as number) ?? 0, items: (r[itemKey] as T[]) ?? [] };
+      return { count: (r.count as number) ?? 0, items: listItems<ListItem<N>>(r) };
     },
     enabled: opts.enabled ?? true,
     refetchInterval: opts.refetchMs,

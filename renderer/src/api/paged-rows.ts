@@ -5,6 +5,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useCloud } from '../app/client-context';
 import type { Params } from './cloud-client';
 import { useDataVersion } from '../state/refresh-store';
+import { listItems, type ListCommand, type ListItem } from './list-types';
 
 export interface PagedRows<T> {
   count: number | null;
@@ -17,7 +18,8 @@ export interface PagedRows<T> {
   refresh(): void;
 }
 
-export function usePagedRows<T>(command: string, itemKey: string, params: Params, pageSize = 200): PagedRows<T> {
+export function usePagedRows<N extends ListCommand>(command: N, params: Params, pageSize = 200): PagedRows<ListItem<N>> {
+  type T = ListItem<N>;
   const { client } = useCloud();
   const qc = useQueryClient();
   const paramsKey = JSON.stringify(params);
@@ -38,12 +40,12 @@ export function usePagedRows<T>(command: string, itemKey: string, params: Params
       staleTime: 15_000,
     }).then((r) => {
       if (gen !== generation.current) return;
-      pages.current.set(page, (r[itemKey] as T[]) ?? []);
+      pages.current.set(page, listItems<T>(r));
       setCount((r.count as number) ?? 0);
       setError(null);
     }, (e) => setError(e instanceof Error ? e.message : String(e)))
       .finally(() => { inflight.current.delete(page); bump((n) => n + 1); });
-  }, [client, command, paramsKey, itemKey, pageSize, qc]);
+  }, [client, command, paramsKey, pageSize, qc]);
 
   // New filters: start over from page 0.
   useEffect(() => {

@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { usePagedRows, type PagedRows } from '../../api/paged-rows';
 import type { Params } from '../../api/cloud-client';
+import type { ListCommand, ListItem } from '../../api/list-types';
 
 export interface PagedList<T> {
   rows: PagedRows<T>;
@@ -19,9 +20,10 @@ export function cleanParams(p: Params): Params {
   return Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined && v !== null && v !== ''));
 }
 
-export function usePagedList<T>(command: string, itemKey: string, params: Params, rowId: (row: T) => string): PagedList<T> {
+export function usePagedList<N extends ListCommand>(command: N, params: Params, rowId: (row: ListItem<N>) => string): PagedList<ListItem<N>> {
+  type T = ListItem<N>;
   const clean = useMemo(() => cleanParams(params), [params]);
-  const rows = usePagedRows<T>(command, itemKey, clean);
+  const rows = usePagedRows(command, clean);
   const seen = useRef(new Map<string, T>());
   const [selected, setSelectedIds] = useState<Set<string>>(new Set());
   const paramsKey = JSON.stringify(clean);

@@ -3,13 +3,14 @@
 import type { ReactNode } from 'react';
 import { useList } from '../../api/hooks';
 import type { Params } from '../../api/cloud-client';
+import type { ListCommand } from '../../api/list-types';
 import { DetailPane } from './ListFrame';
 import { useKitMessages } from './messages';
 import { fmt } from '../../i18n/messages';
 import { errorText } from './typed';
 
-export function useOne<T>(command: string, itemKey: string, params: Params, opts: { refetchMs?: number; enabled?: boolean } = {}) {
-  const q = useList<T>(command, itemKey, params, opts);
+export function useOne<N extends ListCommand>(command: N, params: Params, opts: { refetchMs?: number; enabled?: boolean } = {}) {
+  const q = useList(command, params, opts);
   return { item: q.data?.items[0], items: q.data?.items ?? [], loading: q.isLoading, error: q.error ? errorText(q.error) : null, refetch: q.refetch };
 }
 

@@ -9,7 +9,7 @@ import { useRun } from '../../components/kit/typed';
 import { useAccountsMessages } from './messages';
 import { useAllDomains, domainOptions } from './domains';
 import { accountTypeName } from './account-actions';
-import type { Account, Role } from './types';
+import type { Account } from './types';
 
 interface Person { username: string; password: string; confirm: string; email: string; firstname: string; lastname: string }
 const EMPTY: Person = { username: '', password: '', confirm: '', email: '', firstname: '', lastname: '' };
@@ -44,7 +44,7 @@ export function CreateAccountDialog({ defaultDomainId, onClose, onDone }: { defa
   const domains = useAllDomains();
   const [domainid, setDomainid] = useState(defaultDomainId ?? '');
   const canRoles = useCan('listRoles');
-  const roles = useList<Role>('listRoles', 'role', {}, { enabled: canRoles });
+  const roles = useList('listRoles', {}, { enabled: canRoles });
   const [roleid, setRoleid] = useState('');
   const [accounttype, setAccounttype] = useState('0');
 
@@ -86,7 +86,7 @@ export function CreateUserDialog({ account, onClose, onDone }: { account?: Pick<
   const m = useAccountsMessages();
   const run = useRun();
   const [p, setP] = useState<Person>(EMPTY);
-  const accounts = useList<Account>('listAccounts', 'account', { listall: true, page: 1, pagesize: 500 }, { enabled: !account });
+  const accounts = useList('listAccounts', { listall: true, page: 1, pagesize: 500 }, { enabled: !account });
   const [pick, setPick] = useState('');
   const chosen = account ?? accounts.data?.items.find((a) => a.id === pick);
   return (

@@ -32,7 +32,7 @@ export function AccountsTab({ openId }: { openId?: string }) {
   const [recursive, setRecursive] = useState(true);
   const [state, setState] = useState('');
   const [type, setType] = useState('');
-  const list = usePagedList<Account>('listAccounts', 'account', {
+  const list = usePagedList('listAccounts', {
     listall: true, keyword: kw, state, accounttype: type, ...(domainid ? { domainid, isrecursive: recursive } : {}),
   }, accountId);
   const actions = useAccountActions();
@@ -83,7 +83,7 @@ export function AccountsTab({ openId }: { openId?: string }) {
 
 function AccountDetail({ id, onClose, onChanged }: { id: string; onClose(): void; onChanged(): void }) {
   const m = useAccountsMessages();
-  const { item: a, loading, error } = useOne<Account>('listAccounts', 'account', { id, listall: true });
+  const { item: a, loading, error } = useOne('listAccounts', { id, listall: true });
   const actions = useAccountActions();
   const canAddUser = useCan('createUser');
   const [adding, setAdding] = useState(false);
@@ -105,7 +105,7 @@ function AccountDetail({ id, onClose, onChanged }: { id: string; onClose(): void
           {(a.user ?? []).map((u) => (
             <li key={u.id}>
               <a className="kit-link" href={hrefOf(['accounts', 'users', u.id], { account: a.name, domainid: a.domainid, for: a.name })}>{u.username}</a>
-              {' '}<span className="muted">{[u.firstname, u.lastname].filter(Boolean).join(' ')}</span> <StateBadge state={u.state} />
+              {' '}<span className="muted">{[u.firstname, u.lastname].filter(Boolean).join(' ')}</span> <StateBadge state={u.state ?? ''} />
             </li>
           ))}
         </ul>

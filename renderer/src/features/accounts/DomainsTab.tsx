@@ -46,7 +46,7 @@ function DomainDetail({ domain: d, onGone }: { domain: Domain; onGone(): void })
   const m = useAccountsMessages();
   const [dialog, setDialog] = useState<DialogKind | null>(null);
   const can = { create: useCan('createDomain'), update: useCan('updateDomain'), del: useCan('deleteDomain'), accounts: useCan('listAccounts') };
-  const accounts = useList('listAccounts', 'account', { domainid: d.id, page: 1, pagesize: 1 }, { enabled: can.accounts });
+  const accounts = useList('listAccounts', { domainid: d.id, page: 1, pagesize: 1 }, { enabled: can.accounts });
   const isRoot = d.level === 0;
   return (
     <Card title={d.path} actions={(

@@ -8,8 +8,9 @@ import { useRun, errorText } from '../../components/kit/typed';
 import { useKitMessages } from '../../components/kit/messages';
 import { useAccountsMessages } from './messages';
 import type { User } from './types';
+import type { UserKeys } from '../../../../core/contract/responses';
 
-interface Keys { apikey?: string; secretkey?: string }
+type Keys = UserKeys;
 
 export function KeysDialog({ user, mode, onClose }: { user: User; mode: 'generate' | 'show'; onClose(): void }) {
   const m = useAccountsMessages();

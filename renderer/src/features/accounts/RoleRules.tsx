@@ -16,7 +16,7 @@ export function RoleRules({ role }: { role: Role }) {
   const m = useAccountsMessages();
   const k = useKitMessages();
   const run = useRun();
-  const { items: rules, loading, error } = useOne<RulePermission>('listRolePermissions', 'rolepermission', { roleid: role.id });
+  const { items: rules, loading, error } = useOne('listRolePermissions', { roleid: role.id });
   const can = { add: useCan('createRolePermission'), update: useCan('updateRolePermission'), del: useCan('deleteRolePermission') };
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState('');

@@ -38,7 +38,7 @@ export function RolesTab({ openId }: { openId?: string }) {
   const [keyword, setKeyword] = useState('');
   const kw = useDebounced(keyword);
   const [type, setType] = useState('');
-  const list = usePagedList<Role>('listRoles', 'role', { keyword: kw, type }, roleId);
+  const list = usePagedList('listRoles', { keyword: kw, type }, roleId);
   const actions = useRoleActions();
   const anyAction = useAllowed(actions);
   const canCreate = useCan('createRole');
@@ -73,7 +73,7 @@ export function RolesTab({ openId }: { openId?: string }) {
 function RoleDetail({ id, onBack }: { id: string; onBack(): void }) {
   const m = useAccountsMessages();
   const k = useKitMessages();
-  const { item: role, loading, error } = useOne<Role>('listRoles', 'role', { id });
+  const { item: role, loading, error } = useOne('listRoles', { id });
   const actions = useRoleActions();
   const canRules = useCan('listRolePermissions');
   return (
@@ -99,7 +99,7 @@ function CreateRoleDialog({ onClose, onDone }: { onClose(): void; onDone(): void
   const m = useAccountsMessages();
   const run = useRun();
   const navigate = useRoute((s) => s.navigate);
-  const roles = useList<Role>('listRoles', 'role', {});
+  const roles = useList('listRoles', {});
   const [name, setName] = useState('');
   const [type, setType] = useState('User');
   const [description, setDescription] = useState('');

@@ -37,7 +37,7 @@ export function UsersTab({ openId }: { openId?: string }) {
   const [state, setState] = useState('');
   // An account scope comes from a link (account name + its domain); it replaces the domain filter.
   const scope = query.account && query.domainid ? { account: query.account, domainid: query.domainid } : null;
-  const list = usePagedList<User>('listUsers', 'user', {
+  const list = usePagedList('listUsers', {
     listall: true, keyword: kw, state, ...(scope ?? (domainid ? { domainid, isrecursive: true } : {})),
   }, userId);
   const actions = useUserActions();
@@ -90,7 +90,7 @@ export function UsersTab({ openId }: { openId?: string }) {
 
 function UserDetail({ id, onClose, onChanged }: { id: string; onClose(): void; onChanged(): void }) {
   const m = useAccountsMessages();
-  const { item: u, loading, error } = useOne<User>('listUsers', 'user', { id, listall: true });
+  const { item: u, loading, error } = useOne('listUsers', { id, listall: true });
   const actions = useUserActions();
   const can = { gen: useCan('registerUserKeys'), show: useCan('getUserKeys') };
   const [keys, setKeys] = useState<'generate' | 'show' | null>(null);

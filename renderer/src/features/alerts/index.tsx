@@ -15,8 +15,8 @@ import { useAllowed } from '../../components/kit/allowed';
 import { argsOf } from '../../components/kit/typed';
 import { formatDate } from '../../components/kit/format';
 import { useAlertsMessages, useAlertTypeNames, ALERT_TYPE_NUMBERS } from './messages';
+import type { Alert } from '../../../../core/contract/responses';
 
-interface Alert { id: string; type: number; name?: string; description?: string; sent?: string }
 const alertId = (a: Alert) => a.id;
 
 /** "Host (7)" for known numbers, "Type 42" otherwise. */
@@ -44,7 +44,7 @@ export default function AlertsView() {
   const [keyword, setKeyword] = useState('');
   const kw = useDebounced(keyword);
   const [type, setType] = useState(query.type ?? '');
-  const list = usePagedList<Alert>('listAlerts', 'alert', { keyword: kw, type }, alertId);
+  const list = usePagedList('listAlerts', { keyword: kw, type }, alertId);
   const actions = useAlertActions();
   const anyAction = useAllowed(actions);
   const columns: Column<Alert>[] = [
@@ -73,7 +73,7 @@ export default function AlertsView() {
 function AlertDetail({ id, onClose, onChanged }: { id: string; onClose(): void; onChanged(): void }) {
   const m = useAlertsMessages();
   const typeName = useTypeName();
-  const { item: a, loading, error } = useOne<Alert>('listAlerts', 'alert', { id });
+  const { item: a, loading, error } = useOne('listAlerts', { id });
   const actions = useAlertActions();
   if (!a) return <PendingPane loading={loading} error={error} onClose={onClose} />;
   return (

@@ -4,7 +4,6 @@ import { useEffect, useState } from 'react';
 import { useList } from '../../api/hooks';
 import { useConsoleMessages } from './messages';
 
-interface VmRow { id: string; name: string; displayname?: string; hostname?: string; account?: string }
 
 export function AddConsole({ onAdd }: { onAdd(vm: { id: string; name: string }): void }) {
   const m = useConsoleMessages();
@@ -14,7 +13,7 @@ export function AddConsole({ onAdd }: { onAdd(vm: { id: string; name: string }):
     const t = setTimeout(() => setKeyword(text.trim()), 250);
     return () => clearTimeout(t);
   }, [text]);
-  const q = useList<VmRow>('listVirtualMachines', 'virtualmachine',
+  const q = useList('listVirtualMachines',
     { keyword, state: 'Running', listall: true, page: 1, pagesize: 8 }, { enabled: keyword !== '' });
   const rows = keyword ? q.data?.items ?? [] : [];
 

@@ -3,10 +3,11 @@
 import { lazy, Suspense } from 'react';
 import { useCan } from '../../app/client-context';
 import { useConsoleMessages } from './messages';
+import type { VirtualMachine } from '../../../../core/contract/responses';
 
 const ConsolePanel = lazy(() => import('./ConsolePanel'));
 
-interface VmRef { id: string; name: string; displayname?: string; state: string }
+type VmRef = Pick<VirtualMachine, 'id' | 'name' | 'displayname' | 'state'>;
 
 export function ConsoleButton({ vm, open, onOpen }: { vm: VmRef; open: boolean; onOpen(): void }) {
   const m = useConsoleMessages();

@@ -10,22 +10,18 @@ import { useJobsStore } from '../../state/jobs-store';
 import { useUiStore } from '../../state/ui-store';
 import { formatTime } from './format';
 import { useDashMessages } from './messages';
+import type { Alert, AsyncJob, Event } from '../../../../core/contract/responses';
 
 const LATEST = 10;
 const ROW = 34;
 const height = (n: number) => Math.max(1, n) * ROW + 2;
 const LEVEL_TONE: Record<string, string> = { INFO: 'idle', WARN: 'warn', ERROR: 'bad' };
 
-interface Alert { id: string; type: number; name?: string; description: string; sent?: string }
-interface Event { id: string; type: string; level: string; description: string; account?: string; username?: string; created?: string }
-interface ServerJob {
-  jobid: string; cmd: string; jobstatus: 0 | 1 | 2; jobprocstatus?: number; jobinstancetype?: string; jobinstanceid?: string;
-  created?: string; account?: string; jobresult?: { errortext?: string } & Record<string, unknown>;
-}
+type ServerJob = AsyncJob;
 
 /** The name of the object a finished job returned ({"virtualmachine": {"name": ...}}), if any. */
 function resultName(j: ServerJob): string | undefined {
-  for (const v of Object.values(j.jobresult ?? {})) {
+  for (const v of Object.values((j.jobresult ?? {}) as Record<string, unknown>)) {
     if (v && typeof v === 'object' && 'name' in v) return String((v as { name: unknown }).name);
   }
   return undefined;
@@ -36,7 +32,7 @@ const commandOf = (cmd: string) => cmd.split('.').pop()?.replace(/Cmd$/, '') ?? 
 
 export function AlertsCard() {
   const m = useDashMessages();
-  const alerts = useList<Alert>('listAlerts', 'alert', { page: 1, pagesize: LATEST }, { refetchMs: 30_000 });
+  const alerts = useList('listAlerts', { page: 1, pagesize: LATEST }, { refetchMs: 30_000 });
   const items = alerts.data?.items ?? [];
   const columns: Column<Alert>[] = [
     { key: 'sent', header: m.time, width: 175, render: (a) => formatTime(a.sent) },
@@ -56,7 +52,7 @@ export function EventsCard() {
   const m = useDashMessages();
   const { identity } = useCloud();
   const listall = identity.accountType !== 0 ? true : undefined;
-  const events = useList<Event>('listEvents', 'event', { listall, page: 1, pagesize: LATEST }, { refetchMs: 20_000 });
+  const events = useList('listEvents', { listall, page: 1, pagesize: LATEST }, { refetchMs: 20_000 });
   const items = events.data?.items ?? [];
   const columns: Column<Event>[] = [
     { key: 'created', header: m.time, width: 175, render: (e) => formatTime(e.created) },
@@ -82,13 +78,13 @@ export function JobsCard() {
   const mine = new Set(allJobs.filter((j) => j.jobid).map((j) => j.jobid!));
   // Jobs started here are followed live by the jobs store (and refresh this list when they end); the server list is
   // for jobs started elsewhere, and listing the newest of 100,000 jobs costs the server: every 20 s is enough.
-  const jobs = useList<ServerJob>('listAsyncJobs', 'asyncjobs', { listall, page: 1, pagesize: LATEST }, { refetchMs: 20_000 });
+  const jobs = useList('listAsyncJobs', { listall, page: 1, pagesize: LATEST }, { refetchMs: 20_000 });
   const items = jobs.data?.items ?? [];
   const status = (j: ServerJob) => (j.jobstatus === 0 ? ['busy', m.pending] : j.jobstatus === 1 ? ['ok', m.succeeded] : ['bad', m.failed]);
   const columns: Column<ServerJob>[] = [
     { key: 'created', header: m.time, width: 175, render: (j) => formatTime(j.created) },
     { key: 'cmd', header: m.command, width: 'minmax(140px, 1.2fr)', render: (j) => <span title={j.cmd}>{commandOf(j.cmd)}{mine.has(j.jobid) && <span className="muted"> · {m.here}</span>}</span> },
-    { key: 'status', header: m.status, width: 100, render: (j) => { const [tone, text] = status(j); return <span className={`badge tone-${tone}`} title={j.jobresult?.errortext}>{text}</span>; } },
+    { key: 'status', header: m.status, width: 100, render: (j) => { const [tone, text] = status(j); return <span className={`badge tone-${tone}`} title={(j.jobresult as { errortext?: string } | undefined)?.errortext}>{text}</span>; } },
     { key: 'resource', header: m.resource, width: 'minmax(120px, 1fr)', render: (j) => (
       j.jobinstancetype === 'VirtualMachine' && j.jobinstanceid
         ? <a href={hrefOf(['instances', j.jobinstanceid])}>{resultName(j) ?? j.jobinstancetype}</a>

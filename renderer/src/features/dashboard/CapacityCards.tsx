@@ -5,11 +5,9 @@ import { Card } from '../../components/Page';
 import { fmt } from '../../i18n/messages';
 import { formatBytes, formatMhz } from './format';
 import { useDashMessages, type DashMessages } from './messages';
+import type { Capacity } from '../../../../core/contract/responses';
 
-export interface Capacity {
-  type: number; name?: string; capacitytotal: number; capacityused: number; capacityallocated?: number;
-  percentused: string; zoneid: string; zonename?: string;
-}
+export type { Capacity };
 
 type Unit = 'bytes' | 'mhz' | 'count';
 
@@ -58,7 +56,7 @@ function CapacityRow({ c, m }: { c: Capacity; m: DashMessages }) {
 
 export function CapacityCards() {
   const m = useDashMessages();
-  const caps = useList<Capacity>('listCapacity', 'capacity', {}, { refetchMs: 60_000 });
+  const caps = useList('listCapacity', {}, { refetchMs: 60_000 });
   const zones = new Map<string, { name: string; items: Capacity[] }>();
   for (const c of caps.data?.items ?? []) {
     const z = zones.get(c.zoneid) ?? { name: c.zonename ?? c.zoneid, items: [] };

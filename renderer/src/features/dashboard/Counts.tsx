@@ -7,6 +7,7 @@ import type { Params } from '../../api/cloud-client';
 import { fmt } from '../../i18n/messages';
 import { hrefOf } from '../../state/route-store';
 import { useDashMessages } from './messages';
+import { listItems, type ListCommand, type ListItem } from '../../api/list-types';
 
 // A count for a state few VMs are in costs the server a walk over every VM (its page query follows the creation
 // index), so only the states an operator watches are counted; the instances filter offers all of them.
@@ -15,14 +16,14 @@ const STATES = ['Running', 'Stopped', 'Starting', 'Stopping', 'Error', 'Destroye
 const REFRESH_MS = 60_000;
 
 /** Same query keys and data shape as useList (`{count, items}`), so a list elsewhere with these params shares the cache. */
-function useCounts(command: string, itemKey: string, list: Params[], enabled = true) {
+function useCounts<N extends ListCommand>(command: N, list: Params[], enabled = true) {
   const { client } = useCloud();
   return useQueries({
     queries: list.map((params) => ({
       queryKey: [client.connectionId, command, params],
       queryFn: async () => {
         const r = await client.call(command, params);
-        return { count: Number(r.count ?? 0), items: (r[itemKey] ?? []) as unknown[] };
+        return { count: Number(r.count ?? 0), items: listItems<ListItem<N>>(r) };
       },
       refetchInterval: REFRESH_MS,
       enabled,
@@ -36,8 +37,8 @@ export function Counts() {
   const canHosts = useCan('listHosts');
   const listall = identity.accountType !== 0 ? true : undefined;
   const vmParams: Params[] = [{ listall, page: 1, pagesize: 1 }, ...STATES.map((state) => ({ state, listall, page: 1, pagesize: 1 }))];
-  const vms = useCounts('listVirtualMachines', 'virtualmachine', vmParams);
-  const hosts = useCounts('listHosts', 'host', [{ type: 'Routing', page: 1, pagesize: 1 }, { type: 'Routing', state: 'Up', page: 1, pagesize: 1 }], canHosts);
+  const vms = useCounts('listVirtualMachines', vmParams);
+  const hosts = useCounts('listHosts', [{ type: 'Routing', page: 1, pagesize: 1 }, { type: 'Routing', state: 'Up', page: 1, pagesize: 1 }], canHosts);
   const n = (q: { data?: { count: number } }) => (q.data ? q.data.count.toLocaleString() : '…');
   const error = [...vms, ...hosts].find((q) => q.error)?.error;
   const hostTotal = hosts[0].data?.count ?? 0;

@@ -18,11 +18,10 @@ import { argsOf } from '../../components/kit/typed';
 import { formatDate } from '../../components/kit/format';
 import { useEventsMessages } from './messages';
 import './events.css';
+import type { Event } from '../../../../core/contract/responses';
 
-export interface CsEvent {
-  id: string; type: string; level: string; description?: string; account?: string; username?: string; domain?: string; domainpath?: string;
-  created?: string; state?: string; parentid?: string; resourceid?: string; resourcetype?: string; resourcename?: string; archived?: boolean;
-}
+/** An event as listEvents answers it. */
+export type CsEvent = Event;
 
 const LEVEL_TONE: Record<string, string> = { INFO: 'idle', WARN: 'warn', ERROR: 'bad' };
 export const LevelBadge = ({ level }: { level: string }) => <span className={`badge tone-${LEVEL_TONE[level] ?? 'idle'}`}>{level}</span>;
@@ -58,10 +57,10 @@ export default function EventsView() {
   const [startdate, setStart] = useState('');
   const [enddate, setEnd] = useState('');
   const [archived, setArchived] = useState(false);
-  const list = usePagedList<CsEvent>('listEvents', 'event', {
+  const list = usePagedList('listEvents', {
     listall: true, keyword: kw, level, type: typeKw.trim(), startdate, enddate, ...(archived ? { archived: true } : {}),
   }, eventId);
-  const types = useList<{ name: string }>('listEventTypes', 'eventtype', {});
+  const types = useList('listEventTypes', {});
   const actions = useEventActions();
   const anyAction = useAllowed(actions);
   const toggle = (e: CsEvent) => navigate(openId === e.id ? ['events'] : ['events', e.id], query);
@@ -111,11 +110,11 @@ export default function EventsView() {
 
 function EventDetail({ id, archived, onClose, onChanged }: { id: string; archived: boolean; onClose(): void; onChanged(): void }) {
   const m = useEventsMessages();
-  const { item: e, loading, error } = useOne<CsEvent>('listEvents', 'event', { id, listall: true, ...(archived ? { archived: true } : {}) });
+  const { item: e, loading, error } = useOne('listEvents', { id, listall: true, ...(archived ? { archived: true } : {}) });
   const actions = useEventActions();
   // An async action records Scheduled -> Started -> Completed events linked by parentid.
   const root = e?.parentid ?? e?.id;
-  const steps = useList<CsEvent>('listEvents', 'event', { startid: root, listall: true }, { enabled: !!root });
+  const steps = useList('listEvents', { startid: root, listall: true }, { enabled: !!root });
   if (!e) return <PendingPane loading={loading} error={error} onClose={onClose} />;
   const related = (steps.data?.items ?? []).filter((s) => s.id !== e.id);
   return (

@@ -12,7 +12,7 @@ const POLL_MS = 2000;
 export function useImageCopies(kind: ImageKind, id: string, filter: string, zoneid?: string, enabled = true) {
   const k = KINDS[kind];
   const [live, setLive] = useState(true);
-  const q = useList<Image>(k.list, k.item, { id, [k.filterParam]: filter, ...(zoneid ? { zoneid } : {}) }, { refetchMs: live ? POLL_MS : undefined, enabled });
+  const q = useList(k.list, { id, [k.filterParam]: filter, ...(zoneid ? { zoneid } : {}) }, { refetchMs: live ? POLL_MS : undefined, enabled });
   const items = q.data?.items;
   useEffect(() => { if (items) setLive(items.some(downloading)); }, [items]);
   return { copies: items ?? [], loading: q.isLoading, error: q.error };

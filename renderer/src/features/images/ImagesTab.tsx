@@ -38,8 +38,8 @@ export function ImagesTab({ kind, openId }: { kind: ImageKind; openId?: string }
   const [zoneid, setZoneid] = useState(query.zoneid ?? '');
   const [keyword, setKeyword] = useState('');
   const kw = useDebounced(keyword);
-  const list = usePagedList<Image>(k.list, k.item, { [k.filterParam]: filter, zoneid, keyword: kw }, imageRowId);
-  const zones = useList<{ id: string; name: string }>('listZones', 'zone', {});
+  const list = usePagedList(k.list, { [k.filterParam]: filter, zoneid, keyword: kw }, imageRowId);
+  const zones = useList('listZones', {});
   const canRegister = useCan(k.register);
   const [registering, setRegistering] = useState(false);
   const { perZone } = useDeleteActions(kind);

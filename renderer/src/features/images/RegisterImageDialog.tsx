@@ -10,12 +10,12 @@ import { useRun } from '../../components/kit/typed';
 import { useImagesMessages } from './messages';
 import { CopiesProgress } from './DownloadStatus';
 import type { ImageKind } from './types';
+import type { OsType } from '../../../../core/contract/responses';
 
-interface OsType { id: string; description: string; oscategoryname?: string }
 
 /** OS types grouped by category, as CloudStack's own UI offers them. */
 export function OsTypeSelect({ value, onChange, label, emptyLabel }: { value: string; onChange(v: string): void; label: string; emptyLabel: string }) {
-  const os = useList<OsType>('listOsTypes', 'ostype', {});
+  const os = useList('listOsTypes', {});
   const groups = new Map<string, OsType[]>();
   for (const o of os.data?.items ?? []) groups.set(o.oscategoryname ?? '', [...(groups.get(o.oscategoryname ?? '') ?? []), o]);
   return (
@@ -40,8 +40,8 @@ export function RegisterImageDialog({ kind, onClose, onDone, onShow }: { kind: I
   const [f, setF] = useState({ name: '', displaytext: '', url: '', format: 'QCOW2', hypervisor: '', zoneid: '', ostypeid: '', checksum: '', ispublic: false, isfeatured: false, passwordenabled: false, bootable: true });
   const set = <K extends keyof typeof f>(k: K) => (v: (typeof f)[K]) => setF((x) => ({ ...x, [k]: v }));
   const [registered, setRegistered] = useState<{ id: string; name: string } | null>(null);
-  const zones = useList<{ id: string; name: string }>('listZones', 'zone', {});
-  const hvs = useList<{ name: string }>('listHypervisors', 'hypervisor', f.zoneid && f.zoneid !== '-1' ? { zoneid: f.zoneid } : {}, { enabled: kind === 'template' });
+  const zones = useList('listZones', {});
+  const hvs = useList('listHypervisors', f.zoneid && f.zoneid !== '-1' ? { zoneid: f.zoneid } : {}, { enabled: kind === 'template' });
   const hvNames = (hvs.data?.items ?? []).map((h) => h.name);
 
   // The hypervisor list depends on the zone; keep the choice valid when it changes.

@@ -2,13 +2,10 @@
 
 export type ImageKind = 'template' | 'iso';
 
-export interface Image {
-  id: string; name: string; displaytext?: string; zoneid?: string; zonename?: string; isready?: boolean; status?: string;
-  size?: number; physicalsize?: number; format?: string; hypervisor?: string; ostypeid?: string; ostypename?: string;
-  account?: string; domain?: string; domainid?: string; ispublic?: boolean; isfeatured?: boolean; isextractable?: boolean;
-  bootable?: boolean; passwordenabled?: boolean; isdynamicallyscalable?: boolean; templatetype?: string; created?: string;
-  url?: string; checksum?: string; crossZones?: boolean;
-}
+import type { Template } from '../../../../core/contract/responses';
+
+/** A template or ISO (the contract's Iso has the same fields as Template). */
+export type Image = Template;
 
 /** What differs between templates and ISOs in the API. */
 export const KINDS = {

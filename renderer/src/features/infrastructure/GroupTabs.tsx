@@ -8,13 +8,7 @@ import { InfraList } from './InfraList';
 import { ParentFilters, StateFilter } from './ParentFilters';
 import { allocationActions } from './infra-actions';
 import { useInfraMessages } from './messages';
-
-interface Zone { id: string; name: string; networktype: string; allocationstate: string; dns1?: string; internaldns1?: string; guestcidraddress?: string }
-interface Pod { id: string; name: string; zoneid: string; zonename: string; gateway?: string; netmask?: string; startip?: string[]; endip?: string[]; allocationstate: string }
-interface Cluster {
-  id: string; name: string; zoneid: string; zonename: string; podid: string; podname: string; hypervisortype: string;
-  allocationstate: string; managedstate: string; cpuovercommitratio?: string; memoryovercommitratio?: string;
-}
+import type { Cluster, Pod, Zone } from '../../../../core/contract/responses';
 
 const ALLOCATION = ['Enabled', 'Disabled'];
 
@@ -32,7 +26,7 @@ export function ZonesTab() {
   ], [m]);
   const actions = useMemo(() => allocationActions<Zone>(m, 'Zone'), [m]);
   return (
-    <InfraList<Zone> label={m.zones} command="listZones" itemKey="zone" filterKeys={[]} columns={columns} actions={actions}
+    <InfraList<Zone> label={m.zones} command="listZones" filterKeys={[]} columns={columns} actions={actions}
       nameOf={(z) => z.name} onOpen={(z) => navigate(['infrastructure', 'pods'], { zoneid: z.id })}
       toolbar={canCreate && <button className="primary" onClick={() => navigate(['infrastructure', 'zones', 'wizard'])}>{m.addZone}</button>} />
   );
@@ -51,7 +45,7 @@ export function PodsTab() {
   ], [m]);
   const actions = useMemo(() => allocationActions<Pod>(m, 'Pod'), [m]);
   return (
-    <InfraList<Pod> label={m.pods} command="listPods" itemKey="pod" filterKeys={['zoneid', 'allocationstate']} columns={columns}
+    <InfraList<Pod> label={m.pods} command="listPods" filterKeys={['zoneid', 'allocationstate']} columns={columns}
       actions={actions} nameOf={(p) => p.name} onOpen={(p) => navigate(['infrastructure', 'clusters'], { zoneid: p.zoneid, podid: p.id })}
       filters={<><ParentFilters levels={['zone']} /><StateFilter label={m.allocation} queryKey="allocationstate" options={ALLOCATION} /></>} />
   );
@@ -71,7 +65,7 @@ export function ClustersTab() {
   ], [m]);
   const actions = useMemo(() => allocationActions<Cluster>(m, 'Cluster'), [m]);
   return (
-    <InfraList<Cluster> label={m.clusters} command="listClusters" itemKey="cluster" filterKeys={['zoneid', 'podid', 'allocationstate']}
+    <InfraList<Cluster> label={m.clusters} command="listClusters" filterKeys={['zoneid', 'podid', 'allocationstate']}
       columns={columns} actions={actions} nameOf={(c) => c.name}
       onOpen={(c) => navigate(['infrastructure', 'hosts'], { zoneid: c.zoneid, podid: c.podid, clusterid: c.id })}
       filters={<><ParentFilters levels={['zone', 'pod']} /><StateFilter label={m.allocation} queryKey="allocationstate" options={ALLOCATION} /></>} />

@@ -12,19 +12,12 @@ import { hostActions } from './infra-actions';
 import { Meter } from './Meter';
 import { bytes, mhz, pctOf, ratio, when } from './format';
 import { useInfraMessages } from './messages';
-import type { Host } from './HostsTab';
-
-interface HostFull extends Host {
-  hypervisorversion?: string; cpuused?: string; memoryused?: number; lastpinged?: string; created?: string; disconnected?: string;
-  zoneid: string; podid: string; hosttags?: string; events?: string;
-}
-interface Vm { id: string; name: string; displayname?: string; state: string; account?: string; cpunumber?: number; memory?: number; serviceofferingname?: string; templatename?: string }
-interface Event { id: string; type: string; level: string; description: string; created: string; username?: string; account?: string }
+import type { Event, VirtualMachine } from '../../../../core/contract/responses';
 
 export function HostDetails({ id }: { id: string }) {
   const m = useInfraMessages();
   const navigate = useRoute((s) => s.navigate);
-  const q = useList<HostFull>('listHosts', 'host', { id }, { refetchMs: 15_000 });
+  const q = useList('listHosts', { id }, { refetchMs: 15_000 });
   const h = q.data?.items[0];
   const actions = useMemo(() => hostActions(m), [m]);
   const back = <a href={hrefOf(['infrastructure', 'hosts'])}>← {m.back}</a>;
@@ -32,7 +25,7 @@ export function HostDetails({ id }: { id: string }) {
   if (q.error) return <Page title={m.hostDetails} subtitle={back}><div className="error" role="alert">{q.error.message}</div></Page>;
   if (!h) return <Page title={m.hostDetails} subtitle={back}><div className="loading">{q.isLoading ? m.loading : m.hostNotFound}</div></Page>;
 
-  const parent = (path: string, query: Record<string, string>, text: string) => <a href={hrefOf(['infrastructure', path], query)}>{text}</a>;
+  const parent = (path: string, query: Record<string, string>, text: string | undefined) => <a href={hrefOf(['infrastructure', path], query)}>{text}</a>;
   return (
     <Page title={<>{h.name} <StateBadge state={h.state} /> <StateBadge state={h.resourcestate} /></>}
       subtitle={<>{back} · {m.hostDetails}</>}
@@ -68,10 +61,12 @@ export function HostDetails({ id }: { id: string }) {
   );
 }
 
+type Vm = VirtualMachine;
+
 function HostVms({ hostId, onOpen }: { hostId: string; onOpen(v: Vm): void }) {
   const m = useInfraMessages();
   const params = useMemo(() => ({ hostid: hostId, listall: true }), [hostId]);
-  const rows = usePagedRows<Vm>('listVirtualMachines', 'virtualmachine', params);
+  const rows = usePagedRows('listVirtualMachines', params);
   const columns = useMemo((): Column<Vm>[] => [
     { key: 'name', header: m.name, width: 'minmax(200px, 1.5fr)', render: (v) => <a href={hrefOf(['instances', v.id])} onClick={(e) => e.stopPropagation()}>{v.name}</a> },
     { key: 'state', header: m.state, width: 110, render: (v) => <StateBadge state={v.state} /> },
@@ -93,7 +88,7 @@ function HostVms({ hostId, onOpen }: { hostId: string; onOpen(v: Vm): void }) {
 
 function HostEvents({ hostId }: { hostId: string }) {
   const m = useInfraMessages();
-  const q = useList<Event>('listEvents', 'event', { resourceid: hostId, listall: true, page: 1, pagesize: 100 });
+  const q = useList('listEvents', { resourceid: hostId, listall: true, page: 1, pagesize: 100 });
   const items = q.data?.items ?? [];
   const columns = useMemo((): Column<Event>[] => [
     { key: 'date', header: m.date, width: 190, render: (e) => when(e.created) },

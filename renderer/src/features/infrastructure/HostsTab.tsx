@@ -6,17 +6,14 @@ import type { Column } from '../../components/DataTable';
 import { useRoute } from '../../state/route-store';
 import { InfraList } from './InfraList';
 import { ParentFilters, StateFilter } from './ParentFilters';
-import { hostActions, type HostRow } from './infra-actions';
+import { hostActions } from './infra-actions';
 import { AddHostDialog } from './AddDialogs';
 import { Meter } from './Meter';
 import { bytes, mhz, pctOf } from './format';
 import { useInfraMessages } from './messages';
+import type { Host } from '../../../../core/contract/responses';
 
-export interface Host extends HostRow {
-  hypervisor: string; ipaddress?: string; zonename: string; podname: string; clustername: string; clusterid: string;
-  cpunumber?: number; cpuspeed?: number; cpuallocatedpercentage?: string; memorytotal?: number; memoryallocated?: number;
-  memoryallocatedpercentage?: string; version?: string;
-}
+export type { Host };
 
 // Routing hosts only (no storage/console-proxy hosts) and no per-host live stats: the list does not show them.
 const BASE = { type: 'Routing', details: 'capacity' };
@@ -45,7 +42,7 @@ export function HostsTab() {
   const actions = useMemo(() => hostActions(m), [m]);
   return (
     <>
-      <InfraList<Host> label={m.hosts} command="listHosts" itemKey="host" baseParams={BASE} columns={columns} actions={actions}
+      <InfraList<Host> label={m.hosts} command="listHosts" baseParams={BASE} columns={columns} actions={actions}
         filterKeys={['zoneid', 'podid', 'clusterid', 'state', 'resourcestate']} nameOf={(h) => h.name}
         onOpen={(h) => navigate(['infrastructure', 'hosts', h.id])}
         filters={<>

@@ -3,7 +3,8 @@
 // ActionBar, and explicit loading / empty / error states with CloudStack's error text.
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
-import { usePagedRows } from '../../api/paged-rows';
+import { usePagedRows, type PagedRows } from '../../api/paged-rows';
+import type { ListCommandFor } from '../../api/list-types';
 import { useCloud } from '../../app/client-context';
 import { ActionBar, type Action } from '../../components/actions';
 import { DataTable, type Column } from '../../components/DataTable';
@@ -48,8 +49,7 @@ function useRefreshOnInvalidate(command: string, refresh: () => void) {
 
 interface Props<T> {
   label: string;
-  command: string;
-  itemKey: string;
+  command: ListCommandFor<T>;
   /** Route query keys passed to the list command as filters. */
   filterKeys: string[];
   baseParams?: Params;
@@ -78,7 +78,8 @@ export function InfraList<T extends { id: string }>(p: Props<T>) {
     return out;
   }, [query, filterKeys, p.baseParams]);
   const paramsKey = JSON.stringify(params);
-  const rows = usePagedRows<T>(p.command, p.itemKey, params);
+  // The command answers T items (ListCommandFor<T>); the compiler cannot follow that through the generic.
+  const rows = usePagedRows(p.command, params) as unknown as PagedRows<T>;
   useRefreshOnInvalidate(p.command, rows.refresh);
   const filtered = Object.keys(params).some((k) => !(p.baseParams && k in p.baseParams));
 

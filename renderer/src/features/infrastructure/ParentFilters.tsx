@@ -11,9 +11,9 @@ const ALL = { page: 1, pagesize: 500 };
 export function ParentFilters({ levels }: { levels: Level[] }) {
   const m = useInfraMessages();
   const [q, set] = useListQuery();
-  const zones = useList<{ id: string; name: string }>('listZones', 'zone', ALL);
-  const pods = useList<{ id: string; name: string }>('listPods', 'pod', { ...ALL, zoneid: q.zoneid }, { enabled: levels.includes('pod') });
-  const clusters = useList<{ id: string; name: string }>('listClusters', 'cluster', { ...ALL, zoneid: q.zoneid, podid: q.podid }, { enabled: levels.includes('cluster') });
+  const zones = useList('listZones', ALL);
+  const pods = useList('listPods', { ...ALL, zoneid: q.zoneid }, { enabled: levels.includes('pod') });
+  const clusters = useList('listClusters', { ...ALL, zoneid: q.zoneid, podid: q.podid }, { enabled: levels.includes('cluster') });
   const select = (label: string, all: string, value: string | undefined, items: { id: string; name: string }[] | undefined, onChange: (v: string) => void) => (
     <Inline label={label}>
       {(id) => (

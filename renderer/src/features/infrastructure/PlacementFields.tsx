@@ -4,16 +4,17 @@ import { useEffect } from 'react';
 import { useList } from '../../api/hooks';
 import { SelectField } from './form';
 import { useInfraMessages } from './messages';
+import type { Cluster } from '../../../../core/contract/responses';
 
 export interface Placement { zoneid: string; podid: string; clusterid: string }
-interface Item { id: string; name: string; hypervisortype?: string }
+type Item = Pick<Cluster, 'id' | 'name' | 'hypervisortype'>;
 
 const ALL = { page: 1, pagesize: 500 };
 
 export function usePlacementLists(p: Placement, levels: { pod: boolean; cluster: boolean }) {
-  const zones = useList<Item>('listZones', 'zone', ALL);
-  const pods = useList<Item>('listPods', 'pod', { ...ALL, zoneid: p.zoneid }, { enabled: levels.pod && !!p.zoneid });
-  const clusters = useList<Item>('listClusters', 'cluster', { ...ALL, podid: p.podid }, { enabled: levels.cluster && !!p.podid });
+  const zones = useList('listZones', ALL);
+  const pods = useList('listPods', { ...ALL, zoneid: p.zoneid }, { enabled: levels.pod && !!p.zoneid });
+  const clusters = useList('listClusters', { ...ALL, podid: p.podid }, { enabled: levels.cluster && !!p.podid });
   return { zones: zones.data?.items ?? [], pods: pods.data?.items ?? [], clusters: clusters.data?.items ?? [] };
 }
 

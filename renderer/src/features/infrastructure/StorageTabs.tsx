@@ -5,17 +5,15 @@ import { StateBadge } from '../../components/StateBadge';
 import type { Column } from '../../components/DataTable';
 import { InfraList } from './InfraList';
 import { ParentFilters, StateFilter } from './ParentFilters';
-import { poolActions, storeActions, type PoolRow } from './infra-actions';
+import { poolActions, storeActions } from './infra-actions';
 import { AddPrimaryDialog, AddSecondaryDialog } from './AddDialogs';
 import { Meter } from './Meter';
 import { bytes, ratio } from './format';
 import { useInfraMessages } from './messages';
+import type { ImageStore, StoragePool } from '../../../../core/contract/responses';
 
-interface Pool extends PoolRow {
-  scope: string; type: string; ipaddress?: string; path?: string; zonename: string; clustername?: string; podname?: string;
-  disksizetotal?: number; disksizeallocated?: number; disksizeused?: number; tags?: string; hypervisor?: string;
-}
-interface Store { id: string; name: string; url: string; protocol: string; providername: string; zonename?: string; disksizetotal?: number; disksizeused?: number }
+type Pool = StoragePool;
+type Store = ImageStore;
 
 const POOL_STATES = ['Up', 'Disabled', 'Maintenance', 'PrepareForMaintenance', 'ErrorInMaintenance'];
 
@@ -38,7 +36,7 @@ export function PrimaryStorageTab() {
   const actions = useMemo(() => poolActions(m), [m]);
   return (
     <>
-      <InfraList<Pool> label={m.primary} command="listStoragePools" itemKey="storagepool" columns={columns} actions={actions}
+      <InfraList<Pool> label={m.primary} command="listStoragePools" columns={columns} actions={actions}
         filterKeys={['zoneid', 'podid', 'clusterid', 'status']} nameOf={(p) => p.name}
         filters={<><ParentFilters levels={['zone', 'pod', 'cluster']} /><StateFilter label={m.state} queryKey="status" options={POOL_STATES} /></>}
         toolbar={canAdd && <button className="primary" onClick={() => setAdding(true)}>{m.addPrimary}</button>} />
@@ -64,7 +62,7 @@ export function SecondaryStorageTab() {
   const actions = useMemo(() => storeActions(m), [m]);
   return (
     <>
-      <InfraList<Store> label={m.secondary} command="listImageStores" itemKey="imagestore" columns={columns} actions={actions}
+      <InfraList<Store> label={m.secondary} command="listImageStores" columns={columns} actions={actions}
         filterKeys={['zoneid']} nameOf={(s) => s.name} filters={<ParentFilters levels={['zone']} />}
         toolbar={canAdd && <button className="primary" onClick={() => setAdding(true)}>{m.addSecondary}</button>} />
       {adding && <AddSecondaryDialog onClose={() => setAdding(false)} />}

@@ -3,6 +3,7 @@
 import type { Action } from '../../components/actions';
 import { fmt } from '../../i18n/messages';
 import type { InfraMessages } from './messages';
+import type { Host, StoragePool } from '../../../../core/contract/responses';
 
 interface Named { id: string; name: string }
 interface Allocatable extends Named { allocationstate?: string }
@@ -20,7 +21,7 @@ export function allocationActions<T extends Allocatable>(m: InfraMessages, kind:
   ];
 }
 
-export interface HostRow extends Named { state: string; resourcestate: string }
+export type HostRow = Host;
 
 export function hostActions(m: InfraMessages): Action<HostRow>[] {
   return [
@@ -36,7 +37,7 @@ export function hostActions(m: InfraMessages): Action<HostRow>[] {
   ];
 }
 
-export interface PoolRow extends Named { state: string }
+export type PoolRow = StoragePool;
 
 export function poolActions(m: InfraMessages): Action<PoolRow>[] {
   return [

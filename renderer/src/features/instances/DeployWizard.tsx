@@ -11,11 +11,10 @@ import { useRoute } from '../../state/route-store';
 import { useInstMessages } from './messages';
 import { computeSummary, formatBytes, validHostName } from './vm';
 import { Choices } from './Choices';
+import type { DiskOffering, ServiceOffering, Template, Zone } from '../../../../core/contract/responses';
 
-interface Zone { id: string; name: string; allocationstate?: string }
-interface Image { id: string; name: string; displaytext?: string; ostypename?: string; hypervisor?: string; size?: number; isready?: boolean }
-interface Offering { id: string; name: string; displaytext?: string; cpunumber?: number; cpuspeed?: number; memory?: number; iscustomized?: boolean }
-interface DiskOffering { id: string; name: string; displaytext?: string; disksize?: number; iscustomized?: boolean }
+type Image = Template;
+type Offering = ServiceOffering;
 
 type Step = 'zone' | 'image' | 'offering' | 'disk' | 'name' | 'review';
 const STEPS: Step[] = ['zone', 'image', 'offering', 'disk', 'name', 'review'];
@@ -42,16 +41,16 @@ export default function DeployWizard({ onClose }: { onClose(): void }) {
   const alive = useRef(true);
   useEffect(() => () => { alive.current = false; }, []);
 
-  const zones = useList<Zone>('listZones', 'zone', { available: true });
+  const zones = useList('listZones', { available: true });
   const zoneid = zone?.id;
-  const images = useList<Image>(source === 'template' ? 'listTemplates' : 'listIsos', source === 'template' ? 'template' : 'iso',
+  const images = useList(source === 'template' ? 'listTemplates' : 'listIsos',
     source === 'template'
       ? { templatefilter: 'executable', zoneid, keyword: keyword || undefined, page: 1, pagesize: 50 }
       : { isofilter: 'executable', bootable: true, zoneid, keyword: keyword || undefined, page: 1, pagesize: 50 },
     { enabled: !!zoneid && step === 'image' });
-  const hypervisors = useList<{ name: string }>('listHypervisors', 'hypervisor', { zoneid }, { enabled: !!zoneid && source === 'iso' });
-  const offerings = useList<Offering>('listServiceOfferings', 'serviceoffering', { zoneid, page: 1, pagesize: 100 }, { enabled: !!zoneid });
-  const disks = useList<DiskOffering>('listDiskOfferings', 'diskoffering', { zoneid, page: 1, pagesize: 100 }, { enabled: !!zoneid });
+  const hypervisors = useList('listHypervisors', { zoneid }, { enabled: !!zoneid && source === 'iso' });
+  const offerings = useList('listServiceOfferings', { zoneid, page: 1, pagesize: 100 }, { enabled: !!zoneid });
+  const disks = useList('listDiskOfferings', { zoneid, page: 1, pagesize: 100 }, { enabled: !!zoneid });
 
   // One zone: nothing to choose.
   const zoneItems = zones.data?.items;

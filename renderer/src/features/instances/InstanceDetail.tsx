@@ -11,7 +11,7 @@ import { hrefOf } from '../../state/route-store';
 import { useJobsStore } from '../../state/jobs-store';
 import { lastListQuery } from './list-query';
 import { useInstMessages } from './messages';
-import { formatDate, formatMemory, TRANSITIONAL, type Vm } from './vm';
+import { formatDate, formatMemory, TRANSITIONAL } from './vm';
 import { vmActions } from './vm-actions';
 import { VmVolumes } from './VmVolumes';
 import { VmEvents } from './VmEvents';
@@ -20,7 +20,6 @@ import { ConsoleButton, ConsoleSlot } from '../consoles/entry';
 
 const POLL_MS = 1500;
 
-interface Host { id: string; name: string; podname?: string; clustername?: string }
 
 export function InstanceDetail({ id }: { id: string }) {
   const m = useInstMessages();
@@ -38,11 +37,11 @@ export function InstanceDetail({ id }: { id: string }) {
   const [poll, setPoll] = useState(false);
   const localJobs = useJobsStore((s) => s.jobs.some((j) => j.status === 'running' && j.connectionId === client.connectionId));
 
-  const vmq = useList<Vm>('listVirtualMachines', 'virtualmachine', { id, listall: true }, { refetchMs: poll ? POLL_MS : undefined });
+  const vmq = useList('listVirtualMachines', { id, listall: true }, { refetchMs: poll ? POLL_MS : undefined });
   const vm = vmq.data?.items.find((v) => v.id === id);
   const busy = localJobs || !!vm?.jobid || (!!vm && TRANSITIONAL.has(vm.state));
   useEffect(() => setPoll(busy), [busy]);
-  const host = useList<Host>('listHosts', 'host', { id: vm?.hostid }, { enabled: canHosts && !!vm?.hostid });
+  const host = useList('listHosts', { id: vm?.hostid }, { enabled: canHosts && !!vm?.hostid });
   const h = host.data?.items[0];
   const actions = useMemo(() => vmActions(m), [m]);
   const refresh = () => qc.invalidateQueries({ queryKey: [client.connectionId] });

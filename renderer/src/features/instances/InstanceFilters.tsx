@@ -8,12 +8,10 @@ import { SearchSelect } from './SearchSelect';
 import { VM_FILTER_STATES } from './vm';
 import { hasFilters, setListQuery, type ListQuery } from './list-query';
 import { useInstMessages } from './messages';
+import type { Account, Host } from '../../../../core/contract/responses';
 
 const DEBOUNCE_MS = 250;
 
-interface Zone { id: string; name: string }
-interface Host { id: string; name: string; clustername?: string; state?: string }
-interface Account { id: string; name: string; domainid: string; domainpath?: string }
 
 export function InstanceFilters({ query }: { query: ListQuery }) {
   const m = useInstMessages();
@@ -21,7 +19,7 @@ export function InstanceFilters({ query }: { query: ListQuery }) {
   const { identity } = useCloud();
   // A user account lists only its own instances: an account filter would have one choice.
   const canAccounts = useCan('listAccounts') && identity.accountType !== 0;
-  const zones = useList<Zone>('listZones', 'zone', {});
+  const zones = useList('listZones', {});
   const [text, setText] = useState(query.keyword ?? '');
   const applied = useRef(query.keyword ?? '');
 
@@ -58,13 +56,13 @@ export function InstanceFilters({ query }: { query: ListQuery }) {
         </select>
       </Field>
       {canHosts && (
-        <SearchSelect<Host> label={m.host} command="listHosts" itemKey="host" params={{ type: 'Routing', zoneid: query.zoneid }}
+        <SearchSelect<Host> label={m.host} command="listHosts" params={{ type: 'Routing', zoneid: query.zoneid }}
           value={query.hostid} optionLabel={(h) => h.name} optionHint={(h) => [h.clustername, h.state].filter(Boolean).join(' · ')}
           onChange={(h) => set({ hostid: h?.id ?? '' })}
           placeholder={m.anyHost} clearLabel={m.clearHost} noMatches={m.noMatches} moreMatches={m.moreMatches} />
       )}
       {canAccounts && (
-        <SearchSelect<Account> label={m.account} command="listAccounts" itemKey="account" params={{ listall: true }}
+        <SearchSelect<Account> label={m.account} command="listAccounts" params={{ listall: true }}
           value={query.account} selectedLabel={query.account} optionLabel={(a) => a.name} optionHint={(a) => a.domainpath ?? ''}
           onChange={(a) => set({ account: a?.name ?? '', domainid: a?.domainid ?? '' })}
           placeholder={m.anyAccount} clearLabel={m.clearAccount} noMatches={m.noMatches} moreMatches={m.moreMatches} />

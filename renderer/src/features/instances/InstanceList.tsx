@@ -38,7 +38,7 @@ export function InstanceList() {
 
   const params = useMemo(() => ({ ...query, listall: admin ? true : undefined }), [query, admin]);
   const paramsKey = JSON.stringify(params);
-  const rows = usePagedRows<Vm>('listVirtualMachines', 'virtualmachine', params, PAGE_SIZE);
+  const rows = usePagedRows('listVirtualMachines', params, PAGE_SIZE);
   // While a new filter loads, keep the table's height (placeholder rows) instead of collapsing it.
   const lastCount = useRef(0);
   if (rows.count !== null) lastCount.current = rows.count;

@@ -3,12 +3,12 @@
 import { useEffect, useId, useState, type KeyboardEvent } from 'react';
 import { useList } from '../../api/hooks';
 import type { Params } from '../../api/cloud-client';
+import type { ListCommandFor } from '../../api/list-types';
 import { fmt } from '../../i18n/messages';
 
 export interface SearchSelectProps<T> {
   label: string;
-  command: string;
-  itemKey: string;
+  command: ListCommandFor<T>;
   params?: Params;
   /** Id of the chosen item (or its name when `selectedLabel` is given). */
   value?: string;
@@ -36,10 +36,11 @@ export function SearchSelect<T extends { id: string }>(p: SearchSelectProps<T>) 
     return () => clearTimeout(t);
   }, [text]);
 
-  const list = useList<T>(p.command, p.itemKey, { ...p.params, keyword: keyword || undefined, page: 1, pagesize: PAGE }, { enabled: open });
-  const current = useList<T>(p.command, p.itemKey, { ...p.params, id: p.value, page: 1, pagesize: 1 }, { enabled: !!p.value && !p.selectedLabel });
-  const items = list.data?.items ?? [];
-  const found = current.data?.items[0];
+  const list = useList(p.command, { ...p.params, keyword: keyword || undefined, page: 1, pagesize: PAGE }, { enabled: open });
+  const current = useList(p.command, { ...p.params, id: p.value, page: 1, pagesize: 1 }, { enabled: !!p.value && !p.selectedLabel });
+  // The command answers T items (ListCommandFor<T>); the compiler cannot follow that through the generic.
+  const items = (list.data?.items ?? []) as unknown as T[];
+  const found = current.data?.items[0] as T | undefined;
   const shown = p.value ? (p.selectedLabel ?? (found ? p.optionLabel(found) : p.value)) : '';
 
   const pick = (item: T | null) => {

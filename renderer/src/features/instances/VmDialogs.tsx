@@ -12,11 +12,9 @@ import { fmt } from '../../i18n/messages';
 import { Choices } from './Choices';
 import { useInstMessages } from './messages';
 import { computeSummary, type Vm } from './vm';
+import type { HostForMigration, ServiceOffering } from '../../../../core/contract/responses';
 
-interface MigrationHost {
-  id: string; name: string; state: string; clustername?: string; podname?: string;
-  cpuallocatedpercentage?: string; memoryallocatedpercentage?: string; suitableformigration?: boolean; requiresStorageMotion?: boolean;
-}
+type MigrationHost = HostForMigration;
 
 /** Runs one command from a dialog; keeps the dialog open to show CloudStack's error text if it fails. */
 function useDialogRun(onClose: () => void) {
@@ -47,7 +45,7 @@ export function MigrateDialog({ vm, onClose }: { vm: Vm; onClose(): void }) {
   const [host, setHost] = useState<MigrationHost>();
   const { busy, error, go } = useDialogRun(onClose);
   useEffect(() => { const t = setTimeout(() => setDebounced(keyword.trim()), 250); return () => clearTimeout(t); }, [keyword]);
-  const hosts = usePagedRows<MigrationHost>('findHostsForMigration', 'host', { virtualmachineid: vm.id, keyword: debounced || undefined }, 100);
+  const hosts = usePagedRows('findHostsForMigration', { virtualmachineid: vm.id, keyword: debounced || undefined }, 100);
   const columns: Column<MigrationHost>[] = [
     { key: 'name', header: m.host, width: 'minmax(140px, 1.4fr)', render: (h) => <strong>{h.name}</strong> },
     { key: 'cluster', header: m.cluster, width: 'minmax(100px, 1fr)', render: (h) => h.clustername ?? '—' },
@@ -78,14 +76,14 @@ export function MigrateDialog({ vm, onClose }: { vm: Vm; onClose(): void }) {
   );
 }
 
-interface Offering { id: string; name: string; cpunumber?: number; cpuspeed?: number; memory?: number; iscustomized?: boolean }
+type Offering = ServiceOffering;
 
 export function ScaleDialog({ vm, live, onClose }: { vm: Vm; live: boolean; onClose(): void }) {
   const m = useInstMessages();
   const [offering, setOffering] = useState<Offering>();
   const [custom, setCustom] = useState({ cpuNumber: String(vm.cpunumber ?? 1), cpuSpeed: String(vm.cpuspeed ?? 1000), memory: String(vm.memory ?? 1024) });
   const { busy, error, go } = useDialogRun(onClose);
-  const offerings = useList<Offering>('listServiceOfferings', 'serviceoffering', { virtualmachineid: vm.id, page: 1, pagesize: 100 });
+  const offerings = useList('listServiceOfferings', { virtualmachineid: vm.id, page: 1, pagesize: 100 });
   const items = (offerings.data?.items ?? []).filter((o) => o.id !== vm.serviceofferingid || o.iscustomized);
   const submit = () => {
     if (!offering) return;

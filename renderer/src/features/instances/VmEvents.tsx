@@ -7,8 +7,9 @@ import { Card } from '../../components/Page';
 import { fmt } from '../../i18n/messages';
 import { useInstMessages } from './messages';
 import { formatDate, type Vm } from './vm';
+import type { Event } from '../../../../core/contract/responses';
 
-interface VmEvent { id: string; type: string; level: string; description: string; state?: string; username?: string; created?: string }
+type VmEvent = Event;
 
 const PAGE = 50;
 const ROW = 34;
@@ -17,7 +18,7 @@ const LEVEL_TONE: Record<string, string> = { INFO: 'idle', WARN: 'warn', ERROR: 
 export function VmEvents({ vm, poll }: { vm: Vm; poll: boolean }) {
   const m = useInstMessages();
   const can = useCan('listEvents');
-  const events = useList<VmEvent>('listEvents', 'event', { resourceid: vm.id, listall: true, page: 1, pagesize: PAGE },
+  const events = useList('listEvents', { resourceid: vm.id, listall: true, page: 1, pagesize: PAGE },
     { enabled: can, refetchMs: poll ? 1500 : undefined });
   if (!can) return null;
   const items = events.data?.items ?? [];

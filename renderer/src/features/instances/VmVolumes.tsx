@@ -25,7 +25,7 @@ export function VmVolumes({ vm, poll }: { vm: Vm; poll: boolean }) {
   const canSnapshots = useCan('listSnapshots');
   const canAttach = useCan('attachVolume');
   const [attaching, setAttaching] = useState(false);
-  const vols = useList<Volume>('listVolumes', 'volume', { virtualmachineid: vm.id, listall: true }, { refetchMs: poll ? POLL_MS : undefined });
+  const vols = useList('listVolumes', { virtualmachineid: vm.id, listall: true }, { refetchMs: poll ? POLL_MS : undefined });
   // Root disk first, then data disks by device slot (a VM has a handful: sorting here costs nothing).
   const volumes = [...(vols.data?.items ?? [])].sort((a, b) => (a.deviceid ?? 99) - (b.deviceid ?? 99));
   const snapQueries = useQueries({
@@ -90,7 +90,7 @@ function AttachDialog({ vm, onClose }: { vm: Vm; onClose(): void }) {
   const [choice, setChoice] = useState<Volume>();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
-  const list = useList<Volume>('listVolumes', 'volume', {
+  const list = useList('listVolumes', {
     zoneid: vm.zoneid, type: 'DATADISK', account: vm.account, domainid: vm.domainid, keyword: keyword || undefined, page: 1, pagesize: 200,
   });
   const free = (list.data?.items ?? []).filter((v) => !v.virtualmachineid && v.state !== 'Destroy' && v.state !== 'Expunged');

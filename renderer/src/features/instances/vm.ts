@@ -1,68 +1,11 @@
-// The `virtualmachine`, `volume` and `snapshot` objects as listVirtualMachines/listVolumes/listSnapshots return
-// them (only the fields the views read), and small formatting helpers shared by the list and the detail page.
+// The `virtualmachine`, `volume` and `snapshot` objects (the contract's types, under the names the views use), and
+// small formatting helpers shared by the list and the detail page.
 
-export interface Nic { ipaddress?: string; ip6address?: string; isdefault?: boolean }
+import type { Nic, Snapshot, VirtualMachine, Volume } from '../../../../core/contract/responses';
 
-export interface Vm {
-  id: string;
-  name: string;
-  displayname?: string;
-  state: string;
-  zoneid: string;
-  zonename?: string;
-  hostid?: string;
-  hostname?: string;
-  instancename?: string;
-  templateid?: string;
-  templatename?: string;
-  isoid?: string;
-  isoname?: string;
-  serviceofferingid: string;
-  serviceofferingname?: string;
-  cpunumber?: number;
-  cpuspeed?: number;
-  memory?: number;
-  account?: string;
-  domain?: string;
-  domainid?: string;
-  created?: string;
-  hypervisor?: string;
-  osdisplayname?: string;
-  isdynamicallyscalable?: boolean;
-  haenable?: boolean;
-  group?: string;
-  nic?: Nic[];
-  /** Set while a job acts on the VM (listVirtualMachines reports pending jobs). */
-  jobid?: string;
-}
-
-export interface Volume {
-  id: string;
-  name: string;
-  type: 'ROOT' | 'DATADISK' | string;
-  state: string;
-  size?: number;
-  zoneid?: string;
-  storage?: string;
-  deviceid?: number;
-  virtualmachineid?: string;
-  vmname?: string;
-  diskofferingname?: string;
-  account?: string;
-  domainid?: string;
-  created?: string;
-}
-
-export interface Snapshot {
-  id: string;
-  name: string;
-  state: string;
-  volumeid?: string;
-  volumename?: string;
-  snapshottype?: string;
-  created?: string;
-  physicalsize?: number;
-}
+// The API objects, as the contract declares them.
+export type { Nic, Snapshot, Volume };
+export type Vm = VirtualMachine;
 
 /** States a VM filter can ask for, in the order operators look for them. `Present` is CloudStack's "not destroyed". */
 export const VM_FILTER_STATES = ['Running', 'Stopped', 'Starting', 'Stopping', 'Migrating', 'Error', 'Destroyed', 'Expunging', 'Unknown', 'Present'] as const;

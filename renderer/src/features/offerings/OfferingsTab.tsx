@@ -67,7 +67,7 @@ export function OfferingsTab({ kind, openId }: { kind: OfferingKind; openId?: st
   const [keyword, setKeyword] = useState('');
   const kw = useDebounced(keyword);
   const [state, setState] = useState(query.state ?? 'all');
-  const list = usePagedList<Row>(api.list, api.item, { keyword: kw, state }, rowId);
+  const list = usePagedList(api.list, { keyword: kw, state }, rowId);
   const canCreate = useCan(api.create);
   const [creating, setCreating] = useState(false);
   const actions = useOfferingActions(kind);
@@ -98,15 +98,18 @@ export function OfferingsTab({ kind, openId }: { kind: OfferingKind; openId?: st
 function OfferingDetail({ kind, id, onClose, onChanged }: { kind: OfferingKind; id: string; onClose(): void; onChanged(): void }) {
   const m = useOfferingsMessages();
   const api = OFFERING_API[kind];
-  const { item: o, loading, error } = useOne<Row>(api.list, api.item, { id, state: 'all' });
+  const { item: o, loading, error } = useOne(api.list, { id, state: 'all' });
   const actions = useOfferingActions(kind);
   if (!o) return <PendingPane loading={loading} error={error} onClose={onClose} />;
+  // The kind says which offering this is; the compiler cannot follow it through OFFERING_API.
+  const c = o as ComputeOffering;
+  const d = o as DiskOfferingRow;
   const rows: [string, ReactNode][] = kind === 'compute' ? [
-    [m.cpu, cpuText(m, o)], [m.memory, o.iscustomized && !o.memory ? m.custom : formatMb(o.memory)], [m.ha, <YesNo value={o.offerha} />],
-    [m.limitCpu, <YesNo value={o.limitcpuuse} />], [m.dynamicScaling, <YesNo value={o.dynamicscalingenabled} />],
-    [m.rootDisk, o.rootdisksize ?? '—'], [m.hostTags, o.hosttags ?? '—'], [m.storageTags, o.storagetags ?? '—'],
+    [m.cpu, cpuText(m, o)], [m.memory, c.iscustomized && !c.memory ? m.custom : formatMb(c.memory)], [m.ha, <YesNo value={c.offerha} />],
+    [m.limitCpu, <YesNo value={c.limitcpuuse} />], [m.dynamicScaling, <YesNo value={c.dynamicscalingenabled} />],
+    [m.rootDisk, c.rootdisksize ?? '—'], [m.hostTags, c.hosttags ?? '—'], [m.storageTags, c.storagetags ?? '—'],
   ] : [
-    [m.size, diskSize(m, o)], [m.storageTags, o.tags ?? '—'],
+    [m.size, diskSize(m, o)], [m.storageTags, d.tags ?? '—'],
   ];
   return (
     <DetailPane title={o.name} onClose={onClose} actions={<ActionBar actions={actions} rows={[o]} nameOf={(x) => x.name} onDone={onChanged} />}>

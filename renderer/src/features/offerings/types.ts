@@ -1,16 +1,10 @@
 // Service (compute) and disk offerings as listServiceOfferings/listDiskOfferings return them.
 
-export interface ComputeOffering {
-  id: string; name: string; displaytext?: string; cpunumber?: number; cpuspeed?: number; memory?: number; offerha?: boolean;
-  limitcpuuse?: boolean; hosttags?: string; storagetags?: string; storagetype?: string; provisioningtype?: string;
-  iscustomized?: boolean; dynamicscalingenabled?: boolean; rootdisksize?: number; state?: string; created?: string;
-  domain?: string; zone?: string;
-}
+import type { DiskOffering, ServiceOffering } from '../../../../core/contract/responses';
 
-export interface DiskOfferingRow {
-  id: string; name: string; displaytext?: string; disksize?: number; iscustomized?: boolean; tags?: string;
-  storagetype?: string; provisioningtype?: string; state?: string; created?: string; domain?: string; zone?: string;
-}
+// The API objects, as the contract declares them.
+export type ComputeOffering = ServiceOffering;
+export type DiskOfferingRow = DiskOffering;
 
 export type OfferingKind = 'compute' | 'disk';
 

@@ -6,7 +6,6 @@ import { fmt } from '../../i18n/messages';
 import { FormDialog, TextField, SelectField } from '../../components/kit/FormDialog';
 import { useRun } from '../../components/kit/typed';
 import { useStorageMessages } from './messages';
-import type { DiskOffering, Zone } from './types';
 
 export function CreateVolumeDialog({ onClose, onDone }: { onClose(): void; onDone(): void }) {
   const m = useStorageMessages();
@@ -15,8 +14,8 @@ export function CreateVolumeDialog({ onClose, onDone }: { onClose(): void; onDon
   const [zoneId, setZoneId] = useState('');
   const [offeringId, setOfferingId] = useState('');
   const [size, setSize] = useState('');
-  const zones = useList<Zone>('listZones', 'zone', { available: true });
-  const offerings = useList<DiskOffering>('listDiskOfferings', 'diskoffering', zoneId ? { zoneid: zoneId } : {});
+  const zones = useList('listZones', { available: true });
+  const offerings = useList('listDiskOfferings', zoneId ? { zoneid: zoneId } : {});
   const offering = offerings.data?.items.find((o) => o.id === offeringId);
 
   // Preselect when there is only one sensible choice (a one-zone lab is the common case).

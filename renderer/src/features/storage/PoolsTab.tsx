@@ -39,7 +39,7 @@ export function PoolsTab({ openId }: { openId?: string }) {
   const { query, navigate } = useRoute();
   const [keyword, setKeyword] = useState('');
   const kw = useDebounced(keyword);
-  const list = usePagedList<StoragePool>('listStoragePools', 'storagepool', { keyword: kw }, poolId);
+  const list = usePagedList('listStoragePools', { keyword: kw }, poolId);
   const columns = useMemo((): Column<StoragePool>[] => [
     { key: 'name', header: m.name, width: 'minmax(140px, 1fr)', render: (p) => <strong>{p.name}</strong> },
     { key: 'state', header: m.state, width: 100, render: (p) => <StateBadge state={p.state} /> },
@@ -63,7 +63,7 @@ export function PoolsTab({ openId }: { openId?: string }) {
 
 function PoolDetail({ id, onClose }: { id: string; onClose(): void }) {
   const m = useStorageMessages();
-  const { item: p, loading, error } = useOne<StoragePool>('listStoragePools', 'storagepool', { id });
+  const { item: p, loading, error } = useOne('listStoragePools', { id });
   if (!p) return <PendingPane loading={loading} error={error} onClose={onClose} />;
   return (
     <DetailPane title={p.name} onClose={onClose}>

@@ -40,7 +40,7 @@ export function SnapshotsTab({ openId }: { openId?: string }) {
   const { query, navigate } = useRoute();
   const [keyword, setKeyword] = useState('');
   const kw = useDebounced(keyword);
-  const list = usePagedList<Snapshot>('listSnapshots', 'snapshot', { listall: true, keyword: kw, volumeid: query.volumeid }, snapshotId);
+  const list = usePagedList('listSnapshots', { listall: true, keyword: kw, volumeid: query.volumeid }, snapshotId);
   const actions = useSnapshotActions();
   const anyAction = useAllowed(actions);
   const columns = useMemo((): Column<Snapshot>[] => [
@@ -73,7 +73,7 @@ export function SnapshotsTab({ openId }: { openId?: string }) {
 
 function SnapshotDetail({ id, onClose, onChanged }: { id: string; onClose(): void; onChanged(): void }) {
   const m = useStorageMessages();
-  const { item: s, loading, error } = useOne<Snapshot>('listSnapshots', 'snapshot', { id, listall: true });
+  const { item: s, loading, error } = useOne('listSnapshots', { id, listall: true });
   const actions = useSnapshotActions();
   const canCreate = useCan('createVolume');
   const [making, setMaking] = useState(false);

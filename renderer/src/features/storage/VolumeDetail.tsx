@@ -13,13 +13,12 @@ import { formatBytes, formatDate } from '../../components/kit/format';
 import { useStorageMessages } from './messages';
 import { useVolumeActions } from './VolumesTab';
 import { AttachVolumeDialog, ResizeVolumeDialog, SnapshotVolumeDialog } from './VolumeDialogs';
-import type { Volume } from './types';
 
 type DialogKind = 'attach' | 'resize' | 'snapshot';
 
 export function VolumeDetail({ id, onClose, onChanged }: { id: string; onClose(): void; onChanged(): void }) {
   const m = useStorageMessages();
-  const { item: v, loading, error } = useOne<Volume>('listVolumes', 'volume', { id, listall: true });
+  const { item: v, loading, error } = useOne('listVolumes', { id, listall: true });
   const [dialog, setDialog] = useState<DialogKind | null>(null);
   const actions = useVolumeActions();
   const can = { attach: useCan('attachVolume'), resize: useCan('resizeVolume'), snapshot: useCan('createSnapshot'), snapshots: useCan('listSnapshots') };

@@ -7,7 +7,7 @@ import { useDebounced } from '../../components/kit/paged-list';
 import { useRun } from '../../components/kit/typed';
 import { GiB } from '../../components/kit/format';
 import { useStorageMessages } from './messages';
-import type { DiskOffering, Vm, Volume } from './types';
+import type { Volume } from './types';
 
 interface Props { volume: Volume; onClose(): void; onDone(): void }
 
@@ -18,7 +18,7 @@ export function AttachVolumeDialog({ volume, onClose, onDone }: Props) {
   const keyword = useDebounced(find);
   const [vmId, setVmId] = useState('');
   // A volume attaches only within its zone, to an instance that is running or stopped.
-  const vms = useList<Vm>('listVirtualMachines', 'virtualmachine', { zoneid: volume.zoneid, keyword, listall: true, page: 1, pagesize: 50 });
+  const vms = useList('listVirtualMachines', { zoneid: volume.zoneid, keyword, listall: true, page: 1, pagesize: 50 });
   const choices = (vms.data?.items ?? []).filter((v) => v.state === 'Running' || v.state === 'Stopped');
   const vm = choices.find((v) => v.id === vmId);
   return (
@@ -45,7 +45,7 @@ export function ResizeVolumeDialog({ volume, onClose, onDone }: Props) {
   const [size, setSize] = useState(String(Math.round((volume.size ?? 0) / GiB) || ''));
   const [offeringId, setOfferingId] = useState('');
   const [shrink, setShrink] = useState(false);
-  const offerings = useList<DiskOffering>('listDiskOfferings', 'diskoffering', {}, { enabled: volume.type !== 'ROOT' });
+  const offerings = useList('listDiskOfferings', {}, { enabled: volume.type !== 'ROOT' });
   const offering = offerings.data?.items.find((o) => o.id === offeringId);
   // A fixed-size offering brings its own size; otherwise the operator gives one.
   const needsSize = !offering || !!offering.iscustomized;

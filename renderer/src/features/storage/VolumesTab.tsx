@@ -45,7 +45,7 @@ export function VolumesTab({ openId }: { openId?: string }) {
   const [state, setState] = useState(query.state ?? '');
   const [type, setType] = useState(query.type ?? '');
   const scope = { virtualmachineid: query.virtualmachineid, storageid: query.storageid };
-  const list = usePagedList<Volume>('listVolumes', 'volume', { listall: true, keyword: kw, state, type, ...scope }, volumeId);
+  const list = usePagedList('listVolumes', { listall: true, keyword: kw, state, type, ...scope }, volumeId);
   const admin = useCan('listStoragePools');
   const canCreate = useCan('createVolume');
   const [creating, setCreating] = useState(false);

@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCloud } from '../../app/client-context';
 import type { CloudClient, Params } from '../../api/cloud-client';
+import { listItems, type ListCommand, type ListItem } from '../../api/list-types';
 
 export interface HostNode {
   id: string; name: string; state: string; resourcestate: string; hypervisor: string; ipaddress?: string;
@@ -30,13 +31,14 @@ export interface Topology {
 const PAGE = 500;
 
 /** Every item of a list command: first page, then the remaining pages concurrently. */
-export async function fetchAll<T>(client: CloudClient, command: string, itemKey: string, params: Params = {}): Promise<T[]> {
+export async function fetchAll<N extends ListCommand>(client: CloudClient, command: N, params: Params = {}): Promise<ListItem<N>[]> {
+  type T = ListItem<N>;
   const first = await client.call(command, { ...params, page: 1, pagesize: PAGE });
-  const items: T[] = [...((first[itemKey] as T[]) ?? [])];
+  const items: T[] = listItems<T>(first);
   const pages = Math.ceil(((first.count as number) ?? items.length) / PAGE);
   if (pages > 1) {
     const rest = await Promise.all(Array.from({ length: pages - 1 }, (_, i) => client.call(command, { ...params, page: i + 2, pagesize: PAGE })));
-    for (const r of rest) items.push(...((r[itemKey] as T[]) ?? []));
+    for (const r of rest) items.push(...listItems<T>(r));
   }
   return items;
 }
@@ -102,11 +104,11 @@ export function useTopology() {
     queryKey: [client.connectionId, 'topology'],
     queryFn: async () => {
       const [zones, pods, clusters, hosts] = await Promise.all([
-        fetchAll(client, 'listZones', 'zone'),
-        fetchAll(client, 'listPods', 'pod'),
-        fetchAll(client, 'listClusters', 'cluster'),
+        fetchAll(client, 'listZones'),
+        fetchAll(client, 'listPods'),
+        fetchAll(client, 'listClusters'),
         // capacity only: skips per-host live stats, which the map does not show and which cost a driver call each.
-        fetchAll(client, 'listHosts', 'host', { type: 'Routing', details: 'capacity' }),
+        fetchAll(client, 'listHosts', { type: 'Routing', details: 'capacity' }),
       ]);
       return buildTopology(zones, pods, clusters, hosts);
     },

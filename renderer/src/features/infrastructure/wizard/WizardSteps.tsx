@@ -72,7 +72,7 @@ function PodStep({ m, errors, locked }: StepProps) {
 function ClusterStep({ m, errors, locked }: StepProps) {
   const c = useWizardStore((s) => s.forms.cluster);
   const patch = useWizardStore((s) => s.patch);
-  const hv = useList<{ name: string }>('listHypervisors', 'hypervisor');
+  const hv = useList('listHypervisors');
   const names = hv.data?.items.map((h) => h.name) ?? [];
   // Default to the Simulator where the server has it (a lab), else the first hypervisor offered.
   useEffect(() => {

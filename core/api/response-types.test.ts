@@ -1,0 +1,112 @@
+// Every list command, called over HTTP with response=json against a small simulated lab, answers only fields that
+// CloudStack's response types know, each with the JSON type CloudStack gives it (number vs string vs boolean vs
+// list vs map). The compiler checks the formatters against core/contract; this catches what slips past it at
+// run time (a database value of the wrong kind, a field built outside a typed formatter).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { allCommands } from '../contract/commands/index';
+import { responseJsonKinds, responseRequiredFields } from '../contract/response-json-kinds';
+import { seedDemoLab, seedDemoVms } from '../demo';
+import { sessionClient, startTestServer, waitJob, type TestServer } from '../testing/harness';
+
+/** Item name of a list declaration -> CloudStack response type (as in core/contract/responses.ts). */
+const TYPE_OF_ITEM: Record<string, string> = {
+  account: 'Account', alert: 'Alert', api: 'Api', asyncjobs: 'AsyncJob', capacity: 'Capacity', cluster: 'Cluster',
+  diskoffering: 'DiskOffering', domain: 'Domain', event: 'Event', eventtype: 'EventType', host: 'Host',
+  hypervisor: 'Hypervisor', imagestore: 'ImageStore', iso: 'Iso', oscategory: 'OsCategory', ostype: 'OsType',
+  pod: 'Pod', role: 'Role', rolepermission: 'RolePermission', serviceoffering: 'ServiceOffering', snapshot: 'Snapshot',
+  storagepool: 'StoragePool', template: 'Template', user: 'User', virtualmachine: 'VirtualMachine', volume: 'Volume',
+  zone: 'Zone',
+};
+const TYPE_OF_COMMAND: Record<string, string> = { findHostsForMigration: 'HostForMigration' };
+
+function kindOf(v: unknown): string {
+  if (Array.isArray(v)) return 'array';
+  return v === null ? 'null' : typeof v;
+}
+
+/** Problems of one object against its type: `VirtualMachine.cpunumber: number expected, got string`. */
+export function typeProblems(typeName: string, obj: Record<string, unknown>, path = typeName): string[] {
+  const fields = responseJsonKinds[typeName];
+  if (!fields) return [`${path}: no response type ${typeName}`];
+  const out: string[] = [];
+  for (const field of responseRequiredFields[typeName] ?? []) if (!(field in obj)) out.push(`${path}.${field}: missing`);
+  for (const [field, value] of Object.entries(obj)) {
+    const want = fields[field];
+    const at = `${path}.${field}`;
+    if (want === undefined) { out.push(`${at}: not a field of ${typeName}`); continue; }
+    if (want === 'any') continue;
+    const got = kindOf(value);
+    const nested = want.endsWith('[]') ? want.slice(0, -2) : responseJsonKinds[want] ? want : undefined;
+    const expected = want.endsWith('[]') ? 'array' : nested ? 'object' : want;
+    if (got !== expected) { out.push(`${at}: ${expected} expected, got ${got} (${JSON.stringify(value)})`); continue; }
+    if (nested && want.endsWith('[]')) (value as Record<string, unknown>[]).forEach((v, i) => out.push(...typeProblems(nested, v, `${at}[${i}]`)));
+    else if (nested) out.push(...typeProblems(nested, value as Record<string, unknown>, at));
+  }
+  return out;
+}
+
+/** Params some list commands need to answer anything. */
+function paramsFor(command: string, ids: { roleId: string; vmId: string }): Record<string, string> {
+  if (command === 'listRolePermissions') return { roleid: ids.roleId };
+  if (command === 'findHostsForMigration') return { virtualmachineid: ids.vmId };
+  if (command === 'listIsos' || command === 'listTemplates') return { listall: 'true', [command === 'listIsos' ? 'isofilter' : 'templatefilter']: 'all' };
+  return { listall: 'true' };
+}
+
+describe('response JSON types', () => {
+  let t: TestServer;
+  let admin: Awaited<ReturnType<typeof sessionClient>>;
+  let ids: { roleId: string; vmId: string };
+
+  beforeAll(async () => {
+    t = await startTestServer();
+    const { zoneId } = await seedDemoLab(t.core);
+    await seedDemoVms(t.core, zoneId);
+    admin = await sessionClient(t.url);
+    const vm = (await admin.call('listVirtualMachines', { state: 'Running' })).json.listvirtualmachinesresponse.virtualmachine[0];
+    const root = (await admin.call('listVolumes', { virtualmachineid: vm.id, type: 'ROOT' })).json.listvolumesresponse.volume[0];
+    const snap = await admin.call('createSnapshot', { volumeid: root.id });
+    if (snap.json?.createsnapshotresponse?.jobid) await waitJob(admin.call, snap.json.createsnapshotresponse.jobid);
+    const roles = (await admin.call('listRoles')).json.listrolesresponse.role as { id: string; type: string }[];
+    const role = roles.find((r) => r.type === 'User')!;
+    await admin.call('createDomain', { name: 'Child' });
+    await admin.call('createRolePermission', { roleid: role.id, rule: 'list*', permission: 'allow', description: 'reads' });
+    ids = { roleId: role.id, vmId: vm.id };
+  }, 120_000);
+  afterAll(async () => { await t?.stop(); });
+
+  it('every list command answers fields of the right JSON type only', async () => {
+    const problems: string[] = [];
+    const empty: string[] = [];
+    let checked = 0;
+    // Read commands only: the commands that add things (addHost, registerTemplate) answer through the same formatters.
+    const lists = Object.values(allCommands).filter((d) => d.response.kind === 'list' && /^(list|find)/.test(d.name));
+    for (const decl of lists) {
+      const item = (decl.response as { item: string }).item;
+      const typeName = TYPE_OF_COMMAND[decl.name] ?? TYPE_OF_ITEM[item];
+      if (!typeName) { problems.push(`${decl.name}: item ${item} has no response type`); continue; }
+      const r = await admin.call(decl.name, paramsFor(decl.name, ids));
+      if (r.status !== 200) { problems.push(`${decl.name}: HTTP ${r.status} ${r.text.slice(0, 200)}`); continue; }
+      const inner = r.json[`${decl.name.toLowerCase()}response`] ?? {};
+      const items = (inner[item] ?? []) as Record<string, unknown>[];
+      if (items.length === 0) empty.push(decl.name);
+      for (const obj of items) problems.push(...typeProblems(typeName, obj).map((p) => `${decl.name}: ${p}`));
+      checked += items.length;
+    }
+    console.log(`checked ${checked} objects from ${lists.length} list commands`);
+    // A kind of field reported once is enough to read.
+    expect([...new Set(problems.map((p) => p.replace(/\[\d+\]/g, '[]').replace(/ \(.*\)$/, '')))]).toEqual([]);
+    // The lab has something of nearly every kind, so the check above saw real objects.
+    expect(empty.filter((c) => !['listAlerts', 'listIsos'].includes(c))).toEqual([]);
+  }, 120_000);
+
+  it('the checker itself flags a missing field, a wrong JSON type, an unknown field and a bad nested object', () => {
+    const vm = { id: 'x', name: 'web', state: 'Running', zoneid: 'z' };
+    expect(typeProblems('VirtualMachine', { ...vm, cpunumber: '2', frobnicate: true, nic: [{ ipaddress: 10 }] })).toEqual([
+      'VirtualMachine.serviceofferingid: missing',
+      'VirtualMachine.cpunumber: number expected, got string ("2")',
+      'VirtualMachine.frobnicate: not a field of VirtualMachine',
+      'VirtualMachine.nic[0].ipaddress: string expected, got number (10)',
+    ]);
+  });
+});
