@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { openDatabase } from '../db/connect';
+import { openTestDatabase } from '../testing/test-db';
 import type { CoreConfig, EventInput, EventLog, IdentityService, ListScope, Logger, Notification, Services } from '../kernel/services';
 import type { Caller } from '../identity/caller';
 import type { DriverRegistry, HypervisorDriver } from '../hypervisors/driver';
@@ -119,7 +119,7 @@ async function seedIdentityRows(svc: Services): Promise<Record<AccountName, Call
 
 export async function createCatalogEnv(): Promise<CatalogEnv> {
   const dir = mkdtempSync(join(tmpdir(), 'strata-catalog-'));
-  const opened = await openDatabase(join(dir, 'test.db'));
+  const opened = await openTestDatabase(join(dir, 'test.db'));
   let now = Date.UTC(2026, 0, 1);
   const clock = { now: () => (now += 1000) };
   const config: CoreConfig = { dataDir: dir, msId: 'ms-1', msName: 'test', maxPageSize: 500, jobWorkers: 1, version: '0.0.0' };

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { openDatabase } from '../db/connect';
+import { openTestDatabase } from '../testing/test-db';
 import type { CoreConfig, EventInput, EventLog, IdentityService, Logger, Services } from '../kernel/services';
 import type { Caller } from './caller';
 import type { CallContext, JobContext } from '../kernel/handler';
@@ -32,7 +32,7 @@ export interface TestEnv {
 
 export async function createTestEnv(): Promise<TestEnv> {
   const dir = mkdtempSync(join(tmpdir(), 'strata-identity-'));
-  const { db, kind, close } = await openDatabase(join(dir, 'test.db'));
+  const { db, kind, close } = await openTestDatabase(join(dir, 'test.db'));
   let now = Date.UTC(2026, 0, 1);
   const clock = { now: () => now, advance: (ms: number) => { now += ms; } };
   const config: CoreConfig = { dataDir: dir, msId: 'ms-1', msName: 'test', maxPageSize: 500, jobWorkers: 1, version: '0.0.0' };

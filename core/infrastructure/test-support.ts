@@ -5,7 +5,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { openDatabase, type OpenedDb } from '../db/connect';
+import type { OpenedDb } from '../db/connect';
+import { openTestDatabase } from '../testing/test-db';
 import type { Services, EventLog, EventInput, IdentityService, Clock } from '../kernel/services';
 import type { Caller } from '../identity/caller';
 import type { AsyncHandler, CallContext, JobContext } from '../kernel/handler';
@@ -42,7 +43,7 @@ const silent = { info() {}, warn() {}, error() {} };
 
 export async function createFixture(opts: { dir?: string; sim?: SimulatorDriver } = {}): Promise<Fixture> {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'strata-infra-'));
-  const opened = await openDatabase(join(dir, 'strata.db'));
+  const opened = await openTestDatabase(join(dir, 'strata.db'));
   const clock: FakeClock = { t: Date.UTC(2024, 0, 1), now: () => clock.t, advance: (ms) => { clock.t += ms; } };
   const events: Fixture['events'] = [];
   const alerts: Fixture['alerts'] = [];

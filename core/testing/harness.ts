@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { createCore, startServer, type Core, type CoreOptions, type RunningServer } from '../index';
 import { silentLogger } from '../kernel/logger';
 import { canonicalString, signCanonical } from '../api/signature';
+import { testDatabaseUrl } from './test-db';
 
 export const ADMIN_PASSWORD = 'test-admin-password';
 
@@ -17,9 +18,12 @@ export interface TestServer {
   stop(opts?: { keepData?: boolean }): Promise<void>;
 }
 
+/** A core and its HTTP server; its database is the data folder's SQLite file, or under the MariaDB test run
+ * (STRATA_TEST_MYSQL) a database of its own standing for that file (a restart on the same dataDir re-opens it). */
 export async function startTestServer(opts: { dataDir?: string; hostPingIntervalMs?: number; agents?: CoreOptions['agents'] } = {}): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'strata-test-'));
-  const core = await createCore({ dataDir, adminPassword: ADMIN_PASSWORD, log: silentLogger, hostPingIntervalMs: opts.hostPingIntervalMs ?? 0,
+  const db = await testDatabaseUrl(join(dataDir, 'strata.db'));
+  const core = await createCore({ dataDir, db, adminPassword: ADMIN_PASSWORD, log: silentLogger, hostPingIntervalMs: opts.hostPingIntervalMs ?? 0,
     agents: opts.agents });
   const server = await startServer(core, { host: '127.0.0.1', port: 0 });
   return {

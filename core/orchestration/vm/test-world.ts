@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { openDatabase, type Db } from '../../db/connect';
+import type { Db } from '../../db/connect';
+import { openTestDatabase } from '../../testing/test-db';
 import type { Caller } from '../../identity/caller';
 import type { EventInput, Notification, Services } from '../../kernel/services';
 import type { AsyncHandler, AsyncPlan, CallContext, JobContext, SyncHandler } from '../../kernel/handler';
@@ -81,7 +82,7 @@ for (const m of [computeModule, storageModule]) {
 
 export async function createWorld() {
   const dir = mkdtempSync(join(tmpdir(), 'strata-vm-'));
-  const opened = await openDatabase(join(dir, 'test.db'));
+  const opened = await openTestDatabase(join(dir, 'test.db'));
   const db = opened.db;
   const ids = await seed(db);
   const driver = new FakeDriver();
@@ -89,7 +90,7 @@ export async function createWorld() {
   const events: (EventInput & { id: string })[] = [];
   const notes: Notification[] = [];
   const svc = {
-    db, dbKind: 'sqlite', clock: { now: tick },
+    db, dbKind: opened.kind, clock: { now: tick },
     config: { dataDir: dir, msId: 'ms', msName: 'ms', maxPageSize: 500, jobWorkers: 4, version: 'test' },
     log: { info: () => {}, warn: () => {}, error: () => {} },
     identity: fakeIdentity(db),
