@@ -8,6 +8,7 @@ import { migrations } from './migrations/index';
 import { GroupCommitSqliteDialect } from './sqlite-group-commit';
 import { registerDirectExecutor } from './precompiled';
 import { MYSQL_COLLATION } from './mysql-collation';
+import { EmptyInPlugin } from './empty-in-plugin';
 
 export type Db = Kysely<Database>;
 
@@ -24,7 +25,7 @@ export async function openDatabase(url: string): Promise<OpenedDb> {
     // collations); SUM() and other DECIMAL results come back as numbers, as SQLite gives them.
     const pool = createPool({ uri: url, connectionLimit: 20, charset: MYSQL_COLLATION.toUpperCase(), decimalNumbers: true });
     pool.on('connection', (c) => { c.query(`SET NAMES utf8mb4 COLLATE ${MYSQL_COLLATION}`); });
-    db = new Kysely<Database>({ dialect: new MysqlDialect({ pool }) });
+    db = new Kysely<Database>({ dialect: new MysqlDialect({ pool }), plugins: [new EmptyInPlugin()] });
     // Tables take the database's default charset: a stock server's is latin1, so the default is set before any
     // table is created (migration 013 converts tables an older Strata created).
     await sql`alter database ${sql.raw(`character set utf8mb4 collate ${MYSQL_COLLATION}`)}`.execute(db);
