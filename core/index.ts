@@ -1,5 +1,7 @@
 // The core's public entry: createCore wires db -> identity -> drivers -> jobs -> orchestration -> api.
 // Everything else receives its dependencies as parameters.
+import { createSequences } from './db/sequences';
+import { createInstanceNames } from './orchestration/vm/instance-names';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -98,7 +100,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   // Remote KVM hosts (url agent://NAME) are served through their agents' links, whatever the local KVM driver is.
   const agents = createAgentHub({ ...opts.agents, services: () => svc });
   const svc = {
-    db: opened.db, dbKind: opened.kind, clock, config, log, identity, events, newId,
+    db: opened.db, dbKind: opened.kind, instanceNames: createInstanceNames(opened.db, createSequences(opened.db)), clock, config, log, identity, events, newId,
     drivers: createDriverRegistry([createSimulatorDriver(), localKvm.driver], [{ prefix: 'agent://', driver: createRemoteKvmDriver(agents) }]),
     planner: createPlanner(base),
   } as Omit<Services, 'jobs'> as Services;

@@ -2,6 +2,8 @@
 // stand-in identity service over fixed domains/accounts (rows also written to the real tables, which templates
 // reference), a driver registry knowing Simulator and KVM, and a `call` that decodes and validates parameters
 // from their declarations exactly as the dispatcher does before running the handler.
+import { createSequences } from '../db/sequences';
+import { createInstanceNames } from '../orchestration/vm/instance-names';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -131,7 +133,7 @@ export async function createCatalogEnv(): Promise<CatalogEnv> {
     subscribe: () => () => {},
     notify(n) { notifications.push(n); },
   };
-  const svc: Services = { db: opened.db, dbKind: opened.kind, clock, config, log: silent, identity: {} as never,
+  const svc: Services = { db: opened.db, dbKind: opened.kind, instanceNames: createInstanceNames(opened.db, createSequences(opened.db)), clock, config, log: silent, identity: {} as never,
     events: eventLog, jobs: {} as never, drivers: stubDrivers, planner: {} as never, newId: randomUUID };
   const callers = await seedIdentityRows(svc);
   svc.identity = stubIdentity(callers, DOMAINS);

@@ -1,6 +1,8 @@
 // Test fixture for the identity tests: a real SQLite file in a temp folder, the real identity service, a fake
 // clock and an event log that records into an array. Handlers are called the way the dispatcher calls them
 // (async ones: prepare, then execute).
+import { createSequences } from '../db/sequences';
+import { createInstanceNames } from '../orchestration/vm/instance-names';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,7 +46,7 @@ export async function createTestEnv(): Promise<TestEnv> {
     subscribe: () => () => {},
     notify() {},
   };
-  const svc: Services = { db, dbKind: kind, clock, config, log: silent, identity, events: eventLog,
+  const svc: Services = { db, dbKind: kind, instanceNames: createInstanceNames(db, createSequences(db)), clock, config, log: silent, identity, events: eventLog,
     jobs: {} as never, drivers: {} as never, planner: {} as never, newId: randomUUID };
   await identity.seed(ADMIN_PASSWORD);
   const adminRow = await db.selectFrom('users').select('id').where('username', '=', 'admin').executeTakeFirstOrThrow();

@@ -1,6 +1,8 @@
 // Test fixture for the jobs and events tests: a real SQLite file, the real event log and job manager, and a small
 // stand-in identity service over a fixed set of domains and accounts (rows are also written to the real tables so
 // name lookups such as the event's username work).
+import { createSequences } from '../db/sequences';
+import { createInstanceNames } from '../orchestration/vm/instance-names';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -93,7 +95,7 @@ export async function makeEnv(o: { file?: string; jobWorkers?: number; msId?: st
   const config: CoreConfig = { dataDir: '', msId: o.msId ?? 'ms-1', msName: 'test-ms', maxPageSize: 500,
     jobWorkers: o.jobWorkers ?? 4, version: 'test' };
   const events = createEventLog({ db, clock, newId: randomUUID, log: quietLog });
-  const svc = { db, dbKind: opened.kind, clock, config, log: quietLog, identity: stubIdentity, events, newId: randomUUID,
+  const svc = { db, dbKind: opened.kind, instanceNames: createInstanceNames(db, createSequences(db)), clock, config, log: quietLog, identity: stubIdentity, events, newId: randomUUID,
     drivers: {} as never, planner: {} as never } as Omit<Services, 'jobs'> as Services;
   svc.jobs = createJobManager({ db, clock, config, log: quietLog, events, newId: randomUUID, services: () => svc });
   return {

@@ -5,6 +5,7 @@ import type { DriverRegistry } from '../hypervisors/driver';
 import type { Caller } from '../identity/caller';
 import type { CommandDecl } from '../contract/command';
 import type { CallContext, AsyncHandler, AsyncPlan } from './handler';
+import type { InstanceNames } from '../orchestration/vm/instance-names';
 
 export interface Clock { now(): number }
 
@@ -145,5 +146,7 @@ export interface Services {
   jobs: JobManager;
   drivers: DriverRegistry;
   planner: DeploymentPlanner;
+  /** Instance names (i-<account>-<n>-VM) drawn from a database sequence: unique across management servers. */
+  instanceNames: InstanceNames;
   newId(): string;
 }

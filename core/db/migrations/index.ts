@@ -3,9 +3,11 @@ import type { Migration } from 'kysely';
 import * as m001 from './001-initial';
 import * as m002 from './002-list-indexes';
 import * as m013 from './013-utf8mb4';
+import * as m013b from './013b-management-servers';
 
 export const migrations: Record<string, Migration> = {
   '001-initial': m001,
   '002-list-indexes': m002,
   '013-utf8mb4': m013,
+  '013b-management-servers': m013b,
 };

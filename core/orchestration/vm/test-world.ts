@@ -1,5 +1,7 @@
 // A seeded SQLite world for VM and storage tests, with a minimal command runner: sync handlers are called
 // directly; async ones run prepare, then execute (or recover) in the same way the job manager would.
+import { createSequences } from '../../db/sequences';
+import { createInstanceNames } from './instance-names';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -90,7 +92,7 @@ export async function createWorld() {
   const events: (EventInput & { id: string })[] = [];
   const notes: Notification[] = [];
   const svc = {
-    db, dbKind: opened.kind, clock: { now: tick },
+    db, dbKind: opened.kind, instanceNames: createInstanceNames(db, createSequences(db)), clock: { now: tick },
     config: { dataDir: dir, msId: 'ms', msName: 'ms', maxPageSize: 500, jobWorkers: 4, version: 'test' },
     log: { info: () => {}, warn: () => {}, error: () => {} },
     identity: fakeIdentity(db),
