@@ -5,7 +5,6 @@
 import type { ArgsOf } from '../../contract/command';
 import type { AsyncHandler, CallContext, JobContext } from '../../kernel/handler';
 import type { computeCommands } from '../../contract/commands/compute';
-import type { Db } from '../../db/connect';
 import type { ServiceOfferingTable, TemplateTable, VmTable, VolumeTable } from '../../db/schema';
 import type { Services } from '../../kernel/services';
 import { ApiError, internalError, invalidParam, notFound, permissionDenied } from '../../kernel/errors';
