@@ -12,7 +12,7 @@ export default defineConfig({
       'core/orchestration/planner.test.ts',
       'core/infrastructure/*.test.ts', 'core/hosts/*.test.ts',
       'core/catalog/{offerings,seed,templates}.test.ts',
-      'core/events/events.test.ts',
+      'core/events/events.test.ts', 'core/cluster/*.test.ts',
       'core/demo.test.ts',
       'core/db/mysql*.test.ts',
     ],

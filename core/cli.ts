@@ -22,7 +22,19 @@ const USAGE = `Usage:
       --demo      seed a lab: simulated (1 zone, 2 pods, 4 clusters, 16 hosts, offerings, a template) plus,
                   when QEMU is installed, a local KVM host running real VMs of the test guest template
       The root admin is 'admin'; its password comes from STRATA_ADMIN_PASSWORD, or is generated and printed once.
+      Several servers may share one --db (put a load balancer in front). Timing, from the environment (ms):
+      STRATA_MS_HEARTBEAT_MS (5000), STRATA_MS_DOWN_AFTER_MS (30000: then the others take over its hosts and
+      jobs), STRATA_HOST_PING_MS (30000: host monitor), STRATA_CACHE_SYNC_MS (1000: seeing others' changes).
 ${AGENT_USAGE}`;
+
+/** A duration in ms from the environment, or undefined (the default applies). */
+function envMs(name: string): number | undefined {
+  const v = process.env[name];
+  if (v === undefined || v === '') return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a whole number of milliseconds, got ${v}`);
+  return n;
+}
 
 async function serve(argv: string[]) {
   const { values } = parseArgs({
@@ -37,7 +49,10 @@ async function serve(argv: string[]) {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0..65535, got ${values.port}`);
   const dataDir = resolve(values['data-dir'] ?? join(homedir(), '.strata'));
   const uiDir = values['ui-dir'] ?? DEFAULT_UI_DIR;
-  const core = await createCore({ dataDir, db: values.db, adminPassword: process.env.STRATA_ADMIN_PASSWORD, uiDir });
+  const core = await createCore({ dataDir, db: values.db, adminPassword: process.env.STRATA_ADMIN_PASSWORD, uiDir,
+    hostPingIntervalMs: envMs('STRATA_HOST_PING_MS'),
+    cluster: { heartbeatMs: envMs('STRATA_MS_HEARTBEAT_MS'), downAfterMs: envMs('STRATA_MS_DOWN_AFTER_MS'),
+      cacheSyncMs: envMs('STRATA_CACHE_SYNC_MS') } });
   if (core.generatedAdminPassword) {
     process.stdout.write(`Created root admin 'admin' with password: ${core.generatedAdminPassword}\n` +
       `(shown once; set STRATA_ADMIN_PASSWORD on first start to choose it)\n`);

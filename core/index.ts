@@ -35,6 +35,9 @@ import { startTemplateCopyCleanup, type TemplateCopyCleanup } from './orchestrat
 import { createConsoleService, createConsoleModule, type ConsoleService } from './console/index';
 import { AGENT_PATH, createAgentHub, createRemoteKvmDriver, isAgentUrl, type AgentHub, type AgentHubOptions } from './agent/index';
 import type { Caller } from './identity/caller';
+import { createMsRegistry, type MsRegistry, type MsRegistryOptions } from './cluster/ms-registry';
+import { clusterModule } from './cluster/management-servers';
+import { sharedCachesOf } from './db/shared-caches';
 
 export const VERSION = '4.20.0.0-strata';
 
@@ -52,6 +55,9 @@ export interface CoreOptions {
   hostPingIntervalMs?: number;
   /** Timing of the links of `strata agent` hosts (heartbeat, retry window); defaults suit production. */
   agents?: Omit<AgentHubOptions, 'services'>;
+  /** Several management servers on one database: heartbeat, Down timeout, service address, and how often this
+   *  server looks for cache changes made by the others (ms; default 1000). */
+  cluster?: MsRegistryOptions & { cacheSyncMs?: number };
 }
 
 export interface Core {
@@ -68,6 +74,8 @@ export interface Core {
   consoles: ConsoleService;
   /** Links of `strata agent` hosts (startServer attaches its WebSocket endpoint). */
   agents: AgentHub;
+  /** This server's registration among the servers sharing the database (tests drive its heartbeat step). */
+  cluster: Pick<MsRegistry, 'tick'>;
   /** Removal of deleted templates' copies from primary storage (tests await its sweeps). */
   templateCopies: Pick<TemplateCopyCleanup, 'settled'>;
   stop(): Promise<void>;
@@ -88,7 +96,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const opened = await openDatabase(opts.db ?? join(opts.dataDir, 'strata.db'));
   const config: CoreConfig = {
     dataDir: opts.dataDir, msId: stableMsId(opts.dataDir), msName: hostname(), maxPageSize: 500,
-    jobWorkers: opts.jobWorkers ?? 256, version: VERSION,
+    jobWorkers: opts.jobWorkers ?? 256, version: VERSION, msDownAfterMs: opts.cluster?.downAfterMs,
   };
   // Time-ordered ids keep inserts at the right edge of every id b-tree (see db/ids.ts).
   const newId = timeOrderedId;
@@ -110,7 +118,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   let registry: Registry = new Map();
   registry = buildRegistry([
     createBaseModule(() => registry), jobsModule, eventsModule, identityModule, infrastructureModule,
-    catalogModule, computeModule, storageModule, createConsoleModule(consoles),
+    catalogModule, computeModule, storageModule, createConsoleModule(consoles), clusterModule,
   ]);
   svc.jobs.bind(asyncHandlers(registry));
 
@@ -123,6 +131,11 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   await reconcileLocalHosts(svc, (h) => h.hypervisor === localKvm.driver.hypervisor && isLocalKvmUrl(h.url) && !isAgentUrl(h.url));
   await resumeDownloads(svc);
   await svc.jobs.start();
+  // Registered (and owning the hosts nobody owns) once its jobs run, so that taking over a dead server's jobs works.
+  const msRegistry = createMsRegistry(svc, opts.cluster);
+  await msRegistry.start();
+  const sharedCaches = sharedCachesOf(opened.db);
+  await sharedCaches.start(opts.cluster?.cacheSyncMs ?? 1_000);
   const templateCopies = startTemplateCopyCleanup(svc);
   const vmStats = startStatsCollector(svc);
   const monitor = createHostMonitor(svc, { intervalMs: opts.hostPingIntervalMs ?? 30_000 });
@@ -132,12 +145,15 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   let adminCaller: Caller | undefined;
   return {
     svc, registry, dispatcher, generatedAdminPassword: generatedPassword, consoles, agents, qemu: localKvm.qemu, templateCopies,
+    cluster: msRegistry,
     admin: async () => (adminCaller ??= await rootAdminCaller(svc)),
     stop: async () => {
       await consoles.close();
       monitor.stop();
       vmStats.stop();
       await svc.jobs.stop(10_000);
+      await msRegistry.stop().catch((e: Error) => log.warn(`could not record this server as stopped: ${e.message}`));
+      await sharedCaches.stop();
       await templateCopies.stop();
       await agents.close();
       await kvmDownloader.stop();

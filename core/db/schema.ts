@@ -101,6 +101,7 @@ export interface ConfigurationTable { name: string; value: string }
 export interface ManagementServerTable { id: string; name: string; service_ip: string; version: string; state: string;
   started: Millis; last_heartbeat: Millis; created: Millis; removed: Millis | null }
 export interface SequenceTable { name: string; next_value: number }
+export interface CacheGenerationTable { name: string; generation: number }
 
 export interface Database {
   domains: DomainTable; roles: RoleTable; role_permissions: RolePermissionTable; accounts: AccountTable;
@@ -111,5 +112,5 @@ export interface Database {
   templates: TemplateTable; template_zones: TemplateZoneTable;
   vms: VmTable; volumes: VolumeTable; snapshots: SnapshotTable;
   async_jobs: AsyncJobTable; events: EventTable; alerts: AlertTable; configurations: ConfigurationTable;
-  management_servers: ManagementServerTable; sequences: SequenceTable;
+  management_servers: ManagementServerTable; sequences: SequenceTable; cache_generations: CacheGenerationTable;
 }

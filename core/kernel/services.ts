@@ -21,6 +21,8 @@ export interface CoreConfig {
   jobWorkers: number;
   /** Version reported by listCapabilities. */
   version: string;
+  /** Several management servers: silence after which another server is Down (default 30 s). */
+  msDownAfterMs?: number;
 }
 
 export interface Logger {
@@ -101,6 +103,9 @@ export interface JobManager {
   start(): Promise<void>;
   /** Stops taking jobs; waits for running ones up to the timeout. */
   stop(timeoutMs?: number): Promise<void>;
+  /** Takes the unfinished jobs of a management server that is Down and reconciles them as after a restart;
+   *  returns how many it took. */
+  adopt(deadMsId: string): Promise<number>;
   /** Handlers of async commands, by command name (set by the registry). */
   bind(handlers: Map<string, { decl: CommandDecl; handler: AsyncHandler<CommandDecl> }>): void;
 }

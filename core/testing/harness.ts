@@ -12,6 +12,8 @@ export const ADMIN_PASSWORD = 'test-admin-password';
 
 export interface TestServer {
   core: Core;
+  /** The database URL (or SQLite file) the core opened. */
+  db: string;
   server: RunningServer;
   dataDir: string;
   url: string;
@@ -20,14 +22,16 @@ export interface TestServer {
 
 /** A core and its HTTP server; its database is the data folder's SQLite file, or under the MariaDB test run
  * (STRATA_TEST_MYSQL) a database of its own standing for that file (a restart on the same dataDir re-opens it). */
-export async function startTestServer(opts: { dataDir?: string; hostPingIntervalMs?: number; agents?: CoreOptions['agents'] } = {}): Promise<TestServer> {
+export async function startTestServer(opts: { dataDir?: string; hostPingIntervalMs?: number; agents?: CoreOptions['agents'];
+  /** Another server's database (several management servers on one database). */ db?: string;
+  cluster?: CoreOptions['cluster'] } = {}): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'strata-test-'));
-  const db = await testDatabaseUrl(join(dataDir, 'strata.db'));
+  const db = opts.db ?? await testDatabaseUrl(join(dataDir, 'strata.db'));
   const core = await createCore({ dataDir, db, adminPassword: ADMIN_PASSWORD, log: silentLogger, hostPingIntervalMs: opts.hostPingIntervalMs ?? 0,
-    agents: opts.agents });
+    agents: opts.agents, cluster: opts.cluster });
   const server = await startServer(core, { host: '127.0.0.1', port: 0 });
   return {
-    core, server, dataDir, url: server.url,
+    core, server, dataDir, db, url: server.url,
     stop: async ({ keepData = false } = {}) => {
       await server.close();
       await core.stop();

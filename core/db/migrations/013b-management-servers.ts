@@ -3,7 +3,9 @@
 //   timeout is Down, and the survivors take over its hosts and jobs;
 // - hosts.ms_id: the server that owns a host (its agent's server; for simulator and local hosts an assigned one);
 // - sequences: counters every server draws from (instance names i-<account>-<n>-VM never repeat across servers),
-//   seeded past the numbers existing VMs already use.
+//   seeded past the numbers existing VMs already use;
+// - cache_generations: a counter per cache family, bumped by the server that changes its rows, so the others drop
+//   what they cached (db/shared-caches).
 import type { Kysely } from 'kysely';
 
 const VM_NAME = /^i-\d+-(\d+)-VM$/;
@@ -32,4 +34,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     if (m) max = Math.max(max, Number(m[1]));
   }
   await db.insertInto('sequences').values({ name: 'vm_number', next_value: max + 1 }).execute();
+  await db.schema.createTable('cache_generations')
+    .addColumn('name', 'varchar(64)', (c) => c.primaryKey())
+    .addColumn('generation', 'bigint', (c) => c.notNull())
+    .execute();
+  await db.insertInto('cache_generations').values(['identity', 'infrastructure', 'catalog', 'os_types', 'image_files'].map((name) => ({ name, generation: 0 }))).execute();
 }
