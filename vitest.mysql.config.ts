@@ -14,7 +14,7 @@ export default defineConfig({
       'core/catalog/{offerings,seed,templates}.test.ts',
       'core/events/events.test.ts', 'core/cluster/*.test.ts',
       'core/demo.test.ts',
-      'core/db/mysql*.test.ts',
+      'core/db/mysql*.test.ts', 'core/db/copy-database.test.ts',
     ],
     globalSetup: ['core/testing/mariadb-global-setup.ts'],
     testTimeout: 60_000,
