@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { seedDemoLab } from '../demo';
 import { sessionClient, startTestServer, type TestServer } from '../testing/harness';
 import { sharedCachesOf } from '../db/shared-caches';
+import { SharedConsoleTokens } from '../console/tokens';
 
 const running: TestServer[] = [];
 afterEach(async () => { for (const t of running.splice(0).reverse()) await t.stop().catch(() => {}); });
@@ -44,5 +45,16 @@ describe('several management servers on one database', () => {
     expect((await onA.call('logout')).status).toBe(200);
     await sharedCachesOf(b.core.svc.db).poll();
     expect((await asB('listZones')).status).toBe(401);
+  });
+
+  it('a console token issued through one server is redeemed once, on any server', async () => {
+    const [a, b] = await pair();
+    const admin = await a.core.admin();
+    const onA = new SharedConsoleTokens(a.core.svc.db, a.core.svc.clock);
+    const onB = new SharedConsoleTokens(b.core.svc.db, b.core.svc.clock);
+    const { token } = await onA.issue('vm-1', admin, 'extra-1');
+    expect(await onB.pending()).toBe(1);
+    expect(await onB.redeem(token)).toMatchObject({ ok: true, ticket: { vmId: 'vm-1', extra: 'extra-1', caller: { userId: admin.userId } } });
+    expect(await onA.redeem(token)).toEqual({ ok: false, why: 'used' });
   });
 });

@@ -102,6 +102,8 @@ export interface ManagementServerTable { id: string; name: string; service_ip: s
   started: Millis; last_heartbeat: Millis; created: Millis; removed: Millis | null }
 export interface SequenceTable { name: string; next_value: number }
 export interface CacheGenerationTable { name: string; generation: number }
+export interface ConsoleTokenTable { key_hash: string; vm_id: string; caller: Json; extra: string | null; issued: Millis;
+  expires: Millis; used: Millis | null }
 
 export interface Database {
   domains: DomainTable; roles: RoleTable; role_permissions: RolePermissionTable; accounts: AccountTable;
@@ -113,4 +115,5 @@ export interface Database {
   vms: VmTable; volumes: VolumeTable; snapshots: SnapshotTable;
   async_jobs: AsyncJobTable; events: EventTable; alerts: AlertTable; configurations: ConfigurationTable;
   management_servers: ManagementServerTable; sequences: SequenceTable; cache_generations: CacheGenerationTable;
+  console_tokens: ConsoleTokenTable;
 }
