@@ -5,7 +5,7 @@
 //   kvm:      deploy to Running and linked clone on the local QEMU host, beside the QEMU floor (qemu.ts)
 // Options: --quick (smaller sizes, for a smoke run), --out FILE (also write the JSON there), --db URL|mariadb (the
 // database: default SQLite in a temp folder; `mariadb` starts a private mariadbd, core/testing/mariadb.ts),
-// --no-kvm (skip the real-VM part).
+// --no-kvm (skip the real-VM part), --deploy-only (only the deploy figure at 1,000 hosts: the backends compared).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +17,7 @@ import { benchKvm } from './qemu';
 import { timedGets } from './http-client';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean' }, out: { type: 'string' }, db: { type: 'string' },
-  'no-kvm': { type: 'boolean' } } });
+  'no-kvm': { type: 'boolean' }, 'deploy-only': { type: 'boolean' } } });
 const quick = !!values.quick;
 const sizes = quick
   ? { deployHosts: 100, deployVms: 1_000, totalHosts: 500, totalVms: 5_000, listRequests: 30 }
@@ -60,6 +60,11 @@ async function main() {
   try {
     const lab = await buildLab(core, { hosts: sizes.deployHosts });
     const deploy = await deployMany(core, lab, sizes.deployVms);
+    if (values['deploy-only']) {
+      process.stdout.write(JSON.stringify({ db: mariadb ? 'mariadb' : values.db ?? 'sqlite', hosts: sizes.deployHosts,
+        vms: sizes.deployVms, vmsPerSecond: deploy.perSecond, failed: deploy.failed }, null, 2) + '\n');
+      return;
+    }
     await buildLab(core, { hosts: sizes.totalHosts - sizes.deployHosts, zoneId: lab.zoneId, namePrefix: 'grow' });
     const grow = await deployMany(core, lab, sizes.totalVms - sizes.deployVms);
     const list = await listBench(core, sizes.listRequests);
