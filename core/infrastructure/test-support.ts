@@ -1,6 +1,7 @@
 // Test fixture for the infrastructure module: a real SQLite file in a temp folder, the simulator, the real
 // planner, a fake event log that keeps what was recorded, and a stub identity. `call` decodes string params with
 // the dispatcher's own validation, so handlers see exactly what they would see behind the HTTP API.
+import { createHash } from 'node:crypto';
 import { createSequences } from '../db/sequences';
 import { createInstanceNames } from '../orchestration/vm/instance-names';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -62,7 +63,7 @@ export async function createFixture(opts: { dir?: string; sim?: SimulatorDriver 
   const sim = opts.sim ?? createSimulatorDriver({ now: () => clock.now() });
   const svc = {
     db: opened.db, dbKind: opened.kind, instanceNames: createInstanceNames(opened.db, createSequences(opened.db)), clock, log: silent, events: eventLog, newId: randomUUID,
-    config: { dataDir: dir, msId: randomUUID(), msName: 'test-ms', maxPageSize: 500, jobWorkers: 4, version: '4.20.0.0-test' },
+    config: { dataDir: dir, msId: `ms-${createHash('sha1').update(dir).digest('hex').slice(0, 12)}`, msName: 'test-ms', maxPageSize: 500, jobWorkers: 4, version: '4.20.0.0-test' },
     identity: {} as IdentityService, jobs: {} as Services['jobs'],
     drivers: createDriverRegistry([sim]),
     planner: createPlanner({ db: opened.db, clock, log: silent }),
