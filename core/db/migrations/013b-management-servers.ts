@@ -24,6 +24,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema.alterTable('hosts').addColumn('ms_id', 'varchar(40)').execute();
   await db.schema.createIndex('hosts_ms').on('hosts').columns(['ms_id']).execute();
+  // A server's unfinished jobs (restart recovery, takeover of a dead server's jobs, listManagementServers'
+  // pendingjobscount) without scanning every job ever run.
+  await db.schema.createIndex('jobs_ms_status').on('async_jobs').columns(['ms_id', 'status']).execute();
   await db.schema.createTable('sequences')
     .addColumn('name', 'varchar(64)', (c) => c.primaryKey())
     .addColumn('next_value', 'bigint', (c) => c.notNull())
