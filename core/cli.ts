@@ -1,6 +1,7 @@
 // The `strata` command line.
 //   strata serve [--data-dir DIR] [--host 127.0.0.1] [--port 8080] [--db URL] [--demo] [--setting NAME=VALUE]...
 //   strata agent --server URL --token TOKEN [--name NAME] [--work-dir DIR]   (agent/agent-cli.ts)
+//   strata db migrate --from URL --to URL                                   (db/copy-database.ts)
 import { parseArgs } from 'node:util';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -25,7 +26,22 @@ const USAGE = `Usage:
       --demo      seed a lab: simulated (1 zone, 2 pods, 4 clusters, 16 hosts, offerings, a template) plus,
                   when QEMU is installed, a local KVM host running real VMs of the test guest template
       The root admin is 'admin'; its password comes from STRATA_ADMIN_PASSWORD, or is generated and printed once.
+      Several servers may share one --db (put a load balancer in front). Timing, from the environment (ms):
+      STRATA_MS_HEARTBEAT_MS (5000), STRATA_MS_DOWN_AFTER_MS (30000: then the others take over its hosts and
+      jobs), STRATA_HOST_PING_MS (30000: host monitor), STRATA_CACHE_SYNC_MS (1000: seeing others' changes).
+  strata db migrate --from URL --to URL
+      Copies a lab to another database, every table with its ids (e.g. --from sqlite:~/.strata/strata.db
+      --to mysql://strata:secret@db-host:3306/strata). The target must be empty; stop the servers first.
 ${AGENT_USAGE}`;
+
+/** A duration in ms from the environment, or undefined (the default applies). */
+function envMs(name: string): number | undefined {
+  const v = process.env[name];
+  if (v === undefined || v === '') return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a whole number of milliseconds, got ${v}`);
+  return n;
+}
 
 async function serve(argv: string[]) {
   const { values } = parseArgs({
@@ -42,7 +58,10 @@ async function serve(argv: string[]) {
   const dataDir = resolve(values['data-dir'] ?? join(homedir(), '.strata'));
   const uiDir = values['ui-dir'] ?? DEFAULT_UI_DIR;
   const core = await createCore({ dataDir, db: values.db, adminPassword: process.env.STRATA_ADMIN_PASSWORD, uiDir,
-    settings: parseSettings(values.setting ?? []) });
+    settings: parseSettings(values.setting ?? []),
+    hostPingIntervalMs: envMs('STRATA_HOST_PING_MS'),
+    cluster: { heartbeatMs: envMs('STRATA_MS_HEARTBEAT_MS'), downAfterMs: envMs('STRATA_MS_DOWN_AFTER_MS'),
+      cacheSyncMs: envMs('STRATA_CACHE_SYNC_MS') } });
   if (core.generatedAdminPassword) {
     process.stdout.write(`Created root admin 'admin' with password: ${core.generatedAdminPassword}\n` +
       `(shown once; set STRATA_ADMIN_PASSWORD on first start to choose it)\n`);
@@ -91,10 +110,21 @@ function parseSettings(pairs: string[]): Record<string, string> {
   return out;
 }
 
+async function dbCommand(argv: string[]) {
+  const [sub, ...rest] = argv;
+  const { values } = parseArgs({ args: rest, options: { from: { type: 'string' }, to: { type: 'string' } } });
+  if (sub !== 'migrate' || !values.from || !values.to) throw new Error('usage: strata db migrate --from URL --to URL');
+  const { copyDatabase } = await import('./db/copy-database');
+  const report = await copyDatabase(values.from, values.to, (line) => process.stdout.write(`  ${line}\n`));
+  const rows = report.tables.reduce((n, t) => n + t.rows, 0);
+  process.stdout.write(`Copied ${report.tables.length} tables, ${rows} rows, to ${values.to.replace(/\/\/[^@/]*@/, '//')}\n`);
+}
+
 async function main() {
   const [cmd, ...rest] = process.argv.slice(2);
   if (cmd === 'serve') return serve(rest);
   if (cmd === 'agent') return runAgentCli(rest);
+  if (cmd === 'db') return dbCommand(rest);
   process.stdout.write(USAGE);
   if (cmd && cmd !== 'help' && cmd !== '--help') process.exitCode = 2;
 }

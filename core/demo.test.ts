@@ -1,7 +1,7 @@
 // `strata serve --demo` on any machine: a simulated zone of 16 hosts a newcomer can use at once, with a small
 // workload already placed (running VMs on hosts, stopped ones without), and seeding again adds nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemoLab, seedDemoVms } from './demo';
+import { DEMO_ZONE, seedDemoLab, seedDemoVms } from './demo';
 import { startTestServer, type TestServer } from './testing/harness';
 
 describe('demo lab', () => {
@@ -22,5 +22,34 @@ describe('demo lab', () => {
     expect(running.every((v) => v.hostid)).toBe(true);
     expect(vms.map((v) => v.name)).toContain('db-03');
     expect((await seedDemoLab(t.core)).created).toBe(false);
+  });
+});
+
+describe('demo lab seeding that fails', () => {
+  let t: TestServer;
+  beforeAll(async () => { t = await startTestServer(); }, 60_000);
+  afterAll(async () => { await t?.stop(); });
+
+  it('removes what it made, and a half-seeded lab left by a crash is seeded anew, not taken as present', async () => {
+    const admin = await t.core.admin();
+    const call = (c: string, p: Record<string, string> = {}) => t.core.dispatcher.invoke(admin, c, p) as Promise<any>;
+    let hosts = 0;
+    const failing = async (c: string, p: Record<string, string> = {}) => {
+      if (c === 'addHost' && ++hosts === 6) throw new Error('database went away');
+      return call(c, p);
+    };
+    await expect(seedDemoLab(t.core, { invoke: failing })).rejects.toThrow('database went away');
+    expect((await call('listZones', { name: DEMO_ZONE })).zone ?? []).toEqual([]);
+    expect((await call('listHosts', { type: 'Routing' })).count ?? 0).toBe(0);
+
+    // A crash between two steps leaves a disabled demo zone with some of its parts.
+    const half = (await call('createZone', { name: DEMO_ZONE, networktype: 'Advanced', dns1: '127.0.0.53', internaldns1: '127.0.0.53' })).zone;
+    await call('createPod', { zoneid: half.id, name: 'Pod 1', gateway: '192.168.1.1', netmask: '255.255.255.0',
+      startip: '192.168.1.10', endip: '192.168.1.250' });
+    const { created, zoneId } = await seedDemoLab(t.core);
+    expect(created).toBe(true);
+    expect(zoneId).not.toBe(half.id);
+    expect((await call('listZones', { name: DEMO_ZONE })).zone.map((z: any) => z.allocationstate)).toEqual(['Enabled']);
+    expect((await call('listHosts', { zoneid: zoneId, type: 'Routing' })).count).toBe(16);
   });
 });

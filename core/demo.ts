@@ -8,47 +8,82 @@ export const DEMO_ZONE = 'Lab Zone 1';
 
 type Obj = Record<string, any>;
 
-export async function seedDemoLab(core: Core): Promise<{ created: boolean; zoneId: string }> {
-  const admin = await core.admin();
-  const call = (command: string, params: Record<string, string> = {}) => core.dispatcher.invoke(admin, command, params) as Promise<Obj>;
-  const existing = await call('listZones', { name: DEMO_ZONE });
-  if (existing.zone?.length) return { created: false, zoneId: existing.zone[0].id };
+type Invoke = (command: string, params?: Record<string, string>) => Promise<Obj>;
 
+/**
+ * Seeds the demo lab once. The zone is enabled last, so an enabled demo zone means a complete lab; a disabled one is
+ * what an interrupted seeding left (a crash, a database error) and is removed and seeded again. A seeding that
+ * fails removes what it made before it reports the error, so the next start never says "already present" of half a lab.
+ */
+export async function seedDemoLab(core: Core, o: { invoke?: Invoke } = {}): Promise<{ created: boolean; zoneId: string }> {
+  const admin = await core.admin();
+  const call: Invoke = o.invoke ?? ((command, params = {}) => core.dispatcher.invoke(admin, command, params) as Promise<Obj>);
+  const existing = (await call('listZones', { name: DEMO_ZONE })).zone as Obj[] | undefined;
+  const complete = existing?.find((z) => z.allocationstate === 'Enabled');
+  if (complete) return { created: false, zoneId: complete.id };
+  for (const leftover of existing ?? []) await removeDemoZone(core, call, leftover.id);
   const zone = (await call('createZone', {
     name: DEMO_ZONE, networktype: 'Advanced', dns1: '127.0.0.53', internaldns1: '127.0.0.53', guestcidraddress: '10.1.1.0/24',
   })).zone;
+  try {
+    await buildDemoZone(core, call, zone.id);
+  } catch (e) {
+    await removeDemoZone(core, call, zone.id).catch((undo: Error) => {
+      throw new Error(`${(e as Error).message} (and removing the half-seeded demo lab failed: ${undo.message})`);
+    });
+    throw e;
+  }
+  return { created: true, zoneId: zone.id };
+}
+
+async function buildDemoZone(core: Core, call: Invoke, zoneId: string): Promise<void> {
   const secondary = join(core.svc.config.dataDir, 'demo', 'secondary');
   mkdirSync(secondary, { recursive: true });
-  await call('addImageStore', { provider: 'NFS', name: 'lab-secondary', url: `file://${secondary}`, zoneid: zone.id });
+  await call('addImageStore', { provider: 'NFS', name: 'lab-secondary', url: `file://${secondary}`, zoneid: zoneId });
   let hostNo = 0;
   for (let podNo = 1; podNo <= 2; podNo++) {
     const pod = (await call('createPod', {
-      zoneid: zone.id, name: `Pod ${podNo}`, gateway: `192.168.${podNo}.1`, netmask: '255.255.255.0',
+      zoneid: zoneId, name: `Pod ${podNo}`, gateway: `192.168.${podNo}.1`, netmask: '255.255.255.0',
       startip: `192.168.${podNo}.10`, endip: `192.168.${podNo}.250`,
     })).pod;
     for (let c = 1; c <= 2; c++) {
       const cluster = (await call('addCluster', {
-        zoneid: zone.id, podid: pod.id, clustername: `Cluster ${podNo}-${c}`, clustertype: 'CloudManaged', hypervisor: 'Simulator',
+        zoneid: zoneId, podid: pod.id, clustername: `Cluster ${podNo}-${c}`, clustertype: 'CloudManaged', hypervisor: 'Simulator',
       })).cluster[0];
       const primary = join(core.svc.config.dataDir, 'demo', `primary-${podNo}-${c}`);
       mkdirSync(primary, { recursive: true });
       await call('createStoragePool', {
-        zoneid: zone.id, podid: pod.id, clusterid: cluster.id, name: `Primary ${podNo}-${c}`, scope: 'CLUSTER',
+        zoneid: zoneId, podid: pod.id, clusterid: cluster.id, name: `Primary ${podNo}-${c}`, scope: 'CLUSTER',
         url: `SharedMountPoint://localhost${primary}`, capacitybytes: String(10 * 2 ** 40),
       });
       for (let h = 1; h <= 4; h++) {
         hostNo++;
         await call('addHost', {
-          zoneid: zone.id, podid: pod.id, clusterid: cluster.id, hypervisor: 'Simulator', username: 'root', password: 'sim',
+          zoneid: zoneId, podid: pod.id, clusterid: cluster.id, hypervisor: 'Simulator', username: 'root', password: 'sim',
           url: `http://sim-host-${hostNo}/?cpunumber=32&cpuspeed=2400&memory=262144`,
         });
       }
     }
   }
-  await call('updateZone', { id: zone.id, allocationstate: 'Enabled' });
   const { ensureBuiltinTemplate } = await import('./catalog/index');
-  await ensureBuiltinTemplate(core.svc, zone.id);
-  return { created: true, zoneId: zone.id };
+  await ensureBuiltinTemplate(core.svc, zoneId);
+  await call('updateZone', { id: zoneId, allocationstate: 'Enabled' });
+}
+
+/** Removes a demo zone and everything seeding put in it (it holds no VMs: those come after the zone is enabled). */
+async function removeDemoZone(core: Core, call: Invoke, zoneId: string): Promise<void> {
+  const list = async (command: string, key: string, params: Record<string, string> = {}) =>
+    ((await call(command, { zoneid: zoneId, ...params }))[key] ?? []) as Obj[];
+  for (const t of await list('listTemplates', 'template', { templatefilter: 'all' })) {
+    const { jobid } = await call('deleteTemplate', { id: t.id, zoneid: zoneId });
+    if (jobid) await core.svc.jobs.waitFor(jobid as string);
+  }
+  for (const h of await list('listHosts', 'host')) await call('deleteHost', { id: h.id, forced: 'true' });
+  for (const sp of await list('listStoragePools', 'storagepool')) await call('deleteStoragePool', { id: sp.id, forced: 'true' });
+  for (const c of await list('listClusters', 'cluster')) await call('deleteCluster', { id: c.id });
+  for (const p of await list('listPods', 'pod')) await call('deletePod', { id: p.id });
+  for (const st of await list('listImageStores', 'imagestore')) await call('deleteImageStore', { id: st.id });
+  await call('deleteZone', { id: zoneId });
 }
 
 /** The demo's simulated workload: name prefix, how many, offering, and whether they are left running. */

@@ -1,5 +1,7 @@
 // The core's public entry: createCore wires db -> identity -> drivers -> jobs -> orchestration -> api.
 // Everything else receives its dependencies as parameters.
+import { createSequences } from './db/sequences';
+import { createInstanceNames } from './orchestration/vm/instance-names';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -33,6 +35,9 @@ import { startTemplateCopyCleanup, type TemplateCopyCleanup } from './orchestrat
 import { createConsoleService, createConsoleModule, type ConsoleService } from './console/index';
 import { AGENT_PATH, createAgentHub, createRemoteKvmDriver, isAgentUrl, type AgentHub, type AgentHubOptions } from './agent/index';
 import type { Caller } from './identity/caller';
+import { createMsRegistry, type MsRegistry, type MsRegistryOptions } from './cluster/ms-registry';
+import { clusterModule } from './cluster/management-servers';
+import { sharedCachesOf } from './db/shared-caches';
 
 export const VERSION = '4.20.0.0-strata';
 
@@ -54,6 +59,9 @@ export interface CoreOptions {
   settings?: Record<string, string>;
   /** Crash tests only (testing/crash-server.ts): called just before a job row is written. */
   beforeJobRow?: (command: string) => void;
+  /** Several management servers on one database: heartbeat, Down timeout, service address, and how often this
+   *  server looks for cache changes made by the others (ms; default 1000). */
+  cluster?: MsRegistryOptions & { cacheSyncMs?: number };
 }
 
 export interface Core {
@@ -70,6 +78,8 @@ export interface Core {
   consoles: ConsoleService;
   /** Links of `strata agent` hosts (startServer attaches its WebSocket endpoint). */
   agents: AgentHub;
+  /** This server's registration among the servers sharing the database (tests drive its heartbeat step). */
+  cluster: Pick<MsRegistry, 'tick'>;
   /** Removal of deleted templates' copies from primary storage (tests await its sweeps). */
   templateCopies: Pick<TemplateCopyCleanup, 'settled'>;
   stop(): Promise<void>;
@@ -90,7 +100,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const opened = await openDatabase(opts.db ?? join(opts.dataDir, 'strata.db'));
   const config: CoreConfig = {
     dataDir: opts.dataDir, msId: stableMsId(opts.dataDir), msName: hostname(), maxPageSize: 500,
-    jobWorkers: opts.jobWorkers ?? 256, version: VERSION, settings: opts.settings,
+    jobWorkers: opts.jobWorkers ?? 256, version: VERSION, settings: opts.settings, msDownAfterMs: opts.cluster?.downAfterMs,
   };
   // Time-ordered ids keep inserts at the right edge of every id b-tree (see db/ids.ts).
   const newId = timeOrderedId;
@@ -102,7 +112,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   // Remote KVM hosts (url agent://NAME) are served through their agents' links, whatever the local KVM driver is.
   const agents = createAgentHub({ ...opts.agents, services: () => svc });
   const svc = {
-    db: opened.db, dbKind: opened.kind, clock, config, log, identity, events, newId,
+    db: opened.db, dbKind: opened.kind, instanceNames: createInstanceNames(opened.db, createSequences(opened.db)), clock, config, log, identity, events, newId,
     drivers: createDriverRegistry([createSimulatorDriver(), localKvm.driver], [{ prefix: 'agent://', driver: createRemoteKvmDriver(agents) }]),
     planner: createPlanner(base),
   } as Omit<Services, 'jobs'> as Services;
@@ -112,7 +122,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   let registry: Registry = new Map();
   registry = buildRegistry([
     createBaseModule(() => registry), jobsModule, eventsModule, identityModule, infrastructureModule,
-    catalogModule, computeModule, storageModule, createConsoleModule(consoles),
+    catalogModule, computeModule, storageModule, createConsoleModule(consoles), clusterModule,
   ]);
   svc.jobs.bind(asyncHandlers(registry));
 
@@ -125,6 +135,11 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   await reconcileLocalHosts(svc, (h) => h.hypervisor === localKvm.driver.hypervisor && isLocalKvmUrl(h.url) && !isAgentUrl(h.url));
   await resumeDownloads(svc);
   await svc.jobs.start();
+  // Registered (and owning the hosts nobody owns) once its jobs run, so that taking over a dead server's jobs works.
+  const msRegistry = createMsRegistry(svc, opts.cluster);
+  await msRegistry.start();
+  const sharedCaches = sharedCachesOf(opened.db);
+  await sharedCaches.start(opts.cluster?.cacheSyncMs ?? 1_000);
   const templateCopies = startTemplateCopyCleanup(svc);
   const vmStats = startStatsCollector(svc);
   const monitor = createHostMonitor(svc, { intervalMs: opts.hostPingIntervalMs ?? 30_000 });
@@ -134,12 +149,15 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   let adminCaller: Caller | undefined;
   return {
     svc, registry, dispatcher, generatedAdminPassword: generatedPassword, consoles, agents, qemu: localKvm.qemu, templateCopies,
+    cluster: msRegistry,
     admin: async () => (adminCaller ??= await rootAdminCaller(svc)),
     stop: async () => {
       await consoles.close();
       monitor.stop();
       vmStats.stop();
       await svc.jobs.stop(10_000);
+      await msRegistry.stop().catch((e: Error) => log.warn(`could not record this server as stopped: ${e.message}`));
+      await sharedCaches.stop();
       await templateCopies.stop();
       await agents.close();
       await kvmDownloader.stop();

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run bench`: every benchmark of the project, one after another (they would disturb each other if run
 // together on a 2-core machine), merged into one JSON document on stdout. Each part is a script that prints JSON.
-//   node scripts/bench.mjs [--only core,console,ui,console-latency] [--quick]
+//   node scripts/bench.mjs [--only core,coreMariadb,console,ui,console-latency] [--quick]
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -10,6 +10,7 @@ const { values } = parseArgs({ options: { only: { type: 'string' }, quick: { typ
 const quick = values.quick ? ['--quick'] : [];
 const parts = [
   { name: 'core', file: 'core/bench/run.ts', args: quick, what: 'management server: deploys, listVirtualMachines, memory; local QEMU' },
+  { name: 'coreMariadb', file: 'core/bench/run.ts', args: [...quick, '--db', 'mariadb', '--no-kvm'], what: 'the same on MariaDB (private mariadbd)', needs: '/usr/sbin/mariadbd' },
   { name: 'console', file: 'core/console/bench.ts', args: [], what: 'VNC stream through our proxy vs websockify' },
   { name: 'ui', file: 'e2e/bench/ui-bench.ts', args: quick, what: 'console in Chromium: instances at 100k VMs, topology, bundle' },
   { name: 'consoleLatency', file: 'e2e/bench/console-latency.ts', args: [], what: 'noVNC console: click to first frame, keystroke to screen' },
@@ -19,6 +20,7 @@ const out = {};
 for (const p of parts) {
   if (only && !only.has(p.name)) continue;
   if (!existsSync(p.file)) { out[p.name] = { skipped: `${p.file} does not exist` }; continue; }
+  if (p.needs && !existsSync(p.needs)) { out[p.name] = { skipped: `${p.needs} is not installed` }; continue; }
   process.stderr.write(`bench ${p.name}: ${p.what}\n`);
   const r = spawnSync(process.execPath, ['bin/run-ts.mjs', p.file, ...p.args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 << 20 });
   const text = r.stdout.trim();

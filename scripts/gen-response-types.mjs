@@ -20,7 +20,7 @@ const ROOTS = [
   'Account', 'Alert', 'Api', 'AsyncJob', 'Capacity', 'Cluster', 'CreateConsoleEndpointResponse', 'DiskOffering',
   'Domain', 'Event', 'EventType', 'Host', 'HostForMigration', 'Hypervisor', 'ImageStore', 'Iso', 'LoginResponse', 'OsCategory',
   'OsType', 'Pod', 'QueryAsyncJobResultResponse', 'Role', 'RolePermission', 'ServiceOffering', 'Snapshot',
-  'StoragePool', 'Template', 'User', 'VirtualMachine', 'Volume', 'Zone',
+  'StoragePool', 'Template', 'User', 'VirtualMachine', 'Volume', 'Zone', 'ManagementServer',
 ];
 
 /** Fields current CloudStack sends that the reference file (an older SDK's view) lacks; Strata sends them too. */
@@ -41,7 +41,7 @@ const REQUIRED = {
   Host: [...NAMED, 'state', 'type', 'zoneid', 'podid', 'clusterid'], HostForMigration: [...NAMED, 'state'], Hypervisor: ['name'],
   ImageStore: NAMED, Iso: NAMED, OsCategory: NAMED, OsType: ['id', 'description'], Pod: [...NAMED, 'zoneid'],
   Role: [...NAMED, 'type'], RolePermission: ['id', 'roleid', 'rule', 'permission'], ServiceOffering: NAMED,
-  Snapshot: [...NAMED, 'state', 'volumeid'], StoragePool: [...NAMED, 'state'], Template: NAMED, User: ['id', 'username', 'accountid', 'account', 'domainid', 'state'],
+  ManagementServer: [...NAMED, 'state'], Snapshot: [...NAMED, 'state', 'volumeid'], StoragePool: [...NAMED, 'state'], Template: NAMED, User: ['id', 'username', 'accountid', 'account', 'domainid', 'state'],
   VirtualMachine: [...NAMED, 'state', 'zoneid', 'serviceofferingid'], Volume: [...NAMED, 'state', 'type', 'zoneid'], Zone: NAMED,
 };
 

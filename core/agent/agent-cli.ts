@@ -6,7 +6,7 @@ import { createLogger } from '../kernel/logger';
 import { parseAccelSetting } from '../hypervisors/qemu/accel';
 import { startAgent } from './agent';
 
-export const AGENT_USAGE = `  strata agent --server URL --token TOKEN [--name NAME] [--work-dir DIR] [--accel auto|kvm|tcg] [--address IP]
+export const AGENT_USAGE = `  strata agent --server URL[,URL...] --token TOKEN [--name NAME] [--work-dir DIR] [--accel auto|kvm|tcg] [--address IP]
       Runs on a KVM host and connects it to a management server (outgoing WebSocket to URL/agent; the host needs
       no open port). The token comes from addHost hypervisor=KVM url=agent://NAME (details.agenttoken of its
       answer, shown once); STRATA_AGENT_TOKEN may carry it instead of --token, to keep it out of process lists.
@@ -15,6 +15,7 @@ export const AGENT_USAGE = `  strata agent --server URL --token TOKEN [--name NA
       --accel     accelerator for hosts whose url names none (default auto: KVM if a probe guest runs, else TCG)
       --address   address other hosts reach this one at, for live migration (default: the one used to reach
                   the server)
+      --server    several comma-separated servers sharing one database: a failed or lost link moves to the next
 `;
 
 export async function runAgentCli(argv: string[]): Promise<void> {

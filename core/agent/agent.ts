@@ -20,7 +20,8 @@ import { probeCapabilities } from './capabilities';
 import { parseFrame, TunnelServer } from './tunnel';
 
 export interface AgentOptions {
-  /** The management server: http(s)://host:port (the agent connects to ws(s)://host:port/agent). */
+  /** The management server: http(s)://host:port (the agent connects to ws(s)://host:port/agent); several, comma
+   *  separated, when several servers share one database: a failed or lost link moves on to the next one. */
   server: string;
   token: string;
   /** Shown in the server's events; default the machine's host name. */
@@ -66,7 +67,10 @@ export function agentUrl(server: string): string {
 
 export function startAgent(o: AgentOptions): Agent {
   const log = o.log ?? silent;
-  const url = agentUrl(o.server);
+  const urls = o.server.split(',').map((s) => s.trim()).filter(Boolean).map(agentUrl);
+  if (urls.length === 0) throw new Error('--server needs at least one URL');
+  let current = 0;
+  let url = urls[0];
   const name = o.name ?? os.hostname();
   const workDir = path.resolve(o.workDir);
   const journal = new RequestJournal({ dir: path.join(workDir, 'agent-journal') });
@@ -236,8 +240,12 @@ export function startAgent(o: AgentOptions): Agent {
       clearInterval(pruner);
       return;
     }
-    const delay = backoffDelay(attempt++, o.backoff ?? DEFAULT_BACKOFF);
-    log.warn(`${was ? 'lost the link to' : 'could not connect to'} ${url}${reason ? ` (${reason})` : ''}; retrying in ${delay} ms`, { code });
+    // With several servers, the next attempt goes to the next one: the one just lost may be the one that died.
+    const lost = url;
+    current = (current + 1) % urls.length;
+    url = urls[current];
+    const delay = backoffDelay(urls.length > 1 && current !== 0 ? 0 : attempt++, o.backoff ?? DEFAULT_BACKOFF);
+    log.warn(`${was ? 'lost the link to' : 'could not connect to'} ${lost}${reason ? ` (${reason})` : ''}; trying ${url} in ${delay} ms`, { code });
     reconnectTimer = setTimeout(connect, delay);
   }
 

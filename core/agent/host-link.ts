@@ -88,7 +88,9 @@ export async function bringHostUp(svc: Services, h: AgentHostRow, agent: { name:
   const c = agent.caps;
   const details = JSON.stringify({ ...parseDetails(cols.details), agentName: agent.name, agentVersion: c.agentVersion,
     agentWorkDir: c.workDir, accelerator: c.accelerator, qemuVersion: c.qemuVersion });
-  await svc.db.updateTable('hosts').set({ ...cols, details, last_pinged: svc.clock.now(), disconnected: null }).where('id', '=', h.id).execute();
+  // The server the agent is connected to owns the host (several management servers: commands for it come here).
+  await svc.db.updateTable('hosts').set({ ...cols, details, last_pinged: svc.clock.now(), disconnected: null, ms_id: svc.config.msId })
+    .where('id', '=', h.id).execute();
   // Null when the host monitor moved it first: it is Up either way.
   await moveHostStatus(svc, h.id, 'Connecting', 'Ready');
   link.onUp();

@@ -3,7 +3,9 @@
 //   list:     listVirtualMachines page of 500 out of 100,000 VMs over HTTP from a client process (p50, p95)
 //   memory:   resident memory with 10,000 hosts and 100,000 VMs
 //   kvm:      deploy to Running and linked clone on the local QEMU host, beside the QEMU floor (qemu.ts)
-// Options: --quick (smaller sizes, for a smoke run), --out FILE (also write the JSON there).
+// Options: --quick (smaller sizes, for a smoke run), --out FILE (also write the JSON there), --db URL|mariadb (the
+// database: default SQLite in a temp folder; `mariadb` starts a private mariadbd, core/testing/mariadb.ts),
+// --no-kvm (skip the real-VM part), --deploy-only (only the deploy figure at 1,000 hosts: the backends compared).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +16,8 @@ import { buildLab, deployMany } from './lab';
 import { benchKvm } from './qemu';
 import { timedGets } from './http-client';
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean' }, out: { type: 'string' } } });
+const { values } = parseArgs({ options: { quick: { type: 'boolean' }, out: { type: 'string' }, db: { type: 'string' },
+  'no-kvm': { type: 'boolean' }, 'deploy-only': { type: 'boolean' } } });
 const quick = !!values.quick;
 const sizes = quick
   ? { deployHosts: 100, deployVms: 1_000, totalHosts: 500, totalVms: 5_000, listRequests: 30 }
@@ -51,10 +54,17 @@ async function listBench(core: Core, requests: number) {
 
 async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'strata-bench-'));
-  const core = await createCore({ dataDir, adminPassword: 'bench', log: silentLogger, hostPingIntervalMs: 0 });
+  const mariadb = values.db === 'mariadb' ? await (await import('../testing/mariadb')).startMariaDb() : undefined;
+  const db = mariadb ? await mariadb.createDatabase('bench') : values.db;
+  const core = await createCore({ dataDir, db, adminPassword: 'bench', log: silentLogger, hostPingIntervalMs: 0 });
   try {
     const lab = await buildLab(core, { hosts: sizes.deployHosts });
     const deploy = await deployMany(core, lab, sizes.deployVms);
+    if (values['deploy-only']) {
+      process.stdout.write(JSON.stringify({ db: mariadb ? 'mariadb' : values.db ?? 'sqlite', hosts: sizes.deployHosts,
+        vms: sizes.deployVms, vmsPerSecond: deploy.perSecond, failed: deploy.failed }, null, 2) + '\n');
+      return;
+    }
     await buildLab(core, { hosts: sizes.totalHosts - sizes.deployHosts, zoneId: lab.zoneId, namePrefix: 'grow' });
     const grow = await deployMany(core, lab, sizes.totalVms - sizes.deployVms);
     const list = await listBench(core, sizes.listRequests);
@@ -62,19 +72,20 @@ async function main() {
     const mem = process.memoryUsage();
     const result = {
       machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
-      quick,
+      quick, db: mariadb ? 'mariadb (private mariadbd)' : values.db ?? 'sqlite',
       deploy: { hosts: sizes.deployHosts, vms: sizes.deployVms, seconds: deploy.seconds, vmsPerSecond: deploy.perSecond, failed: deploy.failed },
       deployAtScale: { hosts: sizes.totalHosts, vms: sizes.totalVms - sizes.deployVms, vmsPerSecond: grow.perSecond, failed: grow.failed },
       listVirtualMachines: list,
       memory: { hosts: sizes.totalHosts, vms: sizes.totalVms, rssMB: Math.round(mem.rss / 2 ** 20), heapUsedMB: Math.round(mem.heapUsed / 2 ** 20) },
       // Real VMs on the local KVM host (skipped without QEMU): see qemu.ts.
-      kvm: await benchKvm({ deploys: quick ? 5 : 10 }),
+      kvm: values['no-kvm'] ? 'skipped' : await benchKvm({ deploys: quick ? 5 : 10 }),
     };
     const json = JSON.stringify(result, null, 2);
     process.stdout.write(json + '\n');
     if (values.out) writeFileSync(values.out, json + '\n');
   } finally {
     await core.stop();
+    await mariadb?.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

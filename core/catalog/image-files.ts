@@ -3,6 +3,7 @@
 //   template/tmpl/<template id>/<template id>.<ext>      templates and ISOs
 //   snapshots/<account id>/<volume id>/<snapshot id>.qcow2
 // The path of an image is derived from its id and format, so nothing but the store has to be recorded.
+import { sharedCachesOf } from '../db/shared-caches';
 import path from 'node:path';
 import type { Db } from '../db/connect';
 import { localStorePath } from '../infrastructure/storage-url';
@@ -37,7 +38,12 @@ const cache = new WeakMap<Db, Map<string, Promise<string | undefined>>>();
 /** The file of a template or ISO's copy in a zone, or undefined when it has no reachable store. */
 export function imageFile(db: Db, templateId: string, zoneId: string): Promise<string | undefined> {
   let m = cache.get(db);
-  if (!m) cache.set(db, (m = new Map()));
+  if (!m) {
+    const fresh = (m = new Map());
+    cache.set(db, m);
+    // Another server moved or deleted an image's copy: forget every cached file (it refills per image and zone).
+    sharedCachesOf(db).onChange('image_files', () => fresh.clear());
+  }
   const key = `${templateId}/${zoneId}`;
   let hit = m.get(key);
   if (!hit) {
@@ -58,8 +64,8 @@ export function imageFile(db: Db, templateId: string, zoneId: string): Promise<s
 /** Forgets cached files of an image (deleted, or its copy moved to another store). */
 export function forgetImageFile(db: Db, templateId: string): void {
   const m = cache.get(db);
-  if (!m) return;
-  for (const k of m.keys()) if (k.startsWith(`${templateId}/`)) m.delete(k);
+  if (m) for (const k of m.keys()) if (k.startsWith(`${templateId}/`)) m.delete(k);
+  void sharedCachesOf(db).changed('image_files');
 }
 
 /** Folder for a volume's snapshots in the zone's image store, or undefined (the driver then keeps its own). */

@@ -1,6 +1,7 @@
 // Row lookups and name caches other modules use (VM and volume listings show offering and template names on
 // every row; caching them avoids a join or N+1 query per page). Caches are per database handle and are
 // invalidated by this module's update/delete handlers.
+import { sharedCachesOf } from '../db/shared-caches';
 import type { Selectable } from 'kysely';
 import type { Db } from '../db/connect';
 import type { ServiceOfferingTable, DiskOfferingTable, TemplateTable } from '../db/schema';
@@ -39,8 +40,10 @@ const MAX_ENTRIES = 10_000;
 function cachesOf(db: Db): Caches {
   let c = caches.get(db);
   if (!c) {
-    c = { service_offerings: new Map(), disk_offerings: new Map(), templates: new Map() };
+    const fresh = (c = { service_offerings: new Map(), disk_offerings: new Map(), templates: new Map() });
     caches.set(db, c);
+    // A rename on another server: drop every cached name (renames are rare, the cache refills a page at a time).
+    sharedCachesOf(db).onChange('catalog', () => { for (const m of Object.values(fresh)) m.clear(); });
   }
   return c;
 }
@@ -85,4 +88,5 @@ export async function templateName(db: Db, id: string): Promise<string | undefin
 /** Called after an update or delete of the row. */
 export function invalidateName(db: Db, table: Table, id: string): void {
   cachesOf(db)[table].delete(id);
+  void sharedCachesOf(db).changed('catalog');
 }

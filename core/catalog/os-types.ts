@@ -1,5 +1,6 @@
 // Guest OS types and categories: seeded reference data, listOsTypes and listOsCategories. The os_types table
 // stores the category by name; a category's id is derived from its name so it is the same on every install.
+import { sharedCachesOf } from '../db/shared-caches';
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/connect';
 import type { CallContext, ListResult } from '../kernel/handler';
@@ -52,6 +53,10 @@ export function allOsTypes(db: Db): Promise<OsTypeEntry[]> {
   let p = osCache.get(db);
   if (!p) {
     p = db.selectFrom('os_types').select(['id', 'description', 'category']).orderBy('description').execute();
+    if (!osWatched.has(db)) {
+      osWatched.add(db);
+      sharedCachesOf(db).onChange('os_types', () => { osCache.delete(db); });
+    }
     osCache.set(db, p);
     p.catch(() => osCache.delete(db));
   }
@@ -59,7 +64,8 @@ export function allOsTypes(db: Db): Promise<OsTypeEntry[]> {
 }
 
 /** Forgets the cached list (after seeding). */
-export const invalidateOsTypes = (db: Db) => { osCache.delete(db); };
+export const invalidateOsTypes = (db: Db) => { osCache.delete(db); void sharedCachesOf(db).changed('os_types'); };
+const osWatched = new WeakSet<Db>();
 
 export async function osTypeById(db: Db, id: string): Promise<OsTypeEntry | undefined> {
   return (await allOsTypes(db)).find((o) => o.id === id);

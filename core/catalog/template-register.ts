@@ -19,6 +19,7 @@ type RegisterArgs = ArgsOf<C['registerTemplate']> | ArgsOf<C['registerIso']>;
 
 /** The first image store of each zone (copies record where they live; the lab may have none). */
 async function storesOf(db: Db, zoneIds: string[]): Promise<Map<string, string>> {
+  if (zoneIds.length === 0) return new Map(); // `in ()` is a syntax error on MySQL
   const rows = await db.selectFrom('image_stores').select(['id', 'zone_id']).where('zone_id', 'in', zoneIds)
     .where('removed', 'is', null).orderBy('created').execute();
   const out = new Map<string, string>();

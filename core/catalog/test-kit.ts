@@ -2,11 +2,13 @@
 // stand-in identity service over fixed domains/accounts (rows also written to the real tables, which templates
 // reference), a driver registry knowing Simulator and KVM, and a `call` that decodes and validates parameters
 // from their declarations exactly as the dispatcher does before running the handler.
+import { createSequences } from '../db/sequences';
+import { createInstanceNames } from '../orchestration/vm/instance-names';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { openDatabase } from '../db/connect';
+import { openTestDatabase } from '../testing/test-db';
 import type { CoreConfig, EventInput, EventLog, IdentityService, ListScope, Logger, Notification, Services } from '../kernel/services';
 import type { Caller } from '../identity/caller';
 import type { DriverRegistry, HypervisorDriver } from '../hypervisors/driver';
@@ -119,7 +121,7 @@ async function seedIdentityRows(svc: Services): Promise<Record<AccountName, Call
 
 export async function createCatalogEnv(): Promise<CatalogEnv> {
   const dir = mkdtempSync(join(tmpdir(), 'strata-catalog-'));
-  const opened = await openDatabase(join(dir, 'test.db'));
+  const opened = await openTestDatabase(join(dir, 'test.db'));
   let now = Date.UTC(2026, 0, 1);
   const clock = { now: () => (now += 1000) };
   const config: CoreConfig = { dataDir: dir, msId: 'ms-1', msName: 'test', maxPageSize: 500, jobWorkers: 1, version: '0.0.0' };
@@ -131,7 +133,7 @@ export async function createCatalogEnv(): Promise<CatalogEnv> {
     subscribe: () => () => {},
     notify(n) { notifications.push(n); },
   };
-  const svc: Services = { db: opened.db, dbKind: opened.kind, clock, config, log: silent, identity: {} as never,
+  const svc: Services = { db: opened.db, dbKind: opened.kind, instanceNames: createInstanceNames(opened.db, createSequences(opened.db)), clock, config, log: silent, identity: {} as never,
     events: eventLog, jobs: {} as never, drivers: stubDrivers, planner: {} as never, newId: randomUUID };
   const callers = await seedIdentityRows(svc);
   svc.identity = stubIdentity(callers, DOMAINS);

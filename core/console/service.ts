@@ -12,7 +12,7 @@ import { CONSOLE_PAGE_PATH, CONSOLE_WEBSOCKET_PATH, ConsoleCloseCode, type Conso
 import { parseCookies } from '../kernel/cookies';
 import { driverFor } from '../orchestration/vm/infra';
 import { vmById } from '../orchestration/vm/vm-rows';
-import { ConsoleTokens, type ConsoleTicket } from './tokens';
+import { SharedConsoleTokens, type ConsoleTicket } from './tokens';
 import { driverVncOpener, offersConsole, type OpenVncStream } from './vnc-stream';
 import { createConsoleProxy } from './proxy';
 import type { UpgradeHandler } from '../api/http-server';
@@ -42,7 +42,9 @@ export interface ConsoleService {
   /** HTTP route for the console page, and upgrade routes for the proxy WebSocket. */
   routes(): { http(req: IncomingMessage, res: ServerResponse): boolean; upgrade: Record<string, UpgradeHandler> };
   /** Tokens waiting to be used and open console sessions (tests and metrics). */
-  stats(): { pendingTokens: number; sessions: number };
+  stats(): { sessions: number };
+  /** Console tokens issued (by any server on the database) and neither used nor expired. */
+  pendingTokens(): Promise<number>;
   /** Closes every open console (code 1001, the server is going away). */
   disconnectAll(): Promise<void>;
   /** disconnectAll, and stops the token sweeper and the VM state subscription. */
@@ -57,14 +59,14 @@ const sha = (s: string) => createHash('sha256').update(s).digest();
 const sameSecret = (a: string, b: string) => timingSafeEqual(sha(a), sha(b));
 
 export function createConsoleService(svc: Services, opts: ConsoleServiceOptions = {}): ConsoleService {
-  const tokens = new ConsoleTokens(svc.clock, opts.ttlMs ?? 60_000);
+  const tokens = new SharedConsoleTokens(svc.db, svc.clock, opts.ttlMs ?? 60_000);
   const open = opts.openVncStream ?? driverVncOpener(svc);
   let publicUrl: URL | null = null;
 
   async function admit(token: string, extra: string | null, cookieHeader: string | undefined): Promise<Admission> {
     // Read before the token is redeemed: nothing about the request may burn a token without using it.
     const sessionKey = parseCookies(cookieHeader).sessionkey;
-    const r = tokens.redeem(token);
+    const r = await tokens.redeem(token);
     if (!r.ok) {
       const text = r.why === 'used' ? 'This console token was already used; ask for a new one with createConsoleEndpoint'
         : r.why === 'expired' ? 'This console token expired; ask for a new one with createConsoleEndpoint'
@@ -102,7 +104,8 @@ export function createConsoleService(svc: Services, opts: ConsoleServiceOptions 
       proxy.closeVm(n.resourceId, ConsoleCloseCode.VmStopped, `The VM is ${n.state}`);
     }
   });
-  const sweeper = setInterval(() => tokens.sweep(), opts.sweepIntervalMs ?? 30_000);
+  const sweeper = setInterval(() => { tokens.sweep().catch((e: Error) => svc.log.warn('console token sweep failed', { error: e.message })); },
+    opts.sweepIntervalMs ?? 30_000);
   sweeper.unref();
 
   const fail = (details: string): ConsoleEndpointResponse => ({ success: false, details });
@@ -116,7 +119,7 @@ export function createConsoleService(svc: Services, opts: ConsoleServiceOptions 
       const driver = await driverFor(svc, vm.host_id).catch(() => null);
       if (!driver) return fail(`The host of VM ${vm.name} is not available`);
       if (!offersConsole(driver)) return fail(`Console access is not supported for VMs on ${driver.hypervisor} hosts`);
-      const { token } = tokens.issue(vm.id, caller, extra ?? null);
+      const { token } = await tokens.issue(vm.id, caller, extra ?? null);
       svc.log.info('console token issued', { vm: vm.id, user: caller.userId });
       const q = new URLSearchParams({ token });
       if (extra) q.set('extra', extra);
@@ -133,7 +136,8 @@ export function createConsoleService(svc: Services, opts: ConsoleServiceOptions 
       publicUrl = u;
     },
     routes: () => ({ http: page, upgrade: { [`/${CONSOLE_WEBSOCKET_PATH}`]: proxy.upgrade } }),
-    stats: () => ({ pendingTokens: tokens.pending(), sessions: proxy.count() }),
+    stats: () => ({ sessions: proxy.count() }),
+    pendingTokens: () => tokens.pending(),
     disconnectAll: () => proxy.closeAll(ConsoleCloseCode.ServerShutdown, 'The management server is shutting down'),
     async close() {
       clearInterval(sweeper);

@@ -1,9 +1,10 @@
 // One-time console tokens: 32 random bytes (base64url), valid once and for `ttlMs` after issue, bound to one VM
-// and to the caller who asked for it. Kept in memory only: a token outlives no restart and is redeemed on the
-// management server that issued it (the URL names that server). The map is keyed by a SHA-256 of the token, so
-// lookups never compare secrets byte by byte and a memory dump does not yield usable tokens.
+// and to the caller who asked for it. Stored keyed by a SHA-256 of the token, so lookups never compare secrets byte
+// by byte and a memory or database dump does not yield usable tokens. The console service keeps them in the
+// database (SharedConsoleTokens: valid on every management server); ConsoleTokens is the in-memory form.
 import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from '../kernel/services';
+import type { Db } from '../db/connect';
 import type { Caller } from '../identity/caller';
 
 export interface ConsoleTicket {
@@ -66,4 +67,47 @@ export class ConsoleTokens {
   }
 
   get size(): number { return this.tickets.size; }
+}
+
+/**
+ * The same tokens kept in the database (table console_tokens, migration 013c), so that a console endpoint created
+ * through one management server is redeemed by whichever server the viewer reaches. Redeeming is one conditional
+ * UPDATE: of two servers shown the same token at once, exactly one admits it.
+ */
+export class SharedConsoleTokens {
+  constructor(private readonly db: Db, private readonly clock: Clock, readonly ttlMs = 60_000) {}
+
+  async issue(vmId: string, caller: Caller, extra: string | null): Promise<{ token: string; ticket: ConsoleTicket }> {
+    const token = randomBytes(32).toString('base64url');
+    const now = this.clock.now();
+    const ticket: ConsoleTicket = { vmId, caller, extra, issuedAt: now, expiresAt: now + this.ttlMs, usedAt: null };
+    await this.db.insertInto('console_tokens').values({ key_hash: keyOf(token), vm_id: vmId, caller: JSON.stringify(caller),
+      extra, issued: now, expires: ticket.expiresAt, used: null }).execute();
+    return { token, ticket };
+  }
+
+  async redeem(token: string): Promise<Redeemed> {
+    if (!TOKEN_RE.test(token)) return { ok: false, why: 'invalid' };
+    const key = keyOf(token);
+    const now = this.clock.now();
+    const r = await this.db.updateTable('console_tokens').set({ used: now }).where('key_hash', '=', key)
+      .where('used', 'is', null).where('expires', '>=', now).executeTakeFirst();
+    const row = await this.db.selectFrom('console_tokens').selectAll().where('key_hash', '=', key).executeTakeFirst();
+    if (!row) return { ok: false, why: 'invalid' };
+    if (Number(r.numUpdatedRows) === 0) return { ok: false, why: row.used !== null ? 'used' : 'expired' };
+    return { ok: true, ticket: { vmId: row.vm_id, caller: JSON.parse(row.caller) as Caller, extra: row.extra,
+      issuedAt: row.issued, expiresAt: row.expires, usedAt: now } };
+  }
+
+  /** Forgets tokens past their remembrance window (any server may sweep; deleting twice is harmless). */
+  async sweep(): Promise<void> {
+    await this.db.deleteFrom('console_tokens').where('expires', '<', this.clock.now() - this.ttlMs).execute();
+  }
+
+  /** Tokens issued (by any server) and not used yet, nor expired. */
+  async pending(): Promise<number> {
+    const r = await this.db.selectFrom('console_tokens').select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('used', 'is', null).where('expires', '>=', this.clock.now()).executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
 }

@@ -149,6 +149,12 @@ export const responseJsonKinds: Record<string, Record<string, string>> = {
     registered: 'string', sessionkey: 'string', timeout: 'number', timezone: 'string', timezoneoffset: 'string', type: 'string',
     userid: 'string', username: 'string',
   },
+  ManagementServer: {
+    agents: 'array', agentscount: 'number', id: 'string', ipaddress: 'string', javadistribution: 'string', javaversion: 'string',
+    jobid: 'string', jobstatus: 'number', kernelversion: 'string', lastagents: 'array', lastboottime: 'string', lastserverstart: 'string',
+    lastserverstop: 'string', name: 'string', osdistribution: 'string', peers: 'array', pendingjobscount: 'number', serviceip: 'string',
+    state: 'string', version: 'string',
+  },
   Nic: {
     adaptertype: 'string', broadcasturi: 'string', deviceid: 'string', extradhcpoption: 'array', gateway: 'string', id: 'string',
     ip6address: 'string', ip6cidr: 'string', ip6gateway: 'string', ipaddress: 'string', ipaddresses: 'array', isdefault: 'boolean',
@@ -336,6 +342,7 @@ export const responseRequiredFields: Record<string, string[]> = {
   Hypervisor: ['name'],
   ImageStore: ['id', 'name'],
   Iso: ['id', 'name'],
+  ManagementServer: ['id', 'name', 'state'],
   OsCategory: ['id', 'name'],
   OsType: ['id', 'description'],
   Pod: ['id', 'name', 'zoneid'],

@@ -615,6 +615,29 @@ export interface LoginResponse {
   username?: string;
 }
 
+export interface ManagementServer {
+  agents?: string[];
+  agentscount?: number;
+  id: string;
+  ipaddress?: string;
+  javadistribution?: string;
+  javaversion?: string;
+  jobid?: string;
+  jobstatus?: number;
+  kernelversion?: string;
+  lastagents?: string[];
+  lastboottime?: string;
+  lastserverstart?: string;
+  lastserverstop?: string;
+  name: string;
+  osdistribution?: string;
+  peers?: string[];
+  pendingjobscount?: number;
+  serviceip?: string;
+  state: string;
+  version?: string;
+}
+
 export interface Nic {
   adaptertype?: string;
   broadcasturi?: string;

@@ -68,6 +68,7 @@ export interface ResponseObjects {
   user: R.User;
   userkeys: UserKeys;
   virtualmachine: R.VirtualMachine;
+  managementserver: R.ManagementServer;
   volume: R.Volume;
   zone: R.Zone;
 }

@@ -1,14 +1,17 @@
 // Opens the database named by a URL and brings its schema up to date.
 //   sqlite:/path/to/file.db (or a bare path)  -> better-sqlite3, WAL, foreign keys on, group commit (the embedded default)
 //   mysql://user:pass@host:port/db            -> mysql2 pool (several management servers sharing one database)
-import { Kysely, Migrator, MysqlDialect, type MigrationProvider } from 'kysely';
+import { Kysely, Migrator, MysqlDialect, sql, type MigrationProvider } from 'kysely';
 import SqliteDatabase from 'better-sqlite3';
 import type { Database } from './schema';
 import { migrations } from './migrations/index';
 import { GroupCommitSqliteDialect } from './sqlite-group-commit';
 import { registerDirectExecutor } from './precompiled';
+import { MYSQL_COLLATION } from './mysql-collation';
+import { EmptyInPlugin } from './empty-in-plugin';
 
 export type Db = Kysely<Database>;
+
 export type DbKind = 'sqlite' | 'mysql';
 
 export interface OpenedDb { db: Db; kind: DbKind; close(): Promise<void> }
@@ -18,7 +21,14 @@ export async function openDatabase(url: string): Promise<OpenedDb> {
   let db: Db;
   if (kind === 'mysql') {
     const { createPool } = await import('mysql2');
-    db = new Kysely<Database>({ dialect: new MysqlDialect({ pool: createPool({ uri: url, connectionLimit: 10 }) }) });
+    // Every connection talks utf8mb4 with one collation (names like 测试机 round-trip; comparisons never mix
+    // collations); SUM() and other DECIMAL results come back as numbers, as SQLite gives them.
+    const pool = createPool({ uri: url, connectionLimit: 20, charset: MYSQL_COLLATION.toUpperCase(), decimalNumbers: true });
+    pool.on('connection', (c) => { c.query(`SET NAMES utf8mb4 COLLATE ${MYSQL_COLLATION}`); });
+    db = new Kysely<Database>({ dialect: new MysqlDialect({ pool }), plugins: [new EmptyInPlugin()] });
+    // Tables take the database's default charset: a stock server's is latin1, so the default is set before any
+    // table is created (migration 013 converts tables an older Strata created).
+    await sql`alter database ${sql.raw(`character set utf8mb4 collate ${MYSQL_COLLATION}`)}`.execute(db);
   } else {
     const file = url.replace(/^sqlite:(\/\/)?/, '');
     const sqlite = new SqliteDatabase(file);

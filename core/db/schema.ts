@@ -41,6 +41,9 @@ export interface HostTable { id: string; name: string; zone_id: string; pod_id: 
   cpu_allocated: number; memory_allocated: number;
   host_tags: string; version: string | null; details: Json; created: Millis; last_pinged: Millis | null;
   disconnected: Millis | null; removed: Millis | null }
+/** The management server that owns a host (migration 013b); null until one claims it. Kept apart from HostTable
+ * (the row every host insert writes) because the owner is set by the server that connects it, not by addHost. */
+export interface HostOwnerColumn { ms_id: Generated<string | null> }
 export interface StoragePoolTable { id: string; name: string; zone_id: string; pod_id: string | null;
   cluster_id: string | null; scope: string; type: string; url: string; host: string; path: string;
   state: string; capacity_bytes: number; allocated_bytes: number; used_bytes: number; tags: string;
@@ -99,14 +102,22 @@ export interface EventTable { seq: Generated<number>; id: string; type: string; 
 export interface AlertTable { id: string; type: number; name: string; description: string; zone_id: string | null;
   pod_id: string | null; cluster_id: string | null; sent: Millis; archived: Bool }
 export interface ConfigurationTable { name: string; value: string }
+export interface ManagementServerTable { id: string; name: string; service_ip: string; version: string; state: string;
+  started: Millis; last_heartbeat: Millis; created: Millis; removed: Millis | null }
+export interface SequenceTable { name: string; next_value: number }
+export interface CacheGenerationTable { name: string; generation: number }
+export interface ConsoleTokenTable { key_hash: string; vm_id: string; caller: Json; extra: string | null; issued: Millis;
+  expires: Millis; used: Millis | null }
 
 export interface Database {
   domains: DomainTable; roles: RoleTable; role_permissions: RolePermissionTable; accounts: AccountTable;
   users: UserTable; sessions: SessionTable; login_failures: LoginFailureTable;
-  zones: ZoneTable; pods: PodTable; pod_ip_ranges: PodIpRangeTable; clusters: ClusterTable; hosts: HostTable;
+  zones: ZoneTable; pods: PodTable; pod_ip_ranges: PodIpRangeTable; clusters: ClusterTable; hosts: HostTable & HostOwnerColumn;
   storage_pools: StoragePoolTable; image_stores: ImageStoreTable;
   service_offerings: ServiceOfferingTable; disk_offerings: DiskOfferingTable; os_types: OsTypeTable;
   templates: TemplateTable; template_zones: TemplateZoneTable;
   vms: VmTable; volumes: VolumeTable; snapshots: SnapshotTable;
   async_jobs: AsyncJobTable; events: EventTable; alerts: AlertTable; configurations: ConfigurationTable;
+  management_servers: ManagementServerTable; sequences: SequenceTable; cache_generations: CacheGenerationTable;
+  console_tokens: ConsoleTokenTable;
 }

@@ -49,7 +49,7 @@ export async function moveHostStatus(svc: Services, hostId: string, from: string
     .where('removed', 'is', null).executeTakeFirst();
   if (Number(r.numUpdatedRows) === 0) return null;
   if (to !== from) {
-    bumpInfraVersion();
+    bumpInfraVersion(svc.db);
     svc.events.notify({ kind: 'state', resourceType: 'Host', resourceId: hostId, state: to });
   }
   return to;

@@ -10,6 +10,8 @@ import { num2 } from '../infrastructure/util';
 import type { Host } from '../contract/responses';
 
 export interface HostView extends Selectable<HostTable> {
+  /** The owning management server (hosts.ms_id) and its name. */
+  ms_id: string | null; ms_name: string | null;
   zone_name: string; pod_name: string; cluster_name: string; cluster_type: string;
   cpu_overcommit: number; memory_overcommit: number;
 }
@@ -17,11 +19,12 @@ export interface HostView extends Selectable<HostTable> {
 /** hosts joined with the names and overcommit factors every host answer shows. */
 export function hostViewQuery(db: Db) {
   return db.selectFrom('hosts as h').innerJoin('clusters as c', 'c.id', 'h.cluster_id')
-    .innerJoin('pods as p', 'p.id', 'h.pod_id').innerJoin('zones as z', 'z.id', 'h.zone_id');
+    .innerJoin('pods as p', 'p.id', 'h.pod_id').innerJoin('zones as z', 'z.id', 'h.zone_id')
+    .leftJoin('management_servers as ms', 'ms.id', 'h.ms_id');
 }
 
 export const hostViewColumns = ['z.name as zone_name', 'p.name as pod_name', 'c.name as cluster_name',
-  'c.cluster_type', 'c.cpu_overcommit', 'c.memory_overcommit'] as const;
+  'c.cluster_type', 'c.cpu_overcommit', 'c.memory_overcommit', 'ms.name as ms_name'] as const;
 
 export async function hostView(db: Db, id: string): Promise<HostView | undefined> {
   return hostViewQuery(db).selectAll('h').select(hostViewColumns).where('h.id', '=', id).executeTakeFirst();
@@ -42,7 +45,7 @@ function details(json: string): Record<string, string> | undefined {
   }
 }
 
-export function formatHost(h: HostView, g: DetailGroups, extra: { stats?: HostStats | null; msId?: string; msName?: string } = {}): Host {
+export function formatHost(h: HostView, g: DetailGroups, extra: { stats?: HostStats | null } = {}): Host {
   const d = details(h.details) ?? {};
   const base: WithNulls<Host> = {
     id: h.id, name: h.name, type: h.type, state: h.state, resourcestate: h.resource_state, ipaddress: h.ip_address,
@@ -53,7 +56,9 @@ export function formatHost(h: HostView, g: DetailGroups, extra: { stats?: HostSt
     capabilities: d.capabilities, arch: 'x86_64', created: csDate(h.created), lastpinged: csDate(h.last_pinged),
     disconnected: csDate(h.disconnected), removed: csDate(h.removed), hahost: false, islocalstorageactive: false,
     encryptionsupported: false, ueficapability: false, hasannotations: false,
-    managementserverid: h.state === 'Up' ? extra.msId : undefined, managementservername: h.state === 'Up' ? extra.msName : undefined,
+    // The server that owns the host (its agent's, or the one assigned a simulator or local host), as CloudStack shows it.
+    managementserverid: h.state === 'Up' ? h.ms_id ?? undefined : undefined,
+    managementservername: h.state === 'Up' ? h.ms_name ?? undefined : undefined,
     outofbandmanagement: { enabled: false, powerstate: 'Disabled' },
     hostha: { haenable: false, hastate: 'Disabled' },
   };

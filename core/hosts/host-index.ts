@@ -4,12 +4,22 @@
 // management servers), and row by row when a reservation loses a race. The view only orders candidates: the
 // conditional UPDATE in planner.ts is what guarantees capacity, so a stale view costs a retry, never an overcommit.
 import type { Db } from '../db/connect';
+import { sharedCachesOf } from '../db/shared-caches';
 import { tagList } from '../kernel/format';
 
 let version = 0;
-/** Tells every planner in this process that hosts, clusters, pods, zones or pools changed. */
-export function bumpInfraVersion(): void {
-  version++;
+const bumpLocal = () => { version++; };
+const watched = new WeakSet<Db>();
+/** Tells every planner in this process, and (through the shared cache generations) every other server's, that
+ * hosts, clusters, pods, zones or pools changed. */
+export function bumpInfraVersion(db: Db): void {
+  watchInfra(db);
+  void sharedCachesOf(db).changed('infrastructure');
+}
+function watchInfra(db: Db): void {
+  if (watched.has(db)) return;
+  watched.add(db);
+  sharedCachesOf(db).onChange('infrastructure', bumpLocal);
 }
 export const infraVersion = () => version;
 
@@ -43,6 +53,7 @@ export interface ZoneIndex {
 const lower = (s: string | null) => tagList(s).map((t) => t.toLowerCase());
 
 export async function loadZoneIndex(db: Db, zoneId: string, now: number): Promise<ZoneIndex> {
+  watchInfra(db);
   const v = version;
   const zone = await db.selectFrom('zones').select('allocation_state').where('id', '=', zoneId)
     .where('removed', 'is', null).executeTakeFirst();

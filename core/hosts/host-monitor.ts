@@ -110,7 +110,9 @@ export function createHostMonitor(svc: Services, opts: HostMonitorOptions): Host
       .innerJoin('pods as p', 'p.id', 'h.pod_id')
       .select(['h.id', 'h.name', 'h.hypervisor', 'h.state', 'h.url', 'h.details', 'h.created', 'h.last_pinged', 'h.cpu_number',
         'h.cpu_speed', 'h.memory_total', 'h.ip_address', 'h.zone_id', 'h.pod_id', 'h.cluster_id', 'z.name as zone_name', 'p.name as pod_name'])
-      .where('h.removed', 'is', null).where('h.type', '=', 'Routing').execute();
+      .where('h.removed', 'is', null).where('h.type', '=', 'Routing')
+      // Each management server watches the hosts it owns; a Down server's hosts move to a survivor (cluster/ms-registry).
+      .where((eb) => eb.or([eb('h.ms_id', '=', svc.config.msId), eb('h.ms_id', 'is', null)])).execute();
     const alive: string[] = [];
     const reconnected = new Map<HypervisorDriver, string[]>();
     for (let i = 0; i < rows.length; i += concurrency) {

@@ -32,7 +32,7 @@ async function hostById(ctx: CallContext, id: string): Promise<HostView> {
 
 async function answer(ctx: CallContext, id: string): Promise<Host> {
   const h = (await hostView(ctx.svc.db, id))!;
-  return formatHost(h, ALL, { stats: await stats(ctx, h), msId: ctx.svc.config.msId, msName: ctx.svc.config.msName });
+  return formatHost(h, ALL, { stats: await stats(ctx, h) });
 }
 
 async function stats(ctx: CallContext, h: HostView) {
@@ -116,7 +116,8 @@ export const hostHandlers: Pick<H, 'addHost' | 'updateHost' | 'deleteHost' | 'li
         details: JSON.stringify({ ...JSON.parse(details), ...enrolled?.details }) }),
     };
     try {
-      await ctx.svc.db.insertInto('hosts').values(row).execute();
+      // The server that added the host owns it (its simulator or local driver holds the host's VMs).
+      await ctx.svc.db.insertInto('hosts').values({ ...row, ms_id: ctx.svc.config.msId }).execute();
     } catch (e) {
       await driver.disconnectHost(id).catch(() => undefined);
       throw e;
@@ -197,8 +198,7 @@ export const hostHandlers: Pick<H, 'addHost' | 'updateHost' | 'deleteHost' | 'li
     const groups: DetailGroups = new Set((a.details ?? ['all']).map((d) => d.toLowerCase()));
     const want = groups.has('all') || groups.has('stats');
     const st = want ? await Promise.all(rows.map((h) => stats(ctx, h))) : [];
-    const extra = { msId: ctx.svc.config.msId, msName: ctx.svc.config.msName };
-    return { count, items: rows.map((h, i) => formatHost(h, groups, { ...extra, stats: st[i] })) };
+    return { count, items: rows.map((h, i) => formatHost(h, groups, { stats: st[i] })) };
   },
 
   reconnectHost: {

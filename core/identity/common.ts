@@ -5,7 +5,7 @@ import type { HandlersFor } from '../kernel/handler';
 import type { identityCommands } from '../contract/commands/identity';
 import type { RoleType } from '../contract/roles';
 import { notFound, invalidParam } from '../kernel/errors';
-import { directoryFor, type Directory, type DomainRec, type AccountRec } from './directory';
+import { directoryFor, identityChanged, type Directory, type DomainRec, type AccountRec } from './directory';
 import { managesDomain, domainDenied, accountByName, checkAccess } from './scope';
 
 export type IdentityHandlers = HandlersFor<typeof identityCommands>;
@@ -13,7 +13,7 @@ export type IdentityHandlers = HandlersFor<typeof identityCommands>;
 export const dirOf = (ctx: CallContext): Directory => directoryFor(ctx.svc.db);
 
 /** Every identity change drops the in-memory views so the next request sees it. */
-export const changed = (ctx: CallContext) => dirOf(ctx).invalidate();
+export const changed = (ctx: CallContext) => identityChanged(ctx.svc.db);
 
 export async function emit(ctx: CallContext, type: string, description: string,
   resource?: { id: string; type: string; name?: string }): Promise<void> {
@@ -88,6 +88,7 @@ export async function endSessionsOf(ctx: CallContext, userIds: string[]): Promis
   if (userIds.length === 0) return;
   await ctx.svc.db.deleteFrom('sessions').where('user_id', 'in', userIds).execute();
   dirOf(ctx).dropSessionsOf(userIds);
+  identityChanged(ctx.svc.db);
 }
 
 export const lc = (s: string) => s.toLowerCase();

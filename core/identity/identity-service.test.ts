@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase } from '../db/connect';
+import { openTestDatabase } from '../testing/test-db';
 import { createIdentityService, normalizeDomainPath, SESSION_IDLE_TIMEOUT_SECONDS } from './identity-service';
 import { hashPassword, verifyPassword } from './secrets';
 import { createTestEnv, addAccount, rejects, ADMIN_PASSWORD, type TestEnv } from './identity-test-env';
@@ -16,7 +16,7 @@ const decl = (name: string, authorized: readonly RoleType[]): CommandDecl =>
 describe('seed', () => {
   it('creates ROOT, the built-in roles and the admin once, and generates a password when none is given', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'strata-seed-'));
-    const { db, close } = await openDatabase(join(dir, 'seed.db'));
+    const { db, close } = await openTestDatabase(join(dir, 'seed.db'));
     try {
       const clock = { now: () => 1_000 };
       const log = { info() {}, warn() {}, error() {} };

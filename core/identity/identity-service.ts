@@ -1,5 +1,6 @@
 // The identity service: authentication (API keys, login sessions), authorization (role rules) and ownership
 // scoping. The dispatcher calls byApiKey/bySession/isAllowed on every request, so those answer from memory.
+import { sharedCachesOf } from '../db/shared-caches';
 import type { Db } from '../db/connect';
 import type { Clock, CoreConfig, EventLog, IdentityService, Logger } from '../kernel/services';
 import type { CommandDecl } from '../contract/command';
@@ -101,6 +102,8 @@ export function createIdentityService(deps: IdentityDeps): IdentityService {
   async function endSession(key: string): Promise<void> {
     dir.sessions.delete(key);
     await db.deleteFrom('sessions').where('key', '=', key).execute();
+    // Other servers may hold the session in memory: they drop their cached sessions and re-read them.
+    await sharedCachesOf(db).changed('identity');
   }
 
   async function bySession(key: string): Promise<Caller | null> {

@@ -1,11 +1,13 @@
 // Test fixture for the identity tests: a real SQLite file in a temp folder, the real identity service, a fake
 // clock and an event log that records into an array. Handlers are called the way the dispatcher calls them
 // (async ones: prepare, then execute).
+import { createSequences } from '../db/sequences';
+import { createInstanceNames } from '../orchestration/vm/instance-names';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { openDatabase } from '../db/connect';
+import { openTestDatabase } from '../testing/test-db';
 import type { CoreConfig, EventInput, EventLog, IdentityService, Logger, Services } from '../kernel/services';
 import type { Caller } from './caller';
 import type { CallContext, JobContext } from '../kernel/handler';
@@ -32,7 +34,7 @@ export interface TestEnv {
 
 export async function createTestEnv(): Promise<TestEnv> {
   const dir = mkdtempSync(join(tmpdir(), 'strata-identity-'));
-  const { db, kind, close } = await openDatabase(join(dir, 'test.db'));
+  const { db, kind, close } = await openTestDatabase(join(dir, 'test.db'));
   let now = Date.UTC(2026, 0, 1);
   const clock = { now: () => now, advance: (ms: number) => { now += ms; } };
   const config: CoreConfig = { dataDir: dir, msId: 'ms-1', msName: 'test', maxPageSize: 500, jobWorkers: 1, version: '0.0.0' };
@@ -44,7 +46,7 @@ export async function createTestEnv(): Promise<TestEnv> {
     subscribe: () => () => {},
     notify() {},
   };
-  const svc: Services = { db, dbKind: kind, clock, config, log: silent, identity, events: eventLog,
+  const svc: Services = { db, dbKind: kind, instanceNames: createInstanceNames(db, createSequences(db)), clock, config, log: silent, identity, events: eventLog,
     jobs: {} as never, drivers: {} as never, planner: {} as never, newId: randomUUID };
   await identity.seed(ADMIN_PASSWORD);
   const adminRow = await db.selectFrom('users').select('id').where('username', '=', 'admin').executeTakeFirstOrThrow();

@@ -1,11 +1,15 @@
 // Test fixture for the infrastructure module: a real SQLite file in a temp folder, the simulator, the real
 // planner, a fake event log that keeps what was recorded, and a stub identity. `call` decodes string params with
 // the dispatcher's own validation, so handlers see exactly what they would see behind the HTTP API.
+import { createHash } from 'node:crypto';
+import { createSequences } from '../db/sequences';
+import { createInstanceNames } from '../orchestration/vm/instance-names';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { openDatabase, type OpenedDb } from '../db/connect';
+import type { OpenedDb } from '../db/connect';
+import { openTestDatabase } from '../testing/test-db';
 import type { Services, EventLog, EventInput, IdentityService, Clock } from '../kernel/services';
 import type { Caller } from '../identity/caller';
 import type { AsyncHandler, CallContext, JobContext } from '../kernel/handler';
@@ -42,7 +46,7 @@ const silent = { info() {}, warn() {}, error() {} };
 
 export async function createFixture(opts: { dir?: string; sim?: SimulatorDriver } = {}): Promise<Fixture> {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'strata-infra-'));
-  const opened = await openDatabase(join(dir, 'strata.db'));
+  const opened = await openTestDatabase(join(dir, 'strata.db'));
   const clock: FakeClock = { t: Date.UTC(2024, 0, 1), now: () => clock.t, advance: (ms) => { clock.t += ms; } };
   const events: Fixture['events'] = [];
   const alerts: Fixture['alerts'] = [];
@@ -58,8 +62,8 @@ export async function createFixture(opts: { dir?: string; sim?: SimulatorDriver 
   };
   const sim = opts.sim ?? createSimulatorDriver({ now: () => clock.now() });
   const svc = {
-    db: opened.db, dbKind: opened.kind, clock, log: silent, events: eventLog, newId: randomUUID,
-    config: { dataDir: dir, msId: randomUUID(), msName: 'test-ms', maxPageSize: 500, jobWorkers: 4, version: '4.20.0.0-test' },
+    db: opened.db, dbKind: opened.kind, instanceNames: createInstanceNames(opened.db, createSequences(opened.db)), clock, log: silent, events: eventLog, newId: randomUUID,
+    config: { dataDir: dir, msId: `ms-${createHash('sha1').update(dir).digest('hex').slice(0, 12)}`, msName: 'test-ms', maxPageSize: 500, jobWorkers: 4, version: '4.20.0.0-test' },
     identity: {} as IdentityService, jobs: {} as Services['jobs'],
     drivers: createDriverRegistry([sim]),
     planner: createPlanner({ db: opened.db, clock, log: silent }),

@@ -28,7 +28,7 @@ export const likeOf = (s: string) => `%${s}%`;
 /** Records a completed admin action and tells the planner the infrastructure changed. */
 export async function changed(ctx: CallContext, type: string, description: string,
   resource: { id: string; type: string; name: string }): Promise<void> {
-  bumpInfraVersion();
+  bumpInfraVersion(ctx.svc.db);
   await ctx.svc.events.record({
     type, description, level: 'INFO', state: 'Completed',
     resourceId: resource.id, resourceType: resource.type, resourceName: resource.name,

@@ -156,10 +156,15 @@ describe('job manager: locks and workers', () => {
   it('runs a stop then a start on one VM in order, without overlap, while another VM proceeds', async () => {
     const e = await env({ jobWorkers: 4 });
     const log: string[] = [];
+    // vm-1's stop holds until vm-2's stop has begun (whatever the database's latency): were vm-2 queued behind
+    // vm-1, the test would time out.
+    let vm2Began!: () => void;
+    const vm2Begins = new Promise<void>((r) => { vm2Began = r; });
     const work = (name: string) => async (_c: unknown, a: unknown) => {
       const vm = (a as { id: string }).id;
       log.push(`begin ${name} ${vm}`);
-      await sleep(name === 'stop' ? 20 : 5);
+      if (name === 'stop' && vm === 'vm-2') vm2Began();
+      await (name === 'stop' && vm === 'vm-1' ? vm2Begins : sleep(5));
       log.push(`end ${name} ${vm}`);
       return {};
     };

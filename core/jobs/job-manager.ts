@@ -332,7 +332,8 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
   }
 
   return {
-    submit, waitFor, start, stop,
+    submit, waitFor, start, stop, adopt: (deadMsId) => adoptJobsOf(deadMsId, { db, config, accepting: () => accepting,
+      reconcile: async () => { const waits = await reconcile(); pump(); return waits; } }),
     bind(h) { handlers = h; },
   };
 }
@@ -344,4 +345,18 @@ function parseKeys(s: string): string[] {
   } catch {
     return s ? s.split(',') : [];
   }
+}
+
+/**
+ * Several management servers: the unfinished jobs of a server that is Down move to this one (one UPDATE, so two
+ * survivors never both take a job) and are reconciled like this server's own after a restart.
+ */
+async function adoptJobsOf(deadMsId: string, m: { db: Db; config: CoreConfig; accepting(): boolean;
+  reconcile(): Promise<Promise<void>[]> }): Promise<number> {
+  const r = await m.db.updateTable('async_jobs').set({ ms_id: m.config.msId }).where('ms_id', '=', deadMsId)
+    .where('status', '=', 0).executeTakeFirst();
+  const n = Number(r.numUpdatedRows);
+  // Not started yet: start() reconciles everything with this server's id anyway.
+  if (n > 0 && m.accepting()) await m.reconcile();
+  return n;
 }

@@ -1,11 +1,13 @@
 // Test fixture for the jobs and events tests: a real SQLite file, the real event log and job manager, and a small
 // stand-in identity service over a fixed set of domains and accounts (rows are also written to the real tables so
 // name lookups such as the event's username work).
+import { createSequences } from '../db/sequences';
+import { createInstanceNames } from '../orchestration/vm/instance-names';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { openDatabase } from '../db/connect';
+import { openTestDatabase } from '../testing/test-db';
 import type { Db } from '../db/connect';
 import type { CoreConfig, IdentityService, ListScope, Logger, Services } from '../kernel/services';
 import type { Caller } from '../identity/caller';
@@ -86,7 +88,7 @@ export interface TestEnv {
 /** Opens (or re-opens, given `file`) a database and wires a fresh event log and job manager over it. */
 export async function makeEnv(o: { file?: string; jobWorkers?: number; msId?: string; seed?: boolean; log?: Logger } = {}): Promise<TestEnv> {
   const file = o.file ?? join(mkdtempSync(join(tmpdir(), 'strata-jobs-')), 'test.db');
-  const opened = await openDatabase(file);
+  const opened = await openTestDatabase(file);
   const db = opened.db;
   if (o.seed ?? !o.file) await seedIdentityRows(db);
   const clock = { t: Date.UTC(2024, 4, 1, 12, 0, 0), now() { return this.t; } };
@@ -94,7 +96,7 @@ export async function makeEnv(o: { file?: string; jobWorkers?: number; msId?: st
     jobWorkers: o.jobWorkers ?? 4, version: 'test' };
   const events = createEventLog({ db, clock, newId: randomUUID, log: quietLog });
   const log = o.log ?? quietLog;
-  const svc = { db, dbKind: 'sqlite', clock, config, log, identity: stubIdentity, events, newId: randomUUID,
+  const svc = { db, dbKind: opened.kind, instanceNames: createInstanceNames(db, createSequences(db)), clock, config, log, identity: stubIdentity, events, newId: randomUUID,
     drivers: {} as never, planner: {} as never } as Omit<Services, 'jobs'> as Services;
   svc.jobs = createJobManager({ db, clock, config, log, events, newId: randomUUID, services: () => svc });
   return {

@@ -5,6 +5,7 @@ import type { DriverRegistry } from '../hypervisors/driver';
 import type { Caller } from '../identity/caller';
 import type { CommandDecl } from '../contract/command';
 import type { CallContext, AsyncHandler, AsyncPlan } from './handler';
+import type { InstanceNames } from '../orchestration/vm/instance-names';
 
 export interface Clock { now(): number }
 
@@ -22,6 +23,8 @@ export interface CoreConfig {
   version: string;
   /** Setting values of this server (kernel/settings.ts); a `configurations` row of the same name wins. */
   settings?: Record<string, string>;
+  /** Several management servers: silence after which another server is Down (default 30 s). */
+  msDownAfterMs?: number;
 }
 
 /** Levelled, structured logging (pino behind it, see logger.ts); secrets in msg and extra are redacted. */
@@ -110,6 +113,9 @@ export interface JobManager {
   start(): Promise<void>;
   /** Stops taking jobs; waits for running ones up to the timeout. */
   stop(timeoutMs?: number): Promise<void>;
+  /** Takes the unfinished jobs of a management server that is Down and reconciles them as after a restart;
+   *  returns how many it took. */
+  adopt(deadMsId: string): Promise<number>;
   /** Handlers of async commands, by command name (set by the registry). */
   bind(handlers: Map<string, { decl: CommandDecl; handler: AsyncHandler<CommandDecl> }>): void;
 }
@@ -155,5 +161,7 @@ export interface Services {
   jobs: JobManager;
   drivers: DriverRegistry;
   planner: DeploymentPlanner;
+  /** Instance names (i-<account>-<n>-VM) drawn from a database sequence: unique across management servers. */
+  instanceNames: InstanceNames;
   newId(): string;
 }

@@ -3,7 +3,7 @@
 import { describe, it, expect, afterEach } from 'vitest';
 import { join } from 'node:path';
 import { createFixture, basicZone, addSimHost, type Fixture } from '../infrastructure/test-support';
-import { openDatabase } from '../db/connect';
+import { openTestDatabase } from '../testing/test-db';
 import { createPlanner } from './planner';
 import type { DeploymentRequest } from '../kernel/services';
 import type { ApiError } from '../kernel/errors';
@@ -159,7 +159,7 @@ describe('planner race safety', () => {
   it('never overcommits when two planners on two connections to one SQLite file race for the same hosts', async () => {
     const ids = await setup();
     const hosts = [await addSimHost(f, ids, 'h1', 'cpunumber=4&cpuspeed=1000&memory=65536'), await addSimHost(f, ids, 'h2', 'cpunumber=4&cpuspeed=1000&memory=65536')];
-    const second = await openDatabase(join(f.dir, 'strata.db'));
+    const second = await openTestDatabase(join(f.dir, 'strata.db'));
     try {
       // Long TTLs: each planner keeps its own stale view and learns of the other's reservations only by losing.
       let lost = 0;

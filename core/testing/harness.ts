@@ -6,11 +6,14 @@ import { join } from 'node:path';
 import { createCore, startServer, type Core, type CoreOptions, type RunningServer } from '../index';
 import { silentLogger } from '../kernel/logger';
 import { canonicalString, signCanonical } from '../api/signature';
+import { testDatabaseUrl } from './test-db';
 
 export const ADMIN_PASSWORD = 'test-admin-password';
 
 export interface TestServer {
   core: Core;
+  /** The database URL (or SQLite file) the core opened. */
+  db: string;
   server: RunningServer;
   dataDir: string;
   url: string;
@@ -23,13 +26,19 @@ export interface TestServer {
  */
 export const TEST_SETTINGS: Record<string, string> = { 'allow.internal.url.hosts.for.root.admin': 'true' };
 
-export async function startTestServer(opts: { dataDir?: string; hostPingIntervalMs?: number; agents?: CoreOptions['agents']; settings?: Record<string, string>; log?: CoreOptions['log'] } = {}): Promise<TestServer> {
+/** A core and its HTTP server; its database is the data folder's SQLite file, or under the MariaDB test run
+ * (STRATA_TEST_MYSQL) a database of its own standing for that file (a restart on the same dataDir re-opens it). */
+export async function startTestServer(opts: { dataDir?: string; hostPingIntervalMs?: number; agents?: CoreOptions['agents'];
+  settings?: Record<string, string>; log?: CoreOptions['log'];
+  /** Another server's database (several management servers on one database). */ db?: string;
+  cluster?: CoreOptions['cluster'] } = {}): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'strata-test-'));
-  const core = await createCore({ dataDir, adminPassword: ADMIN_PASSWORD, log: opts.log ?? silentLogger, hostPingIntervalMs: opts.hostPingIntervalMs ?? 0,
-    agents: opts.agents, settings: { ...TEST_SETTINGS, ...opts.settings } });
+  const db = opts.db ?? await testDatabaseUrl(join(dataDir, 'strata.db'));
+  const core = await createCore({ dataDir, db, adminPassword: ADMIN_PASSWORD, log: opts.log ?? silentLogger, hostPingIntervalMs: opts.hostPingIntervalMs ?? 0,
+    agents: opts.agents, cluster: opts.cluster, settings: { ...TEST_SETTINGS, ...opts.settings } });
   const server = await startServer(core, { host: '127.0.0.1', port: 0 });
   return {
-    core, server, dataDir, url: server.url,
+    core, server, dataDir, db, url: server.url,
     stop: async ({ keepData = false } = {}) => {
       await server.close();
       await core.stop();

@@ -9,10 +9,11 @@ import { catalogCommands } from './catalog';
 import { computeCommands } from './compute';
 import { storageCommands } from './storage';
 import { consoleCommands } from './console';
+import { clusterCommands } from './cluster';
 
 export const allCommands = {
   ...baseCommands, ...jobsCommands, ...eventsCommands, ...identityCommands, ...infraCommands,
-  ...catalogCommands, ...computeCommands, ...storageCommands, ...consoleCommands,
+  ...catalogCommands, ...computeCommands, ...storageCommands, ...consoleCommands, ...clusterCommands,
 };
 
 export type Commands = typeof allCommands;

@@ -5,7 +5,6 @@
 import type { ArgsOf } from '../../contract/command';
 import type { AsyncHandler, CallContext, JobContext } from '../../kernel/handler';
 import type { computeCommands } from '../../contract/commands/compute';
-import type { Db } from '../../db/connect';
 import type { ServiceOfferingTable, TemplateTable, VmTable, VolumeTable } from '../../db/schema';
 import type { Services } from '../../kernel/services';
 import { ApiError, internalError, invalidParam, notFound, permissionDenied } from '../../kernel/errors';
@@ -36,39 +35,6 @@ export interface DeployPayload {
 }
 
 const tags = (s: string | null | undefined) => (s ? s.split(',').map((t) => t.trim()).filter(Boolean) : []);
-
-// Instance names follow CloudStack's i-<account number>-<vm number>-VM. Accounts and VMs have UUIDs here, so the
-// numbers are ordinals: the account's creation rank, and a per-database VM counter seeded from the row count.
-const counters = new WeakMap<Db, Promise<{ next: number }>>();
-const accountNumbers = new WeakMap<Db, Map<string, Promise<number>>>();
-
-async function nextVmNumber(db: Db): Promise<number> {
-  let c = counters.get(db);
-  if (!c) {
-    c = db.selectFrom('vms').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
-      .then((r) => ({ next: Number(r.n) + 1 }));
-    counters.set(db, c);
-  }
-  return (await c).next++;
-}
-
-function accountNumber(db: Db, accountId: string): Promise<number> {
-  let m = accountNumbers.get(db);
-  if (!m) accountNumbers.set(db, (m = new Map()));
-  let n = m.get(accountId);
-  if (!n) {
-    n = (async () => {
-      const a = await db.selectFrom('accounts').select('created').where('id', '=', accountId).executeTakeFirst();
-      if (!a) return 0;
-      const r = await db.selectFrom('accounts').select((eb) => eb.fn.countAll<number>().as('n'))
-        .where((eb) => eb.or([eb('created', '<', a.created), eb.and([eb('created', '=', a.created), eb('id', '<', accountId)])]))
-        .executeTakeFirstOrThrow();
-      return Number(r.n) + 1;
-    })();
-    m.set(accountId, n);
-  }
-  return n;
-}
 
 // The columns a deploy uses: the long texts (template url, details, display texts) are left out of the hot reads.
 const OFFERING_COLUMNS = ['id', 'name', 'cpu_number', 'cpu_speed', 'memory', 'offer_ha', 'host_tags', 'storage_tags',
@@ -193,10 +159,11 @@ async function prepare(ctx: CallContext, a: Args) {
     checkVmName(a.name);
     await checkNameFree(svc, owner.accountId, a.name);
   }
-  const [n, acct] = await Promise.all([nextVmNumber(svc.db), accountNumber(svc.db, owner.accountId)]);
+  const instanceName = await svc.instanceNames.next(owner.accountId);
+  const n = instanceName.split('-')[2];
   const now = svc.clock.now();
   const vm: VmTable = {
-    id, name, display_name: a.displayname ?? name, instance_name: `i-${acct}-${n}-VM`, account_id: owner.accountId,
+    id, name, display_name: a.displayname ?? name, instance_name: instanceName, account_id: owner.accountId,
     domain_id: owner.domainId, user_id: owner.userId, zone_id: zone.id, pod_id: null, cluster_id: null, host_id: null,
     last_host_id: null, template_id: tpl.id, iso_id: iso ? tpl.id : null, service_offering_id: so.id, cpu_number: cpu,
     cpu_speed: speed, memory, state: 'Stopped', ha_enable: so.offer_ha, group_name: a.group ?? null, hypervisor,

@@ -1,11 +1,14 @@
 // A seeded SQLite world for VM and storage tests, with a minimal command runner: sync handlers are called
 // directly; async ones run prepare, then execute (or recover) in the same way the job manager would.
+import { createSequences } from '../../db/sequences';
+import { createInstanceNames } from './instance-names';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { openDatabase, type Db } from '../../db/connect';
+import type { Db } from '../../db/connect';
 import { precompiledTransaction } from '../../db/precompiled';
+import { openTestDatabase } from '../../testing/test-db';
 import type { Caller } from '../../identity/caller';
 import type { EventInput, Notification, Services } from '../../kernel/services';
 import type { AsyncHandler, AsyncPlan, CallContext, JobContext, SyncHandler } from '../../kernel/handler';
@@ -82,7 +85,7 @@ for (const m of [computeModule, storageModule]) {
 
 export async function createWorld() {
   const dir = mkdtempSync(join(tmpdir(), 'strata-vm-'));
-  const opened = await openDatabase(join(dir, 'test.db'));
+  const opened = await openTestDatabase(join(dir, 'test.db'));
   const db = opened.db;
   const ids = await seed(db);
   const driver = new FakeDriver();
@@ -90,7 +93,7 @@ export async function createWorld() {
   const events: (EventInput & { id: string })[] = [];
   const notes: Notification[] = [];
   const svc = {
-    db, dbKind: 'sqlite', clock: { now: tick },
+    db, dbKind: opened.kind, instanceNames: createInstanceNames(db, createSequences(db)), clock: { now: tick },
     config: { dataDir: dir, msId: 'ms', msName: 'ms', maxPageSize: 500, jobWorkers: 4, version: 'test' },
     log: { info: () => {}, warn: () => {}, error: () => {} },
     identity: fakeIdentity(db),

@@ -1,0 +1,72 @@
+// What a user of `--db mysql://...` meets first: the schema builds on an empty MariaDB/MySQL and on one an older
+// Strata left in the server's default charset; names outside latin1 round-trip and compare; an empty id list is
+// a valid query. Runs on SQLite in the default run and on a real MariaDB in `npm run test:mysql`.
+import { describe, it, expect, afterEach } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Kysely, Migrator, MysqlDialect, sql, type MigrationProvider } from 'kysely';
+import { openDatabase, type OpenedDb } from './connect';
+import { migrations } from './migrations/index';
+import { MYSQL_COLLATION } from './mysql-collation';
+import { openTestDatabase, testMysqlRoot } from '../testing/test-db';
+
+let opened: OpenedDb | null = null;
+afterEach(async () => { await opened?.close(); opened = null; });
+const fresh = () => openTestDatabase(join(mkdtempSync(join(tmpdir(), 'strata-dialect-')), 'test.db'));
+
+async function tableCollations(db: Kysely<any>): Promise<string[]> {
+  const { rows } = await sql<{ c: string }>`select distinct table_collation as c from information_schema.tables
+    where table_schema = database() and table_type = 'BASE TABLE'`.execute(db);
+  return rows.map((r) => r.c);
+}
+
+describe('the SQL dialects', () => {
+  it('names outside latin1 are stored, compared and found', async () => {
+    opened = await fresh();
+    const db = opened.db;
+    await db.insertInto('domains').values({ id: 'd-1', name: '测试机', parent_id: null, path: 'ROOT/测试机', level: 1,
+      state: 'Active', network_domain: null, created: 1, removed: null }).execute();
+    expect(await db.selectFrom('domains').select('name').where('name', '=', '测试机').execute()).toEqual([{ name: '测试机' }]);
+    expect(await db.selectFrom('domains').select('id').where('path', 'like', 'ROOT/测%').execute()).toEqual([{ id: 'd-1' }]);
+  });
+
+  it('an empty id list matches nothing, and nothing is excluded by an empty exclusion list', async () => {
+    opened = await fresh();
+    const db = opened.db;
+    await db.insertInto('configurations').values([{ name: 'a', value: '1' }, { name: 'b', value: '2' }]).execute();
+    expect(await db.selectFrom('configurations').select('name').where('name', 'in', []).execute()).toEqual([]);
+    expect((await db.selectFrom('configurations').select('name').where('name', 'not in', []).orderBy('name').execute())
+      .map((r) => r.name)).toEqual(['a', 'b']);
+  });
+
+  it.skipIf(!testMysqlRoot())('every table of an empty MySQL database is utf8mb4 with one collation', async () => {
+    opened = await fresh();
+    expect(await tableCollations(opened.db)).toEqual([MYSQL_COLLATION]);
+  });
+
+  it.skipIf(!testMysqlRoot())('a latin1 database an older Strata migrated to 001 is brought up to date in utf8mb4', async () => {
+    const root = testMysqlRoot()!;
+    const name = `latin_${Date.now()}`;
+    const { createConnection, createPool } = await import('mysql2');
+    await new Promise<void>((resolve, reject) => {
+      const c = createConnection({ uri: root });
+      c.query(`create database ${name} character set latin1`, (e) => { c.end(); if (e) reject(e); else resolve(); });
+    });
+    const url = `${root}/${name}`;
+    const old = new Kysely<any>({ dialect: new MysqlDialect({ pool: createPool({ uri: url }) }) });
+    const provider: MigrationProvider = { getMigrations: async () => migrations };
+    expect((await new Migrator({ db: old, provider }).migrateTo('001-initial')).error).toBeUndefined();
+    await old.insertInto('configurations').values({ name: 'kept', value: 'yes' }).execute();
+    expect(await tableCollations(old)).not.toContain(MYSQL_COLLATION);
+    await old.destroy();
+
+    opened = await openDatabase(url);
+    expect(await tableCollations(opened.db)).toEqual([MYSQL_COLLATION]);
+    expect(await opened.db.selectFrom('configurations').select('value').where('name', '=', 'kept').executeTakeFirst())
+      .toEqual({ value: 'yes' });
+    await opened.db.insertInto('configurations').values({ name: '用户', value: '测试机' }).execute();
+    expect(await opened.db.selectFrom('configurations').select('value').where('name', '=', '用户').executeTakeFirst())
+      .toEqual({ value: '测试机' });
+  });
+});

@@ -1,0 +1,37 @@
+// Two management servers on one database (two connections, each with its own name service) never hand out the
+// same instance name, however their deploys interleave.
+import { describe, it, expect, afterEach } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { OpenedDb } from '../../db/connect';
+import { createSequences } from '../../db/sequences';
+import { openTestDatabase } from '../../testing/test-db';
+import { createInstanceNames } from './instance-names';
+
+const opened: OpenedDb[] = [];
+afterEach(async () => { for (const o of opened.splice(0)) await o.close(); });
+
+describe('instance names', () => {
+  it('are unique across servers sharing the database and never reuse a number', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'strata-names-')), 'test.db');
+    const a = await openTestDatabase(file);
+    opened.push(a);
+    await a.db.insertInto('domains').values({ id: 'd', name: 'ROOT', parent_id: null, path: 'ROOT', level: 0, state: 'Active',
+      network_domain: null, created: 1, removed: null }).execute();
+    await a.db.insertInto('roles').values({ id: 'r', name: 'Admin', type: 'Admin', description: '', is_default: 1, is_public: 1,
+      state: 'enabled', created: 1, removed: null }).execute();
+    await a.db.insertInto('accounts').values({ id: 'acct', name: 'admin', type: 1, domain_id: 'd', role_id: 'r', state: 'enabled',
+      network_domain: null, created: 1, removed: null }).execute();
+    const b = await openTestDatabase(file);
+    opened.push(b);
+    const servers = [a, b].map((o) => createInstanceNames(o.db, createSequences(o.db, { block: 4 })));
+    const names = await Promise.all(Array.from({ length: 60 }, (_, i) => servers[i % 2].next('acct')));
+    expect(names.every((n) => /^i-1-\d+-VM$/.test(n))).toBe(true);
+    expect(new Set(names).size).toBe(names.length);
+    // A server started later continues after what the others reserved.
+    const later = createInstanceNames(a.db, createSequences(a.db));
+    const max = Math.max(...names.map((n) => Number(n.split('-')[2])));
+    expect(Number((await later.next('acct')).split('-')[2])).toBeGreaterThan(max);
+  });
+});

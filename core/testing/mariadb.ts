@@ -1,0 +1,95 @@
+// Test fixture: a private MariaDB server (Debian's mariadb-server binaries) with its own data folder in a temp
+// directory, listening on a unix socket and a loopback port of its own. Nothing of the machine's MariaDB service is
+// used or needed (no systemd, no root): tests and benchmarks get a real MySQL dialect the way a user's server has it.
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface MariaDbServer {
+  /** mysql://root@127.0.0.1:PORT (no password; the server listens on loopback only). */
+  rootUrl: string;
+  port: number;
+  socket: string;
+  /** Creates an empty database (utf8mb4) and returns its URL. */
+  createDatabase(name: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+const BIN_DIRS = ['/usr/sbin', '/usr/bin', '/usr/local/sbin', '/usr/local/bin'];
+
+function findBinary(names: string[]): string | undefined {
+  for (const d of BIN_DIRS) for (const n of names) if (existsSync(join(d, n))) return join(d, n);
+  return undefined;
+}
+
+/** True when Debian's mariadb-server (or MySQL's equivalents) is installed. */
+export function mariadbAvailable(): boolean {
+  return !!findBinary(['mariadbd', 'mysqld']) && !!findBinary(['mariadb-install-db', 'mysql_install_db']);
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startMariaDb(opts: { baseDir?: string } = {}): Promise<MariaDbServer> {
+  const server = findBinary(['mariadbd', 'mysqld']);
+  const install = findBinary(['mariadb-install-db', 'mysql_install_db']);
+  if (!server || !install) throw new Error('mariadb-server is not installed (apt-get install mariadb-server)');
+  // A throwaway server: its files in memory (/dev/shm) where there is one, so each test's CREATE TABLEs cost no
+  // disk flushes (a test database is created and migrated per test).
+  const base = opts.baseDir ?? mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'strata-mariadb-'));
+  const datadir = join(base, 'data');
+  const socket = join(base, 'mysqld.sock');
+  execFileSync(install, ['--no-defaults', '--auth-root-authentication-method=normal', '--skip-test-db',
+    `--datadir=${datadir}`, '--skip-name-resolve'], { stdio: 'ignore' });
+  const port = await freePort();
+  const child: ChildProcess = spawn(server, [
+    '--no-defaults', `--datadir=${datadir}`, `--socket=${socket}`, `--port=${port}`, '--bind-address=127.0.0.1',
+    `--pid-file=${join(base, 'mysqld.pid')}`, `--log-error=${join(base, 'error.log')}`,
+    '--character-set-server=utf8mb4', '--collation-server=utf8mb4_unicode_ci',
+    // A test server: durability across an OS crash is not wanted, speed is (the CI machine is small).
+    '--innodb-flush-log-at-trx-commit=2', '--innodb-flush-method=nosync', '--innodb-doublewrite=0',
+    '--innodb-buffer-pool-size=256M', '--innodb-log-file-size=64M',
+    '--skip-log-bin', '--max-connections=500', '--skip-name-resolve',
+    ...(process.getuid?.() === 0 ? ['--user=root'] : []),
+  ], { stdio: 'ignore', detached: false });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const rootUrl = `mysql://root@127.0.0.1:${port}`;
+  const { createConnection } = await import('mysql2/promise');
+  const connect = () => createConnection({ host: '127.0.0.1', port, user: 'root' });
+  for (let i = 0; ; i++) {
+    try { await (await connect()).end(); break; } catch (e) {
+      if (child.exitCode !== null || i > 300) {
+        child.kill('SIGKILL');
+        throw new Error(`mariadbd did not start (see ${join(base, 'error.log')}): ${String(e)}`);
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  return {
+    rootUrl, port, socket,
+    createDatabase: async (name) => {
+      const c = await connect();
+      try { await c.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`); } finally { await c.end(); }
+      return `${rootUrl}/${name}`;
+    },
+    stop: async () => {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        const t = setTimeout(() => child.kill('SIGKILL'), 15_000);
+        await exited;
+        clearTimeout(t);
+      }
+      if (!opts.baseDir) rmSync(base, { recursive: true, force: true });
+    },
+  };
+}
