@@ -33,6 +33,7 @@ import { startTemplateCopyCleanup, type TemplateCopyCleanup } from './orchestrat
 import { createConsoleService, createConsoleModule, type ConsoleService } from './console/index';
 import { AGENT_PATH, createAgentHub, createRemoteKvmDriver, isAgentUrl, type AgentHub, type AgentHubOptions } from './agent/index';
 import type { Caller } from './identity/caller';
+import { startMetrics, createMetricsModule, type Metrics, type MetricsOptions } from './metrics/index';
 
 export const VERSION = '4.20.0.0-strata';
 
@@ -50,6 +51,8 @@ export interface CoreOptions {
   hostPingIntervalMs?: number;
   /** Timing of the links of `strata agent` hosts (heartbeat, retry window); defaults suit production. */
   agents?: Omit<AgentHubOptions, 'services'>;
+  /** Resource monitoring: sampling interval (0: tests tick it), tiers and retention. */
+  metrics?: MetricsOptions;
 }
 
 export interface Core {
@@ -68,6 +71,8 @@ export interface Core {
   agents: AgentHub;
   /** Removal of deleted templates' copies from primary storage (tests await its sweeps). */
   templateCopies: Pick<TemplateCopyCleanup, 'settled'>;
+  /** Usage samples of VMs, hosts, volumes and pools (collector, store, rollups). */
+  metrics: Metrics;
   stop(): Promise<void>;
 }
 
@@ -99,16 +104,18 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const agents = createAgentHub({ ...opts.agents, services: () => svc });
   const svc = {
     db: opened.db, dbKind: opened.kind, clock, config, log, identity, events, newId,
-    drivers: createDriverRegistry([createSimulatorDriver(), localKvm.driver], [{ prefix: 'agent://', driver: createRemoteKvmDriver(agents) }]),
+    drivers: createDriverRegistry([createSimulatorDriver({ now: () => clock.now() }), localKvm.driver], [{ prefix: 'agent://', driver: createRemoteKvmDriver(agents) }]),
     planner: createPlanner(base),
   } as Omit<Services, 'jobs'> as Services;
   svc.jobs = createJobManager({ ...base, events, services: () => svc });
   const consoles = createConsoleService(svc, { uiDir: opts.uiDir });
 
+  // Created before the registry (its list*Metrics commands read the store); its loops start with the others below.
+  const metrics = startMetrics(svc, opts.metrics);
   let registry: Registry = new Map();
   registry = buildRegistry([
     createBaseModule(() => registry), jobsModule, eventsModule, identityModule, infrastructureModule,
-    catalogModule, computeModule, storageModule, createConsoleModule(consoles),
+    catalogModule, computeModule, storageModule, createConsoleModule(consoles), createMetricsModule(metrics, () => registry),
   ]);
   svc.jobs.bind(asyncHandlers(registry));
 
@@ -123,18 +130,20 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   await svc.jobs.start();
   const templateCopies = startTemplateCopyCleanup(svc);
   const vmStats = startStatsCollector(svc);
+  metrics.start();
   const monitor = createHostMonitor(svc, { intervalMs: opts.hostPingIntervalMs ?? 30_000 });
   if ((opts.hostPingIntervalMs ?? 30_000) > 0) monitor.start();
 
   const dispatcher = createDispatcher(svc, registry);
   let adminCaller: Caller | undefined;
   return {
-    svc, registry, dispatcher, generatedAdminPassword: generatedPassword, consoles, agents, qemu: localKvm.qemu, templateCopies,
+    svc, registry, dispatcher, generatedAdminPassword: generatedPassword, consoles, agents, qemu: localKvm.qemu, templateCopies, metrics,
     admin: async () => (adminCaller ??= await rootAdminCaller(svc)),
     stop: async () => {
       await consoles.close();
       monitor.stop();
       vmStats.stop();
+      await metrics.stop();
       await svc.jobs.stop(10_000);
       await templateCopies.stop();
       await agents.close();

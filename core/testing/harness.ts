@@ -17,10 +17,11 @@ export interface TestServer {
   stop(opts?: { keepData?: boolean }): Promise<void>;
 }
 
-export async function startTestServer(opts: { dataDir?: string; hostPingIntervalMs?: number; agents?: CoreOptions['agents'] } = {}): Promise<TestServer> {
+export async function startTestServer(opts: { dataDir?: string; hostPingIntervalMs?: number; agents?: CoreOptions['agents'];
+  metrics?: CoreOptions['metrics']; clock?: CoreOptions['clock'] } = {}): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'strata-test-'));
   const core = await createCore({ dataDir, adminPassword: ADMIN_PASSWORD, log: silentLogger, hostPingIntervalMs: opts.hostPingIntervalMs ?? 0,
-    agents: opts.agents });
+    agents: opts.agents, metrics: opts.metrics ?? { intervalMs: 0 }, clock: opts.clock });
   const server = await startServer(core, { host: '127.0.0.1', port: 0 });
   return {
     core, server, dataDir, url: server.url,

@@ -9,10 +9,11 @@ import { catalogCommands } from './catalog';
 import { computeCommands } from './compute';
 import { storageCommands } from './storage';
 import { consoleCommands } from './console';
+import { metricsCommands } from './metrics';
 
 export const allCommands = {
   ...baseCommands, ...jobsCommands, ...eventsCommands, ...identityCommands, ...infraCommands,
-  ...catalogCommands, ...computeCommands, ...storageCommands, ...consoleCommands,
+  ...catalogCommands, ...computeCommands, ...storageCommands, ...consoleCommands, ...metricsCommands,
 };
 
 export type Commands = typeof allCommands;
