@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { hostname } from 'node:os';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { timeOrderedId } from './db/ids';
 import { openDatabase } from './db/connect';
 import type { Services, CoreConfig, Clock, Logger } from './kernel/services';
@@ -34,6 +35,8 @@ import { createConsoleService, createConsoleModule, type ConsoleService } from '
 import { AGENT_PATH, createAgentHub, createRemoteKvmDriver, isAgentUrl, type AgentHub, type AgentHubOptions } from './agent/index';
 import type { Caller } from './identity/caller';
 import { startMetrics, createMetricsModule, type Metrics, type MetricsOptions } from './metrics/index';
+import { instrumentDispatcher } from './metrics/api-latency';
+import { prometheusRoute } from './metrics/prometheus';
 
 export const VERSION = '4.20.0.0-strata';
 
@@ -73,6 +76,8 @@ export interface Core {
   templateCopies: Pick<TemplateCopyCleanup, 'settled'>;
   /** Usage samples of VMs, hosts, volumes and pools (collector, store, rollups). */
   metrics: Metrics;
+  /** GET /metrics, the Prometheus export (startServer attaches it). */
+  prometheus: (req: IncomingMessage, res: ServerResponse) => boolean;
   stop(): Promise<void>;
 }
 
@@ -134,10 +139,12 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const monitor = createHostMonitor(svc, { intervalMs: opts.hostPingIntervalMs ?? 30_000 });
   if ((opts.hostPingIntervalMs ?? 30_000) > 0) monitor.start();
 
-  const dispatcher = createDispatcher(svc, registry);
+  // API requests are timed by command for /metrics.
+  const { dispatcher, latency } = instrumentDispatcher(createDispatcher(svc, registry), (c) => registry.has(c));
   let adminCaller: Caller | undefined;
   return {
     svc, registry, dispatcher, generatedAdminPassword: generatedPassword, consoles, agents, qemu: localKvm.qemu, templateCopies, metrics,
+    prometheus: prometheusRoute(svc, metrics, latency),
     admin: async () => (adminCaller ??= await rootAdminCaller(svc)),
     stop: async () => {
       await consoles.close();
@@ -169,7 +176,7 @@ export async function startServer(core: Core, opts: ServerOptions = {}): Promise
   const consoleRoutes = core.consoles.routes();
   const server = await startHttpServer(core.dispatcher, {
     ...opts,
-    extraRoutes: (req, res) => consoleRoutes.http(req, res) || (opts.extraRoutes?.(req, res) ?? false),
+    extraRoutes: (req, res) => consoleRoutes.http(req, res) || core.prometheus(req, res) || (opts.extraRoutes?.(req, res) ?? false),
     upgradeRoutes: { ...opts.upgradeRoutes, ...consoleRoutes.upgrade,
       [AGENT_PATH]: (req, socket, head) => { core.agents.handleUpgrade(req, socket, head); } },
   });
