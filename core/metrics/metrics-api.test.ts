@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sessionClient, startTestServer, waitJob, type TestServer } from '../testing/harness';
 import { seedDemoLab, seedDemoVms } from '../demo';
+import { checkUsageAlerts } from './alerts';
 
 // The metrics plugin's own fields and their JSON types, from CloudStack's response types (shared/reference).
 const TYPES: Record<string, Record<string, string>> = {"VirtualMachinesMetric": {"cpuused": "string", "cputotal": "string", "memorytotal": "string", "memorykbs": "int64", "networkread": "string", "networkwrite": "string", "diskread": "string", "diskwrite": "string", "diskiopstotal": "int64", "diskkbsread": "int64", "diskioread": "int64"}, "HostsMetric": {"cpuallocateddisablethreshold": "bool", "cpuallocatedghz": "string", "cpuallocatedthreshold": "bool", "cpudisablethreshold": "bool", "cputhreshold": "bool", "cputotalghz": "string", "cpuusedghz": "string", "instances": "string", "memoryallocateddisablethreshold": "bool", "memoryallocatedgb": "string", "memoryallocatedthreshold": "bool", "memorydisablethreshold": "bool", "memorythreshold": "bool", "memorytotalgb": "string", "memoryusedgb": "string", "networkread": "string", "networkwrite": "string", "powerstate": "string", "systeminstances": "string"}, "ClustersMetric": {"cpuallocated": "string", "cpuallocateddisablethreshold": "bool", "cpuallocatedthreshold": "bool", "cpudisablethreshold": "bool", "cpumaxdeviation": "string", "cputhreshold": "bool", "cputotal": "string", "cpuused": "string", "drsimbalance": "string", "hosts": "string", "memoryallocated": "string", "memoryallocateddisablethreshold": "bool", "memoryallocatedthreshold": "bool", "memorydisablethreshold": "bool", "memorymaxdeviation": "string", "memorythreshold": "bool", "memorytotal": "string", "memoryused": "string", "state": "string"}, "ZonesMetric": {"clusters": "string", "cpuallocated": "string", "cpuallocateddisablethreshold": "bool", "cpuallocatedthreshold": "bool", "cpudisablethreshold": "bool", "cpumaxdeviation": "string", "cputhreshold": "bool", "cputotal": "string", "cpuused": "string", "memoryallocated": "string", "memoryallocateddisablethreshold": "bool", "memoryallocatedthreshold": "bool", "memorydisablethreshold": "bool", "memorymaxdeviation": "string", "memorythreshold": "bool", "memorytotal": "string", "memoryused": "string", "state": "string"}, "StoragePoolsMetric": {"disksizeallocatedgb": "string", "disksizetotalgb": "string", "disksizeunallocatedgb": "string", "disksizeusedgb": "string", "storageallocateddisablethreshold": "bool", "storageallocatedthreshold": "bool", "storageusagedisablethreshold": "bool", "storageusagethreshold": "bool"}, "VolumesMetric": {"diskiopstotal": "int64", "sizegb": "string"}, "VirtualMachinesUsageHistoryStats": {"cpuused": "string", "diskiopstotal": "int64", "diskioread": "int64", "diskiowrite": "int64", "diskkbsread": "int64", "diskkbswrite": "int64", "memoryintfreekbs": "int64", "memorykbs": "int64", "memorytargetkbs": "int64", "networkkbsread": "int64", "networkkbswrite": "int64", "networkread": "string", "networkwrite": "string", "timestamp": "string"}};
@@ -104,5 +105,31 @@ describe('metrics API', () => {
     const refused = await user.call('listHostsMetrics');
     expect(refused.status).toBe((await user.call('listHosts')).status);
     expect(refused.status).toBeGreaterThanOrEqual(400);
+  });
+
+  it('raises a capacity alert once when a cluster crosses its notification threshold, and clears it', async () => {
+    const admin = await sessionClient(t.url);
+    const db = t.core.svc.db;
+    const setting = async (name: string, value: string) => {
+      await db.deleteFrom('configurations').where('name', '=', name).execute();
+      await db.insertInto('configurations').values({ name, value }).execute();
+    };
+    const cpuAlerts = async () => ((await admin.call('listAlerts', { type: '1' })).json.listalertsresponse.alert ?? []) as any[];
+    await setting('cluster.cpu.allocated.capacity.notificationthreshold', '0.0001');
+    const first = await checkUsageAlerts(t.core.svc);
+    const busyClusters = first.raised.filter((r) => r.startsWith('ALERT.CPU:')).length;
+    expect(busyClusters).toBeGreaterThan(0);
+    const open = await cpuAlerts();
+    expect(open).toHaveLength(busyClusters);
+    expect(open[0].name).toBe('ALERT.CPU');
+    expect(open[0].description).toMatch(/allocated CPU is at/);
+    // Still over the threshold: nothing new.
+    expect((await checkUsageAlerts(t.core.svc)).raised.filter((r) => r.startsWith('ALERT.CPU:'))).toEqual([]);
+    expect(await cpuAlerts()).toHaveLength(busyClusters);
+    // Back under it: cleared.
+    await setting('cluster.cpu.allocated.capacity.notificationthreshold', '0.99');
+    const cleared = await checkUsageAlerts(t.core.svc);
+    expect(cleared.cleared.filter((r) => r.startsWith('ALERT.CPU:'))).toHaveLength(busyClusters);
+    expect(await cpuAlerts()).toEqual([]);
   });
 });
