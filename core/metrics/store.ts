@@ -3,6 +3,7 @@
 // them in chunks of `writeChunk` rows, one chunk per event-loop turn, so a 100,000-VM tick never holds SQLite (or
 // the API behind it) for more than a few milliseconds. What a crash loses is the queue: at most one tick.
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { CompiledQuery, MysqlAdapter } from 'kysely';
 import type { Db } from '../db/connect';
 import {
   CHANNELS, metricsDb, tierTable, type MetricRow, type MetricsConfig, type MetricsDb, type Point, type Sample, type SeriesKind,
@@ -28,7 +29,9 @@ export interface MetricsStore {
 export function createMetricsStore(db: Db, config: MetricsConfig, nowMs: () => number = Date.now): MetricsStore {
   const mdb = metricsDb(db);
   const known = new Map<string, number>();
-  let queue: MetricRow[] = [];
+  let queue: { ts: number; samples: Sample[] }[] = [];
+  let queued = 0;
+  const insertSql = rawInsert(db.getExecutor().adapter instanceof MysqlAdapter);
   let writing: Promise<void> = Promise.resolve();
 
   async function findSeries(kind: SeriesKind, objectIds: string[]): Promise<Map<string, number>> {
@@ -47,12 +50,28 @@ export function createMetricsStore(db: Db, config: MetricsConfig, nowMs: () => n
     return out;
   }
 
-  async function writeChunks(rows: MetricRow[]): Promise<void> {
-    for (let i = 0; i < rows.length; i += config.writeChunk) {
-      // Another server (or a retried tick) may have written the same bucket: the first write wins.
-      await mdb.insertInto('metric_t0').values(rows.slice(i, i + config.writeChunk)).orIgnore().execute();
-      if (i + config.writeChunk < rows.length) await nextTurn();
+  /**
+   * Raw samples go in as one multi-row INSERT per chunk, its SQL text built once per chunk size (the SQLite
+   * driver then reuses the prepared statement): building each chunk with Kysely would cost more than the insert.
+   * Another server (or a retried tick) may have written the same bucket: the first write wins.
+   */
+  async function writeChunks(ticks: { ts: number; samples: Sample[] }[]): Promise<void> {
+    const chunk = config.writeChunk;
+    let params: unknown[] = [];
+    let rows = 0;
+    const write = async () => {
+      await db.executeQuery(CompiledQuery.raw(insertSql(rows), params));
+      params = [];
+      rows = 0;
+      await nextTurn();
+    };
+    for (const { ts, samples } of ticks) {
+      for (const sample of samples) {
+        pushRaw(params, ts, sample);
+        if (++rows === chunk) await write();
+      }
     }
+    if (rows > 0) await write();
   }
 
   return {
@@ -71,15 +90,17 @@ export function createMetricsStore(db: Db, config: MetricsConfig, nowMs: () => n
       return out;
     },
     enqueue(ts, samples) {
-      for (const s of samples) queue.push(rawRow(ts, s));
+      queue.push({ ts, samples });
+      queued += samples.length;
     },
     flush() {
-      const rows = queue;
+      const ticks = queue;
       queue = [];
-      writing = writing.then(() => writeChunks(rows));
+      queued = 0;
+      writing = writing.then(() => writeChunks(ticks));
       return writing;
     },
-    pending: () => queue.length,
+    pending: () => queued,
     read: (series, from, to, maxPoints = 1000) => readSeries(mdb, config, Math.floor(nowMs() / 1000), series, from, to, maxPoints),
     async latest(series, since) {
       const out = new Map<number, Point>();
@@ -100,15 +121,30 @@ export function createMetricsStore(db: Db, config: MetricsConfig, nowMs: () => n
   };
 }
 
-function rawRow(ts: number, s: Sample): MetricRow {
-  const r: Record<string, number | null> = { ts, series: s.series, n: 1 };
+const COLUMNS = ['ts', 'series', 'n', ...Array.from({ length: CHANNELS }, (_, c) => [`s${c}`, `x${c}`]).flat()];
+
+/** `INSERT OR IGNORE` (SQLite) / `INSERT IGNORE` (MySQL) of n raw rows, memoized by n. */
+function rawInsert(mysql: boolean): (rows: number) => string {
+  const cache = new Map<number, string>();
+  const tuple = `(${COLUMNS.map(() => '?').join(',')})`;
+  return (rows) => {
+    let text = cache.get(rows);
+    if (text === undefined) {
+      text = `${mysql ? 'INSERT IGNORE INTO' : 'INSERT OR IGNORE INTO'} metric_t0 (${COLUMNS.join(',')}) VALUES ${new Array(rows).fill(tuple).join(',')}`;
+      cache.set(rows, text);
+    }
+    return text;
+  };
+}
+
+/** A raw sample's parameters: sum and max are the value itself (n = 1); non-finite values become NULL. */
+function pushRaw(params: unknown[], ts: number, s: Sample): void {
+  params.push(ts, s.series, 1);
   for (let c = 0; c < CHANNELS; c++) {
     const v = s.values[c];
     const iv = v === null || v === undefined || !Number.isFinite(v) ? null : Math.round(v);
-    r[`s${c}`] = iv;
-    r[`x${c}`] = iv;
+    params.push(iv, iv);
   }
-  return r as unknown as MetricRow;
 }
 
 export function toPoint(r: MetricRow): Point {
