@@ -28,6 +28,16 @@ async function settings(ctx: CallContext, names: string[]): Promise<Map<string, 
   return new Map(rows.map((r) => [r.name, Number(r.value)]));
 }
 
+/** The clusters' CPU and memory notification and disable thresholds (global settings, CloudStack's defaults). */
+async function clusterThresholds(ctx: CallContext) {
+  const s = await settings(ctx, ['cluster.cpu.allocated.capacity.notificationthreshold', 'cluster.memory.allocated.capacity.notificationthreshold',
+    'cluster.cpu.allocated.capacity.disablethreshold', 'cluster.memory.allocated.capacity.disablethreshold']);
+  return {
+    notify: (k: 'cpu' | 'memory') => s.get(`cluster.${k}.allocated.capacity.notificationthreshold`) || DEFAULT_THRESHOLD.notify,
+    disable: (k: 'cpu' | 'memory') => s.get(`cluster.${k}.allocated.capacity.disablethreshold`) || DEFAULT_THRESHOLD.disable,
+  };
+}
+
 interface HostRow { id: string; cluster_id: string; zone_id: string; state: string; cpu_number: number; cpu_speed: number;
   memory_total: number; cpu_allocated: number; memory_allocated: number }
 
@@ -62,10 +72,7 @@ const maxDeviation = (xs: number[]) => {
 
 async function groupMetrics(ctx: CallContext, m: Metrics, items: Obj[], key: 'cluster_id' | 'zone_id'): Promise<object[]> {
   const agg = await aggregate(ctx, m, key, items.map((i) => i.id));
-  const s = await settings(ctx, ['cluster.cpu.allocated.capacity.notificationthreshold', 'cluster.memory.allocated.capacity.notificationthreshold',
-    'cluster.cpu.allocated.capacity.disablethreshold', 'cluster.memory.allocated.capacity.disablethreshold']);
-  const notify = (k: string) => s.get(`cluster.${k}.allocated.capacity.notificationthreshold`) || DEFAULT_THRESHOLD.notify;
-  const disable = (k: string) => s.get(`cluster.${k}.allocated.capacity.disablethreshold`) || DEFAULT_THRESHOLD.disable;
+  const { notify, disable } = await clusterThresholds(ctx);
   return items.map((i) => {
     const g = agg.get(i.id);
     const cpuUsed = g && g.cpuMhz > 0 ? g.cpuUsedMhz / g.cpuMhz : 0;
@@ -113,10 +120,7 @@ export function createMetricsModule(m: Metrics, registry: () => Registry): Comma
       const counts = items.length === 0 ? [] : await ctx.svc.db.selectFrom('vms').select(['host_id', 'state'])
         .select((eb) => eb.fn.countAll<number>().as('n')).where('host_id', 'in', items.map((i) => i.id))
         .where('removed', 'is', null).groupBy(['host_id', 'state']).execute();
-      const s = await settings(ctx, ['cluster.cpu.allocated.capacity.notificationthreshold', 'cluster.memory.allocated.capacity.notificationthreshold',
-        'cluster.cpu.allocated.capacity.disablethreshold', 'cluster.memory.allocated.capacity.disablethreshold']);
-      const notify = (k: string) => s.get(`cluster.${k}.allocated.capacity.notificationthreshold`) || DEFAULT_THRESHOLD.notify;
-      const disable = (k: string) => s.get(`cluster.${k}.allocated.capacity.disablethreshold`) || DEFAULT_THRESHOLD.disable;
+      const { notify, disable } = await clusterThresholds(ctx);
       return { count: r.count, items: items.map((i) => {
         const p = latest.get(i.id);
         const totalMhz = (i.cpunumber ?? 0) * (i.cpuspeed ?? 0);
