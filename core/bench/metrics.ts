@@ -4,7 +4,8 @@
 //            and for the last hour at 10 s, p50/p95 over random VMs
 //   storage: bytes per VM for a year of history at steady state (every tier full: 360 + 1,440 + 2,016 +
 //            2,160 + 365 rows), from the SQLite file's pages
-// Options: --vms N (default 100000), --quick (10,000 VMs), --only ingest,storage,query, --out FILE.
+//   collect: one collector tick over simulated hosts (100 VMs each) through a real core
+// Options: --vms N (default 100000), --quick (10,000 VMs), --only ingest,storage,query,collect, --out FILE.
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +15,9 @@ import { openDatabase } from '../db/connect';
 import { metricsConfig, tierTable } from '../metrics/metrics-schema';
 import { createMetricsStore } from '../metrics/store';
 import { cpuPercentAt, seedOf } from '../hypervisors/simulator/workload';
+import { createCore } from '../index';
+import { silentLogger } from '../kernel/logger';
+import { buildLab, deployMany } from './lab';
 
 const { values } = parseArgs({ options: { vms: { type: 'string' }, quick: { type: 'boolean' }, out: { type: 'string' }, only: { type: 'string' } } });
 const VMS = Number(values.vms ?? (values.quick ? 10_000 : 100_000));
@@ -132,14 +136,32 @@ async function storage(dir: string) {
   return { vms: n, rowsPerVm: rows / n, bytesPerVmYear: Math.round(bytes / n) };
 }
 
+/** One collector tick over simulated hosts and VMs through a real core (driver calls, rates, series, write). */
+async function collect(dir: string) {
+  const hosts = Math.max(10, Math.round(VMS / 100));
+  const core = await createCore({ dataDir: join(dir, 'core'), adminPassword: 'bench', log: silentLogger, hostPingIntervalMs: 0, metrics: { intervalMs: 0 } });
+  try {
+    const lab = await buildLab(core, { hosts });
+    await deployMany(core, lab, VMS);
+    await core.metrics.collector.tick(); // creates the series
+    const runs: number[] = [];
+    for (let i = 0; i < 3; i++) runs.push((await core.metrics.collector.tick()).durationMs);
+    runs.sort((a, b) => a - b);
+    return { hosts, vms: VMS, tickMedianMs: runs[1], samplesPerTick: core.metrics.collector.last()?.samples };
+  } finally {
+    await core.stop();
+  }
+}
+
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'strata-metrics-bench-'));
   try {
-    const only = new Set((values.only ?? 'ingest,storage,query').split(','));
+    const only = new Set((values.only ?? 'ingest,storage,query,collect').split(','));
     const out = {
       ingest: only.has('ingest') ? await ingest(dir) : undefined,
       storage: only.has('storage') ? await storage(dir) : undefined,
       query: only.has('query') ? await query(dir) : undefined,
+      collect: only.has('collect') ? await collect(dir) : undefined,
     };
     const text = JSON.stringify(out, null, 2);
     console.log(text);
