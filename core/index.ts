@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { hostname } from 'node:os';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { timeOrderedId } from './db/ids';
 import { openDatabase } from './db/connect';
 import type { Services, CoreConfig, Clock, Logger } from './kernel/services';
@@ -38,6 +39,9 @@ import type { Caller } from './identity/caller';
 import { createMsRegistry, type MsRegistry, type MsRegistryOptions } from './cluster/ms-registry';
 import { clusterModule } from './cluster/management-servers';
 import { sharedCachesOf } from './db/shared-caches';
+import { startMetrics, createMetricsModule, type Metrics, type MetricsOptions } from './metrics/index';
+import { instrumentDispatcher } from './metrics/api-latency';
+import { prometheusRoute } from './metrics/prometheus';
 
 export const VERSION = '4.20.0.0-strata';
 
@@ -62,6 +66,8 @@ export interface CoreOptions {
   /** Several management servers on one database: heartbeat, Down timeout, service address, and how often this
    *  server looks for cache changes made by the others (ms; default 1000). */
   cluster?: MsRegistryOptions & { cacheSyncMs?: number };
+  /** Resource monitoring: sampling interval (0: tests tick it), tiers and retention. */
+  metrics?: MetricsOptions;
 }
 
 export interface Core {
@@ -82,6 +88,10 @@ export interface Core {
   cluster: Pick<MsRegistry, 'tick'>;
   /** Removal of deleted templates' copies from primary storage (tests await its sweeps). */
   templateCopies: Pick<TemplateCopyCleanup, 'settled'>;
+  /** Usage samples of VMs, hosts, volumes and pools (collector, store, rollups). */
+  metrics: Metrics;
+  /** GET /metrics, the Prometheus export (startServer attaches it). */
+  prometheus: (req: IncomingMessage, res: ServerResponse) => boolean;
   stop(): Promise<void>;
 }
 
@@ -113,16 +123,18 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const agents = createAgentHub({ ...opts.agents, services: () => svc });
   const svc = {
     db: opened.db, dbKind: opened.kind, instanceNames: createInstanceNames(opened.db, createSequences(opened.db)), clock, config, log, identity, events, newId,
-    drivers: createDriverRegistry([createSimulatorDriver(), localKvm.driver], [{ prefix: 'agent://', driver: createRemoteKvmDriver(agents) }]),
+    drivers: createDriverRegistry([createSimulatorDriver({ now: () => clock.now() }), localKvm.driver], [{ prefix: 'agent://', driver: createRemoteKvmDriver(agents) }]),
     planner: createPlanner(base),
   } as Omit<Services, 'jobs'> as Services;
   svc.jobs = createJobManager({ ...base, events, services: () => svc, beforeJobRow: opts.beforeJobRow });
   const consoles = createConsoleService(svc, { uiDir: opts.uiDir });
 
+  // Created before the registry (its list*Metrics commands read the store); its loops start with the others below.
+  const metrics = startMetrics(svc, opts.metrics);
   let registry: Registry = new Map();
   registry = buildRegistry([
     createBaseModule(() => registry), jobsModule, eventsModule, identityModule, infrastructureModule,
-    catalogModule, computeModule, storageModule, createConsoleModule(consoles), clusterModule,
+    catalogModule, computeModule, storageModule, createConsoleModule(consoles), clusterModule, createMetricsModule(metrics, () => registry),
   ]);
   svc.jobs.bind(asyncHandlers(registry));
 
@@ -142,19 +154,23 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   await sharedCaches.start(opts.cluster?.cacheSyncMs ?? 1_000);
   const templateCopies = startTemplateCopyCleanup(svc);
   const vmStats = startStatsCollector(svc);
+  metrics.start();
   const monitor = createHostMonitor(svc, { intervalMs: opts.hostPingIntervalMs ?? 30_000 });
   if ((opts.hostPingIntervalMs ?? 30_000) > 0) monitor.start();
 
-  const dispatcher = createDispatcher(svc, registry);
+  // API requests are timed by command for /metrics.
+  const { dispatcher, latency } = instrumentDispatcher(createDispatcher(svc, registry), (c) => registry.has(c));
   let adminCaller: Caller | undefined;
   return {
     svc, registry, dispatcher, generatedAdminPassword: generatedPassword, consoles, agents, qemu: localKvm.qemu, templateCopies,
-    cluster: msRegistry,
+    cluster: msRegistry, metrics,
+    prometheus: prometheusRoute(svc, metrics, latency),
     admin: async () => (adminCaller ??= await rootAdminCaller(svc)),
     stop: async () => {
       await consoles.close();
       monitor.stop();
       vmStats.stop();
+      await metrics.stop();
       await svc.jobs.stop(10_000);
       await msRegistry.stop().catch((e: Error) => log.warn(`could not record this server as stopped: ${e.message}`));
       await sharedCaches.stop();
@@ -182,7 +198,7 @@ export async function startServer(core: Core, opts: ServerOptions = {}): Promise
   const consoleRoutes = core.consoles.routes();
   const server = await startHttpServer(core.dispatcher, {
     ...opts,
-    extraRoutes: (req, res) => consoleRoutes.http(req, res) || (opts.extraRoutes?.(req, res) ?? false),
+    extraRoutes: (req, res) => consoleRoutes.http(req, res) || core.prometheus(req, res) || (opts.extraRoutes?.(req, res) ?? false),
     upgradeRoutes: { ...opts.upgradeRoutes, ...consoleRoutes.upgrade,
       [AGENT_PATH]: (req, socket, head) => { core.agents.handleUpgrade(req, socket, head); } },
   });

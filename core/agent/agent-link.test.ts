@@ -206,4 +206,31 @@ describe('agent link', () => {
     await call('deleteHost', { id: h.id, forced: 'true' });
     await expect(agent.finished).rejects.toThrow(/deleted/);
   });
+
+  it('brings a host\'s metrics sample over the link in one request per collector tick', async () => {
+    const h = await addAgentHost();
+    const driver = Object.assign(scriptedDriver(), {
+      samples: 0,
+      async sampleHost(_h: string, vmIds: string[]) {
+        driver.samples++;
+        return { cpuUsedPercent: 37.5, memoryUsedBytes: 2 * 2 ** 30, load1: 1.25,
+          vms: [...vmIds, 'vm-on-agent'].map((vmId) => ({ vmId, cpuUsedPercent: 80, memoryKbs: 65_536, diskReadBytes: 4096 * driver.samples,
+            diskWriteBytes: 0, diskReadOps: driver.samples, diskWriteOps: 0 })) };
+      },
+    });
+    agentFor(h.token, driver);
+    await until('host Up', async () => (await hostOf(h.id)).state === 'Up');
+    const before = driver.samples;
+    await srv.core.metrics.collector.tick();
+    expect(driver.samples - before).toBe(1);
+    const store = srv.core.metrics.store;
+    const now = Math.floor(Date.now() / 1000);
+    const host = (await store.findSeries('host', [h.id])).get(h.id)!;
+    const [p] = await store.read(host, now - 60, now + 60);
+    expect(p.avg[0]).toBe(3750); // hundredths of a percent
+    expect(p.avg[2]).toBe(125); // load x 100
+    const vmSeries = (await store.findSeries('vm', ['vm-on-agent'])).get('vm-on-agent')!;
+    expect((await store.read(vmSeries, now - 60, now + 60))[0].avg[0]).toBe(8000);
+  });
 });
+

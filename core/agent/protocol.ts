@@ -110,6 +110,7 @@ export const DRIVER_METHODS = {
   deleteSnapshot: { timeoutMs: 5 * MIN },
   vmStats: { timeoutMs: 30_000, read: true },
   hostStats: { timeoutMs: 30_000, read: true },
+  sampleHost: { timeoutMs: 30_000, read: true },
   pauseVm: { timeoutMs: MIN },
   resumeVm: { timeoutMs: MIN },
   attachIso: { timeoutMs: MIN },

@@ -3,7 +3,7 @@
 // connected fail with 534. It shares the hypervisor name 'KVM' with the local QEMU driver: the registry routes by
 // host url (hypervisors/registry.ts), never by name alone.
 import type {
-  ConsoleEndpoint, HostConnectSpec, HostInfo, HostStats, HypervisorDriver, PowerState, TemplateInPoolSpec, VmStats,
+  ConsoleEndpoint, HostConnectSpec, HostInfo, HostSample, HostStats, HypervisorDriver, PowerState, TemplateInPoolSpec, VmStats,
 } from '../hypervisors/driver';
 import type { AgentHub } from './agent-hub';
 import { newAgentToken, SECRET_HASH_DETAIL } from './token';
@@ -52,6 +52,8 @@ export function createRemoteKvmDriver(hub: AgentHub): RemoteKvmDriver {
 
     vmStats: (h, vmId) => c<VmStats | null>(h, 'vmStats', [h, vmId]),
     hostStats: (h) => c<HostStats>(h, 'hostStats', [h]),
+    // One round trip per host and collector tick: the agent samples all the host's VMs (metrics collector).
+    sampleHost: (h, vmIds) => c<HostSample>(h, 'sampleHost', [h, vmIds]),
     // The hub's lifetime is the server's (createCore closes it); nothing runs in this process for the hosts.
     async shutdown() {},
 

@@ -70,6 +70,30 @@ export interface VmStats {
 
 export interface HostStats { cpuUsedPercent: number; memoryUsedBytes: number }
 
+/** Cumulative I/O counters of one volume of a running VM (since the VM started). */
+export interface VolumeCounters { volumeId: string; readBytes: number; writeBytes: number; readOps: number; writeOps: number }
+
+/** One VM in a host sample: CPU % of its vCPUs since the previous sample, memory, cumulative I/O counters. */
+export interface VmSample {
+  vmId: string;
+  cpuUsedPercent: number;
+  memoryKbs: number;
+  diskReadBytes: number; diskWriteBytes: number; diskReadOps: number; diskWriteOps: number;
+  /** Absent while the VM has no NICs. */
+  netReadBytes?: number; netWriteBytes?: number;
+  /** Per-volume counters, when the driver tells volumes apart. */
+  volumes?: VolumeCounters[];
+}
+
+/** Everything the metrics collector reads from one host in one call (one agent round trip per host). */
+export interface HostSample {
+  cpuUsedPercent: number;
+  memoryUsedBytes: number;
+  /** 1-minute load average. */
+  load1?: number;
+  vms: VmSample[];
+}
+
 /** Progress of a long operation: bytes done of total (total 0 when unknown). */
 export type ProgressFn = (doneBytes: number, totalBytes: number) => void;
 
@@ -119,6 +143,13 @@ export interface HypervisorDriver {
 
   vmStats(hostId: string, vmId: string): Promise<VmStats | null>;
   hostStats(hostId: string): Promise<HostStats>;
+  /**
+   * The host's figures and those of the listed running VMs (VMs not running there are left out), for the metrics
+   * collector. Drivers with `knowsItsVms` ignore the list and report every VM they run.
+   */
+  sampleHost?(hostId: string, vmIds: string[]): Promise<HostSample>;
+  /** The driver itself knows which VMs run on each host (the simulator): the collector need not list them. */
+  readonly knowsItsVms?: boolean;
 
   /** Stops background work (timers, processes the driver owns for itself). */
   shutdown(): Promise<void>;

@@ -31,11 +31,12 @@ export const TEST_SETTINGS: Record<string, string> = { 'allow.internal.url.hosts
 export async function startTestServer(opts: { dataDir?: string; hostPingIntervalMs?: number; agents?: CoreOptions['agents'];
   settings?: Record<string, string>; log?: CoreOptions['log'];
   /** Another server's database (several management servers on one database). */ db?: string;
-  cluster?: CoreOptions['cluster'] } = {}): Promise<TestServer> {
+  cluster?: CoreOptions['cluster']; metrics?: CoreOptions['metrics']; clock?: CoreOptions['clock'] } = {}): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'strata-test-'));
   const db = opts.db ?? await testDatabaseUrl(join(dataDir, 'strata.db'));
   const core = await createCore({ dataDir, db, adminPassword: ADMIN_PASSWORD, log: opts.log ?? silentLogger, hostPingIntervalMs: opts.hostPingIntervalMs ?? 0,
-    agents: opts.agents, cluster: opts.cluster, settings: { ...TEST_SETTINGS, ...opts.settings } });
+    agents: opts.agents, cluster: opts.cluster, settings: { ...TEST_SETTINGS, ...opts.settings },
+    metrics: opts.metrics ?? { intervalMs: 0 }, clock: opts.clock });
   const server = await startServer(core, { host: '127.0.0.1', port: 0 });
   return {
     core, server, dataDir, db, url: server.url,

@@ -10,10 +10,11 @@ import { computeCommands } from './compute';
 import { storageCommands } from './storage';
 import { consoleCommands } from './console';
 import { clusterCommands } from './cluster';
+import { metricsCommands } from './metrics';
 
 export const allCommands = {
   ...baseCommands, ...jobsCommands, ...eventsCommands, ...identityCommands, ...infraCommands,
-  ...catalogCommands, ...computeCommands, ...storageCommands, ...consoleCommands, ...clusterCommands,
+  ...catalogCommands, ...computeCommands, ...storageCommands, ...consoleCommands, ...clusterCommands, ...metricsCommands,
 };
 
 export type Commands = typeof allCommands;

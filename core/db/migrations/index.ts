@@ -6,6 +6,7 @@ import * as m009 from './009-login-lockout';
 import * as m013 from './013-utf8mb4';
 import * as m013b from './013b-management-servers';
 import * as m013c from './013c-console-tokens';
+import * as m014 from './014-metrics';
 
 export const migrations: Record<string, Migration> = {
   '001-initial': m001,
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '013-utf8mb4': m013,
   '013b-management-servers': m013b,
   '013c-console-tokens': m013c,
+  '014-metrics': m014,
 };

@@ -19,7 +19,7 @@ import { connectQmp } from './qmp';
 import { CDROM_ID, buildQemuArgs, pciAddr, volumeDevice, volumeFile, volumeNode } from './qemu-args';
 import { listenIncoming, migrateOut, waitRunning } from './migration';
 import { cpuMhz, killHard, memInfo, run, waitGone } from './proc';
-import { StatsSampler } from './stats';
+import { StatsSampler, sampleQemuHost } from './stats';
 import { VmRegistry, type LiveVm } from './vm-registry';
 import { cleanRuntime, listVmIds, newVncPassword, prepareDirs, readPid, readRecord, removeAll, runningPid, writeRecord, type VmRecord } from './vm-runtime';
 import {
@@ -70,6 +70,7 @@ export function createQemuDriver(opts: QemuDriverOptions): QemuDriver {
   const templateSizes = new Map<string, number>();
   const copying = new Map<string, Promise<number>>();
   const stats = new StatsSampler();
+  const collectorStats = new StatsSampler(); // the metrics collector's deltas, apart from vmStats callers'
   let version: string | null = null;
 
   async function qemuVersion(): Promise<string> {
@@ -388,6 +389,7 @@ export function createQemuDriver(opts: QemuDriverOptions): QemuDriver {
       return l === null ? null : stats.vm(l);
     },
     async hostStats(): Promise<HostStats> { return stats.host(); },
+    sampleHost: (_hostId, vmIds) => sampleQemuHost(collectorStats, (id) => vms.get(id), vmIds),
 
     async shutdown() { vms.releaseAll(); },
 

@@ -1,6 +1,7 @@
 // VM and host usage figures for monitoring. CPU percentages are deltas between two calls (the first call of a
 // VM measures since its start, the first host call since boot), the way CloudStack's stats collector polls.
-import type { HostStats, VmStats } from '../driver';
+import os from 'node:os';
+import type { HostSample, HostStats, VmSample, VmStats, VolumeCounters } from '../driver';
 import type { LiveVm } from './vm-registry';
 import { cpuTicks, memInfo, processUsage } from './proc';
 
@@ -44,3 +45,37 @@ export class StatsSampler {
 }
 
 const clampPct = (x: number) => Math.min(100, Math.max(0, x));
+
+interface BlockStat { device?: string; qdev?: string; 'node-name'?: string;
+  stats: { rd_bytes: number; wr_bytes: number; rd_operations?: number; wr_operations?: number } }
+
+/**
+ * A VM's sample for the metrics collector: a sampler of its own (so its CPU deltas span the collector's interval,
+ * whatever else calls vmStats) and blockstats told apart per volume by the device id QEMU was started with.
+ */
+export async function sampleVm(sampler: StatsSampler, l: LiveVm): Promise<VmSample | null> {
+  const s = await sampler.vm(l);
+  if (s === null) return null;
+  const volumes: VolumeCounters[] = [];
+  if (l.qmp) {
+    const bs = await l.qmp.execute<BlockStat[]>('query-blockstats').catch((): BlockStat[] => []);
+    for (const v of l.record.volumes) {
+      const b = bs.find((x) => (x.qdev ?? '').includes(v.device) || x['node-name'] === v.node || x.device === v.node);
+      if (b) volumes.push({ volumeId: v.id, readBytes: b.stats.rd_bytes, writeBytes: b.stats.wr_bytes, readOps: b.stats.rd_operations ?? 0, writeOps: b.stats.wr_operations ?? 0 });
+    }
+  }
+  return { vmId: l.vmId, cpuUsedPercent: s.cpuUsedPercent, memoryKbs: s.memoryKbs, diskReadBytes: s.diskReadBytes,
+    diskWriteBytes: s.diskWriteBytes, diskReadOps: s.diskReadOps ?? 0, diskWriteOps: s.diskWriteOps ?? 0, volumes };
+}
+
+/** The host's sample with those of the listed VMs that run here (the collector's one call per host). */
+export async function sampleQemuHost(sampler: StatsSampler, get: (vmId: string) => Promise<LiveVm | null>,
+  vmIds: string[]): Promise<HostSample> {
+  const vms: VmSample[] = [];
+  for (const id of vmIds) {
+    const l = await get(id).catch(() => null);
+    const s = l === null ? null : await sampleVm(sampler, l).catch(() => null);
+    if (s !== null) vms.push(s);
+  }
+  return { ...sampler.host(), load1: os.loadavg()[0], vms };
+}

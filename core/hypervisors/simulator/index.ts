@@ -14,8 +14,9 @@
 // and are reported again once it is back.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type {
-  HypervisorDriver, HostConnectSpec, HostInfo, PowerState, VmSpec, VolumeSpec, VmStats, HostStats,
+  HypervisorDriver, HostConnectSpec, HostInfo, PowerState, VmSpec, VolumeSpec, VmStats, HostStats, HostSample, VmSample,
 } from '../driver';
+import { SimWorkload } from './workload';
 import { parseSimulatorUrl, type SimHostConfig } from './host-config';
 
 export const SIMULATOR = 'Simulator';
@@ -51,6 +52,7 @@ export function createSimulatorDriver(opts: SimulatorOptions = {}): SimulatorDri
   const down = new Set<string>();
   const volumes = new Map<string, number>();
   const snapshots = new Map<string, number>();
+  const workload = new SimWorkload();
 
   const vmSet = (hostId: string) => {
     let s = hostVms.get(hostId);
@@ -144,6 +146,7 @@ export function createSimulatorDriver(opts: SimulatorOptions = {}): SimulatorDri
       if (vm !== undefined && vm.hostId === hostId) {
         vms.delete(vmId);
         hostVms.get(hostId)?.delete(vmId);
+        workload.forget(vmId);
       }
     },
     async vmPowerStates(hostId) {
@@ -221,6 +224,28 @@ export function createSimulatorDriver(opts: SimulatorOptions = {}): SimulatorDri
         mem += vm.memoryMb * 1024 * 1024;
       }
       return { cpuUsedPercent: Math.min(100, (mhz / (h.cfg.cpuNumber * h.cfg.cpuSpeed)) * 100), memoryUsedBytes: mem };
+    },
+
+    knowsItsVms: true,
+    async sampleHost(hostId): Promise<HostSample> {
+      const h = reachable(hostId);
+      const t = now() / 1000;
+      const out: VmSample[] = [];
+      let mhz = 0;
+      let memBytes = 0;
+      let busyCpus = 0;
+      for (const id of hostVms.get(hostId) ?? []) {
+        const vm = vms.get(id)!;
+        if (vm.power !== 'PowerOn') continue;
+        const s = workload.sample(id, t, vm.memoryMb);
+        out.push(s);
+        const cpus = Math.max(1, vm.cpuNumber);
+        mhz += (s.cpuUsedPercent / 100) * cpus * (vm.cpuSpeed || h.cfg.cpuSpeed);
+        busyCpus += (s.cpuUsedPercent / 100) * cpus;
+        memBytes += s.memoryKbs * 1024;
+      }
+      return { cpuUsedPercent: Math.min(100, (mhz / (h.cfg.cpuNumber * h.cfg.cpuSpeed)) * 100), memoryUsedBytes: memBytes,
+        load1: busyCpus, vms: out };
     },
 
     adopt(hostId, vmIds) {

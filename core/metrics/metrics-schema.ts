@@ -1,0 +1,71 @@
+// The metrics tables (migration 014) as Kysely types, the five resolutions and what each of a series' eight
+// integer channels holds per kind of object. Values are integers so sums stay exact: CPU in hundredths of a
+// percent, memory in KiB, byte rates in bytes/s, operation rates in hundredths of an operation per second.
+import type { Generated, Kysely } from 'kysely';
+import type { Db } from '../db/connect';
+
+export type SeriesKind = 'vm' | 'host' | 'volume' | 'pool';
+
+export interface MetricRow {
+  ts: number; series: number; n: number;
+  s0: number | null; x0: number | null; s1: number | null; x1: number | null; s2: number | null; x2: number | null;
+  s3: number | null; x3: number | null; s4: number | null; x4: number | null; s5: number | null; x5: number | null;
+  s6: number | null; x6: number | null; s7: number | null; x7: number | null;
+}
+
+export interface MetricsTables {
+  metric_series: { id: Generated<number>; kind: string; object_id: string };
+  metric_t0: MetricRow; metric_t1: MetricRow; metric_t2: MetricRow; metric_t3: MetricRow; metric_t4: MetricRow;
+  metric_rollups: { tier: number; done_until: number };
+}
+export type TierTable = 'metric_t0' | 'metric_t1' | 'metric_t2' | 'metric_t3' | 'metric_t4';
+export type MetricsDb = Kysely<MetricsTables>;
+
+/** The metrics tables live in the core's database; only core/metrics knows them. */
+export const metricsDb = (db: Db): MetricsDb => db as unknown as MetricsDb;
+
+export const CHANNELS = 8;
+export const tierTable = (tier: number): TierTable => `metric_t${tier}` as TierTable;
+
+/** Channel numbers: a VM uses all; a host 0, 1 and 2 (load); a volume 2..5; a pool 1 (used KiB). */
+export const CH = { cpu: 0, mem: 1, load: 2, diskRead: 2, diskWrite: 3, iopsRead: 4, iopsWrite: 5, netRx: 6, netTx: 7 } as const;
+
+export interface Tier { stepS: number; keepS: number }
+
+export interface MetricsConfig {
+  /** Sampling interval of the collector (seconds); also the step of tier 0. */
+  intervalS: number;
+  /** Tiers 1..4 (tier 0 is the raw samples): bucket size and how long rows are kept. */
+  tiers: Tier[];
+  /** Rows written per INSERT (and per event-loop turn), so a big batch never holds the database long. */
+  writeChunk: number;
+}
+
+const DAY = 86_400;
+export const DEFAULT_METRICS_CONFIG: MetricsConfig = {
+  intervalS: 10,
+  tiers: [
+    { stepS: 10, keepS: 2 * 3600 },
+    { stepS: 60, keepS: DAY },
+    { stepS: 300, keepS: 7 * DAY },
+    { stepS: 3600, keepS: 90 * DAY },
+    { stepS: DAY, keepS: 5 * 365 * DAY },
+  ],
+  writeChunk: 400,
+};
+
+/** A merged config: tier 0's step is always the sampling interval. */
+export function metricsConfig(over: Partial<MetricsConfig> = {}): MetricsConfig {
+  const c = { ...DEFAULT_METRICS_CONFIG, ...over };
+  const tiers = c.tiers.map((t, i) => (i === 0 ? { ...t, stepS: c.intervalS } : t));
+  for (let i = 1; i < tiers.length; i++) {
+    if (tiers[i].stepS % tiers[i - 1].stepS !== 0) throw new Error(`metrics tier ${i}: step must be a multiple of tier ${i - 1}'s`);
+  }
+  return { ...c, tiers };
+}
+
+/** One sample of one series: the channel values (null where the object has no such figure). */
+export interface Sample { series: number; values: (number | null)[] }
+
+/** A point read back: bucket start (seconds), sample count, and per channel the average and maximum. */
+export interface Point { ts: number; n: number; avg: (number | null)[]; max: (number | null)[] }

@@ -1,0 +1,217 @@
+// The metrics store: series ids, the batched writer of raw samples and the reader of points at the resolution a
+// range needs. Writes never run on the request path: the collector queues a tick's samples and `flush` writes
+// them in chunks of `writeChunk` rows, one chunk per event-loop turn, so a 100,000-VM tick never holds SQLite (or
+// the API behind it) for more than a few milliseconds. What a crash loses is the queue: at most one tick.
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { CompiledQuery, MysqlAdapter } from 'kysely';
+import type { Db } from '../db/connect';
+import {
+  CHANNELS, metricsDb, tierTable, type MetricRow, type MetricsConfig, type MetricsDb, type Point, type Sample, type SeriesKind,
+} from './metrics-schema';
+
+export interface MetricsStore {
+  readonly config: MetricsConfig;
+  /** Series ids of objects, created on first use (ids never change, so the in-process map stays true). */
+  seriesIds(kind: SeriesKind, objectIds: string[]): Promise<Map<string, number>>;
+  /** Existing series ids only (readers never create series). */
+  findSeries(kind: SeriesKind, objectIds: string[]): Promise<Map<string, number>>;
+  /** Queues one tick's samples (ts in seconds, aligned to the interval by the caller). */
+  enqueue(ts: number, samples: Sample[]): void;
+  /** Writes everything queued; resolves when it is committed. */
+  flush(): Promise<void>;
+  pending(): number;
+  /** Points of one series over [from, to) seconds: at most `maxPoints`, from the finest tier that covers `from`. */
+  read(series: number, from: number, to: number, maxPoints?: number): Promise<Point[]>;
+  /** The newest raw sample of each series at or after `since` (for the list*Metrics "current" figures). */
+  latest(series: number[], since: number): Promise<Map<number, Point>>;
+}
+
+export function createMetricsStore(db: Db, config: MetricsConfig, nowMs: () => number = Date.now): MetricsStore {
+  const mdb = metricsDb(db);
+  const known = new Map<string, number>();
+  let queue: { ts: number; samples: Sample[] }[] = [];
+  let queued = 0;
+  const insertSql = rawInsert(db.getExecutor().adapter instanceof MysqlAdapter);
+  let writing: Promise<void> = Promise.resolve();
+
+  async function findSeries(kind: SeriesKind, objectIds: string[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    const missing: string[] = [];
+    for (const id of objectIds) {
+      const s = known.get(`${kind}:${id}`);
+      if (s === undefined) missing.push(id);
+      else out.set(id, s);
+    }
+    for (let i = 0; i < missing.length; i += 500) {
+      const rows = await mdb.selectFrom('metric_series').select(['id', 'object_id'])
+        .where('kind', '=', kind).where('object_id', 'in', missing.slice(i, i + 500)).execute();
+      for (const r of rows) { known.set(`${kind}:${r.object_id}`, Number(r.id)); out.set(r.object_id, Number(r.id)); }
+    }
+    return out;
+  }
+
+  /**
+   * Raw samples go in as one multi-row INSERT per chunk, its SQL text built once per chunk size (the SQLite
+   * driver then reuses the prepared statement): building each chunk with Kysely would cost more than the insert.
+   * Another server (or a retried tick) may have written the same bucket: the first write wins.
+   */
+  async function writeChunks(ticks: { ts: number; samples: Sample[] }[]): Promise<void> {
+    const chunk = config.writeChunk;
+    let params: unknown[] = [];
+    let rows = 0;
+    const write = async () => {
+      await db.executeQuery(CompiledQuery.raw(insertSql(rows), params));
+      params = [];
+      rows = 0;
+      await nextTurn();
+    };
+    for (const { ts, samples } of ticks) {
+      for (const sample of samples) {
+        pushRaw(params, ts, sample);
+        if (++rows === chunk) await write();
+      }
+    }
+    if (rows > 0) await write();
+  }
+
+  return {
+    config,
+    findSeries,
+    async seriesIds(kind, objectIds) {
+      let out = await findSeries(kind, objectIds);
+      const missing = objectIds.filter((id) => !out.has(id));
+      if (missing.length > 0) {
+        for (let i = 0; i < missing.length; i += 500) {
+          await mdb.insertInto('metric_series').values(missing.slice(i, i + 500).map((object_id) => ({ kind, object_id })))
+            .orIgnore().execute();
+        }
+        out = await findSeries(kind, objectIds);
+      }
+      return out;
+    },
+    enqueue(ts, samples) {
+      queue.push({ ts, samples });
+      queued += samples.length;
+    },
+    flush() {
+      const ticks = queue;
+      queue = [];
+      queued = 0;
+      writing = writing.then(() => writeChunks(ticks));
+      return writing;
+    },
+    pending: () => queued,
+    read: (series, from, to, maxPoints = 1000) => readSeries(mdb, config, Math.floor(nowMs() / 1000), series, from, to, maxPoints),
+    async latest(series, since) {
+      const out = new Map<number, Point>();
+      if (series.length === 0) return out;
+      const step = config.tiers[0].stepS;
+      const ticks: number[] = [];
+      for (let t = since - (since % step); t <= since + 3 * step; t += step) ticks.push(t);
+      for (let i = 0; i < series.length; i += 500) {
+        const rows = await mdb.selectFrom('metric_t0').selectAll().where('ts', 'in', ticks)
+          .where('series', 'in', series.slice(i, i + 500)).execute();
+        for (const r of rows) {
+          const prev = out.get(r.series);
+          if (!prev || prev.ts < Number(r.ts)) out.set(Number(r.series), toPoint(r));
+        }
+      }
+      return out;
+    },
+  };
+}
+
+const COLUMNS = ['ts', 'series', 'n', ...Array.from({ length: CHANNELS }, (_, c) => [`s${c}`, `x${c}`]).flat()];
+
+/** `INSERT OR IGNORE` (SQLite) / `INSERT IGNORE` (MySQL) of n raw rows, memoized by n. */
+function rawInsert(mysql: boolean): (rows: number) => string {
+  const cache = new Map<number, string>();
+  const tuple = `(${COLUMNS.map(() => '?').join(',')})`;
+  return (rows) => {
+    let text = cache.get(rows);
+    if (text === undefined) {
+      text = `${mysql ? 'INSERT IGNORE INTO' : 'INSERT OR IGNORE INTO'} metric_t0 (${COLUMNS.join(',')}) VALUES ${new Array(rows).fill(tuple).join(',')}`;
+      cache.set(rows, text);
+    }
+    return text;
+  };
+}
+
+/** A raw sample's parameters: sum and max are the value itself (n = 1); non-finite values become NULL. */
+function pushRaw(params: unknown[], ts: number, s: Sample): void {
+  params.push(ts, s.series, 1);
+  for (let c = 0; c < CHANNELS; c++) {
+    const v = s.values[c];
+    const iv = v === null || v === undefined || !Number.isFinite(v) ? null : Math.round(v);
+    params.push(iv, iv);
+  }
+}
+
+export function toPoint(r: MetricRow): Point {
+  const n = Number(r.n);
+  const avg: (number | null)[] = [];
+  const max: (number | null)[] = [];
+  const row = r as unknown as Record<string, number | string | null>;
+  for (let c = 0; c < CHANNELS; c++) {
+    const s = row[`s${c}`];
+    const x = row[`x${c}`];
+    avg.push(s === null ? null : Number(s) / n);
+    max.push(x === null ? null : Number(x));
+  }
+  return { ts: Number(r.ts), n, avg, max };
+}
+
+/** The finest tier whose retention still covers `from` (the coarsest when none does). */
+export function tierFor(config: MetricsConfig, from: number, now: number): number {
+  for (let k = 0; k < config.tiers.length; k++) if (from >= now - config.tiers[k].keepS) return k;
+  return config.tiers.length - 1;
+}
+
+async function readSeries(mdb: MetricsDb, config: MetricsConfig, now: number, series: number, from: number, to: number,
+  maxPoints: number): Promise<Point[]> {
+  const tier = tierFor(config, from, Math.max(now, to));
+  const step = config.tiers[tier].stepS;
+  // Coarser output buckets when the tier has more than maxPoints buckets in range (merged exactly below).
+  const buckets = Math.ceil((to - from) / step);
+  const outStep = step * Math.max(1, Math.ceil(buckets / maxPoints));
+  const rows: MetricRow[] = [];
+  // The tier's rows, then the part it has not rolled up yet from the finer tiers (newest data).
+  let covered = from - (from % step);
+  for (let k = tier; k >= 0 && covered < to; k--) {
+    const kStep = config.tiers[k].stepS;
+    const start = covered - (covered % kStep);
+    const ticks: number[] = [];
+    for (let t = start; t < to; t += kStep) ticks.push(t);
+    for (let i = 0; i < ticks.length; i += 1000) {
+      const got = await mdb.selectFrom(tierTable(k)).selectAll().where('series', '=', series)
+        .where('ts', 'in', ticks.slice(i, i + 1000)).orderBy('ts').execute();
+      rows.push(...got);
+    }
+    if (rows.length > 0) covered = Math.max(covered, Number(rows[rows.length - 1].ts) + kStep);
+  }
+  return mergeBuckets(rows, outStep);
+}
+
+/** Merges rows into buckets of `step` seconds: sums and counts add up, maxima take the largest (exact). */
+export function mergeBuckets(rows: MetricRow[], step: number): Point[] {
+  const out: Point[] = [];
+  const acc = new Map<number, { n: number; s: (number | null)[]; x: (number | null)[] }>();
+  for (const r of rows) {
+    const ts = Number(r.ts);
+    const b = ts - (ts % step);
+    let a = acc.get(b);
+    if (!a) acc.set(b, (a = { n: 0, s: new Array(CHANNELS).fill(null), x: new Array(CHANNELS).fill(null) }));
+    a.n += Number(r.n);
+    const row = r as unknown as Record<string, number | string | null>;
+    for (let c = 0; c < CHANNELS; c++) {
+      const s = row[`s${c}`];
+      const x = row[`x${c}`];
+      if (s !== null) a.s[c] = (a.s[c] ?? 0) + Number(s);
+      if (x !== null) a.x[c] = Math.max(a.x[c] ?? -Infinity, Number(x));
+    }
+  }
+  for (const [ts, a] of [...acc].sort((p, q) => p[0] - q[0])) {
+    out.push({ ts, n: a.n, avg: a.s.map((s) => (s === null ? null : s / a.n)), max: a.x });
+  }
+  return out;
+}
