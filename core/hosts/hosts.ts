@@ -108,7 +108,7 @@ export const hostHandlers: Pick<H, 'addHost' | 'updateHost' | 'deleteHost' | 'li
     const resource = nextResourceState('Creating', a.allocationstate === 'Disabled' ? 'Disable' : 'InternalCreated');
     const row: HostTable = {
       id, name, zone_id: zone.id, pod_id: pod.id, cluster_id: cluster.id, hypervisor: driver.hypervisor, type: 'Routing',
-      state, resource_state: resource, url: a.url, cpu_allocated: 0, memory_allocated: 0,
+      state, resource_state: resource, url: a.url, cpu_allocated: 0, memory_allocated: 0, cpu_cores_allocated: 0,
       host_tags: (a.hosttags ?? []).join(','), version: ctx.svc.config.version, created: now, last_pinged: now,
       disconnected: null, removed: null,
       ...(info ? infoColumns(info, details) : { cpu_number: 0, cpu_speed: 0, memory_total: 0, ip_address: '',
@@ -166,7 +166,7 @@ export const hostHandlers: Pick<H, 'addHost' | 'updateHost' | 'deleteHost' | 'li
       await tx.updateTable('vms').set({ host_id: null }).where('host_id', '=', h.id).execute();
       const resource = canResourceState(h.resource_state, 'DeleteHost') ? nextResourceState(h.resource_state, 'DeleteHost') : h.resource_state;
       await tx.updateTable('hosts').set({ state: nextHostStatus(h.state, 'Remove'), resource_state: resource, removed: now,
-        cpu_allocated: 0, memory_allocated: 0 }).where('id', '=', h.id).execute();
+        cpu_allocated: 0, memory_allocated: 0, cpu_cores_allocated: 0 }).where('id', '=', h.id).execute();
     });
     await driverForHost(ctx.svc.drivers, h).disconnectHost(h.id).catch(() => undefined);
     await changed(ctx, 'HOST.DELETE', `Deleted host ${h.name}${vms > 0 ? ` (forced; ${vms} VMs marked Stopped)` : ''}`, { id: h.id, type: 'Host', name: h.name });

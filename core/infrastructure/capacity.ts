@@ -1,5 +1,7 @@
 // Capacity per zone, pod or cluster (listCapacity, showcapacities). Computed live from the host and pool
-// counters with a few GROUP BY queries, so it is always current (fetchlatest is implied). Totals include the
+// counters (kept by every reserve and release, as CloudStack keeps op_host_capacity: hosts/host-capacity.ts) with a
+// few GROUP BY queries over host and pool rows, never over VMs, so it is current (fetchlatest is implied) and its
+// cost does not grow with the number of VMs. Totals include the
 // overcommit factors: CPU and memory of each host x its cluster's factor, storage allocated x the pool's factor.
 import { sql } from 'kysely';
 import type { Db } from '../db/connect';
@@ -20,8 +22,6 @@ export interface Capacity {
 
 interface Group { zone: string; pod: string | null; cluster: string | null }
 interface Sum { g: Group; type: number; total: number; used: number; allocated: number }
-
-const ACTIVE_VM_STATES = ['Running', 'Starting', 'Stopping', 'Migrating'];
 
 function groupCols(level: Level, t: string) {
   const cols = [sql.ref(`${t}.zone_id`)];
@@ -49,27 +49,18 @@ async function hostSums(db: Db, f: CapacityFilter, out: Sum[]): Promise<void> {
       ...keyCols(f.level, 'h'),
       sql<number>`sum(h.memory_total * c.memory_overcommit)`.as('memTotal'), sql<number>`sum(h.memory_allocated)`.as('memUsed'),
       sql<number>`sum(h.cpu_number * h.cpu_speed * c.cpu_overcommit)`.as('cpuTotal'), sql<number>`sum(h.cpu_allocated)`.as('cpuUsed'),
-      sql<number>`sum(h.cpu_number)`.as('cores'),
+      sql<number>`sum(h.cpu_number)`.as('cores'), sql<number>`sum(h.cpu_cores_allocated)`.as('coresUsed'),
     ])
     .where('h.removed', 'is', null).where('h.type', '=', 'Routing')
     .$if(f.zoneId !== undefined, (q) => q.where('h.zone_id', '=', f.zoneId!))
     .$if(f.podId !== undefined, (q) => q.where('h.pod_id', '=', f.podId!))
     .$if(f.clusterId !== undefined, (q) => q.where('h.cluster_id', '=', f.clusterId!))
     .groupBy(cols).execute();
-  const coreRows = await db.selectFrom('vms as v').innerJoin('hosts as h', 'h.id', 'v.host_id')
-    .select([...keyCols(f.level, 'h'), sql<number>`sum(v.cpu_number)`.as('cores')])
-    .where('v.removed', 'is', null).where('v.state', 'in', ACTIVE_VM_STATES).where('h.removed', 'is', null)
-    .$if(f.zoneId !== undefined, (q) => q.where('h.zone_id', '=', f.zoneId!))
-    .$if(f.podId !== undefined, (q) => q.where('h.pod_id', '=', f.podId!))
-    .$if(f.clusterId !== undefined, (q) => q.where('h.cluster_id', '=', f.clusterId!))
-    .groupBy(cols).execute();
-  const key = (g: Group) => `${g.zone}/${g.pod}/${g.cluster}`;
-  const coresUsed = new Map(coreRows.map((r) => [key(groupOf(f.level, r)), Number(r.cores)]));
   for (const r of rows) {
     const g = groupOf(f.level, r);
     out.push({ g, type: 0, total: Number(r.memTotal), used: Number(r.memUsed), allocated: Number(r.memUsed) });
     out.push({ g, type: 1, total: Number(r.cpuTotal), used: Number(r.cpuUsed), allocated: Number(r.cpuUsed) });
-    const cores = coresUsed.get(key(g)) ?? 0;
+    const cores = Number(r.coresUsed);
     out.push({ g, type: 90, total: Number(r.cores), used: cores, allocated: cores });
   }
 }

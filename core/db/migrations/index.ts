@@ -2,8 +2,12 @@
 import type { Migration } from 'kysely';
 import * as m001 from './001-initial';
 import * as m002 from './002-list-indexes';
+import * as m011 from './011-scale-indexes';
+import * as m011b from './011b-host-core-counter';
 
 export const migrations: Record<string, Migration> = {
   '001-initial': m001,
   '002-list-indexes': m002,
+  '011-scale-indexes': m011,
+  '011b-host-core-counter': m011b,
 };

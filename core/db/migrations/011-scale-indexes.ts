@@ -1,0 +1,46 @@
+// Indexes that keep every list page and every deploy flat as the cloud grows (issue 11), on the pattern of 002:
+// each index leads with a list's filter and ends with its page order, so a page's ids come from the index alone
+// (OFFSET steps over index entries, not rows) and the COUNT of the same filter is answered from the index too.
+// Single-column indexes on the same leading column become redundant and are replaced.
+// Every column here is an id (varchar(40)), a number or a short state, far inside InnoDB's 3072-byte key limit.
+import { MysqlAdapter, type Kysely } from 'kysely';
+
+type Index = [index: string, table: string, columns: string[]];
+
+const REPLACED: Index[] = [
+  // listVolumes: (removed, created, id) is the page order; the account and domain scopes lead.
+  ['volumes_account', 'volumes', ['account_id', 'removed', 'created', 'id']],
+  // listEvents: newest first (seq) among the archived or not; scoped by account or domain.
+  ['events_account', 'events', ['account_id', 'archived', 'seq']],
+  // listHosts by zone or cluster (and the planner's index of a zone's hosts).
+  ['hosts_cluster', 'hosts', ['cluster_id', 'removed', 'created', 'id']],
+  ['hosts_zone', 'hosts', ['zone_id', 'removed', 'created', 'id']],
+  ['accounts_domain', 'accounts', ['domain_id', 'removed', 'created', 'id']],
+];
+const ADDED: Index[] = [
+  ['volumes_created', 'volumes', ['removed', 'created', 'id']],
+  ['volumes_domain', 'volumes', ['domain_id', 'removed', 'created', 'id']],
+  ['events_archived', 'events', ['archived', 'seq']],
+  ['events_domain', 'events', ['domain_id', 'archived', 'seq']],
+  ['hosts_created', 'hosts', ['removed', 'created', 'id']],
+  ['accounts_created', 'accounts', ['removed', 'created', 'id']],
+  // An account's creation rank (instance names i-<rank>-<n>-VM) counts the accounts created before it.
+  ['accounts_rank', 'accounts', ['created', 'id']],
+  // Acting for an account (resolveOwner) picks its first user; listUsers pages by (created, id).
+  ['users_account', 'users', ['account_id', 'removed', 'created', 'id']],
+  ['users_created', 'users', ['removed', 'created', 'id']],
+];
+
+// MySQL names an index's table when dropping it; SQLite rejects the clause.
+const dropIndex = (db: Kysely<unknown>, name: string, table: string) => {
+  const drop = db.schema.dropIndex(name);
+  return (db.getExecutor().adapter instanceof MysqlAdapter ? drop.on(table) : drop).execute();
+};
+
+export async function up(db: Kysely<unknown>): Promise<void> {
+  for (const [name, table, columns] of REPLACED) {
+    await dropIndex(db, name, table);
+    await db.schema.createIndex(name).on(table).columns(columns).execute();
+  }
+  for (const [name, table, columns] of ADDED) await db.schema.createIndex(name).on(table).columns(columns).execute();
+}
