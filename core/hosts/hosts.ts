@@ -5,6 +5,7 @@
 // needs forced=true. VMs still placed on the host (Running, Starting, Stopping, Migrating) refuse the delete with
 // 536 unless forced=true; forced marks them Stopped (the host and its capacity are gone) and clears them as
 // last host of stopped VMs, so they are planned afresh on their next start.
+import { inPageOrder } from '../kernel/paging';
 import type { HandlersFor, CallContext } from '../kernel/handler';
 import type { infraCommands } from '../contract/commands/infra';
 import type { HostTable } from '../db/schema';
@@ -174,7 +175,8 @@ export const hostHandlers: Pick<H, 'addHost' | 'updateHost' | 'deleteHost' | 'li
 
   async listHosts(ctx, a) {
     const db = ctx.svc.db;
-    let q = hostViewQuery(db).where('h.removed', 'is', null);
+    // Filters on hosts alone: the COUNT and the page's ids walk a (filter, removed, created, id) index (migration 011).
+    let q = db.selectFrom('hosts as h').where('h.removed', 'is', null);
     if (a.id !== undefined) q = q.where('h.id', '=', a.id);
     if (a.name !== undefined) q = q.where('h.name', '=', a.name);
     if (a.zoneid !== undefined) q = q.where('h.zone_id', '=', a.zoneid);
@@ -192,7 +194,9 @@ export const hostHandlers: Pick<H, 'addHost' | 'updateHost' | 'deleteHost' | 'li
       q = q.where('h.id', 'in', db.selectFrom('vms').select('host_id').where('id', '=', a.virtualmachineid).where('host_id', 'is not', null));
     }
     const count = await countOf(q.select((eb) => eb.fn.countAll<number>().as('n')));
-    const rows = await paged(q.selectAll('h').select(hostViewColumns).orderBy('h.created').orderBy('h.id'), a, ctx.svc.config.maxPageSize).execute();
+    const ids = paged(q.select('h.id').orderBy('h.created').orderBy('h.id'), a, ctx.svc.config.maxPageSize);
+    // Only the page's hosts are joined to their cluster, pod and zone; the join loses the order, so it is restored.
+    const rows = inPageOrder(await hostViewQuery(db).innerJoin(ids.as('page'), 'page.id', 'h.id').selectAll('h').select(hostViewColumns).execute());
     const groups: DetailGroups = new Set((a.details ?? ['all']).map((d) => d.toLowerCase()));
     const want = groups.has('all') || groups.has('stats');
     const st = want ? await Promise.all(rows.map((h) => stats(ctx, h))) : [];

@@ -15,7 +15,8 @@ const REPLACED: Index[] = [
   // listHosts by zone or cluster (and the planner's index of a zone's hosts).
   ['hosts_cluster', 'hosts', ['cluster_id', 'removed', 'created', 'id']],
   ['hosts_zone', 'hosts', ['zone_id', 'removed', 'created', 'id']],
-  ['accounts_domain', 'accounts', ['domain_id', 'removed', 'created', 'id']],
+  // listAccounts leaves out project accounts: type is in the index so the walk never reads the table.
+  ['accounts_domain', 'accounts', ['domain_id', 'removed', 'created', 'id', 'type']],
 ];
 const ADDED: Index[] = [
   ['volumes_created', 'volumes', ['removed', 'created', 'id']],
@@ -23,7 +24,7 @@ const ADDED: Index[] = [
   ['events_archived', 'events', ['archived', 'seq']],
   ['events_domain', 'events', ['domain_id', 'archived', 'seq']],
   ['hosts_created', 'hosts', ['removed', 'created', 'id']],
-  ['accounts_created', 'accounts', ['removed', 'created', 'id']],
+  ['accounts_created', 'accounts', ['removed', 'created', 'id', 'type']],
   // An account's creation rank (instance names i-<rank>-<n>-VM) counts the accounts created before it.
   ['accounts_rank', 'accounts', ['created', 'id']],
   // Acting for an account (resolveOwner) picks its first user; listUsers pages by (created, id).

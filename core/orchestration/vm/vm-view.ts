@@ -6,7 +6,7 @@ import type { ListScope, Services } from '../../kernel/services';
 import type { Caller } from '../../identity/caller';
 import type { ListResult } from '../../kernel/handler';
 import { sql } from 'kysely';
-import { pageWindow } from '../../kernel/paging';
+import { inPageOrder, pageWindow } from '../../kernel/paging';
 import { VM_STATES } from '../vm-states';
 import { selectArrays } from '../../db/precompiled';
 import { formatVms, VM_COLUMNS, vmRowOf, type FormatOptions, type VmRow } from './vm-format';
@@ -85,8 +85,7 @@ function pageQuery(db: Db, f: VmFilter, window: PageWindow) {
 
 /** The page's rows in (created, id) order: a derived table's order is not kept through a join in SQL. */
 async function pageRows(db: Db, f: VmFilter, window: PageWindow): Promise<VmRow[]> {
-  const rows = (await selectArrays(db, pageQuery(db, f, window))).map(vmRowOf);
-  return rows.sort((a, b) => a.created - b.created || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return inPageOrder((await selectArrays(db, pageQuery(db, f, window))).map(vmRowOf));
 }
 
 const FILTER_KEYS = ['id', 'ids', 'name', 'state', 'zoneid', 'podid', 'clusterid', 'hostid', 'storageid', 'templateid',
