@@ -2,7 +2,7 @@
 // each index leads with a list's filter and ends with its page order, so a page's ids come from the index alone
 // (OFFSET steps over index entries, not rows) and the COUNT of the same filter is answered from the index too.
 // Single-column indexes on the same leading column become redundant and are replaced.
-// Every column here is an id (varchar(40)), a number or a short state, far inside InnoDB's 3072-byte key limit.
+// Columns are ids (varchar(40): 160 bytes under utf8mb4), numbers and one name, inside InnoDB's 3072-byte key limit.
 import { MysqlAdapter, type Kysely } from 'kysely';
 
 type Index = [index: string, table: string, columns: string[]];
@@ -27,6 +27,9 @@ const ADDED: Index[] = [
   ['accounts_created', 'accounts', ['removed', 'created', 'id', 'type']],
   // An account's creation rank (instance names i-<rank>-<n>-VM) counts the accounts created before it.
   ['accounts_rank', 'accounts', ['created', 'id']],
+  // Acting for an account by name (account= & domainid=, resolveOwner) finds it without scanning its domain's accounts.
+  // name is varchar(255): 1,020 bytes under utf8mb4, plus 160 for the domain id, inside InnoDB's 3,072.
+  ['accounts_name', 'accounts', ['name', 'domain_id']],
   // Acting for an account (resolveOwner) picks its first user; listUsers pages by (created, id).
   ['users_account', 'users', ['account_id', 'removed', 'created', 'id']],
   ['users_created', 'users', ['removed', 'created', 'id']],
