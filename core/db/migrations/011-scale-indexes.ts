@@ -1,22 +1,24 @@
 // Indexes that keep every list page and every deploy flat as the cloud grows (issue 11), on the pattern of 002:
 // each index leads with a list's filter and ends with its page order, so a page's ids come from the index alone
 // (OFFSET steps over index entries, not rows) and the COUNT of the same filter is answered from the index too.
-// Single-column indexes on the same leading column become redundant and are replaced.
+// Single-column indexes on the same leading column become redundant and are replaced: the new index (a new name)
+// is created before the old one is dropped, because InnoDB refuses to drop the only index a foreign key can use.
 // Columns are ids (varchar(40): 160 bytes under utf8mb4), numbers and one name, inside InnoDB's 3072-byte key limit.
 import { MysqlAdapter, type Kysely } from 'kysely';
 
 type Index = [index: string, table: string, columns: string[]];
+type Replacement = [old: string, ...Index];
 
-const REPLACED: Index[] = [
+const REPLACED: Replacement[] = [
   // listVolumes: (removed, created, id) is the page order; the account and domain scopes lead.
-  ['volumes_account', 'volumes', ['account_id', 'removed', 'created', 'id']],
+  ['volumes_account', 'volumes_account_page', 'volumes', ['account_id', 'removed', 'created', 'id']],
   // listEvents: newest first (seq) among the archived or not; scoped by account or domain.
-  ['events_account', 'events', ['account_id', 'archived', 'seq']],
+  ['events_account', 'events_account_page', 'events', ['account_id', 'archived', 'seq']],
   // listHosts by zone or cluster (and the planner's index of a zone's hosts).
-  ['hosts_cluster', 'hosts', ['cluster_id', 'removed', 'created', 'id']],
-  ['hosts_zone', 'hosts', ['zone_id', 'removed', 'created', 'id']],
+  ['hosts_cluster', 'hosts_cluster_page', 'hosts', ['cluster_id', 'removed', 'created', 'id']],
+  ['hosts_zone', 'hosts_zone_page', 'hosts', ['zone_id', 'removed', 'created', 'id']],
   // listAccounts leaves out project accounts: type is in the index so the walk never reads the table.
-  ['accounts_domain', 'accounts', ['domain_id', 'removed', 'created', 'id', 'type']],
+  ['accounts_domain', 'accounts_domain_page', 'accounts', ['domain_id', 'removed', 'created', 'id', 'type']],
 ];
 const ADDED: Index[] = [
   ['volumes_created', 'volumes', ['removed', 'created', 'id']],
@@ -42,9 +44,9 @@ const dropIndex = (db: Kysely<unknown>, name: string, table: string) => {
 };
 
 export async function up(db: Kysely<unknown>): Promise<void> {
-  for (const [name, table, columns] of REPLACED) {
-    await dropIndex(db, name, table);
+  for (const [old, name, table, columns] of REPLACED) {
     await db.schema.createIndex(name).on(table).columns(columns).execute();
+    await dropIndex(db, old, table);
   }
   for (const [name, table, columns] of ADDED) await db.schema.createIndex(name).on(table).columns(columns).execute();
 }

@@ -67,13 +67,13 @@ describe('migrations', () => {
       expect(p, q).not.toMatch(/TEMP B-TREE/);
     };
     await walks(`select id from volumes where removed is null order by created, id limit 500 offset 1000`, 'volumes_created');
-    await walks(`select count(*) from volumes where removed is null and account_id = 'a'`, 'volumes_account');
+    await walks(`select count(*) from volumes where removed is null and account_id = 'a'`, 'volumes_account_page');
     await walks(`select id from volumes where removed is null and domain_id = 'd1' order by created, id limit 20`, 'volumes_domain');
     await walks(`select seq from events where archived = 0 order by seq desc limit 500 offset 1000`, 'events_archived');
     await walks(`select count(*) from events where archived = 0`, 'events_archived');
-    await walks(`select seq from events where account_id = 'a' and archived = 0 order by seq desc limit 20`, 'events_account');
+    await walks(`select seq from events where account_id = 'a' and archived = 0 order by seq desc limit 20`, 'events_account_page');
     await walks(`select id from hosts where removed is null order by created, id limit 500 offset 1000`, 'hosts_created');
-    await walks(`select id from hosts where removed is null and cluster_id = 'c' order by created, id limit 500`, 'hosts_cluster');
+    await walks(`select id from hosts where removed is null and cluster_id = 'c' order by created, id limit 500`, 'hosts_cluster_page');
     await walks(`select id from accounts where removed is null and type != 5 order by created, id limit 500 offset 1000`, 'accounts_created');
     await walks(`select id from users where account_id = 'a' and removed is null order by created limit 1`, 'users_account');
     await walks(`select count(*) from accounts where created < 5 or (created = 5 and id < 'x')`, 'accounts_rank');
