@@ -201,6 +201,8 @@ export async function startServer(core: Core, opts: ServerOptions = {}): Promise
     extraRoutes: (req, res) => consoleRoutes.http(req, res) || core.prometheus(req, res) || (opts.extraRoutes?.(req, res) ?? false),
     upgradeRoutes: { ...opts.upgradeRoutes, ...consoleRoutes.upgrade,
       [AGENT_PATH]: (req, socket, head) => { core.agents.handleUpgrade(req, socket, head); } },
+    onStreamError: opts.onStreamError ?? ((e) => core.svc.log.error('streamed list answer failed; connection cut',
+      { error: e instanceof Error ? e.stack : String(e) })),
   });
   core.consoles.setPublicUrl(server.url);
   // Consoles get a clean close frame (1001) before the server drops every connection.

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run bench`: every benchmark of the project, one after another (they would disturb each other if run
 // together on a 2-core machine), merged into one JSON document on stdout. Each part is a script that prints JSON.
-//   node scripts/bench.mjs [--only core,coreMariadb,console,ui,console-latency,metrics] [--quick]
+//   node scripts/bench.mjs [--only core,coreMariadb,scale,console,ui,console-latency,metrics] [--quick]
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -11,6 +11,7 @@ const quick = values.quick ? ['--quick'] : [];
 const parts = [
   { name: 'core', file: 'core/bench/run.ts', args: quick, what: 'management server: deploys, listVirtualMachines, memory; local QEMU' },
   { name: 'coreMariadb', file: 'core/bench/run.ts', args: [...quick, '--db', 'mariadb', '--no-kvm'], what: 'the same on MariaDB (private mariadbd)', needs: '/usr/sbin/mariadbd' },
+  { name: 'scale', file: 'core/bench/scale.ts', args: quick, what: 'lists and deploys as the lab grows to 100k VMs, 25k hosts and accounts; pagesize=-1 streaming' },
   { name: 'console', file: 'core/console/bench.ts', args: [], what: 'VNC stream through our proxy vs websockify' },
   { name: 'ui', file: 'e2e/bench/ui-bench.ts', args: quick, what: 'console in Chromium: instances at 100k VMs, topology, bundle' },
   { name: 'consoleLatency', file: 'e2e/bench/console-latency.ts', args: [], what: 'noVNC console: click to first frame, keystroke to screen' },

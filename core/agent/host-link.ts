@@ -111,7 +111,7 @@ export async function vmPowerChanged(svc: Services, hostId: string, vmId: string
   } catch {
     return; // it changed meanwhile: whoever changed it owns it
   }
-  await svc.planner.release(hostId, cpuMhzOf(vm), memBytesOf(vm));
+  await svc.planner.release(hostId, cpuMhzOf(vm), memBytesOf(vm), vm.cpu_number);
 }
 
 const LOST_FROM: Record<'ShutdownRequested' | 'PingTimeout' | 'ManagementServerDown', string[]> = {

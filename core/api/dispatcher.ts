@@ -13,6 +13,7 @@ import { toJson, toXml, errorInner, listInner, JSON_CONTENT_TYPE, XML_CONTENT_TY
 import { ApiError, echo } from '../kernel/errors';
 import { authenticate } from './authenticate';
 import { parseCookies } from '../kernel/cookies';
+import { collectList, listBody, type BodyStream } from './stream';
 import { loginResponse, logoutCookies, sessionCookies } from './session-http';
 import { randomUUID } from 'node:crypto';
 import { withBindings } from '../kernel/logger';
@@ -37,6 +38,8 @@ export interface ApiResponse {
   contentType: string;
   body: string;
   headers: Record<string, string | string[]>;
+  /** Instead of `body`: a big list answer, written to the socket piece by piece (api/stream.ts). */
+  stream?: BodyStream;
 }
 
 export interface Dispatcher {
@@ -58,7 +61,16 @@ export function createDispatcher(svc: Services, registry: Registry): Dispatcher 
     return render(json, name, errorInner(err), err.errorcode, { 'X-Description': err.message.replace(/[\r\n]/g, ' ') });
   }
 
-  async function run(ctx: CallContext, r: Registered, req: DecodedRequest): Promise<object> {
+  /** A list result with more batches to come, answered as a stream (over HTTP only). */
+  function streamed(json: boolean, name: string, decl: CommandDecl, result: ListResult): Streamed | null {
+    if (decl.response.kind !== 'list' || !result.more || result.items.length === 0) return null;
+    const body = listBody(json, name, decl.response.item, { ...result, more: result.more }, version);
+    return new Streamed({ status: 200, contentType: json ? JSON_CONTENT_TYPE : XML_CONTENT_TYPE, body: '', headers: {}, stream: body });
+  }
+
+  /** Runs the command; a list handler's streamed batches are collected unless `stream` takes them as they come. */
+  async function run(ctx: CallContext, r: Registered, req: DecodedRequest,
+    stream?: (result: ListResult) => Streamed | null): Promise<object> {
     const args = validateArgs(r.decl, req, svc.config.maxPageSize) as never;
     if (r.async) {
       const plan = await r.async.prepare(ctx, args);
@@ -66,6 +78,11 @@ export function createDispatcher(svc: Services, registry: Registry): Dispatcher 
       return plan.createdId ? { id: plan.createdId, jobid } : { jobid };
     }
     const result = await r.sync!(ctx, args);
+    if (r.decl.response.kind === 'list') {
+      const answer = stream?.(result as ListResult);
+      if (answer) return answer;
+      return shapeSyncResult(r.decl, await collectList(result as ListResult));
+    }
     return shapeSyncResult(r.decl, result);
   }
 
@@ -109,7 +126,8 @@ export function createDispatcher(svc: Services, registry: Registry): Dispatcher 
         return render(json, responseName, { description: 'success' }, 200, { 'Set-Cookie': logoutCookies() });
       }
       const ctx: CallContext = { svc, caller, command, remote: http.remote, requestId };
-      return render(json, responseName, await run(ctx, r, req));
+      const out = await run(ctx, r, req, (result) => streamed(json, responseName, r.decl, result));
+      return out instanceof Streamed ? out.response : render(json, responseName, out);
     } catch (e) {
       return renderError(json, responseName, toApiError(e, svc));
     }
@@ -138,6 +156,9 @@ export function createDispatcher(svc: Services, registry: Registry): Dispatcher 
 
   return { handle, invoke };
 }
+
+/** The answer of a streamed list, told apart from a command's result object. */
+class Streamed { constructor(readonly response: ApiResponse) {} }
 
 function shapeSyncResult(decl: CommandDecl, result: unknown): object {
   switch (decl.response.kind) {

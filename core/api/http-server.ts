@@ -5,6 +5,7 @@ import type { Duplex } from 'node:stream';
 import type { Dispatcher } from './dispatcher';
 import { headerSafe } from './header-values';
 import { JSON_CONTENT_TYPE } from './serialize';
+import { writeStreamed } from './stream';
 
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 const SECURITY_HEADERS = {
@@ -22,6 +23,8 @@ export interface ServerOptions {
   host?: string; port?: number; extraRoutes?: (req: IncomingMessage, res: ServerResponse) => boolean;
   /** Upgrade (WebSocket) handlers by exact URL path, e.g. '/console/websockify', '/agent'. */
   upgradeRoutes?: Record<string, UpgradeHandler>;
+  /** Told about a streamed list answer that failed after its headers went out (the connection is cut). */
+  onStreamError?: (e: unknown) => void;
 }
 
 export async function startHttpServer(dispatcher: Dispatcher, opts: ServerOptions = {}): Promise<RunningServer> {
@@ -91,6 +94,11 @@ async function handle(dispatcher: Dispatcher, req: IncomingMessage, res: ServerR
     method: req.method, rawQuery: q < 0 ? '' : url.slice(q + 1), body,
     cookieHeader: req.headers.cookie, remote: req.socket.remoteAddress, requestId: req.headers['x-request-id'] as string | undefined,
   });
+  if (out.stream) {
+    await writeStreamed(res, out.status, { 'Content-Type': out.contentType, ...SECURITY_HEADERS, ...out.headers }, out.stream,
+      (e) => opts.onStreamError?.(e));
+    return;
+  }
   // Encoded once here: given a string, Node scans it once for Content-Length and again to encode it (a page of
   // 500 VMs is over 600 KB).
   send(res, out.status, { 'Content-Type': out.contentType, ...SECURITY_HEADERS, ...safeHeaders(out.headers) },

@@ -34,7 +34,7 @@ function closeTag(key: string): string {
   return XML_NAME.test(key) ? `</${key}>` : '</entry>';
 }
 
-function xmlElement(key: string, v: unknown): string {
+export function xmlElement(key: string, v: unknown): string {
   if (v === null || v === undefined) return '';
   if (Array.isArray(v)) {
     // Lists repeat the element under the array's key, as CloudStack does for list items.
@@ -52,11 +52,16 @@ function xmlChildren(o: Record<string, unknown>): string {
   return s;
 }
 
+/** The XML document's opening (declaration and root start tag) and closing; toXml puts the children between. */
+export function xmlEnvelope(responseName: string, version: string): { open: string; close: string } {
+  const root = XML_NAME.test(responseName) ? responseName : 'errorresponse';
+  return { open: `<?xml version="1.0" encoding="UTF-8"?><${root} cloud-stack-version="${escapeXml(version)}">`, close: `</${root}>` };
+}
+
 /** The XML form: `<?xml ...?><name cloud-stack-version="...">children</name>`. */
 export function toXml(responseName: string, inner: object, version: string): string {
-  const root = XML_NAME.test(responseName) ? responseName : 'errorresponse';
-  return `<?xml version="1.0" encoding="UTF-8"?><${root} cloud-stack-version="${escapeXml(version)}">` +
-    `${xmlChildren(inner as Record<string, unknown>)}</${root}>`;
+  const { open, close } = xmlEnvelope(responseName, version);
+  return `${open}${xmlChildren(inner as Record<string, unknown>)}${close}`;
 }
 
 /** Backstop for error texts that quote input without echo(): no errortext is longer than this. */

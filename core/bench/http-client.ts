@@ -8,28 +8,39 @@ let input = '';
 process.stdin.setEncoding('utf8');
 process.stdin.on('data', (d) => { input += d; });
 process.stdin.on('end', async () => {
-  const urls = JSON.parse(input);
+  const { urls, bodyStats } = JSON.parse(input);
   const times = [];
   for (const url of urls) {
     const t0 = performance.now();
     const res = await fetch(url);
-    const body = JSON.parse(await res.text());
-    times.push({ ms: performance.now() - t0, status: res.status, body: times.length === 0 ? body : undefined });
+    const text = await res.text();
+    const body = JSON.parse(text);
+    const ms = performance.now() - t0;
+    if (bodyStats) {
+      const inner = Object.values(body)[0];
+      const list = Object.values(inner).find((v) => Array.isArray(v));
+      times.push({ ms, status: res.status, bytes: Buffer.byteLength(text), items: list ? list.length : 0 });
+    } else {
+      times.push({ ms, status: res.status, body: times.length === 0 ? body : undefined });
+    }
   }
   process.stdout.write(JSON.stringify(times));
 });
 `;
 
-export interface TimedGet { ms: number; status: number; body?: unknown }
+export interface TimedGet { ms: number; status: number; body?: unknown; bytes?: number; items?: number }
 
-/** Times GETs of `urls` one after another from a separate Node process; the first answer's body is returned too. */
-export function timedGets(urls: string[]): Promise<TimedGet[]> {
+/**
+ * Times GETs of `urls` one after another from a separate Node process; the first answer's body is returned too,
+ * or with `bodyStats` (huge answers) only each body's size and the length of the list it holds.
+ */
+export function timedGets(urls: string[], o: { bodyStats?: boolean } = {}): Promise<TimedGet[]> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--input-type=module', '-e', CLIENT_SOURCE], { stdio: ['pipe', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => { out += d; });
     child.on('error', reject);
     child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as TimedGet[]) : reject(new Error(`benchmark client exited with ${code}`))));
-    child.stdin.end(JSON.stringify(urls));
+    child.stdin.end(JSON.stringify({ urls, bodyStats: !!o.bodyStats }));
   });
 }

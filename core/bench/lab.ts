@@ -29,16 +29,20 @@ export async function buildLab(core: Core, o: { hosts: number; zoneId?: string; 
   return { zoneId, templateId: tpl.template[0].id, offeringId: offering.id };
 }
 
-/** Deploys `count` VMs with up to `inFlight` deploy jobs outstanding; returns throughput of finished jobs. */
-export async function deployMany(core: Core, lab: Lab, count: number, inFlight = 1000) {
+/**
+ * Deploys `count` VMs with up to `inFlight` deploy jobs outstanding; returns throughput of finished jobs. `owner`
+ * gives the extra params of the i-th deploy (e.g. account= and domainid= to deploy for other accounts).
+ */
+export async function deployMany(core: Core, lab: Lab, count: number, inFlight = 1000, owner?: (i: number) => Record<string, string>) {
   const admin = await core.admin();
   const t0 = performance.now();
   let next = 0;
   let failed = 0;
   const worker = async () => {
     while (next < count) {
+      const extra = owner?.(next) ?? {};
       next++;
-      const r = await core.dispatcher.invoke(admin, 'deployVirtualMachine', { zoneid: lab.zoneId, templateid: lab.templateId, serviceofferingid: lab.offeringId }) as any;
+      const r = await core.dispatcher.invoke(admin, 'deployVirtualMachine', { zoneid: lab.zoneId, templateid: lab.templateId, serviceofferingid: lab.offeringId, ...extra }) as any;
       // waitFor resolves with the status once the job's outcome is committed.
       if ((await core.svc.jobs.waitFor(r.jobid)) !== 1) failed++;
     }

@@ -51,7 +51,7 @@ export async function createConsoleWorld(): Promise<ConsoleWorld> {
   for (const [id, hv, cl] of [[ids.kvm, 'KVM', ids.cluster], [ids.sim, 'Simulator', ids.simCluster]]) {
     await db.insertInto('hosts').values({ id, name: `h-${hv}`, zone_id: ids.zone, pod_id: ids.pod, cluster_id: cl, hypervisor: hv, type: 'Routing',
       state: 'Up', resource_state: 'Enabled', ip_address: '127.0.0.1', url: 'qemu://localhost', cpu_number: 2, cpu_speed: 1000,
-      memory_total: 4 * 2 ** 30, cpu_allocated: 0, memory_allocated: 0, host_tags: '', version: '1', details: '{}', created: now,
+      memory_total: 4 * 2 ** 30, cpu_allocated: 0, memory_allocated: 0, cpu_cores_allocated: 0, host_tags: '', version: '1', details: '{}', created: now,
       last_pinged: null, disconnected: null, removed: null }).execute();
   }
   const admin = await db.selectFrom('accounts').select(['id', 'domain_id']).where('type', '=', 1).executeTakeFirstOrThrow();

@@ -39,6 +39,8 @@ export interface HostTable { id: string; name: string; zone_id: string; pod_id: 
   cpu_number: number; cpu_speed: number; memory_total: number;
   /** Allocated (reserved) CPU in MHz and memory in bytes, by VMs placed on this host. */
   cpu_allocated: number; memory_allocated: number;
+  /** Cores of the VMs holding a reservation on this host (listCapacity's CPU_CORE used), kept with cpu_allocated. */
+  cpu_cores_allocated: number;
   host_tags: string; version: string | null; details: Json; created: Millis; last_pinged: Millis | null;
   disconnected: Millis | null; removed: Millis | null }
 /** The management server that owns a host (migration 013b); null until one claims it. Kept apart from HostTable

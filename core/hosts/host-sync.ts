@@ -32,7 +32,7 @@ async function stopGoneVms(svc: Services, h: HostRow, running: Set<string>): Pro
     try {
       await changeVmState(svc, vm, 'AgentReportStopped', { reason: `its process is gone from host ${h.name}`,
         patch: { host_id: null, last_host_id: h.id } });
-      await svc.planner.release(h.id, cpuMhzOf(vm), memBytesOf(vm));
+      await svc.planner.release(h.id, cpuMhzOf(vm), memBytesOf(vm), vm.cpu_number);
       stopped.push(vm.id);
     } catch (e) {
       svc.log.warn(`host sync: could not mark VM ${vm.name} Stopped`, { error: errText(e) });

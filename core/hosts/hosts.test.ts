@@ -60,7 +60,7 @@ describe('listHosts', () => {
 
   it('reports allocation as percentages and bytes, and honours details=min', async () => {
     const h = await addSimHost(f, ids, 'h1', 'cpunumber=4&cpuspeed=1000&memory=8192');
-    expect(await f.svc.planner.reserveOn(h.id, 1000, 2048 * 2 ** 20)).toBe(true);
+    expect(await f.svc.planner.reserveOn(h.id, 1000, 2048 * 2 ** 20, 1)).toBe(true);
     const [full] = (await f.call('listHosts', { id: h.id })).items;
     expect(full).toMatchObject({ cpuallocated: '25.00%', cpuallocatedpercentage: '25.00%', cpuallocatedwithoverprovisioning: '12.50%',
       cpuallocatedvalue: 1000, memoryallocated: 2048 * 2 ** 20, memoryallocatedbytes: 2048 * 2 ** 20, memoryallocatedpercentage: '25.00%' });

@@ -1,4 +1,5 @@
 // createAccount, updateAccount, deleteAccount, disableAccount, enableAccount, lockAccount, listAccounts.
+import { inPageOrder } from '../kernel/paging';
 import type { CallContext } from '../kernel/handler';
 import { invalidParam, notFound, permissionDenied } from '../kernel/errors';
 import { AccountType, accountTypeOfRoleType, roleTypeOfAccountType, type RoleType } from '../contract/roles';
@@ -191,7 +192,9 @@ export const accountHandlers: H = {
     if (a.keyword) q = q.where('name', 'like', `%${a.keyword}%`);
     const { count } = await q.select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
     const { offset, limit } = pageOf(a, ctx.svc.config.maxPageSize);
-    const rows = await q.selectAll().orderBy('created').orderBy('id').limit(limit).offset(offset).execute();
+    // The page's ids from the (removed, created, id, type) index alone (migration 011), then only those rows.
+    const ids = q.select('id').orderBy('created').orderBy('id').limit(limit).offset(offset);
+    const rows = inPageOrder(await ctx.svc.db.selectFrom('accounts').innerJoin(ids.as('page'), 'page.id', 'accounts.id').selectAll('accounts').execute());
     return { count: Number(count), items: await accountViews(ctx, rows) };
   },
 };

@@ -1,4 +1,5 @@
 // createUser, updateUser, deleteUser, disableUser, enableUser, lockUser, listUsers, registerUserKeys, getUserKeys.
+import { inPageOrder } from '../kernel/paging';
 import type { CallContext } from '../kernel/handler';
 import { invalidParam } from '../kernel/errors';
 import { AccountType } from '../contract/roles';
@@ -130,7 +131,9 @@ export const userHandlers: H = {
     if (a.keyword) q = q.where('u.username', 'like', `%${a.keyword}%`);
     const { count } = await q.select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
     const { offset, limit } = pageOf(a, ctx.svc.config.maxPageSize);
-    const rows = await selectUserColumns(q).orderBy('u.created').orderBy('u.id').limit(limit).offset(offset).execute();
+    // The page's ids first (OFFSET over index entries of users_created), then only those users' columns.
+    const ids = q.select('u.id').orderBy('u.created').orderBy('u.id').limit(limit).offset(offset);
+    const rows = inPageOrder(await selectUserColumns(usersQuery(ctx).innerJoin(ids.as('page'), 'page.id', 'u.id')).execute());
     return { count: Number(count), items: await userViews(ctx, rows) };
   },
 

@@ -1,5 +1,7 @@
 // Capacity per zone, pod or cluster (listCapacity, showcapacities). Computed live from the host and pool
-// counters with a few GROUP BY queries, so it is always current (fetchlatest is implied). Totals include the
+// counters (kept by every reserve and release, as CloudStack keeps op_host_capacity: hosts/host-capacity.ts) with a
+// few GROUP BY queries over host and pool rows, never over VMs, so it is current (fetchlatest is implied) and its
+// cost does not grow with the number of VMs. Totals include the
 // overcommit factors: CPU and memory of each host x its cluster's factor, storage allocated x the pool's factor.
 import { sql } from 'kysely';
 import type { Db } from '../db/connect';
@@ -21,8 +23,6 @@ export interface Capacity {
 interface Group { zone: string; pod: string | null; cluster: string | null }
 interface Sum { g: Group; type: number; total: number; used: number; allocated: number }
 
-const ACTIVE_VM_STATES = ['Running', 'Starting', 'Stopping', 'Migrating'];
-
 function groupCols(level: Level, t: string) {
   const cols = [sql.ref(`${t}.zone_id`)];
   if (level !== 'zone') cols.push(sql.ref(`${t}.pod_id`));
@@ -42,35 +42,43 @@ function keyCols(level: Level, t: string) {
 const groupOf = (level: Level, r: { z: string; p?: string | null; c?: string | null }): Group =>
   ({ zone: r.z, pod: level === 'zone' ? null : r.p ?? null, cluster: level === 'cluster' ? r.c ?? null : null });
 
+/**
+ * Host capacity: sums per cluster from the host rows alone (a walk of the covering hosts_capacity index of migration
+ * 011b, in cluster order, so no table read, join or sort), then the cluster's overcommit factors applied to its
+ * sums and the clusters rolled up to the asked level here (a few hundred clusters, not thousands of hosts).
+ */
 async function hostSums(db: Db, f: CapacityFilter, out: Sum[]): Promise<void> {
-  const cols = groupCols(f.level, 'h');
-  const rows = await db.selectFrom('hosts as h').innerJoin('clusters as c', 'c.id', 'h.cluster_id')
-    .select([
-      ...keyCols(f.level, 'h'),
-      sql<number>`sum(h.memory_total * c.memory_overcommit)`.as('memTotal'), sql<number>`sum(h.memory_allocated)`.as('memUsed'),
-      sql<number>`sum(h.cpu_number * h.cpu_speed * c.cpu_overcommit)`.as('cpuTotal'), sql<number>`sum(h.cpu_allocated)`.as('cpuUsed'),
-      sql<number>`sum(h.cpu_number)`.as('cores'),
-    ])
+  const rows = await db.selectFrom('hosts as h')
+    .select(['h.cluster_id as c', 'h.pod_id as p', 'h.zone_id as z',
+      sql<number>`sum(h.memory_total)`.as('mem'), sql<number>`sum(h.memory_allocated)`.as('memUsed'),
+      sql<number>`sum(h.cpu_number * h.cpu_speed)`.as('cpu'), sql<number>`sum(h.cpu_allocated)`.as('cpuUsed'),
+      sql<number>`sum(h.cpu_number)`.as('cores'), sql<number>`sum(h.cpu_cores_allocated)`.as('coresUsed')])
     .where('h.removed', 'is', null).where('h.type', '=', 'Routing')
     .$if(f.zoneId !== undefined, (q) => q.where('h.zone_id', '=', f.zoneId!))
     .$if(f.podId !== undefined, (q) => q.where('h.pod_id', '=', f.podId!))
     .$if(f.clusterId !== undefined, (q) => q.where('h.cluster_id', '=', f.clusterId!))
-    .groupBy(cols).execute();
-  const coreRows = await db.selectFrom('vms as v').innerJoin('hosts as h', 'h.id', 'v.host_id')
-    .select([...keyCols(f.level, 'h'), sql<number>`sum(v.cpu_number)`.as('cores')])
-    .where('v.removed', 'is', null).where('v.state', 'in', ACTIVE_VM_STATES).where('h.removed', 'is', null)
-    .$if(f.zoneId !== undefined, (q) => q.where('h.zone_id', '=', f.zoneId!))
-    .$if(f.podId !== undefined, (q) => q.where('h.pod_id', '=', f.podId!))
-    .$if(f.clusterId !== undefined, (q) => q.where('h.cluster_id', '=', f.clusterId!))
-    .groupBy(cols).execute();
-  const key = (g: Group) => `${g.zone}/${g.pod}/${g.cluster}`;
-  const coresUsed = new Map(coreRows.map((r) => [key(groupOf(f.level, r)), Number(r.cores)]));
+    .groupBy(['h.cluster_id', 'h.pod_id', 'h.zone_id']).execute();
+  if (rows.length === 0) return;
+  const factors = new Map((await db.selectFrom('clusters').select(['id', 'cpu_overcommit', 'memory_overcommit'])
+    .where('id', 'in', rows.map((r) => r.c)).execute()).map((c) => [c.id, c]));
+  const groups = new Map<string, { g: Group; mem: number; memUsed: number; cpu: number; cpuUsed: number; cores: number; coresUsed: number }>();
   for (const r of rows) {
     const g = groupOf(f.level, r);
-    out.push({ g, type: 0, total: Number(r.memTotal), used: Number(r.memUsed), allocated: Number(r.memUsed) });
-    out.push({ g, type: 1, total: Number(r.cpuTotal), used: Number(r.cpuUsed), allocated: Number(r.cpuUsed) });
-    const cores = coresUsed.get(key(g)) ?? 0;
-    out.push({ g, type: 90, total: Number(r.cores), used: cores, allocated: cores });
+    const key = `${g.zone}/${g.pod}/${g.cluster}`;
+    let t = groups.get(key);
+    if (!t) groups.set(key, (t = { g, mem: 0, memUsed: 0, cpu: 0, cpuUsed: 0, cores: 0, coresUsed: 0 }));
+    const k = factors.get(r.c);
+    t.mem += Number(r.mem) * (k?.memory_overcommit ?? 1);
+    t.cpu += Number(r.cpu) * (k?.cpu_overcommit ?? 1);
+    t.memUsed += Number(r.memUsed);
+    t.cpuUsed += Number(r.cpuUsed);
+    t.cores += Number(r.cores);
+    t.coresUsed += Number(r.coresUsed);
+  }
+  for (const t of groups.values()) {
+    out.push({ g: t.g, type: 0, total: t.mem, used: t.memUsed, allocated: t.memUsed });
+    out.push({ g: t.g, type: 1, total: t.cpu, used: t.cpuUsed, allocated: t.cpuUsed });
+    out.push({ g: t.g, type: 90, total: t.cores, used: t.coresUsed, allocated: t.coresUsed });
   }
 }
 

@@ -81,7 +81,7 @@ describe('listCapacity', () => {
     await f.call('updateCluster', { id: ids.clusterId, cpuovercommitratio: '2', memoryovercommitratio: '1.5' });
     const h = await addSimHost(f, ids, 'h1', 'cpunumber=4&cpuspeed=1000&memory=4096');
     await addSimHost(f, ids, 'h2', 'cpunumber=4&cpuspeed=1000&memory=4096');
-    await f.svc.planner.reserveOn(h.id, 2000, 1024 * 2 ** 20);
+    await f.svc.planner.reserveOn(h.id, 2000, 1024 * 2 ** 20, 2);
     await insertVm(f, { zoneId: ids.zoneId, hostId: h.id, state: 'Running', cpuNumber: 2 });
     await f.call('createStoragePool', { name: 'nfs1', zoneid: ids.zoneId, clusterid: ids.clusterId, url: 'nfs://s/e', capacitybytes: String(100 * GiB) });
     await f.call('addImageStore', { provider: 'NFS', url: 'nfs://s/sec', zoneid: ids.zoneId });

@@ -16,8 +16,12 @@ export interface CallContext {
   requestId?: string;
 }
 
-/** What list handlers return: total matches and the page of items (already formatted as API objects). */
-export interface ListResult<T = object> { count: number; items: T[] }
+/**
+ * What list handlers return: total matches and the page of items (already formatted as API objects). A page too
+ * big to hold at once (pagesize=-1, large pages) gives its first batch in `items` and the rest in `more`, batch by
+ * batch, which the HTTP front writes to the socket as they come (api/stream.ts) and in-process callers collect.
+ */
+export interface ListResult<T = object> { count: number; items: T[]; more?: AsyncIterable<T[]> }
 /** Success-only commands may return nothing or a displaytext. */
 export type SuccessResult = void | { displaytext?: string };
 

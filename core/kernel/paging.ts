@@ -10,3 +10,11 @@ export function pageWindow(
   const page = args.page ?? 1;
   return { offset: (page - 1) * limit, limit };
 }
+
+/**
+ * Puts rows back in the (created, id) page order. List queries pick a page's ids from an index first and then
+ * join only those rows; SQL does not keep a derived table's order through a join, so the page is sorted here.
+ */
+export function inPageOrder<R extends { created: number; id: string }>(rows: R[]): R[] {
+  return rows.sort((a, b) => a.created - b.created || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}

@@ -144,10 +144,10 @@ export interface DeploymentPlan { podId: string; clusterId: string; hostId: stri
 export interface DeploymentPlanner {
   /** Chooses a destination and reserves its CPU and memory atomically; 533 ApiError when nothing fits. */
   planAndReserve(req: DeploymentRequest): Promise<DeploymentPlan>;
-  /** Returns reserved CPU/memory to a host (VM stopped, destroyed, moved). */
-  release(hostId: string, cpuMhz: number, memoryBytes: number): Promise<void>;
+  /** Returns reserved CPU (MHz and cores) and memory to a host (VM stopped, destroyed, moved). */
+  release(hostId: string, cpuMhz: number, memoryBytes: number, cores: number): Promise<void>;
   /** Reserves on a given host (start on last host, migration target); false when it does not fit. */
-  reserveOn(hostId: string, cpuMhz: number, memoryBytes: number): Promise<boolean>;
+  reserveOn(hostId: string, cpuMhz: number, memoryBytes: number, cores: number): Promise<boolean>;
 }
 
 export interface Services {

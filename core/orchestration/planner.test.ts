@@ -66,12 +66,12 @@ describe('planner capacity', () => {
     const h = await addSimHost(f, ids, 'h1', 'cpunumber=1&cpuspeed=1000');
     await f.svc.planner.planAndReserve(req(ids.zoneId));
     await expect(f.svc.planner.planAndReserve(req(ids.zoneId))).rejects.toMatchObject({ errorcode: 533 });
-    expect(await f.svc.planner.reserveOn(h.id, 1000, GiB)).toBe(false);
-    await f.svc.planner.release(h.id, 1000, GiB);
+    expect(await f.svc.planner.reserveOn(h.id, 1000, GiB, 1)).toBe(false);
+    await f.svc.planner.release(h.id, 1000, GiB, 1);
     expect(await hostRow(h.id)).toEqual({ cpu_allocated: 0, memory_allocated: 0 });
-    await f.svc.planner.release(h.id, 1000, GiB); // a double release stays at zero
+    await f.svc.planner.release(h.id, 1000, GiB, 1); // a double release stays at zero
     expect(await hostRow(h.id)).toEqual({ cpu_allocated: 0, memory_allocated: 0 });
-    expect(await f.svc.planner.reserveOn(h.id, 1000, GiB)).toBe(true);
+    expect(await f.svc.planner.reserveOn(h.id, 1000, GiB, 1)).toBe(true);
   });
 });
 

@@ -159,13 +159,13 @@ export function createPlanner(deps: { db: Db; clock: Clock; log: Logger }, opts:
       host.memAlloc -= n.mem;
       pool.alloc -= n.disk;
     };
-    if (!(await reserveHostCapacity(db, host.id, n.cpu, n.mem))) {
+    if (!(await reserveHostCapacity(db, host.id, n.cpu, n.mem, n.req.cpuNumber))) {
       undo();
       return 'host';
     }
     if (n.disk > 0 && !(await reservePoolBytes(db, pool.id, n.disk))) {
       undo();
-      await releaseHostCapacity(db, host.id, n.cpu, n.mem);
+      await releaseHostCapacity(db, host.id, n.cpu, n.mem, n.req.cpuNumber);
       return 'pool';
     }
     return 'ok';
@@ -210,8 +210,8 @@ export function createPlanner(deps: { db: Db; clock: Clock; log: Logger }, opts:
     }
   }
 
-  async function release(hostId: string, cpuMhz: number, memoryBytes: number): Promise<void> {
-    await releaseHostCapacity(db, hostId, cpuMhz, memoryBytes);
+  async function release(hostId: string, cpuMhz: number, memoryBytes: number, cores: number): Promise<void> {
+    await releaseHostCapacity(db, hostId, cpuMhz, memoryBytes, cores);
     for (const p of zones.values()) {
       p.then((idx) => {
         const h = idx.hostById.get(hostId);
@@ -220,8 +220,8 @@ export function createPlanner(deps: { db: Db; clock: Clock; log: Logger }, opts:
     }
   }
 
-  async function reserveOn(hostId: string, cpuMhz: number, memoryBytes: number): Promise<boolean> {
-    const ok = await reserveHostCapacity(db, hostId, cpuMhz, memoryBytes);
+  async function reserveOn(hostId: string, cpuMhz: number, memoryBytes: number, cores: number): Promise<boolean> {
+    const ok = await reserveHostCapacity(db, hostId, cpuMhz, memoryBytes, cores);
     if (ok) {
       for (const p of zones.values()) {
         p.then((idx) => {

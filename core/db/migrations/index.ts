@@ -3,6 +3,8 @@ import type { Migration } from 'kysely';
 import * as m001 from './001-initial';
 import * as m002 from './002-list-indexes';
 import * as m009 from './009-login-lockout';
+import * as m011 from './011-scale-indexes';
+import * as m011b from './011b-host-core-counter';
 import * as m013 from './013-utf8mb4';
 import * as m013b from './013b-management-servers';
 import * as m013c from './013c-console-tokens';
@@ -12,6 +14,8 @@ export const migrations: Record<string, Migration> = {
   '001-initial': m001,
   '002-list-indexes': m002,
   '009-login-lockout': m009,
+  '011-scale-indexes': m011,
+  '011b-host-core-counter': m011b,
   '013-utf8mb4': m013,
   '013b-management-servers': m013b,
   '013c-console-tokens': m013c,

@@ -47,4 +47,40 @@ describe('migrations', () => {
       .toMatch(/COVERING INDEX vms_search/);
     expect(await plan(`select id from vms where removed is null order by created, id limit 500 offset 1000`)).toMatch(/COVERING INDEX vms_created/);
   });
+
+  it('upgrade a 002 database to 011: every list page and count walks an index that leads with its filter', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'mig-'));
+    const file = join(dir, 'old.db');
+    const old = new Kysely<any>({ dialect: new SqliteDialect({ database: new SqliteDatabase(file) }) });
+    const provider: MigrationProvider = { getMigrations: async () => migrations };
+    expect((await new Migrator({ db: old, provider }).migrateTo('002-list-indexes')).error).toBeUndefined();
+    await old.insertInto('configurations').values({ name: 'kept', value: 'yes' }).execute();
+    await old.destroy();
+
+    opened = await openDatabase(file);
+    const db = opened.db;
+    expect(await db.selectFrom('configurations').select('value').where('name', '=', 'kept').executeTakeFirst()).toEqual({ value: 'yes' });
+    const plan = async (q: string) => (await sql.raw<{ detail: string }>(`explain query plan ${q}`).execute(db)).rows.map((r) => r.detail).join(' | ');
+    const walks = async (q: string, index: string) => {
+      const p = await plan(q);
+      expect(p, q).toMatch(new RegExp(`COVERING INDEX ${index}\\b`));
+      expect(p, q).not.toMatch(/TEMP B-TREE/);
+    };
+    await walks(`select id from volumes where removed is null order by created, id limit 500 offset 1000`, 'volumes_created');
+    await walks(`select count(*) from volumes where removed is null and account_id = 'a'`, 'volumes_account_page');
+    await walks(`select id from volumes where removed is null and domain_id = 'd1' order by created, id limit 20`, 'volumes_domain');
+    await walks(`select seq from events where archived = 0 order by seq desc limit 500 offset 1000`, 'events_archived');
+    await walks(`select count(*) from events where archived = 0`, 'events_archived');
+    await walks(`select seq from events where account_id = 'a' and archived = 0 order by seq desc limit 20`, 'events_account_page');
+    await walks(`select id from hosts where removed is null order by created, id limit 500 offset 1000`, 'hosts_created');
+    await walks(`select id from hosts where removed is null and cluster_id = 'c' order by created, id limit 500`, 'hosts_cluster_page');
+    await walks(`select id from accounts where removed is null and type != 5 order by created, id limit 500 offset 1000`, 'accounts_created');
+    await walks(`select id from users where account_id = 'a' and removed is null order by created limit 1`, 'users_account');
+    await walks(`select count(*) from accounts where created < 5 or (created = 5 and id < 'x')`, 'accounts_rank');
+    expect(await plan(`select id from accounts where domain_id = 'd' and name = 'n' and removed is null`)).toMatch(/INDEX accounts_name/);
+    await walks(`select cluster_id, pod_id, zone_id, sum(memory_total), sum(cpu_cores_allocated) from hosts
+      where removed is null and type = 'Routing' group by cluster_id, pod_id, zone_id`, 'hosts_capacity');
+    const hostCols = (await sql<{ name: string }>`select name from pragma_table_info('hosts')`.execute(db)).rows.map((r) => r.name);
+    expect(hostCols).toContain('cpu_cores_allocated');
+  });
 });

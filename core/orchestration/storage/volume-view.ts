@@ -6,9 +6,10 @@ import type { Caller } from '../../identity/caller';
 import { isAdmin } from '../../identity/caller';
 import type { ListResult } from '../../kernel/handler';
 import { csDate } from '../../kernel/format';
-import { pageWindow } from '../../kernel/paging';
+import { inPageOrder, pageWindow } from '../../kernel/paging';
 import { likeExpr } from '../vm/vm-view';
 import type { Volume } from '../../contract/responses';
+import { countAllBut } from '../../db/counts';
 
 export interface VolumeFilter {
   scope: ListScope;
@@ -17,9 +18,10 @@ export interface VolumeFilter {
   keyword?: string;
 }
 
+/** The matching volumes, from `volumes` alone: pod, cluster and host filters are subqueries, not joins, so the
+ * COUNT and the page's ids walk a (scope, removed, created, id) index (migration 011) without touching other rows. */
 function filtered(db: Db, f: VolumeFilter) {
-  let q = db.selectFrom('volumes as vol').leftJoin('vms as v', 'v.id', 'vol.vm_id')
-    .leftJoin('storage_pools as p', 'p.id', 'vol.pool_id').where('vol.removed', 'is', null);
+  let q = db.selectFrom('volumes as vol').where('vol.removed', 'is', null);
   const s = f.scope;
   if (s.kind === 'account') q = q.where('vol.account_id', '=', s.accountId);
   else if (s.kind === 'domains') q = q.where('vol.domain_id', 'in', s.domainIds.length ? s.domainIds : ['-']);
@@ -31,16 +33,27 @@ function filtered(db: Db, f: VolumeFilter) {
   if (f.virtualmachineid) q = q.where('vol.vm_id', '=', f.virtualmachineid);
   if (f.zoneid) q = q.where('vol.zone_id', '=', f.zoneid);
   if (f.storageid) q = q.where('vol.pool_id', '=', f.storageid);
-  if (f.podid) q = q.where('p.pod_id', '=', f.podid);
-  if (f.clusterid) q = q.where('p.cluster_id', '=', f.clusterid);
-  if (f.hostid) q = q.where('v.host_id', '=', f.hostid);
+  if (f.podid) q = q.where('vol.pool_id', 'in', db.selectFrom('storage_pools').select('id').where('pod_id', '=', f.podid));
+  if (f.clusterid) q = q.where('vol.pool_id', 'in', db.selectFrom('storage_pools').select('id').where('cluster_id', '=', f.clusterid));
+  if (f.hostid) q = q.where('vol.vm_id', 'in', db.selectFrom('vms').select('id').where('host_id', '=', f.hostid));
   if (f.diskofferingid) q = q.where('vol.disk_offering_id', '=', f.diskofferingid);
   if (f.keyword) q = q.where(likeExpr('vol.name', f.keyword));
   return q;
 }
 
-function pageQuery(db: Db, f: VolumeFilter) {
-  return filtered(db, f)
+const FILTER_KEYS = ['id', 'ids', 'name', 'type', 'state', 'virtualmachineid', 'zoneid', 'podid', 'clusterid', 'storageid',
+  'hostid', 'diskofferingid', 'keyword'] as const satisfies readonly (keyof VolumeFilter)[];
+
+/** Total matches; the unfiltered everything-view counts the table (db/counts.ts) rather than walking an index. */
+async function countOf(db: Db, f: VolumeFilter): Promise<number> {
+  if (f.scope.kind === 'all' && FILTER_KEYS.every((k) => f[k] === undefined)) return countAllBut(db, 'volumes', 'removed');
+  return Number((await filtered(db, f).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+}
+
+/** Volume rows with the names their response objects carry (joined by primary keys). */
+function rowsQuery(db: Db) {
+  return db.selectFrom('volumes as vol').leftJoin('vms as v', 'v.id', 'vol.vm_id')
+    .leftJoin('storage_pools as p', 'p.id', 'vol.pool_id')
     .leftJoin('zones as z', 'z.id', 'vol.zone_id')
     .leftJoin('disk_offerings as d', 'd.id', 'vol.disk_offering_id')
     .leftJoin('templates as t', 't.id', 'vol.template_id')
@@ -55,7 +68,18 @@ function pageQuery(db: Db, f: VolumeFilter) {
       'so.display_text as so_text', 'c.name as cluster_name', 'pd.name as pod_name']);
 }
 
-type Row = Awaited<ReturnType<ReturnType<typeof pageQuery>['execute']>>[number];
+/**
+ * The page: its ids first, by the filter and the (created, id) order alone, so OFFSET steps over index entries;
+ * then only those volumes are joined to the rows they name. A derived table's order does not survive the join,
+ * so the rows are put back in page order here.
+ */
+async function pageRows(db: Db, f: VolumeFilter, window: { offset: number; limit: number | null }): Promise<Row[]> {
+  let ids = filtered(db, f).select('vol.id').orderBy('vol.created').orderBy('vol.id');
+  if (window.limit !== null) ids = ids.limit(window.limit).offset(window.offset);
+  return inPageOrder(await rowsQuery(db).innerJoin(ids.as('page'), 'page.id', 'vol.id').execute());
+}
+
+type Row = Awaited<ReturnType<ReturnType<typeof rowsQuery>['execute']>>[number];
 type Names = { name: string; domainName: string; domainPath: string };
 
 // Joined names (`!`) are NOT NULL in their tables: present whenever the joined row is, which the `if` tests.
@@ -118,17 +142,14 @@ async function formatRows(svc: Services, rows: Row[], caller: Caller, withJobs: 
 }
 
 export async function listVolumes(svc: Services, f: VolumeFilter, paging: { page?: number; pagesize?: number }, caller: Caller): Promise<ListResult<Volume>> {
-  const { offset, limit } = pageWindow(paging, svc.config.maxPageSize);
-  let q = pageQuery(svc.db, f).orderBy('vol.created').orderBy('vol.id');
-  if (limit !== null) q = q.limit(limit).offset(offset);
-  const countQ = filtered(svc.db, f).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  const [rows, c] = await Promise.all([q.execute(), countQ]);
-  return { count: Number(c.n), items: await formatRows(svc, rows, caller, true) };
+  const window = pageWindow(paging, svc.config.maxPageSize);
+  const [rows, count] = await Promise.all([pageRows(svc.db, f, window), countOf(svc.db, f)]);
+  return { count, items: await formatRows(svc, rows, caller, true) };
 }
 
 /** The `volume` object of one volume (also a removed one, for results of deletes). */
 export async function volumeObject(svc: Services, caller: Caller, id: string): Promise<Volume> {
-  const rows = await pageQuery(svc.db, { scope: { kind: 'all' }, id }).clearWhere().where('vol.id', '=', id).execute();
+  const rows = await rowsQuery(svc.db).where('vol.id', '=', id).execute();
   if (!rows.length) throw new Error(`volume ${id} does not exist`);
   return (await formatRows(svc, rows, caller, false))[0];
 }

@@ -109,14 +109,14 @@ export const migrateHandler: AsyncHandler<C['migrateVirtualMachine'], MigratePay
     if (!vm) throw invalidParam(`Unable to find VM ${a.virtualmachineid}: it was expunged`);
     checkMigratable(vm);
     if (vm.host_id !== pl.source) throw invalidParam(`VM ${vm.name} moved to another host meanwhile; find a destination again`);
-    if (!(await svc.planner.reserveOn(pl.target, cpuMhzOf(vm), memBytesOf(vm)))) {
+    if (!(await svc.planner.reserveOn(pl.target, cpuMhzOf(vm), memBytesOf(vm), vm.cpu_number))) {
       throw insufficientCapacity(`Unable to migrate VM ${vm.name}: the destination host does not have enough free CPU or memory`);
     }
     const userId = ctx.caller.userId;
     try {
       await changeVmState(svc, vm, 'MigrationRequested', { userId });
     } catch (e) {
-      await svc.planner.release(pl.target, cpuMhzOf(vm), memBytesOf(vm));
+      await svc.planner.release(pl.target, cpuMhzOf(vm), memBytesOf(vm), vm.cpu_number);
       throw e;
     }
     try {
@@ -127,13 +127,13 @@ export const migrateHandler: AsyncHandler<C['migrateVirtualMachine'], MigratePay
     } catch (e) {
       const reason = (e as Error).message;
       await changeVmState(svc, vm, 'OperationFailed', { userId, reason });
-      await svc.planner.release(pl.target, cpuMhzOf(vm), memBytesOf(vm));
+      await svc.planner.release(pl.target, cpuMhzOf(vm), memBytesOf(vm), vm.cpu_number);
       throw new ApiError(ErrorCode.InternalError, `Failed to migrate VM ${vm.name}: ${reason}`, CsErrorCode.InternalError);
     }
     const f = await hostFacts(svc, pl.target);
     await changeVmState(svc, vm, 'OperationSucceeded', { userId,
       patch: { host_id: pl.target, last_host_id: pl.target, pod_id: f.podId, cluster_id: f.clusterId } });
-    await svc.planner.release(pl.source, cpuMhzOf(vm), memBytesOf(vm));
+    await svc.planner.release(pl.source, cpuMhzOf(vm), memBytesOf(vm), vm.cpu_number);
     return vmResult(svc, ctx, vm.id);
   },
   async recover(ctx, a, pl) {

@@ -58,13 +58,13 @@ async function planOnLastHost(svc: Services, r: StartRequest, pinned: string | n
   if (!last || r.considerLastHost === false || r.hostId || r.podId || r.clusterId) return null;
   const h = await hostFacts(svc, last).catch(() => null);
   if (!h || (pinned && h.clusterId !== pinned)) return null;
-  if (!(await svc.planner.reserveOn(last, cpuMhzOf(r.vm), memBytesOf(r.vm)))) return null;
+  if (!(await svc.planner.reserveOn(last, cpuMhzOf(r.vm), memBytesOf(r.vm), r.vm.cpu_number))) return null;
   const need = newBytes(r);
   try {
     const poolId = need > 0 ? await allocateOnPool(svc, { zoneId: h.zoneId, clusterId: h.clusterId, sizeBytes: need, tags: r.storageTags }) : '';
     return { hostId: last, podId: h.podId, clusterId: h.clusterId, poolId };
   } catch {
-    await svc.planner.release(last, cpuMhzOf(r.vm), memBytesOf(r.vm));
+    await svc.planner.release(last, cpuMhzOf(r.vm), memBytesOf(r.vm), r.vm.cpu_number);
     return null;
   }
 }
@@ -137,7 +137,7 @@ async function volumesReady(svc: Services, created: Created[]): Promise<void> {
 
 async function undoAttempt(svc: Services, r: StartRequest, p: DeploymentPlan, created: Created[]): Promise<void> {
   const logged = (e: unknown) => svc.log.error('could not release a reservation', { host: p.hostId, error: errText(e) });
-  await svc.planner.release(p.hostId, cpuMhzOf(r.vm), memBytesOf(r.vm)).catch(logged);
+  await svc.planner.release(p.hostId, cpuMhzOf(r.vm), memBytesOf(r.vm), r.vm.cpu_number).catch(logged);
   const bytes = newBytes(r);
   if (bytes > 0 && p.poolId) await releasePoolBytes(svc.db, p.poolId, bytes).catch(logged);
   const driver = await driverFor(svc, p.hostId).catch(() => null);
@@ -218,5 +218,5 @@ export async function stopVm(svc: Services, vm: VmStateRef & Pick<VmTable, 'host
     }
   }
   await changeVmState(svc, vm, 'OperationSucceeded', { userId: opts.userId, patch: { host_id: null, last_host_id: host ?? vm.last_host_id ?? null } });
-  if (host) await svc.planner.release(host, cpuMhzOf(vm), memBytesOf(vm));
+  if (host) await svc.planner.release(host, cpuMhzOf(vm), memBytesOf(vm), vm.cpu_number);
 }

@@ -36,7 +36,7 @@ async function powerOf(svc: Services, hostId: string, vmId: string, cache: Power
 }
 
 const release = (svc: Services, vm: VmTable, hostId: string | null | undefined) =>
-  hostId ? svc.planner.release(hostId, cpuMhzOf(vm), memBytesOf(vm)) : Promise.resolve();
+  hostId ? svc.planner.release(hostId, cpuMhzOf(vm), memBytesOf(vm), vm.cpu_number) : Promise.resolve();
 
 async function toStopped(svc: Services, vm: VmTable, reason: string): Promise<void> {
   const host = vm.host_id;

@@ -65,14 +65,15 @@ async function scaleRunning(ctx: CallContext, vm: VmTable, c: Compute): Promise<
   const host = vm.host_id!;
   const dCpu = c.cpu * c.speed - vm.cpu_number * vm.cpu_speed;
   const dMem = (c.memory - vm.memory) * MB;
-  if (!(await svc.planner.reserveOn(host, dCpu, dMem))) {
+  const dCores = c.cpu - vm.cpu_number;
+  if (!(await svc.planner.reserveOn(host, dCpu, dMem, dCores))) {
     throw insufficientCapacity(`Unable to scale VM ${vm.name}: its host does not have ${dCpu} MHz CPU and ${c.memory - vm.memory} MB memory free`);
   }
   try {
     await (await driverFor(svc, host)).scaleVm(host, vm.id, c.cpu, c.memory);
     await patchVmInState(svc, vm, patchOf(c));
   } catch (e) {
-    await svc.planner.release(host, dCpu, dMem);
+    await svc.planner.release(host, dCpu, dMem, dCores);
     if (e instanceof ApiError) throw e;
     throw new ApiError(ErrorCode.InternalError, `Unable to scale VM ${vm.name}: ${(e as Error).message}`, CsErrorCode.InternalError);
   }

@@ -87,10 +87,10 @@ export function fakePlanner(db: Db) {
       const order = [...hosts].sort((a, b) => (a.id === req.preferHostId ? -1 : b.id === req.preferHostId ? 1 : 0));
       for (const h of order) {
         if (avoid.has(h.id) || (req.hostId && h.id !== req.hostId) || (req.clusterId && h.cluster_id !== req.clusterId)) continue;
-        if (!(await reserveHostCapacity(db, h.id, req.cpuNumber * req.cpuSpeed, req.memoryMb * MiB))) continue;
+        if (!(await reserveHostCapacity(db, h.id, req.cpuNumber * req.cpuSpeed, req.memoryMb * MiB, req.cpuNumber))) continue;
         const pool = await db.selectFrom('storage_pools').select('id').where('cluster_id', '=', h.cluster_id).executeTakeFirst();
         if (!pool || (req.rootDiskBytes > 0 && !(await reservePoolBytes(db, pool.id, req.rootDiskBytes)))) {
-          await releaseHostCapacity(db, h.id, req.cpuNumber * req.cpuSpeed, req.memoryMb * MiB);
+          await releaseHostCapacity(db, h.id, req.cpuNumber * req.cpuSpeed, req.memoryMb * MiB, req.cpuNumber);
           continue;
         }
         log.reserved.push(h.id);
@@ -98,9 +98,9 @@ export function fakePlanner(db: Db) {
       }
       throw insufficientCapacity('Unable to create a deployment for VM: no host fits');
     },
-    async release(hostId, cpu, mem) { log.released.push(hostId); await releaseHostCapacity(db, hostId, cpu, mem); },
-    async reserveOn(hostId, cpu, mem) {
-      const ok = await reserveHostCapacity(db, hostId, cpu, mem);
+    async release(hostId, cpu, mem, cores) { log.released.push(hostId); await releaseHostCapacity(db, hostId, cpu, mem, cores); },
+    async reserveOn(hostId, cpu, mem, cores) {
+      const ok = await reserveHostCapacity(db, hostId, cpu, mem, cores);
       if (ok) log.reserved.push(hostId);
       return ok;
     },

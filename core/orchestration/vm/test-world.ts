@@ -52,7 +52,7 @@ async function seed(db: Db) {
   }
   await db.insertInto('hosts').values(ids.hosts.map((h, i) => ({ id: h, name: `host${i + 1}`, zone_id: ids.zone, pod_id: ids.pod,
     cluster_id: i < 3 ? ids.c1 : ids.c2, hypervisor: 'Simulator', type: 'Routing', state: 'Up', resource_state: 'Enabled',
-    ip_address: `10.0.0.${i + 1}`, url: 'sim://', cpu_number: 4, cpu_speed: 2000, memory_total: 8 * GiB, cpu_allocated: 0,
+    ip_address: `10.0.0.${i + 1}`, url: 'sim://', cpu_number: 4, cpu_speed: 2000, memory_total: 8 * GiB, cpu_allocated: 0, cpu_cores_allocated: 0,
     memory_allocated: 0, host_tags: '', version: '1', details: '{}', created: now, last_pinged: null, disconnected: null, removed: null }))).execute();
   await db.insertInto('storage_pools').values([[ids.pool1, ids.c1, 'pool1'], [ids.pool2, ids.c2, 'pool2']].map(([pid, cid, name]) => ({
     id: pid, name, zone_id: ids.zone, pod_id: ids.pod, cluster_id: cid, scope: 'CLUSTER', type: 'NetworkFilesystem', url: 'nfs://x/y',

@@ -6,7 +6,7 @@ import type { ListScope, Services } from '../../kernel/services';
 import type { Caller } from '../../identity/caller';
 import type { ListResult } from '../../kernel/handler';
 import { sql } from 'kysely';
-import { pageWindow } from '../../kernel/paging';
+import { inPageOrder, pageWindow } from '../../kernel/paging';
 import { VM_STATES } from '../vm-states';
 import { selectArrays } from '../../db/precompiled';
 import { formatVms, VM_COLUMNS, vmRowOf, type FormatOptions, type VmRow } from './vm-format';
@@ -86,8 +86,7 @@ function pageQuery(db: Db, f: VmFilter, window: PageWindow) {
 
 /** The page's rows in (created, id) order: a derived table's order is not kept through a join in SQL. */
 async function pageRows(db: Db, f: VmFilter, window: PageWindow): Promise<VmRow[]> {
-  const rows = (await selectArrays(db, pageQuery(db, f, window))).map(vmRowOf);
-  return rows.sort((a, b) => a.created - b.created || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return inPageOrder((await selectArrays(db, pageQuery(db, f, window))).map(vmRowOf));
 }
 
 const FILTER_KEYS = ['id', 'ids', 'name', 'state', 'zoneid', 'podid', 'clusterid', 'hostid', 'storageid', 'templateid',
@@ -106,25 +105,51 @@ async function countOf(db: Db, f: VmFilter): Promise<number> {
   return Number(r.n);
 }
 
-/**
- * A substring search (keyword=, name=) cannot seek an index, so the count and the page would each scan every VM:
- * one scan (of the covering vms_search index) collects the matching ids in page order instead, and gives both.
- */
-async function searchedPage(db: Db, f: VmFilter, window: PageWindow) {
-  const ids = (await selectArrays(db, filtered(db, f).select('v.id').orderBy('v.created').orderBy('v.id'))).map((r) => r[0] as string);
-  const pageIds = window.limit === null ? ids : ids.slice(window.offset, window.offset + window.limit);
-  const rows = pageIds.length ? await pageRows(db, { scope: { kind: 'all' }, ids: pageIds, removedToo: f.removedToo }, { offset: 0, limit: null }) : [];
-  return { count: ids.length, rows };
+/** The ids of every match in page order: one walk of an index (a covering scan of vms_search for a substring). */
+async function matchingIds(db: Db, f: VmFilter, window: PageWindow = { offset: 0, limit: null }): Promise<string[]> {
+  let q = filtered(db, f).select('v.id').orderBy('v.created').orderBy('v.id');
+  if (window.limit !== null) q = q.limit(window.limit).offset(window.offset);
+  return (await selectArrays(db, q)).map((r) => r[0] as string);
+}
+
+/** The rows of the given VMs (a page's ids), in page order. */
+const rowsOf = (db: Db, f: VmFilter, ids: string[]) =>
+  ids.length ? pageRows(db, { scope: { kind: 'all' }, ids, removedToo: f.removedToo }, { offset: 0, limit: null }) : Promise.resolve([]);
+
+/** Pages bigger than this (pagesize=-1 above all) are answered in batches of this many VMs, streamed by HTTP. */
+const BATCH = 500;
+
+/** A big page: its ids at once (ids are small), its rows read and formatted one batch at a time as they are sent. */
+function batched(svc: Services, f: VmFilter, count: number, ids: string[], first: VirtualMachine[], opts: FormatOptions): ListResult<VirtualMachine> {
+  async function* more() {
+    for (let i = BATCH; i < ids.length; i += BATCH) yield formatVms(svc, await rowsOf(svc.db, f, ids.slice(i, i + BATCH)), opts);
+  }
+  return { count, items: first, more: more() };
 }
 
 /** One page of VMs and the total count. */
 export async function listVms(svc: Services, f: VmFilter, paging: { page?: number; pagesize?: number },
   opts: FormatOptions): Promise<ListResult<VirtualMachine>> {
   const window = pageWindow(paging, svc.config.maxPageSize);
-  const { count, rows } = f.keyword || f.name
-    ? await searchedPage(svc.db, f, window)
-    : { rows: await pageRows(svc.db, f, window), count: await countOf(svc.db, f) };
-  return { count, items: await formatVms(svc, rows, { ...opts, jobs: true }) };
+  const o = { ...opts, jobs: true };
+  const search = !!(f.keyword || f.name);
+  if (!search && window.limit !== null && window.limit <= BATCH) {
+    const [rows, count] = await Promise.all([pageRows(svc.db, f, window), countOf(svc.db, f)]);
+    return { count, items: await formatVms(svc, rows, o) };
+  }
+  // A substring search cannot seek an index, so the count and the page would each scan every VM: one scan
+  // (of the covering vms_search index) collects the matching ids in page order instead, and gives both.
+  let count: number;
+  let ids: string[];
+  if (search) {
+    const all = await matchingIds(svc.db, f);
+    count = all.length;
+    ids = window.limit === null ? all : all.slice(window.offset, window.offset + window.limit);
+  } else {
+    [ids, count] = await Promise.all([matchingIds(svc.db, f, window), countOf(svc.db, f)]);
+  }
+  const first = await formatVms(svc, await rowsOf(svc.db, f, ids.slice(0, BATCH)), o);
+  return ids.length > BATCH ? batched(svc, f, count, ids, first, o) : { count, items: first };
 }
 
 /** The `virtualmachine` object of one VM (the result of VM commands), or undefined if it is gone. */

@@ -1,0 +1,150 @@
+// `npm run bench -- --only scale`: does every answer stay flat as the cloud grows? (issue 11)
+//   deploys:  VMs/s on 1,000 simulator hosts, one VM per account, with 250 accounts and again with 25,000
+//   lists:    the lab grows to 10k, 50k and 100k VMs (hosts and accounts a quarter of that, a volume per VM, as many
+//             events); at each size every list command's page of 500 is timed over HTTP from a client process (p50),
+//             and the ratio largest/smallest size is printed (the goal: at most 1.5)
+//   stream:   listVirtualMachines pagesize=-1 at the largest size: time and the server's RSS growth while answering
+// Options: --quick (smaller sizes), --out FILE.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createCore, startServer, type Core } from '../index';
+import { silentLogger } from '../kernel/logger';
+import { canonicalString, signCanonical } from '../api/signature';
+import { buildLab, deployMany, type Lab } from './lab';
+import { growAccounts, growEvents } from './scale-lab';
+import { timedGets } from './http-client';
+
+const { values } = parseArgs({ options: { quick: { type: 'boolean' }, out: { type: 'string' } } });
+const quick = !!values.quick;
+const sizes = quick
+  ? { deployHosts: 100, deploys: 2_000, fewAccounts: 250, manyAccounts: 2_500, steps: [2_000, 5_000, 10_000], requests: 15 }
+  : { deployHosts: 1_000, deploys: 10_000, fewAccounts: 250, manyAccounts: 25_000, steps: [10_000, 50_000, 100_000], requests: 40 };
+
+const LISTS: [label: string, params: Record<string, string>][] = [
+  ['listVirtualMachines', { command: 'listVirtualMachines', listall: 'true' }],
+  ['listVirtualMachines state=Running', { command: 'listVirtualMachines', listall: 'true', state: 'Running' }],
+  ['listVolumes', { command: 'listVolumes', listall: 'true' }],
+  ['listEvents', { command: 'listEvents', listall: 'true' }],
+  ['listAsyncJobs', { command: 'listAsyncJobs', listall: 'true' }],
+  ['listHosts', { command: 'listHosts' }],
+  ['listAccounts', { command: 'listAccounts', listall: 'true' }],
+  ['listUsers', { command: 'listUsers', listall: 'true' }],
+  ['listCapacity', { command: 'listCapacity' }],
+  // A substring matching every VM cannot use an index: it scans (reported, not expected to stay flat).
+  ['listVirtualMachines keyword= (matches all)', { command: 'listVirtualMachines', listall: 'true', keyword: 'VM' }],
+];
+
+const p50 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function newCore(dataDir: string) {
+  return createCore({ dataDir, adminPassword: 'bench', log: silentLogger, hostPingIntervalMs: 0 });
+}
+
+/** Deploy throughput with few and with many accounts, each deploy for another account (as account=, domainid=). */
+async function deployBench(dataDir: string) {
+  const core = await newCore(dataDir);
+  try {
+    const lab = await buildLab(core, { hosts: sizes.deployHosts });
+    const few = await growAccounts(core, sizes.fewAccounts);
+    const owner = (names: string[], from: number) => (i: number) => ({ account: names[(from + i) % names.length], domainid: few.domainId });
+    const withFew = await deployMany(core, lab, sizes.deploys, 1000, owner(few.names, 0));
+    const many = await growAccounts(core, sizes.manyAccounts);
+    // Every deploy for an account that has none yet: what the first deploys of a big cloud's tenants cost.
+    const withMany = await deployMany(core, lab, sizes.deploys, 1000, owner(many.names, sizes.fewAccounts));
+    return {
+      hosts: sizes.deployHosts, vmsPerRun: sizes.deploys,
+      [`accounts${sizes.fewAccounts}`]: { vmsPerSecond: withFew.perSecond, seconds: withFew.seconds, failed: withFew.failed },
+      [`accounts${sizes.manyAccounts}`]: { vmsPerSecond: withMany.perSecond, seconds: withMany.seconds, failed: withMany.failed },
+    };
+  } finally {
+    await core.stop();
+  }
+}
+
+async function signer(core: Core, base: string) {
+  const admin = await core.admin();
+  const { apikey, secretkey } = (await core.dispatcher.invoke(admin, 'registerUserKeys', { id: admin.userId }) as any).userkeys;
+  return (params: Record<string, string>) => {
+    const all: [string, string][] = [...Object.entries(params), ['response', 'json'], ['apiKey', apikey]];
+    return `${base}/client/api?${new URLSearchParams([...all, ['signature', signCanonical(canonicalString(all), secretkey, 'sha1')]])}`;
+  };
+}
+
+/** p50 of pages of 500 spread over the whole list (the first 5 requests warm up and are not counted). */
+async function timeList(core: Core, url: (p: Record<string, string>) => string, params: Record<string, string>) {
+  const admin = await core.admin();
+  const { command, ...rest } = params;
+  const first = await core.dispatcher.invoke(admin, command, { ...rest, pagesize: '1', page: '1' }) as any;
+  const count = Number(first.count ?? 0);
+  const paged = command !== 'listCapacity';
+  const pages = Math.max(1, Math.floor(count / 500));
+  const urls = Array.from({ length: sizes.requests + 5 }, (_, i) =>
+    url(paged ? { ...params, page: String(1 + (i * 7919) % pages), pagesize: '500' } : params));
+  const answers = await timedGets(urls);
+  if (answers.some((a) => a.status !== 200)) throw new Error(`${command}: HTTP ${answers.find((a) => a.status !== 200)!.status}`);
+  return { count, p50Ms: +p50(answers.slice(5).map((a) => a.ms)).toFixed(2) };
+}
+
+/** Server RSS growth (sampled every 10 ms in the server's process) while a client reads pagesize=-1 of every VM. */
+async function streamBench(url: (p: Record<string, string>) => string) {
+  (globalThis as any).gc?.();
+  const before = process.memoryUsage().rss;
+  let peak = before;
+  const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 10);
+  const [answer] = await timedGets([url({ command: 'listVirtualMachines', listall: 'true', pagesize: '-1' })], { bodyStats: true });
+  clearInterval(timer);
+  return { seconds: +(answer.ms / 1000).toFixed(2), bodyMB: +((answer.bytes ?? 0) / 2 ** 20).toFixed(1), items: answer.items,
+    rssBeforeMB: Math.round(before / 2 ** 20), rssGrowthMB: Math.round((peak - before) / 2 ** 20) };
+}
+
+async function listsBench(dataDir: string) {
+  const core = await newCore(dataDir);
+  const server = await startServer(core, { port: 0 });
+  try {
+    const url = await signer(core, server.url);
+    let lab: Lab | null = null;
+    let hosts = 0;
+    let vms = 0;
+    const bySize: Record<string, Record<string, { count: number; p50Ms: number }>> = {};
+    for (const size of sizes.steps) {
+      const wantHosts = size / 4;
+      lab = await buildLab(core, { hosts: wantHosts - hosts, zoneId: lab?.zoneId, namePrefix: `grow${size}` });
+      hosts = wantHosts;
+      await growAccounts(core, size / 4);
+      await deployMany(core, lab, size - vms);
+      vms = size;
+      await growEvents(core, size);
+      const row: Record<string, { count: number; p50Ms: number }> = {};
+      for (const [label, params] of LISTS) row[label] = await timeList(core, url, params);
+      bySize[String(size)] = row;
+      process.stderr.write(`scale: ${size} VMs measured\n`);
+    }
+    const small = bySize[String(sizes.steps[0])];
+    const large = bySize[String(sizes.steps[sizes.steps.length - 1])];
+    const ratios = Object.fromEntries(LISTS.map(([label]) => [label, +(large[label].p50Ms / small[label].p50Ms).toFixed(2)]));
+    return { sizes: bySize, ratioLargestToSmallest: ratios, pagesizeAll: await streamBench(url) };
+  } finally {
+    await server.close();
+    await core.stop();
+  }
+}
+
+async function main() {
+  const dirs = [mkdtempSync(join(tmpdir(), 'strata-scale-')), mkdtempSync(join(tmpdir(), 'strata-scale-'))];
+  try {
+    const result = {
+      machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, quick,
+      deploys: await deployBench(dirs[0]),
+      lists: await listsBench(dirs[1]),
+    };
+    const json = JSON.stringify(result, null, 2);
+    process.stdout.write(json + '\n');
+    if (values.out) writeFileSync(values.out, json + '\n');
+  } finally {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  }
+}
+
+await main();
