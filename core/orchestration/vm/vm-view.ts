@@ -9,11 +9,12 @@ import { sql } from 'kysely';
 import { pageWindow } from '../../api/validate';
 import { VM_STATES } from '../vm-states';
 import { selectArrays } from '../../db/precompiled';
+import { customSort, orderVms, type VmSort } from './vm-sort';
 import { formatVms, VM_COLUMNS, vmRowOf, type FormatOptions, type VmRow } from './vm-format';
 
 export type { FormatOptions };
 
-export interface VmFilter {
+export interface VmFilter extends VmSort {
   scope: ListScope;
   id?: string; ids?: string[]; name?: string; state?: string; zoneid?: string; podid?: string; clusterid?: string;
   hostid?: string; storageid?: string; templateid?: string; isoid?: string; serviceofferingid?: string;
@@ -77,15 +78,18 @@ function filtered(db: Db, f: VmFilter) {
  * and their host's name (a join per page row, cheaper than a batch lookup of 500 host ids).
  */
 function pageQuery(db: Db, f: VmFilter, window: PageWindow) {
-  let ids = filtered(db, f).select('v.id').orderBy('v.created').orderBy('v.id');
+  let ids = orderVms(filtered(db, f).select('v.id'), 'v', f);
   if (window.limit !== null) ids = ids.limit(window.limit).offset(window.offset);
-  return db.selectFrom(ids.as('p')).innerJoin('vms as v', 'v.id', 'p.id').leftJoin('hosts as h', 'h.id', 'v.host_id')
+  const page = db.selectFrom(ids.as('p')).innerJoin('vms as v', 'v.id', 'p.id').leftJoin('hosts as h', 'h.id', 'v.host_id')
     .select([...VM_COLUMNS.map((c) => `v.${c}` as const), 'h.name as host_name']);
+  // A sorted page is ordered again by the database (its collation, one page of rows); the default order in JS.
+  return customSort(f) ? orderVms(page, 'v', f) : page;
 }
 
 /** The page's rows in (created, id) order: a derived table's order is not kept through a join in SQL. */
 async function pageRows(db: Db, f: VmFilter, window: PageWindow): Promise<VmRow[]> {
   const rows = (await selectArrays(db, pageQuery(db, f, window))).map(vmRowOf);
+  if (customSort(f)) return rows;
   return rows.sort((a, b) => a.created - b.created || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
@@ -110,9 +114,10 @@ async function countOf(db: Db, f: VmFilter): Promise<number> {
  * one scan (of the covering vms_search index) collects the matching ids in page order instead, and gives both.
  */
 async function searchedPage(db: Db, f: VmFilter, window: PageWindow) {
-  const ids = (await selectArrays(db, filtered(db, f).select('v.id').orderBy('v.created').orderBy('v.id'))).map((r) => r[0] as string);
+  const ids = (await selectArrays(db, orderVms(filtered(db, f).select('v.id'), 'v', f))).map((r) => r[0] as string);
   const pageIds = window.limit === null ? ids : ids.slice(window.offset, window.offset + window.limit);
-  const rows = pageIds.length ? await pageRows(db, { scope: { kind: 'all' }, ids: pageIds, removedToo: f.removedToo }, { offset: 0, limit: null }) : [];
+  const sort = { sortby: f.sortby, sortorder: f.sortorder };
+  const rows = pageIds.length ? await pageRows(db, { scope: { kind: 'all' }, ids: pageIds, removedToo: f.removedToo, ...sort }, { offset: 0, limit: null }) : [];
   return { count: ids.length, rows };
 }
 
