@@ -133,7 +133,7 @@ export const computeCommands = defineCommands({
   listVirtualMachines: {
     description: 'Lists virtual machines', async: false, authorized: ALL_ROLES,
     params: {
-      ...pagingParams, ...scopeParams, ...sortParams(['created', 'name', 'state'] as const),
+      ...pagingParams, ...scopeParams, ...sortParams(['created', 'name'] as const),
       id: p.uuid({ description: 'The ID of the virtual machine' }),
       ids: p.uuids({ description: 'The IDs of the virtual machines' }),
       name: p.string({ description: 'Name of the virtual machine (substring match)' }),

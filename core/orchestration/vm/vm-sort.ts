@@ -1,9 +1,9 @@
 // The listVirtualMachines sortby=/sortorder= extension (Strata's, CloudStack has none): which columns a sort key
 // orders by. Each key ends in the id so pages never overlap, and each column list is the tail of an index
-// (vms_created, vms_sort_name, vms_sort_state after `removed`), so a sorted page seeks instead of sorting every VM.
+// (vms_created, vms_sort_name after `removed`), so a sorted page seeks instead of sorting every VM.
 import { sql } from 'kysely';
 
-export const VM_SORT_KEYS = ['created', 'name', 'state'] as const;
+export const VM_SORT_KEYS = ['created', 'name'] as const;
 export type VmSortKey = (typeof VM_SORT_KEYS)[number];
 
 /** As validated by the contract (oneOf): a key of VM_SORT_KEYS and asc/desc. */
@@ -12,7 +12,6 @@ export interface VmSort { sortby?: string; sortorder?: string }
 const ORDER_COLUMNS: Record<VmSortKey, string[]> = {
   created: ['created', 'id'],
   name: ['name', 'id'],
-  state: ['state', 'created', 'id'],
 };
 
 /** Whether the caller asked for anything but the default (created ascending) order. */
