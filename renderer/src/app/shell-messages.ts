@@ -10,6 +10,11 @@ export const useShellMessages = defineMessages({
     running: 'running', succeeded: 'succeeded', failed: 'failed', notAllowed: 'This area is not available for your role.',
     login: 'Sign in', username: 'Username', password: 'Password', domain: 'Domain', loginTitle: 'Strata console',
     loginFailed: 'Sign-in failed: {text}', connection: 'Connection',
+    skipToContent: 'Skip to content', collapseNav: 'Collapse navigation', expandNav: 'Expand navigation',
+    reachableTitle: 'Connected to {name}', unreachable: '{name} unreachable', retryIn: 'retry in {n} s', retrying: 'retrying…',
+    retryNow: 'Retry now', unreachableBody: 'The server cannot be reached ({reason}). What is shown may be out of date; the console retries on its own.',
+    areaError: 'This area failed to display. The rest of the console still works.', areaRetry: 'Try again',
+    sessionEnded: 'Your session ended. Sign in again.',
   },
   'zh-CN': {
     dashboard: '仪表板', topology: '拓扑', infrastructure: '基础架构', instances: '实例', consoles: '控制台', storage: '存储',
@@ -20,5 +25,10 @@ export const useShellMessages = defineMessages({
     running: '运行中', succeeded: '成功', failed: '失败', notAllowed: '您的角色无法使用此区域。',
     login: '登录', username: '用户名', password: '密码', domain: '域', loginTitle: 'Strata 控制台',
     loginFailed: '登录失败：{text}', connection: '连接',
+    skipToContent: '跳到内容', collapseNav: '收起导航', expandNav: '展开导航',
+    reachableTitle: '已连接到 {name}', unreachable: '{name} 无法访问', retryIn: '{n} 秒后重试', retrying: '正在重试…',
+    retryNow: '立即重试', unreachableBody: '无法连接服务器（{reason}）。显示的内容可能已过时；控制台会自动重试。',
+    areaError: '此区域显示失败。控制台的其他部分仍可使用。', areaRetry: '重试',
+    sessionEnded: '会话已结束，请重新登录。',
   },
 });

@@ -82,7 +82,7 @@ export function InstanceList() {
     return cols.filter((c): c is Column<Vm> => !!c);
   }, [m, canHosts, admin]);
 
-  const actions = useMemo(() => vmActions(m), [m]);
+  const actions = useMemo(() => vmActions(m, admin), [m, admin]);
   const filtered = hasFilters(query);
   const subtitle = rows.count === null ? m.loading
     : fmt(filtered ? m.countFiltered : m.count, { count: rows.count.toLocaleString() });
