@@ -9,6 +9,8 @@ export interface Column<T> {
   render(row: T): ReactNode;
   /** Server-side sort key, if the column can sort. */
   sortKey?: string;
+  /** Plain text for CSV export, when render() gives markup. */
+  csv?(row: T): string | number | undefined;
 }
 
 export interface DataTableProps<T> {

@@ -17,6 +17,7 @@ import { useAllowed } from '../../components/kit/allowed';
 import { argsOf } from '../../components/kit/typed';
 import { formatDate } from '../../components/kit/format';
 import { useEventsMessages } from './messages';
+import { useStateLabel } from '../../i18n/glossary';
 import './events.css';
 
 export interface CsEvent {
@@ -25,7 +26,10 @@ export interface CsEvent {
 }
 
 const LEVEL_TONE: Record<string, string> = { INFO: 'idle', WARN: 'warn', ERROR: 'bad' };
-export const LevelBadge = ({ level }: { level: string }) => <span className={`badge tone-${LEVEL_TONE[level] ?? 'idle'}`}>{level}</span>;
+export function LevelBadge({ level }: { level: string }) {
+  const label = useStateLabel();
+  return <span className={`badge tone-${LEVEL_TONE[level] ?? 'idle'}`} title={level}>{label(level)}</span>;
+}
 const eventId = (e: CsEvent) => e.id;
 
 function ResourceLink({ e }: { e: CsEvent }) {
@@ -48,6 +52,7 @@ function useEventActions(): Action<CsEvent>[] {
 
 export default function EventsView() {
   const m = useEventsMessages();
+  const stateLabel = useStateLabel();
   const { path, query, navigate } = useRoute();
   const openId = path[1];
   const [keyword, setKeyword] = useState('');
@@ -91,7 +96,7 @@ export default function EventsView() {
         empty={m.noEvents}
         filters={(
           <>
-            <FilterSelect label={m.level} value={level} onChange={setLevel} options={[['', m.allLevels], ['INFO', 'INFO'], ['WARN', 'WARN'], ['ERROR', 'ERROR']]} />
+            <FilterSelect label={m.level} value={level} onChange={setLevel} options={[['', m.allLevels], ...['INFO', 'WARN', 'ERROR'].map((l): [string, string] => [l, stateLabel(l)])]} />
             <label className="kit-filter"><span>{m.type}</span>
               <input className="ev-type" list="ev-types" value={type} onChange={(e) => setType(e.target.value)} placeholder={m.typeHint} />
             </label>
@@ -111,6 +116,7 @@ export default function EventsView() {
 
 function EventDetail({ id, archived, onClose, onChanged }: { id: string; archived: boolean; onClose(): void; onChanged(): void }) {
   const m = useEventsMessages();
+  const stateLabel = useStateLabel();
   const { item: e, loading, error } = useOne<CsEvent>('listEvents', 'event', { id, listall: true, ...(archived ? { archived: true } : {}) });
   const actions = useEventActions();
   // An async action records Scheduled -> Started -> Completed events linked by parentid.
@@ -130,7 +136,7 @@ function EventDetail({ id, archived, onClose, onChanged }: { id: string; archive
         <div>
           <h3>{m.related}</h3>
           <ol className="ev-steps">
-            {related.map((s) => <li key={s.id}><LevelBadge level={s.level} /> {s.state} · {formatDate(s.created)} — {s.description}</li>)}
+            {related.map((s) => <li key={s.id}><LevelBadge level={s.level} /> {stateLabel(s.state ?? '')} · {formatDate(s.created)} — {s.description}</li>)}
           </ol>
         </div>
       )}
