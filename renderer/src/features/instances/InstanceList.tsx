@@ -14,6 +14,7 @@ import { hrefOf, useRoute } from '../../state/route-store';
 import { InstanceFilters } from './InstanceFilters';
 import { hasFilters, listQueryOf, nextSort, rememberListQuery, setListQuery } from './list-query';
 import { ColumnChooser, CsvExport, useColumnChoice } from '../../components/kit/ListTools';
+import { useIntent } from '../../app/intents';
 import { UnreachableNotice } from '../../app/ConnectionStatus';
 import { useConnection } from '../../api/connection-state';
 import { formatDate } from '../../components/kit/format';
@@ -39,6 +40,7 @@ export function InstanceList() {
   const canHosts = useCan('listHosts');
   const canDeploy = useCan('deployVirtualMachine');
   const [deploying, setDeploying] = useState(false);
+  useIntent('deploy', canDeploy, () => setDeploying(true));
 
   const params = useMemo(() => ({ ...query, listall: admin ? true : undefined }), [query, admin]);
   const paramsKey = JSON.stringify(params);
