@@ -3,8 +3,9 @@
 import { useEffect, useState } from 'react';
 import { useList } from '../../api/hooks';
 import { useConsoleMessages } from './messages';
+import { hasConsole } from './entry';
 
-interface VmRow { id: string; name: string; displayname?: string; hostname?: string; account?: string }
+interface VmRow { id: string; name: string; displayname?: string; hostname?: string; account?: string; state: string; hypervisor?: string }
 
 export function AddConsole({ onAdd }: { onAdd(vm: { id: string; name: string }): void }) {
   const m = useConsoleMessages();
@@ -16,7 +17,7 @@ export function AddConsole({ onAdd }: { onAdd(vm: { id: string; name: string }):
   }, [text]);
   const q = useList<VmRow>('listVirtualMachines', 'virtualmachine',
     { keyword, state: 'Running', listall: true, page: 1, pagesize: 8 }, { enabled: keyword !== '' });
-  const rows = keyword ? q.data?.items ?? [] : [];
+  const rows = keyword ? (q.data?.items ?? []).filter(hasConsole) : [];
 
   return (
     <div className="vmc-add">
