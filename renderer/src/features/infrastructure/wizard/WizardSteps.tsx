@@ -1,6 +1,6 @@
 // The wizard's form pages. Labels are the names operators (and the e2e tests) look for: 'Zone name', 'DNS 1',
 // 'Pod name', 'Gateway', 'Cluster name', 'Hypervisor', 'Host URL', 'Primary storage URL', ...
-import { useEffect } from 'react';
+import { useEffect, useMemo } from 'react';
 import { useList } from '../../../api/hooks';
 import { SelectField, TextField } from '../form';
 import { HostFields } from '../HostFields';
@@ -73,7 +73,7 @@ function ClusterStep({ m, errors, locked }: StepProps) {
   const c = useWizardStore((s) => s.forms.cluster);
   const patch = useWizardStore((s) => s.patch);
   const hv = useList<{ name: string }>('listHypervisors', 'hypervisor');
-  const names = hv.data?.items.map((h) => h.name) ?? [];
+  const names = useMemo(() => hv.data?.items.map((h) => h.name) ?? [], [hv.data]);
   // Default to the Simulator where the server has it (a lab), else the first hypervisor offered.
   useEffect(() => {
     if (!c.hypervisor && names.length) patch('cluster', { hypervisor: names.includes('Simulator') ? 'Simulator' : names[0] });
