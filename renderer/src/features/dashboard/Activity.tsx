@@ -31,6 +31,18 @@ function resultName(j: ServerJob): string | undefined {
   return undefined;
 }
 
+/**
+ * Names of the VMs jobs acted on when their result does not carry one (a failed deploy returns only an error):
+ * one listVirtualMachines ids= call for the page; a VM gone since shows as "VM" and its short id.
+ */
+function useVmNames(jobs: ServerJob[]): (id: string) => string {
+  const ids = [...new Set(jobs.filter((j) => j.jobinstancetype === 'VirtualMachine' && j.jobinstanceid && !resultName(j)).map((j) => j.jobinstanceid!))].sort();
+  const vms = useList<{ id: string; name: string; displayname?: string }>('listVirtualMachines', 'virtualmachine',
+    { ids: ids.join(','), listall: true }, { enabled: ids.length > 0 });
+  const names = new Map((vms.data?.items ?? []).map((v) => [v.id, v.displayname || v.name]));
+  return (id) => names.get(id) ?? `VM ${id.slice(0, 8)}`;
+}
+
 /** org.apache.cloudstack.api.command.user.vm.DeployVMCmd -> DeployVM */
 const commandOf = (cmd: string) => cmd.split('.').pop()?.replace(/Cmd$/, '') ?? cmd;
 
@@ -84,6 +96,7 @@ export function JobsCard() {
   // for jobs started elsewhere, and listing the newest of 100,000 jobs costs the server: every 20 s is enough.
   const jobs = useList<ServerJob>('listAsyncJobs', 'asyncjobs', { listall, page: 1, pagesize: LATEST }, { refetchMs: 20_000 });
   const items = jobs.data?.items ?? [];
+  const vmName = useVmNames(items);
   const status = (j: ServerJob) => (j.jobstatus === 0 ? ['busy', m.pending] : j.jobstatus === 1 ? ['ok', m.succeeded] : ['bad', m.failed]);
   const columns: Column<ServerJob>[] = [
     { key: 'created', header: m.time, width: 175, render: (j) => formatTime(j.created) },
@@ -91,7 +104,7 @@ export function JobsCard() {
     { key: 'status', header: m.status, width: 100, render: (j) => { const [tone, text] = status(j); return <span className={`badge tone-${tone}`} title={j.jobresult?.errortext}>{text}</span>; } },
     { key: 'resource', header: m.resource, width: 'minmax(120px, 1fr)', render: (j) => (
       j.jobinstancetype === 'VirtualMachine' && j.jobinstanceid
-        ? <a href={hrefOf(['instances', j.jobinstanceid])}>{resultName(j) ?? j.jobinstancetype}</a>
+        ? <a href={hrefOf(['instances', j.jobinstanceid])}>{resultName(j) ?? vmName(j.jobinstanceid)}</a>
         : <span>{[j.jobinstancetype, resultName(j)].filter(Boolean).join(' ') || '—'}</span>
     ) },
     { key: 'account', header: m.account, width: 'minmax(90px, .7fr)', render: (j) => j.account ?? '—' },
