@@ -6,6 +6,7 @@ import { startLabServer, type LabServer } from './fixtures/server';
 import { apiAsAdmin, signIn } from './pages/session';
 import { InstancesPage, confirmAction } from './pages/instances';
 import { registerTemplate } from './pages/images';
+import { openAccounts } from './pages/accounts';
 
 let lab: LabServer;
 const VMS = [['web-01', true], ['web-02', true], ['web-03', true], ['web-04', true], ['db-01', true],
@@ -266,6 +267,7 @@ test('a deploy that fits nowhere says what was short and where, and the job row 
   await api('deployVirtualMachine', { zoneid: zone.id, serviceofferingid: so.id, templateid: template.id, name: 'too-big-1' });
   const problems = await signedIn(page);
   const jobs = page.getByRole('grid', { name: 'Jobs' });
+  await jobs.scrollIntoViewIfNeeded();
   const row = jobs.getByRole('row').filter({ hasText: 'too-big-1' }).first();
   await expect(row).toBeVisible({ timeout: 60_000 });
   await expect(row).not.toContainText('VirtualMachine ');
@@ -295,5 +297,20 @@ test('screenshots of every area', async ({ page }) => {
       }
     }
   }
+  expect(problems).toEqual([]);
+});
+
+test('role rules suggest the API names and "Check an API" says allow or deny', async ({ page }) => {
+  const problems = await signedIn(page);
+  await openAccounts(page, 'Roles');
+  await page.getByRole('grid', { name: 'Roles' }).getByText('User', { exact: true }).first().click();
+  const rules = page.getByRole('region', { name: 'Rules' });
+  const check = page.getByLabel('Check an API');
+  await expect(check).toHaveAttribute('list', 'role-rule-api-names');
+  expect(await page.locator('#role-rule-api-names option').count()).toBeGreaterThan(100);
+  await check.fill('addHost');
+  await expect(rules.getByRole('status')).toHaveText(/^addHost: (Allow|Deny)/);
+  await check.fill('noSuchCommand');
+  await expect(rules.getByRole('status')).toHaveText('noSuchCommand: not an API of this server.');
   expect(problems).toEqual([]);
 });
