@@ -89,6 +89,7 @@ export function ResultsDialog({ results, onClose, summary }: { results: { title:
 
 export function ActionBar<T>({ actions, rows, nameOf, onDone }: { actions: Action<T>[]; rows: T[]; nameOf(row: T): string; onDone?(): void }) {
   const { apis } = useCloud();
+  const k = useKitMessages();
   const [results, setResults] = useState<{ title: string; items: ItemResult[] } | null>(null);
   const runner = useActionRunner(nameOf, (a, items) => {
     if (items.length > 1 || items.some((i) => !i.ok)) setResults({ title: a.label, items });
@@ -102,7 +103,8 @@ export function ActionBar<T>({ actions, rows, nameOf, onDone }: { actions: Actio
         <button key={a.id} className={a.danger ? 'danger' : ''} disabled={runner.busy} onClick={() => runner.start(a, rows)}>{a.label}</button>
       ))}
       {runner.dialog}
-      <ResultsDialog results={results} onClose={() => setResults(null)} />
+      <ResultsDialog results={results} onClose={() => setResults(null)}
+        summary={<p>{fmt(k.resultSummary, { ok: results?.items.filter((i) => i.ok).length ?? 0, total: results?.items.length ?? 0 })}</p>} />
     </div>
   );
 }
