@@ -228,7 +228,7 @@ test('a Simulator VM offers no console', async ({ page }) => {
 test('a template from an unreachable URL fails in the jobs panel, with an ERROR event naming the zone and an alert', async ({ page }) => {
   const problems = await signedIn(page);
   // For all zones (the lab's one): KVM, whose downloader really fetches (the Simulator's never reads the URL).
-  await registerTemplate(page, { name: 'unreachable-img', url: 'http://127.0.0.1:9/nothing.qcow2', hypervisor: 'KVM' });
+  await registerTemplate(page, { name: 'unreachable-img', url: 'http://127.0.0.1:9/nothing.qcow2', zone: 'All zones', hypervisor: 'KVM' });
   await page.getByRole('button', { name: /^Jobs/ }).click();
   const job = page.getByRole('complementary', { name: 'Jobs' }).getByRole('listitem').filter({ hasText: 'unreachable-img' }).first();
   await expect(job).toContainText('failed', { timeout: 60_000 });
