@@ -229,6 +229,13 @@ test('a template from an unreachable URL fails in the jobs panel, with an ERROR 
   const problems = await signedIn(page);
   // For all zones (the lab's one): KVM, whose downloader really fetches (the Simulator's never reads the URL).
   await registerTemplate(page, { name: 'unreachable-img', url: 'http://127.0.0.1:9/nothing.qcow2', zone: 'All zones', hypervisor: 'KVM' });
+  // The failure shows in the progress dialog, inside it (it used to run out of the box).
+  const progress = page.getByRole('dialog', { name: 'Download progress' });
+  const failure = progress.getByText(/^Download Failed: cannot download http:\/\/127\.0\.0\.1:9\/nothing\.qcow2/);
+  await expect(failure).toBeVisible({ timeout: 30_000 });
+  const [box, text] = [await progress.boundingBox(), await failure.boundingBox()];
+  expect(text!.x + text!.width).toBeLessThanOrEqual(box!.x + box!.width);
+  await progress.getByRole('button', { name: 'Close', exact: true }).click();
   await page.getByRole('button', { name: /^Jobs/ }).click();
   const job = page.getByRole('complementary', { name: 'Jobs' }).getByRole('listitem').filter({ hasText: 'unreachable-img' }).first();
   await expect(job).toContainText('failed', { timeout: 60_000 });

@@ -23,6 +23,11 @@ export function Dialog({ open, title, onClose, children, footer, wide }: { open:
       opener.current = null;
     }
   }, [open]);
+  // A dialog that is unmounted rather than closed (rendered only while needed) gives focus back too.
+  useEffect(() => () => {
+    const o = opener.current;
+    if (o?.isConnected) requestAnimationFrame(() => { if (o.isConnected) o.focus(); });
+  }, []);
   return (
     <dialog ref={ref} className={`dialog${wide ? ' wide' : ''}`} aria-label={typeof title === 'string' ? title : undefined} onClose={onClose} onCancel={onClose}>
       {open && (
