@@ -284,7 +284,7 @@ test('a deploy that fits nowhere says what was short and where, and the job row 
   expect(problems).toEqual([]);
 });
 
-// Every area at both sizes, both themes and both languages, kept in test-results/screenshots for a look.
+// Every area at both sizes, both themes and both languages, kept in e2e-screenshots/ (git-ignored; test-results is wiped by every run).
 test('screenshots of every area', async ({ page }) => {
   test.setTimeout(300_000);
   const problems = await signedIn(page);
@@ -300,7 +300,7 @@ test('screenshots of every area', async ({ page }) => {
         for (const a of areas) {
           await page.evaluate((x) => { location.hash = `#/${x}`; }, a);
           await page.waitForTimeout(a === 'topology' || a === 'dashboard' ? 1200 : 600);
-          await page.screenshot({ path: `test-results/screenshots/${a}-${w}x${h}-${theme}-${lang}.png` });
+          await page.screenshot({ path: `e2e-screenshots/${a}-${w}x${h}-${theme}-${lang}.png` });
         }
       }
     }
