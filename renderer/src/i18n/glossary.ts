@@ -16,7 +16,7 @@ const STATES_ZH: Record<string, string> = {
   // Event levels and alert severities.
   INFO: '信息', WARN: '警告', ERROR: '错误',
   // Job outcomes.
-  Pending: '等待中', Succeeded: '成功', Failed: '失败',
+  Pending: '等待中', Succeeded: '成功', Failed: '失败', Completed: '已完成', Started: '已开始', Scheduled: '已计划', Created: '已创建',
 };
 
 /** A CloudStack state or level as the current language says it. */

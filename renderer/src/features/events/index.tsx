@@ -78,12 +78,12 @@ export default function EventsView() {
         onClick={(ev) => { ev.stopPropagation(); toggle(e); }}>{openId === e.id ? '▾' : '▸'}</button>
     ) },
     { key: 'level', header: m.level, width: 80, render: (e) => <LevelBadge level={e.level} /> },
-    { key: 'type', header: m.type, width: 'minmax(180px, 1fr)', render: (e) => <span className="kit-mono">{e.type}</span> },
+    { key: 'type', header: m.type, width: 'minmax(220px, 1fr)', render: (e) => <span className="kit-mono">{e.type}</span> },
     { key: 'desc', header: m.description, width: 'minmax(200px, 2fr)', render: (e) => <span title={e.description}>{e.description}</span> },
     { key: 'res', header: m.resource, width: 'minmax(110px, .8fr)', render: (e) => <ResourceLink e={e} /> },
-    { key: 'state', header: m.state, width: 96, render: (e) => e.state ?? '—' },
+    { key: 'state', header: m.state, width: 110, render: (e) => (e.state ? stateLabel(e.state) : '—') },
     { key: 'account', header: m.account, width: 'minmax(90px, .6fr)', render: (e) => e.account ?? '—' },
-    { key: 'created', header: m.created, width: 160, render: (e) => formatDate(e.created) },
+    { key: 'created', header: m.created, width: 175, render: (e) => formatDate(e.created) },
   ];
 
   return (
