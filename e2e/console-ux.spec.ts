@@ -4,7 +4,7 @@ import { test, expect, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { startLabServer, type LabServer } from './fixtures/server';
 import { apiAsAdmin, signIn } from './pages/session';
-import { InstancesPage, confirmAction } from './pages/instances';
+import { InstancesPage } from './pages/instances';
 import { registerTemplate } from './pages/images';
 import { openAccounts } from './pages/accounts';
 
