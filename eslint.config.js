@@ -2,6 +2,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import reactHooks from 'eslint-plugin-react-hooks';
 
 const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'child_process', 'net', 'http', 'https', 'crypto', 'better-sqlite3', 'mysql2', 'kysely'];
 
@@ -25,6 +26,13 @@ export default tseslint.config(
         { group: ['**/main/**', '**/renderer/**'], message: 'core/ must not import main/ or renderer/ (DESIGN.md 2).' },
       ] }],
     },
+  },
+  // React's hooks rules: hooks called unconditionally, effects and memos list what they read. (The plugin's
+  // React Compiler rules, e.g. set-state-in-effect and refs-in-render, are not on yet: see issue 12's report.)
+  {
+    files: ['renderer/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'error' },
   },
   {
     files: ['renderer/**/*.{ts,tsx}'],

@@ -100,6 +100,13 @@ describe.skipIf(!qemuInstalled)('KVM template and ISO downloads', () => {
       expect(row.isready).toBe(false);
       expect(existsSync(imageDir(id))).toBe(false);
     }
+    // Each failure is an ERROR event naming the zone (not its id) and a type 28 (UPLOAD_FAILED) alert.
+    const events = (await ok(call, 'listEvents', { type: 'TEMPLATE.DOWNLOAD.FAILED', page: '1', pagesize: '100' })).event ?? [];
+    const refused = events.find((e: { description: string }) => e.description.includes(dead));
+    expect(refused).toMatchObject({ level: 'ERROR', description: expect.stringMatching(/could not be downloaded to zone kvm-zone: cannot download .* connection refused$/) });
+    expect(events.some((e: { description: string }) => e.description.includes(lab.zoneId))).toBe(false);
+    const alerts = (await ok(call, 'listAlerts', { type: '28' })).alert ?? [];
+    expect(alerts.length).toBeGreaterThanOrEqual(cases.length);
     // A failed template stays listed with its error, and can be deleted.
     await job(call, 'deleteTemplate', { id: ids[0] });
     expect((await ok(call, 'listTemplates', { templatefilter: 'all', id: ids[0] })).template).toBeUndefined();

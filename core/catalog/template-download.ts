@@ -104,9 +104,32 @@ export async function applyProgress(svc: Svc, t: Pick<TemplateRow, 'id' | 'name'
   const resourceType = t.format === 'ISO' ? 'Iso' : 'Template';
   svc.events.notify({ kind: 'state', resourceType, resourceId: t.id, state: p.status });
   if (p.ready) {
-    await svc.events.record({ type: 'TEMPLATE.DOWNLOAD.SUCCESS', description: `${t.name} is ready in zone ${zoneId}`,
+    await svc.events.record({ type: 'TEMPLATE.DOWNLOAD.SUCCESS', description: `${t.name} is ready in zone ${await zoneName(svc.db, zoneId)}`,
       state: 'Completed', resourceId: t.id, resourceType, resourceName: t.name, accountId: t.account_id, domainId: t.domain_id });
+  } else if (p.status.startsWith(DOWNLOAD_FAILED)) {
+    await recordDownloadFailure(svc, t, zoneId, p.status);
   }
+}
+
+const DOWNLOAD_FAILED = 'Download Failed';
+/** CloudStack's alert type 28 (UPLOAD_FAILED): an image that could not be brought into a zone. */
+const UPLOAD_FAILED_ALERT = { type: 28, name: 'ALERT.UPLOAD.FAILED' };
+
+/** Zone names in event texts (operators read names; the id is in the event's resource fields). */
+async function zoneName(db: Db, zoneId: string): Promise<string> {
+  const z = await db.selectFrom('zones').select('name').where('id', '=', zoneId).executeTakeFirst();
+  return z?.name ?? zoneId;
+}
+
+/** A failed download is an ERROR event for the image's owner and an alert for the operators. */
+async function recordDownloadFailure(svc: Svc, t: Pick<TemplateRow, 'id' | 'name' | 'format' | 'account_id' | 'domain_id'>,
+  zoneId: string, status: string): Promise<void> {
+  const zone = await zoneName(svc.db, zoneId);
+  const what = t.format === 'ISO' ? 'ISO' : 'Template';
+  const description = `${what} ${t.name} could not be downloaded to zone ${zone}: ${status.slice(DOWNLOAD_FAILED.length).replace(/^:\s*/, '')}`;
+  await svc.events.record({ type: 'TEMPLATE.DOWNLOAD.FAILED', level: 'ERROR', description, state: 'Completed', resourceId: t.id,
+    resourceType: t.format === 'ISO' ? 'Iso' : 'Template', resourceName: t.name, accountId: t.account_id, domainId: t.domain_id });
+  await svc.events.alert({ ...UPLOAD_FAILED_ALERT, zoneId, description });
 }
 
 /** Starts every planned copy; a downloader that throws marks its copy failed instead of failing the caller. */

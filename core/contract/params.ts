@@ -67,6 +67,17 @@ export const pagingParams = {
   pagesize: p.integer({ description: 'Items per page; at most 500, -1 for all' }),
 } as const;
 
+/**
+ * Strata extension (CloudStack has no generic sort parameter): server-side order of a list, so a console can sort
+ * 100,000 rows without loading them. Each sortable command names its keys; the default is the command's usual order.
+ */
+export function sortParams<K extends string>(keys: readonly K[]) {
+  return {
+    sortby: p.string({ description: `Strata extension: sort key (${keys.join(', ')})`, oneOf: keys }),
+    sortorder: p.string({ description: 'Strata extension: asc (default) or desc', oneOf: ['asc', 'desc'] as const }),
+  } as const;
+}
+
 /** Ownership scoping parameters of list commands on account-owned resources. */
 export const scopeParams = {
   account: p.string({ description: 'List resources of this account (with domainid)' }),

@@ -35,6 +35,9 @@ describe('addHost', () => {
     expect((await f.call('listClusters')).count).toBe(2);
     await expect(f.call('addHost', { zoneid: ids.zoneId, podid: ids.podId, clusterid: ids.clusterId, hypervisor: 'Simulator', url: 'http://h2' }))
       .rejects.toMatchObject({ errorcode: 431, message: /already exists/ });
+    // Another URL naming the same host (only the query differs) would make a second "h2": refused as well.
+    await expect(f.call('addHost', { zoneid: ids.zoneId, podid: ids.podId, clusterid: ids.clusterId, hypervisor: 'Simulator', url: 'http://h2/?cpunumber=8' }))
+      .rejects.toMatchObject({ errorcode: 431, message: /^A host named h2 already exists in zone .+ \(URL http:\/\/h2\); use another host name in the URL$/ });
     await expect(f.call('addHost', { zoneid: ids.zoneId, podid: ids.podId, clusterid: ids.clusterId, hypervisor: 'Simulator', url: 'http://h3/?fail=connectHost:1' }))
       .rejects.toMatchObject({ errorcode: 530, message: /Unable to add the host: .*injected/ });
     expect((await f.call('listHosts')).count).toBe(1);

@@ -78,6 +78,16 @@ function resourceEvent(from: string, event: ResourceStateEvent): string {
   }
 }
 
+/**
+ * A host's name comes from its URL's host part, so two URLs differing only in their query (http://sim-1/?cpu=4
+ * and ?cpu=8) would make two hosts of one name, which no operator can tell apart: refused like a repeated URL.
+ */
+async function refuseDuplicateName(ctx: Parameters<H['addHost']>[0], zone: { id: string; name: string }, name: string) {
+  const same = await ctx.svc.db.selectFrom('hosts').select('url').where('zone_id', '=', zone.id).where('name', '=', name)
+    .where('removed', 'is', null).executeTakeFirst();
+  if (same) throw invalidParam(`A host named ${name} already exists in zone ${zone.name} (URL ${same.url}); use another host name in the URL`);
+}
+
 export const hostHandlers: Pick<H, 'addHost' | 'updateHost' | 'deleteHost' | 'listHosts' | 'reconnectHost'> = {
   async addHost(ctx, a) {
     const zone = await zoneById(ctx, a.zoneid, 'zoneid');
@@ -87,6 +97,7 @@ export const hostHandlers: Pick<H, 'addHost' | 'updateHost' | 'deleteHost' | 'li
     const dup = await ctx.svc.db.selectFrom('hosts').select('id').where('zone_id', '=', zone.id).where('url', '=', a.url)
       .where('removed', 'is', null).executeTakeFirst();
     if (dup) throw invalidParam(`A host with URL ${a.url} already exists in zone ${zone.name}`);
+    await refuseDuplicateName(ctx, zone, hostName(a.url));
     const cluster = await clusterFor(ctx, a);
     if (cluster.hypervisor.toLowerCase() !== driver.hypervisor.toLowerCase()) {
       throw invalidParam(`Cannot add a ${driver.hypervisor} host to cluster ${cluster.name} of hypervisor ${cluster.hypervisor}`);

@@ -51,8 +51,9 @@ export async function generateApiKeys(page: Page, username: string): Promise<{ a
   await openAccounts(page, 'Users');
   await page.getByLabel('Search', { exact: true }).fill(username);
   await page.getByRole('grid', { name: 'Users' }).getByText(username, { exact: true }).first().click();
-  page.once('dialog', (d) => void d.accept()); // "Generate new keys for …?" confirmation
   await page.getByRole('button', { name: 'Generate keys' }).click();
+  await page.getByRole('dialog', { name: 'Generate keys', exact: true }).locator('[data-confirm]').click(); // "Generate new keys for …?"
+
   const dlg = page.getByRole('dialog', { name: `Generate keys: ${username}` });
   await expect(dlg.getByRole('button', { name: 'Copy secret key' })).toBeVisible();
   const apiKey = (await dlg.getByLabel('API key', { exact: true }).innerText()).trim();

@@ -1,5 +1,6 @@
 // Page object for the Infrastructure area: the six lists, a host's page, and the zone wizard. It finds things by
 // role and accessible name (English UI), the way an operator reads the screen.
+import { confirmAction } from './instances';
 import { expect, type Locator, type Page } from '@playwright/test';
 
 export type InfraTab = 'Zones' | 'Pods' | 'Clusters' | 'Hosts' | 'Primary storage' | 'Secondary storage';
@@ -48,11 +49,11 @@ export class InfrastructurePage {
     await this.page.getByLabel('Search', { exact: true }).fill(text);
   }
 
-  /** Selects rows by text and runs an action bar button (Enable, Disable, Reconnect, Delete). Accepts Delete's confirm(). */
+  /** Selects rows by text and runs an action bar button (Enable, Disable, Reconnect, Delete). Confirms Delete in the console's confirmation dialog. */
   async act(tab: InfraTab, names: string[], action: 'Enable' | 'Disable' | 'Reconnect' | 'Delete') {
     for (const n of names) await this.row(tab, n).getByRole('checkbox', { name: 'select row' }).check();
-    if (action === 'Delete') this.page.once('dialog', (d) => void d.accept());
     await this.page.getByRole('toolbar').getByRole('button', { name: action, exact: true }).click();
+    if (action === 'Delete') await confirmAction(this.page, 'Delete');
   }
 
   /** Opens a host's page from the Hosts tab. */

@@ -13,7 +13,17 @@ export interface DeployOptions {
 }
 
 /** Actions that ask for confirmation (window.confirm) before they run. */
-const DANGER = new Set(['Destroy', 'Expunge', 'Detach']);
+/** Actions that ask first, in the console's one confirmation dialog (titled with the action). */
+const CONFIRMED = new Set(['Stop', 'Reboot', 'Destroy', 'Expunge', 'Detach']);
+
+/** Confirms the console's confirmation dialog for `action`, ticking the named options (e.g. 'Force stop'). */
+export async function confirmAction(page: Page, action: string, options: string[] = []) {
+  const dlg = page.getByRole('dialog', { name: action, exact: true });
+  await expect(dlg).toBeVisible();
+  for (const o of options) await dlg.getByRole('checkbox', { name: new RegExp(`^${escape(o)}`) }).check();
+  await dlg.locator('[data-confirm]').click();
+  await expect(dlg).toHaveCount(0);
+}
 
 /** VM deploys and state changes are async jobs: allow for them. */
 const JOB_TIMEOUT = 60_000;
@@ -91,11 +101,11 @@ export class InstancesPage {
 
   /**
    * Runs a bulk action (Start, Stop, Reboot, Destroy...) on the selected VMs; accepts the confirmation of
-   * dangerous ones. With several VMs a per-item result list opens: its items are returned and it is closed.
+   * the confirmation of those that ask. With several VMs a per-item result list opens: its items are returned and it is closed.
    */
   async bulk(action: string): Promise<string[]> {
-    if (DANGER.has(action)) this.page.once('dialog', (d) => void d.accept());
     await this.page.getByRole('region', { name: 'Selected instances' }).getByRole('button', { name: action, exact: true }).click();
+    if (CONFIRMED.has(action)) await confirmAction(this.page, action);
     const results = this.page.getByRole('dialog').filter({ hasText: action }).getByRole('listitem');
     await expect(this.page.getByRole('region', { name: 'Selected instances' })).toHaveCount(0, { timeout: JOB_TIMEOUT });
     if (await results.count() === 0) return [];
@@ -135,8 +145,8 @@ export class InstancesPage {
 
   /** On a VM's page: runs an action from the header and waits for the VM to reach `until`. */
   async vmAction(action: string, until: string) {
-    if (DANGER.has(action)) this.page.once('dialog', (d) => void d.accept());
     await this.page.getByRole('button', { name: action, exact: true }).click();
+    if (CONFIRMED.has(action)) await confirmAction(this.page, action);
     await expect(this.heading).toContainText(until, { timeout: JOB_TIMEOUT });
   }
 

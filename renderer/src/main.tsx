@@ -1,5 +1,9 @@
+/// <reference types="vite/client" />
+import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
 import './styles.css';
 
-createRoot(document.getElementById('root')!).render(<App />);
+// StrictMode in development only: its double renders and effect re-runs surface impure code early.
+const app = import.meta.env.DEV ? <StrictMode><App /></StrictMode> : <App />;
+createRoot(document.getElementById('root')!).render(app);

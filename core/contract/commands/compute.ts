@@ -1,6 +1,6 @@
 // Virtual machine commands (reference section 5.4): deploy, lifecycle, resize, migration and listing.
 import { defineCommands } from '../command';
-import { p, pagingParams, scopeParams } from '../params';
+import { p, pagingParams, scopeParams, sortParams } from '../params';
 import { ALL_ROLES, ADMIN_ONLY } from '../roles';
 
 const VM = { kind: 'object', name: 'virtualmachine' } as const;
@@ -133,7 +133,7 @@ export const computeCommands = defineCommands({
   listVirtualMachines: {
     description: 'Lists virtual machines', async: false, authorized: ALL_ROLES,
     params: {
-      ...pagingParams, ...scopeParams,
+      ...pagingParams, ...scopeParams, ...sortParams(['created', 'name'] as const),
       id: p.uuid({ description: 'The ID of the virtual machine' }),
       ids: p.uuids({ description: 'The IDs of the virtual machines' }),
       name: p.string({ description: 'Name of the virtual machine (substring match)' }),

@@ -51,7 +51,8 @@ describe('deployVirtualMachine', () => {
   it('fails with 533 when nothing fits, marks the VM Error and leaks no reservation', async () => {
     const err = await w.call(w.ids.admin, 'deployVirtualMachine', deployArgs({ serviceofferingid: w.ids.huge })).catch((e) => e);
     expect(err.errorcode).toBe(533);
-    expect(err.message).toMatch(/^Unable to create a deployment for VM\[User\|i-\d+-\d+-VM\]/);
+    // It says what was short (the planner's reason) and where, not only that it failed.
+    expect(err.message).toMatch(/^Unable to create a deployment for VM\[User\|i-\d+-\d+-VM\]: no host fits in zone zone1$/);
     const row = await w.db.selectFrom('vms').selectAll().executeTakeFirstOrThrow();
     expect(row.state).toBe('Error');
     expect(row.host_id).toBeNull();

@@ -193,8 +193,18 @@ export async function startVm(svc: Services, r: StartRequest): Promise<void> {
   const reason = last === undefined ? undefined : errText(last);
   if (vm.state === 'Starting') await changeVmState(svc, vm, 'OperationFailed', { userId: r.userId, reason, patch: { host_id: null } });
   const capacity = last instanceof ApiError && last.errorcode === ErrorCode.InsufficientCapacity;
-  throw noDeployment(vm, capacity && avoid.length === 0 ? undefined
+  throw noDeployment(vm, capacity && avoid.length === 0 ? await shortfall(svc, vm, last as ApiError)
     : `${avoid.length ? `start failed on ${avoid.length} host(s), ` : ''}last error: ${reason}`);
+}
+
+/**
+ * What the planner found short, and where: "no suitable host has 1 x 500 MHz CPU and 8192 MB memory free in zone
+ * lab-1", so the operator knows which resource to add (the planner's own prefix is dropped: noDeployment has one).
+ */
+async function shortfall(svc: Services, vm: Pick<VmTable, 'zone_id'>, e: ApiError): Promise<string> {
+  const what = e.message.replace(/^Unable to create a deployment for VM:\s*/, '');
+  const zone = await svc.db.selectFrom('zones').select('name').where('id', '=', vm.zone_id).executeTakeFirst();
+  return zone && !what.startsWith('zone ') ? `${what} in zone ${zone.name}` : what;
 }
 
 /**

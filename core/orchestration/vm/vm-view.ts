@@ -9,12 +9,13 @@ import { sql } from 'kysely';
 import { inPageOrder, pageWindow } from '../../kernel/paging';
 import { VM_STATES } from '../vm-states';
 import { selectArrays } from '../../db/precompiled';
+import { customSort, orderVms, type VmSort } from './vm-sort';
 import { formatVms, VM_COLUMNS, vmRowOf, type FormatOptions, type VmRow } from './vm-format';
 import type { VirtualMachine } from '../../contract/responses';
 
 export type { FormatOptions };
 
-export interface VmFilter {
+export interface VmFilter extends VmSort {
   scope: ListScope;
   id?: string; ids?: string[]; name?: string; state?: string; zoneid?: string; podid?: string; clusterid?: string;
   hostid?: string; storageid?: string; templateid?: string; isoid?: string; serviceofferingid?: string;
@@ -78,15 +79,18 @@ function filtered(db: Db, f: VmFilter) {
  * and their host's name (a join per page row, cheaper than a batch lookup of 500 host ids).
  */
 function pageQuery(db: Db, f: VmFilter, window: PageWindow) {
-  let ids = filtered(db, f).select('v.id').orderBy('v.created').orderBy('v.id');
+  let ids = orderVms(filtered(db, f).select('v.id'), 'v', f);
   if (window.limit !== null) ids = ids.limit(window.limit).offset(window.offset);
-  return db.selectFrom(ids.as('p')).innerJoin('vms as v', 'v.id', 'p.id').leftJoin('hosts as h', 'h.id', 'v.host_id')
+  const page = db.selectFrom(ids.as('p')).innerJoin('vms as v', 'v.id', 'p.id').leftJoin('hosts as h', 'h.id', 'v.host_id')
     .select([...VM_COLUMNS.map((c) => `v.${c}` as const), 'h.name as host_name']);
+  // A sorted page is ordered again by the database (its collation, one page of rows); the default order in JS.
+  return customSort(f) ? orderVms(page, 'v', f) : page;
 }
 
 /** The page's rows in (created, id) order: a derived table's order is not kept through a join in SQL. */
 async function pageRows(db: Db, f: VmFilter, window: PageWindow): Promise<VmRow[]> {
-  return inPageOrder((await selectArrays(db, pageQuery(db, f, window))).map(vmRowOf));
+  const rows = (await selectArrays(db, pageQuery(db, f, window))).map(vmRowOf);
+  return customSort(f) ? rows : inPageOrder(rows);
 }
 
 const FILTER_KEYS = ['id', 'ids', 'name', 'state', 'zoneid', 'podid', 'clusterid', 'hostid', 'storageid', 'templateid',
@@ -107,14 +111,14 @@ async function countOf(db: Db, f: VmFilter): Promise<number> {
 
 /** The ids of every match in page order: one walk of an index (a covering scan of vms_search for a substring). */
 async function matchingIds(db: Db, f: VmFilter, window: PageWindow = { offset: 0, limit: null }): Promise<string[]> {
-  let q = filtered(db, f).select('v.id').orderBy('v.created').orderBy('v.id');
+  let q = orderVms(filtered(db, f).select('v.id'), 'v', f);
   if (window.limit !== null) q = q.limit(window.limit).offset(window.offset);
   return (await selectArrays(db, q)).map((r) => r[0] as string);
 }
 
 /** The rows of the given VMs (a page's ids), in page order. */
 const rowsOf = (db: Db, f: VmFilter, ids: string[]) =>
-  ids.length ? pageRows(db, { scope: { kind: 'all' }, ids, removedToo: f.removedToo }, { offset: 0, limit: null }) : Promise.resolve([]);
+  ids.length ? pageRows(db, { scope: { kind: 'all' }, ids, removedToo: f.removedToo, sortby: f.sortby, sortorder: f.sortorder }, { offset: 0, limit: null }) : Promise.resolve([]);
 
 /** Pages bigger than this (pagesize=-1 above all) are answered in batches of this many VMs, streamed by HTTP. */
 const BATCH = 500;

@@ -1,6 +1,7 @@
 // Async jobs as the console shows them: submit, poll queryAsyncJobResult, keep the history in the jobs store.
 import { CloudError, type CloudClient, type Params } from './cloud-client';
 import { useJobsStore } from '../state/jobs-store';
+import { followDownload, followedId } from './download-follow';
 
 const POLL_MS = 500;
 
@@ -31,6 +32,15 @@ export async function runCommand(client: CloudClient, command: string, params: P
   try {
     const answer = await client.call(command, params);
     if (!answer?.jobid) {
+      const image = followedId(command, answer);
+      if (image) {
+        // The caller has its answer now; the panel entry stays running until the download ends either way.
+        jobs.update(localId, { resourceId: image });
+        void followDownload(client, command, image).then(
+          () => jobs.finish(localId, { status: 'succeeded' }),
+          (e: unknown) => jobs.finish(localId, { status: 'failed', error: e instanceof Error ? e.message : String(e) }));
+        return answer;
+      }
       jobs.finish(localId, { status: 'succeeded' });
       return answer;
     }

@@ -23,6 +23,8 @@ export function usePagedRows<N extends ListCommand>(command: N, params: Params, 
   const { client } = useCloud();
   const qc = useQueryClient();
   const paramsKey = JSON.stringify(params);
+  // The params as of their key: a caller's new-but-equal object does not start the list over.
+  const stableParams = useMemo(() => JSON.parse(paramsKey) as Params, [paramsKey]);
   const pages = useRef(new Map<number, T[]>());
   const inflight = useRef(new Set<number>());
   const [count, setCount] = useState<number | null>(null);
@@ -36,7 +38,7 @@ export function usePagedRows<N extends ListCommand>(command: N, params: Params, 
     const gen = generation.current;
     qc.fetchQuery({
       queryKey: [client.connectionId, command, paramsKey, 'page', page, pageSize],
-      queryFn: () => client.call(command, { ...params, page: page + 1, pagesize: pageSize }),
+      queryFn: () => client.call(command, { ...stableParams, page: page + 1, pagesize: pageSize }),
       staleTime: 15_000,
     }).then((r) => {
       if (gen !== generation.current) return;
@@ -45,7 +47,7 @@ export function usePagedRows<N extends ListCommand>(command: N, params: Params, 
       setError(null);
     }, (e) => setError(e instanceof Error ? e.message : String(e)))
       .finally(() => { inflight.current.delete(page); bump((n) => n + 1); });
-  }, [client, command, paramsKey, pageSize, qc]);
+  }, [client, command, paramsKey, stableParams, pageSize, qc]);
 
   // New filters: start over from page 0.
   useEffect(() => {

@@ -10,10 +10,19 @@ import { useShellMessages } from './shell-messages';
 import { fmt } from '../i18n/messages';
 import { JobsPanel } from './JobsPanel';
 import { CommandPalette } from './CommandPalette';
+import { ConnectionStatus } from './ConnectionStatus';
+import { ErrorBoundary } from '../components/ErrorBoundary';
+
+/** The skip link's target: the area's first action (a button or field), else the content region itself. */
+function focusContent() {
+  const content = document.getElementById('content');
+  const first = content?.querySelector<HTMLElement>('button:not([disabled]), input:not([disabled]), select:not([disabled]), a[href], [tabindex="0"]');
+  (first ?? content)?.focus();
+}
 
 export function Shell({ extraTopbar }: { extraTopbar?: ReactNode } = {}) {
   const m = useShellMessages();
-  const { client, identity, apis, signOut } = useCloud();
+  const { identity, apis, signOut } = useCloud();
   const { path, navigate } = useRoute();
   const ui = useUiStore();
   const running = useJobsStore((s) => s.jobs.filter((j) => j.status === 'running').length);
@@ -42,20 +51,29 @@ export function Shell({ extraTopbar }: { extraTopbar?: ReactNode } = {}) {
 
   const View = current && apis?.has(current.gate) ? current.view : null;
   return (
-    <div className="shell">
+    <div className={`shell${ui.sidebarCollapsed ? ' collapsed' : ''}`}>
+      <a className="skip-link" href="#content" onClick={(e) => { e.preventDefault(); focusContent(); }}>{m.skipToContent}</a>
       <nav className="sidebar" aria-label="main">
-        <div className="brand">Strata</div>
-        {areas.map((a) => (
-          <a key={a.id} href={hrefOf([a.id])} className={a.id === current?.id ? 'active' : ''} aria-current={a.id === current?.id ? 'page' : undefined}>
-            <span className="icon" aria-hidden>{a.icon}</span>{m[a.id as keyof typeof m]}
-          </a>
-        ))}
+        <div className="brand">
+          <span className="brand-name">Strata</span>
+          <button type="button" className="icon nav-toggle" aria-label={ui.sidebarCollapsed ? m.expandNav : m.collapseNav}
+            aria-expanded={!ui.sidebarCollapsed} onClick={() => ui.setSidebarCollapsed(!ui.sidebarCollapsed)}>{ui.sidebarCollapsed ? '»' : '«'}</button>
+        </div>
+        {areas.map((a) => {
+          const label = m[a.id as keyof typeof m];
+          return (
+            <a key={a.id} href={hrefOf([a.id])} className={a.id === current?.id ? 'active' : ''} aria-current={a.id === current?.id ? 'page' : undefined}
+              title={ui.sidebarCollapsed ? label : undefined} aria-label={ui.sidebarCollapsed ? label : undefined}>
+              <span className="icon" aria-hidden>{a.icon}</span><span className="nav-label">{label}</span>
+            </a>
+          );
+        })}
       </nav>
       <div className="main">
         <header className="topbar">
-          <span className="conn" title={m.connection}>● {client.connectionName}</span>
+          <ConnectionStatus />
           {extraTopbar}
-          <span className="who">{fmt(m.signedInAs, { user: identity.username, account: identity.account })}</span>
+          <span className="who" title={fmt(m.signedInAs, { user: identity.username, account: identity.account })}>{fmt(m.signedInAs, { user: identity.username, account: identity.account })}</span>
           <span className="spacer" />
           <button className="ghost" onClick={() => ui.setPaletteOpen(true)}>{m.palette}</button>
           <select aria-label={m.language} value={ui.language} onChange={(e) => ui.setLanguage(e.target.value as 'en' | 'zh-CN')}>
@@ -67,10 +85,12 @@ export function Shell({ extraTopbar }: { extraTopbar?: ReactNode } = {}) {
           </button>
           {signOut && <button className="ghost" onClick={signOut}>{m.signOut}</button>}
         </header>
-        <main className="content">
-          <Suspense fallback={<div className="loading">{m.loading}</div>}>
-            {View ? <View /> : <div className="loading">{apis ? m.notAllowed : m.loading}</div>}
-          </Suspense>
+        <main className="content" id="content" tabIndex={-1}>
+          <ErrorBoundary key={current?.id ?? ''} text={{ title: m.areaError, retry: m.areaRetry }}>
+            <Suspense fallback={<div className="loading">{m.loading}</div>}>
+              {View ? <View /> : <div className="loading">{apis ? m.notAllowed : m.loading}</div>}
+            </Suspense>
+          </ErrorBoundary>
         </main>
       </div>
       {ui.jobsOpen && <JobsPanel />}

@@ -1,7 +1,8 @@
 // The cloud the console is looking at: its client, who is logged in, and which commands their role allows.
-import { createContext, useContext, useMemo, type ReactNode } from 'react';
+import { createContext, useContext, useEffect, useMemo, type ReactNode } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import type { CloudClient } from '../api/cloud-client';
+import { resetConnection, trackedClient } from '../api/connection-state';
 
 export interface Identity { username: string; account: string; accountType: number }
 
@@ -9,7 +10,10 @@ interface ClientContextValue { client: CloudClient; identity: Identity; apis: Se
 
 const Ctx = createContext<ClientContextValue | null>(null);
 
-export function ClientProvider({ client, identity, signOut, children }: { client: CloudClient; identity: Identity; signOut?: () => void; children: ReactNode }) {
+export function ClientProvider({ client: raw, identity, signOut, children }: { client: CloudClient; identity: Identity; signOut?: () => void; children: ReactNode }) {
+  // Every call reports whether the server answered, so the top bar's connection state is never stale.
+  const client = useMemo(() => trackedClient(raw), [raw]);
+  useEffect(() => { resetConnection(); return resetConnection; }, [client]);
   const apis = useQuery({
     queryKey: [client.connectionId, 'listApis'],
     queryFn: async () => new Set<string>(((await client.call('listApis')).api ?? []).map((a: { name: string }) => a.name)),

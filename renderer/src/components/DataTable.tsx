@@ -9,6 +9,8 @@ export interface Column<T> {
   render(row: T): ReactNode;
   /** Server-side sort key, if the column can sort. */
   sortKey?: string;
+  /** Plain text for CSV export, when render() gives markup. */
+  csv?(row: T): string | number | undefined;
 }
 
 export interface DataTableProps<T> {
@@ -27,10 +29,22 @@ export interface DataTableProps<T> {
   height?: number | string;
   empty?: ReactNode;
   label: string;
+  /** Label of the header checkbox that checks every loaded row. */
+  selectAllLabel?: string;
 }
 
 const OVERSCAN = 10;
 
+
+/** The narrowest the columns may get: below it the table scrolls sideways (header and rows together). */
+function minWidthOf(columns: { width?: number | string }[], selectable: boolean): number {
+  let w = selectable ? 36 : 0;
+  for (const c of columns) {
+    if (typeof c.width === 'number') w += c.width;
+    else w += Number(/^minmax\((\d+)px/.exec(c.width ?? '')?.[1] ?? 120);
+  }
+  return w;
+}
 
 /** Plain text in a span: a flex cell cannot ellipsize bare text, and the title shows what was cut off. */
 function cellContent(v: ReactNode): ReactNode {
@@ -84,6 +98,14 @@ export function DataTable<T>(p: DataTableProps<T>) {
     }
   };
 
+  // Every loaded row (a 100,000-row list loads only the pages seen); checked state of the header box follows them.
+  const loadedIds: string[] = [];
+  if (selectable) for (let i = 0; i < p.rowCount; i++) { const r = p.row(i); if (r) loadedIds.push(p.rowId(r)); }
+  const allChecked = loadedIds.length > 0 && loadedIds.every((id) => p.selected?.has(id));
+  const someChecked = !allChecked && loadedIds.some((id) => p.selected?.has(id));
+  const toggleAll = () => p.onSelectedChange?.(allChecked ? new Set() : new Set([...(p.selected ?? []), ...loadedIds]));
+  const minWidth = minWidthOf(p.columns, selectable);
+
   const template = [selectable ? '36px' : null, ...p.columns.map((c) => (typeof c.width === 'number' ? `${c.width}px` : c.width ?? 'minmax(120px, 1fr)'))]
     .filter(Boolean).join(' ');
   const rows: ReactNode[] = [];
@@ -104,21 +126,33 @@ export function DataTable<T>(p: DataTableProps<T>) {
     );
   }
 
+  // One scroller holds the sticky header and the rows, so a sideways scroll moves both and the header never
+  // sits over the wrong column.
   return (
     <div className="dt" role="grid" aria-label={p.label} aria-rowcount={p.rowCount + 1} tabIndex={0} onKeyDown={onKey}>
-      <div className="dt-head" role="row" style={{ gridTemplateColumns: template }}>
-        {selectable && <div className="dt-cell" role="columnheader" />}
-        {p.columns.map((c) => (
-          <div key={c.key} role="columnheader" className={`dt-cell${c.sortKey ? ' sortable' : ''}`}
-            aria-sort={p.sort?.key === c.sortKey ? (p.sort?.dir === 'asc' ? 'ascending' : 'descending') : undefined}
-            onClick={() => c.sortKey && p.onSort?.(c.sortKey)}>
-            {c.header}{p.sort && c.sortKey === p.sort.key ? (p.sort.dir === 'asc' ? ' ▲' : ' ▼') : ''}
-          </div>
-        ))}
-      </div>
       <div className="dt-body" ref={scroller} style={{ height: p.height ?? '100%' }} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}>
+        <div className="dt-head" role="row" style={{ gridTemplateColumns: template, minWidth }}>
+          {selectable && (
+            <div className="dt-cell" role="columnheader">
+              <input type="checkbox" aria-label={p.selectAllLabel ?? 'select all'} disabled={loadedIds.length === 0} checked={allChecked}
+                ref={(el) => { if (el) el.indeterminate = someChecked; }} onChange={toggleAll} />
+            </div>
+          )}
+          {p.columns.map((c) => {
+            const sorted = !!p.sort && c.sortKey === p.sort.key;
+            return (
+              <div key={c.key} role="columnheader" className="dt-cell" aria-sort={sorted ? (p.sort!.dir === 'asc' ? 'ascending' : 'descending') : undefined}>
+                {c.sortKey && p.onSort ? (
+                  <button type="button" className="dt-sort" onClick={() => p.onSort!(c.sortKey!)}>
+                    {c.header}<span aria-hidden className="dt-sort-mark">{sorted ? (p.sort!.dir === 'asc' ? '▲' : '▼') : '↕'}</span>
+                  </button>
+                ) : c.header}
+              </div>
+            );
+          })}
+        </div>
         {p.rowCount === 0 ? <div className="dt-empty">{p.empty ?? '—'}</div> : (
-          <div style={{ height: p.rowCount * rowHeight, position: 'relative' }}>{rows}</div>
+          <div style={{ height: p.rowCount * rowHeight, position: 'relative', minWidth }}>{rows}</div>
         )}
       </div>
     </div>

@@ -1,3 +1,5 @@
+import { useStateLabel } from '../i18n/glossary';
+
 // A resource state shown the same way everywhere (colour by meaning, text always present for accessibility).
 const TONE: Record<string, string> = {
   Running: 'ok', Up: 'ok', Enabled: 'ok', Ready: 'ok', BackedUp: 'ok', 'Download Complete': 'ok', Active: 'ok', enabled: 'ok', Implemented: 'ok',
@@ -11,6 +13,8 @@ export function stateTone(state: string | undefined): string {
   return TONE[state ?? ''] ?? 'idle';
 }
 
+/** The state in the console's language; the API's own value stays in the title (and in searches and filters). */
 export function StateBadge({ state }: { state?: string }) {
-  return <span className={`badge tone-${stateTone(state)}`}>{state ?? '—'}</span>;
+  const label = useStateLabel();
+  return <span className={`badge tone-${stateTone(state)}`} title={state} data-state={state}>{state ? label(state) : '—'}</span>;
 }

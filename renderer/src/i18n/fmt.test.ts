@@ -13,3 +13,11 @@ describe('fmt', () => {
     expect(fmt('{a} and {b:x|y}', {})).toBe('{a} and {b:x|y}');
   });
 });
+
+describe('fmt plural rules', () => {
+  it('picks the form by the language plural category (Intl.PluralRules), not by value === 1', () => {
+    expect(fmt('{n} {n:VM|VMs}', { n: 1 })).toBe('1 VM');
+    expect(fmt('{n} {n:VM|VMs}', { n: 0 })).toBe('0 VMs');
+    expect(fmt('{n} {n:VM|VMs}', { n: 1.5 })).toBe('1.5 VMs');
+  });
+});

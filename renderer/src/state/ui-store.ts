@@ -1,4 +1,4 @@
-// Client-only UI state: theme, language, command palette, jobs panel. Persisted in localStorage.
+// Client-only UI state: theme, language, sidebar width, command palette, jobs panel. Persisted in localStorage.
 import { create } from 'zustand';
 
 export type Theme = 'light' | 'dark';
@@ -9,10 +9,13 @@ interface UiStore {
   language: Language;
   paletteOpen: boolean;
   jobsOpen: boolean;
+  /** Sidebar shows icons only (narrow windows start that way). */
+  sidebarCollapsed: boolean;
   setTheme(t: Theme): void;
   setLanguage(l: Language): void;
   setPaletteOpen(o: boolean): void;
   setJobsOpen(o: boolean): void;
+  setSidebarCollapsed(c: boolean): void;
 }
 
 const saved = (() => {
@@ -21,15 +24,17 @@ const saved = (() => {
 const prefersDark = typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: dark)').matches;
 
 export const useUiStore = create<UiStore>((set, get) => {
-  const persist = () => localStorage.setItem('strata.ui', JSON.stringify({ theme: get().theme, language: get().language }));
+  const persist = () => localStorage.setItem('strata.ui', JSON.stringify({ theme: get().theme, language: get().language, sidebarCollapsed: get().sidebarCollapsed }));
   return {
     theme: saved.theme ?? (prefersDark ? 'dark' : 'light'),
     language: saved.language ?? (navigator.language?.startsWith('zh') ? 'zh-CN' : 'en'),
     paletteOpen: false,
     jobsOpen: false,
+    sidebarCollapsed: saved.sidebarCollapsed ?? (typeof innerWidth === 'number' && innerWidth < 1200),
     setTheme: (theme) => { set({ theme }); persist(); },
     setLanguage: (language) => { set({ language }); persist(); },
     setPaletteOpen: (paletteOpen) => set({ paletteOpen }),
     setJobsOpen: (jobsOpen) => set({ jobsOpen }),
+    setSidebarCollapsed: (sidebarCollapsed) => { set({ sidebarCollapsed }); persist(); },
   };
 });

@@ -5,6 +5,9 @@ import { DataTable, type Column } from '../DataTable';
 import { fmt } from '../../i18n/messages';
 import type { PagedList } from './paged-list';
 import { useKitMessages } from './messages';
+import { ColumnChooser, CsvExport, useColumnChoice } from './ListTools';
+import { UnreachableNotice } from '../../app/ConnectionStatus';
+import { useConnection } from '../../api/connection-state';
 import './kit.css';
 
 export interface ListFrameProps<T> {
@@ -27,6 +30,8 @@ export function ListFrame<T>(p: ListFrameProps<T>) {
   const m = useKitMessages();
   const { rows } = p.list;
   const count = rows.count ?? 0;
+  const reachable = useConnection((c) => c.reachable);
+  const choice = useColumnChoice(p.list.source.command, p.columns);
   return (
     <div className="kit-list">
       <div className="kit-toolbar">
@@ -39,6 +44,8 @@ export function ListFrame<T>(p: ListFrameProps<T>) {
         <span className="muted kit-count" aria-live="polite">{rows.count === null ? m.loading : fmt(m.count, { n: count })}</span>
         <span className="kit-spacer" />
         {p.actions}
+        <ColumnChooser columns={p.columns} hidden={choice.hidden} toggle={choice.toggle} />
+        <CsvExport name={p.label} command={p.list.source.command} params={p.list.source.params} columns={choice.visible} />
       </div>
       {p.bulk && p.list.selected.size > 0 && (
         <div className="kit-bulk" role="region" aria-label={fmt(m.selected, { n: p.list.selected.size })}>
@@ -47,11 +54,13 @@ export function ListFrame<T>(p: ListFrameProps<T>) {
           <button type="button" className="ghost" onClick={() => p.list.setSelected(new Set())}>{m.clearSelection}</button>
         </div>
       )}
-      {rows.error && <div role="alert" className="error">{fmt(m.failedLoad, { text: rows.error })}</div>}
+      <UnreachableNotice />
+      {rows.error && reachable && <div role="alert" className="error">{fmt(m.failedLoad, { text: rows.error })}</div>}
       <div className={`kit-split${p.detail ? ' with-detail' : ''}`}>
         <DataTable<T>
           label={p.label}
-          columns={p.columns}
+          columns={choice.visible}
+          selectAllLabel={m.selectAll}
           rowCount={count}
           row={p.list.row}
           rowId={p.list.rowId}
@@ -60,7 +69,7 @@ export function ListFrame<T>(p: ListFrameProps<T>) {
           selected={p.bulk ? p.list.selected : undefined}
           onSelectedChange={p.bulk ? p.list.setSelected : undefined}
           rowHeight={p.rowHeight}
-          empty={rows.loading ? m.loading : rows.error ? '—' : (p.empty ?? m.noRows)}
+          empty={rows.loading ? m.loading : rows.error || !reachable ? '—' : (p.empty ?? m.noRows)}
         />
         {p.detail}
       </div>

@@ -11,6 +11,13 @@ export function formatBytes(bytes: number | undefined | null): string {
   return `${u === 0 ? v : v.toFixed(v >= 100 ? 0 : 1)} ${UNITS[u]}`;
 }
 
+/** Memory as CloudStack counts it (its "MB" are MiB): 512 MiB, 2 GiB, 1.5 GiB. */
+export function formatMib(mib: number | undefined | null): string {
+  if (mib === undefined || mib === null || !Number.isFinite(mib)) return '—';
+  if (mib < 1024) return `${mib} MiB`;
+  return mib % 1024 === 0 ? `${mib / 1024} GiB` : `${(mib / 1024).toFixed(1)} GiB`;
+}
+
 /** CloudStack dates look like 2026-11-25T00:15:37+0000; the offset without a colon is not ISO, so add one. */
 export function parseCsDate(s: string | undefined | null): Date | null {
   if (!s) return null;

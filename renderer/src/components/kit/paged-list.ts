@@ -13,6 +13,8 @@ export interface PagedList<T> {
   setSelected(next: Set<string>): void;
   selectedRows: T[];
   refresh(): void;
+  /** What the rows come from, for an export of the whole filter. */
+  source: { command: string; params: Params };
 }
 
 /** Drops undefined/empty filters so the query key (and the request) only carries what is set. */
@@ -39,7 +41,8 @@ export function usePagedList<N extends ListCommand>(command: N, params: Params, 
 
   const refresh = useCallback(() => { setSelectedIds(new Set()); rows.refresh(); }, [rows]);
   const selectedRows = useMemo(() => [...selected].map((id) => seen.current.get(id)).filter((r): r is T => !!r), [selected]);
-  return { rows, row, rowId, selected, setSelected: setSelectedIds, selectedRows, refresh };
+  const source = useMemo(() => ({ command, params: clean }), [command, clean]);
+  return { rows, row, rowId, selected, setSelected: setSelectedIds, selectedRows, refresh, source };
 }
 
 /** A text value that settles 300 ms after the last keystroke, so typing does not fire a request per key. */

@@ -1,7 +1,8 @@
 // A role's permission rules in evaluation order: add, delete, move up/down (updateRolePermission ruleorder),
 // flip allow/deny, and a checker that shows which rule decides a given API.
 import { useState, type FormEvent } from 'react';
-import { useCan } from '../../app/client-context';
+import { useCan, useCloud } from '../../app/client-context';
+import { allCommands } from '../../../../core/contract/commands/index';
 import { fmt } from '../../i18n/messages';
 import { FieldBox } from '../../components/kit/FormDialog';
 import { useOne } from '../../components/kit/use-one';
@@ -55,8 +56,9 @@ export function RoleRules({ role }: { role: Role }) {
           ))}
         </ol>
       )}
+      <ApiNames />
       {can.add && <AddRuleForm busy={busy} onAdd={(rule, permission, description) => act(() => run('createRolePermission', { roleid: role.id, rule, permission, ...(description ? { description } : {}) }, label))} />}
-      <RuleChecker rules={rules} />
+      <RuleChecker rules={rules} roleType={role.type} />
     </section>
   );
 }
@@ -77,7 +79,7 @@ function AddRuleForm({ busy, onAdd }: { busy: boolean; onAdd(rule: string, permi
   return (
     <form className="acc-rule-form" onSubmit={submit} aria-label={m.addRule}>
       <FieldBox label={m.rulePattern} hint={rule && !valid ? m.ruleHint : undefined}>
-        {({ id, hintId }) => <input id={id} aria-describedby={hintId} value={rule} onChange={(e) => setRule(e.target.value)} placeholder="listVirtualMachines" />}
+        {({ id, hintId }) => <input id={id} aria-describedby={hintId} value={rule} onChange={(e) => setRule(e.target.value)} placeholder="listVirtualMachines" list={API_LIST} />}
       </FieldBox>
       <FieldBox label={m.permission}>
         {({ id }) => (
@@ -92,16 +94,34 @@ function AddRuleForm({ busy, onAdd }: { busy: boolean; onAdd(rule: string, permi
   );
 }
 
-function RuleChecker({ rules }: { rules: RulePermission[] }) {
+const API_LIST = 'role-rule-api-names';
+
+/** The server's API names (listApis) as suggestions for rule patterns and the checker. */
+function ApiNames() {
+  const { apis } = useCloud();
+  return <datalist id={API_LIST}>{[...(apis ?? [])].sort().map((a) => <option key={a} value={a} />)}</datalist>;
+}
+
+type Decl = { authorized: readonly string[] };
+const declOf = (api: string): Decl | undefined => (allCommands as Record<string, Decl>)[api];
+
+/**
+ * Which rule decides an API, and the verdict either way: with no matching rule, CloudStack allows the API when the
+ * role type may call it (the command's authorized role types) and denies it otherwise.
+ */
+function RuleChecker({ rules, roleType }: { rules: RulePermission[]; roleType: string }) {
   const m = useAccountsMessages();
   const [api, setApi] = useState('');
-  const i = api.trim() ? firstMatch(rules, api.trim()) : -1;
+  const name = api.trim();
+  const i = name ? firstMatch(rules, name) : -1;
+  const decl = declOf(name);
+  const byDefault = decl ? (decl.authorized.includes(roleType) ? m.allow : m.deny) : null;
   return (
     <div className="acc-check">
-      <label className="kit-filter"><span>{m.checkApi}</span><input value={api} onChange={(e) => setApi(e.target.value)} placeholder="deployVirtualMachine" /></label>
-      {api.trim() && (
+      <label className="kit-filter"><span>{m.checkApi}</span><input value={api} onChange={(e) => setApi(e.target.value)} placeholder="deployVirtualMachine" list={API_LIST} /></label>
+      {name && (
         <span role="status">
-          {i < 0 ? fmt(m.checkNone, { api: api.trim() })
+          {i < 0 ? (byDefault ? fmt(m.checkDefault, { api: name, verdict: byDefault, type: roleType }) : fmt(m.checkUnknown, { api: name }))
             : fmt(m.checkResult, { api: api.trim(), verdict: rules[i].permission === 'allow' ? m.allow : m.deny, n: i + 1, rule: rules[i].rule })}
         </span>
       )}

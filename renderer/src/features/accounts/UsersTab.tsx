@@ -2,6 +2,7 @@
 // enable, disable, lock, delete where allowed.
 import { useMemo, useState } from 'react';
 import type { Column } from '../../components/DataTable';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ActionBar } from '../../components/actions';
 import { StateBadge } from '../../components/StateBadge';
 import { Properties } from '../../components/Page';
@@ -94,10 +95,12 @@ function UserDetail({ id, onClose, onChanged }: { id: string; onClose(): void; o
   const actions = useUserActions();
   const can = { gen: useCan('registerUserKeys'), show: useCan('getUserKeys') };
   const [keys, setKeys] = useState<'generate' | 'show' | null>(null);
+  const [asking, setAsking] = useState(false);
   if (!u) return <PendingPane loading={loading} error={error} onClose={onClose} />;
-  const generate = () => { if (confirm(fmt(m.regenerateConfirm, { name: u.username }))) setKeys('generate'); };
   return (
     <DetailPane title={u.username} onClose={onClose} actions={<ActionBar actions={actions} rows={[u]} nameOf={(x) => x.username} onDone={onChanged} />}>
+      <ConfirmDialog request={asking ? { title: m.generateKeys, summary: fmt(m.regenerateConfirm, { name: u.username }), names: [u.username], danger: true, confirmLabel: m.generateKeys } : null}
+        onCancel={() => setAsking(false)} onConfirm={() => { setAsking(false); setKeys('generate'); }} />
       <Properties rows={[
         [m.fullName, fullName(u)], [m.email, u.email || '—'], [m.state, <StateBadge state={u.state} />], [m.account, u.account],
         [m.role, u.rolename ?? '—'], [m.accountType, accountTypeName(m, u.accounttype)], [m.domain, u.domain ?? '—'],
@@ -107,7 +110,7 @@ function UserDetail({ id, onClose, onChanged }: { id: string; onClose(): void; o
         <div>
           <h3>{m.keys}</h3>
           <div className="acc-keys-actions">
-            {can.gen && <button type="button" onClick={generate}>{m.generateKeys}</button>}
+            {can.gen && <button type="button" onClick={() => setAsking(true)}>{m.generateKeys}</button>}
             {can.show && <button type="button" onClick={() => setKeys('show')}>{m.showKeys}</button>}
           </div>
         </div>

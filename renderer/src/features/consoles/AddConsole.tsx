@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'react';
 import { useList } from '../../api/hooks';
 import { useConsoleMessages } from './messages';
+import { hasConsole } from './entry';
 
 
 export function AddConsole({ onAdd }: { onAdd(vm: { id: string; name: string }): void }) {
@@ -15,7 +16,7 @@ export function AddConsole({ onAdd }: { onAdd(vm: { id: string; name: string }):
   }, [text]);
   const q = useList('listVirtualMachines',
     { keyword, state: 'Running', listall: true, page: 1, pagesize: 8 }, { enabled: keyword !== '' });
-  const rows = keyword ? q.data?.items ?? [] : [];
+  const rows = keyword ? (q.data?.items ?? []).filter(hasConsole) : [];
 
   return (
     <div className="vmc-add">

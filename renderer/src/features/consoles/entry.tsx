@@ -1,5 +1,5 @@
 // What other areas use to offer a console: the "Console" button (only when the role may create console endpoints
-// and the VM runs) and the slot that shows the panel. noVNC and the console code load only when a console opens.
+// and the VM runs on a hypervisor with a display) and the slot that shows the panel. noVNC and the console code load only when a console opens.
 import { lazy, Suspense } from 'react';
 import { useCan } from '../../app/client-context';
 import { useConsoleMessages } from './messages';
@@ -7,12 +7,15 @@ import type { VirtualMachine } from '../../../../core/contract/responses';
 
 const ConsolePanel = lazy(() => import('./ConsolePanel'));
 
-type VmRef = Pick<VirtualMachine, 'id' | 'name' | 'displayname' | 'state'>;
+type VmRef = Pick<VirtualMachine, 'id' | 'name' | 'displayname' | 'state' | 'hypervisor'>;
+
+/** Simulator VMs have no display: their console could never connect, so none is offered. */
+export const hasConsole = (vm: { state: string; hypervisor?: string }) => vm.state === 'Running' && vm.hypervisor !== 'Simulator';
 
 export function ConsoleButton({ vm, open, onOpen }: { vm: VmRef; open: boolean; onOpen(): void }) {
   const m = useConsoleMessages();
   const can = useCan('createConsoleEndpoint');
-  if (!can || vm.state !== 'Running') return null;
+  if (!can || !hasConsole(vm)) return null;
   return <button aria-pressed={open} onClick={onOpen}>{m.console}</button>;
 }
 

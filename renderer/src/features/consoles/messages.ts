@@ -51,7 +51,7 @@ export const useConsoleMessages = defineMessages({
     clipboardTitle: '{vm} 的剪贴板', sendClipboardLabel: '发送到虚拟机剪贴板的文本', sendClipboard: '发送到虚拟机',
     clipboardHint: '需要客户机中的剪贴板代理（QEMU vdagent 与 spice-vdagent）。没有代理时请使用“输入文本”。',
     fromVm: '来自虚拟机的最新文本', nothingFromVm: '尚未收到来自虚拟机的内容。', copy: '复制', sent: '已发送。',
-    openInWorkspace: '在控制台区域打开', layout: '布局', tabs: '标签页', grid: '网格', openCount: '已打开 {n} 个',
+    openInWorkspace: '在控制台功能区打开', layout: '布局', tabs: '标签页', grid: '网格', openCount: '已打开 {n} 个',
     addConsole: '添加控制台', searchVm: '运行中的虚拟机', searchPlaceholder: '按名称搜索运行中的虚拟机',
     noMatches: '没有匹配的运行中虚拟机。', add: '添加', open: '打开', closeConsoleOf: '关闭 {vm} 的控制台',
     noneOpen: '尚未打开控制台。请从实例页面打开（控制台），或在上方添加运行中的虚拟机。',

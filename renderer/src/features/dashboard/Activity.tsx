@@ -1,5 +1,6 @@
 // Latest alerts (admins), latest events and jobs: the ones this console is running (from the jobs store, with
 // progress) and the latest ones on the server (listAsyncJobs), which include jobs started by other clients.
+import { useStateLabel } from '../../i18n/glossary';
 import { useList } from '../../api/hooks';
 import { useCloud } from '../../app/client-context';
 import { DataTable, type Column } from '../../components/DataTable';
@@ -27,6 +28,18 @@ function resultName(j: ServerJob): string | undefined {
   return undefined;
 }
 
+/**
+ * Names of the VMs jobs acted on when their result does not carry one (a failed deploy returns only an error):
+ * one listVirtualMachines ids= call for the page; a VM gone since shows as "VM" and its short id.
+ */
+function useVmNames(jobs: ServerJob[]): (id: string) => string {
+  const ids = [...new Set(jobs.filter((j) => j.jobinstancetype === 'VirtualMachine' && j.jobinstanceid && !resultName(j)).map((j) => j.jobinstanceid!))].sort();
+  const vms = useList('listVirtualMachines',
+    { ids: ids.join(','), listall: true }, { enabled: ids.length > 0 });
+  const names = new Map((vms.data?.items ?? []).map((v) => [v.id, v.displayname || v.name]));
+  return (id) => names.get(id) ?? `VM ${id.slice(0, 8)}`;
+}
+
 /** org.apache.cloudstack.api.command.user.vm.DeployVMCmd -> DeployVM */
 const commandOf = (cmd: string) => cmd.split('.').pop()?.replace(/Cmd$/, '') ?? cmd;
 
@@ -50,14 +63,15 @@ export function AlertsCard() {
 
 export function EventsCard() {
   const m = useDashMessages();
+  const stateLabel = useStateLabel();
   const { identity } = useCloud();
   const listall = identity.accountType !== 0 ? true : undefined;
   const events = useList('listEvents', { listall, page: 1, pagesize: LATEST }, { refetchMs: 20_000 });
   const items = events.data?.items ?? [];
   const columns: Column<Event>[] = [
     { key: 'created', header: m.time, width: 175, render: (e) => formatTime(e.created) },
-    { key: 'level', header: m.level, width: 70, render: (e) => <span className={`badge tone-${LEVEL_TONE[e.level] ?? 'idle'}`}>{e.level}</span> },
-    { key: 'type', header: m.type, width: 'minmax(110px, 1fr)', render: (e) => <code title={e.type}>{e.type}</code> },
+    { key: 'level', header: m.level, width: 90, render: (e) => <span className={`badge tone-${LEVEL_TONE[e.level] ?? 'idle'}`} title={e.level}>{stateLabel(e.level)}</span> },
+    { key: 'type', header: m.type, width: 'minmax(170px, 1.2fr)', render: (e) => <code title={e.type}>{e.type}</code> },
     { key: 'description', header: m.description, width: 'minmax(200px, 3fr)', render: (e) => <span title={e.description}>{e.description}</span> },
   ];
   return (
@@ -80,14 +94,15 @@ export function JobsCard() {
   // for jobs started elsewhere, and listing the newest of 100,000 jobs costs the server: every 20 s is enough.
   const jobs = useList('listAsyncJobs', { listall, page: 1, pagesize: LATEST }, { refetchMs: 20_000 });
   const items = jobs.data?.items ?? [];
+  const vmName = useVmNames(items);
   const status = (j: ServerJob) => (j.jobstatus === 0 ? ['busy', m.pending] : j.jobstatus === 1 ? ['ok', m.succeeded] : ['bad', m.failed]);
   const columns: Column<ServerJob>[] = [
     { key: 'created', header: m.time, width: 175, render: (j) => formatTime(j.created) },
     { key: 'cmd', header: m.command, width: 'minmax(140px, 1.2fr)', render: (j) => <span title={j.cmd}>{commandOf(j.cmd)}{mine.has(j.jobid) && <span className="muted"> · {m.here}</span>}</span> },
-    { key: 'status', header: m.status, width: 100, render: (j) => { const [tone, text] = status(j); return <span className={`badge tone-${tone}`} title={(j.jobresult as { errortext?: string } | undefined)?.errortext}>{text}</span>; } },
+    { key: 'status', header: m.status, width: 120, render: (j) => { const [tone, text] = status(j); return <span className={`badge tone-${tone}`} title={(j.jobresult as { errortext?: string } | undefined)?.errortext}>{text}</span>; } },
     { key: 'resource', header: m.resource, width: 'minmax(120px, 1fr)', render: (j) => (
       j.jobinstancetype === 'VirtualMachine' && j.jobinstanceid
-        ? <a href={hrefOf(['instances', j.jobinstanceid])}>{resultName(j) ?? j.jobinstancetype}</a>
+        ? <a href={hrefOf(['instances', j.jobinstanceid])}>{resultName(j) ?? vmName(j.jobinstanceid)}</a>
         : <span>{[j.jobinstancetype, resultName(j)].filter(Boolean).join(' ') || '—'}</span>
     ) },
     { key: 'account', header: m.account, width: 'minmax(90px, .7fr)', render: (j) => j.account ?? '—' },

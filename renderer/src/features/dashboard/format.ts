@@ -1,12 +1,7 @@
 // Units for capacity figures as listCapacity reports them (bytes, MHz, counts) and CloudStack dates.
 
-export function formatBytes(n: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB', 'PB', 'EB'];
-  let v = n;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) { v /= 1024; u++; }
-  return `${v >= 100 || u === 0 ? Math.round(v) : v.toFixed(1)} ${units[u]}`;
-}
+/** Bytes in binary units named as such (GiB): the console's one unit formatter. */
+export { formatBytes } from '../../components/kit/format';
 
 export function formatMhz(n: number): string {
   const digits = { maximumFractionDigits: 1 };

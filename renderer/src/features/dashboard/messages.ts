@@ -18,7 +18,7 @@ export const useDashMessages = defineMessages({
   'zh-CN': {
     dashboard: '仪表板', refresh: '刷新', loading: '加载中…', instances: '实例', total: '总计',
     statePresent: '未销毁', hosts: '主机', hostsUpLabel: '台主机正常（共 {total} 台）', hostsUp: '{total} 台中 {up} 台正常', hostsDown: '{count} 台不正常',
-    capacity: '容量', capacityOf: '{zone} 的容量', noCapacity: '还没有带容量的资源域。',
+    capacity: '容量', capacityOf: '{zone} 的容量', noCapacity: '还没有带容量的区域。',
     usedOf: '{used} / {total}', cpu: 'CPU', cpuCores: 'CPU 核', memory: '内存', primaryUsed: '主存储已用',
     primaryAllocated: '主存储已分配', secondary: '二级存储', localStorage: '本地存储',
     publicIps: '公共 IP', privateIps: '管理 IP', directIps: '共享网络 IP', vlans: 'VLAN', ipv6Subnets: 'IPv6 子网',

@@ -17,6 +17,7 @@ import { useAllowed } from '../../components/kit/allowed';
 import { argsOf } from '../../components/kit/typed';
 import { formatDate } from '../../components/kit/format';
 import { useEventsMessages } from './messages';
+import { useStateLabel } from '../../i18n/glossary';
 import './events.css';
 import type { Event } from '../../../../core/contract/responses';
 
@@ -24,7 +25,10 @@ import type { Event } from '../../../../core/contract/responses';
 export type CsEvent = Event;
 
 const LEVEL_TONE: Record<string, string> = { INFO: 'idle', WARN: 'warn', ERROR: 'bad' };
-export const LevelBadge = ({ level }: { level: string }) => <span className={`badge tone-${LEVEL_TONE[level] ?? 'idle'}`}>{level}</span>;
+export function LevelBadge({ level }: { level: string }) {
+  const label = useStateLabel();
+  return <span className={`badge tone-${LEVEL_TONE[level] ?? 'idle'}`} title={level}>{label(level)}</span>;
+}
 const eventId = (e: CsEvent) => e.id;
 
 function ResourceLink({ e }: { e: CsEvent }) {
@@ -47,6 +51,7 @@ function useEventActions(): Action<CsEvent>[] {
 
 export default function EventsView() {
   const m = useEventsMessages();
+  const stateLabel = useStateLabel();
   const { path, query, navigate } = useRoute();
   const openId = path[1];
   const [keyword, setKeyword] = useState('');
@@ -72,12 +77,12 @@ export default function EventsView() {
         onClick={(ev) => { ev.stopPropagation(); toggle(e); }}>{openId === e.id ? '▾' : '▸'}</button>
     ) },
     { key: 'level', header: m.level, width: 80, render: (e) => <LevelBadge level={e.level} /> },
-    { key: 'type', header: m.type, width: 'minmax(180px, 1fr)', render: (e) => <span className="kit-mono">{e.type}</span> },
+    { key: 'type', header: m.type, width: 'minmax(220px, 1fr)', render: (e) => <span className="kit-mono">{e.type}</span> },
     { key: 'desc', header: m.description, width: 'minmax(200px, 2fr)', render: (e) => <span title={e.description}>{e.description}</span> },
     { key: 'res', header: m.resource, width: 'minmax(110px, .8fr)', render: (e) => <ResourceLink e={e} /> },
-    { key: 'state', header: m.state, width: 96, render: (e) => e.state ?? '—' },
+    { key: 'state', header: m.state, width: 110, render: (e) => (e.state ? stateLabel(e.state) : '—') },
     { key: 'account', header: m.account, width: 'minmax(90px, .6fr)', render: (e) => e.account ?? '—' },
-    { key: 'created', header: m.created, width: 160, render: (e) => formatDate(e.created) },
+    { key: 'created', header: m.created, width: 175, render: (e) => formatDate(e.created) },
   ];
 
   return (
@@ -90,7 +95,7 @@ export default function EventsView() {
         empty={m.noEvents}
         filters={(
           <>
-            <FilterSelect label={m.level} value={level} onChange={setLevel} options={[['', m.allLevels], ['INFO', 'INFO'], ['WARN', 'WARN'], ['ERROR', 'ERROR']]} />
+            <FilterSelect label={m.level} value={level} onChange={setLevel} options={[['', m.allLevels], ...['INFO', 'WARN', 'ERROR'].map((l): [string, string] => [l, stateLabel(l)])]} />
             <label className="kit-filter"><span>{m.type}</span>
               <input className="ev-type" list="ev-types" value={type} onChange={(e) => setType(e.target.value)} placeholder={m.typeHint} />
             </label>
@@ -110,6 +115,7 @@ export default function EventsView() {
 
 function EventDetail({ id, archived, onClose, onChanged }: { id: string; archived: boolean; onClose(): void; onChanged(): void }) {
   const m = useEventsMessages();
+  const stateLabel = useStateLabel();
   const { item: e, loading, error } = useOne('listEvents', { id, listall: true, ...(archived ? { archived: true } : {}) });
   const actions = useEventActions();
   // An async action records Scheduled -> Started -> Completed events linked by parentid.
@@ -129,7 +135,7 @@ function EventDetail({ id, archived, onClose, onChanged }: { id: string; archive
         <div>
           <h3>{m.related}</h3>
           <ol className="ev-steps">
-            {related.map((s) => <li key={s.id}><LevelBadge level={s.level} /> {s.state} · {formatDate(s.created)} — {s.description}</li>)}
+            {related.map((s) => <li key={s.id}><LevelBadge level={s.level} /> {stateLabel(s.state ?? '')} · {formatDate(s.created)} — {s.description}</li>)}
           </ol>
         </div>
       )}

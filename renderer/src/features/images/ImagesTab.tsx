@@ -1,5 +1,6 @@
 // Templates or ISOs: one row per image per zone, with the CloudStack filter (featured, mine, executable,
 // community, all for root admins), zone filter and keyword; rows still downloading update themselves.
+import { useIntent } from '../../app/intents';
 import { useMemo, useState } from 'react';
 import type { Column } from '../../components/DataTable';
 import { useCan, useCloud } from '../../app/client-context';
@@ -42,6 +43,7 @@ export function ImagesTab({ kind, openId }: { kind: ImageKind; openId?: string }
   const zones = useList('listZones', {});
   const canRegister = useCan(k.register);
   const [registering, setRegistering] = useState(false);
+  useIntent('register', canRegister && kind === 'template', () => setRegistering(true));
   const { perZone } = useDeleteActions(kind);
   const anyAction = useAllowed(perZone);
 

@@ -1,6 +1,7 @@
 // Add host, add primary storage, add secondary storage. Each validates what it can locally, then runs the API
 // call as a tracked job; a refusal keeps the dialog open with CloudStack's error text.
-import { useState } from 'react';
+import { useCallback, useState } from 'react';
+import { useFreeSimUrl } from './use-free-sim-url';
 import { useAction } from '../../api/hooks';
 import { useListQuery } from './InfraList';
 import { FormDialog, SelectField, TextField } from './form';
@@ -21,6 +22,7 @@ export function AddHostDialog({ onClose }: { onClose(): void }) {
   const run = useAction();
   const [place, setPlace] = useState(useInitialPlacement());
   const [form, setForm] = useState<HostForm>(() => emptyHostForm(defaultSimUrl()));
+  useFreeSimUrl(form.url, useCallback((url: string) => setForm((f) => ({ ...f, url })), []));
   const [errors, setErrors] = useState<Errors<keyof HostForm>>({});
   const { clusters } = usePlacementLists(place, { pod: true, cluster: true });
   const hypervisor = clusters.find((c) => c.id === place.clusterid)?.hypervisortype ?? 'Simulator';

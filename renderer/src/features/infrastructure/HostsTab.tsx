@@ -8,6 +8,7 @@ import { InfraList } from './InfraList';
 import { ParentFilters, StateFilter } from './ParentFilters';
 import { hostActions } from './infra-actions';
 import { AddHostDialog } from './AddDialogs';
+import { useIntent } from '../../app/intents';
 import { Meter } from './Meter';
 import { bytes, mhz, pctOf } from './format';
 import { useInfraMessages } from './messages';
@@ -25,6 +26,7 @@ export function HostsTab() {
   const navigate = useRoute((s) => s.navigate);
   const canAdd = useCan('addHost');
   const [adding, setAdding] = useState(false);
+  useIntent('add', canAdd, () => setAdding(true));
   const columns = useMemo((): Column<Host>[] => [
     { key: 'name', header: m.name, width: 'minmax(140px, 1.2fr)', render: (h) => <strong>{h.name}</strong> },
     { key: 'state', header: m.state, width: 120, render: (h) => <StateBadge state={h.state} /> },

@@ -9,6 +9,14 @@ export function defaultSimUrl(name = 'sim-host-1'): string {
   return `http://${name}/?cpunumber=16&cpuspeed=2000&memory=65536`;
 }
 
+/** The first sim-host-N name no existing host has, so a suggested URL never repeats one. */
+export function freeSimName(taken: Iterable<string>): string {
+  const names = new Set(taken);
+  let n = 1;
+  while (names.has(`sim-host-${n}`)) n++;
+  return `sim-host-${n}`;
+}
+
 /** Reads the size fields from a URL; missing or unparsable ones are ''. */
 export function simSizeOf(url: string): SimSize {
   const q = queryOf(url);

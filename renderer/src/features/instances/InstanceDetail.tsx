@@ -43,7 +43,7 @@ export function InstanceDetail({ id }: { id: string }) {
   useEffect(() => setPoll(busy), [busy]);
   const host = useList('listHosts', { id: vm?.hostid }, { enabled: canHosts && !!vm?.hostid });
   const h = host.data?.items[0];
-  const actions = useMemo(() => vmActions(m), [m]);
+  const actions = useMemo(() => vmActions(m, admin), [m, admin]);
   const refresh = () => qc.invalidateQueries({ queryKey: [client.connectionId] });
   const back = <a href={hrefOf(['instances'], lastListQuery())}>← {m.instances}</a>;
 

@@ -6,6 +6,7 @@ import { useCan, useCloud } from '../../app/client-context';
 import { Field } from '../../components/Page';
 import { SearchSelect } from './SearchSelect';
 import { VM_FILTER_STATES } from './vm';
+import { useStateLabel } from '../../i18n/glossary';
 import { hasFilters, setListQuery, type ListQuery } from './list-query';
 import { useInstMessages } from './messages';
 import type { Account, Host } from '../../../../core/contract/responses';
@@ -15,6 +16,7 @@ const DEBOUNCE_MS = 250;
 
 export function InstanceFilters({ query }: { query: ListQuery }) {
   const m = useInstMessages();
+  const stateLabel = useStateLabel();
   const canHosts = useCan('listHosts');
   const { identity } = useCloud();
   // A user account lists only its own instances: an account filter would have one choice.
@@ -46,7 +48,7 @@ export function InstanceFilters({ query }: { query: ListQuery }) {
       <Field label={m.state}>
         <select value={query.state ?? ''} onChange={(e) => set({ state: e.target.value })}>
           <option value="">{m.allStates}</option>
-          {VM_FILTER_STATES.map((s) => <option key={s} value={s}>{s === 'Present' ? m.statePresent : s}</option>)}
+          {VM_FILTER_STATES.map((s) => <option key={s} value={s}>{s === 'Present' ? m.statePresent : stateLabel(s)}</option>)}
         </select>
       </Field>
       <Field label={m.zone}>

@@ -50,8 +50,8 @@ export function MigrateDialog({ vm, onClose }: { vm: Vm; onClose(): void }) {
     { key: 'name', header: m.host, width: 'minmax(140px, 1.4fr)', render: (h) => <strong>{h.name}</strong> },
     { key: 'cluster', header: m.cluster, width: 'minmax(100px, 1fr)', render: (h) => h.clustername ?? '—' },
     { key: 'state', header: m.state, width: 80, render: (h) => <StateBadge state={h.state} /> },
-    { key: 'cpu', header: m.cpuAllocated, width: 100, render: (h) => h.cpuallocatedpercentage ?? '—' },
-    { key: 'mem', header: m.memAllocated, width: 100, render: (h) => h.memoryallocatedpercentage ?? '—' },
+    { key: 'cpu', header: m.cpuAllocated, width: 'minmax(120px, .8fr)', render: (h) => h.cpuallocatedpercentage ?? '—' },
+    { key: 'mem', header: m.memAllocated, width: 'minmax(150px, .9fr)', render: (h) => h.memoryallocatedpercentage ?? '—' },
     { key: 'ok', header: m.suitable, width: 90, render: (h) => (h.suitableformigration === false ? <span className="badge tone-bad">{m.no}</span> : <span className="badge tone-ok">{m.yes}</span>) },
   ];
   return (

@@ -53,7 +53,7 @@ export function VmVolumes({ vm, poll }: { vm: Vm; poll: boolean }) {
     { key: 'state', header: m.state, width: 100, render: (v) => <StateBadge state={v.state} /> },
     { key: 'offering', header: m.diskOffering, width: 'minmax(100px, .8fr)', render: (v) => v.diskofferingname ?? '—' },
     { key: 'storage', header: m.storage, width: 'minmax(100px, .8fr)', render: (v) => v.storage ?? '—' },
-    { key: 'actions', header: m.actions, width: 'minmax(200px, 1.2fr)', render: (v) => <ActionBar actions={actions} rows={[v]} nameOf={(x) => x.name} /> },
+    { key: 'actions', header: m.actions, width: 'minmax(230px, 1.2fr)', render: (v) => <ActionBar actions={actions} rows={[v]} nameOf={(x) => x.name} /> },
   ];
   const snapColumns: Column<Snapshot & { volumename?: string }>[] = [
     { key: 'name', header: m.name, width: 'minmax(200px, 2fr)', render: (s) => s.name },

@@ -3,13 +3,23 @@
 import { hrefOf, useRoute } from '../../state/route-store';
 
 export const FILTER_KEYS = ['keyword', 'state', 'zoneid', 'hostid', 'account', 'domainid'] as const;
+/** The order (listVirtualMachines' sortby/sortorder extension) travels with the filters but is not one. */
+const QUERY_KEYS = [...FILTER_KEYS, 'sortby', 'sortorder'] as const;
 export type FilterKey = (typeof FILTER_KEYS)[number];
-export type ListQuery = Partial<Record<FilterKey, string>>;
+export type ListQuery = Partial<Record<(typeof QUERY_KEYS)[number], string>>;
 
 export function listQueryOf(q: Record<string, string>): ListQuery {
   const out: ListQuery = {};
-  for (const k of FILTER_KEYS) if (q[k]) out[k] = q[k];
+  for (const k of QUERY_KEYS) if (q[k]) out[k] = q[k];
   return out;
+}
+
+/** A click on a sortable header: ascending first, then descending, then back to the server's default order. */
+export function nextSort(q: ListQuery, key: string): ListQuery {
+  const { sortby, sortorder, ...rest } = q;
+  if (sortby !== key) return { ...rest, sortby: key, sortorder: 'asc' };
+  if (sortorder !== 'desc') return { ...rest, sortby: key, sortorder: 'desc' };
+  return rest;
 }
 
 export const hasFilters = (q: ListQuery) => FILTER_KEYS.some((k) => !!q[k]);

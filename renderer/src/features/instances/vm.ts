@@ -19,20 +19,9 @@ export function firstIp(vm: Vm): string | undefined {
   return nic?.ipaddress ?? nic?.ip6address;
 }
 
-/** Memory in MB as CloudStack reports it, shown in the largest whole unit. */
-export function formatMemory(mb: number | undefined): string {
-  if (mb === undefined) return '—';
-  return mb >= 1024 && mb % 1024 === 0 ? `${mb / 1024} GB` : mb >= 1024 ? `${(mb / 1024).toFixed(1)} GB` : `${mb} MB`;
-}
-
-export function formatBytes(n: number | undefined): string {
-  if (n === undefined || n === null) return '—';
-  const units = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
-  let v = n;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) { v /= 1024; u++; }
-  return `${v >= 100 || u === 0 ? Math.round(v) : v.toFixed(1)} ${units[u]}`;
-}
+/** Memory in MiB (CloudStack's "MB") and sizes in bytes: the console's one unit formatter, binary units named as such. */
+import { formatMib } from '../../components/kit/format';
+export { formatMib as formatMemory, formatBytes } from '../../components/kit/format';
 
 /** CloudStack dates look like 2026-11-25T00:15:02+0000; the offset needs a colon for Date to be sure of it. */
 export function parseCsDate(s: string | undefined): Date | undefined {
@@ -66,9 +55,9 @@ export function formatDate(s: string | undefined): string {
   return d ? dtf('both').format(d) : '—';
 }
 
-/** "1 × 500 MHz · 512 MB" */
+/** "1 × 500 MHz · 512 MiB" */
 export function computeSummary(vm: Pick<Vm, 'cpunumber' | 'cpuspeed' | 'memory'>): string {
-  return `${vm.cpunumber ?? '?'} × ${vm.cpuspeed ?? '?'} MHz · ${formatMemory(vm.memory)}`;
+  return `${vm.cpunumber ?? '?'} × ${vm.cpuspeed ?? '?'} MHz · ${formatMib(vm.memory)}`;
 }
 
 /** Host names: letters, digits and hyphens, starting with a letter, at most 63 characters (RFC 1123, as CloudStack checks). */

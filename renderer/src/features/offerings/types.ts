@@ -13,8 +13,5 @@ export const OFFERING_API = {
   disk: { list: 'listDiskOfferings', item: 'diskoffering', del: 'deleteDiskOffering', update: 'updateDiskOffering', create: 'createDiskOffering' },
 } as const;
 
-/** Memory in MB as operators read it: 512 MB, 2 GB. */
-export function formatMb(mb: number | undefined): string {
-  if (mb === undefined) return '—';
-  return mb >= 1024 && mb % 1024 === 0 ? `${mb / 1024} GB` : mb >= 1024 ? `${(mb / 1024).toFixed(1)} GB` : `${mb} MB`;
-}
+/** Memory in CloudStack's MB (MiB): the console's one unit formatter. */
+export { formatMib as formatMb } from '../../components/kit/format';

@@ -1,5 +1,6 @@
 // Volumes: server-paged list with state/type filters and keyword search; a detail pane with the actions that fit
 // the volume's state (attach, detach, resize, snapshot, delete), each shown only when the role allows it.
+import { useStateLabel } from '../../i18n/glossary';
 import { useMemo, useState } from 'react';
 import type { Column } from '../../components/DataTable';
 import type { Action } from '../../components/actions';
@@ -38,6 +39,7 @@ export function useVolumeActions(): Action<Volume>[] {
 
 export function VolumesTab({ openId }: { openId?: string }) {
   const m = useStorageMessages();
+  const stateLabel = useStateLabel();
   const k = useKitMessages();
   const { query, navigate } = useRoute();
   const [keyword, setKeyword] = useState('');
@@ -76,7 +78,7 @@ export function VolumesTab({ openId }: { openId?: string }) {
         filters={(
           <>
             <FilterSelect label={m.state} value={state} onChange={setState}
-              options={[['', m.allStates], ...VOLUME_STATES.map((s): [string, string] => [s, s])]} />
+              options={[['', m.allStates], ...VOLUME_STATES.map((s): [string, string] => [s, stateLabel(s)])]} />
             <FilterSelect label={m.type} value={type} onChange={setType} options={[['', m.allTypes], ['ROOT', m.root], ['DATADISK', m.data]]} />
             {scopeLabel && (
               <button type="button" className="ghost" onClick={() => navigate(['storage', 'volumes'])} aria-label={`${k.clearFilter}: ${scopeLabel}`}>

@@ -1,6 +1,7 @@
 // The wizard's form pages. Labels are the names operators (and the e2e tests) look for: 'Zone name', 'DNS 1',
 // 'Pod name', 'Gateway', 'Cluster name', 'Hypervisor', 'Host URL', 'Primary storage URL', ...
-import { useEffect } from 'react';
+import { useCallback, useEffect, useMemo } from 'react';
+import { useFreeSimUrl } from '../use-free-sim-url';
 import { useList } from '../../../api/hooks';
 import { SelectField, TextField } from '../form';
 import { HostFields } from '../HostFields';
@@ -73,7 +74,7 @@ function ClusterStep({ m, errors, locked }: StepProps) {
   const c = useWizardStore((s) => s.forms.cluster);
   const patch = useWizardStore((s) => s.patch);
   const hv = useList('listHypervisors');
-  const names = hv.data?.items.map((h) => h.name) ?? [];
+  const names = useMemo(() => hv.data?.items.map((h) => h.name) ?? [], [hv.data]);
   // Default to the Simulator where the server has it (a lab), else the first hypervisor offered.
   useEffect(() => {
     if (!c.hypervisor && names.length) patch('cluster', { hypervisor: names.includes('Simulator') ? 'Simulator' : names[0] });
@@ -93,6 +94,7 @@ function HostStep({ m, errors, locked }: StepProps) {
   const hypervisor = useWizardStore((s) => s.forms.cluster.hypervisor);
   const patch = useWizardStore((s) => s.patch);
   const im = useInfraMessages();
+  useFreeSimUrl(host.url, useCallback((url: string) => { if (!locked) patch('host', { url }); }, [locked, patch]));
   return (
     <>
       <p className="muted">{m.hostIntro}</p>
