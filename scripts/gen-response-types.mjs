@@ -21,12 +21,36 @@ const ROOTS = [
   'Domain', 'Event', 'EventType', 'Host', 'HostForMigration', 'Hypervisor', 'ImageStore', 'Iso', 'LoginResponse', 'OsCategory',
   'OsType', 'Pod', 'QueryAsyncJobResultResponse', 'Role', 'RolePermission', 'ServiceOffering', 'Snapshot',
   'StoragePool', 'Template', 'User', 'VirtualMachine', 'Volume', 'Zone', 'ManagementServer',
+  // The metrics plugin: list*Metrics answer their base object plus usage figures, *UsageHistory a time series.
+  'VirtualMachinesMetric', 'HostsMetric', 'ClustersMetric', 'ZonesMetric', 'StoragePoolsMetric', 'VolumesMetric',
+  'VirtualMachinesUsageHistory', 'VolumesUsageHistory',
+  // Strata's own extension (OWN below).
+  'HostsUsageHistory',
 ];
 
 /** Fields current CloudStack sends that the reference file (an older SDK's view) lacks; Strata sends them too. */
 const EXTRA = {
   LoginResponse: { passwordchangerequired: 'bool' }, // 4.20: the user must change the password first
+  // Ours (README, "API extensions"): the bucket's maxima beside its averages.
+  VirtualMachinesUsageHistoryStats: { cpuusedmax: 'string', memorykbsmax: 'int64' },
 };
+
+/**
+ * Objects the reference gets wrong or lacks, in its Go notation. It types VolumesUsageHistory.stats as []string,
+ * but CloudStack answers objects there (StatsResponse, of which a volume fills the disk fields).
+ */
+const OWN = {
+  VolumesUsageHistoryStats: {
+    timestamp: 'string', diskioread: 'int64', diskiowrite: 'int64', diskiopstotal: 'int64', diskkbsread: 'int64', diskkbswrite: 'int64',
+  },
+  // listHostsUsageHistory, Strata's extension in the style of listVirtualMachinesUsageHistory (README).
+  HostsUsageHistory: { id: 'string', name: 'string', stats: '[]HostsUsageHistoryStats' },
+  HostsUsageHistoryStats: {
+    timestamp: 'string', cpuused: 'string', cpuusedmax: 'string', memoryusedkbs: 'int64', memoryusedkbsmax: 'int64',
+    loadaverage: 'float64', loadaveragemax: 'float64',
+  },
+};
+const OVERRIDE = { VolumesUsageHistory: { stats: '[]VolumesUsageHistoryStats' } };
 
 /**
  * Fields Strata always sends in these objects (the formatters must set them; clients may rely on them). Every
@@ -44,9 +68,17 @@ const REQUIRED = {
   ManagementServer: [...NAMED, 'state'], Snapshot: [...NAMED, 'state', 'volumeid'], StoragePool: [...NAMED, 'state'], Template: NAMED, User: ['id', 'username', 'accountid', 'account', 'domainid', 'state'],
   VirtualMachine: [...NAMED, 'state', 'zoneid', 'serviceofferingid'], Volume: [...NAMED, 'state', 'type', 'zoneid'], Zone: NAMED,
 };
+// A metrics object always carries what its base object does; a history object its identity and series.
+Object.assign(REQUIRED, {
+  VirtualMachinesMetric: REQUIRED.VirtualMachine, HostsMetric: REQUIRED.Host, ClustersMetric: REQUIRED.Cluster,
+  ZonesMetric: REQUIRED.Zone, StoragePoolsMetric: REQUIRED.StoragePool, VolumesMetric: REQUIRED.Volume,
+  VirtualMachinesUsageHistory: [...NAMED, 'stats'], VolumesUsageHistory: [...NAMED, 'stats'], HostsUsageHistory: [...NAMED, 'stats'],
+  VirtualMachinesUsageHistoryStats: ['timestamp'], VolumesUsageHistoryStats: ['timestamp'], HostsUsageHistoryStats: ['timestamp'],
+});
 
 const types = JSON.parse(readFileSync(source, 'utf8'));
-for (const [name, fields] of Object.entries(EXTRA)) Object.assign(types[name], fields);
+Object.assign(types, OWN);
+for (const [name, fields] of [...Object.entries(EXTRA), ...Object.entries(OVERRIDE)]) Object.assign(types[name], fields);
 const wanted = new Set();
 const order = [];
 
@@ -84,20 +116,46 @@ const lines = [
   '// script); core/contract/responses.ts says which object each command answers.',
   '',
 ];
-/** An object of 6 or more fields, all the same as another's (Iso and Template), is written as an alias of it. */
+/**
+ * An object of 6 or more fields, all the same as another's (Iso and Template), is written as an alias of it; the
+ * metrics plugin's copies (ZonesMetricCapacity) alias the base objects' (ZoneCapacity), not the other way round.
+ */
 const sameAs = new Map();
 const seen = new Map();
-for (const name of [...order].sort().reverse()) {
+const derived = (name) => (/Metric|UsageHistory/.test(name) ? 1 : 0);
+for (const name of [...order].sort().reverse().sort((a, b) => derived(a) - derived(b))) {
   if (Object.keys(types[name]).length < 6) continue;
   const key = JSON.stringify([Object.entries(types[name]).sort(), REQUIRED[name] ?? []]);
   if (seen.has(key)) sameAs.set(name, seen.get(key));
   else seen.set(key, name);
 }
 
+/**
+ * A metrics object is its base object plus usage figures: written as `extends` the base, with only the fields the
+ * base lacks (or types under another name), when it has every field of the base.
+ */
+const METRICS_OF = {
+  VirtualMachinesMetric: 'VirtualMachine', HostsMetric: 'Host', ClustersMetric: 'Cluster', ZonesMetric: 'Zone',
+  StoragePoolsMetric: 'StoragePool', VolumesMetric: 'Volume',
+};
+/** A Go type with its objects spelled out field by field (the metrics copies of nested objects have other names). */
+function shape(go, depth = 0) {
+  return go.replace(/[A-Z][A-Za-z]+/, (t) => (types[t] && depth < 8
+    ? `{${Object.entries(types[t]).sort(([a], [b]) => a.localeCompare(b)).map(([f, g]) => `${f}:${shape(g, depth + 1)}`).join(',')}}` : t));
+}
+/** The fields of `name` to write, and the object it extends. */
+function ownFields(name) {
+  const all = Object.entries(types[name]).sort(([a], [b]) => a.localeCompare(b));
+  const base = METRICS_OF[name];
+  if (!base || !Object.entries(types[base]).every(([f, go]) => types[name][f] !== undefined && shape(types[name][f]) === shape(go))) return { all, fields: all };
+  return { all, base, fields: all.filter(([f, go]) => types[base][f] === undefined || shape(types[base][f]) !== shape(go)) };
+}
+
 for (const name of [...order].sort()) {
   if (sameAs.has(name)) { lines.push(`/** Same fields as ${sameAs.get(name)}. */`, `export type ${name} = ${sameAs.get(name)};`, ''); continue; }
-  lines.push(`export interface ${name} {`);
-  for (const [field, go] of Object.entries(types[name]).sort(([a], [b]) => a.localeCompare(b))) {
+  const { base, fields } = ownFields(name);
+  lines.push(base ? `export interface ${name} extends ${base} {` : `export interface ${name} {`);
+  for (const [field, go] of fields) {
     const key = /^[a-z_][a-z0-9_]*$/i.test(field) ? field : JSON.stringify(field);
     lines.push(`  ${key}${REQUIRED[name]?.includes(field) ? '' : '?'}: ${tsType(go)};`);
   }
@@ -125,15 +183,24 @@ const kinds = [
   '',
   'export const responseJsonKinds: Record<string, Record<string, string>> = {',
 ];
+const kindLines = (entries, indent) => {
+  const fields = entries.map(([f, go]) => `${f}: '${jsonKind(go)}'`);
+  const out = [];
+  for (let i = 0; i < fields.length; i += 6) out.push(`${indent}${fields.slice(i, i + 6).join(', ')},`);
+  return out;
+};
+const extended = [];
 for (const name of [...order].sort()) {
   if (sameAs.has(name)) continue;
-  const fields = Object.entries(types[name]).sort(([a], [b]) => a.localeCompare(b)).map(([f, go]) => `${f}: '${jsonKind(go)}'`);
-  kinds.push(`  ${name}: {`);
-  for (let i = 0; i < fields.length; i += 6) kinds.push(`    ${fields.slice(i, i + 6).join(', ')},`);
-  kinds.push('  },');
+  const { base, fields } = ownFields(name);
+  if (base) { extended.push([name, base, fields]); continue; }
+  kinds.push(`  ${name}: {`, ...kindLines(fields, '    '), '  },');
 }
 kinds.push('};', '');
 for (const [name, other] of sameAs) kinds.push(`responseJsonKinds.${name} = responseJsonKinds.${other};`);
+for (const [name, base, fields] of extended) {
+  kinds.push(`responseJsonKinds.${name} = {`, `  ...responseJsonKinds.${base},`, ...kindLines(fields, '  '), '};');
+}
 kinds.push('', '/** Fields each object always carries (REQUIRED in scripts/gen-response-types.mjs). */',
   'export const responseRequiredFields: Record<string, string[]> = {');
 for (const name of [...order].sort()) {

@@ -135,6 +135,16 @@ export const responseJsonKinds: Record<string, Record<string, string>> = {
     maxcapacity: 'number', maxheads: 'number', maxresolutionx: 'number', maxresolutiony: 'number', maxvgpuperpgpu: 'number', remainingcapacity: 'number',
     vgputype: 'string', videoram: 'number',
   },
+  HostsMetricGpugroup: {
+    gpugroupname: 'string', vgpu: 'HostsMetricGpugroupVgpu[]',
+  },
+  HostsUsageHistory: {
+    id: 'string', name: 'string', stats: 'HostsUsageHistoryStats[]',
+  },
+  HostsUsageHistoryStats: {
+    cpuused: 'string', cpuusedmax: 'string', loadaverage: 'number', loadaveragemax: 'number', memoryusedkbs: 'number', memoryusedkbsmax: 'number',
+    timestamp: 'string',
+  },
   Hypervisor: {
     jobid: 'string', jobstatus: 'number', name: 'string',
   },
@@ -284,6 +294,19 @@ export const responseJsonKinds: Record<string, Record<string, string>> = {
     account: 'string', cidr: 'string', endport: 'number', icmpcode: 'number', icmptype: 'number', protocol: 'string',
     ruleid: 'string', securitygroupname: 'string', startport: 'number', tags: 'Tags[]',
   },
+  VirtualMachinesMetricSecuritygroup: {
+    account: 'string', description: 'string', domain: 'string', domainid: 'string', domainpath: 'string', egressrule: 'VirtualMachinesMetricSecuritygroupRule[]',
+    id: 'string', ingressrule: 'VirtualMachinesMetricSecuritygroupRule[]', name: 'string', project: 'string', projectid: 'string', tags: 'Tags[]',
+    virtualmachinecount: 'number', virtualmachineids: 'array',
+  },
+  VirtualMachinesUsageHistory: {
+    displayname: 'string', id: 'string', jobid: 'string', jobstatus: 'number', name: 'string', stats: 'VirtualMachinesUsageHistoryStats[]',
+  },
+  VirtualMachinesUsageHistoryStats: {
+    cpuused: 'string', cpuusedmax: 'string', diskiopstotal: 'number', diskioread: 'number', diskiowrite: 'number', diskkbsread: 'number',
+    diskkbswrite: 'number', memoryintfreekbs: 'number', memorykbs: 'number', memorykbsmax: 'number', memorytargetkbs: 'number', networkkbsread: 'number',
+    networkkbswrite: 'number', networkread: 'string', networkwrite: 'string', timestamp: 'string',
+  },
   VnfNic: {
     description: 'string', deviceid: 'number', management: 'boolean', name: 'string', networkid: 'string', networkname: 'string',
     required: 'boolean',
@@ -302,6 +325,12 @@ export const responseJsonKinds: Record<string, Record<string, string>> = {
     templatename: 'string', type: 'string', utilization: 'string', virtualmachineid: 'string', virtualsize: 'number', vmdisplayname: 'string',
     vmname: 'string', vmstate: 'string', vmtype: 'string', volumecheckresult: 'object', volumerepairresult: 'object', zoneid: 'string',
     zonename: 'string',
+  },
+  VolumesUsageHistory: {
+    id: 'string', jobid: 'string', jobstatus: 'number', name: 'string', stats: 'VolumesUsageHistoryStats[]',
+  },
+  VolumesUsageHistoryStats: {
+    diskiopstotal: 'number', diskioread: 'number', diskiowrite: 'number', diskkbsread: 'number', diskkbswrite: 'number', timestamp: 'string',
   },
   Zone: {
     allocationstate: 'string', allowuserspecifyvrmtu: 'boolean', asnrange: 'string', capacity: 'ZoneCapacity[]', description: 'string', dhcpprovider: 'string',
@@ -323,6 +352,45 @@ responseJsonKinds.PodCapacity = responseJsonKinds.ZoneCapacity;
 responseJsonKinds.Iso = responseJsonKinds.Template;
 responseJsonKinds.HostForMigrationGpugroupVgpu = responseJsonKinds.HostGpugroupVgpu;
 responseJsonKinds.ClusterCapacity = responseJsonKinds.ZoneCapacity;
+responseJsonKinds.ZonesMetricCapacity = responseJsonKinds.ZoneCapacity;
+responseJsonKinds.VirtualMachinesMetricSecuritygroupRule = responseJsonKinds.VirtualMachineSecuritygroupRule;
+responseJsonKinds.VirtualMachinesMetricAffinitygroup = responseJsonKinds.VirtualMachineAffinitygroup;
+responseJsonKinds.HostsMetricGpugroupVgpu = responseJsonKinds.HostGpugroupVgpu;
+responseJsonKinds.ClustersMetricCapacity = responseJsonKinds.ZoneCapacity;
+responseJsonKinds.ClustersMetric = {
+  ...responseJsonKinds.Cluster,
+  cpuallocated: 'string', cpuallocateddisablethreshold: 'boolean', cpuallocatedthreshold: 'boolean', cpudisablethreshold: 'boolean', cpumaxdeviation: 'string', cputhreshold: 'boolean',
+  cputotal: 'string', cpuused: 'string', drsimbalance: 'string', hosts: 'string', memoryallocated: 'string', memoryallocateddisablethreshold: 'boolean',
+  memoryallocatedthreshold: 'boolean', memorydisablethreshold: 'boolean', memorymaxdeviation: 'string', memorythreshold: 'boolean', memorytotal: 'string', memoryused: 'string',
+  state: 'string',
+};
+responseJsonKinds.HostsMetric = {
+  ...responseJsonKinds.Host,
+  cpuallocateddisablethreshold: 'boolean', cpuallocatedghz: 'string', cpuallocatedthreshold: 'boolean', cpudisablethreshold: 'boolean', cputhreshold: 'boolean', cputotalghz: 'string',
+  cpuusedghz: 'string', instances: 'string', memoryallocateddisablethreshold: 'boolean', memoryallocatedgb: 'string', memoryallocatedthreshold: 'boolean', memorydisablethreshold: 'boolean',
+  memorythreshold: 'boolean', memorytotalgb: 'string', memoryusedgb: 'string', networkread: 'string', networkwrite: 'string', powerstate: 'string',
+  systeminstances: 'string',
+};
+responseJsonKinds.StoragePoolsMetric = {
+  ...responseJsonKinds.StoragePool,
+  disksizeallocatedgb: 'string', disksizetotalgb: 'string', disksizeunallocatedgb: 'string', disksizeusedgb: 'string', storageallocateddisablethreshold: 'boolean', storageallocatedthreshold: 'boolean',
+  storageusagedisablethreshold: 'boolean', storageusagethreshold: 'boolean',
+};
+responseJsonKinds.VirtualMachinesMetric = {
+  ...responseJsonKinds.VirtualMachine,
+  cputotal: 'string', diskiopstotal: 'number', diskread: 'string', diskwrite: 'string', memorytotal: 'string', networkread: 'string',
+  networkwrite: 'string',
+};
+responseJsonKinds.VolumesMetric = {
+  ...responseJsonKinds.Volume,
+  diskiopstotal: 'number', sizegb: 'string',
+};
+responseJsonKinds.ZonesMetric = {
+  ...responseJsonKinds.Zone,
+  clusters: 'string', cpuallocated: 'string', cpuallocateddisablethreshold: 'boolean', cpuallocatedthreshold: 'boolean', cpudisablethreshold: 'boolean', cpumaxdeviation: 'string',
+  cputhreshold: 'boolean', cputotal: 'string', cpuused: 'string', memoryallocated: 'string', memoryallocateddisablethreshold: 'boolean', memoryallocatedthreshold: 'boolean',
+  memorydisablethreshold: 'boolean', memorymaxdeviation: 'string', memorythreshold: 'boolean', memorytotal: 'string', memoryused: 'string', state: 'string',
+};
 
 /** Fields each object always carries (REQUIRED in scripts/gen-response-types.mjs). */
 export const responseRequiredFields: Record<string, string[]> = {
@@ -333,12 +401,16 @@ export const responseRequiredFields: Record<string, string[]> = {
   AsyncJob: ['jobid', 'cmd', 'jobstatus'],
   Capacity: ['type', 'capacitytotal', 'capacityused', 'percentused', 'zoneid'],
   Cluster: ['id', 'name', 'zoneid', 'podid'],
+  ClustersMetric: ['id', 'name', 'zoneid', 'podid'],
   DiskOffering: ['id', 'name'],
   Domain: ['id', 'name', 'path', 'level'],
   Event: ['id', 'type', 'level', 'description'],
   EventType: ['name'],
   Host: ['id', 'name', 'state', 'type', 'zoneid', 'podid', 'clusterid'],
   HostForMigration: ['id', 'name', 'state'],
+  HostsMetric: ['id', 'name', 'state', 'type', 'zoneid', 'podid', 'clusterid'],
+  HostsUsageHistory: ['id', 'name', 'stats'],
+  HostsUsageHistoryStats: ['timestamp'],
   Hypervisor: ['name'],
   ImageStore: ['id', 'name'],
   Iso: ['id', 'name'],
@@ -351,9 +423,17 @@ export const responseRequiredFields: Record<string, string[]> = {
   ServiceOffering: ['id', 'name'],
   Snapshot: ['id', 'name', 'state', 'volumeid'],
   StoragePool: ['id', 'name', 'state'],
+  StoragePoolsMetric: ['id', 'name', 'state'],
   Template: ['id', 'name'],
   User: ['id', 'username', 'accountid', 'account', 'domainid', 'state'],
   VirtualMachine: ['id', 'name', 'state', 'zoneid', 'serviceofferingid'],
+  VirtualMachinesMetric: ['id', 'name', 'state', 'zoneid', 'serviceofferingid'],
+  VirtualMachinesUsageHistory: ['id', 'name', 'stats'],
+  VirtualMachinesUsageHistoryStats: ['timestamp'],
   Volume: ['id', 'name', 'state', 'type', 'zoneid'],
+  VolumesMetric: ['id', 'name', 'state', 'type', 'zoneid'],
+  VolumesUsageHistory: ['id', 'name', 'stats'],
+  VolumesUsageHistoryStats: ['timestamp'],
   Zone: ['id', 'name'],
+  ZonesMetric: ['id', 'name'],
 };

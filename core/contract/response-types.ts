@@ -220,6 +220,31 @@ export interface Cluster {
 /** Same fields as ZoneCapacity. */
 export type ClusterCapacity = ZoneCapacity;
 
+export interface ClustersMetric extends Cluster {
+  cpuallocated?: string;
+  cpuallocateddisablethreshold?: boolean;
+  cpuallocatedthreshold?: boolean;
+  cpudisablethreshold?: boolean;
+  cpumaxdeviation?: string;
+  cputhreshold?: boolean;
+  cputotal?: string;
+  cpuused?: string;
+  drsimbalance?: string;
+  hosts?: string;
+  memoryallocated?: string;
+  memoryallocateddisablethreshold?: boolean;
+  memoryallocatedthreshold?: boolean;
+  memorydisablethreshold?: boolean;
+  memorymaxdeviation?: string;
+  memorythreshold?: boolean;
+  memorytotal?: string;
+  memoryused?: string;
+  state?: string;
+}
+
+/** Same fields as ZoneCapacity. */
+export type ClustersMetricCapacity = ZoneCapacity;
+
 export interface CreateConsoleEndpointResponse {
   details?: string;
   jobid?: string;
@@ -564,6 +589,52 @@ export interface HostGpugroupVgpu {
   remainingcapacity?: number;
   vgputype?: string;
   videoram?: number;
+}
+
+export interface HostsMetric extends Host {
+  cpuallocateddisablethreshold?: boolean;
+  cpuallocatedghz?: string;
+  cpuallocatedthreshold?: boolean;
+  cpudisablethreshold?: boolean;
+  cputhreshold?: boolean;
+  cputotalghz?: string;
+  cpuusedghz?: string;
+  instances?: string;
+  memoryallocateddisablethreshold?: boolean;
+  memoryallocatedgb?: string;
+  memoryallocatedthreshold?: boolean;
+  memorydisablethreshold?: boolean;
+  memorythreshold?: boolean;
+  memorytotalgb?: string;
+  memoryusedgb?: string;
+  networkread?: string;
+  networkwrite?: string;
+  powerstate?: string;
+  systeminstances?: string;
+}
+
+export interface HostsMetricGpugroup {
+  gpugroupname?: string;
+  vgpu?: HostsMetricGpugroupVgpu[];
+}
+
+/** Same fields as HostGpugroupVgpu. */
+export type HostsMetricGpugroupVgpu = HostGpugroupVgpu;
+
+export interface HostsUsageHistory {
+  id: string;
+  name: string;
+  stats: HostsUsageHistoryStats[];
+}
+
+export interface HostsUsageHistoryStats {
+  cpuused?: string;
+  cpuusedmax?: string;
+  loadaverage?: number;
+  loadaveragemax?: number;
+  memoryusedkbs?: number;
+  memoryusedkbsmax?: number;
+  timestamp: string;
 }
 
 export interface Hypervisor {
@@ -937,6 +1008,17 @@ export interface StoragePool {
   zonename?: string;
 }
 
+export interface StoragePoolsMetric extends StoragePool {
+  disksizeallocatedgb?: string;
+  disksizetotalgb?: string;
+  disksizeunallocatedgb?: string;
+  disksizeusedgb?: string;
+  storageallocateddisablethreshold?: boolean;
+  storageallocatedthreshold?: boolean;
+  storageusagedisablethreshold?: boolean;
+  storageusagethreshold?: boolean;
+}
+
 export interface Tags {
   account?: string;
   customer?: string;
@@ -1198,6 +1280,67 @@ export interface VirtualMachineSecuritygroupRule {
   tags?: Tags[];
 }
 
+export interface VirtualMachinesMetric extends VirtualMachine {
+  cputotal?: string;
+  diskiopstotal?: number;
+  diskread?: string;
+  diskwrite?: string;
+  memorytotal?: string;
+  networkread?: string;
+  networkwrite?: string;
+}
+
+/** Same fields as VirtualMachineAffinitygroup. */
+export type VirtualMachinesMetricAffinitygroup = VirtualMachineAffinitygroup;
+
+export interface VirtualMachinesMetricSecuritygroup {
+  account?: string;
+  description?: string;
+  domain?: string;
+  domainid?: string;
+  domainpath?: string;
+  egressrule?: VirtualMachinesMetricSecuritygroupRule[];
+  id?: string;
+  ingressrule?: VirtualMachinesMetricSecuritygroupRule[];
+  name?: string;
+  project?: string;
+  projectid?: string;
+  tags?: Tags[];
+  virtualmachinecount?: number;
+  virtualmachineids?: unknown[];
+}
+
+/** Same fields as VirtualMachineSecuritygroupRule. */
+export type VirtualMachinesMetricSecuritygroupRule = VirtualMachineSecuritygroupRule;
+
+export interface VirtualMachinesUsageHistory {
+  displayname?: string;
+  id: string;
+  jobid?: string;
+  jobstatus?: number;
+  name: string;
+  stats: VirtualMachinesUsageHistoryStats[];
+}
+
+export interface VirtualMachinesUsageHistoryStats {
+  cpuused?: string;
+  cpuusedmax?: string;
+  diskiopstotal?: number;
+  diskioread?: number;
+  diskiowrite?: number;
+  diskkbsread?: number;
+  diskkbswrite?: number;
+  memoryintfreekbs?: number;
+  memorykbs?: number;
+  memorykbsmax?: number;
+  memorytargetkbs?: number;
+  networkkbsread?: number;
+  networkkbswrite?: number;
+  networkread?: string;
+  networkwrite?: string;
+  timestamp: string;
+}
+
 export interface VnfNic {
   description?: string;
   deviceid?: number;
@@ -1284,6 +1427,28 @@ export interface Volume {
   zonename?: string;
 }
 
+export interface VolumesMetric extends Volume {
+  diskiopstotal?: number;
+  sizegb?: string;
+}
+
+export interface VolumesUsageHistory {
+  id: string;
+  jobid?: string;
+  jobstatus?: number;
+  name: string;
+  stats: VolumesUsageHistoryStats[];
+}
+
+export interface VolumesUsageHistoryStats {
+  diskiopstotal?: number;
+  diskioread?: number;
+  diskiowrite?: number;
+  diskkbsread?: number;
+  diskkbswrite?: number;
+  timestamp: string;
+}
+
 export interface Zone {
   allocationstate?: string;
   allowuserspecifyvrmtu?: boolean;
@@ -1341,3 +1506,27 @@ export interface ZoneCapacity {
   zoneid?: string;
   zonename?: string;
 }
+
+export interface ZonesMetric extends Zone {
+  clusters?: string;
+  cpuallocated?: string;
+  cpuallocateddisablethreshold?: boolean;
+  cpuallocatedthreshold?: boolean;
+  cpudisablethreshold?: boolean;
+  cpumaxdeviation?: string;
+  cputhreshold?: boolean;
+  cputotal?: string;
+  cpuused?: string;
+  memoryallocated?: string;
+  memoryallocateddisablethreshold?: boolean;
+  memoryallocatedthreshold?: boolean;
+  memorydisablethreshold?: boolean;
+  memorymaxdeviation?: string;
+  memorythreshold?: boolean;
+  memorytotal?: string;
+  memoryused?: string;
+  state?: string;
+}
+
+/** Same fields as ZoneCapacity. */
+export type ZonesMetricCapacity = ZoneCapacity;

@@ -76,6 +76,17 @@ export interface ResponseObjects {
 /** List commands whose items differ from the usual object of their item name. */
 export interface ListItemOverrides {
   findHostsForMigration: R.HostForMigration;
+  // The metrics plugin: the base object with usage figures, or identity and a time series (stats[]).
+  listVirtualMachinesMetrics: R.VirtualMachinesMetric;
+  listHostsMetrics: R.HostsMetric;
+  listClustersMetrics: R.ClustersMetric;
+  listZonesMetrics: R.ZonesMetric;
+  listStoragePoolsMetrics: R.StoragePoolsMetric;
+  listVolumesMetrics: R.VolumesMetric;
+  listVirtualMachinesUsageHistory: R.VirtualMachinesUsageHistory;
+  listVolumesUsageHistory: R.VolumesUsageHistory;
+  /** Strata's extension (README, "API extensions"); declared beside the reference's objects by the generator. */
+  listHostsUsageHistory: R.HostsUsageHistory;
 }
 
 /** Bodies of the `raw` commands, whose handler answers the whole inner response. */

@@ -4,6 +4,8 @@
 const recentDates = new Map<number, string>();
 
 /** CloudStack's date format: yyyy-MM-dd'T'HH:mm:ssZ in UTC, e.g. 2021-10-04T09:24:38+0000. */
+export function csDate(ms: number): string;
+export function csDate(ms: number | null | undefined): string | undefined;
 export function csDate(ms: number | null | undefined): string | undefined {
   if (ms === null || ms === undefined) return undefined;
   const second = Math.floor(ms / 1000);

@@ -1,23 +1,38 @@
 // list*Metrics: each runs its base list (same parameters, same scoping: a user sees only their own VMs) and adds
 // the metrics plugin's fields to every item, from the newest samples in the store and the hosts' counters.
+import type { ArgsOf } from '../contract/command';
+import type { ItemOf } from '../contract/responses';
+import type * as R from '../contract/response-types';
 import type { CallContext, HandlersFor, ListResult } from '../kernel/handler';
 import type { CommandModule, Registry } from '../kernel/registry';
 import { implement } from '../kernel/handler';
 import { metricsCommands } from '../contract/commands/metrics';
+import type { computeCommands } from '../contract/commands/compute';
+import type { infraCommands } from '../contract/commands/infra';
+import type { storageCommands } from '../contract/commands/storage';
 import { CH } from './metrics-schema';
 import { ghz, gb, latestOf, mb, pct } from './format';
 import { historyHandlers } from './history';
 import type { Metrics } from './index';
 
-type Obj = Record<string, any>;
 type H = HandlersFor<typeof metricsCommands>;
 
+/** The base lists the metrics commands run; their declarations type the items they answer. */
+interface Bases {
+  listVirtualMachines: typeof computeCommands.listVirtualMachines; listHosts: typeof infraCommands.listHosts;
+  listClusters: typeof infraCommands.listClusters; listZones: typeof infraCommands.listZones;
+  listStoragePools: typeof infraCommands.listStoragePools; listVolumes: typeof storageCommands.listVolumes;
+}
+export type BaseList = <C extends keyof Bases>(ctx: CallContext, command: C, args: ArgsOf<Bases[C]>) => Promise<ListResult<ItemOf<Bases[C]>>>;
+
 /** Runs a base list command's handler with the caller's context. */
-export function baseList(registry: () => Registry) {
-  return async (ctx: CallContext, command: string, args: object): Promise<ListResult> => {
+export function baseList(registry: () => Registry): BaseList {
+  return async (ctx, command, args) => {
     const h = registry().get(command)?.sync;
     if (!h) throw new Error(`${command} is not registered`);
-    return (await h({ ...ctx, command }, args as never)) as ListResult;
+    // The registry keeps handlers under the generic CommandDecl; the base command's own declaration (Bases, which
+    // its handler is compiled against) says what its list holds.
+    return (await h({ ...ctx, command }, args)) as ListResult<ItemOf<Bases[typeof command]>>;
   };
 }
 
@@ -70,27 +85,33 @@ const maxDeviation = (xs: number[]) => {
   return Math.max(...xs.map((x) => Math.abs(x - avg)));
 };
 
-async function groupMetrics(ctx: CallContext, m: Metrics, items: Obj[], key: 'cluster_id' | 'zone_id'): Promise<object[]> {
+/** The usage figures clusters and zones share (ClustersMetric and ZonesMetric). */
+type GroupFigures = Pick<R.ZonesMetric, 'state' | 'cputotal' | 'cpuused' | 'cpuallocated' | 'cpumaxdeviation' | 'memorytotal'
+  | 'memoryused' | 'memoryallocated' | 'memorymaxdeviation' | 'cputhreshold' | 'cpudisablethreshold' | 'cpuallocatedthreshold'
+  | 'cpuallocateddisablethreshold' | 'memorythreshold' | 'memorydisablethreshold' | 'memoryallocatedthreshold'
+  | 'memoryallocateddisablethreshold'>;
+
+/** Each cluster's or zone's figures from its hosts, and (for clusters) its `hosts` "up / all". */
+async function groupFigures(ctx: CallContext, m: Metrics, items: { id: string; allocationstate?: string }[], key: 'cluster_id' | 'zone_id') {
   const agg = await aggregate(ctx, m, key, items.map((i) => i.id));
   const { notify, disable } = await clusterThresholds(ctx);
-  return items.map((i) => {
+  return (i: { id: string; allocationstate?: string }): GroupFigures & { hosts: string } => {
     const g = agg.get(i.id);
     const cpuUsed = g && g.cpuMhz > 0 ? g.cpuUsedMhz / g.cpuMhz : 0;
     const cpuAlloc = g && g.cpuMhz > 0 ? g.cpuAlloc / g.cpuMhz : 0;
     const memUsed = g && g.mem > 0 ? g.memUsed / g.mem : 0;
     const memAlloc = g && g.mem > 0 ? g.memAlloc / g.mem : 0;
-    const extra: Obj = {
-      state: i.allocationstate ?? i.state, cputotal: ghz(g?.cpuMhz ?? 0), cpuused: pct(cpuUsed * 100), cpuallocated: pct(cpuAlloc * 100),
+    return {
+      state: i.allocationstate, cputotal: ghz(g?.cpuMhz ?? 0), cpuused: pct(cpuUsed * 100), cpuallocated: pct(cpuAlloc * 100),
       cpumaxdeviation: pct(maxDeviation(g?.cpuPcts ?? [])), memorytotal: gb(g?.mem ?? 0), memoryused: pct(memUsed * 100),
       memoryallocated: pct(memAlloc * 100), memorymaxdeviation: pct(maxDeviation(g?.memPcts ?? [])),
       cputhreshold: cpuUsed >= notify('cpu'), cpudisablethreshold: cpuUsed >= disable('cpu'),
       cpuallocatedthreshold: cpuAlloc >= notify('cpu'), cpuallocateddisablethreshold: cpuAlloc >= disable('cpu'),
       memorythreshold: memUsed >= notify('memory'), memorydisablethreshold: memUsed >= disable('memory'),
       memoryallocatedthreshold: memAlloc >= notify('memory'), memoryallocateddisablethreshold: memAlloc >= disable('memory'),
+      hosts: `${g?.up ?? 0} / ${g?.total ?? 0}`,
     };
-    if (key === 'cluster_id') extra.hosts = `${g?.up ?? 0} / ${g?.total ?? 0}`;
-    return { ...i, ...extra };
-  });
+  };
 }
 
 export function createMetricsModule(m: Metrics, registry: () => Registry): CommandModule {
@@ -99,29 +120,27 @@ export function createMetricsModule(m: Metrics, registry: () => Registry): Comma
   const handlers: H = {
     listVirtualMachinesMetrics: async (ctx, a) => {
       const r = await list(ctx, 'listVirtualMachines', { ...a, details: withStats(a.details) });
-      const latest = await latestOf(m.store, 'vm', r.items.map((i) => (i as Obj).id), ctx.svc.clock.now());
-      return { count: r.count, items: r.items.map((item) => {
-        const i = item as Obj;
+      const latest = await latestOf(m.store, 'vm', r.items.map((i) => i.id), ctx.svc.clock.now());
+      return { count: r.count, items: r.items.map((i): R.VirtualMachinesMetric => {
         const p = latest.get(i.id);
-        const kbs = (k: string) => (typeof i[k] === 'number' ? i[k] * 1024 : 0);
+        const bytes = (kib: number | undefined) => (kib ?? 0) * 1024;
         return { ...i,
           cpuused: p?.avg[CH.cpu] != null ? pct(p.avg[CH.cpu]! / 100) : i.cpuused,
           memorykbs: p?.avg[CH.mem] != null ? Math.round(p.avg[CH.mem]!) : i.memorykbs,
-          cputotal: ghz(i.cpunumber * i.cpuspeed), memorytotal: gb(i.memory * 1024 ** 2),
-          networkread: mb(kbs('networkkbsread')), networkwrite: mb(kbs('networkkbswrite')),
-          diskread: mb(kbs('diskkbsread')), diskwrite: mb(kbs('diskkbswrite')),
+          cputotal: ghz((i.cpunumber ?? 0) * (i.cpuspeed ?? 0)), memorytotal: gb((i.memory ?? 0) * 1024 ** 2),
+          networkread: mb(bytes(i.networkkbsread)), networkwrite: mb(bytes(i.networkkbswrite)),
+          diskread: mb(bytes(i.diskkbsread)), diskwrite: mb(bytes(i.diskkbswrite)),
           diskiopstotal: (i.diskioread ?? 0) + (i.diskiowrite ?? 0) };
       }) };
     },
     listHostsMetrics: async (ctx, a) => {
-      const r = await list(ctx, 'listHosts', a);
-      const items = r.items as Obj[];
+      const { count, items } = await list(ctx, 'listHosts', a);
       const latest = await latestOf(m.store, 'host', items.map((i) => i.id), ctx.svc.clock.now());
       const counts = items.length === 0 ? [] : await ctx.svc.db.selectFrom('vms').select(['host_id', 'state'])
         .select((eb) => eb.fn.countAll<number>().as('n')).where('host_id', 'in', items.map((i) => i.id))
         .where('removed', 'is', null).groupBy(['host_id', 'state']).execute();
       const { notify, disable } = await clusterThresholds(ctx);
-      return { count: r.count, items: items.map((i) => {
+      return { count, items: items.map((i): R.HostsMetric => {
         const p = latest.get(i.id);
         const totalMhz = (i.cpunumber ?? 0) * (i.cpuspeed ?? 0);
         const cpuPct = p?.avg[CH.cpu] != null ? p.avg[CH.cpu]! / 100 : 0;
@@ -145,28 +164,31 @@ export function createMetricsModule(m: Metrics, registry: () => Registry): Comma
       }) };
     },
     listClustersMetrics: async (ctx, a) => {
-      const r = await list(ctx, 'listClusters', a);
-      return { count: r.count, items: await groupMetrics(ctx, m, r.items as Obj[], 'cluster_id') };
+      const { count, items } = await list(ctx, 'listClusters', a);
+      const figures = await groupFigures(ctx, m, items, 'cluster_id');
+      return { count, items: items.map((i): R.ClustersMetric => ({ ...i, ...figures(i) })) };
     },
     listZonesMetrics: async (ctx, a) => {
-      const r = await list(ctx, 'listZones', a);
-      const items = await groupMetrics(ctx, m, r.items as Obj[], 'zone_id') as Obj[];
+      const { count, items } = await list(ctx, 'listZones', a);
+      const figures = await groupFigures(ctx, m, items, 'zone_id');
       const clusters = items.length === 0 ? [] : await ctx.svc.db.selectFrom('clusters').select(['zone_id', 'allocation_state'])
         .where('removed', 'is', null).where('zone_id', 'in', items.map((i) => i.id)).execute();
-      return { count: r.count, items: items.map((i) => {
+      return { count, items: items.map((i): R.ZonesMetric => {
         const mine = clusters.filter((c) => c.zone_id === i.id);
-        return { ...i, clusters: `${mine.filter((c) => c.allocation_state === 'Enabled').length} / ${mine.length}` };
+        // A zone answers its clusters "enabled / all" where a cluster answers its hosts.
+        const { hosts: _hosts, ...own } = figures(i);
+        return { ...i, ...own, clusters: `${mine.filter((c) => c.allocation_state === 'Enabled').length} / ${mine.length}` };
       }) };
     },
     listStoragePoolsMetrics: async (ctx, a) => {
-      const r = await list(ctx, 'listStoragePools', a);
+      const { count, items } = await list(ctx, 'listStoragePools', a);
       const s = await settings(ctx, ['pool.storage.capacity.notificationthreshold', 'pool.storage.allocated.capacity.notificationthreshold',
         'pool.storage.capacity.disablethreshold', 'pool.storage.allocated.capacity.disablethreshold']);
       const t = (k: string, d: number) => s.get(k) || d;
-      return { count: r.count, items: (r.items as Obj[]).map((i) => {
-        const total = Number(i.disksizetotal ?? 0);
-        const used = Number(i.disksizeused ?? 0);
-        const alloc = Number(i.disksizeallocated ?? 0);
+      return { count, items: items.map((i): R.StoragePoolsMetric => {
+        const total = i.disksizetotal ?? 0;
+        const used = i.disksizeused ?? 0;
+        const alloc = i.disksizeallocated ?? 0;
         const over = Number(i.overprovisionfactor ?? 1) || 1;
         return { ...i, disksizetotalgb: gb(total), disksizeusedgb: gb(used), disksizeallocatedgb: gb(alloc),
           disksizeunallocatedgb: gb(Math.max(0, total * over - alloc)),
@@ -177,12 +199,12 @@ export function createMetricsModule(m: Metrics, registry: () => Registry): Comma
       }) };
     },
     listVolumesMetrics: async (ctx, a) => {
-      const r = await list(ctx, 'listVolumes', a);
-      const latest = await latestOf(m.store, 'volume', r.items.map((i) => (i as Obj).id), ctx.svc.clock.now());
-      return { count: r.count, items: (r.items as Obj[]).map((i) => {
+      const { count, items } = await list(ctx, 'listVolumes', a);
+      const latest = await latestOf(m.store, 'volume', items.map((i) => i.id), ctx.svc.clock.now());
+      return { count, items: items.map((i): R.VolumesMetric => {
         const p = latest.get(i.id);
         const iops = ((p?.avg[CH.iopsRead] ?? 0) + (p?.avg[CH.iopsWrite] ?? 0)) / 100;
-        return { ...i, sizegb: gb(Number(i.size ?? 0)), diskiopstotal: Math.round(iops) };
+        return { ...i, sizegb: gb(i.size ?? 0), diskiopstotal: Math.round(iops) };
       }) };
     },
     ...historyHandlers(m, list),

@@ -67,6 +67,8 @@ describe('metrics API', () => {
     const vm = (await admin.call('listVirtualMachines', { state: 'Running', pagesize: '1', page: '1' })).json.listvirtualmachinesresponse.virtualmachine[0];
     const h = (await admin.call('listVirtualMachinesUsageHistory', { id: vm.id })).json.listvirtualmachinesusagehistoryresponse;
     expect(h.count).toBe(1);
+    // CloudStack's history object: identity and the series only, not the whole VM.
+    expect(Object.keys(h.virtualmachine[0]).sort()).toEqual(['displayname', 'id', 'name', 'stats']);
     const stats = h.virtualmachine[0].stats;
     expect(stats.length).toBe(3);
     expect(stats[0].cpuused).toMatch(/%$/);
@@ -76,6 +78,11 @@ describe('metrics API', () => {
     const hh = (await admin.call('listHostsUsageHistory', { id: vm.hostid })).json.listhostsusagehistoryresponse;
     expect(hh.host[0].stats).toHaveLength(3);
     expect(parseFloat(hh.host[0].stats[0].cpuused)).toBeGreaterThan(0);
+    // listHosts has no `ids`, so the history picks them itself (it used to answer every host).
+    const two = (await admin.call('listHostsMetrics', { pagesize: '2', page: '1' })).json.listhostsmetricsresponse.host.map((x: any) => x.id);
+    const byIds = (await admin.call('listHostsUsageHistory', { ids: two.join(',') })).json.listhostsusagehistoryresponse;
+    expect(byIds.count).toBe(2);
+    expect(byIds.host.map((x: any) => x.id).sort()).toEqual([...two].sort());
     const bad = await admin.call('listVirtualMachinesUsageHistory', { id: vm.id, startdate: '2030-01-02', enddate: '2030-01-01' });
     expect(bad.status).toBe(431);
   });
