@@ -88,7 +88,7 @@ describe('a management server killed mid-job', () => {
     // B now deploys on the hosts it took over; every VM once, every instance name once.
     const more = await Promise.all([1, 2, 3].map(async (i) => (await onB.call('deployVirtualMachine', { zoneid: zoneId,
       serviceofferingid: so.id, templateid: tpl.id, name: `after-${i}` })).json.deployvirtualmachineresponse.jobid as string));
-    for (const j of more) expect((await waitJob(onB.call, j, 30_000)).jobstatus).toBe(1);
+    for (const j of more) { const r = await waitJob(onB.call, j, 30_000); expect(r.jobstatus, JSON.stringify(r.jobresult)).toBe(1); }
     const vms = (await onB.call('listVirtualMachines', { listall: 'true' })).json.listvirtualmachinesresponse.virtualmachine as any[];
     expect(vms.filter((v) => v.name === 'in-flight').length).toBeLessThanOrEqual(1);
     expect(vms.filter((v) => v.name.startsWith('after-'))).toHaveLength(3);

@@ -4,6 +4,7 @@
 // which are reconciled exactly as after a restart (resumed or failed, none twice, none left pending).
 import { networkInterfaces } from 'node:os';
 import type { Services } from '../kernel/services';
+import { reconnectHost } from '../hosts/host-connect';
 
 export interface MsRegistryOptions {
   /** How often this server writes its heartbeat (default 5 s). */
@@ -57,7 +58,17 @@ export function createMsRegistry(svc: Services, o: MsRegistryOptions = {}): MsRe
 
   /** Hosts and jobs of a server that is Down (crashed or stopped): this server takes them. */
   async function adoptOrphans(deadId: string): Promise<void> {
+    const taken = await db.selectFrom('hosts').select(['id', 'name', 'url', 'hypervisor', 'state', 'details'])
+      .where('ms_id', '=', deadId).where('removed', 'is', null).execute();
     const hosts = await db.updateTable('hosts').set({ ms_id: config.msId }).where('ms_id', '=', deadId).executeTakeFirst();
+    // This server's drivers have never seen these hosts: connect the ones it reaches itself (simulator, local KVM)
+    // before jobs run on them, so a deploy planned there finds a connected host. Agent hosts dial a surviving
+    // server by themselves (strata agent --server URL,URL...), which connects them then.
+    for (const h of taken) {
+      if (h.url.startsWith('agent://')) continue;
+      const failed = await reconnectHost(svc, h);
+      if (failed) log.warn(`host ${h.name} of management server ${deadId} could not be connected here: ${failed}`);
+    }
     const jobs = await svc.jobs.adopt(deadId);
     log.warn(`management server ${deadId} is down: took over ${Number(hosts.numUpdatedRows)} hosts and ${jobs} unfinished jobs`);
   }
