@@ -4,7 +4,7 @@
 //             events); at each size every list command's page of 500 is timed over HTTP from a client process (p50),
 //             and the ratio largest/smallest size is printed (the goal: at most 1.5)
 //   stream:   listVirtualMachines pagesize=-1 at the largest size: time and the server's RSS growth while answering
-// Options: --quick (smaller sizes), --out FILE.
+// Options: --quick (smaller sizes), --out FILE, --part deploys|lists (only one of the two).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +16,7 @@ import { buildLab, deployMany, type Lab } from './lab';
 import { growAccounts, growEvents } from './scale-lab';
 import { timedGets } from './http-client';
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean' }, out: { type: 'string' } } });
+const { values } = parseArgs({ options: { quick: { type: 'boolean' }, out: { type: 'string' }, part: { type: 'string' } } });
 const quick = !!values.quick;
 const sizes = quick
   ? { deployHosts: 100, deploys: 2_000, fewAccounts: 250, manyAccounts: 2_500, steps: [2_000, 5_000, 10_000], requests: 15 }
@@ -136,8 +136,8 @@ async function main() {
   try {
     const result = {
       machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, quick,
-      deploys: await deployBench(dirs[0]),
-      lists: await listsBench(dirs[1]),
+      deploys: values.part === 'lists' ? undefined : await deployBench(dirs[0]),
+      lists: values.part === 'deploys' ? undefined : await listsBench(dirs[1]),
     };
     const json = JSON.stringify(result, null, 2);
     process.stdout.write(json + '\n');
