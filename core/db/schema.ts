@@ -13,7 +13,9 @@ export interface RoleTable { id: string; name: string; type: string; description
 export interface RolePermissionTable { id: string; role_id: string; rule: string; permission: string;
   description: string; sort_order: number }
 export interface AccountTable { id: string; name: string; type: number; domain_id: string; role_id: string;
-  state: string; network_domain: string | null; created: Millis; removed: Millis | null }
+  state: string; network_domain: string | null; created: Millis; removed: Millis | null;
+  /** The <account> of its VMs' instance names, drawn once from the account_number sequence (null until needed). */
+  number: Generated<number | null> }
 export interface UserTable { id: string; account_id: string; username: string; password_hash: string;
   firstname: string; lastname: string; email: string; state: string; timezone: string | null;
   api_key: string | null; secret_key: string | null; is_default: Bool; created: Millis; removed: Millis | null;

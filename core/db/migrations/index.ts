@@ -9,6 +9,7 @@ import * as m012 from './012-vm-sort-indexes';
 import * as m013 from './013-utf8mb4';
 import * as m013b from './013b-management-servers';
 import * as m013c from './013c-console-tokens';
+import * as m013d from './013d-account-numbers';
 import * as m014 from './014-metrics';
 
 export const migrations: Record<string, Migration> = {
@@ -21,5 +22,6 @@ export const migrations: Record<string, Migration> = {
   '013-utf8mb4': m013,
   '013b-management-servers': m013b,
   '013c-console-tokens': m013c,
+  '013d-account-numbers': m013d,
   '014-metrics': m014,
 };

@@ -1,8 +1,9 @@
 // Instance names follow CloudStack's i-<account number>-<vm number>-VM. The VM number comes from the database
-// sequence `vm_number` (db/sequences), so no two management servers ever hand out the same name. The account
-// number is the account's creation rank; accounts are never deleted (only marked removed), so a rank once computed
-// never changes and may be kept for the life of the process. (Two servers whose clocks disagree could rank an
-// account differently; the VM number alone keeps names unique.)
+// sequence `vm_number` (db/sequences), so no two management servers ever hand out the same name. The account number
+// lives on the account row (accounts.number), drawn once from the `account_number` sequence the first time one of
+// its VMs is named: a deploy costs the same with 25 or 25,000 accounts. Once set it never changes, so a server may
+// keep it for the life of the process; when two servers draw for the same account at once, the conditional UPDATE
+// lets the first win and the other reads the winner's number (its own draw is a gap, never a duplicate).
 import type { Db } from '../../db/connect';
 import type { Sequences } from '../../db/sequences';
 
@@ -12,26 +13,32 @@ export interface InstanceNames {
 }
 
 export function createInstanceNames(db: Db, sequences: Sequences): InstanceNames {
-  const ranks = new Map<string, Promise<number>>();
-  const rankOf = (accountId: string) => {
-    let n = ranks.get(accountId);
+  const numbers = new Map<string, Promise<number>>();
+  const readNumber = async (accountId: string) =>
+    (await db.selectFrom('accounts').select('number').where('id', '=', accountId).executeTakeFirst())?.number ?? null;
+
+  async function draw(accountId: string): Promise<number> {
+    const known = await readNumber(accountId);
+    if (known !== null) return Number(known);
+    const mine = await sequences.next('account_number');
+    await db.updateTable('accounts').set({ number: mine }).where('id', '=', accountId).where('number', 'is', null).execute();
+    const won = await readNumber(accountId);
+    if (won === null) throw new Error(`account ${accountId} does not exist`);
+    return Number(won);
+  }
+
+  const numberOf = (accountId: string) => {
+    let n = numbers.get(accountId);
     if (!n) {
-      n = (async () => {
-        const a = await db.selectFrom('accounts').select('created').where('id', '=', accountId).executeTakeFirst();
-        if (!a) return 0;
-        const r = await db.selectFrom('accounts').select((eb) => eb.fn.countAll<number>().as('n'))
-          .where((eb) => eb.or([eb('created', '<', a.created), eb.and([eb('created', '=', a.created), eb('id', '<', accountId)])]))
-          .executeTakeFirstOrThrow();
-        return Number(r.n) + 1;
-      })();
-      n.catch(() => ranks.delete(accountId));
-      ranks.set(accountId, n);
+      n = draw(accountId);
+      n.catch(() => numbers.delete(accountId));
+      numbers.set(accountId, n);
     }
     return n;
   };
   return {
     async next(accountId) {
-      const [n, acct] = await Promise.all([sequences.next('vm_number'), rankOf(accountId)]);
+      const [n, acct] = await Promise.all([sequences.next('vm_number'), numberOf(accountId)]);
       return `i-${acct}-${n}-VM`;
     },
   };
