@@ -34,17 +34,19 @@ describe.skipIf(!qemuInstalled)('metrics of real QEMU guests', () => {
     expect((await waitDownload(call, 'template', templateId)).isready).toBe(true);
     const offeringId = (await ok(call, 'createServiceOffering', { name: 'tiny', displaytext: 'tiny', cpunumber: '1', cpuspeed: '500',
       memory: String(GUEST_MIN_MEMORY_MB) })).serviceoffering.id;
+    // Each guest's serial console is opened as soon as it runs: QEMU drops what a guest prints while no client is
+    // connected, so a console opened after the other guest's boot would miss its banner.
+    const booted: Promise<string>[] = [];
     for (const name of ['busy', 'idle']) {
       vms[name] = (await job(call, 'deployVirtualMachine', { zoneid: lab.zoneId, templateid: templateId, serviceofferingid: offeringId, name,
         'details[0].stopTimeoutMs': '5000' })).virtualmachine;
       pids.push(t.core.qemu!.pidOf(vms[name].id)!);
-    }
-    for (const name of ['busy', 'idle']) {
       const ep = await t.core.qemu!.consoleEndpoint!(lab.hostId!, vms[name].id);
       const con = await openSerial(ep!.serialSocketPath!);
-      await con.waitFor(new RegExp(GUEST_READY_BANNER), 120_000);
+      booted.push(con.waitFor(new RegExp(GUEST_READY_BANNER), 120_000));
       consoles.push(con);
     }
+    await Promise.all(booted);
   }, 400_000);
 
   afterAll(async () => {
