@@ -40,7 +40,7 @@ async function nameAt(index: number): Promise<string> {
 /** Scrolls the table's body to a fraction of its height and returns the index of the first row in view. */
 async function scrollTo(grid: Locator, fraction: number): Promise<number> {
   return grid.evaluate((g, f) => {
-    const body = g.children[1] as HTMLElement; // header row, then the scrolling body
+    const body = g.querySelector<HTMLElement>('.dt-body')!; // the scrolling body (its sticky header row inside)
     body.scrollTop = f * (body.scrollHeight - body.clientHeight);
     const first = g.querySelector<HTMLElement>('[role=row][aria-rowindex]:not(:first-child)');
     return Math.floor(body.scrollTop / (first?.offsetHeight || 42));

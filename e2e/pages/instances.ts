@@ -67,7 +67,7 @@ export class InstancesPage {
   }
 
   async filterState(state: string) {
-    await this.page.getByLabel('State').selectOption(state);
+    await this.page.getByRole('search', { name: 'Instance filters' }).getByLabel('State').selectOption(state);
     await expect(this.page).toHaveURL(state ? new RegExp(`state=${state}`) : /#\/instances(?!.*state=)/);
   }
 
