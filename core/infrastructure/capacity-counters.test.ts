@@ -74,8 +74,9 @@ describe('host capacity counters', () => {
     const { up } = await import('../db/migrations/011b-host-core-counter');
     const db = t.core.svc.db;
     await db.updateTable('hosts').set({ cpu_cores_allocated: 0 }).execute();
-    // Schema calls, not SQL text: MySQL names the table of a dropped index.
-    await db.schema.dropIndex('hosts_capacity').on('hosts').execute();
+    // MySQL names the table of a dropped index; SQLite refuses the ON.
+    const drop = db.schema.dropIndex('hosts_capacity');
+    await (t.core.svc.dbKind === 'mysql' ? drop.on('hosts') : drop).execute();
     await db.schema.alterTable('hosts').dropColumn('cpu_cores_allocated').execute();
     await up(db as never);
     await expectCountersTrue();
