@@ -255,7 +255,11 @@ test('a template from an unreachable URL fails in the jobs panel, with an ERROR 
 
 test('adding a host suggests a free name and refuses one that exists with a clear error', async ({ page }) => {
   const problems = await signedIn(page);
-  await page.evaluate(() => { location.hash = '#/infrastructure/hosts'; });
+  // Right after sign-in the app may still be settling its own route: set the hash until the hosts list is there.
+  await expect(async () => {
+    await page.evaluate(() => { location.hash = '#/infrastructure/hosts'; });
+    await expect(page.getByRole('button', { name: 'Add host' })).toBeVisible({ timeout: 2_000 });
+  }).toPass({ timeout: 30_000 });
   await page.getByRole('button', { name: 'Add host' }).click();
   const dlg = page.getByRole('dialog', { name: 'Add host' });
   const url = dlg.getByLabel('Host URL', { exact: true });
