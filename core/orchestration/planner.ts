@@ -2,7 +2,8 @@
 // cluster's overcommit factors, host tags, and a primary storage pool the host's cluster can reach with the
 // storage tags and room for the root disk. Candidates come from an in-memory view of the zone (host-index.ts);
 // the database sees one conditional UPDATE for the host and one for the pool per placement. VMs are spread:
-// among the fitting hosts, one of the few least allocated is taken at random, which also keeps several
+// the pick is random among the fitting hosts whose use after placement is within a small margin of the least
+// used one. Random among near-equals (not "the first three") keeps equal hosts evenly filled, and keeps several
 // management servers from all racing for the same host.
 import type { Db } from '../db/connect';
 import type { Clock, Logger, DeploymentPlanner, DeploymentPlan, DeploymentRequest } from '../kernel/services';
@@ -11,8 +12,8 @@ import { loadZoneIndex, refreshHost, refreshPool, infraVersion, type ZoneIndex, 
 import { reserveHostCapacity, releaseHostCapacity, reservePoolBytes, releasePoolBytes } from '../hosts/host-capacity';
 
 const MB = 1024 * 1024;
-/** How many of the least allocated fitting hosts the pick is spread over. */
-const SPREAD = 3;
+/** Hosts whose use after placement is within this fraction of the least used one are equally good picks. */
+const SPREAD_MARGIN = 0.02;
 /** Lost races on one host or pool before a placement stops trying it. */
 const MAX_LOSSES = 3;
 /** Hosts looked at per placement in large zones once a fitting one was found. */
@@ -89,7 +90,8 @@ export function createPlanner(deps: { db: Db; clock: Clock; log: Logger }, opts:
   function pick(idx: ZoneIndex, n: Need, avoid: Set<string>, avoidPools: Set<string>, f: Funnel): { host: IndexedHost; pool: IndexedPool } | null {
     const hv = n.req.hypervisor ? n.req.hypervisor.toLowerCase() : null;
     const cache = new Map<string, IndexedPool | null>();
-    const top: { host: IndexedHost; pool: IndexedPool; score: number }[] = [];
+    let near: { host: IndexedHost; pool: IndexedPool; score: number }[] = [];
+    let best = Infinity;
     const consider = (h: IndexedHost) => {
       if (!inScope(h, n.req, avoid, hv)) return null;
       f.scope++;
@@ -115,20 +117,20 @@ export function createPlanner(deps: { db: Db; clock: Clock; log: Logger }, opts:
     const len = hosts.length;
     const start = len > SCAN_WINDOW ? Math.floor(random() * len) : 0;
     for (let k = 0; k < len; k++) {
-      if (k >= SCAN_WINDOW && top.length > 0) break;
+      if (k >= SCAN_WINDOW && near.length > 0) break;
       const h = hosts[(start + k) % len];
       const pool = consider(h);
       if (pool === null) continue;
       const score = Math.max((h.cpuAlloc + n.cpu) / h.cpuCap, (h.memAlloc + n.mem) / h.memCap);
-      if (top.length < SPREAD) top.push({ host: h, pool, score });
-      else {
-        let worst = 0;
-        for (let i = 1; i < top.length; i++) if (top[i].score > top[worst].score) worst = i;
-        if (score < top[worst].score) top[worst] = { host: h, pool, score };
+      if (score > best + SPREAD_MARGIN) continue;
+      if (score < best) {
+        best = score;
+        near = near.filter((c) => c.score <= best + SPREAD_MARGIN);
       }
+      near.push({ host: h, pool, score });
     }
-    if (top.length === 0) return null;
-    return top[Math.floor(random() * top.length)];
+    if (near.length === 0) return null;
+    return near[Math.floor(random() * near.length)];
   }
 
   function reason(idx: ZoneIndex, n: Need, f: Funnel): string {
