@@ -12,6 +12,7 @@ import { hostActions } from './infra-actions';
 import { Meter } from './Meter';
 import { bytes, mhz, pctOf, ratio, when } from './format';
 import { useInfraMessages } from './messages';
+import { UsageGraphs } from '../metrics/UsageGraphs';
 import type { Event, VirtualMachine } from '../../../../core/contract/responses';
 
 export function HostDetails({ id }: { id: string }) {
@@ -54,6 +55,7 @@ export function HostDetails({ id }: { id: string }) {
             ...(h.disconnected ? [[m.disconnectedAt, when(h.disconnected)] as [string, string]] : []),
           ]} />
         </Card>
+        <UsageGraphs kind="host" id={h.id} />
         <HostVms hostId={h.id} onOpen={(v) => navigate(['instances', v.id])} />
         <HostEvents hostId={h.id} />
       </div>

@@ -17,6 +17,7 @@ import { VmVolumes } from './VmVolumes';
 import { VmEvents } from './VmEvents';
 import { MigrateDialog, ScaleDialog } from './VmDialogs';
 import { ConsoleButton, ConsoleSlot } from '../consoles/entry';
+import { UsageGraphs } from '../metrics/UsageGraphs';
 
 const POLL_MS = 1500;
 
@@ -32,6 +33,7 @@ export function InstanceDetail({ id }: { id: string }) {
   const canMigrate = canMigrateCmd && canFindHosts;
   const canChange = useCan('changeServiceForVirtualMachine');
   const canScaleLive = useCan('scaleVirtualMachine');
+  const canHistory = useCan('listVirtualMachinesUsageHistory');
   const [dialog, setDialog] = useState<'migrate' | 'scale' | null>(null);
   const [consoleOpen, setConsoleOpen] = useState(false);
   const [poll, setPoll] = useState(false);
@@ -95,6 +97,7 @@ export function InstanceDetail({ id }: { id: string }) {
             ...(vm.group ? [[m.group, vm.group] as [string, string]] : []),
           ]} />
         </Card>
+        {canHistory && <UsageGraphs kind="vm" id={vm.id} />}
         <VmVolumes vm={vm} poll={busy} />
         <VmEvents vm={vm} poll={busy} />
       </div>

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { dateParam, mergeLive, parseTimestamp, toHistory } from './history-model';
+
+const at = (s: number) => new Date(s * 1000).toISOString().replace(/\.000Z$/, '+0000');
+
+describe('usage history for graphs', () => {
+  it('reads CloudStack stats as levels and per-second rates', () => {
+    const h = toHistory('vm', [
+      { timestamp: at(70), cpuused: '20.00%', cpuusedmax: '30.00%', memorykbs: 1024, diskkbsread: 600 },
+      { timestamp: at(60), cpuused: '10.50%', cpuusedmax: '12.00%', memorykbs: 2048, diskkbsread: 300 },
+    ], 0, 100, 10);
+    expect(h.t).toEqual([60, 70]);
+    expect(h.step).toBe(10);
+    expect(h.cols.cpu).toEqual([10.5, 20]);
+    expect(h.cols.mem).toEqual([2048 * 1024, 1024 * 1024]);
+    expect(h.cols.diskRead).toEqual([30 * 1024, 60 * 1024]);
+  });
+
+  it('folds live points into the loaded buckets, replacing the one still filling and dropping the oldest', () => {
+    const prev = { from: 0, to: 180, step: 60, t: [0, 60, 120], cols: { cpu: [1, 2, 3], cpuMax: [1, 2, 3] } };
+    const fresh = { from: 120, to: 200, step: 10, t: [120, 130, 180], cols: { cpu: [10, 20, 40], cpuMax: [15, 25, 45] } };
+    const h = mergeLive(prev, fresh, 60, 200);
+    expect(h.t).toEqual([60, 120, 180]);
+    expect(h.cols.cpu).toEqual([2, 15, 40]);
+    expect(h.cols.cpuMax).toEqual([2, 25, 45]);
+  });
+
+  it('writes and reads CloudStack dates in UTC', () => {
+    expect(dateParam(Date.UTC(2026, 11, 7, 9, 5, 3) / 1000)).toBe('2026-12-07 09:05:03');
+    expect(parseTimestamp('2026-12-07T09:05:03+0000')).toBe(Date.UTC(2026, 11, 7, 9, 5, 3) / 1000);
+  });
+});

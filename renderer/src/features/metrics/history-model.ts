@@ -1,0 +1,111 @@
+// Usage history as the graphs draw it: columns of numbers over one time axis (uPlot's data layout), converted
+// from the *UsageHistory commands' stats (CPU "12.34%", memory in KiB, I/O as KiB moved per bucket) into levels
+// (%, bytes) and rates (bytes/s). Also the range presets and the merge of live updates into a loaded series.
+import type { HostsUsageHistoryStats, VirtualMachinesUsageHistoryStats } from '../../../../core/contract/response-types';
+
+export type RangeKey = '1h' | '24h' | '7d' | '30d' | '1y';
+export const RANGE_SECONDS: Record<RangeKey, number> = { '1h': 3600, '24h': 86_400, '7d': 7 * 86_400, '30d': 30 * 86_400, '1y': 365 * 86_400 };
+export const RANGE_KEYS = Object.keys(RANGE_SECONDS) as RangeKey[];
+/** Ranges short enough that new samples visibly move the graph: these poll while open. */
+export const LIVE_RANGES = new Set<RangeKey>(['1h', '24h']);
+export const LIVE_POLL_MS = 10_000;
+
+/** What a graph card shows: a preset ending now, or a custom window (seconds) chosen by dragging on a graph. */
+export type Window = { key: RangeKey } | { key: 'custom'; from: number; to: number };
+
+export type HistoryKind = 'vm' | 'host';
+export type VmColumn = 'cpu' | 'cpuMax' | 'mem' | 'memMax' | 'diskRead' | 'diskWrite' | 'netRx' | 'netTx';
+export type HostColumn = 'cpu' | 'cpuMax' | 'mem' | 'memMax' | 'load' | 'loadMax';
+
+export interface History {
+  /** The window shown (seconds): a preset's start and end as of the last fetch. */
+  from: number;
+  to: number;
+  /** Bucket size of the points (seconds). */
+  step: number;
+  t: number[];
+  cols: Record<string, (number | null)[]>;
+}
+
+/** "yyyy-MM-dd HH:mm:ss" in UTC: the form CloudStack's date parameters take. */
+export function dateParam(seconds: number): string {
+  return new Date(seconds * 1000).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+/** CloudStack's "2024-05-01T10:00:00+0000" as epoch seconds. */
+export const parseTimestamp = (s: string) => Math.floor(Date.parse(s.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')) / 1000);
+
+const num = (v: string | number | undefined | null): number | null => {
+  if (v === undefined || v === null) return null;
+  const x = typeof v === 'number' ? v : parseFloat(v);
+  return Number.isFinite(x) ? x : null;
+};
+
+/** The smallest gap between points: the bucket size the server chose (a missing bucket only widens some gaps). */
+function stepOf(t: number[], fallback: number): number {
+  let step = Infinity;
+  for (let i = 1; i < t.length; i++) step = Math.min(step, t[i] - t[i - 1]);
+  return Number.isFinite(step) && step > 0 ? step : fallback;
+}
+
+type Stats = VirtualMachinesUsageHistoryStats | HostsUsageHistoryStats;
+
+/** Columns of one object's stats. `fallbackStep` sizes a lone point's bucket. */
+export function toHistory(kind: HistoryKind, stats: Stats[], from: number, to: number, fallbackStep: number): History {
+  const sorted = [...stats].sort((a, b) => a.timestamp.localeCompare(b.timestamp));
+  const t = sorted.map((s) => parseTimestamp(s.timestamp));
+  const step = stepOf(t, fallbackStep);
+  const col = (f: (s: Stats) => number | null) => sorted.map(f);
+  const rate = (kb: number | undefined) => (kb === undefined ? null : (kb * 1024) / step);
+  if (kind === 'vm') {
+    const v = (s: Stats) => s as VirtualMachinesUsageHistoryStats;
+    return { from, to, step, t, cols: {
+      cpu: col((s) => num(v(s).cpuused)), cpuMax: col((s) => num(v(s).cpuusedmax)),
+      mem: col((s) => kib(v(s).memorykbs)), memMax: col((s) => kib(v(s).memorykbsmax)),
+      diskRead: col((s) => rate(v(s).diskkbsread)), diskWrite: col((s) => rate(v(s).diskkbswrite)),
+      netRx: col((s) => rate(v(s).networkkbsread)), netTx: col((s) => rate(v(s).networkkbswrite)),
+    } };
+  }
+  const h = (s: Stats) => s as HostsUsageHistoryStats;
+  return { from, to, step, t, cols: {
+    cpu: col((s) => num(h(s).cpuused)), cpuMax: col((s) => num(h(s).cpuusedmax)),
+    mem: col((s) => kib(h(s).memoryusedkbs)), memMax: col((s) => kib(h(s).memoryusedkbsmax)),
+    load: col((s) => num(h(s).loadaverage)), loadMax: col((s) => num(h(s).loadaveragemax)),
+  } };
+}
+
+const kib = (v: number | undefined) => (v === undefined ? null : v * 1024);
+
+/**
+ * Live update: `fresh` holds the points since the loaded series' last bucket began, at the finest resolution.
+ * They are folded into the loaded series' buckets (averages averaged, maxima maximized), replace the buckets they
+ * cover (the last one was still filling), and points older than `from` fall off the left edge.
+ */
+export function mergeLive(prev: History, fresh: History, from: number, to: number): History {
+  const step = prev.step;
+  const buckets = new Map<number, { n: number; sums: Record<string, (number | null)> }>();
+  for (let i = 0; i < fresh.t.length; i++) {
+    const b = fresh.t[i] - (fresh.t[i] % step);
+    let acc = buckets.get(b);
+    if (!acc) buckets.set(b, (acc = { n: 0, sums: {} }));
+    acc.n++;
+    for (const [name, values] of Object.entries(fresh.cols)) {
+      const v = values[i];
+      if (v === null) continue;
+      const cur = acc.sums[name] ?? null;
+      acc.sums[name] = name.endsWith('Max') ? Math.max(cur ?? -Infinity, v) : (cur ?? 0) + v;
+    }
+  }
+  const firstNew = Math.min(...buckets.keys());
+  const keep = prev.t.map((ts, i) => (ts >= from && ts < firstNew ? i : -1)).filter((i) => i >= 0);
+  const added = [...buckets.keys()].sort((a, b) => a - b);
+  const cols: History['cols'] = {};
+  for (const name of Object.keys(prev.cols)) {
+    cols[name] = [...keep.map((i) => prev.cols[name][i]), ...added.map((b) => {
+      const acc = buckets.get(b)!;
+      const s = acc.sums[name] ?? null;
+      return s === null ? null : name.endsWith('Max') ? s : s / acc.n;
+    })];
+  }
+  return { from, to, step, t: [...keep.map((i) => prev.t[i]), ...added], cols };
+}
