@@ -7,6 +7,7 @@ import { CapacityCards } from './CapacityCards';
 import { Counts } from './Counts';
 import { AlertsCard, EventsCard, JobsCard } from './Activity';
 import { useDashMessages } from './messages';
+import { CloudTrend } from '../metrics/CloudTrend';
 import './dashboard.css';
 
 export default function View() {
@@ -17,12 +18,14 @@ export default function View() {
   const canAlerts = useCan('listAlerts');
   const canEvents = useCan('listEvents');
   const canJobs = useCan('listAsyncJobs');
+  const canTrend = useCan('listHostsUsageHistory');
   return (
     <Page title={m.dashboard} subtitle={client.connectionName}
       toolbar={<button onClick={() => qc.invalidateQueries({ queryKey: [client.connectionId] })}>{m.refresh}</button>}>
       <div className="dash">
         <Counts />
         {canCapacity && <CapacityCards />}
+        {canTrend && <CloudTrend />}
         <div className="dash-cols">
           {canAlerts && <AlertsCard />}
           {canEvents && <EventsCard />}

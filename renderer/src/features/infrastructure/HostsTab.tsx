@@ -12,6 +12,8 @@ import { useIntent } from '../../app/intents';
 import { Meter } from './Meter';
 import { bytes, mhz, pctOf } from './format';
 import { useInfraMessages } from './messages';
+import { hostCpuPercent, hostMemoryPercent, usageColumns } from '../metrics/usage-columns';
+import { useMetricsMessages } from '../metrics/messages';
 import type { Host } from '../../../../core/contract/responses';
 
 export type { Host };
@@ -25,6 +27,9 @@ export function HostsTab() {
   const m = useInfraMessages();
   const navigate = useRoute((s) => s.navigate);
   const canAdd = useCan('addHost');
+  // The metrics variant adds what each host uses now (CPU %, memory) for the usage columns.
+  const canMetrics = useCan('listHostsMetrics');
+  const mm = useMetricsMessages();
   const [adding, setAdding] = useState(false);
   useIntent('add', canAdd, () => setAdding(true));
   const columns = useMemo((): Column<Host>[] => [
@@ -39,12 +44,13 @@ export function HostsTab() {
     { key: 'mem', header: m.memory, width: 'minmax(170px, 1fr)', render: (h) => (
       <Meter value={pctOf(h.memoryallocatedpercentage)} text={bytes(h.memorytotal)} />
     ) },
+    ...(canMetrics ? usageColumns<Host>({ cpu: mm.cpuPct, memory: mm.memPct }, hostCpuPercent, hostMemoryPercent) : []),
     { key: 'ip', header: m.ip, render: (h) => h.ipaddress ?? '—' },
-  ], [m]);
+  ], [m, mm, canMetrics]);
   const actions = useMemo(() => hostActions(m), [m]);
   return (
     <>
-      <InfraList<Host> label={m.hosts} command="listHosts" baseParams={BASE} columns={columns} actions={actions}
+      <InfraList<Host> label={m.hosts} command={canMetrics ? 'listHostsMetrics' : 'listHosts'} baseParams={BASE} columns={columns} actions={actions}
         filterKeys={['zoneid', 'podid', 'clusterid', 'state', 'resourcestate']} nameOf={(h) => h.name}
         onOpen={(h) => navigate(['infrastructure', 'hosts', h.id])}
         filters={<>

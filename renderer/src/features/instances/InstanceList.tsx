@@ -21,6 +21,8 @@ import { formatDate } from '../../components/kit/format';
 import { useInstMessages } from './messages';
 import { computeSummary, dateParts, firstIp, type Vm } from './vm';
 import { vmActions } from './vm-actions';
+import { usageColumns, vmCpuPercent, vmMemoryPercent } from '../metrics/usage-columns';
+import { useMetricsMessages } from '../metrics/messages';
 
 // The wizard is only needed when the operator deploys; keep it out of the list's chunk.
 const DeployWizard = lazy(() => import('./DeployWizard'));
@@ -39,12 +41,15 @@ export function InstanceList() {
   const admin = identity.accountType !== 0;
   const canHosts = useCan('listHosts');
   const canDeploy = useCan('deployVirtualMachine');
+  // The metrics variant answers the same rows with what each VM uses now (CPU %, memory) for the usage columns.
+  const canMetrics = useCan('listVirtualMachinesMetrics');
+  const mm = useMetricsMessages();
   const [deploying, setDeploying] = useState(false);
   useIntent('deploy', canDeploy, () => setDeploying(true));
 
   const params = useMemo(() => ({ ...query, listall: admin ? true : undefined }), [query, admin]);
   const paramsKey = JSON.stringify(params);
-  const rows = usePagedRows('listVirtualMachines', params, PAGE_SIZE);
+  const rows = usePagedRows(canMetrics ? 'listVirtualMachinesMetrics' : 'listVirtualMachines', params, PAGE_SIZE);
   // While a new filter loads, keep the table's height (placeholder rows) instead of collapsing it.
   const lastCount = useRef(0);
   if (rows.count !== null) lastCount.current = rows.count;
@@ -72,6 +77,7 @@ export function InstanceList() {
       { key: 'state', header: m.state, width: 110, csv: (v) => v.state, render: (v) => <StateBadge state={v.state} /> },
       { key: 'ip', header: m.ip, width: 'minmax(90px, .6fr)', csv: (v) => firstIp(v), render: (v) => firstIp(v) ?? <span className="muted">—</span> },
       canHosts && { key: 'host', header: m.host, width: 'minmax(110px, 1fr)', csv: (v) => v.hostname, render: (v) => v.hostname ?? <span className="muted">—</span> },
+      ...(canMetrics ? usageColumns<Vm>({ cpu: mm.cpuPct, memory: mm.memPct }, vmCpuPercent, vmMemoryPercent) : []),
       { key: 'zone', header: m.zone, width: 'minmax(100px, .8fr)', render: (v) => v.zonename ?? '—' },
       { key: 'template', header: m.template, width: 'minmax(120px, 1fr)', render: (v) => v.templatename ?? v.isoname ?? '—' },
       { key: 'offering', header: m.offering, width: 'minmax(160px, 1.2fr)', csv: (v) => v.serviceofferingname, render: (v) => (
@@ -86,7 +92,7 @@ export function InstanceList() {
       } },
     ];
     return cols.filter((c): c is Column<Vm> => !!c);
-  }, [m, canHosts, admin]);
+  }, [m, mm, canHosts, admin, canMetrics]);
 
   const actions = useMemo(() => vmActions(m, admin), [m, admin]);
   const choice = useColumnChoice('listVirtualMachines', columns);

@@ -58,6 +58,7 @@ export function TimeSeriesChart({ title, unit, t, series, from, to, height = 160
     const tip = document.createElement('div');
     tip.className = 'ts-tooltip';
     tip.setAttribute('role', 'tooltip');
+    let hovered = false;
     const opts: uPlot.Options = {
       width: Math.max(200, el.clientWidth),
       height,
@@ -80,8 +81,13 @@ export function TimeSeriesChart({ title, unit, t, series, from, to, height = 160
       })],
       cursor: { drag: { x: true, y: false, setScale: false }, sync: syncKey ? { key: syncKey } : undefined },
       hooks: {
-        ready: [(u) => u.over.appendChild(tip)],
-        setCursor: [(u) => showTooltip(u, tip, unit, locale)],
+        ready: [(u) => {
+          u.over.appendChild(tip);
+          // Synced graphs move their cursors together; only the one under the pointer shows a tooltip.
+          u.over.addEventListener('mouseenter', () => { hovered = true; });
+          u.over.addEventListener('mouseleave', () => { hovered = false; tip.style.display = 'none'; });
+        }],
+        setCursor: [(u) => (hovered ? showTooltip(u, tip, unit, locale) : undefined)],
         setSelect: [(u) => {
           const { left, width } = u.select;
           if (width < 3) return;

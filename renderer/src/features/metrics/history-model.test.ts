@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dateParam, mergeLive, parseTimestamp, toHistory } from './history-model';
+import { cloudTrend, dateParam, mergeLive, parseTimestamp, toHistory } from './history-model';
 
 const at = (s: number) => new Date(s * 1000).toISOString().replace(/\.000Z$/, '+0000');
 
@@ -28,5 +28,18 @@ describe('usage history for graphs', () => {
   it('writes and reads CloudStack dates in UTC', () => {
     expect(dateParam(Date.UTC(2026, 11, 7, 9, 5, 3) / 1000)).toBe('2026-12-07 09:05:03');
     expect(parseTimestamp('2026-12-07T09:05:03+0000')).toBe(Date.UTC(2026, 11, 7, 9, 5, 3) / 1000);
+  });
+});
+
+describe('the dashboard trend', () => {
+  it('averages the hosts CPU and adds up their memory per bucket', () => {
+    const tr = cloudTrend([
+      { stats: [{ timestamp: at(0), cpuused: '10.00%', memoryusedkbs: 1 }, { timestamp: at(60), cpuused: '30.00%', memoryusedkbs: 2 }] },
+      { stats: [{ timestamp: at(0), cpuused: '20.00%', memoryusedkbs: 3 }] },
+    ], 0, 120, 5);
+    expect(tr.t).toEqual([0, 60]);
+    expect(tr.cpu).toEqual([15, 30]);
+    expect(tr.mem).toEqual([4096, 2048]);
+    expect(tr.hosts).toBe(2);
   });
 });

@@ -55,15 +55,17 @@ export function toHistory(kind: HistoryKind, stats: Stats[], from: number, to: n
   const sorted = [...stats].sort((a, b) => a.timestamp.localeCompare(b.timestamp));
   const t = sorted.map((s) => parseTimestamp(s.timestamp));
   const step = stepOf(t, fallbackStep);
-  const col = (f: (s: Stats) => number | null) => sorted.map(f);
-  const rate = (kb: number | undefined) => (kb === undefined ? null : (kb * 1024) / step);
+  const col = (f: (s: Stats, i: number) => number | null) => sorted.map(f);
+  // A bucket still filling (the newest) has moved its bytes over less than a step: divide by the time it covers.
+  const seconds = (i: number) => Math.min(step, Math.max(1, to - t[i]));
+  const rate = (kb: number | undefined, i: number) => (kb === undefined ? null : (kb * 1024) / seconds(i));
   if (kind === 'vm') {
     const v = (s: Stats) => s as VirtualMachinesUsageHistoryStats;
     return { from, to, step, t, cols: {
       cpu: col((s) => num(v(s).cpuused)), cpuMax: col((s) => num(v(s).cpuusedmax)),
       mem: col((s) => kib(v(s).memorykbs)), memMax: col((s) => kib(v(s).memorykbsmax)),
-      diskRead: col((s) => rate(v(s).diskkbsread)), diskWrite: col((s) => rate(v(s).diskkbswrite)),
-      netRx: col((s) => rate(v(s).networkkbsread)), netTx: col((s) => rate(v(s).networkkbswrite)),
+      diskRead: col((s, i) => rate(v(s).diskkbsread, i)), diskWrite: col((s, i) => rate(v(s).diskkbswrite, i)),
+      netRx: col((s, i) => rate(v(s).networkkbsread, i)), netTx: col((s, i) => rate(v(s).networkkbswrite, i)),
     } };
   }
   const h = (s: Stats) => s as HostsUsageHistoryStats;
@@ -108,4 +110,24 @@ export function mergeLive(prev: History, fresh: History, from: number, to: numbe
     })];
   }
   return { from, to, step, t: [...keep.map((i) => prev.t[i]), ...added], cols };
+}
+
+/** The dashboard's trend: hosts' history merged by bucket. */
+export interface Trend { from: number; to: number; t: number[]; cpu: number[]; mem: number[]; hosts: number; total: number }
+
+/** Per bucket: the average CPU % of the hosts sampled in it and the sum of their memory in use (bytes). */
+export function cloudTrend(hosts: { stats: { timestamp: string; cpuused?: string; memoryusedkbs?: number }[] }[], from: number, to: number, total: number): Trend {
+  const acc = new Map<number, { cpu: number; n: number; mem: number }>();
+  for (const h of hosts) {
+    for (const s of h.stats) {
+      const ts = parseTimestamp(s.timestamp);
+      const a = acc.get(ts) ?? { cpu: 0, n: 0, mem: 0 };
+      a.cpu += parseFloat(s.cpuused ?? '0') || 0;
+      a.n++;
+      a.mem += (s.memoryusedkbs ?? 0) * 1024;
+      acc.set(ts, a);
+    }
+  }
+  const t = [...acc.keys()].sort((a, b) => a - b);
+  return { from, to, t, cpu: t.map((ts) => acc.get(ts)!.cpu / acc.get(ts)!.n), mem: t.map((ts) => acc.get(ts)!.mem), hosts: hosts.length, total };
 }

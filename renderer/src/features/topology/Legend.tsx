@@ -21,7 +21,7 @@ export function Legend({ topo, metric, active, onToggle }: { topo: Topology; met
     : `${ALLOC_BOUNDS[b]}${b + 1 < ALLOC_BOUNDS.length ? `–${ALLOC_BOUNDS[b + 1]}` : '+'} %`;
   return (
     <div className="topo-legend" role="group" aria-label={m.legend} title={m.legendHint}>
-      <span className="topo-legend-title">{metric === 'state' ? m.state : metric === 'cpu' ? m.cpu : m.memory}</span>
+      <span className="topo-legend-title">{m[metric]}</span>
       {counts.map((n, b) => (
         <button key={b} className={`topo-legend-item${active === b ? ' active' : ''}`} aria-pressed={active === b}
           disabled={n === 0 && active !== b} onClick={() => onToggle(active === b ? null : b)}

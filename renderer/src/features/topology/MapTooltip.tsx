@@ -28,6 +28,7 @@ export function MapTooltip({ hit, topo, x, y, flipX, flipY }: { hit: Hit; topo: 
             <dt>{m.tipResource}</dt><dd><StateBadge state={h.resourcestate} /></dd>
             <dt>{m.tipCpu}</dt><dd>{h.cpuPct.toFixed(1)} % · {h.cpunumber} × {h.cpuspeed} MHz</dd>
             <dt>{m.tipMem}</dt><dd>{h.memPct.toFixed(1)} % · {(h.memorytotal / 2 ** 30).toFixed(0)} GiB</dd>
+            <dt>{m.tipUse}</dt><dd>{m.cpuShort} {h.cpuUsedPct.toFixed(1)} % · {m.memShort} {h.memUsedPct.toFixed(1)} %</dd>
             <dt>{m.tipCluster}</dt><dd>{h.clustername}</dd>
           </dl>
         </>

@@ -1,9 +1,9 @@
 // How a host is coloured on the map: by state (health first: maintenance, disconnected, alert, then whether it
-// takes new VMs) or by CPU / memory allocation in fixed buckets. Colours come from CSS variables so both themes work.
+// takes new VMs), by CPU / memory allocation, or by CPU / memory use (the newest sample: listHostsMetrics) in fixed buckets. Colours come from CSS variables so both themes work.
 import type { HostNode } from './topology-data';
 
-export type Metric = 'state' | 'cpu' | 'memory';
-export const METRICS: Metric[] = ['state', 'cpu', 'memory'];
+export type Metric = 'state' | 'cpu' | 'memory' | 'cpuUsed' | 'memoryUsed';
+export const METRICS: Metric[] = ['state', 'cpu', 'memory', 'cpuUsed', 'memoryUsed'];
 
 export const STATE_BUCKETS = ['Up', 'Alert', 'Disconnected', 'Maintenance', 'Disabled', 'Other'] as const;
 export type StateBucket = typeof STATE_BUCKETS[number];
@@ -29,7 +29,8 @@ export function allocBucket(percent: number): number {
 /** Index into the metric's palette. */
 export function bucketOf(h: HostNode, metric: Metric): number {
   if (metric === 'state') return STATE_BUCKETS.indexOf(stateBucket(h.state, h.resourcestate));
-  return allocBucket(metric === 'cpu' ? h.cpuPct : h.memPct);
+  const value = { cpu: h.cpuPct, memory: h.memPct, cpuUsed: h.cpuUsedPct, memoryUsed: h.memUsedPct }[metric];
+  return allocBucket(value);
 }
 
 export function bucketCount(metric: Metric): number {

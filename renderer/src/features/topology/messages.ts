@@ -3,7 +3,7 @@ import { defineMessages } from '../../i18n/messages';
 export const useTopologyMessages = defineMessages({
   en: {
     title: 'Topology', summary: '{zones} {zones:zone|zones} · {pods} {pods:pod|pods} · {clusters} {clusters:cluster|clusters} · {hosts} {hosts:host|hosts}',
-    viewLabel: 'View', map: 'Map', tree: 'Tree', colourBy: 'Colour by', state: 'State', cpu: 'CPU allocated', memory: 'Memory allocated',
+    viewLabel: 'View', map: 'Map', tree: 'Tree', colourBy: 'Colour by', state: 'State', cpu: 'CPU allocated', memory: 'Memory allocated', cpuUsed: 'CPU used', memoryUsed: 'Memory used',
     find: 'Find host or VM', findPlaceholder: 'Host or VM name', refresh: 'Refresh',
     zoomIn: 'Zoom in', zoomOut: 'Zoom out', fit: 'Fit to screen',
     loading: 'Loading topology…', loadFailed: 'Could not load the topology: {text}',
@@ -14,7 +14,7 @@ export const useTopologyMessages = defineMessages({
     mapHelp: 'Drag to pan · wheel or +/− to zoom · click a host to open it, a cluster to zoom in',
     zoneTitle: '{name} · {pods} {pods:pod|pods} · {hosts} {hosts:host|hosts}', podTitle: '{name} · {clusters} {clusters:cluster|clusters} · {hosts} {hosts:host|hosts}',
     clusterTitle: '{name} · {hosts} {hosts:host|hosts}', disabledSuffix: ' (disabled)', vmCount: '{n} {n:VM|VMs}',
-    tipState: 'State', tipResource: 'Resource state', tipCpu: 'CPU allocated', tipMem: 'Memory allocated', tipCluster: 'Cluster',
+    tipState: 'State', tipResource: 'Resource state', tipCpu: 'CPU allocated', tipMem: 'Memory allocated', tipUse: 'Used now', tipCluster: 'Cluster',
     tipHost: 'Host', tipVmState: 'VM state', tipOpen: 'Click to open',
     results: 'Search results', noMatch: 'No host or VM matches “{q}”.', matchCount: '{n} {n:match|matches}', hostResult: 'Host · {cluster}',
     vmResult: 'VM on {host}', vmNoHost: 'VM (not running on a host)', showing: 'Showing {name} on the map', searching: 'Searching…',
@@ -25,7 +25,7 @@ export const useTopologyMessages = defineMessages({
   },
   'zh-CN': {
     title: '拓扑', summary: '{zones} 个区域 · {pods} 个提供点 · {clusters} 个群集 · {hosts} 台主机',
-    viewLabel: '视图', map: '地图', tree: '树', colourBy: '着色依据', state: '状态', cpu: 'CPU 已分配', memory: '内存已分配',
+    viewLabel: '视图', map: '地图', tree: '树', colourBy: '着色依据', state: '状态', cpu: 'CPU 已分配', memory: '内存已分配', cpuUsed: 'CPU 已使用', memoryUsed: '内存已使用',
     find: '查找主机或虚拟机', findPlaceholder: '主机或虚拟机名称', refresh: '刷新',
     zoomIn: '放大', zoomOut: '缩小', fit: '适应屏幕',
     loading: '正在加载拓扑…', loadFailed: '无法加载拓扑：{text}',
@@ -36,7 +36,7 @@ export const useTopologyMessages = defineMessages({
     mapHelp: '拖动平移 · 滚轮或 +/− 缩放 · 单击主机打开，单击群集放大',
     zoneTitle: '{name} · {pods} 个提供点 · {hosts} 台主机', podTitle: '{name} · {clusters} 个群集 · {hosts} 台主机',
     clusterTitle: '{name} · {hosts} 台主机', disabledSuffix: '（已禁用）', vmCount: '{n} 台虚拟机',
-    tipState: '状态', tipResource: '资源状态', tipCpu: 'CPU 已分配', tipMem: '内存已分配', tipCluster: '群集',
+    tipState: '状态', tipResource: '资源状态', tipCpu: 'CPU 已分配', tipMem: '内存已分配', tipUse: '当前使用', tipCluster: '群集',
     tipHost: '主机', tipVmState: '虚拟机状态', tipOpen: '单击打开',
     results: '搜索结果', noMatch: '没有与“{q}”匹配的主机或虚拟机。', matchCount: '{n} 个匹配项', hostResult: '主机 · {cluster}',
     vmResult: '位于 {host} 的虚拟机', vmNoHost: '虚拟机（未在主机上运行）', showing: '在地图上显示 {name}', searching: '正在搜索…',

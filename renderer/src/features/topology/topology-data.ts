@@ -3,14 +3,16 @@
 // here: at 100,000 VMs that would be far too heavy; the map and the tree fetch them per cluster or host on demand.
 import { useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useCloud } from '../../app/client-context';
+import { useCan, useCloud } from '../../app/client-context';
 import type { CloudClient, Params } from '../../api/cloud-client';
 import { listItems, type ListCommand, type ListItem } from '../../api/list-types';
 
 export interface HostNode {
   id: string; name: string; state: string; resourcestate: string; hypervisor: string; ipaddress?: string;
   zoneid: string; podid: string; clusterid: string; clustername: string;
-  cpunumber: number; cpuspeed: number; cpuPct: number; memPct: number; memorytotal: number; memoryallocated: number;
+  cpunumber: number; cpuspeed: number; cpuPct: number; memPct: number;
+  /** What the host uses now, in percent (0 when the server has no sample or the caller cannot read metrics). */
+  cpuUsedPct: number; memUsedPct: number; memorytotal: number; memoryallocated: number;
   /** Position in Topology.hosts (the map's typed arrays are indexed by it). */
   index: number;
 }
@@ -73,7 +75,8 @@ export function buildTopology(zonesIn: any[], podsIn: any[], clustersIn: any[], 
       id: h.id, name: h.name, state: h.state, resourcestate: h.resourcestate, hypervisor: h.hypervisor, ipaddress: h.ipaddress,
       zoneid: h.zoneid, podid: h.podid, clusterid: h.clusterid, clustername: h.clustername,
       cpunumber: h.cpunumber ?? 0, cpuspeed: h.cpuspeed ?? 0, cpuPct: pct(h.cpuallocatedpercentage ?? h.cpuallocated),
-      memPct: pct(h.memoryallocatedpercentage), memorytotal: h.memorytotal ?? 0, memoryallocated: h.memoryallocated ?? 0, index: 0,
+      memPct: pct(h.memoryallocatedpercentage),
+      cpuUsedPct: pct(h.cpuused), memUsedPct: h.memorytotal ? (Number(h.memoryused ?? 0) / h.memorytotal) * 100 : 0, memorytotal: h.memorytotal ?? 0, memoryallocated: h.memoryallocated ?? 0, index: 0,
     });
   }
   const hosts: HostNode[] = [];
@@ -99,16 +102,18 @@ export function buildTopology(zonesIn: any[], podsIn: any[], clustersIn: any[], 
 /** The whole hierarchy, cached per connection; actions elsewhere invalidate it like any other query. */
 export function useTopology() {
   const { client } = useCloud();
+  const canMetrics = useCan('listHostsMetrics');
   const qc = useQueryClient();
   const options = {
-    queryKey: [client.connectionId, 'topology'],
+    queryKey: [client.connectionId, 'topology', canMetrics],
     queryFn: async () => {
       const [zones, pods, clusters, hosts] = await Promise.all([
         fetchAll(client, 'listZones'),
         fetchAll(client, 'listPods'),
         fetchAll(client, 'listClusters'),
         // capacity only: skips per-host live stats, which the map does not show and which cost a driver call each.
-        fetchAll(client, 'listHosts', { type: 'Routing', details: 'capacity' }),
+        // listHostsMetrics (same rows, plus what each host uses now) where the role allows it, for colouring by use.
+        fetchAll(client, canMetrics ? 'listHostsMetrics' : 'listHosts', { type: 'Routing', details: 'capacity' }),
       ]);
       return buildTopology(zones, pods, clusters, hosts);
     },
