@@ -133,6 +133,13 @@ export const utilityProcess: {
 };
 
 // Preload side.
+/** An OS notification (main shows new alerts with it). */
+export class Notification {
+  constructor(options: { title: string; body: string; silent?: boolean });
+  static isSupported(): boolean;
+  show(): void;
+}
+
 export const contextBridge: { exposeInMainWorld(apiKey: string, api: any): void };
 export interface IpcRendererEvent { readonly sender: unknown }
 export const ipcRenderer: {

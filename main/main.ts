@@ -1,7 +1,7 @@
 // Electron main process (bundled to dist/main/main.cjs): single instance, one secure window, the app:// protocol,
 // the IPC handlers, the native menu and the connections (embedded core in a utilityProcess + remote servers).
 // Wiring only: every decision lives in a module that is unit-tested without Electron.
-import { app, BrowserWindow, Menu, dialog, ipcMain, protocol, session, shell, screen, utilityProcess } from 'electron';
+import { app, BrowserWindow, Menu, Notification, dialog, ipcMain, protocol, session, shell, screen, utilityProcess } from 'electron';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
@@ -15,6 +15,7 @@ import { utilityProcessLauncher } from './core-launcher';
 import { OsKeychainSecretStore } from './secret-store';
 import { ensureKeychain, KEYCHAIN_CHOICES, type KeychainChoice, type KeychainPrompt } from './keychain-check';
 import { menuTemplate } from './menu';
+import { createAlertNotifier } from './alert-notifier';
 import { fitToDisplays, loadWindowState, trackWindowState } from './window-state';
 import type { EventChannel, EventPayload } from './ipc-contract';
 
@@ -142,6 +143,17 @@ async function onReady(): Promise<void> {
     },
     openExternal: (url) => void shell.openExternal(url).catch(() => undefined),
   })));
+
+  // New alerts of every ready connection as OS notifications, shown by main (the renderer keeps no notification
+  // permission: security.ts refuses it).
+  createAlertNotifier({
+    connections: () => manager.list().filter((c) => c.status.state === 'ready').map((c) => ({ id: c.id, name: c.name })),
+    listAlerts: async (id) => {
+      const r = await manager.call(id, 'listAlerts', { page: '1', pagesize: '20' });
+      return r.ok ? (r.value.listalertsresponse?.alert ?? []) : null;
+    },
+    show: (n) => { if (Notification.isSupported()) new Notification({ title: n.title, body: n.body }).show(); },
+  }).start();
 
   openMainWindow();
   void manager.start().catch((e) => console.error('connections failed to start:', e));

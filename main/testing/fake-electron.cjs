@@ -78,6 +78,12 @@ const session = { defaultSession: {
   setPermissionCheckHandler(h) { record.permissionCheck = h; },
 } };
 const shell = { async openExternal(url) { record.opened.push(url); } };
+// OS notifications main shows (new alerts).
+class Notification {
+  static isSupported() { return true; }
+  constructor(options) { this.options = options; }
+  show() { (record.notifications ??= []).push(this.options); }
+}
 const screen = { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] };
 // Message boxes answer with the button indexes in STRATA_SMOKE_DIALOG ("0,2": first button, then the third), then Quit's.
 const answers = (process.env.STRATA_SMOKE_DIALOG ?? '').split(',').filter(Boolean).map(Number);
@@ -104,4 +110,4 @@ const utilityProcess = {
   },
 };
 
-module.exports = { app, BrowserWindow, Menu, dialog, ipcMain, protocol, session, shell, screen, utilityProcess, __record: record };
+module.exports = { app, BrowserWindow, Menu, Notification, dialog, ipcMain, protocol, session, shell, screen, utilityProcess, __record: record };

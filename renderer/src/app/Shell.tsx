@@ -12,6 +12,7 @@ import { JobsPanel } from './JobsPanel';
 import { CommandPalette } from './CommandPalette';
 import { ConnectionStatus } from './ConnectionStatus';
 import { ErrorBoundary } from '../components/ErrorBoundary';
+import { BrowserAlertNotifier } from '../features/alerts/browser-notify';
 
 /** The skip link's target: the area's first action (a button or field), else the content region itself. */
 function focusContent() {
@@ -94,6 +95,7 @@ export function Shell({ extraTopbar }: { extraTopbar?: ReactNode } = {}) {
         </main>
       </div>
       {ui.jobsOpen && <JobsPanel />}
+      <BrowserAlertNotifier />
       {ui.paletteOpen && <CommandPalette areas={areas.map((a) => ({ id: a.id, label: m[a.id as keyof typeof m] }))} />}
     </div>
   );

@@ -1,5 +1,6 @@
 // Alerts (administrators): CloudStack's numeric alert types shown by name, filter by type and keyword, full
 // text in the pane beside the list, archive and delete (archiveAlerts/deleteAlerts) where the role allows.
+import { NotifyToggle } from './browser-notify';
 import { useMemo, useState } from 'react';
 import type { Column } from '../../components/DataTable';
 import { ActionBar, type Action } from '../../components/actions';
@@ -54,7 +55,7 @@ export default function AlertsView() {
     { key: 'sent', header: m.sent, width: 160, render: (a) => formatDate(a.sent) },
   ];
   return (
-    <Page title={m.title} subtitle={m.subtitle}>
+    <Page title={m.title} subtitle={m.subtitle} toolbar={<NotifyToggle />}>
       <ListFrame<Alert>
         label={m.alerts}
         list={list}

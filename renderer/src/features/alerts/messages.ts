@@ -6,12 +6,14 @@ export const useAlertsMessages = defineMessages({
     description: 'Description', sent: 'Sent', allTypes: 'All types', archive: 'Archive', delete: 'Delete', noAlerts: 'No alerts. All quiet.',
     jobArchive: 'Archive alert {name}', jobDelete: 'Delete alert {name}', id: 'Alert id', typeN: 'Type {n}',
     archiveHint: 'Archived alerts no longer appear here.',
+    notifyOff: 'Notify me of new alerts', notifyOn: 'Notifying new alerts', notifyBlocked: 'The browser blocks notifications for this site.',
   },
   'zh-CN': {
     title: '警报', subtitle: '管理服务器为运维人员发出的警报', alerts: '警报', type: '类型', name: '名称',
     description: '描述', sent: '发送时间', allTypes: '全部类型', archive: '归档', delete: '删除', noAlerts: '没有警报，一切正常。',
     jobArchive: '归档警报 {name}', jobDelete: '删除警报 {name}', id: '警报 ID', typeN: '类型 {n}',
     archiveHint: '归档后的警报不再显示在此处。',
+    notifyOff: '新警报时通知我', notifyOn: '正在通知新警报', notifyBlocked: '浏览器已阻止此网站的通知。',
   },
 });
 

@@ -44,8 +44,8 @@ export function HostsTab() {
     { key: 'mem', header: m.memory, width: 'minmax(170px, 1fr)', render: (h) => (
       <Meter value={pctOf(h.memoryallocatedpercentage)} text={bytes(h.memorytotal)} />
     ) },
-    ...(canMetrics ? usageColumns<Host>({ cpu: mm.cpuPct, memory: mm.memPct }, hostCpuPercent, hostMemoryPercent) : []),
     { key: 'ip', header: m.ip, render: (h) => h.ipaddress ?? '—' },
+    ...(canMetrics ? usageColumns<Host>({ cpu: mm.cpuPct, memory: mm.memPct }, hostCpuPercent, hostMemoryPercent) : []),
   ], [m, mm, canMetrics]);
   const actions = useMemo(() => hostActions(m), [m]);
   return (

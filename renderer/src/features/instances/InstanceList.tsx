@@ -77,7 +77,6 @@ export function InstanceList() {
       { key: 'state', header: m.state, width: 110, csv: (v) => v.state, render: (v) => <StateBadge state={v.state} /> },
       { key: 'ip', header: m.ip, width: 'minmax(90px, .6fr)', csv: (v) => firstIp(v), render: (v) => firstIp(v) ?? <span className="muted">—</span> },
       canHosts && { key: 'host', header: m.host, width: 'minmax(110px, 1fr)', csv: (v) => v.hostname, render: (v) => v.hostname ?? <span className="muted">—</span> },
-      ...(canMetrics ? usageColumns<Vm>({ cpu: mm.cpuPct, memory: mm.memPct }, vmCpuPercent, vmMemoryPercent) : []),
       { key: 'zone', header: m.zone, width: 'minmax(100px, .8fr)', render: (v) => v.zonename ?? '—' },
       { key: 'template', header: m.template, width: 'minmax(120px, 1fr)', render: (v) => v.templatename ?? v.isoname ?? '—' },
       { key: 'offering', header: m.offering, width: 'minmax(160px, 1.2fr)', csv: (v) => v.serviceofferingname, render: (v) => (
@@ -90,6 +89,7 @@ export function InstanceList() {
         const [day, time] = dateParts(v.created);
         return <div className="inst-stack"><span>{day}</span><span className="muted">{time}</span></div>;
       } },
+      ...(canMetrics ? usageColumns<Vm>({ cpu: mm.cpuPct, memory: mm.memPct }, vmCpuPercent, vmMemoryPercent) : []),
     ];
     return cols.filter((c): c is Column<Vm> => !!c);
   }, [m, mm, canHosts, admin, canMetrics]);
