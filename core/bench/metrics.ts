@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import SqliteDatabase from 'better-sqlite3';
 import { openDatabase } from '../db/connect';
-import { metricsConfig, tierTable } from '../metrics/metrics-schema';
+import { MAX_CHANNELS, metricsConfig, tierTable } from '../metrics/metrics-schema';
 import { createMetricsStore } from '../metrics/store';
 import { cpuPercentAt, seedOf } from '../hypervisors/simulator/workload';
 import { createCore } from '../index';
@@ -27,14 +27,15 @@ const DAY = 86_400;
 
 const pct = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
 
-/** A row of tier `k` for series `s` at `ts`: plausible sums and maxima of its samples. */
+/** A row of tier `k` for series `s` at `ts`: plausible sums and maxima of its samples, laid out as the store and
+ * rollups write them (no maximum in raw rows, none past MAX_CHANNELS). */
 function row(k: number, s: number, ts: number): unknown[] {
   const n = config.tiers[k].stepS / config.intervalS;
   const cpu = Math.round(cpuPercentAt(seedOf(String(s)), ts) * 100);
   const mem = 262_144 + (s % 64) * 4096;
   const rd = cpu * 200;
   const v = [cpu, mem, rd, rd >> 1, rd >> 10, rd >> 11, rd * 2, rd];
-  return [ts, s, n, ...v.flatMap((x) => [x * n, Math.round(x * 1.3)])];
+  return [ts, s, n, ...v.flatMap((x, c) => [x * n, k === 0 || c >= MAX_CHANNELS ? null : Math.round(x * 1.3)])];
 }
 
 function fill(file: string, vms: number, layout: (k: number) => number[]): number {

@@ -25,6 +25,19 @@ export type MetricsDb = Kysely<MetricsTables>;
 export const metricsDb = (db: Db): MetricsDb => db as unknown as MetricsDb;
 
 export const CHANNELS = 8;
+/**
+ * Channels whose maximum is kept: CPU, memory and channel 2 (a host's load; a VM's disk read). The I/O channels
+ * 3..7 keep sums only (their maxima were never read: no API field carries them) and raw rows keep no maximum
+ * either (with one sample it is the value): NULLs cost SQLite no bytes, and this took a fifth off the store.
+ */
+export const MAX_CHANNELS = 3;
+
+/** A row's maximum of channel c: its own for rolled-up rows, the value itself for a raw one, none past MAX_CHANNELS. */
+export function maxOf(c: number, n: number, s: number | string | null, x: number | string | null): number | null {
+  if (c >= MAX_CHANNELS) return null;
+  if (x !== null) return Number(x);
+  return n === 1 && s !== null ? Number(s) : null;
+}
 export const tierTable = (tier: number): TierTable => `metric_t${tier}` as TierTable;
 
 /** Channel numbers: a VM uses all; a host 0, 1 and 2 (load); a volume 2..5; a pool 1 (used KiB). */

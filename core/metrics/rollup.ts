@@ -6,7 +6,7 @@
 import { sql } from 'kysely';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Db } from '../db/connect';
-import { CHANNELS, metricsDb, tierTable, type MetricsConfig } from './metrics-schema';
+import { CHANNELS, MAX_CHANNELS, metricsDb, tierTable, type MetricsConfig } from './metrics-schema';
 
 const SERIES_CHUNK = 20_000;
 /** Raw samples may arrive this late (one write batch plus clock skew between servers). */
@@ -58,7 +58,11 @@ async function rollupRange(db: Db, k: number, step: number, from: number, to: nu
         .select((eb) => {
           const cols = [sql<number>`${b}`.as('ts'), 'series' as const, eb.fn.sum<number>('n').as('n')] as unknown[];
           for (let c = 0; c < CHANNELS; c++) {
-            cols.push(eb.fn.sum<number>(`s${c}` as 's0').as(`s${c}`), eb.fn.max(`x${c}` as 'x0').as(`x${c}`));
+            const s = `s${c}` as 's0';
+            const x = `x${c}` as 'x0';
+            // Raw rows carry no maximum (it is the value); only MAX_CHANNELS keep one (metrics-schema.ts).
+            const max = c >= MAX_CHANNELS ? sql<null>`null` : k === 1 ? eb.fn.max(eb.fn.coalesce(x, s)) : eb.fn.max(x);
+            cols.push(eb.fn.sum<number>(s).as(s), max.as(x));
           }
           return cols as never;
         });

@@ -56,6 +56,26 @@ describe('metrics store', () => {
     expect(idle[0].avg[2]).toBeNull();
   });
 
+  it('keeps no maximum where it repeats the value (raw rows) or nobody reads it (I/O channels)', async () => {
+    const { db } = await open();
+    let now = T0;
+    const store = createMetricsStore(db.db, config, () => now * 1000);
+    const [a] = [...(await store.seriesIds('vm', ['vm-a'])).values()];
+    for (let i = 0; i < 6; i++) store.enqueue(T0 + i * 10, [{ series: a, values: [100 * i, 1024, 7, 8 * i, 1, 1, 1, 1] }]);
+    await store.flush();
+    const mdb = metricsDb(db.db);
+    const raw = await mdb.selectFrom('metric_t0').selectAll().where('series', '=', a).orderBy('ts').execute();
+    expect(raw.every((r) => r.x0 === null && r.x3 === null)).toBe(true);
+    // Read raw, a raw row's maximum is its value; channel 3 has none.
+    const rawPts = await store.read(a, T0, T0 + 60);
+    expect(rawPts.map((p) => p.max[0])).toEqual([0, 100, 200, 300, 400, 500]);
+    expect(rawPts[5].max[3]).toBeNull();
+    now = T0 + 120;
+    await runRollups(db.db, config, now);
+    const minute = await mdb.selectFrom('metric_t1').selectAll().where('series', '=', a).executeTakeFirstOrThrow();
+    expect([minute.s0, minute.x0, minute.x2, minute.s3, minute.x3]).toEqual([1500, 500, 7, 120, null]);
+  });
+
   it('drops rows older than each tier keeps them', async () => {
     const { db } = await open();
     const store = createMetricsStore(db.db, config, () => T0 * 1000);
