@@ -18,6 +18,7 @@ import { VmEvents } from './VmEvents';
 import { MigrateDialog, ScaleDialog } from './VmDialogs';
 import { ConsoleButton, ConsoleSlot } from '../consoles/entry';
 import { UsageGraphs } from '../metrics/UsageGraphs';
+import { usePrefetchUsage } from '../metrics/use-usage-history';
 
 const POLL_MS = 1500;
 
@@ -34,6 +35,7 @@ export function InstanceDetail({ id }: { id: string }) {
   const canChange = useCan('changeServiceForVirtualMachine');
   const canScaleLive = useCan('scaleVirtualMachine');
   const canHistory = useCan('listVirtualMachinesUsageHistory');
+  usePrefetchUsage('vm', id, canHistory);
   const [dialog, setDialog] = useState<'migrate' | 'scale' | null>(null);
   const [consoleOpen, setConsoleOpen] = useState(false);
   const [poll, setPoll] = useState(false);

@@ -5,7 +5,7 @@ import { useId, useState } from 'react';
 import { Card } from '../../components/Page';
 import { fmt } from '../../i18n/messages';
 import { useUiStore } from '../../state/ui-store';
-import { LIVE_RANGES, RANGE_KEYS, RANGE_SECONDS, type History, type HistoryKind, type RangeKey, type Window } from './history-model';
+import { DEFAULT_WINDOW, LIVE_RANGES, RANGE_KEYS, RANGE_SECONDS, type History, type HistoryKind, type RangeKey, type Window } from './history-model';
 import { useMetricsMessages } from './messages';
 import { TimeSeriesChart, type ChartSeries, type TimeSeriesChartProps } from './TimeSeriesChart';
 import { windowLabel } from './time-format';
@@ -45,7 +45,7 @@ function hostGraphs(m: M, h: History): Graph[] {
 export function UsageGraphs({ kind, id }: { kind: HistoryKind; id: string }) {
   const m = useMetricsMessages();
   const locale = useUiStore((s) => s.language);
-  const [win, setWin] = useState<Window>({ key: '1h' });
+  const [win, setWin] = useState<Window>(DEFAULT_WINDOW);
   const q = useUsageHistory(kind, id, win);
   const syncKey = useId();
   const h = q.data;

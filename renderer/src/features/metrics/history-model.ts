@@ -12,6 +12,8 @@ export const LIVE_POLL_MS = 10_000;
 
 /** What a graph card shows: a preset ending now, or a custom window (seconds) chosen by dragging on a graph. */
 export type Window = { key: RangeKey } | { key: 'custom'; from: number; to: number };
+/** What a page's graphs open with. */
+export const DEFAULT_WINDOW: Window = { key: '1h' };
 
 export type HistoryKind = 'vm' | 'host';
 export type VmColumn = 'cpu' | 'cpuMax' | 'mem' | 'memMax' | 'diskRead' | 'diskWrite' | 'netRx' | 'netTx';
