@@ -1,6 +1,6 @@
 // Usage graphs on a VM's page (issue 14): a small simulated lab's VMs are sampled every second here, so the
 // graphs fill with the simulator's deterministic workload within seconds; the range picker and drag-to-zoom
-// change the window the graphs show.
+// change the window the graphs show, and the instances list shows the VM's CPU and memory use.
 import { test, expect } from '@playwright/test';
 import { startLabServer, type LabServer } from './fixtures/server';
 import { apiAsAdmin, signIn } from './pages/session';
@@ -48,4 +48,10 @@ test('a VM page graphs its usage; the range picker and a drag change the window'
   await expect(range).toContainText('Custom');
   await page.getByRole('button', { name: 'Reset zoom' }).click();
   await expect(range).toContainText('live');
+
+  // The instances list shows what the VM uses now.
+  await page.evaluate(() => { location.hash = '#/instances'; });
+  const grid = page.getByRole('grid', { name: 'Instances' });
+  await expect(grid.getByRole('columnheader', { name: 'CPU %' })).toBeVisible();
+  await expect(grid.getByRole('row', { name: new RegExp(vm.name) }).getByRole('meter').first()).toHaveAttribute('aria-valuenow', /\d+/);
 });
