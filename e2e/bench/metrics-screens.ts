@@ -16,9 +16,17 @@ try {
   const api = await apiAsAdmin(lab.url, lab.adminPassword);
   const vm = (await api('listVirtualMachines', { state: 'Running', listall: 'true' })).virtualmachine[0];
   const host = (await api('listHosts', { type: 'Routing' })).host[0];
+  // Sets the route until the graphs show (right after sign-in the app may still be settling its own route).
   const open = async (page: Page, hash: string) => {
-    await page.evaluate((h) => { location.hash = h; }, hash);
-    await page.getByRole('figure', { name: /^(CPU)$/ }).locator('canvas').first().waitFor();
+    for (let attempt = 1; ; attempt++) {
+      await page.evaluate((h) => { location.hash = h; }, hash);
+      try {
+        await page.getByRole('figure', { name: 'CPU', exact: true }).locator('canvas').first().waitFor({ timeout: 10_000 });
+        return;
+      } catch (e) {
+        if (attempt === 3) throw e;
+      }
+    }
   };
   const signIn = async (page: Page) => {
     await page.goto(lab.url);
