@@ -34,6 +34,9 @@ try {
     await page.locator('input[name=password]').fill(lab.adminPassword);
     await page.locator('button[type=submit]').click();
     await page.getByRole('navigation').first().waitFor();
+    // The app routes to the dashboard after sign-in; a route set before that lands would be replaced.
+    await page.waitForFunction(() => location.hash.startsWith('#/dashboard'));
+    await page.waitForTimeout(500);
   };
   for (const [w, h] of [[1440, 900], [1024, 700]]) {
     for (const theme of ['light', 'dark']) {
@@ -56,6 +59,12 @@ try {
             await usage.screenshot({ path: `${out}/${what}-${range.replace(' ', '')}-${w}x${h}-${theme}-${language}.png` });
           }
           await page.screenshot({ path: `${out}/${what}-page-${w}x${h}-${theme}-${language}.png` });
+        }
+        // The other places usage shows: list columns, the map coloured by use, the dashboard's trend.
+        for (const [name, hash] of [['instances', '#/instances'], ['hosts', '#/infrastructure/hosts'], ['topology', '#/topology?metric=cpuUsed'], ['dashboard', '#/dashboard']]) {
+          await page.evaluate((x) => { location.hash = x; }, hash);
+          await page.waitForTimeout(1500);
+          await page.screenshot({ path: `${out}/${name}-${w}x${h}-${theme}-${language}.png` });
         }
         await ctx.close();
       }

@@ -14,6 +14,7 @@ import { bytes, mhz, pctOf } from './format';
 import { useInfraMessages } from './messages';
 import { hostCpuPercent, hostMemoryPercent, usageColumns } from '../metrics/usage-columns';
 import { useMetricsMessages } from '../metrics/messages';
+import { CloudTrend } from '../metrics/CloudTrend';
 import type { Host } from '../../../../core/contract/responses';
 
 export type { Host };
@@ -29,6 +30,9 @@ export function HostsTab() {
   const canAdd = useCan('addHost');
   // The metrics variant adds what each host uses now (CPU %, memory) for the usage columns.
   const canMetrics = useCan('listHostsMetrics');
+  // Filtered to one cluster (where a cluster's links lead): that cluster's usage over the day above its hosts.
+  const clusterId = useRoute((s) => s.query.clusterid);
+  const canTrend = useCan('listHostsUsageHistory');
   const mm = useMetricsMessages();
   const [adding, setAdding] = useState(false);
   useIntent('add', canAdd, () => setAdding(true));
@@ -50,6 +54,7 @@ export function HostsTab() {
   const actions = useMemo(() => hostActions(m), [m]);
   return (
     <>
+      {clusterId && canTrend && <CloudTrend clusterId={clusterId} />}
       <InfraList<Host> label={m.hosts} command={canMetrics ? 'listHostsMetrics' : 'listHosts'} baseParams={BASE} columns={columns} actions={actions}
         filterKeys={['zoneid', 'podid', 'clusterid', 'state', 'resourcestate']} nameOf={(h) => h.name}
         onOpen={(h) => navigate(['infrastructure', 'hosts', h.id])}

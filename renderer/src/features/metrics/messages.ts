@@ -7,7 +7,7 @@ export const useMetricsMessages = defineMessages({
     noData: 'No samples in this range yet.', failed: 'Could not load usage: {text}',
     cpu: 'CPU', cpuMax: 'CPU max', memory: 'Memory', memoryMax: 'Memory max', disk: 'Disk', read: 'Read', write: 'Write',
     network: 'Network', rx: 'Received', tx: 'Sent', load: 'Load average', loadMax: 'Load max', average: 'Average', max: 'Max',
-    cpuPct: 'CPU %', memPct: 'Memory %', usageTrend: 'Usage, last 24 h', hostsAvg: 'Hosts average', memoryInUse: 'In use',
+    cpuPct: 'CPU %', memPct: 'Memory %', usageTrend: 'Usage, last 24 h', clusterTrend: 'Cluster usage, last 24 h', hostsAvg: 'Hosts average', memoryInUse: 'In use',
     trendSampled: 'first {n} of {total} hosts',
   },
   'zh-CN': {
@@ -16,7 +16,7 @@ export const useMetricsMessages = defineMessages({
     noData: '此时间范围内尚无采样。', failed: '无法加载使用情况：{text}',
     cpu: 'CPU', cpuMax: 'CPU 峰值', memory: '内存', memoryMax: '内存峰值', disk: '磁盘', read: '读取', write: '写入',
     network: '网络', rx: '接收', tx: '发送', load: '平均负载', loadMax: '负载峰值', average: '平均', max: '峰值',
-    cpuPct: 'CPU %', memPct: '内存 %', usageTrend: '使用情况（最近 24 小时）', hostsAvg: '主机平均', memoryInUse: '已使用',
+    cpuPct: 'CPU %', memPct: '内存 %', usageTrend: '使用情况（最近 24 小时）', clusterTrend: '群集使用情况（最近 24 小时）', hostsAvg: '主机平均', memoryInUse: '已使用',
     trendSampled: '前 {n} 台主机（共 {total} 台）',
   },
 });
