@@ -61,7 +61,8 @@ try {
           await page.screenshot({ path: `${out}/${what}-page-${w}x${h}-${theme}-${language}.png` });
         }
         // The other places usage shows: list columns, the map coloured by use, the dashboard's trend.
-        for (const [name, hash] of [['instances', '#/instances'], ['hosts', '#/infrastructure/hosts'], ['topology', '#/topology?metric=cpuUsed'], ['dashboard', '#/dashboard']]) {
+        for (const [name, hash] of [['instances', '#/instances'], ['hosts', '#/infrastructure/hosts'], ['topology', '#/topology?metric=cpuUsed'], ['dashboard', '#/dashboard'],
+          ['cluster', `#/infrastructure/hosts?clusterid=${host.clusterid}`]]) {
           await page.evaluate((x) => { location.hash = x; }, hash);
           await page.waitForTimeout(1500);
           await page.screenshot({ path: `${out}/${name}-${w}x${h}-${theme}-${language}.png` });

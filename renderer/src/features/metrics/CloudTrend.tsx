@@ -38,9 +38,9 @@ export function CloudTrend({ clusterId }: { clusterId?: string } = {}) {
       {d && d.t.length === 0 && <p className="muted">{m.noData}</p>}
       {d && d.t.length > 0 && (
         <div className="ts-grid">
-          <TimeSeriesChart title={m.cpu} unit="percent" t={d.t} from={d.from} to={d.to} syncKey="cloud-trend" height={120}
+          <TimeSeriesChart title={m.cpu} unit="percent" t={d.t} from={d.from} to={d.to} syncKey="cloud-trend" height={120} latestLabel={m.latest}
             series={[{ label: m.hostsAvg, values: d.cpu, color: '--chart-1' }]} />
-          <TimeSeriesChart title={m.memory} unit="bytes" t={d.t} from={d.from} to={d.to} syncKey="cloud-trend" height={120}
+          <TimeSeriesChart title={m.memory} unit="bytes" t={d.t} from={d.from} to={d.to} syncKey="cloud-trend" height={120} latestLabel={m.latest}
             series={[{ label: m.memoryInUse, values: d.mem, color: '--chart-2' }]} />
         </div>
       )}

@@ -28,12 +28,14 @@ export interface TimeSeriesChartProps {
   height?: number;
   /** Graphs with the same key move one cursor together. */
   syncKey?: string;
+  /** Words before the newest values in the caption (e.g. "Latest"). */
+  latestLabel?: string;
   onZoom?(from: number, to: number): void;
 }
 
 const cssVar = (name: string) => getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888';
 
-export function TimeSeriesChart({ title, unit, t, series, from, to, height = 160, syncKey, onZoom }: TimeSeriesChartProps) {
+export function TimeSeriesChart({ title, unit, t, series, from, to, height = 160, syncKey, latestLabel, onZoom }: TimeSeriesChartProps) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const theme = useUiStore((s) => s.theme);
@@ -62,6 +64,8 @@ export function TimeSeriesChart({ title, unit, t, series, from, to, height = 160
     const opts: uPlot.Options = {
       width: Math.max(200, el.clientWidth),
       height,
+      // Room on the right for the last time label, which uPlot centres on its tick.
+      padding: [8, 28, 0, 0],
       legend: { show: false },
       scales: {
         x: { time: true, range: () => [windowRef.current.from, windowRef.current.to] },
@@ -110,7 +114,7 @@ export function TimeSeriesChart({ title, unit, t, series, from, to, height = 160
   const latest = series.filter((s) => !s.dashed).map((s) => `${s.label} ${formatValue(lastValue(s.values), unit, locale)}`).join(' · ');
   return (
     <figure className="ts-chart" aria-label={title} data-points={t.length}>
-      <figcaption><span className="ts-title">{title}</span> <span className="muted ts-latest">{t.length > 0 ? latest : '—'}</span></figcaption>
+      <figcaption><span className="ts-title">{title}</span> <span className="muted ts-latest">{t.length > 0 ? `${latestLabel ? `${latestLabel}: ` : ''}${latest}` : '—'}</span></figcaption>
       <div ref={box} className="ts-plot" />
     </figure>
   );

@@ -74,7 +74,7 @@ export function UsageGraphs({ kind, id }: { kind: HistoryKind; id: string }) {
       {!h && !q.error && <p className="muted">{m.loading}</p>}
       <div className="ts-grid">
         {h && h.t.length > 0 && graphs.map((g) => (
-          <TimeSeriesChart key={g.title} {...g} t={h.t} from={from} to={to} syncKey={syncKey}
+          <TimeSeriesChart key={g.title} {...g} t={h.t} from={from} to={to} syncKey={syncKey} latestLabel={m.latest}
             onZoom={(a, b) => setWin({ key: 'custom', from: a, to: b })} />
         ))}
       </div>

@@ -2,7 +2,7 @@ import { defineMessages } from '../../i18n/messages';
 
 export const useMetricsMessages = defineMessages({
   en: {
-    usage: 'Usage', range: 'Range', r1h: '1 h', r24h: '24 h', r7d: '7 d', r30d: '30 d', r1y: '1 y', custom: 'Custom',
+    usage: 'Usage', latest: 'Latest', range: 'Range', r1h: '1 h', r24h: '24 h', r7d: '7 d', r30d: '30 d', r1y: '1 y', custom: 'Custom',
     resetZoom: 'Reset zoom', live: 'live', zoomHint: 'Drag across a graph to zoom in.', loading: 'Loading…',
     noData: 'No samples in this range yet.', failed: 'Could not load usage: {text}',
     cpu: 'CPU', cpuMax: 'CPU max', memory: 'Memory', memoryMax: 'Memory max', disk: 'Disk', read: 'Read', write: 'Write',
@@ -11,7 +11,7 @@ export const useMetricsMessages = defineMessages({
     trendSampled: 'first {n} of {total} hosts',
   },
   'zh-CN': {
-    usage: '使用情况', range: '时间范围', r1h: '1 小时', r24h: '24 小时', r7d: '7 天', r30d: '30 天', r1y: '1 年', custom: '自定义',
+    usage: '使用情况', latest: '最新', range: '时间范围', r1h: '1 小时', r24h: '24 小时', r7d: '7 天', r30d: '30 天', r1y: '1 年', custom: '自定义',
     resetZoom: '重置缩放', live: '实时', zoomHint: '在图上拖动可放大。', loading: '加载中…',
     noData: '此时间范围内尚无采样。', failed: '无法加载使用情况：{text}',
     cpu: 'CPU', cpuMax: 'CPU 峰值', memory: '内存', memoryMax: '内存峰值', disk: '磁盘', read: '读取', write: '写入',
