@@ -30,7 +30,9 @@ describe('seedCatalog', () => {
     await seedCatalog(env.svc.db, randomUUID, env.svc.clock);
     const types = (await env.call('alice', 'listOsTypes', {})).items;
     const names = types.map((t: any) => t.description);
-    for (const n of ['Other Linux (64-bit)', 'Debian GNU/Linux 12 (64-bit)', 'Ubuntu 22.04 LTS', 'Windows Server 2022 (64-bit)', 'Other (64-bit)']) {
+    // CloudStack's own spellings, irregular spacing included: scripts name OS types by these exact strings.
+    for (const n of ['Other Linux (64-bit)', 'Debian GNU/Linux 12 (64-bit)', 'Debian GNU/Linux 7(64-bit)', 'CentOS 5.5 (64-bit)',
+      'Ubuntu 22.04 LTS', 'Windows Server 2022 (64-bit)', 'Other PV (64-bit)', 'Other (64-bit)']) {
       expect(names).toContain(n);
     }
     const cats = (await env.call('alice', 'listOsCategories', {})).items;
