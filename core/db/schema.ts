@@ -28,7 +28,9 @@ export interface SessionTable { key: string; user_id: string; created: Millis; l
 export interface ZoneTable { id: string; name: string; description: string | null; network_type: string;
   allocation_state: string; dns1: string | null; dns2: string | null; internal_dns1: string | null;
   internal_dns2: string | null; guest_cidr: string | null; domain: string | null; local_storage_enabled: Bool;
-  security_groups_enabled: Bool; type: string; created: Millis; removed: Millis | null }
+  security_groups_enabled: Bool; type: string; created: Millis; removed: Millis | null;
+  /** CloudStack's zonetoken: a random UUID given at creation (migration 019). */
+  zone_token: string | null }
 export interface PodTable { id: string; zone_id: string; name: string; gateway: string | null;
   netmask: string | null; allocation_state: string; created: Millis; removed: Millis | null }
 export interface PodIpRangeTable { id: string; pod_id: string; start_ip: string; end_ip: string;
