@@ -85,6 +85,9 @@ describe('pods', () => {
     expect(upd).toMatchObject({ name: 'p1b', endip: ['10.1.0.30'] });
     const listed = await f.call('listPods', { zoneid: z.id });
     expect(listed.items[0]).toMatchObject({ name: 'p1b', ipranges: [{ endip: '10.1.0.30' }] });
+    // Without endip the range runs to the last usable address of the netmask, as CloudStack does.
+    const open = await f.call('createPod', { name: 'p2', zoneid: z.id, gateway: '10.2.0.1', netmask: '255.255.252.0', startip: '10.2.0.10' });
+    expect(open).toMatchObject({ startip: ['10.2.0.10'], endip: ['10.2.3.254'] });
   });
 
   it('rejects ranges outside the subnet and unknown zones', async () => {
