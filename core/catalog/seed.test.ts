@@ -14,6 +14,10 @@ describe('seedCatalog', () => {
     expect(so.items.map((o: any) => [o.name, o.cpunumber, o.cpuspeed, o.memory])).toEqual([
       ['Small Instance', 1, 500, 512], ['Medium Instance', 1, 1000, 1024],
     ]);
+    expect((await env.call('admin', 'listServiceOfferings', { issystem: 'true' })).items.map((o: any) => [o.name, o.systemvmtype])).toEqual([
+      ['System Offering For Software Router', 'domainrouter'], ['System Offering For Console Proxy', 'consoleproxy'],
+      ['System Offering For Secondary Storage VM', 'secondarystoragevm'],
+    ]);
     const disks = await env.call('alice', 'listDiskOfferings', {});
     expect(disks.items.map((o: any) => [o.name, o.disksize, o.iscustomized])).toEqual([
       ['Small', 5, false], ['Medium', 20, false], ['Large', 100, false], ['Custom', 0, true],

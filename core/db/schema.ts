@@ -64,7 +64,9 @@ export interface ServiceOfferingTable { id: string; name: string; display_text: 
   cpu_speed: number | null; memory: number | null; customized: Bool; offer_ha: Bool; limit_cpu_use: Bool;
   host_tags: string; storage_tags: string; storage_type: string; provisioning_type: string;
   root_disk_size: number | null; is_system: Bool; dynamic_scaling: Bool; state: string; domain_ids: string;
-  zone_ids: string; details: Json | null; created: Millis; removed: Millis | null }
+  zone_ids: string; details: Json | null; created: Millis; removed: Millis | null;
+  /** domainrouter, consoleproxy or secondarystoragevm for system offerings (migration 019), else null. */
+  system_vm_type: string | null }
 /** disk_size in bytes (0 for customized offerings). */
 export interface DiskOfferingTable { id: string; name: string; display_text: string; disk_size: number;
   customized: Bool; tags: string; storage_type: string; provisioning_type: string; state: string;
