@@ -117,6 +117,9 @@ export interface CacheGenerationTable { name: string; generation: number }
 export interface ConsoleTokenTable { key_hash: string; vm_id: string; caller: Json; extra: string | null; issued: Millis;
   expires: Millis; used: Millis | null }
 
+/** A resource tag (migration 019): unique per (resource_id, resource_type, tag_key); owner copied from the resource. */
+export interface ResourceTagTable { id: string; resource_type: string; resource_id: string; tag_key: string;
+  tag_value: string; customer: string | null; account_id: string; domain_id: string; created: Millis }
 export interface Database {
   domains: DomainTable; roles: RoleTable; role_permissions: RolePermissionTable; accounts: AccountTable;
   users: UserTable; sessions: SessionTable; login_failures: LoginFailureTable;
@@ -127,5 +130,5 @@ export interface Database {
   vms: VmTable; volumes: VolumeTable; snapshots: SnapshotTable;
   async_jobs: AsyncJobTable; events: EventTable; alerts: AlertTable; configurations: ConfigurationTable;
   management_servers: ManagementServerTable; sequences: SequenceTable; cache_generations: CacheGenerationTable;
-  console_tokens: ConsoleTokenTable;
+  console_tokens: ConsoleTokenTable; resource_tags: ResourceTagTable;
 }

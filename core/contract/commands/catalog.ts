@@ -2,6 +2,7 @@
 import { defineCommands } from '../command';
 import { p, pagingParams, scopeParams } from '../params';
 import { ALL_ROLES, type Authorized } from '../roles';
+import { tagFilterParam } from './tags';
 
 /** CloudStack lets domain admins manage offerings restricted to their own domain subtree. */
 const OFFERING_ADMINS: Authorized = ['Admin', 'DomainAdmin'];
@@ -220,6 +221,7 @@ export const catalogCommands = defineCommands({
     description: 'Lists templates, one row per template per zone',
     async: false, authorized: ALL_ROLES,
     params: {
+      ...tagFilterParam,
       templatefilter: p.req.string({ description: 'featured, self, selfexecutable, sharedexecutable, executable, community or all (admin)', oneOf: TEMPLATE_FILTERS }),
       ids: p.uuids({ description: 'Only these templates' }),
       hypervisor: p.string({ description: 'Only templates for this hypervisor' }),
@@ -266,6 +268,7 @@ export const catalogCommands = defineCommands({
     description: 'Lists ISOs, one row per ISO per zone',
     async: false, authorized: ALL_ROLES,
     params: {
+      ...tagFilterParam,
       isofilter: p.string({ description: 'Same values as templatefilter; default selfexecutable', oneOf: TEMPLATE_FILTERS }),
       bootable: p.boolean({ description: 'Only bootable (or non-bootable) ISOs' }),
       ispublic: p.boolean({ description: 'Only public (or private) ISOs' }),
