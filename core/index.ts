@@ -38,6 +38,7 @@ import { AGENT_PATH, createAgentHub, createRemoteKvmDriver, isAgentUrl, type Age
 import type { Caller } from './identity/caller';
 import { createMsRegistry, type MsRegistry, type MsRegistryOptions } from './cluster/ms-registry';
 import { clusterModule } from './cluster/management-servers';
+import { tagsModule } from './tags/index';
 import { sharedCachesOf } from './db/shared-caches';
 import { startMetrics, createMetricsModule, type Metrics, type MetricsOptions } from './metrics/index';
 import { instrumentDispatcher } from './metrics/api-latency';
@@ -134,7 +135,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   let registry: Registry = new Map();
   registry = buildRegistry([
     createBaseModule(() => registry), jobsModule, eventsModule, identityModule, infrastructureModule,
-    catalogModule, computeModule, storageModule, createConsoleModule(consoles), clusterModule, createMetricsModule(metrics, () => registry),
+    catalogModule, computeModule, storageModule, createConsoleModule(consoles), clusterModule, createMetricsModule(metrics, () => registry), tagsModule,
   ]);
   svc.jobs.bind(asyncHandlers(registry));
 

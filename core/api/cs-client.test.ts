@@ -126,4 +126,28 @@ describe('python3-cs against strata serve', () => {
     expect(missing.out.createzoneresponse.errortext).toContain('due to missing parameter');
     expect((await cs('listZones')).ok).toBe(true);
   });
+
+  it('reads what automation tools check: zonetoken, pod ranges, OS type names, system offerings, storage providers, tags (issue 19)', async () => {
+    const zone = (await cs('createZone', { name: 'auto-zone', networktype: 'Advanced', dns1: '127.0.0.53', internaldns1: '127.0.0.53' }, ['--post'])).out.zone;
+    expect(zone.zonetoken).toMatch(/^[0-9a-f-]{36}$/);
+    const pod = (await cs('createPod', { zoneid: zone.id, name: 'auto-pod', gateway: '192.168.60.1', netmask: '255.255.255.0', startip: '192.168.60.10' })).out.pod;
+    expect(pod.endip).toEqual(['192.168.60.254']);
+    const debian7 = (await cs('listOsTypes', { description: 'Debian GNU/Linux 7(64-bit)' })).out;
+    expect(debian7.ostype?.map((o: any) => o.description)).toContain('Debian GNU/Linux 7(64-bit)');
+    const router = (await cs('listServiceOfferings', { issystem: 'true', systemvmtype: 'domainrouter' })).out.serviceoffering;
+    expect(router.map((o: any) => [o.name, o.systemvmtype])).toEqual([['System Offering For Software Router', 'domainrouter']]);
+    const cluster = (await cs('addCluster', { zoneid: zone.id, podid: pod.id, clustername: 'auto-cluster', clustertype: 'CloudManaged', hypervisor: 'Simulator' })).out.cluster[0];
+    const provider = await cs('createStoragePool', { zoneid: zone.id, podid: pod.id, clusterid: cluster.id, name: 'sp', url: `SharedMountPoint://localhost${t.dataDir}/sp`, provider: 'StorPool' });
+    expect(provider.out.createstoragepoolresponse).toMatchObject({ errorcode: 431, errortext: 'Storage provider StorPool not found' });
+
+    const vm = (await cs('listVirtualMachines', { listall: 'true' })).out.virtualmachine?.[0];
+    expect(vm, 'an earlier test left a VM').toBeDefined();
+    const tagged = await cs('createTags', { resourcetype: 'UserVm', resourceids: vm.id, 'tags[0].key': 'tier', 'tags[0].value': 'gold' });
+    expect(tagged.ok, JSON.stringify(tagged)).toBe(true);
+    const byTag = (await cs('listVirtualMachines', { listall: 'true', 'tags[0].key': 'tier', 'tags[0].value': 'gold' })).out;
+    expect(byTag.virtualmachine.map((v: any) => [v.id, v.tags[0].key, v.tags[0].value])).toEqual([[vm.id, 'tier', 'gold']]);
+    expect((await cs('listTags', { key: 'tier', listall: 'true' })).out.tag.map((x: any) => x.resourceid)).toEqual([vm.id]);
+    expect((await cs('deleteTags', { resourcetype: 'UserVm', resourceids: vm.id, 'tags[0].key': 'tier' })).ok).toBe(true);
+    expect((await cs('listTags', { key: 'tier', listall: 'true' })).out).toEqual({});
+  });
 });

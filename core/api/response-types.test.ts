@@ -15,7 +15,7 @@ const TYPE_OF_ITEM: Record<string, string> = {
   hypervisor: 'Hypervisor', imagestore: 'ImageStore', iso: 'Iso', oscategory: 'OsCategory', ostype: 'OsType',
   pod: 'Pod', role: 'Role', rolepermission: 'RolePermission', serviceoffering: 'ServiceOffering', snapshot: 'Snapshot',
   storagepool: 'StoragePool', template: 'Template', user: 'User', virtualmachine: 'VirtualMachine', volume: 'Volume',
-  zone: 'Zone', managementserver: 'ManagementServer',
+  zone: 'Zone', managementserver: 'ManagementServer', tag: 'Tags',
 };
 /** Commands whose items are another object than their item name's (ListItemOverrides in responses.ts). */
 const TYPE_OF_COMMAND: Record<string, string> = {
@@ -79,6 +79,9 @@ describe('response JSON types', () => {
     await admin.call('createDomain', { name: 'Child' });
     await admin.call('createRolePermission', { roleid: role.id, rule: 'list*', permission: 'allow', description: 'reads' });
     ids = { roleId: role.id, vmId: vm.id };
+    // A tag, so the tags[] objects of VMs and listTags are checked too.
+    const tagged = await admin.call('createTags', { resourcetype: 'UserVm', resourceids: vm.id, 'tags[0].key': 'env', 'tags[0].value': 'lab' });
+    await waitJob(admin.call, tagged.json.createtagsresponse.jobid);
     // One collector sample, so the *UsageHistory commands answer stats[] entries to check too.
     await t.core.metrics.collector.tick();
   }, 120_000);

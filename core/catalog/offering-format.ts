@@ -46,6 +46,7 @@ export function formatServiceOffering(r: ServiceOfferingRow, names: OfferingName
     hosttags: r.host_tags || undefined,
     storagetags: r.storage_tags || undefined,
     issystem: bool(r.is_system),
+    systemvmtype: r.system_vm_type ?? undefined,
     defaultuse: false,
     iscustomized: bool(r.customized),
     iscustomizediops: false,

@@ -75,6 +75,15 @@ describe('service offerings', () => {
     expect(await names('admin', { cpunumber: '2' })).toEqual(['for-d2']);
     expect(await names('admin', { keyword: 'Z2' })).toEqual(['z2-only']);
     expect(await names('admin', { issystem: 'true' })).toEqual(['sys']);
+    // CloudStack's systemvmtype: domainrouter unless told otherwise, filterable, refused on a non-system offering.
+    const sys = (await env.call('admin', 'listServiceOfferings', { issystem: 'true' })).items[0];
+    expect(sys.systemvmtype).toBe('domainrouter');
+    await env.call('admin', 'createServiceOffering', { name: 'cp', displaytext: 'p', cpunumber: '1', memory: '1024', issystem: 'true', systemvmtype: 'ConsoleProxy' });
+    expect(await names('admin', { issystem: 'true', systemvmtype: 'consoleproxy' })).toEqual(['cp']);
+    expect((await env.fail('admin', 'createServiceOffering', { name: 'x', displaytext: 'p', cpunumber: '1', memory: '512', issystem: 'true', systemvmtype: 'router' })))
+      .toMatchObject({ errorcode: 431, message: 'Invalid systemvmtype router. Supported types are: domainrouter, consoleproxy, secondarystoragevm' });
+    expect((await env.fail('admin', 'createServiceOffering', { name: 'x', displaytext: 'p', cpunumber: '1', memory: '512', systemvmtype: 'consoleproxy' })).errorcode).toBe(431);
+    expect((await env.call('admin', 'listServiceOfferings', {})).items.every((o: any) => o.systemvmtype === undefined)).toBe(true);
     expect((await env.fail('alice', 'listServiceOfferings', { issystem: 'true' })).errorcode).toBe(531);
     const page = await env.call('admin', 'listServiceOfferings', { page: '2', pagesize: '3' });
     expect(page.count).toBe(4);

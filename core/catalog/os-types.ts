@@ -11,16 +11,42 @@ import type { OsCategory, OsType } from '../contract/responses';
 
 type C = typeof catalogCommands;
 
-/** Seeded guest OS types by category (a realistic subset of CloudStack's list). */
+/** Seeded guest OS types by category: CloudStack's names, spelled as CloudStack spells them (scripts and Terraform
+ * configurations name OS types, e.g. "Debian GNU/Linux 7(64-bit)", with its irregular spacing). */
 export const SEED_OS_TYPES: Readonly<Record<string, readonly string[]>> = {
-  CentOS: ['CentOS 5.5 (64-bit)', 'CentOS 7 (64-bit)'],
-  Debian: ['Debian GNU/Linux 11 (64-bit)', 'Debian GNU/Linux 12 (64-bit)'],
-  Ubuntu: ['Ubuntu 20.04 LTS', 'Ubuntu 22.04 LTS', 'Ubuntu 24.04 LTS'],
-  RedHat: ['Red Hat Enterprise Linux 9', 'Rocky Linux 9', 'AlmaLinux 9'],
-  SUSE: ['SUSE Linux Enterprise Server 15 (64-bit)'],
-  Windows: ['Windows 10 (64-bit)', 'Windows Server 2019 (64-bit)', 'Windows Server 2022 (64-bit)'],
-  Unix: ['FreeBSD 13 (64-bit)'],
-  Other: ['Other Linux (32-bit)', 'Other Linux (64-bit)', 'Other (32-bit)', 'Other (64-bit)'],
+  CentOS: [
+    'CentOS 4.5 (32-bit)', 'CentOS 5.0 (32-bit)', 'CentOS 5.0 (64-bit)', 'CentOS 5.3 (64-bit)', 'CentOS 5.5 (32-bit)',
+    'CentOS 5.5 (64-bit)', 'CentOS 5.6 (64-bit)', 'CentOS 6.0 (32-bit)', 'CentOS 6.0 (64-bit)', 'CentOS 6.5 (64-bit)',
+    'CentOS 7', 'CentOS 7 (64-bit)', 'CentOS 8', 'Other CentOS (32-bit)', 'Other CentOS (64-bit)',
+  ],
+  Debian: [
+    'Debian GNU/Linux 5.0 (32-bit)', 'Debian GNU/Linux 5(64-bit)', 'Debian GNU/Linux 6(32-bit)', 'Debian GNU/Linux 6(64-bit)',
+    'Debian GNU/Linux 7(32-bit)', 'Debian GNU/Linux 7(64-bit)', 'Debian GNU/Linux 8 (32-bit)', 'Debian GNU/Linux 8 (64-bit)',
+    'Debian GNU/Linux 9 (32-bit)', 'Debian GNU/Linux 9 (64-bit)', 'Debian GNU/Linux 10 (32-bit)', 'Debian GNU/Linux 10 (64-bit)',
+    'Debian GNU/Linux 11 (64-bit)', 'Debian GNU/Linux 12 (64-bit)',
+  ],
+  Ubuntu: [
+    'Ubuntu 10.04 (32-bit)', 'Ubuntu 10.04 (64-bit)', 'Ubuntu 12.04 (32-bit)', 'Ubuntu 12.04 (64-bit)',
+    'Ubuntu 14.04 (32-bit)', 'Ubuntu 14.04 (64-bit)', 'Ubuntu 16.04 (32-bit)', 'Ubuntu 16.04 (64-bit)',
+    'Ubuntu 18.04 LTS', 'Ubuntu 20.04 LTS', 'Ubuntu 22.04 LTS', 'Ubuntu 24.04 LTS', 'Other Ubuntu (32-bit)', 'Other Ubuntu (64-bit)',
+  ],
+  Oracle: ['Oracle Enterprise Linux 5.5 (64-bit)', 'Oracle Enterprise Linux 6.0 (64-bit)', 'Oracle Linux 7', 'Oracle Linux 8', 'Oracle Linux 9'],
+  RedHat: [
+    'Red Hat Enterprise Linux 5.5 (64-bit)', 'Red Hat Enterprise Linux 6.0 (64-bit)', 'Red Hat Enterprise Linux 7',
+    'Red Hat Enterprise Linux 8', 'Red Hat Enterprise Linux 9', 'Fedora 13', 'Rocky Linux 8', 'Rocky Linux 9',
+    'AlmaLinux 8', 'AlmaLinux 9',
+  ],
+  SUSE: ['SUSE Linux Enterprise Server 11 (64-bit)', 'SUSE Linux Enterprise Server 12 (64-bit)', 'SUSE Linux Enterprise Server 15 (64-bit)'],
+  Windows: [
+    'Windows 7 (64-bit)', 'Windows 8 (64-bit)', 'Windows 10 (64-bit)', 'Windows 11 (64-bit)',
+    'Windows Server 2008 R2 (64-bit)', 'Windows Server 2012 R2 (64-bit)', 'Windows Server 2016 (64-bit)',
+    'Windows Server 2019 (64-bit)', 'Windows Server 2022 (64-bit)', 'Windows PV',
+  ],
+  Unix: ['FreeBSD (32-bit)', 'FreeBSD (64-bit)', 'FreeBSD 13 (64-bit)', 'Sun Solaris 11 (64-bit)'],
+  Other: [
+    'Other Linux (32-bit)', 'Other Linux (64-bit)', 'Other 2.6x Linux (32-bit)', 'Other 2.6x Linux (64-bit)',
+    'Other PV (32-bit)', 'Other PV (64-bit)', 'Other (32-bit)', 'Other (64-bit)', 'None',
+  ],
 };
 
 /** The OS type used when a registration names none. */

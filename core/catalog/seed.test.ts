@@ -14,6 +14,10 @@ describe('seedCatalog', () => {
     expect(so.items.map((o: any) => [o.name, o.cpunumber, o.cpuspeed, o.memory])).toEqual([
       ['Small Instance', 1, 500, 512], ['Medium Instance', 1, 1000, 1024],
     ]);
+    expect((await env.call('admin', 'listServiceOfferings', { issystem: 'true' })).items.map((o: any) => [o.name, o.systemvmtype])).toEqual([
+      ['System Offering For Software Router', 'domainrouter'], ['System Offering For Console Proxy', 'consoleproxy'],
+      ['System Offering For Secondary Storage VM', 'secondarystoragevm'],
+    ]);
     const disks = await env.call('alice', 'listDiskOfferings', {});
     expect(disks.items.map((o: any) => [o.name, o.disksize, o.iscustomized])).toEqual([
       ['Small', 5, false], ['Medium', 20, false], ['Large', 100, false], ['Custom', 0, true],
@@ -30,7 +34,9 @@ describe('seedCatalog', () => {
     await seedCatalog(env.svc.db, randomUUID, env.svc.clock);
     const types = (await env.call('alice', 'listOsTypes', {})).items;
     const names = types.map((t: any) => t.description);
-    for (const n of ['Other Linux (64-bit)', 'Debian GNU/Linux 12 (64-bit)', 'Ubuntu 22.04 LTS', 'Windows Server 2022 (64-bit)', 'Other (64-bit)']) {
+    // CloudStack's own spellings, irregular spacing included: scripts name OS types by these exact strings.
+    for (const n of ['Other Linux (64-bit)', 'Debian GNU/Linux 12 (64-bit)', 'Debian GNU/Linux 7(64-bit)', 'CentOS 5.5 (64-bit)',
+      'Ubuntu 22.04 LTS', 'Windows Server 2022 (64-bit)', 'Other PV (64-bit)', 'Other (64-bit)']) {
       expect(names).toContain(n);
     }
     const cats = (await env.call('alice', 'listOsCategories', {})).items;

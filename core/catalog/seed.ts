@@ -8,10 +8,14 @@ import { applyProgress, planCopies, startDownloads, SIMULATOR_TEMPLATE_BYTES } f
 import { insertImage } from './template-register';
 import type { TemplateRow } from './lookups';
 
-const DEFAULT_SERVICE_OFFERINGS = [
+const DEFAULT_SERVICE_OFFERINGS: readonly { name: string; cpu: number; speed: number; memory: number; systemVmType?: string }[] = [
   { name: 'Small Instance', cpu: 1, speed: 500, memory: 512 },
   { name: 'Medium Instance', cpu: 1, speed: 1000, memory: 1024 },
-] as const;
+  // CloudStack's default system offerings (listServiceOfferings issystem=true; scripts look them up by name).
+  { name: 'System Offering For Software Router', cpu: 1, speed: 500, memory: 256, systemVmType: 'domainrouter' },
+  { name: 'System Offering For Console Proxy', cpu: 1, speed: 500, memory: 1024, systemVmType: 'consoleproxy' },
+  { name: 'System Offering For Secondary Storage VM', cpu: 1, speed: 500, memory: 512, systemVmType: 'secondarystoragevm' },
+];
 
 const DEFAULT_DISK_OFFERINGS = [
   { name: 'Small', text: 'Small Disk, 5 GB', gb: 5 },
@@ -34,8 +38,8 @@ export async function seedCatalog(db: Db, newId: () => string, clock: Clock): Pr
     await db.insertInto('service_offerings').values({
       id: newId(), name: o.name, display_text: o.name, cpu_number: o.cpu, cpu_speed: o.speed, memory: o.memory,
       customized: 0, offer_ha: 0, limit_cpu_use: 0, host_tags: '', storage_tags: '', storage_type: 'shared',
-      provisioning_type: 'thin', root_disk_size: null, is_system: 0, dynamic_scaling: 1, state: 'Active',
-      domain_ids: '', zone_ids: '', details: null, created: now++, removed: null,
+      provisioning_type: 'thin', root_disk_size: null, is_system: o.systemVmType ? 1 : 0, dynamic_scaling: 1, state: 'Active',
+      domain_ids: '', zone_ids: '', details: null, created: now++, removed: null, system_vm_type: o.systemVmType ?? null,
     }).execute();
   }
   const haveDo = new Set((await db.selectFrom('disk_offerings').select('name').execute()).map((r) => r.name));

@@ -58,12 +58,24 @@ function offeringDetails(a: ArgsOf<C['createServiceOffering']>): string | null {
   return Object.keys(d).length > 0 ? JSON.stringify(d) : null;
 }
 
+/** CloudStack's system VM types, matched without regard to case. */
+export const SYSTEM_VM_TYPES = ['domainrouter', 'consoleproxy', 'secondarystoragevm'] as const;
+
+function systemVmTypeOf(v: string | undefined): string | undefined {
+  if (v === undefined) return undefined;
+  const t = SYSTEM_VM_TYPES.find((x) => x === v.toLowerCase());
+  if (t === undefined) throw invalidParam(`Invalid systemvmtype ${v}. Supported types are: ${SYSTEM_VM_TYPES.join(', ')}`);
+  return t;
+}
+
 export async function createServiceOffering(ctx: CallContext, a: ArgsOf<C['createServiceOffering']>): Promise<ServiceOffering> {
   const { db } = ctx.svc;
   const customized = checkCompute(a);
   const domainIds = a.domainid ?? [];
   const zoneIds = a.zoneid ?? [];
   if (a.issystem && !isRootAdmin(ctx.caller)) throw permissionDenied('Only ROOT admins can create system offerings');
+  const systemVmType = a.issystem ? systemVmTypeOf(a.systemvmtype) ?? 'domainrouter' : null;
+  if (!a.issystem && a.systemvmtype !== undefined) throw invalidParam('systemvmtype is only valid for system offerings (issystem=true)');
   await requireDomains(db, ctx.command, 'domainid', domainIds);
   await requireZones(db, ctx.command, 'zoneid', zoneIds);
   await checkManageOffering(db, ctx.caller, ctx.command, 'domainid', domainIds);
@@ -76,7 +88,7 @@ export async function createServiceOffering(ctx: CallContext, a: ArgsOf<C['creat
     root_disk_size: a.rootdisksize !== undefined ? a.rootdisksize * GiB : null,
     is_system: flag(a.issystem, false), dynamic_scaling: flag(a.dynamicscalingenabled, true), state: 'Active',
     domain_ids: domainIds.join(','), zone_ids: zoneIds.join(','), details: offeringDetails(a),
-    created: ctx.svc.clock.now(), removed: null,
+    created: ctx.svc.clock.now(), removed: null, system_vm_type: systemVmType,
   };
   await db.insertInto('service_offerings').values(row).execute();
   await recordOfferingEvent(ctx, SERVICE, 'CREATE', row.id, a.name);
@@ -106,6 +118,7 @@ export async function listServiceOfferings(ctx: CallContext, a: ArgsOf<C['listSe
   }
   let q = db.selectFrom('service_offerings').selectAll().where('removed', 'is', null)
     .where('is_system', '=', a.issystem ? 1 : 0);
+  if (a.systemvmtype !== undefined) q = q.where('system_vm_type', '=', systemVmTypeOf(a.systemvmtype)!);
   const state = a.state ?? 'Active';
   if (state !== 'all') q = q.where('state', '=', state);
   if (a.id !== undefined) q = q.where('id', '=', a.id);

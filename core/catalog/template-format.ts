@@ -8,7 +8,8 @@ import { csDate, bool, compact } from '../kernel/format';
 import { parseDetails, zoneNames } from './common';
 import { osTypeNames } from './os-types';
 import type { TemplateRow } from './lookups';
-import type { Template } from '../contract/responses';
+import type { Tags, Template } from '../contract/responses';
+import { tagsOfPage } from '../tags/tag-store';
 
 /** A template joined with its copy in one zone (zone fields null for a template without copies). */
 export interface ImageRow extends TemplateRow {
@@ -19,19 +20,20 @@ export interface ImageRow extends TemplateRow {
 }
 
 interface OwnerNames { account: string; domain: string; domainPath: string }
-export interface ImageNames { zones: Map<string, string>; owners: Map<string, OwnerNames>; osTypes: Map<string, string> }
+export interface ImageNames { zones: Map<string, string>; owners: Map<string, OwnerNames>; osTypes: Map<string, string>; tags: Map<string, Tags[]> }
 
 export async function imageNames(svc: Pick<Services, 'db' | 'identity'>, rows: ImageRow[]): Promise<ImageNames> {
   const accountIds = [...new Set(rows.map((r) => r.account_id))];
-  const [zones, osTypes, owners] = await Promise.all([
+  const [zones, osTypes, owners, tags] = await Promise.all([
     zoneNames(svc.db, rows.flatMap((r) => (r.zone_id ? [r.zone_id] : []))),
     osTypeNames(svc.db),
     Promise.all(accountIds.map(async (id): Promise<[string, OwnerNames]> => {
       const i = await svc.identity.accountInfo(id).catch(() => null);
       return [id, { account: i?.name ?? '', domain: i?.domainName ?? '', domainPath: i?.domainPath ?? '' }];
     })),
+    tagsOfPage(svc, ['Template', 'ISO'], [...new Set(rows.map((r) => r.id))]),
   ]);
-  return { zones, osTypes, owners: new Map(owners) };
+  return { zones, osTypes, owners: new Map(owners), tags };
 }
 
 /** The download URL may carry credentials, so only the owner and admins see it. */
@@ -78,7 +80,7 @@ export function formatTemplate(r: ImageRow, names: ImageNames, opts: { showUrl: 
     deployasis: iso ? undefined : false,
     url: opts.showUrl ? r.url : undefined,
     details: Object.keys(details).length > 0 ? details : undefined,
-    tags: [],
+    tags: names.tags.get(r.id) ?? [],
   });
 }
 

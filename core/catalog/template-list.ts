@@ -15,6 +15,7 @@ import { pageWindow } from '../kernel/paging';
 import { osTypeIdsOfCategory } from './os-types';
 import { formatTemplate, imageNames, showsUrl, type ImageRow } from './template-format';
 import type { Template } from '../contract/responses';
+import { taggedIdsQuery, tagPairs } from '../tags/tag-store';
 
 type C = typeof catalogCommands;
 type ListArgs = ArgsOf<C['listTemplates']> | ArgsOf<C['listIsos']>;
@@ -60,6 +61,10 @@ async function paramConds(ctx: CallContext, a: ListArgs, iso: boolean): Promise<
   if (a.keyword !== undefined) {
     const kw = a.keyword.toLowerCase();
     c.push(() => sql<SqlBool>`(instr(lower(t.name), ${kw}) > 0 or instr(lower(t.display_text), ${kw}) > 0)`);
+  }
+  if (a.tags !== undefined && a.tags.length > 0) {
+    const tagged = taggedIdsQuery(ctx.svc.db, iso ? 'ISO' : 'Template', tagPairs(a.tags));
+    c.push((eb) => eb('t.id', 'in', tagged as never));
   }
   if (a.oscategoryid !== undefined) {
     const ids = await osTypeIdsOfCategory(ctx.svc.db, a.oscategoryid);

@@ -64,6 +64,7 @@ export interface ResponseObjects {
   serviceoffering: R.ServiceOffering;
   snapshot: R.Snapshot;
   storagepool: R.StoragePool;
+  tag: R.Tags;
   template: R.Template;
   user: R.User;
   userkeys: UserKeys;

@@ -28,7 +28,9 @@ export interface SessionTable { key: string; user_id: string; created: Millis; l
 export interface ZoneTable { id: string; name: string; description: string | null; network_type: string;
   allocation_state: string; dns1: string | null; dns2: string | null; internal_dns1: string | null;
   internal_dns2: string | null; guest_cidr: string | null; domain: string | null; local_storage_enabled: Bool;
-  security_groups_enabled: Bool; type: string; created: Millis; removed: Millis | null }
+  security_groups_enabled: Bool; type: string; created: Millis; removed: Millis | null;
+  /** CloudStack's zonetoken: a random UUID given at creation (migration 019). */
+  zone_token: string | null }
 export interface PodTable { id: string; zone_id: string; name: string; gateway: string | null;
   netmask: string | null; allocation_state: string; created: Millis; removed: Millis | null }
 export interface PodIpRangeTable { id: string; pod_id: string; start_ip: string; end_ip: string;
@@ -62,7 +64,9 @@ export interface ServiceOfferingTable { id: string; name: string; display_text: 
   cpu_speed: number | null; memory: number | null; customized: Bool; offer_ha: Bool; limit_cpu_use: Bool;
   host_tags: string; storage_tags: string; storage_type: string; provisioning_type: string;
   root_disk_size: number | null; is_system: Bool; dynamic_scaling: Bool; state: string; domain_ids: string;
-  zone_ids: string; details: Json | null; created: Millis; removed: Millis | null }
+  zone_ids: string; details: Json | null; created: Millis; removed: Millis | null;
+  /** domainrouter, consoleproxy or secondarystoragevm for system offerings (migration 019), else null. */
+  system_vm_type: string | null }
 /** disk_size in bytes (0 for customized offerings). */
 export interface DiskOfferingTable { id: string; name: string; display_text: string; disk_size: number;
   customized: Bool; tags: string; storage_type: string; provisioning_type: string; state: string;
@@ -113,6 +117,9 @@ export interface CacheGenerationTable { name: string; generation: number }
 export interface ConsoleTokenTable { key_hash: string; vm_id: string; caller: Json; extra: string | null; issued: Millis;
   expires: Millis; used: Millis | null }
 
+/** A resource tag (migration 019): unique per (resource_id, resource_type, tag_key); owner copied from the resource. */
+export interface ResourceTagTable { id: string; resource_type: string; resource_id: string; tag_key: string;
+  tag_value: string; customer: string | null; account_id: string; domain_id: string; created: Millis }
 export interface Database {
   domains: DomainTable; roles: RoleTable; role_permissions: RolePermissionTable; accounts: AccountTable;
   users: UserTable; sessions: SessionTable; login_failures: LoginFailureTable;
@@ -123,5 +130,5 @@ export interface Database {
   vms: VmTable; volumes: VolumeTable; snapshots: SnapshotTable;
   async_jobs: AsyncJobTable; events: EventTable; alerts: AlertTable; configurations: ConfigurationTable;
   management_servers: ManagementServerTable; sequences: SequenceTable; cache_generations: CacheGenerationTable;
-  console_tokens: ConsoleTokenTable;
+  console_tokens: ConsoleTokenTable; resource_tags: ResourceTagTable;
 }

@@ -8,7 +8,7 @@ import { notFound, invalidParam, resourceInUse } from '../kernel/errors';
 import { compact } from '../kernel/format';
 import { computeCapacities, type Capacity } from './capacity';
 import { zoneById } from './zones';
-import { changed, countOf, paged, likeOf, requireIPv4, maskBits, cidrOf, ipToInt, sameSubnet, duplicate } from './util';
+import { changed, countOf, paged, likeOf, requireIPv4, maskBits, cidrOf, ipToInt, sameSubnet, lastUsableIp, duplicate } from './util';
 import type { Pod as PodResponse, PodIpranges } from '../contract/responses';
 
 type Pod = Selectable<PodTable>;
@@ -73,13 +73,16 @@ export const podHandlers: Pick<H, 'createPod' | 'updatePod' | 'deletePod' | 'lis
   async createPod(ctx, a) {
     const zone = await zoneById(ctx, a.zoneid, 'zoneid');
     checkRange(a.gateway, a.netmask, a.startip, a.endip);
+    // Without endip the range runs to the subnet's last usable address, as in CloudStack.
+    const endip = a.endip ?? (a.startip !== undefined && a.netmask ? lastUsableIp(a.startip, a.netmask) : a.startip);
+    checkRange(a.gateway, a.netmask, a.startip, endip);
     await checkName(ctx, zone.id, a.name);
     const pod: Pod = {
       id: ctx.svc.newId(), zone_id: zone.id, name: a.name, gateway: a.gateway ?? null, netmask: a.netmask ?? null,
       allocation_state: a.allocationstate ?? 'Enabled', created: ctx.svc.clock.now(), removed: null,
     };
     const ranges: Range[] = a.startip === undefined ? [] : [{
-      id: ctx.svc.newId(), pod_id: pod.id, start_ip: a.startip, end_ip: a.endip ?? a.startip,
+      id: ctx.svc.newId(), pod_id: pod.id, start_ip: a.startip, end_ip: endip ?? a.startip,
       gateway: null, netmask: null, vlan_id: null, for_system_vms: 0,
     }];
     await ctx.svc.db.transaction().execute(async (tx) => {

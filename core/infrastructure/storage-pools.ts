@@ -65,6 +65,8 @@ async function placement(ctx: CallContext, a: { zoneid: string; scope?: string; 
 export const storagePoolHandlers: Pick<H, 'createStoragePool' | 'updateStoragePool' | 'deleteStoragePool' | 'listStoragePools'> = {
   async createStoragePool(ctx, a) {
     if (a.managed) throw invalidParam('Managed storage is not supported');
+    // CloudStack names storage providers (DefaultPrimary, plugins such as StorPool or Linstor); Strata has the default.
+    if (a.provider !== undefined && a.provider.toLowerCase() !== 'defaultprimary') throw invalidParam(`Storage provider ${a.provider} not found`);
     const where = await placement(ctx, a);
     const loc = parseStorageUrl(a.url);
     const db = ctx.svc.db;
@@ -79,7 +81,7 @@ export const storagePoolHandlers: Pick<H, 'createStoragePool' | 'updateStoragePo
       id: ctx.svc.newId(), name: a.name, zone_id: where.zone.id, pod_id: where.podId, cluster_id: where.clusterId,
       scope: where.scope, type: loc.type, url: a.url, host: loc.host, path: loc.path, state: 'Up',
       capacity_bytes: a.capacitybytes ?? measured?.total ?? DEFAULT_REMOTE_CAPACITY, allocated_bytes: 0,
-      used_bytes: measured?.used ?? 0, tags: tagText((a.tags ?? '').split(',')), provider: a.provider ?? 'DefaultPrimary',
+      used_bytes: measured?.used ?? 0, tags: tagText((a.tags ?? '').split(',')), provider: 'DefaultPrimary',
       hypervisor: where.hypervisor,
       overprovision: THIN_TYPES.has(loc.type) ? await settingNumber(ctx.svc, 'storage.overprovisioning.factor') : 1,
       created: ctx.svc.clock.now(), removed: null,

@@ -32,6 +32,10 @@ describe('primary storage', () => {
     await expect(f.call('createStoragePool', { name: 'x', zoneid: ids.zoneId, url: 'ftp://a/b' })).rejects.toMatchObject({ errorcode: 431 });
     await expect(f.call('createStoragePool', { name: 'nfs2', zoneid: ids.zoneId, clusterid: ids.clusterId, url: 'nfs://10.0.0.9/export/primary' }))
       .rejects.toMatchObject({ errorcode: 431, message: /already exists/ });
+    await expect(f.call('createStoragePool', { name: 'sp', zoneid: ids.zoneId, clusterid: ids.clusterId, url: 'nfs://10.0.0.9/sp', provider: 'StorPool' }))
+      .rejects.toMatchObject({ errorcode: 431, message: 'Storage provider StorPool not found' });
+    expect(await f.call('createStoragePool', { name: 'dp', zoneid: ids.zoneId, clusterid: ids.clusterId, url: 'nfs://10.0.0.9/dp', provider: 'DefaultPrimary' }))
+      .toMatchObject({ provider: 'DefaultPrimary' });
   });
 
   it('disables, retags and resizes a pool; lists by filters', async () => {

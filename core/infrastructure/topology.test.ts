@@ -16,8 +16,12 @@ describe('zones', () => {
     expect(z).toMatchObject({ name: 'z1', networktype: 'Advanced', allocationstate: 'Disabled', type: 'Core', dns1: '8.8.8.8',
       localstorageenabled: true, securitygroupsenabled: false, guestcidraddress: '10.1.1.0/24', tags: [] });
     expect(z.dns2).toBeUndefined(); // null fields are omitted
+    // CloudStack's zonetoken: a random UUID per zone, the same in every answer about the zone.
+    expect(z.zonetoken).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect((await f.call('listZones', { id: z.id })).items[0].zonetoken).toBe(z.zonetoken);
     expect(f.events.map((e) => e.type)).toEqual(['ZONE.CREATE']);
     expect(f.events[0]).toMatchObject({ resourceId: z.id, resourceType: 'Zone', userId: 'u-admin' });
+    expect((await f.call('createZone', { ...zoneParams, name: 'z1b' })).zonetoken).not.toBe(z.zonetoken);
   });
 
   it('refuses duplicate names and bad addresses with 431', async () => {
@@ -36,6 +40,7 @@ describe('zones', () => {
     expect(user.count).toBe(1);
     expect(user.items[0]).toMatchObject({ id: z1.id, name: 'z1', allocationstate: 'Enabled' });
     expect(user.items[0].dns1).toBeUndefined();
+    expect(user.items[0].zonetoken).toBeUndefined();
     expect((await f.call('listZones', { available: 'false' }, plainUser)).count).toBe(0); // no VMs yet
   });
 
@@ -80,6 +85,9 @@ describe('pods', () => {
     expect(upd).toMatchObject({ name: 'p1b', endip: ['10.1.0.30'] });
     const listed = await f.call('listPods', { zoneid: z.id });
     expect(listed.items[0]).toMatchObject({ name: 'p1b', ipranges: [{ endip: '10.1.0.30' }] });
+    // Without endip the range runs to the last usable address of the netmask, as CloudStack does.
+    const open = await f.call('createPod', { name: 'p2', zoneid: z.id, gateway: '10.2.0.1', netmask: '255.255.252.0', startip: '10.2.0.10' });
+    expect(open).toMatchObject({ startip: ['10.2.0.10'], endip: ['10.2.3.254'] });
   });
 
   it('rejects ranges outside the subnet and unknown zones', async () => {

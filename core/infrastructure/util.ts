@@ -65,6 +65,13 @@ export function cidrOf(gateway: string, netmask: string): string | undefined {
   return `${intToIp(Math.floor(ipToInt(gateway) / size) * size)}/${bits}`;
 }
 
+/** The subnet's last address before its broadcast address (CloudStack's default end of a range without endip). */
+export function lastUsableIp(ip: string, netmask: string): string {
+  const size = 2 ** (32 - maskBits(netmask));
+  const broadcast = Math.floor(ipToInt(ip) / size) * size + size - 1;
+  return intToIp(size > 2 ? broadcast - 1 : broadcast);
+}
+
 export function sameSubnet(a: string, b: string, netmask: string): boolean {
   const size = 2 ** (32 - maskBits(netmask));
   return Math.floor(ipToInt(a) / size) === Math.floor(ipToInt(b) / size);

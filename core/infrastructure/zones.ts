@@ -1,5 +1,6 @@
 // createZone, updateZone, deleteZone, listZones. New zones start Disabled, as in CloudStack: the admin enables
 // a zone once its pods, clusters, hosts and storage are in place (updateZone allocationstate=Enabled).
+import { randomUUID } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import type { HandlersFor } from '../kernel/handler';
 import type { CallContext } from '../kernel/handler';
@@ -21,6 +22,7 @@ export function formatZone(z: Zone, full: boolean, capacity?: Capacity[]): ZoneR
     dns1: full ? z.dns1 : undefined, dns2: full ? z.dns2 : undefined,
     internaldns1: full ? z.internal_dns1 : undefined, internaldns2: full ? z.internal_dns2 : undefined,
     guestcidraddress: full ? z.guest_cidr : undefined, domain: full ? z.domain : undefined,
+    zonetoken: full ? z.zone_token : undefined,
     localstorageenabled: bool(z.local_storage_enabled), securitygroupsenabled: bool(z.security_groups_enabled),
     dhcpprovider: 'VirtualRouter', type: z.type, ismultiarch: false, hasannotations: false, tags: [],
     capacity: capacity?.map(({ zoneid: _z, zonename: _n, ...c }) => c),
@@ -56,7 +58,7 @@ export const zoneHandlers: Pick<H, 'createZone' | 'updateZone' | 'deleteZone' | 
       allocation_state: a.allocationstate ?? 'Disabled', dns1: a.dns1, dns2: a.dns2 ?? null, internal_dns1: a.internaldns1,
       internal_dns2: a.internaldns2 ?? null, guest_cidr: a.guestcidraddress ?? null, domain: a.domain ?? null,
       local_storage_enabled: a.localstorageenabled ? 1 : 0, security_groups_enabled: a.securitygroupenabled ? 1 : 0,
-      type: a.isedge ? 'Edge' : 'Core', created: ctx.svc.clock.now(), removed: null,
+      type: a.isedge ? 'Edge' : 'Core', created: ctx.svc.clock.now(), removed: null, zone_token: randomUUID(),
     };
     await ctx.svc.db.insertInto('zones').values(z).execute();
     await changed(ctx, 'ZONE.CREATE', `Created zone ${z.name}`, { id: z.id, type: 'Zone', name: z.name });

@@ -2,6 +2,7 @@
 import { defineCommands } from '../command';
 import { p, pagingParams, scopeParams } from '../params';
 import { ALL_ROLES, type Authorized } from '../roles';
+import { tagFilterParam } from './tags';
 
 /** CloudStack lets domain admins manage offerings restricted to their own domain subtree. */
 const OFFERING_ADMINS: Authorized = ['Admin', 'DomainAdmin'];
@@ -90,6 +91,7 @@ export const catalogCommands = defineCommands({
       rootdisksize: p.long({ description: 'Root disk size in GB' }),
       dynamicscalingenabled: p.boolean({ description: 'True when VMs may be scaled while running' }),
       issystem: p.boolean({ description: 'True for a system VM offering (root admins)' }),
+      systemvmtype: p.string({ description: 'The system VM type of a system offering: domainrouter (default), consoleproxy or secondarystoragevm' }),
       serviceofferingdetails: p.map({ description: 'Extra details, as serviceofferingdetails[0].key=value' }),
       ...offeringRestriction,
     },
@@ -120,6 +122,7 @@ export const catalogCommands = defineCommands({
       zoneid: p.uuid({ description: 'Only offerings available in this zone' }),
       domainid: p.uuid({ description: 'Only offerings restricted to this domain' }),
       issystem: p.boolean({ description: 'System VM offerings (root admins)' }),
+      systemvmtype: p.string({ description: 'Only system offerings of this system VM type (domainrouter, consoleproxy, secondarystoragevm)' }),
       cpunumber: p.integer({ description: 'Only offerings with this many CPU cores' }),
       cpuspeed: p.integer({ description: 'Only offerings with this CPU speed' }),
       memory: p.integer({ description: 'Only offerings with this memory (MB)' }),
@@ -218,6 +221,7 @@ export const catalogCommands = defineCommands({
     description: 'Lists templates, one row per template per zone',
     async: false, authorized: ALL_ROLES,
     params: {
+      ...tagFilterParam,
       templatefilter: p.req.string({ description: 'featured, self, selfexecutable, sharedexecutable, executable, community or all (admin)', oneOf: TEMPLATE_FILTERS }),
       ids: p.uuids({ description: 'Only these templates' }),
       hypervisor: p.string({ description: 'Only templates for this hypervisor' }),
@@ -264,6 +268,7 @@ export const catalogCommands = defineCommands({
     description: 'Lists ISOs, one row per ISO per zone',
     async: false, authorized: ALL_ROLES,
     params: {
+      ...tagFilterParam,
       isofilter: p.string({ description: 'Same values as templatefilter; default selfexecutable', oneOf: TEMPLATE_FILTERS }),
       bootable: p.boolean({ description: 'Only bootable (or non-bootable) ISOs' }),
       ispublic: p.boolean({ description: 'Only public (or private) ISOs' }),

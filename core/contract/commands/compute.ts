@@ -2,6 +2,7 @@
 import { defineCommands } from '../command';
 import { p, pagingParams, scopeParams, sortParams } from '../params';
 import { ALL_ROLES, ADMIN_ONLY } from '../roles';
+import { tagFilterParam } from './tags';
 
 const VM = { kind: 'object', name: 'virtualmachine' } as const;
 const vmId = { id: p.req.uuid({ description: 'The ID of the virtual machine' }) } as const;
@@ -133,6 +134,7 @@ export const computeCommands = defineCommands({
   listVirtualMachines: {
     description: 'Lists virtual machines', async: false, authorized: ALL_ROLES,
     params: {
+      ...tagFilterParam,
       ...pagingParams, ...scopeParams, ...sortParams(['created', 'name'] as const),
       id: p.uuid({ description: 'The ID of the virtual machine' }),
       ids: p.uuids({ description: 'The IDs of the virtual machines' }),

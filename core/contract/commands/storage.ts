@@ -2,6 +2,7 @@
 import { defineCommands } from '../command';
 import { p, pagingParams, scopeParams } from '../params';
 import { ALL_ROLES } from '../roles';
+import { tagFilterParam } from './tags';
 
 const VOLUME = { kind: 'object', name: 'volume' } as const;
 const SNAPSHOT = { kind: 'object', name: 'snapshot' } as const;
@@ -66,6 +67,7 @@ export const storageCommands = defineCommands({
   listVolumes: {
     description: 'Lists volumes', async: false, authorized: ALL_ROLES,
     params: {
+      ...tagFilterParam,
       ...pagingParams, ...scopeParams,
       id: p.uuid({ description: 'The ID of the disk volume' }),
       ids: p.uuids({ description: 'The IDs of the volumes' }),
@@ -105,6 +107,7 @@ export const storageCommands = defineCommands({
   listSnapshots: {
     description: 'Lists volume snapshots', async: false, authorized: ALL_ROLES,
     params: {
+      ...tagFilterParam,
       ...pagingParams, ...scopeParams,
       id: p.uuid({ description: 'The ID of the snapshot' }),
       ids: p.uuids({ description: 'The IDs of the snapshots' }),

@@ -6,6 +6,7 @@ import { createVolumeHandler, deleteVolumeHandler, resizeHandler } from './volum
 import { createSnapshotHandler, deleteSnapshotHandler, revertSnapshotHandler } from './snapshots';
 import { listVolumes } from './volume-view';
 import { listSnapshots } from './snapshot-view';
+import { tagPairs } from '../../tags/index';
 
 export const storageModule = implement(storageCommands, {
   createVolume: createVolumeHandler,
@@ -15,12 +16,12 @@ export const storageModule = implement(storageCommands, {
   deleteVolume: deleteVolumeHandler,
   listVolumes: async (ctx, a) => {
     const scope = await ctx.svc.identity.listScope(ctx.caller, a);
-    return listVolumes(ctx.svc, { ...a, scope }, a, ctx.caller);
+    return listVolumes(ctx.svc, { ...a, scope, tags: a.tags ? tagPairs(a.tags) : undefined }, a, ctx.caller);
   },
   createSnapshot: createSnapshotHandler,
   listSnapshots: async (ctx, a) => {
     const scope = await ctx.svc.identity.listScope(ctx.caller, a);
-    return listSnapshots(ctx.svc, { ...a, scope }, a, ctx.caller);
+    return listSnapshots(ctx.svc, { ...a, scope, tags: a.tags ? tagPairs(a.tags) : undefined }, a, ctx.caller);
   },
   deleteSnapshot: deleteSnapshotHandler,
   revertSnapshot: revertSnapshotHandler,

@@ -6,12 +6,15 @@ import type { ListResult } from '../../kernel/handler';
 import { csDate } from '../../kernel/format';
 import { pageWindow } from '../../kernel/paging';
 import { likeExpr } from '../vm/vm-view';
-import type { Snapshot } from '../../contract/responses';
+import type { Snapshot, Tags } from '../../contract/responses';
+import { tagsOfPage, taggedIdsQuery, type TagPair } from '../../tags/tag-store';
 
 export interface SnapshotFilter {
   scope: ListScope;
   id?: string; ids?: string[]; name?: string; volumeid?: string; snapshottype?: string; intervaltype?: string;
   zoneid?: string; keyword?: string;
+  /** Only snapshots carrying every one of these tags (tags[i].key/value). */
+  tags?: TagPair[];
 }
 
 function filtered(db: Db, f: SnapshotFilter) {
@@ -27,6 +30,7 @@ function filtered(db: Db, f: SnapshotFilter) {
   if (f.intervaltype) q = q.where('s.interval_type', '=', f.intervaltype.toUpperCase());
   if (f.zoneid) q = q.where('s.zone_id', '=', f.zoneid);
   if (f.keyword) q = q.where(likeExpr('s.name', f.keyword));
+  if (f.tags && f.tags.length > 0) q = q.where('s.id', 'in', taggedIdsQuery(db, 'Snapshot', f.tags));
   return q;
 }
 
@@ -39,7 +43,7 @@ function pageQuery(db: Db, f: SnapshotFilter) {
 type Row = Awaited<ReturnType<ReturnType<typeof pageQuery>['execute']>>[number];
 type Names = { name: string; domainName: string; domainPath: string };
 
-function format(r: Row, acct: Names | undefined, job: string | undefined): Snapshot {
+function format(r: Row, acct: Names | undefined, job: string | undefined, tags: Tags[] | undefined): Snapshot {
   const o: Snapshot = { id: r.id, name: r.name, volumeid: r.volume_id, state: r.state };
   if (r.volume_name !== null) { o.volumename = r.volume_name; o.volumetype = r.volume_type!; o.volumestate = r.volume_state!; }
   o.snapshottype = r.snapshot_type;
@@ -54,7 +58,7 @@ function format(r: Row, acct: Names | undefined, job: string | undefined): Snaps
   if (acct) { o.account = acct.name; o.domain = acct.domainName; o.domainpath = acct.domainPath; }
   o.domainid = r.domain_id;
   o.locationtype = 'PRIMARY';
-  o.tags = [];
+  o.tags = tags ?? [];
   if (job) { o.jobid = job; o.jobstatus = 0; }
   return o;
 }
@@ -70,7 +74,8 @@ async function formatRows(svc: Services, rows: Row[], withJobs: boolean): Promis
       .where('instance_id', 'in', rows.map((r) => r.id)).where('status', '=', 0).execute();
     for (const j of js) if (j.instance_id) jobs.set(j.instance_id, j.id);
   }
-  return rows.map((r) => format(r, names.get(r.account_id), jobs.get(r.id)));
+  const tags = await tagsOfPage(svc, 'Snapshot', rows.map((r) => r.id));
+  return rows.map((r) => format(r, names.get(r.account_id), jobs.get(r.id), tags.get(r.id)));
 }
 
 export async function listSnapshots(svc: Services, f: SnapshotFilter, paging: { page?: number; pagesize?: number }, _caller: Caller): Promise<ListResult<Snapshot>> {

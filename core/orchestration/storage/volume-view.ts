@@ -8,7 +8,8 @@ import type { ListResult } from '../../kernel/handler';
 import { csDate } from '../../kernel/format';
 import { inPageOrder, pageWindow } from '../../kernel/paging';
 import { likeExpr } from '../vm/vm-view';
-import type { Volume } from '../../contract/responses';
+import type { Tags, Volume } from '../../contract/responses';
+import { tagsOfPage, taggedIdsQuery, type TagPair } from '../../tags/tag-store';
 import { countAllBut } from '../../db/counts';
 
 export interface VolumeFilter {
@@ -16,6 +17,8 @@ export interface VolumeFilter {
   id?: string; ids?: string[]; name?: string; type?: string; state?: string; virtualmachineid?: string;
   zoneid?: string; podid?: string; clusterid?: string; storageid?: string; hostid?: string; diskofferingid?: string;
   keyword?: string;
+  /** Only volumes carrying every one of these tags (tags[i].key/value). */
+  tags?: TagPair[];
 }
 
 /** The matching volumes, from `volumes` alone: pod, cluster and host filters are subqueries, not joins, so the
@@ -38,11 +41,12 @@ function filtered(db: Db, f: VolumeFilter) {
   if (f.hostid) q = q.where('vol.vm_id', 'in', db.selectFrom('vms').select('id').where('host_id', '=', f.hostid));
   if (f.diskofferingid) q = q.where('vol.disk_offering_id', '=', f.diskofferingid);
   if (f.keyword) q = q.where(likeExpr('vol.name', f.keyword));
+  if (f.tags && f.tags.length > 0) q = q.where('vol.id', 'in', taggedIdsQuery(db, 'Volume', f.tags));
   return q;
 }
 
 const FILTER_KEYS = ['id', 'ids', 'name', 'type', 'state', 'virtualmachineid', 'zoneid', 'podid', 'clusterid', 'storageid',
-  'hostid', 'diskofferingid', 'keyword'] as const satisfies readonly (keyof VolumeFilter)[];
+  'hostid', 'diskofferingid', 'keyword', 'tags'] as const satisfies readonly (keyof VolumeFilter)[];
 
 /** Total matches; the unfiltered everything-view counts the table (db/counts.ts) rather than walking an index. */
 async function countOf(db: Db, f: VolumeFilter): Promise<number> {
@@ -83,7 +87,7 @@ type Row = Awaited<ReturnType<ReturnType<typeof rowsQuery>['execute']>>[number];
 type Names = { name: string; domainName: string; domainPath: string };
 
 // Joined names (`!`) are NOT NULL in their tables: present whenever the joined row is, which the `if` tests.
-function format(r: Row, acct: Names | undefined, admin: boolean, job: string | undefined): Volume {
+function format(r: Row, acct: Names | undefined, admin: boolean, job: string | undefined, tags: Tags[] | undefined): Volume {
   const o: Volume = { id: r.id, name: r.name, type: r.type, state: r.state, size: r.size, virtualsize: r.size, zoneid: r.zone_id };
   if (r.path) o.physicalsize = r.size;
   if (r.zone_name !== null) o.zonename = r.zone_name;
@@ -121,7 +125,7 @@ function format(r: Row, acct: Names | undefined, admin: boolean, job: string | u
   o.isextractable = false;
   o.quiescevm = false;
   o.supportsstoragesnapshot = false;
-  o.tags = [];
+  o.tags = tags ?? [];
   if (job) { o.jobid = job; o.jobstatus = 0; }
   return o;
 }
@@ -138,7 +142,8 @@ async function formatRows(svc: Services, rows: Row[], caller: Caller, withJobs: 
     for (const j of js) if (j.instance_id) jobs.set(j.instance_id, j.id);
   }
   const admin = isAdmin(caller);
-  return rows.map((r) => format(r, names.get(r.account_id), admin, jobs.get(r.id)));
+  const tags = await tagsOfPage(svc, 'Volume', rows.map((r) => r.id));
+  return rows.map((r) => format(r, names.get(r.account_id), admin, jobs.get(r.id), tags.get(r.id)));
 }
 
 export async function listVolumes(svc: Services, f: VolumeFilter, paging: { page?: number; pagesize?: number }, caller: Caller): Promise<ListResult<Volume>> {

@@ -7,6 +7,7 @@ import { changeServiceHandler, scaleHandler, updateHandler } from './resize';
 import { findHostsHandler, migrateHandler } from './migrate';
 import { listVms } from './vm-view';
 import { attachIsoHandler, detachIsoHandler } from './iso';
+import { tagPairs } from '../../tags/index';
 
 export { reconcileVms, reconcileVm } from './reconcile';
 export { syncHostVms, reconcileLocalHosts } from '../../hosts/host-sync';
@@ -32,6 +33,6 @@ export const computeModule = implement(computeCommands, {
   detachIso: detachIsoHandler,
   listVirtualMachines: async (ctx, a) => {
     const scope = await ctx.svc.identity.listScope(ctx.caller, a);
-    return listVms(ctx.svc, { ...a, scope }, a, { caller: ctx.caller, stats: wantsStats(a.details) });
+    return listVms(ctx.svc, { ...a, scope, tags: a.tags ? tagPairs(a.tags) : undefined }, a, { caller: ctx.caller, stats: wantsStats(a.details) });
   },
 });

@@ -11,7 +11,8 @@ import { isAdmin } from '../../identity/caller';
 import { precompiled } from '../../db/precompiled';
 import { csDate } from '../../kernel/format';
 import { vmStatsOf } from './stats-cache';
-import type { VirtualMachine } from '../../contract/responses';
+import type { Tags, VirtualMachine } from '../../contract/responses';
+import { tagsOfPage } from '../../tags/index';
 
 export type VmRow = Pick<VmTable, 'id' | 'name' | 'display_name' | 'instance_name' | 'account_id' | 'domain_id' |
   'user_id' | 'zone_id' | 'host_id' | 'template_id' | 'iso_id' | 'service_offering_id' | 'cpu_number' | 'cpu_speed' |
@@ -119,7 +120,7 @@ const kb = (bytes: number) => Math.round(bytes / 1024);
  * V8 then allocates each VM's object once at its final size, where adding fields one by one regrew it over and
  * over (3.8 KB of garbage per VM, most of a page's allocations).
  */
-function format(r: VmRow, n: Names, admin: boolean, job: string | undefined, st: VmStats | undefined): VirtualMachine {
+function format(r: VmRow, n: Names, admin: boolean, job: string | undefined, st: VmStats | undefined, tags: Tags[] | undefined): VirtualMachine {
   const acct = n.accounts.get(r.account_id);
   const t = n.templates.get(r.template_id);
   const iso = r.iso_id ? n.templates.get(r.iso_id) : undefined;
@@ -147,7 +148,7 @@ function format(r: VmRow, n: Names, admin: boolean, job: string | undefined, st:
     diskkbsread: st ? kb(st.diskReadBytes) : undefined, diskkbswrite: st ? kb(st.diskWriteBytes) : undefined,
     memorykbs: st?.memoryKbs, diskioread: st?.diskReadOps, diskiowrite: st?.diskWriteOps,
     rootdeviceid: 0, rootdevicetype: 'ROOT',
-    nic: NONE, securitygroup: NONE, affinitygroup: NONE, tags: NONE, details: parseDetails(r.details),
+    nic: NONE, securitygroup: NONE, affinitygroup: NONE, tags: tags ?? NONE, details: parseDetails(r.details),
     displayvm: true, isdynamicallyscalable: t?.dynamic_scaling === 1 && so?.dynamic_scaling === 1,
     deleteprotection: false, vmtype: 'User',
     jobid: job, jobstatus: job ? 0 : undefined,
@@ -159,12 +160,13 @@ export interface FormatOptions { caller: Caller; stats?: boolean; jobs?: boolean
 /** Formats a page of VM rows as API objects. */
 export async function formatVms(svc: Services, rows: VmRow[], opts: FormatOptions, known: KnownNames = {}): Promise<VirtualMachine[]> {
   const none = new Map<string, never>();
-  const [names, jobs, stats] = await Promise.all([
+  const [names, jobs, stats, tags] = await Promise.all([
     loadNames(svc, rows, known),
     opts.jobs ? pendingJobs(svc.db, rows) : none,
     // Cached figures of real hypervisors always (cheap); the simulator's and cache misses only when asked for.
     vmStatsOf(svc, rows, !!opts.stats),
+    tagsOfPage(svc, 'UserVm', rows.map((r) => r.id)),
   ]);
   const admin = isAdmin(opts.caller);
-  return rows.map((r) => format(r, names, admin, jobs.get(r.id), stats.get(r.id)));
+  return rows.map((r) => format(r, names, admin, jobs.get(r.id), stats.get(r.id), tags.get(r.id)));
 }

@@ -12,6 +12,7 @@ import { selectArrays } from '../../db/precompiled';
 import { customSort, orderVms, type VmSort } from './vm-sort';
 import { formatVms, VM_COLUMNS, vmRowOf, type FormatOptions, type VmRow } from './vm-format';
 import type { VirtualMachine } from '../../contract/responses';
+import { taggedIdsQuery, type TagPair } from '../../tags/tag-store';
 
 export type { FormatOptions };
 
@@ -20,6 +21,8 @@ export interface VmFilter extends VmSort {
   id?: string; ids?: string[]; name?: string; state?: string; zoneid?: string; podid?: string; clusterid?: string;
   hostid?: string; storageid?: string; templateid?: string; isoid?: string; serviceofferingid?: string;
   haenable?: boolean; hypervisor?: string; groupid?: string; userid?: string; keyword?: string;
+  /** Only VMs carrying every one of these tags (tags[i].key/value). */
+  tags?: TagPair[];
   /** Also expunged VMs (the result of a destroy with expunge). */
   removedToo?: boolean;
 }
@@ -66,6 +69,7 @@ function filtered(db: Db, f: VmFilter) {
     q = q.where('v.id', 'in', (eb) => eb.selectFrom('volumes').select('vm_id as id').where('pool_id', '=', pool)
       .where('removed', 'is', null).where('vm_id', 'is not', null) as never);
   }
+  if (f.tags && f.tags.length > 0) q = q.where('v.id', 'in', taggedIdsQuery(db, 'UserVm', f.tags));
   if (f.keyword) {
     const k = f.keyword;
     q = q.where((eb) => eb.or([likeExpr('v.name', k), likeExpr('v.display_name', k), likeExpr('v.instance_name', k)]));
@@ -94,7 +98,7 @@ async function pageRows(db: Db, f: VmFilter, window: PageWindow): Promise<VmRow[
 }
 
 const FILTER_KEYS = ['id', 'ids', 'name', 'state', 'zoneid', 'podid', 'clusterid', 'hostid', 'storageid', 'templateid',
-  'isoid', 'serviceofferingid', 'haenable', 'hypervisor', 'groupid', 'userid', 'keyword'] as const;
+  'isoid', 'serviceofferingid', 'haenable', 'hypervisor', 'groupid', 'userid', 'keyword', 'tags'] as const;
 
 /**
  * Total matches. Counting the live rows of 100,000 through an index takes milliseconds; for the unfiltered
