@@ -1,6 +1,8 @@
 // The checked rows of a server-paged table. The selection survives scrolling (rows leave the DOM) but not a change
 // of filters, and keeps the selected rows as objects so bulk actions can name them. The rows are taken when the
-// selection changes (an event), never read from a ref while rendering, so renders stay pure.
+// selection changes (an event), never read from a ref while rendering, so renders stay pure. They are the rows as
+// they were when picked: an action offered for a row whose state changed since is refused by the server for that
+// item, and the bulk results name it.
 import { useCallback, useRef, useState } from 'react';
 
 export interface RowSelection<T> {
