@@ -37,7 +37,8 @@ export function DomainTree({ domains, selectedId, onSelect, filter, label, empty
   // Opening a deep link expands the ancestors of the selected domain: done while rendering, once per selection and
   // domain list (React's pattern for state that follows a prop), so the tree never shows the branch closed.
   const [revealed, setRevealed] = useState<{ id?: string; domains?: Domain[] }>({});
-  if (selectedId && (revealed.id !== selectedId || revealed.domains !== domains)) {
+  // (An empty list, which a caller may pass as a new [] on every render while loading, has nothing to open.)
+  if (selectedId && domains.length > 0 && (revealed.id !== selectedId || revealed.domains !== domains)) {
     setRevealed({ id: selectedId, domains });
     const byId = new Map(domains.map((d) => [d.id, d]));
     const next = new Set(expanded);
