@@ -29,7 +29,7 @@ import { createPlanner } from './orchestration/planner';
 import { infrastructureModule, createHostMonitor } from './infrastructure/index';
 import { catalogModule, seedCatalog } from './catalog/index';
 import { createKvmDownloader } from './catalog/kvm-downloader';
-import { registerTemplateDownloader, resumeDownloads } from './catalog/template-download';
+import { createTemplateDownloaders, resumeDownloads } from './catalog/template-download';
 import { computeModule, reconcileVms, reconcileLocalHosts, startStatsCollector } from './orchestration/vm/index';
 import { storageModule } from './orchestration/storage/index';
 import { startTemplateCopyCleanup, type TemplateCopyCleanup } from './orchestration/storage/template-copies';
@@ -39,7 +39,7 @@ import type { Caller } from './identity/caller';
 import { createMsRegistry, type MsRegistry, type MsRegistryOptions } from './cluster/ms-registry';
 import { clusterModule } from './cluster/management-servers';
 import { tagsModule } from './tags/index';
-import { sharedCachesOf } from './db/shared-caches';
+import { createCoreCaches } from './core-caches';
 import { startMetrics, createMetricsModule, type Metrics, type MetricsOptions } from './metrics/index';
 import { instrumentDispatcher } from './metrics/api-latency';
 import { prometheusRoute } from './metrics/prometheus';
@@ -116,16 +116,19 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   // Time-ordered ids keep inserts at the right edge of every id b-tree (see db/ids.ts).
   const newId = timeOrderedId;
   const base = { db: opened.db, clock, newId, log, config };
+  // Every cache of this core, owned here (nothing is cached per process: see README "State and caches").
+  const caches = createCoreCaches(opened.db);
   // Local KVM hosts: this machine's QEMU, working in <dataDir>/qemu (see hypervisors/kvm-local.ts).
   const localKvm = createLocalKvm({ dataDir: opts.dataDir, log });
   const events = createEventLog(base);
-  const identity = createIdentityService({ ...base, events });
+  const identity = createIdentityService({ ...base, events, directory: caches.directory });
   // Remote KVM hosts (url agent://NAME) are served through their agents' links, whatever the local KVM driver is.
   const agents = createAgentHub({ ...opts.agents, services: () => svc });
   const svc = {
     db: opened.db, dbKind: opened.kind, instanceNames: createInstanceNames(opened.db, createSequences(opened.db)), clock, config, log, identity, events, newId,
+    caches, templateDownloaders: createTemplateDownloaders(),
     drivers: createDriverRegistry([createSimulatorDriver({ now: () => clock.now() }), localKvm.driver], [{ prefix: 'agent://', driver: createRemoteKvmDriver(agents) }]),
-    planner: createPlanner(base),
+    planner: createPlanner({ ...base, infra: caches.infraVersion }),
   } as Omit<Services, 'jobs'> as Services;
   svc.jobs = createJobManager({ ...base, events, services: () => svc, beforeJobRow: opts.beforeJobRow });
   const consoles = createConsoleService(svc, { uiDir: opts.uiDir });
@@ -140,10 +143,10 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   svc.jobs.bind(asyncHandlers(registry));
 
   const { generatedPassword } = await identity.seed(opts.adminPassword);
-  await seedCatalog(opened.db, newId, clock);
+  await seedCatalog(svc);
   // KVM templates and ISOs are downloaded into the zones' image stores by this process.
   const kvmDownloader = createKvmDownloader(svc);
-  const undoDownloader = registerTemplateDownloader('KVM', kvmDownloader);
+  const undoDownloader = svc.templateDownloaders.register('KVM', kvmDownloader);
   await reconcileVms(svc);
   await reconcileLocalHosts(svc, (h) => h.hypervisor === localKvm.driver.hypervisor && isLocalKvmUrl(h.url) && !isAgentUrl(h.url));
   await resumeDownloads(svc);
@@ -151,7 +154,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   // Registered (and owning the hosts nobody owns) once its jobs run, so that taking over a dead server's jobs works.
   const msRegistry = createMsRegistry(svc, opts.cluster);
   await msRegistry.start();
-  const sharedCaches = sharedCachesOf(opened.db);
+  const sharedCaches = caches.shared;
   await sharedCaches.start(opts.cluster?.cacheSyncMs ?? 1_000);
   const templateCopies = startTemplateCopyCleanup(svc);
   const vmStats = startStatsCollector(svc);

@@ -24,7 +24,6 @@ export const parseFrame = (b: Buffer): { sid: number; payload: Buffer } | null =
   b.length < 4 ? null : { sid: b.readUInt32BE(0), payload: b.subarray(4) };
 
 const OPEN_TIMEOUT_MS = 10_000;
-let lastSid = 0;
 
 function tunnelDuplex(link: TunnelLink, sid: number, onGone: () => void): Duplex {
   let closedHere = false;
@@ -45,11 +44,14 @@ function tunnelDuplex(link: TunnelLink, sid: number, onGone: () => void): Duplex
 export class TunnelClient {
   private readonly streams = new Map<number, { duplex: Duplex; open?: { resolve(p: string | null): void; reject(e: Error): void } }>();
 
+  /** Stream ids are per link (both ends make a new tunnel per connection), so the count starts with the link. */
+  private lastSid = 0;
+
   constructor(private readonly link: TunnelLink) {}
 
   open(hostId: string, vmId: string): Promise<{ stream: Duplex; password: string | null }> {
-    lastSid = (lastSid + 1) % 0xffffffff;
-    const sid = lastSid;
+    this.lastSid = (this.lastSid + 1) % 0xffffffff;
+    const sid = this.lastSid;
     const duplex = tunnelDuplex(this.link, sid, () => this.streams.delete(sid));
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => fail(new Error('the agent did not open the console stream in time')), OPEN_TIMEOUT_MS);

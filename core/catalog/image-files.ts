@@ -3,7 +3,7 @@
 //   template/tmpl/<template id>/<template id>.<ext>      templates and ISOs
 //   snapshots/<account id>/<volume id>/<snapshot id>.qcow2
 // The path of an image is derived from its id and format, so nothing but the store has to be recorded.
-import { sharedCachesOf } from '../db/shared-caches';
+import type { SharedCaches } from '../db/shared-caches';
 import path from 'node:path';
 import type { Db } from '../db/connect';
 import { localStorePath } from '../infrastructure/storage-url';
@@ -32,40 +32,45 @@ export async function storeDirOf(db: Db, zoneId: string, storeId: string | null 
   return null;
 }
 
-// Deploys and ISO attaches ask for the same few files over and over: one lookup per (image, zone) and database.
-const cache = new WeakMap<Db, Map<string, Promise<string | undefined>>>();
-
-/** The file of a template or ISO's copy in a zone, or undefined when it has no reachable store. */
-export function imageFile(db: Db, templateId: string, zoneId: string): Promise<string | undefined> {
-  let m = cache.get(db);
-  if (!m) {
-    const fresh = (m = new Map());
-    cache.set(db, m);
-    // Another server moved or deleted an image's copy: forget every cached file (it refills per image and zone).
-    sharedCachesOf(db).onChange('image_files', () => fresh.clear());
-  }
-  const key = `${templateId}/${zoneId}`;
-  let hit = m.get(key);
-  if (!hit) {
-    hit = (async () => {
-      const row = await db.selectFrom('templates as t')
-        .leftJoin('template_zones as tz', (j) => j.onRef('tz.template_id', '=', 't.id').on('tz.zone_id', '=', zoneId))
-        .select(['t.format', 'tz.store_id']).where('t.id', '=', templateId).executeTakeFirst();
-      if (!row) return undefined;
-      const store = await storeDirOf(db, zoneId, row.store_id);
-      return store ? imageFileIn(store.dir, templateId, row.format) : undefined;
-    })();
-    hit.catch(() => m.delete(key));
-    m.set(key, hit);
-  }
-  return hit;
+/**
+ * The file of a template or ISO's copy in a zone (undefined when it has no reachable store), remembered per image
+ * and zone: deploys and ISO attaches ask for the same few files over and over. One per core (core-caches.ts).
+ * Invalidation: a copy moved to a store or deleted here is forgotten at once (forget); one moved or deleted on
+ * another server clears every entry within one poll of the shared cache generations ('image_files').
+ */
+export interface ImageFiles {
+  file(templateId: string, zoneId: string): Promise<string | undefined>;
+  /** Forgets the files of an image (deleted, or its copy moved to another store), here and on the other servers. */
+  forget(templateId: string): void;
 }
 
-/** Forgets cached files of an image (deleted, or its copy moved to another store). */
-export function forgetImageFile(db: Db, templateId: string): void {
-  const m = cache.get(db);
-  if (m) for (const k of m.keys()) if (k.startsWith(`${templateId}/`)) m.delete(k);
-  void sharedCachesOf(db).changed('image_files');
+export function createImageFiles(db: Db, shared: SharedCaches): ImageFiles {
+  const files = new Map<string, Promise<string | undefined>>();
+  shared.onChange('image_files', () => files.clear());
+  const lookUp = async (templateId: string, zoneId: string) => {
+    const row = await db.selectFrom('templates as t')
+      .leftJoin('template_zones as tz', (j) => j.onRef('tz.template_id', '=', 't.id').on('tz.zone_id', '=', zoneId))
+      .select(['t.format', 'tz.store_id']).where('t.id', '=', templateId).executeTakeFirst();
+    if (!row) return undefined;
+    const store = await storeDirOf(db, zoneId, row.store_id);
+    return store ? imageFileIn(store.dir, templateId, row.format) : undefined;
+  };
+  return {
+    file(templateId, zoneId) {
+      const key = `${templateId}/${zoneId}`;
+      let hit = files.get(key);
+      if (!hit) {
+        const p = (hit = lookUp(templateId, zoneId));
+        p.catch(() => { if (files.get(key) === p) files.delete(key); });
+        files.set(key, p);
+      }
+      return hit;
+    },
+    forget(templateId) {
+      for (const k of files.keys()) if (k.startsWith(`${templateId}/`)) files.delete(k);
+      void shared.changed('image_files');
+    },
+  };
 }
 
 /** Folder for a volume's snapshots in the zone's image store, or undefined (the driver then keeps its own). */

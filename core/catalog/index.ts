@@ -34,14 +34,13 @@ export const catalogModule = implement(catalogCommands, {
 
 export {
   getServiceOffering, getDiskOffering, getTemplate, getTemplateZone,
-  serviceOfferingNames, diskOfferingNames, templateNames, offeringName, diskOfferingName, templateName,
-  type ServiceOfferingRow, type DiskOfferingRow, type TemplateRow, type NameEntry,
+  type ServiceOfferingRow, type DiskOfferingRow, type TemplateRow,
 } from './lookups';
 export { formatServiceOffering, formatDiskOffering, serviceOfferingResponse, diskOfferingResponse, offeringNames } from './offering-format';
 export { formatTemplate, imageNames, imageResponses, type ImageRow } from './template-format';
 export { seedCatalog, ensureBuiltinTemplate, addCrossZoneCopies, BUILTIN_TEMPLATE_NAME } from './seed';
-export { osTypeNames, osCategoryId } from './os-types';
+export { osCategoryId, createOsTypes, type OsTypes } from './os-types';
 export {
-  registerTemplateDownloader, templateDownloaderFor, instantDownloader, SIMULATOR_TEMPLATE_BYTES,
+  createTemplateDownloaders, instantDownloader, SIMULATOR_TEMPLATE_BYTES, type TemplateDownloaders,
   type TemplateDownloader, type DownloadProgress,
 } from './template-download';

@@ -12,7 +12,7 @@ import { run } from '../hypervisors/qemu/proc';
 import type { DownloadProgress, ProgressFn, TemplateDownloader } from './template-download';
 import { fetchImage, localSource, safeUrl } from './image-fetch';
 import { settingFlag } from '../kernel/settings';
-import { forgetImageFile, imageDirIn, imageFileIn, storeDirOf } from './image-files';
+import { imageDirIn, imageFileIn, storeDirOf } from './image-files';
 
 /** What `qemu-img info` calls each registrable format. */
 const QEMU_FORMAT: Record<string, string> = { QCOW2: 'qcow2', RAW: 'raw', VHD: 'vpc', VHDX: 'vhdx', VMDK: 'vmdk' };
@@ -49,7 +49,7 @@ export interface KvmDownloader extends TemplateDownloader {
 
 interface Running { ctl: AbortController; done: Promise<void>; why: 'stop' | 'remove' | null }
 
-export function createKvmDownloader(svc: Pick<Services, 'db' | 'log' | 'config'>, o: KvmDownloaderOptions = {}): KvmDownloader {
+export function createKvmDownloader(svc: Pick<Services, 'db' | 'log' | 'config' | 'caches'>, o: KvmDownloaderOptions = {}): KvmDownloader {
   const qemuImg = o.qemuImg ?? 'qemu-img';
   const stallMs = o.stallTimeoutMs ?? 60_000;
   const every = o.progressIntervalMs ?? 500;
@@ -154,7 +154,7 @@ export function createKvmDownloader(svc: Pick<Services, 'db' | 'log' | 'config'>
       if (!tz?.store_id) {
         await db.updateTable('template_zones').set({ store_id: store.storeId }).where('template_id', '=', templateId)
           .where('zone_id', '=', zoneId).execute();
-        forgetImageFile(db, templateId);
+        svc.caches.imageFiles.forget(templateId);
       }
       const r: Running = { ctl: new AbortController(), done: Promise.resolve(), why: null };
       r.done = download(templateId, t.format, store.dir, url, checksum, onProgress, r, allowInternal).finally(() => running.delete(key));
@@ -171,7 +171,7 @@ export function createKvmDownloader(svc: Pick<Services, 'db' | 'log' | 'config'>
         const store = await storeDirOf(db, c.zone_id, c.store_id);
         if (store) await rm(imageDirIn(store.dir, templateId), { recursive: true, force: true });
       }
-      forgetImageFile(db, templateId);
+      svc.caches.imageFiles.forget(templateId);
     },
 
     async stop() {

@@ -7,7 +7,7 @@ import { notFound } from '../kernel/errors';
 import { splitIds, pageOf, containsText, recordEvent } from './common';
 import { checkManageOffering, offeringVisibility, parseRestrictionUpdate } from './offering-scope';
 import { offeringNames, type OfferingNames } from './offering-format';
-import { invalidateName, type DiskOfferingRow, type ServiceOfferingRow } from './lookups';
+import type { DiskOfferingRow, ServiceOfferingRow } from './lookups';
 import type { DiskOffering, ServiceOffering } from '../contract/responses';
 
 interface OfferingRows { disk_offerings: DiskOfferingRow; service_offerings: ServiceOfferingRow }
@@ -54,7 +54,6 @@ export async function liveOffering<T extends OfferingTable>(ctx: CallContext, ki
 /** `set` may hold the kind's own columns too: the shared view types only the common ones, SQL takes them all. */
 async function writeRow(ctx: CallContext, table: OfferingTable, id: string, set: Updateable<SharedColumns>): Promise<void> {
   await sharedDb(ctx).updateTable(table).set(set).where('id', '=', id).execute();
-  invalidateName(ctx.svc.db, table, id);
 }
 
 /** Args both update commands take; domainid/zoneid are comma-separated ids or "public"/"all". */

@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
 import { createCatalogEnv, type CatalogEnv } from './test-kit';
-import { getServiceOffering, getDiskOffering, offeringName } from './index';
+import { getServiceOffering, getDiskOffering } from './index';
 
 let env: CatalogEnv;
 beforeEach(async () => { env = await createCatalogEnv(); });
@@ -92,10 +92,10 @@ describe('service offerings', () => {
 
   it('updates and deletes; deleted offerings stay readable for VMs but leave the lists', async () => {
     const so = await env.call('admin', 'createServiceOffering', { name: 'old', displaytext: 'x', cpunumber: '1', memory: '512' });
-    expect(await offeringName(env.svc.db, so.id)).toBe('old');
+    expect((await getServiceOffering(env.svc.db, so.id))?.name).toBe('old');
     const up = await env.call('admin', 'updateServiceOffering', { id: so.id, name: 'new', state: 'Inactive', zoneid: env.zones.z1 });
     expect(up).toMatchObject({ name: 'new', state: 'Inactive', zoneid: env.zones.z1, zone: 'zone-1' });
-    expect(await offeringName(env.svc.db, so.id)).toBe('new');
+    expect((await getServiceOffering(env.svc.db, so.id))?.name).toBe('new');
     expect((await env.call('admin', 'listServiceOfferings', {})).count).toBe(0);
     expect((await env.call('admin', 'listServiceOfferings', { state: 'all' })).count).toBe(1);
     await env.call('admin', 'updateServiceOffering', { id: so.id, zoneid: 'all' });

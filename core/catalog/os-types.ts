@@ -1,6 +1,6 @@
 // Guest OS types and categories: seeded reference data, listOsTypes and listOsCategories. The os_types table
 // stores the category by name; a category's id is derived from its name so it is the same on every install.
-import { sharedCachesOf } from '../db/shared-caches';
+import type { SharedCaches } from '../db/shared-caches';
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/connect';
 import type { CallContext, ListResult } from '../kernel/handler';
@@ -61,57 +61,58 @@ export function osCategoryId(name: string): string {
   return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
 }
 
-export async function seedOsTypes(db: Db, newId: () => string): Promise<void> {
+export async function seedOsTypes(db: Db, osTypes: OsTypes, newId: () => string): Promise<void> {
   const existing = new Set((await db.selectFrom('os_types').select('description').execute()).map((r) => r.description));
   const rows: { id: string; description: string; category: string }[] = [];
   for (const [category, types] of Object.entries(SEED_OS_TYPES)) {
     for (const description of types) if (!existing.has(description)) rows.push({ id: newId(), description, category });
   }
   if (rows.length > 0) await db.insertInto('os_types').values(rows).execute();
-  invalidateOsTypes(db);
+  void osTypes.changed();
 }
 
-interface OsTypeEntry { id: string; description: string; category: string }
-// OS types are reference data that only seeding changes, so each database's list is loaded once.
-const osCache = new WeakMap<Db, Promise<OsTypeEntry[]>>();
+export interface OsTypeEntry { id: string; description: string; category: string }
 
-export function allOsTypes(db: Db): Promise<OsTypeEntry[]> {
-  let p = osCache.get(db);
-  if (!p) {
-    p = db.selectFrom('os_types').select(['id', 'description', 'category']).orderBy('description').execute();
-    if (!osWatched.has(db)) {
-      osWatched.add(db);
-      sharedCachesOf(db).onChange('os_types', () => { osCache.delete(db); });
+/**
+ * The guest OS types of the core's database, read once and kept: they are reference data that only seeding
+ * changes. Invalidation: seeding here clears it at once; seeding on another server (a newer version adding types)
+ * clears it within one poll of the shared cache generations ('os_types').
+ */
+export interface OsTypes {
+  all(): Promise<OsTypeEntry[]>;
+  byId(id: string): Promise<OsTypeEntry | undefined>;
+  byDescription(description: string): Promise<OsTypeEntry | undefined>;
+  /** Description by id. */
+  names(): Promise<Map<string, string>>;
+  /** OS type ids of a category id (for the oscategoryid filter of image lists). */
+  idsOfCategory(categoryId: string): Promise<string[]>;
+  /** Rows changed here: forget the list, and tell the other servers. */
+  changed(): Promise<void>;
+}
+
+export function createOsTypes(db: Db, shared: SharedCaches): OsTypes {
+  let list: Promise<OsTypeEntry[]> | undefined;
+  shared.onChange('os_types', () => { list = undefined; });
+  const all = () => {
+    if (!list) {
+      const p = db.selectFrom('os_types').select(['id', 'description', 'category']).orderBy('description').execute();
+      list = p;
+      p.catch(() => { if (list === p) list = undefined; });
     }
-    osCache.set(db, p);
-    p.catch(() => osCache.delete(db));
-  }
-  return p;
-}
-
-/** Forgets the cached list (after seeding). */
-export const invalidateOsTypes = (db: Db) => { osCache.delete(db); void sharedCachesOf(db).changed('os_types'); };
-const osWatched = new WeakSet<Db>();
-
-export async function osTypeById(db: Db, id: string): Promise<OsTypeEntry | undefined> {
-  return (await allOsTypes(db)).find((o) => o.id === id);
-}
-
-export async function osTypeByDescription(db: Db, description: string): Promise<OsTypeEntry | undefined> {
-  return (await allOsTypes(db)).find((o) => o.description === description);
-}
-
-export async function osTypeNames(db: Db): Promise<Map<string, string>> {
-  return new Map((await allOsTypes(db)).map((o) => [o.id, o.description]));
-}
-
-/** OS type ids of a category id (for the oscategoryid filter of image lists). */
-export async function osTypeIdsOfCategory(db: Db, categoryId: string): Promise<string[]> {
-  return (await allOsTypes(db)).filter((o) => osCategoryId(o.category) === categoryId).map((o) => o.id);
+    return list;
+  };
+  return {
+    all,
+    byId: async (id) => (await all()).find((o) => o.id === id),
+    byDescription: async (description) => (await all()).find((o) => o.description === description),
+    names: async () => new Map((await all()).map((o) => [o.id, o.description])),
+    idsOfCategory: async (categoryId) => (await all()).filter((o) => osCategoryId(o.category) === categoryId).map((o) => o.id),
+    changed: () => shared.changed('os_types'),
+  };
 }
 
 export async function listOsTypes(ctx: CallContext, a: ArgsOf<C['listOsTypes']>): Promise<ListResult<OsType>> {
-  const all = await allOsTypes(ctx.svc.db);
+  const all = await ctx.svc.caches.osTypes.all();
   const ids = a.ids ? new Set(a.ids) : null;
   const matches = all.filter((o) =>
     (a.id === undefined || o.id === a.id) &&
@@ -131,7 +132,7 @@ export async function listOsTypes(ctx: CallContext, a: ArgsOf<C['listOsTypes']>)
 }
 
 export async function listOsCategories(ctx: CallContext, a: ArgsOf<C['listOsCategories']>): Promise<ListResult<OsCategory>> {
-  const names = [...new Set((await allOsTypes(ctx.svc.db)).map((o) => o.category))].sort();
+  const names = [...new Set((await ctx.svc.caches.osTypes.all()).map((o) => o.category))].sort();
   const matches = names.map((name) => ({ id: osCategoryId(name), name })).filter((c) =>
     (a.id === undefined || c.id === a.id) &&
     (a.name === undefined || c.name.toLowerCase() === a.name.toLowerCase()) &&

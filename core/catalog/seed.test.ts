@@ -1,5 +1,4 @@
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
-import { randomUUID } from 'node:crypto';
 import { createCatalogEnv, type CatalogEnv } from './test-kit';
 import { seedCatalog, ensureBuiltinTemplate, osCategoryId, BUILTIN_TEMPLATE_NAME } from './index';
 
@@ -9,7 +8,7 @@ afterEach(async () => { await env.close(); });
 
 describe('seedCatalog', () => {
   it('creates CloudStack-like defaults once, and never resurrects deleted ones', async () => {
-    await seedCatalog(env.svc.db, randomUUID, env.svc.clock);
+    await seedCatalog(env.svc);
     const so = await env.call('alice', 'listServiceOfferings', {});
     expect(so.items.map((o: any) => [o.name, o.cpunumber, o.cpuspeed, o.memory])).toEqual([
       ['Small Instance', 1, 500, 512], ['Medium Instance', 1, 1000, 1024],
@@ -24,14 +23,14 @@ describe('seedCatalog', () => {
     ]);
     const osCount = (await env.call('alice', 'listOsTypes', {})).count;
     await env.call('admin', 'deleteServiceOffering', { id: so.items[0].id });
-    await seedCatalog(env.svc.db, randomUUID, env.svc.clock);
+    await seedCatalog(env.svc);
     expect((await env.call('alice', 'listServiceOfferings', {})).items.map((o: any) => o.name)).toEqual(['Medium Instance']);
     expect(await env.count('disk_offerings')).toBe(4);
     expect((await env.call('alice', 'listOsTypes', {})).count).toBe(osCount);
   });
 
   it('lists OS types and categories with stable category ids', async () => {
-    await seedCatalog(env.svc.db, randomUUID, env.svc.clock);
+    await seedCatalog(env.svc);
     const types = (await env.call('alice', 'listOsTypes', {})).items;
     const names = types.map((t: any) => t.description);
     // CloudStack's own spellings, irregular spacing included: scripts name OS types by these exact strings.
@@ -52,7 +51,7 @@ describe('seedCatalog', () => {
 
 describe('ensureBuiltinTemplate', () => {
   it('makes the Simulator template ready, public and featured in a zone, once', async () => {
-    await seedCatalog(env.svc.db, randomUUID, env.svc.clock);
+    await seedCatalog(env.svc);
     const id = await ensureBuiltinTemplate(env.svc, env.zones.z1);
     expect(await ensureBuiltinTemplate(env.svc, env.zones.z1)).toBe(id);
     expect(await ensureBuiltinTemplate(env.svc, env.zones.z2)).toBe(id);

@@ -1,9 +1,9 @@
 // Reference data every install starts with (OS types, CloudStack's default offerings), the demo lab's built-in
 // Simulator template, and copies of cross-zone templates for zones created later.
 import type { Db } from '../db/connect';
-import type { Clock, Services } from '../kernel/services';
+import type { Services } from '../kernel/services';
 import { GiB } from './common';
-import { seedOsTypes, osTypeByDescription } from './os-types';
+import { seedOsTypes } from './os-types';
 import { applyProgress, planCopies, startDownloads, SIMULATOR_TEMPLATE_BYTES } from './template-download';
 import { insertImage } from './template-register';
 import type { TemplateRow } from './lookups';
@@ -28,8 +28,9 @@ const DEFAULT_DISK_OFFERINGS = [
  * Seeds OS types and the default offerings. Idempotent: existing rows are matched by name, including removed
  * ones, so an offering an admin deleted does not come back on the next start.
  */
-export async function seedCatalog(db: Db, newId: () => string, clock: Clock): Promise<void> {
-  await seedOsTypes(db, newId);
+export async function seedCatalog(svc: Pick<Services, 'db' | 'caches' | 'newId' | 'clock'>): Promise<void> {
+  const { db, newId, clock } = svc;
+  await seedOsTypes(db, svc.caches.osTypes, newId);
   // Distinct creation times keep the CloudStack order (lists sort by creation).
   let now = clock.now();
   const haveSo = new Set((await db.selectFrom('service_offerings').select('name').execute()).map((r) => r.name));
@@ -65,7 +66,7 @@ async function systemOwner(db: Db): Promise<{ accountId: string; domainId: strin
   return { accountId: pick.id, domainId: pick.domain_id };
 }
 
-type SeedSvc = Pick<Services, 'db' | 'events' | 'log' | 'clock' | 'newId'>;
+type SeedSvc = Pick<Services, 'db' | 'events' | 'log' | 'clock' | 'newId' | 'caches' | 'templateDownloaders'>;
 
 /**
  * Makes the built-in "Simulator Linux" template (public, featured, hypervisor Simulator) ready in `zoneId`,
@@ -78,7 +79,7 @@ export async function ensureBuiltinTemplate(svc: SeedSvc, zoneId: string): Promi
     .executeTakeFirst();
   if (!t) {
     const owner = await systemOwner(db);
-    const os = await osTypeByDescription(db, 'Other Linux (64-bit)');
+    const os = await svc.caches.osTypes.byDescription('Other Linux (64-bit)');
     const row: TemplateRow = {
       id: svc.newId(), name: BUILTIN_TEMPLATE_NAME, display_text: 'Simulator Linux (64-bit), no GUI',
       format: 'QCOW2', hypervisor: 'Simulator', url: 'simulator:builtin/simulator-linux.qcow2', checksum: null,
@@ -112,7 +113,7 @@ export async function addCrossZoneCopies(svc: SeedSvc, zoneId: string): Promise<
       .whereRef('template_zones.template_id', '=', 'templates.id').where('template_zones.zone_id', '=', zoneId))))
     .execute();
   for (const t of missing) {
-    const plans = await planCopies(db, t, [zoneId]);
+    const plans = await planCopies(svc, t, [zoneId]);
     await db.insertInto('template_zones').values(plans.map((p) => ({ template_id: t.id, zone_id: p.zoneId, store_id: null,
       status: p.status, is_ready: 0, download_percent: 0, physical_size: 0, created: svc.clock.now() }))).execute();
     await startDownloads(svc, t, plans);

@@ -3,7 +3,7 @@
 // written back to the row (status text, percent, readiness, sizes).
 //
 // Built in: the Simulator "downloader" finishes at once (simulated hosts never read the image). Other
-// hypervisors register their downloader (registerTemplateDownloader) when their driver ships one; until then
+// hypervisors register their downloader (Services.templateDownloaders) when their driver ships one; until then
 // their copies stay "Not Downloaded" with a status text saying why.
 import type { Db } from '../db/connect';
 import type { Services } from '../kernel/services';
@@ -46,22 +46,32 @@ export const instantDownloader: TemplateDownloader = {
   },
 };
 
-const downloaders = new Map<string, TemplateDownloader>([['simulator', instantDownloader]]);
-
-/** Installs the downloader for a hypervisor; returns the disposer that restores the previous one. */
-export function registerTemplateDownloader(hypervisor: string, d: TemplateDownloader): () => void {
-  const key = hypervisor.toLowerCase();
-  const before = downloaders.get(key);
-  downloaders.set(key, d);
-  return () => {
-    if (downloaders.get(key) !== d) return; // replaced meanwhile: the newer one stays
-    if (before) downloaders.set(key, before);
-    else downloaders.delete(key);
-  };
+/** The downloaders of one core, by hypervisor (createCore installs KVM's; the Simulator's is built in). Per core,
+ *  not per process: a second core in the same process must not download into the first one's database. */
+export interface TemplateDownloaders {
+  /** Installs the downloader for a hypervisor; returns the disposer that restores the previous one. */
+  register(hypervisor: string, d: TemplateDownloader): () => void;
+  of(hypervisor: string): TemplateDownloader | undefined;
+  all(): TemplateDownloader[];
 }
 
-export const templateDownloaderFor = (hypervisor: string): TemplateDownloader | undefined =>
-  downloaders.get(hypervisor.toLowerCase());
+export function createTemplateDownloaders(): TemplateDownloaders {
+  const byHypervisor = new Map<string, TemplateDownloader>([['simulator', instantDownloader]]);
+  return {
+    register(hypervisor, d) {
+      const key = hypervisor.toLowerCase();
+      const before = byHypervisor.get(key);
+      byHypervisor.set(key, d);
+      return () => {
+        if (byHypervisor.get(key) !== d) return; // replaced meanwhile: the newer one stays
+        if (before) byHypervisor.set(key, before);
+        else byHypervisor.delete(key);
+      };
+    },
+    of: (hypervisor) => byHypervisor.get(hypervisor.toLowerCase()),
+    all: () => [...new Set(byHypervisor.values())],
+  };
+}
 
 export const notDownloadedStatus = (hypervisor: string) =>
   `Not Downloaded: no template downloader for hypervisor ${hypervisor} is installed yet`;
@@ -80,17 +90,19 @@ export async function downloadHypervisor(db: Db, t: Pick<TemplateRow, 'format' |
 export interface CopyPlan { zoneId: string; hypervisor: string; downloader: TemplateDownloader | undefined; status: string }
 
 /** Decides, before anything is written, who downloads each zone's copy and the copy's first status. */
-export async function planCopies(db: Db, t: Pick<TemplateRow, 'format' | 'hypervisor'>, zoneIds: string[]): Promise<CopyPlan[]> {
+export async function planCopies(svc: Pick<Services, 'db' | 'templateDownloaders'>, t: Pick<TemplateRow, 'format' | 'hypervisor'>,
+  zoneIds: string[]): Promise<CopyPlan[]> {
   const out: CopyPlan[] = [];
   for (const zoneId of zoneIds) {
-    const hypervisor = await downloadHypervisor(db, t, zoneId);
-    const downloader = templateDownloaderFor(hypervisor);
+    const hypervisor = await downloadHypervisor(svc.db, t, zoneId);
+    const downloader = svc.templateDownloaders.of(hypervisor);
     out.push({ zoneId, hypervisor, downloader, status: downloader ? '0% Downloaded' : notDownloadedStatus(hypervisor) });
   }
   return out;
 }
 
 type Svc = Pick<Services, 'db' | 'events' | 'log'>;
+type PlanSvc = Svc & Pick<Services, 'templateDownloaders'>;
 
 /** Writes a progress report to the zone copy (and the template's size); records an event on completion. */
 export async function applyProgress(svc: Svc, t: Pick<TemplateRow, 'id' | 'name' | 'format' | 'account_id' | 'domain_id'>,
@@ -148,8 +160,8 @@ export async function startDownloads(svc: Svc, t: TemplateRow, plans: CopyPlan[]
 }
 
 /** Lets every installed downloader delete its files of an image (before its zone copies are deleted). */
-export async function removeImageFiles(svc: Pick<Services, 'log'>, templateId: string, zoneId: string | null): Promise<void> {
-  for (const d of new Set(downloaders.values())) {
+export async function removeImageFiles(svc: Pick<Services, 'log' | 'templateDownloaders'>, templateId: string, zoneId: string | null): Promise<void> {
+  for (const d of svc.templateDownloaders.all()) {
     await d.remove?.(templateId, zoneId).catch((e: Error) =>
       svc.log.warn('could not delete the files of an image', { templateId, error: e.message }));
   }
@@ -159,13 +171,13 @@ export async function removeImageFiles(svc: Pick<Services, 'log'>, templateId: s
  * At start: copies whose download a restart interrupted ("NN% Downloaded"), or that waited for a downloader
  * that is installed now ("Not Downloaded: ..."), are downloaded (again). Failed copies stay failed.
  */
-export async function resumeDownloads(svc: Svc): Promise<number> {
+export async function resumeDownloads(svc: PlanSvc): Promise<number> {
   const rows = await svc.db.selectFrom('template_zones as tz').innerJoin('templates as t', 't.id', 'tz.template_id')
     .selectAll('t').select('tz.zone_id').where('tz.is_ready', '=', 0).where('t.removed', 'is', null)
     .where((eb) => eb.or([eb('tz.status', 'like', '%Downloaded'), eb('tz.status', 'like', 'Not Downloaded%')])).execute();
   let n = 0;
   for (const { zone_id, ...t } of rows) {
-    const [plan] = await planCopies(svc.db, t, [zone_id]);
+    const [plan] = await planCopies(svc, t, [zone_id]);
     if (!plan.downloader) continue;
     await startDownloads(svc, t, [plan]);
     n++;

@@ -6,7 +6,6 @@ import type { Caller } from '../identity/caller';
 import { isAdmin } from '../identity/caller';
 import { csDate, bool, compact } from '../kernel/format';
 import { parseDetails, zoneNames } from './common';
-import { osTypeNames } from './os-types';
 import type { TemplateRow } from './lookups';
 import type { Tags, Template } from '../contract/responses';
 import { tagsOfPage } from '../tags/tag-store';
@@ -22,11 +21,11 @@ export interface ImageRow extends TemplateRow {
 interface OwnerNames { account: string; domain: string; domainPath: string }
 export interface ImageNames { zones: Map<string, string>; owners: Map<string, OwnerNames>; osTypes: Map<string, string>; tags: Map<string, Tags[]> }
 
-export async function imageNames(svc: Pick<Services, 'db' | 'identity'>, rows: ImageRow[]): Promise<ImageNames> {
+export async function imageNames(svc: Pick<Services, 'db' | 'identity' | 'caches'>, rows: ImageRow[]): Promise<ImageNames> {
   const accountIds = [...new Set(rows.map((r) => r.account_id))];
   const [zones, osTypes, owners, tags] = await Promise.all([
     zoneNames(svc.db, rows.flatMap((r) => (r.zone_id ? [r.zone_id] : []))),
-    osTypeNames(svc.db),
+    svc.caches.osTypes.names(),
     Promise.all(accountIds.map(async (id): Promise<[string, OwnerNames]> => {
       const i = await svc.identity.accountInfo(id).catch(() => null);
       return [id, { account: i?.name ?? '', domain: i?.domainName ?? '', domainPath: i?.domainPath ?? '' }];
@@ -92,7 +91,7 @@ export async function imageRows(db: Db, id: string): Promise<ImageRow[]> {
 }
 
 /** Formats every zone copy of one image for `caller`. */
-export async function imageResponses(svc: Pick<Services, 'db' | 'identity'>, caller: Caller, id: string): Promise<Template[]> {
+export async function imageResponses(svc: Pick<Services, 'db' | 'identity' | 'caches'>, caller: Caller, id: string): Promise<Template[]> {
   const rows = await imageRows(svc.db, id);
   const names = await imageNames(svc, rows);
   return rows.map((r) => formatTemplate(r, names, { showUrl: showsUrl(caller, r) }));

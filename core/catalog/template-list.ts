@@ -12,7 +12,6 @@ import type { ListScope } from '../kernel/services';
 import { isRootAdmin } from '../identity/caller';
 import { invalidParam } from '../kernel/errors';
 import { pageWindow } from '../kernel/paging';
-import { osTypeIdsOfCategory } from './os-types';
 import { formatTemplate, imageNames, showsUrl, type ImageRow } from './template-format';
 import type { Template } from '../contract/responses';
 import { taggedIdsQuery, tagPairs } from '../tags/tag-store';
@@ -67,7 +66,7 @@ async function paramConds(ctx: CallContext, a: ListArgs, iso: boolean): Promise<
     c.push((eb) => eb('t.id', 'in', tagged as never));
   }
   if (a.oscategoryid !== undefined) {
-    const ids = await osTypeIdsOfCategory(ctx.svc.db, a.oscategoryid);
+    const ids = await ctx.svc.caches.osTypes.idsOfCategory(a.oscategoryid);
     if (ids.length === 0) return null;
     c.push((eb) => eb('t.ostype_id', 'in', ids));
   }

@@ -8,7 +8,7 @@ import { invalidParam, notFound, permissionDenied, resourceInUse } from '../kern
 import { mergeMapEntries, parseDetails, recordEvent } from './common';
 import { checkFormat, checkOsType } from './template-validate';
 import { imageResponses } from './template-format';
-import { invalidateName, type TemplateRow } from './lookups';
+import type { TemplateRow } from './lookups';
 import { removeImageFiles } from './template-download';
 import type { Template } from '../contract/responses';
 
@@ -37,7 +37,7 @@ export async function updateImage(ctx: CallContext, a: UpdateArgs, kind: Kind): 
   }
   if ('format' in a && a.format !== undefined) patch.format = checkFormat(a.format);
   if ('templatetag' in a && a.templatetag !== undefined) patch.template_tag = a.templatetag;
-  if (a.ostypeid !== undefined) patch.ostype_id = await checkOsType(db, ctx.command, a.ostypeid);
+  if (a.ostypeid !== undefined) patch.ostype_id = await checkOsType(ctx.svc.caches.osTypes, ctx.command, a.ostypeid);
   if (a.name !== undefined) patch.name = a.name;
   if (a.displaytext !== undefined) patch.display_text = a.displaytext;
   if (a.bootable !== undefined && kind === 'iso') patch.bootable = a.bootable ? 1 : 0;
@@ -47,10 +47,7 @@ export async function updateImage(ctx: CallContext, a: UpdateArgs, kind: Kind): 
   if (a.requireshvm !== undefined && kind === 'template') patch.requires_hvm = a.requireshvm ? 1 : 0;
   if (a.cleanupdetails) patch.details = '{}';
   else if (a.details !== undefined) patch.details = JSON.stringify({ ...parseDetails(cur.details), ...mergeMapEntries(a.details) });
-  if (Object.keys(patch).length > 0) {
-    await db.updateTable('templates').set(patch).where('id', '=', a.id).execute();
-    invalidateName(db, 'templates', a.id);
-  }
+  if (Object.keys(patch).length > 0) await db.updateTable('templates').set(patch).where('id', '=', a.id).execute();
   const name = patch.name ?? cur.name;
   await recordEvent(ctx, 'TEMPLATE.UPDATE', kind === 'iso' ? 'Iso' : 'Template', a.id, name, `Updated ${label(kind)} ${name}`);
   const [first] = await imageResponses(ctx.svc, ctx.caller, a.id);
@@ -110,7 +107,6 @@ export async function executeDelete(ctx: JobContext, a: DeleteArgs, payload: Del
     const left = await trx.selectFrom('template_zones').select('zone_id').where('template_id', '=', t.id).executeTakeFirst();
     if (!left) await trx.updateTable('templates').set({ removed: ctx.svc.clock.now() }).where('id', '=', t.id).execute();
   });
-  invalidateName(db, 'templates', t.id);
   const where = payload.zoneId !== null ? ` from zone ${payload.zoneId}` : '';
   await recordEvent(ctx, kind === 'iso' ? 'ISO.DELETE' : 'TEMPLATE.DELETE', kind === 'iso' ? 'Iso' : 'Template', t.id, t.name,
     `Deleted ${label(kind)} ${t.name}${where}`);

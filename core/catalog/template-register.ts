@@ -60,7 +60,7 @@ export async function registerImage(ctx: CallContext, a: RegisterArgs, kind: 'te
   if (a.projectid !== undefined) throw invalidParam('Projects are not supported');
   const owner = await ctx.svc.identity.resolveOwner(ctx.caller, { account: a.account, domainid: a.domainid });
   await checkUrlHost(ctx.svc, ctx.caller, owner.accountId, url);
-  const ostypeId = await checkOsType(db, ctx.command, a.ostypeid);
+  const ostypeId = await checkOsType(ctx.svc.caches.osTypes, ctx.command, a.ostypeid);
   const { zoneIds, crossZones } = await resolveZones(db, ctx.command, a.zoneid, t?.zoneids);
   const row: TemplateRow = {
     id: ctx.svc.newId(), name: a.name, display_text: a.displaytext, format, hypervisor, url, checksum,
@@ -75,7 +75,7 @@ export async function registerImage(ctx: CallContext, a: RegisterArgs, kind: 'te
     ssh_key_enabled: flag(a.sshkeyenabled, false), requires_hvm: t ? flag(t.requireshvm, true) : null,
     template_tag: t?.templatetag ?? null, created: ctx.svc.clock.now(), removed: null,
   };
-  const plans = await planCopies(db, row, zoneIds);
+  const plans = await planCopies(ctx.svc, row, zoneIds);
   await insertImage(ctx.svc, row, plans);
   await ctx.svc.events.record({
     type: kind === 'iso' ? 'ISO.CREATE' : 'TEMPLATE.CREATE', description: `Registered ${kind} ${row.name}`,

@@ -5,7 +5,7 @@ import type { Db } from '../db/connect';
 import type { DriverRegistry } from '../hypervisors/driver';
 import { invalidParam, notFound } from '../kernel/errors';
 import { TEMPLATE_FORMATS } from '../contract/commands/catalog';
-import { osTypeById, osTypeByDescription, DEFAULT_OS_TYPE } from './os-types';
+import { DEFAULT_OS_TYPE, type OsTypes } from './os-types';
 import { localSource } from './image-fetch';
 import { ILLEGAL_HOST_TEXT, checkUrlHost as checkHostReachable } from '../kernel/url-guard';
 import { settingFlag, type SettingSource } from '../kernel/settings';
@@ -96,12 +96,12 @@ export function checkHypervisor(drivers: DriverRegistry, hypervisor: string): st
 }
 
 /** The OS type id to store: the given one (must exist) or the default "Other (64-bit)". */
-export async function checkOsType(db: Db, cmd: string, ostypeid: string | undefined): Promise<string | null> {
+export async function checkOsType(osTypes: OsTypes, cmd: string, ostypeid: string | undefined): Promise<string | null> {
   if (ostypeid !== undefined) {
-    if (!(await osTypeById(db, ostypeid))) throw notFound(cmd, 'ostypeid', ostypeid);
+    if (!(await osTypes.byId(ostypeid))) throw notFound(cmd, 'ostypeid', ostypeid);
     return ostypeid;
   }
-  return (await osTypeByDescription(db, DEFAULT_OS_TYPE))?.id ?? null;
+  return (await osTypes.byDescription(DEFAULT_OS_TYPE))?.id ?? null;
 }
 
 /**

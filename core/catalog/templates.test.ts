@@ -1,12 +1,12 @@
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { createCatalogEnv, type CatalogEnv, type AccountName } from './test-kit';
-import { seedCatalog, getTemplate, templateName, registerTemplateDownloader, addCrossZoneCopies, type TemplateDownloader } from './index';
+import { seedCatalog, getTemplate, addCrossZoneCopies, type TemplateDownloader } from './index';
 
 let env: CatalogEnv;
 beforeEach(async () => {
   env = await createCatalogEnv();
-  await seedCatalog(env.svc.db, randomUUID, env.svc.clock);
+  await seedCatalog(env.svc);
 });
 afterEach(async () => { await env.close(); });
 
@@ -62,7 +62,7 @@ describe('registerTemplate', () => {
         await onProgress({ percent: 100, status: 'Download Complete', ready: true, sizeBytes: 10 * 1024 ** 3, physicalSizeBytes: 1234 });
       },
     };
-    const dispose = registerTemplateDownloader('KVM', fake);
+    const dispose = env.svc.templateDownloaders.register('KVM', fake);
     try {
       const t = (await register('alice', { hypervisor: 'KVM', checksum: 'd41d8cd98f00b204e9800998ecf8427e' })).items[0];
       expect(seen).toEqual([`${URL_OK} d41d8cd98f00b204e9800998ecf8427e`]);
@@ -168,7 +168,7 @@ describe('updateTemplate and deleteTemplate', () => {
       id: t.id, name: 'debian-12', ostypeid: ubuntu.id, passwordenabled: 'true', 'details[0].rootDiskController': 'scsi',
     });
     expect(up).toMatchObject({ name: 'debian-12', ostypeid: ubuntu.id, ostypename: 'Ubuntu 22.04 LTS', passwordenabled: true, details: { rootDiskController: 'scsi' } });
-    expect(await templateName(env.svc.db, t.id)).toBe('debian-12');
+    expect((await getTemplate(env.svc.db, t.id))?.name).toBe('debian-12');
     expect((await env.fail('bob', 'updateTemplate', { id: t.id, name: 'mine' })).errorcode).toBe(531);
     expect((await env.fail('alice', 'updateTemplate', { id: t.id, templatetype: 'SYSTEM' })).errorcode).toBe(531);
     expect((await env.fail('alice', 'updateIso', { id: t.id, name: 'x' })).errorcode).toBe(431);

@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { openTestDatabase } from '../testing/test-db';
 import type { CoreConfig, EventInput, EventLog, IdentityService, ListScope, Logger, Notification, Services } from '../kernel/services';
+import { createCoreCaches } from '../core-caches';
+import { createTemplateDownloaders } from './template-download';
 import type { Caller } from '../identity/caller';
 import type { DriverRegistry, HypervisorDriver } from '../hypervisors/driver';
 import type { CallContext, JobContext } from '../kernel/handler';
@@ -134,7 +136,7 @@ export async function createCatalogEnv(): Promise<CatalogEnv> {
     notify(n) { notifications.push(n); },
   };
   const svc: Services = { db: opened.db, dbKind: opened.kind, instanceNames: createInstanceNames(opened.db, createSequences(opened.db)), clock, config, log: silent, identity: {} as never,
-    events: eventLog, jobs: {} as never, drivers: stubDrivers, planner: {} as never, newId: randomUUID };
+    caches: createCoreCaches(opened.db), templateDownloaders: createTemplateDownloaders(), events: eventLog, jobs: {} as never, drivers: stubDrivers, planner: {} as never, newId: randomUUID };
   const callers = await seedIdentityRows(svc);
   svc.identity = stubIdentity(callers, DOMAINS);
 

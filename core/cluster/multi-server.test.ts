@@ -4,7 +4,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { seedDemoLab } from '../demo';
 import { sessionClient, startTestServer, type TestServer } from '../testing/harness';
-import { sharedCachesOf } from '../db/shared-caches';
 import { SharedConsoleTokens } from '../console/tokens';
 
 const running: TestServer[] = [];
@@ -43,8 +42,22 @@ describe('several management servers on one database', () => {
       { headers: { cookie: `sessionkey=${onA.sessionKey}` } });
     expect((await asB('listZones')).status).toBe(200);
     expect((await onA.call('logout')).status).toBe(200);
-    await sharedCachesOf(b.core.svc.db).poll();
+    await b.core.svc.caches.shared.poll();
     expect((await asB('listZones')).status).toBe(401);
+  });
+
+  it("a host tag set through one server steers the other's next placement once it has polled", async () => {
+    const [a, b] = await pair();
+    const { zoneId } = await seedDemoLab(a.core);
+    const onA = await sessionClient(a.url);
+    // B's planner is asked directly: its hosts' drivers live on A (commands are not yet forwarded between servers).
+    const place = (hostTags: string[]) => b.core.svc.planner.planAndReserve({ zoneId, cpuNumber: 1, cpuSpeed: 500, memoryMb: 512,
+      hostTags, storageTags: [], rootDiskBytes: 2 ** 30 });
+    await place([]); // B now holds its view of the zone's hosts
+    const hosts = (await onA.call('listHosts', { zoneid: zoneId, type: 'Routing' })).json.listhostsresponse.host;
+    expect((await onA.call('updateHost', { id: hosts[5].id, hosttags: 'gpu' })).status).toBe(200);
+    await b.core.svc.caches.shared.poll();
+    expect(await place(['gpu'])).toMatchObject({ hostId: hosts[5].id });
   });
 
   it('a console token issued through one server is redeemed once, on any server', async () => {

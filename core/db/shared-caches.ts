@@ -1,13 +1,16 @@
 // Invalidation of per-process caches when several management servers share one database. Each cache family
-// (identity, infrastructure, catalog names, OS types, image files) has a generation row in `cache_generations`
+// (identity, infrastructure, OS types, image files) has a generation row in `cache_generations`
 // (migration 013b). A server that changes rows behind a family clears its own cache at once and bumps the row;
 // every server polls the rows (one small query per poll, started and stopped by createCore) and clears a family
 // whose generation moved. The rule: a cache never serves what another server changed for longer than one poll
 // interval after that change committed (1 s by default), and never what this server changed.
+// One SharedCaches per core (createCore makes it with the core's caches, core-caches.ts): two cores in one process
+// learn of each other's changes only through the database, as two processes do.
 import { sql } from 'kysely';
 import type { Db } from './connect';
 
-export const CACHE_FAMILIES = ['identity', 'infrastructure', 'catalog', 'os_types', 'image_files'] as const;
+// (Migration 013b also seeded a 'catalog' row for a name cache that no longer exists; polls ignore it.)
+export const CACHE_FAMILIES = ['identity', 'infrastructure', 'os_types', 'image_files'] as const;
 export type CacheFamily = (typeof CACHE_FAMILIES)[number];
 
 export interface SharedCaches {
@@ -24,19 +27,19 @@ export interface SharedCaches {
   stop(): Promise<void>;
 }
 
-function createSharedCaches(db: Db): SharedCaches {
+export function createSharedCaches(db: Db): SharedCaches {
   const clears = new Map<CacheFamily, Set<() => void>>();
   const seen = new Map<string, number>();
   let timer: NodeJS.Timeout | undefined;
   let polling: Promise<void> | undefined;
-  const clearLocal = (family: CacheFamily) => { for (const c of clears.get(family) ?? []) c(); };
+  const clearLocal = (family: string) => { for (const c of clears.get(family as CacheFamily) ?? []) c(); };
   const poll = async () => {
     const rows = await db.selectFrom('cache_generations').select(['name', 'generation']).execute();
     for (const r of rows) {
       const g = Number(r.generation);
       const before = seen.get(r.name);
       seen.set(r.name, g);
-      if (before !== undefined && before !== g) clearLocal(r.name as CacheFamily);
+      if (before !== undefined && before !== g) clearLocal(r.name);
     }
   };
   return {
@@ -65,16 +68,4 @@ function createSharedCaches(db: Db): SharedCaches {
       await polling;
     },
   };
-}
-
-const byDb = new WeakMap<Db, SharedCaches>();
-
-/**
- * The shared-cache invalidation of a database handle. Module caches keyed by the handle register here; createCore
- * owns the poll loop (start/stop) for the handle it opened.
- */
-export function sharedCachesOf(db: Db): SharedCaches {
-  let s = byDb.get(db);
-  if (!s) byDb.set(db, (s = createSharedCaches(db)));
-  return s;
 }

@@ -5,7 +5,6 @@
 import type { Services } from '../kernel/services';
 import type { HostConnectSpec, HostInfo, HypervisorDriver } from '../hypervisors/driver';
 import { nextHostStatus, type HostStatusEvent } from './host-states';
-import { bumpInfraVersion } from './host-index';
 import { driverForHost } from '../hypervisors/registry';
 
 export interface HostConnectRow { id: string; name: string; url: string; hypervisor: string; state: string; details: string }
@@ -49,7 +48,7 @@ export async function moveHostStatus(svc: Services, hostId: string, from: string
     .where('removed', 'is', null).executeTakeFirst();
   if (Number(r.numUpdatedRows) === 0) return null;
   if (to !== from) {
-    bumpInfraVersion(svc.db);
+    svc.caches.infraVersion.changed();
     svc.events.notify({ kind: 'state', resourceType: 'Host', resourceId: hostId, state: to });
   }
   return to;

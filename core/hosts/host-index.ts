@@ -1,27 +1,28 @@
 // The planner's in-memory view of one zone: the hosts that may take new VMs (Up + Enabled, in Enabled pods and
 // clusters) with their capacity after overcommit, and the Up storage pools. Loaded with two queries; refreshed
-// when this process changes infrastructure (bumpInfraVersion), after a short TTL (changes made by other
-// management servers), and row by row when a reservation loses a race. The view only orders candidates: the
+// when the core's infrastructure version moves (a change here at once, one on another server within a poll of the
+// shared cache generations), after a short TTL, and row by row when a reservation loses a race. The view only orders candidates: the
 // conditional UPDATE in planner.ts is what guarantees capacity, so a stale view costs a retry, never an overcommit.
 import type { Db } from '../db/connect';
-import { sharedCachesOf } from '../db/shared-caches';
+import type { SharedCaches } from '../db/shared-caches';
 import { tagList } from '../kernel/format';
 
-let version = 0;
-const bumpLocal = () => { version++; };
-const watched = new WeakSet<Db>();
-/** Tells every planner in this process, and (through the shared cache generations) every other server's, that
- * hosts, clusters, pods, zones or pools changed. */
-export function bumpInfraVersion(db: Db): void {
-  watchInfra(db);
-  void sharedCachesOf(db).changed('infrastructure');
+/**
+ * The version of one core's infrastructure views (core-caches.ts): a zone view loaded at an older version is
+ * reloaded. Moves when this core changes hosts, clusters, pods, zones or pools (changed), and when another server
+ * did (its bump of the 'infrastructure' generation, seen within one poll).
+ */
+export interface InfraVersion {
+  current(): number;
+  /** Infrastructure changed here: this core's views reload now, the other servers' within one poll. */
+  changed(): void;
 }
-function watchInfra(db: Db): void {
-  if (watched.has(db)) return;
-  watched.add(db);
-  sharedCachesOf(db).onChange('infrastructure', bumpLocal);
+
+export function createInfraVersion(shared: SharedCaches): InfraVersion {
+  let version = 0;
+  shared.onChange('infrastructure', () => { version++; });
+  return { current: () => version, changed: () => { void shared.changed('infrastructure'); } };
 }
-export const infraVersion = () => version;
 
 export interface IndexedHost {
   id: string; podId: string; clusterId: string; hypervisor: string;
@@ -52,8 +53,8 @@ export interface ZoneIndex {
 
 const lower = (s: string | null) => tagList(s).map((t) => t.toLowerCase());
 
-export async function loadZoneIndex(db: Db, zoneId: string, now: number): Promise<ZoneIndex> {
-  watchInfra(db);
+/** Loads a zone's view; `version` is the infrastructure version read before loading (InfraVersion.current). */
+export async function loadZoneIndex(db: Db, version: number, zoneId: string, now: number): Promise<ZoneIndex> {
   const v = version;
   const zone = await db.selectFrom('zones').select('allocation_state').where('id', '=', zoneId)
     .where('removed', 'is', null).executeTakeFirst();

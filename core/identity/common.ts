@@ -5,15 +5,15 @@ import type { HandlersFor } from '../kernel/handler';
 import type { identityCommands } from '../contract/commands/identity';
 import type { RoleType } from '../contract/roles';
 import { notFound, invalidParam } from '../kernel/errors';
-import { directoryFor, identityChanged, type Directory, type DomainRec, type AccountRec } from './directory';
+import type { Directory, DomainRec, AccountRec } from './directory';
 import { managesDomain, domainDenied, accountByName, checkAccess } from './scope';
 
 export type IdentityHandlers = HandlersFor<typeof identityCommands>;
 
-export const dirOf = (ctx: CallContext): Directory => directoryFor(ctx.svc.db);
+export const dirOf = (ctx: CallContext): Directory => ctx.svc.caches.directory;
 
 /** Every identity change drops the in-memory views so the next request sees it. */
-export const changed = (ctx: CallContext) => identityChanged(ctx.svc.db);
+export const changed = (ctx: CallContext) => ctx.svc.caches.directory.changed();
 
 export async function emit(ctx: CallContext, type: string, description: string,
   resource?: { id: string; type: string; name?: string }): Promise<void> {
@@ -88,7 +88,7 @@ export async function endSessionsOf(ctx: CallContext, userIds: string[]): Promis
   if (userIds.length === 0) return;
   await ctx.svc.db.deleteFrom('sessions').where('user_id', 'in', userIds).execute();
   dirOf(ctx).dropSessionsOf(userIds);
-  identityChanged(ctx.svc.db);
+  void dirOf(ctx).changed();
 }
 
 export const lc = (s: string) => s.toLowerCase();

@@ -1,12 +1,12 @@
 // In-memory views of the identity tables that every request reads: domains (the whole tree, it is small), accounts
 // by id, users by API key and by id (with the Caller they authenticate as) and compiled roles. One Directory per
-// database, shared by the identity service and the identity command handlers, so a handler's change is seen by the
-// next request. When several management servers share one database, a change made on another server clears these
+// core (createCore makes it, core-caches.ts), shared by the identity service and the identity command handlers, so a
+// handler's change is seen by the next request. When several management servers share one database, a change made on another server clears these
 // views (and the cached sessions, so a logout or a disabled user ends everywhere) within one poll of the shared
 // cache generations (db/shared-caches); entries also expire after a minute.
 import { performance } from 'node:perf_hooks';
 import type { Db } from '../db/connect';
-import { sharedCachesOf } from '../db/shared-caches';
+import type { SharedCaches } from '../db/shared-caches';
 import type { Caller } from './caller';
 import { ROLE_TYPES, roleTypeOfAccountType, type RoleType } from '../contract/roles';
 import { compileRule, type CompiledRole } from './role-rules';
@@ -42,7 +42,15 @@ export class Directory {
   /** Session key -> user and the last_seen time this server knows (refreshed in the DB at most once a minute). */
   readonly sessions = new Map<string, { userId: string; lastSeen: number }>();
 
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Db, private readonly shared: SharedCaches) {
+    shared.onChange('identity', () => { this.invalidate(); this.sessions.clear(); });
+  }
+
+  /** Every identity change (a handler's, a logout): this server's views now (through the registration above), the
+   *  other servers' within one poll. */
+  changed(): Promise<void> {
+    return this.shared.changed('identity');
+  }
 
   /** Drops everything; called after any identity change (they are rare). */
   invalidate(): void {
@@ -166,19 +174,3 @@ export class Directory {
 }
 
 const fresh = (t: Timed<unknown>) => performance.now() - t.at < TTL_MS;
-
-const directories = new WeakMap<Db, Directory>();
-
-/** The Directory of a database (created on first use). */
-export function directoryFor(db: Db): Directory {
-  let d = directories.get(db);
-  if (!d) {
-    const dir = (d = new Directory(db));
-    directories.set(db, d);
-    sharedCachesOf(db).onChange('identity', () => { dir.invalidate(); dir.sessions.clear(); });
-  }
-  return d;
-}
-
-/** Every identity change (a handler's, a logout): this server's views now, the other servers' within one poll. */
-export const identityChanged = (db: Db): Promise<void> => { directoryFor(db); return sharedCachesOf(db).changed('identity'); };

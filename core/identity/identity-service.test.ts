@@ -9,6 +9,7 @@ import { hashPassword, verifyPassword } from './secrets';
 import { createTestEnv, addAccount, rejects, ADMIN_PASSWORD, type TestEnv } from './identity-test-env';
 import type { CommandDecl } from '../contract/command';
 import type { RoleType } from '../contract/roles';
+import { createCoreCaches } from '../core-caches';
 
 const decl = (name: string, authorized: readonly RoleType[]): CommandDecl =>
   ({ name, description: '', async: false, authorized, params: {}, response: { kind: 'success' } });
@@ -21,7 +22,7 @@ describe('seed', () => {
       const clock = { now: () => 1_000 };
       const log = { info() {}, warn() {}, error() {} };
       const config = { dataDir: dir, msId: 'm', msName: 'm', maxPageSize: 500, jobWorkers: 1, version: '0' };
-      const identity = createIdentityService({ db, clock, newId: randomUUID, log, config });
+      const identity = createIdentityService({ db, clock, newId: randomUUID, log, config, directory: createCoreCaches(db).directory });
       const first = await identity.seed();
       expect(first.generatedPassword).toMatch(/^[A-Za-z0-9_-]{24}$/);
       expect(await identity.seed()).toEqual({});

@@ -1,13 +1,12 @@
 // The identity service: authentication (API keys, login sessions), authorization (role rules) and ownership
 // scoping. The dispatcher calls byApiKey/bySession/isAllowed on every request, so those answer from memory.
-import { sharedCachesOf } from '../db/shared-caches';
 import type { Db } from '../db/connect';
 import type { Clock, CoreConfig, EventLog, IdentityService, Logger } from '../kernel/services';
 import type { CommandDecl } from '../contract/command';
 import type { Caller } from './caller';
 import { ApiError, internalError, echo } from '../kernel/errors';
 import { ErrorCode } from '../contract/errors';
-import { directoryFor, apiPath, type DomainRec, type Directory } from './directory';
+import { apiPath, type DomainRec, type Directory } from './directory';
 import { ruleVerdict } from './role-rules';
 import { verifyPassword, dummyHash, randomKey } from './secrets';
 import { seedIdentity } from './seed';
@@ -22,6 +21,8 @@ const SESSION_KEY_BYTES = 20;
 
 export interface IdentityDeps {
   db: Db; clock: Clock; newId: () => string; log: Logger; config: CoreConfig;
+  /** The core's identity views (core-caches.ts), shared with the identity command handlers. */
+  directory: Directory;
   /** Where a lockout is recorded (USER.LOCK event, alert); absent in unit tests of the service alone. */
   events?: Pick<EventLog, 'record' | 'alert'>;
 }
@@ -36,7 +37,7 @@ export function normalizeDomainPath(path: string): string {
 
 export function createIdentityService(deps: IdentityDeps): IdentityService {
   const { db, clock } = deps;
-  const dir = directoryFor(db);
+  const dir = deps.directory;
   const guard = createLoginGuard(deps, dir);
   const timeoutMs = SESSION_IDLE_TIMEOUT_SECONDS * 1000;
 
@@ -103,7 +104,7 @@ export function createIdentityService(deps: IdentityDeps): IdentityService {
     dir.sessions.delete(key);
     await db.deleteFrom('sessions').where('key', '=', key).execute();
     // Other servers may hold the session in memory: they drop their cached sessions and re-read them.
-    await sharedCachesOf(db).changed('identity');
+    await dir.changed();
   }
 
   async function bySession(key: string): Promise<Caller | null> {

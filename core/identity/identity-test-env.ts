@@ -13,7 +13,8 @@ import type { Caller } from './caller';
 import type { CallContext, JobContext } from '../kernel/handler';
 import { createIdentityService } from './identity-service';
 import { identityModule } from './index';
-import { directoryFor } from './directory';
+import { createCoreCaches } from '../core-caches';
+import { createTemplateDownloaders } from '../catalog/template-download';
 
 export const ADMIN_PASSWORD = 'admin-secret-1';
 
@@ -38,7 +39,8 @@ export async function createTestEnv(): Promise<TestEnv> {
   let now = Date.UTC(2026, 0, 1);
   const clock = { now: () => now, advance: (ms: number) => { now += ms; } };
   const config: CoreConfig = { dataDir: dir, msId: 'ms-1', msName: 'test', maxPageSize: 500, jobWorkers: 1, version: '0.0.0' };
-  const identity = createIdentityService({ db, clock, newId: randomUUID, log: silent, config });
+  const caches = createCoreCaches(db);
+  const identity = createIdentityService({ db, clock, newId: randomUUID, log: silent, config, directory: caches.directory });
   const events: EventInput[] = [];
   const eventLog: EventLog = {
     async record(e) { events.push(e); return randomUUID(); },
@@ -46,13 +48,14 @@ export async function createTestEnv(): Promise<TestEnv> {
     subscribe: () => () => {},
     notify() {},
   };
-  const svc: Services = { db, dbKind: kind, instanceNames: createInstanceNames(db, createSequences(db)), clock, config, log: silent, identity, events: eventLog,
+  const svc: Services = { db, dbKind: kind, instanceNames: createInstanceNames(db, createSequences(db)), clock, config, log: silent, identity, events: eventLog, caches,
+    templateDownloaders: createTemplateDownloaders(),
     jobs: {} as never, drivers: {} as never, planner: {} as never, newId: randomUUID };
   await identity.seed(ADMIN_PASSWORD);
   const adminRow = await db.selectFrom('users').select('id').where('username', '=', 'admin').executeTakeFirstOrThrow();
 
   async function callerOf(userId: string): Promise<Caller> {
-    const u = await directoryFor(db).userById(userId);
+    const u = await caches.directory.userById(userId);
     if (!u) throw new Error(`no user ${userId}`);
     return u.caller;
   }

@@ -19,6 +19,8 @@ import { validateArgs } from '../api/validate';
 import { createDriverRegistry } from '../hypervisors/registry';
 import { createSimulatorDriver, type SimulatorDriver } from '../hypervisors/simulator/index';
 import { createPlanner } from '../orchestration/planner';
+import { createCoreCaches } from '../core-caches';
+import { createTemplateDownloaders } from '../catalog/template-download';
 import { infrastructureModule } from './index';
 
 export const rootAdmin: Caller = {
@@ -61,12 +63,14 @@ export async function createFixture(opts: { dir?: string; sim?: SimulatorDriver 
     notify() {},
   };
   const sim = opts.sim ?? createSimulatorDriver({ now: () => clock.now() });
+  const caches = createCoreCaches(opened.db);
   const svc = {
+    caches, templateDownloaders: createTemplateDownloaders(),
     db: opened.db, dbKind: opened.kind, instanceNames: createInstanceNames(opened.db, createSequences(opened.db)), clock, log: silent, events: eventLog, newId: randomUUID,
     config: { dataDir: dir, msId: `ms-${createHash('sha1').update(dir).digest('hex').slice(0, 12)}`, msName: 'test-ms', maxPageSize: 500, jobWorkers: 4, version: '4.20.0.0-test' },
     identity: {} as IdentityService, jobs: {} as Services['jobs'],
     drivers: createDriverRegistry([sim]),
-    planner: createPlanner({ db: opened.db, clock, log: silent }),
+    planner: createPlanner({ db: opened.db, clock, log: silent, infra: caches.infraVersion }),
   } as Services;
 
   async function call(command: string, params: Record<string, string> = {}, caller: Caller = rootAdmin): Promise<any> {

@@ -2,7 +2,6 @@
 import type { CallContext } from '../kernel/handler';
 import { pageWindow } from '../kernel/paging';
 import { invalidParam } from '../kernel/errors';
-import { bumpInfraVersion } from '../hosts/host-index';
 
 export interface Paging { page?: number; pagesize?: number }
 
@@ -28,7 +27,7 @@ export const likeOf = (s: string) => `%${s}%`;
 /** Records a completed admin action and tells the planner the infrastructure changed. */
 export async function changed(ctx: CallContext, type: string, description: string,
   resource: { id: string; type: string; name: string }): Promise<void> {
-  bumpInfraVersion(ctx.svc.db);
+  ctx.svc.caches.infraVersion.changed();
   await ctx.svc.events.record({
     type, description, level: 'INFO', state: 'Completed',
     resourceId: resource.id, resourceType: resource.type, resourceName: resource.name,

@@ -10,6 +10,8 @@ import { randomUUID } from 'node:crypto';
 import { openTestDatabase } from '../testing/test-db';
 import type { Db } from '../db/connect';
 import type { CoreConfig, IdentityService, ListScope, Logger, Services } from '../kernel/services';
+import { createCoreCaches } from '../core-caches';
+import { createTemplateDownloaders } from '../catalog/template-download';
 import type { Caller } from '../identity/caller';
 import type { CallContext } from '../kernel/handler';
 import { permissionDenied } from '../kernel/errors';
@@ -97,6 +99,7 @@ export async function makeEnv(o: { file?: string; jobWorkers?: number; msId?: st
   const events = createEventLog({ db, clock, newId: randomUUID, log: quietLog });
   const log = o.log ?? quietLog;
   const svc = { db, dbKind: opened.kind, instanceNames: createInstanceNames(db, createSequences(db)), clock, config, log, identity: stubIdentity, events, newId: randomUUID,
+    caches: createCoreCaches(db), templateDownloaders: createTemplateDownloaders(),
     drivers: {} as never, planner: {} as never } as Omit<Services, 'jobs'> as Services;
   svc.jobs = createJobManager({ db, clock, config, log, events, newId: randomUUID, services: () => svc });
   return {

@@ -6,6 +6,14 @@ import type { Caller } from '../identity/caller';
 import type { CommandDecl } from '../contract/command';
 import type { CallContext, AsyncHandler, AsyncPlan } from './handler';
 import type { InstanceNames } from '../orchestration/vm/instance-names';
+import type { SharedCaches } from '../db/shared-caches';
+import type { Directory } from '../identity/directory';
+import type { OsTypes } from '../catalog/os-types';
+import type { ImageFiles } from '../catalog/image-files';
+import type { TemplateDownloaders } from '../catalog/template-download';
+import type { InfraFacts } from '../orchestration/vm/infra';
+import type { VmStatsCache } from '../orchestration/vm/stats-cache';
+import type { InfraVersion } from '../hosts/host-index';
 
 export interface Clock { now(): number }
 
@@ -163,5 +171,30 @@ export interface Services {
   planner: DeploymentPlanner;
   /** Instance names (i-<account>-<n>-VM) drawn from a database sequence: unique across management servers. */
   instanceNames: InstanceNames;
+  /** This core's caches (core-caches.ts); each says how it is invalidated. */
+  caches: CoreCaches;
+  /** Template downloaders by hypervisor, this core's own. */
+  templateDownloaders: TemplateDownloaders;
   newId(): string;
+}
+
+/**
+ * Every cache of a core, made by createCore (createCoreCaches) and reached only through the services: nothing is
+ * kept per process, so two cores in one process share nothing but the database, exactly as two servers do.
+ */
+export interface CoreCaches {
+  /** Cross-server invalidation (cache_generations): the families below register with it. */
+  shared: SharedCaches;
+  /** Identity views and sessions ('identity'). */
+  directory: Directory;
+  /** Guest OS types ('os_types'). */
+  osTypes: OsTypes;
+  /** Template and ISO files per image and zone ('image_files'). */
+  imageFiles: ImageFiles;
+  /** The version the planner's zone views are checked against ('infrastructure'). */
+  infraVersion: InfraVersion;
+  /** Host and pool facts that never change for an id (no invalidation). */
+  infraFacts: InfraFacts;
+  /** KVM VM usage figures, refreshed by this core's collector. */
+  vmStats: VmStatsCache;
 }

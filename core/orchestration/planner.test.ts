@@ -7,6 +7,7 @@ import { openTestDatabase } from '../testing/test-db';
 import { createPlanner } from './planner';
 import type { DeploymentRequest } from '../kernel/services';
 import type { ApiError } from '../kernel/errors';
+import { createCoreCaches } from '../core-caches';
 
 const GiB = 2 ** 30;
 const silent = { info() {}, warn() {}, error() {} };
@@ -164,8 +165,8 @@ describe('planner race safety', () => {
       // Long TTLs: each planner keeps its own stale view and learns of the other's reservations only by losing.
       let lost = 0;
       const log = { ...silent, info: (m: string) => { if (m.includes('lost a race')) lost++; } };
-      const p1 = createPlanner({ db: f.svc.db, clock: f.clock, log }, { ttlMs: 1e9, refreshOnFullMs: 1e9 });
-      const p2 = createPlanner({ db: second.db, clock: f.clock, log }, { ttlMs: 1e9, refreshOnFullMs: 1e9 });
+      const p1 = createPlanner({ db: f.svc.db, clock: f.clock, log, infra: f.svc.caches.infraVersion }, { ttlMs: 1e9, refreshOnFullMs: 1e9 });
+      const p2 = createPlanner({ db: second.db, clock: f.clock, log, infra: createCoreCaches(second.db).infraVersion }, { ttlMs: 1e9, refreshOnFullMs: 1e9 });
       const results = await Promise.allSettled(Array.from({ length: 30 }, (_, i) => (i % 2 ? p1 : p2).planAndReserve(req(ids.zoneId))));
       const ok = results.filter((r) => r.status === 'fulfilled');
       expect(ok).toHaveLength(8); // 2 hosts x 4 cores x 1000 MHz / 1000 MHz

@@ -8,7 +8,7 @@
 import type { Db } from '../db/connect';
 import type { Clock, Logger, DeploymentPlanner, DeploymentPlan, DeploymentRequest } from '../kernel/services';
 import { insufficientCapacity } from '../kernel/errors';
-import { loadZoneIndex, refreshHost, refreshPool, infraVersion, type ZoneIndex, type IndexedHost, type IndexedPool } from '../hosts/host-index';
+import { loadZoneIndex, refreshHost, refreshPool, type InfraVersion, type ZoneIndex, type IndexedHost, type IndexedPool } from '../hosts/host-index';
 import { reserveHostCapacity, releaseHostCapacity, reservePoolBytes, releasePoolBytes } from '../hosts/host-capacity';
 
 const MB = 1024 * 1024;
@@ -28,7 +28,7 @@ export interface PlannerOptions {
 }
 
 export interface Planner extends DeploymentPlanner {
-  /** Drops every cached zone view (tests; the version counter does this for in-process changes). */
+  /** Drops every cached zone view (tests; the core's infrastructure version does this for changes). */
   invalidate(): void;
 }
 
@@ -37,8 +37,8 @@ interface Need { cpu: number; mem: number; disk: number; req: DeploymentRequest;
 /** Counts of candidates surviving each filter, to say why nothing fits. */
 interface Funnel { scope: number; tags: number; compute: number; storage: number }
 
-export function createPlanner(deps: { db: Db; clock: Clock; log: Logger }, opts: PlannerOptions = {}): Planner {
-  const { db, clock, log } = deps;
+export function createPlanner(deps: { db: Db; clock: Clock; log: Logger; infra: InfraVersion }, opts: PlannerOptions = {}): Planner {
+  const { db, clock, log, infra } = deps;
   const ttl = opts.ttlMs ?? 10_000;
   const refreshOnFull = opts.refreshOnFullMs ?? 1_000;
   const random = opts.random ?? Math.random;
@@ -48,12 +48,12 @@ export function createPlanner(deps: { db: Db; clock: Clock; log: Logger }, opts:
     const cached = zones.get(zoneId);
     if (cached !== undefined && !force) {
       const idx = await cached;
-      if (idx.version === infraVersion() && clock.now() - idx.loadedAt < ttl) return idx;
+      if (idx.version === infra.current() && clock.now() - idx.loadedAt < ttl) return idx;
       // Another caller may have started the reload while we waited: share it.
       if (zones.get(zoneId) !== cached) return zoneIndex(zoneId);
     }
     // One load per zone at a time: concurrent placements share the same promise.
-    const p = loadZoneIndex(db, zoneId, clock.now());
+    const p = loadZoneIndex(db, infra.current(), zoneId, clock.now());
     zones.set(zoneId, p);
     p.catch(() => { if (zones.get(zoneId) === p) zones.delete(zoneId); });
     return p;

@@ -2,7 +2,6 @@
 // never change for a given id (a host's hypervisor and cluster, a pool's path and scope), so the hot deploy path
 // does not re-read them; names, states and capacity are always read fresh.
 import { sql } from 'kysely';
-import type { Db } from '../../db/connect';
 import type { Services } from '../../kernel/services';
 import type { VolumeTable } from '../../db/schema';
 import type { VolumeSpec } from '../../hypervisors/driver';
@@ -11,22 +10,20 @@ import { ErrorCode, CsErrorCode } from '../../contract/errors';
 import { reservePoolBytes, releasePoolBytes } from '../../hosts/host-capacity';
 import { driverForHost } from '../../hypervisors/registry';
 import { localPoolPath } from '../../infrastructure/storage-url';
-import { imageFile } from '../../catalog/image-files';
 
 export interface HostFacts { id: string; hypervisor: string; zoneId: string; podId: string; clusterId: string; url: string }
 export interface PoolFacts { id: string; path: string; zoneId: string; podId: string | null; clusterId: string | null; scope: string }
 
-interface Caches { hosts: Map<string, HostFacts>; pools: Map<string, PoolFacts> }
-const caches = new WeakMap<Db, Caches>();
-
-function cacheOf(db: Db): Caches {
-  let c = caches.get(db);
-  if (!c) caches.set(db, (c = { hosts: new Map(), pools: new Map() }));
-  return c;
-}
+/**
+ * The cached facts of one core (core-caches.ts). No invalidation: what is kept never changes for an id, on this
+ * server or another one (a host moved to another cluster, or a pool to another path, is a new row with a new id);
+ * an id whose row is gone is never asked for again.
+ */
+export interface InfraFacts { hosts: Map<string, HostFacts>; pools: Map<string, PoolFacts> }
+export const createInfraFacts = (): InfraFacts => ({ hosts: new Map(), pools: new Map() });
 
 export async function hostFacts(svc: Services, hostId: string): Promise<HostFacts> {
-  const c = cacheOf(svc.db);
+  const c = svc.caches.infraFacts;
   const hit = c.hosts.get(hostId);
   if (hit) return hit;
   const h = await svc.db.selectFrom('hosts').select(['id', 'hypervisor', 'zone_id', 'pod_id', 'cluster_id', 'url'])
@@ -38,7 +35,7 @@ export async function hostFacts(svc: Services, hostId: string): Promise<HostFact
 }
 
 export async function poolFacts(svc: Services, poolId: string): Promise<PoolFacts> {
-  const c = cacheOf(svc.db);
+  const c = svc.caches.infraFacts;
   const hit = c.pools.get(poolId);
   if (hit) return hit;
   const p = await svc.db.selectFrom('storage_pools').select(['id', 'path', 'zone_id', 'pod_id', 'cluster_id', 'scope', 'type', 'host'])
@@ -64,7 +61,7 @@ export async function volumeSpec(svc: Services, v: VolumeForSpec, poolId = v.poo
   const spec: VolumeSpec = { id: v.id, type: v.type === 'ROOT' ? 'ROOT' : 'DATADISK', sizeBytes: v.size, poolId, poolPath: pool.path,
     path: v.path, deviceId: v.device_id ?? 0, templateId: v.template_id ?? undefined };
   // A ROOT disk still to be created is cloned from the template's file in the zone's image store.
-  if (!v.path && v.template_id && spec.type === 'ROOT') spec.templateSourcePath = await imageFile(svc.db, v.template_id, pool.zoneId);
+  if (!v.path && v.template_id && spec.type === 'ROOT') spec.templateSourcePath = await svc.caches.imageFiles.file(v.template_id, pool.zoneId);
   return spec;
 }
 

@@ -7,7 +7,6 @@ import type { TemplateTable, VmTable } from '../../db/schema';
 import { ApiError, invalidParam, notFound, permissionDenied } from '../../kernel/errors';
 import { CsErrorCode, ErrorCode } from '../../contract/errors';
 import { isRootAdmin } from '../../identity/caller';
-import { imageFile } from '../../catalog/image-files';
 import { vmEvent } from '../vm-states';
 import { driverFor } from './infra';
 import { vmResult } from './lifecycle';
@@ -70,7 +69,7 @@ export const attachIsoHandler: AsyncHandler<C['attachIso']> = {
     if (vm.state === 'Running' && vm.host_id) {
       const driver = await driverFor(svc, vm.host_id);
       if (driver.attachIso) {
-        const file = await imageFile(svc.db, iso.id, vm.zone_id);
+        const file = await svc.caches.imageFiles.file(iso.id, vm.zone_id);
         if (!file) throw invalidParam(`ISO ${iso.name} has no file in an image store of the VM's zone`);
         try { await driver.attachIso(vm.host_id, vm.id, file); } catch (e) { throw hostFailure('attach', vm, e); }
       }

@@ -5,7 +5,6 @@
 import type { VmTable } from '../../db/schema';
 import type { HypervisorDriver, VmSpec } from '../../hypervisors/driver';
 import type { Services } from '../../kernel/services';
-import { imageFile } from '../../catalog/image-files';
 import { volumeSpec } from './infra';
 import { parseDetails, volumesOf } from './vm-rows';
 
@@ -18,7 +17,7 @@ async function runningSpec(svc: Services, vm: VmTable): Promise<VmSpec> {
   return {
     id: vm.id, instanceName: vm.instance_name, cpuNumber: vm.cpu_number, cpuSpeed: vm.cpu_speed, memoryMb: vm.memory,
     volumes: await Promise.all(vols.map((v) => volumeSpec(svc, v))), isoId: vm.iso_id, details: parseDetails(vm.details),
-    isoPath: vm.iso_id ? (await imageFile(svc.db, vm.iso_id, vm.zone_id)) ?? null : null,
+    isoPath: vm.iso_id ? (await svc.caches.imageFiles.file(vm.iso_id, vm.zone_id)) ?? null : null,
   };
 }
 

@@ -12,7 +12,6 @@ import { notifyVolumes, transitionVolume } from '../volume-states';
 import { allocateOnPool, driverFor, hostFacts, poolFacts, releasePoolBytes, volumeSpec } from './infra';
 import { cpuMhzOf, memBytesOf, parseDetails } from './vm-rows';
 import { precompiled } from '../../db/precompiled';
-import { imageFile } from '../../catalog/image-files';
 
 /** The VM columns starting needs (deploy has them in its payload; start reads the row). */
 export type StartableVm = VmStateRef & Pick<VmTable, 'instance_name' | 'zone_id' | 'cpu_number' | 'cpu_speed' |
@@ -103,7 +102,7 @@ async function startOn(svc: Services, r: StartRequest, p: DeploymentPlan, create
   const vm = r.vm;
   const spec: VmSpec = { id: vm.id, instanceName: vm.instance_name, cpuNumber: vm.cpu_number, cpuSpeed: vm.cpu_speed,
     memoryMb: vm.memory, volumes: specs, isoId: vm.iso_id, details: parseDetails(vm.details),
-    isoPath: vm.iso_id ? (await imageFile(svc.db, vm.iso_id, vm.zone_id)) ?? null : null };
+    isoPath: vm.iso_id ? (await svc.caches.imageFiles.file(vm.iso_id, vm.zone_id)) ?? null : null };
   await driver.startVm(p.hostId, spec);
 }
 

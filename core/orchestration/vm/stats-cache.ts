@@ -2,26 +2,23 @@
 // refreshes every 10 s, as CloudStack's stats collector does, so a list page never waits on hosts. A VM missing
 // from the cache (just started) is fetched once in the background. Simulator VMs are not cached: the in-process
 // simulator computes their figures at once, and only when a caller asks for details=stats.
-import type { Db } from '../../db/connect';
 import type { VmStats } from '../../hypervisors/driver';
 import type { Services } from '../../kernel/services';
 import { driverFor } from './infra';
 
-interface Cache { entries: Map<string, VmStats>; fetching: Set<string> }
-const caches = new WeakMap<Db, Cache>();
-
-function cacheOf(db: Db): Cache {
-  let c = caches.get(db);
-  if (!c) caches.set(db, (c = { entries: new Map(), fetching: new Set() }));
-  return c;
-}
+/**
+ * The figures one core keeps (core-caches.ts): each server asks the hosts itself, so the cache needs no
+ * cross-server invalidation. Rule: refreshed every collection (10 s); a VM that stopped is dropped at the next one.
+ */
+export interface VmStatsCache { entries: Map<string, VmStats>; fetching: Set<string> }
+export const createVmStatsCache = (): VmStatsCache => ({ entries: new Map(), fetching: new Set() });
 
 /** Hypervisors whose figures come from the cache. */
 const collected = (hypervisor: string) => hypervisor !== '' && hypervisor.toLowerCase() !== 'simulator';
 
 const FETCH_TIMEOUT_MS = 5000;
 
-async function fetchOne(svc: Services, c: Cache, vmId: string, hostId: string): Promise<void> {
+async function fetchOne(svc: Services, c: VmStatsCache, vmId: string, hostId: string): Promise<void> {
   if (c.fetching.has(vmId)) return;
   c.fetching.add(vmId);
   let timer: NodeJS.Timeout | undefined;
@@ -37,7 +34,7 @@ async function fetchOne(svc: Services, c: Cache, vmId: string, hostId: string): 
 
 /** Refreshes the figures of every running VM on collected hypervisors; drops VMs that stopped. */
 export async function collectVmStats(svc: Services, concurrency = 8): Promise<void> {
-  const c = cacheOf(svc.db);
+  const c = svc.caches.vmStats;
   // Through the (few) hosts of collected hypervisors: with 100,000 simulated VMs this stays an index lookup.
   const hosts = (await svc.db.selectFrom('hosts').select(['id', 'hypervisor']).where('removed', 'is', null).execute())
     .filter((h) => collected(h.hypervisor)).map((h) => h.id);
@@ -75,15 +72,15 @@ type StatsRow = { id: string; state: string; host_id: string | null; hypervisor:
  */
 export async function vmStatsOf(svc: Services, rows: StatsRow[], direct: boolean): Promise<Map<string, VmStats>> {
   const out = new Map<string, VmStats>();
-  const c = caches.get(svc.db);
+  const c = svc.caches.vmStats;
   const waits: Promise<void>[] = [];
   for (const r of rows) {
     if (r.state !== 'Running' || !r.host_id) continue;
     if (collected(r.hypervisor)) {
-      const hit = c?.entries.get(r.id);
+      const hit = c.entries.get(r.id);
       if (hit) out.set(r.id, hit);
-      else if (direct) waits.push(fetchOne(svc, cacheOf(svc.db), r.id, r.host_id).then(() => { const s = cacheOf(svc.db).entries.get(r.id); if (s) out.set(r.id, s); }));
-      else void fetchOne(svc, cacheOf(svc.db), r.id, r.host_id);
+      else if (direct) waits.push(fetchOne(svc, c, r.id, r.host_id).then(() => { const s = c.entries.get(r.id); if (s) out.set(r.id, s); }));
+      else void fetchOne(svc, c, r.id, r.host_id);
     } else if (direct) {
       const host = r.host_id;
       waits.push((async () => {

@@ -11,6 +11,8 @@ import { precompiledTransaction } from '../../db/precompiled';
 import { openTestDatabase } from '../../testing/test-db';
 import type { Caller } from '../../identity/caller';
 import type { EventInput, Notification, Services } from '../../kernel/services';
+import { createCoreCaches } from '../../core-caches';
+import { createTemplateDownloaders } from '../../catalog/template-download';
 import type { AsyncHandler, AsyncPlan, CallContext, JobContext, SyncHandler } from '../../kernel/handler';
 import type { CommandDecl } from '../../contract/command';
 import { invalidParam } from '../../kernel/errors';
@@ -104,6 +106,7 @@ export async function createWorld() {
     jobs: {} as Services['jobs'],
     drivers: { get: (h: string) => { if (h.toLowerCase() !== 'simulator') throw invalidParam(`Hypervisor ${h} is not supported`); return driver; }, supported: () => ['Simulator'] },
     planner, newId: () => randomUUID(),
+    caches: createCoreCaches(db), templateDownloaders: createTemplateDownloaders(),
   } as Services;
 
   const ctxOf = (caller: Caller, command: string): CallContext => ({ svc, caller, command });

@@ -31,6 +31,14 @@ export function usePagedRows<N extends ListCommand>(command: N, params: Params, 
   const [error, setError] = useState<string | null>(null);
   const [, bump] = useState(0);
   const generation = useRef(0);
+  // New filters: the count is unknown again. Set while rendering (React's pattern for state that follows a prop),
+  // so the stale count never shows for a frame.
+  const listKey = `${client.connectionId}\n${command}\n${paramsKey}`;
+  const [countOf, setCountOf] = useState(listKey);
+  if (countOf !== listKey) {
+    setCountOf(listKey);
+    setCount(null);
+  }
 
   const load = useCallback((page: number) => {
     if (pages.current.has(page) || inflight.current.has(page)) return;
@@ -53,7 +61,6 @@ export function usePagedRows<N extends ListCommand>(command: N, params: Params, 
   useEffect(() => {
     pages.current = new Map();
     inflight.current = new Set();
-    setCount(null);
     generation.current++;
     load(0);
   }, [client.connectionId, command, paramsKey, load]);

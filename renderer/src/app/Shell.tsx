@@ -13,6 +13,7 @@ import { CommandPalette } from './CommandPalette';
 import { ConnectionStatus } from './ConnectionStatus';
 import { ErrorBoundary } from '../components/ErrorBoundary';
 import { BrowserAlertNotifier } from '../features/alerts/browser-notify';
+import { TestRenderError } from '../components/TestRenderError';
 
 /** The skip link's target: the area's first action (a button or field), else the content region itself. */
 function focusContent() {
@@ -89,6 +90,7 @@ export function Shell({ extraTopbar }: { extraTopbar?: ReactNode } = {}) {
         <main className="content" id="content" tabIndex={-1}>
           <ErrorBoundary key={current?.id ?? ''} text={{ title: m.areaError, retry: m.areaRetry }}>
             <Suspense fallback={<div className="loading">{m.loading}</div>}>
+              {current && <TestRenderError area={current.id} />}
               {View ? <View /> : <div className="loading">{apis ? m.notAllowed : m.loading}</div>}
             </Suspense>
           </ErrorBoundary>

@@ -1,6 +1,7 @@
 // One list view's state: the server-paged rows for the current filters, a debounced keyword, the checked rows
 // (kept as objects so bulk actions can name them) and a refresh that also clears the selection.
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useRowSelection } from './row-selection';
 import { usePagedRows, type PagedRows } from '../../api/paged-rows';
 import type { Params } from '../../api/cloud-client';
 import type { ListCommand, ListItem } from '../../api/list-types';
@@ -26,23 +27,11 @@ export function usePagedList<N extends ListCommand>(command: N, params: Params, 
   type T = ListItem<N>;
   const clean = useMemo(() => cleanParams(params), [params]);
   const rows = usePagedRows(command, clean);
-  const seen = useRef(new Map<string, T>());
-  const [selected, setSelectedIds] = useState<Set<string>>(new Set());
   const paramsKey = JSON.stringify(clean);
-
-  // Filters changed: the old selection may be out of view, so forget it rather than act on hidden rows.
-  useEffect(() => { setSelectedIds(new Set()); }, [paramsKey]);
-
-  const row = useCallback((i: number) => {
-    const r = rows.row(i);
-    if (r) seen.current.set(rowId(r), r);
-    return r;
-  }, [rows, rowId]);
-
-  const refresh = useCallback(() => { setSelectedIds(new Set()); rows.refresh(); }, [rows]);
-  const selectedRows = useMemo(() => [...selected].map((id) => seen.current.get(id)).filter((r): r is T => !!r), [selected]);
+  const { row, selected, setSelected, selectedRows } = useRowSelection<T>(paramsKey, rows.row, rowId);
+  const refresh = useCallback(() => { setSelected(new Set()); rows.refresh(); }, [rows, setSelected]);
   const source = useMemo(() => ({ command, params: clean }), [command, clean]);
-  return { rows, row, rowId, selected, setSelected: setSelectedIds, selectedRows, refresh, source };
+  return { rows, row, rowId, selected, setSelected, selectedRows, refresh, source };
 }
 
 /** A text value that settles 300 ms after the last keystroke, so typing does not fire a request per key. */

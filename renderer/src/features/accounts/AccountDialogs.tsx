@@ -1,6 +1,6 @@
 // Create an account (with its first user) and add a user to an account. The role is picked from listRoles when
 // the caller may read roles; otherwise by CloudStack account type.
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useCan } from '../../app/client-context';
 import { useList } from '../../api/hooks';
 import { fmt } from '../../i18n/messages';
@@ -42,19 +42,16 @@ export function CreateAccountDialog({ defaultDomainId, onClose, onDone }: { defa
   const [p, setP] = useState<Person>(EMPTY);
   const [account, setAccount] = useState('');
   const domains = useAllDomains();
-  const [domainid, setDomainid] = useState(defaultDomainId ?? '');
+  const [domainChoice, setDomainid] = useState(defaultDomainId ?? '');
   const canRoles = useCan('listRoles');
   const roles = useList('listRoles', {}, { enabled: canRoles });
-  const [roleid, setRoleid] = useState('');
+  const [roleChoice, setRoleid] = useState('');
   const [accounttype, setAccounttype] = useState('0');
 
-  // Sensible defaults: the caller's top domain and the built-in User role.
-  useEffect(() => { if (!domainid && domains.data?.length) setDomainid(domainOptions(domains.data)[0][0]); }, [domains.data, domainid]);
-  useEffect(() => {
-    if (roleid || !roles.data) return;
-    const user = roles.data.items.find((r) => r.type === 'User' && r.isdefault) ?? roles.data.items.find((r) => r.type === 'User');
-    if (user) setRoleid(user.id);
-  }, [roles.data, roleid]);
+  // Sensible defaults until the operator picks: the caller's top domain and the built-in User role.
+  const domainid = domainChoice || (domains.data?.length ? domainOptions(domains.data)[0][0] : '');
+  const userRole = roles.data?.items.find((r) => r.type === 'User' && r.isdefault) ?? roles.data?.items.find((r) => r.type === 'User');
+  const roleid = roleChoice || (userRole?.id ?? '');
 
   return (
     <FormDialog title={m.createAccount} submitLabel={m.createAccount} onClose={onClose} wide canSubmit={personOk(p) && !!domainid && (!canRoles || !!roleid)}

@@ -1,6 +1,6 @@
 // The domain hierarchy as an ARIA tree: arrow keys move and expand/collapse, Enter selects, and a filter keeps
 // matching domains together with their ancestors so their place in the hierarchy stays visible.
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { buildTree, type TreeNode } from './domains';
 import type { Domain } from './types';
 
@@ -34,16 +34,17 @@ export function DomainTree({ domains, selectedId, onSelect, filter, label, empty
   const current = visible.find((v) => v.node.domain.id === focusId) ? focusId : (selectedId ?? visible[0]?.node.domain.id);
   const refs = useRef(new Map<string, HTMLLIElement>());
 
-  // Opening a deep link expands the ancestors of the selected domain.
-  useEffect(() => {
-    if (!selectedId) return;
+  // Opening a deep link expands the ancestors of the selected domain: done while rendering, once per selection and
+  // domain list (React's pattern for state that follows a prop), so the tree never shows the branch closed.
+  const [revealed, setRevealed] = useState<{ id?: string; domains?: Domain[] }>({});
+  // (An empty list, which a caller may pass as a new [] on every render while loading, has nothing to open.)
+  if (selectedId && domains.length > 0 && (revealed.id !== selectedId || revealed.domains !== domains)) {
+    setRevealed({ id: selectedId, domains });
     const byId = new Map(domains.map((d) => [d.id, d]));
-    setExpanded((prev) => {
-      const next = new Set(prev);
-      for (let d = byId.get(byId.get(selectedId)?.parentdomainid ?? ''); d; d = byId.get(d.parentdomainid ?? '')) next.add(d.id);
-      return next.size === prev.size ? prev : next;
-    });
-  }, [selectedId, domains]);
+    const next = new Set(expanded);
+    for (let d = byId.get(byId.get(selectedId)?.parentdomainid ?? ''); d; d = byId.get(d.parentdomainid ?? '')) next.add(d.id);
+    if (next.size !== expanded.size) setExpanded(next);
+  }
 
   const toggle = (id: string, open?: boolean) => setExpanded((prev) => {
     const next = new Set(prev);

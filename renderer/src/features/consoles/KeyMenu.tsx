@@ -5,7 +5,7 @@ import { comboList, type Combo } from './keys';
 
 export function KeyMenu({ label, title, disabled, onSend }: { label: string; title: string; disabled?: boolean; onSend(c: Combo): void }) {
   const [open, setOpen] = useState(false);
-  const combos = useMemo(comboList, []);
+  const combos = useMemo(() => comboList(), []);
   const root = useRef<HTMLDivElement>(null);
   const items = useRef<(HTMLButtonElement | null)[]>([]);
   const menuId = useId();

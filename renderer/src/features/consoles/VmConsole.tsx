@@ -71,9 +71,10 @@ export function VmConsole(p: VmConsoleProps) {
   // The reconnect countdown ticks only while one is pending.
   useEffect(() => {
     if (!status.retryAt) return;
-    setNow(Date.now());
-    const t = setInterval(() => setNow(Date.now()), 500);
-    return () => clearInterval(t);
+    const tick = () => setNow(Date.now());
+    const first = setTimeout(tick, 0);
+    const t = setInterval(tick, 500);
+    return () => { clearTimeout(first); clearInterval(t); };
   }, [status.retryAt]);
 
   useEffect(() => {

@@ -48,13 +48,18 @@ export function useRfb(screen: RefObject<HTMLDivElement | null>, source: Endpoin
   const rfb = useRef<RFB | null>(null);
   const gen = useRef(0);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  // The latest inputs, read when a session connects (so changing them does not reconnect: a grid tile opened as a
+  // tab keeps its session). Synced after each render, before the connecting effect below runs.
   const settingsRef = useRef(settings);
-  settingsRef.current = settings;
   const sourceRef = useRef(source);
-  sourceRef.current = source;
-  // Read when a session connects, so changing it (a grid tile opened as a tab) does not reconnect.
-  const autoFocus = useRef(false);
-  autoFocus.current = !!o.autoFocus;
+  const autoFocus = useRef(!!o.autoFocus);
+  useEffect(() => {
+    settingsRef.current = settings;
+    sourceRef.current = source;
+    autoFocus.current = !!o.autoFocus;
+  });
+  // A retry timer calls the connect of the render it was set in; through this ref it reaches the current one.
+  const connectRef = useRef<(attempt: number) => Promise<void>>(async () => {});
 
   const teardown = useCallback(() => {
     gen.current++;
@@ -64,18 +69,27 @@ export function useRfb(screen: RefObject<HTMLDivElement | null>, source: Endpoin
     if (r) { try { r.disconnect(); } catch { /* already gone */ } }
   }, []);
 
+  // Shows "connecting" for a new attempt. Not part of connect: the first attempt, made by the effect below, starts
+  // from the initial "connecting" state, and an effect must not set state synchronously.
+  const connecting = useCallback((attempt: number) => {
+    setStatus((s) => ({ phase: 'connecting', attempt, desktopName: s.desktopName }));
+  }, []);
+
   const connect = useCallback(async (attempt: number) => {
     teardown();
     const my = gen.current;
     const stale = () => my !== gen.current;
-    setStatus((s) => ({ phase: 'connecting', attempt, desktopName: s.desktopName }));
 
     // `from`: attempts already made in this run of failures (a session that ran starts a new run at 0).
     const retryLater = (kind: ConsoleStatus['kind'], detail?: string, from = attempt) => {
       if (from >= MAX_AUTO_RECONNECTS) { setStatus({ phase: 'disconnected', kind, detail, attempt: from }); return; }
       const wait = backoffMs(from + 1);
       setStatus({ phase: 'disconnected', kind, detail, attempt: from, retryAt: Date.now() + wait });
-      timer.current = setTimeout(() => { if (!stale()) void connect(from + 1); }, wait);
+      timer.current = setTimeout(() => {
+        if (stale()) return;
+        connecting(from + 1);
+        void connectRef.current(from + 1);
+      }, wait);
     };
 
     let url: string;
@@ -141,9 +155,10 @@ export function useRfb(screen: RefObject<HTMLDivElement | null>, source: Endpoin
       if (!d.retry) { setStatus({ phase: 'failed', kind: d.kind, detail, attempt }); return; }
       retryLater(d.kind, detail, connected ? 0 : attempt);
     });
-  }, [screen, teardown]);
+  }, [screen, teardown, connecting]);
 
   useEffect(() => {
+    connectRef.current = connect;
     void connect(0);
     return teardown;
   }, [connect, teardown]);
@@ -154,7 +169,7 @@ export function useRfb(screen: RefObject<HTMLDivElement | null>, source: Endpoin
 
   return {
     status, rfb, remoteClipboard,
-    reconnect: useCallback(() => { void connect(0); }, [connect]),
+    reconnect: useCallback(() => { connecting(0); void connect(0); }, [connect, connecting]),
     disconnect: useCallback(() => {
       teardown();
       setStatus((s) => ({ phase: 'disconnected', kind: undefined, detail: undefined, attempt: 0, desktopName: s.desktopName }));

@@ -1,6 +1,6 @@
 // Download status of image copies, live: while a copy is not ready (and has not failed) it is re-read every
 // 2 s, so "35% Downloaded" moves on screen without the operator refreshing anything.
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useList } from '../../api/hooks';
 import { Meter } from '../../components/kit/Widgets';
 import { useImagesMessages } from './messages';
@@ -11,10 +11,12 @@ const POLL_MS = 2000;
 /** Every zone copy of one image, polled while any of them is still downloading. */
 export function useImageCopies(kind: ImageKind, id: string, filter: string, zoneid?: string, enabled = true) {
   const k = KINDS[kind];
-  const [live, setLive] = useState(true);
+  // Polled until an answer shows nothing downloading (and from the start, before any answer).
+  const [seen, setSeen] = useState<Image[] | undefined>(undefined);
+  const live = seen ? seen.some(downloading) : true;
   const q = useList(k.list, { id, [k.filterParam]: filter, ...(zoneid ? { zoneid } : {}) }, { refetchMs: live ? POLL_MS : undefined, enabled });
   const items = q.data?.items;
-  useEffect(() => { if (items) setLive(items.some(downloading)); }, [items]);
+  if (items && items !== seen) setSeen(items);
   return { copies: items ?? [], loading: q.isLoading, error: q.error };
 }
 

@@ -1,6 +1,6 @@
 // Register a template or an ISO from a URL. Once the server accepts it, the dialog turns into a live view of
 // the download (polled every 2 s while not ready), since that is what the operator waits for next.
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useCloud } from '../../app/client-context';
 import { useList } from '../../api/hooks';
 import { fmt } from '../../i18n/messages';
@@ -37,20 +37,17 @@ export function RegisterImageDialog({ kind, onClose, onDone, onShow }: { kind: I
   const { identity } = useCloud();
   const run = useRun();
   const admin = identity.accountType !== 0;
-  const [f, setF] = useState({ name: '', displaytext: '', url: '', format: 'QCOW2', hypervisor: '', zoneid: '', ostypeid: '', checksum: '', ispublic: false, isfeatured: false, passwordenabled: false, bootable: true });
-  const set = <K extends keyof typeof f>(k: K) => (v: (typeof f)[K]) => setF((x) => ({ ...x, [k]: v }));
+  const [form, setF] = useState({ name: '', displaytext: '', url: '', format: 'QCOW2', hypervisor: '', zoneid: '', ostypeid: '', checksum: '', ispublic: false, isfeatured: false, passwordenabled: false, bootable: true });
+  const set = <K extends keyof typeof form>(k: K) => (v: (typeof form)[K]) => setF((x) => ({ ...x, [k]: v }));
   const [registered, setRegistered] = useState<{ id: string; name: string } | null>(null);
   const zones = useList('listZones', {});
-  const hvs = useList('listHypervisors', f.zoneid && f.zoneid !== '-1' ? { zoneid: f.zoneid } : {}, { enabled: kind === 'template' });
+  // Until the operator picks: the only zone, and the zone's first hypervisor (the list depends on the zone, so a
+  // choice the new zone does not offer falls back to its first one).
+  const zoneid = form.zoneid || (zones.data?.items.length === 1 ? zones.data.items[0].id : '');
+  const hvs = useList('listHypervisors', zoneid && zoneid !== '-1' ? { zoneid } : {}, { enabled: kind === 'template' });
   const hvNames = (hvs.data?.items ?? []).map((h) => h.name);
-
-  // The hypervisor list depends on the zone; keep the choice valid when it changes.
-  const hvKey = hvNames.join();
-  useEffect(() => {
-    const names = hvKey ? hvKey.split(',') : [];
-    if (names.length && !names.includes(f.hypervisor)) setF((x) => ({ ...x, hypervisor: names[0] }));
-  }, [hvKey, f.hypervisor]);
-  useEffect(() => { if (!f.zoneid && zones.data?.items.length === 1) setF((x) => ({ ...x, zoneid: zones.data!.items[0].id })); }, [zones.data, f.zoneid]);
+  const hypervisor = hvNames.length && !hvNames.includes(form.hypervisor) ? hvNames[0] : form.hypervisor;
+  const f = { ...form, zoneid, hypervisor };
 
   const title = kind === 'template' ? m.registerTemplate : m.registerIso;
   const ok = f.name.trim() && f.url.trim() && f.zoneid && (kind === 'iso' || (f.format && f.hypervisor));

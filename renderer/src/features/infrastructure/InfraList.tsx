@@ -1,7 +1,7 @@
 // One list frame for every infrastructure tab: server-side paging and filters (from the route query, so a
 // filtered list can be linked and drilled into), keyword search, refresh, multi-select with the declarative
 // ActionBar, and explicit loading / empty / error states with CloudStack's error text.
-import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useEffectEvent, useMemo, useState, type ReactNode } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { usePagedRows, type PagedRows } from '../../api/paged-rows';
 import type { ListCommandFor } from '../../api/list-types';
@@ -13,6 +13,9 @@ import { fmt } from '../../i18n/messages';
 import type { Params } from '../../api/cloud-client';
 import { useInfraMessages } from './messages';
 import { Inline } from './Inline';
+import { useRowSelection } from '../../components/kit/row-selection';
+
+const idOf = (r: { id: string }) => r.id;
 
 /** The current tab's route query, and a setter that drops empty values. */
 export function useListQuery(): [Record<string, string>, (patch: Record<string, string>) => void] {
@@ -33,15 +36,15 @@ export function useListQuery(): [Record<string, string>, (patch: Record<string, 
 function useRefreshOnInvalidate(command: string, refresh: () => void) {
   const qc = useQueryClient();
   const { client } = useCloud();
-  const latest = useRef(refresh);
-  latest.current = refresh;
+  // The latest refresh, without resubscribing when the caller passes a new function.
+  const reload = useEffectEvent(refresh);
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const off = qc.getQueryCache().subscribe((e) => {
       const key = e.query.queryKey;
       if (e.type !== 'updated' || e.action.type !== 'invalidate' || key[0] !== client.connectionId || key[1] !== command) return;
       clearTimeout(timer);
-      timer = setTimeout(() => latest.current(), 30);
+      timer = setTimeout(() => reload(), 30);
     });
     return () => { off(); clearTimeout(timer); };
   }, [qc, client.connectionId, command]);
@@ -83,15 +86,7 @@ export function InfraList<T extends { id: string }>(p: Props<T>) {
   useRefreshOnInvalidate(p.command, rows.refresh);
   const filtered = Object.keys(params).some((k) => !(p.baseParams && k in p.baseParams));
 
-  const seen = useRef(new Map<string, T>());
-  const [selected, setSelected] = useState<Set<string>>(() => new Set());
-  useEffect(() => { seen.current = new Map(); setSelected(new Set()); }, [paramsKey]);
-  const row = useCallback((i: number) => {
-    const r = rows.row(i);
-    if (r) seen.current.set(r.id, r);
-    return r;
-  }, [rows]);
-  const selectedRows = [...selected].map((id) => seen.current.get(id)).filter((r): r is T => !!r);
+  const { row, selected, setSelected, selectedRows } = useRowSelection<T>(paramsKey, rows.row, idOf);
 
   const status = rows.error ? '' : rows.count === null ? m.loading
     : fmt(filtered ? m.countFiltered : m.count, { count: rows.count.toLocaleString() });

@@ -25,11 +25,11 @@ export default function DeployWizard({ onClose }: { onClose(): void }) {
   const run = useAction();
   const navigate = useRoute((s) => s.navigate);
   const [step, setStep] = useState<Step>('zone');
-  const [zone, setZone] = useState<Zone>();
+  const [zoneChoice, setZone] = useState<Zone>();
   const [source, setSource] = useState<'template' | 'iso'>('template');
   const [keyword, setKeyword] = useState('');
   const [image, setImage] = useState<Image>();
-  const [hypervisor, setHypervisor] = useState('');
+  const [hypervisorChoice, setHypervisor] = useState('');
   const [offering, setOffering] = useState<Offering>();
   const [custom, setCustom] = useState({ cpuNumber: '1', cpuSpeed: '1000', memory: '1024' });
   const [disk, setDisk] = useState<DiskOffering | null>(null);
@@ -42,6 +42,9 @@ export default function DeployWizard({ onClose }: { onClose(): void }) {
   useEffect(() => () => { alive.current = false; }, []);
 
   const zones = useList('listZones', { available: true });
+  // One zone: nothing to choose.
+  const zoneItems = zones.data?.items;
+  const zone = zoneChoice ?? (zoneItems?.length === 1 ? zoneItems[0] : undefined);
   const zoneid = zone?.id;
   const images = useList(source === 'template' ? 'listTemplates' : 'listIsos',
     source === 'template'
@@ -52,11 +55,9 @@ export default function DeployWizard({ onClose }: { onClose(): void }) {
   const offerings = useList('listServiceOfferings', { zoneid, page: 1, pagesize: 100 }, { enabled: !!zoneid });
   const disks = useList('listDiskOfferings', { zoneid, page: 1, pagesize: 100 }, { enabled: !!zoneid });
 
-  // One zone: nothing to choose.
-  const zoneItems = zones.data?.items;
-  useEffect(() => { if (!zone && zoneItems?.length === 1) setZone(zoneItems[0]); }, [zone, zoneItems]);
+  // An ISO boots on the zone's first hypervisor until the operator picks another.
   const hvItems = hypervisors.data?.items;
-  useEffect(() => { if (source === 'iso' && !hypervisor && hvItems?.length) setHypervisor(hvItems[0].name); }, [source, hypervisor, hvItems]);
+  const hypervisor = hypervisorChoice || (source === 'iso' && hvItems?.length ? hvItems[0].name : '');
 
   const valid: Record<Step, boolean> = {
     zone: !!zone,

@@ -1,6 +1,6 @@
 // One VM: header with its state and the actions its state and the caller's role allow, properties, volumes with
 // their snapshots, and its events. While a job acts on it (ours or anyone's), the page refreshes itself.
-import { useEffect, useMemo, useState, type ReactNode } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useList } from '../../api/hooks';
 import { useCan, useCloud } from '../../app/client-context';
@@ -44,7 +44,8 @@ export function InstanceDetail({ id }: { id: string }) {
   const vmq = useList('listVirtualMachines', { id, listall: true }, { refetchMs: poll ? POLL_MS : undefined });
   const vm = vmq.data?.items.find((v) => v.id === id);
   const busy = localJobs || !!vm?.jobid || (!!vm && TRANSITIONAL.has(vm.state));
-  useEffect(() => setPoll(busy), [busy]);
+  // Polls while the VM is busy; follows `busy` while rendering (it comes from this query's own answer).
+  if (poll !== busy) setPoll(busy);
   const host = useList('listHosts', { id: vm?.hostid }, { enabled: canHosts && !!vm?.hostid });
   const h = host.data?.items[0];
   const actions = useMemo(() => vmActions(m, admin), [m, admin]);

@@ -2,7 +2,7 @@
 // order from the route query (name and created sort through Strata's sortby/sortorder extension: sorting 100,000
 // rows in the browser would mean loading them all), virtualized rows, multi-select with bulk actions, a column
 // chooser and a CSV export of the whole filter.
-import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { usePagedRows } from '../../api/paged-rows';
 import { useCan, useCloud } from '../../app/client-context';
 import { ActionBar } from '../../components/actions';
@@ -23,6 +23,7 @@ import { computeSummary, dateParts, firstIp, type Vm } from './vm';
 import { vmActions } from './vm-actions';
 import { usageColumns, vmCpuPercent, vmMemoryPercent } from '../metrics/usage-columns';
 import { useMetricsMessages } from '../metrics/messages';
+import { useRowSelection } from '../../components/kit/row-selection';
 
 // The wizard is only needed when the operator deploys; keep it out of the list's chunk.
 const DeployWizard = lazy(() => import('./DeployWizard'));
@@ -30,6 +31,7 @@ const DeployWizard = lazy(() => import('./DeployWizard'));
 const ROW_HEIGHT = 42;
 /** 100 rows a page: a screen shows ~20, and a smaller answer (a VM object is ~1.2 KB of JSON) comes back sooner. */
 const PAGE_SIZE = 100;
+const vmId = (v: Vm) => v.id;
 
 export function InstanceList() {
   const m = useInstMessages();
@@ -51,20 +53,11 @@ export function InstanceList() {
   const paramsKey = JSON.stringify(params);
   const rows = usePagedRows(canMetrics ? 'listVirtualMachinesMetrics' : 'listVirtualMachines', params, PAGE_SIZE);
   // While a new filter loads, keep the table's height (placeholder rows) instead of collapsing it.
-  const lastCount = useRef(0);
-  if (rows.count !== null) lastCount.current = rows.count;
-  const rowCount = rows.count ?? (rows.error ? 0 : Math.min(lastCount.current, 50) || 20);
+  const [lastCount, setLastCount] = useState(0);
+  if (rows.count !== null && rows.count !== lastCount) setLastCount(rows.count);
+  const rowCount = rows.count ?? (rows.error ? 0 : Math.min(lastCount, 50) || 20);
 
-  // Selection survives scrolling (rows leave the DOM) but not a change of filters.
-  const seen = useRef(new Map<string, Vm>());
-  const [selected, setSelected] = useState<Set<string>>(() => new Set());
-  useEffect(() => { seen.current = new Map(); setSelected(new Set()); }, [paramsKey]);
-  const row = useCallback((i: number) => {
-    const v = rows.row(i);
-    if (v) seen.current.set(v.id, v);
-    return v;
-  }, [rows]);
-  const selectedVms = [...selected].map((id) => seen.current.get(id)).filter((v): v is Vm => !!v);
+  const { row, selected, setSelected, selectedRows: selectedVms } = useRowSelection<Vm>(paramsKey, rows.row, vmId);
 
   const columns = useMemo((): Column<Vm>[] => {
     const cols: (Column<Vm> | false)[] = [

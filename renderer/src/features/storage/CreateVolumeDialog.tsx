@@ -1,6 +1,6 @@
 // Create a data volume: zone, disk offering, and a size when the offering is customized. It stays Allocated
 // until attached (CloudStack creates the disk on first attach).
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useList } from '../../api/hooks';
 import { fmt } from '../../i18n/messages';
 import { FormDialog, TextField, SelectField } from '../../components/kit/FormDialog';
@@ -11,15 +11,15 @@ export function CreateVolumeDialog({ onClose, onDone }: { onClose(): void; onDon
   const m = useStorageMessages();
   const run = useRun();
   const [name, setName] = useState('');
-  const [zoneId, setZoneId] = useState('');
+  const [zoneChoice, setZoneId] = useState('');
   const [offeringId, setOfferingId] = useState('');
   const [size, setSize] = useState('');
   const zones = useList('listZones', { available: true });
+  // Preselected when there is only one (a one-zone lab is the common case).
+  const zoneId = zoneChoice || (zones.data?.items.length === 1 ? zones.data.items[0].id : '');
   const offerings = useList('listDiskOfferings', zoneId ? { zoneid: zoneId } : {});
   const offering = offerings.data?.items.find((o) => o.id === offeringId);
 
-  // Preselect when there is only one sensible choice (a one-zone lab is the common case).
-  useEffect(() => { if (!zoneId && zones.data?.items.length === 1) setZoneId(zones.data.items[0].id); }, [zones.data, zoneId]);
 
   const gb = Number(size);
   const ok = !!zoneId && !!offering && (!offering.iscustomized || (Number.isInteger(gb) && gb > 0));

@@ -37,7 +37,7 @@ export function TopologyMap(p: Props) {
   const frame = useRef(0);
   const rendered = useRef(false);
   const theme = useUiStore((s) => s.theme);
-  const [tip, setTip] = useState<{ hit: Hit; x: number; y: number } | null>(null);
+  const [tip, setTip] = useState<{ hit: Hit; x: number; y: number; flipX: boolean; flipY: boolean } | null>(null);
 
   // The layout follows the canvas's shape (roughly: re-laid out only when it changes a lot).
   const [aspect, setAspect] = useState(() => Math.max(0.5, (window.innerWidth - 260) / Math.max(200, window.innerHeight - 200)));
@@ -51,10 +51,13 @@ export function TopologyMap(p: Props) {
   }, [p.topo, p.metric]);
   const colors = useMemo(() => readThemeColors(theme), [theme]);
 
+  // The latest aspect and props for the resize observer and the animation frame, synced after each render.
   const aspectRef = useRef(aspect);
-  aspectRef.current = aspect;
   const latest = useRef(p);
-  latest.current = p;
+  useEffect(() => {
+    aspectRef.current = aspect;
+    latest.current = p;
+  });
   const redraw = useRef<() => void>(() => {});
   const schedule = useCallback(() => {
     if (!frame.current) frame.current = requestAnimationFrame(() => { frame.current = 0; redraw.current(); });
@@ -66,38 +69,41 @@ export function TopologyMap(p: Props) {
     return fitView(layout.bounds, w, h).scale * 0.5;
   };
 
-  redraw.current = () => {
-    const el = canvas.current;
-    const { w, h, dpr } = size.current;
-    if (!el || w === 0 || h === 0) return;
-    view.current ??= fitView(layout.bounds, w, h);
-    const ctx = el.getContext('2d');
-    if (!ctx) return;
-    const t0 = performance.now();
-    const cur = latest.current;
-    const hv = hover.current;
-    const scene: Scene = {
-      topo: cur.topo, layout, colors, metric: cur.metric, buckets: buckets.of, byBucket: buckets.by, highlight: cur.highlight,
-      focusVmId: cur.focus?.vmId ?? null, vmsByHost: vms.byHost.current, labels: cur.labels,
-      hover: hv?.kind === 'host' ? { hostIndex: hv.hostIndex } : hv?.kind === 'vm' ? { hostIndex: hv.hostIndex, vmId: hv.vm.id } : null,
+  // The frame painter of this render (what it draws comes from this render's layout and colours).
+  useEffect(() => {
+    redraw.current = () => {
+      const el = canvas.current;
+      const { w, h, dpr } = size.current;
+      if (!el || w === 0 || h === 0) return;
+      view.current ??= fitView(layout.bounds, w, h);
+      const ctx = el.getContext('2d');
+      if (!ctx) return;
+      const t0 = performance.now();
+      const cur = latest.current;
+      const hv = hover.current;
+      const scene: Scene = {
+        topo: cur.topo, layout, colors, metric: cur.metric, buckets: buckets.of, byBucket: buckets.by, highlight: cur.highlight,
+        focusVmId: cur.focus?.vmId ?? null, vmsByHost: vms.byHost.current, labels: cur.labels,
+        hover: hv?.kind === 'host' ? { hostIndex: hv.hostIndex } : hv?.kind === 'vm' ? { hostIndex: hv.hostIndex, vmId: hv.vm.id } : null,
+      };
+      drawScene(ctx, scene, view.current, w, h, dpr);
+      const t1 = performance.now();
+      el.dataset.drawMs = (t1 - t0).toFixed(1);
+      if (!rendered.current) {
+        // The e2e benchmark reads these: time from opening the view to the first complete picture.
+        rendered.current = true;
+        el.dataset.renderedMs = (t1 - cur.mountedAt).toFixed(1);
+        el.dataset.hosts = String(cur.topo.hosts.length);
+        window.__strataTopologyRendered = t1;
+      }
+      // Zoomed in far enough to read tiles: fetch the VMs of the clusters in view.
+      const v = view.current;
+      if (TILE * v.scale >= SHOW_NAMES_PX) {
+        const vis = visibleWorld(v, w, h);
+        vms.request(layout.clusters.filter((g) => intersects(g, vis)).map((g) => g.node.id));
+      }
     };
-    drawScene(ctx, scene, view.current, w, h, dpr);
-    const t1 = performance.now();
-    el.dataset.drawMs = (t1 - t0).toFixed(1);
-    if (!rendered.current) {
-      // The e2e benchmark reads these: time from opening the view to the first complete picture.
-      rendered.current = true;
-      el.dataset.renderedMs = (t1 - cur.mountedAt).toFixed(1);
-      el.dataset.hosts = String(cur.topo.hosts.length);
-      window.__strataTopologyRendered = t1;
-    }
-    // Zoomed in far enough to read tiles: fetch the VMs of the clusters in view.
-    const v = view.current;
-    if (TILE * v.scale >= SHOW_NAMES_PX) {
-      const vis = visibleWorld(v, w, h);
-      vms.request(layout.clusters.filter((g) => intersects(g, vis)).map((g) => g.node.id));
-    }
-  };
+  });
 
   // Canvas size follows its box (and the device pixel ratio).
   useEffect(() => {
@@ -178,7 +184,9 @@ export function TopologyMap(p: Props) {
     const hit = hitAt(pt.x, pt.y);
     if (!sameHit(hit, hover.current)) { hover.current = hit; schedule(); }
     const shown = hit && (hit.kind === 'host' || hit.kind === 'vm') ? hit : null;
-    setTip((t) => (shown ? (t && sameHit(t.hit, shown) && t.x === pt.x && t.y === pt.y ? t : { hit: shown, x: pt.x, y: pt.y }) : null));
+    // The tooltip opens away from the edges it would cross (measured now: the canvas size lives in a ref).
+    const flip = { flipX: pt.x > size.current.w - 280, flipY: pt.y > size.current.h - 200 };
+    setTip((t) => (shown ? (t && sameHit(t.hit, shown) && t.x === pt.x && t.y === pt.y ? t : { hit: shown, x: pt.x, y: pt.y, ...flip }) : null));
   };
   const onPointerUp = (e: React.PointerEvent) => {
     const d = drag.current;
@@ -233,7 +241,7 @@ export function TopologyMap(p: Props) {
         <button aria-label={p.controls.zoomOut} title={p.controls.zoomOut} onClick={() => zoomBy(1 / 1.4)}>−</button>
         <button aria-label={p.controls.fit} title={p.controls.fit} onClick={fit}>⤢</button>
       </div>
-      {tip && <MapTooltip hit={tip.hit} topo={p.topo} x={tip.x} y={tip.y} flipX={tip.x > size.current.w - 280} flipY={tip.y > size.current.h - 200} />}
+      {tip && <MapTooltip hit={tip.hit} topo={p.topo} x={tip.x} y={tip.y} flipX={tip.flipX} flipY={tip.flipY} />}
     </div>
   );
 }

@@ -16,6 +16,9 @@ const VM_PAGE = 100;
 
 export interface TreeReveal { hostId: string; vmId?: string; nonce: number }
 
+/** The row a reveal focuses: the VM's, else the host's. */
+const revealKey = (r: TreeReveal) => (r.vmId ? `v-${r.vmId}` : keyOf.host(r.hostId));
+
 export function TopologyTree({ topo, reveal, onOpenHost, onOpenVm }: { topo: Topology; reveal: TreeReveal | null; onOpenHost(id: string): void; onOpenVm(id: string): void }) {
   const m = useTopologyMessages();
   const { client } = useCloud();
@@ -30,8 +33,10 @@ export function TopologyTree({ topo, reveal, onOpenHost, onOpenVm }: { topo: Top
   const rows = useMemo(() => flattenTree(topo, expanded, vms), [topo, expanded, vms]);
   const focusIndex = Math.max(0, rows.findIndex((r) => r.key === focusKey));
 
-  const loadVms = useCallback((hostId: string) => {
-    setVms((cur) => (cur.get(hostId)?.status === 'ok' ? cur : new Map(cur).set(hostId, { status: 'loading', vms: [], count: 0 })));
+  const markLoading = (cur: Map<string, HostVms>, hostId: string) =>
+    (cur.get(hostId)?.status === 'ok' ? cur : new Map(cur).set(hostId, { status: 'loading' as const, vms: [], count: 0 }));
+  // Fetches a host's VMs; the answer (or the error) lands in `vms` when it comes.
+  const fetchVms = useCallback((hostId: string) => {
     qc.fetchQuery({
       queryKey: [client.connectionId, 'listVirtualMachines', { hostid: hostId, listall: true, page: 1, pagesize: VM_PAGE }],
       queryFn: () => client.call('listVirtualMachines', { hostid: hostId, listall: true, details: 'min', page: 1, pagesize: VM_PAGE }),
@@ -41,6 +46,10 @@ export function TopologyTree({ topo, reveal, onOpenHost, onOpenVm }: { topo: Top
       (e) => setVms((cur) => new Map(cur).set(hostId, { status: 'error', vms: [], count: 0, error: e instanceof Error ? e.message : String(e) })),
     );
   }, [client, qc]);
+  const loadVms = useCallback((hostId: string) => {
+    setVms((cur) => markLoading(cur, hostId));
+    fetchVms(hostId);
+  }, [fetchVms]);
 
   const setOpen = useCallback((row: TreeRow, open: boolean) => {
     setExpanded((cur) => {
@@ -68,15 +77,21 @@ export function TopologyTree({ topo, reveal, onOpenHost, onOpenVm }: { topo: Top
   };
 
   // From the search box: open the path to a host (and its VMs for a VM), focus the row.
+  // The tree's state follows a new reveal while rendering (React's pattern for state that follows a prop); the
+  // fetch of the VMs and the scroll, which reach outside React, happen in the effects below.
+  const [revealed, setRevealed] = useState<TreeReveal | null>(null);
+  if (reveal && reveal !== revealed) {
+    setRevealed(reveal);
+    setExpanded((cur) => new Set([...cur, ...pathTo(topo, reveal.hostId, !!reveal.vmId)]));
+    if (reveal.vmId) setVms((cur) => markLoading(cur, reveal.hostId));
+    setFocusKey(revealKey(reveal));
+  }
   const pendingReveal = useRef<string | null>(null);
   useEffect(() => {
-    if (!reveal) return;
-    setExpanded((cur) => new Set([...cur, ...pathTo(topo, reveal.hostId, !!reveal.vmId)]));
-    if (reveal.vmId) loadVms(reveal.hostId);
-    const key = reveal.vmId ? `v-${reveal.vmId}` : keyOf.host(reveal.hostId);
-    setFocusKey(key);
-    pendingReveal.current = key;
-  }, [reveal, topo, loadVms]);
+    if (!revealed) return;
+    if (revealed.vmId) fetchVms(revealed.hostId);
+    pendingReveal.current = revealKey(revealed);
+  }, [revealed, fetchVms]);
   useEffect(() => {
     if (!pendingReveal.current) return;
     const i = rows.findIndex((r) => r.key === pendingReveal.current);

@@ -1,6 +1,6 @@
 // Topology: zone > pod > cluster > host (> VM) as a drawn map or a tree, coloured by state or allocation,
 // with search. View and colouring live in the route (#/topology?view=tree&metric=cpu) so they can be linked.
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { Page } from '../../components/Page';
 import { useCloud, useCan } from '../../app/client-context';
@@ -32,11 +32,13 @@ export default function TopologyView() {
   const t = topo.data;
   const [raw, setRaw] = useState('');
   const search = useMapSearch(t, raw);
-  const [legendBucket, setLegendBucket] = useState<number | null>(null);
+  // The legend's choice belongs to the metric it was made for: another metric starts with none.
+  const [legend, setLegend] = useState<{ metric: Metric; bucket: number | null }>({ metric, bucket: null });
+  const legendBucket = legend.metric === metric ? legend.bucket : null;
+  const setLegendBucket = (bucket: number | null) => setLegend({ metric, bucket });
   const [focus, setFocus] = useState<MapFocus | null>(null);
   const [reveal, setReveal] = useState<TreeReveal | null>(null);
   const [picked, setPicked] = useState<{ id: string; name: string } | null>(null);
-  useEffect(() => setLegendBucket(null), [metric]);
 
   // What the map emphasises: search matches (hosts, and hosts of matching VMs), else the legend's choice.
   const highlight = useMemo(() => {
@@ -50,13 +52,15 @@ export default function TopologyView() {
     return null;
   }, [t, search.query, search.hostIndexes, search.vms, legendBucket, metric]);
 
-  // New search results: frame them all (a single VM is framed with its dot ringed).
-  useEffect(() => {
-    if (!search.query || !highlight?.size) return;
+  // New search results: frame them all (a single VM is framed with its dot ringed). Done while rendering, once per
+  // result set (React's pattern for state that follows other state); the nonce only has to differ from the last.
+  const [framed, setFramed] = useState<Set<number> | null>(null);
+  if (search.query && highlight?.size && highlight !== framed) {
+    setFramed(highlight);
     const onlyVm = search.hostIndexes.length === 0 && search.vms.length === 1 ? search.vms[0] : undefined;
-    setFocus({ hostIndexes: [...highlight], vmId: onlyVm?.id, nonce: Date.now() });
+    setFocus((f) => ({ hostIndexes: [...highlight], vmId: onlyVm?.id, nonce: (f?.nonce ?? 0) + 1 }));
     setPicked(onlyVm ? { id: onlyVm.id, name: onlyVm.name } : null);
-  }, [search.query, highlight, search.hostIndexes.length, search.vms]);
+  }
 
   const pick = useCallback((p: Picked) => {
     if (!t) return;
