@@ -22,10 +22,10 @@ export function cleanParams(p: Params): Params {
   return Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined && v !== null && v !== ''));
 }
 
-export function usePagedList<N extends ListCommand>(command: N, params: Params, rowId: (row: ListItem<N>) => string): PagedList<ListItem<N>> {
+export function usePagedList<N extends ListCommand>(command: N, params: Params, rowId: (row: ListItem<N>) => string, pageSize?: number): PagedList<ListItem<N>> {
   type T = ListItem<N>;
   const clean = useMemo(() => cleanParams(params), [params]);
-  const rows = usePagedRows(command, clean);
+  const rows = usePagedRows(command, clean, pageSize);
   const seen = useRef(new Map<string, T>());
   const [selected, setSelectedIds] = useState<Set<string>>(new Set());
   const paramsKey = JSON.stringify(clean);

@@ -8,12 +8,12 @@ import { useRoute, hrefOf } from '../../state/route-store';
 import { fmt } from '../../i18n/messages';
 import { FormDialog, TextField, CheckField } from '../../components/kit/FormDialog';
 import { useRun, errorText } from '../../components/kit/typed';
-import { formatDate } from '../../components/kit/format';
 import { useKitMessages } from '../../components/kit/messages';
 import { useAccountsMessages } from './messages';
 import { useAllDomains } from './domains';
 import { DomainTree } from './DomainTree';
 import type { Domain } from './types';
+import { When } from '../../components/kit/When';
 
 type DialogKind = 'create' | 'rename' | 'delete';
 
@@ -58,7 +58,7 @@ function DomainDetail({ domain: d, onGone }: { domain: Domain; onGone(): void })
     )}>
       <Properties rows={[
         [m.name, d.name], [m.path, d.path], [m.level, d.level], [m.parent, d.parentdomainname ?? '—'], [m.state, d.state ?? '—'],
-        [m.networkDomain, d.networkdomain ?? '—'], [m.created, formatDate(d.created)], [m.accounts, accounts.data?.count ?? '—'],
+        [m.networkDomain, d.networkdomain ?? '—'], [m.created, <When value={d.created} />], [m.accounts, accounts.data?.count ?? '—'],
       ]} />
       {can.accounts && (
         <p><a className="kit-link" href={hrefOf(['accounts', 'accounts'], { domainid: d.id, for: d.path })}>{m.accountsHere} →</a></p>

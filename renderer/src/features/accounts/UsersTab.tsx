@@ -15,7 +15,6 @@ import { usePagedList, useDebounced } from '../../components/kit/paged-list';
 import { useOne, PendingPane } from '../../components/kit/use-one';
 import { FilterSelect } from '../../components/kit/Widgets';
 import { useAllowed } from '../../components/kit/allowed';
-import { formatDate } from '../../components/kit/format';
 import { useKitMessages } from '../../components/kit/messages';
 import { useAccountsMessages } from './messages';
 import { useAllDomains, domainOptions } from './domains';
@@ -23,6 +22,7 @@ import { useUserActions, accountTypeName } from './account-actions';
 import { CreateUserDialog } from './AccountDialogs';
 import { KeysDialog } from './KeysDialog';
 import type { User } from './types';
+import { When } from '../../components/kit/When';
 
 const userId = (u: User) => u.id;
 const fullName = (u: User) => [u.firstname, u.lastname].filter(Boolean).join(' ') || '—';
@@ -104,7 +104,7 @@ function UserDetail({ id, onClose, onChanged }: { id: string; onClose(): void; o
       <Properties rows={[
         [m.fullName, fullName(u)], [m.email, u.email || '—'], [m.state, <StateBadge state={u.state} />], [m.account, u.account],
         [m.role, u.rolename ?? '—'], [m.accountType, accountTypeName(m, u.accounttype)], [m.domain, u.domain ?? '—'],
-        [m.timezone, u.timezone ?? '—'], [m.source, u.usersource ?? '—'], [m.created, formatDate(u.created)],
+        [m.timezone, u.timezone ?? '—'], [m.source, u.usersource ?? '—'], [m.created, <When value={u.created} />],
       ]} />
       {(can.gen || can.show) && (
         <div>

@@ -9,9 +9,9 @@ import { fmt } from '../../i18n/messages';
 import { hrefOf } from '../../state/route-store';
 import { useJobsStore } from '../../state/jobs-store';
 import { useUiStore } from '../../state/ui-store';
-import { formatTime } from './format';
 import { useDashMessages } from './messages';
 import type { Alert, AsyncJob, Event } from '../../../../core/contract/responses';
+import { dateColumn } from '../../components/kit/When';
 
 const LATEST = 10;
 const ROW = 34;
@@ -48,7 +48,7 @@ export function AlertsCard() {
   const alerts = useList('listAlerts', { page: 1, pagesize: LATEST }, { refetchMs: 30_000 });
   const items = alerts.data?.items ?? [];
   const columns: Column<Alert>[] = [
-    { key: 'sent', header: m.time, width: 175, render: (a) => formatTime(a.sent) },
+    dateColumn<Alert>('sent', m.time, (a) => a.sent),
     { key: 'name', header: m.type, width: 'minmax(160px, 1fr)', render: (a) => <code title={String(a.type)}>{a.name ?? a.type}</code> },
     { key: 'description', header: m.description, width: 'minmax(200px, 3fr)', render: (a) => <span title={a.description}>{a.description}</span> },
   ];
@@ -69,7 +69,7 @@ export function EventsCard() {
   const events = useList('listEvents', { listall, page: 1, pagesize: LATEST }, { refetchMs: 20_000 });
   const items = events.data?.items ?? [];
   const columns: Column<Event>[] = [
-    { key: 'created', header: m.time, width: 175, render: (e) => formatTime(e.created) },
+    dateColumn<Event>('created', m.time, (e) => e.created),
     { key: 'level', header: m.level, width: 90, render: (e) => <span className={`badge tone-${LEVEL_TONE[e.level] ?? 'idle'}`} title={e.level}>{stateLabel(e.level)}</span> },
     { key: 'type', header: m.type, width: 'minmax(170px, 1.2fr)', render: (e) => <code title={e.type}>{e.type}</code> },
     { key: 'description', header: m.description, width: 'minmax(200px, 3fr)', render: (e) => <span title={e.description}>{e.description}</span> },
@@ -97,7 +97,7 @@ export function JobsCard() {
   const vmName = useVmNames(items);
   const status = (j: ServerJob) => (j.jobstatus === 0 ? ['busy', m.pending] : j.jobstatus === 1 ? ['ok', m.succeeded] : ['bad', m.failed]);
   const columns: Column<ServerJob>[] = [
-    { key: 'created', header: m.time, width: 175, render: (j) => formatTime(j.created) },
+    dateColumn<ServerJob>('created', m.time, (j) => j.created),
     { key: 'cmd', header: m.command, width: 'minmax(140px, 1.2fr)', render: (j) => <span title={j.cmd}>{commandOf(j.cmd)}{mine.has(j.jobid) && <span className="muted"> · {m.here}</span>}</span> },
     { key: 'status', header: m.status, width: 120, render: (j) => { const [tone, text] = status(j); return <span className={`badge tone-${tone}`} title={(j.jobresult as { errortext?: string } | undefined)?.errortext}>{text}</span>; } },
     { key: 'resource', header: m.resource, width: 'minmax(120px, 1fr)', render: (j) => (

@@ -10,9 +10,10 @@ import { ListFrame, DetailPane } from '../../components/kit/ListFrame';
 import { usePagedList, useDebounced } from '../../components/kit/paged-list';
 import { useOne, PendingPane } from '../../components/kit/use-one';
 import { Meter } from '../../components/kit/Widgets';
-import { formatBytes, formatDate, percent } from '../../components/kit/format';
+import { formatBytes, percent } from '../../components/kit/format';
 import { useStorageMessages } from './messages';
 import type { StoragePool } from './types';
+import { When } from '../../components/kit/When';
 
 const poolId = (p: StoragePool) => p.id;
 
@@ -81,7 +82,7 @@ function PoolDetail({ id, onClose }: { id: string; onClose(): void }) {
         [m.path, <span className="kit-mono">{p.path ?? '—'}</span>],
         [m.total, formatBytes(p.disksizetotal)],
         [m.overprovision, p.overprovisionfactor ?? '—'],
-        [m.created, formatDate(p.created)],
+        [m.created, <When value={p.created} />],
       ]} />
       <a className="kit-link" href={hrefOf(['storage', 'volumes'], { storageid: p.id, for: p.name })}>{m.volumesOnPool} →</a>
     </DetailPane>
