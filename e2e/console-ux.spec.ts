@@ -101,7 +101,8 @@ test('keyboard: a skip link reaches the page, dialogs focus their first field an
   await page.keyboard.press('Tab');
   await expect(page.getByRole('link', { name: 'Skip to content' })).toBeFocused();
   await page.keyboard.press('Enter');
-  await expect(page.getByRole('button', { name: 'Refresh', exact: true })).toBeFocused();
+  // The list's first control: its search box.
+  await expect(page.getByRole('searchbox', { name: 'Search', exact: true })).toBeFocused();
   // The migrate dialog opens on its search field, and Escape returns to Migrate.
   const inst = new InstancesPage(page);
   await inst.openVm('db-01');

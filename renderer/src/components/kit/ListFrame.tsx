@@ -1,6 +1,6 @@
 // The frame every list view in these areas shares: search, filters, refresh and count on one line; bulk actions
 // for checked rows; the server-paged, virtualized table; and the opened row's detail, shown in the list's place.
-import type { ReactNode } from 'react';
+import { createContext, useContext, type ReactNode } from 'react';
 import { DataTable, type Column } from '../DataTable';
 import { fmt } from '../../i18n/messages';
 import type { PagedList } from './paged-list';
@@ -10,6 +10,9 @@ import { UnreachableNotice } from '../../app/ConnectionStatus';
 import { useConnection } from '../../api/connection-state';
 import { DetailHeader } from './Detail';
 import './kit.css';
+
+/** The list an opened row came from, so its detail's back button can name it ("← Volumes"). */
+const ListLabel = createContext<string | null>(null);
 
 export interface ListFrameProps<T> {
   label: string;
@@ -43,20 +46,24 @@ export function ListFrame<T>(p: ListFrameProps<T>) {
   const choice = useColumnChoice(p.list.source.command, p.columns);
   return (
     <>
-    {p.detail}
+    {p.detail && <ListLabel.Provider value={p.label}>{p.detail}</ListLabel.Provider>}
     <div className="kit-list" hidden={!!p.detail}>
       <div className="kit-toolbar">
-        {p.keyword && (
-          <input type="search" className="kit-search" aria-label={m.search} placeholder={m.searchHint}
-            value={p.keyword.value} onChange={(e) => p.keyword!.onChange(e.target.value)} />
-        )}
-        {p.filters}
-        <button type="button" onClick={p.list.refresh}>{m.refresh}</button>
-        <span className="muted kit-count" role="status">{rows.count === null ? m.loading : (p.countText ?? fmt(m.count, { n: count }))}</span>
-        <span className="kit-spacer" />
-        {p.actions}
-        <ColumnChooser columns={p.columns} hidden={choice.hidden} toggle={choice.toggle} />
-        <CsvExport name={p.label} command={p.list.source.command} params={p.list.source.params} columns={choice.visible} />
+        {/* What narrows the list on the left (wrapping as the window narrows); what acts on it stays together on the right. */}
+        <div className="kit-filters">
+          {p.keyword && (
+            <input type="search" className="kit-search" aria-label={m.search} placeholder={m.searchHint}
+              value={p.keyword.value} onChange={(e) => p.keyword!.onChange(e.target.value)} />
+          )}
+          {p.filters}
+        </div>
+        <div className="kit-tools">
+          <span className="muted kit-count" role="status">{rows.count === null ? m.loading : (p.countText ?? fmt(m.count, { n: count }))}</span>
+          <button type="button" onClick={p.list.refresh}>{m.refresh}</button>
+          <ColumnChooser columns={p.columns} hidden={choice.hidden} toggle={choice.toggle} />
+          <CsvExport name={p.label} command={p.list.source.command} params={p.list.source.params} columns={choice.visible} />
+          {p.actions}
+        </div>
       </div>
       {p.bulk && p.list.selected.size > 0 && (
         <div className="kit-bulk" role="region" aria-label={p.selectionLabel ?? fmt(m.selected, { n: p.list.selected.size })}>
@@ -96,10 +103,11 @@ export function ListFrame<T>(p: ListFrameProps<T>) {
  */
 export function DetailPane({ title, states, onClose, children, actions }: { title: string; states?: (string | undefined)[]; onClose(): void; children: ReactNode; actions?: ReactNode }) {
   const m = useKitMessages();
+  const listLabel = useContext(ListLabel);
   return (
     <section className="kit-detail" aria-label={title}>
       <DetailHeader level={2} name={title} states={states} actions={actions}
-        back={<button type="button" className="ghost kit-back" onClick={onClose}>← {m.backToList}</button>} />
+        back={<button type="button" className="ghost kit-back" onClick={onClose}>← {listLabel ?? m.backToList}</button>} />
       <div className="kit-detail-body card">{children}</div>
     </section>
   );

@@ -89,7 +89,7 @@ function AccountDetail({ id, onClose, onChanged }: { id: string; onClose(): void
   const [adding, setAdding] = useState(false);
   if (!a) return <PendingPane loading={loading} error={error} onClose={onClose} />;
   return (
-    <DetailPane title={a.name} onClose={onClose} actions={(
+    <DetailPane title={a.name} states={[a.state]} onClose={onClose} actions={(
       <>
         <ActionBar actions={actions} rows={[a]} nameOf={(x) => x.name} onDone={onChanged} />
         {canAddUser && <button type="button" onClick={() => setAdding(true)}>{m.addUser}</button>}

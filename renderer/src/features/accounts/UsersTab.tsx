@@ -98,7 +98,7 @@ function UserDetail({ id, onClose, onChanged }: { id: string; onClose(): void; o
   const [asking, setAsking] = useState(false);
   if (!u) return <PendingPane loading={loading} error={error} onClose={onClose} />;
   return (
-    <DetailPane title={u.username} onClose={onClose} actions={<ActionBar actions={actions} rows={[u]} nameOf={(x) => x.username} onDone={onChanged} />}>
+    <DetailPane title={u.username} states={[u.state]} onClose={onClose} actions={<ActionBar actions={actions} rows={[u]} nameOf={(x) => x.username} onDone={onChanged} />}>
       <ConfirmDialog request={asking ? { title: m.generateKeys, summary: fmt(m.regenerateConfirm, { name: u.username }), names: [u.username], danger: true, confirmLabel: m.generateKeys } : null}
         onCancel={() => setAsking(false)} onConfirm={() => { setAsking(false); setKeys('generate'); }} />
       <Properties rows={[

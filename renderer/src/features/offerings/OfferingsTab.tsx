@@ -112,7 +112,7 @@ function OfferingDetail({ kind, id, onClose, onChanged }: { kind: OfferingKind; 
     [m.size, diskSize(m, o)], [m.storageTags, d.tags ?? '—'],
   ];
   return (
-    <DetailPane title={o.name} onClose={onClose} actions={<ActionBar actions={actions} rows={[o]} nameOf={(x) => x.name} onDone={onChanged} />}>
+    <DetailPane title={o.name} states={[o.state]} onClose={onClose} actions={<ActionBar actions={actions} rows={[o]} nameOf={(x) => x.name} onDone={onChanged} />}>
       <Properties rows={[
         [m.state, <StateBadge state={o.state} />], [m.displaytext, o.displaytext ?? '—'], ...rows,
         [m.storageType, o.storagetype === 'local' ? m.local : m.shared], [m.provisioning, o.provisioningtype ?? '—'],

@@ -67,7 +67,7 @@ function PoolDetail({ id, onClose }: { id: string; onClose(): void }) {
   const { item: p, loading, error } = useOne('listStoragePools', { id });
   if (!p) return <PendingPane loading={loading} error={error} onClose={onClose} />;
   return (
-    <DetailPane title={p.name} onClose={onClose}>
+    <DetailPane title={p.name} states={[p.state]} onClose={onClose}>
       <div><h3>{m.used}</h3><UsedMeter p={p} /></div>
       <div><h3>{m.allocated}</h3><AllocatedMeter p={p} /><p className="field-hint">{m.allocatedNote}</p></div>
       <Properties rows={[

@@ -45,7 +45,7 @@ export function SnapshotsTab({ openId }: { openId?: string }) {
   const actions = useSnapshotActions();
   const anyAction = useAllowed(actions);
   const columns = useMemo((): Column<Snapshot>[] => [
-    { key: 'name', header: m.name, width: 'minmax(200px, 1.6fr)', render: (s) => <strong>{s.name}</strong> },
+    { key: 'name', header: m.name, width: 'minmax(200px, 1.6fr)', render: (s) => <strong title={s.name}>{s.name}</strong> },
     { key: 'state', header: m.state, width: 110, render: (s) => <StateBadge state={s.state} /> },
     { key: 'volume', header: m.volume, render: (s) => <RowLink href={resourceHref('Volume', s.volumeid)}>{s.volumename ?? s.volumeid}</RowLink> },
     { key: 'interval', header: m.interval, width: 100, render: (s) => s.intervaltype ?? s.snapshottype ?? '—' },
@@ -80,7 +80,7 @@ function SnapshotDetail({ id, onClose, onChanged }: { id: string; onClose(): voi
   const [making, setMaking] = useState(false);
   if (!s) return <PendingPane loading={loading} error={error} onClose={onClose} />;
   return (
-    <DetailPane title={s.name} onClose={onClose} actions={(
+    <DetailPane title={s.name} states={[s.state]} onClose={onClose} actions={(
       <>
         <ActionBar actions={actions} rows={[s]} nameOf={(x) => x.name} onDone={onChanged} />
         {canCreate && s.state === 'BackedUp' && <button type="button" onClick={() => setMaking(true)}>{m.createVolumeFromSnapshot}</button>}

@@ -37,7 +37,7 @@ export function VolumeDetail({ id, onClose, onChanged }: { id: string; onClose()
   );
   const done = () => { setDialog(null); onChanged(); };
   return (
-    <DetailPane title={v.name} onClose={onClose} actions={buttons}>
+    <DetailPane title={v.name} states={[v.state]} onClose={onClose} actions={buttons}>
       <Properties rows={[
         [m.state, <StateBadge state={v.state} />],
         [m.type, v.type === 'ROOT' ? m.root : m.data],
