@@ -22,7 +22,9 @@ export function cleanParams(p: Params): Params {
   return Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined && v !== null && v !== ''));
 }
 
-export function usePagedList<N extends ListCommand>(command: N, params: Params, rowId: (row: ListItem<N>) => string, pageSize?: number): PagedList<ListItem<N>> {
+/** `pageSize`: rows a request (default 200); `everyMs`: reload what is on screen this often (lists of what others change: jobs, events). */
+export function usePagedList<N extends ListCommand>(command: N, params: Params, rowId: (row: ListItem<N>) => string,
+  { pageSize, everyMs }: { pageSize?: number; everyMs?: number } = {}): PagedList<ListItem<N>> {
   type T = ListItem<N>;
   const clean = useMemo(() => cleanParams(params), [params]);
   const rows = usePagedRows(command, clean, pageSize);
@@ -40,6 +42,13 @@ export function usePagedList<N extends ListCommand>(command: N, params: Params, 
   }, [rows, rowId]);
 
   const refresh = useCallback(() => { setSelectedIds(new Set()); rows.refresh(); }, [rows]);
+  const latest = useRef(rows.refresh);
+  latest.current = rows.refresh;
+  useEffect(() => {
+    if (!everyMs) return;
+    const t = setInterval(() => latest.current(), everyMs);
+    return () => clearInterval(t);
+  }, [everyMs]);
   const selectedRows = useMemo(() => [...selected].map((id) => seen.current.get(id)).filter((r): r is T => !!r), [selected]);
   const source = useMemo(() => ({ command, params: clean }), [command, clean]);
   return { rows, row, rowId, selected, setSelected: setSelectedIds, selectedRows, refresh, source };

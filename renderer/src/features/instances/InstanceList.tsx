@@ -42,7 +42,7 @@ export function InstanceList() {
   useIntent('deploy', canDeploy, () => setDeploying(true));
 
   const params = useMemo(() => ({ ...query, listall: admin ? true : undefined }), [query, admin]);
-  const list = usePagedList('listVirtualMachines', params, vmId, PAGE_SIZE);
+  const list = usePagedList('listVirtualMachines', params, vmId, { pageSize: PAGE_SIZE });
 
   const columns = useMemo((): Column<Vm>[] => {
     const cols: (Column<Vm> | false)[] = [
