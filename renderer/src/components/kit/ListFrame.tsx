@@ -47,7 +47,7 @@ export function ListFrame<T>(p: ListFrameProps<T>) {
   return (
     <>
     {p.detail && <ListLabel.Provider value={p.label}>{p.detail}</ListLabel.Provider>}
-    <div className="kit-list" hidden={!!p.detail}>
+    <div className="kit-list" role="region" aria-label={p.label} hidden={!!p.detail}>
       <div className="kit-toolbar">
         {/* What narrows the list on the left (wrapping as the window narrows); what acts on it stays together on the right. */}
         <div className="kit-filters">
