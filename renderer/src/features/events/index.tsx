@@ -68,14 +68,9 @@ export default function EventsView() {
   const types = useList('listEventTypes', {});
   const actions = useEventActions();
   const anyAction = useAllowed(actions);
-  const toggle = (e: CsEvent) => navigate(openId === e.id ? ['events'] : ['events', e.id], query);
+  const open = (e: CsEvent) => navigate(['events', e.id], query);
 
-  // Rebuilt every render: the expand buttons depend on the open row and the current route.
   const columns: Column<CsEvent>[] = [
-    { key: 'x', header: '', width: 36, render: (e) => (
-      <button type="button" className="icon" aria-expanded={openId === e.id} aria-label={fmt(openId === e.id ? m.collapse : m.expand, { type: e.type })}
-        onClick={(ev) => { ev.stopPropagation(); toggle(e); }}>{openId === e.id ? '▾' : '▸'}</button>
-    ) },
     { key: 'level', header: m.level, width: 80, render: (e) => <LevelBadge level={e.level} /> },
     { key: 'type', header: m.type, width: 'minmax(220px, 1fr)', render: (e) => <span className="kit-mono">{e.type}</span> },
     { key: 'desc', header: m.description, width: 'minmax(200px, 2fr)', render: (e) => <span title={e.description}>{e.description}</span> },
@@ -106,7 +101,7 @@ export default function EventsView() {
           </>
         )}
         bulk={anyAction ? () => <BulkActions actions={actions} list={list} nameOf={(e) => `${e.type} ${formatDateTime(e.created)}`} /> : undefined}
-        onOpen={toggle}
+        onOpen={open}
         detail={openId && <EventDetail id={openId} archived={archived} onClose={() => navigate(['events'], query)} onChanged={list.refresh} />}
       />
     </Page>
