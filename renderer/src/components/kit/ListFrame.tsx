@@ -46,34 +46,34 @@ export function ListFrame<T>(p: ListFrameProps<T>) {
   const choice = useColumnChoice(p.list.source.command, p.columns);
   return (
     <>
-    {p.detail && <ListLabel.Provider value={p.label}>{p.detail}</ListLabel.Provider>}
-    <div className="kit-list" role="region" aria-label={p.label} hidden={!!p.detail}>
-      <div className="kit-toolbar">
-        {/* What narrows the list on the left (wrapping as the window narrows); what acts on it stays together on the right. */}
-        <div className="kit-filters">
-          {p.keyword && (
-            <input type="search" className="kit-search" aria-label={m.search} placeholder={m.searchHint}
-              value={p.keyword.value} onChange={(e) => p.keyword!.onChange(e.target.value)} />
-          )}
-          {p.filters}
+      {p.detail && <ListLabel.Provider value={p.label}>{p.detail}</ListLabel.Provider>}
+      <div className="kit-list" role="region" aria-label={p.label} hidden={!!p.detail}>
+        <div className="kit-toolbar">
+          {/* What narrows the list on the left (wrapping as the window narrows); what acts on it stays together on the right. */}
+          <div className="kit-filters">
+            {p.keyword && (
+              <input type="search" className="kit-search" aria-label={m.search} placeholder={m.searchHint}
+                value={p.keyword.value} onChange={(e) => p.keyword!.onChange(e.target.value)} />
+            )}
+            {p.filters}
+          </div>
+          <div className="kit-tools">
+            <span className="muted kit-count" role="status">{rows.count === null ? m.loading : (p.countText ?? fmt(m.count, { n: count }))}</span>
+            <button type="button" onClick={p.list.refresh}>{m.refresh}</button>
+            <ColumnChooser columns={p.columns} hidden={choice.hidden} toggle={choice.toggle} />
+            <CsvExport name={p.label} command={p.list.source.command} params={p.list.source.params} columns={choice.visible} />
+            {p.actions}
+          </div>
         </div>
-        <div className="kit-tools">
-          <span className="muted kit-count" role="status">{rows.count === null ? m.loading : (p.countText ?? fmt(m.count, { n: count }))}</span>
-          <button type="button" onClick={p.list.refresh}>{m.refresh}</button>
-          <ColumnChooser columns={p.columns} hidden={choice.hidden} toggle={choice.toggle} />
-          <CsvExport name={p.label} command={p.list.source.command} params={p.list.source.params} columns={choice.visible} />
-          {p.actions}
-        </div>
-      </div>
-      {p.bulk && p.list.selected.size > 0 && (
-        <div className="kit-bulk" role="region" aria-label={p.selectionLabel ?? fmt(m.selected, { n: p.list.selected.size })}>
-          <strong>{fmt(m.selected, { n: p.list.selected.size })}</strong>
-          {p.bulk()}
-          <button type="button" className="ghost" onClick={() => p.list.setSelected(new Set())}>{m.clearSelection}</button>
-        </div>
-      )}
-      <UnreachableNotice />
-      {rows.error && reachable && <div role="alert" className="error">{fmt(m.failedLoad, { text: rows.error })}</div>}
+        {p.bulk && p.list.selected.size > 0 && (
+          <div className="kit-bulk" role="region" aria-label={p.selectionLabel ?? fmt(m.selected, { n: p.list.selected.size })}>
+            <strong>{fmt(m.selected, { n: p.list.selected.size })}</strong>
+            {p.bulk()}
+            <button type="button" className="ghost" onClick={() => p.list.setSelected(new Set())}>{m.clearSelection}</button>
+          </div>
+        )}
+        <UnreachableNotice />
+        {rows.error && reachable && <div role="alert" className="error">{fmt(m.failedLoad, { text: rows.error })}</div>}
         <DataTable<T>
           key={JSON.stringify(p.list.source.params)}
           label={p.label}
@@ -91,7 +91,7 @@ export function ListFrame<T>(p: ListFrameProps<T>) {
           onSort={p.onSort}
           empty={rows.loading ? m.loading : rows.error || !reachable ? '—' : (p.empty ?? m.noRows)}
         />
-    </div>
+      </div>
     </>
   );
 }
