@@ -12,7 +12,6 @@ export interface DeployOptions {
   displayName?: string;
 }
 
-/** Actions that ask for confirmation (window.confirm) before they run. */
 /** Actions that ask first, in the console's one confirmation dialog (titled with the action). */
 const CONFIRMED = new Set(['Stop', 'Reboot', 'Destroy', 'Expunge', 'Detach']);
 
@@ -104,13 +103,17 @@ export class InstancesPage {
    * the confirmation of those that ask. With several VMs a per-item result list opens: its items are returned and it is closed.
    */
   async bulk(action: string): Promise<string[]> {
-    await this.page.getByRole('region', { name: 'Selected instances' }).getByRole('button', { name: action, exact: true }).click();
+    const region = this.page.getByRole('region', { name: 'Selected instances' });
+    await region.getByRole('button', { name: action, exact: true }).click();
     if (CONFIRMED.has(action)) await confirmAction(this.page, action);
+    // One VM: the selection clears when its job ends. Several: their per-item results open first, and closing
+    // them clears the selection.
     const results = this.page.getByRole('dialog').filter({ hasText: action }).getByRole('listitem');
-    await expect(this.page.getByRole('region', { name: 'Selected instances' })).toHaveCount(0, { timeout: JOB_TIMEOUT });
+    await expect.poll(async () => (await region.count()) === 0 || (await results.count()) > 0, { timeout: JOB_TIMEOUT }).toBe(true);
     if (await results.count() === 0) return [];
     const items = await results.allTextContents();
     await this.page.getByRole('dialog').getByRole('button', { name: 'close' }).click();
+    await expect(region).toHaveCount(0);
     return items;
   }
 

@@ -2,6 +2,7 @@
 import { useJobsStore } from '../state/jobs-store';
 import { useUiStore } from '../state/ui-store';
 import { useShellMessages } from './shell-messages';
+import { When } from '../components/kit/When';
 
 export function JobsPanel() {
   const m = useShellMessages();
@@ -15,7 +16,7 @@ export function JobsPanel() {
           {jobs.map((j) => (
             <li key={j.id} className={`job ${j.status}`}>
               <div className="job-line"><strong>{j.label}</strong><span className={`badge tone-${j.status === 'succeeded' ? 'ok' : j.status === 'failed' ? 'bad' : 'busy'}`}>{m[j.status]}</span></div>
-              <div className="job-meta">{j.command}{j.jobid ? ` · ${j.jobid.slice(0, 8)}` : ''} · {new Date(j.started).toLocaleTimeString()}</div>
+              <div className="job-meta">{j.command}{j.jobid ? ` · ${j.jobid.slice(0, 8)}` : ''} · <When value={j.started} /></div>
               {j.status === 'running' && <progress max={100} value={j.progress || undefined} />}
               {j.error && <div className="job-error">{j.error}</div>}
             </li>

@@ -39,7 +39,9 @@ export function Shell({ extraTopbar }: { extraTopbar?: ReactNode } = {}) {
   // for its suspense throttle (~300 ms) on the first visit to each area.
   useEffect(() => {
     if (!apis) return;
-    const t = setTimeout(() => { for (const a of AREAS) if (apis.has(a.gate)) void a.preload(); }, 300);
+    // A failed fetch here (the page reloading or going offline mid-download) is not an error to report: opening
+    // the area loads it again, and says so if it still cannot.
+    const t = setTimeout(() => { for (const a of AREAS) if (apis.has(a.gate)) a.preload().catch(() => undefined); }, 300);
     return () => clearTimeout(t);
   }, [apis]);
 

@@ -1,4 +1,4 @@
-// Display helpers for CloudStack values: byte sizes, API dates, percentages.
+// Display helpers for CloudStack values: byte sizes, percentages. Dates: datetime.ts and <When>.
 
 const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
 
@@ -18,21 +18,7 @@ export function formatMib(mib: number | undefined | null): string {
   return mib % 1024 === 0 ? `${mib / 1024} GiB` : `${(mib / 1024).toFixed(1)} GiB`;
 }
 
-/** CloudStack dates look like 2026-11-25T00:15:37+0000; the offset without a colon is not ISO, so add one. */
-export function parseCsDate(s: string | undefined | null): Date | null {
-  if (!s) return null;
-  const d = new Date(s.replace(/([+-]\d\d)(\d\d)$/, '$1:$2'));
-  return Number.isNaN(d.getTime()) ? null : d;
-}
-
 const pad = (n: number) => String(n).padStart(2, '0');
-
-/** Local time as 2026-11-25 00:15:37: compact, sortable by eye, the same in every language. */
-export function formatDate(s: string | undefined | null): string {
-  const d = parseCsDate(s);
-  if (!d) return '—';
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
-}
 
 /** yyyy-MM-dd of a local date, the form CloudStack's date filters take. */
 export function isoDay(d: Date): string {

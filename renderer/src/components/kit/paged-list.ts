@@ -1,6 +1,6 @@
 // One list view's state: the server-paged rows for the current filters, a debounced keyword, the checked rows
 // (kept as objects so bulk actions can name them) and a refresh that also clears the selection.
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useEffectEvent, useMemo, useState } from 'react';
 import { useRowSelection } from './row-selection';
 import { usePagedRows, type PagedRows } from '../../api/paged-rows';
 import type { Params } from '../../api/cloud-client';
@@ -23,13 +23,22 @@ export function cleanParams(p: Params): Params {
   return Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined && v !== null && v !== ''));
 }
 
-export function usePagedList<N extends ListCommand>(command: N, params: Params, rowId: (row: ListItem<N>) => string): PagedList<ListItem<N>> {
+/** `pageSize`: rows a request (default 200); `everyMs`: reload what is on screen this often (lists of what others change: jobs, events). */
+export function usePagedList<N extends ListCommand>(command: N, params: Params, rowId: (row: ListItem<N>) => string,
+  { pageSize, everyMs }: { pageSize?: number; everyMs?: number } = {}): PagedList<ListItem<N>> {
   type T = ListItem<N>;
   const clean = useMemo(() => cleanParams(params), [params]);
-  const rows = usePagedRows(command, clean);
+  const rows = usePagedRows(command, clean, pageSize);
   const paramsKey = JSON.stringify(clean);
   const { row, selected, setSelected, selectedRows } = useRowSelection<T>(paramsKey, rows.row, rowId);
   const refresh = useCallback(() => { setSelected(new Set()); rows.refresh(); }, [rows, setSelected]);
+  // The timer calls the latest refresh without restarting on every render.
+  const reload = useEffectEvent(() => rows.refresh());
+  useEffect(() => {
+    if (!everyMs) return;
+    const t = setInterval(() => reload(), everyMs);
+    return () => clearInterval(t);
+  }, [everyMs]);
   const source = useMemo(() => ({ command, params: clean }), [command, clean]);
   return { rows, row, rowId, selected, setSelected, selectedRows, refresh, source };
 }

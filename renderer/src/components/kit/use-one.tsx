@@ -1,6 +1,5 @@
 // One object by id for a detail pane (refreshes by itself after actions, since actions invalidate the
 // connection's queries), and the pane to show while it loads, fails or has gone.
-import type { ReactNode } from 'react';
 import { useList } from '../../api/hooks';
 import type { Params } from '../../api/cloud-client';
 import type { ListCommand } from '../../api/list-types';
@@ -15,7 +14,7 @@ export function useOne<N extends ListCommand>(command: N, params: Params, opts: 
 }
 
 /** The pane shown instead of details while loading, after an error, or when the object is gone (deleted). */
-export function PendingPane({ loading, error, onClose, title }: { loading: boolean; error: string | null; onClose(): void; title?: ReactNode }) {
+export function PendingPane({ loading, error, onClose, title }: { loading: boolean; error: string | null; onClose(): void; title?: string }) {
   const m = useKitMessages();
   return (
     <DetailPane title={title ?? m.details} onClose={onClose}>

@@ -13,12 +13,12 @@ import { usePagedList, useDebounced } from '../../components/kit/paged-list';
 import { useOne, PendingPane } from '../../components/kit/use-one';
 import { FilterSelect } from '../../components/kit/Widgets';
 import { useAllowed } from '../../components/kit/allowed';
-import { formatDate } from '../../components/kit/format';
 import { useAccountsMessages } from './messages';
 import { useAllDomains, domainOptions } from './domains';
 import { useAccountActions, accountTypeName } from './account-actions';
 import { CreateAccountDialog, CreateUserDialog } from './AccountDialogs';
 import type { Account } from './types';
+import { When, dateColumn } from '../../components/kit/When';
 
 const accountId = (a: Account) => a.id;
 
@@ -47,7 +47,7 @@ export function AccountsTab({ openId }: { openId?: string }) {
     { key: 'type', header: m.accountType, width: 130, render: (a) => accountTypeName(m, a.accounttype) },
     { key: 'domain', header: m.domain, width: 'minmax(140px, 1.2fr)', render: (a) => a.domainpath ?? a.domain ?? '—' },
     { key: 'users', header: m.usersCount, width: 70, render: (a) => a.user?.length ?? '—' },
-    { key: 'created', header: m.created, width: 160, render: (a) => formatDate(a.created) },
+    dateColumn<Account>('created', m.created, (a) => a.created),
   ], [m]);
 
   return (
@@ -89,7 +89,7 @@ function AccountDetail({ id, onClose, onChanged }: { id: string; onClose(): void
   const [adding, setAdding] = useState(false);
   if (!a) return <PendingPane loading={loading} error={error} onClose={onClose} />;
   return (
-    <DetailPane title={a.name} onClose={onClose} actions={(
+    <DetailPane title={a.name} states={[a.state]} onClose={onClose} actions={(
       <>
         <ActionBar actions={actions} rows={[a]} nameOf={(x) => x.name} onDone={onChanged} />
         {canAddUser && <button type="button" onClick={() => setAdding(true)}>{m.addUser}</button>}
@@ -97,7 +97,7 @@ function AccountDetail({ id, onClose, onChanged }: { id: string; onClose(): void
     )}>
       <Properties rows={[
         [m.state, <StateBadge state={a.state} />], [m.role, a.rolename ?? '—'], [m.accountType, accountTypeName(m, a.accounttype)],
-        [m.domain, a.domainpath ?? a.domain], [m.networkDomain, a.networkdomain ?? '—'], [m.created, formatDate(a.created)],
+        [m.domain, a.domainpath ?? a.domain], [m.networkDomain, a.networkdomain ?? '—'], [m.created, <When value={a.created} />],
       ]} />
       <div>
         <h3>{m.usersOf}</h3>

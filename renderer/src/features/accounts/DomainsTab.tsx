@@ -2,18 +2,19 @@
 // create a subdomain, rename, delete (optionally with its accounts).
 import { useState } from 'react';
 import { Card, Properties } from '../../components/Page';
+import { DetailHeader } from '../../components/kit/Detail';
 import { useCan } from '../../app/client-context';
 import { useList } from '../../api/hooks';
 import { useRoute, hrefOf } from '../../state/route-store';
 import { fmt } from '../../i18n/messages';
 import { FormDialog, TextField, CheckField } from '../../components/kit/FormDialog';
 import { useRun, errorText } from '../../components/kit/typed';
-import { formatDate } from '../../components/kit/format';
 import { useKitMessages } from '../../components/kit/messages';
 import { useAccountsMessages } from './messages';
 import { useAllDomains } from './domains';
 import { DomainTree } from './DomainTree';
 import type { Domain } from './types';
+import { When } from '../../components/kit/When';
 
 type DialogKind = 'create' | 'rename' | 'delete';
 
@@ -49,16 +50,17 @@ function DomainDetail({ domain: d, onGone }: { domain: Domain; onGone(): void })
   const accounts = useList('listAccounts', { domainid: d.id, page: 1, pagesize: 1 }, { enabled: can.accounts });
   const isRoot = d.level === 0;
   return (
-    <Card title={d.path} actions={(
-      <div className="toolbar">
-        {can.create && <button type="button" onClick={() => setDialog('create')}>{m.createSubdomain}</button>}
-        {can.update && !isRoot && <button type="button" onClick={() => setDialog('rename')}>{m.rename}</button>}
-        {can.del && !isRoot && <button type="button" className="danger" onClick={() => setDialog('delete')}>{m.delete}</button>}
-      </div>
-    )}>
+    <Card>
+      <DetailHeader level={2} name={d.path} states={[d.state]} actions={(
+        <>
+          {can.create && <button type="button" onClick={() => setDialog('create')}>{m.createSubdomain}</button>}
+          {can.update && !isRoot && <button type="button" onClick={() => setDialog('rename')}>{m.rename}</button>}
+          {can.del && !isRoot && <button type="button" className="danger" onClick={() => setDialog('delete')}>{m.delete}</button>}
+        </>
+      )} />
       <Properties rows={[
         [m.name, d.name], [m.path, d.path], [m.level, d.level], [m.parent, d.parentdomainname ?? '—'], [m.state, d.state ?? '—'],
-        [m.networkDomain, d.networkdomain ?? '—'], [m.created, formatDate(d.created)], [m.accounts, accounts.data?.count ?? '—'],
+        [m.networkDomain, d.networkdomain ?? '—'], [m.created, <When value={d.created} />], [m.accounts, accounts.data?.count ?? '—'],
       ]} />
       {can.accounts && (
         <p><a className="kit-link" href={hrefOf(['accounts', 'accounts'], { domainid: d.id, for: d.path })}>{m.accountsHere} →</a></p>

@@ -4,6 +4,7 @@ import { useMemo, useState } from 'react';
 import type { Column } from '../../components/DataTable';
 import { ActionBar, type Action } from '../../components/actions';
 import { Properties } from '../../components/Page';
+import { DetailHeader } from '../../components/kit/Detail';
 import { useCan } from '../../app/client-context';
 import { useList } from '../../api/hooks';
 import { useRoute, hrefOf } from '../../state/route-store';
@@ -77,21 +78,19 @@ function RoleDetail({ id, onBack }: { id: string; onBack(): void }) {
   const actions = useRoleActions();
   const canRules = useCan('listRolePermissions');
   return (
-    <div className="acc-role">
-      <div className="acc-role-head">
-        <a className="kit-link" href={hrefOf(['accounts', 'roles'])} onClick={(e) => { e.preventDefault(); onBack(); }}>← {m.backToRoles}</a>
-        {role && <h2>{role.name}</h2>}
-        {role && <ActionBar actions={actions} rows={[role]} nameOf={(r) => r.name} onDone={onBack} />}
-      </div>
+    <section className="kit-detail" aria-label={role?.name ?? m.roles}>
+      <DetailHeader level={2} name={role?.name ?? m.roles} states={[role?.state]}
+        back={<a className="kit-link" href={hrefOf(['accounts', 'roles'])} onClick={(e) => { e.preventDefault(); onBack(); }}>← {m.backToRoles}</a>}
+        actions={role && <ActionBar actions={actions} rows={[role]} nameOf={(r) => r.name} onDone={onBack} />} />
       {!role ? <p className="muted">{loading ? k.loading : error ?? k.gone}</p> : (
-        <>
+        <div className="kit-detail-body card">
           <Properties rows={[[m.roleType, role.type], [m.description, role.description || '—'], [m.isdefault, <YesNo value={role.isdefault} />],
-            [m.public, <YesNo value={role.ispublic} />], [m.state, role.state ?? '—']]} />
-          {canRules && <h2>{m.rules}</h2>}
+            [m.public, <YesNo value={role.ispublic} />]]} />
+          {canRules && <h3>{m.rules}</h3>}
           {canRules && <RoleRules role={role} />}
-        </>
+        </div>
       )}
-    </div>
+    </section>
   );
 }
 

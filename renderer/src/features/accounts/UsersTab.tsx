@@ -15,7 +15,6 @@ import { usePagedList, useDebounced } from '../../components/kit/paged-list';
 import { useOne, PendingPane } from '../../components/kit/use-one';
 import { FilterSelect } from '../../components/kit/Widgets';
 import { useAllowed } from '../../components/kit/allowed';
-import { formatDate } from '../../components/kit/format';
 import { useKitMessages } from '../../components/kit/messages';
 import { useAccountsMessages } from './messages';
 import { useAllDomains, domainOptions } from './domains';
@@ -23,6 +22,7 @@ import { useUserActions, accountTypeName } from './account-actions';
 import { CreateUserDialog } from './AccountDialogs';
 import { KeysDialog } from './KeysDialog';
 import type { User } from './types';
+import { When } from '../../components/kit/When';
 
 const userId = (u: User) => u.id;
 const fullName = (u: User) => [u.firstname, u.lastname].filter(Boolean).join(' ') || '—';
@@ -98,13 +98,13 @@ function UserDetail({ id, onClose, onChanged }: { id: string; onClose(): void; o
   const [asking, setAsking] = useState(false);
   if (!u) return <PendingPane loading={loading} error={error} onClose={onClose} />;
   return (
-    <DetailPane title={u.username} onClose={onClose} actions={<ActionBar actions={actions} rows={[u]} nameOf={(x) => x.username} onDone={onChanged} />}>
+    <DetailPane title={u.username} states={[u.state]} onClose={onClose} actions={<ActionBar actions={actions} rows={[u]} nameOf={(x) => x.username} onDone={onChanged} />}>
       <ConfirmDialog request={asking ? { title: m.generateKeys, summary: fmt(m.regenerateConfirm, { name: u.username }), names: [u.username], danger: true, confirmLabel: m.generateKeys } : null}
         onCancel={() => setAsking(false)} onConfirm={() => { setAsking(false); setKeys('generate'); }} />
       <Properties rows={[
         [m.fullName, fullName(u)], [m.email, u.email || '—'], [m.state, <StateBadge state={u.state} />], [m.account, u.account],
         [m.role, u.rolename ?? '—'], [m.accountType, accountTypeName(m, u.accounttype)], [m.domain, u.domain ?? '—'],
-        [m.timezone, u.timezone ?? '—'], [m.source, u.usersource ?? '—'], [m.created, formatDate(u.created)],
+        [m.timezone, u.timezone ?? '—'], [m.source, u.usersource ?? '—'], [m.created, <When value={u.created} />],
       ]} />
       {(can.gen || can.show) && (
         <div>

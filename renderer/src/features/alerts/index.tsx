@@ -14,9 +14,9 @@ import { useOne, PendingPane } from '../../components/kit/use-one';
 import { FilterSelect } from '../../components/kit/Widgets';
 import { useAllowed } from '../../components/kit/allowed';
 import { argsOf } from '../../components/kit/typed';
-import { formatDate } from '../../components/kit/format';
 import { useAlertsMessages, useAlertTypeNames, ALERT_TYPE_NUMBERS } from './messages';
 import type { Alert } from '../../../../core/contract/responses';
+import { When, dateColumn } from '../../components/kit/When';
 
 const alertId = (a: Alert) => a.id;
 
@@ -52,7 +52,7 @@ export default function AlertsView() {
     { key: 'type', header: m.type, width: 'minmax(200px, .9fr)', render: (a) => <span className="badge tone-warn">{typeName(a.type)}</span> },
     { key: 'name', header: m.name, width: 'minmax(150px, .9fr)', render: (a) => <span className="kit-mono">{a.name ?? '—'}</span> },
     { key: 'desc', header: m.description, width: 'minmax(240px, 2.4fr)', render: (a) => <span title={a.description}>{a.description}</span> },
-    { key: 'sent', header: m.sent, width: 160, render: (a) => formatDate(a.sent) },
+    dateColumn<Alert>('sent', m.sent, (a) => a.sent),
   ];
   return (
     <Page title={m.title} subtitle={m.subtitle} toolbar={<NotifyToggle />}>
@@ -80,7 +80,7 @@ function AlertDetail({ id, onClose, onChanged }: { id: string; onClose(): void; 
   return (
     <DetailPane title={typeName(a.type)} onClose={onClose} actions={<ActionBar actions={actions} rows={[a]} nameOf={(x) => x.name ?? x.id} onDone={onChanged} />}>
       <p style={{ margin: 0, whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>{a.description}</p>
-      <Properties rows={[[m.name, <span className="kit-mono">{a.name ?? '—'}</span>], [m.sent, formatDate(a.sent)], [m.id, <span className="kit-mono">{a.id}</span>]]} />
+      <Properties rows={[[m.name, <span className="kit-mono">{a.name ?? '—'}</span>], [m.sent, <When value={a.sent} />], [m.id, <span className="kit-mono">{a.id}</span>]]} />
       <p className="field-hint">{m.archiveHint}</p>
     </DetailPane>
   );

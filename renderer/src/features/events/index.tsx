@@ -15,11 +15,11 @@ import { FilterSelect } from '../../components/kit/Widgets';
 import { RowLink, resourceHref } from '../../components/kit/links';
 import { useAllowed } from '../../components/kit/allowed';
 import { argsOf } from '../../components/kit/typed';
-import { formatDate } from '../../components/kit/format';
 import { useEventsMessages } from './messages';
 import { useStateLabel } from '../../i18n/glossary';
 import './events.css';
 import type { Event } from '../../../../core/contract/responses';
+import { When, dateColumn, formatDateTime } from '../../components/kit/When';
 
 /** An event as listEvents answers it. */
 export type CsEvent = Event;
@@ -68,21 +68,16 @@ export default function EventsView() {
   const types = useList('listEventTypes', {});
   const actions = useEventActions();
   const anyAction = useAllowed(actions);
-  const toggle = (e: CsEvent) => navigate(openId === e.id ? ['events'] : ['events', e.id], query);
+  const open = (e: CsEvent) => navigate(['events', e.id], query);
 
-  // Rebuilt every render: the expand buttons depend on the open row and the current route.
   const columns: Column<CsEvent>[] = [
-    { key: 'x', header: '', width: 36, render: (e) => (
-      <button type="button" className="icon" aria-expanded={openId === e.id} aria-label={fmt(openId === e.id ? m.collapse : m.expand, { type: e.type })}
-        onClick={(ev) => { ev.stopPropagation(); toggle(e); }}>{openId === e.id ? '▾' : '▸'}</button>
-    ) },
     { key: 'level', header: m.level, width: 80, render: (e) => <LevelBadge level={e.level} /> },
     { key: 'type', header: m.type, width: 'minmax(220px, 1fr)', render: (e) => <span className="kit-mono">{e.type}</span> },
     { key: 'desc', header: m.description, width: 'minmax(200px, 2fr)', render: (e) => <span title={e.description}>{e.description}</span> },
     { key: 'res', header: m.resource, width: 'minmax(110px, .8fr)', render: (e) => <ResourceLink e={e} /> },
     { key: 'state', header: m.state, width: 110, render: (e) => (e.state ? stateLabel(e.state) : '—') },
     { key: 'account', header: m.account, width: 'minmax(90px, .6fr)', render: (e) => e.account ?? '—' },
-    { key: 'created', header: m.created, width: 175, render: (e) => formatDate(e.created) },
+    dateColumn<Event>('created', m.created, (e) => e.created),
   ];
 
   return (
@@ -105,8 +100,8 @@ export default function EventsView() {
             <label className="kit-filter"><input type="checkbox" checked={archived} onChange={(e) => setArchived(e.target.checked)} />{m.showArchived}</label>
           </>
         )}
-        bulk={anyAction ? () => <BulkActions actions={actions} list={list} nameOf={(e) => `${e.type} ${formatDate(e.created)}`} /> : undefined}
-        onOpen={toggle}
+        bulk={anyAction ? () => <BulkActions actions={actions} list={list} nameOf={(e) => `${e.type} ${formatDateTime(e.created)}`} /> : undefined}
+        onOpen={open}
         detail={openId && <EventDetail id={openId} archived={archived} onClose={() => navigate(['events'], query)} onChanged={list.refresh} />}
       />
     </Page>
@@ -127,7 +122,7 @@ function EventDetail({ id, archived, onClose, onChanged }: { id: string; archive
     <DetailPane title={e.type} onClose={onClose} actions={<ActionBar actions={actions} rows={[e]} nameOf={(x) => x.type} onDone={onChanged} />}>
       <p className="ev-description">{e.description}</p>
       <Properties rows={[
-        [m.level, <LevelBadge level={e.level} />], [m.state, e.state ?? '—'], [m.created, formatDate(e.created)],
+        [m.level, <LevelBadge level={e.level} />], [m.state, e.state ?? '—'], [m.created, <When value={e.created} />],
         [m.resourceType, e.resourcetype ?? '—'], [m.resource, <ResourceLink e={e} />], [m.account, e.account ?? '—'],
         [m.user, e.username ?? '—'], [m.domain, e.domainpath ?? e.domain ?? '—'], [m.id, <span className="kit-mono">{e.id}</span>],
       ]} />
@@ -135,7 +130,7 @@ function EventDetail({ id, archived, onClose, onChanged }: { id: string; archive
         <div>
           <h3>{m.related}</h3>
           <ol className="ev-steps">
-            {related.map((s) => <li key={s.id}><LevelBadge level={s.level} /> {stateLabel(s.state ?? '')} · {formatDate(s.created)} — {s.description}</li>)}
+            {related.map((s) => <li key={s.id}><LevelBadge level={s.level} /> {stateLabel(s.state ?? '')} · <When value={s.created} /> — {s.description}</li>)}
           </ol>
         </div>
       )}

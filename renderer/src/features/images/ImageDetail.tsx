@@ -6,13 +6,14 @@ import { useCan, useCloud } from '../../app/client-context';
 import { DetailPane } from '../../components/kit/ListFrame';
 import { PendingPane } from '../../components/kit/use-one';
 import { YesNo } from '../../components/kit/Widgets';
-import { formatBytes, formatDate } from '../../components/kit/format';
+import { formatBytes } from '../../components/kit/format';
 import { errorText } from '../../components/kit/typed';
 import { useImagesMessages } from './messages';
 import { CopyStatus, useImageCopies } from './DownloadStatus';
 import { useDeleteActions, useMayChange } from './image-actions';
 import { EditImageDialog } from './EditImageDialog';
 import { KINDS, type Image, type ImageKind } from './types';
+import { When } from '../../components/kit/When';
 
 /** Root admins read every image with 'all'; others read with the list's filter, then 'self' (a new image is not yet executable). */
 function useDetailCopies(kind: ImageKind, id: string, filter: string) {
@@ -67,7 +68,7 @@ function propertyRows(m: ReturnType<typeof useImagesMessages>, kind: ImageKind, 
     [m.featured, <YesNo value={img.isfeatured} />],
     [m.extractable, <YesNo value={img.isextractable} />],
     ...(kind === 'template' ? [[m.passwordEnabled, <YesNo value={img.passwordenabled} />], [m.templatetype, img.templatetype]] as [string, ReactNode][] : []),
-    [m.created, formatDate(img.created)],
+    [m.created, <When value={img.created} />],
     [m.url, img.url ? <span className="kit-mono">{img.url}</span> : '—'],
     [m.checksum, img.checksum ? <span className="kit-mono">{img.checksum}</span> : '—'],
   ];

@@ -1,21 +1,20 @@
-// One list frame for every infrastructure tab: server-side paging and filters (from the route query, so a
-// filtered list can be linked and drilled into), keyword search, refresh, multi-select with the declarative
-// ActionBar, and explicit loading / empty / error states with CloudStack's error text.
+// Every infrastructure tab (zones, pods, clusters, hosts, primary and secondary storage) on the shared list kit
+// (ListFrame: search, filters, count, column chooser, CSV export, select-all, bulk actions, the scrolling table).
+// What stays here: the filters live in the route query, so a filtered list can be linked and drilled into.
 import { useCallback, useEffect, useEffectEvent, useMemo, useState, type ReactNode } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
-import { usePagedRows, type PagedRows } from '../../api/paged-rows';
-import type { ListCommandFor } from '../../api/list-types';
+import type { ListCommand, ListCommandFor } from '../../api/list-types';
 import { useCloud } from '../../app/client-context';
-import { ActionBar, type Action } from '../../components/actions';
-import { DataTable, type Column } from '../../components/DataTable';
+import type { Action } from '../../components/actions';
+import type { Column } from '../../components/DataTable';
+import { ListFrame } from '../../components/kit/ListFrame';
+import { BulkActions } from '../../components/kit/BulkActions';
+import { usePagedList, type PagedList } from '../../components/kit/paged-list';
+import { useAllowed } from '../../components/kit/allowed';
 import { useRoute } from '../../state/route-store';
 import { fmt } from '../../i18n/messages';
 import type { Params } from '../../api/cloud-client';
 import { useInfraMessages } from './messages';
-import { Inline } from './Inline';
-import { useRowSelection } from '../../components/kit/row-selection';
-
-const idOf = (r: { id: string }) => r.id;
 
 /** The current tab's route query, and a setter that drops empty values. */
 export function useListQuery(): [Record<string, string>, (patch: Record<string, string>) => void] {
@@ -64,6 +63,9 @@ interface Props<T> {
   toolbar?: ReactNode;
 }
 
+// Every infrastructure object has an id; the union of all list items does not say so.
+const rowId = (r: unknown) => (r as { id: string }).id;
+
 export function InfraList<T extends { id: string }>(p: Props<T>) {
   const m = useInfraMessages();
   const [query, setQuery] = useListQuery();
@@ -80,40 +82,21 @@ export function InfraList<T extends { id: string }>(p: Props<T>) {
     for (const k of [...filterKeys, 'keyword']) if (query[k]) out[k] = query[k];
     return out;
   }, [query, filterKeys, p.baseParams]);
-  const paramsKey = JSON.stringify(params);
   // The command answers T items (ListCommandFor<T>); the compiler cannot follow that through the generic.
-  const rows = usePagedRows(p.command, params) as unknown as PagedRows<T>;
-  useRefreshOnInvalidate(p.command, rows.refresh);
+  const list = usePagedList(p.command as ListCommand, params, rowId) as unknown as PagedList<T>;
+  useRefreshOnInvalidate(p.command, list.rows.refresh);
   const filtered = Object.keys(params).some((k) => !(p.baseParams && k in p.baseParams));
-
-  const { row, selected, setSelected, selectedRows } = useRowSelection<T>(paramsKey, rows.row, idOf);
-
-  const status = rows.error ? '' : rows.count === null ? m.loading
-    : fmt(filtered ? m.countFiltered : m.count, { count: rows.count.toLocaleString() });
+  const anyAction = useAllowed(p.actions);
+  const count = list.rows.count;
+  const clear = () => { setKeyword(''); setQuery(Object.fromEntries([...filterKeys, 'keyword'].map((k) => [k, '']))); };
 
   return (
-    <div className="infra-list">
-      <div className="infra-filters">
-        <Inline label={m.search}>
-          {(id) => <input id={id} type="search" value={keyword} placeholder={m.searchPlaceholder} onChange={(e) => setKeyword(e.target.value)} />}
-        </Inline>
-        {p.filters}
-        <span className="spacer" />
-        <span role="status" className="muted">{status}</span>
-        <button onClick={rows.refresh}>{m.refresh}</button>
-        {p.toolbar}
-      </div>
-      <div className={`infra-selection${selected.size ? '' : ' empty'}`}>
-        {selected.size > 0 && <strong>{fmt(m.selected, { count: selected.size })}</strong>}
-        <ActionBar actions={p.actions} rows={selectedRows} nameOf={p.nameOf} onDone={() => { setSelected(new Set()); rows.refresh(); }} />
-        {selected.size > 0 && <button className="ghost" onClick={() => setSelected(new Set())}>{m.clearSelection}</button>}
-      </div>
-      {rows.error && <div className="error" role="alert">{fmt(m.listFailed, { text: rows.error })}</div>}
-      <DataTable<T> key={paramsKey} label={p.label} columns={p.columns} rowCount={rows.count ?? (rows.error ? 0 : 8)} row={row}
-        rowId={(r) => r.id} onRange={rows.ensure} onOpen={p.onOpen} selected={selected} onSelectedChange={setSelected}
-        empty={filtered
-          ? <span>{m.noMatches} <button className="ghost" onClick={() => { setKeyword(''); setQuery(Object.fromEntries([...filterKeys, 'keyword'].map((k) => [k, '']))); }}>{m.clearFilters}</button></span>
-          : m.noneYet} />
-    </div>
+    <ListFrame<T> label={p.label} list={list} columns={p.columns}
+      keyword={{ value: keyword, onChange: setKeyword }}
+      filters={p.filters} actions={p.toolbar}
+      countText={count === null ? undefined : fmt(filtered ? m.countFiltered : m.count, { count: count.toLocaleString() })}
+      bulk={anyAction ? () => <BulkActions actions={p.actions} list={list} nameOf={p.nameOf} /> : undefined}
+      onOpen={p.onOpen}
+      empty={filtered ? <span>{m.noMatches} <button type="button" className="ghost" onClick={clear}>{m.clearFilters}</button></span> : m.noneYet} />
   );
 }

@@ -3,7 +3,8 @@
 import { useList } from '../../api/hooks';
 import { useInfraMessages } from './messages';
 import { useListQuery } from './InfraList';
-import { Inline } from './Inline';
+import { FilterSelect } from '../../components/kit/Widgets';
+import { useStateLabel } from '../../i18n/glossary';
 
 type Level = 'zone' | 'pod' | 'cluster';
 const ALL = { page: 1, pagesize: 500 };
@@ -15,14 +16,8 @@ export function ParentFilters({ levels }: { levels: Level[] }) {
   const pods = useList('listPods', { ...ALL, zoneid: q.zoneid }, { enabled: levels.includes('pod') });
   const clusters = useList('listClusters', { ...ALL, zoneid: q.zoneid, podid: q.podid }, { enabled: levels.includes('cluster') });
   const select = (label: string, all: string, value: string | undefined, items: { id: string; name: string }[] | undefined, onChange: (v: string) => void) => (
-    <Inline label={label}>
-      {(id) => (
-        <select id={id} value={value ?? ''} onChange={(e) => onChange(e.target.value)}>
-          <option value="">{all}</option>
-          {items?.map((i) => <option key={i.id} value={i.id}>{i.name}</option>)}
-        </select>
-      )}
-    </Inline>
+    <FilterSelect label={label} value={value ?? ''} onChange={onChange}
+      options={[['', all], ...(items ?? []).map((i): [string, string] => [i.id, i.name])]} />
   );
   return (
     <>
@@ -36,15 +31,10 @@ export function ParentFilters({ levels }: { levels: Level[] }) {
 /** A state filter select bound to one route query key. */
 export function StateFilter({ label, queryKey, options }: { label: string; queryKey: string; options: string[] }) {
   const m = useInfraMessages();
+  const stateLabel = useStateLabel();
   const [q, set] = useListQuery();
   return (
-    <Inline label={label}>
-      {(id) => (
-        <select id={id} value={q[queryKey] ?? ''} onChange={(e) => set({ [queryKey]: e.target.value })}>
-          <option value="">{m.anyState}</option>
-          {options.map((o) => <option key={o} value={o}>{o}</option>)}
-        </select>
-      )}
-    </Inline>
+    <FilterSelect label={label} value={q[queryKey] ?? ''} onChange={(v) => set({ [queryKey]: v })}
+      options={[['', m.anyState], ...options.map((o): [string, string] => [o, stateLabel(o)])]} />
   );
 }

@@ -21,13 +21,6 @@ export function percent(v: string | number | undefined): string {
   return Number.isFinite(n) ? `${Math.round(n * 10) / 10} %` : '—';
 }
 
-/** CloudStack dates ("2024-05-01T10:00:00+0000") in the operator's locale. */
-export function when(s: string | undefined): string {
-  if (!s) return '—';
-  const d = new Date(s.replace(/([+-]\d\d)(\d\d)$/, '$1:$2'));
-  return Number.isNaN(d.getTime()) ? s : d.toLocaleString();
-}
-
 export function ratio(part: number | undefined, whole: number | undefined): number {
   return part !== undefined && whole ? Math.min(100, (part / whole) * 100) : 0;
 }

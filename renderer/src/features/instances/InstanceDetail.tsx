@@ -1,17 +1,18 @@
-// One VM: header with its state and the actions its state and the caller's role allow, properties, volumes with
-// their snapshots, and its events. While a job acts on it (ours or anyone's), the page refreshes itself.
+// One VM in the detail pattern: header with its name, state and the actions its state and the caller's role allow,
+// then tabs for its properties, its volumes with their snapshots, and its events. While a job acts on it (ours or anyone's), the page refreshes itself.
 import { useMemo, useState, type ReactNode } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useList } from '../../api/hooks';
 import { useCan, useCloud } from '../../app/client-context';
 import { ActionBar } from '../../components/actions';
-import { Card, Page, Properties } from '../../components/Page';
+import { Card, Properties } from '../../components/Page';
+import { DetailPage } from '../../components/kit/Detail';
 import { StateBadge } from '../../components/StateBadge';
 import { hrefOf } from '../../state/route-store';
 import { useJobsStore } from '../../state/jobs-store';
 import { lastListQuery } from './list-query';
 import { useInstMessages } from './messages';
-import { formatDate, formatMemory, TRANSITIONAL } from './vm';
+import { formatMemory, TRANSITIONAL } from './vm';
 import { vmActions } from './vm-actions';
 import { VmVolumes } from './VmVolumes';
 import { VmEvents } from './VmEvents';
@@ -19,6 +20,7 @@ import { MigrateDialog, ScaleDialog } from './VmDialogs';
 import { ConsoleButton, ConsoleSlot } from '../consoles/entry';
 import { UsageGraphs } from '../metrics/UsageGraphs';
 import { usePrefetchUsage } from '../metrics/use-usage-history';
+import { When } from '../../components/kit/When';
 
 const POLL_MS = 1500;
 
@@ -54,58 +56,62 @@ export function InstanceDetail({ id }: { id: string }) {
 
   if (!vm) {
     return (
-      <Page title={m.instance} subtitle={back}>
+      <DetailPage name={m.instance} back={back}>
         {vmq.error ? <div className="error" role="alert">{vmq.error.message}</div>
           : vmq.isFetching || !vmq.isFetched ? <p className="muted">{m.loading}</p> : <p>{m.notFound}</p>}
-      </Page>
+      </DetailPage>
     );
   }
 
   const scaleLive = vm.state === 'Running' && !!vm.isdynamicallyscalable && canScaleLive;
   const scaleStopped = vm.state === 'Stopped' && canChange;
   const ips = (vm.nic ?? []).flatMap((n) => [n.ipaddress, n.ip6address]).filter(Boolean).join(', ');
+  const title = vm.displayname || vm.name;
 
   return (
-    <Page
-      title={<span className="inst-title">{vm.displayname || vm.name} <StateBadge state={vm.state} />{busy && <span className="muted inst-busy" role="status">{m.working}</span>}</span>}
-      subtitle={<>{back} · <span>{vm.name}</span></>}
-      toolbar={<>
+    <DetailPage name={title} states={[vm.state]} back={back}
+      status={busy && <span className="muted inst-busy" role="status">{m.working}</span>}
+      subtitle={title !== vm.name ? vm.name : undefined}
+      actions={<>
         <button onClick={refresh}>{m.refresh}</button>
         <ConsoleButton vm={vm} open={consoleOpen} onOpen={() => setConsoleOpen(true)} />
         <ActionBar actions={actions} rows={[vm]} nameOf={(v) => v.name} onDone={refresh} />
         {canMigrate && vm.state === 'Running' && <button onClick={() => setDialog('migrate')}>{m.migrate}</button>}
         {(scaleLive || scaleStopped) && <button onClick={() => setDialog('scale')}>{m.scale}</button>}
-      </>}>
-      <div className="inst-detail">
-        {consoleOpen && <ConsoleSlot vm={vm} onClose={() => setConsoleOpen(false)} />}
-        <Card title={m.properties}>
-          <Properties rows={[
-            [m.id, <code key="id">{vm.id}</code>],
-            [m.name, vm.name],
-            [m.displayName, vm.displayname],
-            ...(admin && vm.instancename ? [[m.instanceName, vm.instancename] as [string, string]] : []),
-            [m.state, <StateBadge key="s" state={vm.state} />],
-            ...(canHosts ? [[m.host, vm.hostname ?? <span key="h" className="muted">{m.noHost}</span>] as [string, ReactNode]] : []),
-            [m.zone, vm.zonename],
-            ...(canHosts && h ? [[m.podCluster, `${h.podname ?? '—'} / ${h.clustername ?? '—'}`] as [string, string]] : []),
-            [m.hypervisor, vm.hypervisor],
-            [vm.isoid && !vm.templatename ? m.iso : m.template, vm.templatename ?? vm.isoname],
-            [m.os, vm.osdisplayname],
-            [m.offering, vm.serviceofferingname],
-            [m.cpu, `${vm.cpunumber ?? '?'} × ${vm.cpuspeed ?? '?'} MHz`],
-            [m.memory, formatMemory(vm.memory)],
-            [m.accountDomain, `${vm.account ?? '—'} / ${vm.domain ?? '—'}`],
-            [m.created, formatDate(vm.created)],
-            [m.ips, ips || <span key="ip" className="muted">{m.noIps}</span>],
-            ...(vm.group ? [[m.group, vm.group] as [string, string]] : []),
-          ]} />
-        </Card>
-        {canHistory && <UsageGraphs kind="vm" id={vm.id} />}
-        <VmVolumes vm={vm} poll={busy} />
-        <VmEvents vm={vm} poll={busy} />
-      </div>
+      </>}
+      tabsLabel={m.instance}
+      tabs={[
+        { id: 'details', label: m.properties, render: () => (<>
+          <Card>
+            <Properties rows={[
+              [m.id, <code key="id">{vm.id}</code>],
+              [m.name, vm.name],
+              [m.displayName, vm.displayname],
+              ...(admin && vm.instancename ? [[m.instanceName, vm.instancename] as [string, string]] : []),
+              [m.state, <StateBadge key="s" state={vm.state} />],
+              ...(canHosts ? [[m.host, vm.hostname ?? <span key="h" className="muted">{m.noHost}</span>] as [string, ReactNode]] : []),
+              [m.zone, vm.zonename],
+              ...(canHosts && h ? [[m.podCluster, `${h.podname ?? '—'} / ${h.clustername ?? '—'}`] as [string, string]] : []),
+              [m.hypervisor, vm.hypervisor],
+              [vm.isoid && !vm.templatename ? m.iso : m.template, vm.templatename ?? vm.isoname],
+              [m.os, vm.osdisplayname],
+              [m.offering, vm.serviceofferingname],
+              [m.cpu, `${vm.cpunumber ?? '?'} × ${vm.cpuspeed ?? '?'} MHz`],
+              [m.memory, formatMemory(vm.memory)],
+              [m.accountDomain, `${vm.account ?? '—'} / ${vm.domain ?? '—'}`],
+              [m.created, <When value={vm.created} />],
+              [m.ips, ips || <span key="ip" className="muted">{m.noIps}</span>],
+              ...(vm.group ? [[m.group, vm.group] as [string, string]] : []),
+            ]} />
+          </Card>
+          {canHistory && <UsageGraphs kind="vm" id={vm.id} />}
+        </>) },
+        { id: 'volumes', label: m.volumes, render: () => <VmVolumes vm={vm} poll={busy} /> },
+        { id: 'events', label: m.events, render: () => <VmEvents vm={vm} poll={busy} /> },
+      ]}>
+      {consoleOpen && <ConsoleSlot vm={vm} onClose={() => setConsoleOpen(false)} />}
       {dialog === 'migrate' && <MigrateDialog vm={vm} onClose={() => setDialog(null)} />}
       {dialog === 'scale' && <ScaleDialog vm={vm} live={scaleLive} onClose={() => setDialog(null)} />}
-    </Page>
+    </DetailPage>
   );
 }

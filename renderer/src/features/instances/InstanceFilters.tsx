@@ -41,10 +41,8 @@ export function InstanceFilters({ query }: { query: ListQuery }) {
 
   return (
     <div className="inst-filters" role="search" aria-label={m.filters}>
-      <Field label={m.search}>
-        <input type="search" value={text} placeholder={m.searchHint} onChange={(e) => setText(e.target.value)}
-          onKeyDown={(e) => { if (e.key === 'Enter') { applied.current = text; setListQuery({ ...query, keyword: text.trim() }, true); } }} />
-      </Field>
+      <input type="search" className="kit-search" aria-label={m.search} value={text} placeholder={m.searchHint} onChange={(e) => setText(e.target.value)}
+        onKeyDown={(e) => { if (e.key === 'Enter') { applied.current = text; setListQuery({ ...query, keyword: text.trim() }, true); } }} />
       <Field label={m.state}>
         <select value={query.state ?? ''} onChange={(e) => set({ state: e.target.value })}>
           <option value="">{m.allStates}</option>

@@ -1,29 +1,26 @@
-// The instances table: server-side paging (only the pages scrolled into view are fetched), server-side filters and
-// order from the route query (name and created sort through Strata's sortby/sortorder extension: sorting 100,000
-// rows in the browser would mean loading them all), virtualized rows, multi-select with bulk actions, a column
-// chooser and a CSV export of the whole filter.
+// The instances table, on the shared list kit (ListFrame) like every other list: server-side paging (only the pages
+// scrolled into view are fetched), server-side filters and order from the route query (name and created sort
+// through Strata's sortby/sortorder extension: sorting 100,000 rows in the browser would mean loading them all),
+// virtualized rows, select-all and bulk actions, a column chooser and a CSV export of the whole filter.
 import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
-import { usePagedRows } from '../../api/paged-rows';
 import { useCan, useCloud } from '../../app/client-context';
-import { ActionBar } from '../../components/actions';
-import { DataTable, type Column } from '../../components/DataTable';
+import type { Column } from '../../components/DataTable';
 import { Page } from '../../components/Page';
 import { StateBadge } from '../../components/StateBadge';
+import { ListFrame } from '../../components/kit/ListFrame';
+import { BulkActions } from '../../components/kit/BulkActions';
+import { usePagedList, type PagedList } from '../../components/kit/paged-list';
+import { dateColumn } from '../../components/kit/When';
 import { fmt } from '../../i18n/messages';
 import { hrefOf, useRoute } from '../../state/route-store';
 import { InstanceFilters } from './InstanceFilters';
 import { hasFilters, listQueryOf, nextSort, rememberListQuery, setListQuery } from './list-query';
-import { ColumnChooser, CsvExport, useColumnChoice } from '../../components/kit/ListTools';
 import { useIntent } from '../../app/intents';
-import { UnreachableNotice } from '../../app/ConnectionStatus';
-import { useConnection } from '../../api/connection-state';
-import { formatDate } from '../../components/kit/format';
 import { useInstMessages } from './messages';
-import { computeSummary, dateParts, firstIp, type Vm } from './vm';
+import { computeSummary, firstIp, type Vm } from './vm';
 import { vmActions } from './vm-actions';
 import { usageColumns, vmCpuPercent, vmMemoryPercent } from '../metrics/usage-columns';
 import { useMetricsMessages } from '../metrics/messages';
-import { useRowSelection } from '../../components/kit/row-selection';
 
 // The wizard is only needed when the operator deploys; keep it out of the list's chunk.
 const DeployWizard = lazy(() => import('./DeployWizard'));
@@ -50,21 +47,15 @@ export function InstanceList() {
   useIntent('deploy', canDeploy, () => setDeploying(true));
 
   const params = useMemo(() => ({ ...query, listall: admin ? true : undefined }), [query, admin]);
-  const paramsKey = JSON.stringify(params);
-  const rows = usePagedRows(canMetrics ? 'listVirtualMachinesMetrics' : 'listVirtualMachines', params, PAGE_SIZE);
-  // While a new filter loads, keep the table's height (placeholder rows) instead of collapsing it.
-  const [lastCount, setLastCount] = useState(0);
-  if (rows.count !== null && rows.count !== lastCount) setLastCount(rows.count);
-  const rowCount = rows.count ?? (rows.error ? 0 : Math.min(lastCount, 50) || 20);
-
-  const { row, selected, setSelected, selectedRows: selectedVms } = useRowSelection<Vm>(paramsKey, rows.row, vmId);
+  // With the metrics plugin allowed, the same list with CPU and memory use (listVirtualMachinesMetrics).
+  const list = usePagedList(canMetrics ? 'listVirtualMachinesMetrics' : 'listVirtualMachines', params, vmId, { pageSize: PAGE_SIZE }) as unknown as PagedList<Vm>;
 
   const columns = useMemo((): Column<Vm>[] => {
     const cols: (Column<Vm> | false)[] = [
       { key: 'name', header: m.name, width: 'minmax(160px, 1.6fr)', sortKey: 'name', csv: (v) => v.name, render: (v) => (
         <div className="inst-stack">
-          <a href={hrefOf(['instances', v.id])} onClick={(e) => e.stopPropagation()} className="inst-name">{v.name}</a>
-          {v.displayname && v.displayname !== v.name && <span className="muted">{v.displayname}</span>}
+          <a href={hrefOf(['instances', v.id])} onClick={(e) => e.stopPropagation()} className="inst-name" title={v.name}>{v.name}</a>
+          {v.displayname && v.displayname !== v.name && <span className="muted" title={v.displayname}>{v.displayname}</span>}
         </div>
       ) },
       { key: 'state', header: m.state, width: 110, csv: (v) => v.state, render: (v) => <StateBadge state={v.state} /> },
@@ -78,49 +69,30 @@ export function InstanceList() {
       admin && { key: 'account', header: m.account, width: 'minmax(100px, .8fr)', csv: (v) => v.account, render: (v) => (
         <div className="inst-stack"><span>{v.account ?? '—'}</span><span className="muted">{v.domain}</span></div>
       ) },
-      { key: 'created', header: m.created, width: 130, sortKey: 'created', csv: (v) => formatDate(v.created), render: (v) => {
-        const [day, time] = dateParts(v.created);
-        return <div className="inst-stack"><span>{day}</span><span className="muted">{time}</span></div>;
-      } },
+      dateColumn<Vm>('created', m.created, (v) => v.created, { sortKey: 'created' }),
       ...(canMetrics ? usageColumns<Vm>({ cpu: mm.cpuPct, memory: mm.memPct }, vmCpuPercent, vmMemoryPercent) : []),
     ];
     return cols.filter((c): c is Column<Vm> => !!c);
   }, [m, mm, canHosts, admin, canMetrics]);
 
   const actions = useMemo(() => vmActions(m, admin), [m, admin]);
-  const choice = useColumnChoice('listVirtualMachines', columns);
-  const reachable = useConnection((c) => c.reachable);
   const sort = query.sortby ? { key: query.sortby, dir: query.sortorder === 'desc' ? 'desc' as const : 'asc' as const } : undefined;
   const filtered = hasFilters(query);
-  const subtitle = rows.count === null ? m.loading
-    : fmt(filtered ? m.countFiltered : m.count, { count: rows.count.toLocaleString() });
+  const count = list.rows.count;
 
   return (
-    <Page title={m.instances} subtitle={<><span role="status">{subtitle}</span> · <span className="muted">{m.orderNote}</span></>}
-      toolbar={<>
-        <button onClick={rows.refresh}>{m.refresh}</button>
-        <ColumnChooser columns={columns} hidden={choice.hidden} toggle={choice.toggle} />
-        <CsvExport name={m.instances} command="listVirtualMachines" params={params} columns={choice.visible} />
-        {canDeploy && <button className="primary" onClick={() => setDeploying(true)}>{m.deploy}</button>}
-      </>}>
-      <InstanceFilters query={query} />
-      {/* The action bar stays mounted when the selection empties: its per-item result list lives in it. */}
-      <div className={selected.size ? 'inst-selection' : 'inst-selection empty'} role={selected.size ? 'region' : undefined}
-        aria-label={selected.size ? m.selection : undefined}>
-        {selected.size > 0 && <strong>{fmt(m.selectedCount, { count: selected.size })}</strong>}
-        <ActionBar actions={actions} rows={selectedVms} nameOf={(v) => v.name} onDone={() => { setSelected(new Set()); rows.refresh(); }} />
-        {selectedVms.length > 0 && actions.every((a) => !selectedVms.every((v) => a.when?.(v) ?? true)) && <span className="muted">{m.mixedStates}</span>}
-        {selected.size > 0 && <><span className="spacer" /><button className="ghost" onClick={() => setSelected(new Set())}>{m.clearSelection}</button></>}
-      </div>
-      <UnreachableNotice />
-      {rows.error && reachable && <div className="error" role="alert">{fmt(m.listFailed, { text: rows.error })}</div>}
-      <DataTable<Vm> key={paramsKey} label={m.instances} columns={choice.visible} rowCount={rowCount} row={row} rowId={(v) => v.id}
-        sort={sort} onSort={(key) => setListQuery(nextSort(query, key))} selectAllLabel={m.selectAll}
-        rowHeight={ROW_HEIGHT} onRange={rows.ensure} onOpen={(v) => navigate(['instances', v.id])}
-        selected={selected} onSelectedChange={setSelected}
-        empty={!reachable || rows.error ? '—' : filtered ? (
-          <span>{m.noMatchesFiltered} <button className="ghost" onClick={() => setListQuery({})}>{m.clearFilters}</button></span>
-        ) : m.noInstances} />
+    <Page title={m.instances} subtitle={<span className="muted">{m.orderNote}</span>}>
+      <ListFrame<Vm> label={m.instances} list={list} columns={columns} rowHeight={ROW_HEIGHT}
+        filters={<InstanceFilters query={query} />}
+        actions={canDeploy && <button className="primary" onClick={() => setDeploying(true)}>{m.deploy}</button>}
+        countText={count === null ? undefined : fmt(filtered ? m.countFiltered : m.count, { count: count.toLocaleString() })}
+        bulk={() => <BulkActions actions={actions} list={list} nameOf={(v) => v.name} />}
+        selectionLabel={m.selection} selectAllLabel={m.selectAll}
+        sort={sort} onSort={(key) => setListQuery(nextSort(query, key))}
+        onOpen={(v) => navigate(['instances', v.id])}
+        empty={filtered
+          ? <span>{m.noMatchesFiltered} <button type="button" className="ghost" onClick={() => setListQuery({})}>{m.clearFilters}</button></span>
+          : m.noInstances} />
       {deploying && (
         <Suspense fallback={null}>
           <DeployWizard onClose={() => setDeploying(false)} />

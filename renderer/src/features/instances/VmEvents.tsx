@@ -6,8 +6,9 @@ import { DataTable, type Column } from '../../components/DataTable';
 import { Card } from '../../components/Page';
 import { fmt } from '../../i18n/messages';
 import { useInstMessages } from './messages';
-import { formatDate, type Vm } from './vm';
+import type { Vm } from './vm';
 import type { Event } from '../../../../core/contract/responses';
+import { dateColumn } from '../../components/kit/When';
 
 type VmEvent = Event;
 
@@ -24,7 +25,7 @@ export function VmEvents({ vm, poll }: { vm: Vm; poll: boolean }) {
   const items = events.data?.items ?? [];
   const count = events.data?.count ?? 0;
   const columns: Column<VmEvent>[] = [
-    { key: 'created', header: m.time, width: 170, render: (e) => formatDate(e.created) },
+    dateColumn<Event>('created', m.time, (e) => e.created),
     { key: 'level', header: m.level, width: 80, render: (e) => <span className={`badge tone-${LEVEL_TONE[e.level] ?? 'idle'}`}>{e.level}</span> },
     { key: 'type', header: m.type, width: 140, render: (e) => <code>{e.type}</code> },
     { key: 'state', header: m.eventState, width: 100, render: (e) => e.state ?? '—' },

@@ -12,8 +12,9 @@ import { StateBadge } from '../../components/StateBadge';
 import { fmt } from '../../i18n/messages';
 import { Choices } from './Choices';
 import { useInstMessages } from './messages';
-import { formatBytes, formatDate, type Snapshot, type Vm, type Volume } from './vm';
+import { formatBytes, type Snapshot, type Vm, type Volume } from './vm';
 import { volumeActions } from './vm-actions';
+import { dateColumn } from '../../components/kit/When';
 
 const ROW = 38;
 const POLL_MS = 2000;
@@ -60,7 +61,7 @@ export function VmVolumes({ vm, poll }: { vm: Vm; poll: boolean }) {
     { key: 'volume', header: m.volume, width: 'minmax(100px, 1fr)', render: (s) => s.volumename ?? '—' },
     { key: 'type', header: m.type, width: 100, render: (s) => s.snapshottype ?? '—' },
     { key: 'state', header: m.state, width: 110, render: (s) => <StateBadge state={s.state} /> },
-    { key: 'created', header: m.created, width: 190, render: (s) => formatDate(s.created) },
+    dateColumn<Snapshot>('created', m.created, (s) => s.created),
   ];
 
   return (

@@ -23,38 +23,6 @@ export function firstIp(vm: Vm): string | undefined {
 import { formatMib } from '../../components/kit/format';
 export { formatMib as formatMemory, formatBytes } from '../../components/kit/format';
 
-/** CloudStack dates look like 2026-11-25T00:15:02+0000; the offset needs a colon for Date to be sure of it. */
-export function parseCsDate(s: string | undefined): Date | undefined {
-  if (!s) return undefined;
-  const d = new Date(s.replace(/([+-]\d\d)(\d\d)$/, '$1:$2'));
-  return Number.isNaN(d.getTime()) ? undefined : d;
-}
-
-// Dates follow the console's language (set on <html lang> by the app), not only the browser's.
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function dtf(kind: 'both' | 'day' | 'time'): Intl.DateTimeFormat {
-  const lang = document.documentElement.lang || navigator.language;
-  const key = `${lang}/${kind}`;
-  let f = formatters.get(key);
-  if (!f) {
-    const o: Intl.DateTimeFormatOptions = kind === 'both' ? { dateStyle: 'medium', timeStyle: 'short' } : kind === 'day' ? { dateStyle: 'medium' } : { timeStyle: 'short' };
-    f = new Intl.DateTimeFormat(lang, o);
-    formatters.set(key, f);
-  }
-  return f;
-}
-
-/** Date and time apart, for two-line table cells. */
-export function dateParts(s: string | undefined): [string, string] {
-  const d = parseCsDate(s);
-  return d ? [dtf('day').format(d), dtf('time').format(d)] : ['—', ''];
-}
-
-export function formatDate(s: string | undefined): string {
-  const d = parseCsDate(s);
-  return d ? dtf('both').format(d) : '—';
-}
-
 /** "1 × 500 MHz · 512 MiB" */
 export function computeSummary(vm: Pick<Vm, 'cpunumber' | 'cpuspeed' | 'memory'>): string {
   return `${vm.cpunumber ?? '?'} × ${vm.cpuspeed ?? '?'} MHz · ${formatMib(vm.memory)}`;

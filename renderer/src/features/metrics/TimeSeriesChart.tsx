@@ -40,15 +40,19 @@ export function TimeSeriesChart({ title, unit, t, series, from, to, height = 160
   const plot = useRef<uPlot | null>(null);
   const theme = useUiStore((s) => s.theme);
   const locale = useUiStore((s) => s.language);
-  const windowRef = useRef({ from, to });
-  windowRef.current = { from, to };
-  const zoomRef = useRef(onZoom);
-  zoomRef.current = onZoom;
   const data = [t, ...series.map((s) => s.values)] as uPlot.AlignedData;
+  // The latest props for uPlot's callbacks and the rebuild below, kept current after every render (declared before
+  // the effects that read them, so they run first).
+  const windowRef = useRef({ from, to });
+  const zoomRef = useRef(onZoom);
   const dataRef = useRef(data);
-  dataRef.current = data;
   const seriesRef = useRef(series);
-  seriesRef.current = series;
+  useEffect(() => {
+    windowRef.current = { from, to };
+    zoomRef.current = onZoom;
+    dataRef.current = data;
+    seriesRef.current = series;
+  });
   const shape = series.map((s) => `${s.label}|${s.color}|${s.dashed ? 1 : 0}`).join(',');
 
   // The plot is rebuilt when what it looks like changes (theme, language, unit, series); new data only redraws.

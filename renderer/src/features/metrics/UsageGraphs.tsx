@@ -49,7 +49,8 @@ export function UsageGraphs({ kind, id }: { kind: HistoryKind; id: string }) {
   const q = useUsageHistory(kind, id, win);
   const syncKey = useId();
   const h = q.data;
-  const now = Math.floor(Date.now() / 1000);
+  // Only labels the window until the first answer gives its exact bounds.
+  const [now] = useState(() => Math.floor(Date.now() / 1000));
   const from = h?.from ?? (win.key === 'custom' ? win.from : now - RANGE_SECONDS[win.key]);
   const to = h?.to ?? (win.key === 'custom' ? win.to : now);
   const live = win.key !== 'custom' && LIVE_RANGES.has(win.key);

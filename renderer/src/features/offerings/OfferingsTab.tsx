@@ -14,10 +14,10 @@ import { useAllowed } from '../../components/kit/allowed';
 import { usePagedList, useDebounced } from '../../components/kit/paged-list';
 import { useOne, PendingPane } from '../../components/kit/use-one';
 import { FilterSelect, YesNo } from '../../components/kit/Widgets';
-import { formatDate } from '../../components/kit/format';
 import { useOfferingsMessages } from './messages';
 import { CreateComputeDialog, CreateDiskDialog } from './CreateOfferingDialogs';
 import { OFFERING_API, formatMb, type ComputeOffering, type DiskOfferingRow, type OfferingKind } from './types';
+import { When } from '../../components/kit/When';
 
 type Row = ComputeOffering & DiskOfferingRow;
 type M = ReturnType<typeof useOfferingsMessages>;
@@ -112,11 +112,11 @@ function OfferingDetail({ kind, id, onClose, onChanged }: { kind: OfferingKind; 
     [m.size, diskSize(m, o)], [m.storageTags, d.tags ?? '—'],
   ];
   return (
-    <DetailPane title={o.name} onClose={onClose} actions={<ActionBar actions={actions} rows={[o]} nameOf={(x) => x.name} onDone={onChanged} />}>
+    <DetailPane title={o.name} states={[o.state]} onClose={onClose} actions={<ActionBar actions={actions} rows={[o]} nameOf={(x) => x.name} onDone={onChanged} />}>
       <Properties rows={[
         [m.state, <StateBadge state={o.state} />], [m.displaytext, o.displaytext ?? '—'], ...rows,
         [m.storageType, o.storagetype === 'local' ? m.local : m.shared], [m.provisioning, o.provisioningtype ?? '—'],
-        [m.domain, o.domain ?? m.public], [m.zone, o.zone ?? m.allZones], [m.created, formatDate(o.created)],
+        [m.domain, o.domain ?? m.public], [m.zone, o.zone ?? m.allZones], [m.created, <When value={o.created} />],
       ]} />
     </DetailPane>
   );

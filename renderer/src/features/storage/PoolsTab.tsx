@@ -10,9 +10,10 @@ import { ListFrame, DetailPane } from '../../components/kit/ListFrame';
 import { usePagedList, useDebounced } from '../../components/kit/paged-list';
 import { useOne, PendingPane } from '../../components/kit/use-one';
 import { Meter } from '../../components/kit/Widgets';
-import { formatBytes, formatDate, percent } from '../../components/kit/format';
+import { formatBytes, percent } from '../../components/kit/format';
 import { useStorageMessages } from './messages';
 import type { StoragePool } from './types';
+import { When } from '../../components/kit/When';
 
 const poolId = (p: StoragePool) => p.id;
 
@@ -66,7 +67,7 @@ function PoolDetail({ id, onClose }: { id: string; onClose(): void }) {
   const { item: p, loading, error } = useOne('listStoragePools', { id });
   if (!p) return <PendingPane loading={loading} error={error} onClose={onClose} />;
   return (
-    <DetailPane title={p.name} onClose={onClose}>
+    <DetailPane title={p.name} states={[p.state]} onClose={onClose}>
       <div><h3>{m.used}</h3><UsedMeter p={p} /></div>
       <div><h3>{m.allocated}</h3><AllocatedMeter p={p} /><p className="field-hint">{m.allocatedNote}</p></div>
       <Properties rows={[
@@ -81,7 +82,7 @@ function PoolDetail({ id, onClose }: { id: string; onClose(): void }) {
         [m.path, <span className="kit-mono">{p.path ?? '—'}</span>],
         [m.total, formatBytes(p.disksizetotal)],
         [m.overprovision, p.overprovisionfactor ?? '—'],
-        [m.created, formatDate(p.created)],
+        [m.created, <When value={p.created} />],
       ]} />
       <a className="kit-link" href={hrefOf(['storage', 'volumes'], { storageid: p.id, for: p.name })}>{m.volumesOnPool} →</a>
     </DetailPane>

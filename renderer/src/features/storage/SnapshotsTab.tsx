@@ -16,11 +16,12 @@ import { FormDialog, TextField } from '../../components/kit/FormDialog';
 import { useOne, PendingPane } from '../../components/kit/use-one';
 import { RowLink, resourceHref } from '../../components/kit/links';
 import { argsOf, useRun } from '../../components/kit/typed';
-import { formatBytes, formatDate } from '../../components/kit/format';
+import { formatBytes } from '../../components/kit/format';
 import { YesNo } from '../../components/kit/Widgets';
 import { useKitMessages } from '../../components/kit/messages';
 import { useStorageMessages } from './messages';
 import type { Snapshot } from './types';
+import { When, dateColumn } from '../../components/kit/When';
 
 const snapshotId = (s: Snapshot) => s.id;
 
@@ -44,12 +45,12 @@ export function SnapshotsTab({ openId }: { openId?: string }) {
   const actions = useSnapshotActions();
   const anyAction = useAllowed(actions);
   const columns = useMemo((): Column<Snapshot>[] => [
-    { key: 'name', header: m.name, width: 'minmax(200px, 1.6fr)', render: (s) => <strong>{s.name}</strong> },
+    { key: 'name', header: m.name, width: 'minmax(200px, 1.6fr)', render: (s) => <strong title={s.name}>{s.name}</strong> },
     { key: 'state', header: m.state, width: 110, render: (s) => <StateBadge state={s.state} /> },
     { key: 'volume', header: m.volume, render: (s) => <RowLink href={resourceHref('Volume', s.volumeid)}>{s.volumename ?? s.volumeid}</RowLink> },
     { key: 'interval', header: m.interval, width: 100, render: (s) => s.intervaltype ?? s.snapshottype ?? '—' },
     { key: 'size', header: m.size, width: 90, render: (s) => formatBytes(s.physicalsize ?? s.virtualsize) },
-    { key: 'created', header: m.created, width: 180, render: (s) => formatDate(s.created) },
+    dateColumn<Snapshot>('created', m.created, (s) => s.created),
     { key: 'account', header: m.account, width: 'minmax(90px, .7fr)', render: (s) => s.account ?? '—' },
   ], [m]);
   const scopeLabel = query.volumeid ? (query.for ?? query.volumeid) : null;
@@ -79,7 +80,7 @@ function SnapshotDetail({ id, onClose, onChanged }: { id: string; onClose(): voi
   const [making, setMaking] = useState(false);
   if (!s) return <PendingPane loading={loading} error={error} onClose={onClose} />;
   return (
-    <DetailPane title={s.name} onClose={onClose} actions={(
+    <DetailPane title={s.name} states={[s.state]} onClose={onClose} actions={(
       <>
         <ActionBar actions={actions} rows={[s]} nameOf={(x) => x.name} onDone={onChanged} />
         {canCreate && s.state === 'BackedUp' && <button type="button" onClick={() => setMaking(true)}>{m.createVolumeFromSnapshot}</button>}
@@ -97,7 +98,7 @@ function SnapshotDetail({ id, onClose, onChanged }: { id: string; onClose(): voi
         [m.location, s.locationtype ?? '—'],
         [m.zone, s.zonename ?? '—'],
         [m.account, s.account ?? '—'],
-        [m.created, formatDate(s.created)],
+        [m.created, <When value={s.created} />],
       ]} />
       {making && <VolumeFromSnapshotDialog snapshot={s} onClose={() => setMaking(false)} onDone={onChanged} />}
     </DetailPane>

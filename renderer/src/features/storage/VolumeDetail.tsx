@@ -9,10 +9,11 @@ import { hrefOf } from '../../state/route-store';
 import { DetailPane } from '../../components/kit/ListFrame';
 import { useOne, PendingPane } from '../../components/kit/use-one';
 import { RowLink, resourceHref } from '../../components/kit/links';
-import { formatBytes, formatDate } from '../../components/kit/format';
+import { formatBytes } from '../../components/kit/format';
 import { useStorageMessages } from './messages';
 import { useVolumeActions } from './VolumesTab';
 import { AttachVolumeDialog, ResizeVolumeDialog, SnapshotVolumeDialog } from './VolumeDialogs';
+import { When } from '../../components/kit/When';
 
 type DialogKind = 'attach' | 'resize' | 'snapshot';
 
@@ -36,7 +37,7 @@ export function VolumeDetail({ id, onClose, onChanged }: { id: string; onClose()
   );
   const done = () => { setDialog(null); onChanged(); };
   return (
-    <DetailPane title={v.name} onClose={onClose} actions={buttons}>
+    <DetailPane title={v.name} states={[v.state]} onClose={onClose} actions={buttons}>
       <Properties rows={[
         [m.state, <StateBadge state={v.state} />],
         [m.type, v.type === 'ROOT' ? m.root : m.data],
@@ -50,8 +51,8 @@ export function VolumeDetail({ id, onClose, onChanged }: { id: string; onClose()
         [m.account, v.account],
         [m.domain, v.domain],
         [m.provisioning, v.provisioningtype ?? '—'],
-        [m.created, formatDate(v.created)],
-        [m.attached, formatDate(v.attached)],
+        [m.created, <When value={v.created} />],
+        [m.attached, <When value={v.attached} />],
       ]} />
       {can.snapshots && (
         <a className="kit-link" href={hrefOf(['storage', 'snapshots'], { volumeid: v.id, for: v.name })}>{m.snapshotsOf} →</a>

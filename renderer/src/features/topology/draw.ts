@@ -5,6 +5,7 @@ import { TILE, HEAD, vmDotGrid, type Layout, type Rect } from './layout';
 import { paletteOf, textOn, vmColor, type Metric, type ThemeColors } from './colors';
 import { intersects, visibleWorld, type View } from './viewport';
 import type { HostNode, Topology, VmDot, ZoneNode, PodNode, ClusterNode } from './topology-data';
+import { fitLabel } from './fit-text';
 
 export interface Labels {
   zone(z: ZoneNode): string;
@@ -41,27 +42,21 @@ function roundRect(ctx: CanvasRenderingContext2D, r: Rect, radius: number) {
 // while panning the same names are fitted to the same width again and again.
 const fitted = new Map<string, string>();
 
-/** Shortens text to maxW with an ellipsis; `keepEnd` keeps the tail (host names differ at the end: …-h114). */
-function fitText(ctx: CanvasRenderingContext2D, text: string, maxW: number, keepEnd = false): string {
+/** Shortens text to maxW with an ellipsis, in the middle for host names (see fit-text.ts). */
+function fitText(ctx: CanvasRenderingContext2D, text: string, maxW: number, mode: 'end' | 'middle' = 'end'): string {
   if (maxW <= 8) return '';
-  const key = `${ctx.font}|${Math.round(maxW)}|${keepEnd ? 1 : 0}|${text}`;
+  const key = `${ctx.font}|${Math.round(maxW)}|${mode}|${text}`;
   const hit = fitted.get(key);
   if (hit !== undefined) return hit;
   if (fitted.size > 20_000) fitted.clear();
-  const out = fitUncached(ctx, text, maxW, keepEnd);
+  const out = fitLabel((t) => ctx.measureText(t).width, text, maxW, mode);
   fitted.set(key, out);
   return out;
 }
 
-function fitUncached(ctx: CanvasRenderingContext2D, text: string, maxW: number, keepEnd: boolean): string {
-  if (ctx.measureText(text).width <= maxW) return text;
-  const cut = (n: number) => (keepEnd ? '…' + text.slice(text.length - n) : text.slice(0, n) + '…');
-  let lo = 0, hi = text.length;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (ctx.measureText(cut(mid)).width <= maxW) lo = mid; else hi = mid - 1;
-  }
-  return lo > 0 ? cut(lo) : '';
+/** The full label when it fits, else the short one (a VM count as a bare number rather than "1 V…"). */
+function fitOrShort(ctx: CanvasRenderingContext2D, full: string, short: string, maxW: number): string {
+  return ctx.measureText(full).width <= maxW ? full : fitText(ctx, short, maxW);
 }
 
 export function drawScene(ctx: CanvasRenderingContext2D, s: Scene, v: View, width: number, height: number, dpr: number): void {
@@ -153,10 +148,10 @@ function drawHostText(ctx: CanvasRenderingContext2D, s: Scene, v: View, width: n
       const sx = xy[i * 2] * v.scale + v.tx, sy = xy[i * 2 + 1] * v.scale + v.ty;
       if (sx > width || sy > height || sx + tilePx < 0 || sy + tilePx < 0) continue;
       const h: HostNode = s.topo.hosts[i];
-      ctx.fillText(fitText(ctx, h.name, tilePx - 8, true), sx + 4, sy + size * 0.9);
+      ctx.fillText(fitText(ctx, h.name, tilePx - 8, 'middle'), sx + 4, sy + size * 0.9);
       const vms = s.vmsByHost.get(h.id);
-      if (vms && tilePx < SHOW_DOTS_PX) ctx.fillText(fitText(ctx, s.labels.vmCount(vms.length), tilePx - 8), sx + 4, sy + tilePx - size * 0.9);
-      else if (vms && vms.length === 0) ctx.fillText(fitText(ctx, s.labels.vmCount(0), tilePx - 8), sx + 4, sy + tilePx - size * 0.9);
+      if (vms && tilePx < SHOW_DOTS_PX) ctx.fillText(fitOrShort(ctx, s.labels.vmCount(vms.length), String(vms.length), tilePx - 8), sx + 4, sy + tilePx - size * 0.9);
+      else if (vms && vms.length === 0) ctx.fillText(fitOrShort(ctx, s.labels.vmCount(0), '0', tilePx - 8), sx + 4, sy + tilePx - size * 0.9);
     }
   }
 }
