@@ -54,7 +54,7 @@ async function explicitKeys(ctx: CallContext, user: UserRow, a: { userapikey?: s
 export const userHandlers: H = {
   async createUser(ctx, a) {
     const domain = await managedDomain(ctx, a.domainid ?? ctx.caller.domainId);
-    const acc = await accountByName(ctx.svc.db, dirOf(ctx), a.account, domain.id);
+    const acc = await accountByName(dirOf(ctx), a.account, domain.id);
     await checkAccess(dirOf(ctx), ctx.caller, { accountId: acc.id, domainId: acc.domainId });
     await refuseUsername(ctx, domain.id, a.username);
     const row = await newUserRow(ctx, acc.id, a);
