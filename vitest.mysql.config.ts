@@ -8,7 +8,7 @@ export default defineConfig({
       'core/api/api.test.ts', 'core/api/cs-client.test.ts',
       'core/jobs/*.test.ts',
       'core/identity/*.test.ts',
-      'core/orchestration/vm/{deploy,lifecycle,list-migrate,api,instance-names}.test.ts', 'core/orchestration/storage/storage.test.ts',
+      'core/orchestration/vm/{deploy,lifecycle,list-migrate,api,instance-names,vm-count}.test.ts', 'core/orchestration/storage/storage.test.ts',
       'core/orchestration/planner.test.ts',
       'core/infrastructure/*.test.ts', 'core/hosts/*.test.ts',
       'core/catalog/{offerings,seed,templates}.test.ts',

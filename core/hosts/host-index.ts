@@ -25,7 +25,7 @@ export function createInfraVersion(shared: SharedCaches): InfraVersion {
 }
 
 export interface IndexedHost {
-  id: string; podId: string; clusterId: string; hypervisor: string;
+  id: string; name: string; podId: string; clusterId: string; hypervisor: string;
   /** Lowercase host tags. */
   tags: string[];
   cpuNumber: number; cpuSpeed: number;
@@ -60,7 +60,7 @@ export async function loadZoneIndex(db: Db, version: number, zoneId: string, now
     .where('removed', 'is', null).executeTakeFirst();
   const rows = zone === undefined ? [] : await db.selectFrom('hosts as h')
     .innerJoin('clusters as c', 'c.id', 'h.cluster_id').innerJoin('pods as p', 'p.id', 'h.pod_id')
-    .select(['h.id', 'h.pod_id', 'h.cluster_id', 'h.hypervisor', 'h.host_tags', 'h.cpu_number', 'h.cpu_speed',
+    .select(['h.id', 'h.name', 'h.pod_id', 'h.cluster_id', 'h.hypervisor', 'h.host_tags', 'h.cpu_number', 'h.cpu_speed',
       'h.memory_total', 'h.cpu_allocated', 'h.memory_allocated', 'c.cpu_overcommit', 'c.memory_overcommit'])
     .where('h.zone_id', '=', zoneId).where('h.removed', 'is', null).where('h.type', '=', 'Routing')
     .where('h.state', '=', 'Up').where('h.resource_state', '=', 'Enabled')
@@ -71,7 +71,7 @@ export async function loadZoneIndex(db: Db, version: number, zoneId: string, now
     .select(['id', 'cluster_id', 'scope', 'hypervisor', 'tags', 'capacity_bytes', 'overprovision', 'allocated_bytes'])
     .where('zone_id', '=', zoneId).where('removed', 'is', null).where('state', '=', 'Up').execute();
   const hosts = rows.map((r): IndexedHost => ({
-    id: r.id, podId: r.pod_id, clusterId: r.cluster_id, hypervisor: r.hypervisor.toLowerCase(), tags: lower(r.host_tags),
+    id: r.id, name: r.name, podId: r.pod_id, clusterId: r.cluster_id, hypervisor: r.hypervisor.toLowerCase(), tags: lower(r.host_tags),
     cpuNumber: r.cpu_number, cpuSpeed: r.cpu_speed,
     cpuCap: r.cpu_number * r.cpu_speed * r.cpu_overcommit, memCap: Number(r.memory_total) * r.memory_overcommit,
     cpuAlloc: Number(r.cpu_allocated), memAlloc: Number(r.memory_allocated),

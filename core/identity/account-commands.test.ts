@@ -99,3 +99,26 @@ describe('account commands', () => {
     await rejects(env.call(other, 'deleteAccount', { id: env.admin.accountId }), 531, 'default admin');
   });
 });
+
+describe('acting for an account by name (cached owner lookups)', () => {
+  let env: TestEnv;
+  beforeEach(async () => { env = await createTestEnv(); });
+  afterEach(async () => { await env.close(); });
+
+  it('follows renames, new first users and deletions at once', async () => {
+    const acc = await env.call(env.admin, 'createAccount', { email: 'x@example.org', firstname: 'F', lastname: 'L',
+      password: 'pw', username: 'first', account: 'team', accounttype: 0 });
+    const as = (name: string) => env.identity.resolveOwner(env.admin, { account: name, domainid: env.admin.domainId });
+    expect(await as('team')).toMatchObject({ accountId: acc.id, userId: acc.user[0].id, accountName: 'team' });
+    await env.call(env.admin, 'updateAccount', { id: acc.id, newname: 'crew' });
+    await rejects(as('team'), 431, /Unable to find account by name team/);
+    expect(await as('crew')).toMatchObject({ accountId: acc.id, accountName: 'crew' });
+    // Its first user removed: the next oldest acts for the account.
+    const second = await env.call(env.admin, 'createUser', { email: 'y@example.org', firstname: 'F', lastname: 'L',
+      password: 'pw', username: 'second', account: 'crew', domainid: env.admin.domainId });
+    await env.call(env.admin, 'deleteUser', { id: acc.user[0].id });
+    expect((await as('crew')).userId).toBe(second.id);
+    await env.call(env.admin, 'deleteAccount', { id: acc.id });
+    await rejects(as('crew'), 431, /Unable to find account by name crew/);
+  });
+});

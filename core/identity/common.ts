@@ -57,7 +57,7 @@ export async function accountFromArgs(ctx: CallContext, a: { id?: string; accoun
   if (a.id) return accessibleAccount(ctx, a.id);
   if (!a.account || !a.domainid) throw invalidParam('Either id or account name and domain id must be specified');
   const d = await managedDomain(ctx, a.domainid);
-  const acc = await accountByName(ctx.svc.db, dirOf(ctx), a.account, d.id);
+  const acc = await accountByName(dirOf(ctx), a.account, d.id);
   await checkAccess(dirOf(ctx), ctx.caller, { accountId: acc.id, domainId: acc.domainId });
   return acc;
 }

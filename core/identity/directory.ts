@@ -10,8 +10,14 @@ import type { SharedCaches } from '../db/shared-caches';
 import type { Caller } from './caller';
 import { ROLE_TYPES, roleTypeOfAccountType, type RoleType } from '../contract/roles';
 import { compileRule, type CompiledRole } from './role-rules';
+import { precompiled } from '../db/precompiled';
 
 const TTL_MS = 60_000;
+
+const accountIdQ = precompiled((db, p: { domainId: string; name: string }) => db.selectFrom('accounts').select('id')
+  .where('domain_id', '=', p.domainId).where('name', '=', p.name).where('removed', 'is', null));
+const firstUserQ = precompiled((db, p: { accountId: string }) => db.selectFrom('users').select('id')
+  .where('account_id', '=', p.accountId).where('removed', 'is', null).orderBy('created').limit(1));
 
 export interface DomainRec {
   id: string; name: string; parentId: string | null; path: string; level: number; state: string;
@@ -34,6 +40,10 @@ export class Directory {
   private domainMap: Timed<Map<string, DomainRec>> | null = null;
   private domainLoad: Promise<Map<string, DomainRec>> | null = null;
   private accounts = new Map<string, Timed<AccountRec>>();
+  /** Live account ids by domain and name, and each account's first user (acting for an account by name: every
+   *  deploy with account= and domainid= would otherwise run two queries before anything else). */
+  private accountIds = new Map<string, Timed<string>>();
+  private firstUsers = new Map<string, Timed<string | null>>();
   private byKey = new Map<string, Timed<UserAuth>>();
   private byUser = new Map<string, Timed<UserAuth>>();
   private roles = new Map<string, Timed<CompiledRole>>();
@@ -58,6 +68,8 @@ export class Directory {
     this.domainMap = null;
     this.domainLoad = null;
     this.accounts.clear();
+    this.accountIds.clear();
+    this.firstUsers.clear();
     this.byKey.clear();
     this.byUser.clear();
     this.roles.clear();
@@ -109,6 +121,27 @@ export class Directory {
       state: r.state, removed: r.removed };
     if (gen === this.gen) this.accounts.set(id, { v: rec, at: performance.now() });
     return rec;
+  }
+
+  /** The id of the live account named `name` in the domain (unknown names are not remembered). */
+  async accountIdByName(name: string, domainId: string): Promise<string | undefined> {
+    const key = `${domainId}/${name}`;
+    const hit = this.accountIds.get(key);
+    if (hit && fresh(hit)) return hit.v;
+    const gen = this.gen;
+    const r = await accountIdQ.first(this.db, { domainId, name });
+    if (r && gen === this.gen) this.accountIds.set(key, { v: r.id, at: performance.now() });
+    return r?.id;
+  }
+
+  /** The account's oldest live user (the one CloudStack acts as for the account), or null when it has none. */
+  async firstUserOf(accountId: string): Promise<string | null> {
+    const hit = this.firstUsers.get(accountId);
+    if (hit && fresh(hit)) return hit.v;
+    const gen = this.gen;
+    const id = (await firstUserQ.first(this.db, { accountId }))?.id ?? null;
+    if (gen === this.gen) this.firstUsers.set(accountId, { v: id, at: performance.now() });
+    return id;
   }
 
   async userByKey(apiKey: string): Promise<UserAuth | null> {

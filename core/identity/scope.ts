@@ -40,10 +40,9 @@ export async function liveDomain(dir: Directory, id: string): Promise<DomainRec>
 }
 
 /** A live account by name in a domain, or 431. */
-export async function accountByName(db: Db, dir: Directory, name: string, domainId: string): Promise<AccountRec> {
-  const r = await db.selectFrom('accounts').select('id').where('domain_id', '=', domainId)
-    .where('name', '=', name).where('removed', 'is', null).executeTakeFirst();
-  const acc = r && (await dir.account(r.id));
+export async function accountByName(dir: Directory, name: string, domainId: string): Promise<AccountRec> {
+  const id = await dir.accountIdByName(name, domainId);
+  const acc = id && (await dir.account(id));
   if (!acc) throw invalidParam(`Unable to find account by name ${name} in domain ${domainId}`);
   return acc;
 }
@@ -57,12 +56,12 @@ export async function listScope(db: Db, dir: Directory, caller: Caller, a: Scope
   if (a.domainid) {
     const d = await liveDomain(dir, a.domainid);
     if (!managesDomain(caller, d.path)) throw domainDenied(caller, d.id);
-    if (a.account) return { kind: 'account', accountId: (await accountByName(db, dir, a.account, d.id)).id };
+    if (a.account) return { kind: 'account', accountId: (await accountByName(dir, a.account, d.id)).id };
     if (!a.isrecursive) return { kind: 'domains', domainIds: [d.id] };
     if (d.path === '/') return { kind: 'all' };
     return domainsScope(await dir.subtree(d.path));
   }
-  if (a.account) return { kind: 'account', accountId: (await accountByName(db, dir, a.account, caller.domainId)).id };
+  if (a.account) return { kind: 'account', accountId: (await accountByName(dir, a.account, caller.domainId)).id };
   if (a.listall || a.id) return isRoot(caller) ? { kind: 'all' } : domainsScope(await dir.subtree(caller.domainPath));
   return own;
 }
@@ -88,9 +87,8 @@ export async function resolveOwner(db: Db, dir: Directory, caller: Caller, a: { 
   if (isUser(caller)) throw permissionDenied(`Account ${caller.accountName} does not have permission to act for account ${a.account}`);
   const d = await liveDomain(dir, domainId);
   if (!managesDomain(caller, d.path)) throw domainDenied(caller, d.id);
-  const acc = await accountByName(db, dir, a.account, d.id);
+  const acc = await accountByName(dir, a.account, d.id);
   await checkAccess(dir, caller, { accountId: acc.id, domainId: d.id });
-  const user = await db.selectFrom('users').select('id').where('account_id', '=', acc.id).where('removed', 'is', null)
-    .orderBy('created').limit(1).executeTakeFirst();
-  return { accountId: acc.id, domainId: d.id, userId: user?.id ?? caller.userId, accountName: acc.name };
+  const userId = await dir.firstUserOf(acc.id);
+  return { accountId: acc.id, domainId: d.id, userId: userId ?? caller.userId, accountName: acc.name };
 }

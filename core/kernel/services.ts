@@ -147,7 +147,11 @@ export interface DeploymentRequest {
   avoidHostIds?: string[];
 }
 
-export interface DeploymentPlan { podId: string; clusterId: string; hostId: string; poolId: string }
+export interface DeploymentPlan {
+  podId: string; clusterId: string; hostId: string; poolId: string;
+  /** The host's name when the planner knows it (the deploy's answer shows it without reading the host again). */
+  hostName?: string;
+}
 
 export interface DeploymentPlanner {
   /** Chooses a destination and reserves its CPU and memory atomically; 533 ApiError when nothing fits. */

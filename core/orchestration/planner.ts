@@ -199,7 +199,7 @@ export function createPlanner(deps: { db: Db; clock: Clock; log: Logger; infra: 
       }
       const { host, pool } = choice;
       const won = await tryReserve(host, pool, n);
-      if (won === 'ok') return { podId: host.podId, clusterId: host.clusterId, hostId: host.id, poolId: pool.id };
+      if (won === 'ok') return { podId: host.podId, clusterId: host.clusterId, hostId: host.id, poolId: pool.id, hostName: host.name };
       if (won === 'host') {
         log.info('planner: host reservation lost a race, trying the next candidate', { hostId: host.id });
         await refreshHost(db, idx, host.id);

@@ -6,7 +6,7 @@ import type { ArgsOf } from '../../contract/command';
 import type { AsyncHandler, CallContext, JobContext } from '../../kernel/handler';
 import type { computeCommands } from '../../contract/commands/compute';
 import type { ServiceOfferingTable, TemplateTable, VmTable, VolumeTable } from '../../db/schema';
-import type { Services } from '../../kernel/services';
+import type { DeploymentPlan, Services } from '../../kernel/services';
 import { ApiError, internalError, invalidParam, notFound, permissionDenied } from '../../kernel/errors';
 import { isRootAdmin } from '../../identity/caller';
 import { changeVmState, vmEvent } from '../vm-states';
@@ -210,9 +210,10 @@ async function result(ctx: JobContext, id: string): Promise<VirtualMachine> {
 }
 
 /** The result object from what the job already knows (the row as prepared plus what the start changed). */
-async function resultFromPayload(ctx: JobContext, pl: DeployPayload, vm: StartableVm): Promise<VirtualMachine> {
+async function resultFromPayload(ctx: JobContext, pl: DeployPayload, vm: StartableVm, hostName?: string): Promise<VirtualMachine> {
   const row: VmRow = { ...pl.row, state: vm.state, host_id: vm.host_id ?? null, hypervisor: vm.hypervisor,
-    updated: vm.updated ?? pl.row.updated };
+    // The planner named the host it chose (undefined: formatVms looks it up).
+    updated: vm.updated ?? pl.row.updated, host_name: vm.host_id ? hostName : undefined };
   const n = pl.names;
   const [o] = await formatVms(ctx.svc, [row], { caller: ctx.caller }, {
     zones: new Map([[row.zone_id, n.zone]]), templates: new Map([[row.template_id, n.template]]),
@@ -224,8 +225,9 @@ async function execute(ctx: JobContext, _a: Args, pl: DeployPayload): Promise<Vi
   if (!pl.startVm) return result(ctx, pl.vm.id);
   // Every column the start writes is present from the outset, so updating this object never changes its shape.
   const vm: StartableVm = { ...pl.vm, host_id: null, pod_id: null, cluster_id: null, updated: pl.row.updated };
+  let plan: DeploymentPlan;
   try {
-    await startVm(ctx.svc, { vm, volumes: pl.volumes.map((v) => ({ ...v })), hostTags: pl.hostTags,
+    plan = await startVm(ctx.svc, { vm, volumes: pl.volumes.map((v) => ({ ...v })), hostTags: pl.hostTags,
       storageTags: pl.storageTags, ...pl.placement, considerLastHost: false, userId: ctx.caller.userId, progress: ctx.progress });
   } catch (e) {
     // A VM whose first start fails is marked Error (CloudStack's OperationFailedToError), not left Stopped.
@@ -235,7 +237,7 @@ async function execute(ctx: JobContext, _a: Args, pl: DeployPayload): Promise<Vi
     }
     throw e;
   }
-  return resultFromPayload(ctx, pl, vm);
+  return resultFromPayload(ctx, pl, vm, plan.hostName);
 }
 
 /** After a restart: converge the VM with what its host reports; a deploy that never got going is resumed. */

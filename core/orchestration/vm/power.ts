@@ -147,14 +147,14 @@ async function undoAttempt(svc: Services, r: StartRequest, p: DeploymentPlan, cr
 }
 
 /**
- * Stopped -> Starting -> Running. Plans (last host first) and reserves, then enters Starting with the chosen host
+ * Stopped -> Starting -> Running (resolves with the plan it started on). Plans (last host first) and reserves, then enters Starting with the chosen host
  * recorded in the same update (so a crash can always find and release the reservation), creates missing volumes
  * and starts. A host that fails is released and avoided and the next one is tried, up to MAX_START_ATTEMPTS hosts.
  * When nothing works the VM is Stopped with nothing reserved and a 533 "Unable to create a deployment for VM" is
  * thrown. (CloudStack enters Starting before planning; planning first saves a write per start and only changes
  * what a list shows during the few milliseconds of planning.)
  */
-export async function startVm(svc: Services, r: StartRequest): Promise<void> {
+export async function startVm(svc: Services, r: StartRequest): Promise<DeploymentPlan> {
   const vm = r.vm;
   transitionVm(vm.state, 'StartRequested', vm.name);
   const pinned = await pinnedCluster(svc, r.volumes).catch(() => null);
@@ -187,7 +187,7 @@ export async function startVm(svc: Services, r: StartRequest): Promise<void> {
     // host, pod and cluster were written on entering Starting (or by patchVmInState for a retry): leaving them out
     // here spares the foreign-key checks and the vms_host index update of writing them again.
     await changeVmState(svc, vm, 'OperationSucceeded', { userId: r.userId, patch: { last_host_id: p.hostId, hypervisor: hv } });
-    return;
+    return p;
   }
   const reason = last === undefined ? undefined : errText(last);
   if (vm.state === 'Starting') await changeVmState(svc, vm, 'OperationFailed', { userId: r.userId, reason, patch: { host_id: null } });

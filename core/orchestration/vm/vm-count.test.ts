@@ -1,0 +1,61 @@
+// listVirtualMachines counts that must stay exact while they stop growing with the cloud (issue 11): a state counted
+// directly, from the other states, or in full (stateCount's three ways), and a substring search counted inside the
+// database while its page stops at the page's end.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { createWorld, type World } from './test-world';
+
+let w: World;
+let template: Record<string, unknown>;
+beforeAll(async () => {
+  w = await createWorld();
+  await w.deploy(w.ids.admin, { name: 'seed-vm' });
+  template = (await w.db.selectFrom('vms').selectAll().executeTakeFirstOrThrow()) as never;
+});
+afterAll(async () => { await w.close(); });
+
+let made = 0;
+/** `n` VM rows in `state` (rows, not deploys: the counts are what is tested). */
+async function addVms(n: number, state: string, removed = false) {
+  for (let i = 0; i < n; i += 500) {
+    const rows = Array.from({ length: Math.min(500, n - i) }, () => {
+      const id = randomUUID();
+      made++;
+      return { ...template, id, name: `row-${made}`, display_name: `row-${made}`, instance_name: `i-9-${made}-VM`, state,
+        created: 1_000_000 + made, removed: removed ? 5 : null };
+    });
+    await w.db.insertInto('vms').values(rows as never).execute();
+  }
+}
+
+const count = async (a: object) => (await w.call(w.ids.admin, 'listVirtualMachines', { listall: true, pagesize: 20, ...a })).count;
+const exact = async (state: string) => Number((await w.db.selectFrom('vms').select((eb) => eb.fn.countAll<number>().as('n'))
+  .where('removed', 'is', null).where('state', '=', state).executeTakeFirstOrThrow()).n);
+
+describe('listVirtualMachines count', () => {
+  it('is exact for a state most VMs are in, one few are in, and when two states are both large', async () => {
+    await addVms(2100, 'Running');
+    await addVms(7, 'Stopped');
+    await addVms(3, 'Error');
+    await addVms(40, 'Running', true);
+    for (const s of ['Running', 'Stopped', 'Error', 'Starting']) expect(await count({ state: s })).toBe(await exact(s));
+    expect(await count({ state: 'Running' })).toBe(2101);
+    expect(await count({})).toBe(2111);
+    // Both sides of Running large: counted in full.
+    await addVms(2100, 'Stopped');
+    expect(await count({ state: 'Running' })).toBe(2101);
+    expect(await count({ state: 'Stopped' })).toBe(2107);
+    expect(await count({ state: 'running' })).toBe(2101);
+  });
+
+  it('counts a substring search exactly and pages it in order', async () => {
+    const all = await w.db.selectFrom('vms').select(['name', 'display_name', 'instance_name', 'created', 'id'])
+      .where('removed', 'is', null).execute();
+    const matches = all.filter((v) => [v.name, v.display_name, v.instance_name].some((s) => s.toLowerCase().includes('w-12')))
+      .sort((a, b) => a.created - b.created || (a.id < b.id ? -1 : 1));
+    const r = await w.call(w.ids.admin, 'listVirtualMachines', { listall: true, keyword: 'W-12', page: 2, pagesize: 10 });
+    expect(r.count).toBe(matches.length);
+    expect(r.items.map((v: { name: string }) => v.name)).toEqual(matches.slice(10, 20).map((v) => v.name));
+    expect((await w.call(w.ids.admin, 'listVirtualMachines', { listall: true, keyword: 'row-' })).count).toBe(4210);
+  });
+});
