@@ -42,6 +42,8 @@ import { sharedCachesOf } from './db/shared-caches';
 import { startMetrics, createMetricsModule, type Metrics, type MetricsOptions } from './metrics/index';
 import { instrumentDispatcher } from './metrics/api-latency';
 import { prometheusRoute } from './metrics/prometheus';
+import { createForwardingRegistry } from './cluster/forwarding-drivers';
+import { peerDriverRoute } from './cluster/peer-route';
 
 export const VERSION = '4.20.0.0-strata';
 
@@ -85,11 +87,13 @@ export interface Core {
   /** Links of `strata agent` hosts (startServer attaches its WebSocket endpoint). */
   agents: AgentHub;
   /** This server's registration among the servers sharing the database (tests drive its heartbeat step). */
-  cluster: Pick<MsRegistry, 'tick'>;
+  cluster: Pick<MsRegistry, 'tick' | 'advertise'>;
   /** Removal of deleted templates' copies from primary storage (tests await its sweeps). */
   templateCopies: Pick<TemplateCopyCleanup, 'settled'>;
   /** Usage samples of VMs, hosts, volumes and pools (collector, store, rollups). */
   metrics: Metrics;
+  /** POST /internal/cluster/driver: host commands other management servers forward here (startServer attaches it). */
+  peerRoute: (req: IncomingMessage, res: ServerResponse) => boolean;
   /** GET /metrics, the Prometheus export (startServer attaches it). */
   prometheus: (req: IncomingMessage, res: ServerResponse) => boolean;
   stop(): Promise<void>;
@@ -121,9 +125,12 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const identity = createIdentityService({ ...base, events });
   // Remote KVM hosts (url agent://NAME) are served through their agents' links, whatever the local KVM driver is.
   const agents = createAgentHub({ ...opts.agents, services: () => svc });
+  const localDrivers = createDriverRegistry([createSimulatorDriver({ now: () => clock.now() }), localKvm.driver],
+    [{ prefix: 'agent://', driver: createRemoteKvmDriver(agents) }]);
   const svc = {
     db: opened.db, dbKind: opened.kind, instanceNames: createInstanceNames(opened.db, createSequences(opened.db)), clock, config, log, identity, events, newId,
-    drivers: createDriverRegistry([createSimulatorDriver({ now: () => clock.now() }), localKvm.driver], [{ prefix: 'agent://', driver: createRemoteKvmDriver(agents) }]),
+    // A host owned by another management server is acted on through that server (cluster/forwarding-drivers).
+    drivers: createForwardingRegistry(localDrivers, () => svc),
     planner: createPlanner(base),
   } as Omit<Services, 'jobs'> as Services;
   svc.jobs = createJobManager({ ...base, events, services: () => svc, beforeJobRow: opts.beforeJobRow });
@@ -165,6 +172,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     svc, registry, dispatcher, generatedAdminPassword: generatedPassword, consoles, agents, qemu: localKvm.qemu, templateCopies,
     cluster: msRegistry, metrics,
     prometheus: prometheusRoute(svc, metrics, latency),
+    peerRoute: peerDriverRoute(svc, localDrivers),
     admin: async () => (adminCaller ??= await rootAdminCaller(svc)),
     stop: async () => {
       await consoles.close();
@@ -198,13 +206,16 @@ export async function startServer(core: Core, opts: ServerOptions = {}): Promise
   const consoleRoutes = core.consoles.routes();
   const server = await startHttpServer(core.dispatcher, {
     ...opts,
-    extraRoutes: (req, res) => consoleRoutes.http(req, res) || core.prometheus(req, res) || (opts.extraRoutes?.(req, res) ?? false),
+    extraRoutes: (req, res) => consoleRoutes.http(req, res) || core.prometheus(req, res) || core.peerRoute(req, res) ||
+      (opts.extraRoutes?.(req, res) ?? false),
     upgradeRoutes: { ...opts.upgradeRoutes, ...consoleRoutes.upgrade,
       [AGENT_PATH]: (req, socket, head) => { core.agents.handleUpgrade(req, socket, head); } },
     onStreamError: opts.onStreamError ?? ((e) => core.svc.log.error('streamed list answer failed; connection cut',
       { error: e instanceof Error ? e.stack : String(e) })),
   });
   core.consoles.setPublicUrl(server.url);
+  // Where the other management servers send the commands for this server's hosts.
+  await core.cluster.advertise(server);
   // Consoles get a clean close frame (1001) before the server drops every connection.
   return { ...server, close: async () => { await core.consoles.disconnectAll(); await server.close(); } };
 }

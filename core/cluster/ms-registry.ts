@@ -20,6 +20,9 @@ export interface MsRegistry {
   start(): Promise<void>;
   /** One heartbeat plus one check of the other servers (the loop's step; tests drive it). */
   tick(): Promise<void>;
+  /** Records where the other servers reach this one (its API server; one bound to every address is reached at
+   *  its service IP). */
+  advertise(server: { url: string; host: string; port: number }): Promise<void>;
   /** Graceful stop: the row says Down at once, so the survivors take over without waiting for the timeout. */
   stop(): Promise<void>;
 }
@@ -38,10 +41,12 @@ export function createMsRegistry(svc: Services, o: MsRegistryOptions = {}): MsRe
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
 
+  const serviceIp = o.serviceIp ?? defaultServiceIp();
+
   async function register(): Promise<void> {
     const now = clock.now();
-    const row = { name: config.msName, service_ip: o.serviceIp ?? defaultServiceIp(), version: config.version, state: 'Up',
-      started: now, last_heartbeat: now, removed: null };
+    const row = { name: config.msName, service_ip: serviceIp, version: config.version, state: 'Up',
+      started: now, last_heartbeat: now, removed: null, peer_url: null };
     const r = await db.updateTable('management_servers').set(row).where('id', '=', config.msId).executeTakeFirst();
     if (Number(r.numUpdatedRows) === 0) await db.insertInto('management_servers').values({ id: config.msId, created: now, ...row }).execute();
     // Hosts of a database from before several servers (no owner yet) belong to the first server that starts.
@@ -100,6 +105,11 @@ export function createMsRegistry(svc: Services, o: MsRegistryOptions = {}): MsRe
       timer.unref();
     },
     tick,
+    async advertise(server) {
+      const anyAddress = server.host === '0.0.0.0' || server.host === '::';
+      const peerUrl = anyAddress ? `http://${serviceIp.includes(':') ? `[${serviceIp}]` : serviceIp}:${server.port}` : server.url;
+      await db.updateTable('management_servers').set({ peer_url: peerUrl }).where('id', '=', config.msId).execute();
+    },
     async stop() {
       if (timer) clearInterval(timer);
       timer = undefined;
