@@ -155,7 +155,9 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   await resumeDownloads(svc);
   await svc.jobs.start();
   // Registered (and owning the hosts nobody owns) once its jobs run, so that taking over a dead server's jobs works.
-  const msRegistry = createMsRegistry(svc, opts.cluster);
+  // On MySQL the heartbeat has a connection of its own: jobs filling the pool must not make this server look dead.
+  const beatDb = opened.kind === 'mysql' ? await openDatabase(opts.db!, { poolSize: 1, migrate: false }) : undefined;
+  const msRegistry = createMsRegistry(svc, { ...opts.cluster, heartbeatDb: beatDb?.db });
   await msRegistry.start();
   const sharedCaches = sharedCachesOf(opened.db);
   await sharedCaches.start(opts.cluster?.cacheSyncMs ?? 1_000);
@@ -181,6 +183,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       await metrics.stop();
       await svc.jobs.stop(10_000);
       await msRegistry.stop().catch((e: Error) => log.warn(`could not record this server as stopped: ${e.message}`));
+      await beatDb?.close();
       await sharedCaches.stop();
       await templateCopies.stop();
       await agents.close();

@@ -22,8 +22,19 @@ const hostIdOf = (method: string, args: unknown[]) =>
 
 interface Owner { msId: string | null; peerUrl: string | null }
 
-export function createForwardingRegistry(local: DriverRegistry, svc: () => Services): DriverRegistry {
+/** A registry that also knows which hosts this server is taking over (connecting them to its own drivers). */
+export interface ForwardingRegistry extends DriverRegistry {
+  /** Calls for these hosts wait until `connected` settles: the host is this server's before its driver knows it. */
+  adopting(hostIds: string[], connected: Promise<unknown>): void;
+}
+
+export const isForwardingRegistry = (r: DriverRegistry): r is ForwardingRegistry =>
+  typeof (r as Partial<ForwardingRegistry>).adopting === 'function';
+
+export function createForwardingRegistry(local: DriverRegistry, svc: () => Services): ForwardingRegistry {
   const wrapped = new Map<HypervisorDriver, HypervisorDriver>();
+  // In-process only, and only while this process connects hosts it has just taken: nothing to share or invalidate.
+  const connecting = new Map<string, Promise<unknown>>();
   let key: Promise<string> | undefined;
 
   async function ownerOf(hostId: string): Promise<Owner | undefined> {
@@ -39,6 +50,8 @@ export function createForwardingRegistry(local: DriverRegistry, svc: () => Servi
     for (;;) {
       const owner = await ownerOf(hostId);
       if (!owner?.msId || owner.msId === s.config.msId) {
+        // (connectHost is what the takeover itself calls.)
+        if (method !== 'connectHost') await connecting.get(hostId);
         return (driver[method as keyof HypervisorDriver] as (...a: unknown[]) => Promise<unknown>).apply(driver, args);
       }
       const body = encodeValue({ hostId, method, args });
@@ -88,6 +101,11 @@ export function createForwardingRegistry(local: DriverRegistry, svc: () => Servi
   }
 
   return {
+    adopting(hostIds, connected) {
+      const done = connected.catch(() => undefined);
+      for (const id of hostIds) connecting.set(id, done);
+      void done.then(() => { for (const id of hostIds) if (connecting.get(id) === done) connecting.delete(id); });
+    },
     get: (hv) => wrap(local.get(hv)),
     supported: () => local.supported(),
     forHost: (host) => wrap(local.forHost ? local.forHost(host) : local.get(host.hypervisor)),
