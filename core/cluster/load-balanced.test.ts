@@ -157,10 +157,18 @@ describe.skipIf(!!why)(`1,000 commands through haproxy to three servers, one kil
       const up = new Set(ms.filter((m) => m.state === 'Up').map((m) => m.id));
       return up.size === 2 && hosts.every((h) => h.state === 'Up' && up.has(h.managementserverid));
     });
-    await until('no job pending', async () => {
-      const jobs = (await survivors[0]('listAsyncJobs', { listall: 'true', pagesize: '500' })).json.listasyncjobsresponse;
-      return (jobs.asyncjobs as any[] ?? []).every((j) => j.jobstatus !== 0) && jobs.count <= 500;
-    });
+    const pendingJobs = async () => {
+      const out: any[] = [];
+      for (let page = 1; ; page++) {
+        const l = (await survivors[0]('listAsyncJobs', { listall: 'true', page: String(page), pagesize: '500' })).json.listasyncjobsresponse;
+        const jobs = (l.asyncjobs as any[]) ?? [];
+        out.push(...jobs.filter((j) => j.jobstatus === 0));
+        if (jobs.length < 500) return out;
+      }
+    };
+    let pending: any[] = [];
+    await until('no job pending', async () => (pending = await pendingJobs()).length === 0, 30_000)
+      .catch((e: Error) => { throw new Error(`${e.message}: ${JSON.stringify(pending.map((j) => [j.jobid, j.cmd, j.jobinstanceid]))}`); });
     const vmsOn = async (c: Call) => {
       const l = (await c('listVirtualMachines', { listall: 'true', pagesize: '500' })).json.listvirtualmachinesresponse;
       return (l.virtualmachine as any[] ?? []).map((v) => ({ id: v.id, name: v.name, instancename: v.instancename, state: v.state, hostid: v.hostid }))
@@ -179,5 +187,5 @@ describe.skipIf(!!why)(`1,000 commands through haproxy to three servers, one kil
     // A VM said to run is on a host that is Up.
     const upHosts = new Set(((await survivors[1]('listHosts', { type: 'Routing' })).json.listhostsresponse.host as any[]).filter((h) => h.state === 'Up').map((h) => h.id));
     for (const v of v1) if (v.state === 'Running') expect(upHosts.has(v.hostid)).toBe(true);
-  }, 240_000);
+  }, 420_000);
 });
