@@ -170,11 +170,15 @@ describe.skipIf(!!why)(`1,000 commands through haproxy to three servers, one kil
     await until('no job pending', async () => (pending = await pendingJobs()).length === 0, 30_000)
       .catch((e: Error) => { throw new Error(`${e.message}: ${JSON.stringify(pending.map((j) => [j.jobid, j.cmd, j.jobinstanceid]))}`); });
     const vmsOn = async (c: Call) => {
-      const l = (await c('listVirtualMachines', { listall: 'true', pagesize: '500' })).json.listvirtualmachinesresponse;
-      return (l.virtualmachine as any[] ?? []).map((v) => ({ id: v.id, name: v.name, instancename: v.instancename, state: v.state, hostid: v.hostid }))
+      const r = await c('listVirtualMachines', { listall: 'true', page: '1', pagesize: '500' });
+      const l = r.json.listvirtualmachinesresponse;
+      expect(r.status, r.text.slice(0, 300)).toBe(200);
+      expect(l.virtualmachine.length).toBe(l.count);
+      return (l.virtualmachine as any[]).map((v) => ({ id: v.id, name: v.name, instancename: v.instancename, state: v.state, hostid: v.hostid }))
         .sort((p, q) => (p.id < q.id ? -1 : 1));
     };
     const [v1, v2] = [await vmsOn(survivors[0]), await vmsOn(survivors[1])];
+    expect(v1.length).toBeGreaterThan(0);
     expect(v2).toEqual(v1);
     expect(v1.filter((v) => TRANSITIONAL.includes(v.state))).toEqual([]);
     expect(new Set(v1.map((v) => v.instancename)).size).toBe(v1.length);
