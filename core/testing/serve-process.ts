@@ -3,10 +3,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ADMIN_PASSWORD } from './harness';
 
-const BIN = resolve(__dirname, '..', '..', 'bin', 'strata.mjs');
+// (ESM: also run outside vitest, by the cluster benchmark.)
+const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'strata.mjs');
 
 export interface ServeProcess { url: string; port: number; proc: ChildProcess; /** What it printed so far. */ output(): string }
 
