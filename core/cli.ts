@@ -61,7 +61,9 @@ async function serve(argv: string[]) {
     settings: parseSettings(values.setting ?? []),
     hostPingIntervalMs: envMs('STRATA_HOST_PING_MS'),
     cluster: { heartbeatMs: envMs('STRATA_MS_HEARTBEAT_MS'), downAfterMs: envMs('STRATA_MS_DOWN_AFTER_MS'),
-      cacheSyncMs: envMs('STRATA_CACHE_SYNC_MS') } });
+      cacheSyncMs: envMs('STRATA_CACHE_SYNC_MS'),
+      // Marked Down by another server, which has its hosts and jobs now: exit, so that a supervisor restarts it clean.
+      onFenced: () => { process.stderr.write('This management server was marked Down by another one; exiting (restart it to rejoin).\n'); process.exit(75); } } });
   if (core.generatedAdminPassword) {
     process.stdout.write(`Created root admin 'admin' with password: ${core.generatedAdminPassword}\n` +
       `(shown once; set STRATA_ADMIN_PASSWORD on first start to choose it)\n`);

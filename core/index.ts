@@ -43,6 +43,8 @@ import { createCoreCaches } from './core-caches';
 import { startMetrics, createMetricsModule, type Metrics, type MetricsOptions } from './metrics/index';
 import { instrumentDispatcher } from './metrics/api-latency';
 import { prometheusRoute } from './metrics/prometheus';
+import { createForwardingRegistry } from './cluster/forwarding-drivers';
+import { peerDriverRoute } from './cluster/peer-route';
 
 export const VERSION = '4.20.0.0-strata';
 
@@ -86,11 +88,13 @@ export interface Core {
   /** Links of `strata agent` hosts (startServer attaches its WebSocket endpoint). */
   agents: AgentHub;
   /** This server's registration among the servers sharing the database (tests drive its heartbeat step). */
-  cluster: Pick<MsRegistry, 'tick'>;
+  cluster: Pick<MsRegistry, 'tick' | 'advertise'>;
   /** Removal of deleted templates' copies from primary storage (tests await its sweeps). */
   templateCopies: Pick<TemplateCopyCleanup, 'settled'>;
   /** Usage samples of VMs, hosts, volumes and pools (collector, store, rollups). */
   metrics: Metrics;
+  /** POST /internal/cluster/driver: host commands other management servers forward here (startServer attaches it). */
+  peerRoute: (req: IncomingMessage, res: ServerResponse) => boolean;
   /** GET /metrics, the Prometheus export (startServer attaches it). */
   prometheus: (req: IncomingMessage, res: ServerResponse) => boolean;
   stop(): Promise<void>;
@@ -124,10 +128,13 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const identity = createIdentityService({ ...base, events, directory: caches.directory });
   // Remote KVM hosts (url agent://NAME) are served through their agents' links, whatever the local KVM driver is.
   const agents = createAgentHub({ ...opts.agents, services: () => svc });
+  const localDrivers = createDriverRegistry([createSimulatorDriver({ now: () => clock.now() }), localKvm.driver],
+    [{ prefix: 'agent://', driver: createRemoteKvmDriver(agents) }]);
   const svc = {
     db: opened.db, dbKind: opened.kind, instanceNames: createInstanceNames(opened.db, createSequences(opened.db)), clock, config, log, identity, events, newId,
     caches, templateDownloaders: createTemplateDownloaders(),
-    drivers: createDriverRegistry([createSimulatorDriver({ now: () => clock.now() }), localKvm.driver], [{ prefix: 'agent://', driver: createRemoteKvmDriver(agents) }]),
+    // A host owned by another management server is acted on through that server (cluster/forwarding-drivers).
+    drivers: createForwardingRegistry(localDrivers, () => svc),
     planner: createPlanner({ ...base, infra: caches.infraVersion }),
   } as Omit<Services, 'jobs'> as Services;
   svc.jobs = createJobManager({ ...base, events, services: () => svc, beforeJobRow: opts.beforeJobRow });
@@ -152,7 +159,9 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   await resumeDownloads(svc);
   await svc.jobs.start();
   // Registered (and owning the hosts nobody owns) once its jobs run, so that taking over a dead server's jobs works.
-  const msRegistry = createMsRegistry(svc, opts.cluster);
+  // On MySQL the heartbeat has a connection of its own: jobs filling the pool must not make this server look dead.
+  const beatDb = opened.kind === 'mysql' ? await openDatabase(opts.db!, { poolSize: 1, migrate: false }) : undefined;
+  const msRegistry = createMsRegistry(svc, { ...opts.cluster, heartbeatDb: beatDb?.db });
   await msRegistry.start();
   const sharedCaches = caches.shared;
   await sharedCaches.start(opts.cluster?.cacheSyncMs ?? 1_000);
@@ -169,6 +178,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     svc, registry, dispatcher, generatedAdminPassword: generatedPassword, consoles, agents, qemu: localKvm.qemu, templateCopies,
     cluster: msRegistry, metrics,
     prometheus: prometheusRoute(svc, metrics, latency),
+    peerRoute: peerDriverRoute(svc, localDrivers),
     admin: async () => (adminCaller ??= await rootAdminCaller(svc)),
     stop: async () => {
       await consoles.close();
@@ -177,6 +187,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       await metrics.stop();
       await svc.jobs.stop(10_000);
       await msRegistry.stop().catch((e: Error) => log.warn(`could not record this server as stopped: ${e.message}`));
+      await beatDb?.close();
       await sharedCaches.stop();
       await templateCopies.stop();
       await agents.close();
@@ -202,13 +213,16 @@ export async function startServer(core: Core, opts: ServerOptions = {}): Promise
   const consoleRoutes = core.consoles.routes();
   const server = await startHttpServer(core.dispatcher, {
     ...opts,
-    extraRoutes: (req, res) => consoleRoutes.http(req, res) || core.prometheus(req, res) || (opts.extraRoutes?.(req, res) ?? false),
+    extraRoutes: (req, res) => consoleRoutes.http(req, res) || core.prometheus(req, res) || core.peerRoute(req, res) ||
+      (opts.extraRoutes?.(req, res) ?? false),
     upgradeRoutes: { ...opts.upgradeRoutes, ...consoleRoutes.upgrade,
       [AGENT_PATH]: (req, socket, head) => { core.agents.handleUpgrade(req, socket, head); } },
     onStreamError: opts.onStreamError ?? ((e) => core.svc.log.error('streamed list answer failed; connection cut',
       { error: e instanceof Error ? e.stack : String(e) })),
   });
   core.consoles.setPublicUrl(server.url);
+  // Where the other management servers send the commands for this server's hosts.
+  await core.cluster.advertise(server);
   // Consoles get a clean close frame (1001) before the server drops every connection.
   return { ...server, close: async () => { await core.consoles.disconnectAll(); await server.close(); } };
 }

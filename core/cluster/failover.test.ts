@@ -2,48 +2,16 @@
 // in flight. The survivor marks it Down, takes its hosts (which stay Up, now managed by the survivor) and its
 // interrupted job, which ends in a final state; no VM exists twice and no instance name is used twice.
 import { afterAll, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { seedDemoLab } from '../demo';
-import { ADMIN_PASSWORD, sessionClient, startTestServer, waitJob } from '../testing/harness';
+import { sessionClient, startTestServer, waitJob } from '../testing/harness';
+import { killServedProcesses, serveProcess, until } from '../testing/serve-process';
 import { testDatabaseUrl } from '../testing/test-db';
 
-const BIN = resolve(__dirname, '..', '..', 'bin', 'strata.mjs');
-const children: ChildProcess[] = [];
-afterAll(() => { for (const c of children) if (c.exitCode === null) c.kill('SIGKILL'); });
-
-/** Starts `strata serve` on the database; resolves with its API base URL once it listens. */
-function serve(db: string): Promise<{ url: string; proc: ChildProcess }> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'strata-ms-'));
-  const proc = spawn(process.execPath, [BIN, 'serve', '--data-dir', dataDir, '--db', db, '--port', '0'], {
-    env: { ...process.env, STRATA_ADMIN_PASSWORD: ADMIN_PASSWORD, STRATA_MS_HEARTBEAT_MS: '200', STRATA_MS_DOWN_AFTER_MS: '2000',
-      STRATA_HOST_PING_MS: '300', STRATA_CACHE_SYNC_MS: '200' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(proc);
-  return new Promise((ok, fail) => {
-    let out = '';
-    proc.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on (http:\/\/[^\s]+)\/client\/api/.exec(out);
-      if (m) ok({ url: m[1], proc });
-    });
-    proc.stderr!.on('data', (d: Buffer) => { out += d.toString(); });
-    proc.once('exit', (code) => fail(new Error(`strata serve exited (${code}): ${out}`)));
-  });
-}
-
-async function until<T>(what: string, f: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await f();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+afterAll(killServedProcesses);
+const serve = (db: string) => serveProcess(db);
 
 describe('a management server killed mid-job', () => {
   it('its hosts and its interrupted job move to the survivor; nothing runs twice', async () => {

@@ -70,4 +70,18 @@ describe('several management servers on one database', () => {
     expect(await onB.redeem(token)).toMatchObject({ ok: true, ticket: { vmId: 'vm-1', extra: 'extra-1', caller: { userId: admin.userId } } });
     expect(await onA.redeem(token)).toEqual({ ok: false, why: 'used' });
   });
+
+  it('a server that another one marked Down stops running jobs (it fences itself), and its heartbeat does not revive it', async () => {
+    const [a] = await pair();
+    const onA = await sessionClient(a.url);
+    const domain = (await onA.call('createDomain', { name: 'fenced' })).json.createdomainresponse.domain;
+    // What a survivor does when A's heartbeat is late: A's row says Down, A's hosts and jobs are the survivor's.
+    await a.core.svc.db.updateTable('management_servers').set({ state: 'Down' }).where('id', '=', a.core.svc.config.msId).execute();
+    await a.core.cluster.tick();
+    const refused = await onA.call('deleteDomain', { id: domain.id });
+    expect(refused.status).toBe(503);
+    expect(refused.json.deletedomainresponse.errortext).toContain('does not accept async jobs');
+    const row = await a.core.svc.db.selectFrom('management_servers').select('state').where('id', '=', a.core.svc.config.msId).executeTakeFirst();
+    expect(row?.state).toBe('Down');
+  });
 });

@@ -16,14 +16,15 @@ export type DbKind = 'sqlite' | 'mysql';
 
 export interface OpenedDb { db: Db; kind: DbKind; close(): Promise<void> }
 
-export async function openDatabase(url: string): Promise<OpenedDb> {
+/** poolSize: MySQL connections (default 20); migrate: false for a second handle on a database already migrated. */
+export async function openDatabase(url: string, o: { poolSize?: number; migrate?: boolean } = {}): Promise<OpenedDb> {
   const kind: DbKind = url.startsWith('mysql://') ? 'mysql' : 'sqlite';
   let db: Db;
   if (kind === 'mysql') {
     const { createPool } = await import('mysql2');
     // Every connection talks utf8mb4 with one collation (names like 测试机 round-trip; comparisons never mix
     // collations); SUM() and other DECIMAL results come back as numbers, as SQLite gives them.
-    const pool = createPool({ uri: url, connectionLimit: 20, charset: MYSQL_COLLATION.toUpperCase(), decimalNumbers: true });
+    const pool = createPool({ uri: url, connectionLimit: o.poolSize ?? 20, charset: MYSQL_COLLATION.toUpperCase(), decimalNumbers: true });
     pool.on('connection', (c) => { c.query(`SET NAMES utf8mb4 COLLATE ${MYSQL_COLLATION}`); });
     db = new Kysely<Database>({ dialect: new MysqlDialect({ pool }), plugins: [new EmptyInPlugin()] });
     // Tables take the database's default charset: a stock server's is latin1, so the default is set before any
@@ -53,7 +54,7 @@ export async function openDatabase(url: string): Promise<OpenedDb> {
       transaction: (fn) => dialect.transaction(fn),
     });
   }
-  await migrate(db);
+  if (o.migrate !== false) await migrate(db);
   return { db, kind, close: () => db.destroy() };
 }
 

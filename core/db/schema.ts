@@ -111,7 +111,9 @@ export interface AlertTable { id: string; type: number; name: string; descriptio
   pod_id: string | null; cluster_id: string | null; sent: Millis; archived: Bool }
 export interface ConfigurationTable { name: string; value: string }
 export interface ManagementServerTable { id: string; name: string; service_ip: string; version: string; state: string;
-  started: Millis; last_heartbeat: Millis; created: Millis; removed: Millis | null }
+  started: Millis; last_heartbeat: Millis; created: Millis; removed: Millis | null; peer_url: Generated<string | null> }
+export interface ClusterKeyTable { name: string; secret: string }
+export interface JobLockTable { lock_key: string; job_id: string; ms_id: string; acquired: Millis }
 export interface SequenceTable { name: string; next_value: number }
 export interface CacheGenerationTable { name: string; generation: number }
 export interface ConsoleTokenTable { key_hash: string; vm_id: string; caller: Json; extra: string | null; issued: Millis;
@@ -130,5 +132,5 @@ export interface Database {
   vms: VmTable; volumes: VolumeTable; snapshots: SnapshotTable;
   async_jobs: AsyncJobTable; events: EventTable; alerts: AlertTable; configurations: ConfigurationTable;
   management_servers: ManagementServerTable; sequences: SequenceTable; cache_generations: CacheGenerationTable;
-  console_tokens: ConsoleTokenTable; resource_tags: ResourceTagTable;
+  console_tokens: ConsoleTokenTable; resource_tags: ResourceTagTable; cluster_keys: ClusterKeyTable; job_locks: JobLockTable;
 }

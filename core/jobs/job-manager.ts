@@ -1,5 +1,7 @@
 // The persistent async job manager. submit() writes one row and queues the job; jobs run concurrently up to
-// config.jobWorkers, each holding all of its lock keys (jobs on one key run in submission order, see lock-queue).
+// config.jobWorkers, each holding all of its lock keys (jobs on one key run in submission order, see lock-queue),
+// in this process and then in the database (db-locks), so that jobs of other management servers on the same
+// resources wait too.
 // Every state change is written before it is announced: `started` before execute() begins, the result before the
 // job's locks are released and its waiters resolved. After a crash, start() requeues the jobs that never started
 // and hands interrupted ones to their handler's recover() (or fails them with a clear text): none stays pending,
@@ -12,7 +14,9 @@ import type { AsyncHandler, AsyncPlan, CallContext, JobContext } from '../kernel
 import { ErrorCode, CsErrorCode } from '../contract/errors';
 import { ApiError } from '../kernel/errors';
 import { withBindings } from '../kernel/logger';
-import { LockQueue, type Lockable } from './lock-queue';
+import { Fifo, LockQueue, type Lockable } from './lock-queue';
+import { createDbLocks } from './db-locks';
+import { adoptJobsOf, parseKeys } from './job-adopt';
 import { createWriteBatch } from './write-batch';
 import { allColumns, precompiled, precompiledInsert, precompiledInsertMany, precompiledTransaction, type QueryTarget } from '../db/precompiled';
 import { failed, failureOutcome, parseStored, successOutcome, type JobOutcome, type StoredPayload } from './job-result';
@@ -43,6 +47,8 @@ interface Entry extends Lockable {
   progress: number;
   /** The job's logger, made on first use. */
   log?: Logger;
+  /** Holds its keys' rows in job_locks (db-locks): given back when it ends or is dropped. */
+  dbLocked: boolean;
   /** Resolved with the job's final status (1 succeeded, 2 failed; 0 if the outcome could not be recorded). */
   waiters: { resolve: (status: number) => void; reject: (e: Error) => void }[];
 }
@@ -63,6 +69,9 @@ const JOB_COLUMNS = allColumns<AsyncJobTable>()(['id', 'user_id', 'account_id', 
 const insertJobs = precompiledInsertMany('async_jobs', JOB_COLUMNS);
 const insertJob = precompiledInsert('async_jobs');
 
+/** How soon a job whose key another management server's job holds tries again. */
+const DB_LOCK_RETRY_MS = 100;
+
 export const INTERRUPTED_TEXT = 'Job interrupted by a management server restart before it finished; its outcome is unknown. ' +
   'Check the state of the resource and run the command again if needed.';
 
@@ -71,6 +80,15 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
   const workers = Math.max(1, config.jobWorkers || 1);
   let handlers = new Map<string, Bound>();
   const locks = new LockQueue<Entry>();
+  // A job that holds its keys in this process then takes them in the database (other management servers' jobs on
+  // the same resources): toAcquire -> (database) -> runnable, or blocked and tried again shortly.
+  const dbLocks = createDbLocks(db, clock, config.msId);
+  const runnable = new Fifo<Entry>();
+  let toAcquire: Entry[] = [];
+  let blocked: Entry[] = [];
+  let acquiring = false;
+  let retry: NodeJS.Timeout | undefined;
+  const dbReleases = createWriteBatch<string>((ids) => dbLocks.release(ids));
   /** Jobs of this process that are queued or running; the source of truth for waitFor while they live. */
   const live = new Map<string, Entry>();
   const running = new Set<Promise<void>>();
@@ -114,7 +132,7 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
   function newEntry(id: string, command: string, ctx: CallContext, args: object, payload: unknown,
     row: { instanceType: string | null; instanceId: string | null; keys: string[] }, mode: Entry['mode']): Entry {
     return { id, command, accountId: ctx.caller.accountId, instanceType: row.instanceType, instanceId: row.instanceId,
-      ctx, args, payload, mode, running: false, abandoned: false, progress: 0, waiters: [],
+      ctx, args, payload, mode, running: false, abandoned: false, dbLocked: false, progress: 0, waiters: [],
       keys: [...new Set(row.keys)], waitingOn: 0, admitted: false, queued: false };
   }
 
@@ -124,8 +142,14 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
    * ran", so recovery never runs a job twice.
    */
   function pump(): void {
-    while (accepting && active < workers && locks.ready.length > 0) {
+    while (accepting && locks.ready.length > 0) {
       const e = locks.ready.shift()!;
+      if (e.abandoned) continue;
+      if (e.keys.length === 0) runnable.push(e); else toAcquire.push(e);
+    }
+    if (accepting) acquireInDb();
+    while (accepting && active < workers && runnable.length > 0) {
+      const e = runnable.shift()!;
       if (e.abandoned) continue;
       e.running = true;
       active++;
@@ -136,6 +160,38 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
         .finally(() => { active--; running.delete(job); pump(); });
       running.add(job);
     }
+  }
+
+  /** One round of taking the ready jobs' keys in the database; the jobs another server holds a key of wait. */
+  function acquireInDb(): void {
+    if (acquiring || toAcquire.length === 0) return;
+    acquiring = true;
+    const batch = toAcquire;
+    toAcquire = [];
+    dbLocks.tryAcquire(batch).then((got) => {
+      for (const e of batch) {
+        if (!got.has(e.id)) { blocked.push(e); continue; }
+        e.dbLocked = true;
+        if (e.abandoned) void giveBackDbLocks(e); else runnable.push(e);
+      }
+    }, (err: Error) => {
+      log.warn('async jobs: taking their locks in the database failed; trying again', { error: err.message });
+      blocked.push(...batch);
+    }).finally(() => {
+      acquiring = false;
+      blocked = blocked.filter((e) => !e.abandoned);
+      if (blocked.length > 0 && !retry && accepting) {
+        retry = setTimeout(() => { retry = undefined; toAcquire.push(...blocked); blocked = []; pump(); }, DB_LOCK_RETRY_MS);
+      }
+      pump();
+    });
+  }
+
+  async function giveBackDbLocks(e: Entry): Promise<void> {
+    if (!e.dbLocked) return;
+    e.dbLocked = false;
+    // If the database fails now, the next job wanting a key sweeps the row (its job has ended by then).
+    await dbReleases.add(e.id).catch((err: Error) => jobLog(e).warn(`async job ${e.id}: giving back its locks failed`, { error: err.message }));
   }
 
   async function run(e: Entry): Promise<void> {
@@ -188,6 +244,9 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
       jobLog(e).error(`async job ${e.id}: recording the result failed`, { error: String(err) });
     }
     jobLog(e).debug?.(`async job ${e.id} (${e.command}) ${status === 1 ? 'succeeded' : 'failed'}`, { status });
+    // The database keys go first, the outcome being recorded: a job of another server that takes them next sees
+    // what this one did.
+    await giveBackDbLocks(e);
     live.delete(e.id);
     locks.release(e);
     for (const w of e.waiters) w.resolve(status);
@@ -315,6 +374,11 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
     // Jobs not started yet stay pending with no `started` time: the next start() runs them.
     for (const e of [...live.values()]) if (!e.running) abandon(e);
     locks.ready.drain();
+    runnable.drain();
+    clearTimeout(retry);
+    retry = undefined;
+    toAcquire = [];
+    blocked = [];
     if (running.size === 0) return;
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
@@ -326,37 +390,15 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
 
   function abandon(e: Entry) {
     e.abandoned = true;
+    void giveBackDbLocks(e);
     live.delete(e.id);
     locks.release(e);
     for (const w of e.waiters) w.reject(new Error(`Async job ${e.id} was not run: the job manager stopped`));
   }
 
   return {
-    submit, waitFor, start, stop, adopt: (deadMsId) => adoptJobsOf(deadMsId, { db, config, accepting: () => accepting,
+    submit, waitFor, start, stop, adopt: (deadMsId) => adoptJobsOf(deadMsId, { db, config, dbLocks, accepting: () => accepting,
       reconcile: async () => { const waits = await reconcile(); pump(); return waits; } }),
     bind(h) { handlers = h; },
   };
-}
-
-function parseKeys(s: string): string[] {
-  try {
-    const v = JSON.parse(s) as unknown;
-    return Array.isArray(v) ? v.map(String) : [];
-  } catch {
-    return s ? s.split(',') : [];
-  }
-}
-
-/**
- * Several management servers: the unfinished jobs of a server that is Down move to this one (one UPDATE, so two
- * survivors never both take a job) and are reconciled like this server's own after a restart.
- */
-async function adoptJobsOf(deadMsId: string, m: { db: Db; config: CoreConfig; accepting(): boolean;
-  reconcile(): Promise<Promise<void>[]> }): Promise<number> {
-  const r = await m.db.updateTable('async_jobs').set({ ms_id: m.config.msId }).where('ms_id', '=', deadMsId)
-    .where('status', '=', 0).executeTakeFirst();
-  const n = Number(r.numUpdatedRows);
-  // Not started yet: start() reconciles everything with this server's id anyway.
-  if (n > 0 && m.accepting()) await m.reconcile();
-  return n;
 }

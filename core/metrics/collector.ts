@@ -69,8 +69,9 @@ export function createCollector(svc: Services, store: MetricsStore): Collector {
     const interval = store.config.intervalS;
     const nowS = Math.floor(svc.clock.now() / 1000);
     const ts = nowS - (nowS % interval);
+    // Each management server samples the hosts it owns (several servers share the database).
     const hosts = await svc.db.selectFrom('hosts').select(['id', 'hypervisor', 'url'])
-      .where('removed', 'is', null).where('state', '=', 'Up').execute();
+      .where('removed', 'is', null).where('state', '=', 'Up').where('ms_id', '=', svc.config.msId).execute();
     const drivers = new Map(hosts.map((h) => [h.id, driverForHost(svc.drivers, h)]));
     const listed = hosts.filter((h) => !drivers.get(h.id)!.knowsItsVms).map((h) => h.id);
     const vmsByHost = new Map<string, string[]>();

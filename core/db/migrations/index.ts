@@ -10,6 +10,8 @@ import * as m013 from './013-utf8mb4';
 import * as m013b from './013b-management-servers';
 import * as m013c from './013c-console-tokens';
 import * as m013d from './013d-account-numbers';
+import * as m013e from './013e-cluster-peers';
+import * as m013f from './013f-job-locks';
 import * as m014 from './014-metrics';
 import * as m019 from './019-automation-surface';
 
@@ -24,6 +26,8 @@ export const migrations: Record<string, Migration> = {
   '013b-management-servers': m013b,
   '013c-console-tokens': m013c,
   '013d-account-numbers': m013d,
+  '013e-cluster-peers': m013e,
+  '013f-job-locks': m013f,
   '014-metrics': m014,
   '019-automation-surface': m019,
 };
