@@ -113,6 +113,14 @@ export interface CacheGenerationTable { name: string; generation: number }
 export interface ConsoleTokenTable { key_hash: string; vm_id: string; caller: Json; extra: string | null; issued: Millis;
   expires: Millis; used: Millis | null }
 
+export interface ScheduleTable { id: string; kind: string; account_id: string; domain_id: string; user_id: string;
+  resource_type: string | null; resource_id: string | null; command: string; params: Json; action: string;
+  schedule: string; cron: string | null; once_at: Millis | null; timezone: string; description: string | null;
+  start_date: Millis | null; end_date: Millis | null; enabled: Bool; max_snaps: number | null; display: Bool; next_run: Millis | null;
+  claimed_by: string | null; claim_until: Millis | null; created: Millis; removed: Millis | null }
+export interface ScheduleRunTable { id: string; schedule_id: string; due: Millis; fired: Millis; job_id: string | null;
+  outcome: string; error: string | null; ms_id: string }
+
 export interface Database {
   domains: DomainTable; roles: RoleTable; role_permissions: RolePermissionTable; accounts: AccountTable;
   users: UserTable; sessions: SessionTable; login_failures: LoginFailureTable;
@@ -124,4 +132,5 @@ export interface Database {
   async_jobs: AsyncJobTable; events: EventTable; alerts: AlertTable; configurations: ConfigurationTable;
   management_servers: ManagementServerTable; sequences: SequenceTable; cache_generations: CacheGenerationTable;
   console_tokens: ConsoleTokenTable;
+  schedules: ScheduleTable; schedule_runs: ScheduleRunTable;
 }
