@@ -6,7 +6,7 @@
 // - a wall time that occurs twice (the autumn repeat, 02:00-02:59 in Berlin in late October) runs once, at its
 //   first occurrence (CEST).
 
-export interface WallTime { year: number; month: number; day: number; hour: number; minute: number }
+export interface WallTime { year: number; month: number; day: number; hour: number; minute: number; second?: number }
 
 // Formatters are costly to build; one per zone is kept (pure derived data, never invalidated).
 const formatters = new Map<string, Intl.DateTimeFormat>();
@@ -49,7 +49,7 @@ const HOURS_14 = 14 * 3_600_000;
 
 /** The instant a wall time names in `tz`, by the rules above (gap: offset before; repeat: first occurrence). */
 export function instantOf(w: WallTime, tz: string): number {
-  const naive = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute);
+  const naive = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second ?? 0);
   const before = offsetAt(naive - HOURS_14, tz);
   const after = offsetAt(naive + HOURS_14, tz);
   if (before === after) return naive - before;
@@ -68,9 +68,9 @@ export function offsetChangesOn(year: number, month: number, day: number, tz: st
 export function parseWallTime(s: string): WallTime | null {
   const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?$/.exec(String(s ?? '').trim());
   if (!m) return null;
-  const w = { year: +m[1], month: +m[2], day: +m[3], hour: +m[4], minute: +m[5] };
+  const w = { year: +m[1], month: +m[2], day: +m[3], hour: +m[4], minute: +m[5], second: m[6] ? +m[6] : 0 };
   const check = new Date(Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute));
-  if (check.getUTCMonth() !== w.month - 1 || check.getUTCDate() !== w.day || w.hour > 23 || w.minute > 59) return null;
+  if (check.getUTCMonth() !== w.month - 1 || check.getUTCDate() !== w.day || w.hour > 23 || w.minute > 59 || w.second > 59) return null;
   return w;
 }
 
