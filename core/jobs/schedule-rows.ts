@@ -2,7 +2,8 @@
 // rows written with their next run computed (the scheduler only reads `next_run`).
 import type { ScheduleTable } from '../db/schema';
 import type { Services } from '../kernel/services';
-import { invalidParam, echo } from '../kernel/errors';
+import type { CallContext } from '../kernel/handler';
+import { invalidParam, echo, notFound } from '../kernel/errors';
 import { canonicalTimeZone, CronError, instantOf, parseCron, parseWallTime } from '../contract/schedule/index';
 import { nextDue } from './schedule-timing';
 
@@ -66,4 +67,13 @@ export async function updateSchedule(svc: Services, row: ScheduleTable, patch: P
 export async function removeSchedules(svc: Services, ids: string[]): Promise<void> {
   if (ids.length === 0) return;
   await svc.db.updateTable('schedules').set({ removed: svc.clock.now(), enabled: 0, next_run: null }).where('id', 'in', ids).execute();
+}
+
+/** A live schedule of one kind that the caller may act on: 431 for an unknown id, 531 for another's. */
+export async function loadScheduleRow(ctx: CallContext, id: string, kind: 'vm' | 'snapshot' | 'task', param = 'id'): Promise<ScheduleTable> {
+  const row = await ctx.svc.db.selectFrom('schedules').selectAll().where('id', '=', id).where('kind', '=', kind)
+    .where('removed', 'is', null).executeTakeFirst();
+  if (!row) throw notFound(ctx.command, param, id);
+  await ctx.svc.identity.checkAccess(ctx.caller, { accountId: row.account_id, domainId: row.domain_id });
+  return row;
 }

@@ -8,9 +8,9 @@ import type { CommandDecl } from '../contract/command';
 import type { scheduleCommands } from '../contract/commands/schedules';
 import type { ScheduledTask as ScheduledTaskResponse } from '../contract/response-types';
 import { compact, csDate } from '../kernel/format';
-import { echo, invalidParam, notFound, permissionDenied } from '../kernel/errors';
+import { echo, invalidParam, permissionDenied } from '../kernel/errors';
 import { pageOf } from '../identity/common';
-import { checkWindow, cronParam, insertSchedule, removeSchedules, timeZoneParam, updateSchedule, wallDateParam } from './schedule-rows';
+import { checkWindow, cronParam, insertSchedule, removeSchedules, timeZoneParam, updateSchedule, wallDateParam, loadScheduleRow } from './schedule-rows';
 import { scheduleEvent } from './vm-schedules';
 
 type C = typeof scheduleCommands;
@@ -36,13 +36,7 @@ async function taskObject(ctx: CallContext, r: ScheduleTable): Promise<Scheduled
     domainid: r.domain_id, domain: acc.domainName, created: csDate(r.created) });
 }
 
-async function loadTask(ctx: CallContext, id: string): Promise<ScheduleTable> {
-  const row = await ctx.svc.db.selectFrom('schedules').selectAll().where('id', '=', id).where('kind', '=', 'task')
-    .where('removed', 'is', null).executeTakeFirst();
-  if (!row) throw notFound(ctx.command, 'id', id);
-  await ctx.svc.identity.checkAccess(ctx.caller, { accountId: row.account_id, domainId: row.domain_id });
-  return row;
-}
+const loadTask = (ctx: CallContext, id: string) => loadScheduleRow(ctx, id, 'task');
 
 /** runat / schedule: exactly one, read in the time zone. */
 function timing(a: { runat?: string; schedule?: string }, tz: string): { once_at: number | null; cron: string | null; schedule: string } {

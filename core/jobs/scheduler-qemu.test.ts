@@ -3,11 +3,11 @@
 // file deleted. One guest for the whole file; a fake clock (starting now) moves to each run and the test ticks.
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureGuestImages, GUEST_MIN_MEMORY_MB } from '../hypervisors/qemu/guest-image';
+import { ensureGuestImages } from '../hypervisors/qemu/guest-image';
 import { isAlive } from '../hypervisors/qemu/proc';
 import { qemuInstalled, SKIP_REASON } from '../hypervisors/qemu/test-support';
 import { sessionClient, startTestServer, type TestServer } from '../testing/harness';
-import { buildKvmLab, job, ok, serveFiles, waitDownload, type Call } from '../testing/kvm-fixtures';
+import { buildKvmLab, guestTemplateAndOffering, job, ok, serveFiles, type Call } from '../testing/kvm-fixtures';
 
 if (!qemuInstalled) console.warn(`Skipping scheduled QEMU tests: ${SKIP_REASON}`);
 
@@ -27,11 +27,7 @@ describe.skipIf(!qemuInstalled)('schedules on a real QEMU guest', () => {
     call = (await sessionClient(t.url)).call;
     const lab = await buildKvmLab(call, t.dataDir, { host: true, name: 'sched' });
     web = await serveFiles({ '/guest.qcow2': { file: guest.qcow2 } });
-    const templateId = (await ok(call, 'registerTemplate', { name: 'guest', displaytext: 'guest', format: 'QCOW2', hypervisor: 'KVM',
-      zoneid: lab.zoneId, url: `${web.url}/guest.qcow2`, ispublic: 'true' })).template[0].id;
-    expect((await waitDownload(call, 'template', templateId)).isready).toBe(true);
-    const offeringId = (await ok(call, 'createServiceOffering', { name: 'tiny', displaytext: 'tiny', cpunumber: '1', cpuspeed: '500',
-      memory: String(GUEST_MIN_MEMORY_MB) })).serviceoffering.id;
+    const { templateId, offeringId } = await guestTemplateAndOffering(call, lab.zoneId, web.url);
     vmId = (await job(call, 'deployVirtualMachine', { zoneid: lab.zoneId, templateid: templateId, serviceofferingid: offeringId,
       name: 'scheduled', 'details[0].stopTimeoutMs': '3000' })).virtualmachine.id;
     pids.push(t.core.qemu!.pidOf(vmId)!);

@@ -10,7 +10,7 @@ import { compact } from '../kernel/format';
 import { echo, invalidParam, notFound } from '../kernel/errors';
 import { pageOf } from '../identity/common';
 import { CronError, INTERVAL_TYPES, intervalTypeNumber, parseIntervalType, snapshotScheduleToCron, type IntervalType } from '../contract/schedule/index';
-import { insertSchedule, removeSchedules, timeZoneParam, updateSchedule } from './schedule-rows';
+import { insertSchedule, removeSchedules, timeZoneParam, updateSchedule, loadScheduleRow } from './schedule-rows';
 import { scheduleEvent } from './vm-schedules';
 
 type C = typeof scheduleCommands;
@@ -23,13 +23,7 @@ async function loadVolume(ctx: CallContext, id: string) {
   return v;
 }
 
-async function loadPolicy(ctx: CallContext, id: string, param = 'id'): Promise<ScheduleTable> {
-  const row = await ctx.svc.db.selectFrom('schedules').selectAll().where('id', '=', id).where('kind', '=', 'snapshot')
-    .where('removed', 'is', null).executeTakeFirst();
-  if (!row) throw notFound(ctx.command, param, id);
-  await ctx.svc.identity.checkAccess(ctx.caller, { accountId: row.account_id, domainId: row.domain_id });
-  return row;
-}
+const loadPolicy = (ctx: CallContext, id: string, param = 'id') => loadScheduleRow(ctx, id, 'snapshot', param);
 
 function policyObject(r: ScheduleTable & { volumename?: string | null }): SnapshotPolicy {
   return compact<SnapshotPolicy>({ id: r.id, volumeid: r.resource_id!, volumename: r.volumename,

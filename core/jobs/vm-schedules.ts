@@ -10,7 +10,7 @@ import { VM_SCHEDULE_ACTIONS } from '../contract/commands/schedules';
 import { compact, csDate } from '../kernel/format';
 import { echo, invalidParam, notFound } from '../kernel/errors';
 import { pageOf } from '../identity/common';
-import { checkWindow, cronParam, insertSchedule, removeSchedules, timeZoneParam, updateSchedule, wallDateParam } from './schedule-rows';
+import { checkWindow, cronParam, insertSchedule, removeSchedules, timeZoneParam, updateSchedule, wallDateParam, loadScheduleRow } from './schedule-rows';
 
 type C = typeof scheduleCommands;
 type Action = (typeof VM_SCHEDULE_ACTIONS)[number];
@@ -29,13 +29,7 @@ async function loadVm(ctx: CallContext, id: string) {
   return vm;
 }
 
-async function loadSchedule(ctx: CallContext, id: string): Promise<ScheduleTable> {
-  const row = await ctx.svc.db.selectFrom('schedules').selectAll().where('id', '=', id).where('kind', '=', 'vm')
-    .where('removed', 'is', null).executeTakeFirst();
-  if (!row) throw notFound(ctx.command, 'id', id);
-  await ctx.svc.identity.checkAccess(ctx.caller, { accountId: row.account_id, domainId: row.domain_id });
-  return row;
-}
+const loadSchedule = (ctx: CallContext, id: string) => loadScheduleRow(ctx, id, 'vm');
 
 export function vmScheduleObject(r: ScheduleTable): VMSchedule {
   return compact<VMSchedule>({ id: r.id, virtualmachineid: r.resource_id!, description: r.description, action: r.action,
