@@ -172,6 +172,18 @@ describe('exactly once across management servers', () => {
   });
 });
 
+describe('scheduled tasks', () => {
+  it('are validated against the command when saved', async () => {
+    const e1 = await failure('createScheduledTask', { apicommand: 'listVirtualMachines', schedule: '0 1 * * *' });
+    expect(e1).toMatchObject({ errorcode: 431, message: expect.stringContaining('listVirtualMachines is not an async API command') });
+    const e2 = await failure('createScheduledTask', { apicommand: 'stopVirtualMachine', schedule: '0 1 * * *' });
+    expect(e2).toMatchObject({ errorcode: 431, message: expect.stringContaining('id') });
+    const e3 = await failure('createScheduledTask', { apicommand: 'stopVirtualMachine', 'params[0].name': 'id', 'params[0].value': '00000000-0000-4000-8000-000000000000',
+      schedule: '0 1 * * *', runat: '2030-01-01 00:00:00' });
+    expect(e3).toMatchObject({ errorcode: 431, message: expect.stringContaining('either runat') });
+  });
+});
+
 describe('snapshot policies', () => {
   it('take HOURLY snapshots and keep exactly maxsnaps, deleting the oldest', async () => {
     at('2026-12-14T00:00:00Z');
@@ -190,6 +202,9 @@ describe('snapshot policies', () => {
     expect((await invoke('listSnapshotPolicies', { volumeid: vol.id })).count).toBe(1);
     const e = await failure('createSnapshotPolicy', { volumeid: vol.id, intervaltype: 'MONTHLY', schedule: '00:01:31', maxsnaps: '1', timezone: 'UTC' });
     expect(e).toMatchObject({ errorcode: 431, message: expect.stringContaining('day of month must be 1-28') });
+    const upd = await invoke('updateSnapshotPolicy', { id: p.id, fordisplay: 'false' });
+    expect(await srv.core.svc.jobs.waitFor(upd.jobid)).toBe(1);
+    expect((await invoke('listSnapshotPolicies', { volumeid: vol.id, fordisplay: 'false' })).snapshotpolicy[0]).toMatchObject({ id: p.id, fordisplay: false });
     await invoke('deleteSnapshotPolicies', { id: p.id });
     expect(await invoke('listSnapshotPolicies', { volumeid: vol.id })).toEqual({});
   });
