@@ -1,6 +1,8 @@
 // What the schedule commands share: time zone and date parameters checked with CloudStack-style 431 texts, and
 // rows written with their next run computed (the scheduler only reads `next_run`).
-import type { ScheduleTable } from '../db/schema';
+import type { SelectQueryBuilder } from 'kysely';
+import type { Database, ScheduleTable } from '../db/schema';
+import { pageOf } from '../identity/common';
 import type { Services } from '../kernel/services';
 import type { CallContext } from '../kernel/handler';
 import { invalidParam, echo, notFound } from '../kernel/errors';
@@ -76,4 +78,18 @@ export async function loadScheduleRow(ctx: CallContext, id: string, kind: 'vm' |
   if (!row) throw notFound(ctx.command, param, id);
   await ctx.svc.identity.checkAccess(ctx.caller, { accountId: row.account_id, domainId: row.domain_id });
   return row;
+}
+
+/** A page of schedule rows in creation order, with the total count, for the list commands. */
+export async function schedulePage(ctx: CallContext, q: SelectQueryBuilder<Database, 'schedules', object>,
+  a: { id?: string; enabled?: boolean; keyword?: string; page?: number; pagesize?: number }): Promise<{ count: number; rows: ScheduleTable[] }> {
+  if (a.id) q = q.where('id', '=', a.id);
+  if (a.enabled !== undefined) q = q.where('enabled', '=', a.enabled ? 1 : 0);
+  if (a.keyword) q = q.where('description', 'like', `%${a.keyword}%`);
+  const { offset, limit } = pageOf(a, ctx.svc.config.maxPageSize);
+  const [total, rows] = await Promise.all([
+    q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    q.selectAll().orderBy('created').orderBy('id').limit(limit).offset(offset).execute(),
+  ]);
+  return { count: Number(total.n), rows };
 }

@@ -9,8 +9,7 @@ import type { scheduleCommands } from '../contract/commands/schedules';
 import type { ScheduledTask as ScheduledTaskResponse } from '../contract/response-types';
 import { compact, csDate } from '../kernel/format';
 import { echo, invalidParam, permissionDenied } from '../kernel/errors';
-import { pageOf } from '../identity/common';
-import { checkWindow, cronParam, insertSchedule, removeSchedules, timeZoneParam, updateSchedule, wallDateParam, loadScheduleRow } from './schedule-rows';
+import { checkWindow, cronParam, insertSchedule, removeSchedules, timeZoneParam, updateSchedule, wallDateParam, loadScheduleRow, schedulePage } from './schedule-rows';
 import { scheduleEvent } from './vm-schedules';
 
 type C = typeof scheduleCommands;
@@ -94,16 +93,9 @@ export function scheduledTaskHandlers(resolve: CommandResolver): Pick<HandlersFo
       let q = ctx.svc.db.selectFrom('schedules').where('kind', '=', 'task').where('removed', 'is', null);
       if (scope.kind === 'account') q = q.where('account_id', '=', scope.accountId);
       else if (scope.kind === 'domains') q = q.where('domain_id', 'in', scope.domainIds.length ? scope.domainIds : ['']);
-      if (a.id) q = q.where('id', '=', a.id);
       if (a.apicommand) q = q.where('command', '=', a.apicommand);
-      if (a.enabled !== undefined) q = q.where('enabled', '=', a.enabled ? 1 : 0);
-      if (a.keyword) q = q.where('description', 'like', `%${a.keyword}%`);
-      const { offset, limit } = pageOf(a, ctx.svc.config.maxPageSize);
-      const [total, rows] = await Promise.all([
-        q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-        q.selectAll().orderBy('created').orderBy('id').limit(limit).offset(offset).execute(),
-      ]);
-      return { count: Number(total.n), items: await Promise.all(rows.map((r) => taskObject(ctx, r))) };
+      const { count, rows } = await schedulePage(ctx, q, a);
+      return { count, items: await Promise.all(rows.map((r) => taskObject(ctx, r))) };
     },
 
     deleteScheduledTask: async (ctx, a) => {

@@ -9,8 +9,7 @@ import type { HandlersFor } from '../kernel/handler';
 import { VM_SCHEDULE_ACTIONS } from '../contract/commands/schedules';
 import { compact, csDate } from '../kernel/format';
 import { echo, invalidParam, notFound } from '../kernel/errors';
-import { pageOf } from '../identity/common';
-import { checkWindow, cronParam, insertSchedule, removeSchedules, timeZoneParam, updateSchedule, wallDateParam, loadScheduleRow } from './schedule-rows';
+import { checkWindow, cronParam, insertSchedule, removeSchedules, timeZoneParam, updateSchedule, wallDateParam, loadScheduleRow, schedulePage } from './schedule-rows';
 
 type C = typeof scheduleCommands;
 type Action = (typeof VM_SCHEDULE_ACTIONS)[number];
@@ -86,16 +85,9 @@ export const vmScheduleHandlers: Pick<HandlersFor<C>, 'createVMSchedule' | 'upda
     await loadVm(ctx, a.virtualmachineid);
     let q = ctx.svc.db.selectFrom('schedules').where('kind', '=', 'vm').where('resource_id', '=', a.virtualmachineid)
       .where('removed', 'is', null);
-    if (a.id) q = q.where('id', '=', a.id);
     if (a.action) q = q.where('action', '=', a.action.toUpperCase());
-    if (a.enabled !== undefined) q = q.where('enabled', '=', a.enabled ? 1 : 0);
-    if (a.keyword) q = q.where('description', 'like', `%${a.keyword}%`);
-    const { offset, limit } = pageOf(a, ctx.svc.config.maxPageSize);
-    const [total, rows] = await Promise.all([
-      q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-      q.selectAll().orderBy('created').orderBy('id').limit(limit).offset(offset).execute(),
-    ]);
-    return { count: Number(total.n), items: rows.map(vmScheduleObject) };
+    const { count, rows } = await schedulePage(ctx, q, a);
+    return { count, items: rows.map(vmScheduleObject) };
   },
 
   deleteVMSchedule: async (ctx, a) => {
