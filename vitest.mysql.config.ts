@@ -16,8 +16,9 @@ export default defineConfig({
       'core/demo.test.ts',
       'core/db/mysql*.test.ts', 'core/db/copy-database.test.ts',
     ],
-    // What two cores in one process share is the same on either database: checked once, under SQLite.
-    exclude: ['core/cluster/core-isolation.test.ts'],
+    // Not database tests: what two cores in one process share, and the scheduler's QEMU guest and its crash child
+    // (which runs on SQLite), are checked once, under SQLite.
+    exclude: ['core/cluster/core-isolation.test.ts', 'core/jobs/scheduler-qemu.test.ts', 'core/jobs/scheduler-crash.test.ts'],
     globalSetup: ['core/testing/mariadb-global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,

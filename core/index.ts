@@ -45,6 +45,10 @@ import { instrumentDispatcher } from './metrics/api-latency';
 import { prometheusRoute } from './metrics/prometheus';
 import { createForwardingRegistry } from './cluster/forwarding-drivers';
 import { peerDriverRoute } from './cluster/peer-route';
+import { createScheduler, type Scheduler, type SchedulerOptions } from './jobs/scheduler';
+import { createSchedulesModule } from './jobs/schedule-commands';
+import { decodeRequest } from './api/request';
+import { validateArgs } from './api/validate';
 
 export const VERSION = '4.20.0.0-strata';
 
@@ -71,6 +75,8 @@ export interface CoreOptions {
   cluster?: MsRegistryOptions & { cacheSyncMs?: number };
   /** Resource monitoring: sampling interval (0: tests tick it), tiers and retention. */
   metrics?: MetricsOptions;
+  /** The job scheduler: tick interval (0: tests tick it), batch and concurrency bounds. */
+  scheduler?: SchedulerOptions;
 }
 
 export interface Core {
@@ -95,6 +101,8 @@ export interface Core {
   metrics: Metrics;
   /** POST /internal/cluster/driver: host commands other management servers forward here (startServer attaches it). */
   peerRoute: (req: IncomingMessage, res: ServerResponse) => boolean;
+  /** The scheduler of VM schedules, snapshot policies and scheduled tasks (tests tick it with a fake clock). */
+  scheduler: Scheduler;
   /** GET /metrics, the Prometheus export (startServer attaches it). */
   prometheus: (req: IncomingMessage, res: ServerResponse) => boolean;
   stop(): Promise<void>;
@@ -146,8 +154,15 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   registry = buildRegistry([
     createBaseModule(() => registry), jobsModule, eventsModule, identityModule, infrastructureModule,
     catalogModule, computeModule, storageModule, createConsoleModule(consoles), clusterModule, createMetricsModule(metrics, () => registry), tagsModule,
+    // Scheduled tasks validate a command's parameters exactly as the API does when they are saved.
+    createSchedulesModule((command, params) => {
+      const r = [...registry.values()].find((x) => x.decl.name.toLowerCase() === command.toLowerCase());
+      if (!r?.async) return null;
+      return { decl: r.decl, args: validateArgs(r.decl, decodeRequest(new URLSearchParams(params).toString(), null), config.maxPageSize) };
+    }),
   ]);
   svc.jobs.bind(asyncHandlers(registry));
+  const scheduler = createScheduler(svc, () => registry, opts.scheduler);
 
   const { generatedPassword } = await identity.seed(opts.adminPassword);
   await seedCatalog(svc);
@@ -168,6 +183,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const templateCopies = startTemplateCopyCleanup(svc);
   const vmStats = startStatsCollector(svc);
   metrics.start();
+  await scheduler.start();
   const monitor = createHostMonitor(svc, { intervalMs: opts.hostPingIntervalMs ?? 30_000 });
   if ((opts.hostPingIntervalMs ?? 30_000) > 0) monitor.start();
 
@@ -176,7 +192,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   let adminCaller: Caller | undefined;
   return {
     svc, registry, dispatcher, generatedAdminPassword: generatedPassword, consoles, agents, qemu: localKvm.qemu, templateCopies,
-    cluster: msRegistry, metrics,
+    cluster: msRegistry, metrics, scheduler,
     prometheus: prometheusRoute(svc, metrics, latency),
     peerRoute: peerDriverRoute(svc, localDrivers),
     admin: async () => (adminCaller ??= await rootAdminCaller(svc)),
@@ -184,6 +200,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       await consoles.close();
       monitor.stop();
       vmStats.stop();
+      await scheduler.stop();
       await metrics.stop();
       await svc.jobs.stop(10_000);
       await msRegistry.stop().catch((e: Error) => log.warn(`could not record this server as stopped: ${e.message}`));

@@ -20,12 +20,12 @@ const ROOTS = [
   'Account', 'Alert', 'Api', 'AsyncJob', 'Capacity', 'Cluster', 'CreateConsoleEndpointResponse', 'DiskOffering',
   'Domain', 'Event', 'EventType', 'Host', 'HostForMigration', 'Hypervisor', 'ImageStore', 'Iso', 'LoginResponse', 'OsCategory',
   'OsType', 'Pod', 'QueryAsyncJobResultResponse', 'Role', 'RolePermission', 'ServiceOffering', 'Snapshot',
-  'StoragePool', 'Template', 'User', 'VirtualMachine', 'Volume', 'Zone', 'ManagementServer',
+  'StoragePool', 'Template', 'User', 'VirtualMachine', 'Volume', 'Zone', 'ManagementServer', 'VMSchedule', 'SnapshotPolicy',
   // The metrics plugin: list*Metrics answer their base object plus usage figures, *UsageHistory a time series.
   'VirtualMachinesMetric', 'HostsMetric', 'ClustersMetric', 'ZonesMetric', 'StoragePoolsMetric', 'VolumesMetric',
   'VirtualMachinesUsageHistory', 'VolumesUsageHistory',
-  // Strata's own extension (OWN below).
-  'HostsUsageHistory',
+  // Strata's own extensions (OWN below).
+  'HostsUsageHistory', 'ScheduledTask',
 ];
 
 /** Fields current CloudStack sends that the reference file (an older SDK's view) lacks; Strata sends them too. */
@@ -49,6 +49,12 @@ const OWN = {
     timestamp: 'string', cpuused: 'string', cpuusedmax: 'string', memoryusedkbs: 'int64', memoryusedkbsmax: 'int64',
     loadaverage: 'float64', loadaveragemax: 'float64',
   },
+  // createScheduledTask / listScheduledTasks (README, "Scheduled tasks").
+  ScheduledTask: {
+    id: 'string', apicommand: 'string', params: 'map[string]string', schedule: 'string', runat: 'string', timezone: 'string',
+    description: 'string', enabled: 'bool', startdate: 'string', enddate: 'string', nextrun: 'string', account: 'string',
+    domainid: 'string', domain: 'string', created: 'string',
+  },
 };
 const OVERRIDE = { VolumesUsageHistory: { stats: '[]VolumesUsageHistoryStats' } };
 
@@ -66,7 +72,8 @@ const REQUIRED = {
   ImageStore: NAMED, Iso: NAMED, OsCategory: NAMED, OsType: ['id', 'description'], Pod: [...NAMED, 'zoneid'],
   Role: [...NAMED, 'type'], RolePermission: ['id', 'roleid', 'rule', 'permission'], ServiceOffering: NAMED,
   ManagementServer: [...NAMED, 'state'], Snapshot: [...NAMED, 'state', 'volumeid'], StoragePool: [...NAMED, 'state'], Template: NAMED, User: ['id', 'username', 'accountid', 'account', 'domainid', 'state'],
-  VirtualMachine: [...NAMED, 'state', 'zoneid', 'serviceofferingid'], Volume: [...NAMED, 'state', 'type', 'zoneid'], Zone: NAMED,
+  VirtualMachine: [...NAMED, 'state', 'zoneid', 'serviceofferingid'], VMSchedule: ['id', 'virtualmachineid', 'action', 'schedule', 'timezone'],
+  SnapshotPolicy: ['id', 'volumeid', 'intervaltype', 'schedule', 'maxsnaps'], ScheduledTask: ['id', 'apicommand', 'timezone', 'enabled'], Volume: [...NAMED, 'state', 'type', 'zoneid'], Zone: NAMED,
 };
 // A metrics object always carries what its base object does; a history object its identity and series.
 Object.assign(REQUIRED, {

@@ -15,7 +15,8 @@ const TYPE_OF_ITEM: Record<string, string> = {
   hypervisor: 'Hypervisor', imagestore: 'ImageStore', iso: 'Iso', oscategory: 'OsCategory', ostype: 'OsType',
   pod: 'Pod', role: 'Role', rolepermission: 'RolePermission', serviceoffering: 'ServiceOffering', snapshot: 'Snapshot',
   storagepool: 'StoragePool', template: 'Template', user: 'User', virtualmachine: 'VirtualMachine', volume: 'Volume',
-  zone: 'Zone', managementserver: 'ManagementServer', tag: 'Tags',
+  zone: 'Zone', managementserver: 'ManagementServer', tag: 'Tags', vmschedule: 'VMSchedule', snapshotpolicy: 'SnapshotPolicy',
+  scheduledtask: 'ScheduledTask',
 };
 /** Commands whose items are another object than their item name's (ListItemOverrides in responses.ts). */
 const TYPE_OF_COMMAND: Record<string, string> = {
@@ -55,7 +56,7 @@ export function typeProblems(typeName: string, obj: Record<string, unknown>, pat
 /** Params some list commands need to answer anything. */
 function paramsFor(command: string, ids: { roleId: string; vmId: string }): Record<string, string> {
   if (command === 'listRolePermissions') return { roleid: ids.roleId };
-  if (command === 'findHostsForMigration') return { virtualmachineid: ids.vmId };
+  if (command === 'findHostsForMigration' || command === 'listVMSchedule') return { virtualmachineid: ids.vmId };
   if (command === 'listIsos' || command === 'listTemplates') return { listall: 'true', [command === 'listIsos' ? 'isofilter' : 'templatefilter']: 'all' };
   return { listall: 'true' };
 }
@@ -74,6 +75,12 @@ describe('response JSON types', () => {
     const root = (await admin.call('listVolumes', { virtualmachineid: vm.id, type: 'ROOT' })).json.listvolumesresponse.volume[0];
     const snap = await admin.call('createSnapshot', { volumeid: root.id });
     if (snap.json?.createsnapshotresponse?.jobid) await waitJob(admin.call, snap.json.createsnapshotresponse.jobid);
+    // One of each kind of schedule.
+    await admin.call('createVMSchedule', { virtualmachineid: vm.id, action: 'STOP', schedule: '0 18 * * 1-5', timezone: 'Asia/Shanghai',
+      enddate: '2099-01-01 00:00:00' });
+    await admin.call('createSnapshotPolicy', { volumeid: root.id, intervaltype: 'DAILY', schedule: '00:03', maxsnaps: '2', timezone: 'UTC' });
+    await admin.call('createScheduledTask', { apicommand: 'rebootVirtualMachine', 'params[0].name': 'id', 'params[0].value': vm.id,
+      schedule: '0 4 * * 0', description: 'weekly reboot' });
     const roles = (await admin.call('listRoles')).json.listrolesresponse.role as { id: string; type: string }[];
     const role = roles.find((r) => r.type === 'User')!;
     await admin.call('createDomain', { name: 'Child' });

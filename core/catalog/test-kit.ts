@@ -57,7 +57,7 @@ function stubIdentity(callers: Record<AccountName, Caller>, domains: typeof DOMA
   const byAccount = new Map(Object.values(callers).map((c) => [c.accountId, c]));
   const pathOf = (domainId: string) => domains.find((d) => d.id === domainId)?.path ?? '?';
   return {
-    seed: async () => ({}), byApiKey: async () => null, bySession: async () => null, logout: async () => {},
+    seed: async () => ({}), byApiKey: async () => null, bySession: async () => null, byUserId: async () => null, logout: async () => {},
     login: async () => { throw new Error('not in catalog tests'); },
     isAllowed: async () => true,
     async listScope(c, a): Promise<ListScope> {

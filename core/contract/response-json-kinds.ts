@@ -207,6 +207,11 @@ export const responseJsonKinds: Record<string, Record<string, string>> = {
     description: 'string', id: 'string', jobid: 'string', jobstatus: 'number', permission: 'string', roleid: 'string',
     rolename: 'string', rule: 'string',
   },
+  ScheduledTask: {
+    account: 'string', apicommand: 'string', created: 'string', description: 'string', domain: 'string', domainid: 'string',
+    enabled: 'boolean', enddate: 'string', id: 'string', nextrun: 'string', params: 'object', runat: 'string',
+    schedule: 'string', startdate: 'string', timezone: 'string',
+  },
   ServiceOffering: {
     cacheMode: 'string', cpunumber: 'number', cpuspeed: 'number', created: 'string', defaultuse: 'boolean', deploymentplanner: 'string',
     diskBytesReadRate: 'number', diskBytesReadRateMax: 'number', diskBytesReadRateMaxLength: 'number', diskBytesWriteRate: 'number', diskBytesWriteRateMax: 'number', diskBytesWriteRateMaxLength: 'number',
@@ -229,6 +234,11 @@ export const responseJsonKinds: Record<string, Record<string, string>> = {
     projectid: 'string', revertable: 'boolean', snapshottype: 'string', state: 'string', status: 'string', tags: 'Tags[]',
     virtualsize: 'number', volumeid: 'string', volumename: 'string', volumestate: 'string', volumetype: 'string', zoneid: 'string',
     zonename: 'string',
+  },
+  SnapshotPolicy: {
+    fordisplay: 'boolean', hasannotations: 'boolean', id: 'string', intervaltype: 'number', jobid: 'string', jobstatus: 'number',
+    maxsnaps: 'number', schedule: 'string', storage: 'array', tags: 'Tags[]', timezone: 'string', volumeid: 'string',
+    volumename: 'string', zone: 'array',
   },
   StoragePool: {
     allocatediops: 'number', capacitybytes: 'number', capacityiops: 'number', clusterid: 'string', clustername: 'string', created: 'string',
@@ -260,6 +270,10 @@ export const responseJsonKinds: Record<string, Record<string, string>> = {
     is2faenabled: 'boolean', is2famandated: 'boolean', iscallerchilddomain: 'boolean', isdefault: 'boolean', jobid: 'string', jobstatus: 'number',
     lastname: 'string', roleid: 'string', rolename: 'string', roletype: 'string', secretkey: 'string', state: 'string',
     timezone: 'string', username: 'string', usersource: 'string',
+  },
+  VMSchedule: {
+    action: 'string', created: 'string', description: 'string', enabled: 'boolean', enddate: 'string', id: 'string',
+    jobid: 'string', jobstatus: 'number', schedule: 'string', startdate: 'string', timezone: 'string', virtualmachineid: 'string',
   },
   VirtualMachine: {
     account: 'string', affinitygroup: 'VirtualMachineAffinitygroup[]', alloweddetails: 'string', arch: 'string', autoscalevmgroupid: 'string', autoscalevmgroupname: 'string',
@@ -420,12 +434,15 @@ export const responseRequiredFields: Record<string, string[]> = {
   Pod: ['id', 'name', 'zoneid'],
   Role: ['id', 'name', 'type'],
   RolePermission: ['id', 'roleid', 'rule', 'permission'],
+  ScheduledTask: ['id', 'apicommand', 'timezone', 'enabled'],
   ServiceOffering: ['id', 'name'],
   Snapshot: ['id', 'name', 'state', 'volumeid'],
+  SnapshotPolicy: ['id', 'volumeid', 'intervaltype', 'schedule', 'maxsnaps'],
   StoragePool: ['id', 'name', 'state'],
   StoragePoolsMetric: ['id', 'name', 'state'],
   Template: ['id', 'name'],
   User: ['id', 'username', 'accountid', 'account', 'domainid', 'state'],
+  VMSchedule: ['id', 'virtualmachineid', 'action', 'schedule', 'timezone'],
   VirtualMachine: ['id', 'name', 'state', 'zoneid', 'serviceofferingid'],
   VirtualMachinesMetric: ['id', 'name', 'state', 'zoneid', 'serviceofferingid'],
   VirtualMachinesUsageHistory: ['id', 'name', 'stats'],

@@ -859,6 +859,24 @@ export interface RolePermission {
   rule: string;
 }
 
+export interface ScheduledTask {
+  account?: string;
+  apicommand: string;
+  created?: string;
+  description?: string;
+  domain?: string;
+  domainid?: string;
+  enabled: boolean;
+  enddate?: string;
+  id: string;
+  nextrun?: string;
+  params?: Record<string, string>;
+  runat?: string;
+  schedule?: string;
+  startdate?: string;
+  timezone: string;
+}
+
 export interface ServiceOffering {
   cacheMode?: string;
   cpunumber?: number;
@@ -967,6 +985,23 @@ export interface Snapshot {
   volumetype?: string;
   zoneid?: string;
   zonename?: string;
+}
+
+export interface SnapshotPolicy {
+  fordisplay?: boolean;
+  hasannotations?: boolean;
+  id: string;
+  intervaltype: number;
+  jobid?: string;
+  jobstatus?: number;
+  maxsnaps: number;
+  schedule: string;
+  storage?: unknown[];
+  tags?: Tags[];
+  timezone?: string;
+  volumeid: string;
+  volumename?: string;
+  zone?: unknown[];
 }
 
 export interface StoragePool {
@@ -1123,6 +1158,21 @@ export interface User {
   timezone?: string;
   username: string;
   usersource?: string;
+}
+
+export interface VMSchedule {
+  action: string;
+  created?: string;
+  description?: string;
+  enabled?: boolean;
+  enddate?: string;
+  id: string;
+  jobid?: string;
+  jobstatus?: number;
+  schedule: string;
+  startdate?: string;
+  timezone: string;
+  virtualmachineid: string;
 }
 
 export interface VirtualMachine {

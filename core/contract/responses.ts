@@ -60,6 +60,9 @@ export interface ResponseObjects {
   ostype: R.OsType;
   pod: R.Pod;
   role: R.Role;
+  scheduledtask: R.ScheduledTask;
+  snapshotpolicy: R.SnapshotPolicy;
+  vmschedule: R.VMSchedule;
   rolepermission: R.RolePermission;
   serviceoffering: R.ServiceOffering;
   snapshot: R.Snapshot;

@@ -122,6 +122,14 @@ export interface ConsoleTokenTable { key_hash: string; vm_id: string; caller: Js
 /** A resource tag (migration 019): unique per (resource_id, resource_type, tag_key); owner copied from the resource. */
 export interface ResourceTagTable { id: string; resource_type: string; resource_id: string; tag_key: string;
   tag_value: string; customer: string | null; account_id: string; domain_id: string; created: Millis }
+export interface ScheduleTable { id: string; kind: string; account_id: string; domain_id: string; user_id: string;
+  resource_type: string | null; resource_id: string | null; command: string; params: Json; action: string;
+  schedule: string; cron: string | null; once_at: Millis | null; timezone: string; description: string | null;
+  start_date: Millis | null; end_date: Millis | null; enabled: Bool; max_snaps: number | null; display: Bool; next_run: Millis | null;
+  claimed_by: string | null; claim_until: Millis | null; created: Millis; removed: Millis | null }
+export interface ScheduleRunTable { id: string; schedule_id: string; due: Millis; fired: Millis; job_id: string | null;
+  outcome: string; error: string | null; ms_id: string }
+
 export interface Database {
   domains: DomainTable; roles: RoleTable; role_permissions: RolePermissionTable; accounts: AccountTable;
   users: UserTable; sessions: SessionTable; login_failures: LoginFailureTable;
@@ -133,4 +141,5 @@ export interface Database {
   async_jobs: AsyncJobTable; events: EventTable; alerts: AlertTable; configurations: ConfigurationTable;
   management_servers: ManagementServerTable; sequences: SequenceTable; cache_generations: CacheGenerationTable;
   console_tokens: ConsoleTokenTable; resource_tags: ResourceTagTable; cluster_keys: ClusterKeyTable; job_locks: JobLockTable;
+  schedules: ScheduleTable; schedule_runs: ScheduleRunTable;
 }

@@ -145,6 +145,10 @@ export function createIdentityService(deps: IdentityDeps): IdentityService {
     },
     login,
     bySession,
+    byUserId: async (userId: string) => {
+      const user = await dir.userById(userId);
+      return user && user.active ? user.caller : null;
+    },
     logout: endSession,
     isAllowed,
     listScope: (caller, args) => scope.listScope(db, dir, caller, args),

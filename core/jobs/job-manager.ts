@@ -269,7 +269,7 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
       throw new ApiError(ErrorCode.ServiceUnavailable,
         'The management server is shutting down and does not accept async jobs', CsErrorCode.ServerApi);
     }
-    const id = deps.newId();
+    const id = plan.jobId ?? deps.newId();
     const instanceType = plan.instanceType ?? decl.instanceType ?? null;
     const e = newEntry(id, decl.name, ctx, args, plan.payload,
       { instanceType, instanceId: plan.instanceId ?? null, keys: plan.locks ?? [] }, 'execute');

@@ -46,7 +46,7 @@ export const stubIdentity: IdentityService = {
   seed: async () => ({}),
   byApiKey: async () => null,
   login: async () => { throw new Error('not in tests'); },
-  bySession: async () => null,
+  bySession: async () => null, byUserId: async () => null,
   logout: async () => {},
   isAllowed: async () => true,
   resolveOwner: async (c) => ({ accountId: c.accountId, domainId: c.domainId, userId: c.userId, accountName: c.accountName }),

@@ -61,6 +61,9 @@ export interface AsyncPlan<P = unknown> {
   write?: (tx: QueryTarget) => Promise<void>;
   /** Runs once `write` is committed with the job (events about the new rows). */
   committed?: () => Promise<void>;
+  /** The job's id when the caller must know it before the job row is written (the scheduler links a run to its
+   *  job in `write`, in the same transaction); a new id by default. */
+  jobId?: string;
 }
 
 export interface JobContext extends CallContext {

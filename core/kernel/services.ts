@@ -66,6 +66,9 @@ export interface IdentityService {
    */
   login(username: string, password: string, domain: { path?: string; id?: string }, from?: string): Promise<{ caller: Caller; sessionKey: string }>;
   bySession(sessionKey: string): Promise<Caller | null>;
+  /** The caller a user acts as now, or null when the user, its account or its domain is disabled, locked or gone
+   *  (the scheduler runs a schedule as its owner, with the owner's rights at the time of the run). */
+  byUserId(userId: string): Promise<Caller | null>;
   logout(sessionKey: string): Promise<void>;
   /** Role rules, then the command's default authorization. Fast: role permissions are cached. */
   isAllowed(caller: Caller, decl: CommandDecl): Promise<boolean>;

@@ -19,6 +19,11 @@ export const SETTINGS = {
     description: 'Whether root admins may register templates and ISOs from URLs whose host is loopback, link-local, ' +
       'any-local or multicast (refused for everyone else, as CloudStack does)',
   },
+  'schedule.missed.run.grace.period': {
+    default: '300',
+    description: 'Seconds: a scheduled run missed while no management server ran (or was due then) still runs once ' +
+      'when at most this late; older missed runs are skipped with a SCHEDULE.MISSED event',
+  },
 } as const satisfies Record<string, SettingDecl>;
 
 export type SettingName = keyof typeof SETTINGS;

@@ -3,12 +3,12 @@
 // listVolumesUsageHistory, and the host's own figures in listHostsUsageHistory.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ensureGuestImages, GUEST_MIN_MEMORY_MB, GUEST_READY_BANNER } from '../hypervisors/qemu/guest-image';
+import { ensureGuestImages, GUEST_READY_BANNER } from '../hypervisors/qemu/guest-image';
 import { isAlive } from '../hypervisors/qemu/proc';
 import { openSerial, type SerialConsole } from '../hypervisors/qemu/serial';
 import { qemuInstalled, SKIP_REASON } from '../hypervisors/qemu/test-support';
 import { sessionClient, startTestServer, type TestServer } from '../testing/harness';
-import { buildKvmLab, job, ok, serveFiles, waitDownload, type Call, type KvmLab } from '../testing/kvm-fixtures';
+import { buildKvmLab, guestTemplateAndOffering, job, ok, serveFiles, type Call, type KvmLab } from '../testing/kvm-fixtures';
 
 if (!qemuInstalled) console.warn(`Skipping QEMU metrics test: ${SKIP_REASON}`);
 
@@ -29,11 +29,7 @@ describe.skipIf(!qemuInstalled)('metrics of real QEMU guests', () => {
     call = (await sessionClient(t.url)).call;
     lab = await buildKvmLab(call, t.dataDir, { host: true });
     web = await serveFiles({ '/guest.qcow2': { file: guest.qcow2 } });
-    const templateId = (await ok(call, 'registerTemplate', { name: 'guest', displaytext: 'guest', format: 'QCOW2', hypervisor: 'KVM',
-      zoneid: lab.zoneId, url: `${web.url}/guest.qcow2`, ispublic: 'true' })).template[0].id;
-    expect((await waitDownload(call, 'template', templateId)).isready).toBe(true);
-    const offeringId = (await ok(call, 'createServiceOffering', { name: 'tiny', displaytext: 'tiny', cpunumber: '1', cpuspeed: '500',
-      memory: String(GUEST_MIN_MEMORY_MB) })).serviceoffering.id;
+    const { templateId, offeringId } = await guestTemplateAndOffering(call, lab.zoneId, web.url);
     // Each guest's serial console is opened as soon as it runs: QEMU drops what a guest prints while no client is
     // connected, so a console opened after the other guest's boot would miss its banner.
     const booted: Promise<string>[] = [];

@@ -31,12 +31,14 @@ export const TEST_SETTINGS: Record<string, string> = { 'allow.internal.url.hosts
 export async function startTestServer(opts: { dataDir?: string; hostPingIntervalMs?: number; agents?: CoreOptions['agents'];
   settings?: Record<string, string>; log?: CoreOptions['log'];
   /** Another server's database (several management servers on one database). */ db?: string;
-  cluster?: CoreOptions['cluster']; metrics?: CoreOptions['metrics']; clock?: CoreOptions['clock'] } = {}): Promise<TestServer> {
+  cluster?: CoreOptions['cluster']; metrics?: CoreOptions['metrics']; clock?: CoreOptions['clock'];
+  /** The scheduler ticks only when a test calls core.scheduler.tick(), unless given an interval here. */
+  scheduler?: CoreOptions['scheduler'] } = {}): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'strata-test-'));
   const db = opts.db ?? await testDatabaseUrl(join(dataDir, 'strata.db'));
   const core = await createCore({ dataDir, db, adminPassword: ADMIN_PASSWORD, log: opts.log ?? silentLogger, hostPingIntervalMs: opts.hostPingIntervalMs ?? 0,
     agents: opts.agents, cluster: opts.cluster, settings: { ...TEST_SETTINGS, ...opts.settings },
-    metrics: opts.metrics ?? { intervalMs: 0 }, clock: opts.clock });
+    metrics: opts.metrics ?? { intervalMs: 0 }, clock: opts.clock, scheduler: opts.scheduler ?? { intervalMs: 0 } });
   const server = await startServer(core, { host: '127.0.0.1', port: 0 });
   return {
     core, server, dataDir, db, url: server.url,

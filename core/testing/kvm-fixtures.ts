@@ -6,6 +6,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { waitJob, type ApiReply } from './harness';
+import { GUEST_MIN_MEMORY_MB } from '../hypervisors/qemu/guest-image';
 
 export type Call = (command: string, params?: Record<string, string>) => Promise<ApiReply>;
 
@@ -48,6 +49,18 @@ export async function buildKvmLab(call: Call, dir: string, o: { host?: boolean; 
   }
   await ok(call, 'updateZone', { id: zone.id, allocationstate: 'Enabled' });
   return { zoneId: zone.id, podId: pod.id, clusterId: cluster.id, poolId: pool.id, poolPath, storePath, hostId };
+}
+
+/** The test guest registered as a template from `webUrl/guest.qcow2` (waited until ready), and a one-CPU offering
+ *  with the guest's minimum memory. */
+export async function guestTemplateAndOffering(call: Call, zoneId: string, webUrl: string): Promise<{ templateId: string; offeringId: string }> {
+  const templateId = (await ok(call, 'registerTemplate', { name: 'guest', displaytext: 'guest', format: 'QCOW2', hypervisor: 'KVM',
+    zoneid: zoneId, url: `${webUrl}/guest.qcow2`, ispublic: 'true' })).template[0].id;
+  const ready = await waitDownload(call, 'template', templateId);
+  if (!ready.isready) throw new Error(`the guest template did not become ready: ${JSON.stringify(ready)}`);
+  const offeringId = (await ok(call, 'createServiceOffering', { name: 'tiny', displaytext: 'tiny', cpunumber: '1', cpuspeed: '500',
+    memory: String(GUEST_MIN_MEMORY_MB) })).serviceoffering.id;
+  return { templateId, offeringId };
 }
 
 export type Route = { file: string; chunkDelayMs?: number } | { status: number } | { body: Buffer };

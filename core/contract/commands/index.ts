@@ -12,11 +12,13 @@ import { consoleCommands } from './console';
 import { clusterCommands } from './cluster';
 import { metricsCommands } from './metrics';
 import { tagsCommands } from './tags';
+import { scheduleCommands } from './schedules';
 
 export const allCommands = {
   ...baseCommands, ...jobsCommands, ...eventsCommands, ...identityCommands, ...infraCommands,
   ...catalogCommands, ...computeCommands, ...storageCommands, ...consoleCommands, ...clusterCommands, ...metricsCommands,
   ...tagsCommands,
+  ...scheduleCommands,
 };
 
 export type Commands = typeof allCommands;

@@ -13,6 +13,7 @@ import * as m013d from './013d-account-numbers';
 import * as m013e from './013e-cluster-peers';
 import * as m013f from './013f-job-locks';
 import * as m014 from './014-metrics';
+import * as m015 from './015-schedules';
 import * as m019 from './019-automation-surface';
 
 export const migrations: Record<string, Migration> = {
@@ -29,5 +30,6 @@ export const migrations: Record<string, Migration> = {
   '013e-cluster-peers': m013e,
   '013f-job-locks': m013f,
   '014-metrics': m014,
+  '015-schedules': m015,
   '019-automation-surface': m019,
 };

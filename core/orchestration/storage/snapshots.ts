@@ -13,6 +13,7 @@ import { loadVolume, volumeById } from './attach';
 import { errText, hostForVolume } from './volume-ops';
 import { snapshotObject } from './snapshot-view';
 import { snapshotDirOf } from '../../catalog/image-files';
+import { policyForSnapshot, pruneBeyondMaxSnaps } from './snapshot-retention';
 
 type C = typeof storageCommands;
 
@@ -50,19 +51,23 @@ function checkSnapshottable(vol: VolumeTable, vm: VmTable | undefined): void {
 const locksOf = (snapId: string, vol: VolumeTable) =>
   [`snapshot:${snapId}`, `volume:${vol.id}`, ...(vol.vm_id ? [`vm:${vol.vm_id}`] : [])];
 
-export const createSnapshotHandler: AsyncHandler<C['createSnapshot'], { volumeId: string; snapshotId: string }> = {
+export const createSnapshotHandler: AsyncHandler<C['createSnapshot'], { volumeId: string; snapshotId: string; policyId?: string }> = {
   async prepare(ctx, a) {
     const svc = ctx.svc;
     const vol = await loadVolume(ctx, a.volumeid, 'volumeid');
     const vm = vol.vm_id ? await vmById(svc.db, vol.vm_id) : undefined;
     checkSnapshottable(vol, vm);
+    // A snapshot taken for a policy is of the policy's interval type (HOURLY...), which its retention counts.
+    const policy = a.policyid ? await policyForSnapshot(ctx, a.policyid, vol.id) : null;
+    const type = policy?.intervalType ?? 'MANUAL';
     const id = svc.newId();
     const now = svc.clock.now();
     await svc.db.insertInto('snapshots').values({ id, name: a.name ?? defaultName(vm?.display_name || vm?.name, vol.name, now),
-      volume_id: vol.id, state: 'Allocated', snapshot_type: 'MANUAL', interval_type: 'MANUAL', physical_size: 0,
+      volume_id: vol.id, state: 'Allocated', snapshot_type: type, interval_type: type, physical_size: 0,
       virtual_size: vol.size, account_id: vol.account_id, domain_id: vol.domain_id, zone_id: vol.zone_id, path: null,
       created: now, removed: null }).execute();
-    return { instanceType: 'Snapshot', instanceId: id, createdId: id, locks: locksOf(id, vol), payload: { volumeId: vol.id, snapshotId: id } };
+    return { instanceType: 'Snapshot', instanceId: id, createdId: id, locks: locksOf(id, vol),
+      payload: { volumeId: vol.id, snapshotId: id, ...(policy ? { policyId: policy.id } : {}) } };
   },
   async execute(ctx, _a, pl) {
     const svc = ctx.svc;
@@ -98,6 +103,7 @@ export const createSnapshotHandler: AsyncHandler<C['createSnapshot'], { volumeId
     await changeVolumeState(svc, vol, 'OperationSucceeded');
     await changeSnapshotState(svc, snap, 'OperationSucceeded', { patch: { path: taken.path, physical_size: taken.physicalSize } });
     await snapshotEvent(svc, snap, 'SNAPSHOT.CREATE', `Created snapshot ${snap.name} of volume ${vol.name}`, ctx.caller.userId);
+    if (pl.policyId) await pruneBeyondMaxSnaps(ctx, pl.policyId, vol.id, (id) => deleteSnap(ctx, id));
     return snapshotObject(svc, snap.id);
   },
   async recover(ctx, _a, pl) {

@@ -2,33 +2,11 @@
 // runs in a child process that SIGKILLs itself at that moment; a new server on the same SQLite file must show no
 // VM of that name (the rows and the job are one transaction), and deploying the same name works.
 import { afterAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { sessionClient, startTestServer, waitJob, type TestServer } from '../../testing/harness';
-
-const RUN_TS = fileURLToPath(new URL('../../../bin/run-ts.mjs', import.meta.url));
-const CRASH_SERVER = fileURLToPath(new URL('../../testing/crash-server.ts', import.meta.url));
-
-/** Starts the crashing server; resolves with its URL and a promise of its exit signal. */
-function startCrashServer(dataDir: string, command: string) {
-  const child = spawn(process.execPath, [RUN_TS, CRASH_SERVER, dataDir, command], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
-  const url = new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (c: Buffer) => {
-      out += c.toString();
-      const m = /LISTENING (\S+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    let err = '';
-    child.stderr.on('data', (c: Buffer) => { err += c.toString(); });
-    child.once('exit', () => reject(new Error(`crash server exited before listening: ${err}`)));
-  });
-  return { child, url, exited };
-}
+import { startCrashServer } from '../../testing/crash-child';
 
 let t: TestServer | undefined;
 afterAll(async () => { await t?.stop(); });

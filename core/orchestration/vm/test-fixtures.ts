@@ -111,7 +111,7 @@ export function fakePlanner(db: Db) {
 export function fakeIdentity(db: Db): IdentityService {
   const isRoot = (c: Caller) => c.accountType === 1;
   return {
-    seed: async () => ({}), byApiKey: async () => null, bySession: async () => null, logout: async () => {},
+    seed: async () => ({}), byApiKey: async () => null, bySession: async () => null, byUserId: async () => null, logout: async () => {},
     login: async () => { throw new Error('not in tests'); }, isAllowed: async () => true,
     async listScope(c, a): Promise<ListScope> {
       if (c.accountType === 0) return { kind: 'account', accountId: c.accountId };

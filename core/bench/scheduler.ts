@@ -1,0 +1,98 @@
+// Scheduler benchmark, printed as JSON (issue 15):
+//   idle:  100,000 schedules stored, none due: wall and CPU time of one tick (the loop ticks once a second, so
+//          CPU ms per tick / 10 is the share of one core in %)
+//   burst: 10,000 runs due at the same instant (scheduled reboots of 100 simulator VMs): how long until every run
+//          is claimed with its job written, and how late each job started after its due instant (p50, p99, max)
+// Options: --schedules N (default 100000), --due N (default 10000), --quick (10,000 and 1,000), --out FILE.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createCore } from '../index';
+import { silentLogger } from '../kernel/logger';
+import { buildLab, deployMany } from './lab';
+
+const { values } = parseArgs({ options: { schedules: { type: 'string' }, due: { type: 'string' }, quick: { type: 'boolean' }, out: { type: 'string' } } });
+const SCHEDULES = Number(values.schedules ?? (values.quick ? 10_000 : 100_000));
+const DUE = Number(values.due ?? (values.quick ? 1_000 : 10_000));
+const pct = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
+
+async function main() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'strata-bench-sched-'));
+  const core = await createCore({ dataDir, adminPassword: 'bench', log: silentLogger, hostPingIntervalMs: 0, metrics: { intervalMs: 0 },
+    scheduler: { intervalMs: 0 } });
+  try {
+    const lab = await buildLab(core, { hosts: 10 });
+    await deployMany(core, lab, 100);
+    const vms = (await core.svc.db.selectFrom('vms').select('id').execute()).map((v) => v.id);
+    const admin = await core.admin();
+    const now = Date.now();
+    const tomorrow = now + 86_400_000;
+    const ids: string[] = [];
+    for (let i = 0; i < SCHEDULES; i += 500) {
+      const rows = Array.from({ length: Math.min(500, SCHEDULES - i) }, (_, k) => {
+        const id = core.svc.newId();
+        ids.push(id);
+        return { id, kind: 'task', account_id: admin.accountId, domain_id: admin.domainId, user_id: admin.userId,
+          resource_type: 'VirtualMachine', resource_id: vms[(i + k) % vms.length], command: 'rebootVirtualMachine',
+          params: JSON.stringify({ id: vms[(i + k) % vms.length] }), action: 'rebootVirtualMachine', schedule: '0 3 * * *',
+          cron: '0 3 * * *', once_at: null, timezone: 'UTC', description: null, start_date: null, end_date: null, enabled: 1,
+          max_snaps: null, display: 1, next_run: tomorrow + ((i + k) % 1000) * 60_000, claimed_by: null, claim_until: null,
+          created: now, removed: null };
+      });
+      await core.svc.db.insertInto('schedules').values(rows).execute();
+    }
+
+    // Idle: nothing due.
+    for (let i = 0; i < 10; i++) await core.scheduler.tick();
+    const wall: number[] = [];
+    const cpu: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      if ((await core.scheduler.tick()) !== 0) throw new Error('something was due while idle');
+      wall.push(performance.now() - t0);
+      const c = process.cpuUsage(c0);
+      cpu.push((c.user + c.system) / 1000);
+    }
+    wall.sort((a, b) => a - b);
+    cpu.sort((a, b) => a - b);
+    const cpuMean = cpu.reduce((a, b) => a + b, 0) / cpu.length;
+
+    // Burst: DUE runs due at one instant; the loop ticks again at once while it claims full batches.
+    const due = Date.now();
+    const burst = ids.slice(0, DUE);
+    for (let i = 0; i < burst.length; i += 500) {
+      await core.svc.db.updateTable('schedules').set({ next_run: due }).where('id', 'in', burst.slice(i, i + 500)).execute();
+    }
+    const t0 = performance.now();
+    let claimed = 0;
+    while (claimed < DUE) {
+      const n = await core.scheduler.tick();
+      claimed += n;
+      if (n === 0) await new Promise((r) => setTimeout(r, 50)); // bounded concurrency: wait for jobs to finish
+    }
+    const claimMs = performance.now() - t0;
+    await core.scheduler.settled();
+    const doneMs = performance.now() - t0;
+    const runs = await core.svc.db.selectFrom('schedule_runs as r').innerJoin('async_jobs as j', 'j.id', 'r.job_id')
+      .select(['r.due', 'j.started', 'j.status']).execute();
+    const late = runs.map((r) => (r.started ?? Infinity) - r.due).sort((a, b) => a - b);
+    const result = {
+      machine: { cpus: (await import('node:os')).cpus().length, node: process.version, loadavg: (await import('node:os')).loadavg() },
+      idle: { schedules: SCHEDULES, ticks: wall.length, tickMsP50: +pct(wall, 50).toFixed(3), tickMsP99: +pct(wall, 99).toFixed(3),
+        cpuMsPerTickMean: +cpuMean.toFixed(3), cpuPercentOfOneCoreAtOneTickPerSecond: +(cpuMean / 10).toFixed(3) },
+      burst: { due: DUE, vms: vms.length, allClaimedMs: Math.round(claimMs), allJobsFinishedMs: Math.round(doneMs),
+        jobs: runs.length, failed: runs.filter((r) => r.status !== 1).length,
+        startLateMsP50: pct(late, 50), startLateMsP99: pct(late, 99), startLateMsMax: late[late.length - 1] },
+    };
+    const text = JSON.stringify(result, null, 2);
+    process.stdout.write(text + '\n');
+    if (values.out) writeFileSync(values.out, text + '\n');
+  } finally {
+    await core.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+await main();
