@@ -42,6 +42,7 @@ import { sharedCachesOf } from './db/shared-caches';
 import { startMetrics, createMetricsModule, type Metrics, type MetricsOptions } from './metrics/index';
 import { instrumentDispatcher } from './metrics/api-latency';
 import { prometheusRoute } from './metrics/prometheus';
+import { maintenanceModule } from './hosts/maintenance-module';
 
 export const VERSION = '4.20.0.0-strata';
 
@@ -135,6 +136,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   registry = buildRegistry([
     createBaseModule(() => registry), jobsModule, eventsModule, identityModule, infrastructureModule,
     catalogModule, computeModule, storageModule, createConsoleModule(consoles), clusterModule, createMetricsModule(metrics, () => registry),
+    maintenanceModule,
   ]);
   svc.jobs.bind(asyncHandlers(registry));
 

@@ -112,6 +112,10 @@ export interface SequenceTable { name: string; next_value: number }
 export interface CacheGenerationTable { name: string; generation: number }
 export interface ConsoleTokenTable { key_hash: string; vm_id: string; caller: Json; extra: string | null; issued: Millis;
   expires: Millis; used: Millis | null }
+/** HA setting of a host, cluster or zone (migration 016); enabled 1/0. */
+export interface HaConfigTable { resource_id: string; resource_type: string; enabled: Bool; provider: string | null; updated: Millis }
+/** VMs a primary storage maintenance stopped, to start again on cancel (migration 016). */
+export interface StoragePoolWorkTable { pool_id: string; vm_id: string; created: Millis }
 
 export interface Database {
   domains: DomainTable; roles: RoleTable; role_permissions: RolePermissionTable; accounts: AccountTable;
@@ -123,5 +127,5 @@ export interface Database {
   vms: VmTable; volumes: VolumeTable; snapshots: SnapshotTable;
   async_jobs: AsyncJobTable; events: EventTable; alerts: AlertTable; configurations: ConfigurationTable;
   management_servers: ManagementServerTable; sequences: SequenceTable; cache_generations: CacheGenerationTable;
-  console_tokens: ConsoleTokenTable;
+  console_tokens: ConsoleTokenTable; ha_config: HaConfigTable; storage_pool_work: StoragePoolWorkTable;
 }
