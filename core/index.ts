@@ -43,6 +43,8 @@ import { startMetrics, createMetricsModule, type Metrics, type MetricsOptions } 
 import { instrumentDispatcher } from './metrics/api-latency';
 import { prometheusRoute } from './metrics/prometheus';
 import { maintenanceModule } from './hosts/maintenance-module';
+import { rootAdminCaller } from './identity/root-admin';
+import { createHaMonitor, type HaMonitor } from './hosts/ha-monitor';
 
 export const VERSION = '4.20.0.0-strata';
 
@@ -91,6 +93,8 @@ export interface Core {
   templateCopies: Pick<TemplateCopyCleanup, 'settled'>;
   /** Usage samples of VMs, hosts, volumes and pools (collector, store, rollups). */
   metrics: Metrics;
+  /** Storage heartbeats and host failure recovery (tests drive its ticks and wait for its recoveries). */
+  ha: Pick<HaMonitor, 'tick' | 'settled'>;
   /** GET /metrics, the Prometheus export (startServer attaches it). */
   prometheus: (req: IncomingMessage, res: ServerResponse) => boolean;
   stop(): Promise<void>;
@@ -159,18 +163,22 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   metrics.start();
   const monitor = createHostMonitor(svc, { intervalMs: opts.hostPingIntervalMs ?? 30_000 });
   if ((opts.hostPingIntervalMs ?? 30_000) > 0) monitor.start();
+  // Storage heartbeats and the investigation of hosts in Alert, at the host monitor's pace.
+  const ha = createHaMonitor(svc, { intervalMs: opts.hostPingIntervalMs ?? 30_000 });
+  ha.start();
 
   // API requests are timed by command for /metrics.
   const { dispatcher, latency } = instrumentDispatcher(createDispatcher(svc, registry), (c) => registry.has(c));
   let adminCaller: Caller | undefined;
   return {
     svc, registry, dispatcher, generatedAdminPassword: generatedPassword, consoles, agents, qemu: localKvm.qemu, templateCopies,
-    cluster: msRegistry, metrics,
+    cluster: msRegistry, metrics, ha,
     prometheus: prometheusRoute(svc, metrics, latency),
     admin: async () => (adminCaller ??= await rootAdminCaller(svc)),
     stop: async () => {
       await consoles.close();
       monitor.stop();
+      await ha.stop();
       vmStats.stop();
       await metrics.stop();
       await svc.jobs.stop(10_000);
@@ -184,16 +192,6 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       await opened.close();
     },
   };
-}
-
-async function rootAdminCaller(svc: Services): Promise<Caller> {
-  const u = await svc.db.selectFrom('users').innerJoin('accounts', 'accounts.id', 'users.account_id')
-    .innerJoin('roles', 'roles.id', 'accounts.role_id').innerJoin('domains', 'domains.id', 'accounts.domain_id')
-    .select(['users.id as userId', 'users.username', 'accounts.id as accountId', 'accounts.name as accountName',
-      'accounts.type', 'roles.id as roleId', 'roles.type as roleType', 'domains.id as domainId', 'domains.path'])
-    .where('accounts.type', '=', 1).where('users.removed', 'is', null).orderBy('users.created').executeTakeFirstOrThrow();
-  return { userId: u.userId, username: u.username, accountId: u.accountId, accountName: u.accountName,
-    accountType: u.type, roleId: u.roleId, roleType: u.roleType as Caller['roleType'], domainId: u.domainId, domainPath: u.path };
 }
 
 export async function startServer(core: Core, opts: ServerOptions = {}): Promise<RunningServer> {

@@ -119,6 +119,9 @@ export const DRIVER_METHODS = {
   removeTemplate: { timeoutMs: 5 * MIN },
   consoleEndpoint: { timeoutMs: 30_000, read: true },
   listPoolFiles: { timeoutMs: MIN, read: true },
+  // Idempotent (it sets the list): not journaled.
+  storageHeartbeat: { timeoutMs: 15_000, read: true },
+  heartbeatAge: { timeoutMs: 15_000, read: true },
   prepareMigration: { timeoutMs: 3 * MIN },
   sendMigration: { timeoutMs: 12 * MIN },
   finishMigration: { timeoutMs: 2 * MIN },

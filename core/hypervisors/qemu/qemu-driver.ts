@@ -20,6 +20,7 @@ import { CDROM_ID, buildQemuArgs, pciAddr, volumeDevice, volumeFile, volumeNode 
 import { listenIncoming, migrateOut, waitRunning } from './migration';
 import { cpuMhz, killHard, memInfo, run, waitGone } from './proc';
 import { StatsSampler, sampleQemuHost } from './stats';
+import { createStorageHeartbeat } from './storage-heartbeat';
 import { VmRegistry, type LiveVm } from './vm-registry';
 import { cleanRuntime, listVmIds, newVncPassword, prepareDirs, readPid, readRecord, removeAll, runningPid, writeRecord, type VmRecord } from './vm-runtime';
 import {
@@ -162,6 +163,7 @@ export function createQemuDriver(opts: QemuDriverOptions): QemuDriver {
     cleanRuntime(p);
   }
 
+  const heartbeat = createStorageHeartbeat((pool, e) => opts.log?.warn(`storage heartbeat on ${pool} failed`, { error: e.message }));
   const driver: QemuDriver = {
     hypervisor: KVM,
 
@@ -391,7 +393,10 @@ export function createQemuDriver(opts: QemuDriverOptions): QemuDriver {
     async hostStats(): Promise<HostStats> { return stats.host(); },
     sampleHost: (_hostId, vmIds) => sampleQemuHost(collectorStats, (id) => vms.get(id), vmIds),
 
-    async shutdown() { vms.releaseAll(); },
+    storageHeartbeat: (hostId, poolPaths, intervalMs) => heartbeat.set(hostId, poolPaths, intervalMs),
+    heartbeatAge: (_hostId, poolPath, ofHostId) => heartbeat.age(poolPath, ofHostId),
+
+    async shutdown() { heartbeat.stop(); vms.releaseAll(); },
 
     accelOf,
     pidOf: (vmId) => runningPid(vms.paths(vmId), vmId),

@@ -1,0 +1,60 @@
+// The storage heartbeat of KVM HA (CloudStack's kvmheartbeat.sh): a host writes the time into a file of its own on
+// every shared primary storage pool, every few seconds, from the process that runs its VMs. When the management
+// server loses the host's agent link it asks a neighbour host how old that file is: a fresh heartbeat means the
+// host still runs (only the link is gone) and nothing is restarted; a stopped one, with the link gone, means the
+// host is down. The file is written to a temporary name and renamed, so a reader never sees half a number.
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
+const DIR = '.strata-heartbeat';
+export const heartbeatFile = (poolPath: string, hostId: string) => path.join(poolPath, DIR, hostId);
+
+export interface StorageHeartbeat {
+  /** Sets the pools and the interval; writes at once, then every interval. An empty list stops the writes. */
+  set(hostId: string, poolPaths: string[], intervalMs: number): Promise<void>;
+  /** Age in ms of `ofHostId`'s heartbeat on `poolPath`, or null when it has none there. */
+  age(poolPath: string, ofHostId: string): Promise<number | null>;
+  stop(): void;
+}
+
+export function createStorageHeartbeat(onError: (poolPath: string, e: Error) => void): StorageHeartbeat {
+  const writers = new Map<string, { key: string; timer: NodeJS.Timeout }>();
+
+  async function beat(hostId: string, poolPath: string): Promise<void> {
+    const file = heartbeatFile(poolPath, hostId);
+    try {
+      await mkdir(path.dirname(file), { recursive: true });
+      await writeFile(`${file}.tmp`, String(Date.now()));
+      await rename(`${file}.tmp`, file);
+    } catch (e) {
+      onError(poolPath, e as Error);
+    }
+  }
+
+  const beatAll = (hostId: string, pools: string[]) => Promise.all(pools.map((p) => beat(hostId, p)));
+
+  return {
+    async set(hostId, poolPaths, intervalMs) {
+      const pools = [...new Set(poolPaths)].sort();
+      const key = `${pools.join('\n')}|${intervalMs}`;
+      const old = writers.get(hostId);
+      if (old?.key === key) return;
+      if (old) clearInterval(old.timer);
+      writers.delete(hostId);
+      if (pools.length === 0) return;
+      await beatAll(hostId, pools);
+      const timer = setInterval(() => { void beatAll(hostId, pools); }, Math.max(100, intervalMs));
+      timer.unref?.();
+      writers.set(hostId, { key, timer });
+    },
+    async age(poolPath, ofHostId) {
+      const text = await readFile(heartbeatFile(poolPath, ofHostId), 'utf8').catch(() => null);
+      const at = Number(text);
+      return text === null || !Number.isFinite(at) ? null : Math.max(0, Date.now() - at);
+    },
+    stop() {
+      for (const w of writers.values()) clearInterval(w.timer);
+      writers.clear();
+    },
+  };
+}
