@@ -33,6 +33,13 @@ interface PoolRow { id: string; name: string; type: string; host: string; path: 
 const HOST_ALERT = { type: 7, name: 'ALERT.COMPUTE.HOST' };
 const ALERT_USERVM = { type: 8, name: 'ALERT.USERVM' };
 const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
+const NEIGHBOUR_TIMEOUT_MS = 5000;
+
+function withTimeout<T>(p: Promise<T>, ms: number, text: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(text)), ms); });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
 
 function driverOf(svc: Services, h: HostRow): HypervisorDriver | null {
   try {
@@ -48,6 +55,9 @@ export function createHaMonitor(svc: Services, opts: { intervalMs: number }): Ha
   const recoveries = new Set<Promise<void>>();
   /** Hosts whose "cannot confirm" was already written, so a long outage writes it once. */
   const doubted = new Set<string>();
+  /** Heartbeat lists on their way to a host: a host whose link just dropped holds its request for the agent's
+   *  retry window, which must delay neither the next round nor the other hosts. */
+  const pushing = new Set<string>();
 
   const poolsOf = (h: HostRow, pools: PoolRow[]) => pools.filter((p) => p.cluster_id === h.cluster_id ||
     (p.scope === 'ZONE' && p.zone_id === h.zone_id && (!p.hypervisor || p.hypervisor.toLowerCase() === h.hypervisor.toLowerCase())));
@@ -60,7 +70,8 @@ export function createHaMonitor(svc: Services, opts: { intervalMs: number }): Ha
       const d = driverOf(svc, n);
       if (!d?.heartbeatAge) continue;
       try {
-        return { by: n.name, ages: await Promise.all(pools.map((p) => d.heartbeatAge!(n.id, localPoolPath(p), h.id))) };
+        const read = Promise.all(pools.map((p) => d.heartbeatAge!(n.id, localPoolPath(p), h.id)));
+        return { by: n.name, ages: await withTimeout(read, NEIGHBOUR_TIMEOUT_MS, `no answer within ${NEIGHBOUR_TIMEOUT_MS / 1000} s`) };
       } catch (e) {
         svc.log.warn(`HA: neighbour ${n.name} could not read the heartbeat of host ${h.name}`, { error: errText(e) });
       }
@@ -123,7 +134,11 @@ export function createHaMonitor(svc: Services, opts: { intervalMs: number }): Ha
       try {
         if (h.state === 'Up') {
           doubted.delete(h.id);
-          await d!.storageHeartbeat!(h.id, poolsOf(h, pools).map(localPoolPath), intervalMs);
+          if (pushing.has(h.id)) return;
+          pushing.add(h.id);
+          void d!.storageHeartbeat!(h.id, poolsOf(h, pools).map(localPoolPath), intervalMs)
+            .catch((e) => svc.log.warn(`HA: could not set the storage heartbeat of host ${h.name}`, { error: errText(e) }))
+            .finally(() => pushing.delete(h.id));
         } else {
           await investigate(h, pools, timeoutMs);
         }
