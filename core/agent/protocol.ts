@@ -119,8 +119,7 @@ export const DRIVER_METHODS = {
   removeTemplate: { timeoutMs: 5 * MIN },
   consoleEndpoint: { timeoutMs: 30_000, read: true },
   listPoolFiles: { timeoutMs: MIN, read: true },
-  // Idempotent (it sets the list): not journaled.
-  storageHeartbeat: { timeoutMs: 15_000, read: true },
+  storageHeartbeat: { timeoutMs: 15_000 },
   heartbeatAge: { timeoutMs: 15_000, read: true },
   prepareMigration: { timeoutMs: 3 * MIN },
   sendMigration: { timeoutMs: 12 * MIN },
