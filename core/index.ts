@@ -163,8 +163,9 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   metrics.start();
   const monitor = createHostMonitor(svc, { intervalMs: opts.hostPingIntervalMs ?? 30_000 });
   if ((opts.hostPingIntervalMs ?? 30_000) > 0) monitor.start();
-  // Storage heartbeats and the investigation of hosts in Alert, at the host monitor's pace.
-  const ha = createHaMonitor(svc, { intervalMs: opts.hostPingIntervalMs ?? 30_000 });
+  // Storage heartbeats and the investigation of hosts whose link is gone: every 5 s at most, so a dead host's HA VMs
+  // run again within about kvm.heartbeat.timeout + 5 s + a start (0 disables it, as it does the host monitor).
+  const ha = createHaMonitor(svc, { intervalMs: Math.min(opts.hostPingIntervalMs ?? 30_000, 5_000) });
   ha.start();
 
   // API requests are timed by command for /metrics.

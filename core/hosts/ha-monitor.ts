@@ -1,7 +1,8 @@
 // The HA monitor (reference §7.2), one loop per management server over the hosts it owns (hosts.ms_id):
 //  - tells each Up host that can write a storage heartbeat (KVM: agents and local hosts) which shared primary pools
 //    to write it on, and how often (kvm.heartbeat.update.interval);
-//  - investigates each host in Alert (its agent link is gone and pings failed past the timeout): a neighbour host of
+//  - investigates each host in Alert or Disconnected (its agent link is gone: an agent host is Disconnected as soon as
+//    its link closes, any host is in Alert once pings failed past the timeout): a neighbour host of
 //    its cluster reads the age of its heartbeat on each shared pool. Only when every pool's heartbeat is older than
 //    kvm.heartbeat.timeout (or absent) is the host declared Down; a fresh one means the host still runs its VMs (only
 //    the link is gone) and nothing is restarted. Without a neighbour or a shared pool nothing can be proven and the
@@ -17,6 +18,7 @@ import { settingNumber } from '../kernel/settings';
 import { moveHostStatus } from './host-connect';
 import { fenceVmsOfDownHost } from './host-fence';
 import { haRestartAll } from './vm-ha';
+import { STOPPED_ON_PURPOSE } from '../hypervisors/qemu/storage-heartbeat';
 
 export interface HaMonitor {
   start(): void;
@@ -91,6 +93,9 @@ export function createHaMonitor(svc: Services, opts: { intervalMs: number }): Ha
     if (mine.length === 0) return doubt(h, 'it has no shared primary storage to hold a heartbeat');
     const read = await ages(h, mine);
     if (read === null) return doubt(h, 'no Up neighbour host in its cluster could read its storage heartbeat');
+    if (read.ages.includes(STOPPED_ON_PURPOSE)) {
+      return doubt(h, 'its agent was stopped on purpose (its storage heartbeat says so): its VMs may still run');
+    }
     const fresh = read.ages.findIndex((a) => a !== null && a < timeoutMs);
     if (fresh >= 0) {
       return doubt(h, `its heartbeat on ${mine[fresh].name} is ${Math.round(read.ages[fresh]! / 1000)} s old as host ${read.by} reads it: ` +
@@ -101,7 +106,7 @@ export function createHaMonitor(svc: Services, opts: { intervalMs: number }): Ha
   }
 
   async function declareDown(h: HostRow, why: string): Promise<void> {
-    if ((await moveHostStatus(svc, h.id, 'Alert', 'HostDown')) === null) return; // another server or an agent got there first
+    if ((await moveHostStatus(svc, h.id, h.state, 'HostDown')) === null) return; // another server or an agent got there first
     doubted.delete(h.id);
     const text = `Host ${h.name} is Down: ${why}`;
     await svc.events.record({ type: 'HA.STATE.TRANSITION', level: 'ERROR', state: 'Completed', resourceId: h.id, resourceType: 'Host',
@@ -121,7 +126,7 @@ export function createHaMonitor(svc: Services, opts: { intervalMs: number }): Ha
 
   async function run(): Promise<void> {
     const hosts: HostRow[] = await svc.db.selectFrom('hosts').select(['id', 'name', 'state', 'hypervisor', 'url', 'cluster_id', 'zone_id', 'pod_id'])
-      .where('removed', 'is', null).where('type', '=', 'Routing').where('state', 'in', ['Up', 'Alert'])
+      .where('removed', 'is', null).where('type', '=', 'Routing').where('state', 'in', ['Up', 'Alert', 'Disconnected'])
       .where((eb) => eb.or([eb('ms_id', '=', svc.config.msId), eb('ms_id', 'is', null)])).execute();
     const withHeartbeat = hosts.map((h) => ({ h, d: driverOf(svc, h) })).filter((x) => x.d?.storageHeartbeat);
     if (withHeartbeat.length === 0) return;

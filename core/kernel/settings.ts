@@ -28,9 +28,9 @@ export const SETTINGS = {
     default: 'Stop', description: 'A VM maintenance cannot migrate (no capacity, migration failed): Stop it, or Error ' +
       '(it stays and the host goes to ErrorInMaintenance with the reason)',
   },
-  'kvm.heartbeat.update.interval': { default: '10', description: 'Seconds between the heartbeats KVM agents write on each shared primary storage pool' },
+  'kvm.heartbeat.update.interval': { default: '5', description: 'Seconds between the heartbeats KVM agents write on each shared primary storage pool' },
   'kvm.heartbeat.timeout': {
-    default: '30', description: 'Seconds without a storage heartbeat after which a host whose agent link is gone is declared Down',
+    default: '20', description: 'Seconds without a storage heartbeat after which a host whose agent link is gone is declared Down',
   },
   'ha.tag': { default: '', description: 'Host tag of the hosts reserved for HA restarts (listHosts hahost)' },
 } as const satisfies Record<string, SettingDecl>;

@@ -396,7 +396,8 @@ export function createQemuDriver(opts: QemuDriverOptions): QemuDriver {
     storageHeartbeat: (hostId, poolPaths, intervalMs) => heartbeat.set(hostId, poolPaths, intervalMs),
     heartbeatAge: (_hostId, poolPath, ofHostId) => heartbeat.age(poolPath, ofHostId),
 
-    async shutdown() { heartbeat.stop(); vms.releaseAll(); },
+    // The VMs run on without this process: the heartbeat says the stop was on purpose (storage-heartbeat.ts).
+    async shutdown() { await heartbeat.stop(true); vms.releaseAll(); },
 
     accelOf,
     pidOf: (vmId) => runningPid(vms.paths(vmId), vmId),
