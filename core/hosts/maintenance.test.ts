@@ -156,3 +156,46 @@ describe('host HA settings', () => {
     await clearSetting('ha.tag');
   });
 });
+
+describe('host failure (simulator hosts, simulated storage heartbeat)', () => {
+  it('a powered-off host is declared Down; its HA VMs run again elsewhere in priority order, the others are Stopped', async () => {
+    const { createHostMonitor } = await import('./host-monitor');
+    const sim = core.svc.drivers.get('Simulator') as import('../hypervisors/simulator/index').SimulatorDriver;
+    await buildLab(core, { hosts: 3, hostsPerCluster: 3, namePrefix: 'f', zoneId: lab.zoneId });
+    const [f0, f1, f2] = await hostsOf('f-h');
+    const ha = (await call('createServiceOffering', { name: 'ha', displaytext: 'ha', cpunumber: '1', cpuspeed: '100', memory: '128', offerha: 'true' })).serviceoffering.id;
+    const deploy = async (name: string, so: string, extra: Record<string, string> = {}) => (await job('deployVirtualMachine',
+      { zoneid: lab.zoneId, templateid: lab.templateId, serviceofferingid: so, hostid: f0.id, name, ...extra })).virtualmachine.id as string;
+    const low = await deploy('ha-low', ha);
+    const high = await deploy('ha-high', ha, { 'details[0].ha.priority': '5' });
+    const plain = await deploy('no-ha', lab.offeringId);
+    await setting('ha.workers', '1');
+    await setting('kvm.heartbeat.timeout', '0.001');
+    try {
+      await core.ha.tick(); // the hosts are told to write their heartbeat
+      sim.setHostDown(f0.id, true);
+      await new Promise((r) => setTimeout(r, 5));
+      await createHostMonitor(core.svc, { intervalMs: 1000, timeoutMs: 0 }).tick();
+      expect((await call('listHosts', { id: f0.id })).host[0].state).toBe('Alert');
+      await core.ha.tick();
+      await core.ha.settled();
+      expect((await call('listHosts', { id: f0.id })).host[0].state).toBe('Down');
+      for (const id of [low, high]) {
+        const vm = (await call('listVirtualMachines', { id })).virtualmachine[0];
+        expect(vm.state).toBe('Running');
+        expect([f1.id, f2.id]).toContain(vm.hostid);
+      }
+      expect((await call('listVirtualMachines', { id: plain })).virtualmachine[0].state).toBe('Stopped');
+      const started = ((await call('listEvents', { type: 'HA.VM.RESTART', listall: 'true' })).event as any[])
+        .filter((e) => e.state === 'Started').map((e) => e.resourcename).reverse();
+      expect(started).toEqual(['ha-high', 'ha-low']);
+      const alerts = ((await call('listAlerts', {})).alert as any[]).map((a) => a.description).join('\n');
+      expect(alerts).toMatch(/Host f-h0 is Down: its agent link is gone and its storage heartbeat stopped/);
+      expect(alerts).toMatch(/1 VM\(s\) without HA are Stopped: no-ha/);
+    } finally {
+      sim.setHostDown(f0.id, false);
+      await clearSetting('ha.workers');
+      await clearSetting('kvm.heartbeat.timeout');
+    }
+  });
+});
