@@ -35,6 +35,7 @@ export function HostDetails({ id }: { id: string }) {
           <Properties rows={[
             [m.state, <StateBadge state={h.state} />],
             [m.resourceState, <StateBadge state={h.resourcestate} />],
+            [m.haState, h.hostha?.hastate ? <StateBadge state={h.hostha.hastate} /> : '—'],
             [m.hypervisor, h.hypervisor],
             [m.hypervisorVersion, h.hypervisorversion],
             [m.agentVersion, h.version],
