@@ -192,6 +192,18 @@ describe('host failure (simulator hosts, simulated storage heartbeat)', () => {
       const alerts = ((await call('listAlerts', {})).alert as any[]).map((a) => a.description).join('\n');
       expect(alerts).toMatch(/Host f-h0 is Down: its agent link is gone and its storage heartbeat stopped/);
       expect(alerts).toMatch(/1 VM\(s\) without HA are Stopped: no-ha/);
+
+      // The Down host comes back still running the old processes: each one the database places elsewhere is killed.
+      const { fenceReturningHost } = await import('./host-fence');
+      const stopped: string[] = [];
+      const killed = await fenceReturningHost(core.svc, { id: f0.id, name: 'f-h0', zone_id: lab.zoneId }, async (method, args) => {
+        if (method === 'vmPowerStates') return new Map([[low, 'PowerOn'], [plain, 'PowerOn'], [high, 'PowerOff']]);
+        stopped.push(`${String(args[1])}:${JSON.stringify(args[2])}`);
+        return undefined;
+      });
+      expect(killed.sort()).toEqual([low, plain].sort());
+      expect(stopped.sort()).toEqual([`${low}:{"forced":true}`, `${plain}:{"forced":true}`].sort());
+      expect(((await call('listAlerts', {})).alert as any[])[0].description).toMatch(/Host f-h0 came back after it was declared Down: killed 2 VM process/);
     } finally {
       sim.setHostDown(f0.id, false);
       await clearSetting('ha.workers');
