@@ -111,7 +111,12 @@ async function claim(svc: Services, h: HostView): Promise<void> {
 type Unmovable = { vm: VmTable; reason: string };
 
 /** Moves one VM off the host; returns why it could not, or null once it is gone (migrated or stopped). */
-async function evacuateVm(ctx: JobContext, h: HostView, vm: VmTable, local: boolean, stopUnmovable: boolean): Promise<string | null> {
+async function evacuateVm(ctx: JobContext, h: HostView, listed: VmTable, local: boolean, stopUnmovable: boolean): Promise<string | null> {
+  // Re-read: another job may have moved or stopped it since the list was taken; one in a transition is left to
+  // its job (stopping a VM that a user is migrating would stop it on its new host).
+  const vm = await ctx.svc.db.selectFrom('vms').selectAll().where('id', '=', listed.id).executeTakeFirst();
+  if (!vm || vm.removed !== null || vm.host_id !== h.id || vm.state === 'Stopped') return null;
+  if (vm.state !== 'Running') return `it is ${vm.state} (another job is working on it)`;
   let reason: string;
   if (local) {
     reason = 'it uses the host\'s local storage (host.maintenance.local.storage.strategy=ForceStop)';
