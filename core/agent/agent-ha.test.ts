@@ -145,6 +145,8 @@ describe.skipIf(!qemuInstalled)('maintenance and HA with two strata agent hosts'
     expect(first).toBeGreaterThan(before);
     expect(second).toBeGreaterThan(first);
     expect(qemuOf(vms.ha)).toHaveLength(1);
+    // QEMU's figures for each move (the source agent logs them): README, Performance.
+    for (const line of a.log.join('').split('\n').filter((l) => l.includes('migrated in'))) console.log(`maintenance: ${JSON.parse(line).msg}`);
     expect((await job(call, 'cancelHostMaintenance', { id: a.hostId })).host.resourcestate).toBe('Enabled');
   }, 180_000);
 

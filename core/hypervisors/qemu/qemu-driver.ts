@@ -242,7 +242,10 @@ export function createQemuDriver(opts: QemuDriverOptions): QemuDriver {
     },
     async sendMigration(_hostId, vmId, uri, onProgress) {
       const l = await running(vmId);
-      await migrateOut(qmpOf(l), uri, opts.migrateTimeoutMs ?? 10 * 60_000, onProgress);
+      const done = await migrateOut(qmpOf(l), uri, opts.migrateTimeoutMs ?? 10 * 60_000, onProgress);
+      // QEMU's own figures: how long the move took and how long the guest was paused (README, Performance).
+      opts.log?.info(`VM ${l.record.instanceName ?? vmId}: migrated in ${done.totalMs} ms, guest paused ${done.downtimeMs} ms, ${done.bytes} bytes sent`,
+        { vmId, migration: done });
       // The destination owns the VM now: the paused source only has to go, with its runtime files.
       await stop(vmId, true, 0);
       stats.forget(vmId);
