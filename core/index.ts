@@ -47,6 +47,9 @@ import { createForwardingRegistry } from './cluster/forwarding-drivers';
 import { peerDriverRoute } from './cluster/peer-route';
 import { createScheduler, type Scheduler, type SchedulerOptions } from './jobs/scheduler';
 import { createSchedulesModule } from './jobs/schedule-commands';
+import { maintenanceModule } from './hosts/maintenance-module';
+import { rootAdminCaller } from './identity/root-admin';
+import { createHaMonitor, type HaMonitor } from './hosts/ha-monitor';
 import { decodeRequest } from './api/request';
 import { validateArgs } from './api/validate';
 
@@ -103,6 +106,8 @@ export interface Core {
   peerRoute: (req: IncomingMessage, res: ServerResponse) => boolean;
   /** The scheduler of VM schedules, snapshot policies and scheduled tasks (tests tick it with a fake clock). */
   scheduler: Scheduler;
+  /** Storage heartbeats and host failure recovery (tests drive its ticks and wait for its recoveries). */
+  ha: Pick<HaMonitor, 'tick' | 'settled'>;
   /** GET /metrics, the Prometheus export (startServer attaches it). */
   prometheus: (req: IncomingMessage, res: ServerResponse) => boolean;
   stop(): Promise<void>;
@@ -160,6 +165,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       if (!r?.async) return null;
       return { decl: r.decl, args: validateArgs(r.decl, decodeRequest(new URLSearchParams(params).toString(), null), config.maxPageSize) };
     }),
+    maintenanceModule,
   ]);
   svc.jobs.bind(asyncHandlers(registry));
   const scheduler = createScheduler(svc, () => registry, opts.scheduler);
@@ -186,19 +192,24 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   await scheduler.start();
   const monitor = createHostMonitor(svc, { intervalMs: opts.hostPingIntervalMs ?? 30_000 });
   if ((opts.hostPingIntervalMs ?? 30_000) > 0) monitor.start();
+  // Storage heartbeats and the investigation of hosts whose link is gone: every 5 s at most, so a dead host's HA VMs
+  // run again within about kvm.heartbeat.timeout + 5 s + a start (0 disables it, as it does the host monitor).
+  const ha = createHaMonitor(svc, { intervalMs: Math.min(opts.hostPingIntervalMs ?? 30_000, 5_000) });
+  ha.start();
 
   // API requests are timed by command for /metrics.
   const { dispatcher, latency } = instrumentDispatcher(createDispatcher(svc, registry), (c) => registry.has(c));
   let adminCaller: Caller | undefined;
   return {
     svc, registry, dispatcher, generatedAdminPassword: generatedPassword, consoles, agents, qemu: localKvm.qemu, templateCopies,
-    cluster: msRegistry, metrics, scheduler,
+    cluster: msRegistry, metrics, scheduler, ha,
     prometheus: prometheusRoute(svc, metrics, latency),
     peerRoute: peerDriverRoute(svc, localDrivers),
     admin: async () => (adminCaller ??= await rootAdminCaller(svc)),
     stop: async () => {
       await consoles.close();
       monitor.stop();
+      await ha.stop();
       vmStats.stop();
       await scheduler.stop();
       await metrics.stop();
@@ -214,16 +225,6 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       await opened.close();
     },
   };
-}
-
-async function rootAdminCaller(svc: Services): Promise<Caller> {
-  const u = await svc.db.selectFrom('users').innerJoin('accounts', 'accounts.id', 'users.account_id')
-    .innerJoin('roles', 'roles.id', 'accounts.role_id').innerJoin('domains', 'domains.id', 'accounts.domain_id')
-    .select(['users.id as userId', 'users.username', 'accounts.id as accountId', 'accounts.name as accountName',
-      'accounts.type', 'roles.id as roleId', 'roles.type as roleType', 'domains.id as domainId', 'domains.path'])
-    .where('accounts.type', '=', 1).where('users.removed', 'is', null).orderBy('users.created').executeTakeFirstOrThrow();
-  return { userId: u.userId, username: u.username, accountId: u.accountId, accountName: u.accountName,
-    accountType: u.type, roleId: u.roleId, roleType: u.roleType as Caller['roleType'], domainId: u.domainId, domainPath: u.path };
 }
 
 export async function startServer(core: Core, opts: ServerOptions = {}): Promise<RunningServer> {

@@ -1,6 +1,6 @@
 // A new operator's first hour, on a fresh server (no demo data): sign in, build a zone with the guided wizard on
 // a simulated host, register a template, deploy a VM, find it on the topology map, open it, stop it and watch the
-// job finish. One test, because each step needs what the one before it built.
+// job finish, then put the host into maintenance and back. One test, because each step needs what the one before it built.
 import { test, expect } from '@playwright/test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -72,6 +72,15 @@ test('a new operator builds a zone, registers a template, deploys a VM, finds it
     await inst.open();
     await inst.search('op-web-1');
     await expect(inst.row('op-web-1')).toContainText('Stopped');
+  });
+
+  await test.step('put the host into maintenance and back', async () => {
+    const infra = new InfrastructurePage(page);
+    await infra.open('Hosts');
+    await infra.act('Hosts', ['op-sim-1'], 'Enter maintenance');
+    await expect(infra.row('Hosts', 'op-sim-1')).toContainText('Maintenance', { timeout: 30_000 });
+    await infra.act('Hosts', ['op-sim-1'], 'Cancel maintenance');
+    await expect(infra.row('Hosts', 'op-sim-1')).toContainText('Enabled', { timeout: 30_000 });
   });
   expect(pageErrors).toEqual([]);
 });

@@ -17,6 +17,8 @@ import { syncHostVms } from '../hosts/host-sync';
 import { changeVmState } from '../orchestration/vm-states';
 import { cpuMhzOf, memBytesOf, vmById } from '../orchestration/vm/vm-rows';
 import { parseAgentToken, secretMatches, SECRET_HASH_DETAIL } from './token';
+import { onVmStoppedUnexpectedly } from '../hosts/vm-ha';
+import { fenceReturningHost } from '../hosts/host-fence';
 import type { AgentCapabilities, DriverMethod } from './protocol';
 
 export const AGENT_SCHEME = 'agent:';
@@ -74,6 +76,8 @@ async function toConnecting(svc: Services, h: AgentHostRow): Promise<void> {
  */
 export async function bringHostUp(svc: Services, h: AgentHostRow, agent: { name: string; caps: AgentCapabilities }, call: Call,
   link: { isCurrent(): boolean; onUp(): void }): Promise<void> {
+  // A host HA declared Down had its VMs restarted elsewhere: whatever it still runs is killed before it is Up.
+  const fenced = h.state === 'Down';
   await toConnecting(svc, h);
   let info: HostInfo;
   try {
@@ -91,6 +95,7 @@ export async function bringHostUp(svc: Services, h: AgentHostRow, agent: { name:
   // The server the agent is connected to owns the host (several management servers: commands for it come here).
   await svc.db.updateTable('hosts').set({ ...cols, details, last_pinged: svc.clock.now(), disconnected: null, ms_id: svc.config.msId })
     .where('id', '=', h.id).execute();
+  if (fenced) await fenceReturningHost(svc, h, (method, args) => call(method, args));
   // Null when the host monitor moved it first: it is Up either way.
   await moveHostStatus(svc, h.id, 'Connecting', 'Ready');
   link.onUp();
@@ -112,6 +117,8 @@ export async function vmPowerChanged(svc: Services, hostId: string, vmId: string
     return; // it changed meanwhile: whoever changed it owns it
   }
   await svc.planner.release(hostId, cpuMhzOf(vm), memBytesOf(vm), vm.cpu_number);
+  const host = await agentHostRow(svc, hostId);
+  onVmStoppedUnexpectedly(svc, vm, host?.name ?? hostId);
 }
 
 const LOST_FROM: Record<'ShutdownRequested' | 'PingTimeout' | 'ManagementServerDown', string[]> = {

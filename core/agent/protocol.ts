@@ -119,6 +119,8 @@ export const DRIVER_METHODS = {
   removeTemplate: { timeoutMs: 5 * MIN },
   consoleEndpoint: { timeoutMs: 30_000, read: true },
   listPoolFiles: { timeoutMs: MIN, read: true },
+  storageHeartbeat: { timeoutMs: 15_000 },
+  heartbeatAge: { timeoutMs: 15_000, read: true },
   prepareMigration: { timeoutMs: 3 * MIN },
   sendMigration: { timeoutMs: 12 * MIN },
   finishMigration: { timeoutMs: 2 * MIN },

@@ -66,6 +66,8 @@ export function createRemoteKvmDriver(hub: AgentHub): RemoteKvmDriver {
     removeTemplate: (h, t) => c(h, 'removeTemplate', [h, t]),
     consoleEndpoint: (h, vmId) => c<ConsoleEndpoint | null>(h, 'consoleEndpoint', [h, vmId]),
     listPoolFiles: (h, poolPath) => c<string[]>(h, 'listPoolFiles', [h, poolPath]),
+    storageHeartbeat: (h, poolPaths, intervalMs) => c(h, 'storageHeartbeat', [h, poolPaths, intervalMs]),
+    heartbeatAge: (h, poolPath, ofHostId) => c<number | null>(h, 'heartbeatAge', [h, poolPath, ofHostId]),
     // The VM's VNC server listens only on its host: the console proxy gets it through the agent's link.
     openVncStream: (h, vmId) => hub.openVncStream(h, vmId),
     prepareMigration: (h, vm) => c<{ uri: string }>(h, 'prepareMigration', [h, vm]),

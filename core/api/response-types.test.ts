@@ -16,7 +16,7 @@ const TYPE_OF_ITEM: Record<string, string> = {
   pod: 'Pod', role: 'Role', rolepermission: 'RolePermission', serviceoffering: 'ServiceOffering', snapshot: 'Snapshot',
   storagepool: 'StoragePool', template: 'Template', user: 'User', virtualmachine: 'VirtualMachine', volume: 'Volume',
   zone: 'Zone', managementserver: 'ManagementServer', tag: 'Tags', vmschedule: 'VMSchedule', snapshotpolicy: 'SnapshotPolicy',
-  scheduledtask: 'ScheduledTask',
+  scheduledtask: 'ScheduledTask', hostha: 'HAForHostResponse', haprovider: 'HAForHostResponse',
 };
 /** Commands whose items are another object than their item name's (ListItemOverrides in responses.ts). */
 const TYPE_OF_COMMAND: Record<string, string> = {
@@ -57,6 +57,7 @@ export function typeProblems(typeName: string, obj: Record<string, unknown>, pat
 function paramsFor(command: string, ids: { roleId: string; vmId: string }): Record<string, string> {
   if (command === 'listRolePermissions') return { roleid: ids.roleId };
   if (command === 'findHostsForMigration' || command === 'listVMSchedule') return { virtualmachineid: ids.vmId };
+  if (command === 'listHostHAProviders') return { hypervisor: 'Simulator' };
   if (command === 'listIsos' || command === 'listTemplates') return { listall: 'true', [command === 'listIsos' ? 'isofilter' : 'templatefilter']: 'all' };
   return { listall: 'true' };
 }
@@ -118,7 +119,7 @@ describe('response JSON types', () => {
     expect([...new Set(problems.map((p) => p.replace(/\[\d+\]/g, '[]').replace(/ \(.*\)$/, '')))]).toEqual([]);
     // The lab has something of nearly every kind, so the check above saw real objects.
     // (The simulated hypervisor reports no per-volume counters: metrics-qemu.test.ts sees volume stats.)
-    expect(empty.filter((c) => !['listAlerts', 'listIsos', 'listVolumesUsageHistory stats'].includes(c))).toEqual([]);
+    expect(empty.filter((c) => !['listAlerts', 'listIsos', 'listVolumesUsageHistory stats', 'listHostHAResources'].includes(c))).toEqual([]);
   }, 120_000);
 
   it('the checker itself flags a missing field, a wrong JSON type, an unknown field and a bad nested object', () => {

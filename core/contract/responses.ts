@@ -53,6 +53,8 @@ export interface ResponseObjects {
   event: R.Event;
   eventtype: R.EventType;
   host: R.Host;
+  hostha: R.HAForHostResponse;
+  haprovider: R.HAForHostResponse;
   hypervisor: R.Hypervisor;
   imagestore: R.ImageStore;
   iso: R.Iso;

@@ -118,6 +118,10 @@ export interface SequenceTable { name: string; next_value: number }
 export interface CacheGenerationTable { name: string; generation: number }
 export interface ConsoleTokenTable { key_hash: string; vm_id: string; caller: Json; extra: string | null; issued: Millis;
   expires: Millis; used: Millis | null }
+/** HA setting of a host, cluster or zone (migration 016); enabled 1/0. */
+export interface HaConfigTable { resource_id: string; resource_type: string; enabled: Bool; provider: string | null; updated: Millis }
+/** VMs a primary storage maintenance stopped, to start again on cancel (migration 016). */
+export interface StoragePoolWorkTable { pool_id: string; vm_id: string; created: Millis }
 
 /** A resource tag (migration 019): unique per (resource_id, resource_type, tag_key); owner copied from the resource. */
 export interface ResourceTagTable { id: string; resource_type: string; resource_id: string; tag_key: string;
@@ -141,5 +145,5 @@ export interface Database {
   async_jobs: AsyncJobTable; events: EventTable; alerts: AlertTable; configurations: ConfigurationTable;
   management_servers: ManagementServerTable; sequences: SequenceTable; cache_generations: CacheGenerationTable;
   console_tokens: ConsoleTokenTable; resource_tags: ResourceTagTable; cluster_keys: ClusterKeyTable; job_locks: JobLockTable;
-  schedules: ScheduleTable; schedule_runs: ScheduleRunTable;
+  schedules: ScheduleTable; schedule_runs: ScheduleRunTable; ha_config: HaConfigTable; storage_pool_work: StoragePoolWorkTable;
 }

@@ -7,7 +7,7 @@ import type { HostStats } from '../hypervisors/driver';
 import { compact, csDate, percent, type WithNulls } from '../kernel/format';
 import { hostStatusEvents } from './host-states';
 import { num2 } from '../infrastructure/util';
-import type { Host } from '../contract/responses';
+import type { Host, HAForHostResponse } from '../contract/responses';
 
 export interface HostView extends Selectable<HostTable> {
   /** The owning management server (hosts.ms_id) and its name. */
@@ -45,7 +45,9 @@ function details(json: string): Record<string, string> | undefined {
   }
 }
 
-export function formatHost(h: HostView, g: DetailGroups, extra: { stats?: HostStats | null } = {}): Host {
+/** stats: the driver's usage figures; ha: the host's `hostha` (host-ha.ts); haHost: it carries the ha.tag tag. */
+export function formatHost(h: HostView, g: DetailGroups,
+  extra: { stats?: HostStats | null; ha?: HAForHostResponse; haHost?: boolean } = {}): Host {
   const d = details(h.details) ?? {};
   const base: WithNulls<Host> = {
     id: h.id, name: h.name, type: h.type, state: h.state, resourcestate: h.resource_state, ipaddress: h.ip_address,
@@ -54,13 +56,13 @@ export function formatHost(h: HostView, g: DetailGroups, extra: { stats?: HostSt
     clusterid: h.cluster_id, clustername: h.cluster_name, clustertype: h.cluster_type,
     hosttags: h.host_tags || undefined, explicithosttags: h.host_tags || undefined, istagarule: false,
     capabilities: d.capabilities, arch: 'x86_64', created: csDate(h.created), lastpinged: csDate(h.last_pinged),
-    disconnected: csDate(h.disconnected), removed: csDate(h.removed), hahost: false, islocalstorageactive: false,
+    disconnected: csDate(h.disconnected), removed: csDate(h.removed), hahost: extra.haHost ?? false, islocalstorageactive: false,
     encryptionsupported: false, ueficapability: false, hasannotations: false,
     // The server that owns the host (its agent's, or the one assigned a simulator or local host), as CloudStack shows it.
     managementserverid: h.state === 'Up' ? h.ms_id ?? undefined : undefined,
     managementservername: h.state === 'Up' ? h.ms_name ?? undefined : undefined,
     outofbandmanagement: { enabled: false, powerstate: 'Disabled' },
-    hostha: { haenable: false, hastate: 'Disabled' },
+    hostha: extra.ha ?? { haenable: false, hastate: 'Disabled' },
   };
   if (wants(g, 'capacity')) {
     const cpuTotal = h.cpu_number * h.cpu_speed;

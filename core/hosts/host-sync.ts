@@ -10,6 +10,7 @@ import { localPoolPath } from '../infrastructure/storage-url';
 import { driverForHost } from '../hypervisors/registry';
 import { changeVmState } from '../orchestration/vm-states';
 import { cpuMhzOf, memBytesOf } from '../orchestration/vm/vm-rows';
+import { onVmStoppedUnexpectedly } from './vm-ha';
 
 /** CloudStack alert types (listAlerts `type`). */
 const ALERT_USERVM = 8;
@@ -34,6 +35,7 @@ async function stopGoneVms(svc: Services, h: HostRow, running: Set<string>): Pro
         patch: { host_id: null, last_host_id: h.id } });
       await svc.planner.release(h.id, cpuMhzOf(vm), memBytesOf(vm), vm.cpu_number);
       stopped.push(vm.id);
+      onVmStoppedUnexpectedly(svc, vm, h.name);
     } catch (e) {
       svc.log.warn(`host sync: could not mark VM ${vm.name} Stopped`, { error: errText(e) });
     }

@@ -21,6 +21,7 @@ import { driverForHost } from '../hypervisors/registry';
 import type { HostInfo } from '../hypervisors/driver';
 import { changed, countOf, paged, likeOf } from '../infrastructure/util';
 import type { Host } from '../contract/responses';
+import { haTag, hostHaOf, isHaHost } from './host-ha';
 
 type H = HandlersFor<typeof infraCommands>;
 const ALL: DetailGroups = new Set(['all']);
@@ -36,7 +37,7 @@ async function hostById(ctx: CallContext, id: string): Promise<HostView> {
 
 async function answer(ctx: CallContext, id: string): Promise<Host> {
   const h = (await hostView(ctx.svc.db, id))!;
-  return formatHost(h, ALL, { stats: await stats(ctx, h) });
+  return formatHost(h, ALL, { stats: await stats(ctx, h), ha: (await hostHaOf(ctx.svc, [h])).get(h.id), haHost: isHaHost(h.host_tags, await haTag(ctx.svc)) });
 }
 
 async function stats(ctx: CallContext, h: HostView) {
@@ -204,8 +205,18 @@ export const hostHandlers: Pick<H, 'addHost' | 'updateHost' | 'deleteHost' | 'li
     if (a.hypervisor !== undefined) q = q.where('h.hypervisor', '=', ctx.svc.drivers.get(a.hypervisor).hypervisor);
     if (a.version !== undefined) q = q.where('h.version', '=', a.version);
     if (a.keyword !== undefined) q = q.where('h.name', 'like', likeOf(a.keyword));
-    // No host is an HA host, none has out-of-band management, every one is x86_64.
-    if (a.hahost === true || a.outofbandmanagementenabled === true || (a.arch !== undefined && a.arch !== 'x86_64')) q = q.where('h.id', '=', '');
+    // HA hosts carry the ha.tag host tag; none has out-of-band management, every one is x86_64.
+    const tag = await haTag(ctx.svc);
+    if (a.hahost !== undefined) {
+      if (tag === null) { if (a.hahost) q = q.where('h.id', '=', ''); }
+      else {
+        q = q.where((eb) => {
+          const has = eb.or([eb('h.host_tags', '=', tag), eb('h.host_tags', 'like', `${tag},%`), eb('h.host_tags', 'like', `%,${tag}`), eb('h.host_tags', 'like', `%,${tag},%`)]);
+          return a.hahost ? has : eb.not(has);
+        });
+      }
+    }
+    if (a.outofbandmanagementenabled === true || (a.arch !== undefined && a.arch !== 'x86_64')) q = q.where('h.id', '=', '');
     if (a.virtualmachineid !== undefined) {
       q = q.where('h.id', 'in', db.selectFrom('vms').select('host_id').where('id', '=', a.virtualmachineid).where('host_id', 'is not', null));
     }
@@ -218,7 +229,8 @@ export const hostHandlers: Pick<H, 'addHost' | 'updateHost' | 'deleteHost' | 'li
     const groups: DetailGroups = new Set((a.details ?? ['all']).map((d) => d.toLowerCase()));
     const want = groups.has('all') || groups.has('stats');
     const st = want ? await Promise.all(rows.map((h) => stats(ctx, h))) : [];
-    return { count, items: rows.map((h, i) => formatHost(h, groups, { stats: st[i] })) };
+    const ha = await hostHaOf(ctx.svc, rows);
+    return { count, items: rows.map((h, i) => formatHost(h, groups, { stats: st[i], ha: ha.get(h.id), haHost: isHaHost(h.host_tags, tag) })) };
   },
 
   reconnectHost: {

@@ -168,6 +168,12 @@ export interface HypervisorDriver {
    */
   removeTemplate?(hostId: string, t: TemplateCopySpec): Promise<void>;
   consoleEndpoint?(hostId: string, vmId: string): Promise<ConsoleEndpoint | null>;
+  /** KVM HA: write this host's heartbeat on each of these shared pools every intervalMs, from the process that
+   *  runs its VMs (so it goes on while the management server's link is down); an empty list stops it. */
+  storageHeartbeat?(hostId: string, poolPaths: string[], intervalMs: number): Promise<void>;
+  /** KVM HA: as this host reads it, the age in ms of `ofHostId`'s heartbeat on a pool; null when it has none,
+   *  -1 when that host's agent stopped on purpose (its VMs may still run). */
+  heartbeatAge?(hostId: string, poolPath: string, ofHostId: string): Promise<number | null>;
   /** Names of the volume files in a pool folder as the host sees it (reconciliation looks for orphans). */
   listPoolFiles?(hostId: string, poolPath: string): Promise<string[]>;
   /**

@@ -39,7 +39,7 @@ function viewQuery(ctx: CallContext) {
 }
 const viewColumns = ['z.name as zone_name', 'p.name as pod_name', 'c.name as cluster_name'] as const;
 
-async function poolView(ctx: CallContext, id: string): Promise<PoolView> {
+export async function poolView(ctx: CallContext, id: string): Promise<PoolView> {
   const p = await viewQuery(ctx).selectAll('s').select(viewColumns).where('s.id', '=', id).where('s.removed', 'is', null).executeTakeFirst();
   if (p === undefined) throw notFound(ctx.command, 'id', id);
   return p;

@@ -24,6 +24,20 @@ export const SETTINGS = {
     description: 'Seconds: a scheduled run missed while no management server ran (or was due then) still runs once ' +
       'when at most this late; older missed runs are skipped with a SCHEDULE.MISSED event',
   },
+  // Host maintenance and HA (issue 16; core/hosts).
+  'ha.workers': { default: '5', description: 'VMs host maintenance migrates at once, and VMs HA restarts at once' },
+  'host.maintenance.local.storage.strategy': {
+    default: 'Error', description: 'Running VMs on local storage of a host asked into maintenance: Error (refuse) or ForceStop',
+  },
+  'host.maintenance.unmovable.vm.strategy': {
+    default: 'Stop', description: 'A VM maintenance cannot migrate (no capacity, migration failed): Stop it, or Error ' +
+      '(it stays and the host goes to ErrorInMaintenance with the reason)',
+  },
+  'kvm.heartbeat.update.interval': { default: '5', description: 'Seconds between the heartbeats KVM agents write on each shared primary storage pool' },
+  'kvm.heartbeat.timeout': {
+    default: '20', description: 'Seconds without a storage heartbeat after which a host whose agent link is gone is declared Down',
+  },
+  'ha.tag': { default: '', description: 'Host tag of the hosts reserved for HA restarts (listHosts hahost)' },
 } as const satisfies Record<string, SettingDecl>;
 
 export type SettingName = keyof typeof SETTINGS;

@@ -50,7 +50,7 @@ export class InfrastructurePage {
   }
 
   /** Selects rows by text and runs an action bar button (Enable, Disable, Reconnect, Delete). Confirms Delete in the console's confirmation dialog. */
-  async act(tab: InfraTab, names: string[], action: 'Enable' | 'Disable' | 'Reconnect' | 'Delete') {
+  async act(tab: InfraTab, names: string[], action: 'Enable' | 'Disable' | 'Reconnect' | 'Delete' | 'Enter maintenance' | 'Cancel maintenance') {
     for (const n of names) await this.row(tab, n).getByRole('checkbox', { name: 'select row' }).check();
     await this.page.getByRole('toolbar').getByRole('button', { name: action, exact: true }).click();
     if (action === 'Delete') await confirmAction(this.page, 'Delete');

@@ -13,12 +13,14 @@ import { clusterCommands } from './cluster';
 import { metricsCommands } from './metrics';
 import { tagsCommands } from './tags';
 import { scheduleCommands } from './schedules';
+import { maintenanceCommands } from './maintenance';
 
 export const allCommands = {
   ...baseCommands, ...jobsCommands, ...eventsCommands, ...identityCommands, ...infraCommands,
   ...catalogCommands, ...computeCommands, ...storageCommands, ...consoleCommands, ...clusterCommands, ...metricsCommands,
   ...tagsCommands,
   ...scheduleCommands,
+  ...maintenanceCommands,
 };
 
 export type Commands = typeof allCommands;

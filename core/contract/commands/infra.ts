@@ -227,7 +227,7 @@ export const infraCommands = defineCommands({
       resourcestate: p.string({ description: 'Resource state: Enabled, Disabled, Maintenance...' }),
       hypervisor: p.string({ description: 'Hypervisor of the hosts' }),
       details: p.list({ description: 'Detail groups: all, capacity, stats, events, min' }),
-      hahost: p.boolean({ description: 'HA hosts only (no host is tagged for HA: empty when true)' }),
+      hahost: p.boolean({ description: 'true: only the hosts tagged with the ha.tag setting; false: the others' }),
       virtualmachineid: p.uuid({ description: 'The host running this VM' }),
       outofbandmanagementenabled: p.boolean({ description: 'Out-of-band management (not supported)' }),
       outofbandmanagementpowerstate: p.string({ description: 'Out-of-band power state (not supported)' }),

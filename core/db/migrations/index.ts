@@ -14,6 +14,7 @@ import * as m013e from './013e-cluster-peers';
 import * as m013f from './013f-job-locks';
 import * as m014 from './014-metrics';
 import * as m015 from './015-schedules';
+import * as m016 from './016-maintenance-ha';
 import * as m019 from './019-automation-surface';
 
 export const migrations: Record<string, Migration> = {
@@ -31,5 +32,6 @@ export const migrations: Record<string, Migration> = {
   '013f-job-locks': m013f,
   '014-metrics': m014,
   '015-schedules': m015,
+  '016-maintenance-ha': m016,
   '019-automation-surface': m019,
 };

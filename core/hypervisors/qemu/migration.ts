@@ -11,7 +11,12 @@ interface MigrateInfo {
   'error-desc'?: string;
   ram?: { transferred: number; total: number; remaining: number };
   'socket-address'?: { type: string; host?: string; port?: string }[];
+  /** Once completed: the whole migration and the guest's pause, in ms (QEMU's own figures). */
+  'total-time'?: number;
+  downtime?: number;
 }
+
+export interface MigrationStats { totalMs: number | null; downtimeMs: number | null; bytes: number | null }
 
 /** Starts listening for the incoming migration on `ip`; returns the uri the source must send to. */
 export async function listenIncoming(qmp: QmpClient, ip: string): Promise<string> {
@@ -26,13 +31,15 @@ export async function listenIncoming(qmp: QmpClient, ip: string): Promise<string
  * Sends the running VM to `uri` and waits for the outcome. On failure or timeout the migration is cancelled
  * and the source VM keeps running (QEMU resumes it), so the caller can report the error and carry on.
  */
-export async function migrateOut(qmp: QmpClient, uri: string, timeoutMs: number, onProgress?: ProgressFn): Promise<void> {
+export async function migrateOut(qmp: QmpClient, uri: string, timeoutMs: number, onProgress?: ProgressFn): Promise<MigrationStats> {
   await qmp.execute('migrate', { uri });
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const info = await qmp.execute<MigrateInfo>('query-migrate');
     if (info.ram) onProgress?.(info.ram.transferred, info.ram.total);
-    if (info.status === 'completed') return;
+    if (info.status === 'completed') {
+      return { totalMs: info['total-time'] ?? null, downtimeMs: info.downtime ?? null, bytes: info.ram?.transferred ?? null };
+    }
     if (info.status === 'failed' || info.status === 'cancelled') {
       throw new Error(`Live migration ${info.status}: ${info['error-desc'] ?? 'no reason given by QEMU'}`);
     }

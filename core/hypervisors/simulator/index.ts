@@ -50,6 +50,9 @@ export function createSimulatorDriver(opts: SimulatorOptions = {}): SimulatorDri
   /** VM ids per host, kept apart from `hosts` so adopted VMs survive until the host connects. */
   const hostVms = new Map<string, Set<string>>();
   const down = new Set<string>();
+  /** KVM-style storage heartbeats, simulated: hosts told to write one, and when a host was powered off. */
+  const beating = new Set<string>();
+  const downSince = new Map<string, number>();
   const volumes = new Map<string, number>();
   const snapshots = new Map<string, number>();
   const workload = new SimWorkload();
@@ -256,8 +259,19 @@ export function createSimulatorDriver(opts: SimulatorOptions = {}): SimulatorDri
       }
     },
     setHostDown(hostId, isDown) {
-      if (isDown) down.add(hostId);
-      else down.delete(hostId);
+      if (isDown) { down.add(hostId); downSince.set(hostId, now()); } else { down.delete(hostId); downSince.delete(hostId); }
+    },
+    // A simulated host beats continuously until it is powered off; its heartbeat's age then grows from that moment.
+    async storageHeartbeat(hostId, poolPaths) {
+      reachable(hostId);
+      if (poolPaths.length > 0) beating.add(hostId);
+      else beating.delete(hostId);
+    },
+    async heartbeatAge(hostId, _poolPath, ofHostId) {
+      reachable(hostId);
+      if (!beating.has(ofHostId)) return null;
+      const since = downSince.get(ofHostId);
+      return since === undefined ? 0 : Math.max(0, now() - since);
     },
     vmCount: () => vms.size,
 

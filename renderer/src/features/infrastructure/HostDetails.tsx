@@ -54,6 +54,7 @@ function HostProperties({ h }: { h: Host }) {
       <Properties rows={[
         [m.state, <StateBadge state={h.state} />],
         [m.resourceState, <StateBadge state={h.resourcestate} />],
+        [m.haState, h.hostha?.hastate ? <StateBadge state={h.hostha.hastate} /> : '—'],
         [m.hypervisor, h.hypervisor],
         [m.hypervisorVersion, h.hypervisorversion],
         [m.agentVersion, h.version],

@@ -22,6 +22,7 @@ export function allocationActions<T extends Allocatable>(m: InfraMessages, kind:
 }
 
 export type HostRow = Host;
+const IN_MAINTENANCE = new Set(['PrepareForMaintenance', 'ErrorInPrepareForMaintenance', 'Maintenance', 'ErrorInMaintenance']);
 
 export function hostActions(m: InfraMessages): Action<HostRow>[] {
   return [
@@ -29,6 +30,11 @@ export function hostActions(m: InfraMessages): Action<HostRow>[] {
       params: (h) => ({ id: h.id, allocationstate: 'Enable' }), describe: (h) => fmt(m.enableJob, { name: h.name }) },
     { id: 'disable', command: 'updateHost', label: m.disable, bulk: true, when: (h) => h.resourcestate === 'Enabled',
       params: (h) => ({ id: h.id, allocationstate: 'Disable' }), describe: (h) => fmt(m.disableJob, { name: h.name }) },
+    // Hosts of one cluster enter maintenance one at a time (the server refuses a second): one host per action.
+    { id: 'maintain', command: 'prepareHostForMaintenance', label: m.maintain, when: (h) => h.resourcestate === 'Enabled' || h.resourcestate === 'Disabled',
+      params: (h) => ({ id: h.id }), describe: (h) => fmt(m.maintainJob, { name: h.name }) },
+    { id: 'cancel-maintenance', command: 'cancelHostMaintenance', label: m.cancelMaintenance, bulk: true,
+      when: (h) => IN_MAINTENANCE.has(h.resourcestate ?? ''), params: (h) => ({ id: h.id }), describe: (h) => fmt(m.cancelMaintenanceJob, { name: h.name }) },
     { id: 'reconnect', command: 'reconnectHost', label: m.reconnect, bulk: true, when: (h) => h.state !== 'Connecting',
       params: (h) => ({ id: h.id }), describe: (h) => fmt(m.reconnectJob, { name: h.name }) },
     // CloudStack refuses to delete an enabled host without `forced`; offer delete once it is out of service.
@@ -45,6 +51,10 @@ export function poolActions(m: InfraMessages): Action<PoolRow>[] {
       params: (p) => ({ id: p.id, enabled: true }), describe: (p) => fmt(m.enableJob, { name: p.name }) },
     { id: 'disable', command: 'updateStoragePool', label: m.disable, bulk: true, when: (p) => p.state === 'Up',
       params: (p) => ({ id: p.id, enabled: false }), describe: (p) => fmt(m.disableJob, { name: p.name }) },
+    { id: 'maintain', command: 'enableStorageMaintenance', label: m.maintain, danger: true, when: (p) => p.state === 'Up' || p.state === 'Disabled',
+      params: (p) => ({ id: p.id }), describe: (p) => fmt(m.maintainPoolJob, { name: p.name }) },
+    { id: 'cancel-maintenance', command: 'cancelStorageMaintenance', label: m.cancelMaintenance,
+      when: (p) => IN_MAINTENANCE.has(p.state ?? ''), params: (p) => ({ id: p.id }), describe: (p) => fmt(m.cancelMaintenanceJob, { name: p.name }) },
     { id: 'delete', command: 'deleteStoragePool', label: m.delete, bulk: true, danger: true,
       params: (p) => ({ id: p.id }), describe: (p) => fmt(m.deleteJob, { name: p.name }) },
   ];
