@@ -42,6 +42,7 @@ import { sharedCachesOf } from './db/shared-caches';
 import { startMetrics, createMetricsModule, type Metrics, type MetricsOptions } from './metrics/index';
 import { instrumentDispatcher } from './metrics/api-latency';
 import { prometheusRoute } from './metrics/prometheus';
+import { networkModule, seedNetworkOfferings } from './network/index';
 
 export const VERSION = '4.20.0.0-strata';
 
@@ -135,11 +136,13 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   registry = buildRegistry([
     createBaseModule(() => registry), jobsModule, eventsModule, identityModule, infrastructureModule,
     catalogModule, computeModule, storageModule, createConsoleModule(consoles), clusterModule, createMetricsModule(metrics, () => registry),
+    networkModule,
   ]);
   svc.jobs.bind(asyncHandlers(registry));
 
   const { generatedPassword } = await identity.seed(opts.adminPassword);
   await seedCatalog(opened.db, newId, clock);
+  await seedNetworkOfferings(opened.db, newId, clock.now());
   // KVM templates and ISOs are downloaded into the zones' image stores by this process.
   const kvmDownloader = createKvmDownloader(svc);
   const undoDownloader = registerTemplateDownloader('KVM', kvmDownloader);

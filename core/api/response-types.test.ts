@@ -4,9 +4,9 @@
 // run time (a database value of the wrong kind, a field built outside a typed formatter).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allCommands } from '../contract/commands/index';
-import { responseJsonKinds, responseRequiredFields } from '../contract/response-json-kinds';
 import { seedDemoLab, seedDemoVms } from '../demo';
 import { sessionClient, startTestServer, waitJob, type TestServer } from '../testing/harness';
+import { typeProblems } from '../testing/response-kinds';
 
 /** Item name of a list declaration -> CloudStack response type (as in core/contract/responses.ts). */
 const TYPE_OF_ITEM: Record<string, string> = {
@@ -25,32 +25,6 @@ const TYPE_OF_COMMAND: Record<string, string> = {
   listVirtualMachinesUsageHistory: 'VirtualMachinesUsageHistory', listVolumesUsageHistory: 'VolumesUsageHistory',
   listHostsUsageHistory: 'HostsUsageHistory',
 };
-
-function kindOf(v: unknown): string {
-  if (Array.isArray(v)) return 'array';
-  return v === null ? 'null' : typeof v;
-}
-
-/** Problems of one object against its type: `VirtualMachine.cpunumber: number expected, got string`. */
-export function typeProblems(typeName: string, obj: Record<string, unknown>, path = typeName): string[] {
-  const fields = responseJsonKinds[typeName];
-  if (!fields) return [`${path}: no response type ${typeName}`];
-  const out: string[] = [];
-  for (const field of responseRequiredFields[typeName] ?? []) if (!(field in obj)) out.push(`${path}.${field}: missing`);
-  for (const [field, value] of Object.entries(obj)) {
-    const want = fields[field];
-    const at = `${path}.${field}`;
-    if (want === undefined) { out.push(`${at}: not a field of ${typeName}`); continue; }
-    if (want === 'any') continue;
-    const got = kindOf(value);
-    const nested = want.endsWith('[]') ? want.slice(0, -2) : responseJsonKinds[want] ? want : undefined;
-    const expected = want.endsWith('[]') ? 'array' : nested ? 'object' : want;
-    if (got !== expected) { out.push(`${at}: ${expected} expected, got ${got} (${JSON.stringify(value)})`); continue; }
-    if (nested && want.endsWith('[]')) (value as Record<string, unknown>[]).forEach((v, i) => out.push(...typeProblems(nested, v, `${at}[${i}]`)));
-    else if (nested) out.push(...typeProblems(nested, value as Record<string, unknown>, at));
-  }
-  return out;
-}
 
 /** Params some list commands need to answer anything. */
 function paramsFor(command: string, ids: { roleId: string; vmId: string }): Record<string, string> {

@@ -11,10 +11,12 @@ import { storageCommands } from './storage';
 import { consoleCommands } from './console';
 import { clusterCommands } from './cluster';
 import { metricsCommands } from './metrics';
+import { networkCommands } from './network';
 
 export const allCommands = {
   ...baseCommands, ...jobsCommands, ...eventsCommands, ...identityCommands, ...infraCommands,
   ...catalogCommands, ...computeCommands, ...storageCommands, ...consoleCommands, ...clusterCommands, ...metricsCommands,
+  ...networkCommands,
 };
 
 export type Commands = typeof allCommands;

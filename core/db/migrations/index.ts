@@ -11,6 +11,7 @@ import * as m013b from './013b-management-servers';
 import * as m013c from './013c-console-tokens';
 import * as m013d from './013d-account-numbers';
 import * as m014 from './014-metrics';
+import * as m017 from './017-guest-networks';
 
 export const migrations: Record<string, Migration> = {
   '001-initial': m001,
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '013c-console-tokens': m013c,
   '013d-account-numbers': m013d,
   '014-metrics': m014,
+  '017-guest-networks': m017,
 };
