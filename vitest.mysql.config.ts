@@ -15,6 +15,7 @@ export default defineConfig({
       'core/events/events.test.ts', 'core/cluster/*.test.ts',
       'core/demo.test.ts',
       'core/db/mysql*.test.ts', 'core/db/copy-database.test.ts',
+      'core/network/*.test.ts',
     ],
     globalSetup: ['core/testing/mariadb-global-setup.ts'],
     testTimeout: 60_000,

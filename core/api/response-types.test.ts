@@ -16,6 +16,8 @@ const TYPE_OF_ITEM: Record<string, string> = {
   pod: 'Pod', role: 'Role', rolepermission: 'RolePermission', serviceoffering: 'ServiceOffering', snapshot: 'Snapshot',
   storagepool: 'StoragePool', template: 'Template', user: 'User', virtualmachine: 'VirtualMachine', volume: 'Volume',
   zone: 'Zone', managementserver: 'ManagementServer',
+  physicalnetwork: 'PhysicalNetwork', traffictype: 'TrafficType', networkoffering: 'NetworkOffering', network: 'Network',
+  vlaniprange: 'VlanIpRange', nic: 'Nic', router: 'Router',
 };
 /** Commands whose items are another object than their item name's (ListItemOverrides in responses.ts). */
 const TYPE_OF_COMMAND: Record<string, string> = {
@@ -27,9 +29,10 @@ const TYPE_OF_COMMAND: Record<string, string> = {
 };
 
 /** Params some list commands need to answer anything. */
-function paramsFor(command: string, ids: { roleId: string; vmId: string }): Record<string, string> {
+function paramsFor(command: string, ids: { roleId: string; vmId: string; physId: string }): Record<string, string> {
   if (command === 'listRolePermissions') return { roleid: ids.roleId };
-  if (command === 'findHostsForMigration') return { virtualmachineid: ids.vmId };
+  if (command === 'findHostsForMigration' || command === 'listNics') return { virtualmachineid: ids.vmId };
+  if (command === 'listTrafficTypes') return { physicalnetworkid: ids.physId };
   if (command === 'listIsos' || command === 'listTemplates') return { listall: 'true', [command === 'listIsos' ? 'isofilter' : 'templatefilter']: 'all' };
   return { listall: 'true' };
 }
@@ -37,7 +40,7 @@ function paramsFor(command: string, ids: { roleId: string; vmId: string }): Reco
 describe('response JSON types', () => {
   let t: TestServer;
   let admin: Awaited<ReturnType<typeof sessionClient>>;
-  let ids: { roleId: string; vmId: string };
+  let ids: { roleId: string; vmId: string; physId: string };
 
   beforeAll(async () => {
     t = await startTestServer();
@@ -52,7 +55,8 @@ describe('response JSON types', () => {
     const role = roles.find((r) => r.type === 'User')!;
     await admin.call('createDomain', { name: 'Child' });
     await admin.call('createRolePermission', { roleid: role.id, rule: 'list*', permission: 'allow', description: 'reads' });
-    ids = { roleId: role.id, vmId: vm.id };
+    const phys = (await admin.call('listPhysicalNetworks')).json.listphysicalnetworksresponse.physicalnetwork[0];
+    ids = { roleId: role.id, vmId: vm.id, physId: phys.id };
     // One collector sample, so the *UsageHistory commands answer stats[] entries to check too.
     await t.core.metrics.collector.tick();
   }, 120_000);
@@ -87,7 +91,7 @@ describe('response JSON types', () => {
 
   it('the checker itself flags a missing field, a wrong JSON type, an unknown field and a bad nested object', () => {
     const vm = { id: 'x', name: 'web', state: 'Running', zoneid: 'z' };
-    expect(typeProblems('VirtualMachine', { ...vm, cpunumber: '2', frobnicate: true, nic: [{ ipaddress: 10 }] })).toEqual([
+    expect(typeProblems('VirtualMachine', { ...vm, cpunumber: '2', frobnicate: true, nic: [{ id: 'n', networkid: 'x', isdefault: true, ipaddress: 10 }] })).toEqual([
       'VirtualMachine.serviceofferingid: missing',
       'VirtualMachine.cpunumber: number expected, got string ("2")',
       'VirtualMachine.frobnicate: not a field of VirtualMachine',
