@@ -185,6 +185,12 @@ describe('guest networks', () => {
     expect(full).toEqual({ code: 533, text: 'Unable to allocate an IP address in network shared: all of its addresses are in use' });
     await ok(admin, 'createVlanIpRange', { networkid: shared.id, startip: '192.168.50.20', endip: '192.168.50.29' });
     expect((await deploy(bob, { networkids: shared.id })).nic[0].ipaddress).toBe('192.168.50.20');
+    // A big range (10,000 addresses of a /16) is drawn from at random, each address still once.
+    const big = (await ok(admin, 'createNetwork', { name: 'big', zoneid: lab.zoneId, networkofferingid: offs[0].id, vlan: '201',
+      gateway: '172.16.0.1', netmask: '255.255.0.0', startip: '172.16.0.10', endip: '172.16.39.25' })).network;
+    const bigIps = (await Promise.all([0, 1, 2, 3].map(() => deploy(bob, { networkids: big.id })))).map((v) => v.nic[0].ipaddress as string);
+    expect(new Set(bigIps).size).toBe(4);
+    expect(bigIps.every((ip) => /^172\.16\.\d+\.\d+$/.test(ip) && ip !== '172.16.0.1')).toBe(true);
   });
 
   it('adds, switches and removes NICs; L2 NICs have no address; the last VLAN of the range runs out', async () => {

@@ -59,6 +59,15 @@ export async function planNic(db: Db, n: NetworkRow, o: { id: string; ip?: strin
 export async function writeNic(db: QueryTarget, vmId: string, p: NicPlan): Promise<void> {
   const gateway = p.gateway ? ipToInt(p.gateway) : -1;
   const taken = new Set<number>();
+  const size = p.pools.reduce((n, [lo, hi]) => n + hi - lo + 1, 0);
+  // A big pool (a shared /16) is tried at random addresses first: reading every address in use would cost each
+  // deploy a scan of the network's NICs. The unique key settles any clash; a crowded pool falls back to the scan.
+  if (!p.requestedIp && size > 4096) {
+    for (let i = 0; i < 16; i++) {
+      const v = nthAddress(p.pools, Math.floor(Math.random() * size));
+      if (v !== gateway && await tryInsert(db, vmId, p, intToIp(v))) return;
+    }
+  }
   if (!p.requestedIp && p.pools.length) {
     for (const r of await takenIps.rows(db, { networkId: p.networkId })) {
       if (r.ip_address) taken.add(ipToInt(r.ip_address));
@@ -68,28 +77,41 @@ export async function writeNic(db: QueryTarget, vmId: string, p: NicPlan): Promi
     if (p.requestedIp || p.pools.length === 0) { yield p.ip; return; }
     for (const [lo, hi] of p.pools) for (let v = lo; v <= hi; v++) if (v !== gateway && !taken.has(v)) yield intToIp(v);
   };
-  const userMac = p.mac;
   for (const ip of candidates()) {
-    for (let macTry = 0; macTry < 5; macTry++) {
-      const mac = userMac ?? randomMac();
-      try {
-        await insertNic(db, { id: p.id, vm_id: vmId, network_id: p.networkId, ip_address: ip, mac_address: mac,
-          device_id: p.deviceId, is_default: p.isDefault ? 1 : 0, gateway: p.gateway, netmask: p.netmask,
-          broadcast_uri: p.broadcastUri, state: 'Reserved', created: p.created });
-        p.ip = ip;
-        p.mac = mac;
-        return;
-      } catch (e) {
-        if (!isUniqueViolation(e)) throw e;
-        const macClash = /mac/i.test((e as Error).message);
-        if (macClash && userMac) throw invalidParam(`MAC address ${userMac} is already in use`);
-        if (macClash) continue;
-        if (p.requestedIp) throw invalidParam(`IP address ${ip} is already in use in network ${p.networkName}`);
-        break; // another writer took this address: try the next one
-      }
-    }
+    if (await tryInsert(db, vmId, p, ip)) return;
+    if (p.requestedIp) throw invalidParam(`IP address ${ip} is already in use in network ${p.networkName}`);
   }
   throw insufficientCapacity(`Unable to allocate an IP address in network ${p.networkName}: all of its addresses are in use`);
+}
+
+/** The k-th address (0-based) of the pools taken one after another. */
+function nthAddress(pools: [number, number][], k: number): number {
+  for (const [lo, hi] of pools) {
+    if (k <= hi - lo) return lo + k;
+    k -= hi - lo + 1;
+  }
+  return pools[pools.length - 1][1];
+}
+
+/** Inserts the NIC with this address (a fresh MAC on a MAC clash); false when another NIC holds the address. */
+async function tryInsert(db: QueryTarget, vmId: string, p: NicPlan, ip: string | null): Promise<boolean> {
+  const userMac = p.mac;
+  for (let macTry = 0; macTry < 5; macTry++) {
+    const mac = userMac ?? randomMac();
+    try {
+      await insertNic(db, { id: p.id, vm_id: vmId, network_id: p.networkId, ip_address: ip, mac_address: mac,
+        device_id: p.deviceId, is_default: p.isDefault ? 1 : 0, gateway: p.gateway, netmask: p.netmask,
+        broadcast_uri: p.broadcastUri, state: 'Reserved', created: p.created });
+      p.ip = ip;
+      p.mac = mac;
+      return true;
+    } catch (e) {
+      if (!isUniqueViolation(e)) throw e;
+      if (!/mac/i.test((e as Error).message)) return false;
+      if (userMac) throw invalidParam(`MAC address ${userMac} is already in use`);
+    }
+  }
+  throw insufficientCapacity(`Unable to choose a free MAC address for a NIC in network ${p.networkName}`);
 }
 
 /** Frees a VM's addresses (expunge). */
