@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run bench`: every benchmark of the project, one after another (they would disturb each other if run
 // together on a 2-core machine), merged into one JSON document on stdout. Each part is a script that prints JSON.
-//   node scripts/bench.mjs [--only core,coreMariadb,scale,console,ui,console-latency,metrics] [--quick]
+//   node scripts/bench.mjs [--only core,coreMariadb,scale,console,ui,console-latency,networks,metrics] [--quick]
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -15,6 +15,7 @@ const parts = [
   { name: 'console', file: 'core/console/bench.ts', args: [], what: 'VNC stream through our proxy vs websockify' },
   { name: 'ui', file: 'e2e/bench/ui-bench.ts', args: quick, what: 'console in Chromium: instances at 100k VMs, topology, bundle' },
   { name: 'consoleLatency', file: 'e2e/bench/console-latency.ts', args: [], what: 'noVNC console: click to first frame, keystroke to screen' },
+  { name: 'networks', file: 'core/bench/networks.ts', args: quick, what: 'guest networks: 10k networks, 100k NICs; listNetworks, listNics, VM pages with nic[]' },
   { name: 'metrics', file: 'core/bench/metrics.ts', args: quick, what: 'metrics store: ingest, year/hour queries, bytes per VM per year' },
 ];
 const only = values.only ? new Set(values.only.split(',')) : null;

@@ -128,14 +128,13 @@ export async function nicsOfVms(db: Db, vmIds: string[], withVm = false): Promis
       'c.netmask', 'c.broadcast_uri', 'n.name as network_name', 'n.guest_type'])
     .where('c.vm_id', 'in', vmIds).orderBy('c.vm_id').orderBy('c.device_id').execute();
   for (const r of rows) {
+    // Absent fields stay undefined (JSON and XML leave them out) rather than deleted, which would slow every object.
     const nic: Nic = {
       id: r.id, networkid: r.network_id, networkname: r.network_name, ipaddress: r.ip_address ?? undefined,
       macaddress: r.mac_address, gateway: r.gateway ?? undefined, netmask: r.netmask ?? undefined, isdefault: r.is_default === 1,
       deviceid: String(r.device_id), traffictype: 'Guest', type: r.guest_type, broadcasturi: r.broadcast_uri ?? undefined,
       isolationuri: r.broadcast_uri ?? undefined, virtualmachineid: withVm ? r.vm_id : undefined, extradhcpoption: [],
     };
-    if (nic.ipaddress === undefined) delete nic.ipaddress;
-    for (const k of ['gateway', 'netmask', 'broadcasturi', 'isolationuri', 'virtualmachineid'] as const) if (nic[k] === undefined) delete nic[k];
     const list = out.get(r.vm_id);
     if (list) list.push(nic); else out.set(r.vm_id, [nic]);
   }
