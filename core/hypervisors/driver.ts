@@ -53,6 +53,24 @@ export interface VmSpec {
   /** Host path of the ISO to insert as CD-ROM media (drivers that boot real guests need the file, not the id). */
   isoPath?: string | null;
   details: Record<string, string>;
+  /** Guest NICs, default first (drivers without a data path ignore them). */
+  nics?: VmNicSpec[];
+}
+
+/** A NIC as a hypervisor wires it: its MAC, the network's VLAN and the host interface that carries guest VLANs. */
+export interface VmNicSpec {
+  id: string;
+  mac: string;
+  deviceId: number;
+  networkId: string;
+  vlan: number | null;
+  /** The physical network's kvmnetworklabel (the host's guest interface); null: the bridge stays local to the host. */
+  guestIf: string | null;
+  /** The API's address and the network's addressing (QEMU's user-mode fallback hands out exactly this address). */
+  ip: string | null;
+  cidr: string | null;
+  gateway: string | null;
+  hostname: string;
 }
 
 export interface VmStats {

@@ -14,4 +14,4 @@ export const networkModule = implement(networkCommands, {
 
 export { seedNetworkOfferings } from './offerings';
 export { planDeployNics, type NicRequest } from './vm-nics';
-export { writeNic, deleteNicsOf, nicsOfVms, type NicPlan } from './nics';
+export { writeNic, deleteNicsOf, nicsOfVms, nicSpecsOf, type NicPlan } from './nics';

@@ -7,6 +7,7 @@ import type { Database } from '../db/schema';
 import type { Db } from '../db/connect';
 import { precompiled, precompiledInsert, type QueryTarget } from '../db/precompiled';
 import type { Nic } from '../contract/responses';
+import type { VmNicSpec } from '../hypervisors/driver';
 import { insufficientCapacity, invalidParam } from '../kernel/errors';
 import { isUniqueViolation } from '../db/unique';
 import { hostRange, intToIp, ipToInt, parseCidr } from './ip';
@@ -139,4 +140,14 @@ export async function nicsOfVms(db: Db, vmIds: string[], withVm = false): Promis
     if (list) list.push(nic); else out.set(r.vm_id, [nic]);
   }
   return out;
+}
+
+/** What a hypervisor needs to wire a VM's NICs (start, migration): MAC, VLAN, guest interface and addressing. */
+export async function nicSpecsOf(db: Db, vmId: string, hostname: string): Promise<VmNicSpec[]> {
+  const rows = await db.selectFrom('nics as c').innerJoin('networks as n', 'n.id', 'c.network_id')
+    .leftJoin('physical_network_traffic_types as t', (j) => j.onRef('t.physical_network_id', '=', 'n.physical_network_id').on('t.traffic_type', '=', 'Guest'))
+    .select(['c.id', 'c.mac_address', 'c.device_id', 'c.network_id', 'c.ip_address', 'n.vlan', 'n.cidr', 'n.gateway', 't.kvm_label'])
+    .where('c.vm_id', '=', vmId).orderBy('c.is_default', 'desc').orderBy('c.device_id').execute();
+  return rows.map((r) => ({ id: r.id, mac: r.mac_address, deviceId: r.device_id, networkId: r.network_id,
+    vlan: r.vlan ? Number(r.vlan) : null, guestIf: r.kvm_label ?? null, ip: r.ip_address, cidr: r.cidr, gateway: r.gateway, hostname }));
 }

@@ -18,7 +18,8 @@ import { formatVms, type TemplateNames, type VmRow } from './vm-format';
 import { reconcileVm } from './reconcile';
 import { precompiled, precompiledInsert, type QueryTarget } from '../../db/precompiled';
 import type { VirtualMachine } from '../../contract/responses';
-import { planDeployNics, writeNic } from '../../network/index';
+import { planDeployNics } from '../../network/vm-nics';
+import { writeNic } from '../../network/nics';
 
 type Decl = typeof computeCommands.deployVirtualMachine;
 type Args = ArgsOf<Decl>;

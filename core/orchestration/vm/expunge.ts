@@ -9,7 +9,7 @@ import { expungeVolume } from '../storage/volume-ops';
 import { driverFor } from './infra';
 import { stopVm } from './power';
 import { volumesOf } from './vm-rows';
-import { deleteNicsOf } from '../../network/index';
+import { deleteNicsOf } from '../../network/nics';
 
 const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 

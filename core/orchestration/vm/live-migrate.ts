@@ -7,6 +7,7 @@ import type { HypervisorDriver, VmSpec } from '../../hypervisors/driver';
 import type { Services } from '../../kernel/services';
 import { imageFile } from '../../catalog/image-files';
 import { volumeSpec } from './infra';
+import { nicSpecsOf } from '../../network/nics';
 import { parseDetails, volumesOf } from './vm-rows';
 
 export const migratesInSteps = (src: HypervisorDriver, dst: HypervisorDriver) =>
@@ -19,6 +20,7 @@ async function runningSpec(svc: Services, vm: VmTable): Promise<VmSpec> {
     id: vm.id, instanceName: vm.instance_name, cpuNumber: vm.cpu_number, cpuSpeed: vm.cpu_speed, memoryMb: vm.memory,
     volumes: await Promise.all(vols.map((v) => volumeSpec(svc, v))), isoId: vm.iso_id, details: parseDetails(vm.details),
     isoPath: vm.iso_id ? (await imageFile(svc.db, vm.iso_id, vm.zone_id)) ?? null : null,
+    nics: await nicSpecsOf(svc.db, vm.id, vm.name),
   };
 }
 

@@ -5,6 +5,7 @@
 import type { VmTable, VolumeTable } from '../../db/schema';
 import type { DeploymentPlan, Services } from '../../kernel/services';
 import type { HypervisorDriver, VmSpec, VolumeSpec } from '../../hypervisors/driver';
+import { nicSpecsOf } from '../../network/nics';
 import { ApiError, insufficientCapacity, internalError } from '../../kernel/errors';
 import { ErrorCode, CsErrorCode } from '../../contract/errors';
 import { changeVmState, patchVmInState, transitionVm, type VmStateRef } from '../vm-states';
@@ -103,7 +104,8 @@ async function startOn(svc: Services, r: StartRequest, p: DeploymentPlan, create
   const vm = r.vm;
   const spec: VmSpec = { id: vm.id, instanceName: vm.instance_name, cpuNumber: vm.cpu_number, cpuSpeed: vm.cpu_speed,
     memoryMb: vm.memory, volumes: specs, isoId: vm.iso_id, details: parseDetails(vm.details),
-    isoPath: vm.iso_id ? (await imageFile(svc.db, vm.iso_id, vm.zone_id)) ?? null : null };
+    isoPath: vm.iso_id ? (await imageFile(svc.db, vm.iso_id, vm.zone_id)) ?? null : null,
+    nics: await nicSpecsOf(svc.db, vm.id, vm.name) };
   await driver.startVm(p.hostId, spec);
 }
 

@@ -12,7 +12,7 @@ import { precompiled } from '../../db/precompiled';
 import { csDate } from '../../kernel/format';
 import { vmStatsOf } from './stats-cache';
 import type { Nic, VirtualMachine } from '../../contract/responses';
-import { nicsOfVms } from '../../network/index';
+import { nicsOfVms } from '../../network/nics';
 
 export type VmRow = Pick<VmTable, 'id' | 'name' | 'display_name' | 'instance_name' | 'account_id' | 'domain_id' |
   'user_id' | 'zone_id' | 'host_id' | 'template_id' | 'iso_id' | 'service_offering_id' | 'cpu_number' | 'cpu_speed' |
