@@ -73,6 +73,19 @@ export interface VmNicSpec {
   hostname: string;
 }
 
+/** A guest network's router as a host runs it (hypervisors/qemu/guest-net.ts). */
+export interface NetworkRouterSpec {
+  networkId: string;
+  vlan: number | null;
+  guestIf: string | null;
+  gateway: string;
+  cidr: string;
+  domain: string;
+  hosts: { mac: string; ip: string; name: string }[];
+  /** Source NAT: the host bridge of the zone's public network, the network's public address and the public range. */
+  public?: { bridge: string; ip: string; netmask: string; gateway: string };
+}
+
 export interface VmStats {
   cpuTimeMs: number;
   cpuUsedPercent: number;
@@ -171,6 +184,14 @@ export interface HypervisorDriver {
 
   /** Stops background work (timers, processes the driver owns for itself). */
   shutdown(): Promise<void>;
+
+  /**
+   * Guest networks' virtual routers on this host (QEMU hosts that may make bridges and namespaces): start it, or
+   * bring its DHCP reservations and names up to date when it runs. Resolves false when the host has no data path.
+   */
+  applyRouter?(hostId: string, r: NetworkRouterSpec): Promise<boolean>;
+  /** Stops the network's router on this host (idempotent). */
+  removeRouter?(hostId: string, networkId: string): Promise<void>;
 
   // Optional: drivers that run real guests (QEMU) offer these; the simulator does not need them.
   pauseVm?(hostId: string, vmId: string): Promise<void>;

@@ -14,6 +14,7 @@ import { guestPhysicalNetwork, physById } from './physical-networks';
 import { checkManage, domainAndAncestors, networkById, type NetworkRow } from './access';
 import { formatNetworks } from './network-format';
 import { ensureRouter, implementNetwork, needsRouter, releaseNetwork, takeVlan } from './implement';
+import { applyRouter, removeRouterDatapath } from './router-datapath';
 
 type H = HandlersFor<typeof networkCommands>;
 type CreateArgs = ArgsOf<typeof networkCommands.createNetwork>;
@@ -187,10 +188,15 @@ export const networkHandlers: Pick<H, 'createNetwork' | 'listNetworks' | 'update
       const n = await networkById(ctx, a.id);
       const now = ctx.svc.clock.now();
       if (a.cleanup && needsRouter(n)) {
+        const old = await ctx.svc.db.selectFrom('routers').select('host_id').where('network_id', '=', n.id).where('removed', 'is', null).executeTakeFirst();
+        if (old) await removeRouterDatapath(ctx.svc, n.id, old.host_id);
         await ctx.svc.db.updateTable('routers').set({ state: 'Destroyed', removed: now, updated: now })
           .where('network_id', '=', n.id).where('removed', 'is', null).execute();
       }
-      if (needsRouter(n) && n.state === 'Implemented') await ensureRouter(ctx.svc, n);
+      if (needsRouter(n) && n.state === 'Implemented') {
+        await ensureRouter(ctx.svc, n);
+        await applyRouter(ctx.svc, n.id);
+      }
       await ctx.svc.db.updateTable('networks').set({ restart_required: 0 }).where('id', '=', n.id).execute();
       await changed(ctx, 'NETWORK.RESTART', `Restarted network ${n.name}${a.cleanup ? ' with cleanup' : ''}`, { id: n.id, type: 'Network', name: n.name });
     },
@@ -208,6 +214,8 @@ export const networkHandlers: Pick<H, 'createNetwork' | 'listNetworks' | 'update
       const n = await networkById(ctx, a.id);
       const left = await countOf(ctx.svc.db.selectFrom('nics').select((e) => e.fn.countAll().as('n')).where('network_id', '=', n.id));
       if (left > 0) throw resourceInUse(`Unable to delete network ${n.name}: ${left} virtual machine NIC(s) are still on it`);
+      const router = await ctx.svc.db.selectFrom('routers').select('host_id').where('network_id', '=', n.id).where('removed', 'is', null).executeTakeFirst();
+      if (router) await removeRouterDatapath(ctx.svc, n.id, router.host_id);
       await releaseNetwork(ctx.svc, n);
       await ctx.svc.db.updateTable('networks').set({ state: 'Destroy', removed: ctx.svc.clock.now() }).where('id', '=', n.id).execute();
       await changed(ctx, 'NETWORK.DELETE', `Deleted network ${n.name}`, { id: n.id, type: 'Network', name: n.name });

@@ -8,6 +8,7 @@ import type { Router } from '../contract/responses';
 import { invalidParam, notFound } from '../kernel/errors';
 import { compact, csDate } from '../kernel/format';
 import { countOf, likeOf, paged } from '../infrastructure/util';
+import { applyRouter, removeRouterDatapath } from './router-datapath';
 
 type H = HandlersFor<typeof networkCommands>;
 type RouterRow = Selectable<RouterTable>;
@@ -59,7 +60,10 @@ function routerAction(event: string, from: string[], to: string | null) {
       const r = await routerById(ctx, a.id);
       const now = ctx.svc.clock.now();
       const patch = to === null ? { state: 'Destroyed', removed: now, updated: now } : { state: to, updated: now };
+      // The data path on a KVM host follows: stopped (stop, destroy, the first half of a reboot), then started.
+      if (event !== 'START') await removeRouterDatapath(ctx.svc, r.network_id, r.host_id);
       await ctx.svc.db.updateTable('routers').set(patch).where('id', '=', r.id).execute();
+      if (to === 'Running') await applyRouter(ctx.svc, r.network_id);
       await ctx.svc.events.record({ type: `ROUTER.${event}`, description: `${event.charAt(0)}${event.slice(1).toLowerCase()} router ${r.name}`,
         state: 'Completed', resourceId: r.id, resourceType: 'DomainRouter', resourceName: r.name, userId: ctx.caller.userId,
         accountId: r.account_id, domainId: r.domain_id });

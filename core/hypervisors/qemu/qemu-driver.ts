@@ -18,6 +18,7 @@ import { parseAccelSetting, resolveAccel, type AccelProbeResult, type AccelSetti
 import { connectQmp } from './qmp';
 import { CDROM_ID, buildQemuArgs, pciAddr, volumeDevice, volumeFile, volumeNode } from './qemu-args';
 import { canManageNetworks, ensureBridge, ensureTap, netKey, removeTap, tapOf } from './guest-net';
+import { applyRouter, removeRouter } from './guest-router';
 import { listenIncoming, migrateOut, waitRunning } from './migration';
 import { cpuMhz, killHard, memInfo, run, waitGone } from './proc';
 import { StatsSampler, sampleQemuHost } from './stats';
@@ -400,6 +401,8 @@ export function createQemuDriver(opts: QemuDriverOptions): QemuDriver {
       return l === null ? null : stats.vm(l);
     },
     async hostStats(): Promise<HostStats> { return stats.host(); },
+    applyRouter: (_hostId, r) => applyRouter(workDir, r),
+    removeRouter: (_hostId, networkId) => removeRouter(workDir, networkId),
     sampleHost: (_hostId, vmIds) => sampleQemuHost(collectorStats, (id) => vms.get(id), vmIds),
 
     async shutdown() { vms.releaseAll(); },
