@@ -55,6 +55,8 @@ export interface VmSpec {
   details: Record<string, string>;
   /** Guest NICs, default first (drivers without a data path ignore them). */
   nics?: VmNicSpec[];
+  /** `bridge`: NICs on their networks' bridges (setting network.kvm.datapath); else user-mode networking (lab-only). */
+  netMode?: 'bridge' | 'user';
 }
 
 /** A NIC as a hypervisor wires it: its MAC, the network's VLAN and the host interface that carries guest VLANs. */

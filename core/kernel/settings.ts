@@ -19,6 +19,12 @@ export const SETTINGS = {
     description: 'Whether root admins may register templates and ISOs from URLs whose host is loopback, link-local, ' +
       'any-local or multicast (refused for everyone else, as CloudStack does)',
   },
+  'network.kvm.datapath': {
+    default: 'false',
+    description: 'Whether KVM hosts wire guest networks for real (a bridge per network with its VLAN, tap devices, the ' +
+      'virtual router in a network namespace; needs root on the host). Otherwise their VMs get QEMU user-mode ' +
+      'networking with the API\'s addresses, which is lab-only (guests do not reach each other)',
+  },
 } as const satisfies Record<string, SettingDecl>;
 
 export type SettingName = keyof typeof SETTINGS;

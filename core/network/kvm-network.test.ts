@@ -34,7 +34,7 @@ describe.skipIf(!runnable)('guest networks on the local KVM host (root)', () => 
 
   beforeAll(async () => {
     const guest = await ensureGuestImages();
-    t = await startTestServer();
+    t = await startTestServer({ settings: { 'network.kvm.datapath': 'true' } });
     call = (await sessionClient(t.url)).call;
     lab = await buildKvmLab(call, t.dataDir, { host: true });
     web = await serveFiles({ '/guest.qcow2': { file: guest.qcow2 } });

@@ -6,6 +6,7 @@ import type { Services } from '../kernel/services';
 import type { NetworkRouterSpec } from '../hypervisors/driver';
 import { driverFor } from '../orchestration/vm/infra';
 import { ipToInt, maskBits } from './ip';
+import { settingFlag } from '../kernel/settings';
 
 /** The router spec of a network: its addressing, every NIC's reservation, and source NAT when the zone has a public side. */
 async function routerSpec(svc: Services, networkId: string): Promise<NetworkRouterSpec | null> {
@@ -34,7 +35,7 @@ async function routerSpec(svc: Services, networkId: string): Promise<NetworkRout
 export async function applyRouter(svc: Services, networkId: string, preferHostId?: string): Promise<boolean> {
   const router = await svc.db.selectFrom('routers').select(['id', 'host_id', 'state']).where('network_id', '=', networkId)
     .where('removed', 'is', null).executeTakeFirst();
-  if (!router || router.state !== 'Running') return false;
+  if (!router || router.state !== 'Running' || !(await settingFlag(svc, 'network.kvm.datapath'))) return false;
   let spec: NetworkRouterSpec | null | undefined;
   for (const hostId of [router.host_id, preferHostId]) {
     if (!hostId) continue;

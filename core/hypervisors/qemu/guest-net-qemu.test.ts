@@ -45,7 +45,7 @@ describe.skipIf(!runnable)('two QEMU guests on a guest network (root)', () => {
     await Promise.all(nics.map(async (nic) => {
       const root = rootVolume(pool, templateId);
       root.path = await driver.createVolume(hostId, root);
-      const vm = vmSpec([root], { nics: [nic] });
+      const vm = vmSpec([root], { nics: [nic], netMode: 'bridge' });
       await driver.startVm(hostId, vm);
       pids.push(driver.pidOf(vm.id)!);
       const con = await openSerial((await driver.consoleEndpoint!(hostId, vm.id))!.serialSocketPath!);

@@ -104,7 +104,7 @@ export function createQemuDriver(opts: QemuDriverOptions): QemuDriver {
     const accel = (await accelOf(hostId)).accel;
     const vncListen = vm.details.vncListen === 'tcp' ? 'tcp' : 'unix';
     // NICs on their networks' bridges when this host may make bridges; else QEMU's user-mode networking (lab-only).
-    const nicMode = vm.nics?.length && canManageNetworks().ok ? 'tap' : 'user';
+    const nicMode = vm.nics?.length && vm.netMode === 'bridge' && canManageNetworks().ok ? 'tap' : 'user';
     const record: VmRecord = {
       vmId: vm.id, hostId, instanceName: vm.instanceName, vncPassword: newVncPassword(), vncListen, accel,
       cpuNumber: vm.cpuNumber, memoryMb: vm.memoryMb, startedAt: Date.now(), isoPath: vm.isoPath ?? null,

@@ -8,6 +8,7 @@ import type { Services } from '../../kernel/services';
 import { imageFile } from '../../catalog/image-files';
 import { volumeSpec } from './infra';
 import { nicSpecsOf } from '../../network/nics';
+import { settingFlag } from '../../kernel/settings';
 import { parseDetails, volumesOf } from './vm-rows';
 
 export const migratesInSteps = (src: HypervisorDriver, dst: HypervisorDriver) =>
@@ -21,6 +22,7 @@ async function runningSpec(svc: Services, vm: VmTable): Promise<VmSpec> {
     volumes: await Promise.all(vols.map((v) => volumeSpec(svc, v))), isoId: vm.iso_id, details: parseDetails(vm.details),
     isoPath: vm.iso_id ? (await imageFile(svc.db, vm.iso_id, vm.zone_id)) ?? null : null,
     nics: await nicSpecsOf(svc.db, vm.id, vm.name),
+    netMode: (await settingFlag(svc, 'network.kvm.datapath')) ? 'bridge' : 'user',
   };
 }
 

@@ -7,6 +7,7 @@ import type { DeploymentPlan, Services } from '../../kernel/services';
 import type { HypervisorDriver, VmSpec, VolumeSpec } from '../../hypervisors/driver';
 import { nicSpecsOf } from '../../network/nics';
 import { applyRoutersForVm } from '../../network/router-datapath';
+import { settingFlag } from '../../kernel/settings';
 import { ApiError, insufficientCapacity, internalError } from '../../kernel/errors';
 import { ErrorCode, CsErrorCode } from '../../contract/errors';
 import { changeVmState, patchVmInState, transitionVm, type VmStateRef } from '../vm-states';
@@ -107,7 +108,10 @@ async function startOn(svc: Services, r: StartRequest, p: DeploymentPlan, create
     memoryMb: vm.memory, volumes: specs, isoId: vm.iso_id, details: parseDetails(vm.details),
     isoPath: vm.iso_id ? (await imageFile(svc.db, vm.iso_id, vm.zone_id)) ?? null : null,
     nics: await nicSpecsOf(svc.db, vm.id, vm.name) };
-  if (spec.nics?.length && driver.applyRouter) await applyRoutersForVm(svc, vm.id, p.hostId);
+  if (spec.nics?.length && driver.applyRouter && await settingFlag(svc, 'network.kvm.datapath')) {
+    spec.netMode = 'bridge';
+    await applyRoutersForVm(svc, vm.id, p.hostId);
+  }
   await driver.startVm(p.hostId, spec);
 }
 
