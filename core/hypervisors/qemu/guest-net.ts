@@ -7,7 +7,7 @@
 //   in the bridge, dnsmasq for DHCP (each VM's reserved address and hostname) and DNS by name, and source NAT with
 //   nftables from the guest side to the public side (a veth in the zone's public bridge with the source NAT address).
 // Everything here needs root (CAP_NET_ADMIN); canManageNetworks() says whether this host has it.
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -30,11 +30,23 @@ async function ip(args: string[], okIfExists = false): Promise<void> {
   }
 }
 
-/** Whether bridges and namespaces can be made here: root, and iproute2, dnsmasq and nft installed. */
+let probed: { ok: boolean; why?: string } | undefined;
+
+/**
+ * Whether bridges and namespaces can be made here: root, iproute2, dnsmasq and nft installed, and a bridge can
+ * really be made (root in a container without CAP_NET_ADMIN cannot). Probed once per process.
+ */
 export function canManageNetworks(): { ok: boolean; why?: string } {
-  if (process.getuid?.() !== 0) return { ok: false, why: 'the management server does not run as root (bridges and namespaces need CAP_NET_ADMIN)' };
-  for (const bin of ['/usr/sbin/ip', '/usr/sbin/dnsmasq', '/usr/sbin/nft']) if (!existsSync(bin) && !existsSync(bin.replace('/usr', ''))) return { ok: false, why: `${bin} is not installed` };
-  return { ok: true };
+  if (probed) return probed;
+  if (process.getuid?.() !== 0) return (probed = { ok: false, why: 'the management server does not run as root (bridges and namespaces need CAP_NET_ADMIN)' });
+  for (const bin of ['/usr/sbin/ip', '/usr/sbin/dnsmasq', '/usr/sbin/nft']) {
+    if (!existsSync(bin) && !existsSync(bin.replace('/usr', ''))) return (probed = { ok: false, why: `${bin} is not installed` });
+  }
+  const name = `sprobe${process.pid % 100000}`;
+  const made = spawnSync('ip', ['link', 'add', name, 'type', 'bridge'], { encoding: 'utf8' });
+  spawnSync('ip', ['link', 'del', name]);
+  if (made.status !== 0) return (probed = { ok: false, why: `bridges cannot be made here: ${(made.stderr || '').trim() || `ip exited with ${made.status}`}` });
+  return (probed = { ok: true });
 }
 
 /** Interface names have at most 15 characters: every name is a short prefix and an 8-character key of the network. */
