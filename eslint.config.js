@@ -83,7 +83,7 @@ function coreLayerRules() {
   const tests = ['core/**/*.test.ts', 'core/**/test-*.ts', 'core/testing/**', 'core/bench/**'];
   const rule = (regex, message, allowTypeImports = false) =>
     ({ '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ regex, message, allowTypeImports }] }] });
-  const domains = ['identity', 'jobs', 'events', 'infrastructure', 'hosts', 'catalog', 'orchestration', 'agent', 'console', 'cluster', 'tags']
+  const domains = ['identity', 'jobs', 'events', 'infrastructure', 'hosts', 'catalog', 'orchestration', 'agent', 'console', 'cluster', 'tags', 'network']
     .map((d) => `core/${d}/**/*.ts`);
   return [
     { files: ['core/kernel/**/*.ts'], ignores: tests,
@@ -91,7 +91,7 @@ function coreLayerRules() {
     { files: ['core/db/**/*.ts'], ignores: tests,
       rules: rule('^(\\.\\./)+(?!contract/|kernel/)[a-z-]+/', 'core/db imports only core/contract and core/kernel.') },
     { files: ['core/hypervisors/**/*.ts'], ignores: tests,
-      rules: rule('^(\\.\\./)+(api|identity|jobs|events|infrastructure|hosts|catalog|orchestration|console|agent)/',
+      rules: rule('^(\\.\\./)+(api|identity|jobs|events|infrastructure|hosts|catalog|orchestration|console|agent|network)/',
         'Hypervisor drivers import only the kernel, the contract and the database layer.') },
     { files: domains, ignores: [...tests, 'core/console/**'],
       rules: rule('^(\\.\\./)+api/', 'Only the HTTP front (core/api, the console proxy, index.ts) imports core/api; shared pieces live in core/kernel.') },

@@ -21,6 +21,13 @@ describe('demo lab', () => {
     expect([running.length, vms.filter((v) => v.state === 'Stopped').length]).toEqual([17, 5]);
     expect(running.every((v) => v.hostid)).toBe(true);
     expect(vms.map((v) => v.name)).toContain('db-03');
+    // Guest networking: the admin's VMs are on the lab's default isolated network, each with its own address.
+    const nets = (await call('listNetworks', { zoneid: zoneId })).network as { name: string; state: string; id: string }[];
+    expect(nets).toEqual([expect.objectContaining({ name: 'Lab Network', state: 'Implemented', type: 'Isolated' })]);
+    const ips = vms.map((v) => (v as unknown as { nic: { ipaddress: string; networkid: string }[] }).nic[0]);
+    expect(ips.every((n) => n.networkid === nets[0].id && /^10\.1\.1\.\d+$/.test(n.ipaddress))).toBe(true);
+    expect(new Set(ips.map((n) => n.ipaddress)).size).toBe(22);
+    expect((await call('listRouters', { networkid: nets[0].id })).router[0]).toMatchObject({ state: 'Running', publicip: '203.0.113.10' });
     expect((await seedDemoLab(t.core)).created).toBe(false);
   });
 });
@@ -40,6 +47,13 @@ describe('demo lab seeding that fails', () => {
     };
     await expect(seedDemoLab(t.core, { invoke: failing })).rejects.toThrow('database went away');
     expect((await call('listZones', { name: DEMO_ZONE })).zone ?? []).toEqual([]);
+    const lateFailure = async (c: string, p: Record<string, string> = {}) => {
+      if (c === 'createNetwork') throw new Error('network step failed');
+      return call(c, p);
+    };
+    await expect(seedDemoLab(t.core, { invoke: lateFailure })).rejects.toThrow('network step failed');
+    expect((await call('listPhysicalNetworks')).count ?? 0).toBe(0);
+    expect((await call('listVlanIpRanges')).count ?? 0).toBe(0);
     expect((await call('listHosts', { type: 'Routing' })).count ?? 0).toBe(0);
 
     // A crash between two steps leaves a disabled demo zone with some of its parts.

@@ -67,7 +67,31 @@ async function buildDemoZone(core: Core, call: Invoke, zoneId: string): Promise<
   }
   const { ensureBuiltinTemplate } = await import('./catalog/index');
   await ensureBuiltinTemplate(core.svc, zoneId);
+  await buildDemoNetworks(core, call, zoneId);
   await call('updateZone', { id: zoneId, allocationstate: 'Enabled' });
+}
+
+/** Runs an async command to its end (seeding waits for each step). */
+async function job(core: Core, call: Invoke, command: string, params: Record<string, string>): Promise<Obj> {
+  const r = await call(command, params);
+  if (r.jobid && (await core.svc.jobs.waitFor(r.jobid as string)) !== 1) throw new Error(`demo lab: ${command} failed`);
+  return r;
+}
+
+/**
+ * Guest networking of the demo zone: a physical network carrying Guest (VLANs 100-999) and Public traffic, a public
+ * range in TEST-NET-3 for source NAT, and the admin's default isolated network, so a first VM gets an address (other
+ * accounts get theirs on their first deploy).
+ */
+async function buildDemoNetworks(core: Core, call: Invoke, zoneId: string): Promise<void> {
+  const phys = await job(core, call, 'createPhysicalNetwork', { zoneid: zoneId, name: 'Lab Physical Network', vlan: '100-999', isolationmethods: 'VLAN' });
+  await job(core, call, 'addTrafficType', { physicalnetworkid: phys.id as string, traffictype: 'Guest' });
+  await job(core, call, 'addTrafficType', { physicalnetworkid: phys.id as string, traffictype: 'Public' });
+  await job(core, call, 'updatePhysicalNetwork', { id: phys.id as string, state: 'Enabled' });
+  await call('createVlanIpRange', { zoneid: zoneId, forvirtualnetwork: 'true', vlan: 'untagged', gateway: '203.0.113.1',
+    netmask: '255.255.255.0', startip: '203.0.113.10', endip: '203.0.113.250' });
+  const offering = ((await call('listNetworkOfferings', { name: 'DefaultIsolatedNetworkOfferingWithSourceNatService' })).networkoffering as Obj[])[0];
+  await call('createNetwork', { zoneid: zoneId, name: 'Lab Network', displaytext: 'Default isolated network of the lab', networkofferingid: offering.id });
 }
 
 /** Removes a demo zone and everything seeding put in it (it holds no VMs: those come after the zone is enabled). */
@@ -83,6 +107,9 @@ async function removeDemoZone(core: Core, call: Invoke, zoneId: string): Promise
   for (const c of await list('listClusters', 'cluster')) await call('deleteCluster', { id: c.id });
   for (const p of await list('listPods', 'pod')) await call('deletePod', { id: p.id });
   for (const st of await list('listImageStores', 'imagestore')) await call('deleteImageStore', { id: st.id });
+  for (const n of await list('listNetworks', 'network', { listall: 'true' })) await job(core, call, 'deleteNetwork', { id: n.id });
+  for (const r of await list('listVlanIpRanges', 'vlaniprange')) await call('deleteVlanIpRange', { id: r.id });
+  for (const pn of await list('listPhysicalNetworks', 'physicalnetwork')) await job(core, call, 'deletePhysicalNetwork', { id: pn.id });
   await call('deleteZone', { id: zoneId });
 }
 

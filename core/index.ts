@@ -52,6 +52,7 @@ import { rootAdminCaller } from './identity/root-admin';
 import { createHaMonitor, type HaMonitor } from './hosts/ha-monitor';
 import { decodeRequest } from './api/request';
 import { validateArgs } from './api/validate';
+import { networkModule, seedNetworkOfferings } from './network/index';
 
 export const VERSION = '4.20.0.0-strata';
 
@@ -166,12 +167,14 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       return { decl: r.decl, args: validateArgs(r.decl, decodeRequest(new URLSearchParams(params).toString(), null), config.maxPageSize) };
     }),
     maintenanceModule,
+    networkModule,
   ]);
   svc.jobs.bind(asyncHandlers(registry));
   const scheduler = createScheduler(svc, () => registry, opts.scheduler);
 
   const { generatedPassword } = await identity.seed(opts.adminPassword);
   await seedCatalog(svc);
+  await seedNetworkOfferings(opened.db, newId, clock.now());
   // KVM templates and ISOs are downloaded into the zones' image stores by this process.
   const kvmDownloader = createKvmDownloader(svc);
   const undoDownloader = svc.templateDownloaders.register('KVM', kvmDownloader);

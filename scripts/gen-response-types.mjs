@@ -26,6 +26,8 @@ const ROOTS = [
   'VirtualMachinesUsageHistory', 'VolumesUsageHistory',
   // Strata's own extensions (OWN below).
   'HostsUsageHistory', 'ScheduledTask',
+  // Guest networking (issue 17).
+  'PhysicalNetwork', 'TrafficType', 'NetworkOffering', 'Network', 'VlanIpRange', 'Nic', 'Router',
 ];
 
 /** Fields current CloudStack sends that the reference file (an older SDK's view) lacks; Strata sends them too. */
@@ -33,6 +35,9 @@ const EXTRA = {
   LoginResponse: { passwordchangerequired: 'bool' }, // 4.20: the user must change the password first
   // Ours (README, "API extensions"): the bucket's maxima beside its averages.
   VirtualMachinesUsageHistoryStats: { cpuusedmax: 'string', memorykbsmax: 'int64' },
+  // The reference lists a provider's fields under TrafficType; CloudStack's TrafficTypeResponse also has these.
+  TrafficType: { traffictype: 'string', kvmnetworklabel: 'string', xennetworklabel: 'string', vmwarenetworklabel: 'string',
+    hypervnetworklabel: 'string', ovm3networklabel: 'string', isolationmethods: 'string', vlan: 'string' },
 };
 
 /**
@@ -73,7 +78,10 @@ const REQUIRED = {
   Role: [...NAMED, 'type'], RolePermission: ['id', 'roleid', 'rule', 'permission'], ServiceOffering: NAMED,
   ManagementServer: [...NAMED, 'state'], Snapshot: [...NAMED, 'state', 'volumeid'], StoragePool: [...NAMED, 'state'], Template: NAMED, User: ['id', 'username', 'accountid', 'account', 'domainid', 'state'],
   VirtualMachine: [...NAMED, 'state', 'zoneid', 'serviceofferingid'], VMSchedule: ['id', 'virtualmachineid', 'action', 'schedule', 'timezone'],
-  SnapshotPolicy: ['id', 'volumeid', 'intervaltype', 'schedule', 'maxsnaps'], ScheduledTask: ['id', 'apicommand', 'timezone', 'enabled'], Volume: [...NAMED, 'state', 'type', 'zoneid'], Zone: NAMED,
+  SnapshotPolicy: ['id', 'volumeid', 'intervaltype', 'schedule', 'maxsnaps'], ScheduledTask: ['id', 'apicommand', 'timezone', 'enabled'],
+  PhysicalNetwork: [...NAMED, 'state', 'zoneid'], TrafficType: ['id', 'traffictype', 'physicalnetworkid'],
+  NetworkOffering: [...NAMED, 'guestiptype', 'traffictype', 'state'], Network: [...NAMED, 'type', 'state', 'zoneid'],
+  VlanIpRange: ['id'], Nic: ['id', 'networkid', 'isdefault'], Router: [...NAMED, 'state'], Volume: [...NAMED, 'state', 'type', 'zoneid'], Zone: NAMED,
 };
 // A metrics object always carries what its base object does; a history object its identity and series.
 Object.assign(REQUIRED, {

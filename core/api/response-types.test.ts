@@ -4,9 +4,9 @@
 // run time (a database value of the wrong kind, a field built outside a typed formatter).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allCommands } from '../contract/commands/index';
-import { responseJsonKinds, responseRequiredFields } from '../contract/response-json-kinds';
 import { seedDemoLab, seedDemoVms } from '../demo';
 import { sessionClient, startTestServer, waitJob, type TestServer } from '../testing/harness';
+import { typeProblems } from '../testing/response-kinds';
 
 /** Item name of a list declaration -> CloudStack response type (as in core/contract/responses.ts). */
 const TYPE_OF_ITEM: Record<string, string> = {
@@ -17,6 +17,8 @@ const TYPE_OF_ITEM: Record<string, string> = {
   storagepool: 'StoragePool', template: 'Template', user: 'User', virtualmachine: 'VirtualMachine', volume: 'Volume',
   zone: 'Zone', managementserver: 'ManagementServer', tag: 'Tags', vmschedule: 'VMSchedule', snapshotpolicy: 'SnapshotPolicy',
   scheduledtask: 'ScheduledTask', hostha: 'HAForHostResponse', haprovider: 'HAForHostResponse',
+  physicalnetwork: 'PhysicalNetwork', traffictype: 'TrafficType', networkoffering: 'NetworkOffering', network: 'Network',
+  vlaniprange: 'VlanIpRange', nic: 'Nic', router: 'Router',
 };
 /** Commands whose items are another object than their item name's (ListItemOverrides in responses.ts). */
 const TYPE_OF_COMMAND: Record<string, string> = {
@@ -27,37 +29,12 @@ const TYPE_OF_COMMAND: Record<string, string> = {
   listHostsUsageHistory: 'HostsUsageHistory',
 };
 
-function kindOf(v: unknown): string {
-  if (Array.isArray(v)) return 'array';
-  return v === null ? 'null' : typeof v;
-}
-
-/** Problems of one object against its type: `VirtualMachine.cpunumber: number expected, got string`. */
-export function typeProblems(typeName: string, obj: Record<string, unknown>, path = typeName): string[] {
-  const fields = responseJsonKinds[typeName];
-  if (!fields) return [`${path}: no response type ${typeName}`];
-  const out: string[] = [];
-  for (const field of responseRequiredFields[typeName] ?? []) if (!(field in obj)) out.push(`${path}.${field}: missing`);
-  for (const [field, value] of Object.entries(obj)) {
-    const want = fields[field];
-    const at = `${path}.${field}`;
-    if (want === undefined) { out.push(`${at}: not a field of ${typeName}`); continue; }
-    if (want === 'any') continue;
-    const got = kindOf(value);
-    const nested = want.endsWith('[]') ? want.slice(0, -2) : responseJsonKinds[want] ? want : undefined;
-    const expected = want.endsWith('[]') ? 'array' : nested ? 'object' : want;
-    if (got !== expected) { out.push(`${at}: ${expected} expected, got ${got} (${JSON.stringify(value)})`); continue; }
-    if (nested && want.endsWith('[]')) (value as Record<string, unknown>[]).forEach((v, i) => out.push(...typeProblems(nested, v, `${at}[${i}]`)));
-    else if (nested) out.push(...typeProblems(nested, value as Record<string, unknown>, at));
-  }
-  return out;
-}
-
 /** Params some list commands need to answer anything. */
-function paramsFor(command: string, ids: { roleId: string; vmId: string }): Record<string, string> {
+function paramsFor(command: string, ids: { roleId: string; vmId: string; physId: string }): Record<string, string> {
   if (command === 'listRolePermissions') return { roleid: ids.roleId };
-  if (command === 'findHostsForMigration' || command === 'listVMSchedule') return { virtualmachineid: ids.vmId };
+  if (command === 'findHostsForMigration' || command === 'listVMSchedule' || command === 'listNics') return { virtualmachineid: ids.vmId };
   if (command === 'listHostHAProviders') return { hypervisor: 'Simulator' };
+  if (command === 'listTrafficTypes') return { physicalnetworkid: ids.physId };
   if (command === 'listIsos' || command === 'listTemplates') return { listall: 'true', [command === 'listIsos' ? 'isofilter' : 'templatefilter']: 'all' };
   return { listall: 'true' };
 }
@@ -65,7 +42,7 @@ function paramsFor(command: string, ids: { roleId: string; vmId: string }): Reco
 describe('response JSON types', () => {
   let t: TestServer;
   let admin: Awaited<ReturnType<typeof sessionClient>>;
-  let ids: { roleId: string; vmId: string };
+  let ids: { roleId: string; vmId: string; physId: string };
 
   beforeAll(async () => {
     t = await startTestServer();
@@ -86,7 +63,8 @@ describe('response JSON types', () => {
     const role = roles.find((r) => r.type === 'User')!;
     await admin.call('createDomain', { name: 'Child' });
     await admin.call('createRolePermission', { roleid: role.id, rule: 'list*', permission: 'allow', description: 'reads' });
-    ids = { roleId: role.id, vmId: vm.id };
+    const phys = (await admin.call('listPhysicalNetworks')).json.listphysicalnetworksresponse.physicalnetwork[0];
+    ids = { roleId: role.id, vmId: vm.id, physId: phys.id };
     // A tag, so the tags[] objects of VMs and listTags are checked too.
     const tagged = await admin.call('createTags', { resourcetype: 'UserVm', resourceids: vm.id, 'tags[0].key': 'env', 'tags[0].value': 'lab' });
     await waitJob(admin.call, tagged.json.createtagsresponse.jobid);
@@ -124,7 +102,7 @@ describe('response JSON types', () => {
 
   it('the checker itself flags a missing field, a wrong JSON type, an unknown field and a bad nested object', () => {
     const vm = { id: 'x', name: 'web', state: 'Running', zoneid: 'z' };
-    expect(typeProblems('VirtualMachine', { ...vm, cpunumber: '2', frobnicate: true, nic: [{ ipaddress: 10 }] })).toEqual([
+    expect(typeProblems('VirtualMachine', { ...vm, cpunumber: '2', frobnicate: true, nic: [{ id: 'n', networkid: 'x', isdefault: true, ipaddress: 10 }] })).toEqual([
       'VirtualMachine.serviceofferingid: missing',
       'VirtualMachine.cpunumber: number expected, got string ("2")',
       'VirtualMachine.frobnicate: not a field of VirtualMachine',

@@ -165,6 +165,47 @@ export const responseJsonKinds: Record<string, Record<string, string>> = {
     lastserverstop: 'string', name: 'string', osdistribution: 'string', peers: 'array', pendingjobscount: 'number', serviceip: 'string',
     state: 'string', version: 'string',
   },
+  Network: {
+    account: 'string', aclid: 'string', aclname: 'string', acltype: 'string', asnumber: 'number', asnumberid: 'string',
+    associatednetwork: 'string', associatednetworkid: 'string', bgppeers: 'array', broadcastdomaintype: 'string', broadcasturi: 'string', canusefordeploy: 'boolean',
+    cidr: 'string', created: 'string', details: 'object', displaynetwork: 'boolean', displaytext: 'string', dns1: 'string',
+    dns2: 'string', domain: 'string', domainid: 'string', domainpath: 'string', egressdefaultpolicy: 'boolean', externalid: 'string',
+    gateway: 'string', hasannotations: 'boolean', icon: 'any', id: 'string', internetprotocol: 'string', ip4routes: 'array',
+    ip4routing: 'string', ip6cidr: 'string', ip6dns1: 'string', ip6dns2: 'string', ip6gateway: 'string', ip6routes: 'array',
+    ip6routing: 'string', isdefault: 'boolean', ispersistent: 'boolean', issystem: 'boolean', jobid: 'string', jobstatus: 'number',
+    name: 'string', netmask: 'string', networkcidr: 'string', networkdomain: 'string', networkofferingavailability: 'string', networkofferingconservemode: 'boolean',
+    networkofferingdisplaytext: 'string', networkofferingid: 'string', networkofferingname: 'string', physicalnetworkid: 'string', privatemtu: 'number', project: 'string',
+    projectid: 'string', publicmtu: 'number', receivedbytes: 'number', redundantrouter: 'boolean', related: 'string', reservediprange: 'string',
+    restartrequired: 'boolean', sentbytes: 'number', service: 'NetworkServiceInternal[]', specifyipranges: 'boolean', specifyvlan: 'boolean', state: 'string',
+    strechedl2subnet: 'boolean', subdomainaccess: 'boolean', supportsvmautoscaling: 'boolean', tags: 'Tags[]', traffictype: 'string', tungstenvirtualrouteruuid: 'string',
+    type: 'string', vlan: 'string', vpcid: 'string', vpcname: 'string', zoneid: 'string', zonename: 'string',
+    zonesnetworkspans: 'array',
+  },
+  NetworkOffering: {
+    availability: 'string', conservemode: 'boolean', created: 'string', details: 'object', displaytext: 'string', domain: 'string',
+    domainid: 'string', egressdefaultpolicy: 'boolean', fornsx: 'boolean', fortungsten: 'boolean', forvpc: 'boolean', guestiptype: 'string',
+    hasannotations: 'boolean', id: 'string', internetprotocol: 'string', isdefault: 'boolean', ispersistent: 'boolean', jobid: 'string',
+    jobstatus: 'number', maxconnections: 'number', name: 'string', networkmode: 'string', networkrate: 'number', routingmode: 'string',
+    service: 'NetworkOfferingServiceInternal[]', serviceofferingid: 'string', specifyasnumber: 'boolean', specifyipranges: 'boolean', specifyvlan: 'boolean', state: 'string',
+    supportsinternallb: 'boolean', supportspublicaccess: 'boolean', supportsstrechedl2subnet: 'boolean', tags: 'string', traffictype: 'string', zone: 'string',
+    zoneid: 'string',
+  },
+  NetworkOfferingServiceInternal: {
+    capability: 'NetworkOfferingServiceInternalCapability[]', name: 'string', provider: 'NetworkOfferingServiceInternalProvider[]',
+  },
+  NetworkOfferingServiceInternalCapability: {
+    canchooseservicecapability: 'boolean', name: 'string', value: 'string',
+  },
+  NetworkServiceInternal: {
+    capability: 'NetworkServiceInternalCapability[]', name: 'string', provider: 'NetworkServiceInternalProvider[]',
+  },
+  NetworkServiceInternalCapability: {
+    canchooseservicecapability: 'boolean', name: 'string', value: 'string',
+  },
+  NetworkServiceInternalProvider: {
+    canenableindividualservice: 'boolean', destinationphysicalnetworkid: 'string', id: 'string', name: 'string', physicalnetworkid: 'string', servicelist: 'array',
+    state: 'string',
+  },
   Nic: {
     adaptertype: 'string', broadcasturi: 'string', deviceid: 'string', extradhcpoption: 'array', gateway: 'string', id: 'string',
     ip6address: 'string', ip6cidr: 'string', ip6gateway: 'string', ipaddress: 'string', ipaddresses: 'array', isdefault: 'boolean',
@@ -186,6 +227,11 @@ export const responseJsonKinds: Record<string, Record<string, string>> = {
     jobid: 'string', jobstatus: 'number', password: 'string', port: 'string', powerstate: 'string', status: 'boolean',
     username: 'string',
   },
+  PhysicalNetwork: {
+    broadcastdomainrange: 'string', domainid: 'string', id: 'string', isolationmethods: 'string', jobid: 'string', jobstatus: 'number',
+    name: 'string', networkspeed: 'string', state: 'string', tags: 'string', vlan: 'string', zoneid: 'string',
+    zonename: 'string',
+  },
   Pod: {
     allocationstate: 'string', capacity: 'PodCapacity[]', endip: 'array', forsystemvms: 'array', gateway: 'string', hasannotations: 'boolean',
     id: 'string', ipranges: 'PodIpranges[]', jobid: 'string', jobstatus: 'number', name: 'string', netmask: 'string',
@@ -206,6 +252,21 @@ export const responseJsonKinds: Record<string, Record<string, string>> = {
   RolePermission: {
     description: 'string', id: 'string', jobid: 'string', jobstatus: 'number', permission: 'string', roleid: 'string',
     rolename: 'string', rule: 'string',
+  },
+  Router: {
+    account: 'string', arch: 'string', created: 'string', dns1: 'string', dns2: 'string', domain: 'string',
+    domainid: 'string', domainpath: 'string', gateway: 'string', guestipaddress: 'string', guestmacaddress: 'string', guestnetmask: 'string',
+    guestnetworkid: 'string', guestnetworkname: 'string', hasannotations: 'boolean', healthcheckresults: 'RouterHealthcheckresults[]', healthchecksfailed: 'boolean', hostcontrolstate: 'string',
+    hostid: 'string', hostname: 'string', hypervisor: 'string', id: 'string', ip6dns1: 'string', ip6dns2: 'string',
+    isredundantrouter: 'boolean', jobid: 'string', jobstatus: 'number', linklocalip: 'string', linklocalmacaddress: 'string', linklocalnetmask: 'string',
+    linklocalnetworkid: 'string', name: 'string', networkdomain: 'string', nic: 'Nic[]', podid: 'string', podname: 'string',
+    project: 'string', projectid: 'string', publicip: 'string', publicmacaddress: 'string', publicnetmask: 'string', publicnetworkid: 'string',
+    redundantstate: 'string', requiresupgrade: 'boolean', role: 'string', scriptsversion: 'string', serviceofferingid: 'string', serviceofferingname: 'string',
+    softwareversion: 'string', state: 'string', templateid: 'string', templatename: 'string', version: 'string', vpcid: 'string',
+    vpcname: 'string', zoneid: 'string', zonename: 'string',
+  },
+  RouterHealthcheckresults: {
+    checkname: 'string', checktype: 'string', details: 'string', lastupdated: 'string', status: 'string', success: 'boolean',
   },
   ScheduledTask: {
     account: 'string', apicommand: 'string', created: 'string', description: 'string', domain: 'string', domainid: 'string',
@@ -264,6 +325,11 @@ export const responseJsonKinds: Record<string, Record<string, string>> = {
     status: 'string', tags: 'Tags[]', templatetag: 'string', templatetype: 'string', url: 'string', userdataid: 'string',
     userdataname: 'string', userdataparams: 'string', userdatapolicy: 'string', zoneid: 'string', zonename: 'string',
   },
+  TrafficType: {
+    canenableindividualservice: 'boolean', destinationphysicalnetworkid: 'string', hypervnetworklabel: 'string', id: 'string', isolationmethods: 'string', jobid: 'string',
+    jobstatus: 'number', kvmnetworklabel: 'string', name: 'string', ovm3networklabel: 'string', physicalnetworkid: 'string', servicelist: 'array',
+    state: 'string', traffictype: 'string', vlan: 'string', vmwarenetworklabel: 'string', xennetworklabel: 'string',
+  },
   User: {
     account: 'string', accountid: 'string', accounttype: 'number', apikey: 'string', apikeyaccess: 'string', created: 'string',
     domain: 'string', domainid: 'string', email: 'string', firstname: 'string', icon: 'any', id: 'string',
@@ -321,6 +387,13 @@ export const responseJsonKinds: Record<string, Record<string, string>> = {
     diskkbswrite: 'number', memoryintfreekbs: 'number', memorykbs: 'number', memorykbsmax: 'number', memorytargetkbs: 'number', networkkbsread: 'number',
     networkkbswrite: 'number', networkread: 'string', networkwrite: 'string', timestamp: 'string',
   },
+  VlanIpRange: {
+    account: 'string', cidr: 'string', description: 'string', domain: 'string', domainid: 'string', domainpath: 'string',
+    endip: 'string', endipv6: 'string', forsystemvms: 'boolean', forvirtualnetwork: 'boolean', gateway: 'string', id: 'string',
+    ip6cidr: 'string', ip6gateway: 'string', jobid: 'string', jobstatus: 'number', netmask: 'string', networkid: 'string',
+    physicalnetworkid: 'string', podid: 'string', podname: 'string', project: 'string', projectid: 'string', provider: 'string',
+    startip: 'string', startipv6: 'string', vlan: 'string', zoneid: 'string',
+  },
   VnfNic: {
     description: 'string', deviceid: 'number', management: 'boolean', name: 'string', networkid: 'string', networkname: 'string',
     required: 'boolean',
@@ -363,6 +436,7 @@ export const responseJsonKinds: Record<string, Record<string, string>> = {
 };
 
 responseJsonKinds.PodCapacity = responseJsonKinds.ZoneCapacity;
+responseJsonKinds.NetworkOfferingServiceInternalProvider = responseJsonKinds.NetworkServiceInternalProvider;
 responseJsonKinds.Iso = responseJsonKinds.Template;
 responseJsonKinds.HostForMigrationGpugroupVgpu = responseJsonKinds.HostGpugroupVgpu;
 responseJsonKinds.ClusterCapacity = responseJsonKinds.ZoneCapacity;
@@ -429,11 +503,16 @@ export const responseRequiredFields: Record<string, string[]> = {
   ImageStore: ['id', 'name'],
   Iso: ['id', 'name'],
   ManagementServer: ['id', 'name', 'state'],
+  Network: ['id', 'name', 'type', 'state', 'zoneid'],
+  NetworkOffering: ['id', 'name', 'guestiptype', 'traffictype', 'state'],
+  Nic: ['id', 'networkid', 'isdefault'],
   OsCategory: ['id', 'name'],
   OsType: ['id', 'description'],
+  PhysicalNetwork: ['id', 'name', 'state', 'zoneid'],
   Pod: ['id', 'name', 'zoneid'],
   Role: ['id', 'name', 'type'],
   RolePermission: ['id', 'roleid', 'rule', 'permission'],
+  Router: ['id', 'name', 'state'],
   ScheduledTask: ['id', 'apicommand', 'timezone', 'enabled'],
   ServiceOffering: ['id', 'name'],
   Snapshot: ['id', 'name', 'state', 'volumeid'],
@@ -441,12 +520,14 @@ export const responseRequiredFields: Record<string, string[]> = {
   StoragePool: ['id', 'name', 'state'],
   StoragePoolsMetric: ['id', 'name', 'state'],
   Template: ['id', 'name'],
+  TrafficType: ['id', 'traffictype', 'physicalnetworkid'],
   User: ['id', 'username', 'accountid', 'account', 'domainid', 'state'],
   VMSchedule: ['id', 'virtualmachineid', 'action', 'schedule', 'timezone'],
   VirtualMachine: ['id', 'name', 'state', 'zoneid', 'serviceofferingid'],
   VirtualMachinesMetric: ['id', 'name', 'state', 'zoneid', 'serviceofferingid'],
   VirtualMachinesUsageHistory: ['id', 'name', 'stats'],
   VirtualMachinesUsageHistoryStats: ['timestamp'],
+  VlanIpRange: ['id'],
   Volume: ['id', 'name', 'state', 'type', 'zoneid'],
   VolumesMetric: ['id', 'name', 'state', 'type', 'zoneid'],
   VolumesUsageHistory: ['id', 'name', 'stats'],

@@ -709,19 +709,178 @@ export interface ManagementServer {
   version?: string;
 }
 
+export interface Network {
+  account?: string;
+  aclid?: string;
+  aclname?: string;
+  acltype?: string;
+  asnumber?: number;
+  asnumberid?: string;
+  associatednetwork?: string;
+  associatednetworkid?: string;
+  bgppeers?: unknown[];
+  broadcastdomaintype?: string;
+  broadcasturi?: string;
+  canusefordeploy?: boolean;
+  cidr?: string;
+  created?: string;
+  details?: Record<string, string>;
+  displaynetwork?: boolean;
+  displaytext?: string;
+  dns1?: string;
+  dns2?: string;
+  domain?: string;
+  domainid?: string;
+  domainpath?: string;
+  egressdefaultpolicy?: boolean;
+  externalid?: string;
+  gateway?: string;
+  hasannotations?: boolean;
+  icon?: unknown;
+  id: string;
+  internetprotocol?: string;
+  ip4routes?: unknown[];
+  ip4routing?: string;
+  ip6cidr?: string;
+  ip6dns1?: string;
+  ip6dns2?: string;
+  ip6gateway?: string;
+  ip6routes?: unknown[];
+  ip6routing?: string;
+  isdefault?: boolean;
+  ispersistent?: boolean;
+  issystem?: boolean;
+  jobid?: string;
+  jobstatus?: number;
+  name: string;
+  netmask?: string;
+  networkcidr?: string;
+  networkdomain?: string;
+  networkofferingavailability?: string;
+  networkofferingconservemode?: boolean;
+  networkofferingdisplaytext?: string;
+  networkofferingid?: string;
+  networkofferingname?: string;
+  physicalnetworkid?: string;
+  privatemtu?: number;
+  project?: string;
+  projectid?: string;
+  publicmtu?: number;
+  receivedbytes?: number;
+  redundantrouter?: boolean;
+  related?: string;
+  reservediprange?: string;
+  restartrequired?: boolean;
+  sentbytes?: number;
+  service?: NetworkServiceInternal[];
+  specifyipranges?: boolean;
+  specifyvlan?: boolean;
+  state: string;
+  strechedl2subnet?: boolean;
+  subdomainaccess?: boolean;
+  supportsvmautoscaling?: boolean;
+  tags?: Tags[];
+  traffictype?: string;
+  tungstenvirtualrouteruuid?: string;
+  type: string;
+  vlan?: string;
+  vpcid?: string;
+  vpcname?: string;
+  zoneid: string;
+  zonename?: string;
+  zonesnetworkspans?: unknown[];
+}
+
+export interface NetworkOffering {
+  availability?: string;
+  conservemode?: boolean;
+  created?: string;
+  details?: Record<string, string>;
+  displaytext?: string;
+  domain?: string;
+  domainid?: string;
+  egressdefaultpolicy?: boolean;
+  fornsx?: boolean;
+  fortungsten?: boolean;
+  forvpc?: boolean;
+  guestiptype: string;
+  hasannotations?: boolean;
+  id: string;
+  internetprotocol?: string;
+  isdefault?: boolean;
+  ispersistent?: boolean;
+  jobid?: string;
+  jobstatus?: number;
+  maxconnections?: number;
+  name: string;
+  networkmode?: string;
+  networkrate?: number;
+  routingmode?: string;
+  service?: NetworkOfferingServiceInternal[];
+  serviceofferingid?: string;
+  specifyasnumber?: boolean;
+  specifyipranges?: boolean;
+  specifyvlan?: boolean;
+  state: string;
+  supportsinternallb?: boolean;
+  supportspublicaccess?: boolean;
+  supportsstrechedl2subnet?: boolean;
+  tags?: string;
+  traffictype: string;
+  zone?: string;
+  zoneid?: string;
+}
+
+export interface NetworkOfferingServiceInternal {
+  capability?: NetworkOfferingServiceInternalCapability[];
+  name?: string;
+  provider?: NetworkOfferingServiceInternalProvider[];
+}
+
+export interface NetworkOfferingServiceInternalCapability {
+  canchooseservicecapability?: boolean;
+  name?: string;
+  value?: string;
+}
+
+/** Same fields as NetworkServiceInternalProvider. */
+export type NetworkOfferingServiceInternalProvider = NetworkServiceInternalProvider;
+
+export interface NetworkServiceInternal {
+  capability?: NetworkServiceInternalCapability[];
+  name?: string;
+  provider?: NetworkServiceInternalProvider[];
+}
+
+export interface NetworkServiceInternalCapability {
+  canchooseservicecapability?: boolean;
+  name?: string;
+  value?: string;
+}
+
+export interface NetworkServiceInternalProvider {
+  canenableindividualservice?: boolean;
+  destinationphysicalnetworkid?: string;
+  id?: string;
+  name?: string;
+  physicalnetworkid?: string;
+  servicelist?: string[];
+  state?: string;
+}
+
 export interface Nic {
   adaptertype?: string;
   broadcasturi?: string;
   deviceid?: string;
   extradhcpoption?: string[];
   gateway?: string;
-  id?: string;
+  id: string;
   ip6address?: string;
   ip6cidr?: string;
   ip6gateway?: string;
   ipaddress?: string;
   ipaddresses?: string[];
-  isdefault?: boolean;
+  isdefault: boolean;
   isolatedpvlan?: number;
   isolatedpvlantype?: string;
   isolationuri?: string;
@@ -730,7 +889,7 @@ export interface Nic {
   macaddress?: string;
   mtu?: number;
   netmask?: string;
-  networkid?: string;
+  networkid: string;
   networkname?: string;
   nsxlogicalswitch?: string;
   nsxlogicalswitchport?: string;
@@ -780,6 +939,22 @@ export interface OutOfBandManagementResponse {
   powerstate?: string;
   status?: boolean;
   username?: string;
+}
+
+export interface PhysicalNetwork {
+  broadcastdomainrange?: string;
+  domainid?: string;
+  id: string;
+  isolationmethods?: string;
+  jobid?: string;
+  jobstatus?: number;
+  name: string;
+  networkspeed?: string;
+  state: string;
+  tags?: string;
+  vlan?: string;
+  zoneid: string;
+  zonename?: string;
 }
 
 export interface Pod {
@@ -857,6 +1032,75 @@ export interface RolePermission {
   roleid: string;
   rolename?: string;
   rule: string;
+}
+
+export interface Router {
+  account?: string;
+  arch?: string;
+  created?: string;
+  dns1?: string;
+  dns2?: string;
+  domain?: string;
+  domainid?: string;
+  domainpath?: string;
+  gateway?: string;
+  guestipaddress?: string;
+  guestmacaddress?: string;
+  guestnetmask?: string;
+  guestnetworkid?: string;
+  guestnetworkname?: string;
+  hasannotations?: boolean;
+  healthcheckresults?: RouterHealthcheckresults[];
+  healthchecksfailed?: boolean;
+  hostcontrolstate?: string;
+  hostid?: string;
+  hostname?: string;
+  hypervisor?: string;
+  id: string;
+  ip6dns1?: string;
+  ip6dns2?: string;
+  isredundantrouter?: boolean;
+  jobid?: string;
+  jobstatus?: number;
+  linklocalip?: string;
+  linklocalmacaddress?: string;
+  linklocalnetmask?: string;
+  linklocalnetworkid?: string;
+  name: string;
+  networkdomain?: string;
+  nic?: Nic[];
+  podid?: string;
+  podname?: string;
+  project?: string;
+  projectid?: string;
+  publicip?: string;
+  publicmacaddress?: string;
+  publicnetmask?: string;
+  publicnetworkid?: string;
+  redundantstate?: string;
+  requiresupgrade?: boolean;
+  role?: string;
+  scriptsversion?: string;
+  serviceofferingid?: string;
+  serviceofferingname?: string;
+  softwareversion?: string;
+  state: string;
+  templateid?: string;
+  templatename?: string;
+  version?: string;
+  vpcid?: string;
+  vpcname?: string;
+  zoneid?: string;
+  zonename?: string;
+}
+
+export interface RouterHealthcheckresults {
+  checkname?: string;
+  checktype?: string;
+  details?: string;
+  lastupdated?: string;
+  status?: string;
+  success?: boolean;
 }
 
 export interface ScheduledTask {
@@ -1130,6 +1374,26 @@ export interface Template {
   zonename?: string;
 }
 
+export interface TrafficType {
+  canenableindividualservice?: boolean;
+  destinationphysicalnetworkid?: string;
+  hypervnetworklabel?: string;
+  id: string;
+  isolationmethods?: string;
+  jobid?: string;
+  jobstatus?: number;
+  kvmnetworklabel?: string;
+  name?: string;
+  ovm3networklabel?: string;
+  physicalnetworkid: string;
+  servicelist?: string[];
+  state?: string;
+  traffictype: string;
+  vlan?: string;
+  vmwarenetworklabel?: string;
+  xennetworklabel?: string;
+}
+
 export interface User {
   account: string;
   accountid: string;
@@ -1389,6 +1653,37 @@ export interface VirtualMachinesUsageHistoryStats {
   networkread?: string;
   networkwrite?: string;
   timestamp: string;
+}
+
+export interface VlanIpRange {
+  account?: string;
+  cidr?: string;
+  description?: string;
+  domain?: string;
+  domainid?: string;
+  domainpath?: string;
+  endip?: string;
+  endipv6?: string;
+  forsystemvms?: boolean;
+  forvirtualnetwork?: boolean;
+  gateway?: string;
+  id: string;
+  ip6cidr?: string;
+  ip6gateway?: string;
+  jobid?: string;
+  jobstatus?: number;
+  netmask?: string;
+  networkid?: string;
+  physicalnetworkid?: string;
+  podid?: string;
+  podname?: string;
+  project?: string;
+  projectid?: string;
+  provider?: string;
+  startip?: string;
+  startipv6?: string;
+  vlan?: string;
+  zoneid?: string;
 }
 
 export interface VnfNic {

@@ -75,6 +75,13 @@ export interface ResponseObjects {
   userkeys: UserKeys;
   virtualmachine: R.VirtualMachine;
   managementserver: R.ManagementServer;
+  network: R.Network;
+  networkoffering: R.NetworkOffering;
+  nic: R.Nic;
+  physicalnetwork: R.PhysicalNetwork;
+  router: R.Router;
+  traffictype: R.TrafficType;
+  vlaniprange: R.VlanIpRange;
   volume: R.Volume;
   zone: R.Zone;
 }

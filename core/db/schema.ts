@@ -134,6 +134,34 @@ export interface ScheduleTable { id: string; kind: string; account_id: string; d
 export interface ScheduleRunTable { id: string; schedule_id: string; due: Millis; fired: Millis; job_id: string | null;
   outcome: string; error: string | null; ms_id: string }
 
+// Guest networking (migration 017).
+export interface PhysicalNetworkTable { id: string; name: string; zone_id: string; state: string; isolation_methods: string;
+  vlan: string | null; tags: string; broadcast_domain_range: string; network_speed: string | null; domain_id: string | null;
+  created: Millis; removed: Millis | null }
+export interface TrafficTypeTable { id: string; physical_network_id: string; traffic_type: string; kvm_label: string | null;
+  vlan: string | null; created: Millis }
+export interface NetworkOfferingTable { id: string; name: string; unique_name: string | null; display_text: string;
+  guest_ip_type: string; traffic_type: string; services: Json; specify_vlan: Bool; specify_ip_ranges: Bool;
+  conserve_mode: Bool; egress_default_policy: Bool; is_persistent: Bool; network_rate: number | null; availability: string;
+  state: string; is_default: Bool; tags: string | null; for_vpc: Bool; created: Millis; removed: Millis | null }
+export interface NetworkTable { id: string; name: string; display_text: string; zone_id: string; physical_network_id: string | null;
+  network_offering_id: string; guest_type: string; traffic_type: string; state: string; cidr: string | null;
+  gateway: string | null; netmask: string | null; vlan: string | null; account_id: string | null; domain_id: string;
+  acl_type: string; subdomain_access: Bool; network_domain: string | null; dns1: string | null; dns2: string | null;
+  display_network: Bool; restart_required: Bool; source_nat_ip: string | null; created: Millis; removed: Millis | null }
+export interface GuestVlanTable { zone_id: string; vlan: number; physical_network_id: string; network_id: string; created: Millis }
+export interface VlanIpRangeTable { id: string; zone_id: string; physical_network_id: string | null; network_id: string | null;
+  pod_id: string | null; vlan: string; gateway: string; netmask: string; start_ip: string; end_ip: string;
+  for_virtual_network: Bool; account_id: string | null; domain_id: string | null; created: Millis }
+export interface PublicIpTable { id: string; zone_id: string; vlan_range_id: string; ip_address: string; network_id: string | null;
+  is_source_nat: Bool; account_id: string | null; domain_id: string | null; created: Millis }
+export interface NicTable { id: string; vm_id: string; network_id: string; ip_address: string | null; mac_address: string;
+  device_id: number; is_default: Bool; gateway: string | null; netmask: string | null; broadcast_uri: string | null;
+  state: string; created: Millis }
+export interface RouterTable { id: string; name: string; network_id: string; zone_id: string; host_id: string | null; state: string;
+  guest_ip: string | null; public_ip: string | null; mac_address: string | null; account_id: string | null; domain_id: string;
+  updated: Millis; created: Millis; removed: Millis | null }
+
 export interface Database {
   domains: DomainTable; roles: RoleTable; role_permissions: RolePermissionTable; accounts: AccountTable;
   users: UserTable; sessions: SessionTable; login_failures: LoginFailureTable;
@@ -146,4 +174,7 @@ export interface Database {
   management_servers: ManagementServerTable; sequences: SequenceTable; cache_generations: CacheGenerationTable;
   console_tokens: ConsoleTokenTable; resource_tags: ResourceTagTable; cluster_keys: ClusterKeyTable; job_locks: JobLockTable;
   schedules: ScheduleTable; schedule_runs: ScheduleRunTable; ha_config: HaConfigTable; storage_pool_work: StoragePoolWorkTable;
+  physical_networks: PhysicalNetworkTable; physical_network_traffic_types: TrafficTypeTable;
+  network_offerings: NetworkOfferingTable; networks: NetworkTable; guest_vlans: GuestVlanTable;
+  vlan_ip_ranges: VlanIpRangeTable; public_ips: PublicIpTable; nics: NicTable; routers: RouterTable;
 }

@@ -53,6 +53,39 @@ export interface VmSpec {
   /** Host path of the ISO to insert as CD-ROM media (drivers that boot real guests need the file, not the id). */
   isoPath?: string | null;
   details: Record<string, string>;
+  /** Guest NICs, default first (drivers without a data path ignore them). */
+  nics?: VmNicSpec[];
+  /** `bridge`: NICs on their networks' bridges (setting network.kvm.datapath); else user-mode networking (lab-only). */
+  netMode?: 'bridge' | 'user';
+}
+
+/** A NIC as a hypervisor wires it: its MAC, the network's VLAN and the host interface that carries guest VLANs. */
+export interface VmNicSpec {
+  id: string;
+  mac: string;
+  deviceId: number;
+  networkId: string;
+  vlan: number | null;
+  /** The physical network's kvmnetworklabel (the host's guest interface); null: the bridge stays local to the host. */
+  guestIf: string | null;
+  /** The API's address and the network's addressing (QEMU's user-mode fallback hands out exactly this address). */
+  ip: string | null;
+  cidr: string | null;
+  gateway: string | null;
+  hostname: string;
+}
+
+/** A guest network's router as a host runs it (hypervisors/qemu/guest-net.ts). */
+export interface NetworkRouterSpec {
+  networkId: string;
+  vlan: number | null;
+  guestIf: string | null;
+  gateway: string;
+  cidr: string;
+  domain: string;
+  hosts: { mac: string; ip: string; name: string }[];
+  /** Source NAT: the host bridge of the zone's public network, the network's public address and the public range. */
+  public?: { bridge: string; ip: string; netmask: string; gateway: string };
 }
 
 export interface VmStats {
@@ -153,6 +186,14 @@ export interface HypervisorDriver {
 
   /** Stops background work (timers, processes the driver owns for itself). */
   shutdown(): Promise<void>;
+
+  /**
+   * Guest networks' virtual routers on this host (QEMU hosts that may make bridges and namespaces): start it, or
+   * bring its DHCP reservations and names up to date when it runs. Resolves false when the host has no data path.
+   */
+  applyRouter?(hostId: string, r: NetworkRouterSpec): Promise<boolean>;
+  /** Stops the network's router on this host (idempotent). */
+  removeRouter?(hostId: string, networkId: string): Promise<void>;
 
   // Optional: drivers that run real guests (QEMU) offer these; the simulator does not need them.
   pauseVm?(hostId: string, vmId: string): Promise<void>;

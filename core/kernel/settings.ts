@@ -38,6 +38,12 @@ export const SETTINGS = {
     default: '20', description: 'Seconds without a storage heartbeat after which a host whose agent link is gone is declared Down',
   },
   'ha.tag': { default: '', description: 'Host tag of the hosts reserved for HA restarts (listHosts hahost)' },
+  'network.kvm.datapath': {
+    default: 'false',
+    description: 'Whether KVM hosts wire guest networks for real (a bridge per network with its VLAN, tap devices, the ' +
+      'virtual router in a network namespace; needs root on the host). Otherwise their VMs get QEMU user-mode ' +
+      'networking with the API\'s addresses, which is lab-only (guests do not reach each other)',
+  },
 } as const satisfies Record<string, SettingDecl>;
 
 export type SettingName = keyof typeof SETTINGS;

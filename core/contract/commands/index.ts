@@ -14,6 +14,7 @@ import { metricsCommands } from './metrics';
 import { tagsCommands } from './tags';
 import { scheduleCommands } from './schedules';
 import { maintenanceCommands } from './maintenance';
+import { networkCommands } from './network';
 
 export const allCommands = {
   ...baseCommands, ...jobsCommands, ...eventsCommands, ...identityCommands, ...infraCommands,
@@ -21,6 +22,7 @@ export const allCommands = {
   ...tagsCommands,
   ...scheduleCommands,
   ...maintenanceCommands,
+  ...networkCommands,
 };
 
 export type Commands = typeof allCommands;

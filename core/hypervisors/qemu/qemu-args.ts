@@ -9,7 +9,7 @@
 //   printed while nobody was connected.
 // - VNC on a unix socket (or 127.0.0.1) with the password in a secret file, never on the command line.
 import path from 'node:path';
-import type { VmSpec, VolumeSpec } from '../driver';
+import type { VmNicSpec, VmSpec, VolumeSpec } from '../driver';
 import type { VmPaths } from './vm-runtime';
 
 export const CDROM_ID = 'cd0';
@@ -36,6 +36,32 @@ export interface QemuLaunch {
   vncListen: 'unix' | 'tcp';
   /** Extra arguments from the VM details (`qemu.extraArgs`, space separated), for experiments. */
   extra?: string[];
+  /**
+   * How NICs reach their network: `tap` devices on the network's bridge (guest-net.ts; needs root), or QEMU's
+   * user-mode networking, which needs nothing but is a lab-only stand-in (no VLAN, guests cannot reach each other;
+   * its DHCP hands the guest the API's address).
+   */
+  nicMode?: 'tap' | 'user';
+}
+
+/** PCI slots of NICs count down from the last one, so they never meet the disks' slots counting up from 4. */
+export const nicPciAddr = (deviceId: number) => `0x${(31 - deviceId).toString(16)}`;
+
+/** -netdev/-device pairs of the NICs: virtio-net with the MAC the API reports. */
+export function nicArgs(nics: VmNicSpec[], mode: 'tap' | 'user', tapOf: (nicId: string) => string): string[] {
+  const args: string[] = [];
+  for (const n of nics) {
+    const id = `net${n.deviceId}`;
+    if (mode === 'tap') {
+      args.push('-netdev', `tap,id=${id},ifname=${tapOf(n.id)},script=no,downscript=no`);
+    } else {
+      const user = [`user,id=${id}`, `hostname=${n.hostname}`];
+      if (n.cidr && n.gateway && n.ip) user.push(`net=${n.cidr}`, `host=${n.gateway}`, `dhcpstart=${n.ip}`);
+      args.push('-netdev', user.join(','));
+    }
+    args.push('-device', `virtio-net-pci,netdev=${id},id=nic${n.deviceId},mac=${n.mac},addr=${nicPciAddr(n.deviceId)}`);
+  }
+  return args;
 }
 
 export function qcow2Blockdev(node: string, file: string, readOnly = false): string {
@@ -46,7 +72,7 @@ export function isoBlockdev(file: string, node = ISO_NODE): string {
   return JSON.stringify({ driver: 'raw', 'node-name': node, 'read-only': true, file: { driver: 'file', filename: file, 'read-only': true } });
 }
 
-export function buildQemuArgs(vm: VmSpec, p: VmPaths, l: QemuLaunch): string[] {
+export function buildQemuArgs(vm: VmSpec, p: VmPaths, l: QemuLaunch, tapOf: (nicId: string) => string = (id) => id): string[] {
   const args = [
     '-name', `guest=${vm.instanceName},debug-threads=on`,
     '-uuid', vm.id,
@@ -87,6 +113,7 @@ export function buildQemuArgs(vm: VmSpec, p: VmPaths, l: QemuLaunch): string[] {
   } else {
     args.push('-device', `ide-cd,id=${CDROM_ID},bus=ide.1,unit=0${cdBoot}`);
   }
+  if (vm.nics?.length) args.push(...nicArgs(vm.nics, l.nicMode ?? 'user', tapOf));
   if (l.extra) args.push(...l.extra);
   return args;
 }

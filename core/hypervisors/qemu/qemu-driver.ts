@@ -17,6 +17,8 @@ import type {
 import { parseAccelSetting, resolveAccel, type AccelProbeResult, type AccelSetting } from './accel';
 import { connectQmp } from './qmp';
 import { CDROM_ID, buildQemuArgs, pciAddr, volumeDevice, volumeFile, volumeNode } from './qemu-args';
+import { canManageNetworks, ensureBridge, ensureTap, netKey, removeTap, tapOf } from './guest-net';
+import { applyRouter, removeRouter } from './guest-router';
 import { listenIncoming, migrateOut, waitRunning } from './migration';
 import { cpuMhz, killHard, memInfo, run, waitGone } from './proc';
 import { StatsSampler, sampleQemuHost } from './stats';
@@ -102,19 +104,27 @@ export function createQemuDriver(opts: QemuDriverOptions): QemuDriver {
     prepareDirs(p);
     const accel = (await accelOf(hostId)).accel;
     const vncListen = vm.details.vncListen === 'tcp' ? 'tcp' : 'unix';
+    // NICs on their networks' bridges when this host may make bridges; else QEMU's user-mode networking (lab-only).
+    const nicMode = vm.nics?.length && vm.netMode === 'bridge' && canManageNetworks().ok ? 'tap' : 'user';
     const record: VmRecord = {
       vmId: vm.id, hostId, instanceName: vm.instanceName, vncPassword: newVncPassword(), vncListen, accel,
       cpuNumber: vm.cpuNumber, memoryMb: vm.memoryMb, startedAt: Date.now(), isoPath: vm.isoPath ?? null,
       stopTimeoutMs: Number(vm.details.stopTimeoutMs) > 0 ? Number(vm.details.stopTimeoutMs) : undefined,
       volumes: vm.volumes.map((v) => ({ id: v.id, node: volumeNode(v.id), device: volumeDevice(v.id), file: volumeFile(v) })),
+      nics: vm.nics?.length ? { ids: vm.nics.map((n) => n.id), mode: nicMode } : undefined,
     };
     writeFileSync(p.vncSecret, record.vncPassword, { mode: 0o600 });
     writeRecord(p, record);
     const extra = vm.details['qemu.extraArgs']?.split(' ').filter((a) => a !== '') ?? [];
     if (incoming) extra.push('-incoming', 'defer');
+    if (nicMode === 'tap') {
+      for (const n of vm.nics!) {
+        await ensureTap(n.id, await ensureBridge({ key: netKey(n.networkId), vlan: n.vlan, guestIf: n.guestIf }));
+      }
+    }
     try {
       // -daemonize: this returns once QEMU is initialized (or failed, with its error on stderr).
-      await run(qemu, buildQemuArgs(vm, p, { accel, vncListen, extra }), { timeoutMs: 30_000 });
+      await run(qemu, buildQemuArgs(vm, p, { accel, vncListen, extra, nicMode }, tapOf), { timeoutMs: 30_000 });
     } catch (e) {
       const pid = readPid(p);
       if (pid !== null) await killHard(pid);
@@ -203,7 +213,9 @@ export function createQemuDriver(opts: QemuDriverOptions): QemuDriver {
     async pauseVm(_hostId, vmId) { await qmpOf(await running(vmId)).execute('stop'); },
     async resumeVm(_hostId, vmId) { await qmpOf(await running(vmId)).execute('cont'); },
     async destroyVm(_hostId, vmId) {
+      const nics = readRecord(vms.paths(vmId))?.nics;
       await stop(vmId, true, 0);
+      if (nics?.mode === 'tap') for (const id of nics.ids) await removeTap(id);
       stats.forget(vmId);
       removeAll(vms.paths(vmId));
     },
@@ -394,6 +406,8 @@ export function createQemuDriver(opts: QemuDriverOptions): QemuDriver {
       return l === null ? null : stats.vm(l);
     },
     async hostStats(): Promise<HostStats> { return stats.host(); },
+    applyRouter: (_hostId, r) => applyRouter(workDir, r),
+    removeRouter: (_hostId, networkId) => removeRouter(workDir, networkId),
     sampleHost: (_hostId, vmIds) => sampleQemuHost(collectorStats, (id) => vms.get(id), vmIds),
 
     storageHeartbeat: (hostId, poolPaths, intervalMs) => heartbeat.set(hostId, poolPaths, intervalMs),

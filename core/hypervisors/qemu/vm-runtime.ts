@@ -38,6 +38,8 @@ export interface VmRecord {
   isoPath: string | null;
   /** ACPI shutdown grace period from the VM details, when set. */
   stopTimeoutMs?: number;
+  /** How the NICs were wired (`tap`: devices to remove with the VM; `user`: QEMU's lab-only user-mode networking). */
+  nics?: { ids: string[]; mode: 'tap' | 'user' };
 }
 
 const SOCKET_PATH_MAX = 100;

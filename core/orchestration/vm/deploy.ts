@@ -18,6 +18,8 @@ import { formatVms, type TemplateNames, type VmRow } from './vm-format';
 import { reconcileVm } from './reconcile';
 import { precompiled, precompiledInsert, type QueryTarget } from '../../db/precompiled';
 import type { VirtualMachine } from '../../contract/responses';
+import { planDeployNics } from '../../network/vm-nics';
+import { writeNic } from '../../network/nics';
 
 type Decl = typeof computeCommands.deployVirtualMachine;
 type Args = ArgsOf<Decl>;
@@ -159,6 +161,8 @@ async function prepare(ctx: CallContext, a: Args) {
     checkVmName(a.name);
     await checkNameFree(svc, owner.accountId, a.name);
   }
+  // The VM's NICs: networks implemented now (VLAN, router), addresses chosen when the rows are written.
+  const nics = await planDeployNics(ctx, owner, zone.id, a, svc.newId);
   const instanceName = await svc.instanceNames.next(owner.accountId);
   const n = instanceName.split('-')[2];
   const now = svc.clock.now();
@@ -182,6 +186,7 @@ async function prepare(ctx: CallContext, a: Args) {
   const write = async (trx: QueryTarget) => {
     await insertVm(trx, vm);
     for (const v of volumes) await insertVolume(trx, v);
+    for (const nic of nics) await writeNic(trx, id, nic);
   };
   const committed = () => vmEvent(svc, vm, { type: 'VM.CREATE', state: 'Created', description: `Created VM ${name}` }, ctx.caller.userId);
   const { userdata: _u, pod_id: _p, cluster_id: _c, last_host_id: _l, removed: _r, ...row } = vm;

@@ -9,6 +9,7 @@ import { expungeVolume } from '../storage/volume-ops';
 import { driverFor } from './infra';
 import { stopVm } from './power';
 import { volumesOf } from './vm-rows';
+import { deleteNicsOf } from '../../network/nics';
 
 const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
@@ -40,7 +41,9 @@ export async function expungeVm(svc: Services, vm: VmTable, userId?: string | nu
     if (v.type === 'ROOT') await expungeVolume(svc, v, host);
     else await detachRow(svc.db, v.id);
   }
-  await changeVmState(svc, vm, 'ExpungeOperation', { userId, patch: { removed: svc.clock.now(), host_id: null } });
+  // The NICs go with the row, freeing their addresses for other VMs.
+  await changeVmState(svc, vm, 'ExpungeOperation', { userId, patch: { removed: svc.clock.now(), host_id: null },
+    also: (db) => deleteNicsOf(db, vm.id) });
 }
 
 /**

@@ -6,6 +6,8 @@ import type { VmTable } from '../../db/schema';
 import type { HypervisorDriver, VmSpec } from '../../hypervisors/driver';
 import type { Services } from '../../kernel/services';
 import { volumeSpec } from './infra';
+import { nicSpecsOf } from '../../network/nics';
+import { settingFlag } from '../../kernel/settings';
 import { parseDetails, volumesOf } from './vm-rows';
 
 export const migratesInSteps = (src: HypervisorDriver, dst: HypervisorDriver) =>
@@ -18,6 +20,8 @@ async function runningSpec(svc: Services, vm: VmTable): Promise<VmSpec> {
     id: vm.id, instanceName: vm.instance_name, cpuNumber: vm.cpu_number, cpuSpeed: vm.cpu_speed, memoryMb: vm.memory,
     volumes: await Promise.all(vols.map((v) => volumeSpec(svc, v))), isoId: vm.iso_id, details: parseDetails(vm.details),
     isoPath: vm.iso_id ? (await svc.caches.imageFiles.file(vm.iso_id, vm.zone_id)) ?? null : null,
+    nics: await nicSpecsOf(svc.db, vm.id, vm.name),
+    netMode: (await settingFlag(svc, 'network.kvm.datapath')) ? 'bridge' : 'user',
   };
 }
 

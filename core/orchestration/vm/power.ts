@@ -5,6 +5,9 @@
 import type { VmTable, VolumeTable } from '../../db/schema';
 import type { DeploymentPlan, Services } from '../../kernel/services';
 import type { HypervisorDriver, VmSpec, VolumeSpec } from '../../hypervisors/driver';
+import { nicSpecsOf } from '../../network/nics';
+import { applyRoutersForVm } from '../../network/router-datapath';
+import { settingFlag } from '../../kernel/settings';
 import { ApiError, insufficientCapacity, internalError } from '../../kernel/errors';
 import { ErrorCode, CsErrorCode } from '../../contract/errors';
 import { changeVmState, patchVmInState, transitionVm, type VmStateRef } from '../vm-states';
@@ -102,7 +105,12 @@ async function startOn(svc: Services, r: StartRequest, p: DeploymentPlan, create
   const vm = r.vm;
   const spec: VmSpec = { id: vm.id, instanceName: vm.instance_name, cpuNumber: vm.cpu_number, cpuSpeed: vm.cpu_speed,
     memoryMb: vm.memory, volumes: specs, isoId: vm.iso_id, details: parseDetails(vm.details),
-    isoPath: vm.iso_id ? (await svc.caches.imageFiles.file(vm.iso_id, vm.zone_id)) ?? null : null };
+    isoPath: vm.iso_id ? (await svc.caches.imageFiles.file(vm.iso_id, vm.zone_id)) ?? null : null,
+    nics: await nicSpecsOf(svc.db, vm.id, vm.name) };
+  if (spec.nics?.length && driver.applyRouter && await settingFlag(svc, 'network.kvm.datapath')) {
+    spec.netMode = 'bridge';
+    await applyRoutersForVm(svc, vm.id, p.hostId);
+  }
   await driver.startVm(p.hostId, spec);
 }
 

@@ -11,8 +11,9 @@ import { isAdmin } from '../../identity/caller';
 import { precompiled } from '../../db/precompiled';
 import { csDate } from '../../kernel/format';
 import { vmStatsOf } from './stats-cache';
-import type { Tags, VirtualMachine } from '../../contract/responses';
+import type { Nic, Tags, VirtualMachine } from '../../contract/responses';
 import { tagsOfPage } from '../../tags/index';
+import { nicsOfVms } from '../../network/nics';
 
 export type VmRow = Pick<VmTable, 'id' | 'name' | 'display_name' | 'instance_name' | 'account_id' | 'domain_id' |
   'user_id' | 'zone_id' | 'host_id' | 'template_id' | 'iso_id' | 'service_offering_id' | 'cpu_number' | 'cpu_speed' |
@@ -50,6 +51,7 @@ export interface Names {
   zones: Map<string, string>; hosts: Map<string, string>; templates: Map<string, TemplateNames>;
   offerings: Map<string, { name: string; dynamic_scaling: number }>;
   accounts: Map<string, { name: string; domainName: string; domainPath: string }>;
+  nics: Map<string, Nic[]>;
 }
 
 const distinct = (rows: VmRow[], pick: (r: VmRow) => string | null) => {
@@ -72,7 +74,7 @@ async function loadNames(svc: Services, rows: VmRow[], known: KnownNames): Promi
   const tplIds = missing([...new Set([...distinct(rows, (r) => r.template_id), ...distinct(rows, (r) => r.iso_id)])], known.templates);
   const soIds = missing(distinct(rows, (r) => r.service_offering_id), known.offerings);
   const acctIds = distinct(rows, (r) => r.account_id);
-  const [zones, hosts, tpls, sos, accts] = await Promise.all([
+  const [zones, hosts, tpls, sos, accts, nics] = await Promise.all([
     zoneIds.length ? db.selectFrom('zones').select(['id', 'name']).where('id', 'in', zoneIds).execute() : [],
     hostIds.length === 1 ? hostName.rows(db, { id: hostIds[0] })
       : hostIds.length ? db.selectFrom('hosts').select(['id', 'name']).where('id', 'in', hostIds).execute() : [],
@@ -81,6 +83,7 @@ async function loadNames(svc: Services, rows: VmRow[], known: KnownNames): Promi
         't.template_type', 'os.description as os_name']).where('t.id', 'in', tplIds).execute() : [],
     soIds.length ? db.selectFrom('service_offerings').select(['id', 'name', 'dynamic_scaling']).where('id', 'in', soIds).execute() : [],
     Promise.all(acctIds.map((id) => svc.identity.accountInfo(id).catch(() => null))),
+    nicsOfVms(db, rows.map((r) => r.id)),
   ]);
   const accounts: Names['accounts'] = new Map();
   acctIds.forEach((id, i) => { const a = accts[i]; if (a) accounts.set(id, a); });
@@ -88,7 +91,7 @@ async function loadNames(svc: Services, rows: VmRow[], known: KnownNames): Promi
     zones: new Map([...(known.zones ?? []), ...zones.map((z) => [z.id, z.name] as const)]),
     hosts: new Map(hosts.map((h) => [h.id, h.name])),
     templates: new Map([...(known.templates ?? []), ...tpls.map((t) => [t.id, t] as const)]),
-    offerings: new Map([...(known.offerings ?? []), ...sos.map((o) => [o.id, o] as const)]), accounts,
+    offerings: new Map([...(known.offerings ?? []), ...sos.map((o) => [o.id, o] as const)]), accounts, nics,
   };
 }
 
@@ -148,7 +151,7 @@ function format(r: VmRow, n: Names, admin: boolean, job: string | undefined, st:
     diskkbsread: st ? kb(st.diskReadBytes) : undefined, diskkbswrite: st ? kb(st.diskWriteBytes) : undefined,
     memorykbs: st?.memoryKbs, diskioread: st?.diskReadOps, diskiowrite: st?.diskWriteOps,
     rootdeviceid: 0, rootdevicetype: 'ROOT',
-    nic: NONE, securitygroup: NONE, affinitygroup: NONE, tags: tags ?? NONE, details: parseDetails(r.details),
+    nic: n.nics.get(r.id) ?? NONE, securitygroup: NONE, affinitygroup: NONE, tags: tags ?? NONE, details: parseDetails(r.details),
     displayvm: true, isdynamicallyscalable: t?.dynamic_scaling === 1 && so?.dynamic_scaling === 1,
     deleteprotection: false, vmtype: 'User',
     jobid: job, jobstatus: job ? 0 : undefined,

@@ -1,0 +1,186 @@
+// The data path of guest networks on a KVM host, from Debian's own parts (iproute2, dnsmasq, nftables):
+// - a Linux bridge per guest network, with the network's VLAN on the host's guest interface as a member, so two
+//   hosts' VMs of one network meet on the wire and two networks never do;
+// - a tap device per NIC on that bridge (QEMU's virtio-net uses it with the MAC the API reports);
+// - the virtual router in a network namespace of the host (not a system VM: a namespace starts in milliseconds where
+//   CloudStack boots a router VM in tens of seconds, and needs no image): the network's gateway address on a veth
+//   in the bridge, dnsmasq for DHCP (each VM's reserved address and hostname) and DNS by name, and source NAT with
+//   nftables from the guest side to the public side (a veth in the zone's public bridge with the source NAT address).
+// Everything here needs root (CAP_NET_ADMIN); canManageNetworks() says whether this host has it.
+import { execFile, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const exec = promisify(execFile);
+
+async function run(cmd: string, args: string[], input?: string): Promise<string> {
+  if (input === undefined) return (await exec(cmd, args)).stdout;
+  return new Promise((resolve, reject) => {
+    const child = execFile(cmd, args, (err, stdout, stderr) => (err ? reject(new Error(`${cmd} ${args.join(' ')}: ${stderr || err.message}`)) : resolve(stdout)));
+    child.stdin!.end(input);
+  });
+}
+
+/** Runs `ip ...`, ignoring "exists" answers when asked (setting up is idempotent). */
+async function ip(args: string[], okIfExists = false): Promise<void> {
+  try { await run('ip', args); } catch (e) {
+    if (okIfExists && /File exists|RTNETLINK answers: File exists/.test(String((e as { stderr?: string }).stderr ?? e))) return;
+    throw new Error(`ip ${args.join(' ')}: ${String((e as { stderr?: string }).stderr ?? (e as Error).message).trim()}`);
+  }
+}
+
+let probed: { ok: boolean; why?: string } | undefined;
+
+/**
+ * Whether bridges and namespaces can be made here: root, iproute2, dnsmasq and nft installed, and a bridge can
+ * really be made (root in a container without CAP_NET_ADMIN cannot). Probed once per process.
+ */
+export function canManageNetworks(): { ok: boolean; why?: string } {
+  if (probed) return probed;
+  if (process.getuid?.() !== 0) return (probed = { ok: false, why: 'the management server does not run as root (bridges and namespaces need CAP_NET_ADMIN)' });
+  for (const bin of ['/usr/sbin/ip', '/usr/sbin/dnsmasq', '/usr/sbin/nft']) {
+    if (!existsSync(bin) && !existsSync(bin.replace('/usr', ''))) return (probed = { ok: false, why: `${bin} is not installed` });
+  }
+  const name = `sprobe${process.pid % 100000}`;
+  const made = spawnSync('ip', ['link', 'add', name, 'type', 'bridge'], { encoding: 'utf8' });
+  spawnSync('ip', ['link', 'del', name]);
+  if (made.status !== 0) return (probed = { ok: false, why: `bridges cannot be made here: ${(made.stderr || '').trim() || `ip exited with ${made.status}`}` });
+  return (probed = { ok: true });
+}
+
+/** Interface names have at most 15 characters: every name is a short prefix and an 8-character key of the network. */
+export const netKey = (networkId: string) => networkId.replace(/-/g, '').slice(-8);
+export const bridgeOf = (key: string) => `sbr${key}`;
+const vlanIfOf = (key: string) => `svl${key}`;
+export const routerNs = (key: string) => `svr-${key}`;
+export const tapOf = (nicId: string) => `stp${nicId.replace(/-/g, '').slice(-8)}`;
+
+export interface GuestBridge { key: string; vlan: number | null; guestIf?: string | null; mtu?: number }
+
+/** The network's bridge on this host, with its VLAN on the guest interface as a member. Idempotent. */
+export async function ensureBridge(b: GuestBridge): Promise<string> {
+  const br = bridgeOf(b.key);
+  await ip(['link', 'add', br, 'type', 'bridge'], true);
+  if (b.guestIf && b.vlan !== null) {
+    const vl = vlanIfOf(b.key);
+    await ip(['link', 'add', 'link', b.guestIf, 'name', vl, 'type', 'vlan', 'id', String(b.vlan)], true);
+    await ip(['link', 'set', vl, 'master', br, 'up']);
+  }
+  if (b.mtu) await ip(['link', 'set', br, 'mtu', String(b.mtu)]);
+  await ip(['link', 'set', br, 'up']);
+  return br;
+}
+
+export async function removeBridge(key: string): Promise<void> {
+  for (const dev of [vlanIfOf(key), bridgeOf(key)]) await ip(['link', 'del', dev]).catch(() => undefined);
+}
+
+/** A tap device for a NIC, on the network's bridge. */
+export async function ensureTap(nicId: string, bridge: string): Promise<string> {
+  const tap = tapOf(nicId);
+  await ip(['tuntap', 'add', 'dev', tap, 'mode', 'tap'], true);
+  await ip(['link', 'set', tap, 'master', bridge, 'up']);
+  return tap;
+}
+
+export async function removeTap(nicId: string): Promise<void> {
+  await ip(['link', 'del', tapOf(nicId)]).catch(() => undefined);
+}
+
+export interface DhcpHost { mac: string; ip: string; name: string }
+export interface RouterSpec {
+  key: string;
+  /** The network's bridge on this host (ensureBridge). */
+  bridge: string;
+  gateway: string;
+  prefix: number;
+  /** First address of the network (10.1.1.0) and its netmask, for dnsmasq's static range. */
+  network: string;
+  netmask: string;
+  domain: string;
+  hosts: DhcpHost[];
+  /** Source NAT: the zone's public bridge, the network's public address and the public gateway. */
+  public?: { bridge: string; ip: string; prefix: number; gateway: string };
+  /** Folder for dnsmasq's files (pid, hosts, leases, log). */
+  dir: string;
+}
+
+const nsRun = (ns: string, cmd: string, args: string[], input?: string) => run('ip', ['netns', 'exec', ns, cmd, ...args], input);
+
+function writeHosts(r: RouterSpec): void {
+  writeFileSync(join(r.dir, 'dhcp-hosts'), r.hosts.map((h) => `${h.mac},${h.ip},${h.name},infinite`).join('\n') + '\n');
+  // DNS by name from the start, not only once a VM holds its lease.
+  writeFileSync(join(r.dir, 'names'), r.hosts.map((h) => `${h.ip} ${h.name}.${r.domain} ${h.name}`).join('\n') + '\n');
+}
+
+/** Starts (or restarts) the router of a network: namespace, guest and public legs, source NAT, dnsmasq. */
+export async function startRouter(r: RouterSpec): Promise<void> {
+  const ns = routerNs(r.key);
+  await stopRouter(r.key, r.dir);
+  mkdirSync(r.dir, { recursive: true });
+  await ip(['netns', 'add', ns]);
+  await ip(['-n', ns, 'link', 'set', 'lo', 'up']);
+  await ip(['link', 'add', `vg${r.key}`, 'type', 'veth', 'peer', 'name', `vgi${r.key}`]);
+  await ip(['link', 'set', `vgi${r.key}`, 'netns', ns]);
+  await ip(['-n', ns, 'link', 'set', `vgi${r.key}`, 'name', 'eth0']);
+  await ip(['link', 'set', `vg${r.key}`, 'master', r.bridge, 'up']);
+  await ip(['-n', ns, 'addr', 'add', `${r.gateway}/${r.prefix}`, 'dev', 'eth0']);
+  await ip(['-n', ns, 'link', 'set', 'eth0', 'up']);
+  if (r.public) {
+    await ip(['link', 'add', `vp${r.key}`, 'type', 'veth', 'peer', 'name', `vpi${r.key}`]);
+    await ip(['link', 'set', `vpi${r.key}`, 'netns', ns]);
+    await ip(['-n', ns, 'link', 'set', `vpi${r.key}`, 'name', 'eth1']);
+    await ip(['link', 'set', `vp${r.key}`, 'master', r.public.bridge, 'up']);
+    await ip(['-n', ns, 'addr', 'add', `${r.public.ip}/${r.public.prefix}`, 'dev', 'eth1']);
+    await ip(['-n', ns, 'link', 'set', 'eth1', 'up']);
+    await ip(['-n', ns, 'route', 'add', 'default', 'via', r.public.gateway]);
+    await nsRun(ns, 'sysctl', ['-qw', 'net.ipv4.ip_forward=1']);
+    // Guests leave through the public leg from the network's source NAT address.
+    await nsRun(ns, 'nft', ['-f', '-'], [
+      'table ip strata_nat {',
+      '  chain postrouting {',
+      '    type nat hook postrouting priority srcnat; policy accept;',
+      `    ip saddr ${r.network}/${r.prefix} oifname "eth1" snat to ${r.public.ip}`,
+      '  }',
+      '}',
+    ].join('\n') + '\n');
+  }
+  writeHosts(r);
+  await nsRun(ns, 'dnsmasq', [
+    // As root (as in CloudStack's router): its files live in the server's data folder, which other users may not read.
+    '--conf-file=/dev/null', '--user=root', '--no-resolv', '--no-hosts', '--bind-interfaces', '--interface=eth0', '--except-interface=lo',
+    `--pid-file=${join(r.dir, 'dnsmasq.pid')}`, `--dhcp-leasefile=${join(r.dir, 'leases')}`, `--log-facility=${join(r.dir, 'dnsmasq.log')}`,
+    `--dhcp-range=${r.network},static,${r.netmask},infinite`, `--dhcp-hostsfile=${join(r.dir, 'dhcp-hosts')}`,
+    `--addn-hosts=${join(r.dir, 'names')}`, `--domain=${r.domain}`, `--local=/${r.domain}/`, '--expand-hosts', '--dhcp-authoritative',
+    `--dhcp-option=option:router,${r.gateway}`, `--dhcp-option=option:dns-server,${r.gateway}`, `--dhcp-option=option:domain-name,${r.domain}`,
+  ]);
+}
+
+/** New DHCP reservations and names without a restart (dnsmasq re-reads both files on SIGHUP). */
+export function updateRouterHosts(r: RouterSpec): void {
+  writeHosts(r);
+  const pid = Number(readFileSync(join(r.dir, 'dnsmasq.pid'), 'utf8').trim());
+  if (pid > 0) process.kill(pid, 'SIGHUP');
+}
+
+/** Stops dnsmasq and removes the namespace and both legs. Idempotent. */
+export async function stopRouter(key: string, dir: string): Promise<void> {
+  const pidFile = join(dir, 'dnsmasq.pid');
+  if (existsSync(pidFile)) {
+    const pid = Number(readFileSync(pidFile, 'utf8').trim());
+    try { if (pid > 0) process.kill(pid, 'SIGTERM'); } catch { /* already gone */ }
+    rmSync(pidFile, { force: true });
+  }
+  await ip(['netns', 'del', routerNs(key)]).catch(() => undefined);
+  for (const dev of [`vg${key}`, `vp${key}`]) await ip(['link', 'del', dev]).catch(() => undefined);
+}
+
+/** Whether the router's dnsmasq still runs (a crashed router is detected by this and restarted). */
+export function routerAlive(dir: string): boolean {
+  try {
+    const pid = Number(readFileSync(join(dir, 'dnsmasq.pid'), 'utf8').trim());
+    process.kill(pid, 0);
+    return true;
+  } catch { return false; }
+}

@@ -1,0 +1,32 @@
+// A guest network's router on this QEMU host, from the management server's NetworkRouterSpec: the network's bridge,
+// then the router namespace started, or its DHCP reservations and names refreshed when it already runs.
+import { join } from 'node:path';
+import type { NetworkRouterSpec } from '../driver';
+import { canManageNetworks, ensureBridge, netKey, routerAlive, startRouter, stopRouter, updateRouterHosts, type RouterSpec } from './guest-net';
+
+const ipToInt = (s: string) => s.split('.').reduce((a, o) => a * 256 + Number(o), 0);
+const intToIp = (n: number) => [24, 16, 8, 0].map((b) => Math.floor(n / 2 ** b) % 256).join('.');
+const maskOf = (bits: number) => intToIp(bits === 0 ? 0 : 2 ** 32 - 2 ** (32 - bits));
+const bitsOf = (mask: string) => 32 - Math.log2(2 ** 32 - ipToInt(mask));
+
+const routerDir = (workDir: string, key: string) => join(workDir, 'routers', key);
+
+export async function applyRouter(workDir: string, r: NetworkRouterSpec): Promise<boolean> {
+  if (!canManageNetworks().ok) return false;
+  const key = netKey(r.networkId);
+  const [network, bits] = r.cidr.split('/');
+  const spec: RouterSpec = {
+    key, bridge: await ensureBridge({ key, vlan: r.vlan, guestIf: r.guestIf }), gateway: r.gateway, prefix: Number(bits), network,
+    netmask: maskOf(Number(bits)), domain: r.domain, hosts: r.hosts, dir: routerDir(workDir, key),
+    public: r.public ? { bridge: r.public.bridge, ip: r.public.ip, prefix: bitsOf(r.public.netmask), gateway: r.public.gateway } : undefined,
+  };
+  if (routerAlive(spec.dir)) updateRouterHosts(spec);
+  else await startRouter(spec);
+  return true;
+}
+
+export async function removeRouter(workDir: string, networkId: string): Promise<void> {
+  if (!canManageNetworks().ok) return;
+  const key = netKey(networkId);
+  await stopRouter(key, routerDir(workDir, key));
+}

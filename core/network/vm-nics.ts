@@ -1,0 +1,70 @@
+// The NICs a new VM gets (deployVirtualMachine networkids= / ipaddress= / iptonetworklist=). Without networks named,
+// the VM goes on its account's network in the zone; an account without one gets "<account>-network" from the
+// Required offering, as CloudStack does on a first deploy. A zone with no Guest physical network has no guest
+// networking at all (simulated labs made before networking): its VMs get no NIC, as before.
+import type { CallContext } from '../kernel/handler';
+import type { Owner } from '../kernel/services';
+import type { MapEntries } from '../contract/params';
+import { invalidParam, notFound } from '../kernel/errors';
+import { checkUsable, type NetworkRow } from './access';
+import { implementNetwork } from './implement';
+import { planNic, type NicPlan } from './nics';
+import { requiredOffering } from './offerings';
+import { guestPhysicalNetwork } from './physical-networks';
+import { createNetworkRow } from './networks';
+import { requireIp } from './ip';
+
+export interface NicRequest { networkids?: string[]; ipaddress?: string; macaddress?: string; iptonetworklist?: MapEntries }
+
+async function accountNetwork(ctx: CallContext, owner: Owner, zoneId: string): Promise<NetworkRow | null> {
+  const own = await ctx.svc.db.selectFrom('networks').selectAll().where('account_id', '=', owner.accountId).where('zone_id', '=', zoneId)
+    .where('removed', 'is', null).where('guest_type', '=', 'Isolated').orderBy('created').orderBy('id').executeTakeFirst();
+  if (own) return own;
+  if (!(await guestPhysicalNetwork(ctx, zoneId))) return null;
+  const off = await requiredOffering(ctx.svc.db);
+  if (!off) {
+    throw invalidParam(`Unable to find a network to deploy the VM into: account ${owner.accountName} has no network in zone ${zoneId} and no network offering is Required to create one (pass networkids)`);
+  }
+  return createNetworkRow(ctx, { name: `${owner.accountName}-network`, displaytext: `${owner.accountName}-network`,
+    networkofferingid: off.id, zoneid: zoneId }, off, owner);
+}
+
+/** Networks (with requested addresses) in NIC order; the first is the default. */
+function requested(r: NicRequest): { networkId: string; ip?: string; mac?: string }[] {
+  if (r.iptonetworklist?.length) {
+    if (r.networkids?.length) throw invalidParam('networkids and iptonetworklist can not be specified at the same time');
+    return r.iptonetworklist.map((e, i) => {
+      if (!e.networkid) throw invalidParam(`iptonetworklist[${i}].networkid is required`);
+      return { networkId: e.networkid, ip: e.ip || undefined, mac: e.mac || undefined };
+    });
+  }
+  return (r.networkids ?? []).map((id, i) => ({ networkId: id, ip: i === 0 ? r.ipaddress : undefined, mac: i === 0 ? r.macaddress : undefined }));
+}
+
+/** Plans the NICs of a VM being deployed (implementing networks that need it); [] when the zone has no guest networking. */
+export async function planDeployNics(ctx: CallContext, owner: Owner, zoneId: string, r: NicRequest, newId: () => string): Promise<NicPlan[]> {
+  const wanted = requested(r);
+  const now = ctx.svc.clock.now();
+  if (wanted.length === 0) {
+    const n = await accountNetwork(ctx, owner, zoneId);
+    if (!n) {
+      if (r.ipaddress) throw invalidParam(`Zone ${zoneId} has no guest networking: ipaddress can not be given`);
+      return [];
+    }
+    wanted.push({ networkId: n.id, ip: r.ipaddress, mac: r.macaddress });
+  }
+  const seen = new Set<string>();
+  const plans: NicPlan[] = [];
+  for (const [i, w] of wanted.entries()) {
+    if (seen.has(w.networkId)) throw invalidParam(`Network ${w.networkId} is given twice: a VM has one NIC per network`);
+    seen.add(w.networkId);
+    if (w.ip !== undefined) requireIp('ipaddress', w.ip);
+    const row = await ctx.svc.db.selectFrom('networks').selectAll().where('id', '=', w.networkId).where('removed', 'is', null).executeTakeFirst();
+    if (!row) throw notFound(ctx.command, r.iptonetworklist?.length ? 'iptonetworklist' : 'networkids', w.networkId);
+    if (row.zone_id !== zoneId) throw invalidParam(`Network ${row.name} does not belong to zone ${zoneId}`);
+    await checkUsable(ctx, row, owner);
+    const n = await implementNetwork(ctx.svc, row);
+    plans.push(await planNic(ctx.svc.db, n, { id: newId(), ip: w.ip, mac: w.mac, deviceId: i, isDefault: i === 0, now }));
+  }
+  return plans;
+}
