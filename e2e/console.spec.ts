@@ -107,7 +107,9 @@ test('the Consoles workspace shows consoles as tabs and as a grid; a VM that sto
   const d = await api('deployVirtualMachine', { zoneid: (await api('listZones', {})).zone[0].id, name: 'web-02', displayname: 'web-02',
     templateid: (await api('listTemplates', { templatefilter: 'all', name: 'Strata Guest (KVM)' })).template[0].id,
     serviceofferingid: (await api('listServiceOfferings', { name: 'guest-96' })).serviceoffering[0].id });
-  await expect.poll(async () => (await api('queryAsyncJobResult', { jobid: d.jobid })).jobstatus, { timeout: 60_000 }).toBe(1);
+  await expect.poll(async () => (await api('queryAsyncJobResult', { jobid: d.jobid })).jobstatus, { timeout: 60_000 }).not.toBe(0);
+  const deployed = await api('queryAsyncJobResult', { jobid: d.jobid });
+  expect(deployed.jobstatus, JSON.stringify(deployed.jobresult)).toBe(1);
 
   await signIn(page, lab.url, 'admin', lab.adminPassword);
   await page.getByRole('navigation', { name: 'main' }).getByRole('link', { name: 'Consoles' }).click();

@@ -47,6 +47,23 @@ export interface QemuLaunch {
 /** PCI slots of NICs count down from the last one, so they never meet the disks' slots counting up from 4. */
 export const nicPciAddr = (deviceId: number) => `0x${(31 - deviceId).toString(16)}`;
 
+const ipInt = (ip: string) => ip.split('.').reduce((a, o) => a * 256 + Number(o), 0);
+const ipText = (n: number) => [24, 16, 8, 0].map((b) => Math.floor(n / 2 ** b) % 256).join('.');
+
+/**
+ * The address QEMU's user-mode DNS answers at: its default (.3 of the network) unless that is the guest's own address
+ * (the second VM of a network often gets .3, and QEMU then refuses to start), so the first address of the network
+ * that is neither the gateway nor the guest's.
+ */
+export function slirpDns(cidr: string, gateway: string, ip: string): string {
+  const base = ipInt(cidr.split('/')[0]);
+  const free = (i: number) => ipText(base + i) !== gateway && ipText(base + i) !== ip;
+  if (free(3)) return ipText(base + 3);
+  let i = 2;
+  while (!free(i)) i++;
+  return ipText(base + i);
+}
+
 /** -netdev/-device pairs of the NICs: virtio-net with the MAC the API reports. */
 export function nicArgs(nics: VmNicSpec[], mode: 'tap' | 'user', tapOf: (nicId: string) => string): string[] {
   const args: string[] = [];
@@ -56,7 +73,7 @@ export function nicArgs(nics: VmNicSpec[], mode: 'tap' | 'user', tapOf: (nicId: 
       args.push('-netdev', `tap,id=${id},ifname=${tapOf(n.id)},script=no,downscript=no`);
     } else {
       const user = [`user,id=${id}`, `hostname=${n.hostname}`];
-      if (n.cidr && n.gateway && n.ip) user.push(`net=${n.cidr}`, `host=${n.gateway}`, `dhcpstart=${n.ip}`);
+      if (n.cidr && n.gateway && n.ip) user.push(`net=${n.cidr}`, `host=${n.gateway}`, `dns=${slirpDns(n.cidr, n.gateway, n.ip)}`, `dhcpstart=${n.ip}`);
       args.push('-netdev', user.join(','));
     }
     args.push('-device', `virtio-net-pci,netdev=${id},id=nic${n.deviceId},mac=${n.mac},addr=${nicPciAddr(n.deviceId)}`);

@@ -173,7 +173,8 @@ export async function startVm(svc: Services, r: StartRequest): Promise<Deploymen
     try {
       p = await plan(svc, r, pinned, avoid);
     } catch (e) {
-      last = e;
+      // No further host: what the operator needs is why the tried hosts failed, not that none is left.
+      if (avoid.length === 0) last = e;
       break;
     }
     const created: Created[] = [];
