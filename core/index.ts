@@ -39,6 +39,7 @@ import type { Caller } from './identity/caller';
 import { createMsRegistry, type MsRegistry, type MsRegistryOptions } from './cluster/ms-registry';
 import { clusterModule } from './cluster/management-servers';
 import { tagsModule } from './tags/index';
+import { settingsModule } from './settings/index';
 import { createCoreCaches } from './core-caches';
 import { startMetrics, createMetricsModule, type Metrics, type MetricsOptions } from './metrics/index';
 import { instrumentDispatcher } from './metrics/api-latency';
@@ -168,6 +169,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     }),
     maintenanceModule,
     networkModule,
+    settingsModule,
   ]);
   svc.jobs.bind(asyncHandlers(registry));
   const scheduler = createScheduler(svc, () => registry, opts.scheduler);

@@ -28,6 +28,8 @@ const ROOTS = [
   'HostsUsageHistory', 'ScheduledTask',
   // Guest networking (issue 17).
   'PhysicalNetwork', 'TrafficType', 'NetworkOffering', 'Network', 'VlanIpRange', 'Nic', 'Router',
+  // Settings (issue 19).
+  'Configuration',
 ];
 
 /** Fields current CloudStack sends that the reference file (an older SDK's view) lacks; Strata sends them too. */

@@ -150,4 +150,16 @@ describe('python3-cs against strata serve', () => {
     expect((await cs('deleteTags', { resourcetype: 'UserVm', resourceids: vm.id, 'tags[0].key': 'tier' })).ok).toBe(true);
     expect((await cs('listTags', { key: 'tier', listall: 'true' })).out).toEqual({});
   });
+
+  it('lists, changes and resets settings, globally and for a cluster (issue 19)', async () => {
+    const listed = (await cs('listConfigurations', { name: 'mem.overprovisioning.factor' })).out.configuration;
+    expect(listed.map((c: any) => [c.name, c.value, c.defaultvalue])).toEqual([['mem.overprovisioning.factor', '1', '1']]);
+    const cluster = (await cs('listClusters', { name: 'cs-cluster' })).out.cluster[0];
+    const set = await cs('updateConfiguration', { name: 'mem.overprovisioning.factor', value: '1.5', clusterid: cluster.id }, ['--post']);
+    expect(set.out.configuration).toMatchObject({ value: '1.5', scope: 'cluster' });
+    expect((await cs('listClusters', { id: cluster.id })).out.cluster[0].memoryovercommitratio).toBe('1.5');
+    const bad = await cs('updateConfiguration', { name: 'mem.overprovisioning.factor', value: 'lots' }, ['--post']);
+    expect(bad.out.updateconfigurationresponse).toMatchObject({ errorcode: 431 });
+    expect((await cs('resetConfiguration', { name: 'mem.overprovisioning.factor', clusterid: cluster.id }, ['--post'])).out.configuration.value).toBe('1');
+  });
 });

@@ -56,6 +56,11 @@ export const responseJsonKinds: Record<string, Record<string, string>> = {
     managedstate: 'string', memoryovercommitratio: 'string', name: 'string', ovm3vip: 'string', podid: 'string', podname: 'string',
     podstorageaccessgroups: 'string', resourcedetails: 'object', storageaccessgroups: 'string', zoneid: 'string', zonename: 'string', zonestorageaccessgroups: 'string',
   },
+  Configuration: {
+    category: 'string', component: 'string', defaultvalue: 'string', description: 'string', displaytext: 'string', group: 'string',
+    id: 'number', isdynamic: 'boolean', jobid: 'string', jobstatus: 'number', name: 'string', options: 'string',
+    parent: 'string', scope: 'string', subgroup: 'string', type: 'string', value: 'string',
+  },
   CreateConsoleEndpointResponse: {
     details: 'string', jobid: 'string', jobstatus: 'number', success: 'boolean', url: 'string', websocket: 'object',
   },

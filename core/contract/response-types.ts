@@ -245,6 +245,26 @@ export interface ClustersMetric extends Cluster {
 /** Same fields as ZoneCapacity. */
 export type ClustersMetricCapacity = ZoneCapacity;
 
+export interface Configuration {
+  category?: string;
+  component?: string;
+  defaultvalue?: string;
+  description?: string;
+  displaytext?: string;
+  group?: string;
+  id?: number;
+  isdynamic?: boolean;
+  jobid?: string;
+  jobstatus?: number;
+  name?: string;
+  options?: string;
+  parent?: string;
+  scope?: string;
+  subgroup?: string;
+  type?: string;
+  value?: string;
+}
+
 export interface CreateConsoleEndpointResponse {
   details?: string;
   jobid?: string;

@@ -61,6 +61,7 @@ export interface ResponseObjects {
   oscategory: R.OsCategory;
   ostype: R.OsType;
   pod: R.Pod;
+  configuration: R.Configuration;
   role: R.Role;
   scheduledtask: R.ScheduledTask;
   snapshotpolicy: R.SnapshotPolicy;

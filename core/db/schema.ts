@@ -110,6 +110,7 @@ export interface EventTable { seq: Generated<number>; id: string; type: string; 
 export interface AlertTable { id: string; type: number; name: string; description: string; zone_id: string | null;
   pod_id: string | null; cluster_id: string | null; sent: Millis; archived: Bool }
 export interface ConfigurationTable { name: string; value: string }
+export interface ScopedConfigurationTable { scope: string; scope_id: string; name: string; value: string; updated: Millis }
 export interface ManagementServerTable { id: string; name: string; service_ip: string; version: string; state: string;
   started: Millis; last_heartbeat: Millis; created: Millis; removed: Millis | null; peer_url: Generated<string | null> }
 export interface ClusterKeyTable { name: string; secret: string }
@@ -170,7 +171,7 @@ export interface Database {
   service_offerings: ServiceOfferingTable; disk_offerings: DiskOfferingTable; os_types: OsTypeTable;
   templates: TemplateTable; template_zones: TemplateZoneTable;
   vms: VmTable; volumes: VolumeTable; snapshots: SnapshotTable;
-  async_jobs: AsyncJobTable; events: EventTable; alerts: AlertTable; configurations: ConfigurationTable;
+  async_jobs: AsyncJobTable; events: EventTable; alerts: AlertTable; configurations: ConfigurationTable; scoped_configurations: ScopedConfigurationTable;
   management_servers: ManagementServerTable; sequences: SequenceTable; cache_generations: CacheGenerationTable;
   console_tokens: ConsoleTokenTable; resource_tags: ResourceTagTable; cluster_keys: ClusterKeyTable; job_locks: JobLockTable;
   schedules: ScheduleTable; schedule_runs: ScheduleRunTable; ha_config: HaConfigTable; storage_pool_work: StoragePoolWorkTable;

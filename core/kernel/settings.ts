@@ -1,45 +1,93 @@
-// Global settings: CloudStack-style names, declared here once with their defaults (a later listConfigurations /
-// updateConfiguration reads this list). A value comes from the `configurations` table when a row names it (shared
-// by every management server), else from the server's config (`strata serve --setting name=value`), else from the
-// default below. Read at use, never cached, so a change applies at once on every server.
+// Settings: CloudStack-style names, declared here once with their type, default, category and the scopes they may
+// be set at (listConfigurations / updateConfiguration / resetConfiguration answer from this list, core/settings).
+// A value is resolved at use, never cached, so a change applies at once on every management server:
+//   1. a row for the most specific scope the caller names and the setting declares (storage pool, cluster, zone,
+//      account, domain: `scoped_configurations`, or the resource's own column, see BOUND_COLUMNS in core/settings);
+//   2. the global row in `configurations` (shared by every server);
+//   3. the server's config (`strata serve --setting name=value`);
+//   4. the default below.
 import type { Db } from '../db/connect';
 import type { CoreConfig } from './services';
 
-export interface SettingDecl { default: string; description: string }
+/** Where a setting may be set besides globally, most specific first (the order resolution tries them). */
+export const SETTING_SCOPES = ['storagepool', 'cluster', 'zone', 'account', 'domain'] as const;
+export type SettingScope = typeof SETTING_SCOPES[number];
+
+/** CloudStack's value types as listConfigurations names them. */
+export type SettingType = 'Boolean' | 'Number' | 'Decimal' | 'String';
+
+export interface SettingDecl {
+  default: string;
+  description: string;
+  /** Inferred from the default when absent: 'true'/'false' Boolean, an integer Number, a fraction Decimal. */
+  type?: SettingType;
+  /** CloudStack's category (listConfigurations category=); 'Advanced' when absent. */
+  category?: string;
+  /** Scopes it may also be set at; global only when absent. */
+  scopes?: readonly SettingScope[];
+  /** Allowed values (case-insensitive), for settings that name a strategy. */
+  options?: readonly string[];
+  /** A positive number is required (overprovisioning factors, thresholds, intervals). */
+  positive?: boolean;
+  /** A fraction between 0 and 1 (thresholds). */
+  fraction?: boolean;
+}
+
+const threshold = (what: string, scope: SettingScope) => ({
+  default: '0.75', type: 'Decimal', category: 'Alert', scopes: [scope], fraction: true,
+  description: `Fraction of ${what} at which an alert is raised (cleared again once it falls below)`,
+}) as const;
 
 export const SETTINGS = {
-  'cpu.overprovisioning.factor': { default: '1', description: 'CPU overprovisioning factor of new clusters' },
-  'mem.overprovisioning.factor': { default: '1', description: 'Memory overprovisioning factor of new clusters' },
-  'storage.overprovisioning.factor': { default: '2', description: 'Overprovisioning factor of thin-provisioned storage pools' },
+  'cpu.overprovisioning.factor': {
+    default: '1', type: 'Decimal', category: 'Advanced', scopes: ['cluster'], positive: true,
+    description: 'CPU overprovisioning factor of new clusters; per cluster it is the cluster\'s cpuovercommitratio',
+  },
+  'mem.overprovisioning.factor': {
+    default: '1', type: 'Decimal', category: 'Advanced', scopes: ['cluster'], positive: true,
+    description: 'Memory overprovisioning factor of new clusters; per cluster it is the cluster\'s memoryovercommitratio',
+  },
+  'storage.overprovisioning.factor': {
+    default: '2', type: 'Decimal', category: 'Storage', scopes: ['storagepool'], positive: true,
+    description: 'Overprovisioning factor of new thin-provisioned storage pools; per pool it is the pool\'s overprovisionfactor',
+  },
+  'cluster.cpu.allocated.capacity.notificationthreshold': threshold('a cluster\'s CPU allocated', 'cluster'),
+  'cluster.memory.allocated.capacity.notificationthreshold': threshold('a cluster\'s memory allocated', 'cluster'),
+  'pool.storage.capacity.notificationthreshold': threshold('a cluster\'s primary storage used', 'zone'),
+  'pool.storage.allocated.capacity.notificationthreshold': threshold('a cluster\'s primary storage allocated', 'zone'),
+  'zone.secstorage.capacity.notificationthreshold': threshold('a zone\'s secondary storage used', 'zone'),
   'incorrect.login.attempts.allowed': {
-    default: '5', description: 'Consecutive failed logins after which a user is locked (an admin unlocks it with enableUser)',
+    default: '5', category: 'Authentication', positive: true,
+    description: 'Consecutive failed logins after which a user is locked (an admin unlocks it with enableUser)',
   },
   'allow.internal.url.hosts.for.root.admin': {
-    default: 'false',
+    default: 'false', category: 'Secure',
     description: 'Whether root admins may register templates and ISOs from URLs whose host is loopback, link-local, ' +
       'any-local or multicast (refused for everyone else, as CloudStack does)',
   },
   'schedule.missed.run.grace.period': {
-    default: '300',
+    default: '300', positive: true,
     description: 'Seconds: a scheduled run missed while no management server ran (or was due then) still runs once ' +
       'when at most this late; older missed runs are skipped with a SCHEDULE.MISSED event',
   },
   // Host maintenance and HA (issue 16; core/hosts).
-  'ha.workers': { default: '5', description: 'VMs host maintenance migrates at once, and VMs HA restarts at once' },
+  'ha.workers': { default: '5', positive: true, description: 'VMs host maintenance migrates at once, and VMs HA restarts at once' },
   'host.maintenance.local.storage.strategy': {
-    default: 'Error', description: 'Running VMs on local storage of a host asked into maintenance: Error (refuse) or ForceStop',
+    default: 'Error', options: ['Error', 'ForceStop'],
+    description: 'Running VMs on local storage of a host asked into maintenance: Error (refuse) or ForceStop',
   },
   'host.maintenance.unmovable.vm.strategy': {
-    default: 'Stop', description: 'A VM maintenance cannot migrate (no capacity, migration failed): Stop it, or Error ' +
+    default: 'Stop', options: ['Stop', 'Error'],
+    description: 'A VM maintenance cannot migrate (no capacity, migration failed): Stop it, or Error ' +
       '(it stays and the host goes to ErrorInMaintenance with the reason)',
   },
-  'kvm.heartbeat.update.interval': { default: '5', description: 'Seconds between the heartbeats KVM agents write on each shared primary storage pool' },
+  'kvm.heartbeat.update.interval': { default: '5', positive: true, description: 'Seconds between the heartbeats KVM agents write on each shared primary storage pool' },
   'kvm.heartbeat.timeout': {
-    default: '20', description: 'Seconds without a storage heartbeat after which a host whose agent link is gone is declared Down',
+    default: '20', positive: true, description: 'Seconds without a storage heartbeat after which a host whose agent link is gone is declared Down',
   },
-  'ha.tag': { default: '', description: 'Host tag of the hosts reserved for HA restarts (listHosts hahost)' },
+  'ha.tag': { default: '', type: 'String', description: 'Host tag of the hosts reserved for HA restarts (listHosts hahost)' },
   'network.kvm.datapath': {
-    default: 'false',
+    default: 'false', category: 'Network',
     description: 'Whether KVM hosts wire guest networks for real (a bridge per network with its VLAN, tap devices, the ' +
       'virtual router in a network namespace; needs root on the host). Otherwise their VMs get QEMU user-mode ' +
       'networking with the API\'s addresses, which is lab-only (guests do not reach each other)',
@@ -48,19 +96,67 @@ export const SETTINGS = {
 
 export type SettingName = keyof typeof SETTINGS;
 
+export function settingDecl(name: SettingName): SettingDecl { return SETTINGS[name]; }
+
+export function settingType(d: SettingDecl): SettingType {
+  if (d.type) return d.type;
+  if (d.default === 'true' || d.default === 'false') return 'Boolean';
+  if (/^-?\d+$/.test(d.default)) return 'Number';
+  return /^-?\d*\.\d+$/.test(d.default) ? 'Decimal' : 'String';
+}
+
 export interface SettingSource { db: Db; config: Pick<CoreConfig, 'settings'> }
 
-export async function settingValue(src: SettingSource, name: SettingName): Promise<string> {
+/** The resources a value is read for; the most specific one the setting declares a scope for wins. */
+export type SettingAt = Partial<Record<SettingScope, string>>;
+
+/**
+ * Settings whose per-resource value CloudStack keeps on the resource itself: a cluster's overcommit ratios
+ * (updateCluster cpuovercommitratio and updateConfiguration clusterid= change the same value), a pool's factor.
+ */
+export const BOUND_COLUMNS: Partial<Record<SettingName, { scope: SettingScope; table: 'clusters' | 'storage_pools';
+  column: 'cpu_overcommit' | 'memory_overcommit' | 'overprovision' }>> = {
+  'cpu.overprovisioning.factor': { scope: 'cluster', table: 'clusters', column: 'cpu_overcommit' },
+  'mem.overprovisioning.factor': { scope: 'cluster', table: 'clusters', column: 'memory_overcommit' },
+  'storage.overprovisioning.factor': { scope: 'storagepool', table: 'storage_pools', column: 'overprovision' },
+};
+
+/** The value set for one resource, if any. */
+export async function scopedSettingValue(db: Db, name: SettingName, scope: SettingScope, id: string): Promise<string | undefined> {
+  const bound = BOUND_COLUMNS[name];
+  if (bound?.scope === scope) {
+    const row = await db.selectFrom(bound.table).select(bound.column).where('id', '=', id).executeTakeFirst();
+    return row ? String((row as Record<string, number>)[bound.column]) : undefined;
+  }
+  const row = await db.selectFrom('scoped_configurations').select('value')
+    .where('scope', '=', scope).where('scope_id', '=', id).where('name', '=', name).executeTakeFirst();
+  return row?.value;
+}
+
+export async function globalSettingValue(src: SettingSource, name: SettingName): Promise<string> {
   const row = await src.db.selectFrom('configurations').select('value').where('name', '=', name).executeTakeFirst();
   return row?.value ?? src.config.settings?.[name] ?? SETTINGS[name].default;
 }
 
+export async function settingValue(src: SettingSource, name: SettingName, at?: SettingAt): Promise<string> {
+  const scopes: readonly SettingScope[] = (SETTINGS[name] as SettingDecl).scopes ?? [];
+  if (at) {
+    for (const scope of SETTING_SCOPES) {
+      const id = at[scope];
+      if (id === undefined || !scopes.includes(scope)) continue;
+      const v = await scopedSettingValue(src.db, name, scope, id);
+      if (v !== undefined) return v;
+    }
+  }
+  return globalSettingValue(src, name);
+}
+
 /** A positive number; the default when the stored value is not one. */
-export async function settingNumber(src: SettingSource, name: SettingName): Promise<number> {
-  const n = Number(await settingValue(src, name));
+export async function settingNumber(src: SettingSource, name: SettingName, at?: SettingAt): Promise<number> {
+  const n = Number(await settingValue(src, name, at));
   return Number.isFinite(n) && n > 0 ? n : Number(SETTINGS[name].default);
 }
 
-export async function settingFlag(src: SettingSource, name: SettingName): Promise<boolean> {
-  return (await settingValue(src, name)).trim().toLowerCase() === 'true';
+export async function settingFlag(src: SettingSource, name: SettingName, at?: SettingAt): Promise<boolean> {
+  return (await settingValue(src, name, at)).trim().toLowerCase() === 'true';
 }

@@ -1,4 +1,4 @@
-// Capacity alerts from CloudStack's `*.notificationthreshold` settings (default 0.75): each cluster's allocated
+// Capacity alerts from CloudStack's `*.notificationthreshold` settings (default 0.75, kernel/settings.ts): each cluster's allocated
 // CPU and memory and its pools' used and allocated storage, and each zone's secondary storage. An alert of the
 // capacity's type is raised once when a figure crosses its threshold, and cleared (archived) when it falls back
 // below, so an operator sees one open alert per problem. The open alert lives in the database, so any management
@@ -6,25 +6,17 @@
 import type { Services } from '../kernel/services';
 import { computeCapacities, CapacityType, type Capacity } from '../infrastructure/capacity';
 import type { MetricsStore } from './store';
+import { settingNumber, type SettingName } from '../kernel/settings';
 
-const DEFAULT_THRESHOLD = 0.75;
-
-/** Capacity type -> setting, alert name and words for the description, per level. */
-const CLUSTER_RULES: Record<number, { setting: string; name: string; what: string }> = {
+const CLUSTER_RULES: Record<number, { setting: SettingName; name: string; what: string }> = {
   [CapacityType.Cpu]: { setting: 'cluster.cpu.allocated.capacity.notificationthreshold', name: 'ALERT.CPU', what: 'allocated CPU' },
   [CapacityType.Memory]: { setting: 'cluster.memory.allocated.capacity.notificationthreshold', name: 'ALERT.MEMORY', what: 'allocated memory' },
   [CapacityType.Storage]: { setting: 'pool.storage.capacity.notificationthreshold', name: 'ALERT.STORAGE', what: 'used primary storage' },
   [CapacityType.StorageAllocated]: { setting: 'pool.storage.allocated.capacity.notificationthreshold', name: 'ALERT.STORAGE.ALLOCATED', what: 'allocated primary storage' },
 };
-const ZONE_RULES: Record<number, { setting: string; name: string; what: string }> = {
+const ZONE_RULES: Record<number, { setting: SettingName; name: string; what: string }> = {
   [CapacityType.SecondaryStorage]: { setting: 'zone.secstorage.capacity.notificationthreshold', name: 'ALERT.SECONDARY.STORAGE', what: 'used secondary storage' },
 };
-
-async function threshold(svc: Services, setting: string): Promise<number> {
-  const r = await svc.db.selectFrom('configurations').select('value').where('name', '=', setting).executeTakeFirst();
-  const n = Number(r?.value ?? DEFAULT_THRESHOLD);
-  return Number.isFinite(n) && n > 0 ? n : DEFAULT_THRESHOLD;
-}
 
 export interface AlertChange { raised: string[]; cleared: string[] }
 
@@ -37,7 +29,8 @@ export async function checkUsageAlerts(svc: Services, _store?: MetricsStore): Pr
     for (const c of caps) {
       const rule = rules[c.type];
       if (!rule || c.capacitytotal <= 0) continue;
-      const limit = await threshold(svc, rule.setting);
+      // A cluster's own threshold (cluster.*) or its zone's (pool.*, zone.*), else the global one.
+      const limit = await settingNumber(svc, rule.setting, { cluster: c.clusterid ?? undefined, zone: c.zoneid });
       await reconcile(svc, c, rule, level, c.capacityused / c.capacitytotal >= limit, limit, change);
     }
   }

@@ -17,6 +17,7 @@ import * as m015 from './015-schedules';
 import * as m016 from './016-maintenance-ha';
 import * as m017 from './017-guest-networks';
 import * as m019 from './019-automation-surface';
+import * as m019b from './019b-scoped-settings';
 
 export const migrations: Record<string, Migration> = {
   '001-initial': m001,
@@ -36,4 +37,5 @@ export const migrations: Record<string, Migration> = {
   '016-maintenance-ha': m016,
   '017-guest-networks': m017,
   '019-automation-surface': m019,
+  '019b-scoped-settings': m019b,
 };
