@@ -40,6 +40,7 @@ import { createMsRegistry, type MsRegistry, type MsRegistryOptions } from './clu
 import { clusterModule } from './cluster/management-servers';
 import { tagsModule } from './tags/index';
 import { settingsModule } from './settings/index';
+import { guestAccessModule } from './guest-access/index';
 import { createCoreCaches } from './core-caches';
 import { startMetrics, createMetricsModule, type Metrics, type MetricsOptions } from './metrics/index';
 import { instrumentDispatcher } from './metrics/api-latency';
@@ -170,6 +171,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     maintenanceModule,
     networkModule,
     settingsModule,
+    guestAccessModule,
   ]);
   svc.jobs.bind(asyncHandlers(registry));
   const scheduler = createScheduler(svc, () => registry, opts.scheduler);

@@ -28,13 +28,15 @@ const ROOTS = [
   'HostsUsageHistory', 'ScheduledTask',
   // Guest networking (issue 17).
   'PhysicalNetwork', 'TrafficType', 'NetworkOffering', 'Network', 'VlanIpRange', 'Nic', 'Router',
-  // Settings (issue 19).
-  'Configuration',
+  // Settings, SSH key pairs and user data (issue 19).
+  'Configuration', 'SSHKeyPair', 'UserData',
 ];
 
 /** Fields current CloudStack sends that the reference file (an older SDK's view) lacks; Strata sends them too. */
 const EXTRA = {
-  LoginResponse: { passwordchangerequired: 'bool' }, // 4.20: the user must change the password first
+  LoginResponse: { passwordchangerequired: 'bool' },
+  // createSSHKeyPair answers the key pair with its private key (CloudStack's CreateSSHKeyPairResponse).
+  SSHKeyPair: { privatekey: 'string', accountid: 'string' }, // 4.20: the user must change the password first
   // Ours (README, "API extensions"): the bucket's maxima beside its averages.
   VirtualMachinesUsageHistoryStats: { cpuusedmax: 'string', memorykbsmax: 'int64' },
   // The reference lists a provider's fields under TrafficType; CloudStack's TrafficTypeResponse also has these.

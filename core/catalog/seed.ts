@@ -86,7 +86,7 @@ export async function ensureBuiltinTemplate(svc: SeedSvc, zoneId: string): Promi
       template_type: 'BUILTIN', is_public: 1, is_featured: 1, is_extractable: 0, password_enabled: 1, bootable: 1,
       cross_zones: 0, dynamic_scaling: 1, ostype_id: os?.id ?? null, account_id: owner.accountId,
       domain_id: owner.domainId, size: SIMULATOR_TEMPLATE_BYTES, details: '{}', ssh_key_enabled: 1,
-      requires_hvm: 1, template_tag: null, created: svc.clock.now(), removed: null,
+      requires_hvm: 1, template_tag: null, created: svc.clock.now(), removed: null, userdata_id: null, userdata_policy: null,
     };
     await insertImage(svc, row, []);
     t = row;

@@ -19,11 +19,14 @@ export interface ImageRow extends TemplateRow {
 }
 
 interface OwnerNames { account: string; domain: string; domainPath: string }
-export interface ImageNames { zones: Map<string, string>; owners: Map<string, OwnerNames>; osTypes: Map<string, string>; tags: Map<string, Tags[]> }
+export interface ImageNames { zones: Map<string, string>; owners: Map<string, OwnerNames>; osTypes: Map<string, string>; tags: Map<string, Tags[]>;
+  /** Names of the user data templates link (linkUserDataToTemplate). */
+  userData?: Map<string, string> }
 
 export async function imageNames(svc: Pick<Services, 'db' | 'identity' | 'caches'>, rows: ImageRow[]): Promise<ImageNames> {
   const accountIds = [...new Set(rows.map((r) => r.account_id))];
-  const [zones, osTypes, owners, tags] = await Promise.all([
+  const userDataIds = [...new Set(rows.flatMap((r) => (r.userdata_id ? [r.userdata_id] : [])))];
+  const [zones, osTypes, owners, tags, userData] = await Promise.all([
     zoneNames(svc.db, rows.flatMap((r) => (r.zone_id ? [r.zone_id] : []))),
     svc.caches.osTypes.names(),
     Promise.all(accountIds.map(async (id): Promise<[string, OwnerNames]> => {
@@ -31,8 +34,9 @@ export async function imageNames(svc: Pick<Services, 'db' | 'identity' | 'caches
       return [id, { account: i?.name ?? '', domain: i?.domainName ?? '', domainPath: i?.domainPath ?? '' }];
     })),
     tagsOfPage(svc, ['Template', 'ISO'], [...new Set(rows.map((r) => r.id))]),
+    userDataIds.length === 0 ? [] : svc.db.selectFrom('user_data').select(['id', 'name']).where('id', 'in', userDataIds).execute(),
   ]);
-  return { zones, osTypes, owners: new Map(owners), tags };
+  return { zones, osTypes, owners: new Map(owners), tags, userData: new Map(userData.map((u) => [u.id, u.name])) };
 }
 
 /** The download URL may carry credentials, so only the owner and admins see it. */
@@ -73,6 +77,9 @@ export function formatTemplate(r: ImageRow, names: ImageNames, opts: { showUrl: 
     checksum: r.checksum,
     bootable: bool(r.bootable),
     isdynamicallyscalable: bool(r.dynamic_scaling),
+    userdataid: r.userdata_id ?? undefined,
+    userdataname: r.userdata_id ? names.userData?.get(r.userdata_id) : undefined,
+    userdatapolicy: r.userdata_id ? (r.userdata_policy ?? 'ALLOWOVERRIDE') : undefined,
     requireshvm: iso ? undefined : bool(r.requires_hvm),
     templatetag: r.template_tag,
     directdownload: false,

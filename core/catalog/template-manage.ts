@@ -13,11 +13,11 @@ import { removeImageFiles } from './template-download';
 import type { Template } from '../contract/responses';
 
 type C = typeof catalogCommands;
-type Kind = 'template' | 'iso';
+export type Kind = 'template' | 'iso';
 const label = (k: Kind) => (k === 'iso' ? 'ISO' : 'template');
 
 /** A live template (or ISO, by kind) the caller may act on; 431 for unknown ids, 531 for foreign ones. */
-async function ownedImage(ctx: CallContext, id: string, kind: Kind): Promise<TemplateRow> {
+export async function ownedImage(ctx: CallContext, id: string, kind: Kind): Promise<TemplateRow> {
   const t = await ctx.svc.db.selectFrom('templates').selectAll().where('id', '=', id).where('removed', 'is', null)
     .executeTakeFirst();
   if (!t || (t.format === 'ISO') !== (kind === 'iso')) throw notFound(ctx.command, 'id', id);

@@ -73,7 +73,7 @@ export async function registerImage(ctx: CallContext, a: RegisterArgs, kind: 'te
     account_id: owner.accountId, domain_id: owner.domainId, size: 0,
     details: JSON.stringify(t ? mergeMapEntries(t.details) : {}),
     ssh_key_enabled: flag(a.sshkeyenabled, false), requires_hvm: t ? flag(t.requireshvm, true) : null,
-    template_tag: t?.templatetag ?? null, created: ctx.svc.clock.now(), removed: null,
+    template_tag: t?.templatetag ?? null, created: ctx.svc.clock.now(), removed: null, userdata_id: null, userdata_policy: null,
   };
   const plans = await planCopies(ctx.svc, row, zoneIds);
   await insertImage(ctx.svc, row, plans);

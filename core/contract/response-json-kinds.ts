@@ -273,6 +273,11 @@ export const responseJsonKinds: Record<string, Record<string, string>> = {
   RouterHealthcheckresults: {
     checkname: 'string', checktype: 'string', details: 'string', lastupdated: 'string', status: 'string', success: 'boolean',
   },
+  SSHKeyPair: {
+    account: 'string', accountid: 'string', domain: 'string', domainid: 'string', fingerprint: 'string', hasannotations: 'boolean',
+    id: 'string', jobid: 'string', jobstatus: 'number', name: 'string', privatekey: 'string', project: 'string',
+    projectid: 'string',
+  },
   ScheduledTask: {
     account: 'string', apicommand: 'string', created: 'string', description: 'string', domain: 'string', domainid: 'string',
     enabled: 'boolean', enddate: 'string', id: 'string', nextrun: 'string', params: 'object', runat: 'string',
@@ -341,6 +346,11 @@ export const responseJsonKinds: Record<string, Record<string, string>> = {
     is2faenabled: 'boolean', is2famandated: 'boolean', iscallerchilddomain: 'boolean', isdefault: 'boolean', jobid: 'string', jobstatus: 'number',
     lastname: 'string', roleid: 'string', rolename: 'string', roletype: 'string', secretkey: 'string', state: 'string',
     timezone: 'string', username: 'string', usersource: 'string',
+  },
+  UserData: {
+    account: 'string', accountid: 'string', domain: 'string', domainid: 'string', domainpath: 'string', hasannotations: 'boolean',
+    id: 'string', jobid: 'string', jobstatus: 'number', name: 'string', params: 'string', project: 'string',
+    projectid: 'string', userdata: 'string',
   },
   VMSchedule: {
     action: 'string', created: 'string', description: 'string', enabled: 'boolean', enddate: 'string', id: 'string',

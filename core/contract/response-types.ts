@@ -1123,6 +1123,22 @@ export interface RouterHealthcheckresults {
   success?: boolean;
 }
 
+export interface SSHKeyPair {
+  account?: string;
+  accountid?: string;
+  domain?: string;
+  domainid?: string;
+  fingerprint?: string;
+  hasannotations?: boolean;
+  id?: string;
+  jobid?: string;
+  jobstatus?: number;
+  name?: string;
+  privatekey?: string;
+  project?: string;
+  projectid?: string;
+}
+
 export interface ScheduledTask {
   account?: string;
   apicommand: string;
@@ -1442,6 +1458,23 @@ export interface User {
   timezone?: string;
   username: string;
   usersource?: string;
+}
+
+export interface UserData {
+  account?: string;
+  accountid?: string;
+  domain?: string;
+  domainid?: string;
+  domainpath?: string;
+  hasannotations?: boolean;
+  id?: string;
+  jobid?: string;
+  jobstatus?: number;
+  name?: string;
+  params?: string;
+  project?: string;
+  projectid?: string;
+  userdata?: string;
 }
 
 export interface VMSchedule {

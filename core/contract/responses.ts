@@ -62,6 +62,9 @@ export interface ResponseObjects {
   ostype: R.OsType;
   pod: R.Pod;
   configuration: R.Configuration;
+  keypair: R.SSHKeyPair;
+  sshkeypair: R.SSHKeyPair;
+  userdata: R.UserData;
   role: R.Role;
   scheduledtask: R.ScheduledTask;
   snapshotpolicy: R.SnapshotPolicy;

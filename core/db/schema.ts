@@ -79,7 +79,7 @@ export interface TemplateTable { id: string; name: string; display_text: string;
   is_featured: Bool; is_extractable: Bool; password_enabled: Bool; bootable: Bool; cross_zones: Bool;
   dynamic_scaling: Bool; ostype_id: string | null; account_id: string; domain_id: string; size: number;
   details: Json; ssh_key_enabled: Bool | null; requires_hvm: Bool | null; template_tag: string | null;
-  created: Millis; removed: Millis | null }
+  created: Millis; removed: Millis | null; userdata_id: string | null; userdata_policy: string | null }
 /** Per-zone copy of a template in a zone's image store: download status and readiness. */
 export interface TemplateZoneTable { template_id: string; zone_id: string; store_id: string | null;
   status: string; is_ready: Bool; download_percent: number; physical_size: number; created: Millis }
@@ -110,6 +110,10 @@ export interface EventTable { seq: Generated<number>; id: string; type: string; 
 export interface AlertTable { id: string; type: number; name: string; description: string; zone_id: string | null;
   pod_id: string | null; cluster_id: string | null; sent: Millis; archived: Bool }
 export interface ConfigurationTable { name: string; value: string }
+export interface SshKeyPairTable { id: string; name: string; account_id: string; domain_id: string; fingerprint: string;
+  public_key: string; created: Millis }
+export interface UserDataTable { id: string; name: string; account_id: string; domain_id: string; user_data: string;
+  params: string | null; created: Millis }
 export interface ScopedConfigurationTable { scope: string; scope_id: string; name: string; value: string; updated: Millis }
 export interface ManagementServerTable { id: string; name: string; service_ip: string; version: string; state: string;
   started: Millis; last_heartbeat: Millis; created: Millis; removed: Millis | null; peer_url: Generated<string | null> }
@@ -172,6 +176,7 @@ export interface Database {
   templates: TemplateTable; template_zones: TemplateZoneTable;
   vms: VmTable; volumes: VolumeTable; snapshots: SnapshotTable;
   async_jobs: AsyncJobTable; events: EventTable; alerts: AlertTable; configurations: ConfigurationTable; scoped_configurations: ScopedConfigurationTable;
+  ssh_keypairs: SshKeyPairTable; user_data: UserDataTable;
   management_servers: ManagementServerTable; sequences: SequenceTable; cache_generations: CacheGenerationTable;
   console_tokens: ConsoleTokenTable; resource_tags: ResourceTagTable; cluster_keys: ClusterKeyTable; job_locks: JobLockTable;
   schedules: ScheduleTable; schedule_runs: ScheduleRunTable; ha_config: HaConfigTable; storage_pool_work: StoragePoolWorkTable;

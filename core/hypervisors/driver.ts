@@ -57,6 +57,19 @@ export interface VmSpec {
   nics?: VmNicSpec[];
   /** `bridge`: NICs on their networks' bridges (setting network.kvm.datapath); else user-mode networking (lab-only). */
   netMode?: 'bridge' | 'user';
+  /** SSH keys and user data for the guest, on a config drive (drivers that boot real guests attach it). */
+  configDrive?: ConfigDriveSpec;
+}
+
+/** What cloud-init (and CloudStack's own guest scripts) read from a config drive. */
+export interface ConfigDriveSpec {
+  uuid: string;
+  hostname: string;
+  instanceName: string;
+  availabilityZone: string;
+  publicKeys: string[];
+  /** Base64, as the API took it (JSON-safe for the agent protocol). */
+  userData: string | null;
 }
 
 /** A NIC as a hypervisor wires it: its MAC, the network's VLAN and the host interface that carries guest VLANs. */

@@ -16,6 +16,7 @@ import { scheduleCommands } from './schedules';
 import { maintenanceCommands } from './maintenance';
 import { networkCommands } from './network';
 import { settingsCommands } from './settings';
+import { guestAccessCommands } from './guest-access';
 
 export const allCommands = {
   ...baseCommands, ...jobsCommands, ...eventsCommands, ...identityCommands, ...infraCommands,
@@ -25,6 +26,7 @@ export const allCommands = {
   ...maintenanceCommands,
   ...networkCommands,
   ...settingsCommands,
+  ...guestAccessCommands,
 };
 
 export type Commands = typeof allCommands;

@@ -18,6 +18,7 @@ import * as m016 from './016-maintenance-ha';
 import * as m017 from './017-guest-networks';
 import * as m019 from './019-automation-surface';
 import * as m019b from './019b-scoped-settings';
+import * as m019c from './019c-keys-userdata';
 
 export const migrations: Record<string, Migration> = {
   '001-initial': m001,
@@ -38,4 +39,5 @@ export const migrations: Record<string, Migration> = {
   '017-guest-networks': m017,
   '019-automation-surface': m019,
   '019b-scoped-settings': m019b,
+  '019c-keys-userdata': m019c,
 };

@@ -11,9 +11,11 @@
 import path from 'node:path';
 import type { VmNicSpec, VmSpec, VolumeSpec } from '../driver';
 import type { VmPaths } from './vm-runtime';
+import { configDriveIso } from './config-drive';
 
 export const CDROM_ID = 'cd0';
 const ISO_NODE = 'iso0';
+const CONFIG_DRIVE_NODE = 'configdrive0';
 
 /** QMP node name of a volume: stable across restarts, within QEMU's 31-character limit. */
 export const volumeNode = (volumeId: string) => `vol${volumeId.replace(/-/g, '').slice(0, 24)}`;
@@ -129,6 +131,11 @@ export function buildQemuArgs(vm: VmSpec, p: VmPaths, l: QemuLaunch, tapOf: (nic
     args.push('-device', `ide-cd,id=${CDROM_ID},bus=ide.1,unit=0,drive=${ISO_NODE}${cdBoot}`);
   } else {
     args.push('-device', `ide-cd,id=${CDROM_ID},bus=ide.1,unit=0${cdBoot}`);
+  }
+  // The config drive (SSH keys, user data) as a second CD-ROM the guest sees as its own read-only disc.
+  if (vm.configDrive) {
+    args.push('-blockdev', isoBlockdev(configDriveIso(p.dir), CONFIG_DRIVE_NODE));
+    args.push('-device', `ide-cd,id=configdrive,bus=ide.1,unit=1,drive=${CONFIG_DRIVE_NODE}`);
   }
   if (vm.nics?.length) args.push(...nicArgs(vm.nics, l.nicMode ?? 'user', tapOf));
   if (l.extra) args.push(...l.extra);

@@ -5,6 +5,7 @@
 // re-adopted from the work dir (vm-registry.ts). Volumes are qcow2 files in pool directories (volumes.ts).
 // Stop: ACPI power button, then after `stopTimeoutMs` (VM detail `stopTimeoutMs` overrides) a QMP `quit`, then
 // SIGKILL; every step is bounded, so a stuck guest or a stuck QEMU never blocks the caller.
+import { writeConfigDrive } from './config-drive';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { readdir, rm, stat, statfs } from 'node:fs/promises';
 import os from 'node:os';
@@ -122,6 +123,7 @@ export function createQemuDriver(opts: QemuDriverOptions): QemuDriver {
         await ensureTap(n.id, await ensureBridge({ key: netKey(n.networkId), vlan: n.vlan, guestIf: n.guestIf }));
       }
     }
+    if (vm.configDrive) await writeConfigDrive(p.dir, vm.configDrive);
     try {
       // -daemonize: this returns once QEMU is initialized (or failed, with its error on stderr).
       await run(qemu, buildQemuArgs(vm, p, { accel, vncListen, extra, nicMode }, tapOf), { timeoutMs: 30_000 });

@@ -7,6 +7,7 @@ import type { AsyncHandler, CallContext, JobContext } from '../../kernel/handler
 import type { computeCommands } from '../../contract/commands/compute';
 import type { ServiceOfferingTable, TemplateTable, VmTable, VolumeTable } from '../../db/schema';
 import type { DeploymentPlan, Services } from '../../kernel/services';
+import { deployAccess } from './vm-access';
 import { ApiError, internalError, invalidParam, notFound, permissionDenied } from '../../kernel/errors';
 import { isRootAdmin } from '../../identity/caller';
 import { changeVmState, vmEvent } from '../vm-states';
@@ -43,9 +44,9 @@ const OFFERING_COLUMNS = ['id', 'name', 'cpu_number', 'cpu_speed', 'memory', 'of
   'provisioning_type', 'root_disk_size', 'is_system', 'dynamic_scaling', 'state', 'domain_ids', 'zone_ids'] as const;
 type Offering = Pick<ServiceOfferingTable, (typeof OFFERING_COLUMNS)[number]>;
 const TEMPLATE_COLUMNS = ['t.id', 't.name', 't.display_text', 't.format', 't.hypervisor', 't.template_type', 't.is_public',
-  't.password_enabled', 't.dynamic_scaling', 't.ostype_id', 't.account_id', 't.size'] as const;
+  't.password_enabled', 't.dynamic_scaling', 't.ostype_id', 't.account_id', 't.size', 't.userdata_id', 't.userdata_policy'] as const;
 type Template = Pick<TemplateTable, 'id' | 'name' | 'display_text' | 'format' | 'hypervisor' | 'template_type' | 'is_public' |
-  'password_enabled' | 'dynamic_scaling' | 'ostype_id' | 'account_id' | 'size'>;
+  'password_enabled' | 'dynamic_scaling' | 'ostype_id' | 'account_id' | 'size' | 'userdata_id' | 'userdata_policy'>;
 
 // The reads and writes of every deploy, compiled once (db/precompiled).
 const zoneQ = precompiled((db, p: { id: string }) =>
@@ -101,12 +102,6 @@ function checkAccessToTemplate(ctx: CallContext, tpl: Template, ownerAccount: st
   throw permissionDenied(`Account ${ctx.caller.accountName} does not have permission to use template ${tpl.id}`);
 }
 
-function checkUserData(s: string | undefined): void {
-  if (s === undefined) return;
-  if (s.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(s)) throw invalidParam('User data is not a valid base64 string');
-  if (Math.floor((s.length * 3) / 4) > 1048576) throw invalidParam('User data is too long (at most 1 MB)');
-}
-
 function hypervisorOf(svc: Services, a: Args, tpl: Template, iso: boolean): string {
   const want = a.hypervisor ?? (iso || !tpl.hypervisor || tpl.hypervisor === 'None' ? null : tpl.hypervisor);
   if (want === null) {
@@ -149,7 +144,7 @@ async function prepare(ctx: CallContext, a: Args) {
   checkAccessToTemplate(ctx, tpl, owner.accountId);
   await checkOfferingUsable(ctx, 'Service', so, zone.id);
   if (dof) await checkOfferingUsable(ctx, 'Disk', dof, zone.id);
-  checkUserData(a.userdata);
+  const access = await deployAccess(ctx, owner.accountId, a, tpl);
   const iso = tpl.format === 'ISO';
   const details = mergeMap(a.details);
   const { cpu, speed, memory } = computeOf(so, details);
@@ -171,7 +166,7 @@ async function prepare(ctx: CallContext, a: Args) {
     domain_id: owner.domainId, user_id: owner.userId, zone_id: zone.id, pod_id: null, cluster_id: null, host_id: null,
     last_host_id: null, template_id: tpl.id, iso_id: iso ? tpl.id : null, service_offering_id: so.id, cpu_number: cpu,
     cpu_speed: speed, memory, state: 'Stopped', ha_enable: so.offer_ha, group_name: a.group ?? null, hypervisor,
-    details: JSON.stringify(details), userdata: a.userdata ?? null, created: now, updated: now, removed: null,
+    details: JSON.stringify({ ...details, ...access.details }), userdata: access.userdata ?? null, created: now, updated: now, removed: null,
   };
   const volume = (type: 'ROOT' | 'DATADISK', size: number, device: number, diskOffering: string | null): VolumeTable => ({
     id: svc.newId(), name: `${type === 'ROOT' ? 'ROOT' : 'DATA'}-${n}`, type, state: 'Allocated', size, vm_id: id,

@@ -7,6 +7,7 @@ import { changeServiceHandler, scaleHandler, updateHandler } from './resize';
 import { findHostsHandler, migrateHandler } from './migrate';
 import { listVms } from './vm-view';
 import { attachIsoHandler, detachIsoHandler } from './iso';
+import { resetSshKeyHandler } from './vm-access';
 import { tagPairs } from '../../tags/index';
 
 export { reconcileVms, reconcileVm } from './reconcile';
@@ -31,6 +32,7 @@ export const computeModule = implement(computeCommands, {
   findHostsForMigration: findHostsHandler,
   attachIso: attachIsoHandler,
   detachIso: detachIsoHandler,
+  resetSSHKeyForVirtualMachine: resetSshKeyHandler,
   listVirtualMachines: async (ctx, a) => {
     const scope = await ctx.svc.identity.listScope(ctx.caller, a);
     return listVms(ctx.svc, { ...a, scope, tags: a.tags ? tagPairs(a.tags) : undefined }, a, { caller: ctx.caller, stats: wantsStats(a.details) });

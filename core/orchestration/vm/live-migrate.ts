@@ -9,6 +9,7 @@ import { volumeSpec } from './infra';
 import { nicSpecsOf } from '../../network/nics';
 import { settingFlag } from '../../kernel/settings';
 import { parseDetails, volumesOf } from './vm-rows';
+import { configDriveFor } from './vm-access';
 
 export const migratesInSteps = (src: HypervisorDriver, dst: HypervisorDriver) =>
   Boolean(src.sendMigration && dst.prepareMigration && dst.finishMigration);
@@ -22,6 +23,7 @@ async function runningSpec(svc: Services, vm: VmTable): Promise<VmSpec> {
     isoPath: vm.iso_id ? (await svc.caches.imageFiles.file(vm.iso_id, vm.zone_id)) ?? null : null,
     nics: await nicSpecsOf(svc.db, vm.id, vm.name),
     netMode: (await settingFlag(svc, 'network.kvm.datapath')) ? 'bridge' : 'user',
+    configDrive: await configDriveFor(svc, vm.id),
   };
 }
 

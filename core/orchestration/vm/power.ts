@@ -15,6 +15,7 @@ import { notifyVolumes, transitionVolume } from '../volume-states';
 import { allocateOnPool, driverFor, hostFacts, poolFacts, releasePoolBytes, volumeSpec } from './infra';
 import { cpuMhzOf, memBytesOf, parseDetails } from './vm-rows';
 import { precompiled } from '../../db/precompiled';
+import { configDriveFor } from './vm-access';
 
 /** The VM columns starting needs (deploy has them in its payload; start reads the row). */
 export type StartableVm = VmStateRef & Pick<VmTable, 'instance_name' | 'zone_id' | 'cpu_number' | 'cpu_speed' |
@@ -107,6 +108,9 @@ async function startOn(svc: Services, r: StartRequest, p: DeploymentPlan, create
     memoryMb: vm.memory, volumes: specs, isoId: vm.iso_id, details: parseDetails(vm.details),
     isoPath: vm.iso_id ? (await svc.caches.imageFiles.file(vm.iso_id, vm.zone_id)) ?? null : null,
     nics: await nicSpecsOf(svc.db, vm.id, vm.name) };
+  // Drivers of real guests (those that take CD-ROM media) attach SSH keys and user data as a config drive; the
+  // simulator has no guest to read one, so its starts skip the lookup.
+  if (driver.attachIso) spec.configDrive = await configDriveFor(svc, vm.id);
   if (spec.nics?.length && driver.applyRouter && await settingFlag(svc, 'network.kvm.datapath')) {
     spec.netMode = 'bridge';
     await applyRoutersForVm(svc, vm.id, p.hostId);

@@ -11,6 +11,8 @@ import { driverFor, MB } from './infra';
 import { checkNameFree, checkOfferingUsable, checkVmName, loadVm, mergeMap, parseDetails, vmById } from './vm-rows';
 import { vmResult } from './lifecycle';
 import { reconcileVm } from './reconcile';
+import { accessDetails } from './access-details';
+import { checkUserDataText } from '../../guest-access/user-data';
 
 type C = typeof computeCommands;
 
@@ -113,9 +115,6 @@ export const changeServiceHandler: SyncHandler<C['changeServiceForVirtualMachine
   return vmResult(ctx.svc, ctx, vm.id);
 };
 
-function checkUserData(s: string): void {
-  if (s.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(s)) throw invalidParam('User data is not a valid base64 string');
-}
 
 export const updateHandler: SyncHandler<C['updateVirtualMachine']> = async (ctx, a) => {
   const vm = await loadVm(ctx, a.id);
@@ -128,12 +127,13 @@ export const updateHandler: SyncHandler<C['updateVirtualMachine']> = async (ctx,
   if (a.displayname !== undefined) patch.display_name = a.displayname;
   if (a.group !== undefined) patch.group_name = a.group || null;
   if (a.haenable !== undefined) patch.ha_enable = a.haenable ? 1 : 0;
-  if (a.userdata !== undefined) { checkUserData(a.userdata); patch.userdata = a.userdata; }
-  if (a.cleanupdetails) patch.details = '{}';
+  if (a.userdata !== undefined) { checkUserDataText(a.userdata); patch.userdata = a.userdata; }
+  // The VM's SSH keys and user data reference live in its details too, hidden; replacing the details keeps them.
+  if (a.cleanupdetails) patch.details = JSON.stringify(accessDetails(parseDetails(vm.details)));
   else if (a.details) {
     // Details of a customized offering (cpuNumber, cpuSpeed, memory) describe the VM itself and are kept.
     const keep = Object.fromEntries(Object.entries(parseDetails(vm.details)).filter(([k]) => ['cpuNumber', 'cpuSpeed', 'memory'].includes(k)));
-    patch.details = JSON.stringify({ ...keep, ...mergeMap(a.details) });
+    patch.details = JSON.stringify({ ...keep, ...mergeMap(a.details), ...accessDetails(parseDetails(vm.details)) });
   }
   const now = ctx.svc.clock.now();
   if (Object.keys(patch).length) {

@@ -14,6 +14,7 @@ import { vmStatsOf } from './stats-cache';
 import type { Nic, Tags, VirtualMachine } from '../../contract/responses';
 import { tagsOfPage } from '../../tags/index';
 import { nicsOfVms } from '../../network/nics';
+import { shownDetails } from './access-details';
 
 export type VmRow = Pick<VmTable, 'id' | 'name' | 'display_name' | 'instance_name' | 'account_id' | 'domain_id' |
   'user_id' | 'zone_id' | 'host_id' | 'template_id' | 'iso_id' | 'service_offering_id' | 'cpu_number' | 'cpu_speed' |
@@ -129,6 +130,7 @@ function format(r: VmRow, n: Names, admin: boolean, job: string | undefined, st:
   const iso = r.iso_id ? n.templates.get(r.iso_id) : undefined;
   const so = n.offerings.get(r.service_offering_id);
   const onHost = admin && r.host_id !== null;
+  const d = parseDetails(r.details);
   return {
     id: r.id, name: r.name, displayname: r.display_name || r.name,
     account: acct?.name, domain: acct?.domainName, domainpath: acct?.domainPath,
@@ -151,7 +153,8 @@ function format(r: VmRow, n: Names, admin: boolean, job: string | undefined, st:
     diskkbsread: st ? kb(st.diskReadBytes) : undefined, diskkbswrite: st ? kb(st.diskWriteBytes) : undefined,
     memorykbs: st?.memoryKbs, diskioread: st?.diskReadOps, diskiowrite: st?.diskWriteOps,
     rootdeviceid: 0, rootdevicetype: 'ROOT',
-    nic: n.nics.get(r.id) ?? NONE, securitygroup: NONE, affinitygroup: NONE, tags: tags ?? NONE, details: parseDetails(r.details),
+    nic: n.nics.get(r.id) ?? NONE, securitygroup: NONE, affinitygroup: NONE, tags: tags ?? NONE, details: shownDetails(d),
+    keypairs: d.keypairnames, userdataid: d.userdataid, userdataname: d.userdataname,
     displayvm: true, isdynamicallyscalable: t?.dynamic_scaling === 1 && so?.dynamic_scaling === 1,
     deleteprotection: false, vmtype: 'User',
     jobid: job, jobstatus: job ? 0 : undefined,
