@@ -1,6 +1,6 @@
 // The issue's "done when" on the embedded host, with an unmodified CloudStack client (python3-cs): build a KVM
 // zone on this machine, register the test guest from an http URL on loopback, deploy a VM and see it boot (serial
-// shell), attach a volume, take and revert a snapshot, stop and destroy it: no QEMU process and no file left.
+// shell) with its SSH key and user data on a config drive, attach a volume, take and revert a snapshot, stop and destroy it: no QEMU process and no file left.
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -66,13 +66,25 @@ describe.skipIf(!ready)('python3-cs drives a real VM on the local KVM host', () 
 
     const so = (await must('createServiceOffering', { name: 'tiny', displaytext: 'tiny', cpunumber: '1', cpuspeed: '500',
       memory: String(GUEST_MIN_MEMORY_MB) })).serviceoffering;
-    const vm = (await must('deployVirtualMachine', { zoneid: zone.id, templateid: tpl.id, serviceofferingid: so.id, name: 'cs-kvm-vm' }, ['--post'])).virtualmachine;
+    // An SSH key pair and user data reach the guest on its config drive (issue 19).
+    const kp = (await must('createSSHKeyPair', { name: 'ops' }, ['--post'])).keypair;
+    const userdata = Buffer.from('#!/bin/sh\necho strata-user-data\n').toString('base64');
+    const vm = (await must('deployVirtualMachine', { zoneid: zone.id, templateid: tpl.id, serviceofferingid: so.id, name: 'cs-kvm-vm',
+      keypair: 'ops', userdata }, ['--post'])).virtualmachine;
+    expect(vm.keypairs).toBe(kp.name);
     expect(vm).toMatchObject({ state: 'Running', hypervisor: 'KVM', hostid: host.id });
     pid = t.core.qemu!.pidOf(vm.id)!;
     expect(isAlive(pid)).toBe(true);
     const con = await openSerial((await t.core.qemu!.consoleEndpoint!(host.id, vm.id))!.serialSocketPath!);
     await con.waitFor(new RegExp(GUEST_READY_BANNER), 60_000);
     expect(await con.exec('echo C$((5*5))S')).toContain('C25S');
+    const drive = 'for d in /dev/sr0 /dev/sr1; do mount -t iso9660 -o ro $d /mnt 2>/dev/null && ' +
+      '[ -f /mnt/openstack/latest/meta_data.json ] && break; umount /mnt 2>/dev/null; done';
+    await con.exec(drive);
+    expect(await con.exec('cat /mnt/openstack/latest/user_data')).toContain('echo strata-user-data');
+    expect(await con.exec('cat /mnt/cloudstack/metadata/public-keys.txt; echo')).toMatch(/ssh-rsa AAAA[0-9A-Za-z+/=]+ ops/);
+    expect(await con.exec('cat /mnt/cloudstack/metadata/local-hostname.txt; echo')).toContain('cs-kvm-vm');
+    await con.exec('umount /mnt');
 
     const dof = (await must('createDiskOffering', { name: 'd1', displaytext: 'd1', disksize: '1' })).diskoffering;
     const vol = (await must('createVolume', { name: 'data', zoneid: zone.id, diskofferingid: dof.id })).volume;
