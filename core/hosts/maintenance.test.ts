@@ -210,4 +210,37 @@ describe('host failure (simulator hosts, simulated storage heartbeat)', () => {
       await clearSetting('kvm.heartbeat.timeout');
     }
   });
+
+  it('a VM that keeps dying is restarted max.retries times within time.between.failures, then left Stopped with an alert', async () => {
+    const { syncHostVms } = await import('./host-sync');
+    const sim = core.svc.drivers.get('Simulator')!;
+    const [g0] = await hostsOf('m-h1');
+    const ha = (await call('createServiceOffering', { name: 'ha-loop', displaytext: 'ha', cpunumber: '1', cpuspeed: '100', memory: '128', offerha: 'true' })).serviceoffering.id;
+    const id = (await job('deployVirtualMachine', { zoneid: lab.zoneId, templateid: lab.templateId, serviceofferingid: ha, hostid: g0.id, name: 'dies-often' })).virtualmachine.id as string;
+    const vm = async () => (await call('listVirtualMachines', { id })).virtualmachine[0];
+    const restarts = async () => ((await call('listEvents', { type: 'HA.VM.RESTART', listall: 'true' })).event as any[] ?? [])
+      .filter((e) => e.resourcename === 'dies-often');
+    const until = async (f: () => Promise<boolean>) => { for (let i = 0; i < 200 && !(await f()); i++) await new Promise((r) => setTimeout(r, 10)); };
+    await setting('max.retries', '2');
+    try {
+      for (let death = 1; death <= 3; death++) {
+        const on = (await vm()).hostid as string;
+        await sim.stopVm(on, id, { forced: true }); // the process dies without a stop request
+        await syncHostVms(core.svc, on);
+        await until(async () => (await restarts()).filter((e) => e.state === 'Completed').length === death);
+        if (death <= 2) expect((await vm()).state).toBe('Running');
+      }
+      expect((await vm()).state).toBe('Stopped');
+      const last = (await restarts())[0];
+      expect(last).toMatchObject({ level: 'ERROR', state: 'Completed' });
+      expect(last.description).toMatch(/HA gave up restarting VM dies-often: it was restarted 2 times within the last 3600 s/);
+      expect(((await call('listAlerts', {})).alert as any[])[0].description).toMatch(/HA gave up restarting VM dies-often/);
+      expect((await restarts()).filter((e) => e.state === 'Started')).toHaveLength(2);
+      // A start by hand is not throttled, and the window lets HA restart it again later.
+      await job('startVirtualMachine', { id });
+      expect((await vm()).state).toBe('Running');
+    } finally {
+      await clearSetting('max.retries');
+    }
+  });
 });
