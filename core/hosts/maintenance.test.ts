@@ -52,6 +52,14 @@ describe('prepareHostForMaintenance', () => {
   it('live-migrates every running VM to other hosts of the cluster, each by a visible job, then the host is in Maintenance', async () => {
     const [h0, h1, h2] = await hostsOf('m-h');
     const vms = await deployOn(h0.id, 6);
+    // The preview (a dry run of the same planner) spreads the six over the two other hosts and changes nothing.
+    const plan = (await call('listHostMaintenancePlan', { id: h0.id })).maintenanceplan as any[];
+    expect(plan.map((p) => p.virtualmachineid)).toEqual(vms);
+    expect(plan.every((p) => p.action === 'Migrate' && p.state === 'Running' && p.reason === undefined)).toBe(true);
+    expect(plan.filter((p) => p.hostname === 'm-h1')).toHaveLength(3);
+    expect(plan.filter((p) => p.hostname === 'm-h2')).toHaveLength(3);
+    expect((await call('listHosts', { id: h0.id })).host[0].resourcestate).toBe('Enabled');
+    expect(await vmsOn(h0.id)).toHaveLength(6);
     const r = await job('prepareHostForMaintenance', { id: h0.id });
     expect(r.host).toMatchObject({ id: h0.id, resourcestate: 'Maintenance', state: 'Up' });
     expect(await vmsOn(h0.id)).toEqual([]);
@@ -70,6 +78,7 @@ describe('prepareHostForMaintenance', () => {
     }
     await expect(call('migrateVirtualMachine', { virtualmachineid: vms[0], hostid: h0.id })).rejects.toMatchObject({ errorcode: 431, message: /Maintenance/ });
     await expect(call('prepareHostForMaintenance', { id: h0.id })).rejects.toMatchObject({ errorcode: 431, message: /already in Maintenance/ });
+    await expect(call('listHostMaintenancePlan', { id: h0.id })).rejects.toMatchObject({ errorcode: 431, message: /already in Maintenance/ });
     const c = await job('cancelHostMaintenance', { id: h0.id });
     expect(c.host.resourcestate).toBe('Enabled');
     await expect(call('cancelHostMaintenance', { id: h0.id })).rejects.toMatchObject({ errorcode: 431, message: /not in maintenance/ });
@@ -80,6 +89,7 @@ describe('prepareHostForMaintenance', () => {
     await core.svc.db.updateTable('hosts').set({ resource_state: 'PrepareForMaintenance' }).where('id', '=', h1.id).execute();
     try {
       await expect(call('prepareHostForMaintenance', { id: h0.id })).rejects.toMatchObject({ errorcode: 431, message: /m-h1 of cluster m-c0 is being prepared/ });
+      await expect(call('listHostMaintenancePlan', { id: h0.id })).rejects.toMatchObject({ errorcode: 431, message: /m-h1 of cluster m-c0 is being prepared/ });
       expect((await call('listHosts', { id: h0.id })).host[0].resourcestate).toBe('Enabled');
     } finally {
       await core.svc.db.updateTable('hosts').set({ resource_state: 'Enabled' }).where('id', '=', h1.id).execute();
@@ -89,8 +99,12 @@ describe('prepareHostForMaintenance', () => {
   it('a VM with nowhere to go blocks the host in ErrorInMaintenance with the reason, or is stopped, as the setting says', async () => {
     const [n0] = await hostsOf('n-h');
     const [vm] = await deployOn(n0.id, 1);
+    const planOf = async () => (await call('listHostMaintenancePlan', { id: n0.id })).maintenanceplan[0];
+    expect(await planOf()).toMatchObject({ virtualmachineid: vm, action: 'Stop',
+      reason: expect.stringMatching(/no other host of the same hypervisor in cluster n-c0 reaches its storage/) });
     await setting('host.maintenance.unmovable.vm.strategy', 'Error');
     try {
+      expect(await planOf()).toMatchObject({ action: 'Block', reason: expect.stringMatching(/would go to ErrorInMaintenance/) });
       const r = await job('prepareHostForMaintenance', { id: n0.id });
       expect(r.host.resourcestate).toBe('ErrorInMaintenance');
       const ev = (await call('listEvents', { type: 'MAINT.PREPARE', listall: 'true' })).event as any[];
