@@ -21,7 +21,7 @@ test('a failed host shows on the dashboard and the map, with the VMs HA recovere
   const panel = page.getByRole('alert', { name: 'Host failures' });
   await expect(panel).toContainText('1 host is failing');
   await expect(panel.locator('li[data-host="scale-h0"]')).toContainText('Down');
-  await expect(panel).toContainText(/fenced .*HA VMs are restarted on other hosts/);
+  await expect(panel).toContainText(/Fenced: .*HA VMs are restarted on other hosts/);
   await expect(panel.getByRole('heading', { name: 'VMs being recovered (HA)' })).toBeVisible();
   await expect(panel).toContainText(/HA: VM web-ha-1 runs again on host scale-h[12]/);
 

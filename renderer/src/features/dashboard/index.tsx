@@ -25,7 +25,7 @@ export default function View() {
     <Page title={m.dashboard} subtitle={client.connectionName}
       toolbar={<button onClick={() => qc.invalidateQueries({ queryKey: [client.connectionId] })}>{m.refresh}</button>}>
       <div className="dash">
-        {canHosts && <HostFailures />}
+        {canHosts && <HostFailures recoveries />}
         <Counts />
         {canCapacity && <CapacityCards />}
         {canTrend && <CloudTrend />}

@@ -15,7 +15,8 @@ const POLL_MS = 5_000;
 /** HA restarts older than this are history, not recovery. */
 const RECENT_MS = 30 * 60_000;
 
-export function HostFailures() {
+/** `recoveries`: also list the latest HA restarts (the dashboard; the map keeps its room for the map). */
+export function HostFailures({ recoveries = false }: { recoveries?: boolean }) {
   const m = useInfraMessages();
   const canEvents = useCan('listEvents');
   const now = useNow();
@@ -24,9 +25,9 @@ export function HostFailures() {
   const gone = useList('listHosts', { state: 'Disconnected', type: 'Routing' }, { refetchMs: POLL_MS });
   const hosts = [...(down.data?.items ?? []), ...(alert.data?.items ?? []), ...(gone.data?.items ?? [])];
   const restarts = useList('listEvents', { type: 'HA.VM.RESTART', listall: true, page: 1, pagesize: 6 },
-    { refetchMs: POLL_MS, enabled: canEvents && hosts.length > 0 });
+    { refetchMs: POLL_MS, enabled: recoveries && canEvents && hosts.length > 0 });
   if (hosts.length === 0) return null;
-  const recent = (restarts.data?.items ?? []).filter((e) => e.created && now - Date.parse(e.created) < RECENT_MS);
+  const recent = !recoveries ? [] : (restarts.data?.items ?? []).filter((e) => e.created && now - Date.parse(e.created) < RECENT_MS);
   return (
     <section className="host-failures" role="alert" aria-label={m.failuresTitle}>
       <h2>{fmt(m.failuresHeading, { n: hosts.length })}</h2>
