@@ -25,7 +25,7 @@ const ROOTS = [
   'VirtualMachinesMetric', 'HostsMetric', 'ClustersMetric', 'ZonesMetric', 'StoragePoolsMetric', 'VolumesMetric',
   'VirtualMachinesUsageHistory', 'VolumesUsageHistory',
   // Strata's own extensions (OWN below).
-  'HostsUsageHistory', 'ScheduledTask',
+  'HostsUsageHistory', 'ScheduledTask', 'HostMaintenancePlan',
   // Guest networking (issue 17).
   'PhysicalNetwork', 'TrafficType', 'NetworkOffering', 'Network', 'VlanIpRange', 'Nic', 'Router',
   // Settings, SSH key pairs and user data (issue 19).
@@ -58,6 +58,11 @@ const OWN = {
     timestamp: 'string', cpuused: 'string', cpuusedmax: 'string', memoryusedkbs: 'int64', memoryusedkbsmax: 'int64',
     loadaverage: 'float64', loadaveragemax: 'float64',
   },
+  // listHostMaintenancePlan: what prepareHostForMaintenance would do with each VM of the host (README).
+  HostMaintenancePlan: {
+    virtualmachineid: 'string', virtualmachinename: 'string', state: 'string', action: 'string', hostid: 'string', hostname: 'string',
+    reason: 'string',
+  },
   // createScheduledTask / listScheduledTasks (README, "Scheduled tasks").
   ScheduledTask: {
     id: 'string', apicommand: 'string', params: 'map[string]string', schedule: 'string', runat: 'string', timezone: 'string',
@@ -77,7 +82,7 @@ const REQUIRED = {
   Account: [...NAMED, 'accounttype', 'domainid', 'state'], Alert: ['id', 'type'], Api: ['name'], AsyncJob: ['jobid', 'cmd', 'jobstatus'],
   Capacity: ['type', 'capacitytotal', 'capacityused', 'percentused', 'zoneid'], Cluster: [...NAMED, 'zoneid', 'podid'],
   DiskOffering: NAMED, Domain: [...NAMED, 'path', 'level'], Event: ['id', 'type', 'level', 'description'], EventType: ['name'],
-  Host: [...NAMED, 'state', 'type', 'zoneid', 'podid', 'clusterid'], HostForMigration: [...NAMED, 'state'], Hypervisor: ['name'],
+  Host: [...NAMED, 'state', 'type', 'zoneid', 'podid', 'clusterid'], HostMaintenancePlan: ['virtualmachineid', 'virtualmachinename', 'state', 'action'], HostForMigration: [...NAMED, 'state'], Hypervisor: ['name'],
   ImageStore: NAMED, Iso: NAMED, OsCategory: NAMED, OsType: ['id', 'description'], Pod: [...NAMED, 'zoneid'],
   Role: [...NAMED, 'type'], RolePermission: ['id', 'roleid', 'rule', 'permission'], ServiceOffering: NAMED,
   ManagementServer: [...NAMED, 'state'], Snapshot: [...NAMED, 'state', 'volumeid'], StoragePool: [...NAMED, 'state'], Template: NAMED, User: ['id', 'username', 'accountid', 'account', 'domainid', 'state'],

@@ -18,7 +18,7 @@ const TYPE_OF_ITEM: Record<string, string> = {
   zone: 'Zone', managementserver: 'ManagementServer', tag: 'Tags', vmschedule: 'VMSchedule', snapshotpolicy: 'SnapshotPolicy',
   scheduledtask: 'ScheduledTask', hostha: 'HAForHostResponse', haprovider: 'HAForHostResponse',
   physicalnetwork: 'PhysicalNetwork', traffictype: 'TrafficType', networkoffering: 'NetworkOffering', network: 'Network',
-  vlaniprange: 'VlanIpRange', nic: 'Nic', router: 'Router',
+  vlaniprange: 'VlanIpRange', nic: 'Nic', router: 'Router', maintenanceplan: 'HostMaintenancePlan',
 };
 /** Commands whose items are another object than their item name's (ListItemOverrides in responses.ts). */
 const TYPE_OF_COMMAND: Record<string, string> = {
@@ -30,10 +30,11 @@ const TYPE_OF_COMMAND: Record<string, string> = {
 };
 
 /** Params some list commands need to answer anything. */
-function paramsFor(command: string, ids: { roleId: string; vmId: string; physId: string }): Record<string, string> {
+function paramsFor(command: string, ids: { roleId: string; vmId: string; physId: string; hostId: string }): Record<string, string> {
   if (command === 'listRolePermissions') return { roleid: ids.roleId };
   if (command === 'findHostsForMigration' || command === 'listVMSchedule' || command === 'listNics') return { virtualmachineid: ids.vmId };
   if (command === 'listHostHAProviders') return { hypervisor: 'Simulator' };
+  if (command === 'listHostMaintenancePlan') return { id: ids.hostId };
   if (command === 'listTrafficTypes') return { physicalnetworkid: ids.physId };
   if (command === 'listIsos' || command === 'listTemplates') return { listall: 'true', [command === 'listIsos' ? 'isofilter' : 'templatefilter']: 'all' };
   return { listall: 'true' };
@@ -42,7 +43,7 @@ function paramsFor(command: string, ids: { roleId: string; vmId: string; physId:
 describe('response JSON types', () => {
   let t: TestServer;
   let admin: Awaited<ReturnType<typeof sessionClient>>;
-  let ids: { roleId: string; vmId: string; physId: string };
+  let ids: { roleId: string; vmId: string; physId: string; hostId: string };
 
   beforeAll(async () => {
     t = await startTestServer();
@@ -64,7 +65,7 @@ describe('response JSON types', () => {
     await admin.call('createDomain', { name: 'Child' });
     await admin.call('createRolePermission', { roleid: role.id, rule: 'list*', permission: 'allow', description: 'reads' });
     const phys = (await admin.call('listPhysicalNetworks')).json.listphysicalnetworksresponse.physicalnetwork[0];
-    ids = { roleId: role.id, vmId: vm.id, physId: phys.id };
+    ids = { roleId: role.id, vmId: vm.id, physId: phys.id, hostId: vm.hostid };
     // A tag, so the tags[] objects of VMs and listTags are checked too.
     const tagged = await admin.call('createTags', { resourcetype: 'UserVm', resourceids: vm.id, 'tags[0].key': 'env', 'tags[0].value': 'lab' });
     await waitJob(admin.call, tagged.json.createtagsresponse.jobid);

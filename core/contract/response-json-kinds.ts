@@ -140,6 +140,10 @@ export const responseJsonKinds: Record<string, Record<string, string>> = {
     maxcapacity: 'number', maxheads: 'number', maxresolutionx: 'number', maxresolutiony: 'number', maxvgpuperpgpu: 'number', remainingcapacity: 'number',
     vgputype: 'string', videoram: 'number',
   },
+  HostMaintenancePlan: {
+    action: 'string', hostid: 'string', hostname: 'string', reason: 'string', state: 'string', virtualmachineid: 'string',
+    virtualmachinename: 'string',
+  },
   HostsMetricGpugroup: {
     gpugroupname: 'string', vgpu: 'HostsMetricGpugroupVgpu[]',
   },
@@ -511,6 +515,7 @@ export const responseRequiredFields: Record<string, string[]> = {
   EventType: ['name'],
   Host: ['id', 'name', 'state', 'type', 'zoneid', 'podid', 'clusterid'],
   HostForMigration: ['id', 'name', 'state'],
+  HostMaintenancePlan: ['virtualmachineid', 'virtualmachinename', 'state', 'action'],
   HostsMetric: ['id', 'name', 'state', 'type', 'zoneid', 'podid', 'clusterid'],
   HostsUsageHistory: ['id', 'name', 'stats'],
   HostsUsageHistoryStats: ['timestamp'],

@@ -611,6 +611,16 @@ export interface HostGpugroupVgpu {
   videoram?: number;
 }
 
+export interface HostMaintenancePlan {
+  action: string;
+  hostid?: string;
+  hostname?: string;
+  reason?: string;
+  state: string;
+  virtualmachineid: string;
+  virtualmachinename: string;
+}
+
 export interface HostsMetric extends Host {
   cpuallocateddisablethreshold?: boolean;
   cpuallocatedghz?: string;

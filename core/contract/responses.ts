@@ -54,6 +54,8 @@ export interface ResponseObjects {
   eventtype: R.EventType;
   host: R.Host;
   hostha: R.HAForHostResponse;
+  /** Strata's extension (README, "Host maintenance and high availability"). */
+  maintenanceplan: R.HostMaintenancePlan;
   haprovider: R.HAForHostResponse;
   hypervisor: R.Hypervisor;
   imagestore: R.ImageStore;

@@ -127,6 +127,8 @@ export interface ConsoleTokenTable { key_hash: string; vm_id: string; caller: Js
 export interface HaConfigTable { resource_id: string; resource_type: string; enabled: Bool; provider: string | null; updated: Millis }
 /** VMs a primary storage maintenance stopped, to start again on cancel (migration 016). */
 export interface StoragePoolWorkTable { pool_id: string; vm_id: string; created: Millis }
+/** One HA restart of a VM (migration 016b), counted against max.retries within time.between.failures. */
+export interface VmHaRestartTable { vm_id: string; restarted: Millis; ms_id: string | null }
 
 /** A resource tag (migration 019): unique per (resource_id, resource_type, tag_key); owner copied from the resource. */
 export interface ResourceTagTable { id: string; resource_type: string; resource_id: string; tag_key: string;
@@ -179,7 +181,7 @@ export interface Database {
   ssh_keypairs: SshKeyPairTable; user_data: UserDataTable;
   management_servers: ManagementServerTable; sequences: SequenceTable; cache_generations: CacheGenerationTable;
   console_tokens: ConsoleTokenTable; resource_tags: ResourceTagTable; cluster_keys: ClusterKeyTable; job_locks: JobLockTable;
-  schedules: ScheduleTable; schedule_runs: ScheduleRunTable; ha_config: HaConfigTable; storage_pool_work: StoragePoolWorkTable;
+  schedules: ScheduleTable; schedule_runs: ScheduleRunTable; ha_config: HaConfigTable; storage_pool_work: StoragePoolWorkTable; vm_ha_restarts: VmHaRestartTable;
   physical_networks: PhysicalNetworkTable; physical_network_traffic_types: TrafficTypeTable;
   network_offerings: NetworkOfferingTable; networks: NetworkTable; guest_vlans: GuestVlanTable;
   vlan_ip_ranges: VlanIpRangeTable; public_ips: PublicIpTable; nics: NicTable; routers: RouterTable;

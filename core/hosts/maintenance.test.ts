@@ -52,6 +52,14 @@ describe('prepareHostForMaintenance', () => {
   it('live-migrates every running VM to other hosts of the cluster, each by a visible job, then the host is in Maintenance', async () => {
     const [h0, h1, h2] = await hostsOf('m-h');
     const vms = await deployOn(h0.id, 6);
+    // The preview (a dry run of the same planner) spreads the six over the two other hosts and changes nothing.
+    const plan = (await call('listHostMaintenancePlan', { id: h0.id })).maintenanceplan as any[];
+    expect(plan.map((p) => p.virtualmachineid)).toEqual(vms);
+    expect(plan.every((p) => p.action === 'Migrate' && p.state === 'Running' && p.reason === undefined)).toBe(true);
+    expect(plan.filter((p) => p.hostname === 'm-h1')).toHaveLength(3);
+    expect(plan.filter((p) => p.hostname === 'm-h2')).toHaveLength(3);
+    expect((await call('listHosts', { id: h0.id })).host[0].resourcestate).toBe('Enabled');
+    expect(await vmsOn(h0.id)).toHaveLength(6);
     const r = await job('prepareHostForMaintenance', { id: h0.id });
     expect(r.host).toMatchObject({ id: h0.id, resourcestate: 'Maintenance', state: 'Up' });
     expect(await vmsOn(h0.id)).toEqual([]);
@@ -70,6 +78,7 @@ describe('prepareHostForMaintenance', () => {
     }
     await expect(call('migrateVirtualMachine', { virtualmachineid: vms[0], hostid: h0.id })).rejects.toMatchObject({ errorcode: 431, message: /Maintenance/ });
     await expect(call('prepareHostForMaintenance', { id: h0.id })).rejects.toMatchObject({ errorcode: 431, message: /already in Maintenance/ });
+    await expect(call('listHostMaintenancePlan', { id: h0.id })).rejects.toMatchObject({ errorcode: 431, message: /already in Maintenance/ });
     const c = await job('cancelHostMaintenance', { id: h0.id });
     expect(c.host.resourcestate).toBe('Enabled');
     await expect(call('cancelHostMaintenance', { id: h0.id })).rejects.toMatchObject({ errorcode: 431, message: /not in maintenance/ });
@@ -80,6 +89,7 @@ describe('prepareHostForMaintenance', () => {
     await core.svc.db.updateTable('hosts').set({ resource_state: 'PrepareForMaintenance' }).where('id', '=', h1.id).execute();
     try {
       await expect(call('prepareHostForMaintenance', { id: h0.id })).rejects.toMatchObject({ errorcode: 431, message: /m-h1 of cluster m-c0 is being prepared/ });
+      await expect(call('listHostMaintenancePlan', { id: h0.id })).rejects.toMatchObject({ errorcode: 431, message: /m-h1 of cluster m-c0 is being prepared/ });
       expect((await call('listHosts', { id: h0.id })).host[0].resourcestate).toBe('Enabled');
     } finally {
       await core.svc.db.updateTable('hosts').set({ resource_state: 'Enabled' }).where('id', '=', h1.id).execute();
@@ -89,8 +99,12 @@ describe('prepareHostForMaintenance', () => {
   it('a VM with nowhere to go blocks the host in ErrorInMaintenance with the reason, or is stopped, as the setting says', async () => {
     const [n0] = await hostsOf('n-h');
     const [vm] = await deployOn(n0.id, 1);
+    const planOf = async () => (await call('listHostMaintenancePlan', { id: n0.id })).maintenanceplan[0];
+    expect(await planOf()).toMatchObject({ virtualmachineid: vm, action: 'Stop',
+      reason: expect.stringMatching(/no other host of the same hypervisor in cluster n-c0 reaches its storage/) });
     await setting('host.maintenance.unmovable.vm.strategy', 'Error');
     try {
+      expect(await planOf()).toMatchObject({ action: 'Block', reason: expect.stringMatching(/would go to ErrorInMaintenance/) });
       const r = await job('prepareHostForMaintenance', { id: n0.id });
       expect(r.host.resourcestate).toBe('ErrorInMaintenance');
       const ev = (await call('listEvents', { type: 'MAINT.PREPARE', listall: 'true' })).event as any[];
@@ -208,6 +222,39 @@ describe('host failure (simulator hosts, simulated storage heartbeat)', () => {
       sim.setHostDown(f0.id, false);
       await clearSetting('ha.workers');
       await clearSetting('kvm.heartbeat.timeout');
+    }
+  });
+
+  it('a VM that keeps dying is restarted max.retries times within time.between.failures, then left Stopped with an alert', async () => {
+    const { syncHostVms } = await import('./host-sync');
+    const sim = core.svc.drivers.get('Simulator')!;
+    const [g0] = await hostsOf('m-h1');
+    const ha = (await call('createServiceOffering', { name: 'ha-loop', displaytext: 'ha', cpunumber: '1', cpuspeed: '100', memory: '128', offerha: 'true' })).serviceoffering.id;
+    const id = (await job('deployVirtualMachine', { zoneid: lab.zoneId, templateid: lab.templateId, serviceofferingid: ha, hostid: g0.id, name: 'dies-often' })).virtualmachine.id as string;
+    const vm = async () => (await call('listVirtualMachines', { id })).virtualmachine[0];
+    const restarts = async () => ((await call('listEvents', { type: 'HA.VM.RESTART', listall: 'true' })).event as any[] ?? [])
+      .filter((e) => e.resourcename === 'dies-often');
+    const until = async (f: () => Promise<boolean>) => { for (let i = 0; i < 200 && !(await f()); i++) await new Promise((r) => setTimeout(r, 10)); };
+    await setting('max.retries', '2');
+    try {
+      for (let death = 1; death <= 3; death++) {
+        const on = (await vm()).hostid as string;
+        await sim.stopVm(on, id, { forced: true }); // the process dies without a stop request
+        await syncHostVms(core.svc, on);
+        await until(async () => (await restarts()).filter((e) => e.state === 'Completed').length === death);
+        if (death <= 2) expect((await vm()).state).toBe('Running');
+      }
+      expect((await vm()).state).toBe('Stopped');
+      const last = (await restarts())[0];
+      expect(last).toMatchObject({ level: 'ERROR', state: 'Completed' });
+      expect(last.description).toMatch(/HA gave up restarting VM dies-often: it was restarted 2 times within the last 3600 s/);
+      expect(((await call('listAlerts', {})).alert as any[])[0].description).toMatch(/HA gave up restarting VM dies-often/);
+      expect((await restarts()).filter((e) => e.state === 'Started')).toHaveLength(2);
+      // A start by hand is not throttled, and the window lets HA restart it again later.
+      await job('startVirtualMachine', { id });
+      expect((await vm()).state).toBe('Running');
+    } finally {
+      await clearSetting('max.retries');
     }
   });
 });

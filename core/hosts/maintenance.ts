@@ -61,14 +61,14 @@ export async function moveResourceState(svc: Services, hostId: string, from: str
 }
 
 /** VMs whose volumes sit on the host's local storage (a HOST-scope pool): they cannot be live-migrated. */
-async function localStorageVms(svc: Services, vmIds: string[]): Promise<Set<string>> {
+export async function localStorageVms(svc: Services, vmIds: string[]): Promise<Set<string>> {
   if (vmIds.length === 0) return new Set();
   const rows = await svc.db.selectFrom('volumes as v').innerJoin('storage_pools as p', 'p.id', 'v.pool_id').select('v.vm_id')
     .where('v.vm_id', 'in', vmIds).where('v.removed', 'is', null).where('p.scope', '=', 'HOST').execute();
   return new Set(rows.map((r) => r.vm_id!));
 }
 
-async function vmsOn(svc: Services, hostId: string): Promise<VmTable[]> {
+export async function vmsOn(svc: Services, hostId: string): Promise<VmTable[]> {
   return svc.db.selectFrom('vms').selectAll().where('host_id', '=', hostId).where('removed', 'is', null)
     .where('state', 'in', ON_HOST).orderBy('created').execute();
 }
@@ -89,16 +89,21 @@ async function checkVms(svc: Services, h: HostView): Promise<void> {
   }
 }
 
+/** Refuses when another host of the cluster is being prepared (read inside the claim's transaction, or alone). */
+async function checkOtherPreparing(db: Services['db'], h: HostView): Promise<void> {
+  const other = await db.selectFrom('hosts').select(['name', 'resource_state']).where('cluster_id', '=', h.cluster_id)
+    .where('id', '!=', h.id).where('removed', 'is', null).where('resource_state', 'in', PREPARING).executeTakeFirst();
+  if (other) {
+    throw invalidParam(`Host ${other.name} of cluster ${h.cluster_name} is being prepared for maintenance (${other.resource_state}); ` +
+      'one host of a cluster is prepared at a time: wait for it to reach Maintenance or cancel it');
+  }
+}
+
 /** The claim: one transaction that locks the cluster row, so hosts of one cluster are prepared one at a time. */
 async function claim(svc: Services, h: HostView): Promise<void> {
   await svc.db.transaction().execute(async (tx) => {
     await tx.updateTable('clusters').set({ name: sql`name` }).where('id', '=', h.cluster_id).execute();
-    const other = await tx.selectFrom('hosts').select(['name', 'resource_state']).where('cluster_id', '=', h.cluster_id)
-      .where('id', '!=', h.id).where('removed', 'is', null).where('resource_state', 'in', PREPARING).executeTakeFirst();
-    if (other) {
-      throw invalidParam(`Host ${other.name} of cluster ${h.cluster_name} is being prepared for maintenance (${other.resource_state}); ` +
-        'one host of a cluster is prepared at a time: wait for it to reach Maintenance or cancel it');
-    }
+    await checkOtherPreparing(tx, h);
     const r = await tx.updateTable('hosts').set({ resource_state: nextResourceState(h.resource_state, 'AdminAskMaintenance') })
       .where('id', '=', h.id).where('resource_state', '=', h.resource_state).executeTakeFirst();
     if (Number(r.numUpdatedRows) === 0) throw invalidParam(`Host ${h.name} changed state meanwhile; try again`);
@@ -170,16 +175,23 @@ async function evacuate(ctx: JobContext, hostId: string): Promise<Host> {
   return hostAnswer(svc, h.id);
 }
 
+/** prepareHostForMaintenance's refusals, shared with its dry run (listHostMaintenancePlan); answers the host. */
+export async function precheckMaintenance(ctx: CallContext, id: string): Promise<HostView> {
+  const h = await hostById(ctx, id);
+  if (IN_MAINTENANCE.includes(h.resource_state)) {
+    throw invalidParam(`Host ${h.name} is already in ${h.resource_state}; cancel its maintenance first to prepare it again`);
+  }
+  if (!canResourceState(h.resource_state, 'AdminAskMaintenance')) {
+    throw invalidParam(`Host ${h.name} in resource state ${h.resource_state} cannot be prepared for maintenance`);
+  }
+  await checkVms(ctx.svc, h);
+  await checkOtherPreparing(ctx.svc.db, h);
+  return h;
+}
+
 export const prepareMaintenanceHandler: AsyncHandler<C['prepareHostForMaintenance']> = {
   async prepare(ctx, a) {
-    const h = await hostById(ctx, a.id);
-    if (IN_MAINTENANCE.includes(h.resource_state)) {
-      throw invalidParam(`Host ${h.name} is already in ${h.resource_state}; cancel its maintenance first to prepare it again`);
-    }
-    if (!canResourceState(h.resource_state, 'AdminAskMaintenance')) {
-      throw invalidParam(`Host ${h.name} in resource state ${h.resource_state} cannot be prepared for maintenance`);
-    }
-    await checkVms(ctx.svc, h);
+    const h = await precheckMaintenance(ctx, a.id);
     await claim(ctx.svc, h);
     await hostEvent(ctx.svc, h, 'MAINT.PREPARE', `Preparing host ${h.name} for maintenance`, { state: 'Started', userId: ctx.caller.userId });
     return { instanceType: 'Host', instanceId: h.id, locks: [`host:${h.id}`], payload: {} };

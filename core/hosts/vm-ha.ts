@@ -3,6 +3,10 @@
 // an ordinary startVirtualMachine job run as the root admin (CloudStack runs it as its system user): the planner
 // places it (its last host first when that one can take it), within capacity. Each restart writes an HA.VM.RESTART
 // event when it starts and when it ends; a failed one also raises a USERVM alert (type 8).
+// Throttling: a VM that keeps dying is restarted at most max.retries times within time.between.failures seconds
+// (CloudStack's setting names); past that it stays Stopped with an HA.VM.RESTART ERROR event and a USERVM alert,
+// until someone starts it. The restarts are counted in the database (vm_ha_restarts), so every management server
+// sharing it counts the same ones.
 import type { Services } from '../kernel/services';
 import type { VmTable } from '../db/schema';
 import { rootAdminCaller } from '../identity/root-admin';
@@ -14,10 +18,32 @@ import { runVmJob, withConcurrency } from './vm-jobs';
 type HaVm = Pick<VmTable, 'id' | 'name' | 'ha_enable' | 'account_id' | 'domain_id' | 'zone_id' | 'details' | 'created'>;
 const ALERT_USERVM = { type: 8, name: 'ALERT.USERVM' };
 
+/** Counts this restart against the VM's window; null when allowed, else the text of why it is throttled. */
+async function throttle(svc: Services, vm: HaVm): Promise<string | null> {
+  const max = await settingNumber(svc, 'max.retries');
+  const windowS = await settingNumber(svc, 'time.between.failures');
+  const since = Date.now() - windowS * 1000;
+  await svc.db.deleteFrom('vm_ha_restarts').where('vm_id', '=', vm.id).where('restarted', '<', since).execute();
+  const { n } = await svc.db.selectFrom('vm_ha_restarts').select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('vm_id', '=', vm.id).executeTakeFirstOrThrow();
+  if (Number(n) >= max) {
+    return `HA gave up restarting VM ${vm.name}: it was restarted ${Number(n)} times within the last ${windowS} s ` +
+      `(max.retries=${max}, time.between.failures=${windowS}); it stays Stopped until it is started by hand`;
+  }
+  await svc.db.insertInto('vm_ha_restarts').values({ vm_id: vm.id, restarted: Date.now(), ms_id: svc.config.msId }).execute();
+  return null;
+}
+
 /** Restarts one HA VM; resolves with whether it runs again. */
 export async function haRestartVm(svc: Services, vm: HaVm, why: string): Promise<boolean> {
   if (vm.ha_enable !== 1) return false;
   const caller = await rootAdminCaller(svc);
+  const throttled = await throttle(svc, vm);
+  if (throttled !== null) {
+    await vmEvent(svc, vm, { type: 'HA.VM.RESTART', state: 'Completed', level: 'ERROR', description: `${throttled} (last failure: ${why})` }, caller.userId);
+    await svc.events.alert({ ...ALERT_USERVM, zoneId: vm.zone_id, description: throttled });
+    return false;
+  }
   await vmEvent(svc, vm, { type: 'HA.VM.RESTART', state: 'Started', level: 'WARN', description: `HA: restarting VM ${vm.name}: ${why}` }, caller.userId);
   const r = await runVmJob({ svc, caller, command: 'startVirtualMachine' }, 'startVirtualMachine', { id: vm.id });
   if (r.ok) {

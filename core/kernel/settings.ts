@@ -85,6 +85,12 @@ export const SETTINGS = {
   'kvm.heartbeat.timeout': {
     default: '20', positive: true, description: 'Seconds without a storage heartbeat after which a host whose agent link is gone is declared Down',
   },
+  'max.retries': {
+    default: '5', positive: true, category: 'Alert',
+    description: 'HA restarts of one VM allowed within time.between.failures seconds; a VM that keeps dying past ' +
+      'that stays Stopped (an ALERT.USERVM says so) until someone starts it, instead of being restarted in a loop',
+  },
+  'time.between.failures': { default: '3600', positive: true, description: 'Seconds of the window in which max.retries HA restarts of a VM are allowed' },
   'ha.tag': { default: '', type: 'String', description: 'Host tag of the hosts reserved for HA restarts (listHosts hahost)' },
   'network.kvm.datapath': {
     default: 'false', category: 'Network',

@@ -53,7 +53,7 @@ export class InfrastructurePage {
   async act(tab: InfraTab, names: string[], action: 'Enable' | 'Disable' | 'Reconnect' | 'Delete' | 'Enter maintenance' | 'Cancel maintenance') {
     for (const n of names) await this.row(tab, n).getByRole('checkbox', { name: 'select row' }).check();
     await this.page.getByRole('toolbar').getByRole('button', { name: action, exact: true }).click();
-    if (action === 'Delete') await confirmAction(this.page, 'Delete');
+    if (action === 'Delete' || action === 'Enter maintenance') await confirmAction(this.page, action);
   }
 
   /** Opens a host's page from the Hosts tab. */

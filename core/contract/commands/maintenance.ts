@@ -13,6 +13,12 @@ export const maintenanceCommands = defineCommands({
     async: true, authorized: ADMIN_ONLY, instanceType: 'Host',
     params: { id: hostId }, response: { kind: 'object', name: 'host' },
   },
+  listHostMaintenancePlan: {
+    description: 'Strata extension: what prepareHostForMaintenance would do now with each VM of the host (a dry run of the ' +
+      'same planner, nothing reserved): the host each running VM would be live-migrated to, or that it would be stopped ' +
+      'or would block the maintenance, and why. Refused with the same errors as prepareHostForMaintenance',
+    async: false, authorized: ADMIN_ONLY, params: { id: hostId }, response: { kind: 'list', item: 'maintenanceplan' },
+  },
   cancelHostMaintenance: {
     description: 'Cancels maintenance of a host (its VMs are not moved back)', async: true, authorized: ADMIN_ONLY, instanceType: 'Host',
     params: { id: hostId }, response: { kind: 'object', name: 'host' },

@@ -15,6 +15,7 @@ import * as m013f from './013f-job-locks';
 import * as m014 from './014-metrics';
 import * as m015 from './015-schedules';
 import * as m016 from './016-maintenance-ha';
+import * as m016b from './016b-ha-restarts';
 import * as m017 from './017-guest-networks';
 import * as m019 from './019-automation-surface';
 import * as m019b from './019b-scoped-settings';
@@ -36,6 +37,7 @@ export const migrations: Record<string, Migration> = {
   '014-metrics': m014,
   '015-schedules': m015,
   '016-maintenance-ha': m016,
+  '016b-ha-restarts': m016b,
   '017-guest-networks': m017,
   '019-automation-surface': m019,
   '019b-scoped-settings': m019b,

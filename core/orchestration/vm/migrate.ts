@@ -26,7 +26,11 @@ async function storageCluster(svc: Services, vm: VmTable): Promise<string | null
   return r ? r.cluster_id : null;
 }
 
-async function candidates(svc: Services, vm: VmTable) {
+/** Capacity a dry run (the maintenance preview) has already given away on each host, beyond the database's. */
+export type PlannedUse = Map<string, { cpu: number; mem: number }>;
+
+/** The hosts the VM could move to, each with whether it has room (counting `planned`) and is usable. */
+export async function candidates(svc: Services, vm: VmTable, planned?: PlannedUse) {
   const cluster = await storageCluster(svc, vm);
   let q = svc.db.selectFrom('hosts as h').innerJoin('clusters as c', 'c.id', 'h.cluster_id')
     .leftJoin('pods as p', 'p.id', 'h.pod_id').leftJoin('zones as z', 'z.id', 'h.zone_id')
@@ -38,7 +42,9 @@ async function candidates(svc: Services, vm: VmTable) {
   if (cluster) q = q.where('h.cluster_id', '=', cluster);
   const hv = vm.hypervisor.toLowerCase();
   const need = { cpu: cpuMhzOf(vm), mem: memBytesOf(vm) };
-  return (await q.orderBy('h.name').execute()).filter((h) => h.hypervisor.toLowerCase() === hv).map((h) => {
+  return (await q.orderBy('h.name').execute()).filter((h) => h.hypervisor.toLowerCase() === hv).map((row) => {
+    const more = planned?.get(row.id);
+    const h = more ? { ...row, cpu_allocated: row.cpu_allocated + more.cpu, memory_allocated: row.memory_allocated + more.mem } : row;
     const cpuCap = h.cpu_number * h.cpu_speed * h.cpu_overcommit;
     const memCap = h.memory_total * h.memory_overcommit;
     const enough = h.cpu_allocated + need.cpu <= cpuCap && h.memory_allocated + need.mem <= memCap &&
@@ -49,6 +55,12 @@ async function candidates(svc: Services, vm: VmTable) {
 }
 
 type Candidate = Awaited<ReturnType<typeof candidates>>[number];
+
+/** autoselect: the least allocated suitable host (CPU and memory shares added), or undefined. */
+export function leastAllocated(list: Candidate[]): Candidate | undefined {
+  return list.filter((c) => c.suitable)
+    .sort((x, y) => x.h.cpu_allocated / x.cpuCap + x.h.memory_allocated / x.memCap - y.h.cpu_allocated / y.cpuCap - y.h.memory_allocated / y.memCap)[0];
+}
 
 /** A `host` item of findHostsForMigration (types per "HostForMigration"). */
 function formatHost({ h, cpuCap, memCap, enough, suitable }: Candidate): HostForMigration {
@@ -94,8 +106,7 @@ export const migrateHandler: AsyncHandler<C['migrateVirtualMachine'], MigratePay
       }
       target = c.h.id;
     } else if (a.autoselect !== false) {
-      const best = list.filter((c) => c.suitable)
-        .sort((x, y) => x.h.cpu_allocated / x.cpuCap + x.h.memory_allocated / x.memCap - y.h.cpu_allocated / y.cpuCap - y.h.memory_allocated / y.memCap)[0];
+      const best = leastAllocated(list);
       if (!best) throw insufficientCapacity(`No suitable host found to migrate VM ${vm.name}`);
       target = best.h.id;
     } else {

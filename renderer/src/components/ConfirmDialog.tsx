@@ -1,7 +1,7 @@
 // The one confirmation for actions that change or remove things: it says what will happen to how many items
 // (named), offers the action's choices (force, expunge) as checkboxes whose effect is spelled out, and its confirm
 // button repeats the action. Replaces window.confirm, which names nothing and cannot offer a choice.
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { Dialog } from './Dialog';
 import { fmt } from '../i18n/messages';
 import { useKitMessages } from './kit/messages';
@@ -16,6 +16,8 @@ export interface ConfirmRequest {
   danger?: boolean;
   options?: ConfirmOption[];
   confirmLabel: string;
+  /** What would happen, worked out before the operator confirms (e.g. the maintenance plan of a host). */
+  preview?: ReactNode;
 }
 
 const SHOWN_NAMES = 8;
@@ -42,6 +44,7 @@ export function ConfirmDialog({ request, onConfirm, onCancel }: { request: Confi
             {r.names.slice(0, SHOWN_NAMES).map((n) => <li key={n}>{n}</li>)}
             {r.names.length > SHOWN_NAMES && <li className="muted">{fmt(m.andMore, { n: r.names.length - SHOWN_NAMES })}</li>}
           </ul>
+          {r.preview}
           {r.options?.map((o) => (
             <label key={o.key} className="confirm-option">
               <input type="checkbox" checked={!!chosen[o.key]} onChange={(e) => setChosen({ ...chosen, [o.key]: e.target.checked })} />

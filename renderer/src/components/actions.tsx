@@ -21,6 +21,8 @@ export interface Action<T> {
   confirm?: boolean;
   /** Choices the confirmation offers; a checked one sends its param as true (forced=, expunge=). */
   options?: (ConfirmOption & { param: string })[];
+  /** What the action would do to one row, shown in its confirmation (so an action with one is always confirmed). */
+  preview?(row: T): ReactNode;
   /** Counted summary for the confirmation, e.g. "Stop 3 instances". */
   summary?(n: number): string;
   params(row: T): Params;
@@ -56,7 +58,7 @@ export function useActionRunner<T>(nameOf: (row: T) => string, done: (a: Action<
   };
 
   const start = (a: Action<T>, rows: T[]) => {
-    if (a.danger || a.confirm || a.options?.length) setPending({ a, rows });
+    if (a.danger || a.confirm || a.preview || a.options?.length) setPending({ a, rows });
     else void execute(a, rows, {});
   };
 
@@ -67,6 +69,7 @@ export function useActionRunner<T>(nameOf: (row: T) => string, done: (a: Action<
     danger: pending.a.danger,
     options: pending.a.options,
     confirmLabel: pending.a.label,
+    preview: pending.rows.length === 1 ? pending.a.preview?.(pending.rows[0]) : undefined,
   };
   const dialog = (
     <ConfirmDialog request={request} onCancel={() => setPending(null)}

@@ -8,6 +8,7 @@ import { Counts } from './Counts';
 import { AlertsCard, EventsCard, JobsCard } from './Activity';
 import { useDashMessages } from './messages';
 import { CloudTrend } from '../metrics/CloudTrend';
+import { HostFailures } from '../infrastructure/HostFailures';
 import './dashboard.css';
 
 export default function View() {
@@ -19,10 +20,12 @@ export default function View() {
   const canEvents = useCan('listEvents');
   const canJobs = useCan('listAsyncJobs');
   const canTrend = useCan('listHostsUsageHistory');
+  const canHosts = useCan('listHosts');
   return (
     <Page title={m.dashboard} subtitle={client.connectionName}
       toolbar={<button onClick={() => qc.invalidateQueries({ queryKey: [client.connectionId] })}>{m.refresh}</button>}>
       <div className="dash">
+        {canHosts && <HostFailures recoveries />}
         <Counts />
         {canCapacity && <CapacityCards />}
         {canTrend && <CloudTrend />}

@@ -1,6 +1,8 @@
 // What can be done to each kind of infrastructure object. Each action names its API command, so ActionBar shows
 // it only when the role's listApis allows it, and `when` hides what does not apply to the selected rows' state.
+import { createElement } from 'react';
 import type { Action } from '../../components/actions';
+import { MaintenancePreview } from './MaintenancePreview';
 import { fmt } from '../../i18n/messages';
 import type { InfraMessages } from './messages';
 import type { Host, StoragePool } from '../../../../core/contract/responses';
@@ -31,8 +33,9 @@ export function hostActions(m: InfraMessages): Action<HostRow>[] {
     { id: 'disable', command: 'updateHost', label: m.disable, bulk: true, when: (h) => h.resourcestate === 'Enabled',
       params: (h) => ({ id: h.id, allocationstate: 'Disable' }), describe: (h) => fmt(m.disableJob, { name: h.name }) },
     // Hosts of one cluster enter maintenance one at a time (the server refuses a second): one host per action.
+    // The confirmation shows the server's dry run of the evacuation: where each VM would go, or why it cannot.
     { id: 'maintain', command: 'prepareHostForMaintenance', label: m.maintain, when: (h) => h.resourcestate === 'Enabled' || h.resourcestate === 'Disabled',
-      params: (h) => ({ id: h.id }), describe: (h) => fmt(m.maintainJob, { name: h.name }) },
+      preview: (h) => createElement(MaintenancePreview, { hostId: h.id }), params: (h) => ({ id: h.id }), describe: (h) => fmt(m.maintainJob, { name: h.name }) },
     { id: 'cancel-maintenance', command: 'cancelHostMaintenance', label: m.cancelMaintenance, bulk: true,
       when: (h) => IN_MAINTENANCE.has(h.resourcestate ?? ''), params: (h) => ({ id: h.id }), describe: (h) => fmt(m.cancelMaintenanceJob, { name: h.name }) },
     { id: 'reconnect', command: 'reconnectHost', label: m.reconnect, bulk: true, when: (h) => h.state !== 'Connecting',

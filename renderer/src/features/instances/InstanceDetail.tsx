@@ -89,6 +89,7 @@ export function InstanceDetail({ id }: { id: string }) {
               [m.displayName, vm.displayname],
               ...(admin && vm.instancename ? [[m.instanceName, vm.instancename] as [string, string]] : []),
               [m.state, <StateBadge key="s" state={vm.state} />],
+              [m.ha, vm.haenable ? <span key="ha"><span className="badge tone-ha">{m.haBadge}</span> {m.haOn}</span> : m.haOff],
               ...(canHosts ? [[m.host, vm.hostname ?? <span key="h" className="muted">{m.noHost}</span>] as [string, ReactNode]] : []),
               [m.zone, vm.zonename],
               ...(canHosts && h ? [[m.podCluster, `${h.podname ?? '—'} / ${h.clustername ?? '—'}`] as [string, string]] : []),

@@ -58,7 +58,9 @@ export function InstanceList() {
           {v.displayname && v.displayname !== v.name && <span className="muted" title={v.displayname}>{v.displayname}</span>}
         </div>
       ) },
-      { key: 'state', header: m.state, width: 110, csv: (v) => v.state, render: (v) => <StateBadge state={v.state} /> },
+      { key: 'state', header: m.state, width: 140, csv: (v) => v.state, render: (v) => (
+        <span className="inst-state"><StateBadge state={v.state} />{v.haenable && <span className="badge tone-ha" title={m.haHint}>{m.haBadge}</span>}</span>
+      ) },
       { key: 'ip', header: m.ip, width: 'minmax(90px, .6fr)', csv: (v) => firstIp(v), render: (v) => firstIp(v) ?? <span className="muted">—</span> },
       canHosts && { key: 'host', header: m.host, width: 'minmax(110px, 1fr)', csv: (v) => v.hostname, render: (v) => v.hostname ?? <span className="muted">—</span> },
       { key: 'zone', header: m.zone, width: 'minmax(100px, .8fr)', render: (v) => v.zonename ?? '—' },

@@ -5,7 +5,7 @@ import type { HostNode } from './topology-data';
 export type Metric = 'state' | 'cpu' | 'memory' | 'cpuUsed' | 'memoryUsed';
 export const METRICS: Metric[] = ['state', 'cpu', 'memory', 'cpuUsed', 'memoryUsed'];
 
-export const STATE_BUCKETS = ['Up', 'Alert', 'Disconnected', 'Maintenance', 'Disabled', 'Other'] as const;
+export const STATE_BUCKETS = ['Up', 'Alert', 'Down', 'Disconnected', 'Maintenance', 'Disabled', 'Other'] as const;
 export type StateBucket = typeof STATE_BUCKETS[number];
 
 /** Lower bounds of the allocation buckets, in percent. */
@@ -13,7 +13,9 @@ export const ALLOC_BOUNDS = [0, 20, 40, 60, 80, 90];
 
 export function stateBucket(state: string, resourcestate: string): StateBucket {
   if (/Maintenance/.test(resourcestate)) return 'Maintenance';
-  if (state === 'Disconnected' || state === 'Down' || state === 'Error' || state === 'Unknown') return 'Disconnected';
+  // Down is HA's verdict (link gone and storage heartbeat stopped: fenced, VMs recovered): its own colour and word.
+  if (state === 'Down') return 'Down';
+  if (state === 'Disconnected' || state === 'Error' || state === 'Unknown') return 'Disconnected';
   if (state === 'Alert') return 'Alert';
   if (resourcestate === 'Disabled') return 'Disabled';
   if (state === 'Up') return 'Up';

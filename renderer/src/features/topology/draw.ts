@@ -12,6 +12,8 @@ export interface Labels {
   pod(p: PodNode): string;
   cluster(c: ClusterNode): string;
   vmCount(n: number): string;
+  /** The word for a host that is not well (Down, Alert, ...), drawn on its tile so colour is not the only sign. */
+  hostState(h: HostNode): string | null;
 }
 
 export interface Scene {
@@ -149,6 +151,8 @@ function drawHostText(ctx: CanvasRenderingContext2D, s: Scene, v: View, width: n
       if (sx > width || sy > height || sx + tilePx < 0 || sy + tilePx < 0) continue;
       const h: HostNode = s.topo.hosts[i];
       ctx.fillText(fitText(ctx, h.name, tilePx - 8, 'middle'), sx + 4, sy + size * 0.9);
+      const word = s.labels.hostState(h);
+      if (word) ctx.fillText(fitText(ctx, word, tilePx - 8), sx + 4, sy + size * 2.1);
       const vms = s.vmsByHost.get(h.id);
       if (vms && tilePx < SHOW_DOTS_PX) ctx.fillText(fitOrShort(ctx, s.labels.vmCount(vms.length), String(vms.length), tilePx - 8), sx + 4, sy + tilePx - size * 0.9);
       else if (vms && vms.length === 0) ctx.fillText(fitOrShort(ctx, s.labels.vmCount(0), '0', tilePx - 8), sx + 4, sy + tilePx - size * 0.9);

@@ -8,7 +8,8 @@ import { useRoute } from '../../state/route-store';
 import { fmt } from '../../i18n/messages';
 import { useTopologyMessages } from './messages';
 import { useTopology } from './topology-data';
-import { METRICS, bucketOf, type Metric } from './colors';
+import { METRICS, bucketOf, stateBucket, type Metric } from './colors';
+import { HostFailures } from '../infrastructure/HostFailures';
 import { TopologyMap, type MapFocus } from './TopologyMap';
 import { TopologyTree, type TreeReveal } from './TopologyTree';
 import { Legend } from './Legend';
@@ -22,6 +23,7 @@ export default function TopologyView() {
   const { client } = useCloud();
   const qc = useQueryClient();
   const canAddZone = useCan('createZone');
+  const canHosts = useCan('listHosts');
   const [mountedAt] = useState(() => performance.now());
   const { query, navigate } = useRoute();
   const view = query.view === 'tree' ? 'tree' : 'map';
@@ -79,6 +81,11 @@ export default function TopologyView() {
     pod: (p) => fmt(m.podTitle, { name: p.name, clusters: p.clusters.length, hosts: p.hostCount }) + (p.allocationstate === 'Disabled' ? m.disabledSuffix : ''),
     cluster: (c) => fmt(m.clusterTitle, { name: c.name, hosts: c.hosts.length }) + (c.allocationstate === 'Disabled' ? m.disabledSuffix : ''),
     vmCount: (n) => fmt(m.vmCount, { n }),
+    hostState: (h) => {
+      const b = stateBucket(h.state, h.resourcestate);
+      if (b === 'Up' || b === 'Disabled' || b === 'Other') return null;
+      return b === 'Maintenance' ? m[b] : `⚠ ${m[b]}`;
+    },
   }), [m]);
 
   const openHost = useCallback((id: string) => navigate(['infrastructure', 'hosts', id]), [navigate]);
@@ -130,19 +137,22 @@ export default function TopologyView() {
     );
   } else {
     body = (
-      <div className="topo-stage">
-        {view === 'map' ? (
-          <div className="topo-map-col">
-            <Legend topo={t} metric={metric} active={search.query ? null : legendBucket} onToggle={(b) => { setRaw(''); setLegendBucket(b); }} />
-            <TopologyMap topo={t} metric={metric} highlight={highlight} focus={focus} labels={labels} mountedAt={mountedAt}
-              ariaLabel={fmt(m.mapLabel, { hosts: t.hosts.length, zones: t.zones.length })}
-              controls={{ zoomIn: m.zoomIn, zoomOut: m.zoomOut, fit: m.fit }} onOpenHost={openHost} onOpenVm={openVm} />
-          </div>
-        ) : (
-          <TopologyTree topo={t} reveal={reveal} onOpenHost={openHost} onOpenVm={openVm} />
-        )}
-        {search.query && <SearchResults s={search} m={m} active={picked?.id ?? null} onPick={pick} onClear={() => setRaw('')} />}
-      </div>
+      <>
+        {canHosts && <HostFailures />}
+        <div className="topo-stage">
+          {view === 'map' ? (
+            <div className="topo-map-col">
+              <Legend topo={t} metric={metric} active={search.query ? null : legendBucket} onToggle={(b) => { setRaw(''); setLegendBucket(b); }} />
+              <TopologyMap topo={t} metric={metric} highlight={highlight} focus={focus} labels={labels} mountedAt={mountedAt}
+                ariaLabel={fmt(m.mapLabel, { hosts: t.hosts.length, zones: t.zones.length })}
+                controls={{ zoomIn: m.zoomIn, zoomOut: m.zoomOut, fit: m.fit }} onOpenHost={openHost} onOpenVm={openVm} />
+            </div>
+          ) : (
+            <TopologyTree topo={t} reveal={reveal} onOpenHost={openHost} onOpenVm={openVm} />
+          )}
+          {search.query && <SearchResults s={search} m={m} active={picked?.id ?? null} onPick={pick} onClear={() => setRaw('')} />}
+        </div>
+      </>
     );
   }
 

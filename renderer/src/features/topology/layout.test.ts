@@ -94,7 +94,8 @@ describe('host colouring', () => {
   it('ranks maintenance over connectivity problems over disabled', () => {
     expect(stateBucket('Disconnected', 'Maintenance')).toBe('Maintenance');
     expect(stateBucket('Alert', 'Disabled')).toBe('Alert');
-    expect(stateBucket('Down', 'Enabled')).toBe('Disconnected');
+    expect(stateBucket('Down', 'Enabled')).toBe('Down');
+    expect(stateBucket('Unknown', 'Enabled')).toBe('Disconnected');
     expect(stateBucket('Up', 'Disabled')).toBe('Disabled');
     expect(stateBucket('Up', 'Enabled')).toBe('Up');
     expect(stateBucket('Connecting', 'Enabled')).toBe('Other');
