@@ -90,11 +90,12 @@ function stickiness(lb: EdgeLoadBalancer): string[] {
 }
 
 /** haproxy's configuration for the TCP rules; null when there is none (haproxy is then stopped). */
-export function renderHaproxy(spec: RouterEdgeSpec, dir: string): string | null {
+export function renderHaproxy(spec: RouterEdgeSpec): string | null {
   const tcp = spec.loadBalancers.filter((lb) => lb.protocol !== 'udp');
   if (tcp.length === 0) return null;
   const out = [
-    'global', '  maxconn 20000', `  pidfile ${dir}/haproxy.pid`,
+    // The pid file is given on the command line (-p); maxconn stays within a container's file limit.
+    'global', '  maxconn 4096',
     'defaults', '  mode tcp', '  timeout connect 5s', '  timeout client 60s', '  timeout server 60s', '',
   ];
   for (const lb of tcp) {

@@ -29,6 +29,16 @@ function pidOf(file: string): number | null {
   return null;
 }
 
+/**
+ * The public leg keeps one MAC address for good (derived from the router's public address): a restarted router's
+ * new veth would otherwise leave the neighbours' ARP caches pointing at the old one for a minute.
+ */
+async function stableMac(r: EdgeRouter): Promise<void> {
+  const mac = `02:ed:${r.publicIp.split('.').map((o) => Number(o).toString(16).padStart(2, '0')).join(':')}`;
+  const now = await run(['ip', '-n', r.ns, '-o', 'link', 'show', 'dev', 'eth1']);
+  if (!now.includes(`link/ether ${mac}`)) await run(['ip', '-n', r.ns, 'link', 'set', 'dev', 'eth1', 'address', mac]);
+}
+
 /** The public leg's addresses: the router's own plus the extra ones; addresses no longer used are dropped. */
 async function syncAddresses(r: EdgeRouter, extra: string[]): Promise<void> {
   const out = await run(['ip', '-n', r.ns, '-4', '-o', 'addr', 'show', 'dev', 'eth1']);
@@ -50,13 +60,14 @@ export async function applyEdge(r: EdgeRouter, spec: RouterEdgeSpec): Promise<vo
   const nftFile = join(r.dir, 'edge.nft');
   const cfgFile = join(r.dir, 'haproxy.cfg');
   const pidFile = join(r.dir, 'haproxy.pid');
-  const cfg = renderHaproxy(spec, r.dir);
+  const cfg = renderHaproxy(spec);
   if (cfg !== null) {
     writeFileSync(`${cfgFile}.new`, cfg);
     try { await run(['haproxy', '-c', '-q', '-f', `${cfgFile}.new`]); } catch (e) {
       throw new Error(`the router refused the load balancer configuration (nothing was changed): ${(e as Error).message}`);
     }
   }
+  await stableMac(r);
   await syncAddresses(r, spec.extraIps.filter((ip) => ip !== r.publicIp));
   writeFileSync(`${nftFile}.new`, renderNft(spec, r.publicIp));
   await loadNft(r, `${nftFile}.new`);
