@@ -86,7 +86,7 @@ for(let i=0;i<16;i++)one();setTimeout(()=>{console.log(JSON.stringify({n,err}));
 
 async function firstServed(url: string): Promise<void> {
   for (;;) {
-    const ok = await sh('ip', 'netns', 'exec', ns.client, 'curl', '-s', '--max-time', '1', url).then((b) => b.trim().startsWith('b')).catch(() => false);
+    const ok = await sh('ip', 'netns', 'exec', ns.client, 'timeout', '1', 'busybox', 'wget', '-q', '-O', '-', url).then((b) => b.trim().startsWith('b')).catch(() => false);
     if (ok) return;
   }
 }

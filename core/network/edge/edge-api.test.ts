@@ -2,34 +2,15 @@
 // jobs, SQLite or MariaDB, simulator hosts): CloudStack's fields, types, states and errors, ports claimed once per
 // address and protocol even by concurrent requests, and accounts kept to their own addresses and VMs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sessionClient, startTestServer, waitJob, type ApiReply, type TestServer } from '../../testing/harness';
+import { sessionClient, startTestServer, waitJob, type TestServer } from '../../testing/harness';
+import { ok, fails, type Call } from '../../testing/api-calls';
 import { typeProblems } from '../../testing/response-kinds';
 
-type Call = (c: string, p?: Record<string, string>) => Promise<ApiReply>;
 let srv: TestServer;
 let admin: Call;
 let alice: Call;
 let bob: Call;
 const lab = { zoneId: '', templateId: '', offeringId: '', net: '', snat: '', vm1: '', vm2: '', bobVm: '', bobNet: '' };
-
-async function ok(call: Call, command: string, p: Record<string, string> = {}) {
-  const r = await call(command, p);
-  if (r.status !== 200) throw new Error(`${command}: ${r.status} ${r.text}`);
-  const inner = r.json[`${command.toLowerCase()}response`];
-  if (inner?.jobid === undefined) return inner;
-  const j = await waitJob(call, inner.jobid);
-  if (j.jobstatus !== 1) throw new Error(`${command} job failed: ${JSON.stringify(j.jobresult)}`);
-  return { ...j.jobresult, id: inner.id };
-}
-
-async function fails(call: Call, command: string, p: Record<string, string>) {
-  const r = await call(command, p);
-  const inner = r.json[`${command.toLowerCase()}response`];
-  if (r.status !== 200) return { code: r.status, text: inner.errortext as string };
-  const j = await waitJob(call, inner.jobid);
-  expect(j.jobstatus, JSON.stringify(j)).toBe(2);
-  return { code: j.jobresultcode as number, text: j.jobresult.errortext as string };
-}
 
 const deploy = (call: Call, name: string) => ok(call, 'deployVirtualMachine', { zoneid: lab.zoneId, templateid: lab.templateId,
   serviceofferingid: lab.offeringId, name }).then((r) => r.virtualmachine);

@@ -17,7 +17,7 @@ import { openSerial, type SerialConsole } from '../../hypervisors/qemu/serial';
 import { qemuInstalled } from '../../hypervisors/qemu/test-support';
 import { applyEdge, stopEdge } from '../../hypervisors/qemu/router-edge';
 import { sessionClient, startTestServer, type TestServer } from '../../testing/harness';
-import { buildKvmLab, guestTemplateAndOffering, job, ok, serveFiles, type Call, type KvmLab } from '../../testing/kvm-fixtures';
+import { buildKvmLab, guestTemplateAndOffering, internetSide, job, ok, serveFiles, type Call, type KvmLab } from '../../testing/kvm-fixtures';
 
 const exec = promisify(execFile);
 const can = canManageNetworks();
@@ -25,15 +25,15 @@ const haproxy = spawnSync('haproxy', ['-v'], { stdio: 'ignore' }).status === 0;
 const runnable = qemuInstalled && can.ok && haproxy;
 if (!runnable) console.warn(`Skipping the router edge test: ${!qemuInstalled ? 'QEMU is not installed' : !can.ok ? can.why : 'haproxy is not installed'}`);
 const r = randomBytes(3).toString('hex');
-const pubBr = `sbe${r}`;
-const pubNs = `sepub-${r}`;
 const sh = (cmd: string, args: string[]) => exec(cmd, args).then((o) => o.stdout);
 const quiet = (p: Promise<unknown>) => p.catch(() => undefined);
 const sleep = (ms: number) => new Promise((res) => setTimeout(res, ms));
+let pubNs = '';
+let inet: Awaited<ReturnType<typeof internetSide>> | undefined;
 
 /** An HTTP GET from the "internet" namespace: the body, or '' when nothing answered within a second. */
 async function get(url: string): Promise<string> {
-  return sh('ip', ['netns', 'exec', pubNs, 'curl', '-s', '--max-time', '1', url]).then((s) => s.trim()).catch(() => '');
+  return sh('ip', ['netns', 'exec', pubNs, 'timeout', '1', 'busybox', 'wget', '-q', '-O', '-', url]).then((s) => s.trim()).catch(() => '');
 }
 
 /** Polls until `f` holds (health checks and reloads take their interval); returns the last value. */
@@ -64,19 +64,13 @@ describe.skipIf(!runnable)('the virtual router as the edge: load balancer, NAT a
     const { templateId, offeringId } = await guestTemplateAndOffering(call, lab.zoneId, web.url);
     // The zone's public network: a host bridge, and a namespace on it standing for the internet, with a TCP
     // server that answers each connection with the address it came from.
-    await sh('ip', ['link', 'add', pubBr, 'type', 'bridge']);
-    await sh('ip', ['link', 'set', pubBr, 'up']);
-    await sh('ip', ['netns', 'add', pubNs]);
-    await sh('ip', ['link', 'add', `he${r}`, 'type', 'veth', 'peer', 'name', `ge${r}`]);
-    await sh('ip', ['link', 'set', `ge${r}`, 'netns', pubNs]);
-    await sh('ip', ['link', 'set', `he${r}`, 'master', pubBr, 'up']);
-    await sh('ip', ['-n', pubNs, 'addr', 'add', '198.51.100.1/24', 'dev', `ge${r}`]);
-    await sh('ip', ['-n', pubNs, 'link', 'set', `ge${r}`, 'up']);
+    inet = await internetSide('se', r, '198.51.100.1/24');
+    pubNs = inet.ns;
     echo = spawn('ip', ['netns', 'exec', pubNs, process.execPath, '-e',
       "require('net').createServer((s) => s.end(s.remoteAddress.replace('::ffff:', '') + '\\n')).listen(9000, '198.51.100.1')"], { stdio: 'ignore' });
     const phys = (await job(call, 'createPhysicalNetwork', { zoneid: lab.zoneId, name: 'phys', vlan: '520-530' })).physicalnetwork;
     await job(call, 'addTrafficType', { physicalnetworkid: phys.id, traffictype: 'Guest' });
-    await job(call, 'addTrafficType', { physicalnetworkid: phys.id, traffictype: 'Public', kvmnetworklabel: pubBr });
+    await job(call, 'addTrafficType', { physicalnetworkid: phys.id, traffictype: 'Public', kvmnetworklabel: inet.bridge });
     await ok(call, 'createVlanIpRange', { zoneid: lab.zoneId, forvirtualnetwork: 'true', gateway: '198.51.100.1', netmask: '255.255.255.0',
       startip: '198.51.100.10', endip: '198.51.100.20' });
     const off = (await ok(call, 'listNetworkOfferings', { name: 'DefaultIsolatedNetworkOfferingWithSourceNatService' })).networkoffering[0].id;
@@ -105,9 +99,7 @@ describe.skipIf(!runnable)('the virtual router as the edge: load balancer, NAT a
     if (net) await removeBridge(netKey(net));
     await web?.close();
     await t?.stop();
-    await quiet(sh('ip', ['netns', 'del', pubNs]));
-    await quiet(sh('ip', ['link', 'del', `he${r}`]));
-    await quiet(sh('ip', ['link', 'del', pubBr]));
+    await inet?.remove();
     rmSync(tmp, { recursive: true, force: true });
   }, 120_000);
 
