@@ -54,7 +54,7 @@ import { rootAdminCaller } from './identity/root-admin';
 import { createHaMonitor, type HaMonitor } from './hosts/ha-monitor';
 import { decodeRequest } from './api/request';
 import { validateArgs } from './api/validate';
-import { networkModule, seedNetworkOfferings } from './network/index';
+import { networkEdgeModule, networkModule, seedNetworkOfferings } from './network/index';
 
 export const VERSION = '4.20.0.0-strata';
 
@@ -172,6 +172,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     networkModule,
     settingsModule,
     guestAccessModule,
+    networkEdgeModule,
   ]);
   svc.jobs.bind(asyncHandlers(registry));
   const scheduler = createScheduler(svc, () => registry, opts.scheduler);

@@ -17,6 +17,7 @@ import { maintenanceCommands } from './maintenance';
 import { networkCommands } from './network';
 import { settingsCommands } from './settings';
 import { guestAccessCommands } from './guest-access';
+import { networkEdgeCommands } from './network-edge';
 
 export const allCommands = {
   ...baseCommands, ...jobsCommands, ...eventsCommands, ...identityCommands, ...infraCommands,
@@ -27,6 +28,7 @@ export const allCommands = {
   ...networkCommands,
   ...settingsCommands,
   ...guestAccessCommands,
+  ...networkEdgeCommands,
 };
 
 export type Commands = typeof allCommands;
