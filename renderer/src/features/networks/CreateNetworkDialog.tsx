@@ -39,7 +39,7 @@ export function CreateNetworkDialog({ initialType, admin, onClose, onDone }: {
   const typeName = { Isolated: m.isolated, Shared: m.shared, L2: m.l2 };
 
   return (
-    <FormDialog title={m.createTitle} submitLabel={m.createNetwork} onClose={onClose} wide
+    <FormDialog title={m.createTitle} submitLabel={m.createNetwork} onClose={onClose} wide noValidate
       onSubmit={async () => {
         setTried(true);
         if (Object.keys(errors).length > 0) return 'keep';

@@ -31,7 +31,7 @@ export function IpRanges({ network }: { network: Network }) {
     { key: 'range', header: `${m.startIp} – ${m.endIp}`, width: 'minmax(200px, 1.4fr)', render: (r) => `${r.startip ?? '?'} – ${r.endip ?? '?'}` },
     { key: 'gateway', header: m.gateway, width: 'minmax(110px, 1fr)', render: (r) => r.gateway ?? '—' },
     { key: 'netmask', header: m.netmask, width: 'minmax(110px, 1fr)', render: (r) => r.netmask ?? '—' },
-    { key: 'vlan', header: m.vlan, width: 90, render: (r) => r.vlan ?? '—' },
+    { key: 'vlan', header: m.vlan, width: 110, render: (r) => r.vlan?.replace(/^vlan:\/\//, '') ?? '—' },
     { key: 'del', header: '', width: 140, render: (r) => <ActionBar actions={[del]} rows={[r]} nameOf={(x) => `${x.startip}–${x.endip}`} /> },
   ];
   return (
@@ -62,7 +62,7 @@ function AddRangeDialog({ network, onClose }: { network: Network; onClose(): voi
   };
   const errors = { start: check(start, true), end: check(end, false) ?? (isIPv4(start) && isIPv4(end) && ipNumber(end) < ipNumber(start) ? m.endBeforeStart : undefined) };
   return (
-    <FormDialog title={`${m.addRange}: ${network.name}`} submitLabel={m.addRange} onClose={onClose}
+    <FormDialog title={`${m.addRange}: ${network.name}`} submitLabel={m.addRange} onClose={onClose} noValidate
       onSubmit={async () => {
         setTried(true);
         if (errors.start || errors.end) return 'keep';

@@ -20,7 +20,7 @@ export function NetworkVms({ network }: { network: Network }) {
   const columns: Column<Vm>[] = [
     { key: 'name', header: m.name, width: 'minmax(160px, 1.4fr)', render: (v) => <RowLink href={resourceHref('VirtualMachine', v.id)}>{v.displayname || v.name}</RowLink> },
     { key: 'state', header: m.state, width: 110, render: (v) => <StateBadge state={v.state} /> },
-    { key: 'ip', header: m.ip, width: 'minmax(120px, 1fr)', render: (v) => <span className="kit-mono">{nicOf(v)?.ipaddress ?? '—'}</span> },
+    { key: 'ip', header: m.ip, width: 'minmax(120px, 1fr)', render: (v) => nicOf(v)?.ipaddress ?? '—' },
     { key: 'mac', header: m.mac, width: 'minmax(140px, 1fr)', render: (v) => <span className="kit-mono">{nicOf(v)?.macaddress ?? '—'}</span> },
     { key: 'default', header: m.isDefault, width: 100, render: (v) => (nicOf(v)?.isdefault ? m.yes : m.no) },
     { key: 'account', header: m.account, width: 'minmax(100px, .8fr)', render: (v) => v.account ?? '—' },

@@ -16,7 +16,6 @@ import { useNetMessages } from './messages';
 import { useNetworkActions } from './network-actions';
 import { CreateNetworkDialog } from './CreateNetworkDialog';
 import { NetworkDetail } from './NetworkDetail';
-import type { GuestType } from './network-form';
 import type { Network } from './types';
 
 const networkId = (n: Network) => n.id;
@@ -39,7 +38,7 @@ export function NetworksTab({ openId }: { openId?: string }) {
   const list = usePagedList('listNetworks', { listall: true, keyword: kw, type, zoneid }, networkId);
   const zones = useList('listZones', {});
   const canCreate = useCan('createNetwork');
-  const [creating, setCreating] = useState<GuestType | null>(null);
+  const [creating, setCreating] = useState(false);
   const actions = useNetworkActions();
   const anyAction = useAllowed(actions);
 
@@ -50,7 +49,9 @@ export function NetworksTab({ openId }: { openId?: string }) {
     { key: 'cidr', header: m.cidr, width: 150, render: (n) => n.cidr ?? '—' },
     ...(admin ? [{ key: 'vlan', header: m.vlan, width: 80, render: (n: Network) => n.vlan ?? '—' }] : []),
     { key: 'zone', header: m.zone, width: 'minmax(100px, .7fr)', render: (n) => n.zonename ?? '—' },
-    { key: 'owner', header: m.account, width: 'minmax(100px, .8fr)', render: (n) => n.account ?? (n.acltype === 'Domain' ? `${m.domain}: ${n.domain ?? '—'}` : '—') },
+    { key: 'owner', header: m.account, width: 'minmax(100px, .8fr)', csv: (n) => n.account ?? n.domain,
+      // A domain-wide (shared) network has no account: its domain, marked as such.
+      render: (n) => n.account ?? <span className="muted" title={`${m.domain}: ${n.domain ?? '—'}`}>{n.domain ?? '—'} ({m.domain})</span> },
     { key: 'offering', header: m.offering, width: 'minmax(140px, 1fr)', render: (n) => n.networkofferingname ?? '—' },
     dateColumn<Network>('created', m.created, (n) => n.created),
   ], [m, admin, typeLabel]);
@@ -72,17 +73,12 @@ export function NetworksTab({ openId }: { openId?: string }) {
           </>
         )}
         actions={canCreate && (
-          <span className="net-create" role="group" aria-label={m.createNetwork}>
-            <button type="button" className="primary" onClick={() => setCreating('Isolated')}>{m.createNetwork}</button>
-            {admin && <button type="button" onClick={() => setCreating('Shared')}>{m.shared}</button>}
-            <button type="button" onClick={() => setCreating('L2')}>{m.l2}</button>
-          </span>
-        )}
+<button type="button" className="primary" onClick={() => setCreating(true)}>{m.createNetwork}</button>)}
         bulk={anyAction ? () => <BulkActions actions={actions} list={list} nameOf={(n) => n.name} /> : undefined}
         onOpen={(n) => navigate(['networks', 'networks', n.id], query)}
         detail={openId && <NetworkDetail id={openId} onClose={() => navigate(['networks', 'networks'], query)} onChanged={list.refresh} />}
       />
-      {creating && <CreateNetworkDialog initialType={creating} admin={admin} onClose={() => setCreating(null)}
+      {creating && <CreateNetworkDialog initialType="Isolated" admin={admin} onClose={() => setCreating(false)}
         onDone={(id) => { list.refresh(); if (id) navigate(['networks', 'networks', id]); }} />}
     </>
   );

@@ -20,7 +20,7 @@ export function RouterCard({ network, onChanged }: { network: Network; onChanged
         <h3>{m.router}</h3>
         {r && <ActionBar actions={actions} rows={[r]} nameOf={(x) => x.name} onDone={onChanged} />}
       </div>
-      {!r ? <p className="muted">{loaded ? m.noRouter : m.loading}</p> : (
+      {!r ? <p className="muted">{!loaded ? m.loading : network.type === 'Isolated' ? m.noRouter : m.noRouterShared}</p> : (
         <Properties rows={[
           [m.name, <RowLink key="n" href={resourceHref('DomainRouter', r.id)}>{r.name}</RowLink>],
           [m.state, <StateBadge key="s" state={r.state} />],
