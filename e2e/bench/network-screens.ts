@@ -1,6 +1,6 @@
 // Screens of the networks console (issue 17) against a lab of realistic size (300 networks, 3,000 VMs with NICs):
 // the networks list, a busy shared network's page, the create dialog with its field errors, the routers, a VM's
-// NICs and the deploy wizard's network step, at two window sizes, in both themes and both languages.
+// NICs, the deploy wizard's network step and the zone wizard's, at two window sizes, in both themes and both languages.
 // Run after `npm run build:renderer`:
 //   node bin/run-ts.mjs e2e/bench/network-screens.ts [out-dir]      (LAB_URL=http://... reuses a running lab-server)
 import { mkdirSync } from 'node:fs';
@@ -31,7 +31,9 @@ try {
     await page.waitForTimeout(500);
   };
   const go = async (page: Page, hash: string, ms = 1500) => { await page.evaluate((h) => { location.hash = h; }, hash); await page.waitForTimeout(ms); };
-  for (const [w, h] of [[1440, 900], [1024, 700]]) {
+  // SIZES=1024x700 takes one size only.
+  const sizes = (process.env.SIZES ?? '1440x900,1024x700').split(',').map((x) => x.split('x').map(Number));
+  for (const [w, h] of sizes) {
     for (const theme of ['light', 'dark']) {
       for (const language of ['en', 'zh-CN']) {
         const ctx = await browser.newContext({ viewport: { width: w, height: h }, locale: language });
@@ -72,6 +74,16 @@ try {
         await page.locator('.net-ip').first().fill('10.99.0.5');
         await page.waitForTimeout(300);
         await shot('deploy-network');
+        // The zone wizard's network step, after a Next with the public range left empty.
+        await go(page, '#/infrastructure/zones/wizard', 800);
+        await page.locator('.wiz-body input').nth(0).fill('Zone 2');
+        await page.locator('.wiz-body input[inputmode=decimal]').nth(0).fill('8.8.8.8');
+        await page.locator('.wiz-body input[inputmode=decimal]').nth(2).fill('10.0.0.2');
+        await page.locator('.wiz-body button[type=submit]').click();
+        await page.waitForTimeout(300);
+        await page.locator('.wiz-body button[type=submit]').click();
+        await page.waitForTimeout(300);
+        await shot('zone-wizard-network');
         await ctx.close();
       }
     }
