@@ -298,7 +298,7 @@ test('a deploy that fits nowhere says what was short and where, and the job row 
 test('screenshots of every area', async ({ page }) => {
   test.setTimeout(300_000);
   const problems = await signedIn(page);
-  const areas = ['dashboard', 'topology', 'infrastructure', 'instances', 'consoles', 'storage', 'images', 'offerings', 'accounts', 'events', 'alerts'];
+  const areas = ['dashboard', 'topology', 'infrastructure', 'instances', 'consoles', 'storage', 'networks', 'images', 'offerings', 'accounts', 'events', 'alerts'];
   for (const [w, h] of [[1440, 900], [1024, 700]]) {
     await page.setViewportSize({ width: w, height: h });
     for (const lang of ['en', 'zh-CN']) {

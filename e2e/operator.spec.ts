@@ -1,6 +1,7 @@
 // A new operator's first hour, on a fresh server (no demo data): sign in, build a zone with the guided wizard on
-// a simulated host, register a template, deploy a VM, find it on the topology map, open it, stop it and watch the
-// job finish, then put the host into maintenance and back. One test, because each step needs what the one before it built.
+// a simulated host (its physical network and public range included, so the first VM gets an address), register a
+// template, deploy a VM, find it on the topology map, open it, stop it and watch the job finish, then put the host
+// into maintenance and back. One test, because each step needs what the one before it built.
 import { test, expect } from '@playwright/test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -52,6 +53,8 @@ test('a new operator builds a zone, registers a template, deploys a VM, finds it
     await inst.open();
     await inst.deploy({ zone: 'op-zone', template: 'op-debian', offering: 'Small Instance', name: 'op-web-1' });
     await expect(inst.heading).toContainText('Running', { timeout: 60_000 });
+    // The wizard set up the zone's networking, so the first VM got an address of the account's network.
+    await expect(page.locator('.prop', { hasText: 'IP addresses' }).locator('dd')).toHaveText(/^10\.1\.1\.\d+$/);
   });
 
   await test.step('find the VM on the topology map and open it', async () => {

@@ -165,6 +165,9 @@ describe('guest networks', () => {
     expect(full).toEqual({ code: 533, text: 'Unable to allocate an IP address in network shared: all of its addresses are in use' });
     await ok(admin, 'createVlanIpRange', { networkid: shared.id, startip: '192.168.50.20', endip: '192.168.50.29' });
     expect((await deploy(bob, { networkids: shared.id })).nic[0].ipaddress).toBe('192.168.50.20');
+    // The network's VMs (the console's network page lists them): alice's and bob's two, nothing of other networks.
+    const onShared = await ok(admin, 'listVirtualMachines', { networkid: shared.id, listall: 'true' });
+    expect([onShared.count, onShared.virtualmachine.every((v: { nic: { networkid: string }[] }) => v.nic.some((n) => n.networkid === shared.id))]).toEqual([3, true]);
     // A big range (10,000 addresses of a /16) is drawn from at random, each address still once.
     const big = (await ok(admin, 'createNetwork', { name: 'big', zoneid: lab.zoneId, networkofferingid: offs[0].id, vlan: '201',
       gateway: '172.16.0.1', netmask: '255.255.0.0', startip: '172.16.0.10', endip: '172.16.39.25' })).network;

@@ -7,6 +7,8 @@ export type InfraTab = 'Zones' | 'Pods' | 'Clusters' | 'Hosts' | 'Primary storag
 
 export interface ZoneWizardInput {
   zone: { name: string; dns1?: string; internalDns1?: string; networkType?: 'Advanced' | 'Basic'; guestCidr?: string };
+  /** The physical network's public range (Advanced zones; defaults to TEST-NET-2 addresses) and guest VLAN range. */
+  network?: { publicGateway?: string; publicStart?: string; publicEnd?: string; guestVlan?: string };
   pod: { name: string; gateway: string; netmask?: string; startIp: string; endIp: string };
   /** Hypervisor defaults to what the wizard preselects (Simulator when the server has it). */
   cluster: { name: string; hypervisor?: string };
@@ -80,6 +82,14 @@ export class InfrastructurePage {
     await p.getByLabel('DNS 1', { exact: true }).fill(z.zone.dns1 ?? '8.8.8.8');
     await p.getByLabel('Internal DNS 1', { exact: true }).fill(z.zone.internalDns1 ?? '10.0.0.2');
     if ((z.zone.networkType ?? 'Advanced') === 'Advanced' && z.zone.guestCidr) await p.getByLabel('Guest CIDR').fill(z.zone.guestCidr);
+    await next();
+
+    if ((z.zone.networkType ?? 'Advanced') === 'Advanced') {
+      if (z.network?.guestVlan) await p.getByLabel('Guest VLAN range', { exact: true }).fill(z.network.guestVlan);
+      await p.getByLabel('Public gateway', { exact: true }).fill(z.network?.publicGateway ?? '198.51.100.1');
+      await p.getByLabel('Public start IP', { exact: true }).fill(z.network?.publicStart ?? '198.51.100.10');
+      await p.getByLabel('Public end IP', { exact: true }).fill(z.network?.publicEnd ?? '198.51.100.99');
+    }
     await next();
 
     await p.getByLabel('Pod name', { exact: true }).fill(z.pod.name);

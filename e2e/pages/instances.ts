@@ -8,6 +8,8 @@ export interface DeployOptions {
   offering: string;
   /** Disk offering of an extra data disk; none when absent. */
   diskOffering?: string;
+  /** Networks to connect, the first the default NIC; none: the account's default network. */
+  networks?: string[];
   name: string;
   displayName?: string;
 }
@@ -130,6 +132,14 @@ export class InstancesPage {
     await next();
     await dialog.getByRole('radio', { name: o.diskOffering ?? 'No data disk' }).check();
     await next();
+    // The network step (where the caller may list networks).
+    const nets = dialog.getByRole('group', { name: 'Networks to connect' });
+    const title = dialog.locator('.wiz-title');
+    await expect(title).not.toHaveText('Disk');
+    if (await title.textContent() === 'Network') {
+      for (const n of o.networks ?? []) await nets.getByRole('checkbox', { name: new RegExp(`^${n}\\b`) }).check();
+      await next();
+    }
     await dialog.getByLabel('Name', { exact: true }).fill(o.name);
     if (o.displayName) await dialog.getByLabel('Display name').fill(o.displayName);
     await next();

@@ -169,7 +169,7 @@ export const computeCommands = defineCommands({
       groupid: p.string({ description: 'Group (name)' }),
       displayvm: p.boolean({ description: 'Displayed to the end user or not' }),
       details: p.list({ description: 'Detail groups: all, group, nics, stats, secgrp, tmpl, servoff, diskoff, iso, volume, min, affgrp' }),
-      networkid: p.uuid({ description: 'Network (accepted; guest networking is not modelled yet)' }),
+      networkid: p.uuid({ description: 'VMs with a NIC on this network' }),
       vpcid: p.uuid({ description: 'VPC (accepted, not used)' }),
       tags: p.map({ description: 'Resource tags (accepted, not used)' }),
       showicon: p.boolean({ description: 'Show icons (accepted, no icons here)' }),

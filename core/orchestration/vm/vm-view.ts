@@ -19,7 +19,7 @@ export type { FormatOptions };
 export interface VmFilter extends VmSort {
   scope: ListScope;
   id?: string; ids?: string[]; name?: string; state?: string; zoneid?: string; podid?: string; clusterid?: string;
-  hostid?: string; storageid?: string; templateid?: string; isoid?: string; serviceofferingid?: string;
+  hostid?: string; storageid?: string; networkid?: string; templateid?: string; isoid?: string; serviceofferingid?: string;
   haenable?: boolean; hypervisor?: string; groupid?: string; userid?: string; keyword?: string;
   /** Only VMs carrying every one of these tags (tags[i].key/value). */
   tags?: TagPair[];
@@ -69,6 +69,11 @@ function filtered(db: Db, f: VmFilter) {
     q = q.where('v.id', 'in', (eb) => eb.selectFrom('volumes').select('vm_id as id').where('pool_id', '=', pool)
       .where('removed', 'is', null).where('vm_id', 'is not', null) as never);
   }
+  if (f.networkid) {
+    // One of its NICs is on the network (nics_network_ip leads with network_id).
+    const net = f.networkid;
+    q = q.where('v.id', 'in', (eb) => eb.selectFrom('nics').select('vm_id as id').where('network_id', '=', net) as never);
+  }
   if (f.tags && f.tags.length > 0) q = q.where('v.id', 'in', taggedIdsQuery(db, 'UserVm', f.tags));
   if (f.keyword) {
     const k = f.keyword;
@@ -97,7 +102,7 @@ async function pageRows(db: Db, f: VmFilter, window: PageWindow): Promise<VmRow[
   return customSort(f) ? rows : inPageOrder(rows);
 }
 
-const FILTER_KEYS = ['id', 'ids', 'name', 'state', 'zoneid', 'podid', 'clusterid', 'hostid', 'storageid', 'templateid',
+const FILTER_KEYS = ['id', 'ids', 'name', 'state', 'zoneid', 'podid', 'clusterid', 'hostid', 'storageid', 'networkid', 'templateid',
   'isoid', 'serviceofferingid', 'haenable', 'hypervisor', 'groupid', 'userid', 'keyword', 'tags'] as const;
 
 /** Live VMs: all rows minus the (indexed, few) removed ones, each counted from its b-tree's pages at once. */

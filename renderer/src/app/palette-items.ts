@@ -21,6 +21,7 @@ const SOURCES: Source[] = [
   { gate: 'listHosts', command: 'listHosts', itemKey: 'host', kind: 'Host', params: {}, path: (id) => ['infrastructure', 'hosts', id] },
   { gate: 'listZones', command: 'listZones', itemKey: 'zone', kind: 'Zone', params: {}, path: () => ['infrastructure', 'zones'] },
   { gate: 'listTemplates', command: 'listTemplates', itemKey: 'template', kind: 'Template', params: { templatefilter: 'all', listall: true }, path: (id) => ['images', 'templates', id] },
+  { gate: 'listNetworks', command: 'listNetworks', itemKey: 'network', kind: 'Network', params: { listall: true }, path: (id) => ['networks', 'networks', id] },
   { gate: 'listVolumes', command: 'listVolumes', itemKey: 'volume', kind: 'Volume', params: { listall: true }, path: (id) => ['storage', 'volumes', id] },
 ];
 

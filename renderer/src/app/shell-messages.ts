@@ -2,7 +2,7 @@ import { defineMessages } from '../i18n/messages';
 
 export const useShellMessages = defineMessages({
   en: {
-    dashboard: 'Dashboard', topology: 'Topology', infrastructure: 'Infrastructure', instances: 'Instances', consoles: 'Consoles', storage: 'Storage',
+    dashboard: 'Dashboard', topology: 'Topology', infrastructure: 'Infrastructure', instances: 'Instances', consoles: 'Consoles', storage: 'Storage', networks: 'Networks',
     images: 'Images', offerings: 'Offerings', accounts: 'Accounts', events: 'Events', alerts: 'Alerts',
     jobs: 'Jobs', noJobs: 'No jobs yet. Long actions appear here with their progress.', clearFinished: 'Clear finished',
     signOut: 'Sign out', theme: 'Theme', light: 'Light', dark: 'Dark', language: 'Language', palette: 'Go to… (Ctrl+K)',
@@ -15,12 +15,12 @@ export const useShellMessages = defineMessages({
     retryNow: 'Retry now', unreachableBody: 'The server cannot be reached ({reason}). What is shown may be out of date; the console retries on its own.',
     areaError: 'This area failed to display. The rest of the console still works.', areaRetry: 'Try again',
     sessionEnded: 'Your session ended. Sign in again.',
-    kindArea: 'Area', kindAction: 'Action', kindVM: 'Instance', kindHost: 'Host', kindZone: 'Zone', kindTemplate: 'Template', kindVolume: 'Volume',
+    kindArea: 'Area', kindAction: 'Action', kindVM: 'Instance', kindHost: 'Host', kindZone: 'Zone', kindTemplate: 'Template', kindVolume: 'Volume', kindNetwork: 'Network',
     actDeploy: 'Deploy an instance', actAddHost: 'Add a host', actAddZone: 'Add a zone (wizard)', actRegisterTemplate: 'Register a template',
     searching: 'Searching…', noMatch: 'Nothing matches “{q}”: no area, action or resource by that name.',
   },
   'zh-CN': {
-    dashboard: '仪表板', topology: '拓扑', infrastructure: '基础架构', instances: '实例', consoles: '控制台', storage: '存储',
+    dashboard: '仪表板', topology: '拓扑', infrastructure: '基础架构', instances: '实例', consoles: '控制台', storage: '存储', networks: '网络',
     images: '镜像', offerings: '方案', accounts: '账户', events: '事件', alerts: '警报',
     jobs: '作业', noJobs: '暂无作业。长时间操作会在此显示进度。', clearFinished: '清除已完成',
     signOut: '退出', theme: '主题', light: '浅色', dark: '深色', language: '语言', palette: '转到…（Ctrl+K）',
@@ -33,7 +33,7 @@ export const useShellMessages = defineMessages({
     retryNow: '立即重试', unreachableBody: '无法连接服务器（{reason}）。显示的内容可能已过时；控制台会自动重试。',
     areaError: '此区域显示失败。控制台的其他部分仍可使用。', areaRetry: '重试',
     sessionEnded: '会话已结束，请重新登录。',
-    kindArea: '功能区', kindAction: '操作', kindVM: '实例', kindHost: '主机', kindZone: '区域', kindTemplate: '模板', kindVolume: '卷',
+    kindArea: '功能区', kindAction: '操作', kindVM: '实例', kindHost: '主机', kindZone: '区域', kindTemplate: '模板', kindVolume: '卷', kindNetwork: '网络',
     actDeploy: '部署实例', actAddHost: '添加主机', actAddZone: '添加区域（向导）', actRegisterTemplate: '注册模板',
     searching: '正在搜索…', noMatch: '没有与“{q}”匹配的功能区、操作或资源。',
   },

@@ -33,6 +33,7 @@ export const AREAS: Area[] = [
   area('instances', 'listVirtualMachines', '▣', () => import('./instances/index')),
   area('consoles', 'createConsoleEndpoint', '▢', () => import('./consoles/index')),
   area('storage', 'listVolumes', '⛁', () => import('./storage/index')),
+  area('networks', 'listNetworks', '⇄', () => import('./networks/index')),
   area('images', 'listTemplates', '◎', () => import('./images/index')),
   area('offerings', 'listServiceOfferings', '☰', () => import('./offerings/index')),
   area('accounts', 'listAccounts', '☺', () => import('./accounts/index')),

@@ -13,6 +13,8 @@ const STATES_ZH: Record<string, string> = {
   Ready: '就绪', Allocated: '已分配', BackedUp: '已备份', BackingUp: '正在备份', Implemented: '已实施',
   'Download Complete': '下载完成', 'Not Downloaded': '未下载', Downloading: '正在下载', 'Download Error': '下载出错',
   Uploaded: '已上传', Attached: '已附加', Detached: '已分离',
+  // Network states (Setup: a shared network ready for VMs; Implementing: getting its VLAN and router).
+  Setup: '已设置', Implementing: '正在实施', Destroy: '已销毁',
   // Event levels and alert severities.
   INFO: '信息', WARN: '警告', ERROR: '错误',
   // Job outcomes.

@@ -5,13 +5,15 @@ import { Dialog } from '../Dialog';
 import { useKitMessages } from './messages';
 import { errorText } from './typed';
 
-export function FormDialog({ title, submitLabel, onClose, onSubmit, canSubmit = true, wide, children, footer }: {
+export function FormDialog({ title, submitLabel, onClose, onSubmit, canSubmit = true, wide, children, footer, noValidate }: {
   title: string; submitLabel: string; onClose(): void;
   /** Resolve to close the dialog; resolve 'keep' to stay open (e.g. to show progress); throw to show the error. */
   onSubmit(): Promise<void | 'keep'>;
   canSubmit?: boolean; wide?: boolean; children: ReactNode;
   /** Replaces the submit/cancel buttons (e.g. a Close button once the work is done). */
   footer?: ReactNode;
+  /** The form checks its own fields and names each mistake under it (the browser's bubble names only the first). */
+  noValidate?: boolean;
 }) {
   const m = useKitMessages();
   const formId = useId();
@@ -38,7 +40,7 @@ export function FormDialog({ title, submitLabel, onClose, onSubmit, canSubmit = 
         <button type="submit" form={formId} className="primary" disabled={busy || !canSubmit}>{busy ? m.working : submitLabel}</button>
       </>
     )}>
-      <form id={formId} onSubmit={submit} className="kit-form">
+      <form id={formId} onSubmit={submit} className="kit-form" noValidate={noValidate}>
         {children}
         {error && <div role="alert" className="error">{error}</div>}
       </form>

@@ -9,6 +9,8 @@ const ROUTES: Record<string, (id: string) => string[]> = {
   Volume: (id) => ['storage', 'volumes', id],
   Snapshot: (id) => ['storage', 'snapshots', id],
   StoragePool: (id) => ['storage', 'pools', id],
+  Network: (id) => ['networks', 'networks', id],
+  DomainRouter: (id) => ['networks', 'routers', id],
   Template: (id) => ['images', 'templates', id],
   Iso: (id) => ['images', 'isos', id],
   ServiceOffering: (id) => ['offerings', 'compute', id],

@@ -1,4 +1,4 @@
-// The deploy wizard: zone -> template or ISO -> compute offering -> disk -> name -> review, as CloudStack's. The
+// The deploy wizard: zone -> template or ISO -> compute offering -> disk -> network -> name -> review, as CloudStack's. The
 // deploy runs as a tracked job (the jobs panel shows it); when it finishes, the new VM's page opens. Closing the
 // dialog while it runs lets the job go on in the background.
 import { useEffect, useRef, useState, type ReactNode } from 'react';
@@ -11,17 +11,24 @@ import { useRoute } from '../../state/route-store';
 import { useInstMessages } from './messages';
 import { computeSummary, formatBytes, validHostName } from './vm';
 import { Choices } from './Choices';
+import { NetworkStep, fixedIpError, networkParams, useNetworkSummary, type NetChoice } from '../networks/DeployNetworks';
+import { useNetMessages } from '../networks/messages';
+import { useCan } from '../../app/client-context';
 import type { DiskOffering, ServiceOffering, Template, Zone } from '../../../../core/contract/responses';
 
 type Image = Template;
 type Offering = ServiceOffering;
 
-type Step = 'zone' | 'image' | 'offering' | 'disk' | 'name' | 'review';
-const STEPS: Step[] = ['zone', 'image', 'offering', 'disk', 'name', 'review'];
+type Step = 'zone' | 'image' | 'offering' | 'disk' | 'network' | 'name' | 'review';
+const ALL_STEPS: Step[] = ['zone', 'image', 'offering', 'disk', 'network', 'name', 'review'];
 const positive = (s: string) => /^\d+$/.test(s) && Number(s) > 0;
 
 export default function DeployWizard({ onClose }: { onClose(): void }) {
   const m = useInstMessages();
+  const nm = useNetMessages();
+  const networkSummary = useNetworkSummary();
+  // The network step only where the caller can list networks (a remote cloud without them deploys as before).
+  const STEPS = useCan('listNetworks') ? ALL_STEPS : ALL_STEPS.filter((s) => s !== 'network');
   const run = useAction();
   const navigate = useRoute((s) => s.navigate);
   const [step, setStep] = useState<Step>('zone');
@@ -34,6 +41,7 @@ export default function DeployWizard({ onClose }: { onClose(): void }) {
   const [custom, setCustom] = useState({ cpuNumber: '1', cpuSpeed: '1000', memory: '1024' });
   const [disk, setDisk] = useState<DiskOffering | null>(null);
   const [diskSize, setDiskSize] = useState('20');
+  const [nets, setNets] = useState<NetChoice[]>([]);
   const [name, setName] = useState('');
   const [displayName, setDisplayName] = useState('');
   const [busy, setBusy] = useState(false);
@@ -65,6 +73,7 @@ export default function DeployWizard({ onClose }: { onClose(): void }) {
     offering: !!offering && (!offering.iscustomized || (positive(custom.cpuNumber) && positive(custom.cpuSpeed) && positive(custom.memory))),
     // An ISO has no root disk of its own: the disk offering becomes the root disk.
     disk: (source === 'template' || !!disk) && (!disk?.iscustomized || positive(diskSize)),
+    network: nets.every((c) => !fixedIpError(c, nm)),
     name: name === '' || validHostName(name),
     review: true,
   };
@@ -72,7 +81,7 @@ export default function DeployWizard({ onClose }: { onClose(): void }) {
   const reachable = (s: Step) => STEPS.slice(0, STEPS.indexOf(s)).every((x) => valid[x]);
 
   const params = (): Params => {
-    const p: Params = { zoneid: zone!.id, templateid: image!.id, serviceofferingid: offering!.id, name: name || undefined, displayname: displayName || undefined };
+    const p: Params = { zoneid: zone!.id, templateid: image!.id, serviceofferingid: offering!.id, name: name || undefined, displayname: displayName || undefined, ...networkParams(nets) };
     if (source === 'iso') p.hypervisor = hypervisor;
     if (disk) { p.diskofferingid = disk.id; if (disk.iscustomized) p.size = Number(diskSize); }
     if (offering!.iscustomized) {
@@ -100,12 +109,12 @@ export default function DeployWizard({ onClose }: { onClose(): void }) {
   };
 
   const pickSource = (s: 'template' | 'iso') => { setSource(s); setImage(undefined); setKeyword(''); if (s === 'template') setDisk(null); };
-  const stepTitle: Record<Step, string> = { zone: m.stepZone, image: m.stepImage, offering: m.stepOffering, disk: m.stepDisk, name: m.stepName, review: m.stepReview };
+  const stepTitle: Record<Step, string> = { zone: m.stepZone, image: m.stepImage, offering: m.stepOffering, disk: m.stepDisk, network: nm.stepNetwork, name: m.stepName, review: m.stepReview };
 
   const body: Record<Step, () => ReactNode> = {
     zone: () => (
       <Choices<Zone> label={m.zone} items={zones.data?.items} value={zone?.id} empty={m.noZones}
-        onPick={(z) => { if (z.id !== zone?.id) { setZone(z); setImage(undefined); setOffering(undefined); setDisk(null); } }}
+        onPick={(z) => { if (z.id !== zone?.id) { setZone(z); setImage(undefined); setOffering(undefined); setDisk(null); setNets([]); } }}
         render={(z) => <><strong>{z.name}</strong>{z.allocationstate === 'Disabled' && <span className="muted"> · {m.disabled}</span>}</>} />
     ),
     image: () => (
@@ -155,6 +164,7 @@ export default function DeployWizard({ onClose }: { onClose(): void }) {
         {disk?.iscustomized && <Field label={m.sizeGb}><input inputMode="numeric" value={diskSize} onChange={(e) => setDiskSize(e.target.value)} /></Field>}
       </>
     ),
+    network: () => <NetworkStep zoneid={zoneid} chosen={nets} onChange={setNets} />,
     name: () => (
       <>
         {/* The hint sits outside the label so the input's accessible name stays just "Name". */}
@@ -173,6 +183,7 @@ export default function DeployWizard({ onClose }: { onClose(): void }) {
           ...(source === 'iso' ? [[m.hypervisor, hypervisor] as [string, string]] : []),
           [m.offering, offering && `${offering.name} · ${offering.iscustomized ? computeSummary({ cpunumber: +custom.cpuNumber, cpuspeed: +custom.cpuSpeed, memory: +custom.memory }) : computeSummary(offering)}`],
           [m.diskOffering, disk ? `${disk.name}${disk.iscustomized ? ` · ${diskSize} GB` : ''}` : m.noDataDisk],
+          ...(STEPS.includes('network') ? [[nm.stepNetwork, networkSummary(nets)] as [string, string]] : []),
           [m.name, name || <span className="muted">{m.autoName}</span>],
           [m.displayName, displayName || <span className="muted">{m.sameAsName}</span>],
         ]} />

@@ -16,6 +16,7 @@ import { formatMemory, TRANSITIONAL } from './vm';
 import { vmActions } from './vm-actions';
 import { VmVolumes } from './VmVolumes';
 import { VmEvents } from './VmEvents';
+import { VmNics } from '../networks/VmNics';
 import { MigrateDialog, ScaleDialog } from './VmDialogs';
 import { ConsoleButton, ConsoleSlot } from '../consoles/entry';
 import { UsageGraphs } from '../metrics/UsageGraphs';
@@ -37,6 +38,7 @@ export function InstanceDetail({ id }: { id: string }) {
   const canChange = useCan('changeServiceForVirtualMachine');
   const canScaleLive = useCan('scaleVirtualMachine');
   const canHistory = useCan('listVirtualMachinesUsageHistory');
+  const canNetworks = useCan('listNetworks');
   usePrefetchUsage('vm', id, canHistory);
   const [dialog, setDialog] = useState<'migrate' | 'scale' | null>(null);
   const [consoleOpen, setConsoleOpen] = useState(false);
@@ -108,6 +110,7 @@ export function InstanceDetail({ id }: { id: string }) {
           {canHistory && <UsageGraphs kind="vm" id={vm.id} />}
         </>) },
         { id: 'volumes', label: m.volumes, render: () => <VmVolumes vm={vm} poll={busy} /> },
+        ...(canNetworks ? [{ id: 'nics', label: m.nics, render: () => <VmNics vm={vm} /> }] : []),
         { id: 'events', label: m.events, render: () => <VmEvents vm={vm} poll={busy} /> },
       ]}>
       {consoleOpen && <ConsoleSlot vm={vm} onClose={() => setConsoleOpen(false)} />}

@@ -9,12 +9,14 @@ import { PrimaryFields } from '../AddDialogs';
 import { useInfraMessages } from '../messages';
 import { useWizardStore, type FormStep } from './wizard-model';
 import type { WizardMessages } from './wizard-messages';
+import { NetworkStep } from './NetworkStep';
 
 interface StepProps { m: WizardMessages; errors: Record<string, string>; locked: boolean }
 
 export function StepForm({ step, ...p }: StepProps & { step: FormStep }) {
   switch (step) {
     case 'zone': return <ZoneStep {...p} />;
+    case 'network': return <NetworkStep {...p} />;
     case 'pod': return <PodStep {...p} />;
     case 'cluster': return <ClusterStep {...p} />;
     case 'host': return <HostStep {...p} />;

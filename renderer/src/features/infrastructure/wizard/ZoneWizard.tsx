@@ -1,4 +1,4 @@
-// The guided zone wizard (#/infrastructure/zones/wizard), like CloudStack's: Zone -> Pod -> Cluster -> Host ->
+// The guided zone wizard (#/infrastructure/zones/wizard), like CloudStack's: Zone -> Network -> Pod -> Cluster -> Host ->
 // Primary storage -> Secondary storage -> Review -> Launch. The launch runs the calls in order and shows each
 // one's progress; on an error it stops, keeps what was created, and resumes from the failed step.
 import { useAction } from '../../../api/hooks';
@@ -37,7 +37,7 @@ export function ZoneWizard() {
     s.go(STEPS[index + 1]);
   };
   const labels: Record<FormStep, string> = {
-    zone: `${m.createZone}: ${s.forms.zone.name}`, pod: `${m.createPod}: ${s.forms.pod.name}`, cluster: `${m.addCluster}: ${s.forms.cluster.name}`,
+    zone: `${m.createZone}: ${s.forms.zone.name}`, network: `${m.createNetwork}: ${s.forms.network.name}`, pod: `${m.createPod}: ${s.forms.pod.name}`, cluster: `${m.addCluster}: ${s.forms.cluster.name}`,
     host: `${m.addHost}: ${s.forms.host.url}`, primary: `${m.addPrimary}: ${s.forms.primary.name}`, secondary: `${m.addSecondary}: ${s.forms.secondary.url}`,
   };
   const launch = async () => {
@@ -122,7 +122,7 @@ export function ZoneWizard() {
 function LaunchProgress({ m, onEdit, onRetry }: { m: WizardMessages; onEdit(step: FormStep): void; onRetry(): void }) {
   const status = useWizardStore((s) => s.status);
   const launching = useWizardStore((s) => s.launching);
-  const names: Record<FormStep, string> = { zone: m.createZone, pod: m.createPod, cluster: m.addCluster, host: m.addHost, primary: m.addPrimary, secondary: m.addSecondary };
+  const names: Record<FormStep, string> = { zone: m.createZone, network: m.createNetwork, pod: m.createPod, cluster: m.addCluster, host: m.addHost, primary: m.addPrimary, secondary: m.addSecondary };
   const failed = FORM_STEPS.find((st) => status[st]?.state === 'failed');
   return (
     <section className="wiz-progress" aria-label={m.progress}>

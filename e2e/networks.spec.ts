@@ -1,0 +1,101 @@
+// Guest networks in the console (issue 17), on the demo lab: an admin creates a shared network through the dialog
+// (its field checks first, then CloudStack's own refusal of a VLAN in use), deploys a VM onto two networks from the
+// wizard, changes and removes its NICs on the VM's page, finds the VM on the network's page, and stops and starts
+// the lab network's virtual router.
+import { test, expect, type Page } from '@playwright/test';
+import { startLabServer, type LabServer } from './fixtures/server';
+import { signIn } from './pages/session';
+import { InstancesPage, confirmAction } from './pages/instances';
+
+let lab: LabServer;
+test.beforeAll(async () => { lab = await startLabServer({ demo: true }); });
+test.afterAll(async () => { await lab?.stop(); });
+
+async function openNetworks(page: Page, tab = 'networks') {
+  await page.evaluate((h) => { location.hash = h; }, `#/networks/${tab}`);
+  await expect(page.getByRole('heading', { level: 1, name: 'Networks' })).toBeVisible();
+}
+
+/** Fills the shared-network fields of the open create dialog. */
+async function fillShared(dialog: ReturnType<Page['getByRole']>, f: Record<string, string>) {
+  for (const [label, value] of Object.entries(f)) await dialog.getByLabel(label, { exact: true }).fill(value);
+}
+
+test('create a shared network, deploy onto it and the lab network, manage the NICs, see the VM on the network page', async ({ page }) => {
+  test.setTimeout(120_000);
+  await signIn(page, lab.url, 'admin', lab.adminPassword);
+  await openNetworks(page);
+  await expect(page.getByRole('grid', { name: 'Guest networks' }).getByRole('row', { name: /Lab Network/ })).toBeVisible();
+
+  await page.getByRole('button', { name: 'Create network' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Create a guest network' });
+  await dialog.getByRole('button', { name: 'Shared' }).click();
+  await fillShared(dialog, { Name: 'e2e-shared', VLAN: '5000', Gateway: '172.30.0.1', 'Start IP': '172.30.1.10' });
+  await dialog.getByRole('button', { name: 'Create network' }).click();
+  // Each mistake under its field; nothing was sent.
+  await expect(dialog.getByText('A VLAN ID is a whole number from 1 to 4094.')).toBeVisible();
+  await expect(dialog.getByText('Not in the subnet of the gateway and netmask.')).toBeVisible();
+  await fillShared(dialog, { VLAN: '1500', 'Start IP': '172.30.0.10', 'End IP': '172.30.0.20' });
+  await dialog.getByRole('button', { name: 'Create network' }).click();
+  await expect(dialog).toHaveCount(0);
+  // The new network's page, with its range.
+  const detail = page.getByRole('region', { name: 'e2e-shared' });
+  await expect(detail.getByRole('heading', { name: 'e2e-shared' })).toBeVisible();
+  await expect(detail.getByRole('region', { name: 'IP ranges' })).toContainText('172.30.0.10 – 172.30.0.20');
+
+  // The server's own refusal stays in the dialog: VLAN 1500 is taken now.
+  await page.getByRole('button', { name: '← Guest networks' }).click();
+  await page.getByRole('button', { name: 'Create network' }).click();
+  await dialog.getByRole('button', { name: 'Shared' }).click();
+  await fillShared(dialog, { Name: 'e2e-dup', VLAN: '1500', Gateway: '172.31.0.1', 'Start IP': '172.31.0.10' });
+  await dialog.getByRole('button', { name: 'Create network' }).click();
+  await expect(dialog.getByRole('alert')).toContainText('vlan 1500 already exists');
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+
+  // Deploy onto both networks: the shared one first, so it is the default NIC.
+  const inst = new InstancesPage(page);
+  await inst.open();
+  await inst.deploy({ zone: 'Lab Zone 1', template: 'Simulator Linux', offering: 'Small Instance', name: 'e2e-two-nics', networks: ['e2e-shared', 'Lab Network'] });
+  await page.getByRole('tab', { name: 'NICs' }).click();
+  const nics = page.getByRole('grid', { name: 'NICs' });
+  const sharedRow = nics.getByRole('row', { name: /e2e-shared/ });
+  const labRow = nics.getByRole('row', { name: /Lab Network/ });
+  await expect(sharedRow).toContainText(/172\.30\.0\.(1\d|20)/);
+  await expect(sharedRow).toContainText('Default');
+  await expect(labRow).toContainText(/10\.1\.1\.\d+/);
+  const vmUrl = page.url();
+
+  await labRow.getByRole('button', { name: 'Make default' }).click();
+  await expect(labRow).toContainText('Default', { timeout: 30_000 });
+  await sharedRow.getByRole('button', { name: 'Remove' }).click();
+  await confirmAction(page, 'Remove');
+  await expect(nics.getByRole('row', { name: /e2e-shared/ })).toHaveCount(0, { timeout: 30_000 });
+  await expect(page.getByRole('tab', { name: 'NICs' })).toBeVisible();
+
+  // The lab network's page lists the VM with its address (listVirtualMachines networkid=).
+  await openNetworks(page);
+  await page.getByRole('grid', { name: 'Guest networks' }).getByRole('row', { name: /Lab Network/ }).click();
+  const vms = page.getByRole('region', { name: 'Instances and their NICs' });
+  await expect(vms.getByRole('row', { name: /e2e-two-nics/ })).toContainText(/10\.1\.1\.\d+/);
+  await vms.getByRole('link', { name: 'e2e-two-nics' }).click();
+  await expect(page).toHaveURL(vmUrl);
+});
+
+test('an admin stops and starts the lab network\'s router, from the routers list and the network page', async ({ page }) => {
+  await signIn(page, lab.url, 'admin', lab.adminPassword);
+  await openNetworks(page, 'routers');
+  const row = page.getByRole('grid', { name: 'Virtual routers' }).getByRole('row', { name: /Lab Network/ });
+  await expect(row).toContainText('Running');
+  await row.click();
+  const detail = page.locator('.kit-detail');
+  await expect(detail).toContainText('203.0.113.');
+  await detail.getByRole('button', { name: 'Stop', exact: true }).click();
+  await confirmAction(page, 'Stop');
+  await expect(detail.locator('[data-state]').first()).toHaveAttribute('data-state', 'Stopped', { timeout: 30_000 });
+  // The network's page shows the stopped router and starts it again.
+  await detail.getByRole('link', { name: 'Lab Network' }).click();
+  const router = page.getByRole('region', { name: 'Virtual router' });
+  await expect(router.locator('[data-state]')).toHaveAttribute('data-state', 'Stopped');
+  await router.getByRole('button', { name: 'Start', exact: true }).click();
+  await expect(router.locator('[data-state]')).toHaveAttribute('data-state', 'Running', { timeout: 30_000 });
+});
