@@ -38,6 +38,9 @@ export const SETTINGS = {
     default: '20', description: 'Seconds without a storage heartbeat after which a host whose agent link is gone is declared Down',
   },
   'ha.tag': { default: '', description: 'Host tag of the hosts reserved for HA restarts (listHosts hahost)' },
+  'router.check.interval': {
+    default: '30', description: 'Seconds between the checks of the virtual routers on KVM hosts (a router whose namespace or dnsmasq is gone is restarted, with an alert)',
+  },
   'network.kvm.datapath': {
     default: 'false',
     description: 'Whether KVM hosts wire guest networks for real (a bridge per network with its VLAN, tap devices, the ' +
