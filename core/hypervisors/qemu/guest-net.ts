@@ -206,11 +206,15 @@ export async function stopRouter(key: string, dir: string): Promise<void> {
   for (const dev of [`vg${key}`, `vp${key}`]) await ip(['link', 'del', dev]).catch(() => undefined);
 }
 
-/** Whether the router's dnsmasq still runs (its pid file names a live dnsmasq, not a recycled pid). */
+/**
+ * Whether the router's dnsmasq still runs: its pid file names a dnsmasq (not a recycled pid) that is not a zombie (a
+ * killed daemon stays one until init reaps it, which in a container may take a while).
+ */
 export function routerAlive(dir: string): boolean {
   try {
     const pid = Number(readFileSync(join(dir, 'dnsmasq.pid'), 'utf8').trim());
-    return pid > 0 && readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'dnsmasq';
+    const stat = pid > 0 ? readFileSync(`/proc/${pid}/stat`, 'utf8') : '';
+    return /^\d+ \(dnsmasq\) [^ZX]/.test(stat);
   } catch { return false; }
 }
 
