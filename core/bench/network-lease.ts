@@ -6,10 +6,14 @@
 //   guestBootMs        of which the guest's boot to its shell (not networking's)
 //   dhcpMs             the DHCP exchange itself, from the guest's shell
 //   routerStartMs      a rebootRouter job: the router's namespace, legs, nftables and dnsmasq made afresh via the API
+//   routerDirectMs     the same router start without the API (guest-net.ts startRouter on a bridge of its own), 10 times
 // Options: --quick (1 sample; default 3), --out FILE.
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { canManageNetworks } from '../hypervisors/qemu/guest-net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { canManageNetworks, ensureBridge, removeBridge, startRouter, stopRouter } from '../hypervisors/qemu/guest-net';
 import { ensureGuestImages, GUEST_READY_BANNER } from '../hypervisors/qemu/guest-image';
 import { openSerial } from '../hypervisors/qemu/serial';
 import { qemuAvailable } from '../hypervisors/kvm-local';
@@ -62,7 +66,29 @@ async function main(): Promise<object> {
     await t.stop();
   }
   const keys = Object.keys(runs[0]);
-  return { samples, accel: 'tcg', ...Object.fromEntries(keys.map((k) => [`${k}P50`, p50(runs.map((r) => r[k]))])) };
+  return { samples, accel: 'tcg', ...Object.fromEntries(keys.map((k) => [`${k}P50`, p50(runs.map((r) => r[k]))])), routerDirectMsP50: await routerDirect() };
+}
+
+/** p50 of starting a router (namespace, guest leg, dnsmasq) straight through guest-net.ts, on a bridge of its own. */
+async function routerDirect(): Promise<number> {
+  const key = `bn${process.pid % 1000000}`.slice(0, 8);
+  const dir = mkdtempSync(join(tmpdir(), 'sbr-'));
+  const ms: number[] = [];
+  try {
+    const bridge = await ensureBridge({ key, vlan: null });
+    for (let i = 0; i < 10; i++) {
+      const t0 = performance.now();
+      await startRouter({ key, bridge, gateway: '10.91.0.1', prefix: 24, network: '10.91.0.0', netmask: '255.255.255.0', domain: 'bench.internal',
+        hosts: [{ mac: '02:00:00:00:00:01', ip: '10.91.0.2', name: 'vm' }], dir });
+      ms.push(performance.now() - t0);
+      await stopRouter(key, dir);
+    }
+  } finally {
+    await stopRouter(key, dir);
+    await removeBridge(key);
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return p50(ms);
 }
 
 const result = JSON.stringify(await main(), null, 2);
