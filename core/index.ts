@@ -51,6 +51,8 @@ import { createScheduler, type Scheduler, type SchedulerOptions } from './jobs/s
 import { createSchedulesModule } from './jobs/schedule-commands';
 import { maintenanceModule } from './hosts/maintenance-module';
 import { rootAdminCaller } from './identity/root-admin';
+import { createRouterMonitor, type RouterMonitor } from './network/router-monitor';
+import { settingNumber } from './kernel/settings';
 import { createHaMonitor, type HaMonitor } from './hosts/ha-monitor';
 import { decodeRequest } from './api/request';
 import { validateArgs } from './api/validate';
@@ -111,6 +113,8 @@ export interface Core {
   scheduler: Scheduler;
   /** Storage heartbeats and host failure recovery (tests drive its ticks and wait for its recoveries). */
   ha: Pick<HaMonitor, 'tick' | 'settled'>;
+  /** The virtual routers' health check (tests run a round with tick). */
+  routerCheck: Pick<RouterMonitor, 'tick'>;
   /** GET /metrics, the Prometheus export (startServer attaches it). */
   prometheus: (req: IncomingMessage, res: ServerResponse) => boolean;
   stop(): Promise<void>;
@@ -204,13 +208,16 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   // run again within about kvm.heartbeat.timeout + 5 s + a start (0 disables it, as it does the host monitor).
   const ha = createHaMonitor(svc, { intervalMs: Math.min(opts.hostPingIntervalMs ?? 30_000, 5_000) });
   ha.start();
+  // Virtual routers on KVM hosts: a crashed one is restarted (router-monitor.ts); off with the host monitor.
+  const routerCheck = createRouterMonitor(svc, { intervalMs: (opts.hostPingIntervalMs ?? 30_000) > 0 ? 1000 * await settingNumber(svc, 'router.check.interval') : 0 });
+  routerCheck.start();
 
   // API requests are timed by command for /metrics.
   const { dispatcher, latency } = instrumentDispatcher(createDispatcher(svc, registry), (c) => registry.has(c));
   let adminCaller: Caller | undefined;
   return {
     svc, registry, dispatcher, generatedAdminPassword: generatedPassword, consoles, agents, qemu: localKvm.qemu, templateCopies,
-    cluster: msRegistry, metrics, scheduler, ha,
+    cluster: msRegistry, metrics, scheduler, ha, routerCheck,
     prometheus: prometheusRoute(svc, metrics, latency),
     peerRoute: peerDriverRoute(svc, localDrivers),
     admin: async () => (adminCaller ??= await rootAdminCaller(svc)),
@@ -218,6 +225,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       await consoles.close();
       monitor.stop();
       await ha.stop();
+      await routerCheck.stop();
       vmStats.stop();
       await scheduler.stop();
       await metrics.stop();

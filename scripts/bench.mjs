@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run bench`: every benchmark of the project, one after another (they would disturb each other if run
 // together on a 2-core machine), merged into one JSON document on stdout. Each part is a script that prints JSON.
-//   node scripts/bench.mjs [--only core,coreMariadb,scale,console,ui,console-latency,cluster,networks,edge,metrics,scheduler,maintenance,ha] [--quick]
+//   node scripts/bench.mjs [--only core,coreMariadb,scale,console,ui,console-latency,cluster,networks,networkLease,edge,metrics,scheduler,maintenance,ha] [--quick]
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -20,6 +20,7 @@ const parts = [
   { name: 'ha', file: 'core/bench/ha.ts', args: quick, what: 'HA: a simulator host powered off -> its HA VMs Running elsewhere (monitor loops running)' },
   { name: 'networks', file: 'core/bench/networks.ts', args: quick, what: 'guest networks: 10k networks, 100k NICs; listNetworks, listNics, VM pages with nic[]' },
   { name: 'edge', file: 'core/bench/edge.ts', args: quick, what: 'router edge: LB req/s vs direct, rule to first request, 1,000 rules applied (root)', needs: '/usr/sbin/haproxy' },
+  { name: 'networkLease', file: 'core/bench/network-lease.ts', args: quick, what: 'guest networks on the local KVM host (root): deploy to DHCP lease, router start' },
   { name: 'metrics', file: 'core/bench/metrics.ts', args: quick, what: 'metrics store: ingest, year/hour queries, bytes per VM per year' },
   { name: 'scheduler', file: 'core/bench/scheduler.ts', args: quick, what: 'scheduler: idle tick over 100k schedules, 10k runs due at once' },
 ];

@@ -124,6 +124,11 @@ export const DRIVER_METHODS = {
   prepareMigration: { timeoutMs: 3 * MIN },
   sendMigration: { timeoutMs: 12 * MIN },
   finishMigration: { timeoutMs: 2 * MIN },
+  applyRouter: { timeoutMs: 2 * MIN },
+  removeRouter: { timeoutMs: MIN },
+  routerRunning: { timeoutMs: 15_000, read: true },
+  plugNic: { timeoutMs: MIN },
+  unplugNic: { timeoutMs: MIN },
 } as const satisfies Record<string, MethodInfo>;
 
 export type DriverMethod = keyof typeof DRIVER_METHODS;

@@ -73,5 +73,11 @@ export function createRemoteKvmDriver(hub: AgentHub): RemoteKvmDriver {
     prepareMigration: (h, vm) => c<{ uri: string }>(h, 'prepareMigration', [h, vm]),
     sendMigration: (h, vmId, uri, onProgress) => c(h, 'sendMigration', [h, vmId, uri, onProgress], onProgress),
     finishMigration: (h, vmId, ok) => c(h, 'finishMigration', [h, vmId, ok]),
+    // Guest networks on the agent's host: its router namespace, dnsmasq and nftables, and NIC hot-plug.
+    applyRouter: (h, r) => c<boolean>(h, 'applyRouter', [h, r]),
+    removeRouter: (h, networkId) => c(h, 'removeRouter', [h, networkId]),
+    routerRunning: (h, networkId) => c<boolean>(h, 'routerRunning', [h, networkId]),
+    plugNic: (h, vmId, nic, netMode) => c(h, 'plugNic', [h, vmId, nic, netMode]),
+    unplugNic: (h, vmId, nicId) => c(h, 'unplugNic', [h, vmId, nicId]),
   };
 }

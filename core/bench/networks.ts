@@ -50,7 +50,8 @@ async function writeNetworks(core: Core, zoneId: string, networks: number) {
     return { id, name: `net-${i}`, display_text: `net-${i}`, zone_id: zoneId, physical_network_id: null, network_offering_id: off,
       guest_type: 'Isolated', traffic_type: 'Guest', state: 'Implemented', cidr: `${net}.0/24`, gateway: `${net}.1`, netmask: '255.255.255.0',
       vlan: String(100 + (i % 3900)), account_id: admin.accountId, domain_id: admin.domainId, acl_type: 'Account', subdomain_access: 1,
-      network_domain: null, dns1: null, dns2: null, display_network: 1, restart_required: 0, source_nat_ip: null, created: now + i, removed: null };
+      network_domain: null, dns1: null, dns2: null, display_network: 1, restart_required: 0, source_nat_ip: null, created: now + i, removed: null,
+      public_mtu: null, private_mtu: null, router_ip: null };
   });
   for (let i = 0; i < rows.length; i += 500) await db.insertInto('networks').values(rows.slice(i, i + 500)).execute();
   const vms = await db.selectFrom('vms').select('id').where('removed', 'is', null).orderBy('created').execute();

@@ -86,6 +86,8 @@ export interface VmNicSpec {
   cidr: string | null;
   gateway: string | null;
   hostname: string;
+  /** The network's MTU (bridge, tap and the guest's virtio-net), when it sets one. */
+  mtu?: number | null;
 }
 
 /** A guest network's router as a host runs it (hypervisors/qemu/guest-net.ts). */
@@ -94,8 +96,11 @@ export interface NetworkRouterSpec {
   vlan: number | null;
   guestIf: string | null;
   gateway: string;
+  /** The router's own guest address when it is not the gateway (a shared network's router serves DHCP and DNS only). */
+  routerIp?: string;
   cidr: string;
   domain: string;
+  mtu?: number | null;
   hosts: { mac: string; ip: string; name: string }[];
   /** Source NAT: the host bridge of the zone's public network, the network's public address and the public range. */
   public?: { bridge: string; ip: string; netmask: string; gateway: string };
@@ -242,6 +247,15 @@ export interface HypervisorDriver {
   applyRouter?(hostId: string, r: NetworkRouterSpec): Promise<boolean>;
   /** Stops the network's router on this host (idempotent). */
   removeRouter?(hostId: string, networkId: string): Promise<void>;
+  /** Whether the network's router runs on this host (its namespace and its dnsmasq); the router monitor asks. */
+  routerRunning?(hostId: string, networkId: string): Promise<boolean>;
+  /**
+   * NIC hot-plug into a running VM (netdev and virtio-net device over QMP); a VM that is not running is left alone
+   * (it gets the NIC at its next start). `netMode` as in VmSpec, for a VM that had no NIC yet.
+   */
+  plugNic?(hostId: string, vmId: string, nic: VmNicSpec, netMode: 'bridge' | 'user'): Promise<void>;
+  /** Unplugs a NIC from a running VM (waits until the guest released it); idempotent. */
+  unplugNic?(hostId: string, vmId: string, nicId: string): Promise<void>;
 
   // Optional: drivers that run real guests (QEMU) offer these; the simulator does not need them.
   pauseVm?(hostId: string, vmId: string): Promise<void>;

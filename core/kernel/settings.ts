@@ -92,6 +92,10 @@ export const SETTINGS = {
   },
   'time.between.failures': { default: '3600', positive: true, description: 'Seconds of the window in which max.retries HA restarts of a VM are allowed' },
   'ha.tag': { default: '', type: 'String', description: 'Host tag of the hosts reserved for HA restarts (listHosts hahost)' },
+  'router.check.interval': {
+    default: '30', positive: true, category: 'Network',
+    description: 'Seconds between the checks of the virtual routers on KVM hosts (a router whose namespace or dnsmasq is gone is restarted, with an alert)',
+  },
   'network.kvm.datapath': {
     default: 'false', category: 'Network',
     description: 'Whether KVM hosts wire guest networks for real (a bridge per network with its VLAN, tap devices, the ' +

@@ -10,6 +10,7 @@ import { isUniqueViolation } from '../db/unique';
 import { intToIp, ipToInt, parseVlanRanges } from './ip';
 import { servicesOf } from './offerings';
 import type { NetworkRow } from './access';
+import { planNic, writeNic } from './nics';
 
 type Svc = Pick<Services, 'db' | 'clock' | 'newId' | 'events'>;
 
@@ -67,13 +68,24 @@ async function routerHost(db: Db, zoneId: string): Promise<string | null> {
   return h?.id ?? null;
 }
 
-/** Creates the network's virtual router row (Running on a host of the zone). */
+/**
+ * Creates the network's virtual router row (Running on a host of the zone). An isolated network's router holds the
+ * gateway; a shared network's gateway is the operator's, so its router (DHCP and DNS) takes an address of the
+ * network's range (createNetwork's routerip, else the lowest free one), held by a NIC row of the router's own, so
+ * no VM is ever given it.
+ */
 export async function createRouter(svc: Svc, n: NetworkRow, publicIp: string | null): Promise<string> {
   const id = svc.newId();
   const now = svc.clock.now();
+  let guest = { ip: n.gateway, mac: null as string | null };
+  if (n.guest_type === 'Shared') {
+    const plan = await planNic(svc.db, n, { id: svc.newId(), ip: n.router_ip ?? undefined, deviceId: 0, isDefault: true, now });
+    await writeNic(svc.db, id, plan);
+    guest = { ip: plan.ip, mac: plan.mac };
+  }
   await svc.db.insertInto('routers').values({
     id, name: `r-${id.replace(/-/g, '').slice(-8)}-VM`, network_id: n.id, zone_id: n.zone_id, host_id: await routerHost(svc.db, n.zone_id),
-    state: 'Running', guest_ip: n.gateway, public_ip: publicIp, mac_address: null, account_id: n.account_id, domain_id: n.domain_id,
+    state: 'Running', guest_ip: guest.ip, public_ip: publicIp, mac_address: guest.mac, account_id: n.account_id, domain_id: n.domain_id,
     updated: now, created: now, removed: null,
   }).execute();
   await svc.events.record({ type: 'ROUTER.CREATE', description: `Created virtual router for network ${n.name}`, state: 'Completed',
@@ -81,12 +93,21 @@ export async function createRouter(svc: Svc, n: NetworkRow, publicIp: string | n
   return id;
 }
 
-export const needsRouter = (n: Pick<NetworkRow, 'guest_type'>) => n.guest_type === 'Isolated';
+/** Whether the network has a virtual router: every isolated one, and a shared one whose offering has DHCP. */
+export async function needsRouter(db: Db, n: Pick<NetworkRow, 'guest_type' | 'network_offering_id'>): Promise<boolean> {
+  if (n.guest_type === 'Isolated') return true;
+  if (n.guest_type !== 'Shared') return false;
+  const off = await db.selectFrom('network_offerings').select('services').where('id', '=', n.network_offering_id).executeTakeFirst();
+  return off !== undefined && !!servicesOf(off).Dhcp;
+}
+
+/** The network is in use (a shared network is from its creation; an isolated or L2 one once implemented). */
+export const isLive = (n: Pick<NetworkRow, 'state'>) => n.state === 'Implemented' || n.state === 'Setup';
 
 /** Makes the network ready for a VM: Allocated -> Implemented (VLAN, source NAT, router); a router that was destroyed is recreated. */
 export async function implementNetwork(svc: Svc, n: NetworkRow): Promise<NetworkRow> {
-  if (n.state === 'Implemented' || n.state === 'Setup') {
-    if (needsRouter(n) && n.state === 'Implemented') await ensureRouter(svc, n);
+  if (isLive(n)) {
+    if (await needsRouter(svc.db, n)) await ensureRouter(svc, n);
     return n;
   }
   if (n.state !== 'Allocated') throw invalidParam(`Network ${n.name} is ${n.state}: it cannot take new VMs`);
@@ -100,7 +121,7 @@ export async function implementNetwork(svc: Svc, n: NetworkRow): Promise<Network
       .where('id', '=', n.id).where('state', '=', 'Allocated').executeTakeFirst();
     if (Number(won.numUpdatedRows) === 1) {
       const done = { ...n, state: 'Implemented', vlan, source_nat_ip: publicIp };
-      if (needsRouter(n)) await createRouter(svc, done, publicIp);
+      if (await needsRouter(svc.db, n)) await createRouter(svc, done, publicIp);
       return done;
     }
   } catch (e) {
@@ -123,9 +144,16 @@ export async function ensureRouter(svc: Svc, n: NetworkRow): Promise<void> {
   if (!r) await createRouter(svc, n, n.source_nat_ip);
 }
 
+/** The addresses held by the network's routers (shared networks) go back: the router is destroyed. */
+export async function releaseRouterAddresses(db: Db, networkId: string): Promise<void> {
+  await db.deleteFrom('nics').where('network_id', '=', networkId)
+    .where('vm_id', 'in', db.selectFrom('routers').select('id').where('network_id', '=', networkId)).execute();
+}
+
 /** Everything the network holds goes back (deleteNetwork): router, VLAN, public addresses, IP ranges. */
 export async function releaseNetwork(svc: Svc, n: NetworkRow): Promise<void> {
   const now = svc.clock.now();
+  await releaseRouterAddresses(svc.db, n.id);
   await svc.db.updateTable('routers').set({ state: 'Destroyed', removed: now, updated: now }).where('network_id', '=', n.id).where('removed', 'is', null).execute();
   await svc.db.deleteFrom('guest_vlans').where('network_id', '=', n.id).execute();
   await svc.db.deleteFrom('public_ips').where('network_id', '=', n.id).execute();

@@ -1,14 +1,22 @@
 // Guest networks end to end on the local KVM host, through the API (root and QEMU): VMs of one isolated network get
 // their API addresses by DHCP from the router namespace, resolve and ping each other by name; a VM of another
 // network cannot reach them; a VM reaches a "public" namespace through source NAT from the network's public address.
-import { spawn, type ChildProcess } from 'node:child_process';
+// Then, on the same guests: a NIC on a shared network is hot-plugged into a running VM (the network's MTU reaches the
+// guest, which gets the API's address by DHCP from the shared network's router) and unplugged; and a router on a
+// `strata agent` host (an agent in this process, driving its own QEMU driver over the agent protocol) is started,
+// found crashed (dnsmasq killed), restarted with an alert, and stopped.
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureGuestImages, GUEST_MIN_MEMORY_MB, GUEST_READY_BANNER } from '../hypervisors/qemu/guest-image';
-import { canManageNetworks, netKey, removeBridge } from '../hypervisors/qemu/guest-net';
+import { canManageNetworks, netKey, removeBridge, routerAlive } from '../hypervisors/qemu/guest-net';
 import { isAlive } from '../hypervisors/qemu/proc';
 import { openSerial, type SerialConsole } from '../hypervisors/qemu/serial';
-import { qemuInstalled } from '../hypervisors/qemu/test-support';
+import { qemuInstalled, tempDir } from '../hypervisors/qemu/test-support';
+import { startAgent, type Agent } from '../agent/agent';
 import { sessionClient, startTestServer, type TestServer } from '../testing/harness';
 import { buildKvmLab, internetSide, job, ok, serveFiles, waitDownload, type Call, type KvmLab } from '../testing/kvm-fixtures';
 
@@ -17,6 +25,8 @@ const runnable = qemuInstalled && can.ok;
 if (!runnable) console.warn(`Skipping the KVM guest network API test: ${qemuInstalled ? can.why : 'QEMU is not installed'}`);
 const r = randomBytes(3).toString('hex');
 const quiet = (p: Promise<unknown>) => p.catch(() => undefined);
+const exec = promisify(execFile);
+const sh = (cmd: string, args: string[]) => exec(cmd, args).then((o) => o.stdout);
 
 describe.skipIf(!runnable)('guest networks on the local KVM host (root)', () => {
   let t: TestServer;
@@ -27,6 +37,11 @@ describe.skipIf(!runnable)('guest networks on the local KVM host (root)', () => 
   let inet: Awaited<ReturnType<typeof internetSide>> | undefined;
   const nets: Record<string, string> = {};
   const vms: Record<string, { id: string; ip: string; pid: number; con: SerialConsole }> = {};
+  const stoppedVms: string[] = [];
+  const agentDir = tempDir('snag-');
+  let agent: Agent | undefined;
+  let templateId = '';
+  let offeringId = '';
 
   beforeAll(async () => {
     const guest = await ensureGuestImages();
@@ -34,10 +49,10 @@ describe.skipIf(!runnable)('guest networks on the local KVM host (root)', () => 
     call = (await sessionClient(t.url)).call;
     lab = await buildKvmLab(call, t.dataDir, { host: true });
     web = await serveFiles({ '/guest.qcow2': { file: guest.qcow2 } });
-    const templateId = (await ok(call, 'registerTemplate', { name: 'guest', displaytext: 'guest', format: 'QCOW2', hypervisor: 'KVM',
+    templateId = (await ok(call, 'registerTemplate', { name: 'guest', displaytext: 'guest', format: 'QCOW2', hypervisor: 'KVM',
       zoneid: lab.zoneId, url: `${web.url}/guest.qcow2`, ispublic: 'true' })).template[0].id;
     await waitDownload(call, 'template', templateId);
-    const offeringId = (await ok(call, 'createServiceOffering', { name: 'tiny', displaytext: 'tiny', cpunumber: '1', cpuspeed: '500',
+    offeringId = (await ok(call, 'createServiceOffering', { name: 'tiny', displaytext: 'tiny', cpunumber: '1', cpuspeed: '500',
       memory: String(GUEST_MIN_MEMORY_MB) })).serviceoffering.id;
     // The zone's public network: a host bridge, and a namespace on it standing for the internet.
     inet = await internetSide('sq', r, '198.51.100.1/24');
@@ -62,8 +77,18 @@ describe.skipIf(!runnable)('guest networks on the local KVM host (root)', () => 
   afterAll(async () => {
     server?.kill();
     for (const v of Object.values(vms)) v.con.close();
-    for (const v of Object.values(vms)) await quiet(job(call, 'destroyVirtualMachine', { id: v.id, expunge: 'true' }));
+    for (const id of [...Object.values(vms).map((v) => v.id), ...stoppedVms]) await quiet(job(call, 'destroyVirtualMachine', { id, expunge: 'true' }));
     for (const id of Object.values(nets)) await quiet(job(call, 'deleteNetwork', { id }));
+    // What a failed check may have left: routers' namespaces and dnsmasq (the agent's included).
+    for (const id of Object.values(nets)) {
+      for (const dir of [join(t.dataDir, 'qemu', 'routers', netKey(id)), join(agentDir.dir, 'routers', netKey(id))]) {
+        const pid = Number(existsSync(join(dir, 'dnsmasq.pid')) ? readFileSync(join(dir, 'dnsmasq.pid'), 'utf8') : 0);
+        if (pid > 0 && isAlive(pid)) process.kill(pid, 'SIGKILL');
+      }
+      await quiet(sh('ip', ['netns', 'del', `svr-${netKey(id)}`]));
+    }
+    await agent?.stop();
+    agentDir.cleanup();
     for (const v of Object.values(vms)) if (isAlive(v.pid)) process.kill(v.pid, 'SIGKILL');
     for (const id of Object.values(nets)) await removeBridge(netKey(id));
     await web?.close();
@@ -100,4 +125,63 @@ describe.skipIf(!runnable)('guest networks on the local KVM host (root)', () => 
     for (let i = 0; i < 40 && lines.length < 2; i++) await new Promise((res) => setTimeout(res, 50));
     expect(lines.filter((l) => l !== 'listening').map((l) => l.replace(/^::ffff:/, ''))).toEqual(['198.51.100.10']);
   }, 240_000);
+
+  /** The guest's interface with this MAC, once the hot-plugged device shows up ('' when it does not). */
+  const ifaceOf = (name: string, mac: string) => vms[name].con.exec(
+    `for n in $(seq 50); do for i in /sys/class/net/*; do grep -qi ${mac} $i/address && basename $i && break 2; done; sleep 0.2; done`, 30_000).then((o) => o.trim());
+
+  it("hot-plugs a NIC on a shared network into a running VM: the network's MTU, DHCP from the shared network's router", async () => {
+    const off = (await ok(call, 'listNetworkOfferings', { name: 'DefaultSharedNetworkOffering' })).networkoffering[0].id;
+    nets.S = (await ok(call, 'createNetwork', { zoneid: lab.zoneId, name: 'shared', networkofferingid: off, vlan: '509',
+      gateway: '10.85.1.1', netmask: '255.255.255.0', startip: '10.85.1.10', endip: '10.85.1.20', privatemtu: '1400' })).network.id;
+    const vm = (await job(call, 'addNicToVirtualMachine', { virtualmachineid: vms.a2.id, networkid: nets.S })).virtualmachine;
+    const nic = vm.nic.find((n: { networkid: string }) => n.networkid === nets.S);
+    const router = (await ok(call, 'listRouters', { networkid: nets.S })).router[0];
+    expect(router).toMatchObject({ state: 'Running', guestipaddress: '10.85.1.10' });
+    expect(nic.ipaddress).toBe('10.85.1.11');
+    const dev = await ifaceOf('a2', nic.macaddress);
+    expect(dev).toMatch(/^eth\d$/);
+    expect((await vms.a2.con.exec(`cat /sys/class/net/${dev}/mtu`)).trim()).toBe('1400');
+    const out = await vms.a2.con.exec(`ip link set ${dev} up; udhcpc -i ${dev} -n -q -t 10 -T 2 -s /bin/true 2>&1 | grep lease`, 60_000);
+    expect(out).toMatch(/lease of 10\.85\.1\.11 obtained from 10\.85\.1\.10/);
+    await job(call, 'removeNicFromVirtualMachine', { virtualmachineid: vms.a2.id, nicid: nic.id });
+    expect(await vms.a2.con.exec(`for n in $(seq 50); do [ -e /sys/class/net/${dev} ] || break; sleep 0.2; done; ls /sys/class/net`, 30_000))
+      .not.toContain(dev);
+  }, 180_000);
+
+  it('runs a router on a strata agent host; a crashed router is restarted there, with an alert', async () => {
+    // Placement takes the first Up host of the zone by name: "agent0" comes before "localhost".
+    const host = (await ok(call, 'addHost', { zoneid: lab.zoneId, podid: lab.podId, clusterid: lab.clusterId, hypervisor: 'KVM',
+      url: 'agent://agent0?accel=tcg' })).host[0];
+    agent = startAgent({ server: t.url, token: host.details.agenttoken, name: 'agent0', workDir: agentDir.dir, accel: 'tcg' });
+    for (let i = 0; i < 300 && (await ok(call, 'listHosts', { id: host.id })).host[0].state !== 'Up'; i++) await new Promise((res) => setTimeout(res, 100));
+    nets.C = (await ok(call, 'createNetwork', { zoneid: lab.zoneId, name: 'netC', networkofferingid:
+      (await ok(call, 'listNetworkOfferings', { name: 'DefaultIsolatedNetworkOfferingWithSourceNatService' })).networkoffering[0].id,
+    gateway: '10.84.1.1', netmask: '255.255.255.0' })).network.id;
+    const d1 = (await job(call, 'deployVirtualMachine', { zoneid: lab.zoneId, templateid: templateId, serviceofferingid: offeringId,
+      name: 'd1', networkids: nets.C, startvm: 'false' })).virtualmachine;
+    stoppedVms.push(d1.id);
+    const r0 = (await ok(call, 'listRouters', { networkid: nets.C })).router[0];
+    expect(r0.hostid).toBe(host.id);
+    await job(call, 'rebootRouter', { id: r0.id });
+    const dir = join(agentDir.dir, 'routers', netKey(nets.C));
+    const pid = () => Number(readFileSync(join(dir, 'dnsmasq.pid'), 'utf8'));
+    expect(await sh('ip', ['netns', 'list'])).toContain(`svr-${netKey(nets.C)}`);
+    expect(readFileSync(join(dir, 'dhcp-hosts'), 'utf8')).toContain(`${d1.nic[0].macaddress},${d1.nic[0].ipaddress},d1`);
+    expect(await t.core.routerCheck.tick()).toEqual({ restarted: [], failed: [] });
+
+    const first = pid();
+    process.kill(first, 'SIGKILL');
+    for (let i = 0; i < 50 && routerAlive(dir); i++) await new Promise((res) => setTimeout(res, 50));
+    const round = await t.core.routerCheck.tick();
+    expect(round.restarted).toContain(r0.id);
+    expect(pid()).not.toBe(first);
+    expect(routerAlive(dir)).toBe(true);
+    const alerts = (await ok(call, 'listAlerts', { type: '9' })).alert ?? [];
+    expect(alerts.map((a: { description: string }) => a.description).join('\n')).toContain(`Virtual router ${r0.name} on host agent0 is not running`);
+    expect((await ok(call, 'listRouters', { id: r0.id })).router[0]).toMatchObject({ state: 'Running', hostid: host.id, healthchecksfailed: false });
+
+    await job(call, 'stopRouter', { id: r0.id });
+    expect(await sh('ip', ['netns', 'list'])).not.toContain(`svr-${netKey(nets.C)}`);
+  }, 120_000);
 });

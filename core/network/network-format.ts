@@ -63,6 +63,7 @@ function format(r: NetworkRow, n: Names, admin: boolean): Network {
     networkdomain: u(r.network_domain), dns1: u(r.dns1), dns2: u(r.dns2), displaynetwork: bool(r.display_network),
     isdefault: false, issystem: false, restartrequired: bool(r.restart_required), redundantrouter: false,
     canusefordeploy: r.state !== 'Destroy' && r.state !== 'Shutdown', strechedl2subnet: false, supportsvmautoscaling: false,
+    publicmtu: r.public_mtu ?? 1500, privatemtu: r.private_mtu ?? 1500,
     created: csDate(r.created), hasannotations: false, tags: [],
   };
 }

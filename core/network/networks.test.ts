@@ -148,8 +148,12 @@ describe('guest networks', () => {
   it('serves a shared network from its range to many accounts; its VLAN is its own', async () => {
     const offs = (await ok(admin, 'listNetworkOfferings', { name: 'DefaultSharedNetworkOffering' })).networkoffering;
     const shared = (await ok(admin, 'createNetwork', { name: 'shared', zoneid: lab.zoneId, networkofferingid: offs[0].id, vlan: '200',
-      gateway: '192.168.50.1', netmask: '255.255.255.0', startip: '192.168.50.10', endip: '192.168.50.11' })).network;
-    expect(shared).toMatchObject({ type: 'Shared', state: 'Setup', acltype: 'Domain', vlan: '200' });
+      gateway: '192.168.50.1', netmask: '255.255.255.0', startip: '192.168.50.10', endip: '192.168.50.12', privatemtu: '1400' })).network;
+    expect(shared).toMatchObject({ type: 'Shared', state: 'Setup', acltype: 'Domain', vlan: '200', privatemtu: 1400, publicmtu: 1500 });
+    const bad = (p: Record<string, string>) => fails(admin, 'createNetwork', { name: 'bad', zoneid: lab.zoneId, networkofferingid: offs[0].id,
+      vlan: '209', gateway: '192.168.59.1', netmask: '255.255.255.0', startip: '192.168.59.10', endip: '192.168.59.20', ...p });
+    expect(await bad({ routerip: '192.168.59.30' })).toEqual({ code: 431, text: 'Router IP 192.168.59.30 is not within the IP range 192.168.59.10-192.168.59.20 of the network' });
+    expect(await bad({ privatemtu: '9000' })).toEqual({ code: 431, text: 'Private MTU value must be between 68 and 1500: 9000' });
     const dup = await fails(admin, 'createNetwork', { name: 'shared2', zoneid: lab.zoneId, networkofferingid: offs[0].id, vlan: '200',
       gateway: '192.168.60.1', netmask: '255.255.255.0', startip: '192.168.60.10' });
     expect(dup.text).toContain('vlan 200 already exists');
@@ -157,7 +161,9 @@ describe('guest networks', () => {
     expect((await ok(bob, 'listNetworks', { id: shared.id })).network).toHaveLength(1);
     const a = await deploy(alice, { networkids: shared.id });
     const b = await deploy(bob, { networkids: shared.id, ipaddress: '192.168.50.10' }).catch((e) => e);
-    expect(a.nic[0]).toMatchObject({ ipaddress: '192.168.50.10', gateway: '192.168.50.1', type: 'Shared' });
+    // The network's router (DHCP and DNS; the gateway is the operator's) took the first address of the range.
+    expect((await ok(admin, 'listRouters', { networkid: shared.id })).router[0]).toMatchObject({ guestipaddress: '192.168.50.10', state: 'Running' });
+    expect(a.nic[0]).toMatchObject({ ipaddress: '192.168.50.11', gateway: '192.168.50.1', type: 'Shared' });
     expect(String(b)).toContain('IP address 192.168.50.10 is already in use in network shared');
     await deploy(bob, { networkids: shared.id });
     const full = await fails(bob, 'deployVirtualMachine', { zoneid: lab.zoneId, templateid: lab.templateId,

@@ -13,7 +13,7 @@ import { offeringById, servicesOf, type OfferingRow } from './offerings';
 import { guestPhysicalNetwork, physById } from './physical-networks';
 import { checkManage, domainAndAncestors, networkById, type NetworkRow } from './access';
 import { formatNetworks } from './network-format';
-import { ensureRouter, implementNetwork, needsRouter, releaseNetwork, takeVlan } from './implement';
+import { ensureRouter, implementNetwork, isLive, needsRouter, releaseNetwork, releaseRouterAddresses, takeVlan } from './implement';
 import { applyRouter, removeRouterDatapath } from './router-datapath';
 
 type H = HandlersFor<typeof networkCommands>;
@@ -73,6 +73,7 @@ export async function createNetworkRow(ctx: CallContext, a: CreateArgs, off: Off
     domain_id: domainId, acl_type: aclType, subdomain_access: a.subdomainaccess === false ? 0 : 1,
     network_domain: a.networkdomain ?? null, dns1: a.dns1 ?? null, dns2: a.dns2 ?? null, display_network: a.displaynetwork === false ? 0 : 1,
     restart_required: 0, source_nat_ip: null, created: now, removed: null,
+    public_mtu: mtuOf('Public', a.publicmtu), private_mtu: mtuOf('Private', a.privatemtu), router_ip: routerIpOf(a, shared),
   };
   if (vlanTag !== null) await takeVlan(ctx.svc, row, vlanTag);
   await ctx.svc.db.insertInto('networks').values(row).execute();
@@ -85,6 +86,32 @@ export async function createNetworkRow(ctx: CallContext, a: CreateArgs, off: Off
   await changed(ctx, 'NETWORK.CREATE', `Created network ${row.name}`, { id: row.id, type: 'Network', name: row.name });
   return off.is_persistent && row.state === 'Allocated' ? implementNetwork(ctx.svc, row) : row;
 }
+
+/** The most a network's MTU may be: CloudStack's default vr.public/private.interface.max.mtu. */
+export const MAX_MTU = 1500;
+const MIN_MTU = 68;
+
+function mtuOf(side: 'Public' | 'Private', v: number | undefined): number | null {
+  if (v === undefined) return null;
+  if (v < MIN_MTU || v > MAX_MTU) throw invalidParam(`${side} MTU value must be between ${MIN_MTU} and ${MAX_MTU}: ${v}`);
+  return v;
+}
+
+/** A shared network's router address: in the network's range (CloudStack's routerip); isolated routers hold the gateway. */
+function routerIpOf(a: CreateArgs, shared: boolean): string | null {
+  if (a.routerip === undefined) return null;
+  if (!shared) throw invalidParam('routerip can be given for Shared networks only (the router of an isolated network holds its gateway)');
+  requireIp('routerip', a.routerip);
+  const v = ipToInt(a.routerip);
+  if (v < ipToInt(a.startip!) || v > ipToInt(a.endip ?? a.startip!)) {
+    throw invalidParam(`Router IP ${a.routerip} is not within the IP range ${a.startip}-${a.endip ?? a.startip} of the network`);
+  }
+  return a.routerip;
+}
+
+/** NICs of VMs on the network (a shared network's router holds an address by a NIC row of its own). */
+const vmNicCount = (ctx: CallContext, networkId: string) => countOf(ctx.svc.db.selectFrom('nics').select((e) => e.fn.countAll().as('n'))
+  .where('network_id', '=', networkId).where('vm_id', 'not in', ctx.svc.db.selectFrom('routers').select('id').where('network_id', '=', networkId)));
 
 const one = async (ctx: CallContext, n: NetworkRow): Promise<Network> => (await formatNetworks(ctx.svc, ctx.caller, [n]))[0];
 
@@ -169,7 +196,10 @@ export const networkHandlers: Pick<H, 'createNetwork' | 'listNetworks' | 'update
       const patch = { name: a.name ?? n.name, display_text: a.displaytext ?? n.display_text, network_domain: a.networkdomain ?? n.network_domain,
         display_network: a.displaynetwork === undefined ? n.display_network : a.displaynetwork ? 1 : 0,
         dns1: a.dns1 ?? n.dns1, dns2: a.dns2 ?? n.dns2, network_offering_id: a.networkofferingid ?? n.network_offering_id,
-        restart_required: a.networkdomain !== undefined || a.dns1 !== undefined || a.dns2 !== undefined ? 1 : n.restart_required };
+        public_mtu: a.publicmtu !== undefined ? mtuOf('Public', a.publicmtu) : n.public_mtu,
+        private_mtu: a.privatemtu !== undefined ? mtuOf('Private', a.privatemtu) : n.private_mtu,
+        // New DNS settings or MTUs reach the router and the guests when the network is restarted (cleanup=true).
+        restart_required: [a.networkdomain, a.dns1, a.dns2, a.publicmtu, a.privatemtu].some((v) => v !== undefined) ? 1 : n.restart_required };
       await ctx.svc.db.updateTable('networks').set(patch).where('id', '=', n.id).execute();
       await changed(ctx, 'NETWORK.UPDATE', `Updated network ${patch.name}`, { id: n.id, type: 'Network', name: patch.name });
       return one(ctx, { ...n, ...patch });
@@ -187,13 +217,15 @@ export const networkHandlers: Pick<H, 'createNetwork' | 'listNetworks' | 'update
     async execute(ctx, a) {
       const n = await networkById(ctx, a.id);
       const now = ctx.svc.clock.now();
-      if (a.cleanup && needsRouter(n)) {
+      const routed = await needsRouter(ctx.svc.db, n);
+      if (a.cleanup && routed) {
         const old = await ctx.svc.db.selectFrom('routers').select('host_id').where('network_id', '=', n.id).where('removed', 'is', null).executeTakeFirst();
         if (old) await removeRouterDatapath(ctx.svc, n.id, old.host_id);
+        await releaseRouterAddresses(ctx.svc.db, n.id);
         await ctx.svc.db.updateTable('routers').set({ state: 'Destroyed', removed: now, updated: now })
           .where('network_id', '=', n.id).where('removed', 'is', null).execute();
       }
-      if (needsRouter(n) && n.state === 'Implemented') {
+      if (routed && isLive(n)) {
         await ensureRouter(ctx.svc, n);
         await applyRouter(ctx.svc, n.id);
       }
@@ -206,13 +238,13 @@ export const networkHandlers: Pick<H, 'createNetwork' | 'listNetworks' | 'update
     async prepare(ctx, a) {
       const n = await networkById(ctx, a.id);
       await checkManage(ctx, n);
-      const nics = await countOf(ctx.svc.db.selectFrom('nics').select((e) => e.fn.countAll().as('n')).where('network_id', '=', n.id));
+      const nics = await vmNicCount(ctx, n.id);
       if (nics > 0) throw resourceInUse(`Unable to delete network ${n.name}: ${nics} virtual machine NIC(s) are still on it (expunge the VMs or remove their NICs first)`);
       return { instanceType: 'Network', instanceId: n.id, locks: [`network:${n.id}`], payload: {} };
     },
     async execute(ctx, a) {
       const n = await networkById(ctx, a.id);
-      const left = await countOf(ctx.svc.db.selectFrom('nics').select((e) => e.fn.countAll().as('n')).where('network_id', '=', n.id));
+      const left = await vmNicCount(ctx, n.id);
       if (left > 0) throw resourceInUse(`Unable to delete network ${n.name}: ${left} virtual machine NIC(s) are still on it`);
       const router = await ctx.svc.db.selectFrom('routers').select('host_id').where('network_id', '=', n.id).where('removed', 'is', null).executeTakeFirst();
       if (router) await removeRouterDatapath(ctx.svc, n.id, router.host_id);

@@ -5,12 +5,13 @@ import type { VirtualMachine } from '../contract/responses';
 import { internalError, invalidParam, notFound } from '../kernel/errors';
 import { precompiledTransaction } from '../db/precompiled';
 import { pageArray } from '../infrastructure/util';
-import { loadVm } from '../orchestration/vm/vm-rows';
+import { loadVm, vmById } from '../orchestration/vm/vm-rows';
 import { vmObject } from '../orchestration/vm/vm-view';
 import { checkUsable, networkById } from './access';
 import { implementNetwork } from './implement';
 import { nicsOfVms, planNic, writeNic, type NicPlan } from './nics';
 import { requireIp } from './ip';
+import { forgetNic, plugNicLive, unplugNicLive } from './live-nics';
 
 type H = HandlersFor<typeof networkCommands>;
 
@@ -50,6 +51,14 @@ export const nicHandlers: Pick<H, 'addNicToVirtualMachine' | 'removeNicFromVirtu
       // Written by the job (not with the job row): a failed allocation fails the job with its reason.
       const exists = await ctx.svc.db.selectFrom('nics').select('id').where('id', '=', plan.id).executeTakeFirst();
       if (!exists) await precompiledTransaction(ctx.svc.db, (trx) => writeNic(trx, a.virtualmachineid, plan));
+      // A running VM gets the NIC now (a stopped one at its next start); a NIC that cannot be plugged in is taken back.
+      const vm = await vmById(ctx.svc.db, a.virtualmachineid);
+      if (vm) {
+        try { await plugNicLive(ctx.svc, vm, plan.id); } catch (e) {
+          await ctx.svc.db.deleteFrom('nics').where('id', '=', plan.id).execute();
+          throw e;
+        }
+      }
       await ctx.svc.events.record({ type: 'NIC.CREATE', description: `Added a NIC on network ${plan.networkName} to VM ${a.virtualmachineid}`,
         state: 'Completed', resourceId: a.virtualmachineid, resourceType: 'VirtualMachine', userId: ctx.caller.userId });
       return vmResult(ctx, a.virtualmachineid);
@@ -64,7 +73,11 @@ export const nicHandlers: Pick<H, 'addNicToVirtualMachine' | 'removeNicFromVirtu
       return { instanceType: 'VirtualMachine', instanceId: vm.id, locks: [`vm:${vm.id}`], payload: {} };
     },
     async execute(ctx, a) {
+      const vm = await vmById(ctx.svc.db, a.virtualmachineid);
+      const nic = await ctx.svc.db.selectFrom('nics').select('network_id').where('id', '=', a.nicid).executeTakeFirst();
+      if (vm && nic) await unplugNicLive(ctx.svc, vm, a.nicid);
       await ctx.svc.db.deleteFrom('nics').where('id', '=', a.nicid).where('vm_id', '=', a.virtualmachineid).where('is_default', '=', 0).execute();
+      if (vm && nic) await forgetNic(ctx.svc, vm, nic.network_id);
       await ctx.svc.events.record({ type: 'NIC.DELETE', description: `Removed NIC ${a.nicid} from VM ${a.virtualmachineid}`,
         state: 'Completed', resourceId: a.virtualmachineid, resourceType: 'VirtualMachine', userId: ctx.caller.userId });
       return vmResult(ctx, a.virtualmachineid);

@@ -146,8 +146,9 @@ export async function nicsOfVms(db: Db, vmIds: string[], withVm = false): Promis
 export async function nicSpecsOf(db: Db, vmId: string, hostname: string): Promise<VmNicSpec[]> {
   const rows = await db.selectFrom('nics as c').innerJoin('networks as n', 'n.id', 'c.network_id')
     .leftJoin('physical_network_traffic_types as t', (j) => j.onRef('t.physical_network_id', '=', 'n.physical_network_id').on('t.traffic_type', '=', 'Guest'))
-    .select(['c.id', 'c.mac_address', 'c.device_id', 'c.network_id', 'c.ip_address', 'n.vlan', 'n.cidr', 'n.gateway', 't.kvm_label'])
+    .select(['c.id', 'c.mac_address', 'c.device_id', 'c.network_id', 'c.ip_address', 'n.vlan', 'n.cidr', 'n.gateway', 'n.private_mtu', 't.kvm_label'])
     .where('c.vm_id', '=', vmId).orderBy('c.is_default', 'desc').orderBy('c.device_id').execute();
   return rows.map((r) => ({ id: r.id, mac: r.mac_address, deviceId: r.device_id, networkId: r.network_id,
-    vlan: r.vlan ? Number(r.vlan) : null, guestIf: r.kvm_label ?? null, ip: r.ip_address, cidr: r.cidr, gateway: r.gateway, hostname }));
+    vlan: r.vlan ? Number(r.vlan) : null, guestIf: r.kvm_label ?? null, ip: r.ip_address, cidr: r.cidr, gateway: r.gateway, hostname,
+    mtu: r.private_mtu }));
 }

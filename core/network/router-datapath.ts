@@ -9,10 +9,13 @@ import { ipToInt, maskBits } from './ip';
 import { settingFlag } from '../kernel/settings';
 import { edgeSpecOf } from './edge/edge-spec';
 
-/** The router spec of a network: its addressing, every NIC's reservation, and source NAT when the zone has a public side. */
-async function routerSpec(svc: Services, networkId: string): Promise<NetworkRouterSpec | null> {
+/**
+ * The router spec of a network: its addressing, every NIC's reservation, and source NAT when the zone has a public
+ * side. A shared network's router has an address of its own and hands out the operator's gateway.
+ */
+async function routerSpec(svc: Services, networkId: string, routerIp: string | null): Promise<NetworkRouterSpec | null> {
   const n = await svc.db.selectFrom('networks').selectAll().where('id', '=', networkId).where('removed', 'is', null).executeTakeFirst();
-  if (!n || n.guest_type !== 'Isolated' || !n.cidr || !n.gateway) return null;
+  if (!n || n.guest_type === 'L2' || !n.cidr || !n.gateway) return null;
   const [nics, labels, pub] = await Promise.all([
     svc.db.selectFrom('nics as c').innerJoin('vms as v', 'v.id', 'c.vm_id').select(['c.mac_address', 'c.ip_address', 'v.name'])
       .where('c.network_id', '=', n.id).execute(),
@@ -25,7 +28,7 @@ async function routerSpec(svc: Services, networkId: string): Promise<NetworkRout
   const publicBridge = label('Public');
   return {
     networkId: n.id, vlan: n.vlan ? Number(n.vlan) : null, guestIf: label('Guest'), gateway: n.gateway, cidr: n.cidr,
-    domain: n.network_domain ?? 'cs.internal',
+    routerIp: routerIp && routerIp !== n.gateway ? routerIp : undefined, mtu: n.private_mtu, domain: n.network_domain ?? 'cs.internal',
     hosts: nics.filter((c) => c.ip_address).map((c) => ({ mac: c.mac_address, ip: c.ip_address!, name: c.name })),
     public: pub && publicBridge && n.source_nat_ip && maskBits(pub.netmask) > 0 && ipToInt(pub.gateway) > 0
       ? { bridge: publicBridge, ip: n.source_nat_ip, netmask: pub.netmask, gateway: pub.gateway } : undefined,
@@ -36,7 +39,7 @@ async function routerSpec(svc: Services, networkId: string): Promise<NetworkRout
 
 /** Starts or refreshes the router of a network on `hostId` (the router's host, or the VM's when that has none). */
 export async function applyRouter(svc: Services, networkId: string, preferHostId?: string): Promise<boolean> {
-  const router = await svc.db.selectFrom('routers').select(['id', 'host_id', 'state']).where('network_id', '=', networkId)
+  const router = await svc.db.selectFrom('routers').select(['id', 'host_id', 'state', 'guest_ip']).where('network_id', '=', networkId)
     .where('removed', 'is', null).executeTakeFirst();
   if (!router || router.state !== 'Running' || !(await settingFlag(svc, 'network.kvm.datapath'))) return false;
   let spec: NetworkRouterSpec | null | undefined;
@@ -45,7 +48,7 @@ export async function applyRouter(svc: Services, networkId: string, preferHostId
     // Simulated hosts have no data path: the spec (a read of the network's NICs) is built only for a host that has one.
     const driver = await driverFor(svc, hostId).catch(() => null);
     if (!driver?.applyRouter) continue;
-    spec ??= await routerSpec(svc, networkId);
+    spec ??= await routerSpec(svc, networkId, router.guest_ip);
     if (!spec) return false;
     if (!(await driver.applyRouter(hostId, spec))) continue;
     if (hostId !== router.host_id) await svc.db.updateTable('routers').set({ host_id: hostId }).where('id', '=', router.id).execute();

@@ -9,6 +9,7 @@ import { invalidParam, notFound } from '../kernel/errors';
 import { compact, csDate } from '../kernel/format';
 import { countOf, likeOf, paged } from '../infrastructure/util';
 import { applyRouter, removeRouterDatapath } from './router-datapath';
+import { releaseRouterAddresses } from './implement';
 
 type H = HandlersFor<typeof networkCommands>;
 type RouterRow = Selectable<RouterTable>;
@@ -37,7 +38,7 @@ async function formatRouters(ctx: CallContext, rows: RouterRow[]): Promise<Route
       hostid: r.state === 'Running' ? r.host_id : undefined, hostname: r.state === 'Running' ? host?.name : undefined,
       hypervisor: host?.hypervisor, account: acct?.name, domainid: r.domain_id, domain: acct?.domainName,
       created: csDate(r.created), isredundantrouter: false, redundantstate: 'UNKNOWN', requiresupgrade: false,
-      healthchecksfailed: false, version: '4.20.0', scriptsversion: 'strata', nic: [], hasannotations: false,
+      healthchecksfailed: r.state === 'Error', version: '4.20.0', scriptsversion: 'strata', nic: [], hasannotations: false,
     });
   });
 }
@@ -62,6 +63,7 @@ function routerAction(event: string, from: string[], to: string | null) {
       const patch = to === null ? { state: 'Destroyed', removed: now, updated: now } : { state: to, updated: now };
       // The data path on a KVM host follows: stopped (stop, destroy, the first half of a reboot), then started.
       if (event !== 'START') await removeRouterDatapath(ctx.svc, r.network_id, r.host_id);
+      if (to === null) await releaseRouterAddresses(ctx.svc.db, r.network_id);
       await ctx.svc.db.updateTable('routers').set(patch).where('id', '=', r.id).execute();
       if (to === 'Running') await applyRouter(ctx.svc, r.network_id);
       await ctx.svc.events.record({ type: `ROUTER.${event}`, description: `${event.charAt(0)}${event.slice(1).toLowerCase()} router ${r.name}`,
@@ -90,8 +92,9 @@ export const routerHandlers: Pick<H, 'listRouters' | 'startRouter' | 'stopRouter
     const rows = await paged(q.selectAll().orderBy('created').orderBy('id'), a, ctx.svc.config.maxPageSize).execute();
     return { count, items: await formatRouters(ctx, rows) };
   },
-  startRouter: routerAction('START', ['Stopped'], 'Running'),
-  stopRouter: routerAction('STOP', ['Running'], 'Stopped'),
+  // Error: the router monitor could not restart it; an operator may start or stop it by hand.
+  startRouter: routerAction('START', ['Stopped', 'Error'], 'Running'),
+  stopRouter: routerAction('STOP', ['Running', 'Error'], 'Stopped'),
   rebootRouter: routerAction('REBOOT', ['Running'], 'Running'),
   destroyRouter: routerAction('DESTROY', ['Running', 'Stopped', 'Error'], null),
 };

@@ -56,30 +56,51 @@ const vlanIfOf = (key: string) => `svl${key}`;
 export const routerNs = (key: string) => `svr-${key}`;
 export const tapOf = (nicId: string) => `stp${nicId.replace(/-/g, '').slice(-8)}`;
 
-export interface GuestBridge { key: string; vlan: number | null; guestIf?: string | null; mtu?: number }
+export interface GuestBridge { key: string; vlan: number | null; guestIf?: string | null; mtu?: number | null }
+
+/**
+ * CloudStack's layout on KVM hosts: the guest VLAN is a sub-interface `<pif>.<vlan>` of the physical network's guest
+ * interface, in a bridge `br<pif>-<vlan>` (so every network on that VLAN, on any host, meets on that bridge). Linux
+ * names have at most 15 characters: with a longer interface name both fall back to names made from the network's key.
+ * A network without a VLAN or a guest interface gets a bridge of its own that stays on this host.
+ */
+export function bridgeLayout(b: GuestBridge): { bridge: string; vlanIf: string | null } {
+  if (!b.guestIf || b.vlan === null) return { bridge: bridgeOf(b.key), vlanIf: null };
+  const bridge = `br${b.guestIf}-${b.vlan}`;
+  const vlanIf = `${b.guestIf}.${b.vlan}`;
+  return bridge.length <= 15 && vlanIf.length <= 15 ? { bridge, vlanIf } : { bridge: bridgeOf(b.key), vlanIf: vlanIfOf(b.key) };
+}
 
 /** The network's bridge on this host, with its VLAN on the guest interface as a member. Idempotent. */
 export async function ensureBridge(b: GuestBridge): Promise<string> {
-  const br = bridgeOf(b.key);
+  const { bridge: br, vlanIf } = bridgeLayout(b);
   await ip(['link', 'add', br, 'type', 'bridge'], true);
-  if (b.guestIf && b.vlan !== null) {
-    const vl = vlanIfOf(b.key);
-    await ip(['link', 'add', 'link', b.guestIf, 'name', vl, 'type', 'vlan', 'id', String(b.vlan)], true);
-    await ip(['link', 'set', vl, 'master', br, 'up']);
+  if (vlanIf) {
+    await ip(['link', 'add', 'link', b.guestIf!, 'name', vlanIf, 'type', 'vlan', 'id', String(b.vlan)], true).catch((e: Error) => {
+      if (/Unknown device type|not supported/i.test(e.message)) {
+        throw new Error(`VLAN ${b.vlan} cannot be made on ${b.guestIf}: this host's kernel has no 802.1q support (modprobe 8021q): ${e.message}`);
+      }
+      throw e;
+    });
+    if (b.mtu) await ip(['link', 'set', vlanIf, 'mtu', String(b.mtu)]);
+    await ip(['link', 'set', vlanIf, 'master', br, 'up']);
   }
   if (b.mtu) await ip(['link', 'set', br, 'mtu', String(b.mtu)]);
   await ip(['link', 'set', br, 'up']);
   return br;
 }
 
-export async function removeBridge(key: string): Promise<void> {
-  for (const dev of [vlanIfOf(key), bridgeOf(key)]) await ip(['link', 'del', dev]).catch(() => undefined);
+/** Removes the bridge and its VLAN member (a key alone: the host-local bridge of a network without a VLAN). */
+export async function removeBridge(b: GuestBridge | string): Promise<void> {
+  const { bridge, vlanIf } = bridgeLayout(typeof b === 'string' ? { key: b, vlan: null } : b);
+  for (const dev of [vlanIf, bridge]) if (dev) await ip(['link', 'del', dev]).catch(() => undefined);
 }
 
-/** A tap device for a NIC, on the network's bridge. */
-export async function ensureTap(nicId: string, bridge: string): Promise<string> {
+/** A tap device for a NIC, on the network's bridge (with the network's MTU when it has one). */
+export async function ensureTap(nicId: string, bridge: string, mtu?: number | null): Promise<string> {
   const tap = tapOf(nicId);
   await ip(['tuntap', 'add', 'dev', tap, 'mode', 'tap'], true);
+  if (mtu) await ip(['link', 'set', tap, 'mtu', String(mtu)]);
   await ip(['link', 'set', tap, 'master', bridge, 'up']);
   return tap;
 }
@@ -93,8 +114,14 @@ export interface RouterSpec {
   key: string;
   /** The network's bridge on this host (ensureBridge). */
   bridge: string;
+  /** The network's gateway, handed to guests as their router. */
   gateway: string;
+  /** The router's own address on the guest side: the gateway (isolated networks), or an address of the network's
+   *  range on a shared network, whose gateway is the operator's router (the virtual router then serves DHCP and DNS). */
+  address?: string;
   prefix: number;
+  /** The network's MTU: the router's guest leg, and DHCP option 26 for the guests. */
+  mtu?: number | null;
   /** First address of the network (10.1.1.0) and its netmask, for dnsmasq's static range. */
   network: string;
   netmask: string;
@@ -119,25 +146,22 @@ export async function startRouter(r: RouterSpec): Promise<void> {
   const ns = routerNs(r.key);
   await stopRouter(r.key, r.dir);
   mkdirSync(r.dir, { recursive: true });
+  // Few processes (each costs milliseconds, far more on a loaded host): the legs are made with their inner end already
+  // in the namespace and named there, and everything inside the namespace is one `ip -batch`.
   await ip(['netns', 'add', ns]);
-  await ip(['-n', ns, 'link', 'set', 'lo', 'up']);
-  await ip(['link', 'add', `vg${r.key}`, 'type', 'veth', 'peer', 'name', `vgi${r.key}`]);
-  await ip(['link', 'set', `vgi${r.key}`, 'netns', ns]);
-  await ip(['-n', ns, 'link', 'set', `vgi${r.key}`, 'name', 'eth0']);
+  await ip(['link', 'add', `vg${r.key}`, ...(r.mtu ? ['mtu', String(r.mtu)] : []), 'type', 'veth', 'peer', 'name', 'eth0', 'netns', ns]);
   await ip(['link', 'set', `vg${r.key}`, 'master', r.bridge, 'up']);
-  await ip(['-n', ns, 'addr', 'add', `${r.gateway}/${r.prefix}`, 'dev', 'eth0']);
-  await ip(['-n', ns, 'link', 'set', 'eth0', 'up']);
+  const self = r.address ?? r.gateway;
+  const inside = ['link set lo up', ...(r.mtu ? [`link set eth0 mtu ${r.mtu}`] : []), `addr add ${self}/${r.prefix} dev eth0`, 'link set eth0 up'];
   if (r.public) {
-    await ip(['link', 'add', `vp${r.key}`, 'type', 'veth', 'peer', 'name', `vpi${r.key}`]);
-    await ip(['link', 'set', `vpi${r.key}`, 'netns', ns]);
-    await ip(['-n', ns, 'link', 'set', `vpi${r.key}`, 'name', 'eth1']);
+    await ip(['link', 'add', `vp${r.key}`, 'type', 'veth', 'peer', 'name', 'eth1', 'netns', ns]);
     await ip(['link', 'set', `vp${r.key}`, 'master', r.public.bridge, 'up']);
-    await ip(['-n', ns, 'addr', 'add', `${r.public.ip}/${r.public.prefix}`, 'dev', 'eth1']);
-    await ip(['-n', ns, 'link', 'set', 'eth1', 'up']);
-    await ip(['-n', ns, 'route', 'add', 'default', 'via', r.public.gateway]);
-    await nsRun(ns, 'sysctl', ['-qw', 'net.ipv4.ip_forward=1']);
+    inside.push(`addr add ${r.public.ip}/${r.public.prefix} dev eth1`, 'link set eth1 up', `route add default via ${r.public.gateway}`);
+  }
+  await run('ip', ['-n', ns, '-batch', '-'], inside.join('\n') + '\n');
+  if (r.public) {
     // Guests leave through the public leg from the network's source NAT address.
-    await nsRun(ns, 'nft', ['-f', '-'], [
+    await nsRun(ns, 'sh', ['-c', 'sysctl -qw net.ipv4.ip_forward=1 && exec nft -f -'], [
       'table ip strata_nat {',
       '  chain postrouting {',
       '    type nat hook postrouting priority srcnat; policy accept;',
@@ -153,7 +177,8 @@ export async function startRouter(r: RouterSpec): Promise<void> {
     `--pid-file=${join(r.dir, 'dnsmasq.pid')}`, `--dhcp-leasefile=${join(r.dir, 'leases')}`, `--log-facility=${join(r.dir, 'dnsmasq.log')}`,
     `--dhcp-range=${r.network},static,${r.netmask},infinite`, `--dhcp-hostsfile=${join(r.dir, 'dhcp-hosts')}`,
     `--addn-hosts=${join(r.dir, 'names')}`, `--domain=${r.domain}`, `--local=/${r.domain}/`, '--expand-hosts', '--dhcp-authoritative',
-    `--dhcp-option=option:router,${r.gateway}`, `--dhcp-option=option:dns-server,${r.gateway}`, `--dhcp-option=option:domain-name,${r.domain}`,
+    `--dhcp-option=option:router,${r.gateway}`, `--dhcp-option=option:dns-server,${self}`, `--dhcp-option=option:domain-name,${r.domain}`,
+    ...(r.mtu ? [`--dhcp-option=option:mtu,${r.mtu}`] : []),
   ]);
 }
 
@@ -172,15 +197,22 @@ export async function stopRouter(key: string, dir: string): Promise<void> {
     try { if (pid > 0) process.kill(pid, 'SIGTERM'); } catch { /* already gone */ }
     rmSync(pidFile, { force: true });
   }
-  await ip(['netns', 'del', routerNs(key)]).catch(() => undefined);
-  for (const dev of [`vg${key}`, `vp${key}`]) await ip(['link', 'del', dev]).catch(() => undefined);
+  // Only what exists is removed (a fresh start then costs no process); the namespace's going takes the legs with it.
+  if (existsSync(`/run/netns/${routerNs(key)}`)) await ip(['netns', 'del', routerNs(key)]).catch(() => undefined);
+  for (const dev of [`vg${key}`, `vp${key}`]) if (existsSync(`/sys/class/net/${dev}`)) await ip(['link', 'del', dev]).catch(() => undefined);
 }
 
-/** Whether the router's dnsmasq still runs (a crashed router is detected by this and restarted). */
+/**
+ * Whether the router's dnsmasq still runs: its pid file names a dnsmasq (not a recycled pid) that is not a zombie (a
+ * killed daemon stays one until init reaps it, which in a container may take a while).
+ */
 export function routerAlive(dir: string): boolean {
   try {
     const pid = Number(readFileSync(join(dir, 'dnsmasq.pid'), 'utf8').trim());
-    process.kill(pid, 0);
-    return true;
+    const stat = pid > 0 ? readFileSync(`/proc/${pid}/stat`, 'utf8') : '';
+    return /^\d+ \(dnsmasq\) [^ZX]/.test(stat);
   } catch { return false; }
 }
+
+/** Whether the whole router is there: its namespace and its dnsmasq (a crashed router misses one of them). */
+export const routerRunning = (key: string, dir: string) => existsSync(`/run/netns/${routerNs(key)}`) && routerAlive(dir);

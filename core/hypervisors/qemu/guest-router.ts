@@ -2,7 +2,7 @@
 // then the router namespace started, or its DHCP reservations and names refreshed when it already runs.
 import { join } from 'node:path';
 import type { NetworkRouterSpec } from '../driver';
-import { canManageNetworks, ensureBridge, netKey, routerAlive, routerNs, startRouter, stopRouter, updateRouterHosts, type RouterSpec } from './guest-net';
+import { canManageNetworks, ensureBridge, netKey, routerNs, routerRunning as running, startRouter, stopRouter, updateRouterHosts, type RouterSpec } from './guest-net';
 import { applyEdge, stopEdge } from './router-edge';
 
 const ipToInt = (s: string) => s.split('.').reduce((a, o) => a * 256 + Number(o), 0);
@@ -17,11 +17,13 @@ export async function applyRouter(workDir: string, r: NetworkRouterSpec): Promis
   const key = netKey(r.networkId);
   const [network, bits] = r.cidr.split('/');
   const spec: RouterSpec = {
-    key, bridge: await ensureBridge({ key, vlan: r.vlan, guestIf: r.guestIf }), gateway: r.gateway, prefix: Number(bits), network,
+    key, bridge: await ensureBridge({ key, vlan: r.vlan, guestIf: r.guestIf, mtu: r.mtu }), gateway: r.gateway, address: r.routerIp,
+    mtu: r.mtu, prefix: Number(bits), network,
     netmask: maskOf(Number(bits)), domain: r.domain, hosts: r.hosts, dir: routerDir(workDir, key),
     public: r.public ? { bridge: r.public.bridge, ip: r.public.ip, prefix: bitsOf(r.public.netmask), gateway: r.public.gateway } : undefined,
   };
-  if (routerAlive(spec.dir)) updateRouterHosts(spec);
+  // A router missing its namespace or its dnsmasq (crashed, killed, host rebooted) is started afresh.
+  if (running(key, spec.dir)) updateRouterHosts(spec);
   else {
     stopEdge(spec.dir);
     await startRouter(spec);
@@ -36,4 +38,9 @@ export async function removeRouter(workDir: string, networkId: string): Promise<
   const key = netKey(networkId);
   stopEdge(routerDir(workDir, key));
   await stopRouter(key, routerDir(workDir, key));
+}
+
+export async function routerRunning(workDir: string, networkId: string): Promise<boolean> {
+  const key = netKey(networkId);
+  return canManageNetworks().ok && running(key, routerDir(workDir, key));
 }

@@ -1,7 +1,8 @@
 // The QEMU arguments of guest NICs: virtio-net with the API's MAC, on a tap device of the network's bridge, or on
 // QEMU's user-mode network whose DHCP hands the guest exactly the API's address (the lab-only fallback).
 import { describe, expect, it } from 'vitest';
-import { slirpDns, nicArgs } from './qemu-args';
+import { slirpDns, nicArgs, nicDevice } from './qemu-args';
+import { bridgeLayout } from './guest-net';
 import type { VmNicSpec } from '../driver';
 
 const nic: VmNicSpec = { id: 'n1', mac: '02:00:aa:bb:cc:dd', deviceId: 0, networkId: 'net', vlan: 100, guestIf: 'eth1',
@@ -17,6 +18,12 @@ describe('NIC arguments', () => {
     ]);
   });
 
+  it("tells the guest the network's MTU through virtio (tap only: user-mode networking has no MTU to honour)", () => {
+    expect(nicArgs([{ ...nic, mtu: 1400 }], 'tap', (id) => id)[3]).toBe('virtio-net-pci,netdev=net0,id=nic0,mac=02:00:aa:bb:cc:dd,addr=0x1f,host_mtu=1400');
+    expect(nicDevice({ ...nic, mtu: 1400 }, 'tap')).toMatchObject({ driver: 'virtio-net-pci', host_mtu: 1400 });
+    expect(nicDevice({ ...nic, mtu: 1400 }, 'user')).not.toHaveProperty('host_mtu');
+  });
+
   it('without root: user-mode networking whose DHCP gives the API address, gateway and hostname', () => {
     expect(nicArgs([nic], 'user', (id) => id)).toEqual([
       '-netdev', 'user,id=net0,hostname=web1,net=10.1.1.0/24,host=10.1.1.1,dns=10.1.1.3,dhcpstart=10.1.1.7',
@@ -28,5 +35,16 @@ describe('NIC arguments', () => {
     expect(slirpDns('10.1.1.0/24', '10.1.1.1', '10.1.1.7')).toBe('10.1.1.3');
     expect(slirpDns('10.1.1.0/24', '10.1.1.1', '10.1.1.3')).toBe('10.1.1.2');
     expect(slirpDns('10.1.1.0/24', '10.1.1.2', '10.1.1.3')).toBe('10.1.1.4');
+  });
+});
+
+describe('bridge layout on the host', () => {
+  it("is CloudStack's: VLAN <pif>.<vlan> in bridge br<pif>-<vlan>; a network without VLAN keeps a bridge of its own", () => {
+    expect(bridgeLayout({ key: 'abcd1234', vlan: 100, guestIf: 'eth1' })).toEqual({ bridge: 'breth1-100', vlanIf: 'eth1.100' });
+    expect(bridgeLayout({ key: 'abcd1234', vlan: 4094, guestIf: 'enp1s0f1' })).toEqual({ bridge: 'brenp1s0f1-4094', vlanIf: 'enp1s0f1.4094' });
+    // Past Linux's 15 characters: names from the network's key.
+    expect(bridgeLayout({ key: 'abcd1234', vlan: 100, guestIf: 'enp1s0f1np1' })).toEqual({ bridge: 'sbrabcd1234', vlanIf: 'svlabcd1234' });
+    expect(bridgeLayout({ key: 'abcd1234', vlan: null, guestIf: 'eth1' })).toEqual({ bridge: 'sbrabcd1234', vlanIf: null });
+    expect(bridgeLayout({ key: 'abcd1234', vlan: 100, guestIf: null })).toEqual({ bridge: 'sbrabcd1234', vlanIf: null });
   });
 });

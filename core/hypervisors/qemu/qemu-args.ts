@@ -66,19 +66,32 @@ export function slirpDns(cidr: string, gateway: string, ip: string): string {
   return ipText(base + i);
 }
 
-/** -netdev/-device pairs of the NICs: virtio-net with the MAC the API reports. */
+/** A NIC's QEMU backend: its type and options (the same for the command line and QMP's netdev_add). */
+export function nicNetdev(n: VmNicSpec, mode: 'tap' | 'user', tapOf: (nicId: string) => string): { type: string; opts: Record<string, string> } {
+  const id = `net${n.deviceId}`;
+  if (mode === 'tap') return { type: 'tap', opts: { id, ifname: tapOf(n.id), script: 'no', downscript: 'no' } };
+  const opts: Record<string, string> = { id, hostname: n.hostname };
+  if (n.cidr && n.gateway && n.ip) Object.assign(opts, { net: n.cidr, host: n.gateway, dns: slirpDns(n.cidr, n.gateway, n.ip), dhcpstart: n.ip });
+  return { type: 'user', opts };
+}
+
+/** A NIC's guest device: virtio-net with the MAC the API reports, at a fixed PCI slot; the network's MTU tells the
+ *  guest driver its MTU (virtio's host_mtu, which only tap backends honour). */
+export function nicDevice(n: VmNicSpec, mode: 'tap' | 'user'): Record<string, string | number> {
+  const d: Record<string, string | number> = { driver: 'virtio-net-pci', netdev: `net${n.deviceId}`, id: `nic${n.deviceId}`, mac: n.mac, addr: nicPciAddr(n.deviceId) };
+  if (mode === 'tap' && n.mtu) d.host_mtu = n.mtu;
+  return d;
+}
+
+const optText = (o: Record<string, string | number>) => Object.entries(o).map(([k, v]) => `${k}=${v}`).join(',');
+
+/** -netdev/-device pairs of the NICs. */
 export function nicArgs(nics: VmNicSpec[], mode: 'tap' | 'user', tapOf: (nicId: string) => string): string[] {
   const args: string[] = [];
   for (const n of nics) {
-    const id = `net${n.deviceId}`;
-    if (mode === 'tap') {
-      args.push('-netdev', `tap,id=${id},ifname=${tapOf(n.id)},script=no,downscript=no`);
-    } else {
-      const user = [`user,id=${id}`, `hostname=${n.hostname}`];
-      if (n.cidr && n.gateway && n.ip) user.push(`net=${n.cidr}`, `host=${n.gateway}`, `dns=${slirpDns(n.cidr, n.gateway, n.ip)}`, `dhcpstart=${n.ip}`);
-      args.push('-netdev', user.join(','));
-    }
-    args.push('-device', `virtio-net-pci,netdev=${id},id=nic${n.deviceId},mac=${n.mac},addr=${nicPciAddr(n.deviceId)}`);
+    const nd = nicNetdev(n, mode, tapOf);
+    const { driver, ...dev } = nicDevice(n, mode);
+    args.push('-netdev', `${nd.type},${optText(nd.opts)}`, '-device', `${driver},${optText(dev)}`);
   }
   return args;
 }

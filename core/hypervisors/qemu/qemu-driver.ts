@@ -13,13 +13,14 @@ import path from 'node:path';
 import type { Logger } from '../../kernel/services';
 import type {
   ConsoleEndpoint, HostConnectSpec, HostInfo, HostStats, HypervisorDriver, PowerState, ProgressFn,
-  TemplateInPoolSpec, VmSpec, VmStats,
+  TemplateInPoolSpec, VmNicSpec, VmSpec, VmStats,
 } from '../driver';
 import { parseAccelSetting, resolveAccel, type AccelProbeResult, type AccelSetting } from './accel';
 import { connectQmp } from './qmp';
 import { CDROM_ID, buildQemuArgs, pciAddr, volumeDevice, volumeFile, volumeNode } from './qemu-args';
 import { canManageNetworks, ensureBridge, ensureTap, netKey, removeTap, tapOf } from './guest-net';
-import { applyRouter, removeRouter } from './guest-router';
+import { applyRouter, removeRouter, routerRunning } from './guest-router';
+import { plugNicLive, unplugNicLive } from './nic-hotplug';
 import { listenIncoming, migrateOut, waitRunning } from './migration';
 import { cpuMhz, killHard, memInfo, run, waitGone } from './proc';
 import { StatsSampler, sampleQemuHost } from './stats';
@@ -112,17 +113,13 @@ export function createQemuDriver(opts: QemuDriverOptions): QemuDriver {
       cpuNumber: vm.cpuNumber, memoryMb: vm.memoryMb, startedAt: Date.now(), isoPath: vm.isoPath ?? null,
       stopTimeoutMs: Number(vm.details.stopTimeoutMs) > 0 ? Number(vm.details.stopTimeoutMs) : undefined,
       volumes: vm.volumes.map((v) => ({ id: v.id, node: volumeNode(v.id), device: volumeDevice(v.id), file: volumeFile(v) })),
-      nics: vm.nics?.length ? { ids: vm.nics.map((n) => n.id), mode: nicMode } : undefined,
+      nics: vm.nics?.length ? { ids: vm.nics.map((n) => n.id), mode: nicMode, devices: Object.fromEntries(vm.nics.map((n) => [n.id, n.deviceId])) } : undefined,
     };
     writeFileSync(p.vncSecret, record.vncPassword, { mode: 0o600 });
     writeRecord(p, record);
     const extra = vm.details['qemu.extraArgs']?.split(' ').filter((a) => a !== '') ?? [];
     if (incoming) extra.push('-incoming', 'defer');
-    if (nicMode === 'tap') {
-      for (const n of vm.nics!) {
-        await ensureTap(n.id, await ensureBridge({ key: netKey(n.networkId), vlan: n.vlan, guestIf: n.guestIf }));
-      }
-    }
+    if (nicMode === 'tap') for (const n of vm.nics!) await wireTap(n);
     if (vm.configDrive) await writeConfigDrive(p.dir, vm.configDrive);
     try {
       // -daemonize: this returns once QEMU is initialized (or failed, with its error on stderr).
@@ -149,6 +146,9 @@ export function createQemuDriver(opts: QemuDriverOptions): QemuDriver {
       throw new Error(`VM ${vm.instanceName} did not reach Running: ${(e as Error).message}`);
     }
   }
+
+  /** A NIC's tap on its network's bridge (made with the network's VLAN member and MTU when missing). */
+  const wireTap = async (n: VmNicSpec) => ensureTap(n.id, await ensureBridge({ key: netKey(n.networkId), vlan: n.vlan, guestIf: n.guestIf, mtu: n.mtu }), n.mtu);
 
   async function stop(vmId: string, forced: boolean, timeoutMs: number): Promise<void> {
     const l = await vms.get(vmId).catch(() => null);
@@ -410,6 +410,34 @@ export function createQemuDriver(opts: QemuDriverOptions): QemuDriver {
     async hostStats(): Promise<HostStats> { return stats.host(); },
     applyRouter: (_hostId, r) => applyRouter(workDir, r),
     removeRouter: (_hostId, networkId) => removeRouter(workDir, networkId),
+    routerRunning: (_hostId, networkId) => routerRunning(workDir, networkId),
+    async plugNic(_hostId, vmId, nic, netMode) {
+      const l = await vms.get(vmId);
+      if (l === null || l.record.nics?.ids.includes(nic.id)) return; // stopped: wired at its next start
+      // One VM's NICs are all wired the same way: the first NIC decides, as at start.
+      const mode = l.record.nics?.mode ?? (netMode === 'bridge' && canManageNetworks().ok ? 'tap' : 'user');
+      if (mode === 'tap') await wireTap(nic);
+      try {
+        await plugNicLive(qmpOf(l), nic, mode, tapOf);
+      } catch (e) {
+        if (mode === 'tap') await removeTap(nic.id);
+        throw new Error(`NIC ${nic.mac} could not be plugged into VM ${l.record.instanceName}: ${(e as Error).message}`);
+      }
+      const had = l.record.nics;
+      l.record.nics = { ids: [...(had?.ids ?? []), nic.id], mode, devices: { ...had?.devices, [nic.id]: nic.deviceId } };
+      vms.persist(l);
+    },
+    async unplugNic(_hostId, vmId, nicId) {
+      const l = await vms.get(vmId);
+      const deviceId = l?.record.nics?.devices?.[nicId];
+      if (l === null || !l.record.nics?.ids.includes(nicId)) return;
+      if (deviceId === undefined) throw new Error(`VM ${l.record.instanceName} was started before NICs could be unplugged: stop it first`);
+      await unplugNicLive(qmpOf(l), deviceId, 10_000);
+      if (l.record.nics.mode === 'tap') await removeTap(nicId);
+      const { [nicId]: _gone, ...devices } = l.record.nics.devices ?? {};
+      l.record.nics = { ...l.record.nics, ids: l.record.nics.ids.filter((id) => id !== nicId), devices };
+      vms.persist(l);
+    },
     sampleHost: (_hostId, vmIds) => sampleQemuHost(collectorStats, (id) => vms.get(id), vmIds),
 
     storageHeartbeat: (hostId, poolPaths, intervalMs) => heartbeat.set(hostId, poolPaths, intervalMs),

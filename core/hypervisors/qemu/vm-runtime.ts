@@ -39,7 +39,7 @@ export interface VmRecord {
   /** ACPI shutdown grace period from the VM details, when set. */
   stopTimeoutMs?: number;
   /** How the NICs were wired (`tap`: devices to remove with the VM; `user`: QEMU's lab-only user-mode networking). */
-  nics?: { ids: string[]; mode: 'tap' | 'user' };
+  nics?: { ids: string[]; mode: 'tap' | 'user'; devices?: Record<string, number> };
 }
 
 const SOCKET_PATH_MAX = 100;
