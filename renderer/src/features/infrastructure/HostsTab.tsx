@@ -58,6 +58,7 @@ export function HostsTab() {
       <InfraList<Host> label={m.hosts} command={canMetrics ? 'listHostsMetrics' : 'listHosts'} baseParams={BASE} columns={columns} actions={actions}
         filterKeys={['zoneid', 'podid', 'clusterid', 'state', 'resourcestate']} nameOf={(h) => h.name}
         onOpen={(h) => navigate(['infrastructure', 'hosts', h.id])}
+        sortKeys={canMetrics ? ['cpuused', 'memoryused'] : undefined}
         filters={<>
           <ParentFilters levels={['zone', 'pod', 'cluster']} />
           <StateFilter label={m.state} queryKey="state" options={HOST_STATES} />

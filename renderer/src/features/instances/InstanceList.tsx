@@ -1,7 +1,7 @@
 // The instances table, on the shared list kit (ListFrame) like every other list: server-side paging (only the pages
-// scrolled into view are fetched), server-side filters and order from the route query (name and created sort
-// through Strata's sortby/sortorder extension: sorting 100,000 rows in the browser would mean loading them all),
-// virtualized rows, select-all and bulk actions, a column chooser and a CSV export of the whole filter.
+// scrolled into view are fetched), server-side filters and order from the route query (name, created, CPU % and
+// memory % sort through Strata's sortby/sortorder extension: sorting 100,000 rows in the browser would mean loading
+// them all), virtualized rows, select-all and bulk actions, a column chooser and a CSV export of the whole filter.
 import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { useCan, useCloud } from '../../app/client-context';
 import type { Column } from '../../components/DataTable';
