@@ -89,6 +89,27 @@ export function metricsConfig(over: Partial<MetricsConfig> = {}): MetricsConfig 
   return { ...c, tiers };
 }
 
+const UNIT_S: Record<string, number> = { s: 1, m: 60, h: 3600, d: DAY, w: 7 * DAY, y: 365 * DAY };
+
+/**
+ * Tiers with the retention an operator gave as five durations, finest first ("2h,1d,7d,90d,5y": the defaults).
+ * Each tier must keep at least one of the next tier's periods (or it could never be rolled up whole).
+ */
+export function tiersWithRetention(text: string, base: Tier[] = DEFAULT_METRICS_CONFIG.tiers): Tier[] {
+  const parts = text.split(',').map((x) => x.trim());
+  if (parts.length !== base.length) throw new Error(`metrics retention: ${base.length} durations expected (e.g. 2h,1d,7d,90d,5y), got "${text}"`);
+  return base.map((t, i) => {
+    const m = /^(\d+)([smhdwy])$/.exec(parts[i]);
+    if (!m) throw new Error(`metrics retention: "${parts[i]}" is not a duration like 90d (units s, m, h, d, w, y)`);
+    const keepS = Number(m[1]) * UNIT_S[m[2]];
+    const next = base[i + 1];
+    if (next?.packS && keepS < next.packS + next.stepS) {
+      throw new Error(`metrics retention: tier ${i} (${t.stepS} s buckets) must keep at least ${(next.packS + next.stepS) / 3600} h, got ${parts[i]}`);
+    }
+    return { ...t, keepS };
+  });
+}
+
 /** The period a rolled-up tier's row holds (seconds). */
 export const packOf = (config: MetricsConfig, tier: number): number => config.tiers[tier].packS!;
 
