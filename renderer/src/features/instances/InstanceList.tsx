@@ -59,6 +59,8 @@ export function InstanceList() {
         </div>
       ) },
       { key: 'state', header: m.state, width: 110, csv: (v) => v.state, render: (v) => <StateBadge state={v.state} /> },
+      // What each VM uses now, beside its state: visible without scrolling at 1024 px, where the table is wider.
+      ...(canMetrics ? usageColumns<Vm>({ cpu: mm.cpuPct, memory: mm.memPct }, vmCpuPercent, vmMemoryPercent) : []),
       { key: 'ip', header: m.ip, width: 'minmax(90px, .6fr)', csv: (v) => firstIp(v), render: (v) => firstIp(v) ?? <span className="muted">—</span> },
       canHosts && { key: 'host', header: m.host, width: 'minmax(110px, 1fr)', csv: (v) => v.hostname, render: (v) => v.hostname ?? <span className="muted">—</span> },
       { key: 'zone', header: m.zone, width: 'minmax(100px, .8fr)', render: (v) => v.zonename ?? '—' },
@@ -70,7 +72,6 @@ export function InstanceList() {
         <div className="inst-stack"><span>{v.account ?? '—'}</span><span className="muted">{v.domain}</span></div>
       ) },
       dateColumn<Vm>('created', m.created, (v) => v.created, { sortKey: 'created' }),
-      ...(canMetrics ? usageColumns<Vm>({ cpu: mm.cpuPct, memory: mm.memPct }, vmCpuPercent, vmMemoryPercent) : []),
     ];
     return cols.filter((c): c is Column<Vm> => !!c);
   }, [m, mm, canHosts, admin, canMetrics]);
