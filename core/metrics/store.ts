@@ -180,7 +180,7 @@ function rawBucket(r: MetricRow): Bucket {
   for (let c = 0; c < CHANNELS; c++) {
     const v = row[`s${c}`];
     s.push(v === null ? null : Number(v));
-    if (c < MAX_CHANNELS) x.push(maxOf(c, n, v, row[`x${c}`]));
+    if (c < MAX_CHANNELS) x.push(maxOf(c, n, v, row[`x${c}`] ?? null));
   }
   return { ts: Number(r.ts), n, s, x };
 }
@@ -224,6 +224,7 @@ async function readSeries(mdb: MetricsDb, config: MetricsConfig, now: number, se
 }
 
 const seriesSqlCache = new Map<string, string>();
+const RAW_COLUMNS = ['ts', 'n', ...Array.from({ length: CHANNELS }, (_, c) => `s${c}`)].join(', ');
 /**
  * One series' rows at given keys (bucket starts of the raw tier, period starts of a packed one), the SQL text
  * memoized by tier and count: building the 360-value IN list through Kysely on every read cost about as much as
@@ -233,7 +234,9 @@ function seriesSql(k: number, count: number): string {
   const key = `${k}:${count}`;
   let text = seriesSqlCache.get(key);
   if (text === undefined) {
-    text = `SELECT * FROM ${k === 0 ? 'metric_t0' : packTable(k)} WHERE series = ? AND ts IN (${new Array(count).fill('?').join(',')}) ORDER BY ts`;
+    // Raw rows keep no maxima (metrics-schema.ts): reading only the sums decodes half the columns.
+    const cols = k === 0 ? RAW_COLUMNS : '*';
+    text = `SELECT ${cols} FROM ${k === 0 ? 'metric_t0' : packTable(k)} WHERE series = ? AND ts IN (${new Array(count).fill('?').join(',')}) ORDER BY ts`;
     seriesSqlCache.set(key, text);
   }
   return text;
