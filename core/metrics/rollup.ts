@@ -43,8 +43,10 @@ export async function runRollups(db: Db, config: MetricsConfig, now: number): Pr
     if (to <= from) continue;
     for (let p = from; p < to; p += period) {
       await rollupPeriod(mdb, config, k, p);
-      // Progress after each period: a restart resumes where this left off.
-      if (progress.has(k)) await mdb.updateTable('metric_rollups').set({ done_until: p + period }).where('tier', '=', k).execute();
+      // Progress after each period: a restart resumes where this left off; a slower server never moves it back.
+      if (progress.has(k)) {
+        await mdb.updateTable('metric_rollups').set({ done_until: p + period }).where('tier', '=', k).where('done_until', '<', p + period).execute();
+      }
       else await mdb.insertInto('metric_rollups').values({ tier: k, done_until: p + period }).orIgnore().execute();
       progress.set(k, p + period);
     }
