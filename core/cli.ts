@@ -12,6 +12,7 @@ import { seedLocalKvm } from './demo-kvm';
 import { createUiRoute } from './api/static-ui';
 import { SETTINGS } from './kernel/settings';
 import { AGENT_USAGE, runAgentCli } from './agent/agent-cli';
+import { tiersWithRetention } from './metrics/metrics-schema';
 
 const DEFAULT_UI_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'renderer');
 
@@ -29,6 +30,8 @@ const USAGE = `Usage:
       Several servers may share one --db (put a load balancer in front). Timing, from the environment (ms):
       STRATA_MS_HEARTBEAT_MS (5000), STRATA_MS_DOWN_AFTER_MS (30000: then the others take over its hosts and
       jobs), STRATA_HOST_PING_MS (30000: host monitor), STRATA_CACHE_SYNC_MS (1000: seeing others' changes).
+      Usage metrics: STRATA_METRICS_INTERVAL_MS (10000: sampling; 0 stops collecting) and
+      STRATA_METRICS_RETENTION (2h,1d,7d,90d,5y: how long the 10 s, 1 min, 5 min, 1 h and 1 day buckets are kept).
   strata db migrate --from URL --to URL
       Copies a lab to another database, every table with its ids (e.g. --from sqlite:~/.strata/strata.db
       --to mysql://strata:secret@db-host:3306/strata). The target must be empty; stop the servers first.
@@ -60,6 +63,8 @@ async function serve(argv: string[]) {
   const core = await createCore({ dataDir, db: values.db, adminPassword: process.env.STRATA_ADMIN_PASSWORD, uiDir,
     settings: parseSettings(values.setting ?? []),
     hostPingIntervalMs: envMs('STRATA_HOST_PING_MS'),
+    metrics: { intervalMs: envMs('STRATA_METRICS_INTERVAL_MS'),
+      config: process.env.STRATA_METRICS_RETENTION ? { tiers: tiersWithRetention(process.env.STRATA_METRICS_RETENTION) } : undefined },
     cluster: { heartbeatMs: envMs('STRATA_MS_HEARTBEAT_MS'), downAfterMs: envMs('STRATA_MS_DOWN_AFTER_MS'),
       cacheSyncMs: envMs('STRATA_CACHE_SYNC_MS'),
       // Marked Down by another server, which has its hosts and jobs now: exit, so that a supervisor restarts it clean.

@@ -54,4 +54,13 @@ test('a VM page graphs its usage; the range picker and a drag change the window'
   const grid = page.getByRole('grid', { name: 'Instances' });
   await expect(grid.getByRole('columnheader', { name: 'CPU %' })).toBeVisible();
   await expect(grid.getByRole('row', { name: new RegExp(vm.name) }).getByRole('meter').first()).toHaveAttribute('aria-valuenow', /\d+/);
+  // Its header sorts the whole list on the server, busiest first.
+  await grid.getByRole('columnheader', { name: 'CPU %' }).getByRole('button').click();
+  await expect(page).toHaveURL(/sortby=cpuused&sortorder=desc|sortorder=desc&sortby=cpuused/);
+  await expect(grid.getByRole('row', { name: new RegExp(vm.name) })).toBeVisible();
+  // Each row's first meter is its CPU (the second its memory).
+  const cpus = await grid.getByRole('row').evaluateAll((rows) => rows.map((r) => r.querySelector('[role=meter]')?.getAttribute('aria-valuenow'))
+    .filter((v): v is string => v != null).map(Number));
+  expect(cpus.length).toBeGreaterThan(0);
+  expect(cpus).toEqual([...cpus].sort((a, b) => b - a));
 });

@@ -1,18 +1,19 @@
 // Metrics store benchmark, printed as JSON (issue 14):
 //   ingest:  VM samples per second through the batched writer (one tick = one row per VM, 8 channels)
-//   query:   one VM's CPU for a year (daily tier + today's tail from the finer tiers, as rollups leave them)
+//   query:   one VM's CPU for a year (daily packs + the newest part from the finer tiers, as rollups leave them)
 //            and for the last hour at 10 s, p50/p95 over random VMs
-//   storage: bytes per VM for a year of history at steady state (every tier full: 360 + 1,440 + 2,016 +
-//            2,160 + 365 rows), from the SQLite file's pages
+//   storage: bytes per VM for a year of history at steady state (720 raw rows, then a day of 1-minute, a week of
+//            5-minute, 90 days of hourly and a year of daily buckets, in packs), from the SQLite file's pages
 //   collect: one collector tick over simulated hosts (100 VMs each) through a real core
 // Options: --vms N (default 100000), --quick (10,000 VMs), --only ingest,storage,query,collect, --out FILE.
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import SqliteDatabase from 'better-sqlite3';
 import { openDatabase } from '../db/connect';
-import { MAX_CHANNELS, metricsConfig, tierTable } from '../metrics/metrics-schema';
+import { MAX_CHANNELS, metricsConfig, packOf, packTable } from '../metrics/metrics-schema';
+import { encodePack, type PackedBucket } from '../kernel/bucket-pack';
 import { createMetricsStore } from '../metrics/store';
 import { cpuPercentAt, seedOf } from '../hypervisors/simulator/workload';
 import { createCore } from '../index';
@@ -27,39 +28,82 @@ const DAY = 86_400;
 
 const pct = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
 
-/** A row of tier `k` for series `s` at `ts`: plausible sums and maxima of its samples, laid out as the store and
- * rollups write them (no maximum in raw rows, none past MAX_CHANNELS). */
-function row(k: number, s: number, ts: number): unknown[] {
-  const n = config.tiers[k].stepS / config.intervalS;
-  const cpu = Math.round(cpuPercentAt(seedOf(String(s)), ts) * 100);
-  const mem = 262_144 + (s % 64) * 4096;
-  const rd = cpu * 200;
-  const v = [cpu, mem, rd, rd >> 1, rd >> 10, rd >> 11, rd * 2, rd];
-  return [ts, s, n, ...v.flatMap((x, c) => [x * n, k === 0 || c >= MAX_CHANNELS ? null : Math.round(x * 1.3)])];
-}
-
-function fill(file: string, vms: number, layout: (k: number) => number[]): number {
-  const sqlite = new SqliteDatabase(file);
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = OFF');
-  let rows = 0;
-  for (let k = 0; k < config.tiers.length; k++) {
-    const cols = 19;
-    const stmt = sqlite.prepare(`INSERT INTO ${tierTable(k)} VALUES (${new Array(cols).fill('?').join(',')})`);
-    const tss = layout(k);
-    const insert = sqlite.transaction((ts: number) => { for (let s = 1; s <= vms; s++) stmt.run(row(k, s, ts)); });
-    for (const ts of tss) { insert(ts); rows += vms; }
-  }
-  sqlite.close();
-  return rows;
-}
-
 const aligned = (t: number, step: number) => t - (t % step);
 const range = (from: number, to: number, step: number) => {
   const out: number[] = [];
   for (let t = aligned(from, step); t < to; t += step) out.push(t);
   return out;
 };
+
+/** One bucket of tier `k` for a series whose workload seed is `seed`: plausible sums and maxima of its samples. */
+function bucketOf(k: number, seed: number, s: number, ts: number): { n: number; s: number[]; x: number[] } {
+  const n = config.tiers[k].stepS / config.intervalS;
+  const cpu = Math.round(cpuPercentAt(seed, ts) * 100);
+  const mem = 262_144 + (s % 64) * 4096;
+  const rd = cpu * 200;
+  const v = [cpu, mem, rd, rd >> 1, rd >> 10, rd >> 11, rd * 2, rd];
+  return { n, s: v.map((x) => x * n), x: v.slice(0, MAX_CHANNELS).map((x) => Math.round(x * 1.3)) };
+}
+
+/** What the tiers hold: raw sample times, and per rolled-up tier the period starts of its packs. */
+type Layout = (k: number) => number[];
+
+/**
+ * Writes the layout for series 1..vms as the store and rollups leave it: a raw row per sample, a pack per series
+ * per period. Packs are built from 97 workload seeds and reused across series (their sizes and contents are those
+ * of real ones; building 100,000 VMs' packs one by one would take longer than the queries).
+ */
+function fill(file: string, vms: number, layout: Layout): { rawRows: number; packs: number } {
+  const sqlite = new SqliteDatabase(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = OFF');
+  let rawRows = 0;
+  let packs = 0;
+  const raw = sqlite.prepare(`INSERT INTO metric_t0 VALUES (${new Array(19).fill('?').join(',')})`);
+  const insertRaw = sqlite.transaction((ts: number) => {
+    for (let s = 1; s <= vms; s++) {
+      const b = bucketOf(0, seedOf(String(s % 97)), s, ts);
+      raw.run([ts, s, 1, ...b.s.flatMap((v) => [v, null])]);
+    }
+  });
+  for (const ts of layout(0)) { insertRaw(ts); rawRows += vms; }
+  for (let k = 1; k < config.tiers.length; k++) {
+    const step = config.tiers[k].stepS;
+    const period = packOf(config, k);
+    const stmt = sqlite.prepare(`INSERT INTO ${packTable(k)} (ts, series, data) VALUES (?, ?, ?)`);
+    const insert = sqlite.transaction((p: number) => {
+      const cache = new Map<number, Buffer>();
+      for (let s = 1; s <= vms; s++) {
+        const cls = s % 97;
+        let data = cache.get(cls);
+        if (!data) {
+          const buckets: PackedBucket[] = [];
+          for (let slot = 0; slot < period / step; slot++) buckets.push({ slot, ...bucketOf(k, seedOf(String(cls)), s, p + slot * step) });
+          cache.set(cls, (data = encodePack(buckets)));
+        }
+        stmt.run(p, s, data);
+      }
+    });
+    for (const p of layout(k)) { insert(p); packs += vms; }
+  }
+  sqlite.close();
+  return { rawRows, packs };
+}
+
+/** Rollup progress as a layout implies it: each tier done up to its last complete period. */
+function setProgress(file: string, done: number[]): void {
+  const sqlite = new SqliteDatabase(file);
+  const stmt = sqlite.prepare('INSERT OR REPLACE INTO metric_rollups (tier, done_until) VALUES (?, ?)');
+  for (let k = 1; k < done.length; k++) stmt.run(k, done[k]);
+  sqlite.close();
+}
+
+/** Where each tier's rollups stand at `now`: tier 1 up to the last complete hour, each next tier within that. */
+function progressAt(now: number): number[] {
+  const done = [now];
+  for (let k = 1; k < config.tiers.length; k++) done.push(aligned(k === 1 ? now - 30 : done[k - 1], packOf(config, k)));
+  return done;
+}
 
 async function ingest(dir: string) {
   const db = await openDatabase(join(dir, 'ingest.db'));
@@ -88,13 +132,14 @@ async function ingest(dir: string) {
 async function query(dir: string) {
   const file = join(dir, 'query.db');
   (await openDatabase(file)).close();
-  const today = aligned(NOW, DAY);
-  // What rollups leave: a year of days, today's hours, this hour's 5 minutes, the last minutes, the last hour raw.
-  const layout = (k: number) => [
-    range(NOW - 3600, NOW, 10), range(aligned(NOW, 300), aligned(NOW, 60), 60), range(aligned(NOW, 3600), aligned(NOW, 300), 300),
-    range(today, aligned(NOW, 3600), 3600), range(today - 365 * DAY, today, DAY)][k];
+  // What rollups leave at NOW for a year's read: the daily packs of the year up to the last complete 30 days, then
+  // each finer tier's packs from where the coarser stops, and the last hour raw (also what the hour's read needs).
+  const done = progressAt(NOW);
+  const layout: Layout = (k) => (k === 0 ? range(NOW - 3600, NOW, 10)
+    : range(k === 4 ? NOW - 365 * DAY : done[k + 1], done[k], packOf(config, k)));
   const started = performance.now();
-  const rows = fill(file, VMS, layout);
+  const filled = fill(file, VMS, layout);
+  setProgress(file, done);
   const fillSeconds = (performance.now() - started) / 1000;
   const db = await openDatabase(file);
   const store = createMetricsStore(db.db, config, () => NOW * 1000);
@@ -118,23 +163,34 @@ async function query(dir: string) {
   const year = await time(NOW - 365 * DAY, 200);
   const hour = await time(NOW - 3600, 200);
   await db.close();
-  return { vms: VMS, rows, fillSeconds: +fillSeconds.toFixed(1), fileBytes: statSync(file).size, yearCpu: year, hourAt10s: hour };
+  return { vms: VMS, ...filled, packsPerVm: filled.packs / VMS, fillSeconds: +fillSeconds.toFixed(1), fileBytes: statSync(file).size,
+    loadAverage: loadavg().map((l) => +l.toFixed(1)), yearCpu: year, hourAt10s: hour };
 }
 
 async function storage(dir: string) {
   const n = 1000;
   const file = join(dir, 'storage.db');
   (await openDatabase(file)).close();
-  const layout = (k: number) => range(NOW - config.tiers[k].keepS, NOW, config.tiers[k].stepS).slice(k === 4 ? -365 : 0);
-  const rows = fill(file, n, layout);
+  // Steady state: every tier holds its retention (the daily tier one year of it), packs whole periods.
+  const done = progressAt(NOW);
+  const layout: Layout = (k) => (k === 0 ? range(NOW - config.tiers[0].keepS, NOW, 10)
+    : range(done[k] - (k === 4 ? 365 * DAY : config.tiers[k].keepS), done[k], packOf(config, k)));
+  const filled = fill(file, n, layout);
   const sqlite = new SqliteDatabase(file);
   sqlite.pragma('wal_checkpoint(TRUNCATE)');
   sqlite.exec('VACUUM');
   const pages = (t: string) => (sqlite.prepare(`SELECT SUM(pgsize) AS b FROM dbstat WHERE name LIKE ?`).get(`${t}%`) as { b: number }).b;
+  const perTier: Record<string, number> = {};
   let bytes = 0;
-  try { for (let k = 0; k < 5; k++) bytes += pages(tierTable(k)); } catch { bytes = statSync(file).size; }
+  try {
+    for (let k = 0; k < 5; k++) {
+      const b = pages(k === 0 ? 'metric_t0' : packTable(k)) + (k === 0 ? 0 : pages(`sqlite_autoindex_${packTable(k)}`));
+      perTier[k === 0 ? 'metric_t0' : packTable(k)] = Math.round(b / n);
+      bytes += b;
+    }
+  } catch { bytes = statSync(file).size; }
   sqlite.close();
-  return { vms: n, rowsPerVm: rows / n, bytesPerVmYear: Math.round(bytes / n) };
+  return { vms: n, rawRowsPerVm: filled.rawRows / n, packsPerVm: filled.packs / n, bytesPerVmYear: Math.round(bytes / n), bytesPerVmByTable: perTier };
 }
 
 /** One collector tick over simulated hosts and VMs through a real core (driver calls, rates, series, write). */

@@ -13,6 +13,7 @@ import type { storageCommands } from '../contract/commands/storage';
 import { CH } from './metrics-schema';
 import { ghz, gb, latestOf, mb, pct } from './format';
 import { historyHandlers } from './history';
+import { inIdOrder, isUsageSort, newestUsage, usagePage } from './usage-sort';
 import type { Metrics } from './index';
 
 type H = HandlersFor<typeof metricsCommands>;
@@ -117,8 +118,58 @@ async function groupFigures(ctx: CallContext, m: Metrics, items: { id: string; a
 export function createMetricsModule(m: Metrics, registry: () => Registry): CommandModule {
   const list = baseList(registry);
   const withStats = (details: string[] | undefined) => (details === undefined ? ['all'] : [...details, 'stats']);
+  /** A page sorted by current use over the whole filtered list; the page's items then answer as any other. */
+  async function usageSorted<A extends { sortby?: string; sortorder?: string; page?: number; pagesize?: number }, I extends { id: string }>(
+    ctx: CallContext, a: A, kind: 'vm' | 'host', all: (rest: Omit<A, 'sortby' | 'sortorder' | 'page' | 'pagesize'>) => Promise<{ count: number; items: I[] }>,
+    value: (item: I, u: { cpu: number | null; memKb: number | null }) => number | null,
+    page: (rest: Omit<A, 'sortby' | 'sortorder' | 'page' | 'pagesize'>, ids: string[], everything: I[]) => Promise<{ items: I[] }>) {
+    const { sortby: _s, sortorder, page: pageNo, pagesize, ...rest } = a;
+    const everything = await all(rest);
+    const usage = await newestUsage(ctx, m, kind);
+    const ids = usagePage(everything.items, (i) => { const u = usage.get(i.id); return u ? value(i, u) : null; }, sortorder === 'desc', pageNo, pagesize);
+    if (ids.length === 0) return { count: everything.count, items: [] };
+    return { count: everything.count, items: inIdOrder((await page(rest, ids, everything.items)).items, ids) };
+  }
+
+  /** A page of hosts with the metrics plugin's figures. */
+  async function hostFigures(ctx: CallContext, items: ItemOf<Bases['listHosts']>[]): Promise<{ items: R.HostsMetric[] }> {
+    const latest = await latestOf(m.store, 'host', items.map((i) => i.id), ctx.svc.clock.now());
+    const counts = items.length === 0 ? [] : await ctx.svc.db.selectFrom('vms').select(['host_id', 'state'])
+      .select((eb) => eb.fn.countAll<number>().as('n')).where('host_id', 'in', items.map((i) => i.id))
+      .where('removed', 'is', null).groupBy(['host_id', 'state']).execute();
+    const { notify, disable } = await clusterThresholds(ctx);
+    return { items: items.map((i): R.HostsMetric => {
+      const p = latest.get(i.id);
+      const totalMhz = (i.cpunumber ?? 0) * (i.cpuspeed ?? 0);
+      const cpuPct = p?.avg[CH.cpu] != null ? p.avg[CH.cpu]! / 100 : 0;
+      const memUsed = p?.avg[CH.mem] != null ? p.avg[CH.mem]! * 1024 : Number(i.memoryused ?? 0);
+      const memTotal = Number(i.memorytotal ?? 0);
+      const allocMhz = Number(i.cpuallocatedvalue ?? 0);
+      const memAlloc = Number(i.memoryallocated ?? 0);
+      const running = counts.filter((c) => c.host_id === i.id && c.state === 'Running').reduce((x, c) => x + Number(c.n), 0);
+      const all = counts.filter((c) => c.host_id === i.id).reduce((x, c) => x + Number(c.n), 0);
+      return { ...i,
+        cpuused: pct(cpuPct), memoryused: Math.round(memUsed), powerstate: i.state === 'Up' ? 'On' : 'Unknown',
+        instances: `${running} / ${all}`, systeminstances: '0 / 0',
+        cputotalghz: ghz(totalMhz), cpuusedghz: ghz((cpuPct / 100) * totalMhz), cpuallocatedghz: ghz(allocMhz),
+        memorytotalgb: gb(memTotal), memoryusedgb: gb(memUsed), memoryallocatedgb: gb(memAlloc),
+        networkread: mb(0), networkwrite: mb(0),
+        cputhreshold: cpuPct / 100 >= notify('cpu'), cpudisablethreshold: cpuPct / 100 >= disable('cpu'),
+        cpuallocatedthreshold: totalMhz > 0 && allocMhz / totalMhz >= notify('cpu'), cpuallocateddisablethreshold: totalMhz > 0 && allocMhz / totalMhz >= disable('cpu'),
+        memorythreshold: memTotal > 0 && memUsed / memTotal >= notify('memory'), memorydisablethreshold: memTotal > 0 && memUsed / memTotal >= disable('memory'),
+        memoryallocatedthreshold: memTotal > 0 && memAlloc / memTotal >= notify('memory'), memoryallocateddisablethreshold: memTotal > 0 && memAlloc / memTotal >= disable('memory'),
+      };
+    }) };
+  }
+
   const handlers: H = {
     listVirtualMachinesMetrics: async (ctx, a) => {
+      if (isUsageSort(a.sortby)) {
+        const key = a.sortby;
+        return usageSorted(ctx, a, 'vm', (rest) => list(ctx, 'listVirtualMachines', { ...rest, pagesize: -1, details: ['min'] }),
+          (v, u) => (v.state !== 'Running' ? null : key === 'cpuused' ? u.cpu : u.memKb !== null && v.memory ? u.memKb / (v.memory * 1024) : null),
+          (rest, ids) => handlers.listVirtualMachinesMetrics(ctx, { ...rest, ids, pagesize: ids.length }) as Promise<{ items: R.VirtualMachinesMetric[] }>);
+      }
       const r = await list(ctx, 'listVirtualMachines', { ...a, details: withStats(a.details) });
       const latest = await latestOf(m.store, 'vm', r.items.map((i) => i.id), ctx.svc.clock.now());
       return { count: r.count, items: r.items.map((i): R.VirtualMachinesMetric => {
@@ -134,34 +185,15 @@ export function createMetricsModule(m: Metrics, registry: () => Registry): Comma
       }) };
     },
     listHostsMetrics: async (ctx, a) => {
+      if (isUsageSort(a.sortby)) {
+        const key = a.sortby;
+        return usageSorted(ctx, a, 'host', (rest) => list(ctx, 'listHosts', { ...rest, pagesize: -1 }),
+          (h, u) => (h.state !== 'Up' ? null : key === 'cpuused' ? u.cpu : u.memKb !== null && h.memorytotal ? (u.memKb * 1024) / Number(h.memorytotal) : null),
+          // listHosts takes no ids: the page is cut from the whole list it already answered.
+          async (_rest, ids, every) => hostFigures(ctx, every.filter((h) => ids.includes(h.id))));
+      }
       const { count, items } = await list(ctx, 'listHosts', a);
-      const latest = await latestOf(m.store, 'host', items.map((i) => i.id), ctx.svc.clock.now());
-      const counts = items.length === 0 ? [] : await ctx.svc.db.selectFrom('vms').select(['host_id', 'state'])
-        .select((eb) => eb.fn.countAll<number>().as('n')).where('host_id', 'in', items.map((i) => i.id))
-        .where('removed', 'is', null).groupBy(['host_id', 'state']).execute();
-      const { notify, disable } = await clusterThresholds(ctx);
-      return { count, items: items.map((i): R.HostsMetric => {
-        const p = latest.get(i.id);
-        const totalMhz = (i.cpunumber ?? 0) * (i.cpuspeed ?? 0);
-        const cpuPct = p?.avg[CH.cpu] != null ? p.avg[CH.cpu]! / 100 : 0;
-        const memUsed = p?.avg[CH.mem] != null ? p.avg[CH.mem]! * 1024 : Number(i.memoryused ?? 0);
-        const memTotal = Number(i.memorytotal ?? 0);
-        const allocMhz = Number(i.cpuallocatedvalue ?? 0);
-        const memAlloc = Number(i.memoryallocated ?? 0);
-        const running = counts.filter((c) => c.host_id === i.id && c.state === 'Running').reduce((x, c) => x + Number(c.n), 0);
-        const all = counts.filter((c) => c.host_id === i.id).reduce((x, c) => x + Number(c.n), 0);
-        return { ...i,
-          cpuused: pct(cpuPct), memoryused: Math.round(memUsed), powerstate: i.state === 'Up' ? 'On' : 'Unknown',
-          instances: `${running} / ${all}`, systeminstances: '0 / 0',
-          cputotalghz: ghz(totalMhz), cpuusedghz: ghz((cpuPct / 100) * totalMhz), cpuallocatedghz: ghz(allocMhz),
-          memorytotalgb: gb(memTotal), memoryusedgb: gb(memUsed), memoryallocatedgb: gb(memAlloc),
-          networkread: mb(0), networkwrite: mb(0),
-          cputhreshold: cpuPct / 100 >= notify('cpu'), cpudisablethreshold: cpuPct / 100 >= disable('cpu'),
-          cpuallocatedthreshold: totalMhz > 0 && allocMhz / totalMhz >= notify('cpu'), cpuallocateddisablethreshold: totalMhz > 0 && allocMhz / totalMhz >= disable('cpu'),
-          memorythreshold: memTotal > 0 && memUsed / memTotal >= notify('memory'), memorydisablethreshold: memTotal > 0 && memUsed / memTotal >= disable('memory'),
-          memoryallocatedthreshold: memTotal > 0 && memAlloc / memTotal >= notify('memory'), memoryallocateddisablethreshold: memTotal > 0 && memAlloc / memTotal >= disable('memory'),
-        };
-      }) };
+      return { count, items: (await hostFigures(ctx, items)).items };
     },
     listClustersMetrics: async (ctx, a) => {
       const { count, items } = await list(ctx, 'listClusters', a);

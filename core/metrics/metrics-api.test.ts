@@ -87,6 +87,34 @@ describe('metrics API', () => {
     expect(bad.status).toBe(431);
   });
 
+  it('sorts VMs and hosts by current CPU and memory use across pages, not within one', async () => {
+    const admin = await sessionClient(t.url);
+    const L = async (cmd: string, key: string, args: Record<string, string>) => {
+      const r = (await admin.call(cmd, args)).json[`${cmd.toLowerCase()}response`];
+      return { count: r.count, rows: (r[key] ?? []) as any[] };
+    };
+    const all = await L('listVirtualMachinesMetrics', 'virtualmachine', { sortby: 'cpuused', sortorder: 'desc' });
+    const running = all.rows.filter((v) => v.state === 'Running');
+    const cpus = running.map((v) => parseFloat(v.cpuused));
+    expect(cpus.length).toBeGreaterThan(4);
+    expect(cpus).toEqual([...cpus].sort((a, b) => b - a));
+    // Not running: no current use, last in either order.
+    expect(all.rows.slice(running.length).every((v) => v.state !== 'Running')).toBe(true);
+    // Page 2 of 3 is the next three of that order, over the whole list (the busiest VM is on page 1 whatever it was created as).
+    const p2 = await L('listVirtualMachinesMetrics', 'virtualmachine', { sortby: 'cpuused', sortorder: 'desc', page: '2', pagesize: '3' });
+    expect(p2.count).toBe(all.count);
+    expect(p2.rows.map((v) => v.id)).toEqual(all.rows.slice(3, 6).map((v) => v.id));
+    const asc = await L('listVirtualMachinesMetrics', 'virtualmachine', { sortby: 'memoryused', state: 'Running' });
+    const memPct = asc.rows.map((v) => v.memorykbs / (v.memory * 1024));
+    expect(memPct).toEqual([...memPct].sort((a, b) => a - b));
+    const hosts = await L('listHostsMetrics', 'host', { sortby: 'cpuused', sortorder: 'desc', page: '1', pagesize: '4' });
+    const everyHost = await L('listHostsMetrics', 'host', {});
+    const top = [...everyHost.rows].sort((a, b) => parseFloat(b.cpuused) - parseFloat(a.cpuused)).slice(0, 4).map((h) => parseFloat(h.cpuused));
+    expect(hosts.rows.map((h) => parseFloat(h.cpuused))).toEqual(top);
+    expect(hosts.count).toBe(16);
+    expect((await admin.call('listHostsMetrics', { sortby: 'ram' })).status).toBe(431);
+  });
+
   it('shows a user only their own VMs\' metrics', async () => {
     const admin = await sessionClient(t.url);
     await admin.call('createAccount', { username: 'metrics-user', password: 'pw-metrics-1', email: 'u@example.org', firstname: 'U', lastname: 'M', accounttype: '0' });

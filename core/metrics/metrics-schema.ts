@@ -13,12 +13,16 @@ export interface MetricRow {
   s6: number | null; x6: number | null; s7: number | null; x7: number | null;
 }
 
+/** A packed tier's row (migration 014b): one series' buckets of one period, `ts` the period's start (kernel/bucket-pack.ts). */
+export interface PackRow { ts: number; series: number; data: Uint8Array }
+
 export interface MetricsTables {
   metric_series: { id: Generated<number>; kind: string; object_id: string };
-  metric_t0: MetricRow; metric_t1: MetricRow; metric_t2: MetricRow; metric_t3: MetricRow; metric_t4: MetricRow;
+  metric_t0: MetricRow;
+  metric_p1: PackRow; metric_p2: PackRow; metric_p3: PackRow; metric_p4: PackRow;
   metric_rollups: { tier: number; done_until: number };
 }
-export type TierTable = 'metric_t0' | 'metric_t1' | 'metric_t2' | 'metric_t3' | 'metric_t4';
+export type PackTable = 'metric_p1' | 'metric_p2' | 'metric_p3' | 'metric_p4';
 export type MetricsDb = Kysely<MetricsTables>;
 
 /** The metrics tables live in the core's database; only core/metrics knows them. */
@@ -38,12 +42,17 @@ export function maxOf(c: number, n: number, s: number | string | null, x: number
   if (x !== null) return Number(x);
   return n === 1 && s !== null ? Number(s) : null;
 }
-export const tierTable = (tier: number): TierTable => `metric_t${tier}` as TierTable;
+/** The table of a rolled-up tier (1..4); tier 0, the raw samples, is metric_t0, a row per sample. */
+export const packTable = (tier: number): PackTable => `metric_p${tier}` as PackTable;
 
 /** Channel numbers: a VM uses all; a host 0, 1 and 2 (load); a volume 2..5; a pool 1 (used KiB). */
 export const CH = { cpu: 0, mem: 1, load: 2, diskRead: 2, diskWrite: 3, iopsRead: 4, iopsWrite: 5, netRx: 6, netTx: 7 } as const;
 
-export interface Tier { stepS: number; keepS: number }
+/**
+ * A tier: bucket size, how long buckets are kept, and (rolled-up tiers) the period one packed row holds. A period
+ * is rolled up once it is complete in the finer tier, so the finer tier must keep a period and a bit longer.
+ */
+export interface Tier { stepS: number; keepS: number; packS?: number }
 
 export interface MetricsConfig {
   /** Sampling interval of the collector (seconds); also the step of tier 0. */
@@ -59,10 +68,10 @@ export const DEFAULT_METRICS_CONFIG: MetricsConfig = {
   intervalS: 10,
   tiers: [
     { stepS: 10, keepS: 2 * 3600 },
-    { stepS: 60, keepS: DAY },
-    { stepS: 300, keepS: 7 * DAY },
-    { stepS: 3600, keepS: 90 * DAY },
-    { stepS: DAY, keepS: 5 * 365 * DAY },
+    { stepS: 60, keepS: DAY, packS: 1800 },
+    { stepS: 300, keepS: 7 * DAY, packS: 7200 },
+    { stepS: 3600, keepS: 90 * DAY, packS: DAY / 2 },
+    { stepS: DAY, keepS: 5 * 365 * DAY, packS: 10 * DAY },
   ],
   writeChunk: 400,
 };
@@ -72,10 +81,37 @@ export function metricsConfig(over: Partial<MetricsConfig> = {}): MetricsConfig 
   const c = { ...DEFAULT_METRICS_CONFIG, ...over };
   const tiers = c.tiers.map((t, i) => (i === 0 ? { ...t, stepS: c.intervalS } : t));
   for (let i = 1; i < tiers.length; i++) {
-    if (tiers[i].stepS % tiers[i - 1].stepS !== 0) throw new Error(`metrics tier ${i}: step must be a multiple of tier ${i - 1}'s`);
+    const t = tiers[i];
+    if (t.stepS % tiers[i - 1].stepS !== 0) throw new Error(`metrics tier ${i}: step must be a multiple of tier ${i - 1}'s`);
+    if (!t.packS || t.packS % t.stepS !== 0) throw new Error(`metrics tier ${i}: packS must be a multiple of its step`);
+    if (i > 1 && t.packS % tiers[i - 1].packS! !== 0) throw new Error(`metrics tier ${i}: packS must be a multiple of tier ${i - 1}'s`);
   }
   return { ...c, tiers };
 }
+
+const UNIT_S: Record<string, number> = { s: 1, m: 60, h: 3600, d: DAY, w: 7 * DAY, y: 365 * DAY };
+
+/**
+ * Tiers with the retention an operator gave as five durations, finest first ("2h,1d,7d,90d,5y": the defaults).
+ * Each tier must keep at least one of the next tier's periods (or it could never be rolled up whole).
+ */
+export function tiersWithRetention(text: string, base: Tier[] = DEFAULT_METRICS_CONFIG.tiers): Tier[] {
+  const parts = text.split(',').map((x) => x.trim());
+  if (parts.length !== base.length) throw new Error(`metrics retention: ${base.length} durations expected (e.g. 2h,1d,7d,90d,5y), got "${text}"`);
+  return base.map((t, i) => {
+    const m = /^(\d+)([smhdwy])$/.exec(parts[i]);
+    if (!m) throw new Error(`metrics retention: "${parts[i]}" is not a duration like 90d (units s, m, h, d, w, y)`);
+    const keepS = Number(m[1]) * UNIT_S[m[2]];
+    const next = base[i + 1];
+    if (next?.packS && keepS < next.packS + next.stepS) {
+      throw new Error(`metrics retention: tier ${i} (${t.stepS} s buckets) must keep at least ${(next.packS + next.stepS) / 3600} h, got ${parts[i]}`);
+    }
+    return { ...t, keepS };
+  });
+}
+
+/** The period a rolled-up tier's row holds (seconds). */
+export const packOf = (config: MetricsConfig, tier: number): number => config.tiers[tier].packS!;
 
 /** One sample of one series: the channel values (null where the object has no such figure). */
 export interface Sample { series: number; values: (number | null)[] }

@@ -4,10 +4,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase, type OpenedDb } from '../db/connect';
-import { metricsConfig, metricsDb } from './metrics-schema';
+import SqliteDatabase from 'better-sqlite3';
+import { createPool } from 'mysql2';
+import { Kysely, Migrator, MysqlDialect, SqliteDialect, type MigrationProvider } from 'kysely';
+import type { OpenedDb } from '../db/connect';
+import { migrations } from '../db/migrations';
+import { openTestDatabase, testDatabaseUrl, testMysqlRoot } from '../testing/test-db';
+import { metricsConfig, metricsDb, type PackTable } from './metrics-schema';
 import { createMetricsStore } from './store';
 import { applyRetention, runRollups } from './rollup';
+import { decodePack, encodePack } from '../kernel/bucket-pack';
 
 const dirs: string[] = [];
 const opened: OpenedDb[] = [];
@@ -19,13 +25,24 @@ afterEach(async () => {
 async function open(dir?: string) {
   const d = dir ?? mkdtempSync(join(tmpdir(), 'strata-metrics-'));
   if (!dir) dirs.push(d);
-  const o = await openDatabase(join(d, 'strata.db'));
+  const o = await openTestDatabase(join(d, 'strata.db'));
   opened.push(o);
   return { dir: d, db: o };
 }
 
-const T0 = 1_800_000_000 - (1_800_000_000 % 86_400); // a day boundary, seconds
+const T0 = 1_800_000_000 - (1_800_000_000 % (10 * 86_400)); // a day (and 10-day period) boundary, seconds
 const config = metricsConfig();
+
+/** One series' buckets of a packed tier, as [bucket start - T0, n, sums..., maxima...]. */
+async function packed(db: OpenedDb, table: PackTable, series: number) {
+  const rows = await metricsDb(db.db).selectFrom(table).selectAll().where('series', '=', series).orderBy('ts').execute();
+  const step = { metric_p1: 60, metric_p2: 300, metric_p3: 3600, metric_p4: 86_400 }[table];
+  return rows.flatMap((r) => decodePack(r.data).map((b) => ({ at: Number(r.ts) + b.slot * step - T0, n: b.n, s: b.s, x: b.x })));
+}
+
+// Under MariaDB (npm run test:mysql) only what differs by dialect runs: rollups' insert-or-ignore of packs and the
+// upgrade; a fresh database costs seconds there.
+const sqliteOnly = it.runIf(!testMysqlRoot());
 
 describe('metrics store', () => {
   it('rolls known samples up exactly: averages and maxima at every tier', async () => {
@@ -43,20 +60,23 @@ describe('metrics store', () => {
     await store.flush();
     now = T0 + 3600 * 2 + 120;
     await runRollups(db.db, config, now);
-    const mdb = metricsDb(db.db);
-    const minute = await mdb.selectFrom('metric_t1').selectAll().where('series', '=', a).orderBy('ts').execute();
-    expect(minute.map((r) => [Number(r.ts) - T0, r.n, r.s0, r.x0])).toEqual([[0, 6, 21, 6], [60, 6, 57, 12]]);
-    const hour = await mdb.selectFrom('metric_t3').selectAll().where('series', '=', a).execute();
-    expect(hour.map((r) => [r.n, r.s0, r.x0, r.s1, r.x1])).toEqual([[12, 78, 12, 78_000, 12_000]]);
+    const minute = await packed(db, 'metric_p1', a);
+    expect(minute.map((m) => [m.at, m.n, m.s[0], m.x[0]])).toEqual([[0, 6, 21, 6], [60, 6, 57, 12]]);
     // Through the reader: averages are sum / n of the known samples.
     const pts = await store.read(a, T0, T0 + 120);
     expect(pts.map((p) => [p.ts - T0, p.avg[0], p.max[0], p.avg[2]])).toEqual([[0, 3.5, 6, 5], [60, 9.5, 12, 5]]);
+    // Two days on, the day of hours is packed from the 5-minute packs, themselves from the minutes.
+    now = T0 + 2 * 86_400 + 120;
+    await runRollups(db.db, config, now);
+    const hour = await packed(db, 'metric_p3', a);
+    expect(hour.map((h) => [h.at, h.n, h.s[0], h.x[0], h.s[1], h.x[1]])).toEqual([[0, 12, 78, 12, 78_000, 12_000]]);
+    expect((await store.read(a, T0, T0 + 3600)).map((p) => [p.ts - T0, p.avg[0], p.max[0]])).toEqual([[0, 6.5, 12]]);
     const idle = await store.read(b, T0, T0 + 3600);
     expect(idle[0].avg[0]).toBe(0);
     expect(idle[0].avg[2]).toBeNull();
   });
 
-  it('keeps no maximum where it repeats the value (raw rows) or nobody reads it (I/O channels)', async () => {
+  sqliteOnly('keeps no maximum where it repeats the value (raw rows) or nobody reads it (I/O channels)', async () => {
     const { db } = await open();
     let now = T0;
     const store = createMetricsStore(db.db, config, () => now * 1000);
@@ -70,26 +90,34 @@ describe('metrics store', () => {
     const rawPts = await store.read(a, T0, T0 + 60);
     expect(rawPts.map((p) => p.max[0])).toEqual([0, 100, 200, 300, 400, 500]);
     expect(rawPts[5].max[3]).toBeNull();
-    now = T0 + 120;
+    now = T0 + 3600 + 60;
     await runRollups(db.db, config, now);
-    const minute = await mdb.selectFrom('metric_t1').selectAll().where('series', '=', a).executeTakeFirstOrThrow();
-    expect([minute.s0, minute.x0, minute.x2, minute.s3, minute.x3]).toEqual([1500, 500, 7, 120, null]);
+    const [minute] = await packed(db, 'metric_p1', a);
+    expect([minute.s[0], minute.x[0], minute.x[2], minute.s[3], minute.x.length]).toEqual([1500, 500, 7, 120, 3]);
   });
 
-  it('drops rows older than each tier keeps them', async () => {
+  sqliteOnly('drops rows older than each tier keeps them', async () => {
     const { db } = await open();
     const store = createMetricsStore(db.db, config, () => T0 * 1000);
     const [a] = [...(await store.seriesIds('vm', ['vm-a'])).values()];
     store.enqueue(T0, [{ series: a, values: [100, 1, 1, 1, 1, 1, 1, 1] }]);
     store.enqueue(T0 + 7200, [{ series: a, values: [200, 1, 1, 1, 1, 1, 1, 1] }]);
     await store.flush();
-    const deleted = await applyRetention(db.db, config, T0 + 7200 + 60);
-    expect(deleted).toBe(1);
+    // Not rolled up yet: kept whatever its age, so a server that was down loses nothing.
+    expect(await applyRetention(db.db, config, T0 + 7200 + 60)).toBe(0);
+    await runRollups(db.db, config, T0 + 7200 + 60);
+    expect(await applyRetention(db.db, config, T0 + 7200 + 60)).toBe(1);
     const left = await metricsDb(db.db).selectFrom('metric_t0').select('ts').execute();
     expect(left.map((r) => Number(r.ts))).toEqual([T0 + 7200]);
+    // A minute pack goes once its whole half hour is older than a day and the 5-minute tier has it.
+    const later = T0 + 86_400 + 2 * 3600 + 60;
+    await runRollups(db.db, config, later);
+    await applyRetention(db.db, config, later);
+    expect((await packed(db, 'metric_p1', a)).map((m) => m.at)).toEqual([7200]);
+    expect((await packed(db, 'metric_p2', a)).map((m) => m.at)).toEqual([0, 7200]);
   });
 
-  it('keeps history across a restart of the database', async () => {
+  sqliteOnly('keeps history across a restart of the database', async () => {
     const first = await open();
     const store = createMetricsStore(first.db.db, config, () => (T0 + 60) * 1000);
     const [a] = [...(await store.seriesIds('host', ['h1'])).values()];
@@ -104,17 +132,51 @@ describe('metrics store', () => {
     expect(pts.map((p) => [p.avg[0], p.avg[2]])).toEqual([[4200, 150]]);
   });
 
-  it('answers a year with at most 1,000 points from the daily tier', async () => {
+  sqliteOnly('answers a year with at most 1,000 points from the daily tier', async () => {
     const { db } = await open();
     const now = T0 + 365 * 86_400;
     const store = createMetricsStore(db.db, config, () => now * 1000);
     const [a] = [...(await store.seriesIds('vm', ['vm-a'])).values()];
-    const rows = Array.from({ length: 365 }, (_, d) => ({ ts: T0 + d * 86_400, series: a, n: 8640, s0: 8640 * d, x0: d * 2,
-      s1: null, x1: null, s2: null, x2: null, s3: null, x3: null, s4: null, x4: null, s5: null, x5: null, s6: null, x6: null, s7: null, x7: null }));
-    await metricsDb(db.db).insertInto('metric_t4').values(rows).execute();
+    const period = 10 * 86_400;
+    const mdb = metricsDb(db.db);
+    for (let p = T0; p < now; p += period) {
+      const days = Array.from({ length: Math.min(10, (now - p) / 86_400) }, (_, slot) => {
+        const d = (p - T0) / 86_400 + slot;
+        return { slot, n: 8640, s: [8640 * d, null, null, null, null, null, null, null], x: [d * 2, null, null] };
+      });
+      await mdb.insertInto('metric_p4').values({ ts: p, series: a, data: encodePack(days) }).execute();
+    }
+    await mdb.insertInto('metric_rollups').values({ tier: 4, done_until: now }).execute();
     const pts = await store.read(a, T0, now);
     expect(pts).toHaveLength(365);
     expect(pts[100].avg[0]).toBe(100);
     expect(pts[100].max[0]).toBe(200);
+  });
+
+  it('an upgrade packs the rolled-up rows of 014 and reads them back the same', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'strata-metrics-'));
+    dirs.push(d);
+    const url = await testDatabaseUrl(join(d, 'old.db'));
+    const old = new Kysely<any>({ dialect: url.startsWith('mysql:') ? new MysqlDialect({ pool: createPool({ uri: url }) })
+      : new SqliteDialect({ database: new SqliteDatabase(url) }) });
+    const provider: MigrationProvider = { getMigrations: async () => migrations };
+    expect((await new Migrator({ db: old, provider }).migrateTo('014-metrics')).error).toBeUndefined();
+    await old.insertInto('metric_series').values({ kind: 'vm', object_id: 'vm-a' }).execute();
+    const row = (ts: number, n: number, cpu: number) => ({ ts, series: 1, n, s0: cpu * n, x0: cpu + 1, s1: 1024 * n, x1: 1024,
+      s2: null, x2: null, s3: 5 * n, x3: null, s4: null, x4: null, s5: null, x5: null, s6: null, x6: null, s7: null, x7: null });
+    // Two complete hours of minutes and a minute of the unfinished third (dropped: the raw tier rolls it again),
+    // and ten days of hours.
+    await old.insertInto('metric_t1').values(Array.from({ length: 121 }, (_, i) => row(T0 + i * 60, 6, i))).execute();
+    await old.insertInto('metric_t3').values(Array.from({ length: 240 }, (_, i) => row(T0 + i * 3600, 360, i % 24))).execute();
+    await old.insertInto('metric_rollups').values([{ tier: 1, done_until: T0 + 121 * 60 }, { tier: 3, done_until: T0 + 240 * 3600 }]).execute();
+    await old.destroy();
+    const again = await openTestDatabase(join(d, 'old.db'));
+    opened.push(again);
+    const minutes = await packed(again, 'metric_p1', 1);
+    expect(minutes).toHaveLength(120);
+    expect(minutes[119]).toEqual({ at: 119 * 60, n: 6, s: [714, 6144, null, 30, null, null, null, null], x: [120, 1024, null] });
+    expect((await packed(again, 'metric_p3', 1)).map((h) => h.s[0]! / h.n)).toEqual(Array.from({ length: 240 }, (_, i) => i % 24));
+    const progress = await metricsDb(again.db).selectFrom('metric_rollups').selectAll().orderBy('tier').execute();
+    expect(progress.map((p) => [p.tier, Number(p.done_until) - T0])).toEqual([[1, 7200], [3, 240 * 3600]]);
   });
 });

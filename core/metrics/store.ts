@@ -6,8 +6,11 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { CompiledQuery, MysqlAdapter } from 'kysely';
 import type { Db } from '../db/connect';
 import {
-  CHANNELS, maxOf, metricsDb, tierTable, type MetricRow, type MetricsConfig, type MetricsDb, type Point, type Sample, type SeriesKind,
+  CHANNELS, MAX_CHANNELS, maxOf, metricsDb, packOf, packTable, type MetricRow, type MetricsConfig, type MetricsDb, type PackRow, type Point,
+  type Sample, type SeriesKind,
 } from './metrics-schema';
+import { decodePack } from '../kernel/bucket-pack';
+import { rollupProgress } from './rollup';
 
 export interface MetricsStore {
   readonly config: MetricsConfig;
@@ -166,6 +169,26 @@ export function tierFor(config: MetricsConfig, from: number, now: number): numbe
   return config.tiers.length - 1;
 }
 
+/** A bucket as read from any tier: start, sample count, sums per channel and the maxima kept (MAX_CHANNELS). */
+export interface Bucket { ts: number; n: number; s: (number | null)[]; x: (number | null)[] }
+
+function rawBucket(r: MetricRow): Bucket {
+  const row = r as unknown as Record<string, number | string | null>;
+  const n = Number(r.n);
+  const s: (number | null)[] = [];
+  const x: (number | null)[] = [];
+  for (let c = 0; c < CHANNELS; c++) {
+    const v = row[`s${c}`];
+    s.push(v === null ? null : Number(v));
+    if (c < MAX_CHANNELS) x.push(maxOf(c, n, v, row[`x${c}`] ?? null));
+  }
+  return { ts: Number(r.ts), n, s, x };
+}
+
+/**
+ * A series over [from, to): tier T (the finest that keeps `from`) up to where it is rolled up, then each finer
+ * tier from where the coarser one stops (the newest data, not rolled up yet), so nothing is counted twice.
+ */
 async function readSeries(mdb: MetricsDb, config: MetricsConfig, now: number, series: number, from: number, to: number,
   maxPoints: number): Promise<Point[]> {
   const tier = tierFor(config, from, Math.max(now, to));
@@ -173,53 +196,65 @@ async function readSeries(mdb: MetricsDb, config: MetricsConfig, now: number, se
   // Coarser output buckets when the tier has more than maxPoints buckets in range (merged exactly below).
   const buckets = Math.ceil((to - from) / step);
   const outStep = step * Math.max(1, Math.ceil(buckets / maxPoints));
-  const rows: MetricRow[] = [];
-  // The tier's rows, then the part it has not rolled up yet from the finer tiers (newest data).
+  const progress = tier > 0 ? await rollupProgress(mdb) : new Map<number, number>();
+  const out: Bucket[] = [];
   let covered = from - (from % step);
   for (let k = tier; k >= 0 && covered < to; k--) {
+    const end = k === 0 ? to : Math.min(to, progress.get(k) ?? -Infinity);
+    if (end <= covered) continue;
     const kStep = config.tiers[k].stepS;
-    const start = covered - (covered % kStep);
-    const ticks: number[] = [];
-    for (let t = start; t < to; t += kStep) ticks.push(t);
-    for (let i = 0; i < ticks.length; i += 1000) {
-      const part = ticks.slice(i, i + 1000);
-      rows.push(...(await mdb.executeQuery<MetricRow>(CompiledQuery.raw(seriesSql(k, part.length), [series, ...part]))).rows);
+    const every = k === 0 ? kStep : packOf(config, k);
+    const keys: number[] = [];
+    for (let t = covered - (covered % every); t < end; t += every) keys.push(t);
+    for (let i = 0; i < keys.length; i += 1000) {
+      const part = keys.slice(i, i + 1000);
+      const res = await mdb.executeQuery<MetricRow & PackRow>(CompiledQuery.raw(seriesSql(k, part.length), [series, ...part]));
+      for (const r of res.rows) {
+        if (k === 0) { out.push(rawBucket(r)); continue; }
+        const start = Number(r.ts);
+        for (const b of decodePack(r.data)) {
+          const ts = start + b.slot * kStep;
+          if (ts >= covered && ts < end) out.push({ ts, n: b.n, s: b.s, x: b.x });
+        }
+      }
     }
-    if (rows.length > 0) covered = Math.max(covered, Number(rows[rows.length - 1].ts) + kStep);
+    covered = end;
   }
-  return mergeBuckets(rows, outStep);
+  return mergeBuckets(out, outStep);
 }
 
 const seriesSqlCache = new Map<string, string>();
+const RAW_COLUMNS = ['ts', 'n', ...Array.from({ length: CHANNELS }, (_, c) => `s${c}`)].join(', ');
 /**
- * One series' rows at given bucket starts of tier k, the SQL text memoized by tier and count: building the
- * 360-value IN list through Kysely on every read cost about as much as the read itself (an hour at 10 s).
+ * One series' rows at given keys (bucket starts of the raw tier, period starts of a packed one), the SQL text
+ * memoized by tier and count: building the 360-value IN list through Kysely on every read cost about as much as
+ * the read itself (an hour at 10 s).
  */
 function seriesSql(k: number, count: number): string {
   const key = `${k}:${count}`;
   let text = seriesSqlCache.get(key);
   if (text === undefined) {
-    text = `SELECT * FROM ${tierTable(k)} WHERE series = ? AND ts IN (${new Array(count).fill('?').join(',')}) ORDER BY ts`;
+    // Raw rows keep no maxima (metrics-schema.ts): reading only the sums decodes half the columns.
+    const cols = k === 0 ? RAW_COLUMNS : '*';
+    text = `SELECT ${cols} FROM ${k === 0 ? 'metric_t0' : packTable(k)} WHERE series = ? AND ts IN (${new Array(count).fill('?').join(',')}) ORDER BY ts`;
     seriesSqlCache.set(key, text);
   }
   return text;
 }
 
-/** Merges rows into buckets of `step` seconds: sums and counts add up, maxima take the largest (exact). */
-export function mergeBuckets(rows: MetricRow[], step: number): Point[] {
+/** Merges buckets into buckets of `step` seconds: sums and counts add up, maxima take the largest (exact). */
+export function mergeBuckets(rows: Bucket[], step: number): Point[] {
   const out: Point[] = [];
   const acc = new Map<number, { n: number; s: (number | null)[]; x: (number | null)[] }>();
   for (const r of rows) {
-    const ts = Number(r.ts);
-    const b = ts - (ts % step);
+    const b = r.ts - (r.ts % step);
     let a = acc.get(b);
     if (!a) acc.set(b, (a = { n: 0, s: new Array(CHANNELS).fill(null), x: new Array(CHANNELS).fill(null) }));
-    a.n += Number(r.n);
-    const row = r as unknown as Record<string, number | string | null>;
+    a.n += r.n;
     for (let c = 0; c < CHANNELS; c++) {
-      const s = row[`s${c}`];
-      const x = maxOf(c, Number(r.n), s, row[`x${c}`]);
-      if (s !== null) a.s[c] = (a.s[c] ?? 0) + Number(s);
+      const s = r.s[c];
+      const x = c < MAX_CHANNELS ? r.x[c] : null;
+      if (s !== null) a.s[c] = (a.s[c] ?? 0) + s;
       if (x !== null) a.x[c] = Math.max(a.x[c] ?? -Infinity, x);
     }
   }

@@ -2,7 +2,7 @@
 // with usage figures added; the *UsageHistory commands answer each object with `stats[]`, a time series over
 // startdate..enddate. listHostsUsageHistory is our extension in the same style (README, "API extensions").
 import { defineCommands } from '../command';
-import { p, pagingParams } from '../params';
+import { p, pagingParams, sortParams } from '../params';
 import { INFRA_ADMINS } from '../roles';
 import { computeCommands } from './compute';
 import { infraCommands } from './infra';
@@ -27,12 +27,15 @@ function variant<D extends { name: string }>(d: D): Omit<D, 'name'> {
 }
 
 export const metricsCommands = defineCommands({
+  // sortby=cpuused|memoryused: the whole filtered list by current use, not one page (metrics/usage-sort.ts).
   listVirtualMachinesMetrics: {
     ...variant(computeCommands.listVirtualMachines), description: 'Lists VMs with their current usage metrics', since: '4.9.3',
+    params: { ...computeCommands.listVirtualMachines.params, ...sortParams(['created', 'name', 'cpuused', 'memoryused'] as const) },
     response: { kind: 'list', item: 'virtualmachine' },
   },
   listHostsMetrics: {
     ...variant(infraCommands.listHosts), description: 'Lists hosts with their usage metrics', since: '4.9.3',
+    params: { ...infraCommands.listHosts.params, ...sortParams(['cpuused', 'memoryused'] as const) },
     response: { kind: 'list', item: 'host' },
   },
   listClustersMetrics: {

@@ -4,6 +4,7 @@ import { parseSimulatorUrl } from './host-config';
 import { createDriverRegistry } from '../registry';
 import { ApiError } from '../../kernel/errors';
 import type { VmSpec, VolumeSpec } from '../driver';
+import { SimWorkload } from './workload';
 
 const vm = (id: string): VmSpec => ({ id, instanceName: `i-${id}`, cpuNumber: 2, cpuSpeed: 1000, memoryMb: 1024, volumes: [], details: {} });
 const vol = (id: string): VolumeSpec => ({ id, type: 'ROOT', sizeBytes: 10 * 2 ** 30, poolId: 'p', poolPath: '/pool', path: null, deviceId: 0 });
@@ -103,6 +104,13 @@ describe('simulator VMs', () => {
     expect((await d.vmPowerStates('h7')).size).toBe(10);
     // Generous bound: a few hundred bytes per VM, not kilobytes.
     expect(process.memoryUsage().heapUsed - before).toBeLessThan(100 * 2 ** 20);
+  });
+});
+
+describe('simulated workload', () => {
+  it('never reports more memory in use than a small VM has', () => {
+    const w = new SimWorkload();
+    for (let i = 0; i < 200; i++) expect(w.sample(`vm-${i}`, 1_800_000_000 + i * 977, 128).memoryKbs).toBeLessThanOrEqual(128 * 1024);
   });
 });
 

@@ -64,7 +64,8 @@ export class SimWorkload {
     a.rx += rdRate * 2 * dt; a.tx += wrRate * 2 * dt;
     a.t = t;
     this.acc.set(vmId, a);
-    const mem = Math.max(256, memoryMb) * 1024;
+    // Its own memory (an adopted VM of unknown size counts as 256 MiB): never more than the VM has.
+    const mem = (memoryMb > 0 ? memoryMb : 256) * 1024;
     const memShare = profileOf(seed) === 'idle' ? 0.2 : 0.45 + 0.3 * cpu / 100;
     return {
       vmId, cpuUsedPercent: cpu, memoryKbs: Math.round(mem * memShare),

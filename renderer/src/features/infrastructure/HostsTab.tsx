@@ -39,6 +39,8 @@ export function HostsTab() {
   const columns = useMemo((): Column<Host>[] => [
     { key: 'name', header: m.name, width: 'minmax(140px, 1.2fr)', render: (h) => <strong>{h.name}</strong> },
     { key: 'state', header: m.state, width: 120, render: (h) => <StateBadge state={h.state} /> },
+    // Use now, beside the state (at 1024 px the allocation meters and later columns need a scroll).
+    ...(canMetrics ? usageColumns<Host>({ cpu: mm.cpuPct, memory: mm.memPct }, hostCpuPercent, hostMemoryPercent) : []),
     { key: 'rstate', header: m.resourceState, width: 130, render: (h) => <StateBadge state={h.resourcestate} /> },
     { key: 'hv', header: m.hypervisor, width: 100, render: (h) => h.hypervisor },
     { key: 'cluster', header: m.cluster, render: (h) => <span title={`${h.zonename} / ${h.podname}`}>{h.clustername}</span> },
@@ -49,7 +51,6 @@ export function HostsTab() {
       <Meter value={pctOf(h.memoryallocatedpercentage)} text={bytes(h.memorytotal)} />
     ) },
     { key: 'ip', header: m.ip, render: (h) => h.ipaddress ?? '—' },
-    ...(canMetrics ? usageColumns<Host>({ cpu: mm.cpuPct, memory: mm.memPct }, hostCpuPercent, hostMemoryPercent) : []),
   ], [m, mm, canMetrics]);
   const actions = useMemo(() => hostActions(m), [m]);
   return (
@@ -58,6 +59,7 @@ export function HostsTab() {
       <InfraList<Host> label={m.hosts} command={canMetrics ? 'listHostsMetrics' : 'listHosts'} baseParams={BASE} columns={columns} actions={actions}
         filterKeys={['zoneid', 'podid', 'clusterid', 'state', 'resourcestate']} nameOf={(h) => h.name}
         onOpen={(h) => navigate(['infrastructure', 'hosts', h.id])}
+        sortKeys={canMetrics ? ['cpuused', 'memoryused'] : undefined}
         filters={<>
           <ParentFilters levels={['zone', 'pod', 'cluster']} />
           <StateFilter label={m.state} queryKey="state" options={HOST_STATES} />

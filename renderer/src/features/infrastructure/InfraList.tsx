@@ -15,6 +15,7 @@ import { useRoute } from '../../state/route-store';
 import { fmt } from '../../i18n/messages';
 import type { Params } from '../../api/cloud-client';
 import { useInfraMessages } from './messages';
+import { orderAfterClick } from '../../components/kit/sort-order';
 
 /** The current tab's route query, and a setter that drops empty values. */
 export function useListQuery(): [Record<string, string>, (patch: Record<string, string>) => void] {
@@ -61,6 +62,8 @@ interface Props<T> {
   onOpen?(row: T): void;
   filters?: ReactNode;
   toolbar?: ReactNode;
+  /** Column sort keys the command orders by on the server (sortby/sortorder); other headers do not sort. */
+  sortKeys?: string[];
 }
 
 // Every infrastructure object has an id; the union of all list items does not say so.
@@ -82,8 +85,11 @@ export function InfraList<T extends { id: string }>(p: Props<T>) {
     for (const k of [...filterKeys, 'keyword']) if (query[k]) out[k] = query[k];
     return out;
   }, [query, filterKeys, p.baseParams]);
+  const sortKey = query.sortby && p.sortKeys?.includes(query.sortby) ? query.sortby : undefined;
+  const sortorder = query.sortorder === 'desc' ? 'desc' as const : 'asc' as const;
+  const listParams = useMemo(() => (sortKey ? { ...params, sortby: sortKey, sortorder } : params), [params, sortKey, sortorder]);
   // The command answers T items (ListCommandFor<T>); the compiler cannot follow that through the generic.
-  const list = usePagedList(p.command as ListCommand, params, rowId) as unknown as PagedList<T>;
+  const list = usePagedList(p.command as ListCommand, listParams, rowId) as unknown as PagedList<T>;
   useRefreshOnInvalidate(p.command, list.rows.refresh);
   const filtered = Object.keys(params).some((k) => !(p.baseParams && k in p.baseParams));
   const anyAction = useAllowed(p.actions);
@@ -97,6 +103,8 @@ export function InfraList<T extends { id: string }>(p: Props<T>) {
       countText={count === null ? undefined : fmt(filtered ? m.countFiltered : m.count, { count: count.toLocaleString() })}
       bulk={anyAction ? () => <BulkActions actions={p.actions} list={list} nameOf={p.nameOf} /> : undefined}
       onOpen={p.onOpen}
+      sort={sortKey ? { key: sortKey, dir: sortorder } : undefined}
+      onSort={p.sortKeys ? (key) => setQuery({ sortby: '', sortorder: '', ...orderAfterClick({ sortby: sortKey, sortorder }, key) }) : undefined}
       empty={filtered ? <span>{m.noMatches} <button type="button" className="ghost" onClick={clear}>{m.clearFilters}</button></span> : m.noneYet} />
   );
 }

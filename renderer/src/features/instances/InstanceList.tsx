@@ -1,7 +1,7 @@
 // The instances table, on the shared list kit (ListFrame) like every other list: server-side paging (only the pages
-// scrolled into view are fetched), server-side filters and order from the route query (name and created sort
-// through Strata's sortby/sortorder extension: sorting 100,000 rows in the browser would mean loading them all),
-// virtualized rows, select-all and bulk actions, a column chooser and a CSV export of the whole filter.
+// scrolled into view are fetched), server-side filters and order from the route query (name, created, CPU % and
+// memory % sort through Strata's sortby/sortorder extension: sorting 100,000 rows in the browser would mean loading
+// them all), virtualized rows, select-all and bulk actions, a column chooser and a CSV export of the whole filter.
 import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { useCan, useCloud } from '../../app/client-context';
 import type { Column } from '../../components/DataTable';
@@ -61,6 +61,8 @@ export function InstanceList() {
       { key: 'state', header: m.state, width: 140, csv: (v) => v.state, render: (v) => (
         <span className="inst-state"><StateBadge state={v.state} />{v.haenable && <span className="badge tone-ha" title={m.haHint}>{m.haBadge}</span>}</span>
       ) },
+      // What each VM uses now, beside its state: visible without scrolling at 1024 px, where the table is wider.
+      ...(canMetrics ? usageColumns<Vm>({ cpu: mm.cpuPct, memory: mm.memPct }, vmCpuPercent, vmMemoryPercent) : []),
       { key: 'ip', header: m.ip, width: 'minmax(90px, .6fr)', csv: (v) => firstIp(v), render: (v) => firstIp(v) ?? <span className="muted">—</span> },
       canHosts && { key: 'host', header: m.host, width: 'minmax(110px, 1fr)', csv: (v) => v.hostname, render: (v) => v.hostname ?? <span className="muted">—</span> },
       { key: 'zone', header: m.zone, width: 'minmax(100px, .8fr)', render: (v) => v.zonename ?? '—' },
@@ -72,7 +74,6 @@ export function InstanceList() {
         <div className="inst-stack"><span>{v.account ?? '—'}</span><span className="muted">{v.domain}</span></div>
       ) },
       dateColumn<Vm>('created', m.created, (v) => v.created, { sortKey: 'created' }),
-      ...(canMetrics ? usageColumns<Vm>({ cpu: mm.cpuPct, memory: mm.memPct }, vmCpuPercent, vmMemoryPercent) : []),
     ];
     return cols.filter((c): c is Column<Vm> => !!c);
   }, [m, mm, canHosts, admin, canMetrics]);

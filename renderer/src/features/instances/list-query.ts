@@ -1,6 +1,7 @@
 // The instances list's filters live in the route query (#/instances?state=Running&zoneid=...), so a filtered view
 // is a link that can be shared, bookmarked and reached again with Back.
 import { hrefOf, useRoute } from '../../state/route-store';
+import { orderAfterClick } from '../../components/kit/sort-order';
 
 export const FILTER_KEYS = ['keyword', 'state', 'zoneid', 'hostid', 'account', 'domainid'] as const;
 /** The order (listVirtualMachines' sortby/sortorder extension) travels with the filters but is not one. */
@@ -14,12 +15,10 @@ export function listQueryOf(q: Record<string, string>): ListQuery {
   return out;
 }
 
-/** A click on a sortable header: ascending first, then descending, then back to the server's default order. */
+/** A click on a sortable header: one order, the other, then back to the server's default order (orderAfterClick). */
 export function nextSort(q: ListQuery, key: string): ListQuery {
   const { sortby, sortorder, ...rest } = q;
-  if (sortby !== key) return { ...rest, sortby: key, sortorder: 'asc' };
-  if (sortorder !== 'desc') return { ...rest, sortby: key, sortorder: 'desc' };
-  return rest;
+  return { ...rest, ...orderAfterClick({ sortby, sortorder }, key) };
 }
 
 export const hasFilters = (q: ListQuery) => FILTER_KEYS.some((k) => !!q[k]);

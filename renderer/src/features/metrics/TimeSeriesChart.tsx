@@ -33,6 +33,21 @@ export interface TimeSeriesChartProps {
   onZoom?(from: number, to: number): void;
 }
 
+/** uPlot's axis font (its default): labels are measured in it to size the value axis. */
+const AXIS_FONT = '12px system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", "Noto Sans", "Liberation Sans", Arial, sans-serif';
+let measurer: CanvasRenderingContext2D | null = null;
+/**
+ * The value axis as wide as its longest label plus the tick and a gap: a fixed width cut "1,000 KiB/s" to
+ * ",000 KiB/s" at the left edge (and wasted room on "100 %").
+ */
+function valueAxisSize(_u: uPlot, values: string[] | null): number {
+  measurer ??= document.createElement('canvas').getContext('2d');
+  if (!values || !measurer) return 78;
+  measurer.font = AXIS_FONT;
+  const widest = Math.max(0, ...values.map((v) => measurer!.measureText(v).width));
+  return Math.ceil(widest) + 20;
+}
+
 const cssVar = (name: string) => getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888';
 
 export function TimeSeriesChart({ title, unit, t, series, from, to, height = 160, syncKey, latestLabel, onZoom }: TimeSeriesChartProps) {
@@ -78,7 +93,7 @@ export function TimeSeriesChart({ title, unit, t, series, from, to, height = 160
       axes: [
         { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 }, space: 80,
           values: (_u, splits, _ax, _space, incr) => timeAxisValues(splits, incr, locale) },
-        { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 }, size: 78,
+        { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 }, size: valueAxisSize,
           incrs: unit === 'bytes' || unit === 'bytesPerSec' ? binaryIncrs() : undefined,
           values: (_u, splits) => splits.map((v) => formatValue(v, unit, locale)) },
       ],

@@ -38,9 +38,13 @@ export function hostMemoryPercent(h: Host): number | null {
 
 const csvPct = (x: number | null) => (x === null ? '' : x.toFixed(1));
 
+/**
+ * The two columns, sortable by the server over the whole list (sortby=cpuused|memoryused of the list*Metrics
+ * commands): sorting only the rows on screen would hide the busiest VM on another page.
+ */
 export function usageColumns<T>(labels: { cpu: string; memory: string }, cpu: (r: T) => number | null, mem: (r: T) => number | null): Column<T>[] {
   return [
-    { key: 'cpuuse', header: labels.cpu, width: 110, csv: (r) => csvPct(cpu(r)), render: (r) => <UseMeter value={cpu(r)} /> },
-    { key: 'memuse', header: labels.memory, width: 110, csv: (r) => csvPct(mem(r)), render: (r) => <UseMeter value={mem(r)} /> },
+    { key: 'cpuuse', header: labels.cpu, width: 110, sortKey: 'cpuused', csv: (r) => csvPct(cpu(r)), render: (r) => <UseMeter value={cpu(r)} /> },
+    { key: 'memuse', header: labels.memory, width: 110, sortKey: 'memoryused', csv: (r) => csvPct(mem(r)), render: (r) => <UseMeter value={mem(r)} /> },
   ];
 }
