@@ -63,6 +63,7 @@ export interface ResponseObjects {
   pod: R.Pod;
   role: R.Role;
   scheduledtask: R.ScheduledTask;
+  scheduledrun: R.ScheduledRun;
   snapshotpolicy: R.SnapshotPolicy;
   vmschedule: R.VMSchedule;
   rolepermission: R.RolePermission;

@@ -21,6 +21,7 @@ import { ConsoleButton, ConsoleSlot } from '../consoles/entry';
 import { UsageGraphs } from '../metrics/UsageGraphs';
 import { usePrefetchUsage } from '../metrics/use-usage-history';
 import { When } from '../../components/kit/When';
+import { VmSchedules } from '../schedules/VmSchedules';
 
 const POLL_MS = 1500;
 
@@ -37,6 +38,7 @@ export function InstanceDetail({ id }: { id: string }) {
   const canChange = useCan('changeServiceForVirtualMachine');
   const canScaleLive = useCan('scaleVirtualMachine');
   const canHistory = useCan('listVirtualMachinesUsageHistory');
+  const canSchedules = useCan('listVMSchedule');
   usePrefetchUsage('vm', id, canHistory);
   const [dialog, setDialog] = useState<'migrate' | 'scale' | null>(null);
   const [consoleOpen, setConsoleOpen] = useState(false);
@@ -107,6 +109,7 @@ export function InstanceDetail({ id }: { id: string }) {
           {canHistory && <UsageGraphs kind="vm" id={vm.id} />}
         </>) },
         { id: 'volumes', label: m.volumes, render: () => <VmVolumes vm={vm} poll={busy} /> },
+        ...(canSchedules ? [{ id: 'schedules', label: m.schedules, render: () => <VmSchedules vm={vm} /> }] : []),
         { id: 'events', label: m.events, render: () => <VmEvents vm={vm} poll={busy} /> },
       ]}>
       {consoleOpen && <ConsoleSlot vm={vm} onClose={() => setConsoleOpen(false)} />}
