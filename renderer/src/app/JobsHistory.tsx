@@ -53,7 +53,7 @@ export function UpcomingRuns() {
   const canCancel = useCan('cancelScheduledRun');
   const run = useRun();
   const minute = Math.floor(useNow() / 60_000) * 60_000;
-  const q = useList('listScheduledRuns', { listall: true, startdate: utc(minute), enddate: utc(minute + DAY_MS), pagesize: 200 }, { enabled: can, refetchMs: 30_000 });
+  const q = useList('listScheduledRuns', { listall: true, startdate: utc(minute), enddate: utc(minute + DAY_MS), page: 1, pagesize: 200 }, { enabled: can, refetchMs: 30_000 });
   if (!can) return null;
   const seen = new Set<string>();
   // A schedule's first upcoming run is the one cancelScheduledRun cancels.
@@ -68,7 +68,7 @@ export function UpcomingRuns() {
               <div className="job-line"><strong>{r.action} · {r.resourcename ?? r.apicommand}</strong>
                 {canCancel && <button type="button" className="small" onClick={() => void run('cancelScheduledRun', { scheduleid: r.scheduleid }, `${m.cancelRun}: ${r.action} ${r.resourcename ?? ''}`).catch(() => undefined)}>{m.cancelRun}</button>}
               </div>
-              <div className="job-meta">{m.scheduled} · <When value={r.runat} />{r.account ? ` · ${r.account}` : ''}</div>
+              <div className="job-meta">{m.scheduled} · <When value={r.runat} />{r.description ? ` · ${r.description}` : ''}{r.account ? ` · ${r.account}` : ''}</div>
             </li>
           ))}
         </ul>

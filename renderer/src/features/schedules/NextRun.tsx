@@ -14,7 +14,7 @@ export function NextRun({ scheduleId, enabled, canCancel, label }: { scheduleId:
   const run = useRun();
   // The window is fixed per minute so the query key stays stable between renders.
   const minute = Math.floor(useNow() / 60_000) * 60_000;
-  const q = useList('listScheduledRuns', { scheduleid: scheduleId, listall: true, startdate: utc(minute), enddate: utc(minute + 62 * DAY_MS), pagesize: 1 }, { enabled });
+  const q = useList('listScheduledRuns', { scheduleid: scheduleId, listall: true, startdate: utc(minute), enddate: utc(minute + 62 * DAY_MS), page: 1, pagesize: 1 }, { enabled });
   const next = q.data?.items.find((r) => r.state === 'Scheduled');
   if (!enabled || !next) return <span className="muted">—</span>;
   return (

@@ -24,7 +24,7 @@ export function TasksTab() {
   const m = useSchedMessages();
   const lang = useUiStore((s) => s.language);
   const can = { create: useCan('createScheduledTask'), remove: useCan('deleteScheduledTask') };
-  const list = useList('listScheduledTasks', { listall: true, pagesize: 500 }, { refetchMs: 30_000 });
+  const list = useList('listScheduledTasks', { listall: true, page: 1, pagesize: 500 }, { refetchMs: 30_000 });
   const run = useRun();
   const [creating, setCreating] = useState(false);
   const items = list.data?.items ?? [];

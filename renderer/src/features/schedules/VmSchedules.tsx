@@ -22,7 +22,7 @@ export function VmSchedules({ vm }: { vm: { id: string; name: string; displaynam
   const m = useSchedMessages();
   const lang = useUiStore((s) => s.language);
   const can = { create: useCan('createVMSchedule'), update: useCan('updateVMSchedule'), remove: useCan('deleteVMSchedule'), cancel: useCan('cancelScheduledRun') };
-  const list = useList('listVMSchedule', { virtualmachineid: vm.id, pagesize: 500 });
+  const list = useList('listVMSchedule', { virtualmachineid: vm.id, page: 1, pagesize: 500 });
   const run = useRun();
   const [editing, setEditing] = useState<VMSchedule | 'new' | null>(null);
   const [deleting, setDeleting] = useState<VMSchedule | null>(null);
