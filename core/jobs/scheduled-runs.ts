@@ -11,7 +11,8 @@ import { MAX_SCHEDULED_RUNS } from '../contract/commands/schedules';
 import { compact, csDate } from '../kernel/format';
 import { echo, invalidParam, notFound, resourceInUse } from '../kernel/errors';
 import { pageItems } from '../identity/common';
-import { nextDue, upcoming } from './schedule-timing';
+import { nextDue } from './schedule-timing';
+import { nextRuns, parseCron } from '../contract/schedule/index';
 import { scheduleEvent } from './vm-schedules';
 
 type C = typeof scheduleCommands;
@@ -99,10 +100,11 @@ export const scheduledRunHandlers: Pick<HandlersFor<C>, 'listScheduledRuns' | 'c
     for (const r of live) {
       const b = base(r);
       if (!b) continue;
-      // The next run may be due already and not yet fired (claimed this very second): it is still upcoming.
-      const first = r.next_run! >= from ? [r.next_run!] : [];
-      const rest = upcoming(r, Math.max(r.next_run!, from - 1), MAX_SCHEDULED_RUNS).filter((t) => t < to);
-      for (const t of [...first, ...rest]) {
+      // From the next run (which may be due already and not yet fired: it is still upcoming) to the window's end.
+      const last = Math.min(r.end_date ?? Infinity, to - 1);
+      const times = r.once_at != null ? (r.once_at >= from && r.once_at < to ? [r.once_at] : [])
+        : r.cron ? nextRuns(parseCron(r.cron), r.timezone, Math.max(r.next_run!, from) - 1, MAX_SCHEDULED_RUNS, { notBefore: r.start_date, notAfter: last }) : [];
+      for (const t of times) {
         runs.push({ ...b, runat: csDate(t), state: 'Scheduled' });
         if (runs.length > MAX_SCHEDULED_RUNS) break;
       }
