@@ -120,7 +120,7 @@ export function Calendar() {
                       {list.length > 0 && <span className="cal-count">{list.length.toLocaleString(lang)}</span>}
                       {nConf > 0 && <span className="cal-conf" title={fmt(m.conflicts, { count: nConf })}>⚠ {nConf}</span>}
                     </div>
-                    {list.slice(0, limit).map((r, i) => <RunChip key={i} run={r} onOpen={setOpen} />)}
+                    {firstShown(list, limit).map((r, i) => <RunChip key={i} run={r} onOpen={setOpen} />)}
                     {list.length > limit && <button type="button" className="ghost small cal-more" onClick={() => openDay(d)}>{fmt(m.more, { count: (list.length - limit).toLocaleString(lang) })}</button>}
                   </div>
                 );
@@ -135,3 +135,11 @@ export function Calendar() {
 }
 
 export { runTone };
+
+/** A day's chips: its conflicting and failed runs first (what needs attention), then the rest, each in time order. */
+function firstShown(list: CalendarRun[], limit: number): CalendarRun[] {
+  const trouble = (r: CalendarRun) => !!r.conflict || r.state === 'Failed';
+  const out = list.filter(trouble).slice(0, limit);
+  for (let i = 0; i < list.length && out.length < limit; i++) if (!trouble(list[i])) out.push(list[i]);
+  return out;
+}

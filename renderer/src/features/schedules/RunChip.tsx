@@ -19,6 +19,13 @@ export function conflictText(r: CalendarRun, m: ReturnType<typeof useSchedMessag
   return undefined;
 }
 
+/** A run's state in the console's language (the API's own names are CloudStack-style English). */
+export function stateText(state: string, m: ReturnType<typeof useSchedMessages>): string {
+  const names: Record<string, string> = { Scheduled: m.legendScheduled, Succeeded: m.legendSucceeded, Failed: m.legendFailed,
+    Running: m.stateRunning, Skipped: m.stateSkipped, Cancelled: m.stateCancelled };
+  return names[state] ?? state;
+}
+
 export function RunChip({ run, onOpen }: { run: CalendarRun; onOpen(r: CalendarRun): void }) {
   const lang = useUiStore((s) => s.language);
   const m = useSchedMessages();
@@ -39,10 +46,10 @@ export function DayList({ runs, onOpen, empty }: { runs: CalendarRun[]; onOpen(r
   const lang = useUiStore((s) => s.language);
   const columns: Column<CalendarRun>[] = [
     { key: 'time', header: m.when, width: 80, render: (r) => <b>{timeOf(r.t, lang)}</b> },
-    { key: 'action', header: m.action, width: 150, render: (r) => <code>{r.action}</code> },
+    { key: 'action', header: m.action, width: 190, render: (r) => <code>{r.action}</code> },
     { key: 'resource', header: m.resource, width: 'minmax(160px, 2fr)', render: (r) => <span title={r.resourcename}>{r.resourcename ?? '—'}</span> },
     { key: 'account', header: m.account, width: 120, render: (r) => r.account ?? '—' },
-    { key: 'state', header: m.state, width: 110, render: (r) => <span className={`badge tone-${runTone(r.state)}`}>{r.state}</span> },
+    { key: 'state', header: m.state, width: 110, render: (r) => <span className={`badge tone-${runTone(r.state)}`}>{stateText(r.state, m)}</span> },
     { key: 'conflict', header: m.legendConflict, width: 'minmax(180px, 2fr)', render: (r) => r.conflict ? <span className="cal-conf" title={conflictText(r, m)}>⚠ {conflictText(r, m)}</span> : '' },
   ];
   return <DataTable label={m.runs.replace('{count}', String(runs.length))} columns={columns} rowCount={runs.length} row={(i) => runs[i]}

@@ -12,7 +12,7 @@ import { fmt } from '../../i18n/messages';
 import { useUiStore } from '../../state/ui-store';
 import { formatRun } from './cron-preview';
 import { runTone, type CalendarRun } from './run-model';
-import { conflictText } from './RunChip';
+import { conflictText, stateText } from './RunChip';
 import { useSchedMessages } from './messages';
 
 export function duration(from?: string, to?: string): string {
@@ -43,7 +43,7 @@ export function RunDetail({ run, runs, onClose }: { run: CalendarRun; runs: Cale
         <button type="button" className="icon" aria-label={m.close} onClick={onClose}>✕</button>
       </header>
       <Properties rows={[
-        [m.state, <span className={`badge tone-${runTone(run.state)}`}>{run.state}</span>],
+        [m.state, <span className={`badge tone-${runTone(run.state)}`}>{stateText(run.state, m)}</span>],
         [m.when, formatRun(run.t, lang)],
         [m.schedule, run.description ?? run.apicommand],
         [m.resource, run.resourceid ? <RowLink href={href}>{run.resourcename ?? run.resourceid}</RowLink> : '—'],

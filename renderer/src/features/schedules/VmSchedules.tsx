@@ -29,13 +29,13 @@ export function VmSchedules({ vm }: { vm: { id: string; name: string; displaynam
   const items = list.data?.items ?? [];
   const name = vm.displayname || vm.name;
   const columns: Column<VMSchedule>[] = [
-    { key: 'action', header: m.action, width: 120, render: (s) => <code>{s.action}</code> },
-    { key: 'schedule', header: m.schedule, width: 'minmax(260px, 3fr)', render: (s) => (
+    { key: 'action', header: m.action, width: 100, render: (s) => <code>{s.action}</code> },
+    { key: 'schedule', header: m.schedule, width: 'minmax(220px, 3fr)', render: (s) => (
       <span title={s.schedule}>{isValidCron(s.schedule) ? describeCron(s.schedule, lang, s.timezone) : s.schedule}</span>) },
-    { key: 'next', header: m.nextRun, width: 200, render: (s) => <NextRun scheduleId={s.id} enabled={s.enabled !== false} canCancel={can.cancel} label={name} /> },
-    { key: 'enabled', header: m.state, width: 100, render: (s) => <span className={`badge tone-${s.enabled === false ? 'idle' : 'ok'}`}>{s.enabled === false ? m.disabled : m.enabled}</span> },
-    { key: 'description', header: m.description, width: 'minmax(140px, 2fr)', render: (s) => <span title={s.description}>{s.description ?? '—'}</span> },
-    { key: 'tools', header: '', width: 150, render: (s) => (
+    { key: 'next', header: m.nextRun, width: 230, render: (s) => <NextRun scheduleId={s.id} enabled={s.enabled !== false} canCancel={can.cancel} label={name} /> },
+    { key: 'enabled', header: m.state, width: 90, render: (s) => <span className={`badge tone-${s.enabled === false ? 'idle' : 'ok'}`}>{s.enabled === false ? m.disabled : m.enabled}</span> },
+    { key: 'description', header: m.description, width: 'minmax(100px, 2fr)', render: (s) => <span title={s.description}>{s.description ?? '—'}</span> },
+    { key: 'tools', header: '', width: 130, render: (s) => (
       <span className="row-tools">
         {can.update && <button type="button" className="small" onClick={() => setEditing(s)}>{m.edit}</button>}
         {can.remove && <button type="button" className="small danger" onClick={() => setDeleting(s)}>{m.delete}</button>}

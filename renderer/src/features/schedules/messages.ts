@@ -28,7 +28,7 @@ export const useSchedMessages = defineMessages({
     once: 'Once, at', recurring: 'On a cron', runAt: 'Run at', runAtHint: 'yyyy-MM-dd HH:mm:ss in the time zone', owner: 'Owner', nextRun: 'Next run',
     jobSave: 'Save schedule {name}', jobDelete: 'Delete schedule {name}', jobCancel: 'Cancel run of {name}',
     sun: 'Sunday', mon: 'Monday', tue: 'Tuesday', wed: 'Wednesday', thu: 'Thursday', fri: 'Friday', sat: 'Saturday',
-    history: 'Recent jobs', upcoming: 'Upcoming scheduled runs', scheduledBy: 'scheduled',
+    history: 'Recent jobs', upcoming: 'Upcoming scheduled runs', scheduledBy: 'scheduled', stateRunning: 'Running', stateSkipped: 'Skipped', stateCancelled: 'Cancelled',
   },
   'zh-CN': {
     title: '计划', subtitle: '全云所有计划运行，以及可运行任意操作的计划任务', tabs: '计划分区',
@@ -57,6 +57,6 @@ export const useSchedMessages = defineMessages({
     once: '运行一次，时间', recurring: '按 Cron 运行', runAt: '运行时间', runAtHint: '时区内的 yyyy-MM-dd HH:mm:ss', owner: '所有者', nextRun: '下次运行',
     jobSave: '保存计划 {name}', jobDelete: '删除计划 {name}', jobCancel: '取消 {name} 的运行',
     sun: '周日', mon: '周一', tue: '周二', wed: '周三', thu: '周四', fri: '周五', sat: '周六',
-    history: '最近的作业', upcoming: '即将进行的计划运行', scheduledBy: '计划',
+    history: '最近的作业', upcoming: '即将进行的计划运行', scheduledBy: '计划', stateRunning: '运行中', stateSkipped: '已跳过', stateCancelled: '已取消',
   },
 });
