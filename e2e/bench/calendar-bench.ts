@@ -1,5 +1,5 @@
 // Calendar benchmark (issue 15: "the calendar renders a month with 10,000 runs in at most 500 ms in Chromium"), in
-// Debian's Chromium against browser mode. A lab server with 14 simulated VMs gets hourly VM schedules (two of them
+// Debian's Chromium against browser mode. A lab server with 15 simulated VMs gets hourly VM schedules (two of them
 // on one VM five minutes apart, so conflicts are flagged too): the month view's window then holds 10,000+ runs.
 // Printed as JSON, median of 5 fresh tabs:
 //   renderMs:     from the listScheduledRuns answer parsed to the frame with the month painted (grouping,
@@ -13,7 +13,7 @@ import { startLabServer, type LabServer } from '../fixtures/server';
 import { apiAsAdmin } from '../pages/session';
 
 const RUNS = process.argv.includes('--quick') ? 2 : 5;
-const VMS = 14;
+const VMS = 15;
 const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return +s[Math.floor(s.length / 2)].toFixed(1); };
 const log = (msg: string) => process.stderr.write(`calendar-bench: ${msg}\n`);
 

@@ -4,13 +4,12 @@ import { useList } from '../api/hooks';
 import { useCan } from './client-context';
 import { useRun } from '../components/kit/typed';
 import { useNow, When } from '../components/kit/When';
-import { parseCsDate } from '../components/kit/datetime';
+import { apiUtc, parseCsDate } from '../components/kit/datetime';
 import { fmt } from '../i18n/messages';
 import { useShellMessages } from './shell-messages';
 
 const HISTORY = 30;
 const DAY_MS = 86_400_000;
-const utc = (t: number) => new Date(t).toISOString().slice(0, 19).replace('T', ' ');
 const STATUS = ['running', 'succeeded', 'failed'] as const;
 
 function took(from?: string, to?: string): string | null {
@@ -53,7 +52,7 @@ export function UpcomingRuns() {
   const canCancel = useCan('cancelScheduledRun');
   const run = useRun();
   const minute = Math.floor(useNow() / 60_000) * 60_000;
-  const q = useList('listScheduledRuns', { listall: true, startdate: utc(minute), enddate: utc(minute + DAY_MS), page: 1, pagesize: 200 }, { enabled: can, refetchMs: 30_000 });
+  const q = useList('listScheduledRuns', { listall: true, startdate: apiUtc(minute), enddate: apiUtc(minute + DAY_MS), page: 1, pagesize: 200 }, { enabled: can, refetchMs: 30_000 });
   if (!can) return null;
   const seen = new Set<string>();
   // A schedule's first upcoming run is the one cancelScheduledRun cancels.

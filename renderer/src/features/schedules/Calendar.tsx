@@ -2,6 +2,7 @@
 // account and action; past runs green or red, upcoming ones neutral, conflicts outlined and counted; a click opens
 // the run with its job. A month with 10,000 runs stays fast: a day cell renders a few chips and a "+N more" that
 // opens the day, whose list is virtualized.
+import { apiUtc } from '../../components/kit/datetime';
 import { useEffect, useMemo, useState } from 'react';
 import { useQuery, keepPreviousData } from '@tanstack/react-query';
 import type { ScheduledRun } from '../../../../core/contract/responses';
@@ -19,7 +20,6 @@ declare global { interface Window { __strataCalendarFetched?: number; __strataCa
 
 const CHIPS_PER_DAY = 4;
 const CHIPS_PER_WEEK_DAY = 40;
-const utc = (d: Date) => d.toISOString().slice(0, 19).replace('T', ' ');
 
 export function Calendar() {
   const m = useSchedMessages();
@@ -33,7 +33,7 @@ export function Calendar() {
   const [action, setAction] = useState('');
   const [open, setOpen] = useState<CalendarRun | null>(null);
   const win = useMemo(() => viewWindow(view, anchor), [view, anchor]);
-  const params = { listall: true, startdate: utc(win.from), enddate: utc(win.to), zoneid: zoneid || undefined, pagesize: -1 };
+  const params = { listall: true, startdate: apiUtc(win.from), enddate: apiUtc(win.to), zoneid: zoneid || undefined, pagesize: -1 };
   const q = useQuery({
     queryKey: [client.connectionId, 'listScheduledRuns', params],
     queryFn: async () => {
@@ -49,7 +49,8 @@ export function Calendar() {
   const accounts = useMemo(() => [...new Set((all ?? []).map((r) => r.account).filter(Boolean) as string[])].sort(), [all]);
   const actions = useMemo(() => [...new Set((all ?? []).map((r) => r.action))].sort(), [all]);
   const runs = useMemo(() => toCalendarRuns((all ?? []).filter((r) => (!account || r.account === account) && (!action || r.action === action))), [all, account, action]);
-  const days = useMemo(() => byDay(runs), [runs]);
+  const days = useMemo(() => byDay(runs, win.days), [runs, win.days]);
+  const cellDate = useMemo(() => new Intl.DateTimeFormat(lang, { month: 'long', day: 'numeric' }), [lang]);
   const conflicts = runs.reduce((n, r) => n + (r.conflict ? 1 : 0), 0);
   const failed = runs.reduce((n, r) => n + (r.state === 'Failed' ? 1 : 0), 0);
 
@@ -113,7 +114,7 @@ export function Calendar() {
                 const nConf = list.reduce((n, r) => n + (r.conflict ? 1 : 0), 0);
                 const outside = view === 'month' && d.getMonth() !== anchor.getMonth();
                 return (
-                  <div key={k} role="gridcell" aria-label={`${new Intl.DateTimeFormat(lang, { month: 'long', day: 'numeric' }).format(d)}: ${fmt(m.runs, { count: list.length })}`}
+                  <div key={k} role="gridcell" aria-label={`${cellDate.format(d)}: ${fmt(m.runs, { count: list.length })}`}
                     className={`cal-day${outside ? ' outside' : ''}${k === today ? ' today' : ''}`} data-day={k}>
                     <div className="cal-day-head">
                       <button type="button" className="ghost small cal-date" onClick={() => openDay(d)}>{d.getDate()}</button>

@@ -1,7 +1,7 @@
 // The calendar's conflict rule: two schedules on one VM (a volume's snapshot counts for its VM) within 10 minutes
 // collide; one schedule's own consecutive runs do not; 50 runs in one minute across the cloud pile up.
 import { describe, expect, it } from 'vitest';
-import { toCalendarRuns, viewWindow } from './run-model';
+import { byDay, dayKey, toCalendarRuns, viewWindow } from './run-model';
 
 const run = (scheduleid: string, hhmm: string, vm: string, extra: object = {}) =>
   ({ scheduleid, kind: 'vm', action: scheduleid, runat: `2026-12-07T${hhmm}:00+0000`, state: 'Scheduled', resourceid: vm, virtualmachineid: vm, ...extra });
@@ -26,5 +26,13 @@ describe('views', () => {
     expect(w.days[0].getDay()).toBe(1);
     expect(w.days.length % 7).toBe(0);
     expect(w.days.some((d) => d.getMonth() === 11 && d.getDate() === 31)).toBe(true);
+  });
+  it('groups sorted runs by local day in one walk', () => {
+    const w = viewWindow('week', new Date(2026, 11, 9));
+    const t = (d: number, h: number) => new Date(2026, 11, d, h).toISOString().replace(/\.\d+Z$/, '+0000');
+    const runs = toCalendarRuns([run('a', '00:00', 'x', { runat: t(8, 23) }), run('b', '00:00', 'y', { runat: t(9, 0) }), run('c', '00:00', 'z', { runat: t(13, 23) })]);
+    const days = byDay(runs, w.days);
+    expect([...days.values()].map((l) => l.length)).toEqual([0, 1, 1, 0, 0, 0, 1]);
+    expect(days.get(dayKey(new Date(2026, 11, 9)))![0].scheduleid).toBe('b');
   });
 });

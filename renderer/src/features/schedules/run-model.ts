@@ -19,9 +19,17 @@ export interface CalendarRun extends ScheduledRun {
   conflictWith?: string;
 }
 
+/** CloudStack's "2026-12-08T00:00:00+0000" without a Date per run (10,000 runs a month), else the general parser. */
+export function instantOf(s: string): number {
+  if (s.length === 24 && s.endsWith('+0000')) {
+    return Date.UTC(+s.slice(0, 4), +s.slice(5, 7) - 1, +s.slice(8, 10), +s.slice(11, 13), +s.slice(14, 16), +s.slice(17, 19));
+  }
+  return parseCsDate(s)?.getTime() ?? 0;
+}
+
 /** The runs as instants, sorted, with their conflicts flagged. */
 export function toCalendarRuns(runs: ScheduledRun[]): CalendarRun[] {
-  const out: CalendarRun[] = runs.map((r) => ({ ...r, t: parseCsDate(r.runat)?.getTime() ?? 0 }));
+  const out: CalendarRun[] = runs.map((r) => ({ ...r, t: instantOf(r.runat) }));
   out.sort((a, b) => a.t - b.t);
   flagConflicts(out);
   return out;
@@ -61,14 +69,17 @@ export function dayKey(t: number | Date): string {
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 }
 
-/** Runs per local day, in time order. */
-export function byDay(runs: CalendarRun[]): Map<string, CalendarRun[]> {
+/** Runs (sorted) per local day of `days` (consecutive), in time order: one walk, no Date per run. */
+export function byDay(runs: CalendarRun[], days: Date[]): Map<string, CalendarRun[]> {
   const out = new Map<string, CalendarRun[]>();
-  for (const r of runs) {
-    const k = dayKey(r.t);
-    let list = out.get(k);
-    if (!list) out.set(k, (list = []));
-    list.push(r);
+  let i = 0;
+  for (let d = 0; d < days.length; d++) {
+    const start = days[d].getTime();
+    const end = d + 1 < days.length ? days[d + 1].getTime() : new Date(days[d].getFullYear(), days[d].getMonth(), days[d].getDate() + 1).getTime();
+    while (i < runs.length && runs[i].t < start) i++;
+    const j0 = i;
+    while (i < runs.length && runs[i].t < end) i++;
+    out.set(dayKey(days[d]), runs.slice(j0, i));
   }
   return out;
 }
