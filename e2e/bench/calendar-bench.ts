@@ -31,6 +31,7 @@ async function seed(lab: LabServer) {
 async function once(browser: Browser, lab: LabServer) {
   const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   const page = await ctx.newPage();
+  page.setDefaultTimeout(120_000); // a loaded machine may take long to sign in; only the calendar's own time counts
   await page.goto(lab.url);
   await page.getByLabel('Username').fill('admin');
   await page.getByLabel('Password').fill(lab.adminPassword);
