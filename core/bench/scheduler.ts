@@ -98,6 +98,7 @@ async function main() {
     const steadyLate = steady.map((r) => (r.started ?? Infinity) - r.due).sort((a, b) => a - b);
     const steadyResult = { runs: STEADY, overMs: STEADY_SPAN_MS, started: steady.filter((r) => r.started !== null).length,
       apiListCallsMeanwhile: lists, startLateMsP50: pct(steadyLate, 50), startLateMsP99: pct(steadyLate, 99), startLateMsMax: steadyLate[steadyLate.length - 1] };
+    process.stderr.write(`scheduler bench: steady ${JSON.stringify(steadyResult)}\n`);
 
     // Burst: DUE runs due at one instant; the loop ticks again at once while it claims full batches.
     const due = Date.now();
