@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run bench`: every benchmark of the project, one after another (they would disturb each other if run
 // together on a 2-core machine), merged into one JSON document on stdout. Each part is a script that prints JSON.
-//   node scripts/bench.mjs [--only core,coreMariadb,scale,console,ui,console-latency,cluster,networks,networkLease,edge,metrics,scheduler,maintenance,ha] [--quick]
+//   node scripts/bench.mjs [--only core,coreMariadb,scale,console,ui,calendar,console-latency,cluster,networks,networkLease,edge,metrics,scheduler,maintenance,ha] [--quick]
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -14,6 +14,7 @@ const parts = [
   { name: 'scale', file: 'core/bench/scale.ts', args: quick, what: 'lists and deploys as the lab grows to 100k VMs, 25k hosts and accounts; pagesize=-1 streaming' },
   { name: 'console', file: 'core/console/bench.ts', args: [], what: 'VNC stream through our proxy vs websockify' },
   { name: 'ui', file: 'e2e/bench/ui-bench.ts', args: quick, what: 'console in Chromium: instances at 100k VMs, topology, bundle' },
+  { name: 'calendar', file: 'e2e/bench/calendar-bench.ts', args: quick, what: 'schedules calendar in Chromium: a month with 10,000+ runs' },
   { name: 'consoleLatency', file: 'e2e/bench/console-latency.ts', args: [], what: 'noVNC console: click to first frame, keystroke to screen' },
   { name: 'cluster', file: 'core/bench/cluster.ts', args: quick, what: 'deploys/s with 1, 2 and 3 strata serve processes on one MariaDB', needs: '/usr/sbin/mariadbd' },
   { name: 'maintenance', file: 'core/bench/maintenance.ts', args: quick, what: 'host maintenance: a simulator host with 100 VMs evacuated' },

@@ -25,7 +25,7 @@ const ROOTS = [
   'VirtualMachinesMetric', 'HostsMetric', 'ClustersMetric', 'ZonesMetric', 'StoragePoolsMetric', 'VolumesMetric',
   'VirtualMachinesUsageHistory', 'VolumesUsageHistory',
   // Strata's own extensions (OWN below).
-  'HostsUsageHistory', 'ScheduledTask', 'HostMaintenancePlan',
+  'HostsUsageHistory', 'ScheduledTask', 'HostMaintenancePlan', 'ScheduledRun',
   // Guest networking (issue 17).
   'PhysicalNetwork', 'TrafficType', 'NetworkOffering', 'Network', 'VlanIpRange', 'Nic', 'Router',
   // Settings, SSH key pairs and user data (issue 19).
@@ -71,6 +71,12 @@ const OWN = {
     description: 'string', enabled: 'bool', startdate: 'string', enddate: 'string', nextrun: 'string', account: 'string',
     domainid: 'string', domain: 'string', created: 'string',
   },
+  // listScheduledRuns (README, "Scheduled tasks"): one past or upcoming run of a schedule.
+  ScheduledRun: {
+    scheduleid: 'string', kind: 'string', action: 'string', apicommand: 'string', description: 'string', resourcetype: 'string',
+    resourceid: 'string', resourcename: 'string', virtualmachineid: 'string', zoneid: 'string', account: 'string', domainid: 'string', runat: 'string',
+    state: 'string', jobid: 'string', started: 'string', completed: 'string', errortext: 'string',
+  },
 };
 const OVERRIDE = { VolumesUsageHistory: { stats: '[]VolumesUsageHistoryStats' } };
 
@@ -90,6 +96,7 @@ const REQUIRED = {
   ManagementServer: [...NAMED, 'state'], Snapshot: [...NAMED, 'state', 'volumeid'], StoragePool: [...NAMED, 'state'], Template: NAMED, User: ['id', 'username', 'accountid', 'account', 'domainid', 'state'],
   VirtualMachine: [...NAMED, 'state', 'zoneid', 'serviceofferingid'], VMSchedule: ['id', 'virtualmachineid', 'action', 'schedule', 'timezone'],
   SnapshotPolicy: ['id', 'volumeid', 'intervaltype', 'schedule', 'maxsnaps'], ScheduledTask: ['id', 'apicommand', 'timezone', 'enabled'],
+  ScheduledRun: ['scheduleid', 'kind', 'action', 'runat', 'state'],
   PhysicalNetwork: [...NAMED, 'state', 'zoneid'], TrafficType: ['id', 'traffictype', 'physicalnetworkid'],
   NetworkOffering: [...NAMED, 'guestiptype', 'traffictype', 'state'], Network: [...NAMED, 'type', 'state', 'zoneid'],
   VlanIpRange: ['id'], PublicIpAddress: ['id', 'ipaddress', 'state', 'issourcenat', 'isstaticnat', 'zoneid'],

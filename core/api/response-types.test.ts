@@ -16,7 +16,7 @@ const TYPE_OF_ITEM: Record<string, string> = {
   pod: 'Pod', role: 'Role', rolepermission: 'RolePermission', serviceoffering: 'ServiceOffering', snapshot: 'Snapshot',
   storagepool: 'StoragePool', template: 'Template', user: 'User', virtualmachine: 'VirtualMachine', volume: 'Volume',
   zone: 'Zone', managementserver: 'ManagementServer', tag: 'Tags', vmschedule: 'VMSchedule', snapshotpolicy: 'SnapshotPolicy',
-  scheduledtask: 'ScheduledTask', hostha: 'HAForHostResponse', haprovider: 'HAForHostResponse',
+  scheduledtask: 'ScheduledTask', scheduledrun: 'ScheduledRun', hostha: 'HAForHostResponse', haprovider: 'HAForHostResponse',
   physicalnetwork: 'PhysicalNetwork', traffictype: 'TrafficType', networkoffering: 'NetworkOffering', network: 'Network',
   vlaniprange: 'VlanIpRange', nic: 'Nic', router: 'Router', maintenanceplan: 'HostMaintenancePlan',
 };

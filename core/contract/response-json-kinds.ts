@@ -324,6 +324,11 @@ export const responseJsonKinds: Record<string, Record<string, string>> = {
     id: 'string', jobid: 'string', jobstatus: 'number', name: 'string', privatekey: 'string', project: 'string',
     projectid: 'string',
   },
+  ScheduledRun: {
+    account: 'string', action: 'string', apicommand: 'string', completed: 'string', description: 'string', domainid: 'string',
+    errortext: 'string', jobid: 'string', kind: 'string', resourceid: 'string', resourcename: 'string', resourcetype: 'string',
+    runat: 'string', scheduleid: 'string', started: 'string', state: 'string', virtualmachineid: 'string', zoneid: 'string',
+  },
   ScheduledTask: {
     account: 'string', apicommand: 'string', created: 'string', description: 'string', domain: 'string', domainid: 'string',
     enabled: 'boolean', enddate: 'string', id: 'string', nextrun: 'string', params: 'object', runat: 'string',
@@ -581,6 +586,7 @@ export const responseRequiredFields: Record<string, string[]> = {
   Role: ['id', 'name', 'type'],
   RolePermission: ['id', 'roleid', 'rule', 'permission'],
   Router: ['id', 'name', 'state'],
+  ScheduledRun: ['scheduleid', 'kind', 'action', 'runat', 'state'],
   ScheduledTask: ['id', 'apicommand', 'timezone', 'enabled'],
   ServiceOffering: ['id', 'name'],
   Snapshot: ['id', 'name', 'state', 'volumeid'],

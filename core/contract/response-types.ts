@@ -1308,6 +1308,27 @@ export interface SSHKeyPair {
   projectid?: string;
 }
 
+export interface ScheduledRun {
+  account?: string;
+  action: string;
+  apicommand?: string;
+  completed?: string;
+  description?: string;
+  domainid?: string;
+  errortext?: string;
+  jobid?: string;
+  kind: string;
+  resourceid?: string;
+  resourcename?: string;
+  resourcetype?: string;
+  runat: string;
+  scheduleid: string;
+  started?: string;
+  state: string;
+  virtualmachineid?: string;
+  zoneid?: string;
+}
+
 export interface ScheduledTask {
   account?: string;
   apicommand: string;

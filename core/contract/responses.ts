@@ -69,6 +69,7 @@ export interface ResponseObjects {
   userdata: R.UserData;
   role: R.Role;
   scheduledtask: R.ScheduledTask;
+  scheduledrun: R.ScheduledRun;
   snapshotpolicy: R.SnapshotPolicy;
   vmschedule: R.VMSchedule;
   rolepermission: R.RolePermission;

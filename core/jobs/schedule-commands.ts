@@ -4,9 +4,10 @@ import { scheduleCommands } from '../contract/commands/schedules';
 import { vmScheduleHandlers } from './vm-schedules';
 import { snapshotPolicyHandlers } from './snapshot-policies';
 import { scheduledTaskHandlers, type CommandResolver } from './scheduled-tasks';
+import { scheduledRunHandlers } from './scheduled-runs';
 
 export type { CommandResolver };
 
 export function createSchedulesModule(resolve: CommandResolver) {
-  return implement(scheduleCommands, { ...vmScheduleHandlers, ...snapshotPolicyHandlers, ...scheduledTaskHandlers(resolve) });
+  return implement(scheduleCommands, { ...vmScheduleHandlers, ...snapshotPolicyHandlers, ...scheduledTaskHandlers(resolve), ...scheduledRunHandlers });
 }

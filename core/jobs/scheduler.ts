@@ -209,11 +209,27 @@ export function createScheduler(svc: Services, registry: () => Registry, opts: S
       .catch((e) => svc.log.warn('could not raise a schedule alert', { error: String(e) }));
   }
 
+  /**
+   * How long to sleep: until the earliest next_run (one indexed read), at most intervalMs, so a run due between
+   * two ticks starts on time rather than up to a whole interval late. A row still due (claimed elsewhere, or this
+   * server is at maxInFlight) waits the full interval, so nothing spins.
+   */
+  async function sleepMs(): Promise<number> {
+    const now = svc.clock.now();
+    const r = await svc.db.selectFrom('schedules').select((eb) => eb.fn.min('next_run').as('t')).where('next_run', '>', now).executeTakeFirst();
+    const t = r?.t == null ? null : Number(r.t);
+    return t === null ? intervalMs : Math.max(0, Math.min(intervalMs, t - now));
+  }
+
   function loop() {
     if (stopped) return;
-    timer = setTimeout(() => {
-      tick().catch((e) => svc.log.error('scheduler tick failed', { error: String(e) })).finally(loop);
-    }, intervalMs);
+    const next = (ms: number) => {
+      if (stopped) return;
+      timer = setTimeout(() => {
+        tick().catch((e) => svc.log.error('scheduler tick failed', { error: String(e) })).finally(loop);
+      }, ms);
+    };
+    sleepMs().then(next, () => next(intervalMs));
   }
 
   return {

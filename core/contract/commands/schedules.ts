@@ -8,6 +8,9 @@ const VM_SCHEDULE = { kind: 'object', name: 'vmschedule' } as const;
 const POLICY = { kind: 'object', name: 'snapshotpolicy' } as const;
 const TASK = { kind: 'object', name: 'scheduledtask' } as const;
 
+/** Runs of one listScheduledRuns answer, at most (a month of 10,000 runs fits with room). */
+export const MAX_SCHEDULED_RUNS = 50_000;
+
 export const VM_SCHEDULE_ACTIONS = ['START', 'STOP', 'REBOOT', 'FORCE_STOP', 'FORCE_REBOOT'] as const;
 
 export const scheduleCommands = defineCommands({
@@ -147,6 +150,28 @@ export const scheduleCommands = defineCommands({
   deleteScheduledTask: {
     description: 'Strata extension: deletes a scheduled task', async: false, authorized: ALL_ROLES,
     params: { id: p.req.uuid({ description: 'The ID of the scheduled task' }) },
+    response: { kind: 'success' },
+  },
+  listScheduledRuns: {
+    description: 'Strata extension: the runs of every schedule the caller may see (VM schedules, snapshot policies, ' +
+      'scheduled tasks) between two instants: past runs with their outcome and job, upcoming runs as computed now',
+    async: false, authorized: ALL_ROLES,
+    params: {
+      ...pagingParams, ...scopeParams,
+      startdate: p.req.string({ description: 'From this instant (ISO 8601, or yyyy-MM-dd HH:mm:ss in UTC)' }),
+      enddate: p.req.string({ description: 'Until this instant; at most 62 days after startdate' }),
+      zoneid: p.uuid({ description: 'Runs on resources in this zone' }),
+      action: p.string({ description: 'Runs of this action (START, STOP, REBOOT, ..., HOURLY.., or an API command)' }),
+      resourceid: p.uuid({ description: 'Runs acting on this resource (a VM or volume)' }),
+      scheduleid: p.uuid({ description: 'Runs of this schedule' }),
+    },
+    response: { kind: 'list', item: 'scheduledrun' },
+  },
+  cancelScheduledRun: {
+    description: 'Strata extension: cancels the next pending run of a schedule (the schedule stays; its following run ' +
+      'becomes the next). A run whose job has started is an ordinary async job and cannot be cancelled',
+    async: false, authorized: ALL_ROLES,
+    params: { scheduleid: p.req.uuid({ description: 'The ID of the VM schedule, snapshot policy or scheduled task' }) },
     response: { kind: 'success' },
   },
 });

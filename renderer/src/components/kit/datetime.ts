@@ -47,3 +47,8 @@ export function describeTime(s: string | number | Date | undefined | null, now: 
   const abs = absoluteTime(d, lang);
   return { text: relativeTime(d, now, lang) ?? abs, title: abs, iso: d.toISOString() };
 }
+
+/** An instant as the API's date parameters take it: "yyyy-MM-dd HH:mm:ss" in UTC. */
+export function apiUtc(t: number | Date): string {
+  return new Date(t).toISOString().slice(0, 19).replace('T', ' ');
+}

@@ -22,6 +22,7 @@ import { ConsoleButton, ConsoleSlot } from '../consoles/entry';
 import { UsageGraphs } from '../metrics/UsageGraphs';
 import { usePrefetchUsage } from '../metrics/use-usage-history';
 import { When } from '../../components/kit/When';
+import { VmSchedules } from '../schedules/VmSchedules';
 
 const POLL_MS = 1500;
 
@@ -39,6 +40,7 @@ export function InstanceDetail({ id }: { id: string }) {
   const canScaleLive = useCan('scaleVirtualMachine');
   const canHistory = useCan('listVirtualMachinesUsageHistory');
   const canNetworks = useCan('listNetworks');
+  const canSchedules = useCan('listVMSchedule');
   usePrefetchUsage('vm', id, canHistory);
   const [dialog, setDialog] = useState<'migrate' | 'scale' | null>(null);
   const [consoleOpen, setConsoleOpen] = useState(false);
@@ -111,6 +113,7 @@ export function InstanceDetail({ id }: { id: string }) {
         </>) },
         { id: 'volumes', label: m.volumes, render: () => <VmVolumes vm={vm} poll={busy} /> },
         ...(canNetworks ? [{ id: 'nics', label: m.nics, render: () => <VmNics vm={vm} /> }] : []),
+        ...(canSchedules ? [{ id: 'schedules', label: m.schedules, render: () => <VmSchedules vm={vm} /> }] : []),
         { id: 'events', label: m.events, render: () => <VmEvents vm={vm} poll={busy} /> },
       ]}>
       {consoleOpen && <ConsoleSlot vm={vm} onClose={() => setConsoleOpen(false)} />}

@@ -14,6 +14,7 @@ import { useStorageMessages } from './messages';
 import { useVolumeActions } from './VolumesTab';
 import { AttachVolumeDialog, ResizeVolumeDialog, SnapshotVolumeDialog } from './VolumeDialogs';
 import { When } from '../../components/kit/When';
+import { VolumePolicies } from '../schedules/VolumePolicies';
 
 type DialogKind = 'attach' | 'resize' | 'snapshot';
 
@@ -22,7 +23,7 @@ export function VolumeDetail({ id, onClose, onChanged }: { id: string; onClose()
   const { item: v, loading, error } = useOne('listVolumes', { id, listall: true });
   const [dialog, setDialog] = useState<DialogKind | null>(null);
   const actions = useVolumeActions();
-  const can = { attach: useCan('attachVolume'), resize: useCan('resizeVolume'), snapshot: useCan('createSnapshot'), snapshots: useCan('listSnapshots') };
+  const can = { attach: useCan('attachVolume'), resize: useCan('resizeVolume'), snapshot: useCan('createSnapshot'), snapshots: useCan('listSnapshots'), policies: useCan('listSnapshotPolicies') };
   if (!v) return <PendingPane loading={loading} error={error} onClose={onClose} />;
 
   const detachedData = v.type !== 'ROOT' && !v.virtualmachineid;
@@ -57,6 +58,7 @@ export function VolumeDetail({ id, onClose, onChanged }: { id: string; onClose()
       {can.snapshots && (
         <a className="kit-link" href={hrefOf(['storage', 'snapshots'], { volumeid: v.id, for: v.name })}>{m.snapshotsOf} →</a>
       )}
+      {can.policies && <VolumePolicies volume={v} />}
       {dialog === 'attach' && <AttachVolumeDialog volume={v} onClose={() => setDialog(null)} onDone={done} />}
       {dialog === 'resize' && <ResizeVolumeDialog volume={v} onClose={() => setDialog(null)} onDone={done} />}
       {dialog === 'snapshot' && <SnapshotVolumeDialog volume={v} onClose={() => setDialog(null)} onDone={done} />}
