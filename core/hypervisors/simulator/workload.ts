@@ -64,7 +64,8 @@ export class SimWorkload {
     a.rx += rdRate * 2 * dt; a.tx += wrRate * 2 * dt;
     a.t = t;
     this.acc.set(vmId, a);
-    const mem = Math.max(256, memoryMb) * 1024;
+    // A share of what the VM was given, never more (a 128 MB VM used to report 256 MB and more: over 100 %).
+    const mem = memoryMb * 1024;
     const memShare = profileOf(seed) === 'idle' ? 0.2 : 0.45 + 0.3 * cpu / 100;
     return {
       vmId, cpuUsedPercent: cpu, memoryKbs: Math.round(mem * memShare),
