@@ -64,7 +64,7 @@ describe.skipIf(!!why)(`a KVM agent host when the server it is connected to dies
 
     // Down after 5 s of silence: a loaded machine can stall a live server for a second or two.
     const timing = { STRATA_MS_HEARTBEAT_MS: '300', STRATA_MS_DOWN_AFTER_MS: '5000' };
-    const [one, two] = [await serveProcess(db, timing), await serveProcess(db, timing)];
+    const [one, two] = await Promise.all([serveProcess(db, timing), serveProcess(db, timing)]);
     const onTwo = (await sessionClient(two.url)).call;
     const servers = await until('two servers Up', async () => {
       const l = (await ok(onTwo, 'listManagementServers')).managementserver as any[];
