@@ -5,7 +5,9 @@
 //   kvm:      deploy to Running and linked clone on the local QEMU host, beside the QEMU floor (qemu.ts)
 // Options: --quick (smaller sizes, for a smoke run), --out FILE (also write the JSON there), --db URL|mariadb (the
 // database: default SQLite in a temp folder; `mariadb` starts a private mariadbd, core/testing/mariadb.ts),
-// --no-kvm (skip the real-VM part), --deploy-only (only the deploy figure at 1,000 hosts: the backends compared).
+// --no-kvm (skip the real-VM part), --deploy-only (only the deploy figure at 1,000 hosts: the backends compared),
+// --list-only (only the list figure, on the lab already in the --db given: a database a slow machine could not
+// fill by deploying within the time, e.g. one grown by copying rows).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +19,7 @@ import { benchKvm } from './qemu';
 import { timedGets } from './http-client';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean' }, out: { type: 'string' }, db: { type: 'string' },
-  'no-kvm': { type: 'boolean' }, 'deploy-only': { type: 'boolean' } } });
+  'no-kvm': { type: 'boolean' }, 'deploy-only': { type: 'boolean' }, 'list-only': { type: 'boolean' } } });
 const quick = !!values.quick;
 const sizes = quick
   ? { deployHosts: 100, deployVms: 1_000, totalHosts: 500, totalVms: 5_000, listRequests: 30 }
@@ -58,6 +60,11 @@ async function main() {
   const db = mariadb ? await mariadb.createDatabase('bench') : values.db;
   const core = await createCore({ dataDir, db, adminPassword: 'bench', log: silentLogger, hostPingIntervalMs: 0 });
   try {
+    if (values['list-only']) {
+      const list = await listBench(core, sizes.listRequests);
+      process.stdout.write(JSON.stringify({ db: mariadb ? 'mariadb' : values.db ?? 'sqlite', listVirtualMachines: list }, null, 2) + '\n');
+      return;
+    }
     const lab = await buildLab(core, { hosts: sizes.deployHosts });
     const deploy = await deployMany(core, lab, sizes.deployVms);
     if (values['deploy-only']) {

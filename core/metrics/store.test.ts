@@ -179,4 +179,28 @@ describe('metrics store', () => {
     const progress = await metricsDb(again.db).selectFrom('metric_rollups').selectAll().orderBy('tier').execute();
     expect(progress.map((p) => [p.tier, Number(p.done_until) - T0])).toEqual([[1, 7200], [3, 240 * 3600]]);
   });
+
+  it('retries an insert InnoDB chose as a deadlock victim, and a failed write does not stop the later ones', async () => {
+    const { db } = await open();
+    const store = createMetricsStore(db.db, config, () => T0 * 1000);
+    const [a] = [...(await store.seriesIds('vm', ['vm-a'])).values()];
+    const real = db.db.executeQuery.bind(db.db);
+    let failures: { errno?: number; message: string }[] = [];
+    db.db.executeQuery = (async (q: Parameters<typeof real>[0]) => {
+      const f = 'sql' in q && q.sql.startsWith('INSERT') ? failures.shift() : undefined;
+      if (f) throw Object.assign(new Error(f.message), f);
+      return real(q);
+    }) as typeof db.db.executeQuery;
+    const rows = async () => (await metricsDb(db.db).selectFrom('metric_t0').select('ts').where('series', '=', a).execute()).length;
+    failures = [{ errno: 1213, message: 'Deadlock found when trying to get lock; try restarting transaction' }];
+    store.enqueue(T0, [{ series: a, values: [1, 1, null, null, null, null, null, null] }]);
+    await store.flush();
+    expect(await rows()).toBe(1);
+    failures = [{ message: 'disk full' }];
+    store.enqueue(T0 + 10, [{ series: a, values: [2, 2, null, null, null, null, null, null] }]);
+    await expect(store.flush()).rejects.toThrow('disk full');
+    store.enqueue(T0 + 20, [{ series: a, values: [3, 3, null, null, null, null, null, null] }]);
+    await store.flush();
+    expect(await rows()).toBe(2);
+  });
 });

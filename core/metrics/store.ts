@@ -63,7 +63,14 @@ export function createMetricsStore(db: Db, config: MetricsConfig, nowMs: () => n
     let params: unknown[] = [];
     let rows = 0;
     const write = async () => {
-      await db.executeQuery(CompiledQuery.raw(insertSql(rows), params));
+      const query = CompiledQuery.raw(insertSql(rows), params);
+      // InnoDB may pick this insert as a deadlock victim (a rollup reading metric_t0 at that moment): the insert
+      // did nothing, and running it again is what MySQL asks for.
+      for (let attempt = 1; ; attempt++) {
+        try { await db.executeQuery(query); break; } catch (e) {
+          if ((e as { errno?: number }).errno !== ER_LOCK_DEADLOCK || attempt === 3) throw e;
+        }
+      }
       params = [];
       rows = 0;
       await nextTurn();
@@ -100,8 +107,11 @@ export function createMetricsStore(db: Db, config: MetricsConfig, nowMs: () => n
       const ticks = queue;
       queue = [];
       queued = 0;
-      writing = writing.then(() => writeChunks(ticks));
-      return writing;
+      // A failed write fails this flush only: the ones after it still write (the chain used to stay rejected, so
+      // one error dropped every later sample of the process and failed its stop).
+      const done = writing.then(() => writeChunks(ticks));
+      writing = done.catch(() => undefined);
+      return done;
     },
     pending: () => queued,
     read: (series, from, to, maxPoints = 1000) => readSeries(mdb, config, Math.floor(nowMs() / 1000), series, from, to, maxPoints),
@@ -123,6 +133,9 @@ export function createMetricsStore(db: Db, config: MetricsConfig, nowMs: () => n
     },
   };
 }
+
+/** MySQL/MariaDB: "Deadlock found when trying to get lock; try restarting transaction". */
+const ER_LOCK_DEADLOCK = 1213;
 
 const COLUMNS = ['ts', 'series', 'n', ...Array.from({ length: CHANNELS }, (_, c) => [`s${c}`, `x${c}`]).flat()];
 

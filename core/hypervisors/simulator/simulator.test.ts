@@ -129,3 +129,15 @@ describe('driver registry', () => {
     }
   });
 });
+
+describe('simulated VM usage', () => {
+  it('never reports more memory in use than the VM was given, however small', async () => {
+    const { SimWorkload } = await import('./workload');
+    const w = new SimWorkload();
+    for (let i = 0; i < 200; i++) {
+      const s = w.sample(`vm-${i}`, 1_000 * i, 128);
+      expect(s.memoryKbs).toBeGreaterThan(0);
+      expect(s.memoryKbs).toBeLessThanOrEqual(128 * 1024);
+    }
+  });
+});

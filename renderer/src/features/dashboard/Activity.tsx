@@ -74,9 +74,12 @@ export function EventsCard() {
   const list = usePagedList('listEvents', { listall }, (e) => e.id, { pageSize: PAGE, everyMs: 20_000 });
   const columns = useMemo((): Column<Event>[] => [
     dateColumn<Event>('created', m.time, (e) => e.created),
-    { key: 'level', header: m.level, width: 90, csv: (e) => e.level, render: (e) => <span className={`badge tone-${LEVEL_TONE[e.level] ?? 'idle'}`} title={e.level}>{stateLabel(e.level)}</span> },
-    { key: 'type', header: m.type, width: 'minmax(170px, 1.2fr)', csv: (e) => e.type, render: (e) => <code title={e.type}>{e.type}</code> },
-    { key: 'description', header: m.description, width: 'minmax(200px, 3fr)', csv: (e) => e.description, render: (e) => <span title={e.description}>{e.description}</span> },
+    // The minimum widths add up to what a half-width card has at 1440 px (about 560 px), so the card never scrolls
+    // sideways; the type column holds the longest event types whole ("TEMPLATE.DOWNLOAD.FAILED", in the card's 12 px
+    // code font); only the description, free text, ends in an ellipsis, whole on hover.
+    { key: 'level', header: m.level, width: 76, csv: (e) => e.level, render: (e) => <span className={`badge tone-${LEVEL_TONE[e.level] ?? 'idle'}`} title={e.level}>{stateLabel(e.level)}</span> },
+    { key: 'type', header: m.type, width: 'minmax(196px, 1fr)', csv: (e) => e.type, render: (e) => <code title={e.type}>{e.type}</code> },
+    { key: 'description', header: m.description, width: 'minmax(120px, 3fr)', csv: (e) => e.description, render: (e) => <span title={e.description}>{e.description}</span> },
   ], [m, stateLabel]);
   return (
     <Card title={m.events} actions={<a href={hrefOf(['events'])}>{m.allEvents}</a>}>

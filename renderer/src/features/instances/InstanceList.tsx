@@ -11,6 +11,7 @@ import { ListFrame } from '../../components/kit/ListFrame';
 import { BulkActions } from '../../components/kit/BulkActions';
 import { usePagedList, type PagedList } from '../../components/kit/paged-list';
 import { dateColumn } from '../../components/kit/When';
+import { MiddleEllipsis } from '../../components/kit/Detail';
 import { fmt } from '../../i18n/messages';
 import { hrefOf, useRoute } from '../../state/route-store';
 import { InstanceFilters } from './InstanceFilters';
@@ -51,26 +52,28 @@ export function InstanceList() {
   const list = usePagedList(canMetrics ? 'listVirtualMachinesMetrics' : 'listVirtualMachines', params, vmId, { pageSize: PAGE_SIZE }) as unknown as PagedList<Vm>;
 
   const columns = useMemo((): Column<Vm>[] => {
+    // Every column's minimum adds up to 1,190 px with the selection box: what the list has at 1440 px with the
+    // sidebar open, so an admin's full list (metrics included) does not scroll sideways there.
     const cols: (Column<Vm> | false)[] = [
-      { key: 'name', header: m.name, width: 'minmax(160px, 1.6fr)', sortKey: 'name', csv: (v) => v.name, render: (v) => (
+      { key: 'name', header: m.name, width: 'minmax(140px, 1.6fr)', sortKey: 'name', csv: (v) => v.name, render: (v) => (
         <div className="inst-stack">
-          <a href={hrefOf(['instances', v.id])} onClick={(e) => e.stopPropagation()} className="inst-name" title={v.name}>{v.name}</a>
+          <a href={hrefOf(['instances', v.id])} onClick={(e) => e.stopPropagation()} className="inst-name"><MiddleEllipsis text={v.name} tail={8} /></a>
           {v.displayname && v.displayname !== v.name && <span className="muted" title={v.displayname}>{v.displayname}</span>}
         </div>
       ) },
-      { key: 'state', header: m.state, width: 140, csv: (v) => v.state, render: (v) => (
+      { key: 'state', header: m.state, width: 120, csv: (v) => v.state, render: (v) => (
         <span className="inst-state"><StateBadge state={v.state} />{v.haenable && <span className="badge tone-ha" title={m.haHint}>{m.haBadge}</span>}</span>
       ) },
       // What each VM uses now, beside its state: visible without scrolling at 1024 px, where the table is wider.
       ...(canMetrics ? usageColumns<Vm>({ cpu: mm.cpuPct, memory: mm.memPct }, vmCpuPercent, vmMemoryPercent) : []),
-      { key: 'ip', header: m.ip, width: 'minmax(90px, .6fr)', csv: (v) => firstIp(v), render: (v) => firstIp(v) ?? <span className="muted">—</span> },
-      canHosts && { key: 'host', header: m.host, width: 'minmax(110px, 1fr)', csv: (v) => v.hostname, render: (v) => v.hostname ?? <span className="muted">—</span> },
-      { key: 'zone', header: m.zone, width: 'minmax(100px, .8fr)', render: (v) => v.zonename ?? '—' },
-      { key: 'template', header: m.template, width: 'minmax(120px, 1fr)', render: (v) => v.templatename ?? v.isoname ?? '—' },
-      { key: 'offering', header: m.offering, width: 'minmax(160px, 1.2fr)', csv: (v) => v.serviceofferingname, render: (v) => (
+      { key: 'ip', header: m.ip, width: 'minmax(84px, .6fr)', csv: (v) => firstIp(v), render: (v) => firstIp(v) ?? <span className="muted">—</span> },
+      canHosts && { key: 'host', header: m.host, width: 'minmax(100px, 1fr)', csv: (v) => v.hostname, render: (v) => v.hostname ?? <span className="muted">—</span> },
+      { key: 'zone', header: m.zone, width: 'minmax(88px, .8fr)', render: (v) => v.zonename ?? '—' },
+      { key: 'template', header: m.template, width: 'minmax(96px, 1fr)', render: (v) => v.templatename ?? v.isoname ?? '—' },
+      { key: 'offering', header: m.offering, width: 'minmax(130px, 1.2fr)', csv: (v) => v.serviceofferingname, render: (v) => (
         <div className="inst-stack"><span>{v.serviceofferingname ?? '—'}</span><span className="muted">{computeSummary(v)}</span></div>
       ) },
-      admin && { key: 'account', header: m.account, width: 'minmax(100px, .8fr)', csv: (v) => v.account, render: (v) => (
+      admin && { key: 'account', header: m.account, width: 'minmax(90px, .8fr)', csv: (v) => v.account, render: (v) => (
         <div className="inst-stack"><span>{v.account ?? '—'}</span><span className="muted">{v.domain}</span></div>
       ) },
       dateColumn<Vm>('created', m.created, (v) => v.created, { sortKey: 'created' }),

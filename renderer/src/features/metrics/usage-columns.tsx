@@ -44,7 +44,7 @@ const csvPct = (x: number | null) => (x === null ? '' : x.toFixed(1));
  */
 export function usageColumns<T>(labels: { cpu: string; memory: string }, cpu: (r: T) => number | null, mem: (r: T) => number | null): Column<T>[] {
   return [
-    { key: 'cpuuse', header: labels.cpu, width: 110, sortKey: 'cpuused', csv: (r) => csvPct(cpu(r)), render: (r) => <UseMeter value={cpu(r)} /> },
-    { key: 'memuse', header: labels.memory, width: 110, sortKey: 'memoryused', csv: (r) => csvPct(mem(r)), render: (r) => <UseMeter value={mem(r)} /> },
+    { key: 'cpuuse', header: labels.cpu, width: 90, sortKey: 'cpuused', csv: (r) => csvPct(cpu(r)), render: (r) => <UseMeter value={cpu(r)} /> },
+    { key: 'memuse', header: labels.memory, width: 90, sortKey: 'memoryused', csv: (r) => csvPct(mem(r)), render: (r) => <UseMeter value={mem(r)} /> },
   ];
 }

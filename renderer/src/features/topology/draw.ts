@@ -1,11 +1,11 @@
 // Paints the map onto a canvas in one pass: groups, then host tiles batched by colour (one path per colour, so
 // 1,000 hosts are a handful of fill calls), then labels and VM dots only where the zoom makes them readable.
 // Everything outside the visible rectangle is skipped.
-import { TILE, HEAD, vmDotGrid, type Layout, type Rect } from './layout';
+import { TILE, HEAD, vmDotGrid, type Layout, type Placed, type Rect } from './layout';
 import { paletteOf, textOn, vmColor, type Metric, type ThemeColors } from './colors';
 import { intersects, visibleWorld, type View } from './viewport';
 import type { HostNode, Topology, VmDot, ZoneNode, PodNode, ClusterNode } from './topology-data';
-import { fitLabel } from './fit-text';
+import { fitLabel, hostNameSize } from './fit-text';
 
 export interface Labels {
   zone(z: ZoneNode): string;
@@ -122,12 +122,13 @@ export function drawScene(ctx: CanvasRenderingContext2D, s: Scene, v: View, widt
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   ctx.textBaseline = 'middle';
   const headPx = HEAD * v.scale;
-  const title = (g: Rect, text: string, size: number, color: string) => {
+  // A group's title with its counts when they fit; else its name alone ("Cluster 1-1", not "Cluster 1-1 · …").
+  const title = (g: Placed<{ name: string }>, text: string, size: number, color: string) => {
     const sx = g.x * v.scale + v.tx, sy = g.y * v.scale + v.ty, sw = g.w * v.scale;
     if (sx > width || sy > height || sx + sw < 0 || sy + headPx < 0) return;
     ctx.font = `600 ${size}px system-ui, sans-serif`;
     ctx.fillStyle = color;
-    ctx.fillText(fitText(ctx, text, sw - 14), sx + 7, sy + Math.min(headPx, 26) / 2 + 1);
+    ctx.fillText(fitOrShort(ctx, text, g.node.name, sw - 14), sx + 7, sy + Math.min(headPx, 26) / 2 + 1);
   };
   if (headPx >= 9) {
     for (const z of layout.zones) title(z, s.labels.zone(z.node), Math.min(14, Math.max(10, headPx * 0.6)), c.text);
@@ -150,7 +151,7 @@ function drawHostText(ctx: CanvasRenderingContext2D, s: Scene, v: View, width: n
       const sx = xy[i * 2] * v.scale + v.tx, sy = xy[i * 2 + 1] * v.scale + v.ty;
       if (sx > width || sy > height || sx + tilePx < 0 || sy + tilePx < 0) continue;
       const h: HostNode = s.topo.hosts[i];
-      ctx.fillText(fitText(ctx, h.name, tilePx - 8, 'middle'), sx + 4, sy + size * 0.9);
+      drawHostName(ctx, h.name, tilePx - 8, size, sx + 4, sy + size * 0.9);
       const word = s.labels.hostState(h);
       if (word) ctx.fillText(fitText(ctx, word, tilePx - 8), sx + 4, sy + size * 2.1);
       const vms = s.vmsByHost.get(h.id);
@@ -158,6 +159,24 @@ function drawHostText(ctx: CanvasRenderingContext2D, s: Scene, v: View, width: n
       else if (vms && vms.length === 0) ctx.fillText(fitOrShort(ctx, s.labels.vmCount(0), '0', tilePx - 8), sx + 4, sy + tilePx - size * 0.9);
     }
   }
+}
+
+const nameSizes = new Map<string, number>();
+
+/** A host's name on its tile: whole, in a smaller font if need be; cut in the middle only when even that is too long. */
+function drawHostName(ctx: CanvasRenderingContext2D, name: string, maxW: number, size: number, x: number, y: number) {
+  const key = `${size}|${Math.round(maxW)}|${name}`;
+  let fit = nameSizes.get(key);
+  if (fit === undefined) {
+    if (nameSizes.size > 20_000) nameSizes.clear();
+    fit = hostNameSize(ctx.measureText(name).width, maxW, size);
+    nameSizes.set(key, fit);
+  }
+  if (fit === size) { ctx.fillText(name, x, y); return; }
+  const font = ctx.font;
+  ctx.font = `600 ${fit}px system-ui, sans-serif`;
+  ctx.fillText(fitText(ctx, name, maxW, 'middle'), x, y);
+  ctx.font = font;
 }
 
 function drawVmDots(ctx: CanvasRenderingContext2D, s: Scene, vis: Rect, px: number) {

@@ -18,3 +18,16 @@ export function fitLabel(measure: Measure, text: string, maxW: number, mode: 'en
   }
   return lo > 0 ? cut(lo) : '';
 }
+
+/** Smallest font a host name may shrink to before it is cut. */
+export const MIN_NAME_PX = 8;
+
+/**
+ * The font size at which a host name fits `maxW`: `size` when it fits there, else smaller (text width scales with
+ * the font size), in half pixels, but not under MIN_NAME_PX; a name too long even then is cut (fitLabel) at that size.
+ * At the map's fit zoom this keeps names like "sim-host-12" whole on their tiles instead of "sim…-12".
+ */
+export function hostNameSize(widthAtSize: number, maxW: number, size: number): number {
+  if (widthAtSize <= maxW) return size;
+  return Math.max(MIN_NAME_PX, Math.floor((size * maxW / widthAtSize) * 2) / 2);
+}
