@@ -61,7 +61,7 @@ const distinct = (rows: VmRow[], pick: (r: VmRow) => string | null) => {
 };
 
 /** What a caller already knows (deploy carries the names prepare read) is not queried again. */
-export type KnownNames = Partial<Pick<Names, 'zones' | 'templates' | 'offerings'>>;
+export type KnownNames = Partial<Pick<Names, 'zones' | 'templates' | 'offerings' | 'nics'>>;
 
 // The names of a page (or of one VM: every VM command's result, thousands a second during bulk deploys): compiled
 // once (db/precompiled).
@@ -88,7 +88,7 @@ async function loadNames(svc: Services, rows: VmRow[], known: KnownNames): Promi
     templateNames(db, tplIds, {}),
     offeringNames(db, soIds, {}),
     Promise.all(acctIds.map((id) => svc.identity.accountInfo(id).catch(() => null))),
-    nicsOfVms(db, rows.map((r) => r.id)),
+    known.nics ?? nicsOfVms(db, rows.map((r) => r.id)),
   ]);
   const accounts: Names['accounts'] = new Map();
   acctIds.forEach((id, i) => { const a = accts[i]; if (a) accounts.set(id, a); });
