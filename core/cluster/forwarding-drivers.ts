@@ -9,6 +9,7 @@ import type { DriverRegistry, HypervisorDriver } from '../hypervisors/driver';
 import type { Services } from '../kernel/services';
 import { clusterKey, signPeerRequest } from './cluster-key';
 import { decodeValue, encodeValue, errorOf, PEER_DRIVER_PATH, type PeerAnswer } from './peer-wire';
+import { precompiled } from '../db/precompiled';
 
 /** Driver methods that act on one host, named by their first argument (connectHost: its spec's hostId). */
 const HOST_METHODS = new Set(['connectHost', 'disconnectHost', 'pingHost', 'startVm', 'stopVm', 'rebootVm', 'destroyVm',
@@ -21,6 +22,10 @@ const hostIdOf = (method: string, args: unknown[]) =>
   String(method === 'connectHost' ? (args[0] as { hostId: string }).hostId : args[0]);
 
 interface Owner { msId: string | null; peerUrl: string | null }
+
+// Read before every driver call on a host (two or three per deploy): compiled once (db/precompiled).
+const ownerQ = precompiled((db, p: { id: string }) => db.selectFrom('hosts').leftJoin('management_servers as m', 'm.id', 'hosts.ms_id')
+  .select(['hosts.ms_id as msId', 'm.peer_url as peerUrl']).where('hosts.id', '=', p.id));
 
 /** A registry that also knows which hosts this server is taking over (connecting them to its own drivers). */
 export interface ForwardingRegistry extends DriverRegistry {
@@ -38,8 +43,7 @@ export function createForwardingRegistry(local: DriverRegistry, svc: () => Servi
   let key: Promise<string> | undefined;
 
   async function ownerOf(hostId: string): Promise<Owner | undefined> {
-    const r = await svc().db.selectFrom('hosts').leftJoin('management_servers as m', 'm.id', 'hosts.ms_id')
-      .select(['hosts.ms_id as msId', 'm.peer_url as peerUrl']).where('hosts.id', '=', hostId).executeTakeFirst();
+    const r = await ownerQ.first(svc().db, { id: hostId });
     return r ? { msId: r.msId, peerUrl: r.peerUrl } : undefined;
   }
 

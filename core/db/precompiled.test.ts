@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { openDatabase, type OpenedDb } from './connect';
-import { allColumns, precompiled, precompiledInsert, precompiledInsertMany, precompiledTransaction, precompiledUpdate, selectArrays } from './precompiled';
+import { allColumns, precompiled, precompiledIn, precompiledInsert, precompiledInsertMany, precompiledTransaction, precompiledUpdate, selectArrays } from './precompiled';
 import { timeOrderedId } from './ids';
 import type { EventTable } from './schema';
 
@@ -96,6 +96,24 @@ describe('precompiled queries', () => {
     bad[9] = { ...bad[9], type: null as never };
     await expect(insertEvents(db, bad)).rejects.toThrow();
     expect(await db.selectFrom('events').select('id').where('created', '>=', 200).execute()).toEqual([]);
+  });
+});
+
+const configsIn = precompiledIn((db, names, p: { prefix: string }) => db.selectFrom('configurations').select(['name', 'value'])
+  .where('name', 'in', names).where('value', 'like', p.prefix).orderBy('name'), 8);
+
+describe('precompiledIn', () => {
+  it('answers for any number of ids, padded or in chunks, with fresh values each run', async () => {
+    const db = await open();
+    await db.insertInto('configurations').values(Array.from({ length: 20 }, (_, i) => ({ name: `k${String(i).padStart(2, '0')}`, value: `v${i}` }))).execute();
+    expect(await configsIn(db, [], { prefix: 'v%' })).toEqual([]);
+    // 3 ids run on the 4-id template (the last one repeated): each row once.
+    expect(await configsIn(db, ['k02', 'k00', 'k07'], { prefix: 'v%' })).toEqual([
+      { name: 'k00', value: 'v0' }, { name: 'k02', value: 'v2' }, { name: 'k07', value: 'v7' }]);
+    expect(await configsIn(db, ['k01'], { prefix: 'x%' })).toEqual([]);
+    // 19 ids (more than the largest template, 8): in chunks of 8, 8 and 3, rows in order within each chunk.
+    const ids = Array.from({ length: 19 }, (_, i) => `k${String(i).padStart(2, '0')}`);
+    expect((await configsIn(db, ids, { prefix: 'v%' })).map((r) => r.name)).toEqual(ids);
   });
 });
 

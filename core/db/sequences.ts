@@ -12,33 +12,58 @@ export interface Sequences {
 
 export function createSequences(db: Db, opts: { block?: number } = {}): Sequences {
   const block = opts.block ?? 16;
-  const held = new Map<string, { next: number; end: number }>();
-  const pending = new Map<string, Promise<void>>();
+  const counters = new Map<string, Counter>();
 
-  async function reserve(name: string): Promise<void> {
+  /** Advances the row by `size` in one atomic step; resolves with the first number of the block reserved. */
+  async function reserve(name: string, size: number): Promise<number> {
     // The row lock taken by the UPDATE (InnoDB) or the write transaction (SQLite) makes the read that follows see
     // exactly this server's advance.
-    const start = await db.transaction().execute(async (trx) => {
-      await trx.updateTable('sequences').set({ next_value: sql<number>`next_value + ${block}` }).where('name', '=', name).execute();
+    return db.transaction().execute(async (trx) => {
+      await trx.updateTable('sequences').set({ next_value: sql<number>`next_value + ${size}` }).where('name', '=', name).execute();
       const row = await trx.selectFrom('sequences').select('next_value').where('name', '=', name).executeTakeFirst();
       if (!row) throw new Error(`sequence ${name} does not exist`);
-      return Number(row.next_value) - block;
+      return Number(row.next_value) - size;
     });
-    held.set(name, { next: start, end: start + block });
+  }
+
+  /**
+   * Callers waiting for numbers queue in order; one reservation at a time serves every caller queued when it
+   * starts (a block of at least their number), so a burst of N callers costs about one round trip, not N / block
+   * round trips with every caller woken after each (a thousand concurrent deploys spent 3% of their CPU there).
+   */
+  function refill(name: string, c: Counter): void {
+    if (c.reserving || c.waiting.length === 0) return;
+    c.reserving = true;
+    const wanted = c.waiting.length;
+    reserve(name, Math.max(block, wanted)).then((start) => {
+      c.next = start;
+      c.end = start + Math.max(block, wanted);
+      for (const w of c.waiting.splice(0, c.end - c.next)) w.resolve(c.next++);
+    }, (err: unknown) => {
+      for (const w of c.waiting.splice(0, wanted)) w.reject(err);
+    }).finally(() => {
+      c.reserving = false;
+      refill(name, c);
+    });
   }
 
   return {
-    async next(name) {
-      for (;;) {
-        const h = held.get(name);
-        if (h && h.next < h.end) return h.next++;
-        let p = pending.get(name);
-        if (!p) {
-          p = reserve(name).finally(() => pending.delete(name));
-          pending.set(name, p);
-        }
-        await p;
-      }
+    next(name) {
+      let c = counters.get(name);
+      if (!c) counters.set(name, (c = { next: 0, end: 0, reserving: false, waiting: [] }));
+      if (c.waiting.length === 0 && c.next < c.end) return Promise.resolve(c.next++);
+      return new Promise<number>((resolve, reject) => {
+        c.waiting.push({ resolve, reject });
+        refill(name, c);
+      });
     },
   };
+}
+
+interface Counter {
+  /** The held block: numbers next .. end - 1 are this server's to hand out. */
+  next: number;
+  end: number;
+  reserving: boolean;
+  waiting: { resolve: (n: number) => void; reject: (e: unknown) => void }[];
 }

@@ -7,6 +7,8 @@ describe('logger', () => {
   it('writes one JSON object per line with time, level and message, and drops lines below its level', () => {
     const out = captureLog();
     const log = createLogger({ level: 'warn', destination: out.destination });
+    // Below its level, debug is absent: `log.debug?.(...)` builds no message or fields.
+    expect(log.debug).toBeUndefined();
     log.debug?.('debug line');
     log.info('info line');
     log.warn('disk almost full', { pool: 'p1', used: 0.97 });

@@ -41,7 +41,9 @@ function wrap(p: pino.Logger): Logger {
     else p[level](redactText(msg));
   };
   return {
-    debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'),
+    // Absent below its level: every call site is `log.debug?.(...)`, so the message and fields of a disabled
+    // debug line (one per API request and per job) are never built.
+    debug: p.isLevelEnabled('debug') ? at('debug') : undefined, info: at('info'), warn: at('warn'), error: at('error'),
     child: (bindings) => wrap(p.child(redact(bindings) as pino.Bindings)),
   };
 }
@@ -52,6 +54,6 @@ export function withBindings(log: Logger, bindings: Record<string, string | numb
 }
 
 export const silentLogger: Logger = {
-  debug() {}, info() {}, warn() {}, error() {},
+  info() {}, warn() {}, error() {},
   child: () => silentLogger,
 };

@@ -5,7 +5,7 @@ import type { Kysely } from 'kysely';
 import { randomBytes } from 'node:crypto';
 import type { Database } from '../db/schema';
 import type { Db } from '../db/connect';
-import { precompiled, precompiledInsert, type QueryTarget } from '../db/precompiled';
+import { precompiled, precompiledIn, precompiledInsert, type QueryTarget } from '../db/precompiled';
 import type { Nic } from '../contract/responses';
 import type { VmNicSpec } from '../hypervisors/driver';
 import { insufficientCapacity, invalidParam } from '../kernel/errors';
@@ -120,14 +120,21 @@ export async function deleteNicsOf(db: Kysely<Database>, vmId: string): Promise<
   await db.deleteFrom('nics').where('vm_id', '=', vmId).execute();
 }
 
+// Read for every VM start and every VM object (a list page, each deploy's result): compiled once (db/precompiled).
+const nicsOfVmsQ = precompiledIn((db, ids) => db.selectFrom('nics as c').innerJoin('networks as n', 'n.id', 'c.network_id')
+  .select(['c.id', 'c.vm_id', 'c.network_id', 'c.ip_address', 'c.mac_address', 'c.device_id', 'c.is_default', 'c.gateway',
+    'c.netmask', 'c.broadcast_uri', 'n.name as network_name', 'n.guest_type'])
+  .where('c.vm_id', 'in', ids).orderBy('c.vm_id').orderBy('c.device_id'));
+const nicSpecsQ = precompiled((db, p: { vmId: string }) => db.selectFrom('nics as c').innerJoin('networks as n', 'n.id', 'c.network_id')
+  .leftJoin('physical_network_traffic_types as t', (j) => j.onRef('t.physical_network_id', '=', 'n.physical_network_id').on('t.traffic_type', '=', 'Guest'))
+  .select(['c.id', 'c.mac_address', 'c.device_id', 'c.network_id', 'c.ip_address', 'n.vlan', 'n.cidr', 'n.gateway', 'n.private_mtu', 't.kvm_label'])
+  .where('c.vm_id', '=', p.vmId).orderBy('c.is_default', 'desc').orderBy('c.device_id'));
+
 /** The `nic` objects of the given VMs, by VM id, default NIC first then by device. */
 export async function nicsOfVms(db: Db, vmIds: string[], withVm = false): Promise<Map<string, Nic[]>> {
   const out = new Map<string, Nic[]>();
   if (vmIds.length === 0) return out;
-  const rows = await db.selectFrom('nics as c').innerJoin('networks as n', 'n.id', 'c.network_id')
-    .select(['c.id', 'c.vm_id', 'c.network_id', 'c.ip_address', 'c.mac_address', 'c.device_id', 'c.is_default', 'c.gateway',
-      'c.netmask', 'c.broadcast_uri', 'n.name as network_name', 'n.guest_type'])
-    .where('c.vm_id', 'in', vmIds).orderBy('c.vm_id').orderBy('c.device_id').execute();
+  const rows = await nicsOfVmsQ(db, vmIds, {});
   for (const r of rows) {
     // Absent fields stay undefined (JSON and XML leave them out) rather than deleted, which would slow every object.
     const nic: Nic = {
@@ -144,10 +151,7 @@ export async function nicsOfVms(db: Db, vmIds: string[], withVm = false): Promis
 
 /** What a hypervisor needs to wire a VM's NICs (start, migration): MAC, VLAN, guest interface and addressing. */
 export async function nicSpecsOf(db: Db, vmId: string, hostname: string): Promise<VmNicSpec[]> {
-  const rows = await db.selectFrom('nics as c').innerJoin('networks as n', 'n.id', 'c.network_id')
-    .leftJoin('physical_network_traffic_types as t', (j) => j.onRef('t.physical_network_id', '=', 'n.physical_network_id').on('t.traffic_type', '=', 'Guest'))
-    .select(['c.id', 'c.mac_address', 'c.device_id', 'c.network_id', 'c.ip_address', 'n.vlan', 'n.cidr', 'n.gateway', 'n.private_mtu', 't.kvm_label'])
-    .where('c.vm_id', '=', vmId).orderBy('c.is_default', 'desc').orderBy('c.device_id').execute();
+  const rows = await nicSpecsQ.rows(db, { vmId });
   return rows.map((r) => ({ id: r.id, mac: r.mac_address, deviceId: r.device_id, networkId: r.network_id,
     vlan: r.vlan ? Number(r.vlan) : null, guestIf: r.kvm_label ?? null, ip: r.ip_address, cidr: r.cidr, gateway: r.gateway, hostname,
     mtu: r.private_mtu }));

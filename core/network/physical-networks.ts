@@ -8,7 +8,7 @@ import type { PhysicalNetwork, TrafficType } from '../contract/responses';
 import { invalidParam, notFound, resourceInUse } from '../kernel/errors';
 import { compact } from '../kernel/format';
 import { isUniqueViolation } from '../db/unique';
-import { precompiledInsert } from '../db/precompiled';
+import { precompiled, precompiledInsert } from '../db/precompiled';
 
 const insertPhys = precompiledInsert('physical_networks');
 const insertTraffic = precompiledInsert('physical_network_traffic_types');
@@ -151,8 +151,11 @@ export const physicalNetworkHandlers: Pick<H, 'createPhysicalNetwork' | 'updateP
 
 /** The zone's physical network carrying Guest traffic (the first one), or undefined when the zone has none. */
 export async function guestPhysicalNetwork(ctx: Pick<CallContext, 'svc'>, zoneId: string): Promise<PhysRow | undefined> {
-  return ctx.svc.db.selectFrom('physical_networks as p')
-    .innerJoin('physical_network_traffic_types as t', 't.physical_network_id', 'p.id')
-    .selectAll('p').where('p.zone_id', '=', zoneId).where('p.removed', 'is', null).where('t.traffic_type', '=', 'Guest')
-    .orderBy('p.created').orderBy('p.id').executeTakeFirst();
+  return guestPhysicalQ.first(ctx.svc.db, { zoneId });
 }
+
+// Read by every deploy on a zone without the account's network yet: compiled once (db/precompiled).
+const guestPhysicalQ = precompiled((db, p: { zoneId: string }) => db.selectFrom('physical_networks as p')
+  .innerJoin('physical_network_traffic_types as t', 't.physical_network_id', 'p.id')
+  .selectAll('p').where('p.zone_id', '=', p.zoneId).where('p.removed', 'is', null).where('t.traffic_type', '=', 'Guest')
+  .orderBy('p.created').orderBy('p.id').limit(1));

@@ -13,12 +13,17 @@ import { requiredOffering } from './offerings';
 import { guestPhysicalNetwork } from './physical-networks';
 import { createNetworkRow } from './networks';
 import { requireIp } from './ip';
+import { precompiled } from '../db/precompiled';
+
+// Read by every deploy without networkids: compiled once (db/precompiled).
+const accountNetworkQ = precompiled((db, p: { accountId: string; zoneId: string }) => db.selectFrom('networks').selectAll()
+  .where('account_id', '=', p.accountId).where('zone_id', '=', p.zoneId).where('removed', 'is', null)
+  .where('guest_type', '=', 'Isolated').orderBy('created').orderBy('id').limit(1));
 
 export interface NicRequest { networkids?: string[]; ipaddress?: string; macaddress?: string; iptonetworklist?: MapEntries }
 
 async function accountNetwork(ctx: CallContext, owner: Owner, zoneId: string): Promise<NetworkRow | null> {
-  const own = await ctx.svc.db.selectFrom('networks').selectAll().where('account_id', '=', owner.accountId).where('zone_id', '=', zoneId)
-    .where('removed', 'is', null).where('guest_type', '=', 'Isolated').orderBy('created').orderBy('id').executeTakeFirst();
+  const own = await accountNetworkQ.first(ctx.svc.db, { accountId: owner.accountId, zoneId });
   if (own) return own;
   if (!(await guestPhysicalNetwork(ctx, zoneId))) return null;
   const off = await requiredOffering(ctx.svc.db);

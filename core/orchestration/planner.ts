@@ -42,6 +42,9 @@ export function createPlanner(deps: { db: Db; clock: Clock; log: Logger; infra: 
   const ttl = opts.ttlMs ?? 10_000;
   const refreshOnFull = opts.refreshOnFullMs ?? 1_000;
   const random = opts.random ?? Math.random;
+  // Scratch space of pick() (synchronous, so never shared by two picks at once).
+  let nearAt = new Int32Array(0);
+  let nearScore = new Float64Array(0);
   const zones = new Map<string, Promise<ZoneIndex>>();
 
   async function zoneIndex(zoneId: string, force = false): Promise<ZoneIndex> {
@@ -90,7 +93,6 @@ export function createPlanner(deps: { db: Db; clock: Clock; log: Logger; infra: 
   function pick(idx: ZoneIndex, n: Need, avoid: Set<string>, avoidPools: Set<string>, f: Funnel): { host: IndexedHost; pool: IndexedPool } | null {
     const hv = n.req.hypervisor ? n.req.hypervisor.toLowerCase() : null;
     const cache = new Map<string, IndexedPool | null>();
-    let near: { host: IndexedHost; pool: IndexedPool; score: number }[] = [];
     let best = Infinity;
     const consider = (h: IndexedHost) => {
       if (!inScope(h, n.req, avoid, hv)) return null;
@@ -116,21 +118,33 @@ export function createPlanner(deps: { db: Db; clock: Clock; log: Logger; infra: 
     const hosts = idx.hosts;
     const len = hosts.length;
     const start = len > SCAN_WINDOW ? Math.floor(random() * len) : 0;
+    // The hosts within SPREAD_MARGIN of the least used one, as positions and scores in reused arrays: with equal
+    // hosts that is the whole window, and an object per candidate was most of a deploy's garbage.
+    if (nearAt.length < len) { nearAt = new Int32Array(len); nearScore = new Float64Array(len); }
+    let near = 0;
     for (let k = 0; k < len; k++) {
-      if (k >= SCAN_WINDOW && near.length > 0) break;
-      const h = hosts[(start + k) % len];
-      const pool = consider(h);
-      if (pool === null) continue;
+      if (k >= SCAN_WINDOW && near > 0) break;
+      const at = (start + k) % len;
+      const h = hosts[at];
+      if (consider(h) === null) continue;
       const score = Math.max((h.cpuAlloc + n.cpu) / h.cpuCap, (h.memAlloc + n.mem) / h.memCap);
       if (score > best + SPREAD_MARGIN) continue;
       if (score < best) {
         best = score;
-        near = near.filter((c) => c.score <= best + SPREAD_MARGIN);
+        let kept = 0;
+        for (let i = 0; i < near; i++) {
+          if (nearScore[i] <= best + SPREAD_MARGIN) { nearAt[kept] = nearAt[i]; nearScore[kept] = nearScore[i]; kept++; }
+        }
+        near = kept;
       }
-      near.push({ host: h, pool, score });
+      nearAt[near] = at;
+      nearScore[near] = score;
+      near++;
     }
-    if (near.length === 0) return null;
-    return near[Math.floor(random() * near.length)];
+    if (near === 0) return null;
+    const host = hosts[nearAt[Math.floor(random() * near)]];
+    // Its cluster's pool was chosen when the host was considered (cached per cluster for this pick).
+    return { host, pool: cache.get(host.clusterId)! };
   }
 
   function reason(idx: ZoneIndex, n: Need, f: Funnel): string {

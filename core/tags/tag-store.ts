@@ -6,14 +6,23 @@ import type { TaggableType } from '../contract/commands/tags';
 import type { Tags } from '../contract/responses';
 import type { Services } from '../kernel/services';
 import { invalidParam } from '../kernel/errors';
+import { precompiledIn } from '../db/precompiled';
+
+// Read for every page of a taggable list and every VM object (each deploy's result): compiled once per list of
+// types (db/precompiled), the ids filled in.
+const tagsQ = new Map<string, ReturnType<typeof tagsOfIds>>();
+const tagsOfIds = (types: string[]) => precompiledIn((db, ids) => db.selectFrom('resource_tags').selectAll()
+  .where('resource_id', 'in', ids).where('resource_type', 'in', types).orderBy('created').orderBy('tag_key'));
 
 /** The tags[] of each resource of a page (oldest first, then by key): one query over the page's ids. */
 export async function tagsOfPage(svc: Pick<Services, 'db' | 'identity'>, type: TaggableType | TaggableType[], ids: string[]): Promise<Map<string, Tags[]>> {
   const out = new Map<string, Tags[]>();
   if (ids.length === 0) return out;
   const types = Array.isArray(type) ? type : [type];
-  const rows = await svc.db.selectFrom('resource_tags').selectAll().where('resource_id', 'in', ids)
-    .where('resource_type', 'in', types).orderBy('created').orderBy('tag_key').execute();
+  const typesKey = types.join(',');
+  let q = tagsQ.get(typesKey);
+  if (!q) tagsQ.set(typesKey, (q = tagsOfIds(types)));
+  const rows = await q(svc.db, ids, {});
   for (const r of rows) {
     const owner = await svc.identity.accountInfo(r.account_id);
     const list = out.get(r.resource_id) ?? [];

@@ -35,6 +35,8 @@ export interface DeployPayload {
   storageTags: string[];
   placement: { podId: string | null; clusterId: string | null; hostId: string | null };
   startVm: boolean;
+  /** NICs written with the VM (absent in payloads stored by older versions: then they are read). */
+  nicCount?: number;
 }
 
 const tags = (s: string | null | undefined) => (s ? s.split(',').map((t) => t.trim()).filter(Boolean) : []);
@@ -199,6 +201,7 @@ async function prepare(ctx: CallContext, a: Args) {
     hostTags: tags(so.host_tags), storageTags: [...new Set([...tags(so.storage_tags), ...tags(dof?.tags)])],
     placement: { podId: a.podid ?? null, clusterId: a.clusterid ?? null, hostId: a.hostid ?? null },
     startVm: a.startvm !== false,
+    nicCount: nics.length,
   };
   return { instanceType: 'VirtualMachine', instanceId: id, createdId: id, locks: [`vm:${id}`], payload, write, committed };
 }
@@ -217,7 +220,9 @@ async function resultFromPayload(ctx: JobContext, pl: DeployPayload, vm: Startab
   const n = pl.names;
   const [o] = await formatVms(ctx.svc, [row], { caller: ctx.caller }, {
     zones: new Map([[row.zone_id, n.zone]]), templates: new Map([[row.template_id, n.template]]),
-    offerings: new Map([[row.service_offering_id, n.offering]]) });
+    offerings: new Map([[row.service_offering_id, n.offering]]),
+    // The job holds the VM's lock, under which NICs are added: a VM deployed without NICs still has none.
+    nics: pl.nicCount === 0 ? new Map([[row.id, []]]) : undefined });
   return o;
 }
 
@@ -228,7 +233,8 @@ async function execute(ctx: JobContext, _a: Args, pl: DeployPayload): Promise<Vi
   let plan: DeploymentPlan;
   try {
     plan = await startVm(ctx.svc, { vm, volumes: pl.volumes.map((v) => ({ ...v })), hostTags: pl.hostTags,
-      storageTags: pl.storageTags, ...pl.placement, considerLastHost: false, userId: ctx.caller.userId, progress: ctx.progress });
+      storageTags: pl.storageTags, ...pl.placement, considerLastHost: false, userId: ctx.caller.userId, progress: ctx.progress,
+      noNics: pl.nicCount === 0 });
   } catch (e) {
     // A VM whose first start fails is marked Error (CloudStack's OperationFailedToError), not left Stopped.
     if (vm.state === 'Stopped') {

@@ -67,4 +67,19 @@ describe('instance names', () => {
     // A server started later reads the stored number.
     expect(acctOf(await createInstanceNames(b.db, createSequences(b.db)).next('y'))).toBe([...byAccount.get('y')!][0]);
   });
+
+  it('serve a burst of concurrent deploys with one reservation, not one per block', async () => {
+    const a = await openTestDatabase(join(mkdtempSync(join(tmpdir(), 'strata-names-')), 'test.db'));
+    opened.push(a);
+    let reservations = 0;
+    const counting = a.db.withPlugin({
+      transformQuery: (args) => { if (args.node.kind === 'UpdateQueryNode') reservations++; return args.node; },
+      transformResult: async (args) => args.result,
+    });
+    const seq = createSequences(counting, { block: 4 });
+    const numbers = await Promise.all(Array.from({ length: 500 }, () => seq.next('vm_number')));
+    // In call order, without gaps inside the burst, and unique.
+    expect(numbers).toEqual(numbers.map((_, i) => numbers[0] + i));
+    expect(reservations).toBeLessThanOrEqual(2);
+  });
 });

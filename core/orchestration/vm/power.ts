@@ -36,6 +36,9 @@ export interface StartRequest {
   userId?: string | null;
   /** Progress of long host work (a template's first copy into a pool), 0..100, for the job. */
   progress?: (percent: number) => Promise<void>;
+  /** True when the caller knows the VM has no NIC (a deploy that planned none and holds the VM's lock, under
+   *  which NICs are added): the NICs are then not read again. */
+  noNics?: boolean;
 }
 
 export const MAX_START_ATTEMPTS = 3;
@@ -107,7 +110,7 @@ async function startOn(svc: Services, r: StartRequest, p: DeploymentPlan, create
   const spec: VmSpec = { id: vm.id, instanceName: vm.instance_name, cpuNumber: vm.cpu_number, cpuSpeed: vm.cpu_speed,
     memoryMb: vm.memory, volumes: specs, isoId: vm.iso_id, details: parseDetails(vm.details),
     isoPath: vm.iso_id ? (await svc.caches.imageFiles.file(vm.iso_id, vm.zone_id)) ?? null : null,
-    nics: await nicSpecsOf(svc.db, vm.id, vm.name) };
+    nics: r.noNics ? [] : await nicSpecsOf(svc.db, vm.id, vm.name) };
   // Drivers of real guests (those that take CD-ROM media) attach SSH keys and user data as a config drive; the
   // simulator has no guest to read one, so its starts skip the lookup.
   if (driver.attachIso) spec.configDrive = await configDriveFor(svc, vm.id);

@@ -8,7 +8,7 @@ import type { Services } from '../../kernel/services';
 import type { Caller } from '../../identity/caller';
 import type { VmStats } from '../../hypervisors/driver';
 import { isAdmin } from '../../identity/caller';
-import { precompiled } from '../../db/precompiled';
+import { precompiled, precompiledIn } from '../../db/precompiled';
 import { csDate } from '../../kernel/format';
 import { vmStatsOf } from './stats-cache';
 import type { Nic, Tags, VirtualMachine } from '../../contract/responses';
@@ -62,10 +62,18 @@ const distinct = (rows: VmRow[], pick: (r: VmRow) => string | null) => {
 };
 
 /** What a caller already knows (deploy carries the names prepare read) is not queried again. */
-export type KnownNames = Partial<Pick<Names, 'zones' | 'templates' | 'offerings'>>;
+export type KnownNames = Partial<Pick<Names, 'zones' | 'templates' | 'offerings' | 'nics'>>;
 
-/** The one-VM case (every VM command's result, thousands a second during bulk deploys): compiled once. */
-const hostName = precompiled((db, p: { id: string }) => db.selectFrom('hosts').select(['id', 'name']).where('id', '=', p.id));
+// The names of a page (or of one VM: every VM command's result, thousands a second during bulk deploys): compiled
+// once (db/precompiled).
+const zoneNames = precompiledIn((db, ids) => db.selectFrom('zones').select(['id', 'name']).where('id', 'in', ids));
+const hostNames = precompiledIn((db, ids) => db.selectFrom('hosts').select(['id', 'name']).where('id', 'in', ids));
+const templateNames = precompiledIn((db, ids) => db.selectFrom('templates as t').leftJoin('os_types as os', 'os.id', 't.ostype_id')
+  .select(['t.id', 't.name', 't.display_text', 't.password_enabled', 't.ostype_id', 't.dynamic_scaling', 't.format',
+    't.template_type', 'os.description as os_name']).where('t.id', 'in', ids));
+const offeringNames = precompiledIn((db, ids) => db.selectFrom('service_offerings').select(['id', 'name', 'dynamic_scaling']).where('id', 'in', ids));
+const pendingVmJobs = precompiled((db, _p: Record<string, never>) => db.selectFrom('async_jobs').select(['id', 'instance_id'])
+  .where('status', '=', 0).where('instance_type', '=', 'VirtualMachine'));
 
 async function loadNames(svc: Services, rows: VmRow[], known: KnownNames): Promise<Names> {
   const db = svc.db;
@@ -76,15 +84,12 @@ async function loadNames(svc: Services, rows: VmRow[], known: KnownNames): Promi
   const soIds = missing(distinct(rows, (r) => r.service_offering_id), known.offerings);
   const acctIds = distinct(rows, (r) => r.account_id);
   const [zones, hosts, tpls, sos, accts, nics] = await Promise.all([
-    zoneIds.length ? db.selectFrom('zones').select(['id', 'name']).where('id', 'in', zoneIds).execute() : [],
-    hostIds.length === 1 ? hostName.rows(db, { id: hostIds[0] })
-      : hostIds.length ? db.selectFrom('hosts').select(['id', 'name']).where('id', 'in', hostIds).execute() : [],
-    tplIds.length ? db.selectFrom('templates as t').leftJoin('os_types as os', 'os.id', 't.ostype_id')
-      .select(['t.id', 't.name', 't.display_text', 't.password_enabled', 't.ostype_id', 't.dynamic_scaling', 't.format',
-        't.template_type', 'os.description as os_name']).where('t.id', 'in', tplIds).execute() : [],
-    soIds.length ? db.selectFrom('service_offerings').select(['id', 'name', 'dynamic_scaling']).where('id', 'in', soIds).execute() : [],
+    zoneNames(db, zoneIds, {}),
+    hostNames(db, hostIds, {}),
+    templateNames(db, tplIds, {}),
+    offeringNames(db, soIds, {}),
     Promise.all(acctIds.map((id) => svc.identity.accountInfo(id).catch(() => null))),
-    nicsOfVms(db, rows.map((r) => r.id)),
+    known.nics ?? nicsOfVms(db, rows.map((r) => r.id)),
   ]);
   const accounts: Names['accounts'] = new Map();
   acctIds.forEach((id, i) => { const a = accts[i]; if (a) accounts.set(id, a); });
@@ -101,8 +106,7 @@ async function pendingJobs(db: Db, rows: VmRow[]): Promise<Map<string, string>> 
   const m = new Map<string, string>();
   if (rows.length === 0) return m;
   const ids = new Set(rows.map((r) => r.id));
-  const jobs = await db.selectFrom('async_jobs').select(['id', 'instance_id']).where('status', '=', 0)
-    .where('instance_type', '=', 'VirtualMachine').execute();
+  const jobs = await pendingVmJobs.rows(db, {});
   for (const j of jobs) if (j.instance_id && ids.has(j.instance_id)) m.set(j.instance_id, j.id);
   return m;
 }

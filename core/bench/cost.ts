@@ -1,0 +1,148 @@
+// Load-independent costs of the hot paths, for a machine whose wall-clock figures swing with other work:
+//   deploy: SQL statements and commits per deploy, WAL bytes the main thread writes per deploy, main-thread CPU ms
+//           per deploy, and the statements ranked by count (on 1,000 simulator hosts, after a warm-up).
+//   list:   statements per listVirtualMachines page of 500 (in-process, through the dispatcher) and CPU ms per page.
+// Run: node bin/run-ts.mjs core/bench/cost.ts [--vms N] [--list-vms N] [--top K]
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Session } from 'node:inspector/promises';
+import { writeFileSync } from 'node:fs';
+import { createRequire, syncBuiltinESMExports } from 'node:module';
+import SqliteDatabase from 'better-sqlite3';
+import { createCore } from '../index';
+import { silentLogger } from '../kernel/logger';
+import { buildLab, deployMany } from './lab';
+
+const { values } = parseArgs({ options: { vms: { type: 'string' }, 'list-vms': { type: 'string' }, top: { type: 'string' },
+  profile: { type: 'string' }, wal: { type: 'boolean' } } });
+const measured = Number(values.vms ?? 3000);
+const listVms = Number(values['list-vms'] ?? 0);
+const top = Number(values.top ?? 25);
+
+// Every execution of a prepared statement, by SQL text (the group-commit driver runs everything through these).
+const counts = new Map<string, number>();
+const probe = new SqliteDatabase(':memory:').prepare('select 1');
+const proto = Object.getPrototypeOf(probe) as Record<string, (...a: unknown[]) => unknown>;
+for (const m of ['run', 'get', 'all', 'iterate']) {
+  const orig = proto[m];
+  proto[m] = function (this: { source: string }, ...args: unknown[]) {
+    counts.set(this.source, (counts.get(this.source) ?? 0) + 1);
+    return orig.apply(this, args);
+  };
+}
+
+// --wal: no checkpoints at all during the run (the checkpoint worker never starts, the main connection's threshold
+// is 0), so the WAL keeps every frame written; afterwards each frame's page is named by its table or index (dbstat).
+if (values.wal) {
+  const wt = createRequire(import.meta.url)('node:worker_threads') as { Worker: unknown };
+  wt.Worker = class { unref() {} on() {} once() {} postMessage() {} terminate() {} };
+  syncBuiltinESMExports();
+  const dbProto = SqliteDatabase.prototype as unknown as { pragma: (s: string, o?: unknown) => unknown };
+  const orig = dbProto.pragma;
+  dbProto.pragma = function (this: unknown, s: string, o?: unknown) {
+    return orig.call(this, /^wal_autocheckpoint/.test(s) ? 'wal_autocheckpoint = 0' : s, o);
+  };
+}
+
+/** Frames of the WAL file from frame `from` on, counted by the table or index their page belongs to. */
+function walFrames(dbFile: string, from: number): { frames: number; commits: number; byName: Map<string, number> } {
+  const buf = readFileSync(`${dbFile}-wal`);
+  const pageSize = buf.readUInt32BE(8);
+  const names = new Map<number, string>();
+  const ro = new SqliteDatabase(dbFile, { readonly: true });
+  for (const r of ro.prepare('select name, pageno from dbstat').all() as { name: string; pageno: number }[]) names.set(r.pageno, r.name);
+  ro.close();
+  const byName = new Map<string, number>();
+  let frames = 0;
+  let commits = 0;
+  for (let off = 32 + from * (pageSize + 24); off + 24 <= buf.length; off += pageSize + 24, frames++) {
+    if (buf.readUInt32BE(off + 4) !== 0) commits++;
+    const name = names.get(buf.readUInt32BE(off)) ?? '(free or new)';
+    byName.set(name, (byName.get(name) ?? 0) + 1);
+  }
+  return { frames, commits, byName };
+}
+const walFrameCount = (dbFile: string) => {
+  try {
+    const size = readFileSync(`${dbFile}-wal`).length;
+    return Math.max(0, Math.floor((size - 32) / (4096 + 24)));
+  } catch { return 0; }
+};
+
+/** Bytes written and CPU ms of this process's main thread (Linux /proc). */
+function mainThread() {
+  const io = readFileSync(`/proc/self/task/${process.pid}/io`, 'utf8');
+  const wchar = Number(/wchar: (\d+)/.exec(io)![1]);
+  const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return { wchar, cpuMs: (Number(stat[11]) + Number(stat[12])) * 10 };
+}
+
+function report(label: string, n: number, before: ReturnType<typeof mainThread>) {
+  const after = mainThread();
+  const rows = [...counts.entries()].sort((a, b) => b[1] - a[1]);
+  const total = rows.reduce((s, [, c]) => s + c, 0);
+  const commits = rows.filter(([s]) => /^\s*commit/i.test(s)).reduce((s, [, c]) => s + c, 0);
+  console.log(`\n== ${label}: ${n} operations`);
+  console.log(`statements per op: ${(total / n).toFixed(2)}  commits per op: ${(commits / n).toFixed(3)}`);
+  console.log(`main-thread bytes written per op: ${((after.wchar - before.wchar) / n / 1024).toFixed(2)} KiB  (~${((after.wchar - before.wchar) / n / 4120).toFixed(2)} WAL frames)`);
+  console.log(`main-thread CPU ms per op: ${((after.cpuMs - before.cpuMs) / n).toFixed(3)}`);
+  for (const [sql, c] of rows.slice(0, top)) console.log(`${(c / n).toFixed(3).padStart(8)}  ${sql.replace(/\s+/g, ' ').slice(0, 220)}`);
+}
+
+/** --profile PREFIX: a CPU profile of each measured phase only (PREFIX-deploy.cpuprofile, PREFIX-list.cpuprofile). */
+async function profiled<T>(phase: string, fn: () => Promise<T>): Promise<T> {
+  if (!values.profile) return fn();
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 200 });
+  await session.post('Profiler.start');
+  try {
+    return await fn();
+  } finally {
+    const { profile } = await session.post('Profiler.stop');
+    writeFileSync(`${values.profile}-${phase}.cpuprofile`, JSON.stringify(profile));
+    session.disconnect();
+  }
+}
+
+async function main() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'strata-cost-'));
+  const core = await createCore({ dataDir, adminPassword: 'bench', log: silentLogger, hostPingIntervalMs: 0 });
+  try {
+    const lab = await buildLab(core, { hosts: 1000 });
+    await deployMany(core, lab, 1000);
+    counts.clear();
+    const dbFile = join(dataDir, 'strata.db');
+    const frame0 = values.wal ? walFrameCount(dbFile) : 0;
+    let t = mainThread();
+    const d = await profiled('deploy', () => deployMany(core, lab, measured));
+    report(`deploy (wall ${d.perSecond}/s)`, measured, t);
+    if (values.wal) {
+      const w = walFrames(dbFile, frame0);
+      console.log(`\nWAL frames per deploy: ${(w.frames / measured).toFixed(2)}, WAL commits per deploy: ${(w.commits / measured).toFixed(3)}`);
+      for (const [name, c] of [...w.byName].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${(c / measured).toFixed(3).padStart(8)}  ${name}`);
+    }
+    if (listVms > 0) {
+      await deployMany(core, lab, Math.max(0, listVms - measured - 1000));
+      const admin = await core.admin();
+      const list = (page: number) => core.dispatcher.invoke(admin, 'listVirtualMachines', { listall: 'true', page: String(page), pagesize: '500' });
+      for (let i = 0; i < 10; i++) await list(1 + i);
+      const pages = Math.floor(listVms / 500);
+      counts.clear();
+      t = mainThread();
+      const n = 100;
+      const t0 = performance.now();
+      await profiled('list', async () => { for (let i = 0; i < n; i++) await list(1 + (i * 7919) % pages); });
+      console.log(`\nlist wall per page (in-process): ${((performance.now() - t0) / n).toFixed(2)} ms`);
+      report('listVirtualMachines page of 500', n, t);
+    }
+  } finally {
+    await core.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+void main().then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });
