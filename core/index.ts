@@ -52,7 +52,7 @@ import { rootAdminCaller } from './identity/root-admin';
 import { createHaMonitor, type HaMonitor } from './hosts/ha-monitor';
 import { decodeRequest } from './api/request';
 import { validateArgs } from './api/validate';
-import { networkModule, seedNetworkOfferings } from './network/index';
+import { networkEdgeModule, networkModule, seedNetworkOfferings } from './network/index';
 
 export const VERSION = '4.20.0.0-strata';
 
@@ -168,6 +168,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     }),
     maintenanceModule,
     networkModule,
+    networkEdgeModule,
   ]);
   svc.jobs.bind(asyncHandlers(registry));
   const scheduler = createScheduler(svc, () => registry, opts.scheduler);

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run bench`: every benchmark of the project, one after another (they would disturb each other if run
 // together on a 2-core machine), merged into one JSON document on stdout. Each part is a script that prints JSON.
-//   node scripts/bench.mjs [--only core,coreMariadb,scale,console,ui,console-latency,cluster,networks,metrics,scheduler,maintenance] [--quick]
+//   node scripts/bench.mjs [--only core,coreMariadb,scale,console,ui,console-latency,cluster,networks,edge,metrics,scheduler,maintenance] [--quick]
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -18,6 +18,7 @@ const parts = [
   { name: 'cluster', file: 'core/bench/cluster.ts', args: quick, what: 'deploys/s with 1, 2 and 3 strata serve processes on one MariaDB', needs: '/usr/sbin/mariadbd' },
   { name: 'maintenance', file: 'core/bench/maintenance.ts', args: quick, what: 'host maintenance: a simulator host with 100 VMs evacuated' },
   { name: 'networks', file: 'core/bench/networks.ts', args: quick, what: 'guest networks: 10k networks, 100k NICs; listNetworks, listNics, VM pages with nic[]' },
+  { name: 'edge', file: 'core/bench/edge.ts', args: quick, what: 'router edge: LB req/s vs direct, rule to first request, 1,000 rules applied (root)', needs: '/usr/sbin/haproxy' },
   { name: 'metrics', file: 'core/bench/metrics.ts', args: quick, what: 'metrics store: ingest, year/hour queries, bytes per VM per year' },
   { name: 'scheduler', file: 'core/bench/scheduler.ts', args: quick, what: 'scheduler: idle tick over 100k schedules, 10k runs due at once' },
 ];

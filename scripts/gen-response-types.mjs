@@ -28,6 +28,8 @@ const ROOTS = [
   'HostsUsageHistory', 'ScheduledTask',
   // Guest networking (issue 17).
   'PhysicalNetwork', 'TrafficType', 'NetworkOffering', 'Network', 'VlanIpRange', 'Nic', 'Router',
+  // The virtual router as the edge (issue 18).
+  'PublicIpAddress', 'FirewallRule', 'PortForwardingRule', 'LoadBalancerRule', 'LBStickinessPolicy', 'LBHealthCheckPolicy',
 ];
 
 /** Fields current CloudStack sends that the reference file (an older SDK's view) lacks; Strata sends them too. */
@@ -81,7 +83,10 @@ const REQUIRED = {
   SnapshotPolicy: ['id', 'volumeid', 'intervaltype', 'schedule', 'maxsnaps'], ScheduledTask: ['id', 'apicommand', 'timezone', 'enabled'],
   PhysicalNetwork: [...NAMED, 'state', 'zoneid'], TrafficType: ['id', 'traffictype', 'physicalnetworkid'],
   NetworkOffering: [...NAMED, 'guestiptype', 'traffictype', 'state'], Network: [...NAMED, 'type', 'state', 'zoneid'],
-  VlanIpRange: ['id'], Nic: ['id', 'networkid', 'isdefault'], Router: [...NAMED, 'state'], Volume: [...NAMED, 'state', 'type', 'zoneid'], Zone: NAMED,
+  VlanIpRange: ['id'], PublicIpAddress: ['id', 'ipaddress', 'state', 'issourcenat', 'isstaticnat', 'zoneid'],
+  FirewallRule: ['id', 'protocol', 'state'], PortForwardingRule: ['id', 'protocol', 'state', 'ipaddressid', 'virtualmachineid'],
+  LoadBalancerRule: [...NAMED, 'algorithm', 'publicport', 'privateport', 'state'], LBStickinessPolicy: ['lbruleid', 'stickinesspolicy'],
+  LBHealthCheckPolicy: ['lbruleid', 'healthcheckpolicy'], Nic: ['id', 'networkid', 'isdefault'], Router: [...NAMED, 'state'], Volume: [...NAMED, 'state', 'type', 'zoneid'], Zone: NAMED,
 };
 // A metrics object always carries what its base object does; a history object its identity and series.
 Object.assign(REQUIRED, {

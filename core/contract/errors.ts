@@ -30,6 +30,7 @@ export const CsErrorCode = {
   InsufficientStorageCapacity: 4340,
   InternalError: 4345,
   InvalidParameterValue: 4350,
+  NetworkRuleConflict: 4360,
   PermissionDenied: 4365,
   ResourceAllocation: 4370,
   ResourceInUse: 4375,

@@ -91,6 +91,11 @@ export const responseJsonKinds: Record<string, Record<string, string>> = {
   EventType: {
     jobid: 'string', jobstatus: 'number', name: 'string',
   },
+  FirewallRule: {
+    cidrlist: 'string', destcidrlist: 'string', endport: 'number', fordisplay: 'boolean', icmpcode: 'number', icmptype: 'number',
+    id: 'string', ipaddress: 'string', ipaddressid: 'string', jobid: 'string', jobstatus: 'number', networkid: 'string',
+    protocol: 'string', startport: 'number', state: 'string', tags: 'Tags[]', traffictype: 'string',
+  },
   HAForHostResponse: {
     haenable: 'boolean', haprovider: 'string', hastate: 'string', hostid: 'string', jobid: 'string', jobstatus: 'number',
     status: 'boolean',
@@ -152,6 +157,28 @@ export const responseJsonKinds: Record<string, Record<string, string>> = {
     disksizetotal: 'number', disksizeused: 'number', hasannotations: 'boolean', id: 'string', jobid: 'string', jobstatus: 'number',
     name: 'string', protocol: 'string', providername: 'string', readonly: 'boolean', scope: 'string', url: 'string',
     zoneid: 'string', zonename: 'string',
+  },
+  LBHealthCheckPolicy: {
+    account: 'string', domain: 'string', domainid: 'string', healthcheckpolicy: 'LBHealthCheckPolicyHealthcheckpolicy[]', jobid: 'string', jobstatus: 'number',
+    lbruleid: 'string', zoneid: 'string',
+  },
+  LBHealthCheckPolicyHealthcheckpolicy: {
+    description: 'string', fordisplay: 'boolean', healthcheckinterval: 'number', healthcheckthresshold: 'number', id: 'string', pingpath: 'string',
+    responsetime: 'number', state: 'string', unhealthcheckthresshold: 'number',
+  },
+  LBStickinessPolicy: {
+    account: 'string', description: 'string', domain: 'string', domainid: 'string', jobid: 'string', jobstatus: 'number',
+    lbruleid: 'string', name: 'string', state: 'string', stickinesspolicy: 'LBStickinessPolicyStickinesspolicy[]', zoneid: 'string',
+  },
+  LBStickinessPolicyStickinesspolicy: {
+    description: 'string', fordisplay: 'boolean', id: 'string', methodname: 'string', name: 'string', params: 'object',
+    state: 'string',
+  },
+  LoadBalancerRule: {
+    account: 'string', algorithm: 'string', cidrlist: 'string', description: 'string', domain: 'string', domainid: 'string',
+    domainpath: 'string', fordisplay: 'boolean', id: 'string', jobid: 'string', jobstatus: 'number', name: 'string',
+    networkid: 'string', privateport: 'string', project: 'string', projectid: 'string', protocol: 'string', publicip: 'string',
+    publicipid: 'string', publicport: 'string', state: 'string', tags: 'Tags[]', zoneid: 'string', zonename: 'string',
   },
   LoginResponse: {
     account: 'string', domainid: 'string', firstname: 'string', is2faenabled: 'string', is2faverified: 'string', issuerfor2fa: 'string',
@@ -239,6 +266,21 @@ export const responseJsonKinds: Record<string, Record<string, string>> = {
   },
   PodIpranges: {
     cidr: 'string', endip: 'string', forsystemvms: 'string', gateway: 'string', startip: 'string', vlanid: 'string',
+  },
+  PortForwardingRule: {
+    cidrlist: 'string', fordisplay: 'boolean', id: 'string', ipaddress: 'string', ipaddressid: 'string', jobid: 'string',
+    jobstatus: 'number', networkid: 'string', privateendport: 'string', privateport: 'string', protocol: 'string', publicendport: 'string',
+    publicport: 'string', state: 'string', tags: 'Tags[]', virtualmachinedisplayname: 'string', virtualmachineid: 'string', virtualmachinename: 'string',
+    vmguestip: 'string',
+  },
+  PublicIpAddress: {
+    account: 'string', allocated: 'string', associatednetworkid: 'string', associatednetworkname: 'string', domain: 'string', domainid: 'string',
+    domainpath: 'string', fordisplay: 'boolean', forprovider: 'boolean', forsystemvms: 'boolean', forvirtualnetwork: 'boolean', hasannotations: 'boolean',
+    hasrules: 'boolean', id: 'string', ipaddress: 'string', isportable: 'boolean', issourcenat: 'boolean', isstaticnat: 'boolean',
+    issystem: 'boolean', jobid: 'string', jobstatus: 'number', networkid: 'string', networkname: 'string', physicalnetworkid: 'string',
+    project: 'string', projectid: 'string', purpose: 'string', state: 'string', tags: 'Tags[]', virtualmachinedisplayname: 'string',
+    virtualmachineid: 'string', virtualmachinename: 'string', virtualmachinetype: 'string', vlanid: 'string', vlanname: 'string', vmipaddress: 'string',
+    vpcid: 'string', vpcname: 'string', zoneid: 'string', zonename: 'string',
   },
   QueryAsyncJobResultResponse: {
     account: 'string', accountid: 'string', cmd: 'string', completed: 'string', created: 'string', domainid: 'string',
@@ -494,6 +536,7 @@ export const responseRequiredFields: Record<string, string[]> = {
   Domain: ['id', 'name', 'path', 'level'],
   Event: ['id', 'type', 'level', 'description'],
   EventType: ['name'],
+  FirewallRule: ['id', 'protocol', 'state'],
   Host: ['id', 'name', 'state', 'type', 'zoneid', 'podid', 'clusterid'],
   HostForMigration: ['id', 'name', 'state'],
   HostsMetric: ['id', 'name', 'state', 'type', 'zoneid', 'podid', 'clusterid'],
@@ -502,6 +545,9 @@ export const responseRequiredFields: Record<string, string[]> = {
   Hypervisor: ['name'],
   ImageStore: ['id', 'name'],
   Iso: ['id', 'name'],
+  LBHealthCheckPolicy: ['lbruleid', 'healthcheckpolicy'],
+  LBStickinessPolicy: ['lbruleid', 'stickinesspolicy'],
+  LoadBalancerRule: ['id', 'name', 'algorithm', 'publicport', 'privateport', 'state'],
   ManagementServer: ['id', 'name', 'state'],
   Network: ['id', 'name', 'type', 'state', 'zoneid'],
   NetworkOffering: ['id', 'name', 'guestiptype', 'traffictype', 'state'],
@@ -510,6 +556,8 @@ export const responseRequiredFields: Record<string, string[]> = {
   OsType: ['id', 'description'],
   PhysicalNetwork: ['id', 'name', 'state', 'zoneid'],
   Pod: ['id', 'name', 'zoneid'],
+  PortForwardingRule: ['id', 'protocol', 'state', 'ipaddressid', 'virtualmachineid'],
+  PublicIpAddress: ['id', 'ipaddress', 'state', 'issourcenat', 'isstaticnat', 'zoneid'],
   Role: ['id', 'name', 'type'],
   RolePermission: ['id', 'roleid', 'rule', 'permission'],
   Router: ['id', 'name', 'state'],

@@ -396,6 +396,26 @@ export interface EventType {
   name: string;
 }
 
+export interface FirewallRule {
+  cidrlist?: string;
+  destcidrlist?: string;
+  endport?: number;
+  fordisplay?: boolean;
+  icmpcode?: number;
+  icmptype?: number;
+  id: string;
+  ipaddress?: string;
+  ipaddressid?: string;
+  jobid?: string;
+  jobstatus?: number;
+  networkid?: string;
+  protocol: string;
+  startport?: number;
+  state: string;
+  tags?: Tags[];
+  traffictype?: string;
+}
+
 export interface HAForHostResponse {
   haenable?: boolean;
   haprovider?: string;
@@ -662,6 +682,80 @@ export interface ImageStore {
 
 /** Same fields as Template. */
 export type Iso = Template;
+
+export interface LBHealthCheckPolicy {
+  account?: string;
+  domain?: string;
+  domainid?: string;
+  healthcheckpolicy: LBHealthCheckPolicyHealthcheckpolicy[];
+  jobid?: string;
+  jobstatus?: number;
+  lbruleid: string;
+  zoneid?: string;
+}
+
+export interface LBHealthCheckPolicyHealthcheckpolicy {
+  description?: string;
+  fordisplay?: boolean;
+  healthcheckinterval?: number;
+  healthcheckthresshold?: number;
+  id?: string;
+  pingpath?: string;
+  responsetime?: number;
+  state?: string;
+  unhealthcheckthresshold?: number;
+}
+
+export interface LBStickinessPolicy {
+  account?: string;
+  description?: string;
+  domain?: string;
+  domainid?: string;
+  jobid?: string;
+  jobstatus?: number;
+  lbruleid: string;
+  name?: string;
+  state?: string;
+  stickinesspolicy: LBStickinessPolicyStickinesspolicy[];
+  zoneid?: string;
+}
+
+export interface LBStickinessPolicyStickinesspolicy {
+  description?: string;
+  fordisplay?: boolean;
+  id?: string;
+  methodname?: string;
+  name?: string;
+  params?: Record<string, string>;
+  state?: string;
+}
+
+export interface LoadBalancerRule {
+  account?: string;
+  algorithm: string;
+  cidrlist?: string;
+  description?: string;
+  domain?: string;
+  domainid?: string;
+  domainpath?: string;
+  fordisplay?: boolean;
+  id: string;
+  jobid?: string;
+  jobstatus?: number;
+  name: string;
+  networkid?: string;
+  privateport: string;
+  project?: string;
+  projectid?: string;
+  protocol?: string;
+  publicip?: string;
+  publicipid?: string;
+  publicport: string;
+  state: string;
+  tags?: Tags[];
+  zoneid?: string;
+  zonename?: string;
+}
 
 export interface LoginResponse {
   account?: string;
@@ -988,6 +1082,71 @@ export interface PodIpranges {
   gateway?: string;
   startip?: string;
   vlanid?: string;
+}
+
+export interface PortForwardingRule {
+  cidrlist?: string;
+  fordisplay?: boolean;
+  id: string;
+  ipaddress?: string;
+  ipaddressid: string;
+  jobid?: string;
+  jobstatus?: number;
+  networkid?: string;
+  privateendport?: string;
+  privateport?: string;
+  protocol: string;
+  publicendport?: string;
+  publicport?: string;
+  state: string;
+  tags?: Tags[];
+  virtualmachinedisplayname?: string;
+  virtualmachineid: string;
+  virtualmachinename?: string;
+  vmguestip?: string;
+}
+
+export interface PublicIpAddress {
+  account?: string;
+  allocated?: string;
+  associatednetworkid?: string;
+  associatednetworkname?: string;
+  domain?: string;
+  domainid?: string;
+  domainpath?: string;
+  fordisplay?: boolean;
+  forprovider?: boolean;
+  forsystemvms?: boolean;
+  forvirtualnetwork?: boolean;
+  hasannotations?: boolean;
+  hasrules?: boolean;
+  id: string;
+  ipaddress: string;
+  isportable?: boolean;
+  issourcenat: boolean;
+  isstaticnat: boolean;
+  issystem?: boolean;
+  jobid?: string;
+  jobstatus?: number;
+  networkid?: string;
+  networkname?: string;
+  physicalnetworkid?: string;
+  project?: string;
+  projectid?: string;
+  purpose?: string;
+  state: string;
+  tags?: Tags[];
+  virtualmachinedisplayname?: string;
+  virtualmachineid?: string;
+  virtualmachinename?: string;
+  virtualmachinetype?: string;
+  vlanid?: string;
+  vlanname?: string;
+  vmipaddress?: string;
+  vpcid?: string;
+  vpcname?: string;
+  zoneid: string;
+  zonename?: string;
 }
 
 export interface QueryAsyncJobResultResponse {

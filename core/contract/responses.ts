@@ -80,6 +80,16 @@ export interface ResponseObjects {
   nic: R.Nic;
   physicalnetwork: R.PhysicalNetwork;
   router: R.Router;
+  ipaddress: R.PublicIpAddress;
+  publicipaddress: R.PublicIpAddress;
+  firewallrule: R.FirewallRule;
+  portforwardingrule: R.PortForwardingRule;
+  loadbalancer: R.LoadBalancerRule;
+  loadbalancerrule: R.LoadBalancerRule;
+  /** listLoadBalancerRuleInstances: the VMs of a rule, as listVirtualMachines shows them. */
+  loadbalancerruleinstance: R.VirtualMachine;
+  stickinesspolicies: R.LBStickinessPolicy;
+  healthcheckpolicies: R.LBHealthCheckPolicy;
   traffictype: R.TrafficType;
   vlaniprange: R.VlanIpRange;
   volume: R.Volume;

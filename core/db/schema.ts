@@ -154,13 +154,26 @@ export interface VlanIpRangeTable { id: string; zone_id: string; physical_networ
   pod_id: string | null; vlan: string; gateway: string; netmask: string; start_ip: string; end_ip: string;
   for_virtual_network: Bool; account_id: string | null; domain_id: string | null; created: Millis }
 export interface PublicIpTable { id: string; zone_id: string; vlan_range_id: string; ip_address: string; network_id: string | null;
-  is_source_nat: Bool; account_id: string | null; domain_id: string | null; created: Millis }
+  is_source_nat: Bool; account_id: string | null; domain_id: string | null; created: Millis;
+  /** Migration 018: Allocated (or Releasing), and the VM of its static NAT. */
+  state: Generated<string>; vm_id: string | null; vm_ip: string | null }
 export interface NicTable { id: string; vm_id: string; network_id: string; ip_address: string | null; mac_address: string;
   device_id: number; is_default: Bool; gateway: string | null; netmask: string | null; broadcast_uri: string | null;
   state: string; created: Millis }
 export interface RouterTable { id: string; name: string; network_id: string; zone_id: string; host_id: string | null; state: string;
   guest_ip: string | null; public_ip: string | null; mac_address: string | null; account_id: string | null; domain_id: string;
   updated: Millis; created: Millis; removed: Millis | null }
+
+/** Migration 018: firewall (Ingress, Egress), port forwarding and load balancer rules, as CloudStack's firewall_rules. */
+export interface EdgeRuleTable { id: string; purpose: string; traffic_type: string; network_id: string; ip_id: string | null;
+  protocol: string; start_port: number | null; end_port: number | null; cidr_list: string | null; dest_cidr_list: string | null;
+  icmp_type: number | null; icmp_code: number | null; state: string; related_id: string | null; vm_id: string | null; vm_ip: string | null;
+  private_port: number | null; private_end_port: number | null; name: string | null; description: string | null; algorithm: string | null;
+  account_id: string | null; domain_id: string; created: Millis }
+export interface EdgePortClaimTable { ip_id: string; protocol: string; port: number; rule_id: string }
+export interface LbMemberTable { rule_id: string; vm_id: string; vm_ip: string; state: string; created: Millis }
+export interface LbPolicyTable { id: string; rule_id: string; kind: string; name: string | null; description: string | null;
+  method: string | null; params: string; state: string; created: Millis }
 
 export interface Database {
   domains: DomainTable; roles: RoleTable; role_permissions: RolePermissionTable; accounts: AccountTable;
@@ -177,4 +190,5 @@ export interface Database {
   physical_networks: PhysicalNetworkTable; physical_network_traffic_types: TrafficTypeTable;
   network_offerings: NetworkOfferingTable; networks: NetworkTable; guest_vlans: GuestVlanTable;
   vlan_ip_ranges: VlanIpRangeTable; public_ips: PublicIpTable; nics: NicTable; routers: RouterTable;
+  edge_rules: EdgeRuleTable; edge_port_claims: EdgePortClaimTable; lb_members: LbMemberTable; lb_policies: LbPolicyTable;
 }

@@ -86,6 +86,41 @@ export interface NetworkRouterSpec {
   hosts: { mac: string; ip: string; name: string }[];
   /** Source NAT: the host bridge of the zone's public network, the network's public address and the public range. */
   public?: { bridge: string; ip: string; netmask: string; gateway: string };
+  /** The router as the tenant's edge (issue 18): applied as a whole, atomically, after the router is up. */
+  edge?: RouterEdgeSpec;
+}
+
+/** A public-side port match: a protocol (tcp, udp, icmp, all), a port range, ICMP type and code (-1: any). */
+export interface EdgeMatch { protocol: string; startPort?: number; endPort?: number; icmpType?: number; icmpCode?: number }
+
+/**
+ * Everything the network's rules ask of its router: the rules in state Add or Active, read from the database (a
+ * new or restarted router gets them all again). Ingress to a public address is closed except where `ingress` opens.
+ */
+export interface RouterEdgeSpec {
+  /** The network's public addresses besides the source NAT one (the router answers for them on its public leg). */
+  extraIps: string[];
+  guestCidr: string;
+  staticNat: { publicIp: string; vmIp: string }[];
+  ingress: (EdgeMatch & { publicIp: string; cidrs: string[] })[];
+  /** The offering's default: true lets guests out except where `egress` blocks; false blocks except where it allows. */
+  egressDefaultAllow: boolean;
+  egress: (EdgeMatch & { cidrs: string[]; destCidrs: string[] })[];
+  portForwards: { publicIp: string; protocol: string; publicPort: number; publicEndPort: number; vmIp: string; privatePort: number; privateEndPort: number }[];
+  loadBalancers: EdgeLoadBalancer[];
+}
+
+export interface EdgeLoadBalancer {
+  id: string;
+  publicIp: string;
+  publicPort: number;
+  privatePort: number;
+  protocol: string;
+  algorithm: string;
+  /** SourceBased: a stick table on the client address; LbCookie / AppCookie: a cookie (HTTP). */
+  stickiness?: { method: string; params: Record<string, string> };
+  healthCheck?: { pingPath?: string; intervalS: number; timeoutS: number; rise: number; fall: number };
+  members: { vmId: string; ip: string }[];
 }
 
 export interface VmStats {

@@ -13,5 +13,6 @@ export const networkModule = implement(networkCommands, {
 });
 
 export { seedNetworkOfferings } from './offerings';
+export { networkEdgeModule } from './edge/index';
 export { planDeployNics, type NicRequest } from './vm-nics';
 export { writeNic, deleteNicsOf, nicsOfVms, nicSpecsOf, type NicPlan } from './nics';

@@ -1,9 +1,8 @@
 // Guest networks end to end on the local KVM host, through the API (root and QEMU): VMs of one isolated network get
 // their API addresses by DHCP from the router namespace, resolve and ping each other by name; a VM of another
 // network cannot reach them; a VM reaches a "public" namespace through source NAT from the network's public address.
-import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureGuestImages, GUEST_MIN_MEMORY_MB, GUEST_READY_BANNER } from '../hypervisors/qemu/guest-image';
 import { canManageNetworks, netKey, removeBridge } from '../hypervisors/qemu/guest-net';
@@ -11,16 +10,12 @@ import { isAlive } from '../hypervisors/qemu/proc';
 import { openSerial, type SerialConsole } from '../hypervisors/qemu/serial';
 import { qemuInstalled } from '../hypervisors/qemu/test-support';
 import { sessionClient, startTestServer, type TestServer } from '../testing/harness';
-import { buildKvmLab, job, ok, serveFiles, waitDownload, type Call, type KvmLab } from '../testing/kvm-fixtures';
+import { buildKvmLab, internetSide, job, ok, serveFiles, waitDownload, type Call, type KvmLab } from '../testing/kvm-fixtures';
 
-const exec = promisify(execFile);
 const can = canManageNetworks();
 const runnable = qemuInstalled && can.ok;
 if (!runnable) console.warn(`Skipping the KVM guest network API test: ${qemuInstalled ? can.why : 'QEMU is not installed'}`);
 const r = randomBytes(3).toString('hex');
-const pubBr = `sbq${r}`;
-const pubNs = `sqpub-${r}`;
-const sh = (cmd: string, args: string[]) => exec(cmd, args).then((o) => o.stdout);
 const quiet = (p: Promise<unknown>) => p.catch(() => undefined);
 
 describe.skipIf(!runnable)('guest networks on the local KVM host (root)', () => {
@@ -29,6 +24,7 @@ describe.skipIf(!runnable)('guest networks on the local KVM host (root)', () => 
   let lab: KvmLab;
   let web: Awaited<ReturnType<typeof serveFiles>>;
   let server: ChildProcess | undefined;
+  let inet: Awaited<ReturnType<typeof internetSide>> | undefined;
   const nets: Record<string, string> = {};
   const vms: Record<string, { id: string; ip: string; pid: number; con: SerialConsole }> = {};
 
@@ -44,17 +40,10 @@ describe.skipIf(!runnable)('guest networks on the local KVM host (root)', () => 
     const offeringId = (await ok(call, 'createServiceOffering', { name: 'tiny', displaytext: 'tiny', cpunumber: '1', cpuspeed: '500',
       memory: String(GUEST_MIN_MEMORY_MB) })).serviceoffering.id;
     // The zone's public network: a host bridge, and a namespace on it standing for the internet.
-    await sh('ip', ['link', 'add', pubBr, 'type', 'bridge']);
-    await sh('ip', ['link', 'set', pubBr, 'up']);
-    await sh('ip', ['netns', 'add', pubNs]);
-    await sh('ip', ['link', 'add', `hq${r}`, 'type', 'veth', 'peer', 'name', `gq${r}`]);
-    await sh('ip', ['link', 'set', `gq${r}`, 'netns', pubNs]);
-    await sh('ip', ['link', 'set', `hq${r}`, 'master', pubBr, 'up']);
-    await sh('ip', ['-n', pubNs, 'addr', 'add', '198.51.100.1/24', 'dev', `gq${r}`]);
-    await sh('ip', ['-n', pubNs, 'link', 'set', `gq${r}`, 'up']);
+    inet = await internetSide('sq', r, '198.51.100.1/24');
     const phys = (await job(call, 'createPhysicalNetwork', { zoneid: lab.zoneId, name: 'phys', vlan: '500-510' })).physicalnetwork;
     await job(call, 'addTrafficType', { physicalnetworkid: phys.id, traffictype: 'Guest' });
-    await job(call, 'addTrafficType', { physicalnetworkid: phys.id, traffictype: 'Public', kvmnetworklabel: pubBr });
+    await job(call, 'addTrafficType', { physicalnetworkid: phys.id, traffictype: 'Public', kvmnetworklabel: inet.bridge });
     await ok(call, 'createVlanIpRange', { zoneid: lab.zoneId, forvirtualnetwork: 'true', gateway: '198.51.100.1', netmask: '255.255.255.0',
       startip: '198.51.100.10', endip: '198.51.100.20' });
     const off = (await ok(call, 'listNetworkOfferings', { name: 'DefaultIsolatedNetworkOfferingWithSourceNatService' })).networkoffering[0].id;
@@ -79,9 +68,7 @@ describe.skipIf(!runnable)('guest networks on the local KVM host (root)', () => 
     for (const id of Object.values(nets)) await removeBridge(netKey(id));
     await web?.close();
     await t?.stop();
-    await quiet(sh('ip', ['netns', 'del', pubNs]));
-    await quiet(sh('ip', ['link', 'del', `hq${r}`]));
-    await quiet(sh('ip', ['link', 'del', pubBr]));
+    await inet?.remove();
   }, 120_000);
 
   /** DHCP in the guest (it has no udhcpc script, so the lease is applied by hand, as a script would). */
@@ -104,7 +91,7 @@ describe.skipIf(!runnable)('guest networks on the local KVM host (root)', () => 
       .toContain('1 packets received');
     expect(await vms.b1.con.exec(`ping -c 1 -W 2 ${vms.a1.ip}`, 30_000)).toContain('0 packets received');
 
-    server = spawn('ip', ['netns', 'exec', pubNs, process.execPath, '-e',
+    server = spawn('ip', ['netns', 'exec', inet!.ns, process.execPath, '-e',
       "require('net').createServer((s) => { console.log(s.remoteAddress); s.end('hi'); }).listen(9000, '198.51.100.1', () => console.log('listening'))"]);
     const lines: string[] = [];
     server.stdout!.setEncoding('utf8').on('data', (d: string) => lines.push(...d.split('\n').filter(Boolean)));

@@ -1,35 +1,15 @@
 // Guest networks over the API against a real core (HTTP, jobs, SQLite or MariaDB, simulator hosts): physical
 // networks, offerings, isolated/shared/L2 networks, VLANs, addresses and NICs, routers, and who may use what.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sessionClient, startTestServer, waitJob, type ApiReply, type TestServer } from '../testing/harness';
+import { sessionClient, startTestServer, type TestServer } from '../testing/harness';
+import { ok, fails, type Call } from '../testing/api-calls';
 import { typeProblems } from '../testing/response-kinds';
 
-type Call = (c: string, p?: Record<string, string>) => Promise<ApiReply>;
 let srv: TestServer;
 let admin: Call;
 let alice: Call;
 let bob: Call;
 const lab = { zoneId: '', templateId: '', offeringId: '', physId: '' };
-
-async function ok(call: Call, command: string, p: Record<string, string> = {}) {
-  const r = await call(command, p);
-  if (r.status !== 200) throw new Error(`${command}: ${r.status} ${r.text}`);
-  const inner = r.json[`${command.toLowerCase()}response`];
-  if (inner?.jobid === undefined) return inner;
-  const j = await waitJob(call, inner.jobid);
-  if (j.jobstatus !== 1) throw new Error(`${command} job failed: ${JSON.stringify(j.jobresult)}`);
-  return { ...j.jobresult, id: inner.id };
-}
-
-/** A job's failure (code and text), or the synchronous error of the submit. */
-async function fails(call: Call, command: string, p: Record<string, string>) {
-  const r = await call(command, p);
-  const inner = r.json[`${command.toLowerCase()}response`];
-  if (r.status !== 200) return { code: r.status, text: inner.errortext as string };
-  const j = await waitJob(call, inner.jobid);
-  expect(j.jobstatus, JSON.stringify(j)).toBe(2);
-  return { code: j.jobresultcode as number, text: j.jobresult.errortext as string };
-}
 
 const deploy = (call: Call, p: Record<string, string> = {}) =>
   ok(call, 'deployVirtualMachine', { zoneid: lab.zoneId, templateid: lab.templateId, serviceofferingid: lab.offeringId, ...p })

@@ -7,6 +7,7 @@ import type { NetworkRouterSpec } from '../hypervisors/driver';
 import { driverFor } from '../orchestration/vm/infra';
 import { ipToInt, maskBits } from './ip';
 import { settingFlag } from '../kernel/settings';
+import { edgeSpecOf } from './edge/edge-spec';
 
 /** The router spec of a network: its addressing, every NIC's reservation, and source NAT when the zone has a public side. */
 async function routerSpec(svc: Services, networkId: string): Promise<NetworkRouterSpec | null> {
@@ -28,6 +29,8 @@ async function routerSpec(svc: Services, networkId: string): Promise<NetworkRout
     hosts: nics.filter((c) => c.ip_address).map((c) => ({ mac: c.mac_address, ip: c.ip_address!, name: c.name })),
     public: pub && publicBridge && n.source_nat_ip && maskBits(pub.netmask) > 0 && ipToInt(pub.gateway) > 0
       ? { bridge: publicBridge, ip: n.source_nat_ip, netmask: pub.netmask, gateway: pub.gateway } : undefined,
+    // Public addresses, NAT, firewall and load balancer rules (issue 18): the whole set, from the database.
+    edge: await edgeSpecOf(svc, n),
   };
 }
 

@@ -108,3 +108,31 @@ export async function closedPort(): Promise<number> {
   await new Promise((resolve) => s.close(resolve));
   return port;
 }
+
+/**
+ * The zone's public network for tests on the local KVM host: a host bridge, and a namespace on it standing for the
+ * internet, with `cidr` on its leg. Names are `<p>br<tag>`, `<p>pub-<tag>` and the veth `<p>h<tag>`; `remove` is
+ * idempotent (for afterAll after a failure).
+ */
+export async function internetSide(p: string, tag: string, cidr: string): Promise<{ bridge: string; ns: string; remove(): Promise<void> }> {
+  const { execFile } = await import('node:child_process');
+  const ip = (...args: string[]) => new Promise<void>((res, rej) => execFile('ip', args, (e) => (e ? rej(e) : res())));
+  const bridge = `${p}br${tag}`;
+  const ns = `${p}pub-${tag}`;
+  const [host, peer] = [`${p}h${tag}`, `${p}g${tag}`];
+  const remove = async () => {
+    for (const args of [['netns', 'del', ns], ['link', 'del', host], ['link', 'del', bridge]]) await ip(...args).catch(() => undefined);
+  };
+  try {
+    await ip('link', 'add', bridge, 'type', 'bridge');
+    await ip('link', 'set', bridge, 'up');
+    await ip('netns', 'add', ns);
+    await ip('link', 'add', host, 'type', 'veth', 'peer', 'name', peer);
+    await ip('link', 'set', peer, 'netns', ns);
+    await ip('link', 'set', host, 'master', bridge, 'up');
+    await ip('-n', ns, 'addr', 'add', cidr, 'dev', peer);
+    await ip('-n', ns, 'link', 'set', peer, 'up');
+    await ip('-n', ns, 'link', 'set', 'lo', 'up');
+  } catch (e) { await remove(); throw e; }
+  return { bridge, ns, remove };
+}

@@ -15,6 +15,7 @@ import { tagsCommands } from './tags';
 import { scheduleCommands } from './schedules';
 import { maintenanceCommands } from './maintenance';
 import { networkCommands } from './network';
+import { networkEdgeCommands } from './network-edge';
 
 export const allCommands = {
   ...baseCommands, ...jobsCommands, ...eventsCommands, ...identityCommands, ...infraCommands,
@@ -23,6 +24,7 @@ export const allCommands = {
   ...scheduleCommands,
   ...maintenanceCommands,
   ...networkCommands,
+  ...networkEdgeCommands,
 };
 
 export type Commands = typeof allCommands;

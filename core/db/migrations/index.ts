@@ -16,6 +16,7 @@ import * as m014 from './014-metrics';
 import * as m015 from './015-schedules';
 import * as m016 from './016-maintenance-ha';
 import * as m017 from './017-guest-networks';
+import * as m018 from './018-network-edge';
 import * as m019 from './019-automation-surface';
 
 export const migrations: Record<string, Migration> = {
@@ -35,5 +36,6 @@ export const migrations: Record<string, Migration> = {
   '015-schedules': m015,
   '016-maintenance-ha': m016,
   '017-guest-networks': m017,
+  '018-network-edge': m018,
   '019-automation-surface': m019,
 };

@@ -2,7 +2,8 @@
 // then the router namespace started, or its DHCP reservations and names refreshed when it already runs.
 import { join } from 'node:path';
 import type { NetworkRouterSpec } from '../driver';
-import { canManageNetworks, ensureBridge, netKey, routerAlive, startRouter, stopRouter, updateRouterHosts, type RouterSpec } from './guest-net';
+import { canManageNetworks, ensureBridge, netKey, routerAlive, routerNs, startRouter, stopRouter, updateRouterHosts, type RouterSpec } from './guest-net';
+import { applyEdge, stopEdge } from './router-edge';
 
 const ipToInt = (s: string) => s.split('.').reduce((a, o) => a * 256 + Number(o), 0);
 const intToIp = (n: number) => [24, 16, 8, 0].map((b) => Math.floor(n / 2 ** b) % 256).join('.');
@@ -21,12 +22,18 @@ export async function applyRouter(workDir: string, r: NetworkRouterSpec): Promis
     public: r.public ? { bridge: r.public.bridge, ip: r.public.ip, prefix: bitsOf(r.public.netmask), gateway: r.public.gateway } : undefined,
   };
   if (routerAlive(spec.dir)) updateRouterHosts(spec);
-  else await startRouter(spec);
+  else {
+    stopEdge(spec.dir);
+    await startRouter(spec);
+  }
+  // The edge (issue 18) needs the public leg; a new or restarted router gets every rule again.
+  if (r.edge && spec.public) await applyEdge({ ns: routerNs(key), dir: spec.dir, publicIp: spec.public.ip, publicPrefix: spec.public.prefix }, r.edge);
   return true;
 }
 
 export async function removeRouter(workDir: string, networkId: string): Promise<void> {
   if (!canManageNetworks().ok) return;
   const key = netKey(networkId);
+  stopEdge(routerDir(workDir, key));
   await stopRouter(key, routerDir(workDir, key));
 }

@@ -1,0 +1,96 @@
+// Applies a router's edge (RouterEdgeSpec) in its namespace, all or nothing:
+// 1. both texts are rendered and checked first (`haproxy -c`, then `nft -f` which is one kernel transaction): a bad
+//    set changes nothing and the error says why;
+// 2. the public leg answers for the network's extra public addresses (haproxy binds them);
+// 3. haproxy is started or reloaded with -sf: the new process takes the listening sockets, the old one finishes
+//    the connections it holds, so a reload drops no established connection. If haproxy refuses, the previous
+//    ruleset is put back.
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RouterEdgeSpec } from '../driver';
+import { renderHaproxy, renderNft } from './router-edge-render';
+
+export interface EdgeRouter { ns: string; dir: string; publicIp: string; publicPrefix: number }
+
+function run(args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(args[0], args.slice(1), (err, stdout, stderr) =>
+      (err ? reject(new Error((stderr || err.message).trim())) : resolve(stdout)));
+  });
+}
+const inNs = (ns: string, args: string[]) => run(['ip', 'netns', 'exec', ns, ...args]);
+
+function pidOf(file: string): number | null {
+  try {
+    const pid = Number(readFileSync(file, 'utf8').trim().split('\n')[0]);
+    if (pid > 0) { process.kill(pid, 0); return pid; }
+  } catch { /* not running */ }
+  return null;
+}
+
+/**
+ * The public leg keeps one MAC address for good (derived from the router's public address): a restarted router's
+ * new veth would otherwise leave the neighbours' ARP caches pointing at the old one for a minute.
+ */
+async function stableMac(r: EdgeRouter): Promise<void> {
+  const mac = `02:ed:${r.publicIp.split('.').map((o) => Number(o).toString(16).padStart(2, '0')).join(':')}`;
+  const now = await run(['ip', '-n', r.ns, '-o', 'link', 'show', 'dev', 'eth1']);
+  if (!now.includes(`link/ether ${mac}`)) await run(['ip', '-n', r.ns, 'link', 'set', 'dev', 'eth1', 'address', mac]);
+}
+
+/** The public leg's addresses: the router's own plus the extra ones; addresses no longer used are dropped. */
+async function syncAddresses(r: EdgeRouter, extra: string[]): Promise<void> {
+  const out = await run(['ip', '-n', r.ns, '-4', '-o', 'addr', 'show', 'dev', 'eth1']);
+  const have = new Set([...out.matchAll(/inet (\S+)\//g)].map((m) => m[1]));
+  for (const ip of extra) if (!have.has(ip)) await run(['ip', '-n', r.ns, 'addr', 'add', `${ip}/${r.publicPrefix}`, 'dev', 'eth1']);
+  for (const ip of have) {
+    if (ip !== r.publicIp && !extra.includes(ip)) await run(['ip', '-n', r.ns, 'addr', 'del', `${ip}/${r.publicPrefix}`, 'dev', 'eth1']);
+  }
+}
+
+async function loadNft(r: EdgeRouter, file: string): Promise<void> {
+  try { await inNs(r.ns, ['nft', '-f', file]); } catch (e) {
+    throw new Error(`the router refused the firewall and NAT rules (nothing was changed): ${(e as Error).message}`);
+  }
+}
+
+/** Applies the whole edge; throws with the reason when it cannot, leaving the previous set in force. */
+export async function applyEdge(r: EdgeRouter, spec: RouterEdgeSpec): Promise<void> {
+  const nftFile = join(r.dir, 'edge.nft');
+  const cfgFile = join(r.dir, 'haproxy.cfg');
+  const pidFile = join(r.dir, 'haproxy.pid');
+  const cfg = renderHaproxy(spec);
+  if (cfg !== null) {
+    writeFileSync(`${cfgFile}.new`, cfg);
+    try { await run(['haproxy', '-c', '-q', '-f', `${cfgFile}.new`]); } catch (e) {
+      throw new Error(`the router refused the load balancer configuration (nothing was changed): ${(e as Error).message}`);
+    }
+  }
+  await stableMac(r);
+  await syncAddresses(r, spec.extraIps.filter((ip) => ip !== r.publicIp));
+  writeFileSync(`${nftFile}.new`, renderNft(spec, r.publicIp));
+  await loadNft(r, `${nftFile}.new`);
+  const old = pidOf(pidFile);
+  if (cfg === null) {
+    if (old) process.kill(old, 'SIGUSR1'); // soft stop: established connections finish
+    rmSync(pidFile, { force: true });
+  } else {
+    try {
+      await inNs(r.ns, ['haproxy', '-D', '-f', `${cfgFile}.new`, '-p', pidFile, ...(old ? ['-sf', String(old)] : [])]);
+    } catch (e) {
+      if (existsSync(nftFile)) await loadNft(r, nftFile).catch(() => undefined);
+      throw new Error(`the router's load balancer did not start (the previous rules stay): ${(e as Error).message}`);
+    }
+    renameSync(`${cfgFile}.new`, cfgFile);
+  }
+  renameSync(`${nftFile}.new`, nftFile);
+}
+
+/** Stops the router's haproxy (the namespace and its rules go with the router). */
+export function stopEdge(dir: string): void {
+  const pid = pidOf(join(dir, 'haproxy.pid'));
+  if (pid) { try { process.kill(pid, 'SIGTERM'); } catch { /* gone */ } }
+  rmSync(join(dir, 'haproxy.pid'), { force: true });
+  rmSync(join(dir, 'edge.nft'), { force: true });
+}
