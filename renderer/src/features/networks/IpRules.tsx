@@ -31,7 +31,7 @@ export function IpRules({ ip, network }: { ip: PublicIp; network: Network }) {
         : <StaticNat ip={ip} network={network} hasRules={pfRules.length + lbCount > 0} />}
       {!ip.isstaticnat && <PortForwarding ip={ip} network={network} rules={pfRules} loaded={pf.isFetched} error={pf.error?.message} />}
       <Firewall ip={ip} />
-      {!ip.isstaticnat && <LbRules ip={ip} network={network} />}
+      {!ip.isstaticnat && <LbRules ip={ip} />}
     </div>
   );
 }

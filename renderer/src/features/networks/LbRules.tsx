@@ -9,9 +9,9 @@ import { argsOf } from '../../components/kit/typed';
 import { fmt } from '../../i18n/messages';
 import { useEdgeMessages } from './edge-messages';
 import { AssignDialog, LbDialog } from './edge-dialogs';
-import type { LoadBalancerRule, Network, PublicIp, Vm } from './types';
+import type { LoadBalancerRule, PublicIp, Vm } from './types';
 
-export function LbRules({ ip, network }: { ip: PublicIp; network: Network }) {
+export function LbRules({ ip }: { ip: PublicIp }) {
   const m = useEdgeMessages();
   const q = useList('listLoadBalancerRules', { publicipid: ip.id, listall: true });
   const rules = q.data?.items ?? [];
