@@ -1,6 +1,6 @@
 // Screens of a network's Public IPs tab (issue 18) on the demo lab: the lab network with two VMs, an extra address
 // carrying port forwarding, a firewall rule and a load balancer rule with both VMs, a second address with static NAT,
-// an egress rule; then the port forwarding dialog with its field errors. Two window sizes, both themes, both languages.
+// an egress rule; then the port forwarding dialog with its field errors, and the static NAT address. Two window sizes, both themes, both languages.
 // Run after `npm run build:renderer`:
 //   node bin/run-ts.mjs e2e/bench/edge-screens.ts [out-dir]      (SIZES=1024x700 takes one size only)
 import { mkdirSync } from 'node:fs';
@@ -75,6 +75,10 @@ try {
         await page.waitForTimeout(400);
         await shot('pf-dialog');
         await page.keyboard.press('Escape');
+        // The static NAT address: no forwarding or balancing, a disable button.
+        await page.locator('.edge [role=grid] [role=row]').nth(3).click();
+        await page.waitForTimeout(500);
+        await shot('static-nat');
         await ctx.close();
       }
     }
