@@ -1,7 +1,9 @@
 // Guest networks in the console (issue 17), on the demo lab: an admin creates a shared network through the dialog
 // (its field checks first, then CloudStack's own refusal of a VLAN in use), deploys a VM onto two networks from the
 // wizard, changes and removes its NICs on the VM's page, finds the VM on the network's page, and stops and starts
-// the lab network's virtual router.
+// the lab network's virtual router; on the lab network's Public IPs tab a user acquires an address, forwards a port
+// to a VM (the simulator has no router data path, so the rule goes Add -> Active at once), sees a second rule on the
+// same port refused with CloudStack's text, deletes the rule and releases the address.
 import { test, expect, type Page } from '@playwright/test';
 import { startLabServer, type LabServer } from './fixtures/server';
 import { signIn } from './pages/session';
@@ -98,4 +100,48 @@ test('an admin stops and starts the lab network\'s router, from the routers list
   await expect(router.locator('[data-state]')).toHaveAttribute('data-state', 'Stopped');
   await router.getByRole('button', { name: 'Start', exact: true }).click();
   await expect(router.locator('[data-state]')).toHaveAttribute('data-state', 'Running', { timeout: 30_000 });
+});
+
+test('the lab network\'s Public IPs tab: acquire an address, forward a port, see it Active, a clash refused, delete, release', async ({ page }) => {
+  await signIn(page, lab.url, 'admin', lab.adminPassword);
+  await openNetworks(page);
+  await page.getByRole('grid', { name: 'Guest networks' }).getByRole('row', { name: /Lab Network/ }).click();
+  await page.getByRole('tab', { name: 'Public IPs' }).click();
+  const ips = page.getByRole('grid', { name: 'Public IPs' });
+  await expect(ips.getByRole('row', { name: /Source NAT/ })).toContainText('203.0.113.');
+  await page.getByRole('button', { name: 'Acquire public IP' }).click();
+  // The new address is the one whose rules are shown.
+  const rules = page.getByRole('region', { name: /^Rules of 203\.0\.113\.\d+$/ });
+  await expect(rules.getByRole('region', { name: 'Static NAT' })).toContainText('Static NAT is off.');
+  const address = (await rules.getAttribute('aria-label'))!.replace('Rules of ', '');
+  await expect(ips.getByRole('row', { name: new RegExp(address.replace(/\./g, '\\.')) })).toContainText('Allocated');
+
+  const addRule = async (publicPort: string) => {
+    await rules.getByRole('button', { name: 'Add port forwarding rule' }).click();
+    const dialog = page.getByRole('dialog', { name: `Add port forwarding rule: ${address}` });
+    await dialog.getByRole('button', { name: 'Add port forwarding rule' }).click();
+    await expect(dialog.getByText('Required.')).toHaveCount(3);
+    await dialog.getByLabel('Public port', { exact: true }).fill(publicPort);
+    await dialog.getByLabel('Private port', { exact: true }).fill('22');
+    await dialog.getByLabel('Instance', { exact: true }).selectOption({ index: 1 });
+    await dialog.getByRole('button', { name: 'Add port forwarding rule' }).click();
+    return dialog;
+  };
+  await expect(await addRule('2222')).toHaveCount(0);
+  const pf = rules.getByRole('grid', { name: 'Port forwarding' });
+  const row = pf.getByRole('row', { name: /2222/ });
+  await expect(row.locator('[data-state]')).toHaveAttribute('data-state', 'Active', { timeout: 30_000 });
+  // With a rule on it, the address cannot take static NAT.
+  await expect(rules.getByRole('region', { name: 'Static NAT' })).toContainText('without port forwarding');
+
+  const clash = await addRule('2222');
+  await expect(clash.getByRole('alert')).toContainText('conflicts with rule');
+  await clash.getByRole('button', { name: 'Cancel' }).click();
+
+  await row.getByRole('button', { name: 'Delete' }).click();
+  await confirmAction(page, 'Delete');
+  await expect(pf).toContainText('No port forwarding rules.', { timeout: 30_000 });
+  await ips.getByRole('row', { name: new RegExp(address.replace(/\./g, '\\.')) }).getByRole('button', { name: 'Release' }).click();
+  await confirmAction(page, 'Release');
+  await expect(ips.getByRole('row', { name: new RegExp(address.replace(/\./g, '\\.')) })).toHaveCount(0, { timeout: 30_000 });
 });

@@ -5,7 +5,7 @@ const TONE: Record<string, string> = {
   Running: 'ok', Up: 'ok', Enabled: 'ok', Ready: 'ok', BackedUp: 'ok', 'Download Complete': 'ok', Active: 'ok', enabled: 'ok', Implemented: 'ok',
   Stopped: 'idle', Disabled: 'idle', Allocated: 'idle', disabled: 'idle', Destroyed: 'idle',
   Starting: 'busy', Stopping: 'busy', Migrating: 'busy', Creating: 'busy', Expunging: 'busy', PrepareForMaintenance: 'busy', Connecting: 'busy',
-  Setup: 'ok', Implementing: 'busy',
+  Setup: 'ok', Implementing: 'busy', Add: 'busy', Revoke: 'warn', Releasing: 'busy',
   Error: 'bad', Alert: 'bad', Down: 'bad', Disconnected: 'bad', ErrorInMaintenance: 'bad', Unknown: 'bad', locked: 'bad',
   Maintenance: 'warn',
 };

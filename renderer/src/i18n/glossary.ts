@@ -15,6 +15,8 @@ const STATES_ZH: Record<string, string> = {
   Uploaded: '已上传', Attached: '已附加', Detached: '已分离',
   // Network states (Setup: a shared network ready for VMs; Implementing: getting its VLAN and router).
   Setup: '已设置', Implementing: '正在实施', Destroy: '已销毁',
+  // Edge rule states (issue 18): written, applied on the router, being removed; a public IP being released.
+  Add: '正在添加', Revoke: '正在撤销', Releasing: '正在释放',
   // Event levels and alert severities.
   INFO: '信息', WARN: '警告', ERROR: '错误',
   // Job outcomes.

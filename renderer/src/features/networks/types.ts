@@ -3,3 +3,4 @@ import type { Network, NetworkOffering, Nic, Router, VirtualMachine, VlanIpRange
 
 export type { Network, NetworkOffering, Nic, Router, VlanIpRange, Zone };
 export type Vm = VirtualMachine;
+export type { PublicIpAddress as PublicIp, FirewallRule, PortForwardingRule, LoadBalancerRule } from '../../../../core/contract/responses';
