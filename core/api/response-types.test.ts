@@ -19,6 +19,10 @@ const TYPE_OF_ITEM: Record<string, string> = {
   scheduledtask: 'ScheduledTask', scheduledrun: 'ScheduledRun', hostha: 'HAForHostResponse', haprovider: 'HAForHostResponse',
   physicalnetwork: 'PhysicalNetwork', traffictype: 'TrafficType', networkoffering: 'NetworkOffering', network: 'Network',
   vlaniprange: 'VlanIpRange', nic: 'Nic', router: 'Router', maintenanceplan: 'HostMaintenancePlan',
+  configuration: 'Configuration', sshkeypair: 'SSHKeyPair', userdata: 'UserData',
+  publicipaddress: 'PublicIpAddress', firewallrule: 'FirewallRule', portforwardingrule: 'PortForwardingRule',
+  loadbalancerrule: 'LoadBalancerRule', loadbalancerruleinstance: 'VirtualMachine', stickinesspolicies: 'LBStickinessPolicy',
+  healthcheckpolicies: 'LBHealthCheckPolicy',
 };
 /** Commands whose items are another object than their item name's (ListItemOverrides in responses.ts). */
 const TYPE_OF_COMMAND: Record<string, string> = {
@@ -29,12 +33,20 @@ const TYPE_OF_COMMAND: Record<string, string> = {
   listHostsUsageHistory: 'HostsUsageHistory',
 };
 
+interface Ids { roleId: string; vmId: string; physId: string; hostId: string; lbRuleId: string }
+
 /** Params some list commands need to answer anything. */
-function paramsFor(command: string, ids: { roleId: string; vmId: string; physId: string; hostId: string }): Record<string, string> {
+function paramsFor(command: string, ids: Ids): Record<string, string> {
+  if (command === 'listLoadBalancerRuleInstances') return { id: ids.lbRuleId };
+  if (command === 'listLBStickinessPolicies' || command === 'listLBHealthCheckPolicies') return { lbruleid: ids.lbRuleId };
   if (command === 'listRolePermissions') return { roleid: ids.roleId };
   if (command === 'findHostsForMigration' || command === 'listVMSchedule' || command === 'listNics') return { virtualmachineid: ids.vmId };
   if (command === 'listHostHAProviders') return { hypervisor: 'Simulator' };
   if (command === 'listHostMaintenancePlan') return { id: ids.hostId };
+  if (command === 'listScheduledRuns') {
+    const day = 86_400_000;
+    return { startdate: new Date(Date.now() - day).toISOString(), enddate: new Date(Date.now() + 7 * day).toISOString() };
+  }
   if (command === 'listTrafficTypes') return { physicalnetworkid: ids.physId };
   if (command === 'listIsos' || command === 'listTemplates') return { listall: 'true', [command === 'listIsos' ? 'isofilter' : 'templatefilter']: 'all' };
   return { listall: 'true' };
@@ -43,7 +55,7 @@ function paramsFor(command: string, ids: { roleId: string; vmId: string; physId:
 describe('response JSON types', () => {
   let t: TestServer;
   let admin: Awaited<ReturnType<typeof sessionClient>>;
-  let ids: { roleId: string; vmId: string; physId: string; hostId: string };
+  let ids: Ids;
 
   beforeAll(async () => {
     t = await startTestServer();
@@ -65,7 +77,23 @@ describe('response JSON types', () => {
     await admin.call('createDomain', { name: 'Child' });
     await admin.call('createRolePermission', { roleid: role.id, rule: 'list*', permission: 'allow', description: 'reads' });
     const phys = (await admin.call('listPhysicalNetworks')).json.listphysicalnetworksresponse.physicalnetwork[0];
-    ids = { roleId: role.id, vmId: vm.id, physId: phys.id, hostId: vm.hostid };
+    // A key pair, user data, and rules of each kind on the VM's network's source NAT address (the edge's lists).
+    await admin.call('createSSHKeyPair', { name: 'types' }, 'POST');
+    await admin.call('registerUserData', { name: 'types', userdata: Buffer.from('#!/bin/sh\n').toString('base64') }, 'POST');
+    const run = async (command: string, params: Record<string, string>) => {
+      const r = await admin.call(command, params, 'POST');
+      const job = await waitJob(admin.call, r.json[`${command.toLowerCase()}response`].jobid);
+      if (job.jobstatus !== 1) throw new Error(`${command}: ${JSON.stringify(job.jobresult)}`);
+      return job.jobresult;
+    };
+    const networkId = vm.nic[0].networkid as string;
+    const ip = (await admin.call('listPublicIpAddresses', { associatednetworkid: networkId, listall: 'true' })).json.listpublicipaddressesresponse.publicipaddress[0];
+    await run('createPortForwardingRule', { ipaddressid: ip.id, protocol: 'tcp', publicport: '2222', privateport: '22', virtualmachineid: vm.id });
+    await run('createFirewallRule', { ipaddressid: ip.id, protocol: 'tcp', startport: '2222', cidrlist: '192.0.2.0/24' });
+    await run('createEgressFirewallRule', { networkid: networkId, protocol: 'tcp', startport: '80' });
+    const lb = (await run('createLoadBalancerRule', { name: 'web', algorithm: 'roundrobin', publicport: '8080', privateport: '80', publicipid: ip.id, networkid: networkId })).loadbalancer;
+    await run('assignToLoadBalancerRule', { id: lb.id, virtualmachineids: vm.id });
+    ids = { roleId: role.id, vmId: vm.id, physId: phys.id, hostId: vm.hostid, lbRuleId: lb.id };
     // A tag, so the tags[] objects of VMs and listTags are checked too.
     const tagged = await admin.call('createTags', { resourcetype: 'UserVm', resourceids: vm.id, 'tags[0].key': 'env', 'tags[0].value': 'lab' });
     await waitJob(admin.call, tagged.json.createtagsresponse.jobid);
@@ -98,7 +126,8 @@ describe('response JSON types', () => {
     expect([...new Set(problems.map((p) => p.replace(/\[\d+\]/g, '[]').replace(/ \(.*\)$/, '')))]).toEqual([]);
     // The lab has something of nearly every kind, so the check above saw real objects.
     // (The simulated hypervisor reports no per-volume counters: metrics-qemu.test.ts sees volume stats.)
-    expect(empty.filter((c) => !['listAlerts', 'listIsos', 'listVolumesUsageHistory stats', 'listHostHAResources'].includes(c))).toEqual([]);
+    expect(empty.filter((c) => !['listAlerts', 'listIsos', 'listVolumesUsageHistory stats', 'listHostHAResources',
+      'listLBStickinessPolicies', 'listLBHealthCheckPolicies'].includes(c))).toEqual([]);
   }, 120_000);
 
   it('the checker itself flags a missing field, a wrong JSON type, an unknown field and a bad nested object', () => {

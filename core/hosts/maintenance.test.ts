@@ -73,7 +73,8 @@ describe('prepareHostForMaintenance', () => {
     expect(events.map((e) => e.description).join('\n')).toMatch(/is in Maintenance: 6 VM\(s\) moved off/);
     // The planner never places on it, and an explicit migration to it is refused.
     for (let i = 0; i < 4; i++) {
-      const vm = (await job('deployVirtualMachine', { zoneid: lab.zoneId, templateid: lab.templateId, serviceofferingid: lab.offeringId })).virtualmachine;
+      // In its own cluster, where the host in maintenance would otherwise be a candidate (n-h0 elsewhere is emptier).
+      const vm = (await job('deployVirtualMachine', { zoneid: lab.zoneId, templateid: lab.templateId, serviceofferingid: lab.offeringId, clusterid: h0.clusterid })).virtualmachine;
       expect(vm.hostid).not.toBe(h0.id);
     }
     await expect(call('migrateVirtualMachine', { virtualmachineid: vms[0], hostid: h0.id })).rejects.toMatchObject({ errorcode: 431, message: /Maintenance/ });

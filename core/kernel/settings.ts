@@ -86,7 +86,7 @@ export const SETTINGS = {
     default: '20', positive: true, description: 'Seconds without a storage heartbeat after which a host whose agent link is gone is declared Down',
   },
   'max.retries': {
-    default: '5', positive: true, category: 'Alert',
+    default: '5', positive: true,
     description: 'HA restarts of one VM allowed within time.between.failures seconds; a VM that keeps dying past ' +
       'that stays Stopped (an ALERT.USERVM says so) until someone starts it, instead of being restarted in a loop',
   },
