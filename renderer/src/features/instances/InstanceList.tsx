@@ -57,7 +57,9 @@ export function InstanceList() {
     const cols: (Column<Vm> | false)[] = [
       { key: 'name', header: m.name, width: 'minmax(140px, 1.6fr)', sortKey: 'name', csv: (v) => v.name, render: (v) => (
         <div className="inst-stack">
-          <a href={hrefOf(['instances', v.id])} onClick={(e) => e.stopPropagation()} className="inst-name"><MiddleEllipsis text={v.name} tail={8} /></a>
+          <a href={hrefOf(['instances', v.id])} onClick={(e) => e.stopPropagation()} className="inst-name"
+            // Its two visible parts are flex items, which an accessible name would read as two words.
+            aria-label={v.name}><MiddleEllipsis text={v.name} tail={8} /></a>
           {v.displayname && v.displayname !== v.name && <span className="muted" title={v.displayname}>{v.displayname}</span>}
         </div>
       ) },
