@@ -14,6 +14,7 @@ import { openSerial } from '../hypervisors/qemu/serial';
 import { qemuInstalled, SKIP_REASON, tempDir } from '../hypervisors/qemu/test-support';
 import { runningPid, vmPaths } from '../hypervisors/qemu/vm-runtime';
 import { sessionClient, startTestServer } from '../testing/harness';
+import { connectRfb, rfbMsg } from '../console/ws-client';
 import { buildKvmLab, guestTemplateAndOffering, job, ok, serveFiles } from '../testing/kvm-fixtures';
 import { killServedProcesses, serveProcess, until } from '../testing/serve-process';
 import { testDatabaseUrl, testMysqlRoot } from '../testing/test-db';
@@ -91,6 +92,16 @@ describe.skipIf(!!why)(`a KVM agent host when the server it is connected to dies
     phase('guest booted');
     const pid = runningPid(paths, vmId);
     expect(pid).toBeGreaterThan(0);
+    // A console opened through server 2, which does not hold the agent link: the proxy there reaches the VM's VNC
+    // server through server 1 (before, it failed: server 2's agent hub has no link to this host).
+    const ce = (await ok(onTwo, 'createConsoleEndpoint', { virtualmachineid: vmId })).consoleendpoint;
+    expect(String(ce.websocket.port)).toBe(new URL(two.url).port);
+    const rfb = await connectRfb(`${two.url.replace('http', 'ws')}/console/websockify?token=${ce.websocket.token}`);
+    expect(rfb.init.name).toContain(deployed.virtualmachine.instancename);
+    rfb.send(rfbMsg.updateRequest(false, rfb.init.width, rfb.init.height));
+    expect((await rfb.queue.read(4))[0]).toBe(0); // a FramebufferUpdate: bytes flow both ways through the relay
+    rfb.ws.close();
+    phase('console through server 2');
 
     one.proc.kill('SIGKILL');
     const moved = await until('the host Up under server 2', async () => {

@@ -24,7 +24,7 @@ const hostIdOf = (method: string, args: unknown[]) =>
 interface Owner { msId: string | null; peerUrl: string | null }
 
 // Read before every driver call on a host (two or three per deploy): compiled once (db/precompiled).
-const ownerQ = precompiled((db, p: { id: string }) => db.selectFrom('hosts').leftJoin('management_servers as m', 'm.id', 'hosts.ms_id')
+export const hostOwnerQ = precompiled((db, p: { id: string }) => db.selectFrom('hosts').leftJoin('management_servers as m', 'm.id', 'hosts.ms_id')
   .select(['hosts.ms_id as msId', 'm.peer_url as peerUrl']).where('hosts.id', '=', p.id));
 
 /** A registry that also knows which hosts this server is taking over (connecting them to its own drivers). */
@@ -43,7 +43,7 @@ export function createForwardingRegistry(local: DriverRegistry, svc: () => Servi
   let key: Promise<string> | undefined;
 
   async function ownerOf(hostId: string): Promise<Owner | undefined> {
-    const r = await ownerQ.first(svc().db, { id: hostId });
+    const r = await hostOwnerQ.first(svc().db, { id: hostId });
     return r ? { msId: r.msId, peerUrl: r.peerUrl } : undefined;
   }
 

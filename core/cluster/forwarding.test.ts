@@ -2,10 +2,12 @@
 // simulated machine lives in the server that connected it, so a VM operation asked of the other server must be
 // forwarded to the owner (cluster/forwarding-drivers.ts). Before forwarding, a deploy through server B to a host of
 // server A failed with 533 and a stop with 534 "Host ... is not connected".
+import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_PASSWORD, sessionClient, startTestServer, waitJob, type TestServer } from '../testing/harness';
 import { driverForHost } from '../hypervisors/registry';
 import { PEER_DRIVER_PATH } from './peer-wire';
+import { clusterVncOpener, PEER_VNC_PATH } from '../console/peer-vnc';
 
 const cluster = { heartbeatMs: 0, downAfterMs: 60_000, cacheSyncMs: 0 };
 let a: TestServer, b: TestServer;
@@ -67,5 +69,25 @@ describe('a command for a host owned by another management server', () => {
       'x-strata-cluster-time': String(Date.now()), 'x-strata-cluster-signature': '00'.repeat(32) } });
     expect(res.status).toBe(401);
     expect(await res.text()).toContain('signature does not match');
+  });
+
+  it('a console of server A\'s host asked of server B is opened by A; its refusal comes back with its reason', async () => {
+    const vm = (await onB.call('deployVirtualMachine', { zoneid: zoneId, serviceofferingid: so, templateid: tpl, hostid: hostId }))
+      .json.deployvirtualmachineresponse;
+    const vmId = (await waitJob(onB.call, vm.jobid)).jobresult.virtualmachine.id;
+    const err = await clusterVncOpener(b.core.svc, () => Promise.reject(new Error('opened locally')))(hostId, vmId).then(() => null, (e: unknown) => e);
+    expect(String(err)).toBe('Error: Simulator hosts offer no console access');
+  });
+
+  it('the peer console endpoint refuses upgrades not signed with the cluster key', async () => {
+    const answer = await new Promise<{ status?: number; body: string }>((resolve, reject) => {
+      const req = http.request(`${a.url}${PEER_VNC_PATH}?host=${hostId}&vm=x`, { headers: { Connection: 'Upgrade', Upgrade: 'strata-vnc',
+        'x-strata-cluster-time': String(Date.now()), 'x-strata-cluster-signature': '00'.repeat(32) } });
+      req.once('upgrade', () => reject(new Error('upgraded without a valid signature')));
+      req.once('response', (res) => { let body = ''; res.on('data', (c) => { body += c; }); res.on('end', () => resolve({ status: res.statusCode, body })); });
+      req.once('error', reject);
+      req.end();
+    });
+    expect(answer).toMatchObject({ status: 401, body: expect.stringContaining('signature does not match') });
   });
 });

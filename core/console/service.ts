@@ -15,6 +15,7 @@ import { vmById } from '../orchestration/vm/vm-rows';
 import { SharedConsoleTokens, type ConsoleTicket } from './tokens';
 import { driverVncOpener, offersConsole, type OpenVncStream } from './vnc-stream';
 import { createConsoleProxy } from './proxy';
+import { clusterVncOpener, PEER_VNC_PATH, peerVncUpgrade } from './peer-vnc';
 import type { UpgradeHandler } from '../api/http-server';
 import { createConsolePageRoute } from './page';
 
@@ -60,7 +61,9 @@ const sameSecret = (a: string, b: string) => timingSafeEqual(sha(a), sha(b));
 
 export function createConsoleService(svc: Services, opts: ConsoleServiceOptions = {}): ConsoleService {
   const tokens = new SharedConsoleTokens(svc.db, svc.clock, opts.ttlMs ?? 60_000);
-  const open = opts.openVncStream ?? driverVncOpener(svc);
+  const local = driverVncOpener(svc);
+  // Hosts of other management servers are reached through their owner (peer-vnc.ts).
+  const open = opts.openVncStream ?? clusterVncOpener(svc, local);
   let publicUrl: URL | null = null;
 
   async function admit(token: string, extra: string | null, cookieHeader: string | undefined): Promise<Admission> {
@@ -135,7 +138,7 @@ export function createConsoleService(svc: Services, opts: ConsoleServiceOptions 
       if (u.hostname === '0.0.0.0' || u.hostname === '[::]') u.hostname = hostname();
       publicUrl = u;
     },
-    routes: () => ({ http: page, upgrade: { [`/${CONSOLE_WEBSOCKET_PATH}`]: proxy.upgrade } }),
+    routes: () => ({ http: page, upgrade: { [`/${CONSOLE_WEBSOCKET_PATH}`]: proxy.upgrade, [PEER_VNC_PATH]: peerVncUpgrade(svc, local) } }),
     stats: () => ({ sessions: proxy.count() }),
     pendingTokens: () => tokens.pending(),
     disconnectAll: () => proxy.closeAll(ConsoleCloseCode.ServerShutdown, 'The management server is shutting down'),
