@@ -62,7 +62,7 @@ test('Enter maintenance shows where each VM would go before anything moves, then
   await expect(evac.getByRole('list', { name: 'Resource state' }).locator('[aria-current=step]')).toHaveText('Maintenance', { timeout: 30_000 });
   await expect(evac.getByRole('status')).toHaveText(`${running} of ${running} ${running === 1 ? 'VM' : 'VMs'} off the host · 0 failed`);
   await expect(evac.getByRole('row').filter({ hasText: 'Migrated to scale-h2' })).toHaveCount(running);
-  await expect(live.getByRole('button', { name: 'Close' })).toBeFocused();
+  await expect(live.getByRole('button', { name: 'Close', exact: true })).toBeFocused();
   await page.keyboard.press('Enter');
   await expect(live).toHaveCount(0);
   await expect(infra.row('Hosts', 'scale-h1')).toContainText('Maintenance', { timeout: 30_000 });
