@@ -388,7 +388,13 @@ test('screenshots of every area', async ({ page }) => {
         await page.reload();
         for (const a of areas) {
           await page.evaluate((x) => { location.hash = `#/${x}`; }, a);
-          await page.waitForTimeout(a === 'topology' || a === 'dashboard' ? 1200 : 600);
+          // Until the area is shown and has loaded (no loading text, nothing busy), at most 3 s: a screenshot of
+          // "Loading…" shows nothing to look at; polling instead of a fixed wait is also faster on a quiet machine.
+          await page.waitForFunction((x) => {
+            const main = document.getElementById('content');
+            return document.querySelector(`nav a[aria-current=page][href$="/${x}"]`) && main
+              && !main.querySelector('.loading, [aria-busy=true]') && !/Loading|加载中/.test(main.textContent ?? '');
+          }, a, { timeout: 3000, polling: 100 }).catch(() => undefined);
           await page.screenshot({ path: `e2e-screenshots/${a}-${w}x${h}-${theme}-${lang}.png` });
         }
       }
