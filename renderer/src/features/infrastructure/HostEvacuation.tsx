@@ -65,7 +65,8 @@ export function HostEvacuation({ hostId, startedAt }: { hostId: string; startedA
             {fmt(m.evacSummary, { done: countBy(rows, 'migrated', 'stopped'), total: rows.length, failed: countBy(rows, 'failed', 'notMoved') })}
             {live && <progress max={100} value={prepare.jobprocstatus ?? 0} aria-label={m.evacTitle} />}
           </p>
-          {rows.length === 0 ? <p className="muted">{m.planEmpty}</p> : <EvacTable m={m} rows={rows} />}
+          {/* Ended with no rows: no VM had to move, or its jobs are past the newest 500 VM jobs listed. */}
+          {rows.length === 0 ? <p className="muted">{live ? m.planEmpty : m.evacNoRows}</p> : <EvacTable m={m} rows={rows} />}
         </>}
       </div>
     </section>
