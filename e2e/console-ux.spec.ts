@@ -225,6 +225,47 @@ test('in Chinese, states, state filters and event levels are translated and Zone
   expect(problems).toEqual([]);
 });
 
+/** Elements of `loc` whose text is cut (wider than their box), by their text. */
+const cutTexts = (loc: import('@playwright/test').Locator) =>
+  loc.evaluateAll((els) => els.filter((e) => e.scrollWidth > e.clientWidth + 1).map((e) => e.textContent));
+
+test('at 1024x700 a data volume\'s buttons sit whole side by side, and the migrate dialog\'s headers are whole in both languages', async ({ page }) => {
+  const api = await apiAsAdmin(lab.url, lab.adminPassword);
+  const vm = (await api('listVirtualMachines', { name: 'web-04' })).virtualmachine[0];
+  const offering = (await api('listDiskOfferings', {})).diskoffering.find((o: { iscustomized?: boolean }) => !o.iscustomized);
+  const created = await api('createVolume', { name: 'data-web-04', zoneid: vm.zoneid, diskofferingid: offering.id });
+  await expect.poll(async () => (await api('queryAsyncJobResult', { jobid: created.jobid })).jobstatus).toBe(1);
+  const attached = await api('attachVolume', { id: created.id, virtualmachineid: vm.id });
+  await expect.poll(async () => (await api('queryAsyncJobResult', { jobid: attached.jobid })).jobstatus).toBe(1);
+  await page.setViewportSize({ width: 1024, height: 700 });
+  const problems = await signedIn(page);
+  for (const lang of ['en', 'zh-CN']) {
+    await page.evaluate(([l, id]) => {
+      localStorage.setItem('strata.ui', JSON.stringify({ ...JSON.parse(localStorage.getItem('strata.ui') ?? '{}'), language: l }));
+      location.hash = `#/instances/${id}`;
+    }, [lang, vm.id]);
+    await page.reload();
+    await page.getByRole('tab', { name: lang === 'en' ? 'Volumes' : '卷' }).click();
+    // Item 1: "Take snapshot" and "Detach" overlapped and "Detach" was clipped. Both whole, apart, inside the cell.
+    const cell = page.getByRole('row').filter({ hasText: 'data-web-04' }).getByRole('toolbar');
+    await expect(cell.getByRole('button')).toHaveCount(2);
+    const fit = await cell.evaluate((bar) => {
+      const box = bar.closest('.dt-cell')!.getBoundingClientRect();
+      const bs = [...bar.querySelectorAll('button')].map((b) => ({ r: b.getBoundingClientRect(), whole: b.scrollWidth <= b.clientWidth + 1 }));
+      const inside = bs.every(({ r }) => r.left >= box.left - 1 && r.right <= box.right + 1 && r.top >= box.top - 1 && r.bottom <= box.bottom + 1);
+      return { whole: bs.every((b) => b.whole), inside, apart: bs[0].r.right <= bs[1].r.left + 1 };
+    });
+    expect(fit, lang).toEqual({ whole: true, inside: true, apart: true });
+    // Item 9: the migrate dialog cut its headers ("MEMORY ALL…").
+    await page.getByRole('button', { name: lang === 'en' ? 'Migrate' : '迁移', exact: true }).click();
+    const hosts = page.getByRole('dialog').getByRole('grid');
+    await expect(hosts.getByRole('row').nth(1)).toBeVisible();
+    expect(await cutTexts(hosts.getByRole('columnheader')), lang).toEqual([]);
+    await page.keyboard.press('Escape');
+  }
+  expect(problems).toEqual([]);
+});
+
 test('a Simulator VM offers no console', async ({ page }) => {
   const problems = await signedIn(page);
   const inst = new InstancesPage(page);
@@ -299,6 +340,26 @@ test('a deploy that fits nowhere says what was short and where, and the job row 
   expect(problems).toEqual([]);
 });
 
+test('while the host count loads, the dashboard says so instead of "hosts Up of 0"', async ({ page }) => {
+  // The total's answer is held back: the Up count arrives first, as it may on a busy server.
+  let release!: () => void;
+  const held = new Promise<void>((r) => { release = r; });
+  await page.route('**/client/api**', async (route) => {
+    const q = route.request().postData() ?? route.request().url();
+    if (/command=listHosts/.test(q) && /type=Routing/.test(q) && !/state=Up/.test(q)) await held;
+    await route.continue();
+  });
+  const problems = await signedIn(page);
+  const tile = page.locator('.dash-tile.hosts');
+  await expect(tile).toHaveAttribute('aria-busy', 'true');
+  await expect(tile).toHaveText(/Counting hosts…/);
+  await expect(tile).not.toContainText('of 0');
+  release();
+  await expect(tile).toHaveText(/^\d+hosts Up of [1-9]\d*/);
+  await expect(tile).not.toHaveAttribute('aria-busy');
+  expect(problems).toEqual([]);
+});
+
 test('at 1440x900 the dashboard events card shows whole event types and does not scroll sideways', async ({ page }) => {
   await page.setViewportSize({ width: 1440, height: 900 });
   const problems = await signedIn(page);
@@ -327,7 +388,13 @@ test('screenshots of every area', async ({ page }) => {
         await page.reload();
         for (const a of areas) {
           await page.evaluate((x) => { location.hash = `#/${x}`; }, a);
-          await page.waitForTimeout(a === 'topology' || a === 'dashboard' ? 1200 : 600);
+          // Until the area is shown and has loaded (no loading text, nothing busy), at most 3 s: a screenshot of
+          // "Loading…" shows nothing to look at; polling instead of a fixed wait is also faster on a quiet machine.
+          await page.waitForFunction((x) => {
+            const main = document.getElementById('content');
+            return document.querySelector(`nav a[aria-current=page][href$="/${x}"]`) && main
+              && !main.querySelector('.loading, [aria-busy=true]') && !/Loading|加载中/.test(main.textContent ?? '');
+          }, a, { timeout: 3000, polling: 100 }).catch(() => undefined);
           await page.screenshot({ path: `e2e-screenshots/${a}-${w}x${h}-${theme}-${lang}.png` });
         }
       }

@@ -3,7 +3,8 @@
 //  - the failure shows as such on the dashboard and the topology view (words and state badges, the Down host's
 //    own legend entry), with the VMs HA recovered; HA VMs carry an HA tag in the list and say so on their page;
 //  - "Enter maintenance" shows the server's plan (where each VM goes) before anything moves, and the plan avoids
-//    the Down host; confirming it puts the host into Maintenance.
+//    the Down host; confirming it shows the evacuation live (each VM and where it went, the host's state steps)
+//    and puts the host into Maintenance; the host's page keeps the evacuation's outcome.
 import { test, expect } from '@playwright/test';
 import { startLabServer, type LabServer } from './fixtures/server';
 import { apiAsAdmin, signIn } from './pages/session';
@@ -54,6 +55,19 @@ test('Enter maintenance shows where each VM would go before anything moves, then
   await expect(plan.getByRole('row').filter({ hasText: 'Live-migrates to scale-h2' })).toHaveCount(running);
   expect((await api('listHosts', { id: h1.id })).host[0].resourcestate).toBe('Enabled');
   await confirmAction(page, 'Enter maintenance');
+  // The evacuation, live from the confirmation on: each VM leaving the host and where it went, and the host's
+  // PrepareForMaintenance -> Maintenance transition.
+  const live = page.getByRole('dialog', { name: 'Enter maintenance: scale-h1' });
+  const evac = live.getByRole('region', { name: 'Evacuation' });
+  await expect(evac.getByRole('list', { name: 'Resource state' }).locator('[aria-current=step]')).toHaveText('Maintenance', { timeout: 30_000 });
+  await expect(evac.getByRole('status')).toHaveText(`${running} of ${running} ${running === 1 ? 'VM' : 'VMs'} off the host · 0 failed`);
+  await expect(evac.getByRole('row').filter({ hasText: 'Migrated to scale-h2' })).toHaveCount(running);
+  await expect(live.getByRole('button', { name: 'Close', exact: true })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(live).toHaveCount(0);
   await expect(infra.row('Hosts', 'scale-h1')).toContainText('Maintenance', { timeout: 30_000 });
   expect((await api('listVirtualMachines', { hostid: h1.id, listall: 'true' })).virtualmachine ?? []).toEqual([]);
+  // The host's own page keeps the evacuation's outcome while the host is in maintenance.
+  await go(page, `#/infrastructure/hosts/${h1.id}`);
+  await expect(page.getByRole('region', { name: 'Evacuation' }).getByRole('row').filter({ hasText: 'Migrated to scale-h2' })).toHaveCount(running);
 });

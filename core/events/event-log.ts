@@ -9,6 +9,7 @@ import type { EventTable } from '../db/schema';
 import type { Clock, EventInput, EventLog, Logger, Notification } from '../kernel/services';
 import { createWriteBatch } from '../jobs/write-batch';
 import { allColumns, precompiledInsertMany } from '../db/precompiled';
+import { withoutRepeatedKind } from './event-text';
 
 export interface EventLogDeps { db: Db; clock: Clock; newId: () => string; log: Logger }
 
@@ -50,20 +51,21 @@ export function createEventLog(deps: EventLogDeps): FlushableEventLog {
     const created = clock.now();
     const level = e.level ?? 'INFO';
     const state = e.state ?? 'Completed';
+    const description = withoutRepeatedKind(e.description);
     await inserts.add({
-      id, type: e.type, level, description: e.description, state, user_id: e.userId ?? null,
+      id, type: e.type, level, description, state, user_id: e.userId ?? null,
       account_id: e.accountId ?? null, domain_id: e.domainId ?? null, resource_id: e.resourceId ?? null,
       resource_type: e.resourceType ?? null, resource_name: e.resourceName ?? null, parent_id: e.parentId ?? null,
       created, archived: 0,
     });
     // Announced after the commit, so a subscriber that refetches listEvents sees it.
-    if (subscribers.size > 0) notify({ kind: 'event', event: { ...e, level, state, id, created } });
+    if (subscribers.size > 0) notify({ kind: 'event', event: { ...e, description, level, state, id, created } });
     return id;
   }
 
   async function alert(a: Parameters<EventLog['alert']>[0]): Promise<void> {
     await db.insertInto('alerts').values({
-      id: newId(), type: a.type, name: a.name, description: a.description, zone_id: a.zoneId ?? null,
+      id: newId(), type: a.type, name: a.name, description: withoutRepeatedKind(a.description), zone_id: a.zoneId ?? null,
       pod_id: a.podId ?? null, cluster_id: a.clusterId ?? null, sent: clock.now(), archived: 0,
     }).execute();
   }

@@ -30,6 +30,17 @@ describe('event log', () => {
     });
   });
 
+  it('names an automatically named VM once: "Starting VM-<uuid>", not "Starting VM VM-<uuid>"', async () => {
+    const auto = 'VM-5d1c0c3e-8f5a-4b8e-9a0e-1f2b3c4d5e6f';
+    await e.events.record({ type: 'VM.START', description: `Starting VM ${auto}`, state: 'Started', ...by('alice') });
+    await e.events.record({ type: 'VM.START', description: `VM ${auto}: start succeeded, now Running`, ...by('alice') });
+    await e.events.record({ type: 'VM.START', description: 'Starting VM VM-web', ...by('alice') });
+    expect((await list(e, 'alice')).items.map((i) => i.description).sort()).toEqual(
+      ['Starting VM VM-web', `Starting ${auto}`, `${auto}: start succeeded, now Running`].sort());
+    await e.events.alert({ type: 8, name: 'ALERT.USERVM', description: `HA: VM ${auto} could not be restarted` });
+    expect((await e.db.selectFrom('alerts').select('description').executeTakeFirstOrThrow()).description).toBe(`HA: ${auto} could not be restarted`);
+  });
+
   it('commits many concurrent records as a group, each visible once its promise resolved', async () => {
     const ids = await Promise.all(Array.from({ length: 1200 }, (_, i) =>
       e.events.record({ type: 'VM.CREATE', description: `vm ${i}`, ...by('admin') })));

@@ -1,6 +1,6 @@
 // Declarative actions: what a command is called, when it applies to a row, whether it works on many rows, and
 // whether it asks first. A button shows only when the role's listApis allows the command and the selection fits.
-import { useState, type ReactNode } from 'react';
+import { useRef, useState, type ReactNode } from 'react';
 import { useCloud } from '../app/client-context';
 import { useAction } from '../api/hooks';
 import type { Params } from '../api/cloud-client';
@@ -23,6 +23,11 @@ export interface Action<T> {
   options?: (ConfirmOption & { param: string })[];
   /** What the action would do to one row, shown in its confirmation (so an action with one is always confirmed). */
   preview?(row: T): ReactNode;
+  /**
+   * A live view of what a confirmed action on one row is doing (a host's evacuation), shown in a dialog from the
+   * confirmation on; `startedAt` is when it was confirmed (Date.now()), so the view follows this run only.
+   */
+  follow?(row: T, startedAt: number): ReactNode;
   /** Counted summary for the confirmation, e.g. "Stop 3 instances". */
   summary?(n: number): string;
   params(row: T): Params;
@@ -36,11 +41,15 @@ export interface ItemResult { name: string; ok: boolean; text: string }
  * Runs an action on rows, through the confirmation when the action asks for one. `done` gets each row's result.
  * Shared by the one-row ActionBar and the list's BulkActions so both confirm the same way.
  */
-export function useActionRunner<T>(nameOf: (row: T) => string, done: (a: Action<T>, items: ItemResult[]) => void) {
+export function useActionRunner<T>(nameOf: (row: T) => string, done: (a: Action<T>, items: ItemResult[], following: boolean) => void,
+  followClosed?: () => void) {
   const m = useKitMessages();
   const run = useAction();
   const [busy, setBusy] = useState(false);
   const [pending, setPending] = useState<{ a: Action<T>; rows: T[] } | null>(null);
+  const [following, setFollowing] = useState<{ title: string; view: ReactNode } | null>(null);
+  // Read when the action ends, after the state it was started with: a ref, not the state.
+  const followingRef = useRef(false);
 
   const execute = async (a: Action<T>, rows: T[], chosen: Record<string, boolean>) => {
     const extra = Object.fromEntries((a.options ?? []).filter((o) => chosen[o.key]).map((o) => [o.param, true]));
@@ -54,7 +63,7 @@ export function useActionRunner<T>(nameOf: (row: T) => string, done: (a: Action<
       }
     }));
     setBusy(false);
-    done(a, items);
+    done(a, items, followingRef.current);
   };
 
   const start = (a: Action<T>, rows: T[]) => {
@@ -73,9 +82,21 @@ export function useActionRunner<T>(nameOf: (row: T) => string, done: (a: Action<
   };
   const dialog = (
     <ConfirmDialog request={request} onCancel={() => setPending(null)}
-      onConfirm={(chosen) => { const p = pending!; setPending(null); void execute(p.a, p.rows, chosen); }} />
+      onConfirm={(chosen) => {
+        const p = pending!;
+        setPending(null);
+        followingRef.current = !!p.a.follow && p.rows.length === 1;
+        if (p.a.follow && p.rows.length === 1) setFollowing({ title: `${p.a.label}: ${nameOf(p.rows[0])}`, view: p.a.follow(p.rows[0], Date.now()) });
+        void execute(p.a, p.rows, chosen);
+      }} />
   );
-  return { start, busy, dialog };
+  const closeFollow = () => { followingRef.current = false; setFollowing(null); followClosed?.(); };
+  const followDialog = following && (
+    <Dialog open wide title={following.title} onClose={closeFollow} footer={<button type="button" onClick={closeFollow}>{m.close}</button>}>
+      {following.view}
+    </Dialog>
+  );
+  return { start, busy, dialog: <>{dialog}{followDialog}</> };
 }
 
 /** The per-item outcome of an action on several rows (or one that failed). */

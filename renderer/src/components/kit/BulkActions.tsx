@@ -15,11 +15,13 @@ export function BulkActions<T>({ actions, list, nameOf }: { actions: Action<T>[]
   const [results, setResults] = useState<{ title: string; items: ItemResult[] } | null>(null);
   const fitting = actions.filter((a) => apis?.has(a.command) && (rows.length === 1 || a.bulk) && rows.every((r) => a.when?.(r) ?? true));
   const clear = () => list.setSelected(new Set());
-  const runner = useActionRunner(nameOf, (a, items) => {
+  // While a followed action's live view is open, the selection (which keeps this bar, and the view, on screen)
+  // stays until the view is closed.
+  const runner = useActionRunner(nameOf, (a, items, following) => {
     list.rows.refresh();
     if (items.length > 1 || items.some((i) => !i.ok)) setResults({ title: a.label, items });
-    else clear();
-  });
+    else if (!following) clear();
+  }, clear);
 
   const ok = results?.items.filter((i) => i.ok).length ?? 0;
   return (

@@ -41,6 +41,8 @@ export function Counts() {
   const hosts = useCounts('listHosts', [{ type: 'Routing', page: 1, pagesize: 1 }, { type: 'Routing', state: 'Up', page: 1, pagesize: 1 }], canHosts);
   const n = (q: { data?: { count: number } }) => (q.data ? q.data.count.toLocaleString() : '…');
   const error = [...vms, ...hosts].find((q) => q.error)?.error;
+  // Both counts or neither: "3 hosts Up of 0" while the total is still on its way would be a false figure.
+  const hostsKnown = !!hosts[0].data && !!hosts[1].data;
   const hostTotal = hosts[0].data?.count ?? 0;
   const hostUp = hosts[1].data?.count ?? 0;
 
@@ -60,13 +62,18 @@ export function Counts() {
             </a>
           );
         })}
-        {canHosts && (
+        {canHosts && (hostsKnown ? (
           <div className="dash-tile hosts" aria-label={`${m.hosts}: ${fmt(m.hostsUp, { up: hostUp, total: hostTotal })}`}>
-            <span className="dash-num">{hosts[1].data ? hostUp.toLocaleString() : '…'}</span>
+            <span className="dash-num">{hostUp.toLocaleString()}</span>
             <span className="dash-label">{fmt(m.hostsUpLabel, { total: hostTotal.toLocaleString() })}</span>
-            {hosts[1].data && hostTotal > hostUp && <span className="badge tone-bad">{fmt(m.hostsDown, { count: hostTotal - hostUp })}</span>}
+            {hostTotal > hostUp && <span className="badge tone-bad">{fmt(m.hostsDown, { count: hostTotal - hostUp })}</span>}
           </div>
-        )}
+        ) : (
+          <div className="dash-tile hosts" aria-busy="true" aria-label={`${m.hosts}: ${m.loading}`}>
+            <span className="dash-num dash-pending" aria-hidden>…</span>
+            <span className="dash-label">{m.hostsLoading}</span>
+          </div>
+        ))}
       </div>
     </section>
   );

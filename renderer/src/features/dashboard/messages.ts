@@ -4,7 +4,7 @@ import { defineMessages } from '../../i18n/messages';
 export const useDashMessages = defineMessages({
   en: {
     dashboard: 'Dashboard', refresh: 'Refresh', loading: 'Loading…', instances: 'Instances', total: 'Total',
-    statePresent: 'not destroyed', hosts: 'Hosts', hostsUpLabel: 'hosts Up of {total}', hostsUp: '{up} of {total} Up', hostsDown: '{count} not Up',
+    statePresent: 'not destroyed', hosts: 'Hosts', hostsUpLabel: 'hosts Up of {total}', hostsLoading: 'Counting hosts…', hostsUp: '{up} of {total} Up', hostsDown: '{count} not Up',
     capacity: 'Capacity', capacityOf: 'Capacity of {zone}', noCapacity: 'No zones with capacity yet.',
     usedOf: '{used} of {total}', cpu: 'CPU', cpuCores: 'CPU cores', memory: 'Memory', primaryUsed: 'Primary storage used',
     primaryAllocated: 'Primary storage allocated', secondary: 'Secondary storage', localStorage: 'Local storage',
@@ -17,7 +17,7 @@ export const useDashMessages = defineMessages({
   },
   'zh-CN': {
     dashboard: '仪表板', refresh: '刷新', loading: '加载中…', instances: '实例', total: '总计',
-    statePresent: '未销毁', hosts: '主机', hostsUpLabel: '台主机正常（共 {total} 台）', hostsUp: '{total} 台中 {up} 台正常', hostsDown: '{count} 台不正常',
+    statePresent: '未销毁', hosts: '主机', hostsUpLabel: '台主机正常（共 {total} 台）', hostsLoading: '正在统计主机…', hostsUp: '{total} 台中 {up} 台正常', hostsDown: '{count} 台不正常',
     capacity: '容量', capacityOf: '{zone} 的容量', noCapacity: '还没有带容量的区域。',
     usedOf: '{used} / {total}', cpu: 'CPU', cpuCores: 'CPU 核', memory: '内存', primaryUsed: '主存储已用',
     primaryAllocated: '主存储已分配', secondary: '二级存储', localStorage: '本地存储',

@@ -72,8 +72,9 @@ export default function EventsView() {
 
   const columns: Column<CsEvent>[] = [
     { key: 'level', header: m.level, width: 80, render: (e) => <LevelBadge level={e.level} /> },
-    { key: 'type', header: m.type, width: 'minmax(220px, 1fr)', render: (e) => <span className="kit-mono">{e.type}</span> },
-    { key: 'desc', header: m.description, width: 'minmax(200px, 2fr)', render: (e) => <span title={e.description}>{e.description}</span> },
+    // The description says most: it gets the room (types are short; a long one ends in "…" with its tooltip).
+    { key: 'type', header: m.type, width: 'minmax(190px, .8fr)', render: (e) => <span className="kit-mono" title={e.type}>{e.type}</span> },
+    { key: 'desc', header: m.description, width: 'minmax(240px, 3fr)', render: (e) => <span title={e.description}>{e.description}</span> },
     { key: 'res', header: m.resource, width: 'minmax(110px, .8fr)', render: (e) => <ResourceLink e={e} /> },
     { key: 'state', header: m.state, width: 110, render: (e) => (e.state ? stateLabel(e.state) : '—') },
     { key: 'account', header: m.account, width: 'minmax(90px, .6fr)', render: (e) => e.account ?? '—' },

@@ -14,6 +14,7 @@ import { useStateLabel } from '../../i18n/glossary';
 import { hrefOf, useRoute } from '../../state/route-store';
 import { hostActions } from './infra-actions';
 import { Meter } from './Meter';
+import { HostEvacuation } from './HostEvacuation';
 import { bytes, mhz, pctOf, ratio } from './format';
 import { useInfraMessages } from './messages';
 import { UsageGraphs } from '../metrics/UsageGraphs';
@@ -42,7 +43,9 @@ export function HostDetails({ id }: { id: string }) {
         { id: 'details', label: m.properties, render: () => <><HostProperties h={h} /><UsageGraphs kind="host" id={h.id} /></> },
         { id: 'vms', label: m.vmsTab, render: () => <HostVms hostId={h.id} /> },
         { id: 'events', label: m.events, render: () => <HostEvents hostId={h.id} /> },
-      ]} />
+      ]}>
+      <HostEvacuation hostId={h.id} />
+    </DetailPage>
   );
 }
 

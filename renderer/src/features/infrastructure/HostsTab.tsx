@@ -52,7 +52,7 @@ export function HostsTab() {
     ) },
     { key: 'ip', header: m.ip, render: (h) => h.ipaddress ?? '—' },
   ], [m, mm, canMetrics]);
-  const actions = useMemo(() => hostActions(m), [m]);
+  const actions = useMemo(() => hostActions(m, true), [m]);
   return (
     <>
       {clusterId && canTrend && <CloudTrend clusterId={clusterId} />}

@@ -3,6 +3,7 @@
 import { createElement } from 'react';
 import type { Action } from '../../components/actions';
 import { MaintenancePreview } from './MaintenancePreview';
+import { HostEvacuation } from './HostEvacuation';
 import { fmt } from '../../i18n/messages';
 import type { InfraMessages } from './messages';
 import type { Host, StoragePool } from '../../../../core/contract/responses';
@@ -26,7 +27,9 @@ export function allocationActions<T extends Allocatable>(m: InfraMessages, kind:
 export type HostRow = Host;
 const IN_MAINTENANCE = new Set(['PrepareForMaintenance', 'ErrorInPrepareForMaintenance', 'Maintenance', 'ErrorInMaintenance']);
 
-export function hostActions(m: InfraMessages): Action<HostRow>[] {
+/** `follow`: after "Enter maintenance" is confirmed, show the evacuation live in a dialog (the hosts list; the host's
+ * own page shows it in place). */
+export function hostActions(m: InfraMessages, follow = false): Action<HostRow>[] {
   return [
     { id: 'enable', command: 'updateHost', label: m.enable, bulk: true, when: (h) => h.resourcestate === 'Disabled',
       params: (h) => ({ id: h.id, allocationstate: 'Enable' }), describe: (h) => fmt(m.enableJob, { name: h.name }) },
@@ -35,7 +38,8 @@ export function hostActions(m: InfraMessages): Action<HostRow>[] {
     // Hosts of one cluster enter maintenance one at a time (the server refuses a second): one host per action.
     // The confirmation shows the server's dry run of the evacuation: where each VM would go, or why it cannot.
     { id: 'maintain', command: 'prepareHostForMaintenance', label: m.maintain, when: (h) => h.resourcestate === 'Enabled' || h.resourcestate === 'Disabled',
-      preview: (h) => createElement(MaintenancePreview, { hostId: h.id }), params: (h) => ({ id: h.id }), describe: (h) => fmt(m.maintainJob, { name: h.name }) },
+      preview: (h) => createElement(MaintenancePreview, { hostId: h.id }),
+      follow: follow ? (h, startedAt) => createElement(HostEvacuation, { hostId: h.id, startedAt }) : undefined, params: (h) => ({ id: h.id }), describe: (h) => fmt(m.maintainJob, { name: h.name }) },
     { id: 'cancel-maintenance', command: 'cancelHostMaintenance', label: m.cancelMaintenance, bulk: true,
       when: (h) => IN_MAINTENANCE.has(h.resourcestate ?? ''), params: (h) => ({ id: h.id }), describe: (h) => fmt(m.cancelMaintenanceJob, { name: h.name }) },
     { id: 'reconnect', command: 'reconnectHost', label: m.reconnect, bulk: true, when: (h) => h.state !== 'Connecting',

@@ -35,6 +35,7 @@ export function CloudTrend({ clusterId }: { clusterId?: string } = {}) {
   return (
     <Card title={<>{clusterId ? m.clusterTrend : m.usageTrend}{d && d.total > d.hosts && <span className="muted"> · {fmt(m.trendSampled, { n: d.hosts, total: d.total })}</span>}</>}>
       {q.error && <div className="error" role="alert">{fmt(m.failed, { text: q.error.message })}</div>}
+      {!d && !q.error && <p className="muted" aria-busy="true">{m.loading}</p>}
       {d && d.t.length === 0 && <p className="muted">{m.noData}</p>}
       {d && d.t.length > 0 && (
         <div className="ts-grid">
