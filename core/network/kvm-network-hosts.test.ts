@@ -90,7 +90,7 @@ describe.skipIf(!runnable)('a guest network across two strata agent hosts (root,
 
   beforeAll(async () => {
     const guest = await ensureGuestImages();
-    t = await startTestServer({ settings: { 'network.kvm.datapath': 'true' }, agents: { heartbeatMs: 500, heartbeatTimeoutMs: 5000 } });
+    t = await startTestServer({ settings: { 'network.kvm.datapath': 'true' } });
     call = (await sessionClient(t.url)).call;
     lab = await buildKvmLab(call, tmp.dir, { name: 'hosts' });
     web = await serveFiles({ '/guest.qcow2': { file: guest.qcow2 } });
