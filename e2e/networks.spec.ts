@@ -7,7 +7,7 @@
 // topology view: its router, its VMs and the hosts it spans.
 import { test, expect, type Page } from '@playwright/test';
 import { startLabServer, type LabServer } from './fixtures/server';
-import { signIn } from './pages/session';
+import { apiAsAdmin, signIn } from './pages/session';
 import { InstancesPage, confirmAction } from './pages/instances';
 
 let lab: LabServer;
@@ -104,16 +104,25 @@ test('an admin stops and starts the lab network\'s router, from the routers list
 });
 
 test('the lab network on the topology: its router and VMs, the hosts it spans highlighted on the map', async ({ page }) => {
+  // A VM of its own on the lab network (the other tests add and remove theirs).
+  const api = await apiAsAdmin(lab.url, lab.adminPassword);
+  const first = async (command: string, params: Record<string, string>, key: string) => (await api(command, params))[key][0].id as string;
+  const deployed = await api('deployVirtualMachine', { name: 'e2e-topo', zoneid: await first('listZones', { name: 'Lab Zone 1' }, 'zone'),
+    templateid: await first('listTemplates', { templatefilter: 'all', name: 'Simulator Linux' }, 'template'),
+    serviceofferingid: await first('listServiceOfferings', { name: 'Small Instance' }, 'serviceoffering'),
+    networkids: await first('listNetworks', { name: 'Lab Network', listall: 'true' }, 'network') });
+  await expect.poll(async () => (await api('queryAsyncJobResult', { jobid: deployed.jobid })).jobstatus, { timeout: 30_000 }).toBe(1);
   await signIn(page, lab.url, 'admin', lab.adminPassword);
   await page.evaluate(() => { location.hash = '#/topology'; });
+  await expect(page.getByRole('heading', { level: 1, name: 'Topology' })).toBeVisible();
   await page.getByLabel('Network', { exact: true }).selectOption({ label: 'Lab Network (Isolated)' });
   const panel = page.getByRole('complementary', { name: 'Guest network on the topology' });
   await expect(panel.getByText('Lab Network', { exact: true })).toBeVisible();
   // The router with its state and host, the hosts it spans (the router's marked), the VMs with their addresses.
-  await expect(panel.getByRole('button', { name: /^r-\d+-VM Running 10\.1\.1\.1 · 203\.0\.113\.\d+ · on / })).toBeVisible();
+  await expect(panel.getByRole('button', { name: /^r-\S+-VM Running 10\.1\.1\.1 · 203\.0\.113\.\d+ · on / })).toBeVisible();
   await expect(panel.getByRole('heading', { name: /^Spans \d+ hosts?$/ })).toBeVisible();
   await expect(panel.getByText(/router here/)).toBeVisible();
-  await expect(panel.getByRole('button', { name: /10\.1\.1\.\d+ · on / }).first()).toBeVisible();
+  await expect(panel.getByRole('button', { name: /^e2e-topo Running 10\.1\.1\.\d+ · on / })).toBeVisible();
   // The choice is in the route (a link to it shows the same), and Clear takes it away.
   expect(page.url()).toMatch(/#\/topology\?network=[0-9a-f-]{36}$/);
   await panel.getByRole('button', { name: 'Clear' }).click();
