@@ -79,6 +79,21 @@ describe.skipIf(!runnable)('a guest network across two strata agent hosts (root,
     return `http://${SUBNET}.1:${(relay.address() as net.AddressInfo).port}`;
   }
 
+  /** The physical network, then each host added and its agent started in the host's namespace. */
+  async function startHosts(): Promise<void> {
+    await physicalNetwork();
+    const server = await relayToServer();
+    for (const h of hosts) {
+      const added = (await ok(call, 'addHost', { zoneid: lab.zoneId, podid: lab.podId, clusterid: lab.clusterId, hypervisor: 'KVM',
+        url: `agent://${h.name}?accel=tcg` })).host[0];
+      h.hostId = added.id;
+      // `ip netns exec`: the agent sees its host's interfaces only (and its own /sys), as on a real host.
+      h.proc = spawn('ip', ['netns', 'exec', h.ns, process.execPath, STRATA, 'agent', '--server', server, '--name', h.name,
+        '--work-dir', h.workDir, '--accel', 'tcg'], { env: { ...process.env, STRATA_AGENT_TOKEN: added.details.agenttoken }, stdio: ['ignore', 'pipe', 'pipe'] });
+      for (const s of [h.proc.stdout!, h.proc.stderr!]) s.on('data', (d: Buffer) => h.log.push(d.toString()));
+    }
+  }
+
   async function until<T>(what: string, f: () => Promise<T>, ms = 30_000): Promise<T> {
     for (const end = Date.now() + ms; ;) {
       const v = await f();
@@ -94,18 +109,9 @@ describe.skipIf(!runnable)('a guest network across two strata agent hosts (root,
     call = (await sessionClient(t.url)).call;
     lab = await buildKvmLab(call, tmp.dir, { name: 'hosts' });
     web = await serveFiles({ '/guest.qcow2': { file: guest.qcow2 } });
-    const [{ templateId, offeringId }] = await Promise.all([guestTemplateAndOffering(call, lab.zoneId, web.url), physicalNetwork()]);
-    const server = await relayToServer();
-    for (const h of hosts) {
-      const added = (await ok(call, 'addHost', { zoneid: lab.zoneId, podid: lab.podId, clusterid: lab.clusterId, hypervisor: 'KVM',
-        url: `agent://${h.name}?accel=tcg` })).host[0];
-      h.hostId = added.id;
-      // `ip netns exec`: the agent sees its host's interfaces only (and its own /sys), as on a real host.
-      h.proc = spawn('ip', ['netns', 'exec', h.ns, process.execPath, STRATA, 'agent', '--server', server, '--name', h.name,
-        '--work-dir', h.workDir, '--accel', 'tcg'], { env: { ...process.env, STRATA_AGENT_TOKEN: added.details.agenttoken }, stdio: ['ignore', 'pipe', 'pipe'] });
-      for (const s of [h.proc.stdout!, h.proc.stderr!]) s.on('data', (d: Buffer) => h.log.push(d.toString()));
-    }
-    // An agent starts in seconds on a quiet machine; a loaded one takes far longer to load its TypeScript.
+    // The template downloads while the hosts' agents start (loading the core takes them seconds).
+    const [{ templateId, offeringId }] = await Promise.all([guestTemplateAndOffering(call, lab.zoneId, web.url), startHosts()]);
+    // An agent starts in seconds on a quiet machine; a loaded one takes far longer to load the core's TypeScript.
     for (const h of hosts) await until(`${h.name} Up`, async () => (await ok(call, 'listHosts', { id: h.hostId })).host[0].state === 'Up', 120_000);
     const phys = (await job(call, 'createPhysicalNetwork', { zoneid: lab.zoneId, name: 'phys', isolationmethods: 'VXLAN', vlan: '5000-5010' })).physicalnetwork;
     await job(call, 'addTrafficType', { physicalnetworkid: phys.id, traffictype: 'Guest', kvmnetworklabel: PIF });
