@@ -1,6 +1,6 @@
 // The chosen guest network beside the map: its virtual router (state, addresses, host), the hosts it spans (each with
 // its count of the network's VMs; the router's host marked) and its VMs with their addresses. The map highlights
-// the same hosts; picking a host or VM here frames it like a search result.
+// the same hosts; picking a host or VM here frames it like a search result. Hosts come in the map's order.
 import { fmt } from '../../i18n/messages';
 import { hrefOf } from '../../state/route-store';
 import { StateBadge } from '../../components/StateBadge';
@@ -45,7 +45,7 @@ export function NetworkPanel({ span, loading, error, topo, m, active, onPick, on
           <h4>{fmt(m.spansHosts, { n: span.hosts.size })}</h4>
           {span.hosts.size === 0 && <div className="note">{m.spansNone}</div>}
           <ul>
-            {[...span.hosts].map(([id, n]) => {
+            {[...span.hosts].sort(([a], [b]) => (topo.hostById.get(a)?.index ?? 1e9) - (topo.hostById.get(b)?.index ?? 1e9)).map(([id, n]) => {
               const h = topo.hostById.get(id);
               return (
                 <li key={id} className={active === id ? 'active' : ''}>
