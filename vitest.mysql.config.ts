@@ -20,7 +20,7 @@ export default defineConfig({
     ],
     // Not database tests: what two cores in one process share, and the scheduler's QEMU guest and its crash child
     // (which runs on SQLite), are checked once, under SQLite.
-    exclude: ['core/cluster/core-isolation.test.ts', 'core/jobs/scheduler-qemu.test.ts', 'core/jobs/scheduler-crash.test.ts'],
+    exclude: ['core/cluster/core-isolation.test.ts', 'core/network/kvm-network-hosts.test.ts', 'core/jobs/scheduler-qemu.test.ts', 'core/jobs/scheduler-crash.test.ts'],
     globalSetup: ['core/testing/mariadb-global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,

@@ -3,10 +3,11 @@
 // wizard, changes and removes its NICs on the VM's page, finds the VM on the network's page, and stops and starts
 // the lab network's virtual router; on the lab network's Public IPs tab a user acquires an address, forwards a port
 // to a VM (the simulator has no router data path, so the rule goes Add -> Active at once), sees a second rule on the
-// same port refused with CloudStack's text, deletes the rule and releases the address.
+// same port refused with CloudStack's text, deletes the rule and releases the address. The lab network drawn on the
+// topology view: its router, its VMs and the hosts it spans.
 import { test, expect, type Page } from '@playwright/test';
 import { startLabServer, type LabServer } from './fixtures/server';
-import { signIn } from './pages/session';
+import { apiAsAdmin, signIn } from './pages/session';
 import { InstancesPage, confirmAction } from './pages/instances';
 
 let lab: LabServer;
@@ -100,6 +101,32 @@ test('an admin stops and starts the lab network\'s router, from the routers list
   await expect(router.locator('[data-state]')).toHaveAttribute('data-state', 'Stopped');
   await router.getByRole('button', { name: 'Start', exact: true }).click();
   await expect(router.locator('[data-state]')).toHaveAttribute('data-state', 'Running', { timeout: 30_000 });
+});
+
+test('the lab network on the topology: its router and VMs, the hosts it spans highlighted on the map', async ({ page }) => {
+  // A VM of its own on the lab network (the other tests add and remove theirs).
+  const api = await apiAsAdmin(lab.url, lab.adminPassword);
+  const first = async (command: string, params: Record<string, string>, key: string) => (await api(command, params))[key][0].id as string;
+  const deployed = await api('deployVirtualMachine', { name: 'e2e-topo', zoneid: await first('listZones', { name: 'Lab Zone 1' }, 'zone'),
+    templateid: await first('listTemplates', { templatefilter: 'all', name: 'Simulator Linux' }, 'template'),
+    serviceofferingid: await first('listServiceOfferings', { name: 'Small Instance' }, 'serviceoffering'),
+    networkids: await first('listNetworks', { name: 'Lab Network', listall: 'true' }, 'network') });
+  await expect.poll(async () => (await api('queryAsyncJobResult', { jobid: deployed.jobid })).jobstatus, { timeout: 30_000 }).toBe(1);
+  await signIn(page, lab.url, 'admin', lab.adminPassword);
+  await page.evaluate(() => { location.hash = '#/topology'; });
+  await expect(page.getByRole('heading', { level: 1, name: 'Topology' })).toBeVisible();
+  await page.getByLabel('Network', { exact: true }).selectOption({ label: 'Lab Network (Isolated)' });
+  const panel = page.getByRole('complementary', { name: 'Guest network on the topology' });
+  await expect(panel.getByText('Lab Network', { exact: true })).toBeVisible();
+  // The router with its state and host, the hosts it spans (the router's marked), the VMs with their addresses.
+  await expect(panel.getByRole('button', { name: /^r-\S+-VM Running 10\.1\.1\.1 · 203\.0\.113\.\d+ · on / })).toBeVisible();
+  await expect(panel.getByRole('heading', { name: /^Spans \d+ hosts?$/ })).toBeVisible();
+  await expect(panel.getByText(/router here/)).toBeVisible();
+  await expect(panel.getByRole('button', { name: /^e2e-topo Running 10\.1\.1\.\d+ · on / })).toBeVisible();
+  // The choice is in the route (a link to it shows the same), and Clear takes it away.
+  expect(page.url()).toMatch(/#\/topology\?network=[0-9a-f-]{36}$/);
+  await panel.getByRole('button', { name: 'Clear' }).click();
+  await expect(panel).toHaveCount(0);
 });
 
 test('the lab network\'s Public IPs tab: acquire an address, forward a port, see it Active, a clash refused, delete, release', async ({ page }) => {

@@ -157,7 +157,9 @@ export interface NetworkTable { id: string; name: string; display_text: string; 
   acl_type: string; subdomain_access: Bool; network_domain: string | null; dns1: string | null; dns2: string | null;
   display_network: Bool; restart_required: Bool; source_nat_ip: string | null; created: Millis; removed: Millis | null;
   /** MTUs of the public and guest sides (migration 017s); null: 1500. */
-  public_mtu: number | null; private_mtu: number | null; router_ip: string | null }
+  public_mtu: number | null; private_mtu: number | null; router_ip: string | null;
+  /** 'Vlan' or 'Vxlan', from the physical network's isolation method (migration 017t); null: 'Vlan'. */
+  broadcast_domain_type: string | null }
 export interface GuestVlanTable { zone_id: string; vlan: number; physical_network_id: string; network_id: string; created: Millis }
 export interface VlanIpRangeTable { id: string; zone_id: string; physical_network_id: string | null; network_id: string | null;
   pod_id: string | null; vlan: string; gateway: string; netmask: string; start_ip: string; end_ip: string;

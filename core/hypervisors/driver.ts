@@ -81,6 +81,8 @@ export interface VmNicSpec {
   vlan: number | null;
   /** The physical network's kvmnetworklabel (the host's guest interface); null: the bridge stays local to the host. */
   guestIf: string | null;
+  /** The network's broadcast domain type: 'Vlan' (802.1q, also when absent) or 'Vxlan' (`vlan` is then the VNI). */
+  isolation?: 'Vlan' | 'Vxlan' | null;
   /** The API's address and the network's addressing (QEMU's user-mode fallback hands out exactly this address). */
   ip: string | null;
   cidr: string | null;
@@ -95,6 +97,7 @@ export interface NetworkRouterSpec {
   networkId: string;
   vlan: number | null;
   guestIf: string | null;
+  isolation?: 'Vlan' | 'Vxlan' | null;
   gateway: string;
   /** The router's own guest address when it is not the gateway (a shared network's router serves DHCP and DNS only). */
   routerIp?: string;

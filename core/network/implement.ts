@@ -7,7 +7,7 @@ import type { Services } from '../kernel/services';
 import type { Db } from '../db/connect';
 import { insufficientCapacity, invalidParam } from '../kernel/errors';
 import { isUniqueViolation } from '../db/unique';
-import { intToIp, ipToInt, parseVlanRanges } from './ip';
+import { intToIp, ipToInt, parseVlanRanges, vnetMaxOf } from './ip';
 import { servicesOf } from './offerings';
 import type { NetworkRow } from './access';
 import { planNic, writeNic } from './nics';
@@ -25,8 +25,8 @@ export async function takeVlan(svc: Svc, n: Pick<NetworkRow, 'id' | 'zone_id' | 
     }
     return want;
   }
-  const phys = await svc.db.selectFrom('physical_networks').select(['vlan', 'name']).where('id', '=', physId).executeTakeFirst();
-  const ranges = phys?.vlan ? parseVlanRanges(phys.vlan) : [];
+  const phys = await svc.db.selectFrom('physical_networks').select(['vlan', 'name', 'isolation_methods']).where('id', '=', physId).executeTakeFirst();
+  const ranges = phys?.vlan ? parseVlanRanges(phys.vlan, vnetMaxOf(phys.isolation_methods)) : [];
   const tried = new Set((await svc.db.selectFrom('guest_vlans').select('vlan').where('zone_id', '=', n.zone_id).execute()).map((r) => Number(r.vlan)));
   for (const [lo, hi] of ranges) {
     for (let v = lo; v <= hi; v++) {

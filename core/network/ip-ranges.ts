@@ -8,7 +8,7 @@ import type { VlanIpRange } from '../contract/responses';
 import { invalidParam, notFound, resourceInUse } from '../kernel/errors';
 import { compact } from '../kernel/format';
 import { changed, countOf, paged } from '../infrastructure/util';
-import { hostRange, ipToInt, parseVlanTag, requireIp, subnetOf } from './ip';
+import { broadcastUriOf, hostRange, ipToInt, parseVlanTag, requireIp, subnetOf } from './ip';
 import { guestPhysicalNetwork } from './physical-networks';
 import { networkById } from './access';
 
@@ -51,7 +51,7 @@ export const ipRangeHandlers: Pick<H, 'createVlanIpRange' | 'deleteVlanIpRange' 
     const gw = ipToInt(gateway);
     if (gw >= lo && gw <= hi) throw invalidParam(`The gateway ${gateway} must not be inside the range ${a.startip}-${endip}`);
     if (net && net.gateway !== gateway) throw invalidParam(`The gateway of the range must be the network's gateway ${net.gateway}`);
-    const vlan = a.vlan === undefined ? (net?.vlan ? `vlan://${net.vlan}` : 'untagged') : a.vlan;
+    const vlan = a.vlan === undefined ? (net?.vlan ?? 'untagged') : a.vlan;
     const tag = parseVlanTag(vlan);
     const same = await ctx.svc.db.selectFrom('vlan_ip_ranges').selectAll().where('zone_id', '=', zoneId).execute();
     const hit = same.find((r) => overlaps(r, lo, hi));
@@ -59,7 +59,7 @@ export const ipRangeHandlers: Pick<H, 'createVlanIpRange' | 'deleteVlanIpRange' 
     const phys = a.physicalnetworkid ?? net?.physical_network_id ?? (await guestPhysicalNetwork(ctx, zoneId))?.id ?? null;
     const row: RangeRow = {
       id: ctx.svc.newId(), zone_id: zoneId, physical_network_id: phys, network_id: publicRange ? null : net?.id ?? null,
-      pod_id: a.podid ?? null, vlan: tag === null ? 'untagged' : `vlan://${tag}`, gateway, netmask, start_ip: a.startip, end_ip: endip,
+      pod_id: a.podid ?? null, vlan: tag === null ? 'untagged' : broadcastUriOf(net?.broadcast_domain_type, tag), gateway, netmask, start_ip: a.startip, end_ip: endip,
       for_virtual_network: publicRange ? 1 : 0, account_id: null, domain_id: null, created: ctx.svc.clock.now(),
     };
     await ctx.svc.db.insertInto('vlan_ip_ranges').values(row).execute();

@@ -39,25 +39,41 @@ export function requireIp(field: string, v: string): void {
 }
 
 /** Guest VLAN ranges as CloudStack writes them: "100-199" or "100-199,300-310" (each within 1..4094). */
-export function parseVlanRanges(text: string): [number, number][] {
+/** The highest VXLAN network identifier CloudStack takes (a VNI has 24 bits; 16777215 is reserved). */
+export const MAX_VXLAN_VNI = 16777214;
+
+/** A physical network's isolation method as its networks' broadcast domain type: VXLAN, or 802.1q VLANs otherwise. */
+export const broadcastTypeOf = (isolationMethods: string | null | undefined): 'Vlan' | 'Vxlan' =>
+  /(^|,)VXLAN(,|$)/i.test(isolationMethods ?? '') ? 'Vxlan' : 'Vlan';
+
+/** The highest guest VLAN or VNI of a physical network's range. */
+export const vnetMaxOf = (isolationMethods: string) => (broadcastTypeOf(isolationMethods) === 'Vxlan' ? MAX_VXLAN_VNI : 4094);
+
+/** A network's broadcast URI: vlan://100 or vxlan://5001. */
+export const broadcastUriOf = (type: string | null | undefined, vlan: string | number) => `${type === 'Vxlan' ? 'vxlan' : 'vlan'}://${vlan}`;
+
+/** Guest VLAN ranges, or VNI ranges (up to MAX_VXLAN_VNI) on a VXLAN physical network. */
+export function parseVlanRanges(text: string, max = 4094): [number, number][] {
   const out: [number, number][] = [];
   for (const part of text.split(',').map((s) => s.trim()).filter(Boolean)) {
     const m = /^(\d+)(?:-(\d+))?$/.exec(part);
     const lo = m ? Number(m[1]) : NaN;
     const hi = m ? Number(m[2] ?? m[1]) : NaN;
-    if (!m || lo < 1 || hi > 4094 || lo > hi) {
-      throw invalidParam(`Please specify a valid vlan range: ${part} (start-end within 1-4094, start not above end)`);
+    if (!m || lo < 1 || hi > max || lo > hi) {
+      throw invalidParam(`Please specify a valid vlan range: ${part} (start-end within 1-${max}, start not above end)`);
     }
     out.push([lo, hi]);
   }
   return out.sort((a, b) => a[0] - b[0]);
 }
 
-/** A VLAN given as "100", "vlan://100" or "untagged"; null for untagged. */
+/** A VLAN given as "100", "vlan://100", a VNI as "vxlan://5001", or "untagged"; null for untagged. */
 export function parseVlanTag(v: string): number | null {
-  const t = v.replace(/^vlan:\/\//i, '');
+  const vxlan = /^vxlan:\/\//i.test(v);
+  const t = v.replace(/^v(x)?lan:\/\//i, '');
   if (/^untagged$/i.test(t)) return null;
   const n = Number(t);
-  if (!/^\d+$/.test(t) || n < 1 || n > 4094) throw invalidParam(`Invalid VLAN ${v}: a VLAN id is between 1 and 4094, or untagged`);
+  const max = vxlan ? MAX_VXLAN_VNI : 4094;
+  if (!/^\d+$/.test(t) || n < 1 || n > max) throw invalidParam(`Invalid VLAN ${v}: a ${vxlan ? 'VNI' : 'VLAN id'} is between 1 and ${max}, or untagged`);
   return n;
 }

@@ -6,6 +6,7 @@ import { isAdmin } from '../identity/caller';
 import { csDate, bool } from '../kernel/format';
 import { serviceList, servicesOf, type OfferingRow } from './offerings';
 import type { NetworkRow } from './access';
+import { broadcastUriOf } from './ip';
 
 interface Names {
   zones: Map<string, string>;
@@ -50,7 +51,8 @@ function format(r: NetworkRow, n: Names, admin: boolean): Network {
   return {
     id: r.id, name: r.name, displaytext: r.display_text, type: r.guest_type, state: r.state, traffictype: r.traffic_type,
     cidr: u(r.cidr), gateway: u(r.gateway), netmask: u(r.netmask), networkcidr: u(r.cidr),
-    vlan: admin ? u(r.vlan) : undefined, broadcasturi: admin && r.vlan ? `vlan://${r.vlan}` : undefined, broadcastdomaintype: 'Vlan',
+    vlan: admin ? u(r.vlan) : undefined, broadcasturi: admin && r.vlan ? broadcastUriOf(r.broadcast_domain_type, r.vlan) : undefined,
+    broadcastdomaintype: r.broadcast_domain_type ?? 'Vlan',
     networkofferingid: r.network_offering_id, networkofferingname: off?.name, networkofferingdisplaytext: off?.display_text,
     networkofferingavailability: off?.availability, networkofferingconservemode: off ? bool(off.conserve_mode) : undefined,
     specifyipranges: off ? bool(off.specify_ip_ranges) : undefined, specifyvlan: off ? bool(off.specify_vlan) : undefined,

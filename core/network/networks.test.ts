@@ -71,6 +71,13 @@ describe('guest networks', () => {
     expect(typeProblems('PhysicalNetwork', phys)).toEqual([]);
     expect(typeProblems('VlanIpRange', range)).toEqual([]);
     expect((await alice('listPhysicalNetworks')).status).toBe(432);
+    // One isolation method; a VXLAN one takes VNIs past 4094, a VLAN one does not.
+    expect((await fails(admin, 'createPhysicalNetwork', { name: 'x', zoneid: lab.zoneId, isolationmethods: 'VLAN,VXLAN' })).text)
+      .toBe('Only one isolationMethod can be specified for a physical network at this time');
+    expect((await fails(admin, 'createPhysicalNetwork', { name: 'x', zoneid: lab.zoneId, vlan: '5000-5001' })).text).toContain('1-4094');
+    const vx = (await ok(admin, 'createPhysicalNetwork', { name: 'vx', zoneid: lab.zoneId, vlan: '5000-16777214', isolationmethods: 'vxlan' })).physicalnetwork;
+    expect(vx).toMatchObject({ isolationmethods: 'VXLAN', vlan: '5000-16777214' });
+    await ok(admin, 'deletePhysicalNetwork', { id: vx.id });
   });
 
   it('lists the default offerings; new offerings start Disabled', async () => {

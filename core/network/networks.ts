@@ -8,7 +8,7 @@ import { isAdmin, isRootAdmin } from '../identity/caller';
 import { invalidParam, notFound, permissionDenied, resourceInUse } from '../kernel/errors';
 import { changed, countOf, likeOf, paged } from '../infrastructure/util';
 import { inPageOrder } from '../kernel/paging';
-import { hostRange, intToIp, ipToInt, parseCidr, parseVlanTag, requireIp, subnetOf } from './ip';
+import { broadcastTypeOf, broadcastUriOf, hostRange, intToIp, ipToInt, parseCidr, parseVlanTag, requireIp, subnetOf } from './ip';
 import { offeringById, servicesOf, type OfferingRow } from './offerings';
 import { guestPhysicalNetwork, physById } from './physical-networks';
 import { checkManage, domainAndAncestors, networkById, type NetworkRow } from './access';
@@ -74,12 +74,13 @@ export async function createNetworkRow(ctx: CallContext, a: CreateArgs, off: Off
     network_domain: a.networkdomain ?? null, dns1: a.dns1 ?? null, dns2: a.dns2 ?? null, display_network: a.displaynetwork === false ? 0 : 1,
     restart_required: 0, source_nat_ip: null, created: now, removed: null,
     public_mtu: mtuOf('Public', a.publicmtu), private_mtu: mtuOf('Private', a.privatemtu), router_ip: routerIpOf(a, shared),
+    broadcast_domain_type: broadcastTypeOf(phys.isolation_methods),
   };
   if (vlanTag !== null) await takeVlan(ctx.svc, row, vlanTag);
   await ctx.svc.db.insertInto('networks').values(row).execute();
   if (shared) {
     await ctx.svc.db.insertInto('vlan_ip_ranges').values({ id: ctx.svc.newId(), zone_id: a.zoneid, physical_network_id: phys.id,
-      network_id: row.id, pod_id: null, vlan: row.vlan ? `vlan://${row.vlan}` : 'untagged', gateway: a.gateway!, netmask: a.netmask!,
+      network_id: row.id, pod_id: null, vlan: row.vlan ? broadcastUriOf(row.broadcast_domain_type, row.vlan) : 'untagged', gateway: a.gateway!, netmask: a.netmask!,
       start_ip: a.startip!, end_ip: a.endip ?? a.startip!, for_virtual_network: 0, account_id: row.account_id, domain_id: domainId,
       created: now }).execute();
   }

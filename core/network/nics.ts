@@ -10,7 +10,7 @@ import type { Nic } from '../contract/responses';
 import type { VmNicSpec } from '../hypervisors/driver';
 import { insufficientCapacity, invalidParam } from '../kernel/errors';
 import { isUniqueViolation } from '../db/unique';
-import { hostRange, intToIp, ipToInt, parseCidr } from './ip';
+import { broadcastUriOf, hostRange, intToIp, ipToInt, parseCidr } from './ip';
 import type { NetworkRow } from './access';
 
 /** What a NIC row needs, decided before the VM's rows are written (prepare); the address may be chosen at write time. */
@@ -49,7 +49,7 @@ export async function planNic(db: Db, n: NetworkRow, o: { id: string; ip?: strin
   if (o.mac !== undefined && !/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/i.test(o.mac)) throw invalidParam(`Invalid MAC address ${o.mac}`);
   return { id: o.id, networkId: n.id, networkName: n.name, guestType: n.guest_type, ip: o.ip ?? null, requestedIp: o.ip !== undefined,
     mac: o.mac?.toLowerCase() ?? null, deviceId: o.deviceId, isDefault: o.isDefault, gateway: n.gateway, netmask: n.netmask,
-    broadcastUri: n.vlan ? `vlan://${n.vlan}` : null, pools, created: o.now };
+    broadcastUri: n.vlan ? broadcastUriOf(n.broadcast_domain_type, n.vlan) : null, pools, created: o.now };
 }
 
 /**
@@ -127,7 +127,7 @@ const nicsOfVmsQ = precompiledIn((db, ids) => db.selectFrom('nics as c').innerJo
   .where('c.vm_id', 'in', ids).orderBy('c.vm_id').orderBy('c.device_id'));
 const nicSpecsQ = precompiled((db, p: { vmId: string }) => db.selectFrom('nics as c').innerJoin('networks as n', 'n.id', 'c.network_id')
   .leftJoin('physical_network_traffic_types as t', (j) => j.onRef('t.physical_network_id', '=', 'n.physical_network_id').on('t.traffic_type', '=', 'Guest'))
-  .select(['c.id', 'c.mac_address', 'c.device_id', 'c.network_id', 'c.ip_address', 'n.vlan', 'n.cidr', 'n.gateway', 'n.private_mtu', 't.kvm_label'])
+  .select(['c.id', 'c.mac_address', 'c.device_id', 'c.network_id', 'c.ip_address', 'n.vlan', 'n.cidr', 'n.gateway', 'n.private_mtu', 'n.broadcast_domain_type', 't.kvm_label'])
   .where('c.vm_id', '=', p.vmId).orderBy('c.is_default', 'desc').orderBy('c.device_id'));
 
 /** The `nic` objects of the given VMs, by VM id, default NIC first then by device. */
@@ -153,6 +153,6 @@ export async function nicsOfVms(db: Db, vmIds: string[], withVm = false): Promis
 export async function nicSpecsOf(db: Db, vmId: string, hostname: string): Promise<VmNicSpec[]> {
   const rows = await nicSpecsQ.rows(db, { vmId });
   return rows.map((r) => ({ id: r.id, mac: r.mac_address, deviceId: r.device_id, networkId: r.network_id,
-    vlan: r.vlan ? Number(r.vlan) : null, guestIf: r.kvm_label ?? null, ip: r.ip_address, cidr: r.cidr, gateway: r.gateway, hostname,
+    vlan: r.vlan ? Number(r.vlan) : null, guestIf: r.kvm_label ?? null, isolation: r.broadcast_domain_type === 'Vxlan' ? 'Vxlan' : 'Vlan', ip: r.ip_address, cidr: r.cidr, gateway: r.gateway, hostname,
     mtu: r.private_mtu }));
 }

@@ -13,7 +13,17 @@ import { precompiled, precompiledInsert } from '../db/precompiled';
 const insertPhys = precompiledInsert('physical_networks');
 const insertTraffic = precompiledInsert('physical_network_traffic_types');
 import { changed, countOf, likeOf, paged } from '../infrastructure/util';
-import { parseVlanRanges } from './ip';
+import { parseVlanRanges, vnetMaxOf } from './ip';
+
+/** CloudStack's isolation methods (PhysicalNetwork.IsolationMethod); the KVM data path here runs VLAN and VXLAN. */
+const ISOLATION_METHODS = ['VLAN', 'VXLAN', 'L3', 'GRE', 'STT', 'BCF_SEGMENT', 'MIDO', 'SSP', 'ODL', 'L3VPN', 'VSP', 'VCS', 'TF', 'NSX', 'NETRIS'];
+
+function isolationOf(list: string[] | undefined): string {
+  const methods = (list?.length ? list : ['VLAN']).map((m) => m.trim().toUpperCase());
+  if (methods.length > 1) throw invalidParam('Only one isolationMethod can be specified for a physical network at this time');
+  if (!ISOLATION_METHODS.includes(methods[0])) throw invalidParam(`Invalid isolation method ${methods[0]}: one of ${ISOLATION_METHODS.join(', ')}`);
+  return methods[0];
+}
 
 type H = HandlersFor<typeof networkCommands>;
 export type PhysRow = Selectable<PhysicalNetworkTable>;
@@ -55,12 +65,13 @@ export const physicalNetworkHandlers: Pick<H, 'createPhysicalNetwork' | 'updateP
   createPhysicalNetwork: {
     async prepare(ctx, a) {
       await zoneName(ctx, a.zoneid);
-      if (a.vlan) parseVlanRanges(a.vlan);
+      const isolation = isolationOf(a.isolationmethods);
+      if (a.vlan) parseVlanRanges(a.vlan, vnetMaxOf(isolation));
       const bdr = (a.broadcastdomainrange ?? 'ZONE').toUpperCase();
       if (bdr !== 'ZONE' && bdr !== 'POD') throw invalidParam(`Invalid broadcastdomainrange ${a.broadcastdomainrange}: ZONE or POD`);
       const row: PhysRow = {
         id: ctx.svc.newId(), name: a.name, zone_id: a.zoneid, state: 'Disabled',
-        isolation_methods: (a.isolationmethods?.length ? a.isolationmethods : ['VLAN']).join(','), vlan: a.vlan ?? null,
+        isolation_methods: isolation, vlan: a.vlan ?? null,
         tags: (a.tags ?? []).join(','), broadcast_domain_range: bdr, network_speed: a.networkspeed ?? null,
         domain_id: a.domainid ?? null, created: ctx.svc.clock.now(), removed: null,
       };
@@ -76,7 +87,7 @@ export const physicalNetworkHandlers: Pick<H, 'createPhysicalNetwork' | 'updateP
     async prepare(ctx, a) {
       const r = await physById(ctx, a.id);
       if (a.vlan !== undefined && a.vlan !== '') {
-        const ranges = parseVlanRanges(a.vlan);
+        const ranges = parseVlanRanges(a.vlan, vnetMaxOf(r.isolation_methods));
         const outside = (await dynamicVlansInUse(ctx, r.id)).find((v) => !ranges.some(([lo, hi]) => v >= lo && v <= hi));
         if (outside !== undefined) {
           throw invalidParam(`Unable to update the vlan range of physical network ${r.name}: VLAN ${outside} is in use by a network and would be outside the new range`);

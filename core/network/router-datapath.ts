@@ -27,7 +27,7 @@ async function routerSpec(svc: Services, networkId: string, routerIp: string | n
   const label = (t: string) => labels.find((l) => l.traffic_type === t)?.kvm_label ?? null;
   const publicBridge = label('Public');
   return {
-    networkId: n.id, vlan: n.vlan ? Number(n.vlan) : null, guestIf: label('Guest'), gateway: n.gateway, cidr: n.cidr,
+    networkId: n.id, vlan: n.vlan ? Number(n.vlan) : null, guestIf: label('Guest'), isolation: n.broadcast_domain_type === 'Vxlan' ? 'Vxlan' : 'Vlan', gateway: n.gateway, cidr: n.cidr,
     routerIp: routerIp && routerIp !== n.gateway ? routerIp : undefined, mtu: n.private_mtu, domain: n.network_domain ?? 'cs.internal',
     hosts: nics.filter((c) => c.ip_address).map((c) => ({ mac: c.mac_address, ip: c.ip_address!, name: c.name })),
     public: pub && publicBridge && n.source_nat_ip && maskBits(pub.netmask) > 0 && ipToInt(pub.gateway) > 0

@@ -1,5 +1,5 @@
 // Screens of the networks console (issue 17) against a lab of realistic size (300 networks, 3,000 VMs with NICs):
-// the networks list, a busy shared network's page, the create dialog with its field errors, the routers, a VM's
+// the networks list, a busy shared network's page, an isolated network on the topology map, the create dialog with its field errors, the routers, a VM's
 // NICs, the deploy wizard's network step and the zone wizard's, at two window sizes, in both themes and both languages.
 // Run after `npm run build:renderer`:
 //   node bin/run-ts.mjs e2e/bench/network-screens.ts [out-dir]      (LAB_URL=http://... reuses a running lab-server)
@@ -47,6 +47,9 @@ try {
         await shot('shared');
         await go(page, `#/networks/networks/${isolated.id}`);
         await shot('isolated');
+        // The isolated network on the topology: its router's and VMs' hosts highlighted, the panel beside the map.
+        await go(page, `#/topology?network=${isolated.id}`, 2500);
+        await shot('topology-network');
         await go(page, '#/networks/networks', 500);
         await page.locator('.kit-tools button.primary').click();
         await page.locator('.segmented button').nth(1).click();

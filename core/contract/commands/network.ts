@@ -25,7 +25,7 @@ export const networkCommands = defineCommands({
       name: p.req.string({ description: 'Name of the physical network' }),
       zoneid: p.req.uuid({ description: 'The zone of the physical network' }),
       vlan: p.string({ description: 'Guest VLAN range(s), e.g. 100-199 or 100-199,300-310', length: 1024 }),
-      isolationmethods: p.list({ description: 'Isolation methods (VLAN; others are accepted and stored)' }),
+      isolationmethods: p.list({ description: 'Isolation method, one: VLAN (default) or VXLAN run on KVM hosts (vlan is then a VNI range up to 16777214); others are stored' }),
       broadcastdomainrange: p.string({ description: 'Broadcast domain range: ZONE (default) or POD' }),
       networkspeed: p.string({ description: 'Speed of the physical network' }),
       tags: p.list({ description: 'Tags of the physical network' }),

@@ -20,6 +20,7 @@ import * as m016b from './016b-ha-restarts';
 import * as m017 from './017-guest-networks';
 import * as m018 from './018-network-edge';
 import * as m017s from './017s-network-mtu';
+import * as m017t from './017t-network-isolation';
 import * as m019 from './019-automation-surface';
 import * as m019b from './019b-scoped-settings';
 import * as m019c from './019c-keys-userdata';
@@ -45,6 +46,7 @@ export const migrations: Record<string, Migration> = {
   '017-guest-networks': m017,
   '018-network-edge': m018,
   '017s-network-mtu': m017s,
+  '017t-network-isolation': m017t,
   '019-automation-surface': m019,
   '019b-scoped-settings': m019b,
   '019c-keys-userdata': m019c,

@@ -56,32 +56,61 @@ const vlanIfOf = (key: string) => `svl${key}`;
 export const routerNs = (key: string) => `svr-${key}`;
 export const tapOf = (nicId: string) => `stp${nicId.replace(/-/g, '').slice(-8)}`;
 
-export interface GuestBridge { key: string; vlan: number | null; guestIf?: string | null; mtu?: number | null }
+/**
+ * How a network's traffic is kept apart between hosts, from its physical network's isolation method (CloudStack's
+ * broadcast domain type): 'Vlan' (802.1q) or 'Vxlan' (VXLAN over the guest interface's IP network).
+ */
+export type Isolation = 'Vlan' | 'Vxlan';
+
+export interface GuestBridge { key: string; vlan: number | null; guestIf?: string | null; mtu?: number | null; isolation?: Isolation | null }
 
 /**
- * CloudStack's layout on KVM hosts: the guest VLAN is a sub-interface `<pif>.<vlan>` of the physical network's guest
- * interface, in a bridge `br<pif>-<vlan>` (so every network on that VLAN, on any host, meets on that bridge). Linux
- * names have at most 15 characters: with a longer interface name both fall back to names made from the network's key.
- * A network without a VLAN or a guest interface gets a bridge of its own that stays on this host.
+ * CloudStack's layout on KVM hosts. VLAN: the guest VLAN is a sub-interface `<pif>.<vlan>` of the physical network's
+ * guest interface, in a bridge `br<pif>-<vlan>` (so every network on that VLAN, on any host, meets on that bridge);
+ * Linux names have at most 15 characters: with a longer interface name both fall back to names made from the network's
+ * key. VXLAN: a `vxlan<vni>` device over the guest interface in a bridge `brvx-<vni>`. A network without a VLAN/VNI or
+ * a guest interface gets a bridge of its own that stays on this host.
  */
 export function bridgeLayout(b: GuestBridge): { bridge: string; vlanIf: string | null } {
   if (!b.guestIf || b.vlan === null) return { bridge: bridgeOf(b.key), vlanIf: null };
+  if (b.isolation === 'Vxlan') return { bridge: `brvx-${b.vlan}`, vlanIf: `vxlan${b.vlan}` };
   const bridge = `br${b.guestIf}-${b.vlan}`;
   const vlanIf = `${b.guestIf}.${b.vlan}`;
   return bridge.length <= 15 && vlanIf.length <= 15 ? { bridge, vlanIf } : { bridge: bridgeOf(b.key), vlanIf: vlanIfOf(b.key) };
 }
 
-/** The network's bridge on this host, with its VLAN on the guest interface as a member. Idempotent. */
+/**
+ * The multicast group of a VNI, as CloudStack's modifyvxlan.sh derives it (239.<vni's three bytes>): every host of a
+ * network joins the same group on its guest interface, so broadcasts (ARP, DHCP) reach all of them without a
+ * controller, and the kernel learns the unicast peers from what arrives.
+ */
+export const vxlanGroup = (vni: number) => `239.${(vni >> 16) & 255}.${(vni >> 8) & 255}.${vni & 255}`;
+/** VXLAN's IANA port (Linux's own default, 8472, predates it); every host must use the same one. */
+export const VXLAN_PORT = 4789;
+
+async function addLowerLink(b: GuestBridge, vlanIf: string): Promise<void> {
+  const vni = String(b.vlan);
+  if (b.isolation === 'Vxlan') {
+    await ip(['link', 'add', vlanIf, 'type', 'vxlan', 'id', vni, 'group', vxlanGroup(b.vlan!), 'ttl', '10', 'dev', b.guestIf!,
+      'dstport', String(VXLAN_PORT)], true).catch((e: Error) => {
+      throw new Error(`VXLAN ${vni} cannot be made on ${b.guestIf} (the guest interface needs an IPv4 address and multicast): ${e.message}`);
+    });
+    return;
+  }
+  await ip(['link', 'add', 'link', b.guestIf!, 'name', vlanIf, 'type', 'vlan', 'id', vni], true).catch((e: Error) => {
+    if (/Unknown device type|not supported/i.test(e.message)) {
+      throw new Error(`VLAN ${vni} cannot be made on ${b.guestIf}: this host's kernel has no 802.1q support (modprobe 8021q): ${e.message}`);
+    }
+    throw e;
+  });
+}
+
+/** The network's bridge on this host, with its VLAN (or VXLAN) link on the guest interface as a member. Idempotent. */
 export async function ensureBridge(b: GuestBridge): Promise<string> {
   const { bridge: br, vlanIf } = bridgeLayout(b);
   await ip(['link', 'add', br, 'type', 'bridge'], true);
   if (vlanIf) {
-    await ip(['link', 'add', 'link', b.guestIf!, 'name', vlanIf, 'type', 'vlan', 'id', String(b.vlan)], true).catch((e: Error) => {
-      if (/Unknown device type|not supported/i.test(e.message)) {
-        throw new Error(`VLAN ${b.vlan} cannot be made on ${b.guestIf}: this host's kernel has no 802.1q support (modprobe 8021q): ${e.message}`);
-      }
-      throw e;
-    });
+    await addLowerLink(b, vlanIf);
     if (b.mtu) await ip(['link', 'set', vlanIf, 'mtu', String(b.mtu)]);
     await ip(['link', 'set', vlanIf, 'master', br, 'up']);
   }

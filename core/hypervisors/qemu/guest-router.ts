@@ -17,7 +17,7 @@ export async function applyRouter(workDir: string, r: NetworkRouterSpec): Promis
   const key = netKey(r.networkId);
   const [network, bits] = r.cidr.split('/');
   const spec: RouterSpec = {
-    key, bridge: await ensureBridge({ key, vlan: r.vlan, guestIf: r.guestIf, mtu: r.mtu }), gateway: r.gateway, address: r.routerIp,
+    key, bridge: await ensureBridge({ key, vlan: r.vlan, guestIf: r.guestIf, mtu: r.mtu, isolation: r.isolation }), gateway: r.gateway, address: r.routerIp,
     mtu: r.mtu, prefix: Number(bits), network,
     netmask: maskOf(Number(bits)), domain: r.domain, hosts: r.hosts, dir: routerDir(workDir, key),
     public: r.public ? { bridge: r.public.bridge, ip: r.public.ip, prefix: bitsOf(r.public.netmask), gateway: r.public.gateway } : undefined,

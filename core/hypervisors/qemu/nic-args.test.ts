@@ -2,7 +2,7 @@
 // QEMU's user-mode network whose DHCP hands the guest exactly the API's address (the lab-only fallback).
 import { describe, expect, it } from 'vitest';
 import { slirpDns, nicArgs, nicDevice } from './qemu-args';
-import { bridgeLayout } from './guest-net';
+import { bridgeLayout, vxlanGroup } from './guest-net';
 import type { VmNicSpec } from '../driver';
 
 const nic: VmNicSpec = { id: 'n1', mac: '02:00:aa:bb:cc:dd', deviceId: 0, networkId: 'net', vlan: 100, guestIf: 'eth1',
@@ -46,5 +46,11 @@ describe('bridge layout on the host', () => {
     expect(bridgeLayout({ key: 'abcd1234', vlan: 100, guestIf: 'enp1s0f1np1' })).toEqual({ bridge: 'sbrabcd1234', vlanIf: 'svlabcd1234' });
     expect(bridgeLayout({ key: 'abcd1234', vlan: null, guestIf: 'eth1' })).toEqual({ bridge: 'sbrabcd1234', vlanIf: null });
     expect(bridgeLayout({ key: 'abcd1234', vlan: 100, guestIf: null })).toEqual({ bridge: 'sbrabcd1234', vlanIf: null });
+  });
+  it("is CloudStack's for VXLAN: vxlan<vni> in bridge brvx-<vni>, broadcasts to the VNI's multicast group", () => {
+    expect(bridgeLayout({ key: 'abcd1234', vlan: 16777214, guestIf: 'enp1s0f1np1', isolation: 'Vxlan' }))
+      .toEqual({ bridge: 'brvx-16777214', vlanIf: 'vxlan16777214' });
+    expect(vxlanGroup(5000)).toBe('239.0.19.136');
+    expect(vxlanGroup(16777214)).toBe('239.255.255.254');
   });
 });

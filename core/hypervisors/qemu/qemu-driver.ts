@@ -148,7 +148,7 @@ export function createQemuDriver(opts: QemuDriverOptions): QemuDriver {
   }
 
   /** A NIC's tap on its network's bridge (made with the network's VLAN member and MTU when missing). */
-  const wireTap = async (n: VmNicSpec) => ensureTap(n.id, await ensureBridge({ key: netKey(n.networkId), vlan: n.vlan, guestIf: n.guestIf, mtu: n.mtu }), n.mtu);
+  const wireTap = async (n: VmNicSpec) => ensureTap(n.id, await ensureBridge({ key: netKey(n.networkId), vlan: n.vlan, guestIf: n.guestIf, mtu: n.mtu, isolation: n.isolation }), n.mtu);
 
   async function stop(vmId: string, forced: boolean, timeoutMs: number): Promise<void> {
     const l = await vms.get(vmId).catch(() => null);

@@ -15,6 +15,8 @@ import { TopologyTree, type TreeReveal } from './TopologyTree';
 import { Legend } from './Legend';
 import { SearchResults, type Picked } from './SearchResults';
 import { useMapSearch } from './use-map-search';
+import { NetworkPanel } from './NetworkPanel';
+import { useNetworkChoices, useNetworkSpan } from './use-network-span';
 import type { Labels } from './draw';
 import './topology.css';
 
@@ -32,6 +34,11 @@ export default function TopologyView() {
 
   const topo = useTopology();
   const t = topo.data;
+  // A guest network shown on the map (#/topology?network=<id>): its router's and VMs' hosts are highlighted.
+  const canNetworks = useCan('listNetworks');
+  const networkId = query.network || undefined;
+  const choices = useNetworkChoices(canNetworks);
+  const span = useNetworkSpan(networkId);
   const [raw, setRaw] = useState('');
   const search = useMapSearch(t, raw);
   // The legend's choice belongs to the metric it was made for: another metric starts with none.
@@ -50,14 +57,15 @@ export default function TopologyView() {
       for (const v of search.vms) { const h = v.hostid ? t.hostById.get(v.hostid) : undefined; if (h) set.add(h.index); }
       return set;
     }
+    if (networkId && span.data) return new Set([...span.data.hosts.keys()].flatMap((id) => t.hostById.get(id)?.index ?? []));
     if (legendBucket !== null) return new Set(t.hosts.filter((h) => bucketOf(h, metric) === legendBucket).map((h) => h.index));
     return null;
-  }, [t, search.query, search.hostIndexes, search.vms, legendBucket, metric]);
+  }, [t, search.query, search.hostIndexes, search.vms, networkId, span.data, legendBucket, metric]);
 
   // New search results: frame them all (a single VM is framed with its dot ringed). Done while rendering, once per
   // result set (React's pattern for state that follows other state); the nonce only has to differ from the last.
   const [framed, setFramed] = useState<Set<number> | null>(null);
-  if (search.query && highlight?.size && highlight !== framed) {
+  if ((search.query || networkId) && highlight?.size && highlight !== framed) {
     setFramed(highlight);
     const onlyVm = search.hostIndexes.length === 0 && search.vms.length === 1 ? search.vms[0] : undefined;
     setFocus((f) => ({ hostIndexes: [...highlight], vmId: onlyVm?.id, nonce: (f?.nonce ?? 0) + 1 }));
@@ -92,6 +100,7 @@ export default function TopologyView() {
   const openVm = useCallback((id: string) => navigate(['instances', id]), [navigate]);
   const refresh = () => {
     void qc.invalidateQueries({ queryKey: [client.connectionId, 'topology-vms'] });
+    void qc.invalidateQueries({ queryKey: [client.connectionId, 'topology-network'] });
     void topo.refetch();
   };
 
@@ -121,6 +130,15 @@ export default function TopologyView() {
             }
           }} />
       </span>
+      {canNetworks && (
+        <span className="topo-inline"><label htmlFor="topo-network">{m.network}</label>
+          <select id="topo-network" value={networkId ?? ''} onChange={(e) => { setRaw(''); setQuery({ network: e.target.value }); }}>
+            <option value="">{m.noNetwork}</option>
+            {networkId && !choices.data?.some((n) => n.id === networkId) && <option value={networkId}>{span.data?.network.name ?? networkId}</option>}
+            {(choices.data ?? []).map((n) => <option key={n.id} value={n.id}>{`${n.name} (${n.type})`}</option>)}
+          </select>
+        </span>
+      )}
       <button onClick={refresh} disabled={topo.isFetching}>{m.refresh}</button>
     </div>
   );
@@ -150,7 +168,9 @@ export default function TopologyView() {
           ) : (
             <TopologyTree topo={t} reveal={reveal} onOpenHost={openHost} onOpenVm={openVm} />
           )}
-          {search.query && <SearchResults s={search} m={m} active={picked?.id ?? null} onPick={pick} onClear={() => setRaw('')} />}
+          {search.query ? <SearchResults s={search} m={m} active={picked?.id ?? null} onPick={pick} onClear={() => setRaw('')} />
+            : networkId && <NetworkPanel span={span.data} loading={span.isLoading} error={span.error ? span.error.message : null} topo={t} m={m}
+              active={picked?.id ?? null} onPick={pick} onClose={() => setQuery({ network: '' })} />}
         </div>
       </>
     );

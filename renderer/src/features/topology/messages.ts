@@ -22,6 +22,10 @@ export const useTopologyMessages = defineMessages({
     treeLabel: 'Zones, pods, clusters, hosts and VMs', zone: 'Zone', pod: 'Pod', cluster: 'Cluster', host: 'Host', vm: 'VM',
     countPods: '{n} {n:pod|pods}', countClusters: '{n} {n:cluster|clusters}', countHosts: '{n} {n:host|hosts}', countUp: '{up} of {n} up', countVms: '{n} {n:VM|VMs}', cpuShort: 'CPU', memShort: 'Memory',
     vmsLoading: 'Loading VMs…', noVms: 'No VMs', moreVms: '{n} more {n:VM|VMs}: open the host to see them all', vmsFailed: 'Could not load VMs: {text}',
+    network: 'Network', noNetwork: 'No network', networkPanel: 'Guest network on the topology', networkLoading: 'Loading the network…',
+    networkFailed: 'Could not load the network: {text}', router: 'Virtual router', noRouter: 'No virtual router yet (made when the first VM starts)',
+    onHost: 'on {host}', noHost: 'not on a host', spansHosts: 'Spans {n} {n:host|hosts}', spansNone: 'No VM or router of this network runs on a host',
+    routerHere: 'router here', moreNetworkVms: '{n} more {n:VM|VMs} not listed: see the network page',
   },
   'zh-CN': {
     title: '拓扑', summary: '{zones} 个区域 · {pods} 个提供点 · {clusters} 个群集 · {hosts} 台主机',
@@ -44,6 +48,10 @@ export const useTopologyMessages = defineMessages({
     treeLabel: '区域、提供点、群集、主机和虚拟机', zone: '区域', pod: '提供点', cluster: '群集', host: '主机', vm: '虚拟机',
     countPods: '{n} 个提供点', countClusters: '{n} 个群集', countHosts: '{n} 台主机', countUp: '{up}/{n} 正常', countVms: '{n} 台虚拟机', cpuShort: 'CPU', memShort: '内存',
     vmsLoading: '正在加载虚拟机…', noVms: '无虚拟机', moreVms: '还有 {n} 台虚拟机：打开主机查看全部', vmsFailed: '无法加载虚拟机：{text}',
+    network: '网络', noNetwork: '无网络', networkPanel: '拓扑中的来宾网络', networkLoading: '正在加载网络…',
+    networkFailed: '无法加载网络：{text}', router: '虚拟路由器', noRouter: '尚无虚拟路由器（第一台虚拟机启动时创建）',
+    onHost: '位于 {host}', noHost: '不在主机上', spansHosts: '跨 {n} 台主机', spansNone: '此网络的虚拟机和路由器均未在主机上运行',
+    routerHere: '路由器所在', moreNetworkVms: '还有 {n} 台虚拟机未列出：请查看网络页面',
   },
 });
 

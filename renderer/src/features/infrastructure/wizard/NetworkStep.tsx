@@ -1,6 +1,7 @@
 // The wizard's network page: the zone's physical network, the traffic it carries (Guest, and Public in Advanced
-// zones, always; Management and Storage by choice), the guest VLAN range, and the public IP range for source NAT.
-import { TextField } from '../form';
+// zones, always; Management and Storage by choice), its isolation method (VLAN or VXLAN) and guest VLAN/VNI range, and
+// the public IP range for source NAT.
+import { SelectField, TextField } from '../form';
 import { useWizardStore } from './wizard-model';
 import type { WizardMessages } from './wizard-messages';
 
@@ -24,7 +25,12 @@ export function NetworkStep({ m, errors, locked }: { m: WizardMessages; errors: 
         {check('storage', m.trafficStorage)}
       </fieldset>
       {advanced && (
-        <TextField label={m.guestVlan} value={n.guestVlan} onChange={set('guestVlan')} error={errors.guestVlan} hint={m.guestVlanHint} disabled={locked} />
+        <SelectField label={m.isolation} value={n.isolation} hint={m.isolationHint} disabled={locked}
+          options={[['VLAN', m.isolationVlan], ['VXLAN', m.isolationVxlan]]} onChange={(v) => patch('network', { isolation: v as 'VLAN' | 'VXLAN' })} />
+      )}
+      {advanced && (
+        <TextField label={n.isolation === 'VXLAN' ? m.guestVni : m.guestVlan} value={n.guestVlan} onChange={set('guestVlan')} error={errors.guestVlan}
+          hint={n.isolation === 'VXLAN' ? m.guestVniHint : m.guestVlanHint} disabled={locked} />
       )}
       <TextField label={m.kvmLabel} value={n.kvmLabel} onChange={set('kvmLabel')} hint={m.kvmLabelHint} disabled={locked} />
       {advanced && (

@@ -11,6 +11,8 @@ export interface ClusterForm { name: string; hypervisor: string }
 /** The zone's physical network: its traffic types, guest VLAN range and (Advanced zones) the public IP range for source NAT. */
 export interface NetworkForm {
   name: string; guestVlan: string; kvmLabel: string; management: boolean; storage: boolean;
+  /** How guest networks are kept apart between hosts: 802.1q VLANs, or VXLAN (the guest range is then of VNIs). */
+  isolation: 'VLAN' | 'VXLAN';
   publicGateway: string; publicNetmask: string; publicVlan: string; publicStart: string; publicEnd: string;
 }
 export interface SecondaryForm { name: string; url: string }
@@ -28,7 +30,7 @@ export type StepStatus = { state: 'pending' | 'running' | 'done' | 'failed'; err
 
 export const initialForms = (): WizardForms => ({
   zone: { name: '', networktype: 'Advanced', dns1: '', dns2: '', internaldns1: '', guestcidraddress: '10.1.1.0/24' },
-  network: { name: 'Physical Network 1', guestVlan: '100-999', kvmLabel: '', management: true, storage: false,
+  network: { name: 'Physical Network 1', guestVlan: '100-999', kvmLabel: '', management: true, storage: false, isolation: 'VLAN',
     publicGateway: '', publicNetmask: '255.255.255.0', publicVlan: '', publicStart: '', publicEnd: '' },
   pod: { name: '', gateway: '', netmask: '255.255.255.0', startip: '', endip: '' },
   cluster: { name: '', hypervisor: '' },
@@ -37,7 +39,7 @@ export const initialForms = (): WizardForms => ({
   secondary: { name: '', url: '' },
 });
 
-type Msg = { required: string; invalidIp: string; invalidCidr: string; invalidVlanRange: string; outsideSubnet: string; endBeforeStart: string };
+type Msg = { required: string; invalidIp: string; invalidCidr: string; invalidVlanRange: string; invalidVniRange?: string; outsideSubnet: string; endBeforeStart: string };
 
 /** Problems in one step's fields (empty object: the step is fine). */
 export function stepErrors(step: FormStep, f: WizardForms, m: Msg): Record<string, string> {
@@ -75,12 +77,13 @@ export function stepErrors(step: FormStep, f: WizardForms, m: Msg): Record<strin
 }
 
 /** VLAN ranges as CloudStack takes them: 100-199 or 100-199,300-310, each VLAN 1-4094, start before end. */
-export function isVlanRanges(s: string): boolean {
+/** VLAN ranges (1-4094), or VNI ranges up to 16777214 with `max` (a VXLAN physical network). */
+export function isVlanRanges(s: string, max = 4094): boolean {
   return s.split(',').every((part) => {
-    const m = /^\s*(\d{1,4})\s*(?:-\s*(\d{1,4})\s*)?$/.exec(part);
+    const m = /^\s*(\d{1,8})\s*(?:-\s*(\d{1,8})\s*)?$/.exec(part);
     if (!m) return false;
     const [a, b] = [Number(m[1]), Number(m[2] ?? m[1])];
-    return a >= 1 && b <= 4094 && a <= b;
+    return a >= 1 && b <= max && a <= b;
   });
 }
 
@@ -90,7 +93,8 @@ function networkErrors(f: WizardForms, m: Msg): Record<string, string> {
   const n = f.network;
   const e: Record<string, string> = {};
   if (!n.name.trim()) e.name = m.required;
-  if (n.guestVlan.trim() && !isVlanRanges(n.guestVlan)) e.guestVlan = m.invalidVlanRange;
+  const vxlan = n.isolation === 'VXLAN';
+  if (n.guestVlan.trim() && !isVlanRanges(n.guestVlan, vxlan ? 16777214 : 4094)) e.guestVlan = vxlan ? m.invalidVniRange ?? m.invalidVlanRange : m.invalidVlanRange;
   if (f.zone.networktype !== 'Advanced') return e;
   // Advanced zones: isolated networks take their source-NAT address from this range.
   for (const k of ['publicGateway', 'publicStart', 'publicEnd'] as const) {

@@ -108,6 +108,11 @@ describe('wizard validation', () => {
     const n = filled();
     n.network = { ...n.network, guestVlan: '100-5000', publicGateway: '203.0.113.1', publicStart: '203.0.114.5', publicEnd: '203.0.113', publicVlan: 'x' };
     expect(stepErrors('network', n, M)).toEqual({ guestVlan: 'vlan', publicEnd: 'ip', publicVlan: 'vlan' });
+    // A VXLAN physical network takes VNIs past 4094, with its own message.
+    expect(stepErrors('network', { ...n, network: { ...n.network, isolation: 'VXLAN', guestVlan: '5000-16777215', publicEnd: '203.0.113.50', publicVlan: '' } },
+      { ...M, invalidVniRange: 'vni' })).toEqual({ guestVlan: 'vni', publicStart: 'out' });
+    expect(stepErrors('network', { ...n, network: { ...n.network, isolation: 'VXLAN', guestVlan: '5000-5999', publicEnd: '203.0.113.50', publicVlan: '' } }, M))
+      .toEqual({ publicStart: 'out' });
     n.network = { ...n.network, guestVlan: '100-199,300-310', publicEnd: '203.0.113.50', publicVlan: '' };
     expect(stepErrors('network', n, M)).toEqual({ publicStart: 'out' });
     n.network = { ...n.network, publicStart: '203.0.113.60' };

@@ -24,7 +24,7 @@ function networkCalls(f: WizardForms, c: Created, label: string): Call[] {
   });
   return [
     { key: 'network.physical', command: 'createPhysicalNetwork', label, idOf: (r) => r?.physicalnetwork?.id,
-      params: { zoneid: c.zone!, name: n.name.trim(), vlan: advanced ? n.guestVlan.trim() || undefined : undefined, isolationmethods: advanced ? 'VLAN' : undefined } },
+      params: { zoneid: c.zone!, name: n.name.trim(), vlan: advanced ? n.guestVlan.trim() || undefined : undefined, isolationmethods: advanced ? n.isolation : undefined } },
     traffic('Guest', { kvmnetworklabel: n.kvmLabel.trim() || undefined }),
     ...(advanced ? [traffic('Public')] : []),
     ...(n.management ? [traffic('Management')] : []),

@@ -1,0 +1,188 @@
+// One guest network across two KVM hosts (root and QEMU): two `strata agent` processes, each in a network namespace
+// of its own standing for a host, joined by a "physical" network the test makes (a bridge in this namespace, which
+// also carries the agents' link to the management server). The zone's physical network isolates guest networks
+// with VXLAN over that link (this machine's kernel has no 802.1q; see the README). A real TCG guest on each host, both
+// on network A: the one on the router's host and the one on the other host get their API addresses by DHCP from the
+// network's one router, resolve and ping each other across the hosts; a guest of network B (same addresses, other
+// VNI) on the second host reaches neither.
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureGuestImages, GUEST_READY_BANNER } from '../hypervisors/qemu/guest-image';
+import { canManageNetworks, netKey } from '../hypervisors/qemu/guest-net';
+import { isAlive } from '../hypervisors/qemu/proc';
+import { openSerial, type SerialConsole } from '../hypervisors/qemu/serial';
+import { qemuInstalled, tempDir } from '../hypervisors/qemu/test-support';
+import { runningPid, vmPaths } from '../hypervisors/qemu/vm-runtime';
+import { driverForHost } from '../hypervisors/registry';
+import { sessionClient, startTestServer, type TestServer } from '../testing/harness';
+import { buildKvmLab, guestTemplateAndOffering, job, ok, serveFiles, type Call, type KvmLab } from '../testing/kvm-fixtures';
+
+const can = canManageNetworks();
+const runnable = qemuInstalled && can.ok;
+if (!runnable) console.warn(`Skipping the guest network across two agent hosts test: ${qemuInstalled ? can.why : 'QEMU is not installed'}`);
+const STRATA = fileURLToPath(new URL('../../bin/strata.mjs', import.meta.url));
+const exec = promisify(execFile);
+const ip = (...args: string[]) => exec('ip', args).then((o) => o.stdout);
+const quiet = (p: Promise<unknown>) => p.catch(() => undefined);
+const tag = randomBytes(2).toString('hex');
+const octet = 100 + (parseInt(tag, 16) % 150);
+const SUBNET = `10.251.${octet}`;
+/** Every host's interface toward the physical network has this name: the Guest traffic type's kvmnetworklabel. */
+const PIF = 'pnet0';
+
+interface HostNs { name: string; ns: string; addr: string; hostId: string; workDir: string; proc?: ChildProcess; log: string[] }
+
+describe.skipIf(!runnable)('a guest network across two strata agent hosts (root, VXLAN)', () => {
+  const tmp = tempDir('snh-');
+  const sw = `snsw${tag}`;
+  let t: TestServer;
+  let call: Call;
+  let lab: KvmLab;
+  let web: Awaited<ReturnType<typeof serveFiles>> | undefined;
+  let relay: net.Server | undefined;
+  const hosts: HostNs[] = ['a', 'b'].map((h, i) => ({ name: `host${h}-${tag}`, ns: `snh${h}-${tag}`, addr: `${SUBNET}.${i + 2}`,
+    hostId: '', workDir: join(tmp.dir, h), log: [] }));
+  const nets: Record<string, string> = {};
+  const vms: Record<string, { id: string; ip: string; host: HostNs; con?: SerialConsole }> = {};
+
+  /** The physical network: a bridge here (the switch, and the management network's address) and a leg per host. */
+  async function physicalNetwork(): Promise<void> {
+    await ip('link', 'add', sw, 'type', 'bridge', 'mcast_snooping', '0');
+    await ip('addr', 'add', `${SUBNET}.1/24`, 'dev', sw);
+    await ip('link', 'set', sw, 'up');
+    for (const [i, h] of hosts.entries()) {
+      await ip('netns', 'add', h.ns);
+      await ip('link', 'add', `snh${i}${tag}`, 'type', 'veth', 'peer', 'name', PIF, 'netns', h.ns);
+      await ip('link', 'set', `snh${i}${tag}`, 'master', sw, 'up');
+      await ip('-n', h.ns, 'addr', 'add', `${h.addr}/24`, 'dev', PIF);
+      await ip('-n', h.ns, 'link', 'set', PIF, 'up');
+      await ip('-n', h.ns, 'link', 'set', 'lo', 'up');
+    }
+  }
+
+  /** The test server listens on loopback only: a relay on the switch's address lets the hosts' agents reach it. */
+  async function relayToServer(): Promise<string> {
+    const port = Number(new URL(t.url).port);
+    relay = net.createServer((s) => {
+      const c = net.connect(port, '127.0.0.1');
+      s.pipe(c).pipe(s);
+      s.on('error', () => c.destroy());
+      c.on('error', () => s.destroy());
+    });
+    await new Promise<void>((res) => relay!.listen(0, `${SUBNET}.1`, res));
+    return `http://${SUBNET}.1:${(relay.address() as net.AddressInfo).port}`;
+  }
+
+  /** The physical network, then each host added and its agent started in the host's namespace. */
+  async function startHosts(): Promise<void> {
+    await physicalNetwork();
+    const server = await relayToServer();
+    for (const h of hosts) {
+      const added = (await ok(call, 'addHost', { zoneid: lab.zoneId, podid: lab.podId, clusterid: lab.clusterId, hypervisor: 'KVM',
+        url: `agent://${h.name}?accel=tcg` })).host[0];
+      h.hostId = added.id;
+      // `ip netns exec`: the agent sees its host's interfaces only (and its own /sys), as on a real host.
+      h.proc = spawn('ip', ['netns', 'exec', h.ns, process.execPath, STRATA, 'agent', '--server', server, '--name', h.name,
+        '--work-dir', h.workDir, '--accel', 'tcg'], { env: { ...process.env, STRATA_AGENT_TOKEN: added.details.agenttoken }, stdio: ['ignore', 'pipe', 'pipe'] });
+      for (const s of [h.proc.stdout!, h.proc.stderr!]) s.on('data', (d: Buffer) => h.log.push(d.toString()));
+    }
+  }
+
+  async function until<T>(what: string, f: () => Promise<T>, ms = 30_000): Promise<T> {
+    for (const end = Date.now() + ms; ;) {
+      const v = await f();
+      if (v) return v;
+      if (Date.now() > end) throw new Error(`timed out waiting for ${what}; agents:\n${hosts.map((h) => `${h.name} (exit ${h.proc?.exitCode}): ${h.log.join('')}`).join('\n')}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  beforeAll(async () => {
+    const guest = await ensureGuestImages();
+    t = await startTestServer({ settings: { 'network.kvm.datapath': 'true' } });
+    call = (await sessionClient(t.url)).call;
+    lab = await buildKvmLab(call, tmp.dir, { name: 'hosts' });
+    web = await serveFiles({ '/guest.qcow2': { file: guest.qcow2 } });
+    // The template downloads while the hosts' agents start (loading the core takes them seconds).
+    const [{ templateId, offeringId }] = await Promise.all([guestTemplateAndOffering(call, lab.zoneId, web.url), startHosts()]);
+    // An agent starts in seconds on a quiet machine; a loaded one takes far longer to load the core's TypeScript.
+    for (const h of hosts) await until(`${h.name} Up`, async () => (await ok(call, 'listHosts', { id: h.hostId })).host[0].state === 'Up', 120_000);
+    const phys = (await job(call, 'createPhysicalNetwork', { zoneid: lab.zoneId, name: 'phys', isolationmethods: 'VXLAN', vlan: '5000-5010' })).physicalnetwork;
+    await job(call, 'addTrafficType', { physicalnetworkid: phys.id, traffictype: 'Guest', kvmnetworklabel: PIF });
+    const off = (await ok(call, 'listNetworkOfferings', { name: 'DefaultIsolatedNetworkOffering' })).networkoffering[0].id;
+    // Both networks on the same addresses: only the VNIs keep them apart.
+    for (const n of ['A', 'B']) nets[n] = (await ok(call, 'createNetwork', { zoneid: lab.zoneId, name: `net${n}`, networkofferingid: off,
+      gateway: '10.86.1.1', netmask: '255.255.255.0' })).network.id;
+    const [a, b] = hosts;
+    await Promise.all(([['a1', 'A', a, '10.86.1.11'], ['a2', 'A', b, '10.86.1.12'], ['b1', 'B', b, '10.86.1.13']] as const).map(async ([name, n, h, addr]) => {
+      const vm = (await job(call, 'deployVirtualMachine', { zoneid: lab.zoneId, templateid: templateId, serviceofferingid: offeringId,
+        name, networkids: nets[n], ipaddress: addr, hostid: h.hostId, 'details[0].stopTimeoutMs': '2000' }, 180_000)).virtualmachine;
+      vms[name] = { id: vm.id, ip: vm.nic[0].ipaddress, host: h };
+      const ep = await driverForHost(t.core.svc.drivers, { hypervisor: 'KVM', url: `agent://${h.name}?accel=tcg` }).consoleEndpoint!(h.hostId, vm.id);
+      vms[name].con = await openSerial(ep!.serialSocketPath!);
+      await vms[name].con!.waitFor(new RegExp(GUEST_READY_BANNER), 180_000);
+    }));
+  }, 480_000);
+
+  afterAll(async () => {
+    for (const v of Object.values(vms)) v.con?.close();
+    for (const h of hosts) h.proc?.kill('SIGKILL');
+    // The agents' QEMUs and routers' dnsmasq outlive their agents by design: each is stopped by its pid file.
+    for (const v of Object.values(vms)) {
+      const pid = runningPid(vmPaths(v.host.workDir, v.id), v.id);
+      if (pid && isAlive(pid)) process.kill(pid, 'SIGKILL');
+    }
+    for (const h of hosts) {
+      for (const id of Object.values(nets)) {
+        const pidFile = join(h.workDir, 'routers', netKey(id), 'dnsmasq.pid');
+        const pid = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8')) : 0;
+        if (pid > 0 && isAlive(pid)) process.kill(pid, 'SIGKILL');
+      }
+    }
+    // A router namespace made by an agent is mounted in the agent's own mount namespace (`ip netns exec`): it goes
+    // with its last process; here only its name is left to remove.
+    for (const id of Object.values(nets)) {
+      await quiet(ip('netns', 'del', `svr-${netKey(id)}`));
+      rmSync(`/run/netns/svr-${netKey(id)}`, { force: true });
+    }
+    for (const h of hosts) await quiet(ip('netns', 'del', h.ns));
+    await quiet(ip('link', 'del', sw));
+    relay?.close();
+    await web?.close();
+    await t?.stop();
+    tmp.cleanup();
+  }, 60_000);
+
+  /** DHCP in the guest (it has no udhcpc script, so the lease is applied by hand, as a script would). */
+  async function lease(name: string): Promise<string> {
+    const con = vms[name].con!;
+    const out = await con.exec('ip link set eth0 up; udhcpc -i eth0 -n -q -t 10 -T 2 -s /bin/true 2>&1 | grep lease', 60_000);
+    const [, addr, from] = /lease of ([\d.]+) obtained from ([\d.]+)/.exec(out) ?? [];
+    await con.exec(`ip addr add ${addr}/24 dev eth0; echo nameserver ${from} > /etc/resolv.conf`);
+    return `${addr} from ${from}`;
+  }
+
+  it("serves both hosts' guests from the network's one router, which they reach across the hosts; network B stays apart", async () => {
+    const [a, b] = hosts;
+    const router = (await ok(call, 'listRouters', { networkid: nets.A })).router[0];
+    expect(router).toMatchObject({ state: 'Running', hostid: a.hostId, guestipaddress: '10.86.1.1' });
+    expect((await ok(call, 'listNetworks', { id: nets.A })).network[0]).toMatchObject({ broadcastdomaintype: 'Vxlan', broadcasturi: 'vxlan://5000' });
+    expect(vms.a2.host).toBe(b);
+    // The guest on the second host gets its address from the router on the first.
+    expect(await lease('a1')).toBe('10.86.1.11 from 10.86.1.1');
+    expect(await lease('a2')).toBe('10.86.1.12 from 10.86.1.1');
+    expect(await vms.a2.con!.exec('nslookup a1 10.86.1.1 2>&1', 20_000)).toContain('10.86.1.11');
+    expect(await vms.a1.con!.exec('ping -c 1 -W 5 a2.cs.internal 2>&1', 30_000)).toContain('1 packets received');
+    // Network B: the same addresses on its own VNI and router; its guest sits beside a2 on host b and reaches neither.
+    expect(await lease('b1')).toBe('10.86.1.13 from 10.86.1.1');
+    expect((await ok(call, 'listNetworks', { id: nets.B })).network[0].broadcasturi).toBe('vxlan://5001');
+    expect(await vms.b1.con!.exec('ping -c 1 -W 2 10.86.1.12; ping -c 1 -W 2 10.86.1.11', 30_000)).not.toContain(' 1 packets received');
+    expect(await vms.a2.con!.exec('ping -c 1 -W 2 10.86.1.13', 30_000)).toContain('0 packets received');
+  }, 180_000);
+});
