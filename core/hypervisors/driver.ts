@@ -70,6 +70,8 @@ export interface ConfigDriveSpec {
   publicKeys: string[];
   /** Base64, as the API took it (JSON-safe for the agent protocol). */
   userData: string | null;
+  /** A password resetPasswordForVirtualMachine set, for the guest to apply (cloudstack/password/vm_password.txt). */
+  password?: string | null;
 }
 
 /** A NIC as a hypervisor wires it: its MAC, the network's VLAN and the host interface that carries guest VLANs. */
