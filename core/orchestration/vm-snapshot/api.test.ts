@@ -98,13 +98,18 @@ describe('VM snapshots', () => {
     expect(gone).toMatchObject({ status: 431, error: `unable to find the vm snapshot with id ${first.id}` });
   });
 
-  it('caps the snapshots of a VM at vmsnapshot.max', async () => {
+  it('caps the snapshots of a VM at vmsnapshot.max and keeps its disks as they were snapshotted', async () => {
     const vm = await deploy(alice, 'cap-vm');
     await admin.call('updateConfiguration', { name: 'vmsnapshot.max', value: '1' }, 'POST');
     try {
       expect((await run(alice, 'createVMSnapshot', { virtualmachineid: vm.id, snapshotmemory: 'true' })).ok).toBe(true);
       const over = await run(alice, 'createVMSnapshot', { virtualmachineid: vm.id, snapshotmemory: 'true', name: 'two' });
       expect(over).toMatchObject({ status: 530, error: 'Creating vm snapshot failed due to a VM can just have : 1 VM snapshots. Please delete old ones' });
+      // Its snapshot covers the disks it has: no disk comes or goes while it has one.
+      const dof = body(await alice.call('listDiskOfferings', {}), 'listDiskOfferings').diskoffering.find((d: { iscustomized: boolean }) => !d.iscustomized);
+      const vol = (await run(alice, 'createVolume', { name: 'late-disk', zoneid: zoneId, diskofferingid: dof.id })).result.volume;
+      expect(await run(alice, 'attachVolume', { id: vol.id, virtualmachineid: vm.id }))
+        .toMatchObject({ status: 431, error: 'Unable to attach volume, please specify a VM that does not have VM snapshots' });
     } finally {
       await admin.call('resetConfiguration', { name: 'vmsnapshot.max' }, 'POST');
     }
