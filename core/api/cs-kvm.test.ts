@@ -1,7 +1,8 @@
 // The "done when" on the embedded host, with an unmodified CloudStack client (python3-cs): build a KVM
 // zone on this machine, register the test guest from an http URL on loopback, deploy a VM and see it boot (serial
 // shell) with its SSH key and user data on a config drive, attach a volume, take and revert a snapshot and a VM
-// snapshot with memory, stop and destroy it: no QEMU process and no file left.
+// snapshot with memory, make and download a template of its root disk, stop and destroy it: no QEMU process and
+// no file left.
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -117,6 +118,17 @@ describe.skipIf(!ready)('python3-cs drives a real VM on the local KVM host', () 
     expect(disk).toMatchObject({ state: 'Ready', type: 'Disk' });
     expect((await must('revertToVMSnapshot', { vmsnapshotid: disk.id })).virtualmachine.state).toBe('Stopped');
     await must('deleteVMSnapshot', { vmsnapshotid: disk.id });
+    // A template of the stopped VM's root disk: a standalone qcow2 in secondary storage, downloaded through the URL
+    // extractTemplate answers.
+    const root = (await must('listVolumes', { virtualmachineid: vm.id, type: 'ROOT' })).volume[0];
+    const ostypeid = (await must('listOsTypes')).ostype[0].id;
+    const golden = (await must('createTemplate', { name: 'golden', displaytext: 'golden', ostypeid, volumeid: root.id })).template;
+    expect(golden).toMatchObject({ isready: true, hypervisor: 'KVM', format: 'QCOW2' });
+    await must('updateTemplatePermissions', { id: golden.id, isextractable: 'true' });
+    const got = await fetch((await must('extractTemplate', { id: golden.id, mode: 'HTTP_DOWNLOAD' })).template.url);
+    const reader = got.body!.getReader();
+    expect(Buffer.from((await reader.read()).value!).subarray(0, 4).toString('latin1')).toBe('QFI\xfb'); // qcow2 magic
+    await reader.cancel();
 
     await must('destroyVirtualMachine', { id: vm.id, expunge: 'true' });
     await must('deleteVolume', { id: vol.id });

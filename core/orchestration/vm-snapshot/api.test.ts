@@ -99,6 +99,11 @@ describe('VM snapshots', () => {
       const vol = (await run(alice, 'createVolume', { name: 'late-disk', zoneid: zoneId, diskofferingid: dof.id })).result.volume;
       expect(await run(alice, 'attachVolume', { id: vol.id, virtualmachineid: vm.id }))
         .toMatchObject({ status: 431, error: 'Unable to attach volume, please specify a VM that does not have VM snapshots' });
+      const root = body(await alice.call('listVolumes', { virtualmachineid: vm.id, type: 'ROOT' }), 'listVolumes').volume[0];
+      const snap = (await run(alice, 'createSnapshot', { volumeid: root.id })).result.snapshot;
+      await run(alice, 'stopVirtualMachine', { id: vm.id });
+      expect(await run(alice, 'revertSnapshot', { id: snap.id }))
+        .toMatchObject({ status: 431, error: 'Unable to revert snapshot for VM, please remove VM snapshots before reverting VM from snapshot' });
     } finally {
       await admin.call('resetConfiguration', { name: 'vmsnapshot.max' }, 'POST');
     }
