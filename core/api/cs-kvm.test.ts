@@ -136,5 +136,5 @@ describe.skipIf(!ready)('python3-cs drives a real VM on the local KVM host', () 
     expect((await must('listVirtualMachines', { id: vm.id }))).toEqual({});
     expect(readdirSync(primary).filter((f) => !f.startsWith('template-'))).toEqual([]);
     expect(existsSync(join(t.dataDir, 'qemu', 'vms', vm.id))).toBe(false);
-  }, 240_000);
+  }, 300_000);
 });
