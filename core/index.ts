@@ -41,6 +41,10 @@ import { clusterModule } from './cluster/management-servers';
 import { tagsModule } from './tags/index';
 import { settingsModule } from './settings/index';
 import { guestAccessModule } from './guest-access/index';
+import { vmSnapshotModule } from './orchestration/vm-snapshot/index';
+import { templateDeriveModule } from './catalog/template-derive-module';
+import { extractRoute } from './catalog/template-extract';
+import { vmRestoreModule } from './orchestration/vm/restore-module';
 import { createCoreCaches } from './core-caches';
 import { startMetrics, createMetricsModule, type Metrics, type MetricsOptions } from './metrics/index';
 import { instrumentDispatcher } from './metrics/api-latency';
@@ -117,6 +121,8 @@ export interface Core {
   routerCheck: Pick<RouterMonitor, 'tick'>;
   /** GET /metrics, the Prometheus export (startServer attaches it). */
   prometheus: (req: IncomingMessage, res: ServerResponse) => boolean;
+  /** extractTemplate's download URLs (catalog/template-extract.ts). */
+  extract: (req: IncomingMessage, res: ServerResponse) => boolean;
   stop(): Promise<void>;
 }
 
@@ -177,6 +183,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     settingsModule,
     guestAccessModule,
     networkEdgeModule,
+    vmSnapshotModule, templateDeriveModule, vmRestoreModule,
   ]);
   svc.jobs.bind(asyncHandlers(registry));
   const scheduler = createScheduler(svc, () => registry, opts.scheduler);
@@ -219,6 +226,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     svc, registry, dispatcher, generatedAdminPassword: generatedPassword, consoles, agents, qemu: localKvm.qemu, templateCopies,
     cluster: msRegistry, metrics, scheduler, ha, routerCheck,
     prometheus: prometheusRoute(svc, metrics, latency),
+    extract: extractRoute(svc),
     peerRoute: peerDriverRoute(svc, localDrivers),
     admin: async () => (adminCaller ??= await rootAdminCaller(svc)),
     stop: async () => {
@@ -247,7 +255,7 @@ export async function startServer(core: Core, opts: ServerOptions = {}): Promise
   const consoleRoutes = core.consoles.routes();
   const server = await startHttpServer(core.dispatcher, {
     ...opts,
-    extraRoutes: (req, res) => consoleRoutes.http(req, res) || core.prometheus(req, res) || core.peerRoute(req, res) ||
+    extraRoutes: (req, res) => consoleRoutes.http(req, res) || core.prometheus(req, res) || core.peerRoute(req, res) || core.extract(req, res) ||
       (opts.extraRoutes?.(req, res) ?? false),
     upgradeRoutes: { ...opts.upgradeRoutes, ...consoleRoutes.upgrade,
       [AGENT_PATH]: (req, socket, head) => { core.agents.handleUpgrade(req, socket, head); } },

@@ -10,7 +10,7 @@ import { startLabServer, type LabServer } from './fixtures/server';
 import { signIn } from './pages/session';
 import { InfrastructurePage } from './pages/infrastructure';
 import { registerTemplate, waitReady } from './pages/images';
-import { InstancesPage } from './pages/instances';
+import { InstancesPage, confirmAction } from './pages/instances';
 import { TopologyPage } from './pages/topology';
 
 let lab: LabServer;
@@ -75,6 +75,25 @@ test('a new operator builds a zone, registers a template, deploys a VM, finds it
     await inst.open();
     await inst.search('op-web-1');
     await expect(inst.row('op-web-1')).toContainText('Stopped');
+  });
+
+  await test.step('take a snapshot of the stopped VM, revert to it and delete it, each confirmed (issue 19)', async () => {
+    await inst.openVm('op-web-1');
+    await page.getByRole('tab', { name: 'VM snapshots' }).click();
+    await page.getByRole('button', { name: 'Take VM snapshot' }).click();
+    const dlg = page.getByRole('dialog', { name: 'Take a snapshot of op-web-1' });
+    await dlg.getByLabel(/^Name/).fill('before-change');
+    await expect(dlg.getByRole('checkbox', { name: 'Include memory' })).toBeDisabled(); // stopped: disks only
+    await dlg.getByRole('button', { name: 'Take VM snapshot' }).click();
+    const grid = page.getByRole('grid', { name: 'VM snapshots' });
+    await expect(grid).toContainText('before-change', { timeout: 30_000 });
+    await expect(grid).toContainText('Ready');
+    await grid.getByRole('button', { name: 'Revert' }).click();
+    await confirmAction(page, 'Revert');
+    await inst.expectJobSucceeded('Revert VM op-web-1 to snapshot before-change');
+    await grid.getByRole('button', { name: 'Delete' }).click();
+    await confirmAction(page, 'Delete');
+    await expect(grid).not.toContainText('before-change', { timeout: 30_000 });
   });
 
   await test.step('put the host into maintenance and back', async () => {

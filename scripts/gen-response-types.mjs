@@ -32,6 +32,8 @@ const ROOTS = [
   'Configuration', 'SSHKeyPair', 'UserData',
   // The virtual router as the edge (issue 18).
   'PublicIpAddress', 'FirewallRule', 'PortForwardingRule', 'LoadBalancerRule', 'LBStickinessPolicy', 'LBHealthCheckPolicy',
+  // VM snapshots and templates from volumes (issue 19, item 7).
+  'VMSnapshot', 'TemplatePermission', 'ExtractTemplate',
 ];
 
 /** Fields current CloudStack sends that the reference file (an older SDK's view) lacks; Strata sends them too. */
@@ -78,6 +80,12 @@ const OWN = {
     state: 'string', jobid: 'string', started: 'string', completed: 'string', errortext: 'string',
   },
 };
+// extractTemplate's answer (CloudStack's ExtractResponse, object name "template"); the reference file lacks it.
+OWN.ExtractTemplate = {
+  id: 'string', name: 'string', extractId: 'string', uploadpercentage: 'int', status: 'string', accountid: 'string',
+  resultstring: 'string', created: 'string', state: 'string', storagetype: 'string', storage: 'string', zoneid: 'string',
+  zonename: 'string', extractMode: 'string', url: 'string',
+};
 const OVERRIDE = { VolumesUsageHistory: { stats: '[]VolumesUsageHistoryStats' } };
 
 /**
@@ -97,6 +105,8 @@ const REQUIRED = {
   VirtualMachine: [...NAMED, 'state', 'zoneid', 'serviceofferingid'], VMSchedule: ['id', 'virtualmachineid', 'action', 'schedule', 'timezone'],
   SnapshotPolicy: ['id', 'volumeid', 'intervaltype', 'schedule', 'maxsnaps'], ScheduledTask: ['id', 'apicommand', 'timezone', 'enabled'],
   ScheduledRun: ['scheduleid', 'kind', 'action', 'runat', 'state'],
+  VMSnapshot: [...NAMED, 'displayname', 'state', 'type', 'current', 'virtualmachineid'], TemplatePermission: ['id', 'ispublic'],
+  ExtractTemplate: ['id', 'extractMode', 'state', 'url'],
   PhysicalNetwork: [...NAMED, 'state', 'zoneid'], TrafficType: ['id', 'traffictype', 'physicalnetworkid'],
   NetworkOffering: [...NAMED, 'guestiptype', 'traffictype', 'state'], Network: [...NAMED, 'type', 'state', 'zoneid'],
   VlanIpRange: ['id'], PublicIpAddress: ['id', 'ipaddress', 'state', 'issourcenat', 'isstaticnat', 'zoneid'],

@@ -129,6 +129,8 @@ export const DRIVER_METHODS = {
   routerRunning: { timeoutMs: 15_000, read: true },
   plugNic: { timeoutMs: MIN },
   unplugNic: { timeoutMs: MIN },
+  vmSnapshot: { timeoutMs: 35 * MIN },
+  exportImage: { timeoutMs: 65 * MIN },
 } as const satisfies Record<string, MethodInfo>;
 
 export type DriverMethod = keyof typeof DRIVER_METHODS;

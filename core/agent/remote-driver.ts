@@ -64,6 +64,9 @@ export function createRemoteKvmDriver(hub: AgentHub): RemoteKvmDriver {
     ensureTemplate: (h, t: TemplateInPoolSpec, onProgress) =>
       c<{ path: string; sizeBytes: number }>(h, 'ensureTemplate', [h, t, onProgress], onProgress),
     removeTemplate: (h, t) => c(h, 'removeTemplate', [h, t]),
+    vmSnapshot: (h, op) => c(h, 'vmSnapshot', [h, op]),
+    exportImage: (h, src, dest, onProgress) =>
+      c<{ virtualSize: number; physicalSize: number }>(h, 'exportImage', [h, src, dest, onProgress], onProgress),
     consoleEndpoint: (h, vmId) => c<ConsoleEndpoint | null>(h, 'consoleEndpoint', [h, vmId]),
     listPoolFiles: (h, poolPath) => c<string[]>(h, 'listPoolFiles', [h, poolPath]),
     storageHeartbeat: (h, poolPaths, intervalMs) => c(h, 'storageHeartbeat', [h, poolPaths, intervalMs]),

@@ -162,4 +162,34 @@ describe('python3-cs against strata serve', () => {
     expect(bad.out.updateconfigurationresponse).toMatchObject({ errorcode: 431 });
     expect((await cs('resetConfiguration', { name: 'mem.overprovisioning.factor', clusterid: cluster.id }, ['--post'])).out.configuration.value).toBe('1');
   });
+
+  it('takes and reverts VM snapshots, makes a template of the root volume, restores the VM from it and resets its password (issue 19)', async () => {
+    const zone = (await cs('listZones', { name: 'cs-zone' })).out.zone[0];
+    const template = (await cs('listTemplates', { templatefilter: 'executable', name: 'cs-template' })).out.template[0];
+    const offering = (await cs('listServiceOfferings', { name: 'Small Instance' })).out.serviceoffering[0];
+    const vm = (await cs('deployVirtualMachine', { zoneid: zone.id, templateid: template.id, serviceofferingid: offering.id, name: 'cs-snap-vm' }, ['--post'])).out.virtualmachine;
+    const vs = (await cs('createVMSnapshot', { virtualmachineid: vm.id, snapshotmemory: 'true', name: 'cs-vs' }, ['--post'])).out.vmsnapshot;
+    expect(vs).toMatchObject({ displayname: 'cs-vs', state: 'Ready', type: 'DiskAndMemory', current: true });
+    expect((await cs('listVMSnapshot', { virtualmachineid: vm.id })).out.vmSnapshot.map((x: any) => x.id)).toEqual([vs.id]);
+    expect((await cs('revertToVMSnapshot', { vmsnapshotid: vs.id }, ['--post'])).out.virtualmachine.state).toBe('Running');
+    expect((await cs('deleteVMSnapshot', { vmsnapshotid: vs.id }, ['--post'])).ok).toBe(true);
+
+    await cs('stopVirtualMachine', { id: vm.id });
+    const root = (await cs('listVolumes', { virtualmachineid: vm.id, type: 'ROOT' })).out.volume[0];
+    const ostype = (await cs('listOsTypes')).out.ostype[0];
+    const made = await cs('createTemplate', { name: 'cs-golden', displaytext: 'golden', ostypeid: ostype.id, volumeid: root.id, passwordenabled: 'true' }, ['--post']);
+    expect(made.out.template).toMatchObject({ name: 'cs-golden', isready: true, passwordenabled: true });
+    const golden = made.out.template;
+    expect((await cs('updateTemplatePermissions', { id: golden.id, ispublic: 'true' }, ['--post'])).out).toMatchObject({ success: true });
+    expect((await cs('listTemplatePermissions', { id: golden.id })).out.templatepermission).toMatchObject({ id: golden.id, ispublic: true });
+    const ex = (await cs('extractTemplate', { id: golden.id, mode: 'HTTP_DOWNLOAD' }, ['--post'])).out.template;
+    expect(ex).toMatchObject({ id: golden.id, extractMode: 'HTTP_DOWNLOAD' });
+    expect(ex.url).toMatch(/\/userdata\//);
+
+    const restored = (await cs('restoreVirtualMachine', { virtualmachineid: vm.id, templateid: golden.id }, ['--post'])).out.virtualmachine;
+    expect(restored).toMatchObject({ id: vm.id, templateid: golden.id, state: 'Stopped' });
+    const pw = (await cs('resetPasswordForVirtualMachine', { id: vm.id }, ['--post'])).out.virtualmachine;
+    expect(pw.password).toMatch(/^\w{12}$/);
+    expect((await cs('destroyVirtualMachine', { id: vm.id, expunge: 'true' })).ok).toBe(true);
+  });
 });

@@ -1,6 +1,8 @@
 // The issue's "done when" on the embedded host, with an unmodified CloudStack client (python3-cs): build a KVM
 // zone on this machine, register the test guest from an http URL on loopback, deploy a VM and see it boot (serial
-// shell) with its SSH key and user data on a config drive, attach a volume, take and revert a snapshot, stop and destroy it: no QEMU process and no file left.
+// shell) with its SSH key and user data on a config drive, attach a volume, take and revert a snapshot and a VM
+// snapshot with memory, make and download a template of its root disk, stop and destroy it: no QEMU process and
+// no file left.
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -90,6 +92,20 @@ describe.skipIf(!ready)('python3-cs drives a real VM on the local KVM host', () 
     const vol = (await must('createVolume', { name: 'data', zoneid: zone.id, diskofferingid: dof.id })).volume;
     expect((await must('attachVolume', { id: vol.id, virtualmachineid: vm.id })).volume.virtualmachineid).toBe(vm.id);
     expect(await con.exec('for i in $(seq 1 40); do [ -b /dev/vdb ] && break; sleep 0.25; done; ls /dev/vdb')).toContain('/dev/vdb');
+
+    // A VM snapshot with memory (issue 19): a shell variable and a file written before it are back after a revert,
+    // in the same running guest (its shell never restarted: no reboot), though both were changed in between.
+    await con.exec('MARK=before; echo before > /tmp/mark');
+    const vs = (await must('createVMSnapshot', { virtualmachineid: vm.id, snapshotmemory: 'true', name: 'with-memory' })).vmsnapshot;
+    expect(vs).toMatchObject({ state: 'Ready', type: 'DiskAndMemory', current: true, hypervisor: 'KVM' });
+    await con.exec('MARK=after; echo after > /tmp/mark');
+    const stoppedOnly = await cs('createVMSnapshot', { virtualmachineid: vm.id });
+    expect(stoppedOnly.ok).toBe(false); // a running KVM VM is snapshotted with its memory
+    expect((await must('revertToVMSnapshot', { vmsnapshotid: vs.id })).virtualmachine.state).toBe('Running');
+    expect(t.core.qemu!.pidOf(vm.id)).toBe(pid);
+    expect(await con.exec('echo "mark=$MARK file=$(cat /tmp/mark)"')).toContain('mark=before file=before');
+    expect((await must('listVMSnapshot', { virtualmachineid: vm.id })).vmSnapshot.map((s: { id: string }) => s.id)).toEqual([vs.id]);
+    await must('deleteVMSnapshot', { vmsnapshotid: vs.id });
     con.close();
 
     const snap = (await must('createSnapshot', { volumeid: vol.id })).snapshot;
@@ -97,6 +113,22 @@ describe.skipIf(!ready)('python3-cs drives a real VM on the local KVM host', () 
     expect((await must('stopVirtualMachine', { id: vm.id })).virtualmachine.state).toBe('Stopped');
     expect(isAlive(pid)).toBe(false);
     expect((await must('revertSnapshot', { id: snap.id })).snapshot.id).toBe(snap.id);
+    // A stopped VM: a disk-only VM snapshot (qemu-img, internal), reverted while stopped.
+    const disk = (await must('createVMSnapshot', { virtualmachineid: vm.id })).vmsnapshot;
+    expect(disk).toMatchObject({ state: 'Ready', type: 'Disk' });
+    expect((await must('revertToVMSnapshot', { vmsnapshotid: disk.id })).virtualmachine.state).toBe('Stopped');
+    await must('deleteVMSnapshot', { vmsnapshotid: disk.id });
+    // A template of the stopped VM's root disk: a standalone qcow2 in secondary storage, downloaded through the URL
+    // extractTemplate answers.
+    const root = (await must('listVolumes', { virtualmachineid: vm.id, type: 'ROOT' })).volume[0];
+    const ostypeid = (await must('listOsTypes')).ostype[0].id;
+    const golden = (await must('createTemplate', { name: 'golden', displaytext: 'golden', ostypeid, volumeid: root.id })).template;
+    expect(golden).toMatchObject({ isready: true, hypervisor: 'KVM', format: 'QCOW2' });
+    await must('updateTemplatePermissions', { id: golden.id, isextractable: 'true' });
+    const got = await fetch((await must('extractTemplate', { id: golden.id, mode: 'HTTP_DOWNLOAD' })).template.url);
+    const reader = got.body!.getReader();
+    expect(Buffer.from((await reader.read()).value!).subarray(0, 4).toString('latin1')).toBe('QFI\xfb'); // qcow2 magic
+    await reader.cancel();
 
     await must('destroyVirtualMachine', { id: vm.id, expunge: 'true' });
     await must('deleteVolume', { id: vol.id });
@@ -104,5 +136,5 @@ describe.skipIf(!ready)('python3-cs drives a real VM on the local KVM host', () 
     expect((await must('listVirtualMachines', { id: vm.id }))).toEqual({});
     expect(readdirSync(primary).filter((f) => !f.startsWith('template-'))).toEqual([]);
     expect(existsSync(join(t.dataDir, 'qemu', 'vms', vm.id))).toBe(false);
-  }, 120_000);
+  }, 300_000);
 });

@@ -22,7 +22,7 @@ const TYPE_OF_ITEM: Record<string, string> = {
   configuration: 'Configuration', sshkeypair: 'SSHKeyPair', userdata: 'UserData',
   publicipaddress: 'PublicIpAddress', firewallrule: 'FirewallRule', portforwardingrule: 'PortForwardingRule',
   loadbalancerrule: 'LoadBalancerRule', loadbalancerruleinstance: 'VirtualMachine', stickinesspolicies: 'LBStickinessPolicy',
-  healthcheckpolicies: 'LBHealthCheckPolicy',
+  healthcheckpolicies: 'LBHealthCheckPolicy', vmSnapshot: 'VMSnapshot',
 };
 /** Commands whose items are another object than their item name's (ListItemOverrides in responses.ts). */
 const TYPE_OF_COMMAND: Record<string, string> = {
@@ -97,6 +97,8 @@ describe('response JSON types', () => {
     // A tag, so the tags[] objects of VMs and listTags are checked too.
     const tagged = await admin.call('createTags', { resourcetype: 'UserVm', resourceids: vm.id, 'tags[0].key': 'env', 'tags[0].value': 'lab' });
     await waitJob(admin.call, tagged.json.createtagsresponse.jobid);
+    // A VM snapshot (issue 19), for listVMSnapshot.
+    await run('createVMSnapshot', { virtualmachineid: vm.id, snapshotmemory: 'true' });
     // One collector sample, so the *UsageHistory commands answer stats[] entries to check too.
     await t.core.metrics.collector.tick();
   }, 120_000);

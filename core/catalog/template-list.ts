@@ -1,7 +1,7 @@
 // listTemplates / listIsos: one row per image per zone, filtered by templatefilter/isofilter semantics:
 //   featured        public and featured                  community   public, not featured
 //   self            owned by the caller (scope params)   selfexecutable  self + ready
-//   executable      own + public, ready                  sharedexecutable shared via permissions (none yet)
+//   executable      own + public, ready                  sharedexecutable shared with the caller's account, ready
 //   all             everything (root admins only)
 import { sql, type ExpressionBuilder, type Expression, type SqlBool } from 'kysely';
 import type { CallContext, ListResult } from '../kernel/handler';
@@ -15,6 +15,7 @@ import { pageWindow } from '../kernel/paging';
 import { formatTemplate, imageNames, showsUrl, type ImageRow } from './template-format';
 import type { Template } from '../contract/responses';
 import { taggedIdsQuery, tagPairs } from '../tags/tag-store';
+import { sharedIdsQuery } from './template-permissions';
 
 type C = typeof catalogCommands;
 type ListArgs = ArgsOf<C['listTemplates']> | ArgsOf<C['listIsos']>;
@@ -35,8 +36,8 @@ async function filterConds(ctx: CallContext, a: ListArgs, filter: string): Promi
   if (filter === 'all' && !isRootAdmin(ctx.caller)) throw invalidParam('Filter all can be specified by admin only');
   if (filter === 'featured') return [(eb) => eb('t.is_public', '=', 1), (eb) => eb('t.is_featured', '=', 1)];
   if (filter === 'community') return [(eb) => eb('t.is_public', '=', 1), (eb) => eb('t.is_featured', '=', 0)];
-  // Launch permissions (sharing with single accounts) are not modelled, so nothing is shared yet.
-  if (filter === 'sharedexecutable') return null;
+  // Launch permissions (updateTemplatePermissions op=add) share a template with single accounts.
+  if (filter === 'sharedexecutable') return [ready, (eb) => eb('t.id', 'in', sharedIdsQuery(ctx.svc.db, ctx.caller.accountId) as never)];
   const scopeArgs = { account: a.account, domainid: a.domainid, isrecursive: a.isrecursive, listall: a.listall, projectid: a.projectid };
   if (filter === 'all' && a.account === undefined && a.domainid === undefined) return [];
   const owned = ownerCond(await ctx.svc.identity.listScope(ctx.caller, scopeArgs));

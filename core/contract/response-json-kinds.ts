@@ -96,6 +96,11 @@ export const responseJsonKinds: Record<string, Record<string, string>> = {
   EventType: {
     jobid: 'string', jobstatus: 'number', name: 'string',
   },
+  ExtractTemplate: {
+    accountid: 'string', created: 'string', extractId: 'string', extractMode: 'string', id: 'string', name: 'string',
+    resultstring: 'string', state: 'string', status: 'string', storage: 'string', storagetype: 'string', uploadpercentage: 'number',
+    url: 'string', zoneid: 'string', zonename: 'string',
+  },
   FirewallRule: {
     cidrlist: 'string', destcidrlist: 'string', endport: 'number', fordisplay: 'boolean', icmpcode: 'number', icmptype: 'number',
     id: 'string', ipaddress: 'string', ipaddressid: 'string', jobid: 'string', jobstatus: 'number', networkid: 'string',
@@ -386,6 +391,10 @@ export const responseJsonKinds: Record<string, Record<string, string>> = {
     status: 'string', tags: 'Tags[]', templatetag: 'string', templatetype: 'string', url: 'string', userdataid: 'string',
     userdataname: 'string', userdataparams: 'string', userdatapolicy: 'string', zoneid: 'string', zonename: 'string',
   },
+  TemplatePermission: {
+    account: 'array', domainid: 'string', id: 'string', ispublic: 'boolean', jobid: 'string', jobstatus: 'number',
+    projectids: 'array',
+  },
   TrafficType: {
     canenableindividualservice: 'boolean', destinationphysicalnetworkid: 'string', hypervnetworklabel: 'string', id: 'string', isolationmethods: 'string', jobid: 'string',
     jobstatus: 'number', kvmnetworklabel: 'string', name: 'string', ovm3networklabel: 'string', physicalnetworkid: 'string', servicelist: 'array',
@@ -406,6 +415,13 @@ export const responseJsonKinds: Record<string, Record<string, string>> = {
   VMSchedule: {
     action: 'string', created: 'string', description: 'string', enabled: 'boolean', enddate: 'string', id: 'string',
     jobid: 'string', jobstatus: 'number', schedule: 'string', startdate: 'string', timezone: 'string', virtualmachineid: 'string',
+  },
+  VMSnapshot: {
+    account: 'string', created: 'string', current: 'boolean', description: 'string', displayname: 'string', domain: 'string',
+    domainid: 'string', domainpath: 'string', hasannotations: 'boolean', hypervisor: 'string', id: 'string', jobid: 'string',
+    jobstatus: 'number', name: 'string', parent: 'string', parentName: 'string', project: 'string', projectid: 'string',
+    state: 'string', tags: 'Tags[]', type: 'string', virtualmachineid: 'string', virtualmachinename: 'string', zoneid: 'string',
+    zonename: 'string',
   },
   VirtualMachine: {
     account: 'string', affinitygroup: 'VirtualMachineAffinitygroup[]', alloweddetails: 'string', arch: 'string', autoscalevmgroupid: 'string', autoscalevmgroupname: 'string',
@@ -560,6 +576,7 @@ export const responseRequiredFields: Record<string, string[]> = {
   Domain: ['id', 'name', 'path', 'level'],
   Event: ['id', 'type', 'level', 'description'],
   EventType: ['name'],
+  ExtractTemplate: ['id', 'extractMode', 'state', 'url'],
   FirewallRule: ['id', 'protocol', 'state'],
   Host: ['id', 'name', 'state', 'type', 'zoneid', 'podid', 'clusterid'],
   HostForMigration: ['id', 'name', 'state'],
@@ -594,9 +611,11 @@ export const responseRequiredFields: Record<string, string[]> = {
   StoragePool: ['id', 'name', 'state'],
   StoragePoolsMetric: ['id', 'name', 'state'],
   Template: ['id', 'name'],
+  TemplatePermission: ['id', 'ispublic'],
   TrafficType: ['id', 'traffictype', 'physicalnetworkid'],
   User: ['id', 'username', 'accountid', 'account', 'domainid', 'state'],
   VMSchedule: ['id', 'virtualmachineid', 'action', 'schedule', 'timezone'],
+  VMSnapshot: ['id', 'name', 'displayname', 'state', 'type', 'current', 'virtualmachineid'],
   VirtualMachine: ['id', 'name', 'state', 'zoneid', 'serviceofferingid'],
   VirtualMachinesMetric: ['id', 'name', 'state', 'zoneid', 'serviceofferingid'],
   VirtualMachinesUsageHistory: ['id', 'name', 'stats'],

@@ -416,6 +416,24 @@ export interface EventType {
   name: string;
 }
 
+export interface ExtractTemplate {
+  accountid?: string;
+  created?: string;
+  extractId?: string;
+  extractMode: string;
+  id: string;
+  name?: string;
+  resultstring?: string;
+  state: string;
+  status?: string;
+  storage?: string;
+  storagetype?: string;
+  uploadpercentage?: number;
+  url: string;
+  zoneid?: string;
+  zonename?: string;
+}
+
 export interface FirewallRule {
   cidrlist?: string;
   destcidrlist?: string;
@@ -1600,6 +1618,16 @@ export interface Template {
   zonename?: string;
 }
 
+export interface TemplatePermission {
+  account?: string[];
+  domainid?: string;
+  id: string;
+  ispublic: boolean;
+  jobid?: string;
+  jobstatus?: number;
+  projectids?: string[];
+}
+
 export interface TrafficType {
   canenableindividualservice?: boolean;
   destinationphysicalnetworkid?: string;
@@ -1680,6 +1708,34 @@ export interface VMSchedule {
   startdate?: string;
   timezone: string;
   virtualmachineid: string;
+}
+
+export interface VMSnapshot {
+  account?: string;
+  created?: string;
+  current: boolean;
+  description?: string;
+  displayname: string;
+  domain?: string;
+  domainid?: string;
+  domainpath?: string;
+  hasannotations?: boolean;
+  hypervisor?: string;
+  id: string;
+  jobid?: string;
+  jobstatus?: number;
+  name: string;
+  parent?: string;
+  parentName?: string;
+  project?: string;
+  projectid?: string;
+  state: string;
+  tags?: Tags[];
+  type: string;
+  virtualmachineid: string;
+  virtualmachinename?: string;
+  zoneid?: string;
+  zonename?: string;
 }
 
 export interface VirtualMachine {

@@ -101,6 +101,10 @@ export interface ResponseObjects {
   vlaniprange: R.VlanIpRange;
   volume: R.Volume;
   zone: R.Zone;
+  /** createVMSnapshot answers `vmsnapshot`; listVMSnapshot's items are keyed `vmSnapshot` (CloudStack's camelCase). */
+  vmsnapshot: R.VMSnapshot;
+  vmSnapshot: R.VMSnapshot;
+  templatepermission: R.TemplatePermission;
 }
 
 /** List commands whose items differ from the usual object of their item name. */

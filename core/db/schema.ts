@@ -115,6 +115,12 @@ export interface SshKeyPairTable { id: string; name: string; account_id: string;
 export interface UserDataTable { id: string; name: string; account_id: string; domain_id: string; user_data: string;
   params: string | null; created: Millis }
 export interface ScopedConfigurationTable { scope: string; scope_id: string; name: string; value: string; updated: Millis }
+/** A VM snapshot (migration 019f); type Disk or DiskAndMemory, current 1/0. */
+export interface VmSnapshotTable { id: string; name: string; display_name: string; description: string | null; vm_id: string;
+  account_id: string; domain_id: string; zone_id: string; state: string; type: string; current: Bool;
+  parent_id: string | null; created: Millis; removed: Millis | null }
+/** An account a template is shared with (migration 019f). */
+export interface TemplatePermissionTable { template_id: string; account_id: string; created: Millis }
 export interface ManagementServerTable { id: string; name: string; service_ip: string; version: string; state: string;
   started: Millis; last_heartbeat: Millis; created: Millis; removed: Millis | null; peer_url: Generated<string | null> }
 export interface ClusterKeyTable { name: string; secret: string }
@@ -196,6 +202,7 @@ export interface Database {
   vms: VmTable; volumes: VolumeTable; snapshots: SnapshotTable;
   async_jobs: AsyncJobTable; events: EventTable; alerts: AlertTable; configurations: ConfigurationTable; scoped_configurations: ScopedConfigurationTable;
   ssh_keypairs: SshKeyPairTable; user_data: UserDataTable;
+  vm_snapshots: VmSnapshotTable; template_permissions: TemplatePermissionTable;
   management_servers: ManagementServerTable; sequences: SequenceTable; cache_generations: CacheGenerationTable;
   console_tokens: ConsoleTokenTable; resource_tags: ResourceTagTable; cluster_keys: ClusterKeyTable; job_locks: JobLockTable;
   schedules: ScheduleTable; schedule_runs: ScheduleRunTable; ha_config: HaConfigTable; storage_pool_work: StoragePoolWorkTable; vm_ha_restarts: VmHaRestartTable;

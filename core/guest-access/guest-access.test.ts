@@ -6,11 +6,9 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemoLab } from '../demo';
-import { ensureBuiltinTemplate } from '../catalog/index';
-import { sessionClient, startTestServer, waitJob, type TestServer } from '../testing/harness';
+import { waitJob, type TestServer } from '../testing/harness';
+import { startUserLab, type Client } from '../testing/user-lab';
 
-type Client = Awaited<ReturnType<typeof sessionClient>>;
 let t: TestServer;
 let admin: Client;
 let alice: Client;
@@ -39,16 +37,7 @@ async function deploy(c: Client, params: Record<string, string>) {
 }
 
 beforeAll(async () => {
-  t = await startTestServer();
-  ({ zoneId } = await seedDemoLab(t.core));
-  templateId = await ensureBuiltinTemplate(t.core.svc, zoneId);
-  admin = await sessionClient(t.url);
-  for (const u of ['alice', 'bob']) {
-    await admin.call('createAccount', { username: u, password: `pw-${u}-1`, email: `${u}@example.org`, firstname: u, lastname: 'L', accounttype: '0' }, 'POST');
-  }
-  alice = await sessionClient(t.url, 'alice', 'pw-alice-1');
-  bob = await sessionClient(t.url, 'bob', 'pw-bob-1');
-  offeringId = body(await alice.call('listServiceOfferings', { name: 'Small Instance' }), 'listServiceOfferings').serviceoffering[0].id;
+  ({ t, zoneId, templateId, offeringId, admin, alice, bob } = await startUserLab());
 }, 120_000);
 afterAll(async () => { await t?.stop(); });
 

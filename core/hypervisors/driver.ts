@@ -70,6 +70,8 @@ export interface ConfigDriveSpec {
   publicKeys: string[];
   /** Base64, as the API took it (JSON-safe for the agent protocol). */
   userData: string | null;
+  /** A password resetPasswordForVirtualMachine set, for the guest to apply (cloudstack/password/vm_password.txt). */
+  password?: string | null;
 }
 
 /** A NIC as a hypervisor wires it: its MAC, the network's VLAN and the host interface that carries guest VLANs. */
@@ -191,6 +193,13 @@ export interface TemplateCopySpec { templateId: string; poolId: string; poolPath
 /** A template file in secondary storage to be copied once into a primary pool (base of linked clones). */
 export interface TemplateInPoolSpec extends TemplateCopySpec { sourcePath: string }
 
+/**
+ * One VM snapshot operation on every volume of a VM at once. `memory`: the running guest's memory too (create),
+ * or back to the running guest it saved (revert); without it the VM is stopped and only its disks change.
+ * Drivers name the snapshot inside the volumes by `tag` (the snapshot's id); each step is idempotent.
+ */
+export interface VmSnapshotOp { action: 'create' | 'revert' | 'delete'; vmId: string; tag: string; memory: boolean; volumes: VolumeSpec[] }
+
 /** How to reach a VM's consoles on its host (for the console proxy and tests). */
 export interface ConsoleEndpoint {
   /** VNC server: a unix socket path, or host + port on the hypervisor host; always password-protected. */
@@ -274,6 +283,13 @@ export interface HypervisorDriver {
    */
   removeTemplate?(hostId: string, t: TemplateCopySpec): Promise<void>;
   consoleEndpoint?(hostId: string, vmId: string): Promise<ConsoleEndpoint | null>;
+  /** VM snapshots (createVMSnapshot and its siblings); drivers without it refuse them. */
+  vmSnapshot?(hostId: string, op: VmSnapshotOp): Promise<void>;
+  /**
+   * Writes a volume (its whole backing chain flattened), or a snapshot file, as a standalone qcow2 at `dest` in
+   * secondary storage (createTemplate); returns the image's virtual and file sizes.
+   */
+  exportImage?(hostId: string, src: { volume?: VolumeSpec; file?: string }, dest: string, onProgress?: ProgressFn): Promise<{ virtualSize: number; physicalSize: number }>;
   /** KVM HA: write this host's heartbeat on each of these shared pools every intervalMs, from the process that
    *  runs its VMs (so it goes on while the management server's link is down); an empty list stops it. */
   storageHeartbeat?(hostId: string, poolPaths: string[], intervalMs: number): Promise<void>;

@@ -91,6 +91,10 @@ export const SETTINGS = {
       'that stays Stopped (an ALERT.USERVM says so) until someone starts it, instead of being restarted in a loop',
   },
   'time.between.failures': { default: '3600', positive: true, description: 'Seconds of the window in which max.retries HA restarts of a VM are allowed' },
+  'extract.url.expiration.interval': {
+    default: '14400', positive: true, category: 'Advanced', description: 'Seconds an extractTemplate download URL stays valid',
+  },
+  'vmsnapshot.max': { default: '10', positive: true, category: 'Snapshots', description: 'Most VM snapshots one VM may have' },
   'ha.tag': { default: '', type: 'String', description: 'Host tag of the hosts reserved for HA restarts (listHosts hahost)' },
   'router.check.interval': {
     default: '30', positive: true, category: 'Network',

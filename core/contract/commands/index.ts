@@ -18,6 +18,9 @@ import { networkCommands } from './network';
 import { settingsCommands } from './settings';
 import { guestAccessCommands } from './guest-access';
 import { networkEdgeCommands } from './network-edge';
+import { vmSnapshotCommands } from './vm-snapshots';
+import { templateDeriveCommands } from './template-derive';
+import { vmRestoreCommands } from './vm-restore';
 
 export const allCommands = {
   ...baseCommands, ...jobsCommands, ...eventsCommands, ...identityCommands, ...infraCommands,
@@ -29,6 +32,7 @@ export const allCommands = {
   ...settingsCommands,
   ...guestAccessCommands,
   ...networkEdgeCommands,
+  ...vmSnapshotCommands, ...templateDeriveCommands, ...vmRestoreCommands,
 };
 
 export type Commands = typeof allCommands;

@@ -24,6 +24,7 @@ import * as m017t from './017t-network-isolation';
 import * as m019 from './019-automation-surface';
 import * as m019b from './019b-scoped-settings';
 import * as m019c from './019c-keys-userdata';
+import * as m019f from './019f-vm-snapshots';
 
 export const migrations: Record<string, Migration> = {
   '001-initial': m001,
@@ -50,4 +51,5 @@ export const migrations: Record<string, Migration> = {
   '019-automation-surface': m019,
   '019b-scoped-settings': m019b,
   '019c-keys-userdata': m019c,
+  '019f-vm-snapshots': m019f,
 };

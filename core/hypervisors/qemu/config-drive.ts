@@ -1,6 +1,7 @@
 // The config drive: an ISO 9660 image labelled config-2 that cloud-init's ConfigDrive source (and CloudStack's own
 // guest scripts) read at boot. It carries the OpenStack layout (openstack/latest/meta_data.json with the public
-// keys, openstack/latest/user_data) and CloudStack's (cloudstack/metadata/*.txt, cloudstack/userdata/user_data.txt).
+// keys, openstack/latest/user_data) and CloudStack's (cloudstack/metadata/*.txt, cloudstack/userdata/user_data.txt,
+// cloudstack/password/vm_password.txt).
 // Rebuilt at every start, so keys reset while the VM was stopped reach the guest. Made with Debian's xorriso
 // (or genisoimage), with Joliet and Rock Ridge names so the long lowercase paths survive.
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,6 +30,7 @@ export function configDriveFiles(s: ConfigDriveSpec): Record<string, string | Bu
     'cloudstack/metadata/availability-zone.txt': s.availabilityZone,
     'cloudstack/metadata/public-keys.txt': s.publicKeys.join('\n'),
   };
+  if (s.password) files['cloudstack/password/vm_password.txt'] = s.password;
   if (s.userData) {
     const data = Buffer.from(s.userData, 'base64');
     files['openstack/latest/user_data'] = data;

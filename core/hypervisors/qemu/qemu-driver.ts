@@ -6,6 +6,7 @@
 // Stop: ACPI power button, then after `stopTimeoutMs` (VM detail `stopTimeoutMs` overrides) a QMP `quit`, then
 // SIGKILL; every step is bounded, so a stuck guest or a stuck QEMU never blocks the caller.
 import { writeConfigDrive } from './config-drive';
+import { vmSnapshotOp } from './vm-snapshots';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { readdir, rm, stat, statfs } from 'node:fs/promises';
 import os from 'node:os';
@@ -375,6 +376,17 @@ export function createQemuDriver(opts: QemuDriverOptions): QemuDriver {
       await revertFromSnapshot(qemuImg, volumeFile(vol), snapshotPath);
     },
     async deleteSnapshot(_hostId, snapshotPath) { await rm(snapshotPath, { force: true }); },
+    async vmSnapshot(_hostId, op) {
+      const l = await vms.get(op.vmId);
+      await vmSnapshotOp(qemuImg, l ? qmpOf(l) : null, op);
+    },
+    async exportImage(_hostId, src, dest, onProgress) {
+      mkdirSync(path.dirname(dest), { recursive: true });
+      if (src.volume) await snapshotOffline(qemuImg, volumeFile(src.volume), dest, onProgress);
+      else if (src.file) await copyTemplate(qemuImg, src.file, dest, onProgress);
+      else throw new Error('exportImage needs a volume or a file');
+      return { virtualSize: (await imageInfo(qemuImg, dest)).virtualSize, physicalSize: (await stat(dest)).size };
+    },
     async listPoolFiles(_hostId, poolPath) {
       const list = await readdir(poolPath, { withFileTypes: true }).catch(() => []);
       return list.filter((d) => d.isFile() && d.name.endsWith('.qcow2')).map((d) => d.name);

@@ -55,6 +55,7 @@ export function createSimulatorDriver(opts: SimulatorOptions = {}): SimulatorDri
   const downSince = new Map<string, number>();
   const volumes = new Map<string, number>();
   const snapshots = new Map<string, number>();
+  const vmSnapshots = new Map<string, Set<string>>();
   const workload = new SimWorkload();
 
   const vmSet = (hostId: string) => {
@@ -204,6 +205,20 @@ export function createSimulatorDriver(opts: SimulatorOptions = {}): SimulatorDri
     async deleteSnapshot(hostId, snapshotPath) {
       await op(hostId, 'deleteSnapshot');
       snapshots.delete(snapshotPath);
+    },
+    // VM snapshots: the simulator keeps their names per VM (the API checks the VM's state beforehand).
+    async vmSnapshot(hostId, o) {
+      await op(hostId, `vmSnapshot.${o.action}`);
+      const tags = vmSnapshots.get(o.vmId) ?? new Set<string>();
+      if (o.action === 'create') tags.add(o.tag);
+      else if (o.action === 'delete') tags.delete(o.tag);
+      else if (!tags.has(o.tag)) throw new Error(`The VM has no snapshot ${o.tag}`);
+      vmSnapshots.set(o.vmId, tags);
+    },
+    async exportImage(hostId, src) {
+      await op(hostId, 'exportImage');
+      const size = src.volume ? (volumes.get(src.volume.path ?? '') ?? src.volume.sizeBytes) : (snapshots.get(src.file ?? '') ?? 0);
+      return { virtualSize: size, physicalSize: size };
     },
 
     async vmStats(hostId, vmId): Promise<VmStats | null> {

@@ -43,6 +43,9 @@ async function deviceFor(svc: Services, vm: VmTable, wanted: number | undefined)
   throw invalidParam(`Maximum number of data volumes (${MAX_DEVICE - 1}) reached for VM ${vm.name}`);
 }
 
+const hasVmSnapshots = async (svc: Services, vmId: string) => (await svc.db.selectFrom('vm_snapshots').select('id')
+  .where('vm_id', '=', vmId).where('removed', 'is', null).executeTakeFirst()) !== undefined;
+
 /** The checks CloudStack makes before attaching (texts as CloudStack words them). */
 export function checkAttachable(vol: VolumeTable, vm: VmTable): void {
   if (vol.vm_id) throw invalidParam('Please specify a volume that is not attached to any VM.');
@@ -95,6 +98,8 @@ export const attachHandler: AsyncHandler<C['attachVolume'], { deviceId?: number 
     const vol = await loadVolume(ctx, a.id);
     const vm = await loadVm(ctx, a.virtualmachineid, 'virtualmachineid');
     checkAttachable(vol, vm);
+    // A VM snapshot covers the disks the VM had: a disk added later would not be in it (CloudStack refuses too).
+    if (await hasVmSnapshots(ctx.svc, vm.id)) throw invalidParam('Unable to attach volume, please specify a VM that does not have VM snapshots');
     await deviceFor(ctx.svc, vm, a.deviceid);
     return { instanceType: 'Volume', instanceId: vol.id, locks: [`volume:${vol.id}`, `vm:${vm.id}`], payload: { deviceId: a.deviceid } };
   },
@@ -140,6 +145,7 @@ export const detachHandler: AsyncHandler<C['detachVolume'], { volumeId: string; 
     if (!vol.vm_id) throw invalidParam('Please specify a volume that is attached to a VM.');
     if (vol.type === 'ROOT') throw invalidParam(`Please specify a data volume: the root volume ${vol.name} cannot be detached`);
     const vm = await vmById(ctx.svc.db, vol.vm_id);
+    if (vm && await hasVmSnapshots(ctx.svc, vm.id)) throw invalidParam('Unable to detach volume, please specify a VM that does not have VM snapshots');
     if (vm && vm.state !== 'Running' && vm.state !== 'Stopped' && vm.state !== 'Destroyed') {
       throw invalidParam(`Please specify a VM that is either running or stopped; VM ${vm.name} is ${vm.state}`);
     }

@@ -161,6 +161,10 @@ async function revertRows(svc: Services, s: SnapshotTable) {
   if (s.state !== 'BackedUp' || !s.path) throw invalidParam(`Unable to revert snapshot ${s.name}: it is ${s.state}`);
   const vm = vol.vm_id ? await vmById(svc.db, vol.vm_id) : undefined;
   if (vm && vm.state !== 'Stopped') throw invalidParam(`Unable to revert snapshot ${s.name}: VM ${vm.name} is ${vm.state}; stop it first`);
+  // Reverting rewrites the volume's file, which would drop the VM snapshots kept inside it (CloudStack refuses too).
+  if (vm && await svc.db.selectFrom('vm_snapshots').select('id').where('vm_id', '=', vm.id).where('removed', 'is', null).executeTakeFirst()) {
+    throw invalidParam('Unable to revert snapshot for VM, please remove VM snapshots before reverting VM from snapshot');
+  }
   transitionVolume(vol.state, 'RevertSnapshotRequested', vol.name);
   return { vol, vm };
 }

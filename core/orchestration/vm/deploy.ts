@@ -2,6 +2,7 @@
 // plans the VM row (Stopped, as CloudStack allocates it) and its ROOT (+ DATADISK) volume rows (Allocated), which the
 // job manager writes in the job row's transaction, so the id can be returned with the job id. execute starts it (Stopped -> Starting -> Running) from
 // the payload alone, without re-reading what prepare already knew; a failed first start leaves the VM in Error.
+import { sharedWith } from '../../catalog/template-permissions';
 import type { ArgsOf } from '../../contract/command';
 import type { AsyncHandler, CallContext, JobContext } from '../../kernel/handler';
 import type { computeCommands } from '../../contract/commands/compute';
@@ -99,8 +100,9 @@ function computeOf(so: Offering, details: Record<string, string>) {
   return { cpu, speed, memory };
 }
 
-function checkAccessToTemplate(ctx: CallContext, tpl: Template, ownerAccount: string): void {
+async function checkAccessToTemplate(ctx: CallContext, tpl: Template, ownerAccount: string): Promise<void> {
   if (tpl.is_public === 1 || tpl.account_id === ownerAccount || isRootAdmin(ctx.caller)) return;
+  if (await sharedWith(ctx.svc.db, tpl.id, ownerAccount)) return; // updateTemplatePermissions op=add
   throw permissionDenied(`Account ${ctx.caller.accountName} does not have permission to use template ${tpl.id}`);
 }
 
@@ -143,7 +145,7 @@ async function prepare(ctx: CallContext, a: Args) {
   }
   const owner = await svc.identity.resolveOwner(ctx.caller, { account: a.account, domainid: a.domainid });
   const { zone, so, tpl, dof } = await loadInputs(ctx, a);
-  checkAccessToTemplate(ctx, tpl, owner.accountId);
+  await checkAccessToTemplate(ctx, tpl, owner.accountId);
   await checkOfferingUsable(ctx, 'Service', so, zone.id);
   if (dof) await checkOfferingUsable(ctx, 'Disk', dof, zone.id);
   const access = await deployAccess(ctx, owner.accountId, a, tpl);

@@ -47,7 +47,7 @@ export async function vmResult(svc: Services, ctx: CallContext, id: string): Pro
 }
 
 /** Starts a Stopped VM with its offering's tags; shared by start and the recovery of interrupted starts. */
-async function startRow(ctx: JobContext, vm: VmTable, a: { hostid?: string; clusterid?: string; podid?: string; considerlasthost?: boolean }) {
+export async function startRow(ctx: JobContext, vm: VmTable, a: { hostid?: string; clusterid?: string; podid?: string; considerlasthost?: boolean }) {
   const svc = ctx.svc;
   const so = await svc.db.selectFrom('service_offerings').select(['host_tags', 'storage_tags'])
     .where('id', '=', vm.service_offering_id).executeTakeFirst();

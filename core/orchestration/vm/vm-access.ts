@@ -56,10 +56,13 @@ export async function configDriveFor(svc: Services, vmId: string): Promise<Confi
   const vm = await svc.db.selectFrom('vms as v').innerJoin('zones as z', 'z.id', 'v.zone_id')
     .select(['v.id', 'v.name', 'v.instance_name', 'v.userdata', 'v.details', 'z.name as zone']).where('v.id', '=', vmId).executeTakeFirst();
   if (!vm) return undefined;
-  const keys = (parseDetails(vm.details)['SSH.PublicKey'] ?? '').split('\n').filter(Boolean);
-  if (keys.length === 0 && !vm.userdata) return undefined;
+  const details = parseDetails(vm.details);
+  const keys = (details['SSH.PublicKey'] ?? '').split('\n').filter(Boolean);
+  // The password resetPasswordForVirtualMachine set (CloudStack's config drive carries it too).
+  const password = details.password ?? null;
+  if (keys.length === 0 && !vm.userdata && !password) return undefined;
   return { uuid: vm.id, hostname: vm.name, instanceName: vm.instance_name, availabilityZone: vm.zone, publicKeys: keys,
-    userData: vm.userdata };
+    userData: vm.userdata, password };
 }
 
 type ResetArgs = { id: string; keypair?: string; keypairs?: string[] };

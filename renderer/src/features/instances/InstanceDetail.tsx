@@ -23,6 +23,8 @@ import { UsageGraphs } from '../metrics/UsageGraphs';
 import { usePrefetchUsage } from '../metrics/use-usage-history';
 import { When } from '../../components/kit/When';
 import { VmSchedules } from '../schedules/VmSchedules';
+import { VmSnapshots } from '../vm-images/VmSnapshots';
+import { VmImageActions } from '../vm-images/VmImageActions';
 
 const POLL_MS = 1500;
 
@@ -41,6 +43,7 @@ export function InstanceDetail({ id }: { id: string }) {
   const canHistory = useCan('listVirtualMachinesUsageHistory');
   const canNetworks = useCan('listNetworks');
   const canSchedules = useCan('listVMSchedule');
+  const canVmSnapshots = useCan('listVMSnapshot');
   usePrefetchUsage('vm', id, canHistory);
   const [dialog, setDialog] = useState<'migrate' | 'scale' | null>(null);
   const [consoleOpen, setConsoleOpen] = useState(false);
@@ -82,6 +85,7 @@ export function InstanceDetail({ id }: { id: string }) {
         <ActionBar actions={actions} rows={[vm]} nameOf={(v) => v.name} onDone={refresh} />
         {canMigrate && vm.state === 'Running' && <button onClick={() => setDialog('migrate')}>{m.migrate}</button>}
         {(scaleLive || scaleStopped) && <button onClick={() => setDialog('scale')}>{m.scale}</button>}
+        <VmImageActions vm={vm} />
       </>}
       tabsLabel={m.instance}
       tabs={[
@@ -113,6 +117,7 @@ export function InstanceDetail({ id }: { id: string }) {
         </>) },
         { id: 'volumes', label: m.volumes, render: () => <VmVolumes vm={vm} poll={busy} /> },
         ...(canNetworks ? [{ id: 'nics', label: m.nics, render: () => <VmNics vm={vm} /> }] : []),
+        ...(canVmSnapshots ? [{ id: 'vmsnapshots', label: m.vmSnapshots, render: () => <VmSnapshots vm={vm} poll={busy} /> }] : []),
         ...(canSchedules ? [{ id: 'schedules', label: m.schedules, render: () => <VmSchedules vm={vm} /> }] : []),
         { id: 'events', label: m.events, render: () => <VmEvents vm={vm} poll={busy} /> },
       ]}>

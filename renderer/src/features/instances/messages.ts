@@ -4,7 +4,7 @@ import { defineMessages } from '../../i18n/messages';
 
 export const useInstMessages = defineMessages({
   en: {
-    schedules: 'Schedules',
+    schedules: 'Schedules', vmSnapshots: 'VM snapshots',
     instances: 'Instances', instance: 'Instance', loading: 'Loading…', refresh: 'Refresh', deploy: 'Deploy',
     count: '{count} {count:instance|instances}', countFiltered: '{count} {count:instance matches|instances match}', orderNote: 'oldest first unless sorted by a column', selectAll: 'Select all loaded instances',
     filters: 'Instance filters', search: 'Search', searchHint: 'Name or instance name', state: 'State',
@@ -58,7 +58,7 @@ export const useInstMessages = defineMessages({
     scaleStoppedNote: 'Now {offering} ({summary}). The new offering applies at the next start.', noOtherOfferings: 'No other offering fits this instance.',
   },
   'zh-CN': {
-    schedules: '计划',
+    schedules: '计划', vmSnapshots: '虚拟机快照',
     instances: '实例', instance: '实例', loading: '加载中…', refresh: '刷新', deploy: '部署',
     count: '共 {count} 个实例', countFiltered: '{count} 个实例符合条件', orderNote: '按创建时间从早到晚，点击列标题可排序', selectAll: '选择所有已加载的实例',
     filters: '实例筛选', search: '搜索', searchHint: '名称、显示名称或实例名', state: '状态',

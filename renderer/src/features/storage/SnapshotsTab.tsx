@@ -22,6 +22,8 @@ import { useKitMessages } from '../../components/kit/messages';
 import { useStorageMessages } from './messages';
 import type { Snapshot } from './types';
 import { When, dateColumn } from '../../components/kit/When';
+import { CreateTemplateDialog } from '../vm-images/VmImageActions';
+import { useVmImageMessages } from '../vm-images/messages';
 
 const snapshotId = (s: Snapshot) => s.id;
 
@@ -77,13 +79,17 @@ function SnapshotDetail({ id, onClose, onChanged }: { id: string; onClose(): voi
   const { item: s, loading, error } = useOne('listSnapshots', { id, listall: true });
   const actions = useSnapshotActions();
   const canCreate = useCan('createVolume');
+  const canTemplate = useCan('createTemplate');
+  const im = useVmImageMessages();
   const [making, setMaking] = useState(false);
+  const [templating, setTemplating] = useState(false);
   if (!s) return <PendingPane loading={loading} error={error} onClose={onClose} />;
   return (
     <DetailPane title={s.name} states={[s.state]} onClose={onClose} actions={(
       <>
         <ActionBar actions={actions} rows={[s]} nameOf={(x) => x.name} onDone={onChanged} />
         {canCreate && s.state === 'BackedUp' && <button type="button" onClick={() => setMaking(true)}>{m.createVolumeFromSnapshot}</button>}
+        {canTemplate && s.state === 'BackedUp' && <button type="button" onClick={() => setTemplating(true)}>{im.createTemplate}</button>}
       </>
     )}>
       <p className="muted">{m.revertHint}</p>
@@ -101,6 +107,8 @@ function SnapshotDetail({ id, onClose, onChanged }: { id: string; onClose(): voi
         [m.created, <When value={s.created} />],
       ]} />
       {making && <VolumeFromSnapshotDialog snapshot={s} onClose={() => setMaking(false)} onDone={onChanged} />}
+      {templating && <CreateTemplateDialog source={{ snapshotid: s.id }} title={fmt(im.createTemplateTitle, { name: s.name })}
+        onClose={() => { setTemplating(false); onChanged(); }} />}
     </DetailPane>
   );
 }
