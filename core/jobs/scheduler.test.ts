@@ -43,6 +43,28 @@ async function userCaller(name: string): Promise<Caller> {
   return (await srv.core.svc.identity.byUserId(r.account.user[0].id))!;
 }
 
+describe('the loop', () => {
+  // First in the file: the loop reads every due row, and the other tests leave rows due at their fake instants.
+  it('a schedule saved while the loop sleeps wakes it: the run starts when due, not when the loop would have woken', async () => {
+    at(new Date().toISOString());
+    const vm = await deploy('wake-me');
+    // This server's loop, on the real clock, asleep for a minute: nothing is stored yet.
+    const loop = createScheduler({ ...srv.core.svc, clock: { now: () => Date.now() }, config: { ...srv.core.svc.config, msId: 'ms-loop' } },
+      () => srv.core.registry, { intervalMs: 60_000 });
+    await loop.start();
+    try {
+      const now = Date.now();
+      at(new Date(now).toISOString());
+      const runat = new Date(Math.floor(now / 1000) * 1000 + 2000).toISOString().slice(0, 19).replace('T', ' ');
+      const t = (await invoke('createScheduledTask', { apicommand: 'rebootVirtualMachine', 'params[0].name': 'id', 'params[0].value': vm, runat })).scheduledtask;
+      await expect.poll(async () => (await runsOf(t.id)).map((r) => r.outcome), { timeout: 10_000, interval: 100 }).toEqual(['job']);
+    } finally {
+      await loop.stop();
+      await loop.settled();
+    }
+  });
+});
+
 describe('VM schedules', () => {
   it('stop every weekday at 18:00 Asia/Shanghai: fires once at 10:00 UTC, as a job linked to its run', async () => {
     at('2026-12-07T01:00:00Z');

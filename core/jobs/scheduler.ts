@@ -65,6 +65,11 @@ export function createScheduler(svc: Services, registry: () => Registry, opts: S
   const inFlight = new Set<Promise<void>>();
   const hooks = new Map<string, (row: ScheduleTable, jobId: string, status: number) => Promise<void>>();
   let timer: NodeJS.Timeout | undefined;
+  /** Clock instant the armed timer fires at; null while ticking or reading when to wake. */
+  let wakeAt: number | null = null;
+  /** The earliest next run announced while no timer was armed (the read of when to wake may have missed it). */
+  let announced: number | null = null;
+  let unsubscribe: (() => void) | undefined;
   let ticking: Promise<number> | null = null;
   let stopped = true;
 
@@ -212,7 +217,8 @@ export function createScheduler(svc: Services, registry: () => Registry, opts: S
   /**
    * How long to sleep: until the earliest next_run (one indexed read), at most intervalMs, so a run due between
    * two ticks starts on time rather than up to a whole interval late. A row still due (claimed elsewhere, or this
-   * server is at maxInFlight) waits the full interval, so nothing spins.
+   * server is at maxInFlight) waits the full interval, so nothing spins. A schedule written on this server while
+   * the loop sleeps wakes it (announce); one written on another server is read here within the interval.
    */
   async function sleepMs(): Promise<number> {
     const now = svc.clock.now();
@@ -221,15 +227,30 @@ export function createScheduler(svc: Services, registry: () => Registry, opts: S
     return t === null ? intervalMs : Math.max(0, Math.min(intervalMs, t - now));
   }
 
+  function arm(ms: number) {
+    if (stopped) return;
+    const now = svc.clock.now();
+    if (announced !== null) ms = Math.min(ms, Math.max(0, announced - now));
+    announced = null;
+    clearTimeout(timer);
+    wakeAt = now + ms;
+    timer = setTimeout(() => {
+      wakeAt = null;
+      tick().catch((e) => svc.log.error('scheduler tick failed', { error: String(e) })).finally(loop);
+    }, ms);
+  }
+
   function loop() {
     if (stopped) return;
-    const next = (ms: number) => {
-      if (stopped) return;
-      timer = setTimeout(() => {
-        tick().catch((e) => svc.log.error('scheduler tick failed', { error: String(e) })).finally(loop);
-      }, ms);
-    };
-    sleepMs().then(next, () => next(intervalMs));
+    sleepMs().then(arm, () => arm(intervalMs));
+  }
+
+  /** A schedule written on this server runs before the loop would wake: wake earlier (else a new run due within
+   *  the sleep would start up to a whole interval late). */
+  function announce(nextRun: number) {
+    if (stopped || intervalMs <= 0) return;
+    if (wakeAt === null) announced = Math.min(announced ?? nextRun, nextRun);
+    else if (nextRun < wakeAt) arm(Math.max(0, nextRun - svc.clock.now()));
   }
 
   return {
@@ -237,10 +258,14 @@ export function createScheduler(svc: Services, registry: () => Registry, opts: S
       stopped = false;
       // A claim this server held when it stopped (or crashed) is released at once; the run is still due.
       await svc.db.updateTable('schedules').set({ claimed_by: null, claim_until: null }).where('claimed_by', '=', me).execute();
-      if (intervalMs > 0) loop();
+      if (intervalMs > 0) {
+        unsubscribe = svc.events.subscribe((n) => { if (n.kind === 'schedule') announce(n.nextRun); });
+        loop();
+      }
     },
     async stop() {
       stopped = true;
+      unsubscribe?.();
       clearTimeout(timer);
       await ticking?.catch(() => undefined);
     },
