@@ -63,6 +63,28 @@ describe('the loop', () => {
       await loop.settled();
     }
   });
+
+  it('a run that falls due while the loop fires another starts right after it, not an interval later', async () => {
+    const vm = await deploy('busy-loop');
+    const T = Date.parse('2026-12-06T12:00:00Z');
+    at('2026-12-06T11:59:00Z');
+    const task = (runat: string) => invoke('createScheduledTask', { apicommand: 'rebootVirtualMachine', 'params[0].name': 'id', 'params[0].value': vm, runat });
+    const a = (await task('2026-12-06 12:00:00')).scheduledtask;
+    const b = (await task('2026-12-06 12:00:01')).scheduledtask;
+    // The loop's clock stands at A's instant, and moves 2 s on while A is being fired (its SCHEDULE.RUN event), so
+    // B falls due during that tick, after the tick read the due rows.
+    const moving = { t: T, now: () => moving.t };
+    const off = srv.core.svc.events.subscribe((n) => { if (n.kind === 'event' && n.event.type === 'SCHEDULE.RUN') moving.t = T + 2000; });
+    const loop = createScheduler({ ...srv.core.svc, clock: moving, config: { ...srv.core.svc.config, msId: 'ms-busy' } }, () => srv.core.registry, { intervalMs: 60_000 });
+    await loop.start();
+    try {
+      await expect.poll(async () => [...await runsOf(a.id), ...await runsOf(b.id)].map((r) => r.outcome), { timeout: 10_000, interval: 100 }).toEqual(['job', 'job']);
+    } finally {
+      off();
+      await loop.stop();
+      await loop.settled();
+    }
+  });
 });
 
 describe('VM schedules', () => {

@@ -70,6 +70,8 @@ export function createScheduler(svc: Services, registry: () => Registry, opts: S
   /** The earliest next run announced while no timer was armed (the read of when to wake may have missed it). */
   let announced: number | null = null;
   let unsubscribe: (() => void) | undefined;
+  /** The instant the last read of due rows used: rows due after it were not seen by that read. */
+  let lastRead = 0;
   let ticking: Promise<number> | null = null;
   let stopped = true;
 
@@ -88,6 +90,7 @@ export function createScheduler(svc: Services, registry: () => Registry, opts: S
 
   async function tickOnce(): Promise<number> {
     const now = svc.clock.now();
+    lastRead = now;
     const room = Math.min(batch, maxInFlight - inFlight.size);
     if (room <= 0) return 0;
     const due = await svc.db.selectFrom('schedules').selectAll().where('next_run', '<=', now)
@@ -215,14 +218,16 @@ export function createScheduler(svc: Services, registry: () => Registry, opts: S
   }
 
   /**
-   * How long to sleep: until the earliest next_run (one indexed read), at most intervalMs, so a run due between
-   * two ticks starts on time rather than up to a whole interval late. A row still due (claimed elsewhere, or this
-   * server is at maxInFlight) waits the full interval, so nothing spins. A schedule written on this server while
-   * the loop sleeps wakes it (announce); one written on another server is read here within the interval.
+   * How long to sleep: until the earliest next_run the last read of due rows did not see (one indexed read), at
+   * most intervalMs, so a run due between two ticks starts on time rather than up to a whole interval late. A run
+   * that fell due while the last tick was firing others is such a row: the loop ticks again at once. A row that
+   * read saw and left due (claimed elsewhere, or this server is at maxInFlight) waits the full interval, so nothing
+   * spins. A schedule written on this server while the loop sleeps wakes it (announce); one written on another
+   * server is read here within the interval.
    */
   async function sleepMs(): Promise<number> {
     const now = svc.clock.now();
-    const r = await svc.db.selectFrom('schedules').select((eb) => eb.fn.min('next_run').as('t')).where('next_run', '>', now).executeTakeFirst();
+    const r = await svc.db.selectFrom('schedules').select((eb) => eb.fn.min('next_run').as('t')).where('next_run', '>', lastRead).executeTakeFirst();
     const t = r?.t == null ? null : Number(r.t);
     return t === null ? intervalMs : Math.max(0, Math.min(intervalMs, t - now));
   }
