@@ -2,6 +2,8 @@
 // with the cron helper (validates as you type, reads back in words, next five runs in the user's zone); a save
 // that collides with another schedule of the VM is flagged, and the calendar counts the conflict; past runs show
 // green or red with their job, the jobs panel keeps the server's history after a reload and cancels a pending run.
+// A volume's snapshot policy and a scheduled task get the same check on save, and a policy is edited with its
+// fields checked as they are typed.
 import { test, expect, type Page } from '@playwright/test';
 import { startLabServer, type LabServer } from './fixtures/server';
 import { apiAsAdmin, signIn } from './pages/session';
@@ -68,6 +70,50 @@ test('a schedule that collides with another on the same VM is flagged on save an
   await expect(chip).toHaveAttribute('title', /Conflict: REBOOT on the same resource within 10 minutes/);
   await chip.click();
   await expect(page.getByRole('complementary', { name: 'Run' })).toContainText('Scheduled');
+});
+
+test('a snapshot policy and a task are checked for conflicts on save; a policy is edited with its fields checked', async ({ page }) => {
+  // vms[1] has the REBOOT at 03:00 UTC and the STOP at 03:05 of the test before.
+  const vol = (await api('listVolumes', { virtualmachineid: vms[1].id, listall: 'true' })).volume[0];
+  await signIn(page, lab.url, 'admin', lab.adminPassword);
+  await page.evaluate((h) => { location.hash = h; }, `#/storage/volumes/${vol.id}`);
+  const policies = page.getByRole('region', { name: 'Snapshot policies' });
+  await policies.getByRole('button', { name: 'Create snapshot policy' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel('Time zone').selectOption('UTC');
+  await dialog.getByLabel('Minute', { exact: true }).fill('2');
+  await dialog.getByLabel('Hour', { exact: true }).fill('3');
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await expect(dialog.getByRole('alert')).toContainText('collides with other runs on the same resource');
+  await expect(dialog.getByRole('alert')).toContainText('REBOOT');
+  await dialog.getByRole('button', { name: 'Save anyway' }).click();
+  await expect(dialog).toBeHidden();
+  const row = policies.getByRole('row', { name: /DAILY.*every day at 03:02, UTC/ });
+  await expect(row).toBeVisible();
+
+  await row.getByRole('button', { name: 'Edit' }).click();
+  await expect(dialog.getByLabel('Interval', { exact: true })).toBeDisabled();
+  await expect(dialog.getByLabel('Minute', { exact: true })).toHaveValue('2');
+  await dialog.getByLabel('Minute', { exact: true }).fill('75');
+  await expect(dialog.getByText('Enter a whole number from 0 to 59')).toBeVisible();
+  await expect(dialog.getByRole('button', { name: 'Save' })).toBeDisabled();
+  await dialog.getByLabel('Minute', { exact: true }).fill('30');
+  await dialog.getByLabel('Hour', { exact: true }).fill('12');
+  await dialog.getByLabel('Snapshots kept').fill('3');
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(policies.getByRole('row', { name: /DAILY.*every day at 12:30, UTC.*3/ })).toBeVisible();
+  expect((await api('listSnapshotPolicies', { volumeid: vol.id })).snapshotpolicy).toMatchObject([{ schedule: '30:12', maxsnaps: 3, timezone: 'UTC' }]);
+
+  // A task on the same VM two minutes after its 03:00 reboot.
+  await page.evaluate(() => { location.hash = '#/schedules/tasks'; });
+  await page.getByRole('button', { name: 'Create scheduled task' }).click();
+  await dialog.getByLabel('Parameters').fill(`id=${vms[1].id}`);
+  await dialog.getByLabel('Time zone').selectOption('UTC');
+  await dialog.getByLabel('Cron (minute hour day month weekday)').fill('2 3 * * *');
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await expect(dialog.getByRole('alert')).toContainText('REBOOT');
+  await expect(dialog.getByRole('button', { name: 'Save anyway' })).toBeVisible();
 });
 
 test('past runs show their outcome, the jobs panel keeps the server history after a reload and cancels a pending run', async ({ page }) => {

@@ -48,6 +48,12 @@ export function nextRunOf(row: Pick<ScheduleTable, 'enabled' | 'removed' | 'once
   return nextDue(row, now);
 }
 
+/** Tells this server's scheduler, which may be asleep until a later run, about a row's (new) next run. Another
+ *  server sharing the database finds it on its next read of the due rows, within its interval (1 s). */
+function announce(svc: Services, row: ScheduleTable): void {
+  if (row.next_run !== null) svc.events.notify({ kind: 'schedule', scheduleId: row.id, nextRun: row.next_run });
+}
+
 export type NewSchedule = Omit<ScheduleTable, 'id' | 'next_run' | 'claimed_by' | 'claim_until' | 'created' | 'removed' | 'display'> & { id?: string; display?: number };
 
 export async function insertSchedule(svc: Services, s: NewSchedule): Promise<ScheduleTable> {
@@ -55,6 +61,7 @@ export async function insertSchedule(svc: Services, s: NewSchedule): Promise<Sch
   const row: ScheduleTable = { ...s, display: s.display ?? 1, id: s.id ?? svc.newId(), created: now, removed: null, claimed_by: null, claim_until: null, next_run: null };
   row.next_run = nextRunOf(row, now);
   await svc.db.insertInto('schedules').values(row).execute();
+  announce(svc, row);
   return row;
 }
 
@@ -63,6 +70,7 @@ export async function updateSchedule(svc: Services, row: ScheduleTable, patch: P
   const next = { ...row, ...patch };
   next.next_run = nextRunOf(next, svc.clock.now());
   await svc.db.updateTable('schedules').set({ ...patch, next_run: next.next_run }).where('id', '=', row.id).execute();
+  announce(svc, next);
   return next;
 }
 

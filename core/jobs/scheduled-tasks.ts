@@ -11,19 +11,12 @@ import { compact, csDate } from '../kernel/format';
 import { echo, invalidParam, permissionDenied } from '../kernel/errors';
 import { checkWindow, cronParam, insertSchedule, removeSchedules, timeZoneParam, updateSchedule, wallDateParam, loadScheduleRow, schedulePage } from './schedule-rows';
 import { scheduleEvent } from './vm-schedules';
+import { taskTargetOf } from '../contract/schedule/index';
 
 type C = typeof scheduleCommands;
 
 /** Validates a command's parameters as the API would (injected by the composition root from api/validate). */
 export type CommandResolver = (command: string, params: Record<string, string>) => { decl: CommandDecl; args: Record<string, unknown> } | null;
-
-function targetOf(decl: CommandDecl, args: Record<string, unknown>): { type: string; id: string } | null {
-  const str = (v: unknown) => (typeof v === 'string' && v ? v : null);
-  const vm = str(args.virtualmachineid) ?? (decl.instanceType === 'VirtualMachine' ? str(args.id) : null);
-  if (vm) return { type: 'VirtualMachine', id: vm };
-  const vol = str(args.volumeid) ?? (decl.instanceType === 'Volume' ? str(args.id) : null);
-  return vol ? { type: 'Volume', id: vol } : null;
-}
 
 async function taskObject(ctx: CallContext, r: ScheduleTable): Promise<ScheduledTaskResponse> {
   const acc = await ctx.svc.identity.accountInfo(r.account_id);
@@ -62,7 +55,7 @@ export function scheduledTaskHandlers(resolve: CommandResolver): Pick<HandlersFo
       const start = a.startdate ? wallDateParam(a.startdate, tz, 'startdate') : null;
       const end = a.enddate ? wallDateParam(a.enddate, tz, 'enddate') : null;
       checkWindow(start, end, now, a.startdate !== undefined);
-      const target = targetOf(resolved.decl, resolved.args);
+      const target = taskTargetOf(resolved.decl, resolved.args);
       const row = await insertSchedule(ctx.svc, {
         kind: 'task', account_id: ctx.caller.accountId, domain_id: ctx.caller.domainId, user_id: ctx.caller.userId,
         resource_type: target?.type ?? null, resource_id: target?.id ?? null, command: resolved.decl.name,

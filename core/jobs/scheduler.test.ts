@@ -43,6 +43,50 @@ async function userCaller(name: string): Promise<Caller> {
   return (await srv.core.svc.identity.byUserId(r.account.user[0].id))!;
 }
 
+describe('the loop', () => {
+  // First in the file: the loop reads every due row, and the other tests leave rows due at their fake instants.
+  it('a schedule saved while the loop sleeps wakes it: the run starts when due, not when the loop would have woken', async () => {
+    at(new Date().toISOString());
+    const vm = await deploy('wake-me');
+    // This server's loop, on the real clock, asleep for a minute: nothing is stored yet.
+    const loop = createScheduler({ ...srv.core.svc, clock: { now: () => Date.now() }, config: { ...srv.core.svc.config, msId: 'ms-loop' } },
+      () => srv.core.registry, { intervalMs: 60_000 });
+    await loop.start();
+    try {
+      const now = Date.now();
+      at(new Date(now).toISOString());
+      const runat = new Date(Math.floor(now / 1000) * 1000 + 2000).toISOString().slice(0, 19).replace('T', ' ');
+      const t = (await invoke('createScheduledTask', { apicommand: 'rebootVirtualMachine', 'params[0].name': 'id', 'params[0].value': vm, runat })).scheduledtask;
+      await expect.poll(async () => (await runsOf(t.id)).map((r) => r.outcome), { timeout: 10_000, interval: 100 }).toEqual(['job']);
+    } finally {
+      await loop.stop();
+      await loop.settled();
+    }
+  });
+
+  it('a run that falls due while the loop fires another starts right after it, not an interval later', async () => {
+    const vm = await deploy('busy-loop');
+    const T = Date.parse('2026-12-06T12:00:00Z');
+    at('2026-12-06T11:59:00Z');
+    const task = (runat: string) => invoke('createScheduledTask', { apicommand: 'rebootVirtualMachine', 'params[0].name': 'id', 'params[0].value': vm, runat });
+    const a = (await task('2026-12-06 12:00:00')).scheduledtask;
+    const b = (await task('2026-12-06 12:00:01')).scheduledtask;
+    // The loop's clock stands at A's instant, and moves 2 s on while A is being fired (its SCHEDULE.RUN event), so
+    // B falls due during that tick, after the tick read the due rows.
+    const moving = { t: T, now: () => moving.t };
+    const off = srv.core.svc.events.subscribe((n) => { if (n.kind === 'event' && n.event.type === 'SCHEDULE.RUN') moving.t = T + 2000; });
+    const loop = createScheduler({ ...srv.core.svc, clock: moving, config: { ...srv.core.svc.config, msId: 'ms-busy' } }, () => srv.core.registry, { intervalMs: 60_000 });
+    await loop.start();
+    try {
+      await expect.poll(async () => [...await runsOf(a.id), ...await runsOf(b.id)].map((r) => r.outcome), { timeout: 10_000, interval: 100 }).toEqual(['job', 'job']);
+    } finally {
+      off();
+      await loop.stop();
+      await loop.settled();
+    }
+  });
+});
+
 describe('VM schedules', () => {
   it('stop every weekday at 18:00 Asia/Shanghai: fires once at 10:00 UTC, as a job linked to its run', async () => {
     at('2026-12-07T01:00:00Z');

@@ -65,6 +65,13 @@ export function createScheduler(svc: Services, registry: () => Registry, opts: S
   const inFlight = new Set<Promise<void>>();
   const hooks = new Map<string, (row: ScheduleTable, jobId: string, status: number) => Promise<void>>();
   let timer: NodeJS.Timeout | undefined;
+  /** Clock instant the armed timer fires at; null while ticking or reading when to wake. */
+  let wakeAt: number | null = null;
+  /** The earliest next run announced while no timer was armed (the read of when to wake may have missed it). */
+  let announced: number | null = null;
+  let unsubscribe: (() => void) | undefined;
+  /** The instant the last read of due rows used: rows due after it were not seen by that read. */
+  let lastRead = 0;
   let ticking: Promise<number> | null = null;
   let stopped = true;
 
@@ -83,6 +90,7 @@ export function createScheduler(svc: Services, registry: () => Registry, opts: S
 
   async function tickOnce(): Promise<number> {
     const now = svc.clock.now();
+    lastRead = now;
     const room = Math.min(batch, maxInFlight - inFlight.size);
     if (room <= 0) return 0;
     const due = await svc.db.selectFrom('schedules').selectAll().where('next_run', '<=', now)
@@ -210,26 +218,44 @@ export function createScheduler(svc: Services, registry: () => Registry, opts: S
   }
 
   /**
-   * How long to sleep: until the earliest next_run (one indexed read), at most intervalMs, so a run due between
-   * two ticks starts on time rather than up to a whole interval late. A row still due (claimed elsewhere, or this
-   * server is at maxInFlight) waits the full interval, so nothing spins.
+   * How long to sleep: until the earliest next_run the last read of due rows did not see (one indexed read), at
+   * most intervalMs, so a run due between two ticks starts on time rather than up to a whole interval late. A run
+   * that fell due while the last tick was firing others is such a row: the loop ticks again at once. A row that
+   * read saw and left due (claimed elsewhere, or this server is at maxInFlight) waits the full interval, so nothing
+   * spins. A schedule written on this server while the loop sleeps wakes it (announce); one written on another
+   * server is read here within the interval.
    */
   async function sleepMs(): Promise<number> {
     const now = svc.clock.now();
-    const r = await svc.db.selectFrom('schedules').select((eb) => eb.fn.min('next_run').as('t')).where('next_run', '>', now).executeTakeFirst();
+    const r = await svc.db.selectFrom('schedules').select((eb) => eb.fn.min('next_run').as('t')).where('next_run', '>', lastRead).executeTakeFirst();
     const t = r?.t == null ? null : Number(r.t);
     return t === null ? intervalMs : Math.max(0, Math.min(intervalMs, t - now));
   }
 
+  function arm(ms: number) {
+    if (stopped) return;
+    const now = svc.clock.now();
+    if (announced !== null) ms = Math.min(ms, Math.max(0, announced - now));
+    announced = null;
+    clearTimeout(timer);
+    wakeAt = now + ms;
+    timer = setTimeout(() => {
+      wakeAt = null;
+      tick().catch((e) => svc.log.error('scheduler tick failed', { error: String(e) })).finally(loop);
+    }, ms);
+  }
+
   function loop() {
     if (stopped) return;
-    const next = (ms: number) => {
-      if (stopped) return;
-      timer = setTimeout(() => {
-        tick().catch((e) => svc.log.error('scheduler tick failed', { error: String(e) })).finally(loop);
-      }, ms);
-    };
-    sleepMs().then(next, () => next(intervalMs));
+    sleepMs().then(arm, () => arm(intervalMs));
+  }
+
+  /** A schedule written on this server runs before the loop would wake: wake earlier (else a new run due within
+   *  the sleep would start up to a whole interval late). */
+  function announce(nextRun: number) {
+    if (stopped || intervalMs <= 0) return;
+    if (wakeAt === null) announced = Math.min(announced ?? nextRun, nextRun);
+    else if (nextRun < wakeAt) arm(Math.max(0, nextRun - svc.clock.now()));
   }
 
   return {
@@ -237,10 +263,14 @@ export function createScheduler(svc: Services, registry: () => Registry, opts: S
       stopped = false;
       // A claim this server held when it stopped (or crashed) is released at once; the run is still due.
       await svc.db.updateTable('schedules').set({ claimed_by: null, claim_until: null }).where('claimed_by', '=', me).execute();
-      if (intervalMs > 0) loop();
+      if (intervalMs > 0) {
+        unsubscribe = svc.events.subscribe((n) => { if (n.kind === 'schedule') announce(n.nextRun); });
+        loop();
+      }
     },
     async stop() {
       stopped = true;
+      unsubscribe?.();
       clearTimeout(timer);
       await ticking?.catch(() => undefined);
     },

@@ -112,7 +112,9 @@ export interface EventLog {
 export type Notification =
   | { kind: 'event'; event: EventInput & { id: string; created: number } }
   | { kind: 'job'; jobId: string; status: number; progress: number; command: string; instanceType: string | null; instanceId: string | null; accountId: string }
-  | { kind: 'state'; resourceType: string; resourceId: string; state: string };
+  | { kind: 'state'; resourceType: string; resourceId: string; state: string }
+  /** A schedule row was written with this next run: wakes this server's scheduler if it sleeps past it. */
+  | { kind: 'schedule'; scheduleId: string; nextRun: number };
 
 export interface JobManager {
   /** Persists the job and queues it; returns the job id. */

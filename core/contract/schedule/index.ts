@@ -4,3 +4,4 @@ export * from './time-zones';
 export * from './next-runs';
 export * from './snapshot-schedule';
 export * from './cron-words';
+export * from './task-target';

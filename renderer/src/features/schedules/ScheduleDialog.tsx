@@ -1,18 +1,16 @@
 // Create or edit one VM schedule (CloudStack 4.19: action, cron, time zone, start and end dates, enabled), with the
-// cron helper, and a warning listing the runs it would collide with before it is saved.
+// cron helper, and a warning listing the runs it would collide with (ConflictNotice) before it is saved.
 import { useState } from 'react';
 import type { VMSchedule } from '../../../../core/contract/responses';
 import { VM_SCHEDULE_ACTIONS } from '../../../../core/contract/commands/schedules';
 import { useRun } from '../../components/kit/typed';
-import { useCloud } from '../../app/client-context';
 import { CheckField, FieldRow, FormDialog, SelectField, TextField } from '../../components/kit/FormDialog';
 import { fmt } from '../../i18n/messages';
-import { useUiStore } from '../../state/ui-store';
 import { CronField } from './CronField';
-import { formatRun, timeZones, userTimeZone } from './cron-preview';
-import { conflictsOnSave } from './save-conflicts';
+import { timeZones, userTimeZone } from './cron-preview';
+import { cronTimes } from './save-conflicts';
+import { ConflictNotice, useConflictGuard } from './ConflictNotice';
 import { useSchedMessages } from './messages';
-import type { ScheduledRun } from '../../../../core/contract/responses';
 import { parseCsDate } from '../../components/kit/datetime';
 
 /** CloudStack answers dates as instants; the form edits wall time in the schedule's zone. */
@@ -27,8 +25,6 @@ function wallInZone(cs: string | undefined, tz: string): string {
 export function ScheduleDialog({ vmId, vmName, schedule, onClose }: { vmId: string; vmName: string; schedule?: VMSchedule; onClose(): void }) {
   const m = useSchedMessages();
   const run = useRun();
-  const { client } = useCloud();
-  const lang = useUiStore((s) => s.language);
   const [action, setAction] = useState(schedule?.action ?? 'STOP');
   const [cron, setCron] = useState(schedule?.schedule ?? '0 18 * * 1-5');
   const [tz, setTz] = useState(schedule?.timezone ?? userTimeZone());
@@ -36,24 +32,21 @@ export function ScheduleDialog({ vmId, vmName, schedule, onClose }: { vmId: stri
   const [start, setStart] = useState(wallInZone(schedule?.startdate, schedule?.timezone ?? 'UTC'));
   const [end, setEnd] = useState(wallInZone(schedule?.enddate, schedule?.timezone ?? 'UTC'));
   const [enabled, setEnabled] = useState(schedule?.enabled ?? true);
-  const [clashes, setClashes] = useState<ScheduledRun[] | null>(null);
+  const guard = useConflictGuard();
   const zones = timeZones();
 
   const submit = async (): Promise<void | 'keep'> => {
-    if (clashes === null) {
-      const found = await conflictsOnSave(client, { vmId, scheduleId: schedule?.id, cron, timezone: tz, action });
-      if (found.length) { setClashes(found); return 'keep'; }
-    }
+    if (await guard.blocks({ scheduleId: schedule?.id, kind: 'vm', action, target: vmId, times: cronTimes(cron, tz, Date.now()) })) return 'keep';
     const common = { schedule: cron.trim(), timezone: tz, description: description || undefined, enddate: end || undefined, enabled };
     const startdate = start && start !== wallInZone(schedule?.startdate, tz) ? start : undefined;
     if (schedule) await run('updateVMSchedule', { id: schedule.id, ...common, startdate }, fmt(m.jobSave, { name: vmName }));
     else await run('createVMSchedule', { virtualmachineid: vmId, action, ...common, startdate }, fmt(m.jobSave, { name: vmName }));
   };
-  const change = <T,>(set: (v: T) => void) => (v: T) => { set(v); setClashes(null); };
+  const change = guard.resetting;
 
   return (
     <FormDialog title={schedule ? `${m.edit}: ${schedule.description ?? schedule.action}` : m.create} wide
-      submitLabel={clashes?.length ? m.saveAnyway : m.save} onClose={onClose} onSubmit={submit}>
+      submitLabel={guard.flagged ? m.saveAnyway : m.save} onClose={onClose} onSubmit={submit}>
       <FieldRow>
         <SelectField label={m.action} value={action} onChange={change(setAction)} options={VM_SCHEDULE_ACTIONS.map((a) => [a, a])} />
         <SelectField label={m.timezone} value={tz} onChange={change(setTz)} options={zones.map((z) => [z, z])} />
@@ -65,12 +58,7 @@ export function ScheduleDialog({ vmId, vmName, schedule, onClose }: { vmId: stri
         <TextField label={m.endDate} value={end} onChange={setEnd} hint={m.dateHint} placeholder="2027-12-31 23:59:59" />
       </FieldRow>
       <CheckField label={m.enabled} checked={enabled} onChange={setEnabled} />
-      {!!clashes?.length && (
-        <div className="sched-clash" role="alert">
-          <strong>{m.conflictsOnSave}</strong>
-          <ul>{clashes.slice(0, 6).map((c) => <li key={c.scheduleid + c.runat}>{c.action} · {c.resourcename ?? c.resourceid} · {formatRun(parseCsDate(c.runat)!.getTime(), lang)}</li>)}</ul>
-        </div>
-      )}
+      <ConflictNotice found={guard.found} />
     </FormDialog>
   );
 }

@@ -1,10 +1,10 @@
 // Scheduled tasks (Strata's extension): any async command the caller may run, once at a time or on a cron.
 // Listed with their next run; created with the command picked from what the role allows, its parameters as
-// name=value lines, and the cron helper.
+// name=value lines, and the cron helper; the first Save warns of collisions with other runs (ConflictNotice).
 import { useState } from 'react';
 import type { ScheduledTask } from '../../../../core/contract/responses';
 import { allCommands } from '../../../../core/contract/commands/index';
-import { describeCron, isValidCron } from '../../../../core/contract/schedule/index';
+import { describeCron, instantOf, isValidCron, parseWallTime, taskTargetOf } from '../../../../core/contract/schedule/index';
 import { useList } from '../../api/hooks';
 import { useCan, useCloud } from '../../app/client-context';
 import { DataTable, type Column } from '../../components/DataTable';
@@ -15,7 +15,9 @@ import { When } from '../../components/kit/When';
 import { fmt } from '../../i18n/messages';
 import { useUiStore } from '../../state/ui-store';
 import { CronField } from './CronField';
+import { ConflictNotice, useConflictGuard } from './ConflictNotice';
 import { timeZones, userTimeZone } from './cron-preview';
+import { cronTimes, SAVE_CHECK_MS } from './save-conflicts';
 import { useSchedMessages } from './messages';
 
 const ROW = 40;
@@ -56,9 +58,18 @@ function useAsyncCommands(): string[] {
   return Object.entries(allCommands).filter(([name, d]) => (d as { async?: boolean }).async && apis?.has(name)).map(([n]) => n).sort();
 }
 
+/** The instant of a one-time task's "yyyy-MM-dd HH:mm:ss" in its zone, as a list of runs within the check window. */
+function onceTimes(runat: string, tz: string, now: number): number[] {
+  const w = parseWallTime(runat);
+  const t = w ? instantOf(w, tz) : NaN;
+  return t > now && t < now + SAVE_CHECK_MS ? [t] : [];
+}
+
 function TaskDialog({ onClose }: { onClose(): void }) {
   const m = useSchedMessages();
   const run = useRun();
+  const { client } = useCloud();
+  const guard = useConflictGuard();
   const commands = useAsyncCommands();
   const [command, setCommand] = useState('stopVirtualMachine');
   const [params, setParams] = useState('id=');
@@ -67,29 +78,42 @@ function TaskDialog({ onClose }: { onClose(): void }) {
   const [cron, setCron] = useState('0 18 * * 1-5');
   const [tz, setTz] = useState(userTimeZone());
   const [description, setDescription] = useState('');
-  const submit = async () => {
+  const change = guard.resetting;
+  /** The VM the task acts on (a volume's VM when attached), for the same-resource rule. */
+  const targetOf = async (pairs: { name: string; value: string }[]): Promise<string | undefined> => {
+    const decl = (allCommands as Record<string, { instanceType?: string }>)[command];
+    const t = decl && taskTargetOf(decl, Object.fromEntries(pairs.map((p) => [p.name.toLowerCase(), p.value])));
+    if (t?.type !== 'Volume') return t?.id;
+    const vol = await client.call('listVolumes', { id: t.id, listall: true }).catch(() => null);
+    return (vol?.volume?.[0] as { virtualmachineid?: string } | undefined)?.virtualmachineid ?? t.id;
+  };
+  const submit = async (): Promise<void | 'keep'> => {
     const pairs = params.split('\n').map((l) => l.trim()).filter(Boolean).map((l) => { const i = l.indexOf('='); return { name: l.slice(0, i).trim(), value: l.slice(i + 1).trim() }; });
+    const now = Date.now();
+    if (await guard.blocks({ kind: 'task', action: command, target: await targetOf(pairs),
+      times: mode === 'once' ? onceTimes(runat, tz, now) : cronTimes(cron, tz, now) })) return 'keep';
     await run('createScheduledTask', {
       apicommand: command, params: pairs, timezone: tz, description: description || undefined,
       ...(mode === 'once' ? { runat } : { schedule: cron }),
     }, fmt(m.jobSave, { name: command }));
   };
   return (
-    <FormDialog title={m.createTask} wide submitLabel={m.save} onClose={onClose} onSubmit={submit}>
+    <FormDialog title={m.createTask} wide submitLabel={guard.flagged ? m.saveAnyway : m.save} onClose={onClose} onSubmit={submit}>
       <FieldRow>
-        <SelectField label={m.command} value={command} onChange={setCommand} options={commands.map((c) => [c, c])} />
-        <SelectField label={m.timezone} value={tz} onChange={setTz} options={timeZones().map((z) => [z, z])} />
+        <SelectField label={m.command} value={command} onChange={change(setCommand)} options={commands.map((c) => [c, c])} />
+        <SelectField label={m.timezone} value={tz} onChange={change(setTz)} options={timeZones().map((z) => [z, z])} />
       </FieldRow>
       <FieldBox label={m.params} hint={m.paramsHint}>
-        {({ id, hintId }) => <textarea id={id} aria-describedby={hintId} className="mono" rows={3} value={params} onChange={(e) => setParams(e.target.value)} />}
+        {({ id, hintId }) => <textarea id={id} aria-describedby={hintId} className="mono" rows={3} value={params} onChange={(e) => change(setParams)(e.target.value)} />}
       </FieldBox>
       <div className="kit-row" role="radiogroup" aria-label={m.schedule}>
-        <label><input type="radio" checked={mode === 'cron'} onChange={() => setMode('cron')} /> {m.recurring}</label>
-        <label><input type="radio" checked={mode === 'once'} onChange={() => setMode('once')} /> {m.once}</label>
+        <label><input type="radio" checked={mode === 'cron'} onChange={() => change(setMode)('cron')} /> {m.recurring}</label>
+        <label><input type="radio" checked={mode === 'once'} onChange={() => change(setMode)('once')} /> {m.once}</label>
       </div>
-      {mode === 'cron' ? <CronField value={cron} onChange={setCron} timezone={tz} />
-        : <TextField label={m.runAt} value={runat} onChange={setRunat} hint={m.runAtHint} placeholder="2027-01-02 18:00:00" />}
+      {mode === 'cron' ? <CronField value={cron} onChange={change(setCron)} timezone={tz} />
+        : <TextField label={m.runAt} value={runat} onChange={change(setRunat)} hint={m.runAtHint} placeholder="2027-01-02 18:00:00" />}
       <TextField label={m.description} value={description} onChange={setDescription} maxLength={1024} />
+      <ConflictNotice found={guard.found} />
     </FormDialog>
   );
 }

@@ -2,6 +2,7 @@
 // collide; one schedule's own consecutive runs do not; 50 runs in one minute across the cloud pile up.
 import { describe, expect, it } from 'vitest';
 import { byDay, dayKey, toCalendarRuns, viewWindow } from './run-model';
+import { findConflicts } from './save-conflicts';
 
 const run = (scheduleid: string, hhmm: string, vm: string, extra: object = {}) =>
   ({ scheduleid, kind: 'vm', action: scheduleid, runat: `2026-12-07T${hhmm}:00+0000`, state: 'Scheduled', resourceid: vm, virtualmachineid: vm, ...extra });
@@ -17,6 +18,23 @@ describe('conflicts', () => {
     const many = Array.from({ length: 50 }, (_, i) => run(`s${i}`, '02:00', `vm${i}`));
     expect(toCalendarRuns([...many, run('x', '02:01', 'z')]).filter((r) => r.conflict === 'pileup')).toHaveLength(50);
     expect(toCalendarRuns(many.slice(1)).some((r) => r.conflict)).toBe(false);
+  });
+});
+
+describe('conflicts when a schedule is saved', () => {
+  const at = (hhmm: string) => Date.parse(`2026-12-07T${hhmm}:00Z`);
+  it('a snapshot policy of a volume collides with its VM\'s schedule within 10 minutes; its own runs and other VMs\' do not', () => {
+    const listed = [run('REBOOT', '03:00', 'a'), run('START', '03:02', 'b'), run('pol', '03:04', 'vol', { resourceid: 'vol', virtualmachineid: 'a' })];
+    const found = findConflicts(listed, { scheduleId: 'pol', kind: 'snapshot', action: 'DAILY', target: 'a', times: [at('03:05')] });
+    expect(found.resource.map((r) => r.action)).toEqual(['REBOOT']);
+    expect(found.pileups).toEqual([]);
+    expect(findConflicts(listed, { kind: 'snapshot', action: 'DAILY', target: 'a', times: [at('03:11')] }).resource.map((r) => r.action)).toEqual(['pol']);
+  });
+  it('a task that would start in a minute with 49 other runs is a pile-up (50); with 48 it is not', () => {
+    const others = Array.from({ length: 49 }, (_, i) => run(`s${i}`, '02:00', `vm${i}`));
+    expect(findConflicts(others, { kind: 'task', action: 'stopVirtualMachine', times: [at('02:00'), at('03:00')] }).pileups)
+      .toEqual([{ t: at('02:00'), runs: 50 }]);
+    expect(findConflicts(others.slice(1), { kind: 'task', action: 'stopVirtualMachine', times: [at('02:00')] }).pileups).toEqual([]);
   });
 });
 
