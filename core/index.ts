@@ -41,6 +41,8 @@ import { clusterModule } from './cluster/management-servers';
 import { tagsModule } from './tags/index';
 import { settingsModule } from './settings/index';
 import { guestAccessModule } from './guest-access/index';
+import { groupsModule } from './groups/index';
+import { limitsModule } from './limits/index';
 import { createCoreCaches } from './core-caches';
 import { startMetrics, createMetricsModule, type Metrics, type MetricsOptions } from './metrics/index';
 import { instrumentDispatcher } from './metrics/api-latency';
@@ -177,6 +179,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     settingsModule,
     guestAccessModule,
     networkEdgeModule,
+    groupsModule,
+    limitsModule,
   ]);
   svc.jobs.bind(asyncHandlers(registry));
   const scheduler = createScheduler(svc, () => registry, opts.scheduler);

@@ -18,6 +18,8 @@ import { networkCommands } from './network';
 import { settingsCommands } from './settings';
 import { guestAccessCommands } from './guest-access';
 import { networkEdgeCommands } from './network-edge';
+import { groupsCommands } from './groups';
+import { limitsCommands } from './limits';
 
 export const allCommands = {
   ...baseCommands, ...jobsCommands, ...eventsCommands, ...identityCommands, ...infraCommands,
@@ -29,6 +31,8 @@ export const allCommands = {
   ...settingsCommands,
   ...guestAccessCommands,
   ...networkEdgeCommands,
+  ...groupsCommands,
+  ...limitsCommands,
 };
 
 export type Commands = typeof allCommands;
