@@ -31,7 +31,7 @@ async function claimOne(svc: Services, g: AffinityGroupRef, vmId: string, hostId
       .where('removed', 'is', null).executeTakeFirst();
     const live = owner?.host_id === held.host_id;
     // An affinity group's live claim on this very host is shared by every VM of the group.
-    if (live && held.host_id === hostId) return;
+    if (live && held.host_id === hostId && g.type !== HOST_ANTI_AFFINITY) return;
     if (live) throw new ClaimLost(g, hostId);
     await db.deleteFrom('affinity_claims').where('group_id', '=', g.id).where('slot', '=', slot)
       .where('vm_id', '=', held.vm_id).where('host_id', '=', held.host_id).execute();

@@ -1,5 +1,6 @@
 // scaleVirtualMachine (async; live when dynamic scaling allows it), changeServiceForVirtualMachine (sync, stopped
 // VM) and updateVirtualMachine (sync, properties only).
+import { groupNamed } from '../../groups/index';
 import type { AsyncHandler, CallContext, SyncHandler } from '../../kernel/handler';
 import type { computeCommands } from '../../contract/commands/compute';
 import type { ServiceOfferingTable, VmTable } from '../../db/schema';
@@ -125,7 +126,12 @@ export const updateHandler: SyncHandler<C['updateVirtualMachine']> = async (ctx,
     patch.name = a.name;
   }
   if (a.displayname !== undefined) patch.display_name = a.displayname;
-  if (a.group !== undefined) patch.group_name = a.group || null;
+  if (a.group !== undefined) {
+    // An empty group leaves the group; a name files the VM under the account's group of that name (made when new).
+    const g = a.group ? await groupNamed(ctx, { accountId: vm.account_id, domainId: vm.domain_id }, a.group) : null;
+    patch.group_name = g?.name ?? null;
+    patch.group_id = g?.id ?? null;
+  }
   if (a.haenable !== undefined) patch.ha_enable = a.haenable ? 1 : 0;
   if (a.userdata !== undefined) { checkUserDataText(a.userdata); patch.userdata = a.userdata; }
   // The VM's SSH keys and user data reference live in its details too, hidden; replacing the details keeps them.
