@@ -147,6 +147,12 @@ describe('resource limits', () => {
     const count = body(await admin.call('updateResourceCount', { domainid: rootDomainId, account: 'bob', resourcetype: '0' }, 'POST'),
       'updateResourceCount');
     expect(count.resourcecount).toEqual([expect.objectContaining({ resourcetype: '0', resourcetypename: 'user_vm', resourcecount: 0 })]);
+    // Volumes are bounded where they are created too.
+    await admin.call('updateResourceLimit', { account: 'bob', domainid: rootDomainId, resourcetype: '2', max: '0' }, 'POST');
+    const dof = body(await bob.call('listDiskOfferings'), 'listDiskOfferings').diskoffering.find((o: any) => !o.iscustomized);
+    const vol = await bob.call('createVolume', { name: 'extra', zoneid: zoneId, diskofferingid: dof.id }, 'POST');
+    expect(vol.status).toBe(535);
+    expect(body(vol, 'createVolume').errortext).toBe(`Maximum number of resources of type 'volume' for account name=bob in domain id=${rootDomainId} has been exceeded.`);
   });
 
   it.skipIf(sqliteOnly)('a domain limit bounds its accounts together, with CloudStack\'s error text', async () => {
