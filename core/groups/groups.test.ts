@@ -1,6 +1,7 @@
 // Instance groups, affinity groups and resource limits over HTTP, as automation drives them: names, fields and
 // errors as CloudStack's; an account sees only its own groups; anti-affinity spreads VMs, also when they are
-// deployed at once; limits hold exactly under 50 concurrent deploys (on MariaDB: through two servers at once).
+// deployed at once, and migration keeps to the rules; limits hold exactly under 50 concurrent deploys (on MariaDB:
+// through two servers at once).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSimLab } from '../testing/sim-lab';
 import { testMysqlRoot } from '../testing/test-db';
@@ -116,6 +117,12 @@ describe.skipIf(sqliteOnly)('affinity groups', () => {
     expect(failed.error.errortext).toMatch(/Unable to create a deployment for VM/);
     const listed = body(await admin.call('listAffinityGroups', { id: g.id }), 'listAffinityGroups').affinitygroup[0];
     expect(listed.virtualmachineIds).toHaveLength(n + 1);
+    // Migration keeps to the rules: every other host holds a VM of the group, so none is offered and none is taken.
+    const offered = body(await admin.call('findHostsForMigration', { virtualmachineid: ok[0].id }), 'findHostsForMigration');
+    expect(offered.count ?? 0).toBe(0);
+    const moved = await admin.call('migrateVirtualMachine', { virtualmachineid: ok[0].id, hostid: ok[1].hostid }, 'POST');
+    expect(moved.status).toBe(431);
+    expect(body(moved, 'migrateVirtualMachine').errortext).toMatch(/breaks the rules of the VM's affinity groups/);
     // A running VM's groups cannot change; a stopped one's can.
     const running = ok[0].id;
     const refused = await admin.call('updateVMAffinityGroup', { id: running, affinitygroupids: g.id }, 'POST');
