@@ -45,6 +45,8 @@ import { vmSnapshotModule } from './orchestration/vm-snapshot/index';
 import { templateDeriveModule } from './catalog/template-derive-module';
 import { extractRoute } from './catalog/template-extract';
 import { vmRestoreModule } from './orchestration/vm/restore-module';
+import { groupsModule } from './groups/index';
+import { limitsModule } from './limits/index';
 import { createCoreCaches } from './core-caches';
 import { startMetrics, createMetricsModule, type Metrics, type MetricsOptions } from './metrics/index';
 import { instrumentDispatcher } from './metrics/api-latency';
@@ -184,6 +186,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     guestAccessModule,
     networkEdgeModule,
     vmSnapshotModule, templateDeriveModule, vmRestoreModule,
+    groupsModule,
+    limitsModule,
   ]);
   svc.jobs.bind(asyncHandlers(registry));
   const scheduler = createScheduler(svc, () => registry, opts.scheduler);

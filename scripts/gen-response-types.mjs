@@ -34,6 +34,8 @@ const ROOTS = [
   'PublicIpAddress', 'FirewallRule', 'PortForwardingRule', 'LoadBalancerRule', 'LBStickinessPolicy', 'LBHealthCheckPolicy',
   // VM snapshots and templates from volumes (issue 19, item 7).
   'VMSnapshot', 'TemplatePermission', 'ExtractTemplate',
+  // Groups, placement and limits (issue 19).
+  'InstanceGroup', 'AffinityGroup', 'AffinityGroupType', 'ResourceLimit', 'ResourceCount',
 ];
 
 /** Fields current CloudStack sends that the reference file (an older SDK's view) lacks; Strata sends them too. */
@@ -53,6 +55,9 @@ const EXTRA = {
  * but CloudStack answers objects there (StatsResponse, of which a volume fills the disk fields).
  */
 const OWN = {
+  // updateResourceCount's items (CloudStack's ResourceCountResponse), which the reference lacks.
+  ResourceCount: { account: 'string', domain: 'string', domainid: 'string', domainpath: 'string', project: 'string',
+    projectid: 'string', resourcecount: 'int64', resourcetype: 'string', resourcetypename: 'string' },
   VolumesUsageHistoryStats: {
     timestamp: 'string', diskioread: 'int64', diskiowrite: 'int64', diskiopstotal: 'int64', diskkbsread: 'int64', diskkbswrite: 'int64',
   },
@@ -116,6 +121,8 @@ const REQUIRED = {
 };
 // A metrics object always carries what its base object does; a history object its identity and series.
 Object.assign(REQUIRED, {
+  InstanceGroup: NAMED, AffinityGroup: [...NAMED, 'type'], AffinityGroupType: ['type'],
+  ResourceLimit: ['resourcetype', 'resourcetypename', 'max'], ResourceCount: ['resourcetype', 'resourcetypename', 'resourcecount'],
   VirtualMachinesMetric: REQUIRED.VirtualMachine, HostsMetric: REQUIRED.Host, ClustersMetric: REQUIRED.Cluster,
   ZonesMetric: REQUIRED.Zone, StoragePoolsMetric: REQUIRED.StoragePool, VolumesMetric: REQUIRED.Volume,
   VirtualMachinesUsageHistory: [...NAMED, 'stats'], VolumesUsageHistory: [...NAMED, 'stats'], HostsUsageHistory: [...NAMED, 'stats'],

@@ -191,5 +191,36 @@ describe('python3-cs against strata serve', () => {
     const pw = (await cs('resetPasswordForVirtualMachine', { id: vm.id }, ['--post'])).out.virtualmachine;
     expect(pw.password).toMatch(/^\w{12}$/);
     expect((await cs('destroyVirtualMachine', { id: vm.id, expunge: 'true' })).ok).toBe(true);
-  });
+  }, 90_000);
+
+  it('groups VMs, spreads them with an anti-affinity group and reads and sets limits (issue 19)', async () => {
+    const zone = (await cs('listZones', { name: 'cs-zone' })).out.zone[0];
+    const template = (await cs('listTemplates', { templatefilter: 'executable', name: 'cs-template' })).out.template[0];
+    const offering = (await cs('listServiceOfferings', { name: 'Small Instance' })).out.serviceoffering[0];
+    const group = (await cs('createInstanceGroup', { name: 'cs-group' }, ['--post'])).out.instancegroup;
+    expect(group).toMatchObject({ name: 'cs-group', account: 'admin' });
+    const types = (await cs('listAffinityGroupTypes')).out.affinityGroupType.map((x: any) => x.type);
+    expect(types).toContain('host anti-affinity');
+    const ag = (await cs('createAffinityGroup', { name: 'cs-apart', type: 'host anti-affinity' }, ['--post'])).out.affinitygroup;
+    expect(ag).toMatchObject({ name: 'cs-apart', type: 'host anti-affinity' });
+    const vms = [];
+    for (const name of ['cs-apart-1', 'cs-apart-2']) {
+      const d = await cs('deployVirtualMachine', { zoneid: zone.id, templateid: template.id, serviceofferingid: offering.id, name,
+        group: 'cs-group', affinitygroupids: ag.id }, ['--post']);
+      expect(d.ok, JSON.stringify(d.out)).toBe(true);
+      vms.push(d.out.virtualmachine);
+    }
+    expect(vms[0].hostid).not.toBe(vms[1].hostid);
+    expect(vms.map((v) => [v.group, v.groupid, v.affinitygroup[0].id])).toEqual([['cs-group', group.id, ag.id], ['cs-group', group.id, ag.id]]);
+
+    // The ROOT domain is not limited (CloudStack refuses to limit it too); its accounts' limits read -1 (unlimited).
+    const root = await cs('updateResourceLimit', { domainid: vms[0].domainid, resourcetype: '0', max: '5' }, ['--post']);
+    expect(root.out.updateresourcelimitresponse).toMatchObject({ errorcode: 431 });
+    const limits = (await cs('listResourceLimits', { resourcetype: '8' })).out;
+    expect(limits.resourcelimit).toEqual([expect.objectContaining({ account: 'admin', resourcetype: '8', resourcetypename: 'cpu', max: -1 })]);
+
+    for (const v of vms) expect((await cs('destroyVirtualMachine', { id: v.id, expunge: 'true' })).ok).toBe(true);
+    expect((await cs('deleteAffinityGroup', { id: ag.id })).ok).toBe(true);
+    expect((await cs('deleteInstanceGroup', { id: group.id }, ['--post'])).out.success).toBe(true);
+  }, 90_000);
 });

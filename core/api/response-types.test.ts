@@ -20,6 +20,7 @@ const TYPE_OF_ITEM: Record<string, string> = {
   physicalnetwork: 'PhysicalNetwork', traffictype: 'TrafficType', networkoffering: 'NetworkOffering', network: 'Network',
   vlaniprange: 'VlanIpRange', nic: 'Nic', router: 'Router', maintenanceplan: 'HostMaintenancePlan',
   configuration: 'Configuration', sshkeypair: 'SSHKeyPair', userdata: 'UserData',
+  instancegroup: 'InstanceGroup', affinityGroupType: 'AffinityGroupType', affinitygroup: 'AffinityGroup', resourcelimit: 'ResourceLimit',
   publicipaddress: 'PublicIpAddress', firewallrule: 'FirewallRule', portforwardingrule: 'PortForwardingRule',
   loadbalancerrule: 'LoadBalancerRule', loadbalancerruleinstance: 'VirtualMachine', stickinesspolicies: 'LBStickinessPolicy',
   healthcheckpolicies: 'LBHealthCheckPolicy', vmSnapshot: 'VMSnapshot',
@@ -80,6 +81,8 @@ describe('response JSON types', () => {
     // A key pair, user data, and rules of each kind on the VM's network's source NAT address (the edge's lists).
     await admin.call('createSSHKeyPair', { name: 'types' }, 'POST');
     await admin.call('registerUserData', { name: 'types', userdata: Buffer.from('#!/bin/sh\n').toString('base64') }, 'POST');
+    await admin.call('createInstanceGroup', { name: 'types' }, 'POST');
+    await waitJob(admin.call, (await admin.call('createAffinityGroup', { name: 'types', type: 'host anti-affinity' }, 'POST')).json.createaffinitygroupresponse.jobid);
     const run = async (command: string, params: Record<string, string>) => {
       const r = await admin.call(command, params, 'POST');
       const job = await waitJob(admin.call, r.json[`${command.toLowerCase()}response`].jobid);

@@ -1,5 +1,6 @@
 // registerTemplate / registerIso: validate everything, write the template and its zone copies in one
 // transaction, then hand the copies to their downloaders.
+import { enforceInTx, limitGuard, RT, type LimitGuard } from '../limits/index';
 import type { CallContext, ListResult } from '../kernel/handler';
 import type { ArgsOf } from '../contract/command';
 import type { catalogCommands } from '../contract/commands/catalog';
@@ -31,10 +32,13 @@ async function storesOf(db: Db, zoneIds: string[]): Promise<Map<string, string>>
  * Writes a template and one copy per planned zone atomically, then starts the downloads. Used by the register
  * commands and by the built-in template of the demo lab.
  */
-export async function insertImage(svc: Pick<Services, 'db' | 'events' | 'log' | 'clock'>, row: TemplateRow, plans: CopyPlan[]): Promise<void> {
+export async function insertImage(svc: Pick<Services, 'db' | 'events' | 'log' | 'clock'>, row: TemplateRow, plans: CopyPlan[],
+  guard: LimitGuard | null = null): Promise<void> {
   const stores = await storesOf(svc.db, plans.map((p) => p.zoneId));
   const now = svc.clock.now();
   await svc.db.transaction().execute(async (trx) => {
+    // The owner's template limit, checked under the count rows' lock in the insert's transaction (core/limits).
+    await enforceInTx(trx, guard, row.domain_id);
     await trx.insertInto('templates').values(row).execute();
     if (plans.length === 0) return;
     await trx.insertInto('template_zones').values(plans.map((p) => ({
@@ -76,7 +80,7 @@ export async function registerImage(ctx: CallContext, a: RegisterArgs, kind: 'te
     template_tag: t?.templatetag ?? null, created: ctx.svc.clock.now(), removed: null, userdata_id: null, userdata_policy: null,
   };
   const plans = await planCopies(ctx.svc, row, zoneIds);
-  await insertImage(ctx.svc, row, plans);
+  await insertImage(ctx.svc, row, plans, await limitGuard(ctx.svc, owner, { [RT.template]: 1 }));
   await ctx.svc.events.record({
     type: kind === 'iso' ? 'ISO.CREATE' : 'TEMPLATE.CREATE', description: `Registered ${kind} ${row.name}`,
     state: 'Completed', resourceId: row.id, resourceType: kind === 'iso' ? 'Iso' : 'Template', resourceName: row.name,

@@ -25,6 +25,14 @@ export const responseJsonKinds: Record<string, Record<string, string>> = {
     rolename: 'string', roletype: 'string', secretkey: 'string', state: 'string', timezone: 'string', username: 'string',
     usersource: 'string',
   },
+  AffinityGroup: {
+    account: 'string', dedicatedresources: 'array', description: 'string', domain: 'string', domainid: 'string', domainpath: 'string',
+    id: 'string', jobid: 'string', jobstatus: 'number', name: 'string', project: 'string', projectid: 'string',
+    type: 'string', virtualmachineIds: 'array',
+  },
+  AffinityGroupType: {
+    jobid: 'string', jobstatus: 'number', type: 'string',
+  },
   Alert: {
     description: 'string', id: 'string', jobid: 'string', jobstatus: 'number', name: 'string', sent: 'string',
     type: 'number',
@@ -172,6 +180,10 @@ export const responseJsonKinds: Record<string, Record<string, string>> = {
     name: 'string', protocol: 'string', providername: 'string', readonly: 'boolean', scope: 'string', url: 'string',
     zoneid: 'string', zonename: 'string',
   },
+  InstanceGroup: {
+    account: 'string', created: 'string', domain: 'string', domainid: 'string', domainpath: 'string', hasannotations: 'boolean',
+    id: 'string', jobid: 'string', jobstatus: 'number', name: 'string', project: 'string', projectid: 'string',
+  },
   LBHealthCheckPolicy: {
     account: 'string', domain: 'string', domainid: 'string', healthcheckpolicy: 'LBHealthCheckPolicyHealthcheckpolicy[]', jobid: 'string', jobstatus: 'number',
     lbruleid: 'string', zoneid: 'string',
@@ -300,6 +312,14 @@ export const responseJsonKinds: Record<string, Record<string, string>> = {
     account: 'string', accountid: 'string', cmd: 'string', completed: 'string', created: 'string', domainid: 'string',
     domainpath: 'string', jobid: 'string', jobinstanceid: 'string', jobinstancetype: 'string', jobprocstatus: 'number', jobresult: 'any',
     jobresultcode: 'number', jobresulttype: 'string', jobstatus: 'number', managementserverid: 'string', managementservername: 'string', userid: 'string',
+  },
+  ResourceCount: {
+    account: 'string', domain: 'string', domainid: 'string', domainpath: 'string', project: 'string', projectid: 'string',
+    resourcecount: 'number', resourcetype: 'string', resourcetypename: 'string',
+  },
+  ResourceLimit: {
+    account: 'string', domain: 'string', domainid: 'string', domainpath: 'string', jobid: 'string', jobstatus: 'number',
+    max: 'number', project: 'string', projectid: 'string', resourcetype: 'string', resourcetypename: 'string', tag: 'string',
   },
   Role: {
     description: 'string', id: 'string', isdefault: 'boolean', ispublic: 'boolean', jobid: 'string', jobstatus: 'number',
@@ -566,6 +586,8 @@ responseJsonKinds.ZonesMetric = {
 export const responseRequiredFields: Record<string, string[]> = {
   Account: ['id', 'name', 'accounttype', 'domainid', 'state'],
   AccountUser: ['id', 'username'],
+  AffinityGroup: ['id', 'name', 'type'],
+  AffinityGroupType: ['type'],
   Alert: ['id', 'type'],
   Api: ['name'],
   AsyncJob: ['jobid', 'cmd', 'jobstatus'],
@@ -586,6 +608,7 @@ export const responseRequiredFields: Record<string, string[]> = {
   HostsUsageHistoryStats: ['timestamp'],
   Hypervisor: ['name'],
   ImageStore: ['id', 'name'],
+  InstanceGroup: ['id', 'name'],
   Iso: ['id', 'name'],
   LBHealthCheckPolicy: ['lbruleid', 'healthcheckpolicy'],
   LBStickinessPolicy: ['lbruleid', 'stickinesspolicy'],
@@ -600,6 +623,8 @@ export const responseRequiredFields: Record<string, string[]> = {
   Pod: ['id', 'name', 'zoneid'],
   PortForwardingRule: ['id', 'protocol', 'state', 'ipaddressid', 'virtualmachineid'],
   PublicIpAddress: ['id', 'ipaddress', 'state', 'issourcenat', 'isstaticnat', 'zoneid'],
+  ResourceCount: ['resourcetype', 'resourcetypename', 'resourcecount'],
+  ResourceLimit: ['resourcetype', 'resourcetypename', 'max'],
   Role: ['id', 'name', 'type'],
   RolePermission: ['id', 'roleid', 'rule', 'permission'],
   Router: ['id', 'name', 'state'],

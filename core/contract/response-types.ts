@@ -111,6 +111,29 @@ export interface AccountUser {
   usersource?: string;
 }
 
+export interface AffinityGroup {
+  account?: string;
+  dedicatedresources?: string[];
+  description?: string;
+  domain?: string;
+  domainid?: string;
+  domainpath?: string;
+  id: string;
+  jobid?: string;
+  jobstatus?: number;
+  name: string;
+  project?: string;
+  projectid?: string;
+  type: string;
+  virtualmachineIds?: string[];
+}
+
+export interface AffinityGroupType {
+  jobid?: string;
+  jobstatus?: number;
+  type: string;
+}
+
 export interface Alert {
   description?: string;
   id: string;
@@ -728,6 +751,21 @@ export interface ImageStore {
   zonename?: string;
 }
 
+export interface InstanceGroup {
+  account?: string;
+  created?: string;
+  domain?: string;
+  domainid?: string;
+  domainpath?: string;
+  hasannotations?: boolean;
+  id: string;
+  jobid?: string;
+  jobstatus?: number;
+  name: string;
+  project?: string;
+  projectid?: string;
+}
+
 /** Same fields as Template. */
 export type Iso = Template;
 
@@ -1216,6 +1254,33 @@ export interface QueryAsyncJobResultResponse {
   managementserverid?: string;
   managementservername?: string;
   userid?: string;
+}
+
+export interface ResourceCount {
+  account?: string;
+  domain?: string;
+  domainid?: string;
+  domainpath?: string;
+  project?: string;
+  projectid?: string;
+  resourcecount: number;
+  resourcetype: string;
+  resourcetypename: string;
+}
+
+export interface ResourceLimit {
+  account?: string;
+  domain?: string;
+  domainid?: string;
+  domainpath?: string;
+  jobid?: string;
+  jobstatus?: number;
+  max: number;
+  project?: string;
+  projectid?: string;
+  resourcetype: string;
+  resourcetypename: string;
+  tag?: string;
 }
 
 export interface Role {

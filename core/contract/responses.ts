@@ -67,6 +67,11 @@ export interface ResponseObjects {
   keypair: R.SSHKeyPair;
   sshkeypair: R.SSHKeyPair;
   userdata: R.UserData;
+  instancegroup: R.InstanceGroup;
+  affinitygroup: R.AffinityGroup;
+  affinityGroupType: R.AffinityGroupType;
+  resourcelimit: R.ResourceLimit;
+  resourcecount: R.ResourceCount;
   role: R.Role;
   scheduledtask: R.ScheduledTask;
   scheduledrun: R.ScheduledRun;

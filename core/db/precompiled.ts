@@ -272,3 +272,13 @@ export function allColumns<T>() {
   return <const C extends readonly (keyof T & string)[]>(
     cols: C & (Exclude<keyof T, C[number]> extends never ? unknown : { missing: Exclude<keyof T, C[number]> })): C => cols;
 }
+
+/**
+ * Runs any query built on the target's database (not precompiled) on the target, for the few statements of a
+ * precompiledTransaction that run once per transaction (a limit's lock and count, core/limits).
+ */
+export async function runOn<R>(target: QueryTarget, build: (db: AnyDb) => { compile(): CompiledQuery<R> }): Promise<R[]> {
+  const q = build(dbOf(target)).compile();
+  if (target instanceof DirectTransaction) return (await target.exec(q)).rows as R[];
+  return (await target.executeQuery(q)).rows;
+}

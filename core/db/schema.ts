@@ -88,7 +88,9 @@ export interface VmTable { id: string; name: string; display_name: string; insta
   account_id: string; domain_id: string; user_id: string; zone_id: string; pod_id: string | null;
   cluster_id: string | null; host_id: string | null; last_host_id: string | null; template_id: string;
   iso_id: string | null; service_offering_id: string; cpu_number: number; cpu_speed: number; memory: number;
-  state: string; ha_enable: Bool; group_name: string | null; hypervisor: string; details: Json;
+  state: string; ha_enable: Bool; group_name: string | null;
+  /** The instance group (migration 019d); absent from rows written by code that sets no group. */
+  group_id?: string | null; hypervisor: string; details: Json;
   userdata: string | null; created: Millis; updated: Millis; removed: Millis | null }
 export interface VolumeTable { id: string; name: string; type: string; state: string; size: number;
   vm_id: string | null; device_id: number | null; disk_offering_id: string | null; pool_id: string | null;
@@ -114,6 +116,13 @@ export interface SshKeyPairTable { id: string; name: string; account_id: string;
   public_key: string; created: Millis }
 export interface UserDataTable { id: string; name: string; account_id: string; domain_id: string; user_data: string;
   params: string | null; created: Millis }
+export interface InstanceGroupTable { id: string; name: string; account_id: string; domain_id: string; created: Millis }
+export interface AffinityGroupTable { id: string; name: string; type: string; description: string | null; account_id: string;
+  domain_id: string; created: Millis }
+export interface AffinityGroupVmTable { group_id: string; vm_id: string }
+export interface AffinityClaimTable { group_id: string; slot: string; host_id: string; vm_id: string }
+export interface ResourceLimitTable { owner_type: string; owner_id: string; resource_type: number; max: number }
+export interface ResourceCountTable { owner_type: string; owner_id: string; resource_type: number; count: number }
 export interface ScopedConfigurationTable { scope: string; scope_id: string; name: string; value: string; updated: Millis }
 /** A VM snapshot (migration 019f); type Disk or DiskAndMemory, current 1/0. */
 export interface VmSnapshotTable { id: string; name: string; display_name: string; description: string | null; vm_id: string;
@@ -203,6 +212,8 @@ export interface Database {
   async_jobs: AsyncJobTable; events: EventTable; alerts: AlertTable; configurations: ConfigurationTable; scoped_configurations: ScopedConfigurationTable;
   ssh_keypairs: SshKeyPairTable; user_data: UserDataTable;
   vm_snapshots: VmSnapshotTable; template_permissions: TemplatePermissionTable;
+  instance_groups: InstanceGroupTable; affinity_groups: AffinityGroupTable; affinity_group_vms: AffinityGroupVmTable;
+  affinity_claims: AffinityClaimTable; resource_limits: ResourceLimitTable; resource_counts: ResourceCountTable;
   management_servers: ManagementServerTable; sequences: SequenceTable; cache_generations: CacheGenerationTable;
   console_tokens: ConsoleTokenTable; resource_tags: ResourceTagTable; cluster_keys: ClusterKeyTable; job_locks: JobLockTable;
   schedules: ScheduleTable; schedule_runs: ScheduleRunTable; ha_config: HaConfigTable; storage_pool_work: StoragePoolWorkTable; vm_ha_restarts: VmHaRestartTable;

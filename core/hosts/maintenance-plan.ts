@@ -21,7 +21,9 @@ function noTargetReason(list: Awaited<ReturnType<typeof candidates>>, clusterNam
   if (usable.length === 0) {
     return `no other host that reaches its storage is Up and Enabled (${list.map((c) => `${c.h.name}: ${c.h.state}, ${c.h.resource_state}`).join('; ')})`;
   }
-  return `not enough free CPU or memory on ${usable.map((c) => c.h.name).join(', ')}`;
+  const allowed = usable.filter((c) => c.allowed);
+  if (allowed.length === 0) return `its affinity groups rule out every other host (${usable.map((c) => c.h.name).join(', ')})`;
+  return `not enough free CPU or memory on ${allowed.map((c) => c.h.name).join(', ')}`;
 }
 
 export const listHostMaintenancePlanHandler = (async (ctx, a) => {

@@ -38,6 +38,15 @@ const threshold = (what: string, scope: SettingScope) => ({
   description: `Fraction of ${what} at which an alert is raised (cleared again once it falls below)`,
 }) as const;
 
+const accountLimit = (n: number, what: string) => ({
+  default: String(n), type: 'Number', category: 'Account Defaults',
+  description: `The default maximum number of ${what} an account may have (-1: unlimited)`,
+}) as const;
+const domainLimit = (n: number, what: string) => ({
+  default: String(n), type: 'Number', category: 'Domain Defaults',
+  description: `The default maximum number of ${what} a domain may have, its accounts together (-1: unlimited)`,
+}) as const;
+
 export const SETTINGS = {
   'cpu.overprovisioning.factor': {
     default: '1', type: 'Decimal', category: 'Advanced', scopes: ['cluster'], positive: true,
@@ -106,6 +115,32 @@ export const SETTINGS = {
       'virtual router in a network namespace; needs root on the host). Otherwise their VMs get QEMU user-mode ' +
       'networking with the API\'s addresses, which is lab-only (guests do not reach each other)',
   },
+  // Resource limits (issue 19; core/limits): what an account or a domain may hold when no limit was set for it
+  // (updateResourceLimit); -1 is unlimited. The root admin's account and the ROOT domain are not limited.
+  'max.account.user.vms': accountLimit(20, 'user VMs'),
+  'max.account.public.ips': accountLimit(20, 'public IP addresses'),
+  'max.account.volumes': accountLimit(20, 'volumes'),
+  'max.account.snapshots': accountLimit(20, 'snapshots'),
+  'max.account.templates': accountLimit(20, 'templates'),
+  'max.account.projects': accountLimit(10, 'projects'),
+  'max.account.networks': accountLimit(20, 'networks'),
+  'max.account.vpcs': accountLimit(20, 'VPCs'),
+  'max.account.cpus': accountLimit(40, 'CPU cores'),
+  'max.account.memory': accountLimit(40960, 'MB of memory'),
+  'max.account.primary.storage': accountLimit(200, 'GiB of primary storage'),
+  'max.account.secondary.storage': accountLimit(400, 'GiB of secondary storage'),
+  'max.domain.user.vms': domainLimit(40, 'user VMs'),
+  'max.domain.public.ips': domainLimit(40, 'public IP addresses'),
+  'max.domain.volumes': domainLimit(40, 'volumes'),
+  'max.domain.snapshots': domainLimit(40, 'snapshots'),
+  'max.domain.templates': domainLimit(40, 'templates'),
+  'max.domain.projects': domainLimit(50, 'projects'),
+  'max.domain.networks': domainLimit(50, 'networks'),
+  'max.domain.vpcs': domainLimit(50, 'VPCs'),
+  'max.domain.cpus': domainLimit(80, 'CPU cores'),
+  'max.domain.memory': domainLimit(81920, 'MB of memory'),
+  'max.domain.primary.storage': domainLimit(400, 'GiB of primary storage'),
+  'max.domain.secondary.storage': domainLimit(800, 'GiB of secondary storage'),
 } as const satisfies Record<string, SettingDecl>;
 
 export type SettingName = keyof typeof SETTINGS;

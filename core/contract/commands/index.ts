@@ -21,6 +21,8 @@ import { networkEdgeCommands } from './network-edge';
 import { vmSnapshotCommands } from './vm-snapshots';
 import { templateDeriveCommands } from './template-derive';
 import { vmRestoreCommands } from './vm-restore';
+import { groupsCommands } from './groups';
+import { limitsCommands } from './limits';
 
 export const allCommands = {
   ...baseCommands, ...jobsCommands, ...eventsCommands, ...identityCommands, ...infraCommands,
@@ -33,6 +35,8 @@ export const allCommands = {
   ...guestAccessCommands,
   ...networkEdgeCommands,
   ...vmSnapshotCommands, ...templateDeriveCommands, ...vmRestoreCommands,
+  ...groupsCommands,
+  ...limitsCommands,
 };
 
 export type Commands = typeof allCommands;

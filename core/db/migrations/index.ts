@@ -25,6 +25,7 @@ import * as m019 from './019-automation-surface';
 import * as m019b from './019b-scoped-settings';
 import * as m019c from './019c-keys-userdata';
 import * as m019f from './019f-vm-snapshots';
+import * as m019d from './019d-groups-limits';
 
 export const migrations: Record<string, Migration> = {
   '001-initial': m001,
@@ -52,4 +53,5 @@ export const migrations: Record<string, Migration> = {
   '019b-scoped-settings': m019b,
   '019c-keys-userdata': m019c,
   '019f-vm-snapshots': m019f,
+  '019d-groups-limits': m019d,
 };

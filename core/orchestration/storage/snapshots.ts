@@ -1,5 +1,6 @@
 // createSnapshot, deleteSnapshot and revertSnapshot. Snapshots stay on the volume's primary storage; the driver
 // takes, reverts and deletes them. The volume is Snapshotting (or RevertSnapshotting) while the driver works.
+import { enforceInTx, limitGuard, RT } from '../../limits/index';
 import type { AsyncHandler, CallContext, JobContext } from '../../kernel/handler';
 import type { storageCommands } from '../../contract/commands/storage';
 import type { SnapshotTable, VmTable, VolumeTable } from '../../db/schema';
@@ -62,10 +63,15 @@ export const createSnapshotHandler: AsyncHandler<C['createSnapshot'], { volumeId
     const type = policy?.intervalType ?? 'MANUAL';
     const id = svc.newId();
     const now = svc.clock.now();
-    await svc.db.insertInto('snapshots').values({ id, name: a.name ?? defaultName(vm?.display_name || vm?.name, vol.name, now),
-      volume_id: vol.id, state: 'Allocated', snapshot_type: type, interval_type: type, physical_size: 0,
-      virtual_size: vol.size, account_id: vol.account_id, domain_id: vol.domain_id, zone_id: vol.zone_id, path: null,
-      created: now, removed: null }).execute();
+    // Bounded by the owner's snapshot limit, checked under the count rows' lock in the insert's transaction.
+    const guard = await limitGuard(svc, { accountId: vol.account_id, domainId: vol.domain_id }, { [RT.snapshot]: 1 });
+    await svc.db.transaction().execute(async (tx) => {
+      await enforceInTx(tx, guard, vol.domain_id);
+      await tx.insertInto('snapshots').values({ id, name: a.name ?? defaultName(vm?.display_name || vm?.name, vol.name, now),
+        volume_id: vol.id, state: 'Allocated', snapshot_type: type, interval_type: type, physical_size: 0,
+        virtual_size: vol.size, account_id: vol.account_id, domain_id: vol.domain_id, zone_id: vol.zone_id, path: null,
+        created: now, removed: null }).execute();
+    });
     return { instanceType: 'Snapshot', instanceId: id, createdId: id, locks: locksOf(id, vol),
       payload: { volumeId: vol.id, snapshotId: id, ...(policy ? { policyId: policy.id } : {}) } };
   },

@@ -1,4 +1,5 @@
 // createVolume, resizeVolume and deleteVolume.
+import { checkLimits, enforceInTx, limitGuard, RT } from '../../limits/index';
 import type { ArgsOf } from '../../contract/command';
 import type { AsyncHandler, CallContext, JobContext, SyncHandler } from '../../kernel/handler';
 import type { storageCommands } from '../../contract/commands/storage';
@@ -71,7 +72,12 @@ async function prepareCreate(ctx: CallContext, a: ArgsOf<C['createVolume']>) {
     if (a.account && vm.account_id !== owner.accountId) throw invalidParam(`Volume owner and VM ${vm.name} owner must be the same account`);
     checkAttachable(vol, vm);
   }
-  await svc.db.insertInto('volumes').values(vol).execute();
+  // Bounded by the owner's volume and primary storage limits, checked under the count rows' lock with the insert.
+  const guard = await limitGuard(svc, { accountId: vol.account_id, domainId: vol.domain_id }, { [RT.volume]: 1, [RT.primary_storage]: size });
+  await svc.db.transaction().execute(async (tx) => {
+    await enforceInTx(tx, guard, vol.domain_id);
+    await tx.insertInto('volumes').values(vol).execute();
+  });
   await volumeEvent(svc, vol, 'VOLUME.CREATE', `Created volume ${vol.name}`, ctx.caller.userId);
   const payload: CreatePayload = { volumeId: id, vmId: vm?.id ?? null, snapshotId: snap?.id ?? null };
   return { instanceType: 'Volume', instanceId: id, createdId: id, locks: [`volume:${id}`, ...(vm ? [`vm:${vm.id}`] : [])], payload };
@@ -135,6 +141,8 @@ export const resizeHandler: AsyncHandler<C['resizeVolume'], ResizePayload> = {
       throw invalidParam(`Going from existing size of ${vol.size} to size of ${size} would shrink the volume. ` +
         'Need to sign off by supplying the shrinkok parameter with value of true.');
     }
+    // Growing counts against the primary storage limit (checked here; two resizes racing may pass it together).
+    if (size > vol.size) await checkLimits(ctx.svc, { accountId: vol.account_id, domainId: vol.domain_id }, { [RT.primary_storage]: size - vol.size });
     const locks = [`volume:${vol.id}`, ...(vol.vm_id ? [`vm:${vol.vm_id}`] : [])];
     return { instanceType: 'Volume', instanceId: vol.id, locks, payload: { size, offeringId: a.diskofferingid ?? null } };
   },

@@ -22,6 +22,9 @@ import { precompiled, precompiledInsert, type QueryTarget } from '../../db/preco
 import type { VirtualMachine } from '../../contract/responses';
 import { planDeployNics } from '../../network/vm-nics';
 import { writeNic } from '../../network/nics';
+import { groupNamed, resolveAffinityGroups } from '../../groups/index';
+import { enforceInTx, limitGuard, RT } from '../../limits/index';
+import type { AffinityGroupRef } from '../../placement/index';
 
 type Decl = typeof computeCommands.deployVirtualMachine;
 type Args = ArgsOf<Decl>;
@@ -38,6 +41,8 @@ export interface DeployPayload {
   startVm: boolean;
   /** NICs written with the VM (absent in payloads stored by older versions: then they are read). */
   nicCount?: number;
+  /** The VM's affinity groups (absent in older payloads: then they are read). */
+  affinity?: AffinityGroupRef[];
 }
 
 const tags = (s: string | null | undefined) => (s ? s.split(',').map((t) => t.trim()).filter(Boolean) : []);
@@ -66,6 +71,7 @@ const diskOfferingQ = precompiled((db, p: { id: string }) =>
   db.selectFrom('disk_offerings').selectAll().where('id', '=', p.id).where('removed', 'is', null));
 const insertVm = precompiledInsert('vms');
 const insertVolume = precompiledInsert('volumes');
+const insertAffinityMember = precompiledInsert('affinity_group_vms');
 
 async function loadInputs(ctx: CallContext, a: Args) {
   const db = ctx.svc.db;
@@ -161,6 +167,8 @@ async function prepare(ctx: CallContext, a: Args) {
     await checkNameFree(svc, owner.accountId, a.name);
   }
   // The VM's NICs: networks implemented now (VLAN, router), addresses chosen when the rows are written.
+  const affinity = await resolveAffinityGroups(ctx, owner, a.affinitygroupids, a.affinitygroupnames);
+  const group = a.group ? await groupNamed(ctx, owner, a.group) : null;
   const nics = await planDeployNics(ctx, owner, zone.id, a, svc.newId);
   const instanceName = await svc.instanceNames.next(owner.accountId);
   const n = instanceName.split('-')[2];
@@ -169,7 +177,7 @@ async function prepare(ctx: CallContext, a: Args) {
     id, name, display_name: a.displayname ?? name, instance_name: instanceName, account_id: owner.accountId,
     domain_id: owner.domainId, user_id: owner.userId, zone_id: zone.id, pod_id: null, cluster_id: null, host_id: null,
     last_host_id: null, template_id: tpl.id, iso_id: iso ? tpl.id : null, service_offering_id: so.id, cpu_number: cpu,
-    cpu_speed: speed, memory, state: 'Stopped', ha_enable: so.offer_ha, group_name: a.group ?? null, hypervisor,
+    cpu_speed: speed, memory, state: 'Stopped', ha_enable: so.offer_ha, group_name: group?.name ?? null, hypervisor,
     details: JSON.stringify({ ...details, ...access.details }), userdata: access.userdata ?? null, created: now, updated: now, removed: null,
   };
   const volume = (type: 'ROOT' | 'DATADISK', size: number, device: number, diskOffering: string | null): VolumeTable => ({
@@ -178,12 +186,19 @@ async function prepare(ctx: CallContext, a: Args) {
     domain_id: owner.domainId, zone_id: zone.id, template_id: type === 'ROOT' && !iso ? tpl.id : null, path: null,
     provisioning_type: dof?.provisioning_type ?? so.provisioning_type ?? 'thin', created: now, attached: now, removed: null,
   });
+  if (group) vm.group_id = group.id;
   const volumes = [volume('ROOT', sizes.root, 0, iso ? dof!.id : null)];
   if (sizes.data !== null) volumes.push(volume('DATADISK', sizes.data, 1, dof!.id));
+  // What the account and its domains may still hold (null: nothing bounds this owner), checked again, exactly,
+  // in the transaction that writes the rows.
+  const guard = await limitGuard(svc, owner, { [RT.user_vm]: 1, [RT.cpu]: cpu, [RT.memory]: memory,
+    [RT.volume]: volumes.length, [RT.primary_storage]: volumes.reduce((n, v) => n + v.size, 0) });
   // Written by the job manager in the job's own transaction (AsyncPlan.write): a crash between the VM rows and the
   // job row would otherwise leave a Stopped VM that no job finishes, holding its name.
   const write = async (trx: QueryTarget) => {
+    await enforceInTx(trx, guard, owner.domainId);
     await insertVm(trx, vm);
+    for (const g of affinity) await insertAffinityMember(trx, { group_id: g.id, vm_id: id });
     for (const v of volumes) await insertVolume(trx, v);
     for (const nic of nics) await writeNic(trx, id, nic);
   };
@@ -204,6 +219,7 @@ async function prepare(ctx: CallContext, a: Args) {
     placement: { podId: a.podid ?? null, clusterId: a.clusterid ?? null, hostId: a.hostid ?? null },
     startVm: a.startvm !== false,
     nicCount: nics.length,
+    affinity: affinity.map((g) => ({ id: g.id, name: g.name, type: g.type })),
   };
   return { instanceType: 'VirtualMachine', instanceId: id, createdId: id, locks: [`vm:${id}`], payload, write, committed };
 }
@@ -224,7 +240,8 @@ async function resultFromPayload(ctx: JobContext, pl: DeployPayload, vm: Startab
     zones: new Map([[row.zone_id, n.zone]]), templates: new Map([[row.template_id, n.template]]),
     offerings: new Map([[row.service_offering_id, n.offering]]),
     // The job holds the VM's lock, under which NICs are added: a VM deployed without NICs still has none.
-    nics: pl.nicCount === 0 ? new Map([[row.id, []]]) : undefined });
+    nics: pl.nicCount === 0 ? new Map([[row.id, []]]) : undefined,
+    affinity: pl.affinity ? new Map([[row.id, pl.affinity.map((g) => ({ id: g.id, name: g.name, type: g.type }))]]) : undefined });
   return o;
 }
 
@@ -236,7 +253,7 @@ async function execute(ctx: JobContext, _a: Args, pl: DeployPayload): Promise<Vi
   try {
     plan = await startVm(ctx.svc, { vm, volumes: pl.volumes.map((v) => ({ ...v })), hostTags: pl.hostTags,
       storageTags: pl.storageTags, ...pl.placement, considerLastHost: false, userId: ctx.caller.userId, progress: ctx.progress,
-      noNics: pl.nicCount === 0 });
+      noNics: pl.nicCount === 0, affinity: pl.affinity });
   } catch (e) {
     // A VM whose first start fails is marked Error (CloudStack's OperationFailedToError), not left Stopped.
     if (vm.state === 'Stopped') {

@@ -15,6 +15,7 @@ import { vmResult } from './lifecycle';
 import { reconcileVm } from './reconcile';
 import { migrateInSteps, migratesInSteps } from './live-migrate';
 import type { HostForMigration } from '../../contract/responses';
+import { ClaimLost, claimHost, hostAllowed, placementRules } from '../../placement/index';
 
 type C = typeof computeCommands;
 
@@ -42,6 +43,9 @@ export async function candidates(svc: Services, vm: VmTable, planned?: PlannedUs
   if (cluster) q = q.where('h.cluster_id', '=', cluster);
   const hv = vm.hypervisor.toLowerCase();
   const need = { cpu: cpuMhzOf(vm), mem: memBytesOf(vm) };
+  // The VM's affinity groups rule hosts out (anti-affinity: a host of another VM of the group; affinity: any other
+  // host than the group's), for a chosen host, findHostsForMigration and maintenance evacuation alike.
+  const rules = await placementRules(svc.db, vm.id);
   return (await q.orderBy('h.name').execute()).filter((h) => h.hypervisor.toLowerCase() === hv).map((row) => {
     const more = planned?.get(row.id);
     const h = more ? { ...row, cpu_allocated: row.cpu_allocated + more.cpu, memory_allocated: row.memory_allocated + more.mem } : row;
@@ -50,7 +54,8 @@ export async function candidates(svc: Services, vm: VmTable, planned?: PlannedUs
     const enough = h.cpu_allocated + need.cpu <= cpuCap && h.memory_allocated + need.mem <= memCap &&
       h.cpu_number >= vm.cpu_number && h.cpu_speed >= vm.cpu_speed;
     const usable = h.state === 'Up' && h.resource_state === 'Enabled';
-    return { h, cpuCap, memCap, enough, suitable: usable && enough };
+    const allowed = hostAllowed(rules, h.id);
+    return { h, cpuCap, memCap, enough, allowed, suitable: usable && enough && allowed };
   });
 }
 
@@ -101,6 +106,9 @@ export const migrateHandler: AsyncHandler<C['migrateVirtualMachine'], MigratePay
         if (!exists) throw notFound(ctx.command, 'hostid', a.hostid);
         throw invalidParam(`Cannot migrate VM ${vm.name} to host ${exists.name}: it cannot reach the VM's storage or runs another hypervisor`);
       }
+      if (!c.allowed) {
+        throw invalidParam(`Cannot migrate VM ${vm.name} to host ${c.h.name}: it breaks the rules of the VM's affinity groups`);
+      }
       if (c.h.state !== 'Up' || c.h.resource_state !== 'Enabled') {
         throw invalidParam(`Cannot migrate VM ${vm.name} to host ${c.h.name}: it is ${c.h.state} and ${c.h.resource_state}`);
       }
@@ -145,6 +153,15 @@ export const migrateHandler: AsyncHandler<C['migrateVirtualMachine'], MigratePay
     await changeVmState(svc, vm, 'OperationSucceeded', { userId,
       patch: { host_id: pl.target, last_host_id: pl.target, pod_id: f.podId, cluster_id: f.clusterId } });
     await svc.planner.release(pl.source, cpuMhzOf(vm), memBytesOf(vm), vm.cpu_number);
+    // The new host is claimed for the VM's groups now that the VM is on it (claims.ts); a placement of another VM
+    // of the group that raced this migration onto the same host is only logged: the move is done.
+    const rules = await placementRules(svc.db, vm.id);
+    if (rules.groups.length) {
+      await claimHost(svc, rules.groups, vm.id, pl.target).catch((e: unknown) => {
+        if (!(e instanceof ClaimLost)) throw e;
+        svc.log.warn(`VM ${vm.name} migrated onto a host another VM of its group was placed on at the same time`, { host: pl.target });
+      });
+    }
     return vmResult(svc, ctx, vm.id);
   },
   async recover(ctx, a, pl) {
@@ -160,7 +177,8 @@ export const migrateHandler: AsyncHandler<C['migrateVirtualMachine'], MigratePay
 export const findHostsHandler: SyncHandler<C['findHostsForMigration']> = async (ctx: CallContext, a) => {
   const vm = await loadVm(ctx, a.virtualmachineid, 'virtualmachineid');
   checkMigratable(vm);
-  let list = await candidates(ctx.svc, vm);
+  // Hosts the VM's affinity groups rule out are not offered (CloudStack leaves them out the same way).
+  let list = (await candidates(ctx.svc, vm)).filter((c) => c.allowed);
   if (a.keyword) list = list.filter((c) => c.h.name.toLowerCase().includes(a.keyword!.toLowerCase()));
   const { offset, limit } = pageWindow(a, ctx.svc.config.maxPageSize);
   const page = limit === null ? list : list.slice(offset, offset + limit);

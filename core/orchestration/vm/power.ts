@@ -16,6 +16,7 @@ import { allocateOnPool, driverFor, hostFacts, poolFacts, releasePoolBytes, volu
 import { cpuMhzOf, memBytesOf, parseDetails } from './vm-rows';
 import { precompiled } from '../../db/precompiled';
 import { configDriveFor } from './vm-access';
+import { ClaimLost, claimHost, dropClaims, placementRules, NO_RULES, type AffinityGroupRef, type PlacementRules } from '../../placement/index';
 
 /** The VM columns starting needs (deploy has them in its payload; start reads the row). */
 export type StartableVm = VmStateRef & Pick<VmTable, 'instance_name' | 'zone_id' | 'cpu_number' | 'cpu_speed' |
@@ -39,9 +40,13 @@ export interface StartRequest {
   /** True when the caller knows the VM has no NIC (a deploy that planned none and holds the VM's lock, under
    *  which NICs are added): the NICs are then not read again. */
   noNics?: boolean;
+  /** The VM's affinity groups when the caller knows them (a deploy: [] for none); otherwise they are read. */
+  affinity?: AffinityGroupRef[];
 }
 
 export const MAX_START_ATTEMPTS = 3;
+/** Placements lost to another VM of an affinity group (claims.ts) retried on top of MAX_START_ATTEMPTS. */
+const MAX_CLAIM_LOSSES = 20;
 
 export const noDeployment = (vm: Pick<VmTable, 'instance_name'>, detail?: string) =>
   insufficientCapacity(`Unable to create a deployment for VM[User|${vm.instance_name}]${detail ? `: ${detail}` : ''}`);
@@ -59,9 +64,10 @@ async function pinnedCluster(svc: Services, volumes: StartVolume[]): Promise<str
 }
 
 /** A plan on the VM's last host when it still has room (CloudStack's considerlasthost). */
-async function planOnLastHost(svc: Services, r: StartRequest, pinned: string | null): Promise<DeploymentPlan | null> {
+async function planOnLastHost(svc: Services, r: StartRequest, pinned: string | null, rules: PlacementRules): Promise<DeploymentPlan | null> {
   const last = r.vm.last_host_id;
   if (!last || r.considerLastHost === false || r.hostId || r.podId || r.clusterId) return null;
+  if (rules.avoidHosts.includes(last) || (rules.requiredHost !== null && rules.requiredHost !== last)) return null;
   const h = await hostFacts(svc, last).catch(() => null);
   if (!h || (pinned && h.clusterId !== pinned)) return null;
   if (!(await svc.planner.reserveOn(last, cpuMhzOf(r.vm), memBytesOf(r.vm), r.vm.cpu_number))) return null;
@@ -78,16 +84,16 @@ async function planOnLastHost(svc: Services, r: StartRequest, pinned: string | n
 /** Bytes of the volumes that do not exist yet; the plan reserves them on its pool. */
 const newBytes = (r: StartRequest) => r.volumes.filter((v) => !v.path).reduce((n, v) => n + v.size, 0);
 
-async function plan(svc: Services, r: StartRequest, pinned: string | null, avoid: string[]): Promise<DeploymentPlan> {
+async function plan(svc: Services, r: StartRequest, pinned: string | null, avoid: string[], rules: PlacementRules): Promise<DeploymentPlan> {
   if (avoid.length === 0) {
-    const onLast = await planOnLastHost(svc, r, pinned);
+    const onLast = await planOnLastHost(svc, r, pinned, rules);
     if (onLast) return onLast;
   }
   return svc.planner.planAndReserve({
     zoneId: r.vm.zone_id, cpuNumber: r.vm.cpu_number, cpuSpeed: r.vm.cpu_speed, memoryMb: r.vm.memory,
     hypervisor: r.vm.hypervisor || null, hostTags: r.hostTags, storageTags: r.storageTags,
-    rootDiskBytes: newBytes(r), podId: r.podId ?? null, clusterId: r.clusterId ?? pinned, hostId: r.hostId ?? null,
-    preferHostId: r.vm.last_host_id, avoidHostIds: avoid,
+    rootDiskBytes: newBytes(r), podId: r.podId ?? null, clusterId: r.clusterId ?? pinned, hostId: r.hostId ?? rules.requiredHost,
+    preferHostId: r.vm.last_host_id, avoidHostIds: rules.avoidHosts.length ? [...avoid, ...rules.avoidHosts] : avoid,
   });
 }
 
@@ -175,13 +181,17 @@ export async function startVm(svc: Services, r: StartRequest): Promise<Deploymen
   const pinned = await pinnedCluster(svc, r.volumes).catch(() => null);
   const avoid: string[] = [];
   let last: unknown;
+  const known = r.affinity;
+  let claimsLost = 0;
   for (let attempt = 0; attempt < MAX_START_ATTEMPTS; attempt++) {
     let p: DeploymentPlan;
+    // Read at each attempt: a VM of the group placed meanwhile (a lost claim) changes where this one may go.
+    const rules = known?.length === 0 ? NO_RULES : await placementRules(svc.db, vm.id, known);
     try {
-      p = await plan(svc, r, pinned, avoid);
+      p = await plan(svc, r, pinned, avoid, rules);
     } catch (e) {
       // No further host: what the operator needs is why the tried hosts failed, not that none is left.
-      if (avoid.length === 0) last = e;
+      if (avoid.length === 0 || last instanceof ClaimLost) last = e;
       break;
     }
     const created: Created[] = [];
@@ -189,11 +199,16 @@ export async function startVm(svc: Services, r: StartRequest): Promise<Deploymen
       const placed = { host_id: p.hostId, pod_id: p.podId, cluster_id: p.clusterId };
       if (vm.state === 'Starting') await patchVmInState(svc, vm, placed);
       else await changeVmState(svc, vm, 'StartRequested', { userId: r.userId, patch: placed });
+      // After the host is written on the VM: a claim is live while its VM is on the claimed host.
+      if (rules.groups.length) await claimHost(svc, rules.groups, vm.id, p.hostId);
       await startOn(svc, r, p, created);
     } catch (e) {
       last = e;
       avoid.push(p.hostId);
+      if (rules.groups.length) await dropClaims(svc, vm.id, p.hostId).catch(() => undefined);
       await undoAttempt(svc, r, p, created);
+      // A host taken by another VM of the group at the same moment is not a failed host: plan again.
+      if (e instanceof ClaimLost && ++claimsLost <= MAX_CLAIM_LOSSES) attempt--;
       svc.log.warn(`start of VM ${vm.name} failed on host ${p.hostId}`, { error: errText(e) });
       if (e instanceof ApiError && e.cserrorcode === CsErrorCode.ConcurrentOperation) break; // the row changed under us
       continue;

@@ -1,5 +1,7 @@
 // scaleVirtualMachine (async; live when dynamic scaling allows it), changeServiceForVirtualMachine (sync, stopped
 // VM) and updateVirtualMachine (sync, properties only).
+import { groupNamed } from '../../groups/index';
+import { checkLimits, RT } from '../../limits/index';
 import type { AsyncHandler, CallContext, SyncHandler } from '../../kernel/handler';
 import type { computeCommands } from '../../contract/commands/compute';
 import type { ServiceOfferingTable, VmTable } from '../../db/schema';
@@ -81,10 +83,17 @@ async function scaleRunning(ctx: CallContext, vm: VmTable, c: Compute): Promise<
   }
 }
 
+/** More CPUs or memory count against the owner's limits (checked here; two scalings racing may pass them together). */
+async function checkComputeLimits(ctx: CallContext, vm: VmTable, c: Compute): Promise<void> {
+  await checkLimits(ctx.svc, { accountId: vm.account_id, domainId: vm.domain_id },
+    { [RT.cpu]: Math.max(0, c.cpu - vm.cpu_number), [RT.memory]: Math.max(0, c.memory - vm.memory) });
+}
+
 export const scaleHandler: AsyncHandler<C['scaleVirtualMachine'], Compute> = {
   async prepare(ctx, a) {
     const vm = await loadVm(ctx, a.id);
     const c = await newCompute(ctx, vm, a.serviceofferingid, a.details);
+    await checkComputeLimits(ctx, vm, c);
     if (vm.state === 'Running') await checkLiveScale(ctx, vm, c);
     else if (vm.state !== 'Stopped') throw invalidParam(`Unable to scale VM ${vm.name}: it is ${vm.state}`);
     return { instanceType: 'VirtualMachine', instanceId: vm.id, locks: [`vm:${vm.id}`], payload: c };
@@ -110,6 +119,7 @@ export const changeServiceHandler: SyncHandler<C['changeServiceForVirtualMachine
   const vm = await loadVm(ctx, a.id);
   if (vm.state !== 'Stopped') throw invalidParam(`Unable to change the service offering of VM ${vm.name}: it is ${vm.state}; stop it first`);
   const c = await newCompute(ctx, vm, a.serviceofferingid, a.details);
+  await checkComputeLimits(ctx, vm, c);
   await patchVmInState(ctx.svc, vm, patchOf(c));
   await upgradeEvent(ctx, vm, c);
   return vmResult(ctx.svc, ctx, vm.id);
@@ -125,7 +135,12 @@ export const updateHandler: SyncHandler<C['updateVirtualMachine']> = async (ctx,
     patch.name = a.name;
   }
   if (a.displayname !== undefined) patch.display_name = a.displayname;
-  if (a.group !== undefined) patch.group_name = a.group || null;
+  if (a.group !== undefined) {
+    // An empty group leaves the group; a name files the VM under the account's group of that name (made when new).
+    const g = a.group ? await groupNamed(ctx, { accountId: vm.account_id, domainId: vm.domain_id }, a.group) : null;
+    patch.group_name = g?.name ?? null;
+    patch.group_id = g?.id ?? null;
+  }
   if (a.haenable !== undefined) patch.ha_enable = a.haenable ? 1 : 0;
   if (a.userdata !== undefined) { checkUserDataText(a.userdata); patch.userdata = a.userdata; }
   // The VM's SSH keys and user data reference live in its details too, hidden; replacing the details keeps them.

@@ -11,7 +11,7 @@ import { isAdmin } from '../../identity/caller';
 import { precompiled, precompiledIn } from '../../db/precompiled';
 import { csDate } from '../../kernel/format';
 import { vmStatsOf } from './stats-cache';
-import type { Nic, Tags, VirtualMachine } from '../../contract/responses';
+import type { Nic, Tags, VirtualMachine, VirtualMachineAffinitygroup } from '../../contract/responses';
 import { tagsOfPage } from '../../tags/index';
 import { nicsOfVms } from '../../network/nics';
 import { shownDetails } from './access-details';
@@ -19,13 +19,15 @@ import { shownDetails } from './access-details';
 export type VmRow = Pick<VmTable, 'id' | 'name' | 'display_name' | 'instance_name' | 'account_id' | 'domain_id' |
   'user_id' | 'zone_id' | 'host_id' | 'template_id' | 'iso_id' | 'service_offering_id' | 'cpu_number' | 'cpu_speed' |
   'memory' | 'state' | 'ha_enable' | 'group_name' | 'hypervisor' | 'details' | 'created' | 'updated'> & {
+  /** The instance group's id (groupid), beside its name. */
+  group_id?: string | null;
   /** The host's name when the row was read with it (list pages); otherwise it is looked up. */
   host_name?: string | null;
 };
 
 export const VM_COLUMNS = ['id', 'name', 'display_name', 'instance_name', 'account_id', 'domain_id', 'user_id',
   'zone_id', 'host_id', 'template_id', 'iso_id', 'service_offering_id', 'cpu_number', 'cpu_speed', 'memory', 'state',
-  'ha_enable', 'group_name', 'hypervisor', 'details', 'created', 'updated'] as const;
+  'ha_enable', 'group_name', 'hypervisor', 'details', 'created', 'updated', 'group_id'] as const;
 
 /** Position of each column in a row read as an array (VM_COLUMNS, then the host's name). */
 const at = Object.fromEntries(VM_COLUMNS.map((c, i) => [c, i])) as Record<(typeof VM_COLUMNS)[number], number>;
@@ -42,7 +44,7 @@ export function vmRowOf(a: unknown[]): VmRow {
     cpu_speed: a[at.cpu_speed] as number, memory: a[at.memory] as number, state: a[at.state] as string,
     ha_enable: a[at.ha_enable] as number, group_name: a[at.group_name] as string | null,
     hypervisor: a[at.hypervisor] as string, details: a[at.details] as string, created: Number(a[at.created]),
-    updated: Number(a[at.updated]), host_name: a[HOST_NAME_AT] as string | null,
+    updated: Number(a[at.updated]), group_id: a[at.group_id] as string | null, host_name: a[HOST_NAME_AT] as string | null,
   };
 }
 
@@ -53,6 +55,8 @@ export interface Names {
   offerings: Map<string, { name: string; dynamic_scaling: number }>;
   accounts: Map<string, { name: string; domainName: string; domainPath: string }>;
   nics: Map<string, Nic[]>;
+  /** The page's VMs' affinity groups. */
+  affinity: Map<string, VirtualMachineAffinitygroup[]>;
 }
 
 const distinct = (rows: VmRow[], pick: (r: VmRow) => string | null) => {
@@ -62,7 +66,7 @@ const distinct = (rows: VmRow[], pick: (r: VmRow) => string | null) => {
 };
 
 /** What a caller already knows (deploy carries the names prepare read) is not queried again. */
-export type KnownNames = Partial<Pick<Names, 'zones' | 'templates' | 'offerings' | 'nics'>>;
+export type KnownNames = Partial<Pick<Names, 'zones' | 'templates' | 'offerings' | 'nics' | 'affinity'>>;
 
 // The names of a page (or of one VM: every VM command's result, thousands a second during bulk deploys): compiled
 // once (db/precompiled).
@@ -72,6 +76,8 @@ const templateNames = precompiledIn((db, ids) => db.selectFrom('templates as t')
   .select(['t.id', 't.name', 't.display_text', 't.password_enabled', 't.ostype_id', 't.dynamic_scaling', 't.format',
     't.template_type', 'os.description as os_name']).where('t.id', 'in', ids));
 const offeringNames = precompiledIn((db, ids) => db.selectFrom('service_offerings').select(['id', 'name', 'dynamic_scaling']).where('id', 'in', ids));
+const affinityOfVms = precompiledIn((db, ids) => db.selectFrom('affinity_group_vms as m').innerJoin('affinity_groups as g', 'g.id', 'm.group_id')
+  .select(['m.vm_id', 'g.id', 'g.name', 'g.type', 'g.description']).where('m.vm_id', 'in', ids));
 const pendingVmJobs = precompiled((db, _p: Record<string, never>) => db.selectFrom('async_jobs').select(['id', 'instance_id'])
   .where('status', '=', 0).where('instance_type', '=', 'VirtualMachine'));
 
@@ -83,21 +89,28 @@ async function loadNames(svc: Services, rows: VmRow[], known: KnownNames): Promi
   const tplIds = missing([...new Set([...distinct(rows, (r) => r.template_id), ...distinct(rows, (r) => r.iso_id)])], known.templates);
   const soIds = missing(distinct(rows, (r) => r.service_offering_id), known.offerings);
   const acctIds = distinct(rows, (r) => r.account_id);
-  const [zones, hosts, tpls, sos, accts, nics] = await Promise.all([
+  const [zones, hosts, tpls, sos, accts, nics, groups] = await Promise.all([
     zoneNames(db, zoneIds, {}),
     hostNames(db, hostIds, {}),
     templateNames(db, tplIds, {}),
     offeringNames(db, soIds, {}),
     Promise.all(acctIds.map((id) => svc.identity.accountInfo(id).catch(() => null))),
     known.nics ?? nicsOfVms(db, rows.map((r) => r.id)),
+    known.affinity ? [] : affinityOfVms(db, rows.map((r) => r.id), {}),
   ]);
+  const affinity = known.affinity ?? new Map<string, VirtualMachineAffinitygroup[]>();
+  for (const g of groups) {
+    const list = affinity.get(g.vm_id) ?? [];
+    list.push({ id: g.id, name: g.name, type: g.type, description: g.description ?? undefined });
+    affinity.set(g.vm_id, list);
+  }
   const accounts: Names['accounts'] = new Map();
   acctIds.forEach((id, i) => { const a = accts[i]; if (a) accounts.set(id, a); });
   return {
     zones: new Map([...(known.zones ?? []), ...zones.map((z) => [z.id, z.name] as const)]),
     hosts: new Map(hosts.map((h) => [h.id, h.name])),
     templates: new Map([...(known.templates ?? []), ...tpls.map((t) => [t.id, t] as const)]),
-    offerings: new Map([...(known.offerings ?? []), ...sos.map((o) => [o.id, o] as const)]), accounts, nics,
+    offerings: new Map([...(known.offerings ?? []), ...sos.map((o) => [o.id, o] as const)]), accounts, nics, affinity,
   };
 }
 
@@ -139,7 +152,7 @@ function format(r: VmRow, n: Names, admin: boolean, job: string | undefined, st:
     id: r.id, name: r.name, displayname: r.display_name || r.name,
     account: acct?.name, domain: acct?.domainName, domainpath: acct?.domainPath,
     domainid: r.domain_id, userid: r.user_id, created: csDate(r.created), lastupdated: csDate(r.updated),
-    state: r.state, haenable: r.ha_enable === 1, group: r.group_name || undefined,
+    state: r.state, haenable: r.ha_enable === 1, group: r.group_name || undefined, groupid: r.group_id || undefined,
     zoneid: r.zone_id, zonename: n.zones.get(r.zone_id),
     instancename: admin ? r.instance_name : undefined,
     hostid: onHost ? r.host_id! : undefined,
@@ -157,7 +170,7 @@ function format(r: VmRow, n: Names, admin: boolean, job: string | undefined, st:
     diskkbsread: st ? kb(st.diskReadBytes) : undefined, diskkbswrite: st ? kb(st.diskWriteBytes) : undefined,
     memorykbs: st?.memoryKbs, diskioread: st?.diskReadOps, diskiowrite: st?.diskWriteOps,
     rootdeviceid: 0, rootdevicetype: 'ROOT',
-    nic: n.nics.get(r.id) ?? NONE, securitygroup: NONE, affinitygroup: NONE, tags: tags ?? NONE, details: shownDetails(d),
+    nic: n.nics.get(r.id) ?? NONE, securitygroup: NONE, affinitygroup: n.affinity.get(r.id) ?? NONE, tags: tags ?? NONE, details: shownDetails(d),
     keypairs: d.keypairnames, userdataid: d.userdataid, userdataname: d.userdataname,
     displayvm: true, isdynamicallyscalable: t?.dynamic_scaling === 1 && so?.dynamic_scaling === 1,
     deleteprotection: false, vmtype: 'User',

@@ -20,7 +20,7 @@ export interface VmFilter extends VmSort {
   scope: ListScope;
   id?: string; ids?: string[]; name?: string; state?: string; zoneid?: string; podid?: string; clusterid?: string;
   hostid?: string; storageid?: string; networkid?: string; templateid?: string; isoid?: string; serviceofferingid?: string;
-  haenable?: boolean; hypervisor?: string; groupid?: string; userid?: string; keyword?: string;
+  haenable?: boolean; hypervisor?: string; groupid?: string; affinitygroupid?: string; userid?: string; keyword?: string;
   /** Only VMs carrying every one of these tags (tags[i].key/value). */
   tags?: TagPair[];
   /** Also expunged VMs (the result of a destroy with expunge). */
@@ -62,7 +62,11 @@ function filtered(db: Db, f: VmFilter) {
   if (f.serviceofferingid) q = q.where('v.service_offering_id', '=', f.serviceofferingid);
   if (f.haenable !== undefined) q = q.where('v.ha_enable', '=', f.haenable ? 1 : 0);
   if (f.hypervisor) q = q.where((eb) => eb(eb.fn('lower', ['v.hypervisor']), '=', f.hypervisor!.toLowerCase()));
-  if (f.groupid) q = q.where('v.group_name', '=', f.groupid);
+  if (f.groupid) q = q.where('v.group_id', '=', f.groupid);
+  if (f.affinitygroupid) {
+    const g = f.affinitygroupid;
+    q = q.where('v.id', 'in', (eb) => eb.selectFrom('affinity_group_vms').select('vm_id as id').where('group_id', '=', g) as never);
+  }
   if (f.userid) q = q.where('v.user_id', '=', f.userid);
   if (f.storageid) {
     const pool = f.storageid;
@@ -103,7 +107,7 @@ async function pageRows(db: Db, f: VmFilter, window: PageWindow): Promise<VmRow[
 }
 
 const FILTER_KEYS = ['id', 'ids', 'name', 'state', 'zoneid', 'podid', 'clusterid', 'hostid', 'storageid', 'networkid', 'templateid',
-  'isoid', 'serviceofferingid', 'haenable', 'hypervisor', 'groupid', 'userid', 'keyword', 'tags'] as const;
+  'isoid', 'serviceofferingid', 'haenable', 'hypervisor', 'groupid', 'affinitygroupid', 'userid', 'keyword', 'tags'] as const;
 
 /** Live VMs: all rows minus the (indexed, few) removed ones, each counted from its b-tree's pages at once. */
 const LIVE_VMS = sql`(select count(*) from vms) - (select count(*) from vms where removed is not null)`;

@@ -1,0 +1,94 @@
+// Limits enforced at allocation, exactly under concurrency and across management servers sharing the database:
+// the allocation's transaction first locks one count row per bounded (owner, type) (an UPDATE, which MariaDB holds
+// until commit and SQLite serializes), then counts the owner's usage from the resources (usage.ts) and refuses
+// when usage + the new amount passes the limit; the resource rows are written in that same transaction. Two
+// deploys of one account thus run their check-and-insert one after the other, and never both see room for one.
+// Rows are locked in one order (the account, then its domains from leaf to root), so two allocations never deadlock.
+import type { Services } from '../kernel/services';
+import { runOn, type QueryTarget } from '../db/precompiled';
+import { ApiError } from '../kernel/errors';
+import { ErrorCode, CsErrorCode } from '../contract/errors';
+import { GiB, isStorage, typeInfo } from './resource-types';
+import { limitsOf, UNLIMITED, type OwnerKind } from './limits';
+import { usageOf, type UsageOwner } from './usage';
+
+/** Amounts an allocation adds, by resource type (storage in bytes, memory in MB). */
+export type Deltas = Partial<Record<number, number>>;
+
+interface Bound { kind: OwnerKind; id: string; usage: UsageOwner; types: Map<number, number>; name: string }
+
+/** What prepare found bounding an allocation; null when no finite limit applies (nothing to lock). */
+export interface LimitGuard { bounds: Bound[]; deltas: Deltas }
+
+async function domainChain(svc: Services, domainId: string) {
+  const out: { id: string; path: string; parent: string | null }[] = [];
+  let id: string | null = domainId;
+  while (id) {
+    const d: { id: string; path: string; parent_id: string | null } | undefined = await svc.db.selectFrom('domains')
+      .select(['id', 'path', 'parent_id']).where('id', '=', id).executeTakeFirst();
+    if (!d) break;
+    out.push({ id: d.id, path: d.path, parent: d.parent_id });
+    id = d.parent_id;
+  }
+  return out;
+}
+
+/** Finds the finite limits on the allocation's owner and its domains, and makes sure their count rows exist. */
+export async function limitGuard(svc: Services, owner: { accountId: string; domainId: string }, deltas: Deltas): Promise<LimitGuard | null> {
+  const types = Object.entries(deltas).filter(([, v]) => (v ?? 0) > 0).map(([t]) => Number(t));
+  if (types.length === 0) return null;
+  const bounds: Bound[] = [];
+  const finite = (m: Map<number, number>) => new Map([...m].filter(([, v]) => v !== UNLIMITED));
+  const acct = finite(await limitsOf(svc, 'account', owner.accountId, types));
+  if (acct.size) {
+    const name = (await svc.identity.accountInfo(owner.accountId)).name;
+    bounds.push({ kind: 'account', id: owner.accountId, usage: { kind: 'account', id: owner.accountId }, types: acct, name });
+  }
+  for (const d of await domainChain(svc, owner.domainId)) {
+    const lim = finite(await limitsOf(svc, 'domain', d.id, types));
+    if (lim.size) bounds.push({ kind: 'domain', id: d.id, usage: { kind: 'domain', path: d.path }, types: lim, name: d.id });
+  }
+  if (bounds.length === 0) return null;
+  // Outside the allocation's transaction: INSERT-or-ignore there would take a shared lock that two transactions
+  // then both try to upgrade (a deadlock on MariaDB).
+  const rows = bounds.flatMap((b) => [...b.types.keys()].map((t) => ({ owner_type: b.kind, owner_id: b.id, resource_type: t, count: 0 })));
+  await svc.db.insertInto('resource_counts').values(rows).orIgnore().execute();
+  return { bounds, deltas };
+}
+
+export function limitExceeded(typeName: string, b: { kind: OwnerKind; name: string }, domainId: string): ApiError {
+  const who = b.kind === 'account' ? `account name=${b.name} in domain id=${domainId}` : `domain id=${b.name}`;
+  return new ApiError(ErrorCode.ResourceAllocation, `Maximum number of resources of type '${typeName}' for ${who} has been exceeded.`,
+    CsErrorCode.ResourceAllocation);
+}
+
+/** Inside the allocation's transaction, before its rows are written: lock, count, refuse or record. */
+export async function enforceInTx(tx: QueryTarget, guard: LimitGuard | null, domainId: string): Promise<void> {
+  if (guard === null) return;
+  for (const b of guard.bounds) {
+    const types = [...b.types.keys()].sort((x, y) => x - y);
+    for (const t of types) {
+      await runOn(tx, (d) => d.updateTable('resource_counts').set((eb) => ({ count: eb('count', '+', 0) }))
+        .where('owner_type', '=', b.kind).where('owner_id', '=', b.id).where('resource_type', '=', t));
+    }
+    const usage = await usageOf(tx, b.usage, types);
+    for (const t of types) {
+      const limit = b.types.get(t)!;
+      const max = isStorage(t) ? limit * GiB : limit;
+      const next = (usage.get(t) ?? 0) + (guard.deltas[t] ?? 0);
+      if (next > max) throw limitExceeded(typeInfo(t)!.name, b, domainId);
+      await runOn(tx, (d) => d.updateTable('resource_counts').set({ count: next })
+        .where('owner_type', '=', b.kind).where('owner_id', '=', b.id).where('resource_type', '=', t));
+    }
+  }
+}
+
+/**
+ * For allocations whose rows are not written in a transaction of their own here: the check under the same lock,
+ * in a transaction of its own. Exact against deploys; two such allocations racing may both pass by one.
+ */
+export async function checkLimits(svc: Services, owner: { accountId: string; domainId: string }, deltas: Deltas): Promise<void> {
+  const guard = await limitGuard(svc, owner, deltas);
+  if (guard === null) return;
+  await svc.db.transaction().execute((tx) => enforceInTx(tx, guard, owner.domainId));
+}
