@@ -107,6 +107,47 @@ describe('public IP addresses and rules on the virtual router', () => {
     await ok(alice, 'createPortForwardingRule', { ...pf, protocol: 'udp' }); // the port is free again
   });
 
+  it("refuses overlapping rules with CloudStack's texts, also when servers race, and only where CloudStack does", async () => {
+    const ip = (await ok(alice, 'associateIpAddress', { networkid: lab.net })).ipaddress.id;
+    const fw = (a: Record<string, string>) => ok(alice, 'createFirewallRule', { ipaddressid: ip, protocol: 'tcp', ...a }).then((r) => r.firewallrule);
+    const first = await fw({ startport: '100', endport: '200', cidrlist: '192.0.2.0/24' });
+    expect(await fails(alice, 'createFirewallRule', { ipaddressid: ip, protocol: 'tcp', startport: '150', endport: '250', cidrlist: '10.0.0.0/8,192.0.2.0/24' }))
+      .toEqual({ code: 537, text: `The range specified, 150-250, conflicts with rule ${first.id} which has 100-200` });
+    await fw({ startport: '150', endport: '250', cidrlist: '198.51.100.0/24' }); // other sources
+    await ok(alice, 'createFirewallRule', { ipaddressid: ip, protocol: 'udp', startport: '150' }); // other protocol
+    await fw({});
+    expect((await fails(alice, 'createFirewallRule', { ipaddressid: ip, protocol: 'tcp' })).text)
+      .toBe('There is already a firewall rule specified with protocol = tcp and no ports');
+    const ping = (await ok(alice, 'createFirewallRule', { ipaddressid: ip, protocol: 'icmp', icmptype: '8', icmpcode: '0' })).firewallrule;
+    expect(await fails(alice, 'createFirewallRule', { ipaddressid: ip, protocol: 'icmp', icmptype: '8', icmpcode: '0' }))
+      .toEqual({ code: 431, text: `New rule conflicts with existing rule id=${ping.id}` });
+    // Concurrent identical requests: the address's row lock lets exactly one in.
+    const replies = await Promise.all([0, 1, 2].map(() => alice('createFirewallRule', { ipaddressid: ip, protocol: 'tcp', startport: '443' })));
+    expect(replies.map((r) => r.status).sort()).toEqual([200, 537, 537]);
+    await waitJob(alice, replies.find((r) => r.status === 200)!.json.createfirewallruleresponse.jobid);
+    const eg = { networkid: lab.net, protocol: 'tcp', startport: '25', endport: '30' };
+    const egress = (await ok(alice, 'createEgressFirewallRule', eg)).firewallrule;
+    expect((await fails(alice, 'createEgressFirewallRule', { ...eg, startport: '30', endport: '40' })).text)
+      .toBe(`The range specified, 30-40, conflicts with rule ${egress.id} which has 25-30`);
+    await ok(alice, 'deleteEgressFirewallRule', { id: egress.id });
+    // Port ranges of forwarding rules: any overlapping port; a load balancer rule's port for every protocol.
+    const pf = (await ok(alice, 'createPortForwardingRule', { ipaddressid: ip, protocol: 'tcp', publicport: '7000', publicendport: '7010',
+      privateport: '7000', privateendport: '7010', virtualmachineid: lab.vm1, openfirewall: 'false' })).portforwardingrule;
+    const lbArgs = { name: 'x', algorithm: 'roundrobin', publicport: '7010', privateport: '80', publicipid: ip, protocol: 'udp', openfirewall: 'false' };
+    expect(await fails(alice, 'createLoadBalancerRule', lbArgs))
+      .toEqual({ code: 537, text: `The range specified, 7010-7010, conflicts with rule ${pf.id} which has 7000-7010` });
+    const lb = (await ok(alice, 'createLoadBalancerRule', { ...lbArgs, publicport: '53', protocol: 'tcp' })).loadbalancer;
+    expect((await fails(alice, 'createPortForwardingRule', { ipaddressid: ip, protocol: 'udp', publicport: '50', publicendport: '60', privateport: '50',
+      privateendport: '60', virtualmachineid: lab.vm1 })).text).toBe(`The range specified, 50-60, conflicts with rule ${lb.id} which has 53-53`);
+    // A forwarding rule whose opened firewall rule would clash leaves nothing behind.
+    expect((await fails(alice, 'createPortForwardingRule', { ipaddressid: ip, protocol: 'tcp', publicport: '180', privateport: '80',
+      virtualmachineid: lab.vm1, cidrlist: '192.0.2.0/24' })).code).toBe(537);
+    expect((await ok(alice, 'listPortForwardingRules', { ipaddressid: ip })).portforwardingrule.map((r: { id: string }) => r.id)).toEqual([pf.id]);
+    await ok(alice, 'createPortForwardingRule', { ipaddressid: ip, protocol: 'tcp', publicport: '180', privateport: '80', virtualmachineid: lab.vm1,
+      openfirewall: 'false' });
+    await ok(alice, 'disassociateIpAddress', { id: ip });
+  });
+
   it('maps an address to a VM with static NAT, once per VM, never on an address with forwarding rules', async () => {
     const ip = (await ok(alice, 'associateIpAddress', { networkid: lab.net })).ipaddress;
     expect((await fails(alice, 'enableStaticNat', { ipaddressid: lab.snat, virtualmachineid: lab.vm1 })).text).toContain('source NAT');

@@ -11,8 +11,8 @@ import { compact } from '../../kernel/format';
 import { countOf, paged, pageArray } from '../../infrastructure/util';
 import { isUniqueViolation } from '../../db/unique';
 import { vmObject } from '../../orchestration/vm/vm-view';
-import { applyEdge, cidrList, claimPorts, edgeLock, ipById, requirePort, ruleById, scoped, vmInNetwork, type RuleRow } from './edge-common';
-import { applyNew, deleteRule, openFirewall, ruleRow } from './firewall-rules';
+import { applyEdge, cidrList, edgeLock, ipById, requirePort, ruleById, scoped, vmInNetwork, type RuleRow } from './edge-common';
+import { applyNew, deleteRule, insertForwardingRule, ruleRow } from './firewall-rules';
 import { edgeNetwork, takePublicIp } from './public-ips';
 
 type H = HandlersFor<typeof networkEdgeCommands>;
@@ -70,9 +70,7 @@ export const loadBalancerHandlers: Pick<H, 'createLoadBalancerRule' | 'listLoadB
       const row = ruleRow(ctx, ip, ip.network_id!, 'LoadBalancing', { ip_id: ip.id, protocol, start_port: a.publicport, end_port: a.publicport,
         private_port: a.privateport, private_end_port: a.privateport, name: a.name, description: a.description ?? null, algorithm: a.algorithm.toLowerCase(),
         cidr_list: cidrs.length ? cidrs.join(',') : null });
-      await claimPorts(ctx.svc, ip.id, protocol, a.publicport, a.publicport, row.id, ip.ip_address);
-      await ctx.svc.db.insertInto('edge_rules').values(row).execute();
-      if (a.openfirewall !== false) await openFirewall(ctx, ip, row, cidrs);
+      await insertForwardingRule(ctx, ip, row, a.openfirewall !== false, cidrs);
       return { instanceType: 'FirewallRule', instanceId: row.id, createdId: row.id, locks: [edgeLock(ip.network_id!)], payload: { networkId: ip.network_id!, id: row.id } };
     },
     async execute(ctx, _a, p: { networkId: string; id: string }) {
