@@ -66,7 +66,7 @@ export const networkEdgeCommands = defineCommands({
     params: { id: id('public IP address'), ipaddress: p.string({ description: 'The address (accepted)' }) }, response: SUCCESS,
   },
   listPublicIpAddresses: {
-    description: 'Lists public IP addresses (allocated ones; allocatedonly=false adds the free addresses of the zone for admins)',
+    description: 'Lists public IP addresses (allocated ones; allocatedonly=false adds the free addresses of the public ranges, state Free)',
     async: false, authorized: ALL_ROLES,
     params: {
       ...pagingParams, ...scopeParams,
@@ -79,7 +79,7 @@ export const networkEdgeCommands = defineCommands({
       physicalnetworkid: p.uuid({ description: 'Addresses of this physical network' }),
       issourcenat: p.boolean({ description: 'Only source NAT addresses' }),
       isstaticnat: p.boolean({ description: 'Only static NAT addresses' }),
-      allocatedonly: p.boolean({ description: 'Only allocated addresses (default true)' }),
+      allocatedonly: p.boolean({ description: 'Only allocated addresses (default true); false: the free addresses of the ranges too' }),
       forvirtualnetwork: p.boolean({ description: 'Public addresses (true)' }),
       forloadbalancing: p.boolean({ description: 'Addresses usable for load balancing' }),
       state: p.string({ description: 'Addresses in this state' }),

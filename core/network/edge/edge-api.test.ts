@@ -63,6 +63,28 @@ describe('public IP addresses and rules on the virtual router', () => {
     expect(taken.code).toBe(431);
   });
 
+  it('lists the free addresses of the ranges too with allocatedonly=false (state Free, the id the address keeps when acquired)', async () => {
+    // 203.0.113.10-30: alice holds .10 and .12, bob .11 (neither hers to see nor free).
+    const all = await ok(alice, 'listPublicIpAddresses', { allocatedonly: 'false', zoneid: lab.zoneId });
+    expect(all.count).toBe(20);
+    expect(all.publicipaddress.slice(0, 3).map((i: { ipaddress: string; state: string }) => `${i.ipaddress} ${i.state}`))
+      .toEqual(['203.0.113.10 Allocated', '203.0.113.12 Allocated', '203.0.113.13 Free']);
+    const free = all.publicipaddress[2];
+    expect(free).toMatchObject({ issourcenat: false, isstaticnat: false, zoneid: lab.zoneId, forvirtualnetwork: true });
+    expect(free.account).toBeUndefined();
+    expect(typeProblems('PublicIpAddress', free)).toEqual([]);
+    const page = await ok(alice, 'listPublicIpAddresses', { allocatedonly: 'false', state: 'Free', page: '2', pagesize: '5' });
+    expect([page.count, page.publicipaddress.map((i: { ipaddress: string }) => i.ipaddress)])
+      .toEqual([18, ['203.0.113.18', '203.0.113.19', '203.0.113.20', '203.0.113.21', '203.0.113.22']]);
+    expect((await ok(admin, 'listPublicIpAddresses', { allocatedonly: 'false', listall: 'true' })).count).toBe(21);
+    expect((await ok(alice, 'listPublicIpAddresses', { allocatedonly: 'false', issourcenat: 'true' })).count).toBe(1);
+    const got = await ok(alice, 'associateIpAddress', { networkid: lab.net, ipaddress: free.ipaddress });
+    expect(got.id).toBe(free.id);
+    expect((await ok(alice, 'listPublicIpAddresses', { allocatedonly: 'false', id: free.id })).publicipaddress[0].state).toBe('Allocated');
+    await ok(alice, 'disassociateIpAddress', { id: free.id });
+    expect((await ok(alice, 'listPublicIpAddresses', { allocatedonly: 'false', id: free.id })).publicipaddress[0].state).toBe('Free');
+  });
+
   it('creates, lists and deletes ingress and egress firewall rules (Add -> Active), with clear errors for bad input', async () => {
     const fw = (await ok(alice, 'createFirewallRule', { ipaddressid: lab.snat, protocol: 'tcp', startport: '22', cidrlist: '192.0.2.0/24' })).firewallrule;
     expect(fw).toMatchObject({ protocol: 'tcp', startport: 22, endport: 22, state: 'Active', cidrlist: '192.0.2.0/24', ipaddress: '203.0.113.10', traffictype: 'Ingress' });
