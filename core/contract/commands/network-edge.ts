@@ -229,13 +229,13 @@ export const networkEdgeCommands = defineCommands({
     params: lbMembers, response: SUCCESS,
   },
   listLoadBalancerRuleInstances: {
-    description: 'Lists the VMs of a load balancer rule (applied=false: the network\'s VMs that may still be assigned)',
+    description: 'Lists the VMs of a load balancer rule with their health as the router\'s haproxy sees it (servicestate UP or DOWN; applied=false: the network\'s VMs that may still be assigned)',
     async: false, authorized: ALL_ROLES,
     params: {
       ...pagingParams,
       id: id('load balancer rule'),
       applied: p.boolean({ description: 'true (default): assigned VMs; false: VMs that can be assigned' }),
-      lbvmips: p.boolean({ description: 'Also the VM addresses (accepted)' }),
+      lbvmips: p.boolean({ description: 'Answer lbrulevmidip objects: the VM (loadbalancerruleinstance) and its addresses in the rule (lbvmipaddresses)' }),
     },
     response: { kind: 'list', item: 'loadbalancerruleinstance' },
   },

@@ -14,6 +14,7 @@ import { vmObject } from '../../orchestration/vm/vm-view';
 import { applyEdge, cidrList, edgeLock, ipById, requirePort, ruleById, scoped, vmInNetwork, type RuleRow } from './edge-common';
 import { applyNew, deleteRule, insertForwardingRule, ruleRow } from './firewall-rules';
 import { edgeNetwork, takePublicIp } from './public-ips';
+import { memberStates } from './lb-health';
 
 type H = HandlersFor<typeof networkEdgeCommands>;
 
@@ -147,16 +148,23 @@ export const loadBalancerHandlers: Pick<H, 'createLoadBalancerRule' | 'listLoadB
       });
     },
   },
+  // Assigned members carry haproxy's view of them (servicestate, CloudStack's field); lbvmips=true answers
+  // CloudStack's lbrulevmidip objects: the VM and the addresses the rule sends its traffic to.
   async listLoadBalancerRuleInstances(ctx, a) {
     const r = await ruleById(ctx, a.id, 'LoadBalancing');
-    const members = await ctx.svc.db.selectFrom('lb_members').select('vm_id').where('rule_id', '=', r.id).orderBy('created').orderBy('vm_id').execute();
+    const members = await ctx.svc.db.selectFrom('lb_members').select(['vm_id', 'vm_ip']).where('rule_id', '=', r.id).orderBy('created').orderBy('vm_id').execute();
     let ids = members.map((m) => m.vm_id);
     if (a.applied === false) {
       const inNet = await ctx.svc.db.selectFrom('nics as c').innerJoin('vms as v', 'v.id', 'c.vm_id').select('v.id').where('c.network_id', '=', r.network_id)
         .where('v.removed', 'is', null).where('v.account_id', '=', r.account_id ?? '-').orderBy('v.created').execute();
       ids = inNet.map((v) => v.id).filter((id) => !ids.includes(id));
     }
-    const vms = (await Promise.all(pageArray(ids, a, ctx.svc.config.maxPageSize).map((id) => vmObject(ctx.svc, ctx.caller, id)))).filter((v) => v !== undefined);
-    return { count: ids.length, items: vms };
+    const states = a.applied === false ? new Map<string, string>() : await memberStates(ctx.svc, r);
+    const vms = (await Promise.all(pageArray(ids, a, ctx.svc.config.maxPageSize).map((id) => vmObject(ctx.svc, ctx.caller, id))))
+      .filter((v) => v !== undefined).map((v) => compact({ ...v, servicestate: states.get(v.id) }));
+    if (!a.lbvmips) return { count: ids.length, items: vms };
+    const ips = (vmId: string) => members.filter((m) => m.vm_id === vmId).map((m) => m.vm_ip);
+    const items = vms.map((v) => ({ loadbalancerruleinstance: v, lbvmipaddresses: ips(v.id) })) as unknown as typeof vms;
+    return { count: ids.length, items, itemKey: 'lbrulevmidip' };
   },
 };
