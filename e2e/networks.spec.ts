@@ -145,3 +145,54 @@ test('the lab network\'s Public IPs tab: acquire an address, forward a port, see
   await confirmAction(page, 'Release');
   await expect(ips.getByRole('row', { name: new RegExp(address.replace(/\./g, '\\.')) })).toHaveCount(0, { timeout: 30_000 });
 });
+
+test('a load balancer rule edited in the console: name and algorithm, a stickiness and a health check policy added and deleted', async ({ page }) => {
+  await signIn(page, lab.url, 'admin', lab.adminPassword);
+  await openNetworks(page);
+  await page.getByRole('grid', { name: 'Guest networks' }).getByRole('row', { name: /Lab Network/ }).click();
+  await page.getByRole('tab', { name: 'Public IPs' }).click();
+  await page.getByRole('button', { name: 'Acquire public IP' }).click();
+  const rules = page.getByRole('region', { name: /^Rules of 203\.0\.113\.\d+$/ });
+  await expect(rules.getByRole('region', { name: 'Static NAT' })).toContainText('Static NAT is off.');
+  await rules.getByRole('button', { name: 'Add load balancer rule' }).click();
+  const add = page.getByRole('dialog', { name: /^Add load balancer rule/ });
+  await add.getByLabel('Name', { exact: true }).fill('web');
+  await add.getByLabel('Public port', { exact: true }).fill('80');
+  await add.getByLabel('Private port', { exact: true }).fill('8080');
+  await add.getByRole('button', { name: 'Add load balancer rule' }).click();
+  const card = rules.getByRole('listitem', { name: 'web' });
+  await expect(card.locator('.edge-lb-head [data-state]')).toHaveAttribute('data-state', 'Active', { timeout: 30_000 });
+
+  await card.getByRole('button', { name: 'Edit' }).click();
+  const edit = page.getByRole('dialog', { name: 'Edit load balancer rule web' });
+  await edit.getByLabel('Name', { exact: true }).fill('');
+  await edit.getByRole('button', { name: 'Save' }).click();
+  await expect(edit.getByText('Required.')).toBeVisible();
+  await edit.getByLabel('Name', { exact: true }).fill('front');
+  await edit.getByLabel('Algorithm', { exact: true }).selectOption('leastconn');
+  await edit.getByLabel('Description', { exact: true }).fill('the shop');
+  await edit.getByRole('button', { name: 'Save' }).click();
+  const front = rules.getByRole('listitem', { name: 'front' });
+  await expect(front).toContainText('Least connections', { timeout: 30_000 });
+  await expect(front).toContainText('the shop');
+
+  await front.getByRole('button', { name: 'Add stickiness policy' }).click();
+  const sticky = page.getByRole('dialog', { name: 'Stickiness of front' });
+  await sticky.getByLabel('Name', { exact: true }).fill('by-client');
+  await sticky.getByRole('button', { name: 'Add stickiness policy' }).click();
+  const stickiness = front.getByRole('group', { name: 'Stickiness' });
+  await expect(stickiness).toContainText('by-client · SourceBased', { timeout: 30_000 });
+
+  await front.getByRole('button', { name: 'Add health check policy' }).click();
+  const hc = page.getByRole('dialog', { name: 'Health check of front' });
+  await hc.getByLabel('Ping path', { exact: true }).fill('health');
+  await hc.getByRole('button', { name: 'Add health check policy' }).click();
+  await expect(hc.getByText('A path starting with /.')).toBeVisible();
+  await hc.getByLabel('Ping path', { exact: true }).fill('/health');
+  await hc.getByRole('button', { name: 'Add health check policy' }).click();
+  await expect(front.getByRole('group', { name: 'Health check' })).toContainText('/health every 5 s', { timeout: 30_000 });
+
+  await stickiness.getByRole('button', { name: 'Delete' }).click();
+  await confirmAction(page, 'Delete');
+  await expect(stickiness).toContainText('None: each connection is balanced on its own.', { timeout: 30_000 });
+});
