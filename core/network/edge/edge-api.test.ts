@@ -129,7 +129,7 @@ describe('public IP addresses and rules on the virtual router', () => {
     await ok(alice, 'createPortForwardingRule', { ...pf, protocol: 'udp' }); // the port is free again
   });
 
-  it("refuses overlapping rules with CloudStack's texts, also when servers race, and only where CloudStack does", async () => {
+  it("refuses overlapping rules with CloudStack's texts, also for concurrent requests, and only where CloudStack does", async () => {
     const ip = (await ok(alice, 'associateIpAddress', { networkid: lab.net })).ipaddress.id;
     const fw = (a: Record<string, string>) => ok(alice, 'createFirewallRule', { ipaddressid: ip, protocol: 'tcp', ...a }).then((r) => r.firewallrule);
     const first = await fw({ startport: '100', endport: '200', cidrlist: '192.0.2.0/24' });
