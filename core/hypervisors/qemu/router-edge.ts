@@ -61,7 +61,9 @@ export async function applyEdge(r: EdgeRouter, spec: RouterEdgeSpec): Promise<vo
   const nftFile = join(r.dir, 'edge.nft');
   const cfgFile = join(r.dir, 'haproxy.cfg');
   const pidFile = join(r.dir, 'haproxy.pid');
-  const cfg = renderHaproxy(spec, join(r.dir, STATS_SOCKET));
+  // A UNIX socket path longer than sun_path (108 bytes) would make haproxy refuse the whole set: health is then unread.
+  const sock = join(r.dir, STATS_SOCKET);
+  const cfg = renderHaproxy(spec, Buffer.byteLength(sock) < 100 ? sock : undefined);
   if (cfg !== null) {
     writeFileSync(`${cfgFile}.new`, cfg);
     try { await run(['haproxy', '-c', '-q', '-f', `${cfgFile}.new`]); } catch (e) {
