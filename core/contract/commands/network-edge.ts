@@ -203,14 +203,14 @@ export const networkEdgeCommands = defineCommands({
     response: { kind: 'list', item: 'loadbalancerrule' },
   },
   updateLoadBalancerRule: {
-    description: 'Updates a load balancer rule (name, description, algorithm)', async: true, instanceType: 'FirewallRule', authorized: ALL_ROLES,
+    description: 'Updates a load balancer rule (name, description, algorithm, source CIDRs)', async: true, instanceType: 'FirewallRule', authorized: ALL_ROLES,
     params: {
       id: id('load balancer rule'),
       name: p.string({ description: 'New name' }),
       description: p.string({ description: 'New description', length: 4096 }),
       algorithm: p.string({ description: 'roundrobin, leastconn or source', oneOf: LB_ALGORITHMS }),
       protocol: p.string({ description: 'Protocol (accepted when unchanged)' }),
-      cidrlist: p.list({ description: 'Source CIDRs (accepted)' }),
+      cidrlist: p.list({ description: 'Source CIDRs allowed (the firewall rule the rule opened follows)' }),
       customid: p.string({ description: 'Custom id (accepted)' }),
       fordisplay: p.boolean({ description: 'Shown to end users (accepted)' }),
     },

@@ -212,8 +212,10 @@ describe('public IP addresses and rules on the virtual router', () => {
     expect((await ok(alice, 'listLBHealthCheckPolicies', { lbruleid: lb.id })).healthcheckpolicies[0].healthcheckpolicy).toHaveLength(1);
     await ok(alice, 'deleteLBStickinessPolicy', { id: st.stickinesspolicy[0].id });
     expect((await ok(alice, 'listLBStickinessPolicies', { lbruleid: lb.id })).stickinesspolicies[0].stickinesspolicy).toEqual([]);
-    expect((await ok(alice, 'updateLoadBalancerRule', { id: lb.id, algorithm: 'leastconn', name: 'web2' })).loadbalancer)
-      .toMatchObject({ algorithm: 'leastconn', name: 'web2' });
+    expect((await ok(alice, 'updateLoadBalancerRule', { id: lb.id, algorithm: 'leastconn', name: 'web2', cidrlist: '192.0.2.0/24' })).loadbalancer)
+      .toMatchObject({ algorithm: 'leastconn', name: 'web2', cidrlist: '192.0.2.0/24' });
+    expect((await ok(alice, 'listFirewallRules', { ipaddressid: lb.publicipid })).firewallrule[0].cidrlist).toBe('192.0.2.0/24');
+    expect((await fails(alice, 'updateLoadBalancerRule', { id: lb.id, cidrlist: '192.0.2.0/40' })).code).toBe(431);
     await ok(alice, 'removeFromLoadBalancerRule', { id: lb.id, virtualmachineids: lab.vm2 });
     expect((await ok(alice, 'listLoadBalancerRuleInstances', { id: lb.id, applied: 'false' })).loadbalancerruleinstance.map((v: { name: string }) => v.name))
       .toEqual(['web2']);

@@ -96,14 +96,22 @@ export const loadBalancerHandlers: Pick<H, 'createLoadBalancerRule' | 'listLoadB
     async prepare(ctx, a) {
       const r = await lbPrepare(ctx, a.id);
       if (a.protocol && a.protocol.toLowerCase() !== r.protocol) throw invalidParam('The protocol of a load balancer rule cannot be changed');
+      if (a.cidrlist) cidrList('cidrlist', a.cidrlist);
       return { instanceType: 'FirewallRule', instanceId: r.id, locks: [edgeLock(r.network_id)], payload: {} };
     },
     async execute(ctx, a) {
       const before = await ctx.svc.db.selectFrom('edge_rules').selectAll().where('id', '=', a.id).executeTakeFirstOrThrow();
-      const patch = { name: a.name ?? before.name, description: a.description ?? before.description, algorithm: a.algorithm?.toLowerCase() ?? before.algorithm };
+      // cidrlist (as CloudStack 4.20): the rule's sources, and so those of the firewall rule it opened.
+      const cidrs = a.cidrlist === undefined ? before.cidr_list : cidrList('cidrlist', a.cidrlist).join(',') || null;
+      const patch = { name: a.name ?? before.name, description: a.description ?? before.description, algorithm: a.algorithm?.toLowerCase() ?? before.algorithm,
+        cidr_list: cidrs };
+      const opened = ctx.svc.db.updateTable('edge_rules').where('related_id', '=', a.id).where('purpose', '=', 'Firewall');
       await ctx.svc.db.updateTable('edge_rules').set(patch).where('id', '=', a.id).execute();
+      if (cidrs !== before.cidr_list) await opened.set({ cidr_list: cidrs }).execute();
       await applyEdge(ctx.svc, before.network_id, async () => {
-        await ctx.svc.db.updateTable('edge_rules').set({ name: before.name, description: before.description, algorithm: before.algorithm }).where('id', '=', a.id).execute();
+        await ctx.svc.db.updateTable('edge_rules').set({ name: before.name, description: before.description, algorithm: before.algorithm,
+          cidr_list: before.cidr_list }).where('id', '=', a.id).execute();
+        if (cidrs !== before.cidr_list) await opened.set({ cidr_list: before.cidr_list }).execute();
       });
       return (await formatLbs(ctx.svc, [{ ...before, ...patch }]))[0];
     },
