@@ -3,7 +3,8 @@
 // wizard, changes and removes its NICs on the VM's page, finds the VM on the network's page, and stops and starts
 // the lab network's virtual router; on the lab network's Public IPs tab a user acquires an address, forwards a port
 // to a VM (the simulator has no router data path, so the rule goes Add -> Active at once), sees a second rule on the
-// same port refused with CloudStack's text, deletes the rule and releases the address. The lab network drawn on the
+// same port refused with CloudStack's text, deletes the rule, edits a load balancer rule (name, algorithm, description)
+// and adds and deletes its stickiness and health check policies, and releases the address. The lab network drawn on the
 // topology view: its router, its VMs and the hosts it spans.
 import { test, expect, type Page } from '@playwright/test';
 import { startLabServer, type LabServer } from './fixtures/server';
@@ -129,7 +130,7 @@ test('the lab network on the topology: its router and VMs, the hosts it spans hi
   await expect(panel).toHaveCount(0);
 });
 
-test('the lab network\'s Public IPs tab: acquire an address, forward a port, see it Active, a clash refused, delete, release', async ({ page }) => {
+test('the lab network\'s Public IPs tab: acquire an address, forward a port, a clash refused, edit a load balancer rule and its policies, release', async ({ page }) => {
   await signIn(page, lab.url, 'admin', lab.adminPassword);
   await openNetworks(page);
   await page.getByRole('grid', { name: 'Guest networks' }).getByRole('row', { name: /Lab Network/ }).click();
@@ -168,7 +169,52 @@ test('the lab network\'s Public IPs tab: acquire an address, forward a port, see
   await row.getByRole('button', { name: 'Delete' }).click();
   await confirmAction(page, 'Delete');
   await expect(pf).toContainText('No port forwarding rules.', { timeout: 30_000 });
+
+  // A load balancer rule edited in the console: name and algorithm, a stickiness and a health check policy.
+  await rules.getByRole('button', { name: 'Add load balancer rule' }).click();
+  const add = page.getByRole('dialog', { name: /^Add load balancer rule/ });
+  await add.getByLabel('Name', { exact: true }).fill('web');
+  await add.getByLabel('Public port', { exact: true }).fill('80');
+  await add.getByLabel('Private port', { exact: true }).fill('8080');
+  await add.getByRole('button', { name: 'Add load balancer rule' }).click();
+  const card = rules.getByRole('listitem', { name: 'web' });
+  await expect(card.locator('.edge-lb-head [data-state]')).toHaveAttribute('data-state', 'Active', { timeout: 30_000 });
+
+  await card.getByRole('button', { name: 'Edit' }).click();
+  const edit = page.getByRole('dialog', { name: 'Edit load balancer rule web' });
+  await edit.getByLabel('Name', { exact: true }).fill('');
+  await edit.getByRole('button', { name: 'Save' }).click();
+  await expect(edit.getByText('Required.')).toBeVisible();
+  await edit.getByLabel('Name', { exact: true }).fill('front');
+  await edit.getByLabel('Algorithm', { exact: true }).selectOption('leastconn');
+  await edit.getByLabel('Description', { exact: true }).fill('the shop');
+  await edit.getByRole('button', { name: 'Save' }).click();
+  const front = rules.getByRole('listitem', { name: 'front' });
+  await expect(front).toContainText('Least connections', { timeout: 30_000 });
+  await expect(front).toContainText('the shop');
+
+  await front.getByRole('button', { name: 'Add stickiness policy' }).click();
+  const sticky = page.getByRole('dialog', { name: 'Stickiness of front' });
+  await sticky.getByLabel('Name', { exact: true }).fill('by-client');
+  await sticky.getByRole('button', { name: 'Add stickiness policy' }).click();
+  const stickiness = front.getByRole('group', { name: 'Stickiness' });
+  await expect(stickiness).toContainText('by-client · SourceBased', { timeout: 30_000 });
+
+  await front.getByRole('button', { name: 'Add health check policy' }).click();
+  const hc = page.getByRole('dialog', { name: 'Health check of front' });
+  await hc.getByLabel('Ping path', { exact: true }).fill('health');
+  await hc.getByRole('button', { name: 'Add health check policy' }).click();
+  await expect(hc.getByText('A path starting with /.')).toBeVisible();
+  await hc.getByLabel('Ping path', { exact: true }).fill('/health');
+  await hc.getByRole('button', { name: 'Add health check policy' }).click();
+  await expect(front.getByRole('group', { name: 'Health check' })).toContainText('/health every 5 s', { timeout: 30_000 });
+
+  await stickiness.getByRole('button', { name: 'Delete' }).click();
+  await confirmAction(page, 'Delete');
+  await expect(stickiness).toContainText('None: each connection is balanced on its own.', { timeout: 30_000 });
+
   await ips.getByRole('row', { name: new RegExp(address.replace(/\./g, '\\.')) }).getByRole('button', { name: 'Release' }).click();
   await confirmAction(page, 'Release');
   await expect(ips.getByRole('row', { name: new RegExp(address.replace(/\./g, '\\.')) })).toHaveCount(0, { timeout: 30_000 });
 });
+

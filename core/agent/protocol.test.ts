@@ -37,7 +37,7 @@ describe('agent protocol', () => {
 
   it('marks only reads as safe to run twice', () => {
     const reads = Object.entries(DRIVER_METHODS).filter(([, m]) => 'read' in m && m.read).map(([k]) => k).sort();
-    expect(reads).toEqual(['consoleEndpoint', 'heartbeatAge', 'hostStats', 'listPoolFiles', 'pingHost', 'routerRunning', 'sampleHost', 'vmPowerStates', 'vmStats']);
+    expect(reads).toEqual(['consoleEndpoint', 'heartbeatAge', 'hostStats', 'listPoolFiles', 'pingHost', 'routerLbHealth', 'routerRunning', 'sampleHost', 'vmPowerStates', 'vmStats']);
   });
 
   it('backs off exponentially, capped, with jitter in the upper half', () => {

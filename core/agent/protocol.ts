@@ -127,6 +127,7 @@ export const DRIVER_METHODS = {
   applyRouter: { timeoutMs: 2 * MIN },
   removeRouter: { timeoutMs: MIN },
   routerRunning: { timeoutMs: 15_000, read: true },
+  routerLbHealth: { timeoutMs: 10_000, read: true },
   plugNic: { timeoutMs: MIN },
   unplugNic: { timeoutMs: MIN },
   vmSnapshot: { timeoutMs: 35 * MIN },

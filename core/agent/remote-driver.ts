@@ -3,7 +3,7 @@
 // connected fail with 534. It shares the hypervisor name 'KVM' with the local QEMU driver: the registry routes by
 // host url (hypervisors/registry.ts), never by name alone.
 import type {
-  ConsoleEndpoint, HostConnectSpec, HostInfo, HostSample, HostStats, HypervisorDriver, PowerState, TemplateInPoolSpec, VmStats,
+  ConsoleEndpoint, HostConnectSpec, HostInfo, HostSample, HostStats, HypervisorDriver, LbMemberHealth, PowerState, TemplateInPoolSpec, VmStats,
 } from '../hypervisors/driver';
 import type { AgentHub } from './agent-hub';
 import { newAgentToken, SECRET_HASH_DETAIL } from './token';
@@ -80,6 +80,7 @@ export function createRemoteKvmDriver(hub: AgentHub): RemoteKvmDriver {
     applyRouter: (h, r) => c<boolean>(h, 'applyRouter', [h, r]),
     removeRouter: (h, networkId) => c(h, 'removeRouter', [h, networkId]),
     routerRunning: (h, networkId) => c<boolean>(h, 'routerRunning', [h, networkId]),
+    routerLbHealth: (h, networkId) => c<LbMemberHealth[] | null>(h, 'routerLbHealth', [h, networkId]),
     plugNic: (h, vmId, nic, netMode) => c(h, 'plugNic', [h, vmId, nic, netMode]),
     unplugNic: (h, vmId, nicId) => c(h, 'unplugNic', [h, vmId, nicId]),
   };

@@ -64,7 +64,7 @@ export function createDispatcher(svc: Services, registry: Registry): Dispatcher 
   /** A list result with more batches to come, answered as a stream (over HTTP only). */
   function streamed(json: boolean, name: string, decl: CommandDecl, result: ListResult): Streamed | null {
     if (decl.response.kind !== 'list' || !result.more || result.items.length === 0) return null;
-    const body = listBody(json, name, decl.response.item, { ...result, more: result.more }, version);
+    const body = listBody(json, name, result.itemKey ?? decl.response.item, { ...result, more: result.more }, version);
     return new Streamed({ status: 200, contentType: json ? JSON_CONTENT_TYPE : XML_CONTENT_TYPE, body: '', headers: {}, stream: body });
   }
 
@@ -162,7 +162,7 @@ class Streamed { constructor(readonly response: ApiResponse) {} }
 
 function shapeSyncResult(decl: CommandDecl, result: unknown): object {
   switch (decl.response.kind) {
-    case 'list': return listInner(decl.response.item, result as ListResult);
+    case 'list': return listInner((result as ListResult).itemKey ?? decl.response.item, result as ListResult);
     case 'object': return { [decl.response.name]: result };
     case 'success': return { success: true, ...(result && typeof result === 'object' ? result : {}) };
     case 'raw': return result as object;

@@ -30,7 +30,7 @@ export async function collectList(r: ListResult): Promise<ListResult> {
   if (!r.more) return r;
   const items = [...r.items];
   for await (const batch of r.more) items.push(...batch);
-  return { count: r.count, items };
+  return { count: r.count, items, itemKey: r.itemKey };
 }
 
 /**

@@ -16,7 +16,7 @@ const HOST_METHODS = new Set(['connectHost', 'disconnectHost', 'pingHost', 'star
   'vmPowerStates', 'scaleVm', 'migrateVm', 'createVolume', 'deleteVolume', 'resizeVolume', 'attachVolume', 'detachVolume',
   'snapshotVolume', 'revertSnapshot', 'deleteSnapshot', 'vmStats', 'hostStats', 'sampleHost', 'pauseVm', 'resumeVm',
   'attachIso', 'detachIso', 'ensureTemplate', 'removeTemplate', 'listPoolFiles', 'prepareMigration', 'sendMigration',
-  'finishMigration', 'applyRouter', 'removeRouter', 'routerRunning', 'plugNic', 'unplugNic',
+  'finishMigration', 'applyRouter', 'removeRouter', 'routerRunning', 'routerLbHealth', 'plugNic', 'unplugNic',
   'vmSnapshot', 'exportImage']);
 
 const hostIdOf = (method: string, args: unknown[]) =>

@@ -197,7 +197,9 @@ export interface EdgeRuleTable { id: string; purpose: string; traffic_type: stri
   private_port: number | null; private_end_port: number | null; name: string | null; description: string | null; algorithm: string | null;
   account_id: string | null; domain_id: string; created: Millis }
 export interface EdgePortClaimTable { ip_id: string; protocol: string; port: number; rule_id: string }
-export interface LbMemberTable { rule_id: string; vm_id: string; vm_ip: string; state: string; created: Millis }
+export interface LbMemberTable { rule_id: string; vm_id: string; vm_ip: string; state: string; created: Millis;
+  /** Migration 018b: haproxy's last reading of the member (UP, DOWN, ...) and when it was read. */
+  service_state: string | null; service_state_at: Millis | null }
 export interface LbPolicyTable { id: string; rule_id: string; kind: string; name: string | null; description: string | null;
   method: string | null; params: string; state: string; created: Millis }
 

@@ -133,6 +133,9 @@ export interface RouterEdgeSpec {
   loadBalancers: EdgeLoadBalancer[];
 }
 
+/** One member of a load balancer rule as haproxy's checks see it: haproxy's status text (UP, DOWN, "UP 1/2", ...). */
+export interface LbMemberHealth { ruleId: string; vmId: string; status: string }
+
 export interface EdgeLoadBalancer {
   id: string;
   publicIp: string;
@@ -261,6 +264,8 @@ export interface HypervisorDriver {
   removeRouter?(hostId: string, networkId: string): Promise<void>;
   /** Whether the network's router runs on this host (its namespace and its dnsmasq); the router monitor asks. */
   routerRunning?(hostId: string, networkId: string): Promise<boolean>;
+  /** Health of the network's load balancer members as its router's haproxy sees it; null when it runs none. */
+  routerLbHealth?(hostId: string, networkId: string): Promise<LbMemberHealth[] | null>;
   /**
    * NIC hot-plug into a running VM (netdev and virtio-net device over QMP); a VM that is not running is left alone
    * (it gets the NIC at its next start). `netMode` as in VmSpec, for a VM that had no NIC yet.

@@ -21,7 +21,11 @@ export interface CallContext {
  * big to hold at once (pagesize=-1, large pages) gives its first batch in `items` and the rest in `more`, batch by
  * batch, which the HTTP front writes to the socket as they come (api/stream.ts) and in-process callers collect.
  */
-export interface ListResult<T = object> { count: number; items: T[]; more?: AsyncIterable<T[]> }
+export interface ListResult<T = object> {
+  count: number; items: T[]; more?: AsyncIterable<T[]>;
+  /** The items' key when a parameter changes what they are (listLoadBalancerRuleInstances lbvmips=true: lbrulevmidip). */
+  itemKey?: string;
+}
 /** Success-only commands may return nothing or a displaytext. */
 export type SuccessResult = void | { displaytext?: string };
 

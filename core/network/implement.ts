@@ -9,6 +9,7 @@ import { insufficientCapacity, invalidParam } from '../kernel/errors';
 import { isUniqueViolation } from '../db/unique';
 import { intToIp, ipToInt, parseVlanRanges, vnetMaxOf } from './ip';
 import { servicesOf } from './offerings';
+import { publicIpId } from './edge/free-ips';
 import type { NetworkRow } from './access';
 import { planNic, writeNic } from './nics';
 
@@ -52,7 +53,7 @@ async function takeSourceNat(svc: Svc, n: NetworkRow): Promise<string | null> {
       if (tried.has(ip)) continue;
       tried.add(ip);
       try {
-        await svc.db.insertInto('public_ips').values({ id: svc.newId(), zone_id: n.zone_id, vlan_range_id: r.id, ip_address: ip,
+        await svc.db.insertInto('public_ips').values({ id: publicIpId(n.zone_id, ip), zone_id: n.zone_id, vlan_range_id: r.id, ip_address: ip,
           network_id: n.id, is_source_nat: 1, account_id: n.account_id, domain_id: n.domain_id, created: svc.clock.now() }).execute();
         return ip;
       } catch (e) { if (!isUniqueViolation(e)) throw e; }

@@ -66,7 +66,7 @@ export const networkEdgeCommands = defineCommands({
     params: { id: id('public IP address'), ipaddress: p.string({ description: 'The address (accepted)' }) }, response: SUCCESS,
   },
   listPublicIpAddresses: {
-    description: 'Lists public IP addresses (allocated ones; allocatedonly=false adds the free addresses of the zone for admins)',
+    description: 'Lists public IP addresses (allocated ones; allocatedonly=false adds the free addresses of the public ranges, state Free)',
     async: false, authorized: ALL_ROLES,
     params: {
       ...pagingParams, ...scopeParams,
@@ -79,7 +79,7 @@ export const networkEdgeCommands = defineCommands({
       physicalnetworkid: p.uuid({ description: 'Addresses of this physical network' }),
       issourcenat: p.boolean({ description: 'Only source NAT addresses' }),
       isstaticnat: p.boolean({ description: 'Only static NAT addresses' }),
-      allocatedonly: p.boolean({ description: 'Only allocated addresses (default true)' }),
+      allocatedonly: p.boolean({ description: 'Only allocated addresses (default true); false: the free addresses of the ranges too' }),
       forvirtualnetwork: p.boolean({ description: 'Public addresses (true)' }),
       forloadbalancing: p.boolean({ description: 'Addresses usable for load balancing' }),
       state: p.string({ description: 'Addresses in this state' }),
@@ -203,14 +203,14 @@ export const networkEdgeCommands = defineCommands({
     response: { kind: 'list', item: 'loadbalancerrule' },
   },
   updateLoadBalancerRule: {
-    description: 'Updates a load balancer rule (name, description, algorithm)', async: true, instanceType: 'FirewallRule', authorized: ALL_ROLES,
+    description: 'Updates a load balancer rule (name, description, algorithm, source CIDRs)', async: true, instanceType: 'FirewallRule', authorized: ALL_ROLES,
     params: {
       id: id('load balancer rule'),
       name: p.string({ description: 'New name' }),
       description: p.string({ description: 'New description', length: 4096 }),
       algorithm: p.string({ description: 'roundrobin, leastconn or source', oneOf: LB_ALGORITHMS }),
       protocol: p.string({ description: 'Protocol (accepted when unchanged)' }),
-      cidrlist: p.list({ description: 'Source CIDRs (accepted)' }),
+      cidrlist: p.list({ description: 'Source CIDRs allowed (the firewall rule the rule opened follows)' }),
       customid: p.string({ description: 'Custom id (accepted)' }),
       fordisplay: p.boolean({ description: 'Shown to end users (accepted)' }),
     },
@@ -229,13 +229,13 @@ export const networkEdgeCommands = defineCommands({
     params: lbMembers, response: SUCCESS,
   },
   listLoadBalancerRuleInstances: {
-    description: 'Lists the VMs of a load balancer rule (applied=false: the network\'s VMs that may still be assigned)',
+    description: 'Lists the VMs of a load balancer rule with their health as the router\'s haproxy sees it (servicestate UP or DOWN; applied=false: the network\'s VMs that may still be assigned)',
     async: false, authorized: ALL_ROLES,
     params: {
       ...pagingParams,
       id: id('load balancer rule'),
       applied: p.boolean({ description: 'true (default): assigned VMs; false: VMs that can be assigned' }),
-      lbvmips: p.boolean({ description: 'Also the VM addresses (accepted)' }),
+      lbvmips: p.boolean({ description: 'Answer lbrulevmidip objects: the VM (loadbalancerruleinstance) and its addresses in the rule (lbvmipaddresses)' }),
     },
     response: { kind: 'list', item: 'loadbalancerruleinstance' },
   },

@@ -19,6 +19,7 @@ import * as m016 from './016-maintenance-ha';
 import * as m016b from './016b-ha-restarts';
 import * as m017 from './017-guest-networks';
 import * as m018 from './018-network-edge';
+import * as m018b from './018b-lb-member-health';
 import * as m017s from './017s-network-mtu';
 import * as m017t from './017t-network-isolation';
 import * as m019 from './019-automation-surface';
@@ -47,6 +48,7 @@ export const migrations: Record<string, Migration> = {
   '016b-ha-restarts': m016b,
   '017-guest-networks': m017,
   '018-network-edge': m018,
+  '018b-lb-member-health': m018b,
   '017s-network-mtu': m017s,
   '017t-network-isolation': m017t,
   '019-automation-surface': m019,

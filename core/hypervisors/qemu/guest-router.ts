@@ -1,9 +1,9 @@
 // A guest network's router on this QEMU host, from the management server's NetworkRouterSpec: the network's bridge,
 // then the router namespace started, or its DHCP reservations and names refreshed when it already runs.
 import { join } from 'node:path';
-import type { NetworkRouterSpec } from '../driver';
+import type { LbMemberHealth, NetworkRouterSpec } from '../driver';
 import { canManageNetworks, ensureBridge, netKey, routerNs, routerRunning as running, startRouter, stopRouter, updateRouterHosts, type RouterSpec } from './guest-net';
-import { applyEdge, stopEdge } from './router-edge';
+import { applyEdge, lbHealth, stopEdge } from './router-edge';
 
 const ipToInt = (s: string) => s.split('.').reduce((a, o) => a * 256 + Number(o), 0);
 const intToIp = (n: number) => [24, 16, 8, 0].map((b) => Math.floor(n / 2 ** b) % 256).join('.');
@@ -43,4 +43,8 @@ export async function removeRouter(workDir: string, networkId: string): Promise<
 export async function routerRunning(workDir: string, networkId: string): Promise<boolean> {
   const key = netKey(networkId);
   return canManageNetworks().ok && running(key, routerDir(workDir, key));
+}
+
+export async function routerLbHealth(workDir: string, networkId: string): Promise<LbMemberHealth[] | null> {
+  return canManageNetworks().ok ? lbHealth(routerDir(workDir, netKey(networkId))) : null;
 }

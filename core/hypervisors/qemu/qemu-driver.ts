@@ -20,7 +20,7 @@ import { parseAccelSetting, resolveAccel, type AccelProbeResult, type AccelSetti
 import { connectQmp } from './qmp';
 import { CDROM_ID, buildQemuArgs, pciAddr, volumeDevice, volumeFile, volumeNode } from './qemu-args';
 import { canManageNetworks, ensureBridge, ensureTap, netKey, removeTap, tapOf } from './guest-net';
-import { applyRouter, removeRouter, routerRunning } from './guest-router';
+import { applyRouter, removeRouter, routerLbHealth, routerRunning } from './guest-router';
 import { plugNicLive, unplugNicLive } from './nic-hotplug';
 import { listenIncoming, migrateOut, waitRunning } from './migration';
 import { cpuMhz, killHard, memInfo, run, waitGone } from './proc';
@@ -423,6 +423,7 @@ export function createQemuDriver(opts: QemuDriverOptions): QemuDriver {
     applyRouter: (_hostId, r) => applyRouter(workDir, r),
     removeRouter: (_hostId, networkId) => removeRouter(workDir, networkId),
     routerRunning: (_hostId, networkId) => routerRunning(workDir, networkId),
+    routerLbHealth: (_hostId, networkId) => routerLbHealth(workDir, networkId),
     async plugNic(_hostId, vmId, nic, netMode) {
       const l = await vms.get(vmId);
       if (l === null || l.record.nics?.ids.includes(nic.id)) return; // stopped: wired at its next start

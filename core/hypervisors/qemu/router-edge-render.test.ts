@@ -10,6 +10,8 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RouterEdgeSpec } from '../driver';
 import { renderHaproxy, renderNft } from './router-edge-render';
+import { parseStat } from './router-edge';
+import { serviceStateOf } from '../../network/edge/lb-health';
 
 const exec = promisify(execFile);
 const root = process.getuid?.() === 0;
@@ -58,7 +60,7 @@ describe.skipIf(!root || !tools)('the edge renderer against the real nft and hap
     await exec('ip', ['netns', 'add', ns]);
     writeFileSync(path.join(dir, 'edge.nft'), renderNft(spec, '198.51.100.10'));
     await exec('ip', ['netns', 'exec', ns, 'nft', '-c', '-f', path.join(dir, 'edge.nft')]);
-    const cfg = renderHaproxy(spec)!;
+    const cfg = renderHaproxy(spec, path.join(dir, 'haproxy.sock'))!;
     writeFileSync(path.join(dir, 'haproxy.cfg'), cfg);
     await exec('haproxy', ['-c', '-q', '-f', path.join(dir, 'haproxy.cfg')]);
     expect(cfg).toContain('balance leastconn');
@@ -66,5 +68,12 @@ describe.skipIf(!root || !tools)('the edge renderer against the real nft and hap
     expect(cfg).not.toContain(':53'); // UDP is balanced by nftables
     expect(renderNft(spec, '198.51.100.10')).toContain('numgen inc mod 2');
     expect(renderHaproxy({ ...spec, loadBalancers: spec.loadBalancers.filter((l) => l.protocol === 'udp') })).toBeNull();
+    expect(cfg).toContain(`stats socket ${path.join(dir, 'haproxy.sock')} mode 600 level user`);
+  });
+
+  it("reads each member's health off haproxy's show stat", () => {
+    const csv = '# pxname,svname,qcur,status,weight\nlb-r1,FRONTEND,,OPEN,\nlb-r1,vm-a,0,UP,1\nlb-r1,vm-b,0,DOWN 1/2,1\nlb-r1,BACKEND,0,UP,2\n';
+    expect(parseStat(csv)).toEqual([{ ruleId: 'r1', vmId: 'a', status: 'UP' }, { ruleId: 'r1', vmId: 'b', status: 'DOWN 1/2' }]);
+    expect(['UP', 'UP 1/2', 'DOWN 1/2', 'MAINT', 'no check'].map(serviceStateOf)).toEqual(['UP', 'UP', 'DOWN', 'DOWN', 'NO CHECK']);
   });
 });

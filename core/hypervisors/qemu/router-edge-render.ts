@@ -89,13 +89,16 @@ function stickiness(lb: EdgeLoadBalancer): string[] {
   return [`cookie ${p.cookiename ?? 'JSESSIONID'} prefix`];
 }
 
-/** haproxy's configuration for the TCP rules; null when there is none (haproxy is then stopped). */
-export function renderHaproxy(spec: RouterEdgeSpec): string | null {
+/**
+ * haproxy's configuration for the TCP rules; null when there is none (haproxy is then stopped). `statsSocket`: where
+ * haproxy answers `show stat` (each member's health as its checks see it), read by routerLbHealth.
+ */
+export function renderHaproxy(spec: RouterEdgeSpec, statsSocket?: string): string | null {
   const tcp = spec.loadBalancers.filter((lb) => lb.protocol !== 'udp');
   if (tcp.length === 0) return null;
   const out = [
     // The pid file is given on the command line (-p); maxconn stays within a container's file limit.
-    'global', '  maxconn 4096',
+    'global', '  maxconn 4096', ...(statsSocket ? [`  stats socket ${statsSocket} mode 600 level user`] : []),
     'defaults', '  mode tcp', '  timeout connect 5s', '  timeout client 60s', '  timeout server 60s', '',
   ];
   for (const lb of tcp) {

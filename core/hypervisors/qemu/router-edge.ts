@@ -6,9 +6,10 @@
 //    the connections it holds, so a reload drops no established connection. If haproxy refuses, the previous
 //    ruleset is put back.
 import { execFile } from 'node:child_process';
+import { connect } from 'node:net';
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RouterEdgeSpec } from '../driver';
+import type { LbMemberHealth, RouterEdgeSpec } from '../driver';
 import { renderHaproxy, renderNft } from './router-edge-render';
 
 export interface EdgeRouter { ns: string; dir: string; publicIp: string; publicPrefix: number }
@@ -60,7 +61,9 @@ export async function applyEdge(r: EdgeRouter, spec: RouterEdgeSpec): Promise<vo
   const nftFile = join(r.dir, 'edge.nft');
   const cfgFile = join(r.dir, 'haproxy.cfg');
   const pidFile = join(r.dir, 'haproxy.pid');
-  const cfg = renderHaproxy(spec);
+  // A UNIX socket path longer than sun_path (108 bytes) would make haproxy refuse the whole set: health is then unread.
+  const sock = join(r.dir, STATS_SOCKET);
+  const cfg = renderHaproxy(spec, Buffer.byteLength(sock) < 100 ? sock : undefined);
   if (cfg !== null) {
     writeFileSync(`${cfgFile}.new`, cfg);
     try { await run(['haproxy', '-c', '-q', '-f', `${cfgFile}.new`]); } catch (e) {
@@ -85,6 +88,36 @@ export async function applyEdge(r: EdgeRouter, spec: RouterEdgeSpec): Promise<vo
     renameSync(`${cfgFile}.new`, cfgFile);
   }
   renameSync(`${nftFile}.new`, nftFile);
+}
+
+const STATS_SOCKET = 'haproxy.sock';
+
+/**
+ * Each TCP load balancer member's health as the router's haproxy sees it (`show stat` on its stats socket: status
+ * UP, DOWN, or a transition such as "UP 1/2"); null when haproxy does not run (no TCP rule, or a stopped router).
+ */
+export function lbHealth(dir: string, timeoutMs = 3_000): Promise<LbMemberHealth[] | null> {
+  if (pidOf(join(dir, 'haproxy.pid')) === null || !existsSync(join(dir, STATS_SOCKET))) return Promise.resolve(null);
+  return new Promise((resolve) => {
+    let text = '';
+    const sock = connect(join(dir, STATS_SOCKET));
+    const done = (v: LbMemberHealth[] | null) => { sock.destroy(); resolve(v); };
+    sock.setTimeout(timeoutMs, () => done(null));
+    sock.on('connect', () => sock.end('show stat\n'));
+    sock.on('data', (d) => { text += d.toString(); });
+    sock.on('error', () => done(null));
+    sock.on('end', () => done(parseStat(text)));
+  });
+}
+
+/** `show stat` CSV: the rows of servers named vm-<VM id> in proxies named lb-<rule id>. */
+export function parseStat(csv: string): LbMemberHealth[] {
+  const [head, ...rows] = csv.split('\n').filter((l) => l.trim());
+  const cols = (head ?? '').replace(/^# /, '').split(',');
+  const [px, sv, st] = ['pxname', 'svname', 'status'].map((c) => cols.indexOf(c));
+  if (px < 0 || sv < 0 || st < 0) return [];
+  return rows.map((l) => l.split(',')).filter((c) => c[px]?.startsWith('lb-') && c[sv]?.startsWith('vm-'))
+    .map((c) => ({ ruleId: c[px].slice(3), vmId: c[sv].slice(3), status: c[st] }));
 }
 
 /** Stops the router's haproxy (the namespace and its rules go with the router). */

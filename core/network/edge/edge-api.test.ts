@@ -63,6 +63,28 @@ describe('public IP addresses and rules on the virtual router', () => {
     expect(taken.code).toBe(431);
   });
 
+  it('lists the free addresses of the ranges too with allocatedonly=false (state Free, the id the address keeps when acquired)', async () => {
+    // 203.0.113.10-30: alice holds .10 and .12, bob .11 (neither hers to see nor free).
+    const all = await ok(alice, 'listPublicIpAddresses', { allocatedonly: 'false', zoneid: lab.zoneId });
+    expect(all.count).toBe(20);
+    expect(all.publicipaddress.slice(0, 3).map((i: { ipaddress: string; state: string }) => `${i.ipaddress} ${i.state}`))
+      .toEqual(['203.0.113.10 Allocated', '203.0.113.12 Allocated', '203.0.113.13 Free']);
+    const free = all.publicipaddress[2];
+    expect(free).toMatchObject({ issourcenat: false, isstaticnat: false, zoneid: lab.zoneId, forvirtualnetwork: true });
+    expect(free.account).toBeUndefined();
+    expect(typeProblems('PublicIpAddress', free)).toEqual([]);
+    const page = await ok(alice, 'listPublicIpAddresses', { allocatedonly: 'false', state: 'Free', page: '2', pagesize: '5' });
+    expect([page.count, page.publicipaddress.map((i: { ipaddress: string }) => i.ipaddress)])
+      .toEqual([18, ['203.0.113.18', '203.0.113.19', '203.0.113.20', '203.0.113.21', '203.0.113.22']]);
+    expect((await ok(admin, 'listPublicIpAddresses', { allocatedonly: 'false', listall: 'true' })).count).toBe(21);
+    expect((await ok(alice, 'listPublicIpAddresses', { allocatedonly: 'false', issourcenat: 'true' })).count).toBe(1);
+    const got = await ok(alice, 'associateIpAddress', { networkid: lab.net, ipaddress: free.ipaddress });
+    expect(got.id).toBe(free.id);
+    expect((await ok(alice, 'listPublicIpAddresses', { allocatedonly: 'false', id: free.id })).publicipaddress[0].state).toBe('Allocated');
+    await ok(alice, 'disassociateIpAddress', { id: free.id });
+    expect((await ok(alice, 'listPublicIpAddresses', { allocatedonly: 'false', id: free.id })).publicipaddress[0].state).toBe('Free');
+  });
+
   it('creates, lists and deletes ingress and egress firewall rules (Add -> Active), with clear errors for bad input', async () => {
     const fw = (await ok(alice, 'createFirewallRule', { ipaddressid: lab.snat, protocol: 'tcp', startport: '22', cidrlist: '192.0.2.0/24' })).firewallrule;
     expect(fw).toMatchObject({ protocol: 'tcp', startport: 22, endport: 22, state: 'Active', cidrlist: '192.0.2.0/24', ipaddress: '203.0.113.10', traffictype: 'Ingress' });
@@ -107,6 +129,47 @@ describe('public IP addresses and rules on the virtual router', () => {
     await ok(alice, 'createPortForwardingRule', { ...pf, protocol: 'udp' }); // the port is free again
   });
 
+  it("refuses overlapping rules with CloudStack's texts, also for concurrent requests, and only where CloudStack does", async () => {
+    const ip = (await ok(alice, 'associateIpAddress', { networkid: lab.net })).ipaddress.id;
+    const fw = (a: Record<string, string>) => ok(alice, 'createFirewallRule', { ipaddressid: ip, protocol: 'tcp', ...a }).then((r) => r.firewallrule);
+    const first = await fw({ startport: '100', endport: '200', cidrlist: '192.0.2.0/24' });
+    expect(await fails(alice, 'createFirewallRule', { ipaddressid: ip, protocol: 'tcp', startport: '150', endport: '250', cidrlist: '10.0.0.0/8,192.0.2.0/24' }))
+      .toEqual({ code: 537, text: `The range specified, 150-250, conflicts with rule ${first.id} which has 100-200` });
+    await fw({ startport: '150', endport: '250', cidrlist: '198.51.100.0/24' }); // other sources
+    await ok(alice, 'createFirewallRule', { ipaddressid: ip, protocol: 'udp', startport: '150' }); // other protocol
+    await fw({});
+    expect((await fails(alice, 'createFirewallRule', { ipaddressid: ip, protocol: 'tcp' })).text)
+      .toBe('There is already a firewall rule specified with protocol = tcp and no ports');
+    const ping = (await ok(alice, 'createFirewallRule', { ipaddressid: ip, protocol: 'icmp', icmptype: '8', icmpcode: '0' })).firewallrule;
+    expect(await fails(alice, 'createFirewallRule', { ipaddressid: ip, protocol: 'icmp', icmptype: '8', icmpcode: '0' }))
+      .toEqual({ code: 431, text: `New rule conflicts with existing rule id=${ping.id}` });
+    // Concurrent identical requests: the address's row lock lets exactly one in.
+    const replies = await Promise.all([0, 1, 2].map(() => alice('createFirewallRule', { ipaddressid: ip, protocol: 'tcp', startport: '443' })));
+    expect(replies.map((r) => r.status).sort()).toEqual([200, 537, 537]);
+    await waitJob(alice, replies.find((r) => r.status === 200)!.json.createfirewallruleresponse.jobid);
+    const eg = { networkid: lab.net, protocol: 'tcp', startport: '25', endport: '30' };
+    const egress = (await ok(alice, 'createEgressFirewallRule', eg)).firewallrule;
+    expect((await fails(alice, 'createEgressFirewallRule', { ...eg, startport: '30', endport: '40' })).text)
+      .toBe(`The range specified, 30-40, conflicts with rule ${egress.id} which has 25-30`);
+    await ok(alice, 'deleteEgressFirewallRule', { id: egress.id });
+    // Port ranges of forwarding rules: any overlapping port; a load balancer rule's port for every protocol.
+    const pf = (await ok(alice, 'createPortForwardingRule', { ipaddressid: ip, protocol: 'tcp', publicport: '7000', publicendport: '7010',
+      privateport: '7000', privateendport: '7010', virtualmachineid: lab.vm1, openfirewall: 'false' })).portforwardingrule;
+    const lbArgs = { name: 'x', algorithm: 'roundrobin', publicport: '7010', privateport: '80', publicipid: ip, protocol: 'udp', openfirewall: 'false' };
+    expect(await fails(alice, 'createLoadBalancerRule', lbArgs))
+      .toEqual({ code: 537, text: `The range specified, 7010-7010, conflicts with rule ${pf.id} which has 7000-7010` });
+    const lb = (await ok(alice, 'createLoadBalancerRule', { ...lbArgs, publicport: '53', protocol: 'tcp' })).loadbalancer;
+    expect((await fails(alice, 'createPortForwardingRule', { ipaddressid: ip, protocol: 'udp', publicport: '50', publicendport: '60', privateport: '50',
+      privateendport: '60', virtualmachineid: lab.vm1 })).text).toBe(`The range specified, 50-60, conflicts with rule ${lb.id} which has 53-53`);
+    // A forwarding rule whose opened firewall rule would clash leaves nothing behind.
+    expect((await fails(alice, 'createPortForwardingRule', { ipaddressid: ip, protocol: 'tcp', publicport: '180', privateport: '80',
+      virtualmachineid: lab.vm1, cidrlist: '192.0.2.0/24' })).code).toBe(537);
+    expect((await ok(alice, 'listPortForwardingRules', { ipaddressid: ip })).portforwardingrule.map((r: { id: string }) => r.id)).toEqual([pf.id]);
+    await ok(alice, 'createPortForwardingRule', { ipaddressid: ip, protocol: 'tcp', publicport: '180', privateport: '80', virtualmachineid: lab.vm1,
+      openfirewall: 'false' });
+    await ok(alice, 'disassociateIpAddress', { id: ip });
+  });
+
   it('maps an address to a VM with static NAT, once per VM, never on an address with forwarding rules', async () => {
     const ip = (await ok(alice, 'associateIpAddress', { networkid: lab.net })).ipaddress;
     expect((await fails(alice, 'enableStaticNat', { ipaddressid: lab.snat, virtualmachineid: lab.vm1 })).text).toContain('source NAT');
@@ -149,8 +212,10 @@ describe('public IP addresses and rules on the virtual router', () => {
     expect((await ok(alice, 'listLBHealthCheckPolicies', { lbruleid: lb.id })).healthcheckpolicies[0].healthcheckpolicy).toHaveLength(1);
     await ok(alice, 'deleteLBStickinessPolicy', { id: st.stickinesspolicy[0].id });
     expect((await ok(alice, 'listLBStickinessPolicies', { lbruleid: lb.id })).stickinesspolicies[0].stickinesspolicy).toEqual([]);
-    expect((await ok(alice, 'updateLoadBalancerRule', { id: lb.id, algorithm: 'leastconn', name: 'web2' })).loadbalancer)
-      .toMatchObject({ algorithm: 'leastconn', name: 'web2' });
+    expect((await ok(alice, 'updateLoadBalancerRule', { id: lb.id, algorithm: 'leastconn', name: 'web2', cidrlist: '192.0.2.0/24' })).loadbalancer)
+      .toMatchObject({ algorithm: 'leastconn', name: 'web2', cidrlist: '192.0.2.0/24' });
+    expect((await ok(alice, 'listFirewallRules', { ipaddressid: lb.publicipid })).firewallrule[0].cidrlist).toBe('192.0.2.0/24');
+    expect((await fails(alice, 'updateLoadBalancerRule', { id: lb.id, cidrlist: '192.0.2.0/40' })).code).toBe(431);
     await ok(alice, 'removeFromLoadBalancerRule', { id: lb.id, virtualmachineids: lab.vm2 });
     expect((await ok(alice, 'listLoadBalancerRuleInstances', { id: lb.id, applied: 'false' })).loadbalancerruleinstance.map((v: { name: string }) => v.name))
       .toEqual(['web2']);

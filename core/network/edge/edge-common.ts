@@ -1,13 +1,11 @@
 // What every edge command leans on: looking up addresses and rules with the caller's access checked, validating
-// ports and CIDRs, claiming public ports (a database key, so two management servers cannot both take a port), and
-// applying the network's whole rule set to its router, undoing the rows when the router refuses them.
+// ports and CIDRs, and applying the network's whole rule set to its router, undoing the rows when the router refuses them.
 import type { Selectable } from 'kysely';
 import type { CallContext } from '../../kernel/handler';
 import type { Services, ListScope } from '../../kernel/services';
 import type { EdgeRuleTable, PublicIpTable } from '../../db/schema';
 import { ApiError, invalidParam, notFound, permissionDenied, resourceUnavailable } from '../../kernel/errors';
 import { ErrorCode, CsErrorCode } from '../../contract/errors';
-import { isUniqueViolation } from '../../db/unique';
 import { requireCidr } from '../../infrastructure/util';
 import { isRootAdmin } from '../../identity/caller';
 import { applyRouter } from '../router-datapath';
@@ -69,26 +67,6 @@ export function cidrList(field: string, list: string[] | undefined): string[] {
   const out = (list ?? []).map((c) => c.trim()).filter(Boolean);
   for (const c of out) requireCidr(field, c);
   return out;
-}
-
-/**
- * Claims public ports of an address for a rule, one row per port under the (address, protocol, port) key: the
- * database refuses the second claim, whichever management server makes it.
- */
-export async function claimPorts(svc: Services, ipId: string, protocol: string, start: number, end: number, ruleId: string, ipText: string): Promise<void> {
-  const proto = protocol === 'tcp-proxy' ? 'tcp' : protocol;
-  const rows = Array.from({ length: end - start + 1 }, (_, i) => ({ ip_id: ipId, protocol: proto, port: start + i, rule_id: ruleId }));
-  try {
-    await svc.db.transaction().execute(async (trx) => {
-      for (let i = 0; i < rows.length; i += 500) await trx.insertInto('edge_port_claims').values(rows.slice(i, i + 500)).execute();
-    });
-  } catch (e) {
-    if (!isUniqueViolation(e)) throw e;
-    const other = await svc.db.selectFrom('edge_port_claims').select(['rule_id', 'port']).where('ip_id', '=', ipId).where('protocol', '=', proto)
-      .where('port', '>=', start).where('port', '<=', end).executeTakeFirst();
-    throw conflict(`The range specified, ${start}-${end}, conflicts with rule ${other?.rule_id ?? 'of another request'} which has ${other?.port ?? start} ` +
-      `(protocol ${proto} on ${ipText})`);
-  }
 }
 
 /** Removes rules and everything hanging off them (port claims, the firewall rules they opened, LB members and policies). */

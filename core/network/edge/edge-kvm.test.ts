@@ -122,10 +122,19 @@ describe.skipIf(!runnable)('the virtual router as the edge: load balancer, NAT a
     expect(stuck.every(Boolean) && new Set(stuck).size).toBe(1);
     await job(call, 'deleteLBStickinessPolicy', { id: st.stickinesspolicy[0].id });
 
+    // The members' health as the router's haproxy sees it (servicestate, re-read when older than 2 s).
+    const health = async () => Object.fromEntries((await ok(call, 'listLoadBalancerRuleInstances', { id: lbId })).loadbalancerruleinstance
+      .map((v: { name: string; servicestate?: string }) => [v.name, v.servicestate]));
+    expect(await until(health, (h) => h.web1 === 'UP' && h.web2 === 'UP', 5_000)).toEqual({ web1: 'UP', web2: 'UP' });
+    const withIps = (await ok(call, 'listLoadBalancerRuleInstances', { id: lbId, lbvmips: 'true' })).lbrulevmidip;
+    expect(withIps.map((m: { lbvmipaddresses: string[]; loadbalancerruleinstance: { name: string } }) => `${m.loadbalancerruleinstance.name} ${m.lbvmipaddresses}`)
+      .sort()).toEqual([`web1 ${vms.web1.ip}`, `web2 ${vms.web2.ip}`]);
     await vms.web2.con.exec('killall httpd');
     expect(await until(four, (o) => o.every((b) => b === 'web1'), 10_000)).toEqual(['web1', 'web1', 'web1', 'web1']);
+    expect(await until(health, (h) => h.web2 === 'DOWN', 5_000)).toEqual({ web1: 'UP', web2: 'DOWN' });
     await vms.web2.con.exec('httpd -p 80 -h /www');
     expect(new Set(await until(four, (o) => new Set(o).size === 2, 10_000))).toEqual(new Set(['web1', 'web2']));
+    expect(await until(health, (h) => h.web2 === 'UP', 5_000)).toEqual({ web1: 'UP', web2: 'UP' });
   }, 120_000);
 
   it('forwards a port to a guest; ingress firewall rules open it to their CIDRs only; a refused set changes nothing', async () => {

@@ -11,9 +11,10 @@ import { invalidParam, notFound } from '../../kernel/errors';
 import { compact } from '../../kernel/format';
 import { countOf, paged } from '../../infrastructure/util';
 import { checkManage, networkById } from '../access';
-import { activate, applyEdge, cidrList, claimPorts, deleteRules, edgeLock, ipById, requirePort, requireRange, revoke, ruleById,
+import { activate, applyEdge, cidrList, deleteRules, edgeLock, ipById, requirePort, requireRange, revoke, ruleById,
   scoped, vmInNetwork, type IpRow, type Purpose, type RuleRow } from './edge-common';
 import { edgeNetwork } from './public-ips';
+import { claimedProtocols, claimPorts, insertFirewallRules } from './rule-conflicts';
 
 type H = HandlersFor<typeof networkEdgeCommands>;
 const csv = (xs: string[]) => (xs.length ? xs.join(',') : null);
@@ -98,11 +99,26 @@ export function deleteRule(purpose: Purpose, traffic = 'Ingress') {
 }
 
 /** Firewall rules opened by port forwarding and load balancer rules (openfirewall, default true). */
-export async function openFirewall(ctx: CallContext, ip: IpRow, parent: Insertable<EdgeRuleTable>, cidrs: string[]): Promise<void> {
-  await ctx.svc.db.insertInto('edge_rules').values(ruleRow(ctx, ip, parent.network_id, 'Firewall', {
+async function openFirewall(ctx: CallContext, ip: IpRow, parent: Insertable<EdgeRuleTable>, cidrs: string[]): Promise<void> {
+  await insertFirewallRules(ctx.svc, [ruleRow(ctx, ip, parent.network_id, 'Firewall', {
     ip_id: ip.id, protocol: parent.protocol === 'tcp-proxy' ? 'tcp' : parent.protocol, start_port: parent.start_port, end_port: parent.end_port,
     cidr_list: csv(cidrs), related_id: parent.id, created: parent.created,
-  })).execute();
+  })]);
+}
+
+/**
+ * Writes a port forwarding or load balancer rule: its public ports claimed first (CloudStack's conflict check, as a
+ * database key), then the rule, then the firewall rule it opens; a conflict on the way leaves nothing behind.
+ */
+export async function insertForwardingRule(ctx: CallContext, ip: IpRow, row: Insertable<EdgeRuleTable>, open: boolean, cidrs: string[]): Promise<void> {
+  await claimPorts(ctx.svc, ip.id, claimedProtocols(row.purpose, row.protocol), row.start_port!, row.end_port!, row.id);
+  try {
+    await ctx.svc.db.insertInto('edge_rules').values(row).execute();
+    if (open) await openFirewall(ctx, ip, row, cidrs);
+  } catch (e) {
+    await deleteRules(ctx.svc, [row.id]);
+    throw e;
+  }
 }
 
 async function listRules(ctx: CallContext, a: { id?: string; ipaddressid?: string; networkid?: string; page?: number; pagesize?: number; keyword?: string } &
@@ -124,7 +140,7 @@ export const firewallHandlers: Pick<H, 'createFirewallRule' | 'listFirewallRules
       const ip = await ipById(ctx, a.ipaddressid);
       if (!ip.network_id) throw invalidParam(`IP address ${ip.ip_address} is not associated with a network`);
       const row = ruleRow(ctx, ip, ip.network_id, 'Firewall', { ip_id: ip.id, ...firewallMatch(a), cidr_list: csv(cidrList('cidrlist', a.cidrlist)) });
-      await ctx.svc.db.insertInto('edge_rules').values(row).execute();
+      await insertFirewallRules(ctx.svc, [row]);
       return { instanceType: 'FirewallRule', instanceId: row.id, createdId: row.id, locks: [edgeLock(ip.network_id)], payload: { networkId: ip.network_id, id: row.id } };
     },
     async execute(ctx, _a, p: { networkId: string; id: string }) {
@@ -144,7 +160,7 @@ export const firewallHandlers: Pick<H, 'createFirewallRule' | 'listFirewallRules
       if (n.guest_type !== 'Isolated') throw invalidParam(`Egress firewall rules are for isolated networks; ${n.name} is ${n.guest_type}`);
       const row = ruleRow(ctx, n, n.id, 'Firewall', { traffic_type: 'Egress', ...firewallMatch(a),
         cidr_list: csv(cidrList('cidrlist', a.cidrlist)) ?? n.cidr, dest_cidr_list: csv(cidrList('destcidrlist', a.destcidrlist)) });
-      await ctx.svc.db.insertInto('edge_rules').values(row).execute();
+      await insertFirewallRules(ctx.svc, [row]);
       return { instanceType: 'FirewallRule', instanceId: row.id, createdId: row.id, locks: [edgeLock(n.id)], payload: { networkId: n.id, id: row.id } };
     },
     async execute(ctx, _a, p: { networkId: string; id: string }) {
@@ -175,9 +191,7 @@ export const firewallHandlers: Pick<H, 'createFirewallRule' | 'listFirewallRules
       const protocol = a.protocol.toLowerCase();
       const row = ruleRow(ctx, ip, ip.network_id, 'PortForwarding', { ip_id: ip.id, protocol, start_port: a.publicport, end_port: pubEnd,
         private_port: a.privateport, private_end_port: privEnd, vm_id: vm.id, vm_ip: vm.ip, cidr_list: csv(cidrs) });
-      await claimPorts(ctx.svc, ip.id, protocol, a.publicport, pubEnd, row.id, ip.ip_address);
-      await ctx.svc.db.insertInto('edge_rules').values(row).execute();
-      if (a.openfirewall !== false) await openFirewall(ctx, ip, row, cidrs);
+      await insertForwardingRule(ctx, ip, row, a.openfirewall !== false, cidrs);
       return { instanceType: 'FirewallRule', instanceId: row.id, createdId: row.id, locks: [edgeLock(ip.network_id)], payload: { networkId: ip.network_id, id: row.id } };
     },
     async execute(ctx, _a, p: { networkId: string; id: string }) {

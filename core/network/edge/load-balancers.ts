@@ -11,9 +11,10 @@ import { compact } from '../../kernel/format';
 import { countOf, paged, pageArray } from '../../infrastructure/util';
 import { isUniqueViolation } from '../../db/unique';
 import { vmObject } from '../../orchestration/vm/vm-view';
-import { applyEdge, cidrList, claimPorts, edgeLock, ipById, requirePort, ruleById, scoped, vmInNetwork, type RuleRow } from './edge-common';
-import { applyNew, deleteRule, openFirewall, ruleRow } from './firewall-rules';
+import { applyEdge, cidrList, edgeLock, ipById, requirePort, ruleById, scoped, vmInNetwork, type RuleRow } from './edge-common';
+import { applyNew, deleteRule, insertForwardingRule, ruleRow } from './firewall-rules';
 import { edgeNetwork, takePublicIp } from './public-ips';
+import { memberStates } from './lb-health';
 
 type H = HandlersFor<typeof networkEdgeCommands>;
 
@@ -70,9 +71,7 @@ export const loadBalancerHandlers: Pick<H, 'createLoadBalancerRule' | 'listLoadB
       const row = ruleRow(ctx, ip, ip.network_id!, 'LoadBalancing', { ip_id: ip.id, protocol, start_port: a.publicport, end_port: a.publicport,
         private_port: a.privateport, private_end_port: a.privateport, name: a.name, description: a.description ?? null, algorithm: a.algorithm.toLowerCase(),
         cidr_list: cidrs.length ? cidrs.join(',') : null });
-      await claimPorts(ctx.svc, ip.id, protocol, a.publicport, a.publicport, row.id, ip.ip_address);
-      await ctx.svc.db.insertInto('edge_rules').values(row).execute();
-      if (a.openfirewall !== false) await openFirewall(ctx, ip, row, cidrs);
+      await insertForwardingRule(ctx, ip, row, a.openfirewall !== false, cidrs);
       return { instanceType: 'FirewallRule', instanceId: row.id, createdId: row.id, locks: [edgeLock(ip.network_id!)], payload: { networkId: ip.network_id!, id: row.id } };
     },
     async execute(ctx, _a, p: { networkId: string; id: string }) {
@@ -97,14 +96,22 @@ export const loadBalancerHandlers: Pick<H, 'createLoadBalancerRule' | 'listLoadB
     async prepare(ctx, a) {
       const r = await lbPrepare(ctx, a.id);
       if (a.protocol && a.protocol.toLowerCase() !== r.protocol) throw invalidParam('The protocol of a load balancer rule cannot be changed');
+      if (a.cidrlist) cidrList('cidrlist', a.cidrlist);
       return { instanceType: 'FirewallRule', instanceId: r.id, locks: [edgeLock(r.network_id)], payload: {} };
     },
     async execute(ctx, a) {
       const before = await ctx.svc.db.selectFrom('edge_rules').selectAll().where('id', '=', a.id).executeTakeFirstOrThrow();
-      const patch = { name: a.name ?? before.name, description: a.description ?? before.description, algorithm: a.algorithm?.toLowerCase() ?? before.algorithm };
+      // cidrlist (as CloudStack 4.20): the rule's sources, and so those of the firewall rule it opened.
+      const cidrs = a.cidrlist === undefined ? before.cidr_list : cidrList('cidrlist', a.cidrlist).join(',') || null;
+      const patch = { name: a.name ?? before.name, description: a.description ?? before.description, algorithm: a.algorithm?.toLowerCase() ?? before.algorithm,
+        cidr_list: cidrs };
+      const opened = ctx.svc.db.updateTable('edge_rules').where('related_id', '=', a.id).where('purpose', '=', 'Firewall');
       await ctx.svc.db.updateTable('edge_rules').set(patch).where('id', '=', a.id).execute();
+      if (cidrs !== before.cidr_list) await opened.set({ cidr_list: cidrs }).execute();
       await applyEdge(ctx.svc, before.network_id, async () => {
-        await ctx.svc.db.updateTable('edge_rules').set({ name: before.name, description: before.description, algorithm: before.algorithm }).where('id', '=', a.id).execute();
+        await ctx.svc.db.updateTable('edge_rules').set({ name: before.name, description: before.description, algorithm: before.algorithm,
+          cidr_list: before.cidr_list }).where('id', '=', a.id).execute();
+        if (cidrs !== before.cidr_list) await opened.set({ cidr_list: before.cidr_list }).execute();
       });
       return (await formatLbs(ctx.svc, [{ ...before, ...patch }]))[0];
     },
@@ -149,16 +156,23 @@ export const loadBalancerHandlers: Pick<H, 'createLoadBalancerRule' | 'listLoadB
       });
     },
   },
+  // Assigned members carry haproxy's view of them (servicestate, CloudStack's field); lbvmips=true answers
+  // CloudStack's lbrulevmidip objects: the VM and the addresses the rule sends its traffic to.
   async listLoadBalancerRuleInstances(ctx, a) {
     const r = await ruleById(ctx, a.id, 'LoadBalancing');
-    const members = await ctx.svc.db.selectFrom('lb_members').select('vm_id').where('rule_id', '=', r.id).orderBy('created').orderBy('vm_id').execute();
+    const members = await ctx.svc.db.selectFrom('lb_members').select(['vm_id', 'vm_ip']).where('rule_id', '=', r.id).orderBy('created').orderBy('vm_id').execute();
     let ids = members.map((m) => m.vm_id);
     if (a.applied === false) {
       const inNet = await ctx.svc.db.selectFrom('nics as c').innerJoin('vms as v', 'v.id', 'c.vm_id').select('v.id').where('c.network_id', '=', r.network_id)
         .where('v.removed', 'is', null).where('v.account_id', '=', r.account_id ?? '-').orderBy('v.created').execute();
       ids = inNet.map((v) => v.id).filter((id) => !ids.includes(id));
     }
-    const vms = (await Promise.all(pageArray(ids, a, ctx.svc.config.maxPageSize).map((id) => vmObject(ctx.svc, ctx.caller, id)))).filter((v) => v !== undefined);
-    return { count: ids.length, items: vms };
+    const states = a.applied === false ? new Map<string, string>() : await memberStates(ctx.svc, r);
+    const vms = (await Promise.all(pageArray(ids, a, ctx.svc.config.maxPageSize).map((id) => vmObject(ctx.svc, ctx.caller, id))))
+      .filter((v) => v !== undefined).map((v) => compact({ ...v, servicestate: states.get(v.id) }));
+    if (!a.lbvmips) return { count: ids.length, items: vms };
+    const ips = (vmId: string) => members.filter((m) => m.vm_id === vmId).map((m) => m.vm_ip);
+    const items = vms.map((v) => ({ loadbalancerruleinstance: v, lbvmipaddresses: ips(v.id) })) as unknown as typeof vms;
+    return { count: ids.length, items, itemKey: 'lbrulevmidip' };
   },
 };

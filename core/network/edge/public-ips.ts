@@ -14,6 +14,7 @@ import { checkManage, networkById, type NetworkRow } from '../access';
 import { implementNetwork } from '../implement';
 import { intToIp, ipToInt, requireIp } from '../ip';
 import { servicesOf } from '../offerings';
+import { publicIpId, withFreeAddresses } from './free-ips';
 import { applyEdge, deleteRules, edgeLock, ipById, revoke, scoped, vmInNetwork, type IpRow } from './edge-common';
 
 type H = HandlersFor<typeof networkEdgeCommands>;
@@ -56,7 +57,7 @@ export async function takePublicIp(svc: Services, n: NetworkRow, want?: string):
     for (let i = ipToInt(r.start_ip); i <= ipToInt(r.end_ip); i++) {
       const ip = intToIp(i);
       if ((want !== undefined && ip !== want) || taken.has(ip)) continue;
-      const row: IpRow = { id: svc.newId(), zone_id: n.zone_id, vlan_range_id: r.id, ip_address: ip, network_id: n.id, is_source_nat: 0,
+      const row: IpRow = { id: publicIpId(n.zone_id, ip), zone_id: n.zone_id, vlan_range_id: r.id, ip_address: ip, network_id: n.id, is_source_nat: 0,
         account_id: n.account_id, domain_id: n.domain_id, created: svc.clock.now(), state: 'Allocated', vm_id: null, vm_ip: null };
       try {
         await svc.db.insertInto('public_ips').values(row).execute();
@@ -136,6 +137,12 @@ export const publicIpHandlers: Pick<H, 'associateIpAddress' | 'disassociateIpAdd
     if (a.isstaticnat !== undefined) q = q.where('vm_id', a.isstaticnat ? 'is not' : 'is', null);
     if (a.state) q = q.where('state', '=', a.state);
     if (a.keyword) q = q.where('ip_address', 'like', `%${a.keyword}%`);
+    if (a.allocatedonly === false) {
+      // Free addresses have no owner, network, NAT or state but Free: a filter on any of those lists allocated ones only.
+      const freeToo = !net && a.issourcenat !== true && a.isstaticnat !== true && (!a.state || a.state.toLowerCase() === 'free') &&
+        a.forvirtualnetwork !== false && !a.vpcid;
+      return withFreeAddresses(ctx, a, scope, await q.selectAll().execute(), freeToo, (rows) => formatIps(ctx.svc, rows));
+    }
     const count = await countOf(q.select((e) => e.fn.countAll().as('n')));
     const rows = await paged(q.selectAll().orderBy('created').orderBy('id'), a, ctx.svc.config.maxPageSize).execute();
     return { count, items: await formatIps(ctx.svc, rows) };

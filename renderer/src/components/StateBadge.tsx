@@ -8,6 +8,8 @@ const TONE: Record<string, string> = {
   Setup: 'ok', Implementing: 'busy', Add: 'busy', Revoke: 'warn', Releasing: 'busy',
   Error: 'bad', Alert: 'bad', Down: 'bad', Disconnected: 'bad', ErrorInMaintenance: 'bad', Unknown: 'bad', locked: 'bad',
   Maintenance: 'warn',
+  // A load balancer member's health as haproxy reports it (listLoadBalancerRuleInstances' servicestate).
+  UP: 'ok', DOWN: 'bad',
 };
 
 export function stateTone(state: string | undefined): string {

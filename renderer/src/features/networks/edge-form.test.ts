@@ -1,6 +1,7 @@
 // The edge forms' checks: what a user would see under a field before anything is sent, and the arguments sent.
 import { describe, expect, it } from 'vitest';
 import { emptyFw, emptyLb, emptyPf, fwArgs, fwErrors, lbErrors, pfArgs, pfErrors, portRange } from './edge-form';
+import { emptyHealth, healthArgs, healthErrors } from './lb-policy-form';
 
 const m = { required: 'req', badPort: 'port', endBeforeStart: 'order', rangeLength: 'length', badCidr: 'cidr', badIcmp: 'icmp' };
 
@@ -37,5 +38,16 @@ describe('firewall and load balancer forms', () => {
   });
   it('shows a port range only when it is one', () => {
     expect([portRange('80', '80'), portRange('8000', '8010'), portRange(undefined, undefined)]).toEqual(['80', '8000–8010', '—']);
+  });
+});
+
+describe('health check policy form', () => {
+  const hm = { badPositive: 'positive', badPath: 'path', timeoutOverInterval: 'timeout' };
+  it('names a path without /, a count below 1 and a timeout over the interval; sends only what was given', () => {
+    expect(healthErrors(emptyHealth(), hm)).toEqual({});
+    expect(healthErrors({ ...emptyHealth(), pingpath: 'health', healthythreshold: '0' }, hm)).toEqual({ pingpath: 'path', healthythreshold: 'positive' });
+    expect(healthErrors({ ...emptyHealth(), intervaltime: '2', responsetimeout: '3' }, hm)).toEqual({ responsetimeout: 'timeout' });
+    expect(healthArgs({ ...emptyHealth(), pingpath: ' /up ', unhealthythreshold: '' }))
+      .toEqual({ pingpath: '/up', intervaltime: 5, responsetimeout: 2, healthythreshold: 2, unhealthythreshold: undefined });
   });
 });
