@@ -649,6 +649,8 @@ export interface HostsMetric extends Host {
   cputhreshold?: boolean;
   cputotalghz?: string;
   cpuusedghz?: string;
+  diskreadrate?: number;
+  diskwriterate?: number;
   instances?: string;
   memoryallocateddisablethreshold?: boolean;
   memoryallocatedgb?: string;
@@ -658,7 +660,9 @@ export interface HostsMetric extends Host {
   memorytotalgb?: string;
   memoryusedgb?: string;
   networkread?: string;
+  networkreadrate?: number;
   networkwrite?: string;
+  networkwriterate?: number;
   powerstate?: string;
   systeminstances?: string;
 }
@@ -1841,10 +1845,16 @@ export interface VirtualMachinesMetric extends VirtualMachine {
   cputotal?: string;
   diskiopstotal?: number;
   diskread?: string;
+  diskreadrate?: number;
   diskwrite?: string;
+  diskwriterate?: number;
   memorytotal?: string;
+  networkpacketsreadrate?: number;
+  networkpacketswriterate?: number;
   networkread?: string;
+  networkreadrate?: number;
   networkwrite?: string;
+  networkwriterate?: number;
 }
 
 /** Same fields as VirtualMachineAffinitygroup. */
@@ -1893,6 +1903,8 @@ export interface VirtualMachinesUsageHistoryStats {
   memorytargetkbs?: number;
   networkkbsread?: number;
   networkkbswrite?: number;
+  networkpacketsread?: number;
+  networkpacketswrite?: number;
   networkread?: string;
   networkwrite?: string;
   timestamp: string;
@@ -2017,6 +2029,10 @@ export interface Volume {
 
 export interface VolumesMetric extends Volume {
   diskiopstotal?: number;
+  diskioreadrate?: number;
+  diskiowriterate?: number;
+  diskreadrate?: number;
+  diskwriterate?: number;
   sizegb?: string;
 }
 
@@ -2118,3 +2134,22 @@ export interface ZonesMetric extends Zone {
 
 /** Same fields as ZoneCapacity. */
 export type ZonesMetricCapacity = ZoneCapacity;
+
+export interface ZonesUsageHistory {
+  id: string;
+  name: string;
+  stats: ZonesUsageHistoryStats[];
+}
+
+export interface ZonesUsageHistoryStats {
+  cputotalmhz?: number;
+  cpuused?: string;
+  cpuusedmax?: string;
+  memorytotalkbs?: number;
+  memoryusedkbs?: number;
+  memoryusedkbsmax?: number;
+  storagetotalkbs?: number;
+  storageusedkbs?: number;
+  storageusedkbsmax?: number;
+  timestamp: string;
+}
