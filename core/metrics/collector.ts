@@ -109,8 +109,10 @@ export function createCollector(svc: Services, store: MetricsStore): Collector {
       values[CH.cpu] = r.cpuUsedPercent * 100;
       values[CH.mem] = r.memoryUsedBytes / 1024;
       values[CH.load] = r.load1 === undefined ? null : r.load1 * 100;
-      // The host's I/O is what its VMs move (the list's disk and network columns): summed from their rates.
-      const sum = (ch: number, vals: (number | null)[][]) => vals.reduce<number | null>((a, v) => (v[ch] === null ? a : (a ?? 0) + v[ch]!), null);
+      // The host's I/O is what its VMs move (the list's disk and network columns): summed from their rates (none
+      // moves nothing; VMs without a rate yet, on their first sample, leave it unknown).
+      const sum = (ch: number, vals: (number | null)[][]) =>
+        vals.reduce<number | null>((a, v) => (v[ch] === null ? a : (a ?? 0) + v[ch]!), vals.length === 0 ? 0 : null);
       const vmVals = r.vms.map((v) => vmValues(nowS, v));
       values[HOST_CH.diskRead] = sum(CH.diskRead, vmVals);
       values[HOST_CH.diskWrite] = sum(CH.diskWrite, vmVals);
