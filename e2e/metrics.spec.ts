@@ -64,3 +64,54 @@ test('a VM page graphs its usage; the range picker and a drag change the window'
   expect(cpus.length).toBeGreaterThan(0);
   expect(cpus).toEqual([...cpus].sort((a, b) => b - a));
 });
+
+test('zone graphs on the dashboard, a typed custom range, a volume\'s graphs and the disk and network columns', async ({ page }) => {
+  test.setTimeout(90_000);
+  const api = await apiAsAdmin(lab.url, lab.adminPassword);
+  const vm = (await api('listVirtualMachines', { state: 'Running', listall: 'true' })).virtualmachine[0];
+  const root = (await api('listVolumes', { virtualmachineid: vm.id, type: 'ROOT', listall: 'true' })).volume[0];
+  await signIn(page, lab.url, 'admin', lab.adminPassword);
+
+  // The dashboard: the zone's CPU, memory and storage use, derived from its hosts and pools (one series per zone).
+  const zone = page.locator('.card', { hasText: /^Zone / }).first();
+  await expect(async () => {
+    await page.evaluate(() => { location.hash = '#/dashboard'; });
+    await zone.getByRole('button', { name: '1 h', exact: true }).click({ timeout: 2000 });
+    expect(Number(await zone.getByRole('figure', { name: 'CPU', exact: true }).getAttribute('data-points', { timeout: 2000 }))).toBeGreaterThan(0);
+  }).toPass({ timeout: 30_000 });
+  for (const name of ['Memory used', 'Storage used']) await expect(zone.getByRole('figure', { name, exact: true })).toBeVisible();
+
+  // A custom range by keyboard: a start after the end is refused with the reason, a good one becomes the window.
+  await zone.getByRole('button', { name: 'Custom…' }).click();
+  const form = zone.getByRole('form', { name: 'Custom range' });
+  const from = form.getByLabel('From');
+  await expect(from).toBeFocused();
+  const local = (d: Date) => new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+  const now = new Date();
+  await from.fill(local(new Date(now.getTime() + 3_600_000)));
+  await form.getByLabel('To').fill(local(now));
+  await form.getByLabel('To').press('Enter');
+  await expect(form.getByRole('alert')).toHaveText('The start must be before the end.');
+  await expect(from).toHaveAttribute('aria-invalid', 'true');
+  await from.fill(local(new Date(now.getTime() - 2 * 3_600_000)));
+  await form.getByLabel('To').press('Enter');
+  await expect(form).toBeHidden();
+  await expect(zone.getByRole('status', { name: 'Range' })).toContainText('Custom');
+  await expect(zone.getByRole('button', { name: 'Custom…' })).toHaveAttribute('aria-pressed', 'true');
+
+  // A volume's own graphs: its bytes and operations per second.
+  await page.evaluate((id) => { location.hash = `#/storage/volumes/${id}`; }, root.id);
+  const iops = page.getByRole('figure', { name: 'IOPS', exact: true });
+  await expect(async () => {
+    await page.getByRole('button', { name: '1 h', exact: true }).click({ timeout: 2000 });
+    expect(Number(await iops.getAttribute('data-points', { timeout: 2000 }))).toBeGreaterThan(1);
+  }).toPass({ timeout: 20_000 });
+  await expect(page.getByRole('figure', { name: 'Disk', exact: true }).locator('figcaption')).toContainText(/Read [\d.,]+ (B|KiB|MiB)\/s/);
+
+  // The instances list: disk and network now, and the network header sorts the whole list on the server.
+  await page.evaluate(() => { location.hash = '#/instances'; });
+  const grid = page.getByRole('grid', { name: 'Instances' });
+  await expect(grid.getByRole('row', { name: new RegExp(vm.name) })).toContainText(/[\d.,]+ (B|KiB|MiB)\/s/);
+  await grid.getByRole('columnheader', { name: 'Network' }).getByRole('button').click();
+  await expect(page).toHaveURL(/sortby=networkrate/);
+});

@@ -73,6 +73,11 @@ export interface MetricsConfig {
   tiers: Tier[];
   /** Rows written per INSERT (and per event-loop turn), so a big batch never holds the database long. */
   writeChunk: number;
+  /**
+   * How late a raw sample may still arrive (one write batch plus clock skew between servers): rollups and the zone
+   * series take a raw tick as complete only this long after it. A lab with a 1 s interval and one server may say 3.
+   */
+  rawSlackS: number;
 }
 
 const DAY = 86_400;
@@ -86,6 +91,7 @@ export const DEFAULT_METRICS_CONFIG: MetricsConfig = {
     { stepS: DAY, keepS: 5 * 365 * DAY, packS: 10 * DAY },
   ],
   writeChunk: 400,
+  rawSlackS: 30,
 };
 
 /** A merged config: tier 0's step is always the sampling interval. */

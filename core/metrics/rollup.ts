@@ -11,8 +11,6 @@ import { CHANNELS, MAX_CHANNELS, metricsDb, packOf, packTable, type MetricsConfi
 import { decodePack, encodePack, type PackedBucket } from '../kernel/bucket-pack';
 
 const SERIES_CHUNK = 1000;
-/** Raw samples may arrive this late (one write batch plus clock skew between servers). */
-export const RAW_SLACK_S = 30;
 /** metric_rollups' row of the zone series' progress (zone-series.ts): tier 1 waits for it. */
 export const ZONE_PROGRESS = 100;
 
@@ -34,7 +32,7 @@ export async function runRollups(db: Db, config: MetricsConfig, now: number): Pr
     const period = packOf(config, k);
     // Complete in the source: raw samples up to now (less slack), a rolled-up tier up to its own progress.
     // Tier 1 also waits for the zone rows derived from the raw tier, once they are derived at all.
-    const sourceDone = k === 1 ? Math.min(now - RAW_SLACK_S, progress.get(ZONE_PROGRESS) ?? Infinity) : progress.get(k - 1) ?? 0;
+    const sourceDone = k === 1 ? Math.min(now - config.rawSlackS, progress.get(ZONE_PROGRESS) ?? Infinity) : progress.get(k - 1) ?? 0;
     const to = sourceDone - (sourceDone % period);
     let from = progress.get(k);
     if (from === undefined) {

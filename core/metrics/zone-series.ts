@@ -1,7 +1,7 @@
 // A zone's usage over time (the dashboard's zone graphs), derived once per raw tick from its hosts' and storage
 // pools' raw rows and stored as a series of its own ('zone'), so the rollups carry it to every tier and a graph
 // of a year reads one series, never every host or VM of the zone. The maintenance loop derives the ticks the raw
-// tier has complete (RAW_SLACK_S behind now, as the rollups); progress is a row of metric_rollups (ZONE_PROGRESS,
+// tier has complete (config.rawSlackS behind now, as the rollups); progress is a row of metric_rollups (ZONE_PROGRESS,
 // not a tier), moved forward only, and rows are insert-or-ignore from complete source rows, so several management
 // servers deriving the same tick write the same figures once. The rollup of tier 1 waits for this progress
 // (rollup.ts), so a period is never packed without its zone rows.
@@ -12,7 +12,7 @@
 import type { Db } from '../db/connect';
 import { CHANNELS, ZONE_CH, metricsDb, type MetricsConfig, type Sample } from './metrics-schema';
 import type { MetricsStore } from './store';
-import { RAW_SLACK_S, ZONE_PROGRESS } from './rollup';
+import { ZONE_PROGRESS } from './rollup';
 /** Ticks derived per run at most (an hour at 10 s): a server back from a long stop catches up over a few runs. */
 const MAX_TICKS = 360;
 const CHUNK = 500;
@@ -26,7 +26,7 @@ interface ZoneAcc { cpuW: number; mhz: number; mem: number; memTotal: number; st
 export async function deriveZoneSeries(db: Db, store: MetricsStore, config: MetricsConfig, now: number): Promise<number> {
   const mdb = metricsDb(db);
   const step = config.tiers[0].stepS;
-  const complete = now - RAW_SLACK_S;
+  const complete = now - config.rawSlackS;
   const to = complete - (complete % step);
   const row = await mdb.selectFrom('metric_rollups').select('done_until').where('tier', '=', ZONE_PROGRESS).executeTakeFirst();
   // The first run looks back an hour (what a fresh graph shows); the raw tier keeps that much.

@@ -20,7 +20,7 @@ import { useIntent } from '../../app/intents';
 import { useInstMessages } from './messages';
 import { computeSummary, firstIp, type Vm } from './vm';
 import { vmActions } from './vm-actions';
-import { usageColumns, vmCpuPercent, vmMemoryPercent } from '../metrics/usage-columns';
+import { rateColumns, usageColumns, vmCpuPercent, vmMemoryPercent } from '../metrics/usage-columns';
 import { useMetricsMessages } from '../metrics/messages';
 
 // The wizard is only needed when the operator deploys; keep it out of the list's chunk.
@@ -68,6 +68,7 @@ export function InstanceList() {
       ) },
       // What each VM uses now, beside its state: visible without scrolling at 1024 px, where the table is wider.
       ...(canMetrics ? usageColumns<Vm>({ cpu: mm.cpuPct, memory: mm.memPct }, vmCpuPercent, vmMemoryPercent) : []),
+      ...(canMetrics ? rateColumns<Vm>({ disk: mm.diskRate, network: mm.networkRate, read: mm.read, write: mm.write }, (v) => v.state === 'Running') : []),
       { key: 'ip', header: m.ip, width: 'minmax(84px, .6fr)', csv: (v) => firstIp(v), render: (v) => firstIp(v) ?? <span className="muted">—</span> },
       canHosts && { key: 'host', header: m.host, width: 'minmax(100px, 1fr)', csv: (v) => v.hostname, render: (v) => v.hostname ?? <span className="muted">—</span> },
       { key: 'zone', header: m.zone, width: 'minmax(88px, .8fr)', render: (v) => v.zonename ?? '—' },
