@@ -1,6 +1,7 @@
 // Usage graphs on a VM's page (issue 14): a small simulated lab's VMs are sampled every second here, so the
 // graphs fill with the simulator's deterministic workload within seconds; the range picker and drag-to-zoom
-// change the window the graphs show, and the instances list shows the VM's CPU and memory use.
+// change the window the graphs show, and the instances list shows the VM's CPU, memory, disk and network use.
+// Then the dashboard's zone graphs, a custom range typed in, and a volume's graphs, on the same lab.
 import { test, expect } from '@playwright/test';
 import { startLabServer, type LabServer } from './fixtures/server';
 import { apiAsAdmin, signIn } from './pages/session';
@@ -9,8 +10,8 @@ let lab: LabServer;
 test.beforeAll(async () => { lab = await startLabServer({ hosts: 2, vms: 3, metricsMs: 1000 }); });
 test.afterAll(async () => { await lab?.stop(); });
 
-test('a VM page graphs its usage; the range picker and a drag change the window', async ({ page }) => {
-  test.setTimeout(120_000);
+test('a VM page graphs its usage; the range picker and a drag change the window; zone, volume and list figures', async ({ page }) => {
+  test.setTimeout(150_000);
   const api = await apiAsAdmin(lab.url, lab.adminPassword);
   const vm = (await api('listVirtualMachines', { state: 'Running', listall: 'true' })).virtualmachine[0];
   await signIn(page, lab.url, 'admin', lab.adminPassword);
@@ -63,14 +64,9 @@ test('a VM page graphs its usage; the range picker and a drag change the window'
     .filter((v): v is string => v != null).map(Number));
   expect(cpus.length).toBeGreaterThan(0);
   expect(cpus).toEqual([...cpus].sort((a, b) => b - a));
-});
 
-test('zone graphs on the dashboard, a typed custom range, a volume\'s graphs and the disk and network columns', async ({ page }) => {
-  test.setTimeout(90_000);
-  const api = await apiAsAdmin(lab.url, lab.adminPassword);
-  const vm = (await api('listVirtualMachines', { state: 'Running', listall: 'true' })).virtualmachine[0];
+  // Sharing this test's lab and sign-in (each costs seconds):
   const root = (await api('listVolumes', { virtualmachineid: vm.id, type: 'ROOT', listall: 'true' })).volume[0];
-  await signIn(page, lab.url, 'admin', lab.adminPassword);
 
   // The dashboard: the zone's CPU, memory and storage use, derived from its hosts and pools (one series per zone).
   const zone = page.locator('.card', { hasText: /^Zone / }).first();
@@ -110,7 +106,6 @@ test('zone graphs on the dashboard, a typed custom range, a volume\'s graphs and
 
   // The instances list: disk and network now, and the network header sorts the whole list on the server.
   await page.evaluate(() => { location.hash = '#/instances'; });
-  const grid = page.getByRole('grid', { name: 'Instances' });
   await expect(grid.getByRole('row', { name: new RegExp(vm.name) })).toContainText(/[\d.,]+ (B|KiB|MiB)\/s/);
   await grid.getByRole('columnheader', { name: 'Network' }).getByRole('button').click();
   await expect(page).toHaveURL(/sortby=networkrate/);
