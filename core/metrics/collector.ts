@@ -8,7 +8,7 @@
 import type { Services } from '../kernel/services';
 import type { HostSample, HypervisorDriver, VmSample } from '../hypervisors/driver';
 import { driverForHost } from '../hypervisors/registry';
-import { CH, CHANNELS, HOST_CH, type Sample } from './metrics-schema';
+import { CH, CHANNELS, HOST_CH, PACKET_SCALE, type Sample } from './metrics-schema';
 import type { MetricsStore } from './store';
 
 const HOST_TIMEOUT_MS = 8000;
@@ -39,7 +39,8 @@ export function createCollector(svc: Services, store: MetricsStore): Collector {
     const c: Counters = { t, rd: s.diskReadBytes, wr: s.diskWriteBytes, rdOps: s.diskReadOps, wrOps: s.diskWriteOps, rx: s.netReadBytes, tx: s.netWriteBytes,
       rxPk: s.netReadPackets, txPk: s.netWritePackets };
     prev.set(s.vmId, c);
-    const ops = (k: 'rdOps' | 'wrOps' | 'rxPk' | 'txPk', v: number | undefined) => { const r = rate(t, p, k, v); return r === null ? null : r * 100; };
+    // Operations in hundredths per second, packets in tenths (finer costs store bytes for digits nobody reads).
+    const ops = (k: 'rdOps' | 'wrOps' | 'rxPk' | 'txPk', v: number | undefined, scale = 100) => { const r = rate(t, p, k, v); return r === null ? null : r * scale; };
     const v: (number | null)[] = new Array(CHANNELS).fill(null);
     v[CH.cpu] = s.cpuUsedPercent * 100;
     v[CH.mem] = s.memoryKbs;
@@ -49,8 +50,8 @@ export function createCollector(svc: Services, store: MetricsStore): Collector {
     v[CH.iopsWrite] = ops('wrOps', s.diskWriteOps);
     v[CH.netRx] = rate(t, p, 'rx', s.netReadBytes);
     v[CH.netTx] = rate(t, p, 'tx', s.netWriteBytes);
-    v[CH.pktRx] = ops('rxPk', s.netReadPackets);
-    v[CH.pktTx] = ops('txPk', s.netWritePackets);
+    v[CH.pktRx] = ops('rxPk', s.netReadPackets, PACKET_SCALE);
+    v[CH.pktTx] = ops('txPk', s.netWritePackets, PACKET_SCALE);
     return v;
   }
 

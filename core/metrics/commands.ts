@@ -10,7 +10,7 @@ import { metricsCommands } from '../contract/commands/metrics';
 import type { computeCommands } from '../contract/commands/compute';
 import type { infraCommands } from '../contract/commands/infra';
 import type { storageCommands } from '../contract/commands/storage';
-import { CH, HOST_CH, type Point } from './metrics-schema';
+import { CH, HOST_CH, PACKET_SCALE, type Point } from './metrics-schema';
 import { ghz, gb, latestOf, mb, pct } from './format';
 import { historyHandlers } from './history';
 import { inIdOrder, isUsageSort, newestUsage, usagePage, usageValue, type NewestUsage } from './usage-sort';
@@ -190,7 +190,7 @@ export function createMetricsModule(m: Metrics, registry: () => Registry): Comma
           diskread: mb(bytes(i.diskkbsread)), diskwrite: mb(bytes(i.diskkbswrite)),
           diskiopstotal: (i.diskioread ?? 0) + (i.diskiowrite ?? 0),
           ...ratesOf(p, CH.diskRead, CH.diskWrite),
-          networkpacketsreadrate: rateOf(p, CH.pktRx, 100), networkpacketswriterate: rateOf(p, CH.pktTx, 100) };
+          networkpacketsreadrate: rateOf(p, CH.pktRx, PACKET_SCALE), networkpacketswriterate: rateOf(p, CH.pktTx, PACKET_SCALE) };
       }) };
     },
     listHostsMetrics: async (ctx, a) => {

@@ -9,7 +9,7 @@ import { invalidParam } from '../kernel/errors';
 import { csDate } from '../kernel/format';
 import { pageArray } from '../infrastructure/util';
 import { parseDateParam } from '../events/dates';
-import { CH, ZONE_CH, type Point, type SeriesKind } from './metrics-schema';
+import { CH, PACKET_SCALE, ZONE_CH, type Point, type SeriesKind } from './metrics-schema';
 import { mb, pct } from './format';
 import type { BaseList } from './commands';
 import type { Metrics } from './index';
@@ -67,7 +67,7 @@ export function historyHandlers(m: Metrics, list: BaseList): HandlersFor<History
           memorykbs: round(p.avg[CH.mem]), memorykbsmax: round(p.max[CH.mem]), memorytargetkbs: (vm.memory ?? 0) * 1024,
           ...diskStats(p, sec), networkkbsread: Math.round(rx / 1024), networkkbswrite: Math.round(tx / 1024),
           networkread: mb(rx), networkwrite: mb(tx),
-          networkpacketsread: amount(p, CH.pktRx, sec, 100), networkpacketswrite: amount(p, CH.pktTx, sec, 100),
+          networkpacketsread: amount(p, CH.pktRx, sec, PACKET_SCALE), networkpacketswrite: amount(p, CH.pktTx, sec, PACKET_SCALE),
         };
       });
       return { count: r.count, items: r.items.map((i): R.VirtualMachinesUsageHistory =>
