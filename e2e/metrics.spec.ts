@@ -1,6 +1,7 @@
 // Usage graphs on a VM's page (issue 14): a small simulated lab's VMs are sampled every second here, so the
 // graphs fill with the simulator's deterministic workload within seconds; the range picker and drag-to-zoom
-// change the window the graphs show, and the instances list shows the VM's CPU and memory use.
+// change the window the graphs show, and the instances list shows the VM's CPU, memory, disk and network use.
+// Then the dashboard's zone graphs, a custom range typed in, and a volume's graphs, on the same lab.
 import { test, expect } from '@playwright/test';
 import { startLabServer, type LabServer } from './fixtures/server';
 import { apiAsAdmin, signIn } from './pages/session';
@@ -9,8 +10,8 @@ let lab: LabServer;
 test.beforeAll(async () => { lab = await startLabServer({ hosts: 2, vms: 3, metricsMs: 1000 }); });
 test.afterAll(async () => { await lab?.stop(); });
 
-test('a VM page graphs its usage; the range picker and a drag change the window', async ({ page }) => {
-  test.setTimeout(120_000);
+test('a VM page graphs its usage; the range picker and a drag change the window; zone, volume and list figures', async ({ page }) => {
+  test.setTimeout(150_000);
   const api = await apiAsAdmin(lab.url, lab.adminPassword);
   const vm = (await api('listVirtualMachines', { state: 'Running', listall: 'true' })).virtualmachine[0];
   await signIn(page, lab.url, 'admin', lab.adminPassword);
@@ -63,4 +64,49 @@ test('a VM page graphs its usage; the range picker and a drag change the window'
     .filter((v): v is string => v != null).map(Number));
   expect(cpus.length).toBeGreaterThan(0);
   expect(cpus).toEqual([...cpus].sort((a, b) => b - a));
+
+  // Sharing this test's lab and sign-in (each costs seconds):
+  const root = (await api('listVolumes', { virtualmachineid: vm.id, type: 'ROOT', listall: 'true' })).volume[0];
+
+  // The dashboard: the zone's CPU, memory and storage use, derived from its hosts and pools (one series per zone).
+  const zone = page.locator('.card', { hasText: /^Zone / }).first();
+  await expect(async () => {
+    await page.evaluate(() => { location.hash = '#/dashboard'; });
+    await zone.getByRole('button', { name: '1 h', exact: true }).click({ timeout: 2000 });
+    expect(Number(await zone.getByRole('figure', { name: 'CPU', exact: true }).getAttribute('data-points', { timeout: 2000 }))).toBeGreaterThan(0);
+  }).toPass({ timeout: 30_000 });
+  for (const name of ['Memory used', 'Storage used']) await expect(zone.getByRole('figure', { name, exact: true })).toBeVisible();
+
+  // A custom range by keyboard: a start after the end is refused with the reason, a good one becomes the window.
+  await zone.getByRole('button', { name: 'Custom…' }).click();
+  const form = zone.getByRole('form', { name: 'Custom range' });
+  const from = form.getByLabel('From');
+  await expect(from).toBeFocused();
+  const local = (d: Date) => new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+  const now = new Date();
+  await from.fill(local(new Date(now.getTime() + 3_600_000)));
+  await form.getByLabel('To').fill(local(now));
+  await form.getByLabel('To').press('Enter');
+  await expect(form.getByRole('alert')).toHaveText('The start must be before the end.');
+  await expect(from).toHaveAttribute('aria-invalid', 'true');
+  await from.fill(local(new Date(now.getTime() - 2 * 3_600_000)));
+  await form.getByLabel('To').press('Enter');
+  await expect(form).toBeHidden();
+  await expect(zone.getByRole('status', { name: 'Range' })).toContainText('Custom');
+  await expect(zone.getByRole('button', { name: 'Custom…' })).toHaveAttribute('aria-pressed', 'true');
+
+  // A volume's own graphs: its bytes and operations per second.
+  await page.evaluate((id) => { location.hash = `#/storage/volumes/${id}`; }, root.id);
+  const iops = page.getByRole('figure', { name: 'IOPS', exact: true });
+  await expect(async () => {
+    await page.getByRole('button', { name: '1 h', exact: true }).click({ timeout: 2000 });
+    expect(Number(await iops.getAttribute('data-points', { timeout: 2000 }))).toBeGreaterThan(1);
+  }).toPass({ timeout: 20_000 });
+  await expect(page.getByRole('figure', { name: 'Disk', exact: true }).locator('figcaption')).toContainText(/Read [\d.,]+ (B|KiB|MiB)\/s/);
+
+  // The instances list: disk and network now, and the network header sorts the whole list on the server.
+  await page.evaluate(() => { location.hash = '#/instances'; });
+  await expect(grid.getByRole('row', { name: new RegExp(vm.name) })).toContainText(/[\d.,]+ (B|KiB|MiB)\/s/);
+  await grid.getByRole('columnheader', { name: 'Network' }).getByRole('button').click();
+  await expect(page).toHaveURL(/sortby=networkrate/);
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createAlertNotifier, type AlertLike, type OsNotice } from './alert-notifier';
+import { createAlertNotifier, desktopAlertNotifier, type AlertLike, type NotifierConnections, type OsNotice } from './alert-notifier';
 
 const alert = (id: string, subject = `alert ${id}`): AlertLike => ({ id, subject, description: `about ${id}` });
 
@@ -36,5 +36,33 @@ describe('alert notifications', () => {
     await n.poll();
     await n.poll();
     expect(shown.map((s) => s.title)).toEqual(['As admin: alert x']);
+  });
+
+  // The desktop wiring up to Electron's Notification class (no Electron binary runs here: the class is the test's).
+  it('notifies the desktop of new alerts of ready connections only, through the Notification class, when supported', async () => {
+    let alerts: AlertLike[] = [alert('a')];
+    const calls: string[] = [];
+    const manager: NotifierConnections = {
+      list: () => [{ id: 'lab', name: 'Lab', status: { state: 'ready' } }, { id: 'far', name: 'Far', status: { state: 'connecting' } }],
+      call: async (id, command, args) => { calls.push(`${id} ${command} ${args.pagesize}`); return { ok: true, value: { listalertsresponse: { alert: alerts } } }; },
+    };
+    const shown: { title: string; body: string }[] = [];
+    let supported = true;
+    class FakeNotification {
+      static isSupported() { return supported; }
+      constructor(private readonly o: { title: string; body: string }) {}
+      show() { shown.push(this.o); }
+    }
+    const n = desktopAlertNotifier(manager, FakeNotification);
+    await n.poll();
+    alerts = [alert('b', 'Host h1 is down'), ...alerts];
+    await n.poll();
+    expect(calls).toEqual(['lab listAlerts 20', 'lab listAlerts 20']);
+    expect(shown).toEqual([{ title: 'Lab: Host h1 is down', body: 'about b' }]);
+    // Where the OS has no notifications, nothing is shown (and nothing throws).
+    supported = false;
+    alerts = [alert('c'), ...alerts];
+    await n.poll();
+    expect(shown).toHaveLength(1);
   });
 });

@@ -71,3 +71,31 @@ export function createAlertNotifier(d: AlertNotifierDeps) {
     stop() { if (timer) clearInterval(timer); timer = undefined; },
   };
 }
+
+/** What the desktop app's notifier needs of the connection manager (main/connections). */
+export interface NotifierConnections {
+  list(): { id: string; name: string; status: { state: string } }[];
+  call(id: string, command: string, args: Record<string, string>): Promise<{ ok: true; value: any } | { ok: false; error?: unknown }>;
+}
+/** Electron's Notification class, as the notifier uses it (passed in: tests give their own; there is no Electron here). */
+export interface NotificationClass {
+  isSupported(): boolean;
+  new (options: { title: string; body: string }): { show(): void };
+}
+
+/**
+ * The desktop app's notifier: every ready connection's 20 newest alerts (listAlerts), each new one an OS
+ * notification where the OS supports them. main.ts starts it with Electron's Notification; everything but that
+ * class is tested (alert-notifier.test.ts), since no Electron binary runs here.
+ */
+export function desktopAlertNotifier(manager: NotifierConnections, Notice: NotificationClass, intervalMs?: number) {
+  return createAlertNotifier({
+    connections: () => manager.list().filter((c) => c.status.state === 'ready').map((c) => ({ id: c.id, name: c.name })),
+    listAlerts: async (id) => {
+      const r = await manager.call(id, 'listAlerts', { page: '1', pagesize: '20' });
+      return r.ok ? ((r.value as { listalertsresponse?: { alert?: AlertLike[] } }).listalertsresponse?.alert ?? []) : null;
+    },
+    show: (n) => { if (Notice.isSupported()) new Notice({ title: n.title, body: n.body }).show(); },
+    intervalMs,
+  });
+}

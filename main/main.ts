@@ -15,7 +15,7 @@ import { utilityProcessLauncher } from './core-launcher';
 import { OsKeychainSecretStore } from './secret-store';
 import { ensureKeychain, KEYCHAIN_CHOICES, type KeychainChoice, type KeychainPrompt } from './keychain-check';
 import { menuTemplate } from './menu';
-import { createAlertNotifier } from './alert-notifier';
+import { desktopAlertNotifier } from './alert-notifier';
 import { fitToDisplays, loadWindowState, trackWindowState } from './window-state';
 import type { EventChannel, EventPayload } from './ipc-contract';
 
@@ -146,14 +146,7 @@ async function onReady(): Promise<void> {
 
   // New alerts of every ready connection as OS notifications, shown by main (the renderer keeps no notification
   // permission: security.ts refuses it).
-  createAlertNotifier({
-    connections: () => manager.list().filter((c) => c.status.state === 'ready').map((c) => ({ id: c.id, name: c.name })),
-    listAlerts: async (id) => {
-      const r = await manager.call(id, 'listAlerts', { page: '1', pagesize: '20' });
-      return r.ok ? (r.value.listalertsresponse?.alert ?? []) : null;
-    },
-    show: (n) => { if (Notification.isSupported()) new Notification({ title: n.title, body: n.body }).show(); },
-  }).start();
+  desktopAlertNotifier(manager, Notification).start();
 
   openMainWindow();
   void manager.start().catch((e) => console.error('connections failed to start:', e));

@@ -25,7 +25,7 @@ const ROOTS = [
   'VirtualMachinesMetric', 'HostsMetric', 'ClustersMetric', 'ZonesMetric', 'StoragePoolsMetric', 'VolumesMetric',
   'VirtualMachinesUsageHistory', 'VolumesUsageHistory',
   // Strata's own extensions (OWN below).
-  'HostsUsageHistory', 'ScheduledTask', 'HostMaintenancePlan', 'ScheduledRun',
+  'HostsUsageHistory', 'ZonesUsageHistory', 'ScheduledTask', 'HostMaintenancePlan', 'ScheduledRun',
   // Guest networking (issue 17).
   'PhysicalNetwork', 'TrafficType', 'NetworkOffering', 'Network', 'VlanIpRange', 'Nic', 'Router',
   // Settings, SSH key pairs and user data (issue 19).
@@ -44,7 +44,14 @@ const EXTRA = {
   // createSSHKeyPair answers the key pair with its private key (CloudStack's CreateSSHKeyPairResponse).
   SSHKeyPair: { privatekey: 'string', accountid: 'string' }, // 4.20: the user must change the password first
   // Ours (README, "API extensions"): the bucket's maxima beside its averages.
-  VirtualMachinesUsageHistoryStats: { cpuusedmax: 'string', memorykbsmax: 'int64' },
+  // Packets moved in the bucket (CloudStack counts bytes only; the graphs show packets too).
+  VirtualMachinesUsageHistoryStats: { cpuusedmax: 'string', memorykbsmax: 'int64', networkpacketsread: 'int64', networkpacketswrite: 'int64' },
+  // Ours: current rates (bytes or packets per second, from the newest sample) beside CloudStack's counters, for
+  // the lists' disk and network columns (sortby=diskrate|networkrate).
+  VirtualMachinesMetric: { diskreadrate: 'int64', diskwriterate: 'int64', networkreadrate: 'int64', networkwriterate: 'int64',
+    networkpacketsreadrate: 'int64', networkpacketswriterate: 'int64' },
+  HostsMetric: { diskreadrate: 'int64', diskwriterate: 'int64', networkreadrate: 'int64', networkwriterate: 'int64' },
+  VolumesMetric: { diskreadrate: 'int64', diskwriterate: 'int64', diskioreadrate: 'int64', diskiowriterate: 'int64' },
   // The reference lists a provider's fields under TrafficType; CloudStack's TrafficTypeResponse also has these.
   TrafficType: { traffictype: 'string', kvmnetworklabel: 'string', xennetworklabel: 'string', vmwarenetworklabel: 'string',
     hypervnetworklabel: 'string', ovm3networklabel: 'string', isolationmethods: 'string', vlan: 'string' },
@@ -66,6 +73,12 @@ const OWN = {
   HostsUsageHistoryStats: {
     timestamp: 'string', cpuused: 'string', cpuusedmax: 'string', memoryusedkbs: 'int64', memoryusedkbsmax: 'int64',
     loadaverage: 'float64', loadaveragemax: 'float64',
+  },
+  // listZonesUsageHistory, a zone's usage over time from its hosts and pools (README, "API extensions").
+  ZonesUsageHistory: { id: 'string', name: 'string', stats: '[]ZonesUsageHistoryStats' },
+  ZonesUsageHistoryStats: {
+    timestamp: 'string', cpuused: 'string', cpuusedmax: 'string', cputotalmhz: 'int64', memoryusedkbs: 'int64', memoryusedkbsmax: 'int64',
+    memorytotalkbs: 'int64', storageusedkbs: 'int64', storageusedkbsmax: 'int64', storagetotalkbs: 'int64',
   },
   // listHostMaintenancePlan: what prepareHostForMaintenance would do with each VM of the host (README).
   HostMaintenancePlan: {
@@ -126,6 +139,7 @@ Object.assign(REQUIRED, {
   VirtualMachinesMetric: REQUIRED.VirtualMachine, HostsMetric: REQUIRED.Host, ClustersMetric: REQUIRED.Cluster,
   ZonesMetric: REQUIRED.Zone, StoragePoolsMetric: REQUIRED.StoragePool, VolumesMetric: REQUIRED.Volume,
   VirtualMachinesUsageHistory: [...NAMED, 'stats'], VolumesUsageHistory: [...NAMED, 'stats'], HostsUsageHistory: [...NAMED, 'stats'],
+  ZonesUsageHistory: [...NAMED, 'stats'], ZonesUsageHistoryStats: ['timestamp'],
   VirtualMachinesUsageHistoryStats: ['timestamp'], VolumesUsageHistoryStats: ['timestamp'], HostsUsageHistoryStats: ['timestamp'],
 });
 

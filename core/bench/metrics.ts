@@ -19,6 +19,7 @@ import { cpuPercentAt, seedOf } from '../hypervisors/simulator/workload';
 import { createCore } from '../index';
 import { silentLogger } from '../kernel/logger';
 import { buildLab, deployMany } from './lab';
+import { deriveZoneSeries } from '../metrics/zone-series';
 
 const { values } = parseArgs({ options: { vms: { type: 'string' }, quick: { type: 'boolean' }, out: { type: 'string' }, only: { type: 'string' } } });
 const VMS = Number(values.vms ?? (values.quick ? 10_000 : 100_000));
@@ -41,7 +42,8 @@ function bucketOf(k: number, seed: number, s: number, ts: number): { n: number; 
   const cpu = Math.round(cpuPercentAt(seed, ts) * 100);
   const mem = 262_144 + (s % 64) * 4096;
   const rd = cpu * 200;
-  const v = [cpu, mem, rd, rd >> 1, rd >> 10, rd >> 11, rd * 2, rd];
+  // Packets (tenths per second) as the simulator makes them: received frames of ~1,200 bytes, sent ones of ~400.
+  const v = [cpu, mem, rd, rd >> 1, rd >> 10, rd >> 11, rd * 2, rd, Math.round((rd * 2 * 10) / 1200), Math.round((rd * 10) / 400)];
   return { n, s: v.map((x) => x * n), x: v.slice(0, MAX_CHANNELS).map((x) => Math.round(x * 1.3)) };
 }
 
@@ -59,11 +61,12 @@ function fill(file: string, vms: number, layout: Layout): { rawRows: number; pac
   sqlite.pragma('synchronous = OFF');
   let rawRows = 0;
   let packs = 0;
-  const raw = sqlite.prepare(`INSERT INTO metric_t0 VALUES (${new Array(19).fill('?').join(',')})`);
+  // Columns: ts, series, n, s0, x0 .. s7, x7, then s8, s9 (migration 014c added the packets at the end).
+  const raw = sqlite.prepare(`INSERT INTO metric_t0 VALUES (${new Array(21).fill('?').join(',')})`);
   const insertRaw = sqlite.transaction((ts: number) => {
     for (let s = 1; s <= vms; s++) {
       const b = bucketOf(0, seedOf(String(s % 97)), s, ts);
-      raw.run([ts, s, 1, ...b.s.flatMap((v) => [v, null])]);
+      raw.run([ts, s, 1, ...b.s.slice(0, 8).flatMap((v) => [v, null]), b.s[8], b.s[9]]);
     }
   });
   for (const ts of layout(0)) { insertRaw(ts); rawRows += vms; }
@@ -117,7 +120,7 @@ async function ingest(dir: string) {
   let last = performance.now();
   const probe = setInterval(() => { const now = performance.now(); maxTurnMs = Math.max(maxTurnMs, now - last - 1); last = now; }, 1);
   for (let t = 0; t < ticks; t++) {
-    store.enqueue(aligned(NOW, 10) + t * 10, ids.map((series, i) => ({ series, values: [cpuPercentAt(i, NOW + t * 10) * 100, 262_144, 1000, 500, 20, 10, 2000, 1000] })));
+    store.enqueue(aligned(NOW, 10) + t * 10, ids.map((series, i) => ({ series, values: [cpuPercentAt(i, NOW + t * 10) * 100, 262_144, 1000, 500, 20, 10, 2000, 1000, 17, 25] })));
     await store.flush();
   }
   clearInterval(probe);
@@ -193,6 +196,31 @@ async function storage(dir: string) {
   return { vms: n, rawRowsPerVm: filled.rawRows / n, packsPerVm: filled.packs / n, bytesPerVmYear: Math.round(bytes / n), bytesPerVmByTable: perTier };
 }
 
+/**
+ * The zone series over the ticks just collected: deriving them (the maintenance loop's share: a first run looks back
+ * an hour, then a minute's six ticks each run) and reading a zone's hour back (what the dashboard's graph asks).
+ */
+async function zoneSeries(core: Awaited<ReturnType<typeof createCore>>) {
+  const cfg = core.metrics.store.config;
+  const last = core.metrics.collector.last()!.at;
+  const timed = async <T>(fn: () => Promise<T>) => { const t0 = performance.now(); const c0 = process.cpuUsage(); const v = await fn(); const c = process.cpuUsage(c0);
+    return { v, ms: +(performance.now() - t0).toFixed(1), cpuMs: +((c.user + c.system) / 1000).toFixed(1) }; };
+  const first = await timed(() => deriveZoneSeries(core.svc.db, core.metrics.store, cfg, last + cfg.rawSlackS + cfg.intervalS));
+  await core.metrics.collector.tick();
+  const minute = await timed(() => deriveZoneSeries(core.svc.db, core.metrics.store, cfg, last + cfg.rawSlackS + 2 * cfg.intervalS));
+  const zone = [...(await core.metrics.store.findSeries('zone', (await core.svc.db.selectFrom('zones').select('id').execute()).map((z) => z.id))).values()][0];
+  const reads: number[] = [];
+  let points = 0;
+  for (let i = 0; i < 25; i++) {
+    const r = await timed(() => core.metrics.store.read(zone, last - 3600, last + 60));
+    points = r.v.length;
+    if (i >= 5) reads.push(r.ms);
+  }
+  reads.sort((a, b) => a - b);
+  return { firstRunTicks: first.v, firstRunMs: first.ms, firstRunCpuMs: first.cpuMs, nextTickMs: minute.ms, nextTickCpuMs: minute.cpuMs,
+    hourRead: { points, p50Ms: pct(reads, 50) } };
+}
+
 /** One collector tick over simulated hosts and VMs through a real core (driver calls, rates, series, write). */
 async function collect(dir: string) {
   const hosts = Math.max(10, Math.round(VMS / 100));
@@ -204,7 +232,7 @@ async function collect(dir: string) {
     const runs: number[] = [];
     for (let i = 0; i < 3; i++) runs.push((await core.metrics.collector.tick()).durationMs);
     runs.sort((a, b) => a - b);
-    return { hosts, vms: VMS, tickMedianMs: runs[1], samplesPerTick: core.metrics.collector.last()?.samples };
+    return { hosts, vms: VMS, tickMedianMs: runs[1], samplesPerTick: core.metrics.collector.last()?.samples, zones: await zoneSeries(core) };
   } finally {
     await core.stop();
   }

@@ -487,7 +487,7 @@ export const responseJsonKinds: Record<string, Record<string, string>> = {
   VirtualMachinesUsageHistoryStats: {
     cpuused: 'string', cpuusedmax: 'string', diskiopstotal: 'number', diskioread: 'number', diskiowrite: 'number', diskkbsread: 'number',
     diskkbswrite: 'number', memoryintfreekbs: 'number', memorykbs: 'number', memorykbsmax: 'number', memorytargetkbs: 'number', networkkbsread: 'number',
-    networkkbswrite: 'number', networkread: 'string', networkwrite: 'string', timestamp: 'string',
+    networkkbswrite: 'number', networkpacketsread: 'number', networkpacketswrite: 'number', networkread: 'string', networkwrite: 'string', timestamp: 'string',
   },
   VlanIpRange: {
     account: 'string', cidr: 'string', description: 'string', domain: 'string', domainid: 'string', domainpath: 'string',
@@ -535,6 +535,13 @@ export const responseJsonKinds: Record<string, Record<string, string>> = {
     percentused: 'string', podid: 'string', podname: 'string', tag: 'string', type: 'number', zoneid: 'string',
     zonename: 'string',
   },
+  ZonesUsageHistory: {
+    id: 'string', name: 'string', stats: 'ZonesUsageHistoryStats[]',
+  },
+  ZonesUsageHistoryStats: {
+    cputotalmhz: 'number', cpuused: 'string', cpuusedmax: 'string', memorytotalkbs: 'number', memoryusedkbs: 'number', memoryusedkbsmax: 'number',
+    storagetotalkbs: 'number', storageusedkbs: 'number', storageusedkbsmax: 'number', timestamp: 'string',
+  },
 };
 
 responseJsonKinds.PodCapacity = responseJsonKinds.ZoneCapacity;
@@ -557,9 +564,9 @@ responseJsonKinds.ClustersMetric = {
 responseJsonKinds.HostsMetric = {
   ...responseJsonKinds.Host,
   cpuallocateddisablethreshold: 'boolean', cpuallocatedghz: 'string', cpuallocatedthreshold: 'boolean', cpudisablethreshold: 'boolean', cputhreshold: 'boolean', cputotalghz: 'string',
-  cpuusedghz: 'string', instances: 'string', memoryallocateddisablethreshold: 'boolean', memoryallocatedgb: 'string', memoryallocatedthreshold: 'boolean', memorydisablethreshold: 'boolean',
-  memorythreshold: 'boolean', memorytotalgb: 'string', memoryusedgb: 'string', networkread: 'string', networkwrite: 'string', powerstate: 'string',
-  systeminstances: 'string',
+  cpuusedghz: 'string', diskreadrate: 'number', diskwriterate: 'number', instances: 'string', memoryallocateddisablethreshold: 'boolean', memoryallocatedgb: 'string',
+  memoryallocatedthreshold: 'boolean', memorydisablethreshold: 'boolean', memorythreshold: 'boolean', memorytotalgb: 'string', memoryusedgb: 'string', networkread: 'string',
+  networkreadrate: 'number', networkwrite: 'string', networkwriterate: 'number', powerstate: 'string', systeminstances: 'string',
 };
 responseJsonKinds.StoragePoolsMetric = {
   ...responseJsonKinds.StoragePool,
@@ -568,12 +575,13 @@ responseJsonKinds.StoragePoolsMetric = {
 };
 responseJsonKinds.VirtualMachinesMetric = {
   ...responseJsonKinds.VirtualMachine,
-  cputotal: 'string', diskiopstotal: 'number', diskread: 'string', diskwrite: 'string', memorytotal: 'string', networkread: 'string',
-  networkwrite: 'string',
+  cputotal: 'string', diskiopstotal: 'number', diskread: 'string', diskreadrate: 'number', diskwrite: 'string', diskwriterate: 'number',
+  memorytotal: 'string', networkpacketsreadrate: 'number', networkpacketswriterate: 'number', networkread: 'string', networkreadrate: 'number', networkwrite: 'string',
+  networkwriterate: 'number',
 };
 responseJsonKinds.VolumesMetric = {
   ...responseJsonKinds.Volume,
-  diskiopstotal: 'number', sizegb: 'string',
+  diskiopstotal: 'number', diskioreadrate: 'number', diskiowriterate: 'number', diskreadrate: 'number', diskwriterate: 'number', sizegb: 'string',
 };
 responseJsonKinds.ZonesMetric = {
   ...responseJsonKinds.Zone,
@@ -652,4 +660,6 @@ export const responseRequiredFields: Record<string, string[]> = {
   VolumesUsageHistoryStats: ['timestamp'],
   Zone: ['id', 'name'],
   ZonesMetric: ['id', 'name'],
+  ZonesUsageHistory: ['id', 'name', 'stats'],
+  ZonesUsageHistoryStats: ['timestamp'],
 };

@@ -690,6 +690,8 @@ export interface HostsMetric extends Host {
   cputhreshold?: boolean;
   cputotalghz?: string;
   cpuusedghz?: string;
+  diskreadrate?: number;
+  diskwriterate?: number;
   instances?: string;
   memoryallocateddisablethreshold?: boolean;
   memoryallocatedgb?: string;
@@ -699,7 +701,9 @@ export interface HostsMetric extends Host {
   memorytotalgb?: string;
   memoryusedgb?: string;
   networkread?: string;
+  networkreadrate?: number;
   networkwrite?: string;
+  networkwriterate?: number;
   powerstate?: string;
   systeminstances?: string;
 }
@@ -1962,10 +1966,16 @@ export interface VirtualMachinesMetric extends VirtualMachine {
   cputotal?: string;
   diskiopstotal?: number;
   diskread?: string;
+  diskreadrate?: number;
   diskwrite?: string;
+  diskwriterate?: number;
   memorytotal?: string;
+  networkpacketsreadrate?: number;
+  networkpacketswriterate?: number;
   networkread?: string;
+  networkreadrate?: number;
   networkwrite?: string;
+  networkwriterate?: number;
 }
 
 /** Same fields as VirtualMachineAffinitygroup. */
@@ -2014,6 +2024,8 @@ export interface VirtualMachinesUsageHistoryStats {
   memorytargetkbs?: number;
   networkkbsread?: number;
   networkkbswrite?: number;
+  networkpacketsread?: number;
+  networkpacketswrite?: number;
   networkread?: string;
   networkwrite?: string;
   timestamp: string;
@@ -2138,6 +2150,10 @@ export interface Volume {
 
 export interface VolumesMetric extends Volume {
   diskiopstotal?: number;
+  diskioreadrate?: number;
+  diskiowriterate?: number;
+  diskreadrate?: number;
+  diskwriterate?: number;
   sizegb?: string;
 }
 
@@ -2239,3 +2255,22 @@ export interface ZonesMetric extends Zone {
 
 /** Same fields as ZoneCapacity. */
 export type ZonesMetricCapacity = ZoneCapacity;
+
+export interface ZonesUsageHistory {
+  id: string;
+  name: string;
+  stats: ZonesUsageHistoryStats[];
+}
+
+export interface ZonesUsageHistoryStats {
+  cputotalmhz?: number;
+  cpuused?: string;
+  cpuusedmax?: string;
+  memorytotalkbs?: number;
+  memoryusedkbs?: number;
+  memoryusedkbsmax?: number;
+  storagetotalkbs?: number;
+  storageusedkbs?: number;
+  storageusedkbsmax?: number;
+  timestamp: string;
+}

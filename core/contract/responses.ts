@@ -126,6 +126,7 @@ export interface ListItemOverrides {
   listVolumesUsageHistory: R.VolumesUsageHistory;
   /** Strata's extension (README, "API extensions"); declared beside the reference's objects by the generator. */
   listHostsUsageHistory: R.HostsUsageHistory;
+  listZonesUsageHistory: R.ZonesUsageHistory;
 }
 
 /** Bodies of the `raw` commands, whose handler answers the whole inner response. */

@@ -173,8 +173,10 @@ export interface VmSample {
   cpuUsedPercent: number;
   memoryKbs: number;
   diskReadBytes: number; diskWriteBytes: number; diskReadOps: number; diskWriteOps: number;
-  /** Absent while the VM has no NICs. */
+  /** Absent while the VM has no NICs (or the driver cannot count them: QEMU's user-mode network). */
   netReadBytes?: number; netWriteBytes?: number;
+  /** Packets received and sent by the guest, summed over its NICs; absent as the bytes are. */
+  netReadPackets?: number; netWritePackets?: number;
   /** Per-volume counters, when the driver tells volumes apart. */
   volumes?: VolumeCounters[];
 }

@@ -8,13 +8,13 @@
 import type { Services } from '../kernel/services';
 import type { HostSample, HypervisorDriver, VmSample } from '../hypervisors/driver';
 import { driverForHost } from '../hypervisors/registry';
-import { CH, type Sample } from './metrics-schema';
+import { CH, CHANNELS, HOST_CH, PACKET_SCALE, type Sample } from './metrics-schema';
 import type { MetricsStore } from './store';
 
 const HOST_TIMEOUT_MS = 8000;
 const CONCURRENCY = 16;
 
-interface Counters { t: number; rd: number; wr: number; rdOps: number; wrOps: number; rx?: number; tx?: number }
+interface Counters { t: number; rd: number; wr: number; rdOps: number; wrOps: number; rx?: number; tx?: number; rxPk?: number; txPk?: number }
 
 export interface TickStats { at: number; hosts: number; vms: number; samples: number; durationMs: number; failedHosts: number }
 
@@ -36,10 +36,12 @@ export function createCollector(svc: Services, store: MetricsStore): Collector {
 
   function vmValues(t: number, s: VmSample): (number | null)[] {
     const p = prev.get(s.vmId);
-    const c: Counters = { t, rd: s.diskReadBytes, wr: s.diskWriteBytes, rdOps: s.diskReadOps, wrOps: s.diskWriteOps, rx: s.netReadBytes, tx: s.netWriteBytes };
+    const c: Counters = { t, rd: s.diskReadBytes, wr: s.diskWriteBytes, rdOps: s.diskReadOps, wrOps: s.diskWriteOps, rx: s.netReadBytes, tx: s.netWriteBytes,
+      rxPk: s.netReadPackets, txPk: s.netWritePackets };
     prev.set(s.vmId, c);
-    const ops = (k: 'rdOps' | 'wrOps', v: number) => { const r = rate(t, p, k, v); return r === null ? null : r * 100; };
-    const v: (number | null)[] = new Array(8).fill(null);
+    // Operations in hundredths per second, packets in tenths (finer costs store bytes for digits nobody reads).
+    const ops = (k: 'rdOps' | 'wrOps' | 'rxPk' | 'txPk', v: number | undefined, scale = 100) => { const r = rate(t, p, k, v); return r === null ? null : r * scale; };
+    const v: (number | null)[] = new Array(CHANNELS).fill(null);
     v[CH.cpu] = s.cpuUsedPercent * 100;
     v[CH.mem] = s.memoryKbs;
     v[CH.diskRead] = rate(t, p, 'rd', s.diskReadBytes);
@@ -48,6 +50,8 @@ export function createCollector(svc: Services, store: MetricsStore): Collector {
     v[CH.iopsWrite] = ops('wrOps', s.diskWriteOps);
     v[CH.netRx] = rate(t, p, 'rx', s.netReadBytes);
     v[CH.netTx] = rate(t, p, 'tx', s.netWriteBytes);
+    v[CH.pktRx] = ops('rxPk', s.netReadPackets, PACKET_SCALE);
+    v[CH.pktTx] = ops('txPk', s.netWritePackets, PACKET_SCALE);
     return v;
   }
 
@@ -102,15 +106,32 @@ export function createCollector(svc: Services, store: MetricsStore): Collector {
       store.seriesIds('volume', volSamples.map((v) => v.volumeId))]);
     const samples: Sample[] = [];
     for (const [hostId, r] of results) {
-      samples.push({ series: hostIds.get(hostId)!, values: [r.cpuUsedPercent * 100, r.memoryUsedBytes / 1024, r.load1 === undefined ? null : r.load1 * 100, null, null, null, null, null] });
+      const values: (number | null)[] = new Array(CHANNELS).fill(null);
+      values[CH.cpu] = r.cpuUsedPercent * 100;
+      values[CH.mem] = r.memoryUsedBytes / 1024;
+      values[CH.load] = r.load1 === undefined ? null : r.load1 * 100;
+      // The host's I/O is what its VMs move (the list's disk and network columns): summed from their rates (none
+      // moves nothing; VMs without a rate yet, on their first sample, leave it unknown).
+      const sum = (ch: number, vals: (number | null)[][]) =>
+        vals.reduce<number | null>((a, v) => (v[ch] === null ? a : (a ?? 0) + v[ch]!), vals.length === 0 ? 0 : null);
+      const vmVals = r.vms.map((v) => vmValues(nowS, v));
+      values[HOST_CH.diskRead] = sum(CH.diskRead, vmVals);
+      values[HOST_CH.diskWrite] = sum(CH.diskWrite, vmVals);
+      values[HOST_CH.netRx] = sum(CH.netRx, vmVals);
+      values[HOST_CH.netTx] = sum(CH.netTx, vmVals);
+      samples.push({ series: hostIds.get(hostId)!, values });
+      r.vms.forEach((v, i) => samples.push({ series: vmIds.get(v.vmId)!, values: vmVals[i] }));
     }
-    for (const v of vmSamples) samples.push({ series: vmIds.get(v.vmId)!, values: vmValues(nowS, v) });
     for (const v of volSamples) {
       const p = prev.get(v.volumeId);
       prev.set(v.volumeId, { t: nowS, rd: v.readBytes, wr: v.writeBytes, rdOps: v.readOps, wrOps: v.writeOps });
       const ops = (k: 'rdOps' | 'wrOps', x: number) => { const r = rate(nowS, p, k, x); return r === null ? null : r * 100; };
-      samples.push({ series: volIds.get(v.volumeId)!, values: [null, null, rate(nowS, p, 'rd', v.readBytes), rate(nowS, p, 'wr', v.writeBytes),
-        ops('rdOps', v.readOps), ops('wrOps', v.writeOps), null, null] });
+      const values: (number | null)[] = new Array(CHANNELS).fill(null);
+      values[CH.diskRead] = rate(nowS, p, 'rd', v.readBytes);
+      values[CH.diskWrite] = rate(nowS, p, 'wr', v.writeBytes);
+      values[CH.iopsRead] = ops('rdOps', v.readOps);
+      values[CH.iopsWrite] = ops('wrOps', v.writeOps);
+      samples.push({ series: volIds.get(v.volumeId)!, values });
     }
     samples.push(...await poolSamples(svc, store));
     // VMs that stopped lose their counters (a restarted VM starts from zero).
@@ -129,5 +150,9 @@ export function createCollector(svc: Services, store: MetricsStore): Collector {
 async function poolSamples(svc: Services, store: MetricsStore): Promise<Sample[]> {
   const pools = await svc.db.selectFrom('storage_pools').select(['id', 'used_bytes']).where('removed', 'is', null).execute();
   const ids = await store.seriesIds('pool', pools.map((p) => p.id));
-  return pools.map((p) => ({ series: ids.get(p.id)!, values: [null, Number(p.used_bytes) / 1024, null, null, null, null, null, null] }));
+  return pools.map((p) => {
+    const values: (number | null)[] = new Array(CHANNELS).fill(null);
+    values[CH.mem] = Number(p.used_bytes) / 1024;
+    return { series: ids.get(p.id)!, values };
+  });
 }

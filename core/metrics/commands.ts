@@ -10,10 +10,10 @@ import { metricsCommands } from '../contract/commands/metrics';
 import type { computeCommands } from '../contract/commands/compute';
 import type { infraCommands } from '../contract/commands/infra';
 import type { storageCommands } from '../contract/commands/storage';
-import { CH } from './metrics-schema';
+import { CH, HOST_CH, PACKET_SCALE, type Point } from './metrics-schema';
 import { ghz, gb, latestOf, mb, pct } from './format';
 import { historyHandlers } from './history';
-import { inIdOrder, isUsageSort, newestUsage, usagePage } from './usage-sort';
+import { inIdOrder, isUsageSort, newestUsage, usagePage, usageValue, type NewestUsage } from './usage-sort';
 import type { Metrics } from './index';
 
 type H = HandlersFor<typeof metricsCommands>;
@@ -38,6 +38,13 @@ export function baseList(registry: () => Registry): BaseList {
 }
 
 const DEFAULT_THRESHOLD = { notify: 0.75, disable: 0.85 };
+
+/** A channel of the newest sample as a whole rate per second (`scale`: the channel's hundredths); absent without one. */
+const rateOf = (p: Point | undefined, ch: number, scale = 1) => (p?.avg[ch] == null ? undefined : Math.round(p.avg[ch]! / scale));
+/** The byte rates of the lists' disk and network columns (Strata's extension, README). */
+const ratesOf = (p: Point | undefined, diskRead: number, diskWrite: number) => ({
+  diskreadrate: rateOf(p, diskRead), diskwriterate: rateOf(p, diskWrite), networkreadrate: rateOf(p, CH.netRx), networkwriterate: rateOf(p, CH.netTx),
+});
 
 async function settings(ctx: CallContext, names: string[]): Promise<Map<string, number>> {
   const rows = await ctx.svc.db.selectFrom('configurations').select(['name', 'value']).where('name', 'in', names).execute();
@@ -121,7 +128,7 @@ export function createMetricsModule(m: Metrics, registry: () => Registry): Comma
   /** A page sorted by current use over the whole filtered list; the page's items then answer as any other. */
   async function usageSorted<A extends { sortby?: string; sortorder?: string; page?: number; pagesize?: number }, I extends { id: string }>(
     ctx: CallContext, a: A, kind: 'vm' | 'host', all: (rest: Omit<A, 'sortby' | 'sortorder' | 'page' | 'pagesize'>) => Promise<{ count: number; items: I[] }>,
-    value: (item: I, u: { cpu: number | null; memKb: number | null }) => number | null,
+    value: (item: I, u: NewestUsage) => number | null,
     page: (rest: Omit<A, 'sortby' | 'sortorder' | 'page' | 'pagesize'>, ids: string[], everything: I[]) => Promise<{ items: I[] }>) {
     const { sortby: _s, sortorder, page: pageNo, pagesize, ...rest } = a;
     const everything = await all(rest);
@@ -153,7 +160,7 @@ export function createMetricsModule(m: Metrics, registry: () => Registry): Comma
         instances: `${running} / ${all}`, systeminstances: '0 / 0',
         cputotalghz: ghz(totalMhz), cpuusedghz: ghz((cpuPct / 100) * totalMhz), cpuallocatedghz: ghz(allocMhz),
         memorytotalgb: gb(memTotal), memoryusedgb: gb(memUsed), memoryallocatedgb: gb(memAlloc),
-        networkread: mb(0), networkwrite: mb(0),
+        networkread: mb(0), networkwrite: mb(0), ...ratesOf(p, HOST_CH.diskRead, HOST_CH.diskWrite),
         cputhreshold: cpuPct / 100 >= notify('cpu'), cpudisablethreshold: cpuPct / 100 >= disable('cpu'),
         cpuallocatedthreshold: totalMhz > 0 && allocMhz / totalMhz >= notify('cpu'), cpuallocateddisablethreshold: totalMhz > 0 && allocMhz / totalMhz >= disable('cpu'),
         memorythreshold: memTotal > 0 && memUsed / memTotal >= notify('memory'), memorydisablethreshold: memTotal > 0 && memUsed / memTotal >= disable('memory'),
@@ -167,7 +174,7 @@ export function createMetricsModule(m: Metrics, registry: () => Registry): Comma
       if (isUsageSort(a.sortby)) {
         const key = a.sortby;
         return usageSorted(ctx, a, 'vm', (rest) => list(ctx, 'listVirtualMachines', { ...rest, pagesize: -1, details: ['min'] }),
-          (v, u) => (v.state !== 'Running' ? null : key === 'cpuused' ? u.cpu : u.memKb !== null && v.memory ? u.memKb / (v.memory * 1024) : null),
+          (v, u) => (v.state !== 'Running' ? null : usageValue(key, u, v.memory ? v.memory * 1024 : null)),
           (rest, ids) => handlers.listVirtualMachinesMetrics(ctx, { ...rest, ids, pagesize: ids.length }) as Promise<{ items: R.VirtualMachinesMetric[] }>);
       }
       const r = await list(ctx, 'listVirtualMachines', { ...a, details: withStats(a.details) });
@@ -181,14 +188,16 @@ export function createMetricsModule(m: Metrics, registry: () => Registry): Comma
           cputotal: ghz((i.cpunumber ?? 0) * (i.cpuspeed ?? 0)), memorytotal: gb((i.memory ?? 0) * 1024 ** 2),
           networkread: mb(bytes(i.networkkbsread)), networkwrite: mb(bytes(i.networkkbswrite)),
           diskread: mb(bytes(i.diskkbsread)), diskwrite: mb(bytes(i.diskkbswrite)),
-          diskiopstotal: (i.diskioread ?? 0) + (i.diskiowrite ?? 0) };
+          diskiopstotal: (i.diskioread ?? 0) + (i.diskiowrite ?? 0),
+          ...ratesOf(p, CH.diskRead, CH.diskWrite),
+          networkpacketsreadrate: rateOf(p, CH.pktRx, PACKET_SCALE), networkpacketswriterate: rateOf(p, CH.pktTx, PACKET_SCALE) };
       }) };
     },
     listHostsMetrics: async (ctx, a) => {
       if (isUsageSort(a.sortby)) {
         const key = a.sortby;
         return usageSorted(ctx, a, 'host', (rest) => list(ctx, 'listHosts', { ...rest, pagesize: -1 }),
-          (h, u) => (h.state !== 'Up' ? null : key === 'cpuused' ? u.cpu : u.memKb !== null && h.memorytotal ? (u.memKb * 1024) / Number(h.memorytotal) : null),
+          (h, u) => (h.state !== 'Up' ? null : usageValue(key, u, h.memorytotal ? Number(h.memorytotal) / 1024 : null)),
           // listHosts takes no ids: the page is cut from the whole list it already answered.
           async (_rest, ids, every) => hostFigures(ctx, every.filter((h) => ids.includes(h.id))));
       }
@@ -236,7 +245,9 @@ export function createMetricsModule(m: Metrics, registry: () => Registry): Comma
       return { count, items: items.map((i): R.VolumesMetric => {
         const p = latest.get(i.id);
         const iops = ((p?.avg[CH.iopsRead] ?? 0) + (p?.avg[CH.iopsWrite] ?? 0)) / 100;
-        return { ...i, sizegb: gb(i.size ?? 0), diskiopstotal: Math.round(iops) };
+        return { ...i, sizegb: gb(i.size ?? 0), diskiopstotal: Math.round(iops),
+          diskreadrate: rateOf(p, CH.diskRead), diskwriterate: rateOf(p, CH.diskWrite),
+          diskioreadrate: rateOf(p, CH.iopsRead, 100), diskiowriterate: rateOf(p, CH.iopsWrite, 100) };
       }) };
     },
     ...historyHandlers(m, list),

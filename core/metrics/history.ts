@@ -9,12 +9,13 @@ import { invalidParam } from '../kernel/errors';
 import { csDate } from '../kernel/format';
 import { pageArray } from '../infrastructure/util';
 import { parseDateParam } from '../events/dates';
-import { CH, type Point, type SeriesKind } from './metrics-schema';
+import { CH, PACKET_SCALE, ZONE_CH, type Point, type SeriesKind } from './metrics-schema';
 import { mb, pct } from './format';
 import type { BaseList } from './commands';
 import type { Metrics } from './index';
 
-type HistoryCommands = Pick<typeof metricsCommands, 'listVirtualMachinesUsageHistory' | 'listVolumesUsageHistory' | 'listHostsUsageHistory'>;
+type HistoryCommands = Pick<typeof metricsCommands, 'listVirtualMachinesUsageHistory' | 'listVolumesUsageHistory' | 'listHostsUsageHistory'
+  | 'listZonesUsageHistory'>;
 interface RangeArgs { startdate?: string; enddate?: string }
 
 function rangeOf(ctx: CallContext, a: RangeArgs): { from: number; to: number } {
@@ -66,6 +67,7 @@ export function historyHandlers(m: Metrics, list: BaseList): HandlersFor<History
           memorykbs: round(p.avg[CH.mem]), memorykbsmax: round(p.max[CH.mem]), memorytargetkbs: (vm.memory ?? 0) * 1024,
           ...diskStats(p, sec), networkkbsread: Math.round(rx / 1024), networkkbswrite: Math.round(tx / 1024),
           networkread: mb(rx), networkwrite: mb(tx),
+          networkpacketsread: amount(p, CH.pktRx, sec, PACKET_SCALE), networkpacketswrite: amount(p, CH.pktTx, sec, PACKET_SCALE),
         };
       });
       return { count: r.count, items: r.items.map((i): R.VirtualMachinesUsageHistory =>
@@ -91,6 +93,18 @@ export function historyHandlers(m: Metrics, list: BaseList): HandlersFor<History
         loadaverage: Number(((p.avg[CH.load] ?? 0) / 100).toFixed(2)), loadaveragemax: Number(((p.max[CH.load] ?? 0) / 100).toFixed(2)),
       }));
       return { count: r.count, items: r.items.map((i): R.HostsUsageHistory => ({ id: i.id, name: i.name, stats: stats.get(i.id) ?? [] })) };
+    },
+    // One series per zone (zone-series.ts): a year of a zone costs what a year of one VM does.
+    listZonesUsageHistory: async (ctx, a) => {
+      const range = rangeOf(ctx, a);
+      const r = await list(ctx, 'listZones', { ...page(a), ids: a.ids });
+      const stats = await statsOf(m, 'zone', r.items, range, (p): Omit<R.ZonesUsageHistoryStats, 'timestamp'> => ({
+        cpuused: pct((p.avg[ZONE_CH.cpu] ?? 0) / 100), cpuusedmax: pct((p.max[ZONE_CH.cpu] ?? 0) / 100), cputotalmhz: round(p.avg[ZONE_CH.cpuTotalMhz]),
+        memoryusedkbs: round(p.avg[ZONE_CH.memUsed]), memoryusedkbsmax: round(p.max[ZONE_CH.memUsed]), memorytotalkbs: round(p.avg[ZONE_CH.memTotal]),
+        storageusedkbs: round(p.avg[ZONE_CH.storageUsed]), storageusedkbsmax: round(p.max[ZONE_CH.storageUsed]),
+        storagetotalkbs: round(p.avg[ZONE_CH.storageTotal]),
+      }));
+      return { count: r.count, items: r.items.map((i): R.ZonesUsageHistory => ({ id: i.id, name: i.name, stats: stats.get(i.id) ?? [] })) };
     },
   };
 }

@@ -6,6 +6,7 @@ import { createMetricsStore, type MetricsStore } from './store';
 import { createCollector, type Collector } from './collector';
 import { applyRetention, runRollups } from './rollup';
 import { checkUsageAlerts } from './alerts';
+import { deriveZoneSeries } from './zone-series';
 
 export { createMetricsModule } from './commands';
 
@@ -20,7 +21,7 @@ export interface MetricsOptions {
 export interface Metrics {
   store: MetricsStore;
   collector: Collector;
-  /** Rollups, retention and usage alerts up to now. */
+  /** Zone series, rollups, retention and usage alerts up to now. */
   maintain(): Promise<void>;
   /** Starts the collection and maintenance loops (createCore calls it once start-up reconciliation is done). */
   start(): void;
@@ -34,6 +35,8 @@ export function startMetrics(svc: Services, opts: MetricsOptions = {}): Metrics 
   const collector = createCollector(svc, store);
   const maintain = async () => {
     const now = Math.floor(svc.clock.now() / 1000);
+    // Zone rows first: tier 1's rollup waits for them (zone-series.ts).
+    await deriveZoneSeries(svc.db, store, config, now);
     await runRollups(svc.db, config, now);
     await applyRetention(svc.db, config, now);
     await checkUsageAlerts(svc, store);

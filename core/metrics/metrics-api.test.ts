@@ -8,9 +8,20 @@ import { checkUsageAlerts } from './alerts';
 // The metrics plugin's own fields and their JSON types, from CloudStack's response types (shared/reference).
 const TYPES: Record<string, Record<string, string>> = {"VirtualMachinesMetric": {"cpuused": "string", "cputotal": "string", "memorytotal": "string", "memorykbs": "int64", "networkread": "string", "networkwrite": "string", "diskread": "string", "diskwrite": "string", "diskiopstotal": "int64", "diskkbsread": "int64", "diskioread": "int64"}, "HostsMetric": {"cpuallocateddisablethreshold": "bool", "cpuallocatedghz": "string", "cpuallocatedthreshold": "bool", "cpudisablethreshold": "bool", "cputhreshold": "bool", "cputotalghz": "string", "cpuusedghz": "string", "instances": "string", "memoryallocateddisablethreshold": "bool", "memoryallocatedgb": "string", "memoryallocatedthreshold": "bool", "memorydisablethreshold": "bool", "memorythreshold": "bool", "memorytotalgb": "string", "memoryusedgb": "string", "networkread": "string", "networkwrite": "string", "powerstate": "string", "systeminstances": "string"}, "ClustersMetric": {"cpuallocated": "string", "cpuallocateddisablethreshold": "bool", "cpuallocatedthreshold": "bool", "cpudisablethreshold": "bool", "cpumaxdeviation": "string", "cputhreshold": "bool", "cputotal": "string", "cpuused": "string", "drsimbalance": "string", "hosts": "string", "memoryallocated": "string", "memoryallocateddisablethreshold": "bool", "memoryallocatedthreshold": "bool", "memorydisablethreshold": "bool", "memorymaxdeviation": "string", "memorythreshold": "bool", "memorytotal": "string", "memoryused": "string", "state": "string"}, "ZonesMetric": {"clusters": "string", "cpuallocated": "string", "cpuallocateddisablethreshold": "bool", "cpuallocatedthreshold": "bool", "cpudisablethreshold": "bool", "cpumaxdeviation": "string", "cputhreshold": "bool", "cputotal": "string", "cpuused": "string", "memoryallocated": "string", "memoryallocateddisablethreshold": "bool", "memoryallocatedthreshold": "bool", "memorydisablethreshold": "bool", "memorymaxdeviation": "string", "memorythreshold": "bool", "memorytotal": "string", "memoryused": "string", "state": "string"}, "StoragePoolsMetric": {"disksizeallocatedgb": "string", "disksizetotalgb": "string", "disksizeunallocatedgb": "string", "disksizeusedgb": "string", "storageallocateddisablethreshold": "bool", "storageallocatedthreshold": "bool", "storageusagedisablethreshold": "bool", "storageusagethreshold": "bool"}, "VolumesMetric": {"diskiopstotal": "int64", "sizegb": "string"}, "VirtualMachinesUsageHistoryStats": {"cpuused": "string", "diskiopstotal": "int64", "diskioread": "int64", "diskiowrite": "int64", "diskkbsread": "int64", "diskkbswrite": "int64", "memoryintfreekbs": "int64", "memorykbs": "int64", "memorytargetkbs": "int64", "networkkbsread": "int64", "networkkbswrite": "int64", "networkread": "string", "networkwrite": "string", "timestamp": "string"}};
 
+// Strata's extension fields (README, "API extensions"), typed as CloudStack would type them.
+const EXT: Record<string, Record<string, string>> = {
+  VirtualMachinesMetric: { diskreadrate: 'int64', diskwriterate: 'int64', networkreadrate: 'int64', networkwriterate: 'int64', networkpacketsreadrate: 'int64', networkpacketswriterate: 'int64' },
+  HostsMetric: { diskreadrate: 'int64', diskwriterate: 'int64', networkreadrate: 'int64', networkwriterate: 'int64' },
+  VolumesMetric: { diskreadrate: 'int64', diskwriterate: 'int64', diskioreadrate: 'int64', diskiowriterate: 'int64' },
+  VirtualMachinesUsageHistoryStats: { networkpacketsread: 'int64', networkpacketswrite: 'int64' },
+  ZonesUsageHistoryStats: { timestamp: 'string', cpuused: 'string', cpuusedmax: 'string', cputotalmhz: 'int64', memoryusedkbs: 'int64', memoryusedkbsmax: 'int64',
+    memorytotalkbs: 'int64', storageusedkbs: 'int64', storageusedkbsmax: 'int64', storagetotalkbs: 'int64' },
+};
+
 /** Every field the reference types names has the JSON type it names (strings stay strings, numbers numbers). */
 function expectTypes(obj: Record<string, unknown>, typeName: string) {
-  const want = TYPES[typeName];
+  const want = { ...TYPES[typeName], ...EXT[typeName] };
+  for (const k of Object.keys(EXT[typeName] ?? {})) expect(obj[k], `${typeName}.${k}`).toBeDefined();
   for (const [k, v] of Object.entries(obj)) {
     const t = want[k];
     if (t === undefined || v === undefined || v === null) continue;
@@ -57,9 +68,12 @@ describe('metrics API', () => {
     const pools = (await admin.call('listStoragePoolsMetrics')).json.liststoragepoolsmetricsresponse.storagepool;
     expect(pools[0].disksizetotalgb).toBe('10240.00 GB');
     expectTypes(pools[0], 'StoragePoolsMetric');
-    const vols = (await admin.call('listVolumesMetrics')).json.listvolumesmetricsresponse.volume;
+    const vols = (await admin.call('listVolumesMetrics', { virtualmachineid: vm.id })).json.listvolumesmetricsresponse.volume;
     expect(vols[0].sizegb).toMatch(/ GB$/);
     expectTypes(vols[0], 'VolumesMetric');
+    // The rates of the lists' columns: bytes and packets per second now (the simulator's VMs move both).
+    expect(vm.diskreadrate + vm.networkreadrate + vm.networkpacketsreadrate).toBeGreaterThan(0);
+    expect(hosts.some((h: any) => h.networkreadrate > 0 && h.diskwriterate > 0)).toBe(true);
   });
 
   it('answers a VM\'s and a host\'s usage history from the samples', async () => {
@@ -73,8 +87,16 @@ describe('metrics API', () => {
     expect(stats.length).toBe(3);
     expect(stats[0].cpuused).toMatch(/%$/);
     for (const s of stats) expectTypes(s, 'VirtualMachinesUsageHistoryStats');
-    // I/O needs two samples for a rate: the later points carry it.
+    // I/O needs two samples for a rate: the later points carry it; packets as bytes do.
     expect(stats[2].diskkbsread).toBeGreaterThan(0);
+    expect(stats[2].networkpacketsread).toBeGreaterThan(0);
+    expect(stats[2].networkpacketswrite).toBeGreaterThan(0);
+    // Each volume has its own series: the VM's root volume moved part of what the VM did.
+    const root = (await admin.call('listVolumes', { virtualmachineid: vm.id, type: 'ROOT' })).json.listvolumesresponse.volume[0];
+    const vh = (await admin.call('listVolumesUsageHistory', { id: root.id })).json.listvolumesusagehistoryresponse.volume[0].stats;
+    expect(vh).toHaveLength(3);
+    expect(vh[2].diskkbsread).toBeGreaterThan(0);
+    expect(vh[2].diskkbsread).toBeLessThanOrEqual(stats[2].diskkbsread);
     const hh = (await admin.call('listHostsUsageHistory', { id: vm.hostid })).json.listhostsusagehistoryresponse;
     expect(hh.host[0].stats).toHaveLength(3);
     expect(parseFloat(hh.host[0].stats[0].cpuused)).toBeGreaterThan(0);
@@ -113,6 +135,14 @@ describe('metrics API', () => {
     expect(hosts.rows.map((h) => parseFloat(h.cpuused))).toEqual(top);
     expect(hosts.count).toBe(16);
     expect((await admin.call('listHostsMetrics', { sortby: 'ram' })).status).toBe(431);
+    // The disk and network columns sort the same way: by the current read + write rate.
+    const byNet = await L('listVirtualMachinesMetrics', 'virtualmachine', { sortby: 'networkrate', sortorder: 'desc', state: 'Running' });
+    const net = byNet.rows.map((v) => v.networkreadrate + v.networkwriterate);
+    expect(net).toEqual([...net].sort((a, b) => b - a));
+    const byDisk = await L('listHostsMetrics', 'host', { sortby: 'diskrate', sortorder: 'desc' });
+    const disk = byDisk.rows.filter((h) => h.diskreadrate !== undefined).map((h) => h.diskreadrate + h.diskwriterate);
+    expect(disk.length).toBeGreaterThan(1);
+    expect(disk).toEqual([...disk].sort((a, b) => b - a));
   });
 
   it('shows a user only their own VMs\' metrics', async () => {
@@ -140,6 +170,34 @@ describe('metrics API', () => {
     const refused = await user.call('listHostsMetrics');
     expect(refused.status).toBe((await user.call('listHosts')).status);
     expect(refused.status).toBeGreaterThanOrEqual(400);
+  });
+
+  it('derives a zone\'s usage over time from its hosts and pools, one series per zone', async () => {
+    const admin = await sessionClient(t.url);
+    await tick(4);
+    await t.core.metrics.maintain();
+    const zones = (await admin.call('listZonesUsageHistory', {})).json.listzonesusagehistoryresponse;
+    expect(zones.count).toBeGreaterThan(0);
+    const stats = zones.zone[0].stats;
+    expect(stats.length).toBeGreaterThan(2);
+    for (const s of stats) expectTypes(s, 'ZonesUsageHistoryStats');
+    // A tick's figures are its hosts': memory summed, CPU weighted by each host's MHz.
+    const last = stats[stats.length - 1];
+    const hosts = (await admin.call('listHosts', { zoneid: zones.zone[0].id, type: 'Routing' })).json.listhostsresponse.host;
+    const hh = (await admin.call('listHostsUsageHistory', { ids: hosts.map((h: any) => h.id).join(','), startdate: last.timestamp.slice(0, 19).replace('T', ' ') })).json.listhostsusagehistoryresponse.host;
+    const at = hh.map((h: any) => ({ h: hosts.find((x: any) => x.id === h.id), s: h.stats.find((x: any) => x.timestamp === last.timestamp) })).filter((x: any) => x.s);
+    expect(at.length).toBe(hosts.length);
+    const mhz = (h: any) => h.cpunumber * h.cpuspeed;
+    const cpu = at.reduce((a: number, x: any) => a + parseFloat(x.s.cpuused) * mhz(x.h), 0) / at.reduce((a: number, x: any) => a + mhz(x.h), 0);
+    expect(parseFloat(last.cpuused)).toBeCloseTo(cpu, 1);
+    expect(Math.abs(last.memoryusedkbs - at.reduce((a: number, x: any) => a + x.s.memoryusedkbs, 0))).toBeLessThanOrEqual(at.length);
+    expect(last.memorytotalkbs).toBe(hosts.reduce((a: number, h: any) => a + h.memorytotal / 1024, 0));
+    expect(last.storageusedkbs).toBeGreaterThanOrEqual(0);
+    expect(last.storagetotalkbs).toBeGreaterThan(0);
+    // Zones are infrastructure: a user is refused as for listHostsUsageHistory.
+    await admin.call('createAccount', { username: 'zone-user', password: 'pw-zone-1', email: 'z@example.org', firstname: 'Z', lastname: 'U', accounttype: '0' });
+    const user = await sessionClient(t.url, 'zone-user', 'pw-zone-1');
+    expect((await user.call('listZonesUsageHistory', {})).status).toBe((await user.call('listHostsUsageHistory', {})).status);
   });
 
   it('raises a capacity alert once when a cluster crosses its notification threshold, and clears it', async () => {

@@ -11,8 +11,8 @@ import { CHANNELS, MAX_CHANNELS, metricsDb, packOf, packTable, type MetricsConfi
 import { decodePack, encodePack, type PackedBucket } from '../kernel/bucket-pack';
 
 const SERIES_CHUNK = 1000;
-/** Raw samples may arrive this late (one write batch plus clock skew between servers). */
-const RAW_SLACK_S = 30;
+/** metric_rollups' row of the zone series' progress (zone-series.ts): tier 1 waits for it. */
+export const ZONE_PROGRESS = 100;
 
 export interface RollupResult { tier: number; from: number; to: number }
 
@@ -31,7 +31,8 @@ export async function runRollups(db: Db, config: MetricsConfig, now: number): Pr
   for (let k = 1; k < config.tiers.length; k++) {
     const period = packOf(config, k);
     // Complete in the source: raw samples up to now (less slack), a rolled-up tier up to its own progress.
-    const sourceDone = k === 1 ? now - RAW_SLACK_S : progress.get(k - 1) ?? 0;
+    // Tier 1 also waits for the zone rows derived from the raw tier, once they are derived at all.
+    const sourceDone = k === 1 ? Math.min(now - config.rawSlackS, progress.get(ZONE_PROGRESS) ?? Infinity) : progress.get(k - 1) ?? 0;
     const to = sourceDone - (sourceDone % period);
     let from = progress.get(k);
     if (from === undefined) {
@@ -66,13 +67,14 @@ interface Acc { n: number; s: (number | null)[]; x: (number | null)[] }
 /** Adds a source bucket (sums, and maxima or, for a raw sample, the value) into a target bucket. */
 function add(acc: Acc, n: number, s: (number | null)[], x: (number | null)[]): void {
   acc.n += n;
+  // `!= null`: a pack written before migration 014c has eight sums, so the packet channels are undefined in it.
   for (let c = 0; c < CHANNELS; c++) {
     const v = s[c];
-    if (v !== null) acc.s[c] = (acc.s[c] ?? 0) + v;
+    if (v != null) acc.s[c] = (acc.s[c] ?? 0) + v;
   }
   for (let c = 0; c < MAX_CHANNELS; c++) {
     const v = x[c];
-    if (v !== null) acc.x[c] = Math.max(acc.x[c] ?? -Infinity, v);
+    if (v != null) acc.x[c] = Math.max(acc.x[c] ?? -Infinity, v);
   }
 }
 

@@ -76,6 +76,31 @@ describe('metrics store', () => {
     expect(idle[0].avg[2]).toBeNull();
   });
 
+  it('keeps packet counts (channels 8 and 9, migration 014c) through the rollups, beside packs written before them', async () => {
+    const { db } = await open();
+    let now = T0;
+    const store = createMetricsStore(db.db, config, () => now * 1000);
+    const [a] = [...(await store.seriesIds('vm', ['vm-a'])).values()];
+    // A half hour packed before 014c (eight sums), then a minute of samples with packets (hundredths per second).
+    const old = [{ slot: 0, n: 6, s: [600, 6144, null, null, null, null, 60, 60], x: [100, 1024, null] }];
+    await metricsDb(db.db).insertInto('metric_p1').values({ ts: T0 - 1800, series: a, data: encodePack(old) }).execute();
+    await metricsDb(db.db).insertInto('metric_rollups').values({ tier: 1, done_until: T0 }).execute();
+    for (let i = 0; i < 6; i++) store.enqueue(T0 + i * 10, [{ series: a, values: [100, 1024, null, null, null, null, 10, 10, 500 + i, 200] }]);
+    await store.flush();
+    now = T0 + 1800 + 60;
+    await runRollups(db.db, config, now);
+    const [minute] = await packed(db, 'metric_p1', a).then((ps) => ps.filter((p) => p.at === 0));
+    expect([minute.n, minute.s[8], minute.s[9]]).toEqual([6, 3015, 1200]);
+    // A coarser tier made of both kinds of pack adds them up without losing the newer ones.
+    now = T0 + 7200 + 60;
+    await runRollups(db.db, config, now);
+    // Read across both (minutes, past the raw tier): the old bucket has no packets (null, not NaN), the new one their average.
+    const pts = await store.read(a, T0 - 1800, T0 + 60);
+    expect(pts.map((p) => [p.ts - T0, p.avg[8], p.avg[9]])).toEqual([[-1800, null, null], [0, 502.5, 200]]);
+    const [fiveMin] = (await packed(db, 'metric_p2', a)).filter((p) => p.at === 0);
+    expect([fiveMin.n, fiveMin.s[0], fiveMin.s[8]]).toEqual([6, 600, 3015]);
+  });
+
   sqliteOnly('keeps no maximum where it repeats the value (raw rows) or nobody reads it (I/O channels)', async () => {
     const { db } = await open();
     let now = T0;

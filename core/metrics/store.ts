@@ -137,7 +137,8 @@ export function createMetricsStore(db: Db, config: MetricsConfig, nowMs: () => n
 /** MySQL/MariaDB: "Deadlock found when trying to get lock; try restarting transaction". */
 const ER_LOCK_DEADLOCK = 1213;
 
-const COLUMNS = ['ts', 'series', 'n', ...Array.from({ length: CHANNELS }, (_, c) => [`s${c}`, `x${c}`]).flat()];
+// Raw rows carry sums only (maxima are the values themselves: maxOf), so the insert names no x column.
+const COLUMNS = ['ts', 'series', 'n', ...Array.from({ length: CHANNELS }, (_, c) => `s${c}`)];
 
 /** `INSERT OR IGNORE` (SQLite) / `INSERT IGNORE` (MySQL) of n raw rows, memoized by n. */
 function rawInsert(mysql: boolean): (rows: number) => string {
@@ -153,13 +154,12 @@ function rawInsert(mysql: boolean): (rows: number) => string {
   };
 }
 
-/** A raw sample's parameters: the value as its sum, no maximum (it is the value: maxOf); non-finite values become NULL. */
+/** A raw sample's parameters: the value as its sum (its maximum is the value: maxOf); non-finite values become NULL. */
 function pushRaw(params: unknown[], ts: number, s: Sample): void {
   params.push(ts, s.series, 1);
   for (let c = 0; c < CHANNELS; c++) {
     const v = s.values[c];
-    const iv = v === null || v === undefined || !Number.isFinite(v) ? null : Math.round(v);
-    params.push(iv, null);
+    params.push(v === null || v === undefined || !Number.isFinite(v) ? null : Math.round(v));
   }
 }
 
@@ -265,10 +265,11 @@ export function mergeBuckets(rows: Bucket[], step: number): Point[] {
     if (!a) acc.set(b, (a = { n: 0, s: new Array(CHANNELS).fill(null), x: new Array(CHANNELS).fill(null) }));
     a.n += r.n;
     for (let c = 0; c < CHANNELS; c++) {
+      // A pack written before migration 014c holds eight sums: the packet channels are undefined there.
       const s = r.s[c];
       const x = c < MAX_CHANNELS ? r.x[c] : null;
-      if (s !== null) a.s[c] = (a.s[c] ?? 0) + s;
-      if (x !== null) a.x[c] = Math.max(a.x[c] ?? -Infinity, x);
+      if (s != null) a.s[c] = (a.s[c] ?? 0) + s;
+      if (x != null) a.x[c] = Math.max(a.x[c] ?? -Infinity, x);
     }
   }
   for (const [ts, a] of [...acc].sort((p, q) => p[0] - q[0])) {

@@ -1,4 +1,4 @@
-// sortby=cpuused|memoryused on listVirtualMachinesMetrics and listHostsMetrics (Strata's extension, as sortby on
+// sortby=cpuused|memoryused|diskrate|networkrate on listVirtualMachinesMetrics and listHostsMetrics (Strata's extension, as sortby on
 // listVirtualMachines; CloudStack's UI sorts only the page it holds, which hides the noisiest VM on page 7). The
 // order is over the whole filtered, scoped list: the base list answers every matching id (details=min), the newest
 // raw tick of every series of that kind is read in one range of the timestamp-led key, and the page is cut from
@@ -6,27 +6,45 @@
 // direction, like SQL's NULLS LAST; ties keep the base list's order. The cost grows with the list: about a base
 // list of every row (details=min) per sorted page, so the console asks for it only when a usage header is clicked.
 import type { CallContext } from '../kernel/handler';
-import { metricsDb, type SeriesKind } from './metrics-schema';
+import { CH, HOST_CH, metricsDb } from './metrics-schema';
 import type { Metrics } from './index';
 
-export const USAGE_SORT_KEYS = ['cpuused', 'memoryused'] as const;
+export const USAGE_SORT_KEYS = ['cpuused', 'memoryused', 'diskrate', 'networkrate'] as const;
 export type UsageSortKey = (typeof USAGE_SORT_KEYS)[number];
 
 export const isUsageSort = (sortby: string | undefined): sortby is UsageSortKey =>
   (USAGE_SORT_KEYS as readonly string[]).includes(sortby ?? '');
 
-/** Each object's newest CPU (hundredths of %) and memory (KiB) of the last few ticks, by object id. */
-export async function newestUsage(ctx: CallContext, m: Metrics, kind: SeriesKind): Promise<Map<string, { cpu: number | null; memKb: number | null }>> {
+/** An object's newest use: CPU (hundredths of %), memory (KiB), disk and network (read + written, bytes/s). */
+export interface NewestUsage { cpu: number | null; memKb: number | null; disk: number | null; net: number | null }
+
+/** The value a sort key orders by, from an object's newest use (memory as a share of what it has). */
+export function usageValue(key: UsageSortKey, u: NewestUsage, memoryKb: number | null): number | null {
+  switch (key) {
+    case 'cpuused': return u.cpu;
+    case 'memoryused': return u.memKb !== null && memoryKb ? u.memKb / memoryKb : null;
+    case 'diskrate': return u.disk;
+    case 'networkrate': return u.net;
+  }
+}
+
+/** Each object's newest use of the last few ticks, by object id. */
+export async function newestUsage(ctx: CallContext, m: Metrics, kind: 'vm' | 'host'): Promise<Map<string, NewestUsage>> {
   const mdb = metricsDb(ctx.svc.db);
   const since = Math.floor(ctx.svc.clock.now() / 1000) - 3 * m.store.config.intervalS;
   const rows = await mdb.selectFrom('metric_t0 as t').innerJoin('metric_series as ms', 'ms.id', 't.series')
-    .select(['ms.object_id', 't.ts', 't.n', 't.s0', 't.s1']).where('t.ts', '>=', since).where('ms.kind', '=', kind)
+    .select(['ms.object_id', 't.ts', 't.n', 't.s0', 't.s1', 't.s2', 't.s3', 't.s4', 't.s6', 't.s7']).where('t.ts', '>=', since).where('ms.kind', '=', kind)
     .orderBy('t.ts').execute();
-  const out = new Map<string, { cpu: number | null; memKb: number | null }>();
+  const out = new Map<string, NewestUsage>();
+  // A VM's disk rates are channels 2 and 3, a host's (its VMs' sum) 3 and 4 (metrics-schema.ts).
+  const [dr, dw] = kind === 'vm' ? [CH.diskRead, CH.diskWrite] : [HOST_CH.diskRead, HOST_CH.diskWrite];
   // Ascending ts: the newest row of an object is the one that stays.
   for (const r of rows) {
     const n = Number(r.n) || 1;
-    out.set(r.object_id, { cpu: r.s0 === null ? null : Number(r.s0) / n, memKb: r.s1 === null ? null : Number(r.s1) / n });
+    const row = r as unknown as Record<string, number | string | null>;
+    const v = (c: number) => (row[`s${c}`] === null ? null : Number(row[`s${c}`]) / n);
+    const both = (a: number | null, b: number | null) => (a === null && b === null ? null : (a ?? 0) + (b ?? 0));
+    out.set(r.object_id, { cpu: v(CH.cpu), memKb: v(CH.mem), disk: both(v(dr), v(dw)), net: both(v(CH.netRx), v(CH.netTx)) });
   }
   return out;
 }

@@ -27,15 +27,16 @@ function variant<D extends { name: string }>(d: D): Omit<D, 'name'> {
 }
 
 export const metricsCommands = defineCommands({
-  // sortby=cpuused|memoryused: the whole filtered list by current use, not one page (metrics/usage-sort.ts).
+  // sortby=cpuused|memoryused|diskrate|networkrate: the whole filtered list by current use, not one page
+  // (metrics/usage-sort.ts).
   listVirtualMachinesMetrics: {
     ...variant(computeCommands.listVirtualMachines), description: 'Lists VMs with their current usage metrics', since: '4.9.3',
-    params: { ...computeCommands.listVirtualMachines.params, ...sortParams(['created', 'name', 'cpuused', 'memoryused'] as const) },
+    params: { ...computeCommands.listVirtualMachines.params, ...sortParams(['created', 'name', 'cpuused', 'memoryused', 'diskrate', 'networkrate'] as const) },
     response: { kind: 'list', item: 'virtualmachine' },
   },
   listHostsMetrics: {
     ...variant(infraCommands.listHosts), description: 'Lists hosts with their usage metrics', since: '4.9.3',
-    params: { ...infraCommands.listHosts.params, ...sortParams(['cpuused', 'memoryused'] as const) },
+    params: { ...infraCommands.listHosts.params, ...sortParams(['cpuused', 'memoryused', 'diskrate', 'networkrate'] as const) },
     response: { kind: 'list', item: 'host' },
   },
   listClustersMetrics: {
@@ -65,6 +66,12 @@ export const metricsCommands = defineCommands({
     async: false, authorized: storageCommands.listVolumes.authorized,
     params: history('volume'),
     response: { kind: 'list', item: 'volume' },
+  },
+  listZonesUsageHistory: {
+    description: 'Strata extension: lists zones with their hosts\' CPU and memory use and their pools\' storage use over a period (stats[], at most about 1,000 points each)',
+    async: false, authorized: INFRA_ADMINS,
+    params: history('zone'),
+    response: { kind: 'list', item: 'zone' },
   },
   listHostsUsageHistory: {
     description: 'Strata extension: lists hosts with their usage over a period (stats[], at most about 1,000 points each)',

@@ -14,6 +14,7 @@ import * as m013e from './013e-cluster-peers';
 import * as m013f from './013f-job-locks';
 import * as m014 from './014-metrics';
 import * as m014b from './014b-metrics-packs';
+import * as m014c from './014c-metrics-packets';
 import * as m015 from './015-schedules';
 import * as m016 from './016-maintenance-ha';
 import * as m016b from './016b-ha-restarts';
@@ -43,6 +44,7 @@ export const migrations: Record<string, Migration> = {
   '013f-job-locks': m013f,
   '014-metrics': m014,
   '014b-metrics-packs': m014b,
+  '014c-metrics-packets': m014c,
   '015-schedules': m015,
   '016-maintenance-ha': m016,
   '016b-ha-restarts': m016b,

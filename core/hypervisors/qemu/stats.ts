@@ -4,6 +4,8 @@ import os from 'node:os';
 import type { HostSample, HostStats, VmSample, VmStats, VolumeCounters } from '../driver';
 import type { LiveVm } from './vm-registry';
 import { cpuTicks, memInfo, processUsage } from './proc';
+import { tapOf } from './guest-net';
+import { guestNetCounters } from './nic-counters';
 
 export class StatsSampler {
   private readonly vmSamples = new Map<string, { at: number; cpuMs: number }>();
@@ -25,11 +27,12 @@ export class StatsSampler {
       const bs = await l.qmp.execute<{ stats: { rd_bytes: number; wr_bytes: number; rd_operations?: number; wr_operations?: number } }[]>('query-blockstats').catch(() => []);
       for (const b of bs) { rd += b.stats.rd_bytes; wr += b.stats.wr_bytes; rdOps += b.stats.rd_operations ?? 0; wrOps += b.stats.wr_operations ?? 0; }
     }
+    const net = tapCounters(l);
     return {
       cpuTimeMs: usage.cpuTimeMs, cpuUsedPercent: clampPct(((usage.cpuTimeMs - prev.cpuMs) / wall) * 100),
       memoryKbs: usage.rssKb, diskReadBytes: rd, diskWriteBytes: wr, diskReadOps: rdOps, diskWriteOps: wrOps,
-      // The guests have no NICs yet: networking comes with a later issue.
-      netReadBytes: 0, netWriteBytes: 0,
+      // Zero without taps (user-mode NICs have no counters); the collector's sample (sampleVm) leaves them out then.
+      netReadBytes: net?.netReadBytes ?? 0, netWriteBytes: net?.netWriteBytes ?? 0,
     };
   }
 
@@ -45,6 +48,9 @@ export class StatsSampler {
 }
 
 const clampPct = (x: number) => Math.min(100, Math.max(0, x));
+
+/** NICs on taps have counters on the host (nic-counters.ts); user-mode ones have none. */
+const tapCounters = (l: LiveVm) => (l.record.nics?.mode === 'tap' ? guestNetCounters(l.record.nics.ids.map(tapOf)) : null);
 
 interface BlockStat { device?: string; qdev?: string; 'node-name'?: string;
   stats: { rd_bytes: number; wr_bytes: number; rd_operations?: number; wr_operations?: number } }
@@ -64,8 +70,9 @@ export async function sampleVm(sampler: StatsSampler, l: LiveVm): Promise<VmSamp
       if (b) volumes.push({ volumeId: v.id, readBytes: b.stats.rd_bytes, writeBytes: b.stats.wr_bytes, readOps: b.stats.rd_operations ?? 0, writeOps: b.stats.wr_operations ?? 0 });
     }
   }
+  const net = tapCounters(l);
   return { vmId: l.vmId, cpuUsedPercent: s.cpuUsedPercent, memoryKbs: s.memoryKbs, diskReadBytes: s.diskReadBytes,
-    diskWriteBytes: s.diskWriteBytes, diskReadOps: s.diskReadOps ?? 0, diskWriteOps: s.diskWriteOps ?? 0, volumes };
+    diskWriteBytes: s.diskWriteBytes, diskReadOps: s.diskReadOps ?? 0, diskWriteOps: s.diskWriteOps ?? 0, volumes, ...net };
 }
 
 /** The host's sample with those of the listed VMs that run here (the collector's one call per host). */

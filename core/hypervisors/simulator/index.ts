@@ -24,7 +24,9 @@ const SIM_VERSION = '4.20.0-sim';
 /** Share of its CPU a running simulated VM is reported to use. */
 const SIM_LOAD = 0.2;
 
-interface SimVm { hostId: string; power: PowerState; cpuNumber: number; cpuSpeed: number; memoryMb: number; startedAt: number }
+interface SimVm { hostId: string; power: PowerState; cpuNumber: number; cpuSpeed: number; memoryMb: number; startedAt: number;
+  /** Its volumes, root first (the workload splits its disk I/O among them); none for an adopted VM until restarted. */
+  volumeIds?: string[] }
 interface SimHost { id: string; name: string; cfg: SimHostConfig }
 
 export interface SimulatorDriver extends HypervisorDriver {
@@ -131,7 +133,8 @@ export function createSimulatorDriver(opts: SimulatorOptions = {}): SimulatorDri
       await op(hostId, 'startVm');
       const cur = vms.get(spec.id);
       if (cur !== undefined && cur.hostId === hostId && cur.power === 'PowerOn') return; // idempotent
-      place(spec.id, { hostId, power: 'PowerOn', cpuNumber: spec.cpuNumber, cpuSpeed: spec.cpuSpeed, memoryMb: spec.memoryMb, startedAt: now() });
+      const volumeIds = [...spec.volumes].sort((a, b) => (a.type === 'ROOT' ? -1 : b.type === 'ROOT' ? 1 : 0)).map((v) => v.id);
+      place(spec.id, { hostId, power: 'PowerOn', cpuNumber: spec.cpuNumber, cpuSpeed: spec.cpuSpeed, memoryMb: spec.memoryMb, startedAt: now(), volumeIds });
     },
     async stopVm(hostId, vmId) {
       await op(hostId, 'stopVm');
@@ -187,11 +190,15 @@ export function createSimulatorDriver(opts: SimulatorOptions = {}): SimulatorDri
       await op(hostId, 'resizeVolume');
       if (vol.path) volumes.set(vol.path, newSizeBytes);
     },
-    async attachVolume(hostId) {
+    async attachVolume(hostId, vmId, vol) {
       await op(hostId, 'attachVolume');
+      const vm = vms.get(vmId);
+      if (vm && !vm.volumeIds?.includes(vol.id)) vm.volumeIds = [...(vm.volumeIds ?? []), vol.id];
     },
-    async detachVolume(hostId) {
+    async detachVolume(hostId, vmId, vol) {
       await op(hostId, 'detachVolume');
+      const vm = vms.get(vmId);
+      if (vm?.volumeIds) vm.volumeIds = vm.volumeIds.filter((id) => id !== vol.id);
     },
     async snapshotVolume(hostId, vol, snapshotId) {
       await op(hostId, 'snapshotVolume');
@@ -255,7 +262,7 @@ export function createSimulatorDriver(opts: SimulatorOptions = {}): SimulatorDri
       for (const id of hostVms.get(hostId) ?? []) {
         const vm = vms.get(id)!;
         if (vm.power !== 'PowerOn') continue;
-        const s = workload.sample(id, t, vm.memoryMb);
+        const s = workload.sample(id, t, vm.memoryMb, vm.volumeIds);
         out.push(s);
         const cpus = Math.max(1, vm.cpuNumber);
         mhz += (s.cpuUsedPercent / 100) * cpus * (vm.cpuSpeed || h.cfg.cpuSpeed);

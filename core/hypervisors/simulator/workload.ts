@@ -45,16 +45,25 @@ export function cpuPercentAt(seed: number, t: number): number {
   return Math.min(100, base + daily + burst + jitter);
 }
 
-interface Acc { t: number; rd: number; wr: number; rdOps: number; wrOps: number; rx: number; tx: number }
+interface Acc { t: number; rd: number; wr: number; rdOps: number; wrOps: number; rx: number; tx: number; rxPk: number; txPk: number;
+  /** Each volume's own counters (a volume attached later starts from zero). */
+  vols: Map<string, { rd: number; wr: number; rdOps: number; wrOps: number }> }
+
+/** Bytes per packet: a guest mostly receives full frames (downloads, replies) and sends smaller ones (requests, acks). */
+const RX_PACKET = 1200;
+const TX_PACKET = 400;
+/** The root volume takes this many shares of a VM's disk I/O, each data volume one. */
+const ROOT_SHARES = 3;
 
 /** Samples VMs, keeping each one's cumulative counters (forget() drops a VM's). */
 export class SimWorkload {
   private readonly acc = new Map<string, Acc>();
 
-  sample(vmId: string, t: number, memoryMb: number): VmSample {
+  /** `volumeIds`: the VM's volumes, root first; the VM's disk I/O is split among them (ROOT_SHARES to one). */
+  sample(vmId: string, t: number, memoryMb: number, volumeIds: string[] = []): VmSample {
     const seed = seedOf(vmId);
     const cpu = cpuPercentAt(seed, t);
-    const a = this.acc.get(vmId) ?? { t, rd: 0, wr: 0, rdOps: 0, wrOps: 0, rx: 0, tx: 0 };
+    const a = this.acc.get(vmId) ?? { t, rd: 0, wr: 0, rdOps: 0, wrOps: 0, rx: 0, tx: 0, rxPk: 0, txPk: 0, vols: new Map() };
     const dt = Math.max(0, t - a.t);
     // I/O follows CPU: up to ~2 MB/s read, ~1 MB/s written, 4 KiB requests; network ~4x/2x that.
     const rdRate = cpu * 20_000;
@@ -62,8 +71,18 @@ export class SimWorkload {
     a.rd += rdRate * dt; a.wr += wrRate * dt;
     a.rdOps += (rdRate / 4096) * dt; a.wrOps += (wrRate / 4096) * dt;
     a.rx += rdRate * 2 * dt; a.tx += wrRate * 2 * dt;
+    a.rxPk += ((rdRate * 2) / RX_PACKET) * dt; a.txPk += ((wrRate * 2) / TX_PACKET) * dt;
     a.t = t;
     this.acc.set(vmId, a);
+    const shares = volumeIds.length === 0 ? 0 : ROOT_SHARES + volumeIds.length - 1;
+    const volumes = volumeIds.map((volumeId, i) => {
+      const part = (i === 0 ? ROOT_SHARES : 1) / shares;
+      let v = a.vols.get(volumeId);
+      if (!v) a.vols.set(volumeId, (v = { rd: 0, wr: 0, rdOps: 0, wrOps: 0 }));
+      v.rd += rdRate * part * dt; v.wr += wrRate * part * dt;
+      v.rdOps += (rdRate / 4096) * part * dt; v.wrOps += (wrRate / 4096) * part * dt;
+      return { volumeId, readBytes: Math.round(v.rd), writeBytes: Math.round(v.wr), readOps: Math.round(v.rdOps), writeOps: Math.round(v.wrOps) };
+    });
     // Its own memory (an adopted VM of unknown size counts as 256 MiB): never more than the VM has.
     const mem = (memoryMb > 0 ? memoryMb : 256) * 1024;
     const memShare = profileOf(seed) === 'idle' ? 0.2 : 0.45 + 0.3 * cpu / 100;
@@ -72,6 +91,8 @@ export class SimWorkload {
       diskReadBytes: Math.round(a.rd), diskWriteBytes: Math.round(a.wr),
       diskReadOps: Math.round(a.rdOps), diskWriteOps: Math.round(a.wrOps),
       netReadBytes: Math.round(a.rx), netWriteBytes: Math.round(a.tx),
+      netReadPackets: Math.round(a.rxPk), netWritePackets: Math.round(a.txPk),
+      ...(volumes.length > 0 ? { volumes } : {}),
     };
   }
 

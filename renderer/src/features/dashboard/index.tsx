@@ -7,7 +7,7 @@ import { CapacityCards } from './CapacityCards';
 import { Counts } from './Counts';
 import { AlertsCard, EventsCard, JobsCard } from './Activity';
 import { useDashMessages } from './messages';
-import { CloudTrend } from '../metrics/CloudTrend';
+import { ZoneUsage } from '../metrics/ZoneUsage';
 import { HostFailures } from '../infrastructure/HostFailures';
 import './dashboard.css';
 
@@ -19,7 +19,7 @@ export default function View() {
   const canAlerts = useCan('listAlerts');
   const canEvents = useCan('listEvents');
   const canJobs = useCan('listAsyncJobs');
-  const canTrend = useCan('listHostsUsageHistory');
+  const canTrend = useCan('listZonesUsageHistory');
   const canHosts = useCan('listHosts');
   return (
     <Page title={m.dashboard} subtitle={client.connectionName}
@@ -28,7 +28,7 @@ export default function View() {
         {canHosts && <HostFailures recoveries />}
         <Counts />
         {canCapacity && <CapacityCards />}
-        {canTrend && <CloudTrend />}
+        {canTrend && <ZoneUsage />}
         <div className="dash-cols">
           {canAlerts && <AlertsCard />}
           {canEvents && <EventsCard />}

@@ -12,7 +12,7 @@ import { useIntent } from '../../app/intents';
 import { Meter } from './Meter';
 import { bytes, mhz, pctOf } from './format';
 import { useInfraMessages } from './messages';
-import { hostCpuPercent, hostMemoryPercent, usageColumns } from '../metrics/usage-columns';
+import { hostCpuPercent, hostMemoryPercent, rateColumns, usageColumns } from '../metrics/usage-columns';
 import { useMetricsMessages } from '../metrics/messages';
 import { CloudTrend } from '../metrics/CloudTrend';
 import type { Host } from '../../../../core/contract/responses';
@@ -41,6 +41,7 @@ export function HostsTab() {
     { key: 'state', header: m.state, width: 120, render: (h) => <StateBadge state={h.state} /> },
     // Use now, beside the state (at 1024 px the allocation meters and later columns need a scroll).
     ...(canMetrics ? usageColumns<Host>({ cpu: mm.cpuPct, memory: mm.memPct }, hostCpuPercent, hostMemoryPercent) : []),
+    ...(canMetrics ? rateColumns<Host>({ disk: mm.diskRate, network: mm.networkRate, read: mm.read, write: mm.write }, (h) => h.state === 'Up') : []),
     { key: 'rstate', header: m.resourceState, width: 130, render: (h) => <StateBadge state={h.resourcestate} /> },
     { key: 'hv', header: m.hypervisor, width: 100, render: (h) => h.hypervisor },
     { key: 'cluster', header: m.cluster, render: (h) => <span title={`${h.zonename} / ${h.podname}`}>{h.clustername}</span> },
@@ -59,7 +60,7 @@ export function HostsTab() {
       <InfraList<Host> label={m.hosts} command={canMetrics ? 'listHostsMetrics' : 'listHosts'} baseParams={BASE} columns={columns} actions={actions}
         filterKeys={['zoneid', 'podid', 'clusterid', 'state', 'resourcestate']} nameOf={(h) => h.name}
         onOpen={(h) => navigate(['infrastructure', 'hosts', h.id])}
-        sortKeys={canMetrics ? ['cpuused', 'memoryused'] : undefined}
+        sortKeys={canMetrics ? ['cpuused', 'memoryused', 'diskrate', 'networkrate'] : undefined}
         filters={<>
           <ParentFilters levels={['zone', 'pod', 'cluster']} />
           <StateFilter label={m.state} queryKey="state" options={HOST_STATES} />

@@ -20,7 +20,7 @@ import { useIntent } from '../../app/intents';
 import { useInstMessages } from './messages';
 import { computeSummary, firstIp, type Vm } from './vm';
 import { vmActions } from './vm-actions';
-import { usageColumns, vmCpuPercent, vmMemoryPercent } from '../metrics/usage-columns';
+import { rateColumns, usageColumns, vmCpuPercent, vmMemoryPercent } from '../metrics/usage-columns';
 import { useMetricsMessages } from '../metrics/messages';
 
 // The wizard is only needed when the operator deploys; keep it out of the list's chunk.
@@ -52,8 +52,8 @@ export function InstanceList() {
   const list = usePagedList(canMetrics ? 'listVirtualMachinesMetrics' : 'listVirtualMachines', params, vmId, { pageSize: PAGE_SIZE }) as unknown as PagedList<Vm>;
 
   const columns = useMemo((): Column<Vm>[] => {
-    // Every column's minimum adds up to 1,190 px with the selection box: what the list has at 1440 px with the
-    // sidebar open, so an admin's full list (metrics included) does not scroll sideways there.
+    // Every column's minimum adds up to 1,190 px with the selection box, 1,370 with the disk and network columns: an
+    // admin's full list (metrics included) measured no sideways overflow at 1440 px with the sidebar open (7 December).
     const cols: (Column<Vm> | false)[] = [
       { key: 'name', header: m.name, width: 'minmax(140px, 1.6fr)', sortKey: 'name', csv: (v) => v.name, render: (v) => (
         <div className="inst-stack">
@@ -68,6 +68,7 @@ export function InstanceList() {
       ) },
       // What each VM uses now, beside its state: visible without scrolling at 1024 px, where the table is wider.
       ...(canMetrics ? usageColumns<Vm>({ cpu: mm.cpuPct, memory: mm.memPct }, vmCpuPercent, vmMemoryPercent) : []),
+      ...(canMetrics ? rateColumns<Vm>({ disk: mm.diskRate, network: mm.networkRate, read: mm.read, write: mm.write }, (v) => v.state === 'Running') : []),
       { key: 'ip', header: m.ip, width: 'minmax(84px, .6fr)', csv: (v) => firstIp(v), render: (v) => firstIp(v) ?? <span className="muted">—</span> },
       canHosts && { key: 'host', header: m.host, width: 'minmax(100px, 1fr)', csv: (v) => v.hostname, render: (v) => v.hostname ?? <span className="muted">—</span> },
       { key: 'zone', header: m.zone, width: 'minmax(88px, .8fr)', render: (v) => v.zonename ?? '—' },

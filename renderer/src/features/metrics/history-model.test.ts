@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cloudTrend, dateParam, mergeLive, parseTimestamp, toHistory } from './history-model';
+import { checkRange, toLocalInput } from './custom-range';
 
 const at = (s: number) => new Date(s * 1000).toISOString().replace(/\.000Z$/, '+0000');
 
@@ -41,5 +42,19 @@ describe('the dashboard trend', () => {
     expect(tr.cpu).toEqual([15, 30]);
     expect(tr.mem).toEqual([4096, 2048]);
     expect(tr.hosts).toBe(2);
+  });
+});
+
+describe('the custom range picker', () => {
+  const now = Math.floor(new Date('2026-12-07T12:00:00').getTime() / 1000);
+  it('accepts a past window, cuts an end past now, and says what is wrong otherwise', () => {
+    expect(checkRange('2026-12-07T10:00', '2026-12-07T11:30', now)).toEqual({ from: now - 7200, to: now - 1800 });
+    expect(checkRange('2026-12-07T10:00', '2026-12-08T10:00', now)).toEqual({ from: now - 7200, to: now + 60 });
+    expect(checkRange('', '2026-12-07T11:00', now)).toEqual({ problem: 'missing' });
+    expect(checkRange('2026-12-07T11:00', '2026-12-07T10:00', now)).toEqual({ problem: 'order' });
+    expect(checkRange('2026-12-07T13:00', '2026-12-07T14:00', now)).toEqual({ problem: 'future' });
+    expect(checkRange('2020-01-01T00:00', '2026-12-07T10:00', now)).toEqual({ problem: 'tooOld' });
+    expect(checkRange('2026-12-07T10:00', '2026-12-07T10:00:30', now)).toEqual({ problem: 'tooShort' });
+    expect(toLocalInput(now)).toBe('2026-12-07T12:00');
   });
 });

@@ -1,7 +1,7 @@
 // Usage history as the graphs draw it: columns of numbers over one time axis (uPlot's data layout), converted
 // from the *UsageHistory commands' stats (CPU "12.34%", memory in KiB, I/O as KiB moved per bucket) into levels
 // (%, bytes) and rates (bytes/s). Also the range presets and the merge of live updates into a loaded series.
-import type { HostsUsageHistoryStats, VirtualMachinesUsageHistoryStats } from '../../../../core/contract/response-types';
+import type { HostsUsageHistoryStats, VirtualMachinesUsageHistoryStats, VolumesUsageHistoryStats, ZonesUsageHistoryStats } from '../../../../core/contract/response-types';
 
 export type RangeKey = '1h' | '24h' | '7d' | '30d' | '1y';
 export const RANGE_SECONDS: Record<RangeKey, number> = { '1h': 3600, '24h': 86_400, '7d': 7 * 86_400, '30d': 30 * 86_400, '1y': 365 * 86_400 };
@@ -15,9 +15,7 @@ export type Window = { key: RangeKey } | { key: 'custom'; from: number; to: numb
 /** What a page's graphs open with. */
 export const DEFAULT_WINDOW: Window = { key: '1h' };
 
-export type HistoryKind = 'vm' | 'host';
-export type VmColumn = 'cpu' | 'cpuMax' | 'mem' | 'memMax' | 'diskRead' | 'diskWrite' | 'netRx' | 'netTx';
-export type HostColumn = 'cpu' | 'cpuMax' | 'mem' | 'memMax' | 'load' | 'loadMax';
+export type HistoryKind = 'vm' | 'host' | 'volume' | 'zone';
 
 export interface History {
   /** The window shown (seconds): a preset's start and end as of the last fetch. */
@@ -50,7 +48,7 @@ function stepOf(t: number[], fallback: number): number {
   return Number.isFinite(step) && step > 0 ? step : fallback;
 }
 
-type Stats = VirtualMachinesUsageHistoryStats | HostsUsageHistoryStats;
+type Stats = VirtualMachinesUsageHistoryStats | HostsUsageHistoryStats | VolumesUsageHistoryStats | ZonesUsageHistoryStats;
 
 /** Columns of one object's stats. `fallbackStep` sizes a lone point's bucket. */
 export function toHistory(kind: HistoryKind, stats: Stats[], from: number, to: number, fallbackStep: number): History {
@@ -61,6 +59,8 @@ export function toHistory(kind: HistoryKind, stats: Stats[], from: number, to: n
   // A bucket still filling (the newest) has moved its bytes over less than a step: divide by the time it covers.
   const seconds = (i: number) => Math.min(step, Math.max(1, to - t[i]));
   const rate = (kb: number | undefined, i: number) => (kb === undefined ? null : (kb * 1024) / seconds(i));
+  /** Operations or packets moved in a bucket, per second. */
+  const perSec = (n: number | undefined, i: number) => (n === undefined ? null : n / seconds(i));
   if (kind === 'vm') {
     const v = (s: Stats) => s as VirtualMachinesUsageHistoryStats;
     return { from, to, step, t, cols: {
@@ -68,6 +68,24 @@ export function toHistory(kind: HistoryKind, stats: Stats[], from: number, to: n
       mem: col((s) => kib(v(s).memorykbs)), memMax: col((s) => kib(v(s).memorykbsmax)),
       diskRead: col((s, i) => rate(v(s).diskkbsread, i)), diskWrite: col((s, i) => rate(v(s).diskkbswrite, i)),
       netRx: col((s, i) => rate(v(s).networkkbsread, i)), netTx: col((s, i) => rate(v(s).networkkbswrite, i)),
+      pktRx: col((s, i) => perSec(v(s).networkpacketsread, i)), pktTx: col((s, i) => perSec(v(s).networkpacketswrite, i)),
+    } };
+  }
+  if (kind === 'volume') {
+    const v = (s: Stats) => s as VolumesUsageHistoryStats;
+    return { from, to, step, t, cols: {
+      diskRead: col((s, i) => rate(v(s).diskkbsread, i)), diskWrite: col((s, i) => rate(v(s).diskkbswrite, i)),
+      iopsRead: col((s, i) => perSec(v(s).diskioread, i)), iopsWrite: col((s, i) => perSec(v(s).diskiowrite, i)),
+    } };
+  }
+  if (kind === 'zone') {
+    const z = (s: Stats) => s as ZonesUsageHistoryStats;
+    const share = (used: number | undefined, total: number | undefined) => (used === undefined || !total ? null : (used / total) * 100);
+    return { from, to, step, t, cols: {
+      cpu: col((s) => num(z(s).cpuused)), cpuMax: col((s) => num(z(s).cpuusedmax)),
+      memPct: col((s) => share(z(s).memoryusedkbs, z(s).memorytotalkbs)), memPctMax: col((s) => share(z(s).memoryusedkbsmax, z(s).memorytotalkbs)),
+      storagePct: col((s) => share(z(s).storageusedkbs, z(s).storagetotalkbs)),
+      mem: col((s) => kib(z(s).memoryusedkbs)), storage: col((s) => kib(z(s).storageusedkbs)),
     } };
   }
   const h = (s: Stats) => s as HostsUsageHistoryStats;

@@ -1,6 +1,7 @@
 // The units every metric graph and column shares: percent, bytes and byte rates in binary multiples (KiB, MiB,
-// GiB: what memory and disks are sized in), plain numbers (load); digits in the user's locale.
-export type Unit = 'percent' | 'bytes' | 'bytesPerSec' | 'number';
+// GiB: what memory and disks are sized in), plain numbers (load) and counts per second (packets, IOPS); digits in
+// the user's locale.
+export type Unit = 'percent' | 'bytes' | 'bytesPerSec' | 'number' | 'perSec';
 
 const BINARY = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
 
@@ -20,6 +21,7 @@ export function formatValue(v: number | null | undefined, unit: Unit, locale = '
   if (v === null || v === undefined || !Number.isFinite(v)) return '—';
   if (unit === 'percent') return `${nf(locale, digitsFor(v)).format(v)} %`;
   if (unit === 'number') return nf(locale, digitsFor(v)).format(v);
+  if (unit === 'perSec') return `${nf(locale, digitsFor(v)).format(v)}/s`;
   let x = Math.abs(v);
   let i = 0;
   while (x >= 1024 && i < BINARY.length - 1) { x /= 1024; i++; }

@@ -1,5 +1,6 @@
-// "CPU %" and "Memory %" columns for the instances and hosts lists, from the list*Metrics variants of their list
-// commands (the newest sample of each row: what the VM or host uses now, not what it was allocated).
+// "CPU %", "Memory %", "Disk" and "Network" columns for the instances and hosts lists, from the list*Metrics
+// variants of their list commands (the newest sample of each row: what the VM or host uses now, not what it was
+// allocated; a host's disk and network are its VMs' together).
 import type { Column } from '../../components/DataTable';
 import type { Host, VirtualMachine } from '../../../../core/contract/responses';
 import { formatValue } from './units';
@@ -37,6 +38,34 @@ export function hostMemoryPercent(h: Host): number | null {
 }
 
 const csvPct = (x: number | null) => (x === null ? '' : x.toFixed(1));
+
+/** The current read and write rates of a row (bytes/s: diskreadrate... of the list*Metrics answers). */
+interface Rates { diskreadrate?: number; diskwriterate?: number; networkreadrate?: number; networkwriterate?: number }
+const both = (a: number | undefined, b: number | undefined) => (a === undefined && b === undefined ? null : (a ?? 0) + (b ?? 0));
+
+/** Read + written now, with the two parts in the tooltip. */
+function RateCell({ read, write, labels }: { read?: number; write?: number; labels: { read: string; write: string } }) {
+  const total = both(read, write);
+  if (total === null) return <span className="muted">—</span>;
+  return (
+    <span className="use-meter-text" title={`${labels.read} ${formatValue(read ?? 0, 'bytesPerSec')} · ${labels.write} ${formatValue(write ?? 0, 'bytesPerSec')}`}>
+      {formatValue(total, 'bytesPerSec')}
+    </span>
+  );
+}
+
+/** Disk and network columns, sorted by the server (sortby=diskrate|networkrate) over the whole list as CPU % is. */
+export function rateColumns<T>(labels: { disk: string; network: string; read: string; write: string }, live: (r: T) => boolean): Column<T>[] {
+  const csv = (x: number | null) => (x === null ? '' : String(Math.round(x)));
+  // The lists type their rows as the base objects; the metrics variants they call add these fields.
+  const rates = (r: T) => r as unknown as Rates;
+  const pair = (r: T, k: 'disk' | 'network') => [rates(r)[`${k}readrate`], rates(r)[`${k}writerate`]] as const;
+  const column = (key: string, header: string, sortKey: string, k: 'disk' | 'network'): Column<T> => ({
+    key, header, width: 90, sortKey, csv: (r) => csv(live(r) ? both(...pair(r, k)) : null),
+    render: (r) => (live(r) ? <RateCell read={pair(r, k)[0]} write={pair(r, k)[1]} labels={labels} /> : <span className="muted">—</span>),
+  });
+  return [column('diskrate', labels.disk, 'diskrate', 'disk'), column('netrate', labels.network, 'networkrate', 'network')];
+}
 
 /**
  * The two columns, sortable by the server over the whole list (sortby=cpuused|memoryused of the list*Metrics

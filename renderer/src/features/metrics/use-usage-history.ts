@@ -10,7 +10,9 @@ import { DEFAULT_WINDOW, dateParam, LIVE_POLL_MS, LIVE_RANGES, mergeLive, RANGE_
 async function fetchHistory(client: CloudClient, kind: HistoryKind, id: string, from: number, to: number, fallbackStep: number): Promise<History> {
   const args = { id, startdate: dateParam(from), enddate: dateParam(to) };
   const r = kind === 'vm' ? (await api(client, 'listVirtualMachinesUsageHistory', args)).virtualmachine
-    : (await api(client, 'listHostsUsageHistory', args)).host;
+    : kind === 'host' ? (await api(client, 'listHostsUsageHistory', args)).host
+      : kind === 'volume' ? (await api(client, 'listVolumesUsageHistory', args)).volume
+        : (await api(client, 'listZonesUsageHistory', args)).zone;
   return toHistory(kind, r?.[0]?.stats ?? [], from, to, fallbackStep);
 }
 

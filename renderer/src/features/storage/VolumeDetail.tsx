@@ -15,6 +15,7 @@ import { useVolumeActions } from './VolumesTab';
 import { AttachVolumeDialog, ResizeVolumeDialog, SnapshotVolumeDialog } from './VolumeDialogs';
 import { When } from '../../components/kit/When';
 import { VolumePolicies } from '../schedules/VolumePolicies';
+import { UsageGraphs } from '../metrics/UsageGraphs';
 
 type DialogKind = 'attach' | 'resize' | 'snapshot';
 
@@ -23,6 +24,7 @@ export function VolumeDetail({ id, onClose, onChanged }: { id: string; onClose()
   const { item: v, loading, error } = useOne('listVolumes', { id, listall: true });
   const [dialog, setDialog] = useState<DialogKind | null>(null);
   const actions = useVolumeActions();
+  const canHistory = useCan('listVolumesUsageHistory');
   const can = { attach: useCan('attachVolume'), resize: useCan('resizeVolume'), snapshot: useCan('createSnapshot'), snapshots: useCan('listSnapshots'), policies: useCan('listSnapshotPolicies') };
   if (!v) return <PendingPane loading={loading} error={error} onClose={onClose} />;
 
@@ -55,6 +57,7 @@ export function VolumeDetail({ id, onClose, onChanged }: { id: string; onClose()
         [m.created, <When value={v.created} />],
         [m.attached, <When value={v.attached} />],
       ]} />
+      {canHistory && v.virtualmachineid && <UsageGraphs kind="volume" id={v.id} />}
       {can.snapshots && (
         <a className="kit-link" href={hrefOf(['storage', 'snapshots'], { volumeid: v.id, for: v.name })}>{m.snapshotsOf} →</a>
       )}
