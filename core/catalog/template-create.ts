@@ -16,6 +16,7 @@ import { imageFileIn, storeDirOf } from './image-files';
 import { imageResponses } from './template-format';
 import { driverFor, volumeSpec } from '../orchestration/vm/infra';
 import { errText, hostForVolume } from '../orchestration/storage/volume-ops';
+import { enforceInTx, limitGuard, RT } from '../limits/index';
 
 type C = typeof templateDeriveCommands;
 interface Source { vol: VolumeTable; vm: VmTable | undefined; snap: SnapshotTable | undefined }
@@ -85,7 +86,11 @@ export const createTemplateHandler: AsyncHandler<C['createTemplate'], { volumeId
       ssh_key_enabled: flag(a.sshkeyenabled, false), requires_hvm: flag(a.requireshvm, true), template_tag: a.templatetag ?? null,
       created: now, removed: null, userdata_id: null, userdata_policy: null,
     };
+    // The owner's template and secondary storage limits, checked under the count rows' lock in the insert's
+    // transaction, as registerTemplate does (core/limits).
+    const guard = await limitGuard(svc, owner, { [RT.template]: 1, [RT.secondary_storage]: src.vol.size });
     await svc.db.transaction().execute(async (trx) => {
+      await enforceInTx(trx, guard, row.domain_id);
       await trx.insertInto('templates').values(row).execute();
       await trx.insertInto('template_zones').values({ template_id: row.id, zone_id: src.vol.zone_id, store_id: store?.storeId ?? null,
         status: 'Creating', is_ready: 0, download_percent: 0, physical_size: 0, created: now }).execute();

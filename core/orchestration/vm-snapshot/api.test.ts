@@ -132,6 +132,14 @@ describe('Templates from volumes and snapshots', () => {
     const fromSnap = await run(alice, 'createTemplate', { ...args, name: 'from-snap', snapshotid: snap.id });
     expect(fromSnap.ok, fromSnap.error).toBe(true);
     expect(fromSnap.result.template).toMatchObject({ name: 'from-snap', isready: true });
+    // A template made from a volume counts against the owner's template limit, as a registered one does.
+    const limit = (max: string) => admin.call('updateResourceLimit', { account: 'alice', domainid: tpl.domainid, resourcetype: '4', max }, 'POST');
+    expect((await limit('2')).status).toBe(200);
+    const over = await run(alice, 'createTemplate', { ...args, name: 'one-too-many', snapshotid: snap.id });
+    expect(over).toMatchObject({ status: 535 });
+    expect(over.error).toMatch(/^Maximum number of resources of type 'template' for account name=alice in domain id=.* has been exceeded\.$/);
+    expect(body(await alice.call('listTemplates', { templatefilter: 'self', name: 'one-too-many' }), 'listTemplates')).toEqual({});
+    expect((await limit('-1')).status).toBe(200);
 
     // Private: bob cannot deploy from it until alice shares it with him.
     const deployBob = () => run(bob, 'deployVirtualMachine', { zoneid: zoneId, templateid: tpl.id, serviceofferingid: offeringId });
