@@ -41,6 +41,7 @@ import { clusterModule } from './cluster/management-servers';
 import { tagsModule } from './tags/index';
 import { settingsModule } from './settings/index';
 import { guestAccessModule } from './guest-access/index';
+import { projectsModule } from './projects/index';
 import { createCoreCaches } from './core-caches';
 import { startMetrics, createMetricsModule, type Metrics, type MetricsOptions } from './metrics/index';
 import { instrumentDispatcher } from './metrics/api-latency';
@@ -176,6 +177,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     networkModule,
     settingsModule,
     guestAccessModule,
+    projectsModule,
     networkEdgeModule,
   ]);
   svc.jobs.bind(asyncHandlers(registry));

@@ -32,6 +32,8 @@ const ROOTS = [
   'Configuration', 'SSHKeyPair', 'UserData',
   // The virtual router as the edge (issue 18).
   'PublicIpAddress', 'FirewallRule', 'PortForwardingRule', 'LoadBalancerRule', 'LBStickinessPolicy', 'LBHealthCheckPolicy',
+  // Projects (issue 19).
+  'Project', 'ProjectAccount', 'ProjectInvitation',
 ];
 
 /** Fields current CloudStack sends that the reference file (an older SDK's view) lacks; Strata sends them too. */
@@ -51,6 +53,12 @@ const EXTRA = {
  * but CloudStack answers objects there (StatsResponse, of which a volume fills the disk fields).
  */
 const OWN = {
+  // The reference repeats Project's fields under ProjectAccount; CloudStack's ProjectAccountResponse is a membership.
+  ProjectAccount: {
+    projectid: 'string', project: 'string', accountid: 'string', account: 'string', accounttype: 'int', role: 'string',
+    domainid: 'string', domain: 'string', domainpath: 'string', userid: 'string', username: 'string', projectroleid: 'string',
+    user: '[]User',
+  },
   VolumesUsageHistoryStats: {
     timestamp: 'string', diskioread: 'int64', diskiowrite: 'int64', diskiopstotal: 'int64', diskkbsread: 'int64', diskkbswrite: 'int64',
   },

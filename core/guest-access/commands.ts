@@ -21,6 +21,7 @@ async function ownerOf(ctx: CallContext, a: { account?: string; domainid?: strin
 
 function scoped<Q extends { where: (...a: any[]) => Q }>(q: Q, scope: ListScope): Q {
   if (scope.kind === 'account') return q.where('account_id', '=', scope.accountId);
+  if (scope.kind === 'accounts') return q.where('account_id', 'in', scope.accountIds.length ? scope.accountIds : ['-']);
   if (scope.kind === 'domains') return q.where('domain_id', 'in', scope.domainIds.length ? scope.domainIds : ['-']);
   return q;
 }

@@ -102,6 +102,14 @@ export const SETTINGS = {
       'virtual router in a network namespace; needs root on the host). Otherwise their VMs get QEMU user-mode ' +
       'networking with the API\'s addresses, which is lab-only (guests do not reach each other)',
   },
+  'project.invite.required': {
+    default: 'false', category: 'Project Defaults',
+    description: 'Whether addAccountToProject invites the account (it joins when it accepts) instead of adding it at once',
+  },
+  'allow.user.create.projects': {
+    default: 'true', category: 'Project Defaults', scopes: ['domain'],
+    description: 'Whether users (not only admins) may create projects',
+  },
 } as const satisfies Record<string, SettingDecl>;
 
 export type SettingName = keyof typeof SETTINGS;

@@ -18,6 +18,7 @@ import { networkCommands } from './network';
 import { settingsCommands } from './settings';
 import { guestAccessCommands } from './guest-access';
 import { networkEdgeCommands } from './network-edge';
+import { projectsCommands } from './projects';
 
 export const allCommands = {
   ...baseCommands, ...jobsCommands, ...eventsCommands, ...identityCommands, ...infraCommands,
@@ -29,6 +30,7 @@ export const allCommands = {
   ...settingsCommands,
   ...guestAccessCommands,
   ...networkEdgeCommands,
+  ...projectsCommands,
 };
 
 export type Commands = typeof allCommands;

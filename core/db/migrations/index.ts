@@ -23,6 +23,7 @@ import * as m017s from './017s-network-mtu';
 import * as m019 from './019-automation-surface';
 import * as m019b from './019b-scoped-settings';
 import * as m019c from './019c-keys-userdata';
+import * as m019h from './019h-projects';
 
 export const migrations: Record<string, Migration> = {
   '001-initial': m001,
@@ -48,4 +49,5 @@ export const migrations: Record<string, Migration> = {
   '019-automation-surface': m019,
   '019b-scoped-settings': m019b,
   '019c-keys-userdata': m019c,
+  '019h-projects': m019h,
 };
