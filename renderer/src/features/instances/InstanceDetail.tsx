@@ -23,6 +23,7 @@ import { UsageGraphs } from '../metrics/UsageGraphs';
 import { usePrefetchUsage } from '../metrics/use-usage-history';
 import { When } from '../../components/kit/When';
 import { VmSchedules } from '../schedules/VmSchedules';
+import { TagsCard } from '../tags/TagsCard';
 
 const POLL_MS = 1500;
 
@@ -109,6 +110,7 @@ export function InstanceDetail({ id }: { id: string }) {
               ...(vm.group ? [[m.group, vm.group] as [string, string]] : []),
             ]} />
           </Card>
+          <TagsCard resourceType="UserVm" resourceId={vm.id} name={vm.name} tags={vm.tags} />
           {canHistory && <UsageGraphs kind="vm" id={vm.id} />}
         </>) },
         { id: 'volumes', label: m.volumes, render: () => <VmVolumes vm={vm} poll={busy} /> },
