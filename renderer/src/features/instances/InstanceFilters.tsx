@@ -68,7 +68,7 @@ export function InstanceFilters({ query }: { query: ListQuery }) {
           onChange={(a) => set({ account: a?.name ?? '', domainid: a?.domainid ?? '' })}
           placeholder={m.anyAccount} clearLabel={m.clearAccount} noMatches={m.noMatches} moreMatches={m.moreMatches} />
       )}
-      <TagFilter value={query.tag ?? ''} onApply={(tag) => set({ tag })} />
+      <TagFilter key={query.tag ?? ''} value={query.tag ?? ''} onApply={(tag) => set({ tag })} />
       {hasFilters(query) && <button className="ghost inst-clear" onClick={() => { applied.current = ''; setText(''); setListQuery({}); }}>{m.clearFilters}</button>}
     </div>
   );
