@@ -106,3 +106,24 @@ test('a user sees no infrastructure menus and no administrator actions', async (
   await expect(page.getByRole('button', { name: 'Migrate' })).toBeVisible();
   await expect(page.getByText('Host', { exact: true })).not.toHaveCount(0);
 });
+
+test('a user tags its VM from the keyboard and filters the instances list by the tag', async ({ page }) => {
+  await signInAs(page, 'alice', 'alice-pw');
+  const inst = new InstancesPage(page);
+  await inst.open();
+  await inst.openVm('alice-web');
+  const tags = page.getByRole('list', { name: 'Tags' });
+  await page.getByLabel('Key').fill('env');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('prod');
+  await page.keyboard.press('Enter');
+  await expect(tags.getByRole('listitem')).toHaveText(['env=prod×']);
+  await inst.open({ tag: 'env=prod' });
+  expect(await inst.count()).toBe(1);
+  await inst.open({ tag: 'env=dev' });
+  expect(await inst.count()).toBe(0);
+  await inst.open();
+  await inst.openVm('alice-web');
+  await page.getByRole('button', { name: 'Remove tag env' }).click();
+  await expect(page.getByText('No tags yet.')).toBeVisible();
+});
