@@ -107,10 +107,27 @@ test('a user sees no infrastructure menus and no administrator actions', async (
   await expect(page.getByText('Host', { exact: true })).not.toHaveCount(0);
 });
 
-test('a user tags its VM from the keyboard and filters the instances list by the tag', async ({ page }) => {
+test('a user tags its VM from the keyboard, filters the instances list by the tag, and switches to a project\'s view', async ({ page }) => {
+  const api = await apiAsAdmin(lab.url, lab.adminPassword);
+  const alice = (await api('listAccounts', { name: 'alice', listall: 'true' })).account[0];
+  const created = await api('createProject', { name: 'apollo', displaytext: 'Apollo', account: 'alice', domainid: alice.domainid });
+  await expect.poll(async () => (await api('queryAsyncJobResult', { jobid: created.jobid })).jobstatus).toBe(1);
+  const zone = (await api('listZones', {})).zone[0];
+  const template = (await api('listTemplates', { templatefilter: 'executable', zoneid: zone.id })).template[0];
+  const offering = (await api('listServiceOfferings', {})).serviceoffering[0];
+  const job = await api('deployVirtualMachine', { zoneid: zone.id, templateid: template.id, serviceofferingid: offering.id,
+    name: 'apollo-vm', projectid: created.id });
+  await expect.poll(async () => (await api('queryAsyncJobResult', { jobid: job.jobid })).jobstatus, { timeout: 60_000 }).toBe(1);
+
   await signInAs(page, 'alice', 'alice-pw');
   const inst = new InstancesPage(page);
   await inst.open();
+  await expect(inst.table.getByRole('link', { name: 'apollo-vm' })).toHaveCount(0);
+  await page.getByRole('combobox', { name: 'Project' }).selectOption({ label: 'apollo' });
+  await expect(inst.row('apollo-vm')).toBeVisible();
+  expect(await inst.count()).toBe(1);
+  await page.getByRole('combobox', { name: 'Project' }).selectOption({ label: 'Default view' });
+  await expect(inst.row('alice-web')).toBeVisible();
   await inst.openVm('alice-web');
   const tags = page.getByRole('list', { name: 'Tags' });
   await page.getByLabel('Key').fill('env');
