@@ -143,4 +143,8 @@ test('a user tags its VM from the keyboard, filters the instances list by the ta
   await inst.openVm('alice-web');
   await page.getByRole('button', { name: 'Remove tag env' }).click();
   await expect(page.getByText('No tags yet.')).toBeVisible();
+  // The Projects area: her project, its members.
+  await nav(page).getByRole('link', { name: 'Projects' }).click();
+  await page.getByRole('table', { name: 'Projects' }).getByRole('button', { name: 'apollo' }).click();
+  await expect(page.getByRole('row', { name: /alice\s+Admin/ })).toBeVisible();
 });
