@@ -83,7 +83,7 @@ function coreLayerRules() {
   const tests = ['core/**/*.test.ts', 'core/**/test-*.ts', 'core/testing/**', 'core/bench/**'];
   const rule = (regex, message, allowTypeImports = false) =>
     ({ '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ regex, message, allowTypeImports }] }] });
-  const domains = ['identity', 'jobs', 'events', 'infrastructure', 'hosts', 'catalog', 'orchestration', 'agent', 'console', 'cluster', 'tags', 'network', 'settings', 'guest-access', 'groups', 'placement', 'limits']
+  const domains = ['identity', 'jobs', 'events', 'infrastructure', 'hosts', 'catalog', 'orchestration', 'agent', 'console', 'cluster', 'tags', 'network', 'settings', 'guest-access', 'groups', 'placement', 'limits', 'projects']
     .map((d) => `core/${d}/**/*.ts`);
   return [
     { files: ['core/kernel/**/*.ts'], ignores: tests,

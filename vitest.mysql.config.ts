@@ -15,7 +15,7 @@ export default defineConfig({
       'core/events/events.test.ts', 'core/cluster/*.test.ts',
       'core/demo.test.ts',
       'core/db/mysql*.test.ts', 'core/db/copy-database.test.ts',
-      'core/network/*.test.ts', 'core/network/edge/edge-api.test.ts', 'core/settings/*.test.ts', 'core/groups/*.test.ts',
+      'core/network/*.test.ts', 'core/network/edge/edge-api.test.ts', 'core/settings/*.test.ts', 'core/groups/*.test.ts', 'core/projects/*.test.ts',
       'core/metrics/store.test.ts',
     ],
     // Not database tests: what two cores in one process share, the guest networks' data path on real QEMU guests

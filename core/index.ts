@@ -47,6 +47,7 @@ import { extractRoute } from './catalog/template-extract';
 import { vmRestoreModule } from './orchestration/vm/restore-module';
 import { groupsModule } from './groups/index';
 import { limitsModule } from './limits/index';
+import { projectsModule } from './projects/index';
 import { createCoreCaches } from './core-caches';
 import { startMetrics, createMetricsModule, type Metrics, type MetricsOptions } from './metrics/index';
 import { instrumentDispatcher } from './metrics/api-latency';
@@ -184,6 +185,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     networkModule,
     settingsModule,
     guestAccessModule,
+    projectsModule,
     networkEdgeModule,
     vmSnapshotModule, templateDeriveModule, vmRestoreModule,
     groupsModule,

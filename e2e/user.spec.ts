@@ -106,3 +106,45 @@ test('a user sees no infrastructure menus and no administrator actions', async (
   await expect(page.getByRole('button', { name: 'Migrate' })).toBeVisible();
   await expect(page.getByText('Host', { exact: true })).not.toHaveCount(0);
 });
+
+test('a user tags its VM from the keyboard, filters the instances list by the tag, and switches to a project\'s view', async ({ page }) => {
+  const api = await apiAsAdmin(lab.url, lab.adminPassword);
+  const alice = (await api('listAccounts', { name: 'alice', listall: 'true' })).account[0];
+  const created = await api('createProject', { name: 'apollo', displaytext: 'Apollo', account: 'alice', domainid: alice.domainid });
+  await expect.poll(async () => (await api('queryAsyncJobResult', { jobid: created.jobid })).jobstatus).toBe(1);
+  const zone = (await api('listZones', {})).zone[0];
+  const template = (await api('listTemplates', { templatefilter: 'executable', zoneid: zone.id })).template[0];
+  const offering = (await api('listServiceOfferings', {})).serviceoffering[0];
+  const job = await api('deployVirtualMachine', { zoneid: zone.id, templateid: template.id, serviceofferingid: offering.id,
+    name: 'apollo-vm', projectid: created.id });
+  await expect.poll(async () => (await api('queryAsyncJobResult', { jobid: job.jobid })).jobstatus, { timeout: 60_000 }).toBe(1);
+
+  await signInAs(page, 'alice', 'alice-pw');
+  const inst = new InstancesPage(page);
+  await inst.open();
+  await expect(inst.table.getByRole('link', { name: 'apollo-vm' })).toHaveCount(0);
+  await page.getByRole('combobox', { name: 'Project' }).selectOption({ label: 'apollo' });
+  await expect(inst.row('apollo-vm')).toBeVisible();
+  expect(await inst.count()).toBe(1);
+  await page.getByRole('combobox', { name: 'Project' }).selectOption({ label: 'Default view' });
+  await expect(inst.row('alice-web')).toBeVisible();
+  await inst.openVm('alice-web');
+  const tags = page.getByRole('list', { name: 'Tags' });
+  await page.getByLabel('Key').fill('env');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('prod');
+  await page.keyboard.press('Enter');
+  await expect(tags.getByRole('listitem')).toHaveText(['env=prod×']);
+  await inst.open({ tag: 'env=prod' });
+  expect(await inst.count()).toBe(1);
+  await inst.open({ tag: 'env=dev' });
+  expect(await inst.count()).toBe(0);
+  await inst.open();
+  await inst.openVm('alice-web');
+  await page.getByRole('button', { name: 'Remove tag env' }).click();
+  await expect(page.getByText('No tags yet.')).toBeVisible();
+  // The Projects area: her project, its members.
+  await nav(page).getByRole('link', { name: 'Projects' }).click();
+  await page.getByRole('table', { name: 'Projects' }).getByRole('button', { name: 'apollo' }).click();
+  await expect(page.getByRole('row', { name: /alice\s+Admin/ })).toBeVisible();
+});

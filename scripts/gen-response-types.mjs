@@ -36,6 +36,8 @@ const ROOTS = [
   'VMSnapshot', 'TemplatePermission', 'ExtractTemplate',
   // Groups, placement and limits (issue 19).
   'InstanceGroup', 'AffinityGroup', 'AffinityGroupType', 'ResourceLimit', 'ResourceCount',
+  // Projects (issue 19).
+  'Project', 'ProjectAccount', 'ProjectInvitation',
 ];
 
 /** Fields current CloudStack sends that the reference file (an older SDK's view) lacks; Strata sends them too. */
@@ -65,6 +67,12 @@ const OWN = {
   // updateResourceCount's items (CloudStack's ResourceCountResponse), which the reference lacks.
   ResourceCount: { account: 'string', domain: 'string', domainid: 'string', domainpath: 'string', project: 'string',
     projectid: 'string', resourcecount: 'int64', resourcetype: 'string', resourcetypename: 'string' },
+  // The reference repeats Project's fields under ProjectAccount; CloudStack's ProjectAccountResponse is a membership.
+  ProjectAccount: {
+    projectid: 'string', project: 'string', accountid: 'string', account: 'string', accounttype: 'int', role: 'string',
+    domainid: 'string', domain: 'string', domainpath: 'string', userid: 'string', username: 'string', projectroleid: 'string',
+    user: '[]User',
+  },
   VolumesUsageHistoryStats: {
     timestamp: 'string', diskioread: 'int64', diskiowrite: 'int64', diskiopstotal: 'int64', diskkbsread: 'int64', diskkbswrite: 'int64',
   },

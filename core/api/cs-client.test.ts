@@ -223,4 +223,19 @@ describe('python3-cs against strata serve', () => {
     expect((await cs('deleteAffinityGroup', { id: ag.id })).ok).toBe(true);
     expect((await cs('deleteInstanceGroup', { id: group.id }, ['--post'])).out.success).toBe(true);
   }, 90_000);
+
+  it('runs a project: create, deploy into it, list with projectid, tag it, suspend, delete with cleanup (issue 19)', async () => {
+    const project = (await cs('createProject', { name: 'cs-project', displaytext: 'cs project' }, ['--post'])).out.project;
+    expect(project).toMatchObject({ name: 'cs-project', state: 'Active', owner: [{ account: 'admin' }] });
+    const template = (await cs('listTemplates', { templatefilter: 'executable', name: 'cs-template' })).out.template[0];
+    const offering = (await cs('listServiceOfferings', { name: 'Small Instance' })).out.serviceoffering[0];
+    const vm = (await cs('deployVirtualMachine', { zoneid: template.zoneid, templateid: template.id, serviceofferingid: offering.id, name: 'cs-pvm', projectid: project.id }, ['--post'])).out.virtualmachine;
+    expect(vm).toMatchObject({ project: 'cs-project', projectid: project.id });
+    expect((await cs('listVirtualMachines', { projectid: '-1' })).out.virtualmachine.map((v: any) => v.name)).toEqual(['cs-pvm']);
+    expect((await cs('createTags', { resourcetype: 'Project', resourceids: project.id, 'tags[0].key': 'team', 'tags[0].value': 'ops' })).ok).toBe(true);
+    expect((await cs('listProjects', { listall: 'true', 'tags[0].key': 'team' })).out.project.map((p: any) => p.name)).toEqual(['cs-project']);
+    expect((await cs('suspendProject', { id: project.id }, ['--post'])).out.project.state).toBe('Suspended');
+    expect((await cs('deleteProject', { id: project.id, cleanup: 'true' }, ['--post'])).ok).toBe(true);
+    expect((await cs('listProjects', { listall: 'true' })).out).toEqual({});
+  }, 90_000);
 });

@@ -24,6 +24,7 @@ const TYPE_OF_ITEM: Record<string, string> = {
   publicipaddress: 'PublicIpAddress', firewallrule: 'FirewallRule', portforwardingrule: 'PortForwardingRule',
   loadbalancerrule: 'LoadBalancerRule', loadbalancerruleinstance: 'VirtualMachine', stickinesspolicies: 'LBStickinessPolicy',
   healthcheckpolicies: 'LBHealthCheckPolicy', vmSnapshot: 'VMSnapshot',
+  project: 'Project', projectaccount: 'ProjectAccount', projectinvitation: 'ProjectInvitation',
 };
 /** Commands whose items are another object than their item name's (ListItemOverrides in responses.ts). */
 const TYPE_OF_COMMAND: Record<string, string> = {
@@ -34,13 +35,14 @@ const TYPE_OF_COMMAND: Record<string, string> = {
   listHostsUsageHistory: 'HostsUsageHistory', listZonesUsageHistory: 'ZonesUsageHistory',
 };
 
-interface Ids { roleId: string; vmId: string; physId: string; hostId: string; lbRuleId: string }
+interface Ids { roleId: string; vmId: string; physId: string; hostId: string; lbRuleId: string; projectId: string }
 
 /** Params some list commands need to answer anything. */
 function paramsFor(command: string, ids: Ids): Record<string, string> {
   if (command === 'listLoadBalancerRuleInstances') return { id: ids.lbRuleId };
   if (command === 'listLBStickinessPolicies' || command === 'listLBHealthCheckPolicies') return { lbruleid: ids.lbRuleId };
   if (command === 'listRolePermissions') return { roleid: ids.roleId };
+  if (command === 'listProjectAccounts') return { projectid: ids.projectId };
   if (command === 'findHostsForMigration' || command === 'listVMSchedule' || command === 'listNics') return { virtualmachineid: ids.vmId };
   if (command === 'listHostHAProviders') return { hypervisor: 'Simulator' };
   if (command === 'listHostMaintenancePlan') return { id: ids.hostId };
@@ -96,7 +98,13 @@ describe('response JSON types', () => {
     await run('createEgressFirewallRule', { networkid: networkId, protocol: 'tcp', startport: '80' });
     const lb = (await run('createLoadBalancerRule', { name: 'web', algorithm: 'roundrobin', publicport: '8080', privateport: '80', publicipid: ip.id, networkid: networkId })).loadbalancer;
     await run('assignToLoadBalancerRule', { id: lb.id, virtualmachineids: vm.id });
-    ids = { roleId: role.id, vmId: vm.id, physId: phys.id, hostId: vm.hostid, lbRuleId: lb.id };
+    // A tagged project with an invitation, so the project objects are checked too.
+    await admin.call('updateConfiguration', { name: 'project.invite.required', value: 'true' }, 'POST');
+    const project = (await run('createProject', { name: 'types', displaytext: 'types' })).project;
+    await run('createTags', { resourcetype: 'Project', resourceids: project.id, 'tags[0].key': 'k', 'tags[0].value': 'v' });
+    await admin.call('createAccount', { username: 'invitee', password: 'pw-invitee-1', email: 'i@example.org', firstname: 'i', lastname: 'i', accounttype: '0' }, 'POST');
+    await run('addAccountToProject', { projectid: project.id, account: 'invitee' });
+    ids = { roleId: role.id, vmId: vm.id, physId: phys.id, hostId: vm.hostid, lbRuleId: lb.id, projectId: project.id };
     // A tag, so the tags[] objects of VMs and listTags are checked too.
     const tagged = await admin.call('createTags', { resourcetype: 'UserVm', resourceids: vm.id, 'tags[0].key': 'env', 'tags[0].value': 'lab' });
     await waitJob(admin.call, tagged.json.createtagsresponse.jobid);

@@ -4,7 +4,7 @@ import type { Db } from '../db/connect';
 import type { Services } from '../kernel/services';
 import type { Caller } from '../identity/caller';
 import { isAdmin } from '../identity/caller';
-import { csDate, bool, compact } from '../kernel/format';
+import { csDate, bool, compact, ownerFields } from '../kernel/format';
 import { parseDetails, zoneNames } from './common';
 import type { TemplateRow } from './lookups';
 import type { Tags, Template } from '../contract/responses';
@@ -18,7 +18,7 @@ export interface ImageRow extends TemplateRow {
   physical_size: number | null;
 }
 
-interface OwnerNames { account: string; domain: string; domainPath: string }
+interface OwnerNames { account?: string; project?: string; projectid?: string; domain: string; domainPath: string }
 export interface ImageNames { zones: Map<string, string>; owners: Map<string, OwnerNames>; osTypes: Map<string, string>; tags: Map<string, Tags[]>;
   /** Names of the user data templates link (linkUserDataToTemplate). */
   userData?: Map<string, string> }
@@ -31,7 +31,7 @@ export async function imageNames(svc: Pick<Services, 'db' | 'identity' | 'caches
     svc.caches.osTypes.names(),
     Promise.all(accountIds.map(async (id): Promise<[string, OwnerNames]> => {
       const i = await svc.identity.accountInfo(id).catch(() => null);
-      return [id, { account: i?.name ?? '', domain: i?.domainName ?? '', domainPath: i?.domainPath ?? '' }];
+      return [id, { ...(i ? ownerFields(i) : { account: '' }), domain: i?.domainName ?? '', domainPath: i?.domainPath ?? '' }];
     })),
     tagsOfPage(svc, ['Template', 'ISO'], [...new Set(rows.map((r) => r.id))]),
     userDataIds.length === 0 ? [] : svc.db.selectFrom('user_data').select(['id', 'name']).where('id', 'in', userDataIds).execute(),
@@ -63,6 +63,8 @@ export function formatTemplate(r: ImageRow, names: ImageNames, opts: { showUrl: 
     ostypeid: r.ostype_id,
     ostypename: r.ostype_id ? names.osTypes.get(r.ostype_id) : undefined,
     account: owner?.account,
+    project: owner?.project,
+    projectid: owner?.projectid,
     accountid: r.account_id,
     domain: owner?.domain,
     domainid: r.domain_id,

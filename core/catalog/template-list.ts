@@ -25,6 +25,7 @@ type Cond = (eb: EB) => Expression<SqlBool>;
 function ownerCond(scope: ListScope): Cond | null {
   if (scope.kind === 'all') return null;
   if (scope.kind === 'account') return (eb) => eb('t.account_id', '=', scope.accountId);
+  if (scope.kind === 'accounts') return (eb) => eb('t.account_id', 'in', scope.accountIds.length ? scope.accountIds : ['-']);
   if (scope.domainIds.length === 0) return (eb) => eb.lit(false);
   return (eb) => eb('t.domain_id', 'in', scope.domainIds);
 }

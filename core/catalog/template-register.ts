@@ -7,7 +7,6 @@ import type { catalogCommands } from '../contract/commands/catalog';
 import type { Db } from '../db/connect';
 import type { Services } from '../kernel/services';
 import { isAdmin } from '../identity/caller';
-import { invalidParam } from '../kernel/errors';
 import { flag, mergeMapEntries } from './common';
 import { checkFormat, checkUrl, checkUrlHost, checkChecksum, checkHypervisor, checkOsType, resolveZones } from './template-validate';
 import { planCopies, startDownloads, type CopyPlan } from './template-download';
@@ -61,8 +60,7 @@ export async function registerImage(ctx: CallContext, a: RegisterArgs, kind: 'te
   const hypervisor = t ? checkHypervisor(ctx.svc.drivers, t.hypervisor) : 'None';
   const url = checkUrl(a.url);
   const checksum = checkChecksum(a.checksum);
-  if (a.projectid !== undefined) throw invalidParam('Projects are not supported');
-  const owner = await ctx.svc.identity.resolveOwner(ctx.caller, { account: a.account, domainid: a.domainid });
+  const owner = await ctx.svc.identity.resolveOwner(ctx.caller, { account: a.account, domainid: a.domainid, projectid: a.projectid });
   await checkUrlHost(ctx.svc, ctx.caller, owner.accountId, url);
   const ostypeId = await checkOsType(ctx.svc.caches.osTypes, ctx.command, a.ostypeid);
   const { zoneIds, crossZones } = await resolveZones(db, ctx.command, a.zoneid, t?.zoneids);

@@ -299,6 +299,28 @@ export const responseJsonKinds: Record<string, Record<string, string>> = {
     publicport: 'string', state: 'string', tags: 'Tags[]', virtualmachinedisplayname: 'string', virtualmachineid: 'string', virtualmachinename: 'string',
     vmguestip: 'string',
   },
+  Project: {
+    backupavailable: 'string', backuplimit: 'string', backupstorageavailable: 'string', backupstoragelimit: 'string', backupstoragetotal: 'number', backuptotal: 'number',
+    bucketavailable: 'string', bucketlimit: 'string', buckettotal: 'number', cpuavailable: 'string', cpulimit: 'string', cputotal: 'number',
+    created: 'string', displaytext: 'string', domain: 'string', domainid: 'string', gpuavailable: 'string', gpulimit: 'string',
+    gputotal: 'number', icon: 'any', id: 'string', ipavailable: 'string', iplimit: 'string', iptotal: 'number',
+    jobid: 'string', jobstatus: 'number', memoryavailable: 'string', memorylimit: 'string', memorytotal: 'number', name: 'string',
+    networkavailable: 'string', networklimit: 'string', networktotal: 'number', objectstorageavailable: 'string', objectstoragelimit: 'string', objectstoragetotal: 'number',
+    owner: 'array', primarystorageavailable: 'string', primarystoragelimit: 'string', primarystoragetotal: 'number', projectaccountname: 'string', secondarystorageavailable: 'string',
+    secondarystoragelimit: 'string', secondarystoragetotal: 'number', snapshotavailable: 'string', snapshotlimit: 'string', snapshottotal: 'number', state: 'string',
+    taggedresources: 'array', tags: 'Tags[]', templateavailable: 'string', templatelimit: 'string', templatetotal: 'number', vmavailable: 'string',
+    vmlimit: 'string', vmrunning: 'number', vmstopped: 'number', vmtotal: 'number', volumeavailable: 'string', volumelimit: 'string',
+    volumetotal: 'number', vpcavailable: 'string', vpclimit: 'string', vpctotal: 'number',
+  },
+  ProjectAccount: {
+    account: 'string', accountid: 'string', accounttype: 'number', domain: 'string', domainid: 'string', domainpath: 'string',
+    project: 'string', projectid: 'string', projectroleid: 'string', role: 'string', user: 'User[]', userid: 'string',
+    username: 'string',
+  },
+  ProjectInvitation: {
+    account: 'string', domain: 'string', domainid: 'string', domainpath: 'string', email: 'string', id: 'string',
+    jobid: 'string', jobstatus: 'number', project: 'string', projectid: 'string', state: 'string', userid: 'string',
+  },
   PublicIpAddress: {
     account: 'string', allocated: 'string', associatednetworkid: 'string', associatednetworkname: 'string', domain: 'string', domainid: 'string',
     domainpath: 'string', fordisplay: 'boolean', forprovider: 'boolean', forsystemvms: 'boolean', forvirtualnetwork: 'boolean', hasannotations: 'boolean',

@@ -1196,6 +1196,104 @@ export interface PortForwardingRule {
   vmguestip?: string;
 }
 
+export interface Project {
+  backupavailable?: string;
+  backuplimit?: string;
+  backupstorageavailable?: string;
+  backupstoragelimit?: string;
+  backupstoragetotal?: number;
+  backuptotal?: number;
+  bucketavailable?: string;
+  bucketlimit?: string;
+  buckettotal?: number;
+  cpuavailable?: string;
+  cpulimit?: string;
+  cputotal?: number;
+  created?: string;
+  displaytext?: string;
+  domain?: string;
+  domainid?: string;
+  gpuavailable?: string;
+  gpulimit?: string;
+  gputotal?: number;
+  icon?: unknown;
+  id?: string;
+  ipavailable?: string;
+  iplimit?: string;
+  iptotal?: number;
+  jobid?: string;
+  jobstatus?: number;
+  memoryavailable?: string;
+  memorylimit?: string;
+  memorytotal?: number;
+  name?: string;
+  networkavailable?: string;
+  networklimit?: string;
+  networktotal?: number;
+  objectstorageavailable?: string;
+  objectstoragelimit?: string;
+  objectstoragetotal?: number;
+  owner?: (Record<string, string>)[];
+  primarystorageavailable?: string;
+  primarystoragelimit?: string;
+  primarystoragetotal?: number;
+  projectaccountname?: string;
+  secondarystorageavailable?: string;
+  secondarystoragelimit?: string;
+  secondarystoragetotal?: number;
+  snapshotavailable?: string;
+  snapshotlimit?: string;
+  snapshottotal?: number;
+  state?: string;
+  taggedresources?: string[];
+  tags?: Tags[];
+  templateavailable?: string;
+  templatelimit?: string;
+  templatetotal?: number;
+  vmavailable?: string;
+  vmlimit?: string;
+  vmrunning?: number;
+  vmstopped?: number;
+  vmtotal?: number;
+  volumeavailable?: string;
+  volumelimit?: string;
+  volumetotal?: number;
+  vpcavailable?: string;
+  vpclimit?: string;
+  vpctotal?: number;
+}
+
+export interface ProjectAccount {
+  account?: string;
+  accountid?: string;
+  accounttype?: number;
+  domain?: string;
+  domainid?: string;
+  domainpath?: string;
+  project?: string;
+  projectid?: string;
+  projectroleid?: string;
+  role?: string;
+  user?: User[];
+  userid?: string;
+  username?: string;
+}
+
+export interface ProjectInvitation {
+  account?: string;
+  domain?: string;
+  domainid?: string;
+  domainpath?: string;
+  email?: string;
+  id?: string;
+  jobid?: string;
+  jobstatus?: number;
+  project?: string;
+  projectid?: string;
+  state?: string;
+  userid?: string;
+}
+
 export interface PublicIpAddress {
   account?: string;
   allocated?: string;

@@ -82,6 +82,9 @@ export interface ResponseObjects {
   snapshot: R.Snapshot;
   storagepool: R.StoragePool;
   tag: R.Tags;
+  project: R.Project;
+  projectaccount: R.ProjectAccount;
+  projectinvitation: R.ProjectInvitation;
   template: R.Template;
   user: R.User;
   userkeys: UserKeys;

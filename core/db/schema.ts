@@ -146,6 +146,14 @@ export interface StoragePoolWorkTable { pool_id: string; vm_id: string; created:
 export interface VmHaRestartTable { vm_id: string; restarted: Millis; ms_id: string | null }
 
 /** A resource tag (migration 019): unique per (resource_id, resource_type, tag_key); owner copied from the resource. */
+/** A project (migration 019h): it owns `account_id`, a hidden account of type PROJECT. */
+export interface ProjectTable { id: string; name: string; display_text: string; account_id: string; domain_id: string;
+  state: string; created: Millis; removed: Millis | null }
+/** An account's membership of a project, with its role: Admin or Regular. */
+export interface ProjectAccountTable { id: string; project_id: string; account_id: string; role: string; created: Millis }
+/** An invitation to a project (project.invite.required): Pending, Completed or Declined. */
+export interface ProjectInvitationTable { id: string; project_id: string; account_id: string | null; domain_id: string;
+  email: string | null; role: string; state: string; created: Millis }
 export interface ResourceTagTable { id: string; resource_type: string; resource_id: string; tag_key: string;
   tag_value: string; customer: string | null; account_id: string; domain_id: string; created: Millis }
 export interface ScheduleTable { id: string; kind: string; account_id: string; domain_id: string; user_id: string;
@@ -217,7 +225,8 @@ export interface Database {
   instance_groups: InstanceGroupTable; affinity_groups: AffinityGroupTable; affinity_group_vms: AffinityGroupVmTable;
   affinity_claims: AffinityClaimTable; resource_limits: ResourceLimitTable; resource_counts: ResourceCountTable;
   management_servers: ManagementServerTable; sequences: SequenceTable; cache_generations: CacheGenerationTable;
-  console_tokens: ConsoleTokenTable; resource_tags: ResourceTagTable; cluster_keys: ClusterKeyTable; job_locks: JobLockTable;
+  console_tokens: ConsoleTokenTable; resource_tags: ResourceTagTable;
+  projects: ProjectTable; project_accounts: ProjectAccountTable; project_invitations: ProjectInvitationTable; cluster_keys: ClusterKeyTable; job_locks: JobLockTable;
   schedules: ScheduleTable; schedule_runs: ScheduleRunTable; ha_config: HaConfigTable; storage_pool_work: StoragePoolWorkTable; vm_ha_restarts: VmHaRestartTable;
   physical_networks: PhysicalNetworkTable; physical_network_traffic_types: TrafficTypeTable;
   network_offerings: NetworkOfferingTable; networks: NetworkTable; guest_vlans: GuestVlanTable;

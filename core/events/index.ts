@@ -23,6 +23,7 @@ const EVENT_FILTERS = ['id', 'type', 'level', 'state', 'resourceid', 'resourcety
 
 function scoped(q: EventQuery, scope: ListScope): EventQuery {
   if (scope.kind === 'account') return q.where('account_id', '=', scope.accountId);
+  if (scope.kind === 'accounts') return q.where('account_id', 'in', scope.accountIds.length ? scope.accountIds : ['-']);
   // '' matches nothing: an admin of no domain sees nothing rather than everything.
   if (scope.kind === 'domains') return q.where('domain_id', 'in', scope.domainIds.length ? scope.domainIds : ['']);
   return q;

@@ -15,12 +15,12 @@ import { linkUserDataToTemplate } from './template-link';
 type H = HandlersFor<typeof guestAccessCommands>;
 
 async function ownerOf(ctx: CallContext, a: { account?: string; domainid?: string; projectid?: string }): Promise<Owner> {
-  if (a.projectid !== undefined) throw invalidParam('Projects are not supported');
-  return ctx.svc.identity.resolveOwner(ctx.caller, { account: a.account, domainid: a.domainid });
+  return ctx.svc.identity.resolveOwner(ctx.caller, { account: a.account, domainid: a.domainid, projectid: a.projectid });
 }
 
 function scoped<Q extends { where: (...a: any[]) => Q }>(q: Q, scope: ListScope): Q {
   if (scope.kind === 'account') return q.where('account_id', '=', scope.accountId);
+  if (scope.kind === 'accounts') return q.where('account_id', 'in', scope.accountIds.length ? scope.accountIds : ['-']);
   if (scope.kind === 'domains') return q.where('domain_id', 'in', scope.domainIds.length ? scope.domainIds : ['-']);
   return q;
 }

@@ -184,6 +184,7 @@ export const accountHandlers: H = {
     const scope = await ctx.svc.identity.listScope(ctx.caller, a);
     let q = ctx.svc.db.selectFrom('accounts').where('removed', 'is', null).where('type', '!=', AccountType.Project);
     if (scope.kind === 'account') q = q.where('id', '=', scope.accountId);
+    else if (scope.kind === 'accounts') q = q.where('id', 'in', scope.accountIds.length ? scope.accountIds : ['-']);
     if (scope.kind === 'domains') q = q.where('domain_id', 'in', scope.domainIds);
     if (a.id) q = q.where('id', '=', a.id);
     if (a.name) q = q.where('name', '=', a.name);

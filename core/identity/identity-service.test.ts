@@ -228,7 +228,8 @@ describe('identity service', () => {
       expect(await env.identity.listScope(env.admin, { domainid: t.d2.id, account: 'u2' }))
         .toEqual({ kind: 'account', accountId: t.other.accountId });
       await rejects(env.identity.listScope(env.admin, { domainid: t.d2.id, account: 'nobody' }), 431, 'nobody');
-      await rejects(env.identity.listScope(env.admin, { projectid: randomUUID() }), 431, 'Projects are not supported');
+      await rejects(env.identity.listScope(env.admin, { projectid: randomUUID() }), 431, 'Unable to find project by id');
+      await rejects(env.identity.listScope(env.admin, { projectid: randomUUID(), account: 'u2' }), 431, "Account and projectId can't be specified together");
     });
 
     it('resolves owners and checks access', async () => {

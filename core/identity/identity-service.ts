@@ -12,6 +12,8 @@ import { verifyPassword, dummyHash, randomKey } from './secrets';
 import { seedIdentity } from './seed';
 import { createLoginGuard } from './login-guard';
 import * as scope from './scope';
+import { AccountType } from '../contract/roles';
+import { projectOfAccount } from '../projects/access';
 
 /** Idle time after which a login session ends (CloudStack's session timeout; reported by login as `timeout`). */
 export const SESSION_IDLE_TIMEOUT_SECONDS = 1800;
@@ -153,8 +155,8 @@ export function createIdentityService(deps: IdentityDeps): IdentityService {
     isAllowed,
     listScope: (caller, args) => scope.listScope(db, dir, caller, args),
     resolveOwner: (caller, args) => scope.resolveOwner(db, dir, caller, args),
-    checkAccess: (caller, owner) => scope.checkAccess(dir, caller, owner),
-    accountInfo: (accountId) => accountInfo(dir, accountId),
+    checkAccess: (caller, owner) => scope.checkResourceAccess(db, dir, caller, owner),
+    accountInfo: (accountId) => accountInfo(db, dir, accountId),
     async domainInfo(domainId) {
       const d = await dir.domain(domainId);
       if (!d) throw internalError(`domain ${domainId} does not exist`);
@@ -163,9 +165,13 @@ export function createIdentityService(deps: IdentityDeps): IdentityService {
   };
 }
 
-async function accountInfo(dir: Directory, accountId: string) {
+async function accountInfo(db: Db, dir: Directory, accountId: string) {
   const a = await dir.account(accountId);
   const d = a && await dir.domain(a.domainId);
   if (!a || !d) throw internalError(`account ${accountId} does not exist`);
-  return { name: a.name, domainId: d.id, domainName: d.name, domainPath: apiPath(d.path) };
+  const info = { name: a.name, domainId: d.id, domainName: d.name, domainPath: apiPath(d.path) };
+  if (a.type !== AccountType.Project) return info;
+  // A project's account is shown as its project (read each time: a project may be renamed on any server).
+  const p = await projectOfAccount(db, a.id);
+  return p ? { ...info, project: { id: p.id, name: p.name } } : info;
 }

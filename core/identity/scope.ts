@@ -7,6 +7,7 @@ import { AccountType } from '../contract/roles';
 import { ApiError, invalidParam, permissionDenied } from '../kernel/errors';
 import { ErrorCode, CsErrorCode } from '../contract/errors';
 import type { Directory, DomainRec, AccountRec } from './directory';
+import { liveProject, checkProjectAccess, visibleProjectAccounts, projectOfAccount, memberRole } from '../projects/access';
 
 export interface ScopeArgs {
   account?: string; domainid?: string; isrecursive?: boolean; listall?: boolean; projectid?: string; id?: string;
@@ -30,8 +31,6 @@ export const accountDenied = (caller: Caller, accountId: string) => new ApiError
   `Account ${caller.accountName} does not have permission to access account id=${accountId}`,
   CsErrorCode.PermissionDenied, [accountId]);
 
-export const projectsUnsupported = () => invalidParam('Projects are not supported');
-
 /** A live domain by id, or 431. */
 export async function liveDomain(dir: Directory, id: string): Promise<DomainRec> {
   const d = await dir.domain(id);
@@ -49,8 +48,24 @@ export async function accountByName(dir: Directory, name: string, domainId: stri
 
 const domainsScope = (ds: DomainRec[]): ListScope => ({ kind: 'domains', domainIds: ds.map((d) => d.id) });
 
+const bothAccountAndProject = () => invalidParam("Account and projectId can't be specified together");
+
+/** projectid=<id>: that project's account (the caller a member or an admin over it); -1: every visible project's. */
+async function projectScope(db: Db, dir: Directory, caller: Caller, projectid: string): Promise<ListScope> {
+  if (projectid === '-1') {
+    const domains = isRoot(caller) ? 'all' : isUser(caller) ? null : (await dir.subtree(caller.domainPath)).map((d) => d.id);
+    return { kind: 'accounts', accountIds: await visibleProjectAccounts(db, caller, domains) };
+  }
+  const p = await liveProject(db, projectid);
+  await checkProjectAccess(db, caller, p, (await liveDomain(dir, p.domain_id)).path);
+  return { kind: 'account', accountId: p.account_id };
+}
+
 export async function listScope(db: Db, dir: Directory, caller: Caller, a: ScopeArgs): Promise<ListScope> {
-  if (a.projectid) throw projectsUnsupported();
+  if (a.projectid) {
+    if (a.account) throw bothAccountAndProject();
+    return projectScope(db, dir, caller, a.projectid);
+  }
   const own: ListScope = { kind: 'account', accountId: caller.accountId };
   if (isUser(caller)) return own;
   if (a.domainid) {
@@ -76,7 +91,34 @@ export async function checkAccess(dir: Directory, caller: Caller, owner: { accou
   if (acc && acc.type === AccountType.Admin) throw accountDenied(caller, owner.accountId);
 }
 
-export async function resolveOwner(db: Db, dir: Directory, caller: Caller, a: { account?: string; domainid?: string }): Promise<Owner> {
+/** checkAccess for resources: members of a project also act on the project's resources (its account's). */
+export async function checkResourceAccess(db: Db, dir: Directory, caller: Caller, owner: { accountId: string; domainId: string }): Promise<void> {
+  try {
+    await checkAccess(dir, caller, owner);
+  } catch (e) {
+    const acc = await dir.account(owner.accountId);
+    if (acc?.type !== AccountType.Project) throw e;
+    const p = await projectOfAccount(db, owner.accountId);
+    if (!p || p.removed !== null || await memberRole(db, p.id, caller.accountId) === null) throw e;
+  }
+}
+
+/** The owner of what a create command makes for `projectid`: the project's account, if the project is active. */
+async function projectOwner(db: Db, dir: Directory, caller: Caller, projectid: string): Promise<Owner> {
+  const p = await liveProject(db, projectid);
+  await checkProjectAccess(db, caller, p, (await liveDomain(dir, p.domain_id)).path);
+  if (p.state !== 'Active') {
+    throw permissionDenied(`Can't add resources to the project id=${p.id} in state=${p.state} as it's no longer active`);
+  }
+  const acc = await dir.account(p.account_id);
+  return { accountId: p.account_id, domainId: p.domain_id, userId: caller.userId, accountName: acc?.name ?? p.name };
+}
+
+export async function resolveOwner(db: Db, dir: Directory, caller: Caller, a: { account?: string; domainid?: string; projectid?: string }): Promise<Owner> {
+  if (a.projectid) {
+    if (a.account) throw bothAccountAndProject();
+    return projectOwner(db, dir, caller, a.projectid);
+  }
   const own: Owner = { accountId: caller.accountId, domainId: caller.domainId, userId: caller.userId, accountName: caller.accountName };
   const domainId = a.domainid ?? caller.domainId;
   if (!a.account) {

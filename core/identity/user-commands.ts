@@ -141,6 +141,7 @@ export const userHandlers: H = {
     const joined = scope.kind === 'domains' || a.accounttype !== undefined;
     let q = joined ? usersQuery(ctx) : liveUsers(ctx) as unknown as ReturnType<typeof usersQuery>;
     if (scope.kind === 'account') q = q.where('u.account_id', '=', scope.accountId);
+    else if (scope.kind === 'accounts') q = q.where('u.account_id', 'in', scope.accountIds.length ? scope.accountIds : ['-']);
     if (scope.kind === 'domains') q = q.where('a.domain_id', 'in', scope.domainIds);
     if (a.id) q = q.where('u.id', '=', a.id);
     if (a.username) q = q.where('u.username', '=', a.username);

@@ -24,6 +24,7 @@ export const jobsModule = implement(jobsCommands, {
     const scope = await ctx.svc.identity.listScope(ctx.caller, a);
     let q = ctx.svc.db.selectFrom('async_jobs');
     if (scope.kind === 'account') q = q.where('account_id', '=', scope.accountId);
+    else if (scope.kind === 'accounts') q = q.where('account_id', 'in', scope.accountIds.length ? scope.accountIds : ['-']);
     else if (scope.kind === 'domains') q = q.where('domain_id', 'in', scope.domainIds.length ? scope.domainIds : ['']);
     if (a.startdate) q = q.where('created', '>=', parseDateParam(a.startdate, 'startdate'));
     if (a.resourceid) q = q.where('instance_id', '=', a.resourceid);

@@ -53,6 +53,7 @@ async function targetsOf(ctx: CallContext, rows: ScheduleTable[]): Promise<Map<s
 function scoped<O>(q: SelectQueryBuilder<Database, 'schedules', O>, scope: Awaited<ReturnType<CallContext['svc']['identity']['listScope']>>,
   a: { action?: string; resourceid?: string; scheduleid?: string }) {
   if (scope.kind === 'account') q = q.where('schedules.account_id', '=', scope.accountId);
+  else if (scope.kind === 'accounts') q = q.where('schedules.account_id', 'in', scope.accountIds.length ? scope.accountIds : ['-']);
   else if (scope.kind === 'domains') q = q.where('schedules.domain_id', 'in', scope.domainIds.length ? scope.domainIds : ['']);
   if (a.resourceid) q = q.where('schedules.resource_id', '=', a.resourceid);
   if (a.scheduleid) q = q.where('schedules.id', '=', a.scheduleid);

@@ -85,6 +85,7 @@ export function scheduledTaskHandlers(resolve: CommandResolver): Pick<HandlersFo
       const scope = await ctx.svc.identity.listScope(ctx.caller, a);
       let q = ctx.svc.db.selectFrom('schedules').where('kind', '=', 'task').where('removed', 'is', null);
       if (scope.kind === 'account') q = q.where('account_id', '=', scope.accountId);
+      else if (scope.kind === 'accounts') q = q.where('account_id', 'in', scope.accountIds.length ? scope.accountIds : ['-']);
       else if (scope.kind === 'domains') q = q.where('domain_id', 'in', scope.domainIds.length ? scope.domainIds : ['']);
       if (a.apicommand) q = q.where('command', '=', a.apicommand);
       const { count, rows } = await schedulePage(ctx, q, a);

@@ -87,6 +87,7 @@ export const snapshotPolicyHandlers: Pick<HandlersFor<C>, 'createSnapshotPolicy'
     let q = ctx.svc.db.selectFrom('schedules as s').leftJoin('volumes as v', 'v.id', 's.resource_id')
       .where('s.kind', '=', 'snapshot').where('s.removed', 'is', null);
     if (scope.kind === 'account') q = q.where('s.account_id', '=', scope.accountId);
+    else if (scope.kind === 'accounts') q = q.where('s.account_id', 'in', scope.accountIds.length ? scope.accountIds : ['-']);
     else if (scope.kind === 'domains') q = q.where('s.domain_id', 'in', scope.domainIds.length ? scope.domainIds : ['']);
     if (a.volumeid) q = q.where('s.resource_id', '=', a.volumeid);
     if (a.id) q = q.where('s.id', '=', a.id);

@@ -37,3 +37,13 @@ export function compact<T extends object>(o: WithNulls<T>): T {
   for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined || o[k] === null) delete o[k];
   return o as T;
 }
+
+/**
+ * The owner fields of a resource: `account`, or for a project's resource `project` and `projectid` instead of the
+ * project's hidden account, as CloudStack's populateOwner does.
+ */
+export function ownerFields(info: { name: string; project?: { id: string; name: string } } | null | undefined):
+  { account?: string; project?: string; projectid?: string } {
+  if (!info) return {};
+  return info.project ? { project: info.project.name, projectid: info.project.id } : { account: info.name };
+}

@@ -50,7 +50,12 @@ export interface Logger {
 export type ListScope =
   | { kind: 'all' }
   | { kind: 'account'; accountId: string }
+  /** projectid=-1: the accounts of every project the caller may see. */
+  | { kind: 'accounts'; accountIds: string[] }
   | { kind: 'domains'; domainIds: string[] };
+
+/** An account's names for responses; a PROJECT account's project rather than its hidden name. */
+export interface AccountInfo { name: string; domainId: string; domainName: string; domainPath: string; project?: { id: string; name: string } }
 
 /** The owner a new resource is created for (caller's own account, or `account`+`domainid` given by an admin). */
 export interface Owner { accountId: string; domainId: string; userId: string; accountName: string }
@@ -75,11 +80,11 @@ export interface IdentityService {
   /** Applies listall/domainid/isrecursive/account/projectid for a list command; 531 for a foreign domain. */
   listScope(caller: Caller, args: { account?: string; domainid?: string; isrecursive?: boolean; listall?: boolean; projectid?: string; id?: string }): Promise<ListScope>;
   /** Resolves the owner for create commands; 531 when the caller may not act for that account. */
-  resolveOwner(caller: Caller, args: { account?: string; domainid?: string }): Promise<Owner>;
+  resolveOwner(caller: Caller, args: { account?: string; domainid?: string; projectid?: string }): Promise<Owner>;
   /** Throws 531 unless the caller may act on a resource owned by (accountId, domainId). */
   checkAccess(caller: Caller, owner: { accountId: string; domainId: string }): Promise<void>;
   /** Names for formatting: account name, domain name and path ('ROOT/Child'). Cached. */
-  accountInfo(accountId: string): Promise<{ name: string; domainId: string; domainName: string; domainPath: string }>;
+  accountInfo(accountId: string): Promise<AccountInfo>;
   domainInfo(domainId: string): Promise<{ name: string; path: string }>;
 }
 

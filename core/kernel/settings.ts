@@ -141,6 +141,14 @@ export const SETTINGS = {
   'max.domain.memory': domainLimit(81920, 'MB of memory'),
   'max.domain.primary.storage': domainLimit(400, 'GiB of primary storage'),
   'max.domain.secondary.storage': domainLimit(800, 'GiB of secondary storage'),
+  'project.invite.required': {
+    default: 'false', category: 'Project Defaults',
+    description: 'Whether addAccountToProject invites the account (it joins when it accepts) instead of adding it at once',
+  },
+  'allow.user.create.projects': {
+    default: 'true', category: 'Project Defaults', scopes: ['domain'],
+    description: 'Whether users (not only admins) may create projects',
+  },
 } as const satisfies Record<string, SettingDecl>;
 
 export type SettingName = keyof typeof SETTINGS;

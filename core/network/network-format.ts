@@ -1,9 +1,10 @@
 // The `network` response object, with the names of a page's zones, offerings and owners read once per page.
+import { tagsOfPage } from '../tags/tag-store';
 import type { Services } from '../kernel/services';
 import type { Caller } from '../identity/caller';
 import type { Network } from '../contract/responses';
 import { isAdmin } from '../identity/caller';
-import { csDate, bool } from '../kernel/format';
+import { csDate, bool, ownerFields } from '../kernel/format';
 import { serviceList, servicesOf, type OfferingRow } from './offerings';
 import type { NetworkRow } from './access';
 import { broadcastUriOf } from './ip';
@@ -60,7 +61,7 @@ function format(r: NetworkRow, n: Names, admin: boolean): Network {
     service: off?.serviceList ?? [],
     zoneid: r.zone_id, zonename: n.zones.get(r.zone_id), physicalnetworkid: admin ? u(r.physical_network_id) : undefined,
     acltype: r.acl_type, subdomainaccess: r.acl_type === 'Domain' ? bool(r.subdomain_access) : undefined,
-    account: acct?.name, domainid: r.domain_id, domain: acct?.domainName ?? dom?.name,
+    ...ownerFields(acct), domainid: r.domain_id, domain: acct?.domainName ?? dom?.name,
     domainpath: acct?.domainPath ?? (dom ? pathName(dom.path) : undefined),
     networkdomain: u(r.network_domain), dns1: u(r.dns1), dns2: u(r.dns2), displaynetwork: bool(r.display_network),
     isdefault: false, issystem: false, restartrequired: bool(r.restart_required), redundantrouter: false,
@@ -71,7 +72,7 @@ function format(r: NetworkRow, n: Names, admin: boolean): Network {
 }
 
 export async function formatNetworks(svc: Services, caller: Caller, rows: NetworkRow[]): Promise<Network[]> {
-  const names = await loadNames(svc, rows);
+  const [names, tags] = await Promise.all([loadNames(svc, rows), tagsOfPage(svc, 'Network', rows.map((r) => r.id))]);
   const admin = isAdmin(caller);
-  return rows.map((r) => format(r, names, admin));
+  return rows.map((r) => ({ ...format(r, names, admin), tags: tags.get(r.id) ?? [] }));
 }

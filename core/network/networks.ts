@@ -12,6 +12,7 @@ import { broadcastTypeOf, broadcastUriOf, hostRange, intToIp, ipToInt, parseCidr
 import { offeringById, servicesOf, type OfferingRow } from './offerings';
 import { guestPhysicalNetwork, physById } from './physical-networks';
 import { checkManage, domainAndAncestors, networkById, type NetworkRow } from './access';
+import { taggedIdsQuery, tagPairs } from '../tags/tag-store';
 import { formatNetworks } from './network-format';
 import { ensureRouter, implementNetwork, isLive, needsRouter, releaseNetwork, releaseRouterAddresses, takeVlan } from './implement';
 import { applyRouter, removeRouterDatapath } from './router-datapath';
@@ -124,7 +125,6 @@ async function visibleDomainNetworks(ctx: CallContext): Promise<{ self: string; 
 
 export const networkHandlers: Pick<H, 'createNetwork' | 'listNetworks' | 'updateNetwork' | 'restartNetwork' | 'deleteNetwork'> = {
   async createNetwork(ctx, a) {
-    if (a.projectid) throw invalidParam('Projects are not supported');
     if (a.vpcid) throw invalidParam('VPCs are not supported');
     const off = await offeringById(ctx, a.networkofferingid, 'networkofferingid');
     if (off.state !== 'Enabled') throw invalidParam(`Network offering with specified id ${off.id} is not in Enabled state`);
@@ -133,7 +133,7 @@ export const networkHandlers: Pick<H, 'createNetwork' | 'listNetworks' | 'update
     if (off.guest_ip_type === 'Shared' && !isAdmin(ctx.caller)) throw permissionDenied('Only Admins can create network with guest type Shared');
     const domainWide = off.guest_ip_type === 'Shared' && (a.acltype ?? (a.account ? 'Account' : 'Domain')) === 'Domain';
     if (domainWide && a.account) throw invalidParam('Account should not be specified for a network with acltype Domain');
-    const owner = domainWide ? null : await ctx.svc.identity.resolveOwner(ctx.caller, { account: a.account, domainid: a.domainid });
+    const owner = domainWide ? null : await ctx.svc.identity.resolveOwner(ctx.caller, { account: a.account, domainid: a.domainid, projectid: a.projectid });
     if (domainWide && a.domainid) {
       const d = await ctx.svc.db.selectFrom('domains').select('id').where('id', '=', a.domainid).where('removed', 'is', null).executeTakeFirst();
       if (!d) throw notFound(ctx.command, 'domainid', a.domainid);
@@ -149,12 +149,15 @@ export const networkHandlers: Pick<H, 'createNetwork' | 'listNetworks' | 'update
     if (a.issystem || a.vpcid || a.forvpc) q = q.where('id', '=', '-');
     if (scope.kind !== 'all') {
       q = q.where((eb) => eb.or([
-        scope.kind === 'account' ? eb('account_id', '=', scope.accountId) : eb('domain_id', 'in', scope.domainIds.length ? scope.domainIds : ['-']),
+        scope.kind === 'account' ? eb('account_id', '=', scope.accountId)
+          : scope.kind === 'accounts' ? eb('account_id', 'in', scope.accountIds.length ? scope.accountIds : ['-'])
+            : eb('domain_id', 'in', scope.domainIds.length ? scope.domainIds : ['-']),
         eb.and([eb('acl_type', '=', 'Domain'), eb('domain_id', '=', dom!.self)]),
         eb.and([eb('acl_type', '=', 'Domain'), eb('subdomain_access', '=', 1), eb('domain_id', 'in', dom!.ancestors.length ? dom!.ancestors : ['-'])]),
       ]));
     }
     if (a.id) q = q.where('id', '=', a.id);
+    if (a.tags && a.tags.length > 0) q = q.where('id', 'in', taggedIdsQuery(db, 'Network', tagPairs(a.tags)));
     if (a.name) q = q.where('name', '=', a.name);
     if (a.zoneid) q = q.where('zone_id', '=', a.zoneid);
     if (a.type) q = q.where('guest_type', '=', a.type.charAt(0).toUpperCase() + a.type.slice(1).toLowerCase().replace(/^l2$/, 'L2'));

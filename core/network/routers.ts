@@ -79,6 +79,7 @@ export const routerHandlers: Pick<H, 'listRouters' | 'startRouter' | 'stopRouter
     const scope = await ctx.svc.identity.listScope(ctx.caller, { ...a, listall: a.listall ?? true });
     let q = ctx.svc.db.selectFrom('routers').where('removed', 'is', null);
     if (scope.kind === 'account') q = q.where('account_id', '=', scope.accountId);
+    else if (scope.kind === 'accounts') q = q.where('account_id', 'in', scope.accountIds.length ? scope.accountIds : ['-']);
     else if (scope.kind === 'domains') q = q.where('domain_id', 'in', scope.domainIds.length ? scope.domainIds : ['-']);
     if (a.vpcid || a.forvpc) q = q.where('id', '=', '-');
     if (a.id) q = q.where('id', '=', a.id);

@@ -18,7 +18,8 @@ async function targets(ctx: CallContext, resourceType: string, ids: string[]): P
   const type = taggableType(resourceType);
   if (ids.length === 0) throw invalidParam('resourceids must name at least one resource');
   const resources = await taggedResources(ctx.svc.db, type, [...new Set(ids)]);
-  for (const r of resources) await ctx.svc.identity.checkAccess(ctx.caller, { accountId: r.accountId, domainId: r.domainId });
+  // A domain-wide network has no owner account: '-' matches no account, so only admins over its domain pass.
+  for (const r of resources) await ctx.svc.identity.checkAccess(ctx.caller, { accountId: r.accountId ?? '-', domainId: r.domainId });
   return { type, resources };
 }
 
@@ -66,7 +67,7 @@ export const tagsHandlers: H = {
       const now = ctx.svc.clock.now();
       const rows: NewTag[] = t.resources.flatMap((r) => pairs.map((p) => ({
         id: ctx.svc.newId(), resource_type: t.type, resource_id: r.id, tag_key: p.key, tag_value: p.value!,
-        customer: a.customer ?? null, account_id: r.accountId, domain_id: r.domainId, created: now,
+        customer: a.customer ?? null, account_id: r.accountId ?? ctx.caller.accountId, domain_id: r.domainId, created: now,
       })));
       return { instanceType: 'None', instanceId: null, locks: t.resources.map((r) => `tags:${r.id}`), payload: rows };
     },
@@ -91,6 +92,7 @@ export const tagsHandlers: H = {
     const scope = await ctx.svc.identity.listScope(ctx.caller, a);
     let q = ctx.svc.db.selectFrom('resource_tags').where(LIVE);
     if (scope.kind === 'account') q = q.where('account_id', '=', scope.accountId);
+    else if (scope.kind === 'accounts') q = q.where('account_id', 'in', scope.accountIds.length ? scope.accountIds : ['-']);
     else if (scope.kind === 'domains') q = q.where('domain_id', 'in', scope.domainIds.length ? scope.domainIds : ['-']);
     if (a.resourcetype !== undefined) q = q.where('resource_type', '=', taggableType(a.resourcetype));
     if (a.resourceid !== undefined) q = q.where('resource_id', '=', a.resourceid);

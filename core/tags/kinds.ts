@@ -4,10 +4,11 @@ import type { Db } from '../db/connect';
 import { invalidParam } from '../kernel/errors';
 import { TAGGABLE_TYPES, type TaggableType } from '../contract/commands/tags';
 
-type TaggableTable = 'vms' | 'volumes' | 'snapshots' | 'templates';
+type TaggableTable = 'vms' | 'volumes' | 'snapshots' | 'templates' | 'networks' | 'projects';
 
 const TABLE_OF: Record<TaggableType, TaggableTable> = {
   UserVm: 'vms', Volume: 'volumes', Snapshot: 'snapshots', Template: 'templates', ISO: 'templates',
+  Network: 'networks', Project: 'projects',
 };
 
 /** CloudStack's name of a resource type, matched without regard to case ("uservm" -> "UserVm"). */
@@ -17,7 +18,8 @@ export function taggableType(v: string): TaggableType {
   return t;
 }
 
-export interface TaggedResource { id: string; accountId: string; domainId: string }
+/** accountId is null for a domain-wide (shared) network: only admins of its domain tag it. */
+export interface TaggedResource { id: string; accountId: string | null; domainId: string }
 
 /** The live resources of `type` with these ids; 431 naming the first id that is not one. */
 export async function taggedResources(db: Db, type: TaggableType, ids: string[]): Promise<TaggedResource[]> {

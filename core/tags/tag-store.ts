@@ -7,6 +7,7 @@ import type { Tags } from '../contract/responses';
 import type { Services } from '../kernel/services';
 import { invalidParam } from '../kernel/errors';
 import { precompiledIn } from '../db/precompiled';
+import { ownerFields } from '../kernel/format';
 
 // Read for every page of a taggable list and every VM object (each deploy's result): compiled once per list of
 // types (db/precompiled), the ids filled in.
@@ -34,10 +35,10 @@ export async function tagsOfPage(svc: Pick<Services, 'db' | 'identity'>, type: T
 
 export interface TagRow { resource_type: string; resource_id: string; tag_key: string; tag_value: string; customer: string | null; domain_id: string }
 
-export function formatTag(r: TagRow, owner: { name: string; domainName: string; domainPath: string }): Tags {
+export function formatTag(r: TagRow, owner: { name: string; domainName: string; domainPath: string; project?: { id: string; name: string } }): Tags {
   const t: Tags = {
     key: r.tag_key, value: r.tag_value, resourcetype: r.resource_type, resourceid: r.resource_id,
-    account: owner.name, domainid: r.domain_id, domain: owner.domainName, domainpath: owner.domainPath,
+    ...ownerFields(owner), domainid: r.domain_id, domain: owner.domainName, domainpath: owner.domainPath,
   };
   if (r.customer !== null) t.customer = r.customer;
   return t;

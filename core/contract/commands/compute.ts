@@ -50,7 +50,7 @@ export const computeCommands = defineCommands({
       ...placement,
       account: p.string({ description: 'Owner account (with domainid); admins only' }),
       domainid: p.uuid({ description: 'Domain of the owner account' }),
-      projectid: p.uuid({ description: 'Owner project (projects are not supported)' }),
+      projectid: p.uuid({ description: 'Owner project: the VM belongs to the project' }),
       networkids: p.uuids({ description: 'Networks to connect, the first one the default (default: the account\'s network in the zone)' }),
       ipaddress: p.string({ description: 'IPv4 address on the default network' }),
       iptonetworklist: p.map({ description: 'NICs with addresses: iptonetworklist[0].networkid=N&iptonetworklist[0].ip=10.1.1.5 (instead of networkids)' }),

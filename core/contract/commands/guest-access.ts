@@ -7,7 +7,7 @@ import { ALL_ROLES } from '../roles';
 const owner = {
   account: p.string({ description: 'The account (with domainid), for admins acting for it' }),
   domainid: p.uuid({ description: 'The domain of the account' }),
-  projectid: p.uuid({ description: 'The project (not supported)' }),
+  projectid: p.uuid({ description: 'The project the key pair or user data belongs to' }),
 } as const;
 
 export const guestAccessCommands = defineCommands({

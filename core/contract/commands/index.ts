@@ -23,6 +23,7 @@ import { templateDeriveCommands } from './template-derive';
 import { vmRestoreCommands } from './vm-restore';
 import { groupsCommands } from './groups';
 import { limitsCommands } from './limits';
+import { projectsCommands } from './projects';
 
 export const allCommands = {
   ...baseCommands, ...jobsCommands, ...eventsCommands, ...identityCommands, ...infraCommands,
@@ -37,6 +38,7 @@ export const allCommands = {
   ...vmSnapshotCommands, ...templateDeriveCommands, ...vmRestoreCommands,
   ...groupsCommands,
   ...limitsCommands,
+  ...projectsCommands,
 };
 
 export type Commands = typeof allCommands;

@@ -1,5 +1,6 @@
 // Guest networking (reference section 5.6): physical networks and traffic types, network offerings, guest networks,
 // IP ranges, NICs and virtual routers.
+import { tagFilterParam } from './tags';
 import { defineCommands } from '../command';
 import { p, pagingParams, scopeParams } from '../params';
 import { ADMIN_ONLY, ALL_ROLES } from '../roles';
@@ -169,7 +170,7 @@ export const networkCommands = defineCommands({
       displaynetwork: p.boolean({ description: 'Whether the network is shown to the end user' }),
       account: p.string({ description: 'Owner account (with domainid)' }),
       domainid: p.uuid({ description: 'Owner domain' }),
-      projectid: p.uuid({ description: 'Owner project (not supported)' }),
+      projectid: p.uuid({ description: 'Owner project: the network belongs to the project' }),
       vpcid: p.uuid({ description: 'VPC (not supported)' }),
       publicmtu: p.integer({ description: 'MTU of the public side (68-1500)' }),
       privatemtu: p.integer({ description: 'MTU of the guest side (68-1500): bridges, taps, guests\' virtio-net and DHCP option 26 on KVM hosts' }),
@@ -233,7 +234,7 @@ export const networkCommands = defineCommands({
       forvpc: p.boolean({ description: 'VPC tiers (none)' }),
       displaynetwork: p.boolean({ description: 'Shown to end users' }),
       showicon: p.boolean({ description: 'Icons (none)' }),
-      tags: p.map({ description: 'Resource tags (accepted and ignored)' }),
+      ...tagFilterParam,
     },
     response: { kind: 'list', item: 'network' },
   },

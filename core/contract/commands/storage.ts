@@ -24,7 +24,7 @@ export const storageCommands = defineCommands({
       storageid: p.uuid({ description: 'Storage pool to create the volume on (admins; accepted, the allocator chooses)' }),
       account: p.string({ description: 'Owner account (with domainid); admins only' }),
       domainid: p.uuid({ description: 'Domain of the owner account' }),
-      projectid: p.uuid({ description: 'Owner project (projects are not supported)' }),
+      projectid: p.uuid({ description: 'Owner project: the volume belongs to the project' }),
     },
     response: VOLUME,
   },

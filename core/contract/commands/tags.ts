@@ -1,11 +1,11 @@
 // Resource tags (reference section 5.x, CloudStack's TaggedResourceService): key/value pairs on VMs, volumes,
-// snapshots, templates and ISOs, shown in every list's tags[] and usable as list filters (tags[i].key/value).
+// snapshots, templates, ISOs, networks and projects, shown in every list's tags[] and usable as list filters (tags[i].key/value).
 import { defineCommands } from '../command';
 import { p, pagingParams, scopeParams } from '../params';
 import { ALL_ROLES } from '../roles';
 
 /** CloudStack's names of the resource types that can carry tags here. */
-export const TAGGABLE_TYPES = ['UserVm', 'Volume', 'Snapshot', 'Template', 'ISO'] as const;
+export const TAGGABLE_TYPES = ['UserVm', 'Volume', 'Snapshot', 'Template', 'ISO', 'Network', 'Project'] as const;
 export type TaggableType = typeof TAGGABLE_TYPES[number];
 
 const resourceType = p.req.string({ description: `The resource type: ${TAGGABLE_TYPES.join(', ')}` });

@@ -28,6 +28,7 @@ import * as m019b from './019b-scoped-settings';
 import * as m019c from './019c-keys-userdata';
 import * as m019f from './019f-vm-snapshots';
 import * as m019d from './019d-groups-limits';
+import * as m019h from './019h-projects';
 
 export const migrations: Record<string, Migration> = {
   '001-initial': m001,
@@ -58,4 +59,5 @@ export const migrations: Record<string, Migration> = {
   '019c-keys-userdata': m019c,
   '019f-vm-snapshots': m019f,
   '019d-groups-limits': m019d,
+  '019h-projects': m019h,
 };

@@ -110,6 +110,7 @@ export async function applyEdge(svc: Services, networkId: string, undo?: () => P
 /** `where` for rows owned by accounts the caller may list. */
 export function scoped<Q extends { where: (...a: any[]) => Q }>(q: Q, scope: ListScope, accountCol: string, domainCol: string): Q {
   if (scope.kind === 'account') return q.where(accountCol, '=', scope.accountId);
+  if (scope.kind === 'accounts') return q.where(accountCol, 'in', scope.accountIds.length ? scope.accountIds : ['-']);
   if (scope.kind === 'domains') return q.where(domainCol, 'in', scope.domainIds.length ? scope.domainIds : ['-']);
   return q;
 }

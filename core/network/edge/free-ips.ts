@@ -34,7 +34,8 @@ export async function withFreeAddresses(ctx: CallContext, a: FreeListArgs, scope
   if (a.vlanid) q = q.where('r.id', '=', a.vlanid);
   if (a.physicalnetworkid) q = q.where('r.physical_network_id', '=', a.physicalnetworkid);
   const ranges = (await q.orderBy('r.created').orderBy('r.id').execute()).filter((r) => !r.account_id || scope.kind === 'all' ||
-    (scope.kind === 'account' ? r.account_id === scope.accountId : scope.domainIds.includes(r.domain_id ?? '')));
+    (scope.kind === 'account' ? r.account_id === scope.accountId
+      : scope.kind === 'accounts' ? scope.accountIds.includes(r.account_id) : scope.domainIds.includes(r.domain_id ?? '')));
   const taken = ranges.length ? await ctx.svc.db.selectFrom('public_ips').select(['vlan_range_id', 'ip_address'])
     .where('vlan_range_id', 'in', ranges.map((r) => r.id)).execute() : [];
   const takenSet = new Set(taken.map((t) => `${t.vlan_range_id}/${t.ip_address}`));

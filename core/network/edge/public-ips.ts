@@ -7,7 +7,7 @@ import type { networkEdgeCommands } from '../../contract/commands/network-edge';
 import type { PublicIpAddress } from '../../contract/responses';
 import type { Services } from '../../kernel/services';
 import { insufficientCapacity, invalidParam } from '../../kernel/errors';
-import { bool, compact, csDate } from '../../kernel/format';
+import { bool, compact, csDate, ownerFields } from '../../kernel/format';
 import { countOf, paged } from '../../infrastructure/util';
 import { isUniqueViolation } from '../../db/unique';
 import { checkManage, networkById, type NetworkRow } from '../access';
@@ -40,7 +40,7 @@ export async function formatIps(svc: Services, rows: IpRow[]): Promise<PublicIpA
       issourcenat: bool(r.is_source_nat), isstaticnat: r.vm_id !== null, issystem: false, isportable: false, forvirtualnetwork: true,
       associatednetworkid: r.network_id, associatednetworkname: r.network_id ? n.get(r.network_id)?.name : undefined,
       vlanid: r.vlan_range_id, vlanname: rg.get(r.vlan_range_id)?.vlan, physicalnetworkid: rg.get(r.vlan_range_id)?.physical_network_id,
-      account: acct?.name, domainid: r.domain_id, domain: acct?.domainName,
+      ...ownerFields(acct), domainid: r.domain_id, domain: acct?.domainName,
       virtualmachineid: r.vm_id, virtualmachinename: vm?.name, virtualmachinedisplayname: vm?.display_name ?? vm?.name,
       virtualmachinetype: vm ? 'UserVm' : undefined, vmipaddress: r.vm_ip, purpose: r.vm_id ? 'StaticNat' : undefined,
       hasrules: withRules.has(r.id), fordisplay: true, hasannotations: false,

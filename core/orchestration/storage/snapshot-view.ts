@@ -3,7 +3,7 @@ import type { Db } from '../../db/connect';
 import type { ListScope, Services } from '../../kernel/services';
 import type { Caller } from '../../identity/caller';
 import type { ListResult } from '../../kernel/handler';
-import { csDate } from '../../kernel/format';
+import { csDate, ownerFields } from '../../kernel/format';
 import { pageWindow } from '../../kernel/paging';
 import { likeExpr } from '../vm/vm-view';
 import type { Snapshot, Tags } from '../../contract/responses';
@@ -21,6 +21,7 @@ function filtered(db: Db, f: SnapshotFilter) {
   let q = db.selectFrom('snapshots as s').where('s.removed', 'is', null);
   const sc = f.scope;
   if (sc.kind === 'account') q = q.where('s.account_id', '=', sc.accountId);
+  else if (sc.kind === 'accounts') q = q.where('s.account_id', 'in', sc.accountIds.length ? sc.accountIds : ['-']);
   else if (sc.kind === 'domains') q = q.where('s.domain_id', 'in', sc.domainIds.length ? sc.domainIds : ['-']);
   if (f.id) q = q.where('s.id', '=', f.id);
   if (f.ids) q = q.where('s.id', 'in', f.ids.length ? f.ids : ['-']);
@@ -55,7 +56,7 @@ function format(r: Row, acct: Names | undefined, job: string | undefined, tags: 
   o.zoneid = r.zone_id;
   if (r.zone_name !== null) o.zonename = r.zone_name;
   o.created = csDate(r.created);
-  if (acct) { o.account = acct.name; o.domain = acct.domainName; o.domainpath = acct.domainPath; }
+  if (acct) { Object.assign(o, ownerFields(acct)); o.domain = acct.domainName; o.domainpath = acct.domainPath; }
   o.domainid = r.domain_id;
   o.locationtype = 'PRIMARY';
   o.tags = tags ?? [];

@@ -5,7 +5,7 @@ import type { ListScope, Services } from '../../kernel/services';
 import type { Caller } from '../../identity/caller';
 import { isAdmin } from '../../identity/caller';
 import type { ListResult } from '../../kernel/handler';
-import { csDate } from '../../kernel/format';
+import { csDate, ownerFields } from '../../kernel/format';
 import { inPageOrder, pageWindow } from '../../kernel/paging';
 import { likeExpr } from '../vm/vm-view';
 import type { Tags, Volume } from '../../contract/responses';
@@ -27,6 +27,7 @@ function filtered(db: Db, f: VolumeFilter) {
   let q = db.selectFrom('volumes as vol').where('vol.removed', 'is', null);
   const s = f.scope;
   if (s.kind === 'account') q = q.where('vol.account_id', '=', s.accountId);
+  else if (s.kind === 'accounts') q = q.where('vol.account_id', 'in', s.accountIds.length ? s.accountIds : ['-']);
   else if (s.kind === 'domains') q = q.where('vol.domain_id', 'in', s.domainIds.length ? s.domainIds : ['-']);
   if (f.id) q = q.where('vol.id', '=', f.id);
   if (f.ids) q = q.where('vol.id', 'in', f.ids.length ? f.ids : ['-']);
@@ -84,14 +85,14 @@ async function pageRows(db: Db, f: VolumeFilter, window: { offset: number; limit
 }
 
 type Row = Awaited<ReturnType<ReturnType<typeof rowsQuery>['execute']>>[number];
-type Names = { name: string; domainName: string; domainPath: string };
+type Names = { name: string; domainName: string; domainPath: string; project?: { id: string; name: string } };
 
 // Joined names (`!`) are NOT NULL in their tables: present whenever the joined row is, which the `if` tests.
 function format(r: Row, acct: Names | undefined, admin: boolean, job: string | undefined, tags: Tags[] | undefined): Volume {
   const o: Volume = { id: r.id, name: r.name, type: r.type, state: r.state, size: r.size, virtualsize: r.size, zoneid: r.zone_id };
   if (r.path) o.physicalsize = r.size;
   if (r.zone_name !== null) o.zonename = r.zone_name;
-  if (acct) { o.account = acct.name; o.domain = acct.domainName; o.domainpath = acct.domainPath; }
+  if (acct) { Object.assign(o, ownerFields(acct)); o.domain = acct.domainName; o.domainpath = acct.domainPath; }
   o.domainid = r.domain_id;
   o.created = csDate(r.created);
   if (r.vm_id) {

@@ -45,9 +45,8 @@ async function sourceSnapshot(ctx: CallContext, id: string): Promise<SnapshotTab
 
 async function prepareCreate(ctx: CallContext, a: ArgsOf<C['createVolume']>) {
   const svc = ctx.svc;
-  if (a.projectid) throw invalidParam('Projects are not supported');
   if (!a.diskofferingid && !a.snapshotid) throw invalidParam('Either disk Offering Id or snapshot Id must be passed whilst creating volume');
-  const owner = await svc.identity.resolveOwner(ctx.caller, { account: a.account, domainid: a.domainid });
+  const owner = await svc.identity.resolveOwner(ctx.caller, { account: a.account, domainid: a.domainid, projectid: a.projectid });
   const vm = a.virtualmachineid ? await loadVm(ctx, a.virtualmachineid, 'virtualmachineid') : undefined;
   const snap = a.snapshotid ? await sourceSnapshot(ctx, a.snapshotid) : undefined;
   const srcVol = snap ? await svc.db.selectFrom('volumes').selectAll().where('id', '=', snap.volume_id).executeTakeFirst() : undefined;

@@ -144,12 +144,11 @@ function diskSizes(a: Args, so: Offering, tpl: Template, dof: { disk_size: numbe
 
 async function prepare(ctx: CallContext, a: Args) {
   const svc = ctx.svc;
-  if (a.projectid) throw invalidParam('Projects are not supported');
   if ((a.hostid || a.podid || a.clusterid) && !isRootAdmin(ctx.caller)) {
     const which = a.hostid ? 'hostid' : a.podid ? 'podid' : 'clusterid';
     throw permissionDenied(`Parameter ${which} can only be specified by a Root Admin, permission denied`);
   }
-  const owner = await svc.identity.resolveOwner(ctx.caller, { account: a.account, domainid: a.domainid });
+  const owner = await svc.identity.resolveOwner(ctx.caller, { account: a.account, domainid: a.domainid, projectid: a.projectid });
   const { zone, so, tpl, dof } = await loadInputs(ctx, a);
   await checkAccessToTemplate(ctx, tpl, owner.accountId);
   await checkOfferingUsable(ctx, 'Service', so, zone.id);

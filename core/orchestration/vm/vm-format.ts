@@ -9,7 +9,7 @@ import type { Caller } from '../../identity/caller';
 import type { VmStats } from '../../hypervisors/driver';
 import { isAdmin } from '../../identity/caller';
 import { precompiled, precompiledIn } from '../../db/precompiled';
-import { csDate } from '../../kernel/format';
+import { csDate, ownerFields } from '../../kernel/format';
 import { vmStatsOf } from './stats-cache';
 import type { Nic, Tags, VirtualMachine, VirtualMachineAffinitygroup } from '../../contract/responses';
 import { tagsOfPage } from '../../tags/index';
@@ -150,7 +150,7 @@ function format(r: VmRow, n: Names, admin: boolean, job: string | undefined, st:
   const d = parseDetails(r.details);
   return {
     id: r.id, name: r.name, displayname: r.display_name || r.name,
-    account: acct?.name, domain: acct?.domainName, domainpath: acct?.domainPath,
+    ...ownerFields(acct), domain: acct?.domainName, domainpath: acct?.domainPath,
     domainid: r.domain_id, userid: r.user_id, created: csDate(r.created), lastupdated: csDate(r.updated),
     state: r.state, haenable: r.ha_enable === 1, group: r.group_name || undefined, groupid: r.group_id || undefined,
     zoneid: r.zone_id, zonename: n.zones.get(r.zone_id),

@@ -44,6 +44,7 @@ function filtered(db: Db, f: VmFilter) {
   let q = f.removedToo ? db.selectFrom('vms as v') : db.selectFrom('vms as v').where('v.removed', 'is', null);
   const s = f.scope;
   if (s.kind === 'account') q = q.where('v.account_id', '=', s.accountId);
+  else if (s.kind === 'accounts') q = q.where('v.account_id', 'in', s.accountIds.length ? s.accountIds : ['-']);
   else if (s.kind === 'domains') q = q.where('v.domain_id', 'in', s.domainIds.length ? s.domainIds : ['-']);
   if (f.id) q = q.where('v.id', '=', f.id);
   if (f.ids) q = q.where('v.id', 'in', f.ids.length ? f.ids : ['-']);

@@ -1,5 +1,6 @@
 // The console frame: navigation (only areas the role allows), top bar (connection, theme, language, jobs),
 // the current area, the jobs panel and the command palette.
+import { ProjectSwitcher } from '../features/projects/ProjectSwitcher';
 import { Suspense, useEffect, type ReactNode } from 'react';
 import { AREAS } from '../features/registry';
 import { useCloud } from './client-context';
@@ -79,6 +80,7 @@ export function Shell({ extraTopbar }: { extraTopbar?: ReactNode } = {}) {
           {extraTopbar}
           <span className="who" title={fmt(m.signedInAs, { user: identity.username, account: identity.account })}>{fmt(m.signedInAs, { user: identity.username, account: identity.account })}</span>
           <span className="spacer" />
+          <ProjectSwitcher />
           <button className="ghost" onClick={() => ui.setPaletteOpen(true)}>{m.palette}</button>
           <select aria-label={m.language} value={ui.language} onChange={(e) => ui.setLanguage(e.target.value as 'en' | 'zh-CN')}>
             <option value="en">English</option><option value="zh-CN">简体中文</option>

@@ -37,6 +37,7 @@ export const AREAS: Area[] = [
   area('images', 'listTemplates', '◎', () => import('./images/index')),
   area('offerings', 'listServiceOfferings', '☰', () => import('./offerings/index')),
   area('accounts', 'listAccounts', '☺', () => import('./accounts/index')),
+  area('projects', 'listProjects', '◫', () => import('./projects/index')),
   area('schedules', 'listScheduledRuns', '◷', () => import('./schedules/index')),
   area('events', 'listEvents', '≡', () => import('./events/index')),
   area('alerts', 'listAlerts', '⚠', () => import('./alerts/index')),

@@ -25,6 +25,7 @@ import { When } from '../../components/kit/When';
 import { VmSchedules } from '../schedules/VmSchedules';
 import { VmSnapshots } from '../vm-images/VmSnapshots';
 import { VmImageActions } from '../vm-images/VmImageActions';
+import { TagsCard } from '../tags/TagsCard';
 
 const POLL_MS = 1500;
 
@@ -113,6 +114,7 @@ export function InstanceDetail({ id }: { id: string }) {
               ...(vm.group ? [[m.group, vm.group] as [string, string]] : []),
             ]} />
           </Card>
+          <TagsCard resourceType="UserVm" resourceId={vm.id} name={vm.name} tags={vm.tags} />
           {canHistory && <UsageGraphs kind="vm" id={vm.id} />}
         </>) },
         { id: 'volumes', label: m.volumes, render: () => <VmVolumes vm={vm} poll={busy} /> },

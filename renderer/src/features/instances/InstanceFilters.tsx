@@ -10,6 +10,7 @@ import { useStateLabel } from '../../i18n/glossary';
 import { hasFilters, setListQuery, type ListQuery } from './list-query';
 import { useInstMessages } from './messages';
 import type { Account, Host } from '../../../../core/contract/responses';
+import { TagFilter } from '../tags/TagFilter';
 
 const DEBOUNCE_MS = 250;
 
@@ -67,6 +68,7 @@ export function InstanceFilters({ query }: { query: ListQuery }) {
           onChange={(a) => set({ account: a?.name ?? '', domainid: a?.domainid ?? '' })}
           placeholder={m.anyAccount} clearLabel={m.clearAccount} noMatches={m.noMatches} moreMatches={m.moreMatches} />
       )}
+      <TagFilter key={query.tag ?? ''} value={query.tag ?? ''} onApply={(tag) => set({ tag })} />
       {hasFilters(query) && <button className="ghost inst-clear" onClick={() => { applied.current = ''; setText(''); setListQuery({}); }}>{m.clearFilters}</button>}
     </div>
   );

@@ -2,6 +2,8 @@
 // scrolled into view are fetched), server-side filters and order from the route query (name, created, CPU % and
 // memory % sort through Strata's sortby/sortorder extension: sorting 100,000 rows in the browser would mean loading
 // them all), virtualized rows, select-all and bulk actions, a column chooser and a CSV export of the whole filter.
+import { tagFilterParams } from '../tags/TagsCard';
+import { useCurrentProject } from '../projects/ProjectSwitcher';
 import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { useCan, useCloud } from '../../app/client-context';
 import type { Column } from '../../components/DataTable';
@@ -47,7 +49,12 @@ export function InstanceList() {
   const [deploying, setDeploying] = useState(false);
   useIntent('deploy', canDeploy, () => setDeploying(true));
 
-  const params = useMemo(() => ({ ...query, listall: admin ? true : undefined }), [query, admin]);
+  const project = useCurrentProject();
+  // In a project's view the list is that project's VMs (projectid=); listall does not widen it.
+  const params = useMemo(() => {
+    const { tag, ...rest } = query;
+    return { ...rest, ...tagFilterParams(tag ?? ''), ...(project ? { projectid: project } : { listall: admin ? true : undefined }) };
+  }, [query, admin, project]);
   // With the metrics plugin allowed, the same list with CPU and memory use (listVirtualMachinesMetrics).
   const list = usePagedList(canMetrics ? 'listVirtualMachinesMetrics' : 'listVirtualMachines', params, vmId, { pageSize: PAGE_SIZE }) as unknown as PagedList<Vm>;
 

@@ -2,6 +2,7 @@
 // ranges (admins) and its instances with their NIC on this network (server-paged: a shared network may have
 // thousands); an isolated network with source NAT also has a Public IPs tab (its edge: NAT, firewall, load
 // balancing). Restart and delete come from the list's actions.
+import { TagsCard } from '../tags/TagsCard';
 import { ActionBar } from '../../components/actions';
 import { Properties } from '../../components/Page';
 import { StateBadge } from '../../components/StateBadge';
@@ -64,6 +65,7 @@ export function NetworkDetail({ id, onClose, onChanged }: { id: string; onClose(
                 [m.created, <When key="c" value={n.created} />],
               ]} />
             </div>
+            <TagsCard resourceType="Network" resourceId={n.id} name={n.name} tags={n.tags} />
             {canRouters && n.type !== 'L2' && <RouterCard network={n} onChanged={done} />}
             {n.type === 'L2' && <p className="muted">{m.noRouterL2}</p>}
             {canRanges && n.type === 'Shared' && <IpRanges network={n} />}

@@ -1,5 +1,8 @@
 // Guest networks: a server-paged list with type and zone filters and keyword search, the create dialogs (isolated,
 // shared, L2) and a detail pane with the network's instances, router and IP ranges.
+import { TagFilter } from '../tags/TagFilter';
+import { tagFilterParams } from '../tags/TagsCard';
+import { useCurrentProject } from '../projects/ProjectSwitcher';
 import { useMemo, useState } from 'react';
 import type { Column } from '../../components/DataTable';
 import { StateBadge } from '../../components/StateBadge';
@@ -35,7 +38,9 @@ export function NetworksTab({ openId }: { openId?: string }) {
   const kw = useDebounced(keyword);
   const [type, setType] = useState(query.type ?? '');
   const [zoneid, setZoneid] = useState(query.zoneid ?? '');
-  const list = usePagedList('listNetworks', { listall: true, keyword: kw, type, zoneid }, networkId);
+  const [tag, setTag] = useState('');
+  const project = useCurrentProject();
+  const list = usePagedList('listNetworks', { ...(project ? { projectid: project } : { listall: true }), keyword: kw, type, zoneid, ...tagFilterParams(tag) }, networkId);
   const zones = useList('listZones', {});
   const canCreate = useCan('createNetwork');
   const [creating, setCreating] = useState(false);
@@ -51,7 +56,7 @@ export function NetworksTab({ openId }: { openId?: string }) {
     { key: 'zone', header: m.zone, width: 'minmax(100px, .7fr)', render: (n) => n.zonename ?? '—' },
     { key: 'owner', header: m.account, width: 'minmax(100px, .8fr)', csv: (n) => n.account ?? n.domain,
       // A domain-wide (shared) network has no account: its domain, marked as such.
-      render: (n) => n.account ?? <span className="muted" title={`${m.domain}: ${n.domain ?? '—'}`}>{n.domain ?? '—'} ({m.domain})</span> },
+      render: (n) => n.account ?? n.project ?? <span className="muted" title={`${m.domain}: ${n.domain ?? '—'}`}>{n.domain ?? '—'} ({m.domain})</span> },
     { key: 'offering', header: m.offering, width: 'minmax(140px, 1fr)', render: (n) => n.networkofferingname ?? '—' },
     dateColumn<Network>('created', m.created, (n) => n.created),
   ], [m, admin, typeLabel]);
@@ -70,6 +75,7 @@ export function NetworksTab({ openId }: { openId?: string }) {
             <FilterSelect label={m.type} value={type} onChange={setType}
               options={[['', m.allTypes], ['Isolated', m.isolated], ['Shared', m.shared], ['L2', m.l2]]} />
             {zoneOptions.length > 2 && <FilterSelect label={m.zone} value={zoneid} onChange={setZoneid} options={zoneOptions} />}
+            <TagFilter key={tag} value={tag} onApply={setTag} />
           </>
         )}
         actions={canCreate && (

@@ -1,5 +1,6 @@
 // One volume: its properties and the actions its state allows. Attach, resize and snapshot ask for input in
 // dialogs; detach and delete run directly (delete asks for confirmation).
+import { TagsCard } from '../tags/TagsCard';
 import { useState } from 'react';
 import { ActionBar } from '../../components/actions';
 import { Properties } from '../../components/Page';
@@ -51,7 +52,7 @@ export function VolumeDetail({ id, onClose, onChanged }: { id: string; onClose()
         [m.offering, v.diskofferingname ?? v.serviceofferingname ?? '—'],
         [m.pool, v.storage ?? '—'],
         [m.zone, v.zonename],
-        [m.account, v.account],
+        [m.account, v.account ?? v.project],
         [m.domain, v.domain],
         [m.provisioning, v.provisioningtype ?? '—'],
         [m.created, <When value={v.created} />],
@@ -61,6 +62,7 @@ export function VolumeDetail({ id, onClose, onChanged }: { id: string; onClose()
       {can.snapshots && (
         <a className="kit-link" href={hrefOf(['storage', 'snapshots'], { volumeid: v.id, for: v.name })}>{m.snapshotsOf} →</a>
       )}
+      <TagsCard resourceType="Volume" resourceId={v.id} name={v.name} tags={v.tags} />
       {can.policies && <VolumePolicies volume={v} />}
       {dialog === 'attach' && <AttachVolumeDialog volume={v} onClose={() => setDialog(null)} onDone={done} />}
       {dialog === 'resize' && <ResizeVolumeDialog volume={v} onClose={() => setDialog(null)} onDone={done} />}

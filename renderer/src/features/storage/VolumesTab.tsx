@@ -1,5 +1,8 @@
 // Volumes: server-paged list with state/type filters and keyword search; a detail pane with the actions that fit
 // the volume's state (attach, detach, resize, snapshot, delete), each shown only when the role allows it.
+import { TagFilter } from '../tags/TagFilter';
+import { tagFilterParams } from '../tags/TagsCard';
+import { useCurrentProject } from '../projects/ProjectSwitcher';
 import { useStateLabel } from '../../i18n/glossary';
 import { useMemo, useState } from 'react';
 import type { Column } from '../../components/DataTable';
@@ -47,7 +50,9 @@ export function VolumesTab({ openId }: { openId?: string }) {
   const [state, setState] = useState(query.state ?? '');
   const [type, setType] = useState(query.type ?? '');
   const scope = { virtualmachineid: query.virtualmachineid, storageid: query.storageid };
-  const list = usePagedList('listVolumes', { listall: true, keyword: kw, state, type, ...scope }, volumeId);
+  const [tag, setTag] = useState('');
+  const project = useCurrentProject();
+  const list = usePagedList('listVolumes', { ...(project ? { projectid: project } : { listall: true }), keyword: kw, state, type, ...scope, ...tagFilterParams(tag) }, volumeId);
   const admin = useCan('listStoragePools');
   const canCreate = useCan('createVolume');
   const [creating, setCreating] = useState(false);
@@ -63,7 +68,7 @@ export function VolumesTab({ openId }: { openId?: string }) {
       ? <RowLink href={resourceHref('VirtualMachine', v.virtualmachineid)}>{v.vmdisplayname || v.vmname}</RowLink>
       : <span className="muted">{m.detached}</span>) },
     ...(admin ? [{ key: 'pool', header: m.pool, render: (v: Volume) => v.storage ?? '—' }] : []),
-    { key: 'account', header: m.account, width: 'minmax(100px, .8fr)', render: (v) => v.account ?? '—' },
+    { key: 'account', header: m.account, width: 'minmax(100px, .8fr)', render: (v) => v.account ?? v.project ?? '—' },
     { key: 'zone', header: m.zone, width: 'minmax(100px, .8fr)', render: (v) => v.zonename ?? '—' },
   ], [m, admin]);
 
@@ -77,6 +82,7 @@ export function VolumesTab({ openId }: { openId?: string }) {
         keyword={{ value: keyword, onChange: setKeyword }}
         filters={(
           <>
+            <TagFilter key={tag} value={tag} onApply={setTag} />
             <FilterSelect label={m.state} value={state} onChange={setState}
               options={[['', m.allStates], ...VOLUME_STATES.map((s): [string, string] => [s, stateLabel(s)])]} />
             <FilterSelect label={m.type} value={type} onChange={setType} options={[['', m.allTypes], ['ROOT', m.root], ['DATADISK', m.data]]} />
