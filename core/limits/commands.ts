@@ -8,13 +8,19 @@ import { isRootAdmin } from '../identity/caller';
 import { RESOURCE_TYPES, typeInfo } from './resource-types';
 import { exempt, limitsOf, UNLIMITED, type OwnerKind } from './limits';
 import { usageOf } from './usage';
+import { visibleProject } from '../projects/project-admin';
 
 type H = HandlersFor<typeof limitsCommands>;
 
-interface Target { kind: OwnerKind; id: string; domainId: string }
+interface Target { kind: OwnerKind; id: string; domainId: string; project?: { id: string; name: string } }
 
 async function targetOf(ctx: CallContext, a: { account?: string; domainid?: string; projectid?: string }): Promise<Target> {
-  if (a.projectid !== undefined) throw invalidParam('Projects are not supported');
+  // A project's limits are those of the account that owns its resources (CloudStack's PROJECT account).
+  if (a.projectid !== undefined) {
+    if (a.account !== undefined) throw invalidParam("Account and projectId can't be specified together");
+    const p = await visibleProject(ctx, a.projectid);
+    return { kind: 'account', id: p.account_id, domainId: p.domain_id, project: { id: p.id, name: p.name } };
+  }
   if (a.account !== undefined) {
     const o = await ctx.svc.identity.resolveOwner(ctx.caller, { account: a.account, domainid: a.domainid });
     return { kind: 'account', id: o.accountId, domainId: o.domainId };
@@ -43,6 +49,10 @@ function typesOf(a: { resourcetype?: number; resourcetypename?: string }): numbe
 }
 
 async function ownerFields(ctx: CallContext, t: Target) {
+  if (t.project) {
+    const d = await ctx.svc.identity.domainInfo(t.domainId);
+    return { project: t.project.name, projectid: t.project.id, domainid: t.domainId, domain: d.name, domainpath: d.path };
+  }
   if (t.kind === 'account') {
     const acct = await ctx.svc.identity.accountInfo(t.id);
     return { account: acct.name, domainid: acct.domainId, domain: acct.domainName, domainpath: acct.domainPath };

@@ -67,6 +67,21 @@ describe('projects', () => {
     expect((await fails(alice, 'listVirtualMachines', { projectid: project.id, account: 'alice' })).text).toBe("Account and projectId can't be specified together");
   });
 
+  it('a project has its own limits: an admin sets them with projectid=, members read them, a deploy past them gets 535', async () => {
+    const limit = (call: Call) => ok(call, 'listResourceLimits', { projectid: project.id, resourcetype: '0' });
+    expect((await limit(alice)).resourcelimit).toEqual([expect.objectContaining({ project: 'apollo', projectid: project.id, resourcetypename: 'user_vm' })]);
+    expect((await fails(bob, 'listResourceLimits', { projectid: project.id })).code).toBe(531);
+    await ok(admin, 'updateResourceLimit', { projectid: project.id, resourcetype: '0', max: '1' });
+    expect((await limit(alice)).resourcelimit[0].max).toBe(1);
+    const over = await fails(alice, 'deployVirtualMachine', { zoneid: lab.zoneId, templateid: lab.templateId, serviceofferingid: lab.offeringId,
+      name: 'p-vm-2', projectid: project.id });
+    expect(over.code).toBe(535);
+    expect(over.text).toMatch(/^Maximum number of resources of type 'user_vm' for account name=PrjAcct-apollo-\S+ in domain id=.* has been exceeded\.$/);
+    // Alice's own account is not bounded by the project's limit.
+    expect(await vmNames(alice)).toEqual(['own-vm']);
+    await ok(admin, 'updateResourceLimit', { projectid: project.id, resourcetype: '0', max: '-1' });
+  });
+
   it('a non-member gets 531 on the project and its resources; once added it uses them', async () => {
     const denied = await fails(bob, 'listVirtualMachines', { projectid: project.id });
     expect(denied).toEqual({ code: 531, text: `Account bob can't access project id=${project.id}` });
