@@ -109,7 +109,7 @@ describe('prepareHostForMaintenance', () => {
       const r = await job('prepareHostForMaintenance', { id: n0.id });
       expect(r.host.resourcestate).toBe('ErrorInMaintenance');
       const ev = (await call('listEvents', { type: 'MAINT.PREPARE', listall: 'true' })).event as any[];
-      expect(ev[0]).toMatchObject({ level: 'ERROR', description: expect.stringMatching(/could not enter maintenance: VM .+: No suitable host found to migrate/) });
+      expect(ev[0]).toMatchObject({ level: 'ERROR', description: expect.stringMatching(/could not enter maintenance: VM[- ].+: No suitable host found to migrate/) });
       expect((await call('listVirtualMachines', { id: vm })).virtualmachine[0].state).toBe('Running');
       await job('cancelHostMaintenance', { id: n0.id });
     } finally {
@@ -119,7 +119,7 @@ describe('prepareHostForMaintenance', () => {
     expect(r.host.resourcestate).toBe('Maintenance');
     expect((await call('listVirtualMachines', { id: vm })).virtualmachine[0].state).toBe('Stopped');
     const ev = (await call('listEvents', { type: 'MAINT.PREPARE', listall: 'true' })).event as any[];
-    expect(ev.map((e) => e.description).join('\n')).toMatch(/Stopped VM .+ for the maintenance of host n-h0: it could not be migrated/);
+    expect(ev.map((e) => e.description).join('\n')).toMatch(/Stopped VM[- ].+ for the maintenance of host n-h0: it could not be migrated/);
     await job('cancelHostMaintenance', { id: n0.id });
   });
 });
