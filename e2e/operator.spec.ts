@@ -101,6 +101,8 @@ test('a new operator builds a zone, registers a template, deploys a VM, finds it
     await infra.open('Hosts');
     await infra.act('Hosts', ['op-sim-1'], 'Enter maintenance');
     await expect(infra.row('Hosts', 'op-sim-1')).toContainText('Maintenance', { timeout: 30_000 });
+    // The evacuation's live view follows the confirmation; closing it gives the list back.
+    await page.getByRole('dialog', { name: 'Enter maintenance: op-sim-1' }).getByRole('button', { name: 'Close', exact: true }).click();
     await infra.act('Hosts', ['op-sim-1'], 'Cancel maintenance');
     await expect(infra.row('Hosts', 'op-sim-1')).toContainText('Enabled', { timeout: 30_000 });
   });
