@@ -181,7 +181,10 @@ describe.skipIf(!runnable)('a guest network across two strata agent hosts (root,
     expect(await vms.a1.con!.exec('ping -c 1 -W 5 a2.cs.internal 2>&1', 30_000)).toContain('1 packets received');
     // Network B: the same addresses on its own VNI and router; its guest sits beside a2 on host b and reaches neither.
     expect(await lease('b1')).toBe('10.86.1.13 from 10.86.1.1');
-    expect((await ok(call, 'listNetworks', { id: nets.B })).network[0].broadcasturi).toBe('vxlan://5001');
+    // (Its VNI is another of the range, not always 5001: the deploys run at once, and a losing implement of network A
+    // may hold 5001 for a moment before it gives it back.)
+    const vniB = (await ok(call, 'listNetworks', { id: nets.B })).network[0].broadcasturi;
+    expect(vniB).toMatch(/^vxlan:\/\/50(0[1-9]|10)$/);
     expect(await vms.b1.con!.exec('ping -c 1 -W 2 10.86.1.12; ping -c 1 -W 2 10.86.1.11', 30_000)).not.toContain(' 1 packets received');
     expect(await vms.a2.con!.exec('ping -c 1 -W 2 10.86.1.13', 30_000)).toContain('0 packets received');
   }, 180_000);
