@@ -8,6 +8,8 @@ export async function signIn(page: Page, url: string, username: string, password
   await page.getByLabel('Domain').fill(domain);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('navigation', { name: 'main' })).toBeVisible();
+  // The shell opens its first area right after it appears: a route set before that would be replaced.
+  await expect(page).toHaveURL(/#\/[a-z]/);
 }
 
 /** Creates an account through the API (as admin, with a session) — test setup, not what the test checks. */
