@@ -48,6 +48,29 @@ describe('migrations', () => {
     expect(await plan(`select id from vms where removed is null order by created, id limit 500 offset 1000`)).toMatch(/COVERING INDEX vms_created/);
   });
 
+  it('upgrade a database of the previous release, whose last migrations sort after ones this release adds', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'mig-'));
+    const file = join(dir, 'prev.db');
+    // The previous release had every migration up to 019c; this one adds 014c, 017t, 018b, 019d, 019f and 019h.
+    const added = ['014c-metrics-packets', '017t-network-isolation', '018b-lb-member-health', '019d-groups-limits', '019f-vm-snapshots', '019h-projects'];
+    for (const name of added) expect(Object.keys(migrations)).toContain(name);
+    const previous = Object.fromEntries(Object.entries(migrations).filter(([name]) => !added.includes(name)));
+    const old = new Kysely<any>({ dialect: new SqliteDialect({ database: new SqliteDatabase(file) }) });
+    expect((await new Migrator({ db: old, provider: { getMigrations: async () => previous } }).migrateToLatest()).error).toBeUndefined();
+    await old.insertInto('configurations').values({ name: 'kept', value: 'yes' }).execute();
+    await old.destroy();
+
+    opened = await openDatabase(file);
+    const db = opened.db;
+    expect(await db.selectFrom('configurations').select('value').where('name', '=', 'kept').executeTakeFirst()).toEqual({ value: 'yes' });
+    const ran = (await sql<{ name: string }>`select name from kysely_migration`.execute(db)).rows.map((r) => r.name);
+    expect([...ran].sort()).toEqual(Object.keys(migrations).sort());
+    // The added tables are there.
+    for (const table of ['projects', 'vm_snapshots', 'resource_limits']) {
+      expect((await sql<{ n: number }>`select count(*) as n from sqlite_master where name = ${table}`.execute(db)).rows[0].n).toBe(1);
+    }
+  });
+
   it('upgrade a 002 database to 011: every list page and count walks an index that leads with its filter', async () => {
     dir = mkdtempSync(join(tmpdir(), 'mig-'));
     const file = join(dir, 'old.db');
