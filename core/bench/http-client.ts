@@ -2,6 +2,8 @@
 // parses the JSON, and reports how long each request took from sending to the parsed object. Running it in the
 // server's process would put the client's work on the server's event loop and heap, which no real client does.
 import { spawn } from 'node:child_process';
+import type { Core } from '../index';
+import { canonicalString, signCanonical } from '../api/signature';
 
 const CLIENT_SOURCE = `
 let input = '';
@@ -43,4 +45,14 @@ export function timedGets(urls: string[], o: { bodyStats?: boolean } = {}): Prom
     child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as TimedGet[]) : reject(new Error(`benchmark client exited with ${code}`))));
     child.stdin.end(JSON.stringify({ urls, bodyStats: !!o.bodyStats }));
   });
+}
+
+/** Signed API URLs for the admin on `base` (keys registered once): what a CloudStack client would send. */
+export async function adminSigner(core: Core, base: string): Promise<(params: Record<string, string>) => string> {
+  const admin = await core.admin();
+  const { apikey, secretkey } = (await core.dispatcher.invoke(admin, 'registerUserKeys', { id: admin.userId }) as any).userkeys;
+  return (params) => {
+    const all: [string, string][] = [...Object.entries(params), ['response', 'json'], ['apiKey', apikey]];
+    return `${base}/client/api?${new URLSearchParams([...all, ['signature', signCanonical(canonicalString(all), secretkey, 'sha1')]])}`;
+  };
 }

@@ -4,7 +4,8 @@
 //            and for the last hour at 10 s, p50/p95 over random VMs
 //   storage: bytes per VM for a year of history at steady state (720 raw rows, then a day of 1-minute, a week of
 //            5-minute, 90 days of hourly and a year of daily buckets, in packs), from the SQLite file's pages
-//   collect: one collector tick over simulated hosts (100 VMs each) through a real core
+//   collect: one collector tick over simulated hosts (100 VMs each) through a real core, and list pages over HTTP
+//            idle and while ticks run back to back
 // Options: --vms N (default 100000), --quick (10,000 VMs), --only ingest,storage,query,collect, --out FILE.
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -16,10 +17,11 @@ import { MAX_CHANNELS, metricsConfig, packOf, packTable } from '../metrics/metri
 import { encodePack, type PackedBucket } from '../kernel/bucket-pack';
 import { createMetricsStore } from '../metrics/store';
 import { cpuPercentAt, seedOf } from '../hypervisors/simulator/workload';
-import { createCore } from '../index';
+import { createCore, startServer } from '../index';
 import { silentLogger } from '../kernel/logger';
 import { buildLab, deployMany } from './lab';
 import { deriveZoneSeries } from '../metrics/zone-series';
+import { adminSigner, timedGets } from './http-client';
 
 const { values } = parseArgs({ options: { vms: { type: 'string' }, quick: { type: 'boolean' }, out: { type: 'string' }, only: { type: 'string' } } });
 const VMS = Number(values.vms ?? (values.quick ? 10_000 : 100_000));
@@ -221,6 +223,36 @@ async function zoneSeries(core: Awaited<ReturnType<typeof createCore>>) {
     hourRead: { points, p50Ms: pct(reads, 50) } };
 }
 
+/**
+ * The API while the collector works: `listVirtualMachines` pages of 500 over HTTP from a client process, on the idle
+ * server and then while collector ticks run back to back (harsher than the real 10 s interval, where a tick at
+ * 100,000 VMs leaves most of the interval idle). The issue's aim: lists not slower while ingest runs.
+ */
+async function listsWhileCollecting(core: Awaited<ReturnType<typeof createCore>>) {
+  const server = await startServer(core, { port: 0 });
+  try {
+    const sign = await adminSigner(core, server.url);
+    const pages = Math.max(1, Math.floor(VMS / 500));
+    const urls = (n: number, salt: number) => Array.from({ length: n + 5 }, (_, i) =>
+      sign({ command: 'listVirtualMachines', listall: 'true', pagesize: '500', page: String(1 + ((i + salt) * 7919) % pages) }));
+    const p50 = async (n: number, salt: number) => {
+      const answers = await timedGets(urls(n, salt));
+      if (answers.some((a) => a.status !== 200)) throw new Error('bad list answer');
+      return +pct(answers.slice(5).map((a) => a.ms).sort((a, b) => a - b), 50).toFixed(2);
+    };
+    const idleP50Ms = await p50(100, 0);
+    let ticking = true;
+    let ticks = 0;
+    const loop = (async () => { while (ticking) { await core.metrics.collector.tick(); ticks++; } })();
+    const busyP50Ms = await p50(100, 1);
+    ticking = false;
+    await loop;
+    return { page: 500, idleP50Ms, whileTickingP50Ms: busyP50Ms, ratio: +(busyP50Ms / idleP50Ms).toFixed(2), ticksMeanwhile: ticks };
+  } finally {
+    await server.close();
+  }
+}
+
 /** One collector tick over simulated hosts and VMs through a real core (driver calls, rates, series, write). */
 async function collect(dir: string) {
   const hosts = Math.max(10, Math.round(VMS / 100));
@@ -232,7 +264,8 @@ async function collect(dir: string) {
     const runs: number[] = [];
     for (let i = 0; i < 3; i++) runs.push((await core.metrics.collector.tick()).durationMs);
     runs.sort((a, b) => a - b);
-    return { hosts, vms: VMS, tickMedianMs: runs[1], samplesPerTick: core.metrics.collector.last()?.samples, zones: await zoneSeries(core) };
+    const zones = await zoneSeries(core);
+    return { hosts, vms: VMS, tickMedianMs: runs[1], samplesPerTick: core.metrics.collector.last()?.samples, zones, listsWhileCollecting: await listsWhileCollecting(core) };
   } finally {
     await core.stop();
   }

@@ -10,26 +10,17 @@ import { parseArgs } from 'node:util';
 import { createCore, startServer, type Core } from '../index';
 import { silentLogger } from '../kernel/logger';
 import { buildLab, deployMany } from './lab';
-import { timedGets } from './http-client';
+import { adminSigner, timedGets } from './http-client';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean' }, out: { type: 'string' } } });
 const size = values.quick ? { vms: 10_000, networks: 1_000, hosts: 200, requests: 40 } : { vms: 100_000, networks: 10_000, hosts: 1_000, requests: 150 };
 
 const pct = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
 
-async function signedUrls(core: Core, url: string, list: [string, string][][]): Promise<string[]> {
-  const admin = await core.admin();
-  const { apikey, secretkey } = (await core.dispatcher.invoke(admin, 'registerUserKeys', { id: admin.userId }) as any).userkeys;
-  const { canonicalString, signCanonical } = await import('../api/signature');
-  return list.map((extra) => {
-    const params: [string, string][] = [['response', 'json'], ['apiKey', apikey], ...extra];
-    return `${url}/client/api?${new URLSearchParams([...params, ['signature', signCanonical(canonicalString(params), secretkey, 'sha1')]])}`;
-  });
-}
-
 /** p50/p95 of `requests` GETs (after 10 warm-up ones), each params set made by `page(i)`. */
 async function timed(core: Core, url: string, requests: number, page: (i: number) => [string, string][]) {
-  const urls = await signedUrls(core, url, Array.from({ length: requests + 10 }, (_, i) => page(i)));
+  const sign = await adminSigner(core, url);
+  const urls = Array.from({ length: requests + 10 }, (_, i) => sign(Object.fromEntries(page(i))));
   const answers = await timedGets(urls, { bodyStats: true });
   if (answers.some((a) => a.status !== 200)) throw new Error(`bad answer: ${JSON.stringify(answers.find((a) => a.status !== 200))}`);
   const ms = answers.slice(10).map((a) => a.ms).sort((a, b) => a - b);

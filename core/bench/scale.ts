@@ -12,10 +12,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createCore, startServer, type Core } from '../index';
 import { silentLogger } from '../kernel/logger';
-import { canonicalString, signCanonical } from '../api/signature';
 import { buildLab, deployMany, type Lab } from './lab';
 import { growAccounts, growEvents } from './scale-lab';
-import { timedGets } from './http-client';
+import { adminSigner, timedGets } from './http-client';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean' }, out: { type: 'string' }, part: { type: 'string' } } });
 const quick = !!values.quick;
@@ -67,15 +66,6 @@ async function deployBench(dataDir: string) {
   }
 }
 
-async function signer(core: Core, base: string) {
-  const admin = await core.admin();
-  const { apikey, secretkey } = (await core.dispatcher.invoke(admin, 'registerUserKeys', { id: admin.userId }) as any).userkeys;
-  return (params: Record<string, string>) => {
-    const all: [string, string][] = [...Object.entries(params), ['response', 'json'], ['apiKey', apikey]];
-    return `${base}/client/api?${new URLSearchParams([...all, ['signature', signCanonical(canonicalString(all), secretkey, 'sha1')]])}`;
-  };
-}
-
 /** p50 of pages of 500 spread over the whole list (the first 5 requests warm up and are not counted). */
 async function timeList(core: Core, url: (p: Record<string, string>) => string, params: Record<string, string>) {
   const admin = await core.admin();
@@ -107,7 +97,7 @@ async function listsBench(dataDir: string) {
   const core = await newCore(dataDir);
   const server = await startServer(core, { port: 0 });
   try {
-    const url = await signer(core, server.url);
+    const url = await adminSigner(core, server.url);
     let lab: Lab | null = null;
     let hosts = 0;
     let vms = 0;
