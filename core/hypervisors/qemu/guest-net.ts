@@ -88,6 +88,36 @@ export const vxlanGroup = (vni: number) => `239.${(vni >> 16) & 255}.${(vni >> 8
 /** VXLAN's IANA port (Linux's own default, 8472, predates it); every host must use the same one. */
 export const VXLAN_PORT = 4789;
 
+/** What VXLAN adds to each frame on the underlay: outer IPv4 (20), UDP (8), VXLAN (8) and the inner Ethernet (14). */
+export const VXLAN_OVERHEAD = 50;
+/** A network's guest-side MTU when it sets none (CloudStack's default). */
+export const DEFAULT_MTU = 1500;
+
+/**
+ * The guest-side MTU a network can have on this host: on VXLAN, what fits in the guest interface's MTU once VXLAN
+ * has taken its 50 bytes (a 1500 underlay carries 1450-byte guest frames; a larger frame is dropped by the bridge in
+ * front of the vxlan device, silently), and never more than the network asks for. Other networks keep theirs.
+ */
+export function mtuForUnderlay(b: Pick<GuestBridge, 'vlan' | 'guestIf' | 'mtu' | 'isolation'>, underlayMtu: number | null): number | null {
+  if (b.isolation !== 'Vxlan' || !b.guestIf || b.vlan === null || !underlayMtu) return b.mtu ?? null;
+  return Math.min(b.mtu ?? DEFAULT_MTU, underlayMtu - VXLAN_OVERHEAD);
+}
+
+/** The MTU of an interface of this host (its network namespace's /sys), or null when there is no such interface. */
+export function linkMtu(dev: string): number | null {
+  try { return Number(readFileSync(`/sys/class/net/${dev}/mtu`, 'utf8').trim()) || null; } catch { return null; }
+}
+
+/**
+ * A NIC's or router's spec with the MTU its network can have here (mtuForUnderlay): the bridge, the vxlan device,
+ * the taps, the guests' virtio-net, the router's leg and DHCP option 26 all get this one value.
+ */
+export function fitToUnderlay<T extends Pick<GuestBridge, 'vlan' | 'guestIf' | 'mtu' | 'isolation'>>(b: T): T {
+  if (b.isolation !== 'Vxlan' || !b.guestIf) return b;
+  const mtu = mtuForUnderlay(b, linkMtu(b.guestIf));
+  return mtu === (b.mtu ?? null) ? b : { ...b, mtu };
+}
+
 async function addLowerLink(b: GuestBridge, vlanIf: string): Promise<void> {
   const vni = String(b.vlan);
   if (b.isolation === 'Vxlan') {
