@@ -80,7 +80,7 @@ async function main(): Promise<object> {
   } finally {
     await web.close();
     await t.stop();
-    // A deleted network's bridge stays on the host (as CloudStack's do): the bench's are removed here.
+    // deleteNetwork leaves the network's bridge on the host (a bridge is only made, never taken down): the bench's own go here.
     for (const id of made) await removeBridge(netKey(id));
   }
   const keys = Object.keys(runs[0]);
