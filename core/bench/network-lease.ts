@@ -84,7 +84,9 @@ async function main(): Promise<object> {
     for (const id of made) await removeBridge(netKey(id));
   }
   const keys = Object.keys(runs[0]);
-  return { samples, accel: 'tcg', ...Object.fromEntries(keys.map((k) => [`${k}P50`, p50(runs.map((r) => r[k]))])), routerDirectMsP50: await routerDirect() };
+  return { samples, accel: 'tcg', ...Object.fromEntries(keys.map((k) => [`${k}P50`, p50(runs.map((r) => r[k]))])), routerDirectMsP50: await routerDirect(),
+    // Each sample's figures too: a difference of two deploys is noisy on a busy machine, and a p50 of three hides it.
+    runs: runs.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Math.round(v)]))) };
 }
 
 /** p50 of starting a router (namespace, guest leg, dnsmasq) straight through guest-net.ts, on a bridge of its own. */
