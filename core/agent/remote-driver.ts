@@ -3,7 +3,7 @@
 // connected fail with 534. It shares the hypervisor name 'KVM' with the local QEMU driver: the registry routes by
 // host url (hypervisors/registry.ts), never by name alone.
 import type {
-  ConsoleEndpoint, HostConnectSpec, HostInfo, HostSample, HostStats, HypervisorDriver, LbMemberHealth, PowerState, TemplateInPoolSpec, VmStats,
+  ConsoleEndpoint, HostConnectSpec, HostInfo, HostSample, HostStats, HypervisorDriver, LbMemberHealth, PowerState, RouterApplied, TemplateInPoolSpec, VmStats,
 } from '../hypervisors/driver';
 import type { AgentHub } from './agent-hub';
 import { newAgentToken, SECRET_HASH_DETAIL } from './token';
@@ -77,7 +77,7 @@ export function createRemoteKvmDriver(hub: AgentHub): RemoteKvmDriver {
     sendMigration: (h, vmId, uri, onProgress) => c(h, 'sendMigration', [h, vmId, uri, onProgress], onProgress),
     finishMigration: (h, vmId, ok) => c(h, 'finishMigration', [h, vmId, ok]),
     // Guest networks on the agent's host: its router namespace, dnsmasq and nftables, and NIC hot-plug.
-    applyRouter: (h, r) => c<boolean>(h, 'applyRouter', [h, r]),
+    applyRouter: (h, r) => c<RouterApplied>(h, 'applyRouter', [h, r]),
     removeRouter: (h, networkId) => c(h, 'removeRouter', [h, networkId]),
     routerRunning: (h, networkId) => c<boolean>(h, 'routerRunning', [h, networkId]),
     routerLbHealth: (h, networkId) => c<LbMemberHealth[] | null>(h, 'routerLbHealth', [h, networkId]),

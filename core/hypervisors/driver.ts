@@ -94,6 +94,12 @@ export interface VmNicSpec {
   mtu?: number | null;
 }
 
+/**
+ * What applyRouter answers: false when the host has no data path; else the guest-side MTU the router was given
+ * (lowered to fit a VXLAN underlay; null: the default). Agents from before the MTU was reported answer true.
+ */
+export type RouterApplied = boolean | { guestMtu: number | null };
+
 /** A guest network's router as a host runs it (hypervisors/qemu/guest-net.ts). */
 export interface NetworkRouterSpec {
   networkId: string;
@@ -261,7 +267,7 @@ export interface HypervisorDriver {
    * Guest networks' virtual routers on this host (QEMU hosts that may make bridges and namespaces): start it, or
    * bring its DHCP reservations and names up to date when it runs. Resolves false when the host has no data path.
    */
-  applyRouter?(hostId: string, r: NetworkRouterSpec): Promise<boolean>;
+  applyRouter?(hostId: string, r: NetworkRouterSpec): Promise<RouterApplied>;
   /** Stops the network's router on this host (idempotent). */
   removeRouter?(hostId: string, networkId: string): Promise<void>;
   /** Whether the network's router runs on this host (its namespace and its dnsmasq); the router monitor asks. */

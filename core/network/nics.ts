@@ -120,10 +120,13 @@ export async function deleteNicsOf(db: Kysely<Database>, vmId: string): Promise<
   await db.deleteFrom('nics').where('vm_id', '=', vmId).execute();
 }
 
+/** A NIC's MTU when its network sets none (CloudStack's default, as the network's `privatemtu` answers). */
+const DEFAULT_MTU = 1500;
+
 // Read for every VM start and every VM object (a list page, each deploy's result): compiled once (db/precompiled).
 const nicsOfVmsQ = precompiledIn((db, ids) => db.selectFrom('nics as c').innerJoin('networks as n', 'n.id', 'c.network_id')
   .select(['c.id', 'c.vm_id', 'c.network_id', 'c.ip_address', 'c.mac_address', 'c.device_id', 'c.is_default', 'c.gateway',
-    'c.netmask', 'c.broadcast_uri', 'n.name as network_name', 'n.guest_type'])
+    'c.netmask', 'c.broadcast_uri', 'n.name as network_name', 'n.guest_type', 'n.private_mtu'])
   .where('c.vm_id', 'in', ids).orderBy('c.vm_id').orderBy('c.device_id'));
 const nicSpecsQ = precompiled((db, p: { vmId: string }) => db.selectFrom('nics as c').innerJoin('networks as n', 'n.id', 'c.network_id')
   .leftJoin('physical_network_traffic_types as t', (j) => j.onRef('t.physical_network_id', '=', 'n.physical_network_id').on('t.traffic_type', '=', 'Guest'))
@@ -142,6 +145,7 @@ export async function nicsOfVms(db: Db, vmIds: string[], withVm = false): Promis
       macaddress: r.mac_address, gateway: r.gateway ?? undefined, netmask: r.netmask ?? undefined, isdefault: r.is_default === 1,
       deviceid: String(r.device_id), traffictype: 'Guest', type: r.guest_type, broadcasturi: r.broadcast_uri ?? undefined,
       isolationuri: r.broadcast_uri ?? undefined, virtualmachineid: withVm ? r.vm_id : undefined, extradhcpoption: [],
+      mtu: r.private_mtu ?? DEFAULT_MTU,
     };
     const list = out.get(r.vm_id);
     if (list) list.push(nic); else out.set(r.vm_id, [nic]);

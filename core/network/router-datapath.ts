@@ -50,11 +50,24 @@ export async function applyRouter(svc: Services, networkId: string, preferHostId
     if (!driver?.applyRouter) continue;
     spec ??= await routerSpec(svc, networkId, router.guest_ip);
     if (!spec) return false;
-    if (!(await driver.applyRouter(hostId, spec))) continue;
+    const applied = await driver.applyRouter(hostId, spec);
+    if (!applied) continue;
+    if (typeof applied === 'object') await recordGuestMtu(svc, networkId, applied.guestMtu);
     if (hostId !== router.host_id) await svc.db.updateTable('routers').set({ host_id: hostId }).where('id', '=', router.id).execute();
     return true;
   }
   return false;
+}
+
+/**
+ * A VXLAN network's guest MTU as its router's host could give it (50 bytes under that host's underlay MTU): the
+ * network then reports it (`privatemtu`, each NIC's `mtu`) and VMs starting on other hosts get it too. Only ever
+ * lowered, in one conditional update, so servers racing here agree; `updateNetwork privatemtu=` sets it again.
+ */
+async function recordGuestMtu(svc: Services, networkId: string, mtu: number | null): Promise<void> {
+  if (!mtu) return;
+  await svc.db.updateTable('networks').set({ private_mtu: mtu }).where('id', '=', networkId)
+    .where((w) => w.or([w('private_mtu', 'is', null), w('private_mtu', '>', mtu)])).execute();
 }
 
 /** Before a VM starts on `hostId`: the routers of its networks know it (DHCP reservation, name). Failures are logged. */

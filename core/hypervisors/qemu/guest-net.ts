@@ -8,7 +8,7 @@
 //   nftables from the guest side to the public side (a veth in the zone's public bridge with the source NAT address).
 // Everything here needs root (CAP_NET_ADMIN); canManageNetworks() says whether this host has it.
 import { execFile, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -88,6 +88,36 @@ export const vxlanGroup = (vni: number) => `239.${(vni >> 16) & 255}.${(vni >> 8
 /** VXLAN's IANA port (Linux's own default, 8472, predates it); every host must use the same one. */
 export const VXLAN_PORT = 4789;
 
+/** What VXLAN adds to each frame on the underlay: outer IPv4 (20), UDP (8), VXLAN (8) and the inner Ethernet (14). */
+export const VXLAN_OVERHEAD = 50;
+/** A network's guest-side MTU when it sets none (CloudStack's default). */
+export const DEFAULT_MTU = 1500;
+
+/**
+ * The guest-side MTU a network can have on this host: on VXLAN, what fits in the guest interface's MTU once VXLAN
+ * has taken its 50 bytes (a 1500 underlay carries 1450-byte guest frames; a larger frame is dropped by the bridge in
+ * front of the vxlan device, silently), and never more than the network asks for. Other networks keep theirs.
+ */
+export function mtuForUnderlay(b: Pick<GuestBridge, 'vlan' | 'guestIf' | 'mtu' | 'isolation'>, underlayMtu: number | null): number | null {
+  if (b.isolation !== 'Vxlan' || !b.guestIf || b.vlan === null || !underlayMtu) return b.mtu ?? null;
+  return Math.min(b.mtu ?? DEFAULT_MTU, underlayMtu - VXLAN_OVERHEAD);
+}
+
+/** The MTU of an interface of this host (its network namespace's /sys), or null when there is no such interface. */
+export function linkMtu(dev: string): number | null {
+  try { return Number(readFileSync(`/sys/class/net/${dev}/mtu`, 'utf8').trim()) || null; } catch { return null; }
+}
+
+/**
+ * A NIC's or router's spec with the MTU its network can have here (mtuForUnderlay): the bridge, the vxlan device,
+ * the taps, the guests' virtio-net, the router's leg and DHCP option 26 all get this one value.
+ */
+export function fitToUnderlay<T extends Pick<GuestBridge, 'vlan' | 'guestIf' | 'mtu' | 'isolation'>>(b: T): T {
+  if (b.isolation !== 'Vxlan' || !b.guestIf) return b;
+  const mtu = mtuForUnderlay(b, linkMtu(b.guestIf));
+  return mtu === (b.mtu ?? null) ? b : { ...b, mtu };
+}
+
 async function addLowerLink(b: GuestBridge, vlanIf: string): Promise<void> {
   const vni = String(b.vlan);
   if (b.isolation === 'Vxlan') {
@@ -105,9 +135,21 @@ async function addLowerLink(b: GuestBridge, vlanIf: string): Promise<void> {
   });
 }
 
+/** Whether a link of this host is up with the MTU asked (none asked: any) and, when given, in that bridge. */
+function linkReady(dev: string, mtu: number | null | undefined, master?: string): boolean {
+  try {
+    if ((Number(readFileSync(`/sys/class/net/${dev}/flags`, 'utf8')) & 1) !== 1) return false;
+    if (master && !readlinkSync(`/sys/class/net/${dev}/master`).endsWith(`/${master}`)) return false;
+    return !mtu || linkMtu(dev) === mtu;
+  } catch { return false; }
+}
+
 /** The network's bridge on this host, with its VLAN (or VXLAN) link on the guest interface as a member. Idempotent. */
 export async function ensureBridge(b: GuestBridge): Promise<string> {
   const { bridge: br, vlanIf } = bridgeLayout(b);
+  // Already as asked (the router's start made it, or another VM of the network): no process started (each costs
+  // milliseconds on a quiet host, far more on a loaded one, and a VM's start wires every NIC through here).
+  if (linkReady(br, b.mtu) && (!vlanIf || linkReady(vlanIf, b.mtu, br))) return br;
   await ip(['link', 'add', br, 'type', 'bridge'], true);
   if (vlanIf) {
     await addLowerLink(b, vlanIf);
@@ -128,6 +170,10 @@ export async function removeBridge(b: GuestBridge | string): Promise<void> {
 /** A tap device for a NIC, on the network's bridge (with the network's MTU when it has one). */
 export async function ensureTap(nicId: string, bridge: string, mtu?: number | null): Promise<string> {
   const tap = tapOf(nicId);
+  // One process for a new tap; one left behind (a VM that died) makes the batch stop at its first line, and the
+  // steps then run one by one, tolerating it.
+  const steps = [`tuntap add dev ${tap} mode tap`, ...(mtu ? [`link set ${tap} mtu ${mtu}`] : []), `link set ${tap} master ${bridge} up`];
+  if (await run('ip', ['-batch', '-'], steps.join('\n') + '\n').then(() => true, () => false)) return tap;
   await ip(['tuntap', 'add', 'dev', tap, 'mode', 'tap'], true);
   if (mtu) await ip(['link', 'set', tap, 'mtu', String(mtu)]);
   await ip(['link', 'set', tap, 'master', bridge, 'up']);

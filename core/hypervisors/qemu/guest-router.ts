@@ -1,8 +1,8 @@
 // A guest network's router on this QEMU host, from the management server's NetworkRouterSpec: the network's bridge,
 // then the router namespace started, or its DHCP reservations and names refreshed when it already runs.
 import { join } from 'node:path';
-import type { LbMemberHealth, NetworkRouterSpec } from '../driver';
-import { canManageNetworks, ensureBridge, netKey, routerNs, routerRunning as running, startRouter, stopRouter, updateRouterHosts, type RouterSpec } from './guest-net';
+import type { LbMemberHealth, NetworkRouterSpec, RouterApplied } from '../driver';
+import { canManageNetworks, ensureBridge, fitToUnderlay, netKey, routerNs, routerRunning as running, startRouter, stopRouter, updateRouterHosts, type RouterSpec } from './guest-net';
 import { applyEdge, lbHealth, stopEdge } from './router-edge';
 
 const ipToInt = (s: string) => s.split('.').reduce((a, o) => a * 256 + Number(o), 0);
@@ -12,8 +12,11 @@ const bitsOf = (mask: string) => 32 - Math.log2(2 ** 32 - ipToInt(mask));
 
 const routerDir = (workDir: string, key: string) => join(workDir, 'routers', key);
 
-export async function applyRouter(workDir: string, r: NetworkRouterSpec): Promise<boolean> {
+/** Starts or refreshes the router; answers false without a data path, else the guest-side MTU it gave the network. */
+export async function applyRouter(workDir: string, given: NetworkRouterSpec): Promise<RouterApplied> {
   if (!canManageNetworks().ok) return false;
+  // On VXLAN, the MTU that fits this host's underlay (guest-net.ts), which the server then reports on the network.
+  const r = fitToUnderlay(given);
   const key = netKey(r.networkId);
   const [network, bits] = r.cidr.split('/');
   const spec: RouterSpec = {
@@ -30,7 +33,7 @@ export async function applyRouter(workDir: string, r: NetworkRouterSpec): Promis
   }
   // The edge (issue 18) needs the public leg; a new or restarted router gets every rule again.
   if (r.edge && spec.public) await applyEdge({ ns: routerNs(key), dir: spec.dir, publicIp: spec.public.ip, publicPrefix: spec.public.prefix }, r.edge);
-  return true;
+  return { guestMtu: r.mtu ?? null };
 }
 
 export async function removeRouter(workDir: string, networkId: string): Promise<void> {

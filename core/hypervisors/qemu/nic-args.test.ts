@@ -1,8 +1,11 @@
 // The QEMU arguments of guest NICs: virtio-net with the API's MAC, on a tap device of the network's bridge, or on
 // QEMU's user-mode network whose DHCP hands the guest exactly the API's address (the lab-only fallback).
-import { describe, expect, it } from 'vitest';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { slirpDns, nicArgs, nicDevice } from './qemu-args';
-import { bridgeLayout, vxlanGroup } from './guest-net';
+import { bridgeLayout, ensureBridge, fitToUnderlay, mtuForUnderlay, vxlanGroup } from './guest-net';
 import type { VmNicSpec } from '../driver';
 
 const nic: VmNicSpec = { id: 'n1', mac: '02:00:aa:bb:cc:dd', deviceId: 0, networkId: 'net', vlan: 100, guestIf: 'eth1',
@@ -52,5 +55,59 @@ describe('bridge layout on the host', () => {
       .toEqual({ bridge: 'brvx-16777214', vlanIf: 'vxlan16777214' });
     expect(vxlanGroup(5000)).toBe('239.0.19.136');
     expect(vxlanGroup(16777214)).toBe('239.255.255.254');
+  });
+});
+
+describe("a VXLAN network's MTU on the host", () => {
+  const vx = { vlan: 5000, guestIf: 'pnet0', isolation: 'Vxlan' as const };
+  it('fits 50 bytes under the guest interface: 1450 on a 1500 underlay, never above what the network asks', () => {
+    expect(mtuForUnderlay({ ...vx, mtu: null }, 1500)).toBe(1450);
+    expect(mtuForUnderlay({ ...vx, mtu: 1400 }, 1500)).toBe(1400);
+    // A jumbo underlay carries the default 1500 whole (and no more: the network's MTU stays its own).
+    expect(mtuForUnderlay({ ...vx, mtu: null }, 9000)).toBe(1500);
+    expect(mtuForUnderlay({ ...vx, mtu: null }, 1550)).toBe(1500);
+    // VLAN networks carry their tag in the NIC: no overhead taken. Unknown underlay: unchanged.
+    expect(mtuForUnderlay({ ...vx, isolation: 'Vlan', mtu: null }, 1500)).toBeNull();
+    expect(mtuForUnderlay({ ...vx, mtu: 1300 }, null)).toBe(1300);
+  });
+  it("reads the underlay from this host's interface", () => {
+    // Loopback's 65536 leaves the default; an interface this host lacks leaves the spec as it was.
+    expect(fitToUnderlay({ ...vx, guestIf: 'lo', mtu: null }).mtu).toBe(1500);
+    const none = { ...vx, guestIf: 'nosuchif0', mtu: null };
+    expect(fitToUnderlay(none)).toBe(none);
+  });
+});
+
+// This machine's kernel cannot make 802.1q links (README, "802.1q on this machine"), so the VLAN layout's commands
+// are checked as issued: a stand-in `ip` first on PATH records them (and can answer as a kernel without 8021q does).
+describe('802.1q: the commands a VLAN network issues on the host', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'strata-ip-shim-'));
+  const log = join(dir, 'log');
+  const path = process.env.PATH;
+  afterAll(() => { process.env.PATH = path; rmSync(dir, { recursive: true, force: true }); });
+  function shim(no8021q: boolean) {
+    writeFileSync(join(dir, 'ip'), `#!/bin/sh\necho "$*" >> ${log}\n${no8021q
+      ? 'case "$*" in *"type vlan"*) echo "Error: Unknown device type." >&2; exit 2;; esac\n' : ''}exit 0\n`);
+    chmodSync(join(dir, 'ip'), 0o755);
+    writeFileSync(log, '');
+    process.env.PATH = `${dir}:${path}`;
+  }
+
+  it('makes <pif>.<vlan> on the guest interface, with the MTU, in bridge br<pif>-<vlan>', async () => {
+    shim(false);
+    expect(await ensureBridge({ key: 'abcd1234', vlan: 100, guestIf: 'eth1', mtu: 1400, isolation: 'Vlan' })).toBe('breth1-100');
+    expect(readFileSync(log, 'utf8').trim().split('\n')).toEqual([
+      'link add breth1-100 type bridge',
+      'link add link eth1 name eth1.100 type vlan id 100',
+      'link set eth1.100 mtu 1400',
+      'link set eth1.100 master breth1-100 up',
+      'link set breth1-100 mtu 1400',
+      'link set breth1-100 up',
+    ]);
+  });
+  it('says plainly when the kernel has no 802.1q', async () => {
+    shim(true);
+    await expect(ensureBridge({ key: 'abcd1234', vlan: 101, guestIf: 'eth1', isolation: 'Vlan' }))
+      .rejects.toThrow(/VLAN 101 cannot be made on eth1: this host's kernel has no 802.1q support \(modprobe 8021q\)/);
   });
 });

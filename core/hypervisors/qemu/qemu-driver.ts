@@ -19,7 +19,7 @@ import type {
 import { parseAccelSetting, resolveAccel, type AccelProbeResult, type AccelSetting } from './accel';
 import { connectQmp } from './qmp';
 import { CDROM_ID, buildQemuArgs, pciAddr, volumeDevice, volumeFile, volumeNode } from './qemu-args';
-import { canManageNetworks, ensureBridge, ensureTap, netKey, removeTap, tapOf } from './guest-net';
+import { canManageNetworks, ensureBridge, ensureTap, fitToUnderlay, netKey, removeTap, tapOf } from './guest-net';
 import { applyRouter, removeRouter, routerLbHealth, routerRunning } from './guest-router';
 import { plugNicLive, unplugNicLive } from './nic-hotplug';
 import { listenIncoming, migrateOut, waitRunning } from './migration';
@@ -101,7 +101,9 @@ export function createQemuDriver(opts: QemuDriverOptions): QemuDriver {
   }
 
   /** Starts the VM's QEMU; `incoming` leaves it waiting for a live migration instead of running the guest. */
-  async function launch(hostId: string, vm: VmSpec, incoming = false): Promise<LiveVm> {
+  async function launch(hostId: string, given: VmSpec, incoming = false): Promise<LiveVm> {
+    // A VXLAN network's NICs get the MTU that fits this host's underlay (taps, bridge and the guest's virtio-net).
+    const vm: VmSpec = given.nics?.length ? { ...given, nics: given.nics.map(fitToUnderlay) } : given;
     const p = vms.paths(vm.id);
     cleanRuntime(p);
     prepareDirs(p);
@@ -424,7 +426,8 @@ export function createQemuDriver(opts: QemuDriverOptions): QemuDriver {
     removeRouter: (_hostId, networkId) => removeRouter(workDir, networkId),
     routerRunning: (_hostId, networkId) => routerRunning(workDir, networkId),
     routerLbHealth: (_hostId, networkId) => routerLbHealth(workDir, networkId),
-    async plugNic(_hostId, vmId, nic, netMode) {
+    async plugNic(_hostId, vmId, given, netMode) {
+      const nic = fitToUnderlay(given);
       const l = await vms.get(vmId);
       if (l === null || l.record.nics?.ids.includes(nic.id)) return; // stopped: wired at its next start
       // One VM's NICs are all wired the same way: the first NIC decides, as at start.

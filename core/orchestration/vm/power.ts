@@ -123,6 +123,8 @@ async function startOn(svc: Services, r: StartRequest, p: DeploymentPlan, create
   if (spec.nics?.length && driver.applyRouter && await settingFlag(svc, 'network.kvm.datapath')) {
     spec.netMode = 'bridge';
     await applyRoutersForVm(svc, vm.id, p.hostId);
+    // A VXLAN network's MTU may just have been lowered to what its router's host underlay carries (router-datapath).
+    if (spec.nics.some((n) => n.isolation === 'Vxlan')) spec.nics = await nicSpecsOf(svc.db, vm.id, vm.name);
   }
   await driver.startVm(p.hostId, spec);
 }
