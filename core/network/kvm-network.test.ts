@@ -5,14 +5,14 @@
 // guest, which gets the API's address by DHCP from the shared network's router) and unplugged; and a router on a
 // `strata agent` host (an agent in this process, driving its own QEMU driver over the agent protocol) is started,
 // found crashed (dnsmasq killed), restarted with an alert, and stopped.
-import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, execFile, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureGuestImages, GUEST_MIN_MEMORY_MB, GUEST_READY_BANNER } from '../hypervisors/qemu/guest-image';
-import { canManageNetworks, netKey, removeBridge, routerAlive } from '../hypervisors/qemu/guest-net';
+import { canManageNetworks, netKey, removeBridge, routerAlive, tapOf } from '../hypervisors/qemu/guest-net';
 import { isAlive } from '../hypervisors/qemu/proc';
 import { openSerial, type SerialConsole } from '../hypervisors/qemu/serial';
 import { qemuInstalled, tempDir } from '../hypervisors/qemu/test-support';
@@ -184,4 +184,16 @@ describe.skipIf(!runnable)('guest networks on the local KVM host (root)', () => 
     await job(call, 'stopRouter', { id: r0.id });
     expect(await sh('ip', ['netns', 'list'])).not.toContain(`svr-${netKey(nets.C)}`);
   }, 120_000);
+
+  it('leaves nothing on the host once a network and its last VM are gone: no tap, bridge or router namespace', async () => {
+    const key = netKey(nets.B);
+    const nic = (await ok(call, 'listNics', { virtualmachineid: vms.b1.id })).nic.find((n: { networkid: string }) => n.networkid === nets.B);
+    const present = (dev: string) => spawnSync('ip', ['link', 'show', dev]).status === 0;
+    expect([present(`sbr${key}`), present(tapOf(nic.id))]).toEqual([true, true]);
+    vms.b1.con.close();
+    await job(call, 'destroyVirtualMachine', { id: vms.b1.id, expunge: 'true' });
+    await job(call, 'deleteNetwork', { id: nets.B });
+    expect([present(`sbr${key}`), present(tapOf(nic.id))]).toEqual([false, false]);
+    expect(await sh('ip', ['netns', 'list'])).not.toContain(`svr-${key}`);
+  }, 60_000);
 });

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
-import { canManageNetworks, ensureBridge, removeBridge, startRouter, stopRouter, routerAlive } from './guest-net';
+import { canManageNetworks, ensureBridge, removeBridge, startRouter, stopRouter, routerAlive, plugTap, unplugTap, pruneBridge, tapOf } from './guest-net';
 
 const exec = promisify(execFile);
 const can = canManageNetworks();
@@ -165,6 +165,29 @@ describe.skipIf(!can.ok)('guest network data path (root)', () => {
     await sh('ip', ['-n', clients.c3, 'addr', 'add', '10.77.1.99/24', 'dev', 'eth0']);
     const crossed = await inNs(clients.c3, 'busybox', ['ping', '-c', '1', '-W', '1', '10.77.1.50']).then(() => 'reached', () => 'apart');
     expect(crossed).toBe('apart');
+  }, 30_000);
+
+  // A deleted network leaves nothing on its hosts: its bridge goes with the last tap or router leg in it.
+  it('removes a bridge once its last tap and router leg are gone, never one still in use or not its own', async () => {
+    const key = `c${r}0`.slice(0, 8);
+    const bridge = `sbr${key}`;
+    const exists = (dev: string) => spawnSync('ip', ['link', 'show', dev]).status === 0;
+    const [nic1, nic2] = [`0000000000${r}1`, `0000000000${r}2`];
+    try {
+      expect(await plugTap({ key, vlan: null }, nic1)).toBe(tapOf(nic1));
+      await plugTap({ key, vlan: null }, nic2);
+      await sh('ip', ['link', 'add', `vg${key}`, 'type', 'veth', 'peer', 'name', `vh${key}`]);
+      await sh('ip', ['link', 'set', `vg${key}`, 'master', bridge, 'up']);
+      await unplugTap(nic1);
+      await unplugTap(nic2);
+      expect([exists(tapOf(nic1)), exists(bridge)]).toEqual([false, true]); // the router's leg is still in it
+      await sh('ip', ['link', 'del', `vg${key}`]);
+      expect(await pruneBridge(pubBr)).toBe(false); // the operator's public bridge is never ours to remove
+      expect(await pruneBridge(bridge)).toBe(true);
+      expect([exists(bridge), exists(pubBr)]).toEqual([false, true]);
+    } finally {
+      for (const dev of [`vg${key}`, tapOf(nic1), tapOf(nic2), bridge]) spawnSync('ip', ['link', 'del', dev]);
+    }
   }, 30_000);
 });
 

@@ -8,8 +8,8 @@
 //   nftables from the guest side to the public side (a veth in the zone's public bridge with the source NAT address).
 // Everything here needs root (CAP_NET_ADMIN); canManageNetworks() says whether this host has it.
 import { execFile, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 
 const exec = promisify(execFile);
@@ -182,6 +182,54 @@ export async function ensureTap(nicId: string, bridge: string, mtu?: number | nu
 
 export async function removeTap(nicId: string): Promise<void> {
   await ip(['link', 'del', tapOf(nicId)]).catch(() => undefined);
+}
+
+/**
+ * One change at a time per bridge in this process (the one driver of this host): a bridge being pruned is never one
+ * a NIC or a router leg is being wired to at that moment. Not nested: a body never takes its own bridge again.
+ */
+const bridgeQueues = new Map<string, Promise<unknown>>();
+export function withBridge<T>(bridge: string, fn: () => Promise<T>): Promise<T> {
+  const next = (bridgeQueues.get(bridge) ?? Promise.resolve()).then(fn, fn);
+  const tail = next.catch(() => undefined);
+  bridgeQueues.set(bridge, tail);
+  void tail.then(() => { if (bridgeQueues.get(bridge) === tail) bridgeQueues.delete(bridge); });
+  return next;
+}
+
+export const masterOf = (dev: string): string | null => {
+  try { return basename(readlinkSync(`/sys/class/net/${dev}/master`)); } catch { return null; }
+};
+/** The bridges bridgeLayout makes (never an operator's public bridge), and the uplinks ensureBridge puts in them. */
+const isGuestBridge = (dev: string) => /^(sbr[0-9a-f]{8}|brvx-\d+|br.+-\d+)$/.test(dev);
+const isUplink = (dev: string) => /^(vxlan\d+|svl[0-9a-f]{8}|.+\.\d+)$/.test(dev);
+
+/**
+ * Removes a guest bridge (and its VLAN or VXLAN uplink) once no tap and no router leg is in it, as CloudStack's KVM
+ * agent drops a vnet bridge nothing uses: a deleted network leaves nothing behind on its hosts. The network's next
+ * VM or router on this host makes it again. Answers whether it removed the bridge.
+ */
+export function pruneBridge(bridge: string): Promise<boolean> {
+  if (!isGuestBridge(bridge)) return Promise.resolve(false);
+  return withBridge(bridge, async () => {
+    let members: string[];
+    try { members = readdirSync(`/sys/class/net/${bridge}/brif`); } catch { return false; }
+    if (members.some((m) => !isUplink(m))) return false;
+    for (const dev of [...members, bridge]) await ip(['link', 'del', dev]).catch(() => undefined);
+    return true;
+  });
+}
+
+/** A NIC's tap on its network's bridge, the bridge made first when missing (under the bridge's turn). */
+export function plugTap(b: GuestBridge, nicId: string): Promise<string> {
+  return withBridge(bridgeLayout(b).bridge, async () => ensureTap(nicId, await ensureBridge(b), b.mtu));
+}
+
+/** Removes a NIC's tap, then its bridge if nothing else is left in it. */
+export async function unplugTap(nicId: string): Promise<void> {
+  const bridge = masterOf(tapOf(nicId));
+  await removeTap(nicId);
+  if (bridge) await pruneBridge(bridge);
 }
 
 export interface DhcpHost { mac: string; ip: string; name: string }

@@ -19,7 +19,7 @@ import type {
 import { parseAccelSetting, resolveAccel, type AccelProbeResult, type AccelSetting } from './accel';
 import { connectQmp } from './qmp';
 import { CDROM_ID, buildQemuArgs, pciAddr, volumeDevice, volumeFile, volumeNode } from './qemu-args';
-import { canManageNetworks, ensureBridge, ensureTap, fitToUnderlay, netKey, removeTap, tapOf } from './guest-net';
+import { canManageNetworks, fitToUnderlay, netKey, plugTap, tapOf, unplugTap } from './guest-net';
 import { applyRouter, removeRouter, routerLbHealth, routerRunning } from './guest-router';
 import { plugNicLive, unplugNicLive } from './nic-hotplug';
 import { listenIncoming, migrateOut, waitRunning } from './migration';
@@ -151,7 +151,7 @@ export function createQemuDriver(opts: QemuDriverOptions): QemuDriver {
   }
 
   /** A NIC's tap on its network's bridge (made with the network's VLAN member and MTU when missing). */
-  const wireTap = async (n: VmNicSpec) => ensureTap(n.id, await ensureBridge({ key: netKey(n.networkId), vlan: n.vlan, guestIf: n.guestIf, mtu: n.mtu, isolation: n.isolation }), n.mtu);
+  const wireTap = (n: VmNicSpec) => plugTap({ key: netKey(n.networkId), vlan: n.vlan, guestIf: n.guestIf, mtu: n.mtu, isolation: n.isolation }, n.id);
 
   async function stop(vmId: string, forced: boolean, timeoutMs: number): Promise<void> {
     const l = await vms.get(vmId).catch(() => null);
@@ -220,7 +220,7 @@ export function createQemuDriver(opts: QemuDriverOptions): QemuDriver {
     async destroyVm(_hostId, vmId) {
       const nics = readRecord(vms.paths(vmId))?.nics;
       await stop(vmId, true, 0);
-      if (nics?.mode === 'tap') for (const id of nics.ids) await removeTap(id);
+      if (nics?.mode === 'tap') for (const id of nics.ids) await unplugTap(id);
       stats.forget(vmId);
       removeAll(vms.paths(vmId));
     },
@@ -436,7 +436,7 @@ export function createQemuDriver(opts: QemuDriverOptions): QemuDriver {
       try {
         await plugNicLive(qmpOf(l), nic, mode, tapOf);
       } catch (e) {
-        if (mode === 'tap') await removeTap(nic.id);
+        if (mode === 'tap') await unplugTap(nic.id);
         throw new Error(`NIC ${nic.mac} could not be plugged into VM ${l.record.instanceName}: ${(e as Error).message}`);
       }
       const had = l.record.nics;
@@ -449,7 +449,7 @@ export function createQemuDriver(opts: QemuDriverOptions): QemuDriver {
       if (l === null || !l.record.nics?.ids.includes(nicId)) return;
       if (deviceId === undefined) throw new Error(`VM ${l.record.instanceName} was started before NICs could be unplugged: stop it first`);
       await unplugNicLive(qmpOf(l), deviceId, 10_000);
-      if (l.record.nics.mode === 'tap') await removeTap(nicId);
+      if (l.record.nics.mode === 'tap') await unplugTap(nicId);
       const { [nicId]: _gone, ...devices } = l.record.nics.devices ?? {};
       l.record.nics = { ...l.record.nics, ids: l.record.nics.ids.filter((id) => id !== nicId), devices };
       vms.persist(l);
