@@ -2,7 +2,9 @@
 //   deploy: SQL statements and commits per deploy, WAL bytes the main thread writes per deploy, main-thread CPU ms
 //           per deploy, and the statements ranked by count (on 1,000 simulator hosts, after a warm-up).
 //   list:   statements per listVirtualMachines page of 500 (in-process, through the dispatcher) and CPU ms per page.
-// Run: node bin/run-ts.mjs core/bench/cost.ts [--vms N] [--list-vms N] [--top K]
+//   --accounts N: every deploy for another of N user accounts (account=, domainid=; as scale.ts), where the limits
+//           of a user account apply, instead of the admin's (exempt from limits).
+// Run: node bin/run-ts.mjs core/bench/cost.ts [--vms N] [--list-vms N] [--top K] [--accounts N]
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,9 +16,10 @@ import SqliteDatabase from 'better-sqlite3';
 import { createCore } from '../index';
 import { silentLogger } from '../kernel/logger';
 import { buildLab, deployMany } from './lab';
+import { growAccounts } from './scale-lab';
 
 const { values } = parseArgs({ options: { vms: { type: 'string' }, 'list-vms': { type: 'string' }, top: { type: 'string' },
-  profile: { type: 'string' }, wal: { type: 'boolean' } } });
+  profile: { type: 'string' }, wal: { type: 'boolean' }, accounts: { type: 'string' } } });
 const measured = Number(values.vms ?? 3000);
 const listVms = Number(values['list-vms'] ?? 0);
 const top = Number(values.top ?? 25);
@@ -113,13 +116,16 @@ async function main() {
   const core = await createCore({ dataDir, adminPassword: 'bench', log: silentLogger, hostPingIntervalMs: 0 });
   try {
     const lab = await buildLab(core, { hosts: 1000 });
-    await deployMany(core, lab, 1000);
+    const accounts = values.accounts ? await growAccounts(core, Number(values.accounts)) : null;
+    const owner = accounts ? (i: number) => ({ account: accounts.names[i % accounts.names.length], domainid: accounts.domainId }) : undefined;
+    await deployMany(core, lab, 1000, 1000, owner);
     counts.clear();
     const dbFile = join(dataDir, 'strata.db');
     const frame0 = values.wal ? walFrameCount(dbFile) : 0;
     let t = mainThread();
-    const d = await profiled('deploy', () => deployMany(core, lab, measured));
-    report(`deploy (wall ${d.perSecond}/s)`, measured, t);
+    // Measured deploys go on from where the warm-up stopped (with --accounts: the next accounts in turn).
+    const d = await profiled('deploy', () => deployMany(core, lab, measured, 1000, owner && ((i) => owner(1000 + i))));
+    report(`deploy (wall ${d.perSecond}/s, ${d.failed} failed)`, measured, t);
     if (values.wal) {
       const w = walFrames(dbFile, frame0);
       console.log(`\nWAL frames per deploy: ${(w.frames / measured).toFixed(2)}, WAL commits per deploy: ${(w.commits / measured).toFixed(3)}`);

@@ -25,16 +25,26 @@ async function one(db: QueryTarget, build: (d: any) => any): Promise<Record<stri
   return (await runOn<Record<string, unknown>>(db, build))[0] ?? {};
 }
 
+const vmAggregate = (d: any, o: UsageOwner) => owned(d.selectFrom('vms').where('removed', 'is', null).where('state', 'not in', GONE_VM), o)
+  .select((eb: any) => [eb.fn.countAll().as('n'), eb.fn.sum('cpu_number').as('cpu'), eb.fn.sum('memory').as('mem')]);
+const volumeAggregate = (d: any, o: UsageOwner) => owned(d.selectFrom('volumes').where('removed', 'is', null).where('state', 'not in', GONE_VOLUME), o)
+  .select((eb: any) => [eb.fn.countAll().as('vn'), eb.fn.sum('size').as('bytes')]);
+
+const vmTypes = (r: Record<string, unknown>) => ({ [RT.user_vm]: num(r.n), [RT.cpu]: num(r.cpu), [RT.memory]: num(r.mem) });
+const volumeTypes = (r: Record<string, unknown>) => ({ [RT.volume]: num(r.vn), [RT.primary_storage]: num(r.bytes) });
+
 async function vmUsage(db: QueryTarget, o: UsageOwner) {
-  const r = await one(db, (d) => owned(d.selectFrom('vms').where('removed', 'is', null).where('state', 'not in', GONE_VM), o)
-    .select((eb: any) => [eb.fn.countAll().as('n'), eb.fn.sum('cpu_number').as('cpu'), eb.fn.sum('memory').as('mem')]));
-  return { [RT.user_vm]: num(r.n), [RT.cpu]: num(r.cpu), [RT.memory]: num(r.mem) };
+  return vmTypes(await one(db, (d) => vmAggregate(d, o)));
 }
 
 async function volumeUsage(db: QueryTarget, o: UsageOwner) {
-  const r = await one(db, (d) => owned(d.selectFrom('volumes').where('removed', 'is', null).where('state', 'not in', GONE_VOLUME), o)
-    .select((eb: any) => [eb.fn.countAll().as('n'), eb.fn.sum('size').as('bytes')]));
-  return { [RT.volume]: num(r.n), [RT.primary_storage]: num(r.bytes) };
+  return volumeTypes(await one(db, (d) => volumeAggregate(d, o)));
+}
+
+/** Both in one statement (a deploy's five types: one round trip inside its transaction). */
+async function vmAndVolumeUsage(db: QueryTarget, o: UsageOwner) {
+  const r = await one(db, (d) => d.selectFrom([vmAggregate(d, o).as('v'), volumeAggregate(d, o).as('w')]).selectAll());
+  return { ...vmTypes(r), ...volumeTypes(r) };
 }
 
 async function snapshotUsage(db: QueryTarget, o: UsageOwner) {
@@ -58,8 +68,11 @@ export async function usageOf(db: QueryTarget, o: UsageOwner, types?: number[]):
   const want = (t: number) => types === undefined || types.includes(t);
   const out = new Map<number, number>();
   const set = (vals: Record<number, number>) => { for (const [t, v] of Object.entries(vals)) if (want(Number(t))) out.set(Number(t), v); };
-  if (want(RT.user_vm) || want(RT.cpu) || want(RT.memory)) set(await vmUsage(db, o));
-  if (want(RT.volume) || want(RT.primary_storage)) set(await volumeUsage(db, o));
+  const vms = want(RT.user_vm) || want(RT.cpu) || want(RT.memory);
+  const volumes = want(RT.volume) || want(RT.primary_storage);
+  if (vms && volumes) set(await vmAndVolumeUsage(db, o));
+  else if (vms) set(await vmUsage(db, o));
+  else if (volumes) set(await volumeUsage(db, o));
   if (want(RT.snapshot) || want(RT.template) || want(RT.secondary_storage)) {
     // One after the other: inside a transaction both run on its one connection.
     const s = await snapshotUsage(db, o);
