@@ -1,6 +1,6 @@
 // Limits enforced at allocation, exactly under concurrency and across management servers sharing the database:
-// the allocation's transaction first locks one count row per bounded (owner, type) (an UPDATE, which MariaDB holds
-// until commit and SQLite serializes), then counts the owner's usage from the resources (usage.ts) and refuses
+// the allocation's transaction first locks one count row per bounded (owner, type) (one UPDATE, which MariaDB holds
+// until commit; SQLite needs none, its transactions hold the database's write lock from their start), then counts the owner's usage from the resources (usage.ts) and refuses
 // when usage + the new amount passes the limit; the resource rows are written in that same transaction. Two
 // deploys of one account thus run their check-and-insert one after the other, and never both see room for one.
 // Rows are locked in one order (the account, then its domains from leaf to root), so two allocations never deadlock.
@@ -19,7 +19,12 @@ export type Deltas = Partial<Record<number, number>>;
 interface Bound { kind: OwnerKind; id: string; usage: UsageOwner; types: Map<number, number>; name: string }
 
 /** What prepare found bounding an allocation; null when no finite limit applies (nothing to lock). */
-export interface LimitGuard { bounds: Bound[]; deltas: Deltas }
+export interface LimitGuard {
+  bounds: Bound[]; deltas: Deltas;
+  /** Whether the transaction must lock count rows: not on SQLite, where every transaction holds the database's
+   *  write lock from its start (the group-commit driver begins it with BEGIN IMMEDIATE; other writers wait). */
+  lockRows: boolean;
+}
 
 /** The owner's domain and its ancestors up to (not including) ROOT, leaf first, from the identity directory:
  *  ROOT and everything above an account's own domain never change for it, and the directory follows identity changes. */
@@ -52,12 +57,14 @@ export async function limitGuard(svc: Services, owner: { accountId: string; doma
     if (lim.size) bounds.push({ ...c, types: lim });
   }
   if (bounds.length === 0) return null;
+  const lockRows = svc.dbKind !== 'sqlite';
+  if (!lockRows) return { bounds, deltas, lockRows };
   // Outside the allocation's transaction: INSERT-or-ignore there would take a shared lock that two transactions
   // then both try to upgrade (a deadlock on MariaDB). Only the first allocation of an owner (and type) writes.
   const rows = bounds.flatMap((b) => [...b.types.keys()].filter((t) => !facts.hasCount(b.kind, b.id, t))
     .map((t) => ({ owner_type: b.kind, owner_id: b.id, resource_type: t, count: 0 })));
   if (rows.length) await svc.db.insertInto('resource_counts').values(rows).orIgnore().execute();
-  return { bounds, deltas };
+  return { bounds, deltas, lockRows };
 }
 
 export function limitExceeded(typeName: string, b: { kind: OwnerKind; name: string }, domainId: string): ApiError {
@@ -75,8 +82,10 @@ export async function enforceInTx(tx: QueryTarget, guard: LimitGuard | null, dom
   if (guard === null) return;
   for (const b of guard.bounds) {
     const types = [...b.types.keys()].sort((x, y) => x - y);
-    await runOn(tx, (d) => d.updateTable('resource_counts').set((eb) => ({ count: eb('count', '+', 0) }))
-      .where('owner_type', '=', b.kind).where('owner_id', '=', b.id).where('resource_type', 'in', types));
+    if (guard.lockRows) {
+      await runOn(tx, (d) => d.updateTable('resource_counts').set((eb) => ({ count: eb('count', '+', 0) }))
+        .where('owner_type', '=', b.kind).where('owner_id', '=', b.id).where('resource_type', 'in', types));
+    }
     const usage = await usageOf(tx, b.usage, types);
     for (const t of types) {
       const limit = b.types.get(t)!;
