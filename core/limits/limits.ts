@@ -3,6 +3,7 @@
 // them). Values are read at use (no cache): a change applies at once on every management server.
 import type { Db } from '../db/connect';
 import { sql, type ExpressionBuilder } from 'kysely';
+import { precompiled, type Precompiled } from '../db/precompiled';
 import type { Database } from '../db/schema';
 import type { SettingSource, SettingName } from '../kernel/settings';
 import { settingDecl, settingValue } from '../kernel/settings';
@@ -52,24 +53,38 @@ export interface LimitFacts {
   hasCount(kind: OwnerKind, id: string, type: number): boolean;
 }
 
+type FactRow = { k: string; a: string; b: string; t: number; v: string };
+
+/** One query per shape (the owners' kinds in order, the types), compiled once: the owners' ids are its values. */
+const factsQueries = new Map<string, Precompiled<Record<string, string>, FactRow>>();
+
+function factsQuery(kinds: OwnerKind[], types: number[]): Precompiled<Record<string, string>, FactRow> {
+  const settings = kinds.flatMap((kind) => types.map((t) => `max.${kind}.${typeInfo(t)!.setting}`));
+  return precompiled((db, p: Record<string, string>) => {
+    const ownedBy = (eb: ExpressionBuilder<Database, 'resource_limits' | 'resource_counts'>) =>
+      eb.or(kinds.map((kind, i) => eb.and([eb('owner_type', '=', kind), eb('owner_id', '=', p[`o${i}`])])));
+    return db.selectFrom('resource_limits')
+      .select([sql.lit('l').as('k'), 'owner_type as a', 'owner_id as b', 'resource_type as t', sql<string>`${sql.ref('max')}`.as('v')])
+      .where(ownedBy).where('resource_type', 'in', types)
+      .unionAll((d) => d.selectFrom('resource_counts')
+        .select([sql.lit('c').as('k'), 'owner_type as a', 'owner_id as b', 'resource_type as t', sql<string>`${sql.ref('count')}`.as('v')])
+        .where(ownedBy).where('resource_type', 'in', types))
+      .unionAll((d) => d.selectFrom('configurations')
+        .select([sql.lit('s').as('k'), 'name as a', 'name as b', sql.lit(0).as('t'), 'value as v'])
+        .where('name', 'in', settings));
+  });
+}
+
 /**
  * For non-exempt owners and the types an allocation adds: the limits set on them, the default settings of those
  * types and which count rows exist, read together (one round trip on a deploy's path instead of one per type).
  */
 export async function limitFacts(src: SettingSource & { db: Db }, owners: { kind: OwnerKind; id: string }[], types: number[]): Promise<LimitFacts> {
-  const settings = owners.flatMap((o) => types.map((t) => `max.${o.kind}.${typeInfo(t)!.setting}`));
-  const ownedBy = (eb: ExpressionBuilder<Database, 'resource_limits' | 'resource_counts'>) =>
-    eb.or(owners.map((o) => eb.and([eb('owner_type', '=', o.kind), eb('owner_id', '=', o.id)])));
-  const rows = await src.db.selectFrom('resource_limits')
-    .select([sql.lit('l').as('k'), 'owner_type as a', 'owner_id as b', 'resource_type as t', sql<string>`${sql.ref('max')}`.as('v')])
-    .where(ownedBy).where('resource_type', 'in', types)
-    .unionAll((db) => db.selectFrom('resource_counts')
-      .select([sql.lit('c').as('k'), 'owner_type as a', 'owner_id as b', 'resource_type as t', sql<string>`${sql.ref('count')}`.as('v')])
-      .where(ownedBy).where('resource_type', 'in', types))
-    .unionAll((db) => db.selectFrom('configurations')
-      .select([sql.lit('s').as('k'), 'name as a', 'name as b', sql.lit(0).as('t'), 'value as v'])
-      .where('name', 'in', settings))
-    .execute();
+  const kinds = owners.map((o) => o.kind);
+  const key = `${kinds.join()}|${types.join()}`;
+  let q = factsQueries.get(key);
+  if (!q) factsQueries.set(key, (q = factsQuery(kinds, types)));
+  const rows = await q.rows(src.db, Object.fromEntries(owners.map((o, i) => [`o${i}`, o.id])));
   const set = new Map<string, number>();
   const counted = new Set<string>();
   const stored = new Map<string, string>();
