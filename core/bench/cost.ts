@@ -26,13 +26,20 @@ const top = Number(values.top ?? 25);
 
 // Every execution of a prepared statement, by SQL text (the group-commit driver runs everything through these).
 const counts = new Map<string, number>();
+/** And the time spent in each (ms), to rank statements by what they cost, not only by how often they run. */
+const times = new Map<string, number>();
 const probe = new SqliteDatabase(':memory:').prepare('select 1');
 const proto = Object.getPrototypeOf(probe) as Record<string, (...a: unknown[]) => unknown>;
 for (const m of ['run', 'get', 'all', 'iterate']) {
   const orig = proto[m];
   proto[m] = function (this: { source: string }, ...args: unknown[]) {
     counts.set(this.source, (counts.get(this.source) ?? 0) + 1);
-    return orig.apply(this, args);
+    const t0 = performance.now();
+    try {
+      return orig.apply(this, args);
+    } finally {
+      times.set(this.source, (times.get(this.source) ?? 0) + performance.now() - t0);
+    }
   };
 }
 
@@ -91,7 +98,11 @@ function report(label: string, n: number, before: ReturnType<typeof mainThread>)
   console.log(`statements per op: ${(total / n).toFixed(2)}  commits per op: ${(commits / n).toFixed(3)}`);
   console.log(`main-thread bytes written per op: ${((after.wchar - before.wchar) / n / 1024).toFixed(2)} KiB  (~${((after.wchar - before.wchar) / n / 4120).toFixed(2)} WAL frames)`);
   console.log(`main-thread CPU ms per op: ${((after.cpuMs - before.cpuMs) / n).toFixed(3)}`);
-  for (const [sql, c] of rows.slice(0, top)) console.log(`${(c / n).toFixed(3).padStart(8)}  ${sql.replace(/\s+/g, ' ').slice(0, 220)}`);
+  const inSql = [...times.values()].reduce((a, b) => a + b, 0);
+  console.log(`time in SQLite per op: ${(inSql / n * 1000).toFixed(1)} us (columns: statements per op, us per op)`);
+  for (const [sql, c] of rows.slice(0, top)) {
+    console.log(`${(c / n).toFixed(3).padStart(8)} ${((times.get(sql) ?? 0) / n * 1000).toFixed(1).padStart(7)}  ${sql.replace(/\s+/g, ' ').slice(0, 200)}`);
+  }
 }
 
 /** --profile PREFIX: a CPU profile of each measured phase only (PREFIX-deploy.cpuprofile, PREFIX-list.cpuprofile). */
@@ -120,6 +131,7 @@ async function main() {
     const owner = accounts ? (i: number) => ({ account: accounts.names[i % accounts.names.length], domainid: accounts.domainId }) : undefined;
     await deployMany(core, lab, 1000, 1000, owner);
     counts.clear();
+    times.clear();
     const dbFile = join(dataDir, 'strata.db');
     const frame0 = values.wal ? walFrameCount(dbFile) : 0;
     let t = mainThread();
@@ -138,6 +150,7 @@ async function main() {
       for (let i = 0; i < 10; i++) await list(1 + i);
       const pages = Math.floor(listVms / 500);
       counts.clear();
+      times.clear();
       t = mainThread();
       const n = 100;
       const t0 = performance.now();
