@@ -2,7 +2,9 @@
 //   deploy: SQL statements and commits per deploy, WAL bytes the main thread writes per deploy, main-thread CPU ms
 //           per deploy, and the statements ranked by count (on 1,000 simulator hosts, after a warm-up).
 //   list:   statements per listVirtualMachines page of 500 (in-process, through the dispatcher) and CPU ms per page.
-// Run: node bin/run-ts.mjs core/bench/cost.ts [--vms N] [--list-vms N] [--top K]
+//   --accounts N: every deploy for another of N user accounts (account=, domainid=; as scale.ts), where the limits
+//           of a user account apply, instead of the admin's (exempt from limits).
+// Run: node bin/run-ts.mjs core/bench/cost.ts [--vms N] [--list-vms N] [--top K] [--accounts N]
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,22 +16,30 @@ import SqliteDatabase from 'better-sqlite3';
 import { createCore } from '../index';
 import { silentLogger } from '../kernel/logger';
 import { buildLab, deployMany } from './lab';
+import { growAccounts } from './scale-lab';
 
 const { values } = parseArgs({ options: { vms: { type: 'string' }, 'list-vms': { type: 'string' }, top: { type: 'string' },
-  profile: { type: 'string' }, wal: { type: 'boolean' } } });
+  profile: { type: 'string' }, wal: { type: 'boolean' }, accounts: { type: 'string' } } });
 const measured = Number(values.vms ?? 3000);
 const listVms = Number(values['list-vms'] ?? 0);
 const top = Number(values.top ?? 25);
 
 // Every execution of a prepared statement, by SQL text (the group-commit driver runs everything through these).
 const counts = new Map<string, number>();
+/** And the time spent in each (ms), to rank statements by what they cost, not only by how often they run. */
+const times = new Map<string, number>();
 const probe = new SqliteDatabase(':memory:').prepare('select 1');
 const proto = Object.getPrototypeOf(probe) as Record<string, (...a: unknown[]) => unknown>;
 for (const m of ['run', 'get', 'all', 'iterate']) {
   const orig = proto[m];
   proto[m] = function (this: { source: string }, ...args: unknown[]) {
     counts.set(this.source, (counts.get(this.source) ?? 0) + 1);
-    return orig.apply(this, args);
+    const t0 = performance.now();
+    try {
+      return orig.apply(this, args);
+    } finally {
+      times.set(this.source, (times.get(this.source) ?? 0) + performance.now() - t0);
+    }
   };
 }
 
@@ -88,7 +98,11 @@ function report(label: string, n: number, before: ReturnType<typeof mainThread>)
   console.log(`statements per op: ${(total / n).toFixed(2)}  commits per op: ${(commits / n).toFixed(3)}`);
   console.log(`main-thread bytes written per op: ${((after.wchar - before.wchar) / n / 1024).toFixed(2)} KiB  (~${((after.wchar - before.wchar) / n / 4120).toFixed(2)} WAL frames)`);
   console.log(`main-thread CPU ms per op: ${((after.cpuMs - before.cpuMs) / n).toFixed(3)}`);
-  for (const [sql, c] of rows.slice(0, top)) console.log(`${(c / n).toFixed(3).padStart(8)}  ${sql.replace(/\s+/g, ' ').slice(0, 220)}`);
+  const inSql = [...times.values()].reduce((a, b) => a + b, 0);
+  console.log(`time in SQLite per op: ${(inSql / n * 1000).toFixed(1)} us (columns: statements per op, us per op)`);
+  for (const [sql, c] of rows.slice(0, top)) {
+    console.log(`${(c / n).toFixed(3).padStart(8)} ${((times.get(sql) ?? 0) / n * 1000).toFixed(1).padStart(7)}  ${sql.replace(/\s+/g, ' ').slice(0, 200)}`);
+  }
 }
 
 /** --profile PREFIX: a CPU profile of each measured phase only (PREFIX-deploy.cpuprofile, PREFIX-list.cpuprofile). */
@@ -113,13 +127,17 @@ async function main() {
   const core = await createCore({ dataDir, adminPassword: 'bench', log: silentLogger, hostPingIntervalMs: 0 });
   try {
     const lab = await buildLab(core, { hosts: 1000 });
-    await deployMany(core, lab, 1000);
+    const accounts = values.accounts ? await growAccounts(core, Number(values.accounts)) : null;
+    const owner = accounts ? (i: number) => ({ account: accounts.names[i % accounts.names.length], domainid: accounts.domainId }) : undefined;
+    await deployMany(core, lab, 1000, 1000, owner);
     counts.clear();
+    times.clear();
     const dbFile = join(dataDir, 'strata.db');
     const frame0 = values.wal ? walFrameCount(dbFile) : 0;
     let t = mainThread();
-    const d = await profiled('deploy', () => deployMany(core, lab, measured));
-    report(`deploy (wall ${d.perSecond}/s)`, measured, t);
+    // Measured deploys go on from where the warm-up stopped (with --accounts: the next accounts in turn).
+    const d = await profiled('deploy', () => deployMany(core, lab, measured, 1000, owner && ((i) => owner(1000 + i))));
+    report(`deploy (wall ${d.perSecond}/s, ${d.failed} failed)`, measured, t);
     if (values.wal) {
       const w = walFrames(dbFile, frame0);
       console.log(`\nWAL frames per deploy: ${(w.frames / measured).toFixed(2)}, WAL commits per deploy: ${(w.commits / measured).toFixed(3)}`);
@@ -132,6 +150,7 @@ async function main() {
       for (let i = 0; i < 10; i++) await list(1 + i);
       const pages = Math.floor(listVms / 500);
       counts.clear();
+      times.clear();
       t = mainThread();
       const n = 100;
       const t0 = performance.now();

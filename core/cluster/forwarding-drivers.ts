@@ -24,14 +24,20 @@ const hostIdOf = (method: string, args: unknown[]) =>
 
 interface Owner { msId: string | null; peerUrl: string | null }
 
-// Read before every driver call on a host (two or three per deploy): compiled once (db/precompiled).
+// Read before a driver call on a host this server does not know as its own: compiled once (db/precompiled).
 export const hostOwnerQ = precompiled((db, p: { id: string }) => db.selectFrom('hosts').leftJoin('management_servers as m', 'm.id', 'hosts.ms_id')
-  .select(['hosts.ms_id as msId', 'm.peer_url as peerUrl']).where('hosts.id', '=', p.id));
+  .select(['hosts.ms_id as msId', 'm.peer_url as peerUrl', 'hosts.url']).where('hosts.id', '=', p.id));
 
 /** A registry that also knows which hosts this server is taking over (connecting them to its own drivers). */
 export interface ForwardingRegistry extends DriverRegistry {
   /** Calls for these hosts wait until `connected` settles: the host is this server's before its driver knows it. */
   adopting(hostIds: string[], connected: Promise<unknown>): void;
+  /**
+   * Told by the heartbeat until when no other server can have taken this one's hosts (a takeover needs this server
+   * silent for the Down timeout); 0 when it has been fenced. Until then a host found to be this server's is not
+   * looked up again before each driver call.
+   */
+  ownershipLease(until: number): void;
 }
 
 export const isForwardingRegistry = (r: DriverRegistry): r is ForwardingRegistry =>
@@ -42,18 +48,27 @@ export function createForwardingRegistry(local: DriverRegistry, svc: () => Servi
   // In-process only, and only while this process connects hosts it has just taken: nothing to share or invalidate.
   const connecting = new Map<string, Promise<unknown>>();
   let key: Promise<string> | undefined;
+  // Hosts seen owned by this server whose driver lives in this process (not agent hosts: an agent may dial another
+  // server while this one is alive, which then owns the host). Such a host leaves this server only by a takeover,
+  // which needs this server's heartbeat silent past the lease: while the lease runs, their owner is not read.
+  const ownedHere = new Set<string>();
+  let leaseUntil = 0;
 
   async function ownerOf(hostId: string): Promise<Owner | undefined> {
-    const r = await hostOwnerQ.first(svc().db, { id: hostId });
+    const s = svc();
+    const r = await hostOwnerQ.first(s.db, { id: hostId });
+    if (r && r.msId === s.config.msId && !/^\s*agent:\/\//i.test(r.url)) ownedHere.add(hostId);
     return r ? { msId: r.msId, peerUrl: r.peerUrl } : undefined;
   }
+
+  const knownOwnHost = (hostId: string, now: number) => now < leaseUntil && ownedHere.has(hostId);
 
   async function call(driver: HypervisorDriver, method: string, args: unknown[]): Promise<unknown> {
     const s = svc();
     const hostId = hostIdOf(method, args);
     const giveUpAt = s.clock.now() + 2 * (s.config.msDownAfterMs ?? 30_000) + 10_000;
     for (;;) {
-      const owner = await ownerOf(hostId);
+      const owner = knownOwnHost(hostId, s.clock.now()) ? undefined : await ownerOf(hostId);
       if (!owner?.msId || owner.msId === s.config.msId) {
         // (connectHost is what the takeover itself calls.)
         if (method !== 'connectHost') await connecting.get(hostId);
@@ -106,6 +121,10 @@ export function createForwardingRegistry(local: DriverRegistry, svc: () => Servi
   }
 
   return {
+    ownershipLease(until) {
+      leaseUntil = until;
+      if (until === 0) ownedHere.clear();
+    },
     adopting(hostIds, connected) {
       const done = connected.catch(() => undefined);
       for (const id of hostIds) connecting.set(id, done);

@@ -104,12 +104,16 @@ export function createMsRegistry(svc: Services, o: MsRegistryOptions = {}): MsRe
    */
   async function beat(): Promise<void> {
     if (fenced) return;
-    const r = await beatDb.updateTable('management_servers').set({ last_heartbeat: clock.now() }).where('id', '=', config.msId)
+    const at = clock.now();
+    const r = await beatDb.updateTable('management_servers').set({ last_heartbeat: at }).where('id', '=', config.msId)
       .where('state', '=', 'Up').executeTakeFirst();
-    if (Number(r.numUpdatedRows) > 0) return;
     // (MySQL may count only changed rows: the row itself says whether this server is still Up.)
-    const row = await beatDb.selectFrom('management_servers').select('state').where('id', '=', config.msId).executeTakeFirst();
-    if (row?.state === 'Up') return;
+    const up = Number(r.numUpdatedRows) > 0 ||
+      (await beatDb.selectFrom('management_servers').select('state').where('id', '=', config.msId).executeTakeFirst())?.state === 'Up';
+    // Nobody takes this server's hosts before its heartbeat `at` is downAfterMs old; half that leaves room for the
+    // servers' clocks to differ.
+    if (isForwardingRegistry(svc.drivers)) svc.drivers.ownershipLease(up ? at + downAfterMs / 2 : 0);
+    if (up) return;
     fenced = true;
     log.error('this management server was marked Down by another one (its heartbeat was too late), which took over ' +
       'its hosts and jobs: it stops running jobs; restart it to rejoin');

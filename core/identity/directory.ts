@@ -5,7 +5,9 @@
 // views (and the cached sessions, so a logout or a disabled user ends everywhere) within one poll of the shared
 // cache generations (db/shared-caches); entries also expire after a minute.
 import { performance } from 'node:perf_hooks';
+import type { Selectable } from 'kysely';
 import type { Db } from '../db/connect';
+import type { AccountTable } from '../db/schema';
 import type { SharedCaches } from '../db/shared-caches';
 import type { Caller } from './caller';
 import { ROLE_TYPES, roleTypeOfAccountType, type RoleType } from '../contract/roles';
@@ -14,8 +16,12 @@ import { precompiled } from '../db/precompiled';
 
 const TTL_MS = 60_000;
 
-const accountIdQ = precompiled((db, p: { domainId: string; name: string }) => db.selectFrom('accounts').select('id')
-  .where('domain_id', '=', p.domainId).where('name', '=', p.name).where('removed', 'is', null));
+// The live account by name with its first user: what acting for an account (account=, domainid=) needs, in one
+// statement (an account's first deploy would otherwise read its id, its row and its user one after the other).
+const accountByNameQ = precompiled((db, p: { domainId: string; name: string }) => db.selectFrom('accounts as a').selectAll('a')
+  .select((eb) => eb.selectFrom('users as u').select('u.id').whereRef('u.account_id', '=', 'a.id').where('u.removed', 'is', null)
+    .orderBy('u.created').limit(1).as('first_user'))
+  .where('a.domain_id', '=', p.domainId).where('a.name', '=', p.name).where('a.removed', 'is', null));
 const firstUserQ = precompiled((db, p: { accountId: string }) => db.selectFrom('users').select('id')
   .where('account_id', '=', p.accountId).where('removed', 'is', null).orderBy('created').limit(1));
 
@@ -25,6 +31,9 @@ export interface DomainRec {
 }
 export interface AccountRec {
   id: string; name: string; type: number; domainId: string; roleId: string; state: string; removed: number | null;
+  /** The number in its VMs' instance names; once set it never changes (null: none drawn when this was read;
+   *  absent: not read). */
+  number?: number | null;
 }
 export interface UserAuth { caller: Caller; apiKey: string | null; secretKey: string | null; active: boolean }
 
@@ -117,8 +126,7 @@ export class Directory {
     const gen = this.gen;
     const r = await this.db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
     if (!r) return undefined;
-    const rec: AccountRec = { id: r.id, name: r.name, type: r.type, domainId: r.domain_id, roleId: r.role_id,
-      state: r.state, removed: r.removed };
+    const rec = accountRec(r);
     if (gen === this.gen) this.accounts.set(id, { v: rec, at: performance.now() });
     return rec;
   }
@@ -129,8 +137,13 @@ export class Directory {
     const hit = this.accountIds.get(key);
     if (hit && fresh(hit)) return hit.v;
     const gen = this.gen;
-    const r = await accountIdQ.first(this.db, { domainId, name });
-    if (r && gen === this.gen) this.accountIds.set(key, { v: r.id, at: performance.now() });
+    const r = await accountByNameQ.first(this.db, { domainId, name });
+    if (r && gen === this.gen) {
+      const at = performance.now();
+      this.accountIds.set(key, { v: r.id, at });
+      this.accounts.set(r.id, { v: accountRec(r), at });
+      this.firstUsers.set(r.id, { v: r.first_user ?? null, at });
+    }
     return r?.id;
   }
 
@@ -204,6 +217,11 @@ export class Directory {
     if (gen === this.gen) this.roles.set(roleId, { v: compiled, at: performance.now() });
     return compiled;
   }
+}
+
+function accountRec(r: Selectable<AccountTable>): AccountRec {
+  return { id: r.id, name: r.name, type: r.type, domainId: r.domain_id, roleId: r.role_id, state: r.state, removed: r.removed,
+    number: r.number === null || r.number === undefined ? null : Number(r.number) };
 }
 
 const fresh = (t: Timed<unknown>) => performance.now() - t.at < TTL_MS;

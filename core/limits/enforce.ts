@@ -1,6 +1,6 @@
 // Limits enforced at allocation, exactly under concurrency and across management servers sharing the database:
-// the allocation's transaction first locks one count row per bounded (owner, type) (an UPDATE, which MariaDB holds
-// until commit and SQLite serializes), then counts the owner's usage from the resources (usage.ts) and refuses
+// the allocation's transaction first locks one count row per bounded (owner, type) (one UPDATE, which MariaDB holds
+// until commit; SQLite needs none, its transactions hold the database's write lock from their start), then counts the owner's usage from the resources (usage.ts) and refuses
 // when usage + the new amount passes the limit; the resource rows are written in that same transaction. Two
 // deploys of one account thus run their check-and-insert one after the other, and never both see room for one.
 // Rows are locked in one order (the account, then its domains from leaf to root), so two allocations never deadlock.
@@ -9,7 +9,8 @@ import { runOn, type QueryTarget } from '../db/precompiled';
 import { ApiError } from '../kernel/errors';
 import { ErrorCode, CsErrorCode } from '../contract/errors';
 import { GiB, isStorage, typeInfo } from './resource-types';
-import { limitsOf, UNLIMITED, type OwnerKind } from './limits';
+import { limitFacts, UNLIMITED, type OwnerKind } from './limits';
+import { AccountType } from '../contract/roles';
 import { usageOf, type UsageOwner } from './usage';
 
 /** Amounts an allocation adds, by resource type (storage in bytes, memory in MB). */
@@ -18,18 +19,19 @@ export type Deltas = Partial<Record<number, number>>;
 interface Bound { kind: OwnerKind; id: string; usage: UsageOwner; types: Map<number, number>; name: string }
 
 /** What prepare found bounding an allocation; null when no finite limit applies (nothing to lock). */
-export interface LimitGuard { bounds: Bound[]; deltas: Deltas }
+export interface LimitGuard {
+  bounds: Bound[]; deltas: Deltas;
+  /** Whether the transaction must lock count rows: not on SQLite, where every transaction holds the database's
+   *  write lock from its start (the group-commit driver begins it with BEGIN IMMEDIATE; other writers wait). */
+  lockRows: boolean;
+}
 
-async function domainChain(svc: Services, domainId: string) {
-  const out: { id: string; path: string; parent: string | null }[] = [];
-  let id: string | null = domainId;
-  while (id) {
-    const d: { id: string; path: string; parent_id: string | null } | undefined = await svc.db.selectFrom('domains')
-      .select(['id', 'path', 'parent_id']).where('id', '=', id).executeTakeFirst();
-    if (!d) break;
-    out.push({ id: d.id, path: d.path, parent: d.parent_id });
-    id = d.parent_id;
-  }
+/** The owner's domain and its ancestors up to (not including) ROOT, leaf first, from the identity directory:
+ *  ROOT and everything above an account's own domain never change for it, and the directory follows identity changes. */
+async function boundedDomains(svc: Services, domainId: string) {
+  const domains = await svc.caches.directory.domains();
+  const out: { id: string; path: string }[] = [];
+  for (let d = domains.get(domainId); d && d.parentId !== null; d = domains.get(d.parentId)) out.push({ id: d.id, path: d.path });
   return out;
 }
 
@@ -37,23 +39,32 @@ async function domainChain(svc: Services, domainId: string) {
 export async function limitGuard(svc: Services, owner: { accountId: string; domainId: string }, deltas: Deltas): Promise<LimitGuard | null> {
   const types = Object.entries(deltas).filter(([, v]) => (v ?? 0) > 0).map(([t]) => Number(t));
   if (types.length === 0) return null;
-  const bounds: Bound[] = [];
-  const finite = (m: Map<number, number>) => new Map([...m].filter(([, v]) => v !== UNLIMITED));
-  const acct = finite(await limitsOf(svc, 'account', owner.accountId, types));
-  if (acct.size) {
-    const name = (await svc.identity.accountInfo(owner.accountId)).name;
-    bounds.push({ kind: 'account', id: owner.accountId, usage: { kind: 'account', id: owner.accountId }, types: acct, name });
+  // The root admin's accounts and the ROOT domain are not limited: an admin's deploy reads nothing here.
+  const account = await svc.caches.directory.account(owner.accountId);
+  const candidates: Omit<Bound, 'types'>[] = [];
+  if (account && account.type !== AccountType.Admin) {
+    candidates.push({ kind: 'account', id: owner.accountId, usage: { kind: 'account', id: owner.accountId }, name: account.name });
   }
-  for (const d of await domainChain(svc, owner.domainId)) {
-    const lim = finite(await limitsOf(svc, 'domain', d.id, types));
-    if (lim.size) bounds.push({ kind: 'domain', id: d.id, usage: { kind: 'domain', path: d.path }, types: lim, name: d.id });
+  for (const d of await boundedDomains(svc, owner.domainId)) {
+    candidates.push({ kind: 'domain', id: d.id, usage: { kind: 'domain', path: d.path }, name: d.id });
+  }
+  if (candidates.length === 0) return null;
+  // The limits in force (read at use: a change applies at once on every server) and the count rows there are.
+  const facts = await limitFacts(svc, candidates, types);
+  const bounds: Bound[] = [];
+  for (const c of candidates) {
+    const lim = new Map([...facts.limits(c.kind, c.id)].filter(([, v]) => v !== UNLIMITED));
+    if (lim.size) bounds.push({ ...c, types: lim });
   }
   if (bounds.length === 0) return null;
+  const lockRows = svc.dbKind !== 'sqlite';
+  if (!lockRows) return { bounds, deltas, lockRows };
   // Outside the allocation's transaction: INSERT-or-ignore there would take a shared lock that two transactions
-  // then both try to upgrade (a deadlock on MariaDB).
-  const rows = bounds.flatMap((b) => [...b.types.keys()].map((t) => ({ owner_type: b.kind, owner_id: b.id, resource_type: t, count: 0 })));
-  await svc.db.insertInto('resource_counts').values(rows).orIgnore().execute();
-  return { bounds, deltas };
+  // then both try to upgrade (a deadlock on MariaDB). Only the first allocation of an owner (and type) writes.
+  const rows = bounds.flatMap((b) => [...b.types.keys()].filter((t) => !facts.hasCount(b.kind, b.id, t))
+    .map((t) => ({ owner_type: b.kind, owner_id: b.id, resource_type: t, count: 0 })));
+  if (rows.length) await svc.db.insertInto('resource_counts').values(rows).orIgnore().execute();
+  return { bounds, deltas, lockRows };
 }
 
 export function limitExceeded(typeName: string, b: { kind: OwnerKind; name: string }, domainId: string): ApiError {
@@ -62,23 +73,24 @@ export function limitExceeded(typeName: string, b: { kind: OwnerKind; name: stri
     CsErrorCode.ResourceAllocation);
 }
 
-/** Inside the allocation's transaction, before its rows are written: lock, count, refuse or record. */
+/**
+ * Inside the allocation's transaction, before its rows are written: lock the owner's count rows of these types
+ * (one statement), count its usage (one statement for a deploy's five types), refuse when a limit would be passed.
+ * The count rows are only locks: usage is always counted from the resources.
+ */
 export async function enforceInTx(tx: QueryTarget, guard: LimitGuard | null, domainId: string): Promise<void> {
   if (guard === null) return;
   for (const b of guard.bounds) {
     const types = [...b.types.keys()].sort((x, y) => x - y);
-    for (const t of types) {
+    if (guard.lockRows) {
       await runOn(tx, (d) => d.updateTable('resource_counts').set((eb) => ({ count: eb('count', '+', 0) }))
-        .where('owner_type', '=', b.kind).where('owner_id', '=', b.id).where('resource_type', '=', t));
+        .where('owner_type', '=', b.kind).where('owner_id', '=', b.id).where('resource_type', 'in', types));
     }
     const usage = await usageOf(tx, b.usage, types);
     for (const t of types) {
       const limit = b.types.get(t)!;
       const max = isStorage(t) ? limit * GiB : limit;
-      const next = (usage.get(t) ?? 0) + (guard.deltas[t] ?? 0);
-      if (next > max) throw limitExceeded(typeInfo(t)!.name, b, domainId);
-      await runOn(tx, (d) => d.updateTable('resource_counts').set({ count: next })
-        .where('owner_type', '=', b.kind).where('owner_id', '=', b.id).where('resource_type', '=', t));
+      if ((usage.get(t) ?? 0) + (guard.deltas[t] ?? 0) > max) throw limitExceeded(typeInfo(t)!.name, b, domainId);
     }
   }
 }

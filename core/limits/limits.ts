@@ -2,8 +2,11 @@
 // max.domain.* setting. The root admin's accounts and the ROOT domain are unlimited (CloudStack does not check
 // them). Values are read at use (no cache): a change applies at once on every management server.
 import type { Db } from '../db/connect';
+import { sql, type ExpressionBuilder } from 'kysely';
+import { precompiled, type Precompiled } from '../db/precompiled';
+import type { Database } from '../db/schema';
 import type { SettingSource, SettingName } from '../kernel/settings';
-import { settingValue } from '../kernel/settings';
+import { settingDecl, settingValue } from '../kernel/settings';
 import { AccountType } from '../contract/roles';
 import { RESOURCE_TYPES, typeInfo } from './resource-types';
 
@@ -40,4 +43,63 @@ export async function limitsOf(src: SettingSource & { db: Db }, kind: OwnerKind,
   const byType = new Map(set.map((r) => [Number(r.resource_type), Number(r.max)]));
   for (const t of want) out.set(t, byType.get(t) ?? await defaultLimit(src, kind, t));
   return out;
+}
+
+/** What an allocation's limit check reads before its transaction, in one statement (limitFacts). */
+export interface LimitFacts {
+  /** The owner's limits of the wanted types (set, else the setting's default), in the API's units. */
+  limits(kind: OwnerKind, id: string): Map<number, number>;
+  /** Whether the owner's count row of this type (the row its allocations lock) exists. */
+  hasCount(kind: OwnerKind, id: string, type: number): boolean;
+}
+
+type FactRow = { k: string; a: string; b: string; t: number; v: string };
+
+/** One query per shape (the owners' kinds in order, the types), compiled once: the owners' ids are its values. */
+const factsQueries = new Map<string, Precompiled<Record<string, string>, FactRow>>();
+
+function factsQuery(kinds: OwnerKind[], types: number[]): Precompiled<Record<string, string>, FactRow> {
+  const settings = kinds.flatMap((kind) => types.map((t) => `max.${kind}.${typeInfo(t)!.setting}`));
+  return precompiled((db, p: Record<string, string>) => {
+    const ownedBy = (eb: ExpressionBuilder<Database, 'resource_limits' | 'resource_counts'>) =>
+      eb.or(kinds.map((kind, i) => eb.and([eb('owner_type', '=', kind), eb('owner_id', '=', p[`o${i}`])])));
+    return db.selectFrom('resource_limits')
+      .select([sql.lit('l').as('k'), 'owner_type as a', 'owner_id as b', 'resource_type as t', sql<string>`${sql.ref('max')}`.as('v')])
+      .where(ownedBy).where('resource_type', 'in', types)
+      .unionAll((d) => d.selectFrom('resource_counts')
+        .select([sql.lit('c').as('k'), 'owner_type as a', 'owner_id as b', 'resource_type as t', sql<string>`${sql.ref('count')}`.as('v')])
+        .where(ownedBy).where('resource_type', 'in', types))
+      .unionAll((d) => d.selectFrom('configurations')
+        .select([sql.lit('s').as('k'), 'name as a', 'name as b', sql.lit(0).as('t'), 'value as v'])
+        .where('name', 'in', settings));
+  });
+}
+
+/**
+ * For non-exempt owners and the types an allocation adds: the limits set on them, the default settings of those
+ * types and which count rows exist, read together (one round trip on a deploy's path instead of one per type).
+ */
+export async function limitFacts(src: SettingSource & { db: Db }, owners: { kind: OwnerKind; id: string }[], types: number[]): Promise<LimitFacts> {
+  const kinds = owners.map((o) => o.kind);
+  const key = `${kinds.join()}|${types.join()}`;
+  let q = factsQueries.get(key);
+  if (!q) factsQueries.set(key, (q = factsQuery(kinds, types)));
+  const rows = await q.rows(src.db, Object.fromEntries(owners.map((o, i) => [`o${i}`, o.id])));
+  const set = new Map<string, number>();
+  const counted = new Set<string>();
+  const stored = new Map<string, string>();
+  for (const r of rows) {
+    if (r.k === 's') stored.set(r.a, String(r.v));
+    else if (r.k === 'l') set.set(`${r.a}/${r.b}/${Number(r.t)}`, Number(r.v));
+    else counted.add(`${r.a}/${r.b}/${Number(r.t)}`);
+  }
+  const byDefault = (kind: OwnerKind, t: number) => {
+    const name = `max.${kind}.${typeInfo(t)!.setting}` as SettingName;
+    const n = Number(stored.get(name) ?? src.config.settings?.[name] ?? settingDecl(name).default);
+    return Number.isFinite(n) && n >= 0 ? n : UNLIMITED;
+  };
+  return {
+    limits: (kind, id) => new Map(types.map((t) => [t, set.get(`${kind}/${id}/${t}`) ?? byDefault(kind, t)])),
+    hasCount: (kind, id, t) => counted.has(`${kind}/${id}/${t}`),
+  };
 }

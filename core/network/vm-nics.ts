@@ -6,26 +6,31 @@ import type { CallContext } from '../kernel/handler';
 import type { Owner } from '../kernel/services';
 import type { MapEntries } from '../contract/params';
 import { invalidParam, notFound } from '../kernel/errors';
-import { checkUsable, type NetworkRow } from './access';
+import { checkUsable } from './access';
 import { implementNetwork } from './implement';
 import { planNic, type NicPlan } from './nics';
 import { requiredOffering } from './offerings';
-import { guestPhysicalNetwork } from './physical-networks';
 import { createNetworkRow } from './networks';
 import { requireIp } from './ip';
 import { precompiled } from '../db/precompiled';
 
-// Read by every deploy without networkids: compiled once (db/precompiled).
-const accountNetworkQ = precompiled((db, p: { accountId: string; zoneId: string }) => db.selectFrom('networks').selectAll()
-  .where('account_id', '=', p.accountId).where('zone_id', '=', p.zoneId).where('removed', 'is', null)
-  .where('guest_type', '=', 'Isolated').orderBy('created').orderBy('id').limit(1));
+// Read by every deploy without networkids, in one statement: the account's network in the zone (its id: the NIC
+// loop reads the row) and whether the zone has guest networking at all. Compiled once (db/precompiled).
+const accountNetworkQ = precompiled((db, p: { accountId: string; zoneId: string }) => db.selectNoFrom((eb) => [
+  eb.selectFrom('networks').select('id')
+    .where('account_id', '=', p.accountId).where('zone_id', '=', p.zoneId).where('removed', 'is', null)
+    .where('guest_type', '=', 'Isolated').orderBy('created').orderBy('id').limit(1).as('own'),
+  eb.exists(eb.selectFrom('physical_networks as p').innerJoin('physical_network_traffic_types as t', 't.physical_network_id', 'p.id')
+    .select('p.id').where('p.zone_id', '=', p.zoneId).where('p.removed', 'is', null).where('t.traffic_type', '=', 'Guest')).as('guest'),
+]));
 
 export interface NicRequest { networkids?: string[]; ipaddress?: string; macaddress?: string; iptonetworklist?: MapEntries }
 
-async function accountNetwork(ctx: CallContext, owner: Owner, zoneId: string): Promise<NetworkRow | null> {
-  const own = await accountNetworkQ.first(ctx.svc.db, { accountId: owner.accountId, zoneId });
-  if (own) return own;
-  if (!(await guestPhysicalNetwork(ctx, zoneId))) return null;
+async function accountNetwork(ctx: CallContext, owner: Owner, zoneId: string): Promise<{ id: string } | null> {
+  const r = await accountNetworkQ.first(ctx.svc.db, { accountId: owner.accountId, zoneId });
+  if (r?.own) return { id: r.own };
+  // (A number on SQLite and MySQL: exists() gives 0 or 1.)
+  if (!Number(r?.guest)) return null;
   const off = await requiredOffering(ctx.svc.db);
   if (!off) {
     throw invalidParam(`Unable to find a network to deploy the VM into: account ${owner.accountName} has no network in zone ${zoneId} and no network offering is Required to create one (pass networkids)`);

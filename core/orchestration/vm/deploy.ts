@@ -169,7 +169,8 @@ async function prepare(ctx: CallContext, a: Args) {
   const affinity = await resolveAffinityGroups(ctx, owner, a.affinitygroupids, a.affinitygroupnames);
   const group = a.group ? await groupNamed(ctx, owner, a.group) : null;
   const nics = await planDeployNics(ctx, owner, zone.id, a, svc.newId);
-  const instanceName = await svc.instanceNames.next(owner.accountId);
+  // (The account's number as the identity directory read it: its first deploy here need not read it again.)
+  const instanceName = await svc.instanceNames.next(owner.accountId, (await svc.caches.directory.account(owner.accountId))?.number);
   const n = instanceName.split('-')[2];
   const now = svc.clock.now();
   const vm: VmTable = {
