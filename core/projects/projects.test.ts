@@ -67,6 +67,23 @@ describe('projects', () => {
     expect((await fails(alice, 'listVirtualMachines', { projectid: project.id, account: 'alice' })).text).toBe("Account and projectId can't be specified together");
   });
 
+  it('an admin\'s lists skip project resources, even with listall, unless projectid is given (CloudStack\'s scoping)', async () => {
+    expect(await vmNames(admin, { listall: 'true' })).toEqual(['own-vm']);
+    expect(await vmNames(admin, { domainid: project.domainid, isrecursive: 'true' })).toEqual(['own-vm']);
+    expect(await vmNames(admin, { projectid: project.id })).toEqual(['p-vm']);
+    expect(await vmNames(admin, { projectid: '-1' })).toEqual(['p-vm']);
+    expect(await vmNames(admin, { projectid: '-1', listall: 'true' })).toEqual(['own-vm', 'p-vm']);
+    expect(await vmNames(admin, { id: vm.id })).toEqual(['p-vm']);
+    const volumeOwners = async (p: Record<string, string>) => [...new Set(((await ok(admin, 'listVolumes', p)).volume ?? [])
+      .map((v: { project?: string; account?: string }) => v.project ?? v.account))].sort();
+    expect(await volumeOwners({ listall: 'true' })).toEqual(['alice']);
+    expect(await volumeOwners({ projectid: project.id })).toEqual(['apollo']);
+    const events = async (p: Record<string, string>) => ((await ok(admin, 'listEvents', { listall: 'true', pagesize: '-1', ...p })).event ?? [])
+      .filter((e: { type: string }) => e.type === 'VM.CREATE').map((e: { project?: string; account?: string }) => e.project ?? e.account).sort();
+    expect(await events({})).toEqual(['alice']);
+    expect(await events({ projectid: project.id })).toEqual([project.projectaccountname]);
+  });
+
   it('a project has its own limits: an admin sets them with projectid=, members read them, a deploy past them gets 535', async () => {
     const limit = (call: Call) => ok(call, 'listResourceLimits', { projectid: project.id, resourcetype: '0' });
     expect((await limit(alice)).resourcelimit).toEqual([expect.objectContaining({ project: 'apollo', projectid: project.id, resourcetypename: 'user_vm' })]);
