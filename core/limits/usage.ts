@@ -74,3 +74,10 @@ export async function usageOf(db: QueryTarget, o: UsageOwner, types?: number[]):
   if (want(RT.vpc)) out.set(RT.vpc, 0);
   return out;
 }
+
+/** What pending allocations hold (enforce.ts reserve): counted with the usage when a limit is checked. */
+export async function reservedOf(db: QueryTarget, o: UsageOwner, types: number[]): Promise<Map<number, number>> {
+  const rows = await runOn<{ resource_type: number; n: unknown }>(db, (d) => owned(d.selectFrom('resource_reservations'), o)
+    .where('resource_type', 'in', types).groupBy('resource_type').select((eb: any) => ['resource_type', eb.fn.sum('amount').as('n')]));
+  return new Map(rows.map((r) => [Number(r.resource_type), num(r.n)]));
+}

@@ -243,4 +243,16 @@ describe('public IP addresses and rules on the virtual router', () => {
     expect((await ok(bob, 'listLoadBalancerRules')).loadbalancerrule.map((r: { name: string }) => r.name)).toEqual(['b']);
     expect((await ok(admin, 'listLoadBalancerRules', { listall: 'true' })).loadbalancerrule.map((r: { name: string }) => r.name)).toEqual(['b']);
   });
+
+  it('concurrent acquisitions pass the public IP limit by none', async () => {
+    const held = (await ok(bob, 'listPublicIpAddresses')).count as number;
+    await ok(admin, 'updateResourceLimit', { account: 'bob', domainid: (await ok(bob, 'listAccounts')).account[0].domainid, resourcetype: '1',
+      max: String(held + 2) });
+    const runs = await Promise.all(Array.from({ length: 8 }, () => bob('associateIpAddress', { networkid: lab.bobNet })));
+    const outcomes = await Promise.all(runs.map(async (r) => (r.status === 200
+      ? (await waitJob(bob, r.json.associateipaddressresponse.jobid)).jobstatus : r.status)));
+    expect(outcomes.filter((x) => x === 1)).toHaveLength(2);
+    expect(outcomes.filter((x) => x === 535)).toHaveLength(6);
+    expect((await ok(bob, 'listPublicIpAddresses')).count).toBe(held + 2);
+  });
 });

@@ -1,7 +1,7 @@
 // associateIpAddress, disassociateIpAddress, listPublicIpAddresses, enableStaticNat, disableStaticNat. An isolated
 // network's first public address is its source NAT address (taken when the network is implemented); more are
 // acquired from the zone's public ranges, each address once per zone (public_ips_zone_ip).
-import { checkLimits, RT } from '../../limits/index';
+import { RT, withReservation } from '../../limits/index';
 import type { CallContext, HandlersFor } from '../../kernel/handler';
 import type { networkEdgeCommands } from '../../contract/commands/network-edge';
 import type { PublicIpAddress } from '../../contract/responses';
@@ -89,9 +89,11 @@ export const publicIpHandlers: Pick<H, 'associateIpAddress' | 'disassociateIpAdd
       if (a.ipaddress !== undefined) requireIp('ipaddress', a.ipaddress);
       const n = await edgeNetwork(ctx, a.networkid);
       if (a.zoneid && a.zoneid !== n.zone_id) throw invalidParam(`Network ${n.name} is not in zone ${a.zoneid}`);
-      // The network owner's public IP limit (checked here; two acquisitions racing may pass it together).
-      if (n.account_id) await checkLimits(ctx.svc, { accountId: n.account_id, domainId: n.domain_id }, { [RT.public_ip]: 1 });
-      const ip = await takePublicIp(ctx.svc, n, a.ipaddress);
+      // The network owner's public IP limit: checked and held under the count row's lock until the address is
+      // taken, so concurrent acquisitions never pass it together.
+      const ip = n.account_id
+        ? await withReservation(ctx.svc, { accountId: n.account_id, domainId: n.domain_id }, { [RT.public_ip]: 1 }, () => takePublicIp(ctx.svc, n, a.ipaddress))
+        : await takePublicIp(ctx.svc, n, a.ipaddress);
       return { instanceType: 'IpAddress', instanceId: ip.id, createdId: ip.id, locks: [edgeLock(n.id)], payload: { id: ip.id, networkId: n.id } };
     },
     async execute(ctx, _a, p: { id: string; networkId: string }) {
