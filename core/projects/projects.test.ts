@@ -96,6 +96,11 @@ describe('projects', () => {
     expect(over.text).toMatch(/^Maximum number of resources of type 'user_vm' for account name=PrjAcct-apollo-\S+ in domain id=.* has been exceeded\.$/);
     // Alice's own account is not bounded by the project's limit.
     expect(await vmNames(alice)).toEqual(['own-vm']);
+    // listProjects answers the project's counts and limits (CloudStack's ProjectResponse fields and types).
+    const listed = (await ok(alice, 'listProjects', { id: project.id })).project[0];
+    expect(listed).toMatchObject({ vmtotal: 1, vmlimit: '1', vmavailable: '0', vmrunning: 1, vmstopped: 0, volumetotal: 1, cputotal: 1,
+      iplimit: expect.any(String), primarystoragetotal: expect.any(Number), secondarystoragetotal: 0 });
+    expect(typeProblems('Project', listed)).toEqual([]);
     await ok(admin, 'updateResourceLimit', { projectid: project.id, resourcetype: '0', max: '-1' });
   });
 
