@@ -84,6 +84,24 @@ describe('projects', () => {
     expect(await events({ projectid: project.id })).toEqual([project.projectaccountname]);
   });
 
+  it('instance and affinity groups are made for a project with projectid= and listed only with it', async () => {
+    const g = (await ok(alice, 'createInstanceGroup', { name: 'p-group', projectid: project.id })).instancegroup;
+    expect(g).toMatchObject({ name: 'p-group', project: 'apollo', projectid: project.id });
+    expect(g.account).toBeUndefined();
+    expect(typeProblems('InstanceGroup', g)).toEqual([]);
+    const groups = async (p: Record<string, string>) => ((await ok(alice, 'listInstanceGroups', p)).instancegroup ?? []).map((x: { name: string }) => x.name);
+    expect(await groups({})).not.toContain('p-group');
+    expect(await groups({ projectid: project.id })).toEqual(['p-group']);
+    expect((await fails(bob, 'createInstanceGroup', { name: 'x', projectid: project.id })).code).toBe(531);
+    const ag = (await ok(alice, 'createAffinityGroup', { name: 'p-apart', type: 'host anti-affinity', projectid: project.id })).affinitygroup;
+    expect(ag).toMatchObject({ name: 'p-apart', project: 'apollo', projectid: project.id });
+    expect(typeProblems('AffinityGroup', ag)).toEqual([]);
+    expect(((await ok(alice, 'listAffinityGroups', { projectid: project.id })).affinitygroup as { name: string }[]).map((x) => x.name)).toEqual(['p-apart']);
+    expect((await ok(alice, 'listAffinityGroups', {})).affinitygroup ?? []).toEqual([]);
+    expect((await fails(alice, 'createAffinityGroup', { name: 'y', type: 'host affinity', projectid: project.id, account: 'alice' })).text)
+      .toBe("Account and projectId can't be specified together");
+  });
+
   it('a project has its own limits: an admin sets them with projectid=, members read them, a deploy past them gets 535', async () => {
     const limit = (call: Call) => ok(call, 'listResourceLimits', { projectid: project.id, resourcetype: '0' });
     expect((await limit(alice)).resourcelimit).toEqual([expect.objectContaining({ project: 'apollo', projectid: project.id, resourcetypename: 'user_vm' })]);

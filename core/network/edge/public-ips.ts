@@ -50,8 +50,12 @@ export async function formatIps(svc: Services, rows: IpRow[]): Promise<PublicIpA
 
 /** Takes a free address of the zone's public ranges (the given one, or the lowest free) for the network. */
 export async function takePublicIp(svc: Services, n: NetworkRow, want?: string): Promise<IpRow> {
-  const ranges = await svc.db.selectFrom('vlan_ip_ranges').select(['id', 'start_ip', 'end_ip']).where('zone_id', '=', n.zone_id)
-    .where('for_virtual_network', '=', 1).orderBy('created').execute();
+  // Ranges dedicated to the network's account come first, then its domain's, then the undedicated ones; others'
+  // dedicated ranges are not used (CloudStack's order).
+  const rank = (r: { account_id: string | null; domain_id: string | null }) =>
+    r.account_id ? (r.account_id === n.account_id ? 0 : -1) : r.domain_id ? (r.domain_id === n.domain_id ? 1 : -1) : 2;
+  const ranges = (await svc.db.selectFrom('vlan_ip_ranges').select(['id', 'start_ip', 'end_ip', 'account_id', 'domain_id']).where('zone_id', '=', n.zone_id)
+    .where('for_virtual_network', '=', 1).orderBy('created').execute()).filter((r) => rank(r) >= 0).sort((x, y) => rank(x) - rank(y));
   const taken = new Set((await svc.db.selectFrom('public_ips').select('ip_address').where('zone_id', '=', n.zone_id).execute()).map((r) => r.ip_address));
   for (const r of ranges) {
     for (let i = ipToInt(r.start_ip); i <= ipToInt(r.end_ip); i++) {
