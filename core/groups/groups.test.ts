@@ -213,12 +213,11 @@ describe('resource limits', () => {
     // Ten 1 GiB volumes; room for 3 GiB more: 3 of 10 resizes to 2 GiB go through.
     const GiB = 2 ** 30;
     const dof = body(await admin.call('createDiskOffering', { name: 'one', displaytext: 'one', disksize: '1' }, 'POST'), 'createDiskOffering').diskoffering;
+    await admin.call('updateResourceLimit', { account: 'alice', domainid: rootDomainId, resourcetype: '2', max: '-1' }, 'POST');
     const vols: string[] = [];
     for (let i = 0; i < 10; i++) {
       const r = body(await alice.call('createVolume', { name: `grow-${i}`, zoneid: zoneId, diskofferingid: dof.id }, 'POST'), 'createVolume');
-      const j = await waitJob(alice.call, r.jobid);
-      if (!j.jobresult.volume) throw new Error(JSON.stringify(j));
-      vols.push(j.jobresult.volume.id);
+      vols.push((await waitJob(alice.call, r.jobid)).jobresult.volume.id);
     }
     const used = (body(await alice.call('listVolumes', { pagesize: '-1' }), 'listVolumes').volume as { size: number }[])
       .reduce((n, v) => n + v.size, 0);

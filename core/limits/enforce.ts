@@ -91,17 +91,31 @@ export async function enforceInTx(tx: QueryTarget, guard: LimitGuard | null, dom
  * resource rows carry the amounts, or the allocation failed. Null when no finite limit applies (nothing to hold).
  */
 export async function reserve(svc: Services, owner: { accountId: string; domainId: string }, deltas: Deltas): Promise<string | null> {
+  const plan = await reservation(svc, owner, deltas);
+  if (plan === null) return null;
+  await svc.db.transaction().execute((tx) => plan.write(tx));
+  return plan.id;
+}
+
+/**
+ * A reservation to write in a transaction of the caller's: an async command's job transaction (AsyncPlan.write), so
+ * the reservation exists exactly when the job that releases it does (no reservation outlives a job never created).
+ */
+export async function reservation(svc: Services, owner: { accountId: string; domainId: string }, deltas: Deltas):
+  Promise<{ id: string; write: (tx: QueryTarget) => Promise<void> } | null> {
   const guard = await limitGuard(svc, owner, deltas);
   if (guard === null) return null;
   const id = svc.newId();
   const created = svc.clock.now();
   const rows = Object.entries(deltas).filter(([, v]) => (v ?? 0) > 0)
     .map(([t, amount]) => ({ id: `${id}:${t}`, account_id: owner.accountId, domain_id: owner.domainId, resource_type: Number(t), amount: amount!, created }));
-  await svc.db.transaction().execute(async (tx) => {
-    await enforceInTx(tx, guard, owner.domainId);
-    await runOn(tx, (d) => d.insertInto('resource_reservations').values(rows));
-  });
-  return id;
+  return {
+    id,
+    write: async (tx) => {
+      await enforceInTx(tx, guard, owner.domainId);
+      await runOn(tx, (d) => d.insertInto('resource_reservations').values(rows));
+    },
+  };
 }
 
 /** Drops a reservation (its rows are `<id>:<type>`); null (nothing reserved) is a no-op. */

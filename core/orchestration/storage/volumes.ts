@@ -1,5 +1,5 @@
 // createVolume, resizeVolume and deleteVolume.
-import { enforceInTx, limitGuard, releaseReservation, reserve, RT } from '../../limits/index';
+import { enforceInTx, limitGuard, releaseReservation, reservation, RT } from '../../limits/index';
 import type { ArgsOf } from '../../contract/command';
 import type { AsyncHandler, CallContext, JobContext, SyncHandler } from '../../kernel/handler';
 import type { storageCommands } from '../../contract/commands/storage';
@@ -142,10 +142,12 @@ export const resizeHandler: AsyncHandler<C['resizeVolume'], ResizePayload> = {
     }
     // Growing counts against the primary storage limit: held (reserved under the count row's lock) until the job
     // wrote the new size or failed, so concurrent resizes and deploys never pass the limit together.
-    const reservation = size > vol.size
-      ? await reserve(ctx.svc, { accountId: vol.account_id, domainId: vol.domain_id }, { [RT.primary_storage]: size - vol.size }) : null;
+    // Written with the job (AsyncPlan.write): the job's end or recovery releases it.
+    const held = size > vol.size
+      ? await reservation(ctx.svc, { accountId: vol.account_id, domainId: vol.domain_id }, { [RT.primary_storage]: size - vol.size }) : null;
     const locks = [`volume:${vol.id}`, ...(vol.vm_id ? [`vm:${vol.vm_id}`] : [])];
-    return { instanceType: 'Volume', instanceId: vol.id, locks, payload: { size, offeringId: a.diskofferingid ?? null, reservation } };
+    return { instanceType: 'Volume', instanceId: vol.id, locks, payload: { size, offeringId: a.diskofferingid ?? null, reservation: held?.id ?? null },
+      write: held?.write };
   },
   async execute(ctx, a, pl) {
     try {

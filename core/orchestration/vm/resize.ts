@@ -1,7 +1,7 @@
 // scaleVirtualMachine (async; live when dynamic scaling allows it), changeServiceForVirtualMachine (sync, stopped
 // VM) and updateVirtualMachine (sync, properties only).
 import { groupNamed } from '../../groups/index';
-import { releaseReservation, reserve, RT, withReservation } from '../../limits/index';
+import { releaseReservation, reservation, RT, withReservation } from '../../limits/index';
 import type { AsyncHandler, CallContext, SyncHandler } from '../../kernel/handler';
 import type { computeCommands } from '../../contract/commands/compute';
 import type { ServiceOfferingTable, VmTable } from '../../db/schema';
@@ -97,8 +97,9 @@ export const scaleHandler: AsyncHandler<C['scaleVirtualMachine'], ScalePayload> 
     if (vm.state === 'Running') await checkLiveScale(ctx, vm, c);
     else if (vm.state !== 'Stopped') throw invalidParam(`Unable to scale VM ${vm.name}: it is ${vm.state}`);
     // Held under the count rows' locks until the VM row carries the new size: concurrent scales and deploys see it.
-    const reservation = await reserve(ctx.svc, ownerOfVm(vm), computeDeltas(vm, c));
-    return { instanceType: 'VirtualMachine', instanceId: vm.id, locks: [`vm:${vm.id}`], payload: { ...c, reservation } };
+    // Written with the job (AsyncPlan.write): the job's end or recovery releases it.
+    const held = await reservation(ctx.svc, ownerOfVm(vm), computeDeltas(vm, c));
+    return { instanceType: 'VirtualMachine', instanceId: vm.id, locks: [`vm:${vm.id}`], payload: { ...c, reservation: held?.id ?? null }, write: held?.write };
   },
   async execute(ctx, a, c) {
     try {
