@@ -81,7 +81,7 @@ describe('projects', () => {
     const events = async (p: Record<string, string>) => ((await ok(admin, 'listEvents', { listall: 'true', pagesize: '-1', ...p })).event ?? [])
       .filter((e: { type: string }) => e.type === 'VM.CREATE').map((e: { project?: string; account?: string }) => e.project ?? e.account).sort();
     expect(await events({})).toEqual(['alice']);
-    expect(await events({ projectid: project.id })).toEqual([project.projectaccountname]);
+    expect(await events({ projectid: project.id })).toEqual(['apollo']);
   });
 
   it('instance and affinity groups are made for a project with projectid= and listed only with it', async () => {
