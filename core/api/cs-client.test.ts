@@ -232,6 +232,30 @@ describe('python3-cs against strata serve', () => {
     const vm = (await cs('deployVirtualMachine', { zoneid: template.zoneid, templateid: template.id, serviceofferingid: offering.id, name: 'cs-pvm', projectid: project.id }, ['--post'])).out.virtualmachine;
     expect(vm).toMatchObject({ project: 'cs-project', projectid: project.id });
     expect((await cs('listVirtualMachines', { projectid: '-1' })).out.virtualmachine.map((v: any) => v.name)).toEqual(['cs-pvm']);
+    // Project resources stay out of an admin's listall view unless projectid is given.
+    expect(((await cs('listVirtualMachines', { listall: 'true' })).out.virtualmachine ?? []).map((v: any) => v.name)).not.toContain('cs-pvm');
+    const group = (await cs('createInstanceGroup', { name: 'cs-pgroup', projectid: project.id }, ['--post'])).out.instancegroup;
+    expect(group).toMatchObject({ name: 'cs-pgroup', project: 'cs-project', projectid: project.id });
+    expect((await cs('listInstanceGroups', { projectid: project.id })).out.instancegroup.map((g: any) => g.id)).toEqual([group.id]);
+    const ag = (await cs('createAffinityGroup', { name: 'cs-papart', type: 'host anti-affinity', projectid: project.id }, ['--post'])).out.affinitygroup;
+    expect(ag).toMatchObject({ project: 'cs-project', projectid: project.id });
+    expect((await cs('listAffinityGroups', { projectid: project.id })).out.affinitygroup.map((g: any) => g.id)).toEqual([ag.id]);
+    const range = await cs('createVlanIpRange', { zoneid: template.zoneid, forvirtualnetwork: 'true', vlan: 'untagged', gateway: '198.51.100.1',
+      netmask: '255.255.255.0', startip: '198.51.100.10', endip: '198.51.100.11', projectid: project.id }, ['--post']);
+    expect(range.out.vlaniprange).toMatchObject({ project: 'cs-project', projectid: project.id });
+    // The project's counts and limits; growth past a limit is refused, resize and scale alike.
+    const figures = (await cs('listProjects', { id: project.id })).out.project[0];
+    expect(figures).toMatchObject({ vmtotal: 1, vmrunning: 1, memorytotal: offering.memory });
+    expect(typeof figures.vmlimit).toBe('string');
+    await cs('updateResourceLimit', { projectid: project.id, resourcetype: '9', max: String(offering.memory) }, ['--post']);
+    const medium = (await cs('listServiceOfferings', { name: 'Medium Instance' })).out.serviceoffering[0];
+    await cs('stopVirtualMachine', { id: vm.id });
+    const scaled = await cs('scaleVirtualMachine', { id: vm.id, serviceofferingid: medium.id }, ['--post']);
+    expect(scaled.out.scalevirtualmachineresponse, JSON.stringify(scaled.out)).toMatchObject({ errorcode: 535 });
+    await cs('updateResourceLimit', { projectid: project.id, resourcetype: '10', max: '0' }, ['--post']);
+    const root = (await cs('listVolumes', { virtualmachineid: vm.id, projectid: project.id })).out.volume[0];
+    const resized = await cs('resizeVolume', { id: root.id, size: String(Math.ceil(root.size / 2 ** 30) + 1) }, ['--post']);
+    expect(resized.out.resizevolumeresponse, JSON.stringify(resized.out)).toMatchObject({ errorcode: 535 });
     expect((await cs('createTags', { resourcetype: 'Project', resourceids: project.id, 'tags[0].key': 'team', 'tags[0].value': 'ops' })).ok).toBe(true);
     expect((await cs('listProjects', { listall: 'true', 'tags[0].key': 'team' })).out.project.map((p: any) => p.name)).toEqual(['cs-project']);
     expect((await cs('suspendProject', { id: project.id }, ['--post'])).out.project.state).toBe('Suspended');

@@ -3,6 +3,7 @@
 //   self            owned by the caller (scope params)   selfexecutable  self + ready
 //   executable      own + public, ready                  sharedexecutable shared with the caller's account, ready
 //   all             everything (root admins only)
+import { scopeCond, seesEverything } from '../kernel/list-scope';
 import { sql, type ExpressionBuilder, type Expression, type SqlBool } from 'kysely';
 import type { CallContext, ListResult } from '../kernel/handler';
 import type { ArgsOf } from '../contract/command';
@@ -23,11 +24,8 @@ type EB = ExpressionBuilder<Database & { t: Database['templates']; tz: Database[
 type Cond = (eb: EB) => Expression<SqlBool>;
 
 function ownerCond(scope: ListScope): Cond | null {
-  if (scope.kind === 'all') return null;
-  if (scope.kind === 'account') return (eb) => eb('t.account_id', '=', scope.accountId);
-  if (scope.kind === 'accounts') return (eb) => eb('t.account_id', 'in', scope.accountIds.length ? scope.accountIds : ['-']);
-  if (scope.domainIds.length === 0) return (eb) => eb.lit(false);
-  return (eb) => eb('t.domain_id', 'in', scope.domainIds);
+  if (seesEverything(scope)) return null;
+  return (eb) => scopeCond(eb, scope, 't.account_id', 't.domain_id')!;
 }
 
 const ready: Cond = (eb) => eb('tz.is_ready', '=', 1);

@@ -3,10 +3,10 @@
 import type { Selectable } from 'kysely';
 import type { EventTable } from '../db/schema';
 import type { Services } from '../kernel/services';
-import { compact, csDate } from '../kernel/format';
+import { compact, csDate, ownerFields } from '../kernel/format';
 import type { Event } from '../contract/responses';
 
-type Names = { account?: string; domain?: string; domainPath?: string };
+type Names = { account?: string; project?: string; projectid?: string; domain?: string; domainPath?: string };
 
 export async function formatEvents(svc: Services, rows: Selectable<EventTable>[]): Promise<Event[]> {
   const userIds = [...new Set(rows.map((r) => r.user_id).filter((x): x is string => !!x))];
@@ -22,7 +22,8 @@ export async function formatEvents(svc: Services, rows: Selectable<EventTable>[]
   const byAccount = new Map<string, Names>();
   accountIds.forEach((id, i) => {
     const a = accounts[i];
-    if (a) byAccount.set(id, { account: a.name, domain: a.domainName, domainPath: a.domainPath });
+    // A project's events name the project (CloudStack's project/projectid), not its hidden account.
+    if (a) byAccount.set(id, { ...ownerFields(a), domain: a.domainName, domainPath: a.domainPath });
   });
   const byDomain = new Map<string, Names>();
   bareDomainIds.forEach((id, i) => {
@@ -39,6 +40,8 @@ export async function formatEvents(svc: Services, rows: Selectable<EventTable>[]
       level: r.level,
       description: r.description,
       account: n.account,
+      project: n.project,
+      projectid: n.projectid,
       domainid: r.domain_id,
       domain: n.domain,
       domainpath: n.domainPath,

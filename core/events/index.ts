@@ -1,4 +1,5 @@
 // Event commands: listEvents, listEventTypes, archiveEvents, deleteEvents.
+import { seesEverything, whereScope } from '../kernel/list-scope';
 import type { SelectQueryBuilder } from 'kysely';
 import { implement, type CallContext } from '../kernel/handler';
 import { ApiError, invalidParam } from '../kernel/errors';
@@ -7,7 +8,6 @@ import { eventsCommands } from '../contract/commands/events';
 import type { Database } from '../db/schema';
 import type { Db } from '../db/connect';
 import { countAllBut } from '../db/counts';
-import type { ListScope } from '../kernel/services';
 import { pageOf } from '../identity/common';
 import { parseDateParam } from './dates';
 import { EVENT_TYPES } from './event-types';
@@ -20,14 +20,6 @@ export { parseDateParam } from './dates';
 
 type EventQuery = SelectQueryBuilder<Database, 'events', object>;
 const EVENT_FILTERS = ['id', 'type', 'level', 'state', 'resourceid', 'resourcetype', 'startid', 'keyword', 'startdate', 'enddate'] as const;
-
-function scoped(q: EventQuery, scope: ListScope): EventQuery {
-  if (scope.kind === 'account') return q.where('account_id', '=', scope.accountId);
-  if (scope.kind === 'accounts') return q.where('account_id', 'in', scope.accountIds.length ? scope.accountIds : ['-']);
-  // '' matches nothing: an admin of no domain sees nothing rather than everything.
-  if (scope.kind === 'domains') return q.where('domain_id', 'in', scope.domainIds.length ? scope.domainIds : ['']);
-  return q;
-}
 
 function dated(q: EventQuery, a: { startdate?: string; enddate?: string }): EventQuery {
   const from = a.startdate ? parseDateParam(a.startdate, 'startdate') : undefined;
@@ -54,7 +46,7 @@ async function selectForChange(ctx: CallContext, a: { ids?: string[]; type?: str
   if (!a.ids?.length && !a.type && !a.enddate) throw invalidParam('Either ids, type or enddate must be specified');
   if (a.startdate && !a.enddate) throw invalidParam('enddate must be specified with startdate parameter');
   const scope = await ctx.svc.identity.listScope(ctx.caller, { listall: true, isrecursive: true });
-  let q = dated(scoped(ctx.svc.db.selectFrom('events'), scope), a);
+  let q = dated(whereScope(ctx.svc.db.selectFrom('events'), scope), a);
   if (a.ids?.length) q = q.where('id', 'in', a.ids);
   if (a.type) q = q.where('type', '=', a.type);
   if (onlyCurrent) q = q.where('archived', '=', 0);
@@ -78,7 +70,7 @@ export const eventsModule = implement(eventsCommands, {
     // Events recorded without awaiting must still show up right after the action.
     if (isFlushable(ctx.svc.events)) await ctx.svc.events.flush();
     const scope = await ctx.svc.identity.listScope(ctx.caller, a);
-    let q = dated(scoped(ctx.svc.db.selectFrom('events'), scope), a);
+    let q = dated(whereScope(ctx.svc.db.selectFrom('events'), scope), a);
     q = q.where('archived', '=', a.archived ? 1 : 0);
     if (a.id) q = q.where('id', '=', a.id);
     if (a.type) q = q.where('type', '=', a.type.toUpperCase());
@@ -93,7 +85,7 @@ export const eventsModule = implement(eventsCommands, {
     }
     const { offset, limit } = pageOf(a, ctx.svc.config.maxPageSize);
     // Everything unarchived, unfiltered: the table's count minus the archived (db/counts.ts), not an index walk.
-    const all = scope.kind === 'all' && !a.archived && EVENT_FILTERS.every((k) => a[k] === undefined);
+    const all = seesEverything(scope) && !a.archived && EVENT_FILTERS.every((k) => a[k] === undefined);
     const [total, rows] = await Promise.all([
       all ? countAllBut(ctx.svc.db, 'events', 'archived', 1)
         : q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow().then((r) => Number(r.n)),

@@ -1,6 +1,7 @@
 // Affinity groups (CloudStack's names, errors and scoping): an account's host affinity and host anti-affinity groups,
 // which VMs join at deploy (affinitygroupids= / affinitygroupnames=) or while stopped (updateVMAffinityGroup), and
 // which every placement honours (core/placement).
+import { ownerFields } from '../kernel/format';
 import type { CallContext, HandlersFor } from '../kernel/handler';
 import type { groupsCommands } from '../contract/commands/groups';
 import type { AffinityGroup } from '../contract/response-types';
@@ -21,7 +22,7 @@ export async function formatAffinityGroup(ctx: CallContext, g: AffinityGroupTabl
   const acct = await ctx.svc.identity.accountInfo(g.account_id);
   const vms = vmIds ?? (await ctx.svc.db.selectFrom('affinity_group_vms as m').innerJoin('vms as v', 'v.id', 'm.vm_id')
     .select('m.vm_id').where('m.group_id', '=', g.id).where('v.removed', 'is', null).orderBy('m.vm_id').execute()).map((r) => r.vm_id);
-  return { id: g.id, name: g.name, type: g.type, description: g.description ?? undefined, account: acct.name,
+  return { id: g.id, name: g.name, type: g.type, description: g.description ?? undefined, ...ownerFields(acct),
     domainid: g.domain_id, domain: acct.domainName, domainpath: acct.domainPath, virtualmachineIds: vms };
 }
 
@@ -80,13 +81,12 @@ export const affinityGroupHandlers: Pick<H, 'listAffinityGroupTypes' | 'createAf
 
   createAffinityGroup: {
     async prepare(ctx, a) {
-      if (a.projectid !== undefined) throw invalidParam('Projects are not supported');
       const type = a.type;
       if (type === undefined) throw invalidParam('Unable to create affinity group, please specify the affinity group type');
       if (!(AFFINITY_TYPES as readonly string[]).includes(type)) {
         throw invalidParam(`Unable to create affinity group, invalid affinity group type${type}`);
       }
-      const owner = await ctx.svc.identity.resolveOwner(ctx.caller, { account: a.account, domainid: a.domainid });
+      const owner = await ctx.svc.identity.resolveOwner(ctx.caller, { account: a.account, domainid: a.domainid, projectid: a.projectid });
       const taken = () => invalidParam(`Unable to create affinity group, a group with name ${a.name} already exists.`);
       const same = await ctx.svc.db.selectFrom('affinity_groups').select('id').where('account_id', '=', owner.accountId)
         .where('name', '=', a.name).executeTakeFirst();

@@ -194,4 +194,40 @@ describe('resource limits', () => {
     for (const r of runs.filter((x) => x.status === 200)) await waitJob(alice.call, body(r, 'deployVirtualMachine').jobid);
     expect(body(await alice.call('listVirtualMachines', { state: 'Stopped' }), 'listVirtualMachines').count).toBe(10);
   });
+
+  it('concurrent scales and resizes pass the cpu and primary storage limits by none (also through two servers on MariaDB)', async () => {
+    const onSecond = second ? await sessionClient(second.url, 'alice', 'pw-alice-1') : alice;
+    const at = (i: number) => (i % 2 ? onSecond : alice);
+    const outcomes = async (command: string, runs: { status: number; json: any }[]) => {
+      const done = await Promise.all(runs.map(async (r) => (r.status === 200
+        ? (await waitJob(alice.call, body(r, command).jobid)).jobstatus === 1 ? 'done' : 'failed' : r.status)));
+      return { done: done.filter((x) => x === 'done').length, refused: done.filter((x) => x === 535).length };
+    };
+    // Ten stopped VMs of 1 CPU each; room for 3 more CPUs: 3 of 10 scales to 2 CPUs go through.
+    const vms = body(await alice.call('listVirtualMachines', { state: 'Stopped' }), 'listVirtualMachines').virtualmachine as { id: string }[];
+    const two = body(await admin.call('createServiceOffering', { name: 'two', displaytext: 'two', cpunumber: '2', cpuspeed: '100', memory: '128' }, 'POST'),
+      'createServiceOffering').serviceoffering;
+    await admin.call('updateResourceLimit', { account: 'alice', domainid: rootDomainId, resourcetype: '8', max: String(vms.length + 3) }, 'POST');
+    const scales = await Promise.all(vms.map((v, i) => at(i).call('scaleVirtualMachine', { id: v.id, serviceofferingid: two.id }, 'POST')));
+    expect(await outcomes('scaleVirtualMachine', scales)).toEqual({ done: 3, refused: 7 });
+    // Ten 1 GiB volumes; room for 3 GiB more: 3 of 10 resizes to 2 GiB go through.
+    const GiB = 2 ** 30;
+    const dof = body(await admin.call('createDiskOffering', { name: 'one', displaytext: 'one', disksize: '1' }, 'POST'), 'createDiskOffering').diskoffering;
+    await admin.call('updateResourceLimit', { account: 'alice', domainid: rootDomainId, resourcetype: '2', max: '-1' }, 'POST');
+    const vols: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      const r = body(await alice.call('createVolume', { name: `grow-${i}`, zoneid: zoneId, diskofferingid: dof.id }, 'POST'), 'createVolume');
+      vols.push((await waitJob(alice.call, r.jobid)).jobresult.volume.id);
+    }
+    const used = (body(await alice.call('listVolumes', { pagesize: '-1' }), 'listVolumes').volume as { size: number }[])
+      .reduce((n, v) => n + v.size, 0);
+    await admin.call('updateResourceLimit', { account: 'alice', domainid: rootDomainId, resourcetype: '10',
+      max: String(Math.ceil((used + 3 * GiB) / GiB)) }, 'POST');
+    const resizes = await Promise.all(vols.map((id, i) => at(i).call('resizeVolume', { id, size: '2' }, 'POST')));
+    expect(await outcomes('resizeVolume', resizes)).toEqual({ done: 3, refused: 7 });
+    expect(body(resizes.find((r) => r.status === 535)!, 'resizeVolume').errortext)
+      .toBe(`Maximum number of resources of type 'primary_storage' for account name=alice in domain id=${rootDomainId} has been exceeded.`);
+    const sizes = (body(await alice.call('listVolumes', { pagesize: '-1' }), 'listVolumes').volume as { size: number }[]);
+    expect(sizes.reduce((n, v) => n + v.size, 0)).toBeLessThanOrEqual(Math.ceil((used + 3 * GiB) / GiB) * GiB);
+  });
 });

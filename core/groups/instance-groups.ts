@@ -7,7 +7,7 @@ import type { InstanceGroup } from '../contract/response-types';
 import type { InstanceGroupTable } from '../db/schema';
 import type { Db } from '../db/connect';
 import { invalidParam } from '../kernel/errors';
-import { csDate } from '../kernel/format';
+import { csDate, ownerFields } from '../kernel/format';
 import { isUniqueViolation } from '../db/unique';
 import { pageOf, scoped } from './owned-list';
 
@@ -15,7 +15,7 @@ type H = HandlersFor<typeof groupsCommands>;
 
 export async function formatInstanceGroup(ctx: CallContext, g: InstanceGroupTable): Promise<InstanceGroup> {
   const acct = await ctx.svc.identity.accountInfo(g.account_id);
-  return { id: g.id, name: g.name, account: acct.name, domainid: g.domain_id, domain: acct.domainName,
+  return { id: g.id, name: g.name, ...ownerFields(acct), domainid: g.domain_id, domain: acct.domainName,
     domainpath: acct.domainPath, created: csDate(g.created), hasannotations: false };
 }
 
@@ -60,8 +60,7 @@ async function groupById(ctx: CallContext, id: string): Promise<InstanceGroupTab
 
 export const instanceGroupHandlers: Pick<H, 'createInstanceGroup' | 'listInstanceGroups' | 'updateInstanceGroup' | 'deleteInstanceGroup'> = {
   async createInstanceGroup(ctx, a) {
-    if (a.projectid !== undefined) throw invalidParam('Projects are not supported');
-    const owner = await ctx.svc.identity.resolveOwner(ctx.caller, { account: a.account, domainid: a.domainid });
+    const owner = await ctx.svc.identity.resolveOwner(ctx.caller, { account: a.account, domainid: a.domainid, projectid: a.projectid });
     const exists = await ctx.svc.db.selectFrom('instance_groups').select('id').where('account_id', '=', owner.accountId)
       .where('name', '=', a.name).executeTakeFirst();
     if (exists) throw taken(a.name, owner.accountId);

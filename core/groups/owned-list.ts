@@ -1,14 +1,10 @@
 // Listing rows an account owns (instance groups, affinity groups): the caller's list scope, a name filter and a
 // page, as every owned resource is listed.
+import { whereScope } from '../kernel/list-scope';
 import type { CallContext } from '../kernel/handler';
-import type { ListScope } from '../kernel/services';
 import { pageWindow } from '../kernel/paging';
 
-export function scoped<Q extends { where: (...a: any[]) => Q }>(q: Q, scope: ListScope): Q {
-  if (scope.kind === 'account') return q.where('account_id', '=', scope.accountId);
-  if (scope.kind === 'domains') return q.where('domain_id', 'in', scope.domainIds.length ? scope.domainIds : ['-']);
-  return q;
-}
+export { whereScope as scoped };
 
 /** One page of `q` (ordered by name, id) and the total count, formatted by `format`. */
 export async function pageOf<R, T>(ctx: CallContext, q: any, a: { page?: number; pagesize?: number },

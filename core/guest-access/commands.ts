@@ -1,9 +1,10 @@
 // SSH key pairs and registered user data: owned by an account (an admin may act for one with account+domainid),
 // unique by name per account, listed like the account's other resources.
+import { whereScope } from '../kernel/list-scope';
 import type { CallContext, HandlersFor } from '../kernel/handler';
 import type { guestAccessCommands } from '../contract/commands/guest-access';
 import type { SSHKeyPair, UserData } from '../contract/response-types';
-import type { ListScope, Owner } from '../kernel/services';
+import type { Owner } from '../kernel/services';
 import type { SshKeyPairTable, UserDataTable } from '../db/schema';
 import { invalidParam, notFound } from '../kernel/errors';
 import { pageWindow } from '../kernel/paging';
@@ -16,13 +17,6 @@ type H = HandlersFor<typeof guestAccessCommands>;
 
 async function ownerOf(ctx: CallContext, a: { account?: string; domainid?: string; projectid?: string }): Promise<Owner> {
   return ctx.svc.identity.resolveOwner(ctx.caller, { account: a.account, domainid: a.domainid, projectid: a.projectid });
-}
-
-function scoped<Q extends { where: (...a: any[]) => Q }>(q: Q, scope: ListScope): Q {
-  if (scope.kind === 'account') return q.where('account_id', '=', scope.accountId);
-  if (scope.kind === 'accounts') return q.where('account_id', 'in', scope.accountIds.length ? scope.accountIds : ['-']);
-  if (scope.kind === 'domains') return q.where('domain_id', 'in', scope.domainIds.length ? scope.domainIds : ['-']);
-  return q;
 }
 
 async function formatKeyPair(ctx: CallContext, k: SshKeyPairTable, privateKey?: string): Promise<SSHKeyPair> {
@@ -72,7 +66,7 @@ export const guestAccessHandlers: H = {
 
   async listSSHKeyPairs(ctx, a) {
     const scope = await ctx.svc.identity.listScope(ctx.caller, a);
-    let q = scoped(ctx.svc.db.selectFrom('ssh_keypairs'), scope);
+    let q = whereScope(ctx.svc.db.selectFrom('ssh_keypairs'), scope);
     if (a.id !== undefined) q = q.where('id', '=', a.id);
     if (a.name !== undefined) q = q.where('name', '=', a.name);
     if (a.fingerprint !== undefined) q = q.where('fingerprint', '=', a.fingerprint);
@@ -115,7 +109,7 @@ export const guestAccessHandlers: H = {
 
   async listUserData(ctx, a) {
     const scope = await ctx.svc.identity.listScope(ctx.caller, a);
-    let q = scoped(ctx.svc.db.selectFrom('user_data'), scope);
+    let q = whereScope(ctx.svc.db.selectFrom('user_data'), scope);
     if (a.id !== undefined) q = q.where('id', '=', a.id);
     if (a.name !== undefined) q = q.where('name', '=', a.name);
     if (a.keyword !== undefined) q = q.where('name', 'like', `%${a.keyword}%`);

@@ -50,22 +50,40 @@ const domainsScope = (ds: DomainRec[]): ListScope => ({ kind: 'domains', domainI
 
 const bothAccountAndProject = () => invalidParam("Account and projectId can't be specified together");
 
-/** projectid=<id>: that project's account (the caller a member or an admin over it); -1: every visible project's. */
-async function projectScope(db: Db, dir: Directory, caller: Caller, projectid: string): Promise<ListScope> {
+/**
+ * projectid=<id>: that project's account (the caller a member or an admin over it). -1: the projects' accounts the
+ * caller may see; with listall also everything else it may list (root: all rows; others: their own account too).
+ */
+async function projectScope(db: Db, dir: Directory, caller: Caller, projectid: string, listall: boolean): Promise<ListScope> {
   if (projectid === '-1') {
+    if (isRoot(caller) && listall) return { kind: 'all' };
     const domains = isRoot(caller) ? 'all' : isUser(caller) ? null : (await dir.subtree(caller.domainPath)).map((d) => d.id);
-    return { kind: 'accounts', accountIds: await visibleProjectAccounts(db, caller, domains) };
+    const accountIds = await visibleProjectAccounts(db, caller, domains);
+    return { kind: 'accounts', accountIds: listall ? [...accountIds, caller.accountId] : accountIds };
   }
   const p = await liveProject(db, projectid);
   await checkProjectAccess(db, caller, p, (await liveDomain(dir, p.domain_id)).path);
   return { kind: 'account', accountId: p.account_id };
 }
 
+/** Without projectid, project resources are left out of the wider scopes (CloudStack's SkipProjectResources). */
+async function skippingProjects(db: Db, s: ListScope): Promise<ListScope> {
+  if (s.kind !== 'all' && s.kind !== 'domains') return s;
+  const accounts = (await db.selectFrom('projects').select('account_id').execute()).map((r) => r.account_id);
+  return accounts.length ? { ...s, exceptAccounts: accounts } : s;
+}
+
 export async function listScope(db: Db, dir: Directory, caller: Caller, a: ScopeArgs): Promise<ListScope> {
   if (a.projectid) {
     if (a.account) throw bothAccountAndProject();
-    return projectScope(db, dir, caller, a.projectid);
+    return projectScope(db, dir, caller, a.projectid, a.listall === true);
   }
+  const s = await ownerScope(dir, caller, a);
+  // An id names one row: CloudStack finds it even when a project owns it.
+  return a.id ? s : skippingProjects(db, s);
+}
+
+async function ownerScope(dir: Directory, caller: Caller, a: ScopeArgs): Promise<ListScope> {
   const own: ListScope = { kind: 'account', accountId: caller.accountId };
   if (isUser(caller)) return own;
   if (a.domainid) {

@@ -1,4 +1,5 @@
 // Job commands: queryAsyncJobResult (poll one job) and listAsyncJobs.
+import { whereScope } from '../kernel/list-scope';
 import { implement } from '../kernel/handler';
 import { notFound } from '../kernel/errors';
 import { jobsCommands } from '../contract/commands/jobs';
@@ -23,9 +24,7 @@ export const jobsModule = implement(jobsCommands, {
   listAsyncJobs: async (ctx, a) => {
     const scope = await ctx.svc.identity.listScope(ctx.caller, a);
     let q = ctx.svc.db.selectFrom('async_jobs');
-    if (scope.kind === 'account') q = q.where('account_id', '=', scope.accountId);
-    else if (scope.kind === 'accounts') q = q.where('account_id', 'in', scope.accountIds.length ? scope.accountIds : ['-']);
-    else if (scope.kind === 'domains') q = q.where('domain_id', 'in', scope.domainIds.length ? scope.domainIds : ['']);
+    q = whereScope(q, scope);
     if (a.startdate) q = q.where('created', '>=', parseDateParam(a.startdate, 'startdate'));
     if (a.resourceid) q = q.where('instance_id', '=', a.resourceid);
     if (a.resourcetype) q = q.where((eb) => eb(eb.fn('lower', ['instance_type']), '=', a.resourcetype!.toLowerCase()));

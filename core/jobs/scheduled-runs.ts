@@ -2,6 +2,7 @@
 // schedules the caller may see between two instants — past runs from `schedule_runs` with their job's outcome,
 // upcoming runs computed from each schedule's cron as it stands now — and cancelScheduledRun skips a schedule's
 // next pending run. Both are what the console's calendar and jobs panel show.
+import { whereScope } from '../kernel/list-scope';
 import type { SelectQueryBuilder } from 'kysely';
 import type { Database, ScheduleTable } from '../db/schema';
 import type { CallContext, HandlersFor } from '../kernel/handler';
@@ -52,9 +53,7 @@ async function targetsOf(ctx: CallContext, rows: ScheduleTable[]): Promise<Map<s
 
 function scoped<O>(q: SelectQueryBuilder<Database, 'schedules', O>, scope: Awaited<ReturnType<CallContext['svc']['identity']['listScope']>>,
   a: { action?: string; resourceid?: string; scheduleid?: string }) {
-  if (scope.kind === 'account') q = q.where('schedules.account_id', '=', scope.accountId);
-  else if (scope.kind === 'accounts') q = q.where('schedules.account_id', 'in', scope.accountIds.length ? scope.accountIds : ['-']);
-  else if (scope.kind === 'domains') q = q.where('schedules.domain_id', 'in', scope.domainIds.length ? scope.domainIds : ['']);
+  q = whereScope(q, scope, 'schedules.account_id', 'schedules.domain_id');
   if (a.resourceid) q = q.where('schedules.resource_id', '=', a.resourceid);
   if (a.scheduleid) q = q.where('schedules.id', '=', a.scheduleid);
   if (a.action) q = q.where('schedules.action', 'in', [a.action, a.action.toUpperCase()]);

@@ -2,6 +2,7 @@
 // a time (`runat`) or on a cron (`schedule`), owned by the caller. The parameters are validated against the
 // command's declaration when the task is saved; rights and access are checked again when it runs (the scheduler
 // runs the command's own prepare as the owner), so a task never does more than its owner may do at that moment.
+import { whereScope } from '../kernel/list-scope';
 import type { ScheduleTable } from '../db/schema';
 import type { CallContext, HandlersFor } from '../kernel/handler';
 import type { CommandDecl } from '../contract/command';
@@ -84,9 +85,7 @@ export function scheduledTaskHandlers(resolve: CommandResolver): Pick<HandlersFo
     listScheduledTasks: async (ctx, a) => {
       const scope = await ctx.svc.identity.listScope(ctx.caller, a);
       let q = ctx.svc.db.selectFrom('schedules').where('kind', '=', 'task').where('removed', 'is', null);
-      if (scope.kind === 'account') q = q.where('account_id', '=', scope.accountId);
-      else if (scope.kind === 'accounts') q = q.where('account_id', 'in', scope.accountIds.length ? scope.accountIds : ['-']);
-      else if (scope.kind === 'domains') q = q.where('domain_id', 'in', scope.domainIds.length ? scope.domainIds : ['']);
+      q = whereScope(q, scope);
       if (a.apicommand) q = q.where('command', '=', a.apicommand);
       const { count, rows } = await schedulePage(ctx, q, a);
       return { count, items: await Promise.all(rows.map((r) => taskObject(ctx, r))) };

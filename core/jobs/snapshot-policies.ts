@@ -2,6 +2,7 @@
 // updates it), listSnapshotPolicies, updateSnapshotPolicy (async, display flag), deleteSnapshotPolicies. A policy
 // runs createSnapshot with its policyid; that job deletes the oldest of the volume's snapshots of the policy's
 // interval type beyond maxsnaps (orchestration/storage/snapshot-retention.ts).
+import { whereScope } from '../kernel/list-scope';
 import type { ScheduleTable } from '../db/schema';
 import type { CallContext, HandlersFor } from '../kernel/handler';
 import type { SnapshotPolicy } from '../contract/response-types';
@@ -86,9 +87,7 @@ export const snapshotPolicyHandlers: Pick<HandlersFor<C>, 'createSnapshotPolicy'
     const scope = await ctx.svc.identity.listScope(ctx.caller, a);
     let q = ctx.svc.db.selectFrom('schedules as s').leftJoin('volumes as v', 'v.id', 's.resource_id')
       .where('s.kind', '=', 'snapshot').where('s.removed', 'is', null);
-    if (scope.kind === 'account') q = q.where('s.account_id', '=', scope.accountId);
-    else if (scope.kind === 'accounts') q = q.where('s.account_id', 'in', scope.accountIds.length ? scope.accountIds : ['-']);
-    else if (scope.kind === 'domains') q = q.where('s.domain_id', 'in', scope.domainIds.length ? scope.domainIds : ['']);
+    q = whereScope(q, scope, 's.account_id', 's.domain_id');
     if (a.volumeid) q = q.where('s.resource_id', '=', a.volumeid);
     if (a.id) q = q.where('s.id', '=', a.id);
     if (a.fordisplay !== undefined) q = q.where('s.display', '=', a.fordisplay ? 1 : 0);

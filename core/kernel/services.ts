@@ -48,11 +48,12 @@ export interface Logger {
 
 /** Ownership filter for list commands: what rows of account-owned resources the caller may see. */
 export type ListScope =
-  | { kind: 'all' }
+  /** exceptAccounts: project accounts, whose rows only a projectid (or an id) lists. */
+  | { kind: 'all'; exceptAccounts?: string[] }
   | { kind: 'account'; accountId: string }
   /** projectid=-1: the accounts of every project the caller may see. */
   | { kind: 'accounts'; accountIds: string[] }
-  | { kind: 'domains'; domainIds: string[] };
+  | { kind: 'domains'; domainIds: string[]; exceptAccounts?: string[] };
 
 /** An account's names for responses; a PROJECT account's project rather than its hidden name. */
 export interface AccountInfo { name: string; domainId: string; domainName: string; domainPath: string; project?: { id: string; name: string } }

@@ -11,7 +11,7 @@ import { ErrorCode, CsErrorCode } from '../contract/errors';
 import { GiB, isStorage, typeInfo } from './resource-types';
 import { limitFacts, UNLIMITED, type OwnerKind } from './limits';
 import { AccountType } from '../contract/roles';
-import { usageOf, type UsageOwner } from './usage';
+import { reservedOf, usageOf, type UsageOwner } from './usage';
 
 /** Amounts an allocation adds, by resource type (storage in bytes, memory in MB). */
 export type Deltas = Partial<Record<number, number>>;
@@ -75,8 +75,8 @@ export function limitExceeded(typeName: string, b: { kind: OwnerKind; name: stri
 
 /**
  * Inside the allocation's transaction, before its rows are written: lock the owner's count rows of these types
- * (one statement), count its usage (one statement for a deploy's five types), refuse when a limit would be passed.
- * The count rows are only locks: usage is always counted from the resources.
+ * (one statement), count its usage (one statement for a deploy's five types) and the pending reservations (one),
+ * refuse when a limit would be passed. The count rows are only locks: usage is always counted from the resources.
  */
 export async function enforceInTx(tx: QueryTarget, guard: LimitGuard | null, domainId: string): Promise<void> {
   if (guard === null) return;
@@ -87,20 +87,64 @@ export async function enforceInTx(tx: QueryTarget, guard: LimitGuard | null, dom
         .where('owner_type', '=', b.kind).where('owner_id', '=', b.id).where('resource_type', 'in', types));
     }
     const usage = await usageOf(tx, b.usage, types);
+    const reserved = await reservedOf(tx, b.usage, types);
     for (const t of types) {
       const limit = b.types.get(t)!;
       const max = isStorage(t) ? limit * GiB : limit;
-      if ((usage.get(t) ?? 0) + (guard.deltas[t] ?? 0) > max) throw limitExceeded(typeInfo(t)!.name, b, domainId);
+      const next = (usage.get(t) ?? 0) + (reserved.get(t) ?? 0) + (guard.deltas[t] ?? 0);
+      if (next > max) throw limitExceeded(typeInfo(t)!.name, b, domainId);
     }
   }
 }
 
 /**
- * For allocations whose rows are not written in a transaction of their own here: the check under the same lock,
- * in a transaction of its own. Exact against deploys; two such allocations racing may both pass by one.
+ * For allocations whose rows are written after the check (a resize once the driver answered, a scale, an address
+ * taken by its own statements): the check and a reservation of the amounts in one transaction under the count rows'
+ * locks, so concurrent allocations see each other's amounts. Release the reservation (releaseReservation) once the
+ * resource rows carry the amounts, or the allocation failed. Null when no finite limit applies (nothing to hold).
  */
-export async function checkLimits(svc: Services, owner: { accountId: string; domainId: string }, deltas: Deltas): Promise<void> {
+export async function reserve(svc: Services, owner: { accountId: string; domainId: string }, deltas: Deltas): Promise<string | null> {
+  const plan = await reservation(svc, owner, deltas);
+  if (plan === null) return null;
+  await svc.db.transaction().execute((tx) => plan.write(tx));
+  return plan.id;
+}
+
+/**
+ * A reservation to write in a transaction of the caller's: an async command's job transaction (AsyncPlan.write), so
+ * the reservation exists exactly when the job that releases it does (no reservation outlives a job never created).
+ */
+export async function reservation(svc: Services, owner: { accountId: string; domainId: string }, deltas: Deltas):
+  Promise<{ id: string; write: (tx: QueryTarget) => Promise<void> } | null> {
   const guard = await limitGuard(svc, owner, deltas);
-  if (guard === null) return;
-  await svc.db.transaction().execute((tx) => enforceInTx(tx, guard, owner.domainId));
+  if (guard === null) return null;
+  const id = svc.newId();
+  const created = svc.clock.now();
+  const rows = Object.entries(deltas).filter(([, v]) => (v ?? 0) > 0)
+    .map(([t, amount]) => ({ id: `${id}:${t}`, account_id: owner.accountId, domain_id: owner.domainId, resource_type: Number(t), amount: amount!, created }));
+  return {
+    id,
+    write: async (tx) => {
+      await enforceInTx(tx, guard, owner.domainId);
+      await runOn(tx, (d) => d.insertInto('resource_reservations').values(rows));
+    },
+  };
+}
+
+/** Drops a reservation (its rows are `<id>:<type>`); null (nothing reserved) is a no-op. */
+export async function releaseReservation(svc: Pick<Services, 'db'>, id: string | null | undefined): Promise<void> {
+  if (!id) return;
+  // Types 0..11 (resource-types.ts): by primary key, no prefix scan.
+  await svc.db.deleteFrom('resource_reservations').where('id', 'in', Array.from({ length: 12 }, (_, t) => `${id}:${t}`)).execute();
+}
+
+/** reserve, then `allocate`, then release: for an allocation that writes its rows at once. */
+export async function withReservation<T>(svc: Services, owner: { accountId: string; domainId: string }, deltas: Deltas,
+  allocate: () => Promise<T>): Promise<T> {
+  const id = await reserve(svc, owner, deltas);
+  try {
+    return await allocate();
+  } finally {
+    await releaseReservation(svc, id);
+  }
 }

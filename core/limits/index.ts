@@ -4,5 +4,5 @@ import { limitsCommands } from '../contract/commands/limits';
 import { limitsHandlers } from './commands';
 
 export const limitsModule = implement(limitsCommands, limitsHandlers);
-export { limitGuard, enforceInTx, checkLimits, type Deltas, type LimitGuard } from './enforce';
+export { limitGuard, enforceInTx, reserve, reservation, releaseReservation, withReservation, type Deltas, type LimitGuard } from './enforce';
 export { RT, GiB } from './resource-types';

@@ -80,3 +80,16 @@ export async function usageOf(db: QueryTarget, o: UsageOwner, types?: number[]):
   if (want(RT.vpc)) out.set(RT.vpc, 0);
   return out;
 }
+
+/** Pending reservations (enforce.ts reserve) by type, compiled once per owner kind. */
+const reservedByAccount = precompiled((d, p: { id: string }) => owned((d as any).selectFrom('resource_reservations'), { kind: 'account', id: p.id })
+  .groupBy('resource_type').select((eb: any) => ['resource_type', eb.fn.sum('amount').as('n')]));
+const reservedByDomain = precompiled((d, p: { pattern: string }) => owned((d as any).selectFrom('resource_reservations'), { kind: 'domain', pattern: p.pattern })
+  .groupBy('resource_type').select((eb: any) => ['resource_type', eb.fn.sum('amount').as('n')]));
+
+/** What pending allocations hold (enforce.ts reserve): counted with the usage when a limit is checked. */
+export async function reservedOf(db: QueryTarget, o: UsageOwner, types: number[]): Promise<Map<number, number>> {
+  const rows = (o.kind === 'account' ? await reservedByAccount.rows(db, { id: o.id }) : await reservedByDomain.rows(db, { pattern: `${o.path}%` })) as
+    { resource_type: number; n: unknown }[];
+  return new Map(rows.filter((r) => types.includes(Number(r.resource_type))).map((r) => [Number(r.resource_type), num(r.n)]));
+}

@@ -1,12 +1,14 @@
 // IP ranges: more guest addresses for a shared network (networkid=), or the zone's public addresses
 // (forvirtualnetwork=true), from which isolated networks take their source NAT address.
 import type { Selectable } from 'kysely';
-import type { HandlersFor } from '../kernel/handler';
+import type { CallContext, HandlersFor } from '../kernel/handler';
+import type { Services } from '../kernel/services';
+import { RT, withReservation } from '../limits/index';
 import type { networkCommands } from '../contract/commands/network';
 import type { VlanIpRangeTable } from '../db/schema';
 import type { VlanIpRange } from '../contract/responses';
 import { invalidParam, notFound, resourceInUse } from '../kernel/errors';
-import { compact } from '../kernel/format';
+import { compact, ownerFields } from '../kernel/format';
 import { changed, countOf, paged } from '../infrastructure/util';
 import { broadcastUriOf, hostRange, ipToInt, parseVlanTag, requireIp, subnetOf } from './ip';
 import { guestPhysicalNetwork } from './physical-networks';
@@ -15,23 +17,54 @@ import { networkById } from './access';
 type H = HandlersFor<typeof networkCommands>;
 type RangeRow = Selectable<VlanIpRangeTable>;
 
-function formatRange(r: RangeRow): VlanIpRange {
+/** A range with its owner's names (account or project, and domain) when it is dedicated. */
+async function formatRange(svc: Services, r: RangeRow): Promise<VlanIpRange> {
+  const owner = r.account_id ? await svc.identity.accountInfo(r.account_id) : null;
+  const dom = r.domain_id ? await svc.identity.domainInfo(r.domain_id) : null;
   return compact<VlanIpRange>({
+    ...ownerFields(owner), domain: dom?.name, domainpath: dom?.path,
     id: r.id, zoneid: r.zone_id, networkid: r.network_id, physicalnetworkid: r.physical_network_id, podid: r.pod_id,
     vlan: r.vlan, gateway: r.gateway, netmask: r.netmask, cidr: subnetOf(r.gateway, r.netmask).cidr, startip: r.start_ip,
     endip: r.end_ip, forvirtualnetwork: r.for_virtual_network === 1, forsystemvms: false, domainid: r.domain_id ?? undefined,
   });
 }
 
+/**
+ * Who a new public range is dedicated to (CloudStack's vlan owner): a project (projectid), an account (account with
+ * domainid), a domain (domainid alone), or nobody. CloudStack's errors for unknown ones.
+ */
+async function rangeOwner(ctx: CallContext, a: { account?: string; domainid?: string; projectid?: string }): Promise<{ accountId: string | null; domainId: string } | null> {
+  if (a.projectid) {
+    if (a.account) throw invalidParam('Account and projectId are mutually exclusive');
+    const p = await ctx.svc.db.selectFrom('projects').select(['account_id', 'domain_id']).where('id', '=', a.projectid).where('removed', 'is', null).executeTakeFirst();
+    if (!p) throw invalidParam(`Unable to find project by id ${a.projectid}`);
+    return { accountId: p.account_id, domainId: p.domain_id };
+  }
+  if (a.account && a.domainid) {
+    const acc = await ctx.svc.db.selectFrom('accounts').select(['id', 'domain_id']).where('name', '=', a.account).where('domain_id', '=', a.domainid)
+      .where('removed', 'is', null).executeTakeFirst();
+    if (!acc) throw invalidParam('Please specify a valid account.');
+    return { accountId: acc.id, domainId: acc.domain_id };
+  }
+  if (a.domainid) {
+    const d = await ctx.svc.db.selectFrom('domains').select('id').where('id', '=', a.domainid).executeTakeFirst();
+    if (!d) throw invalidParam('Please specify a valid domain id');
+    return { accountId: null, domainId: d.id };
+  }
+  return null;
+}
+
 const overlaps = (a: RangeRow, lo: number, hi: number) => ipToInt(a.start_ip) <= hi && lo <= ipToInt(a.end_ip);
 
 export const ipRangeHandlers: Pick<H, 'createVlanIpRange' | 'deleteVlanIpRange' | 'listVlanIpRanges'> = {
   async createVlanIpRange(ctx, a) {
-    if (a.projectid) throw invalidParam('Projects are not supported');
+    const dedicated = await rangeOwner(ctx, a);
+    if (dedicated && a.forvirtualnetwork === false) throw invalidParam('Only public IP ranges (forvirtualnetwork=true) can be dedicated to an account, a project or a domain');
     if (a.startipv6 || a.endipv6 || a.ip6cidr || a.ip6gateway) throw invalidParam('IPv6 ranges are not supported');
     if (!a.startip) throw invalidParam('startip is required: IPv4 ranges need a start address');
     const net = a.networkid ? await networkById(ctx, a.networkid, 'networkid') : undefined;
     const publicRange = a.forvirtualnetwork ?? !net;
+    if (dedicated && net) throw invalidParam('Only public IP ranges (forvirtualnetwork=true) can be dedicated to an account, a project or a domain');
     if (net && net.guest_type !== 'Shared') throw invalidParam(`Network ${net.name} is ${net.guest_type}: IP ranges can be added to Shared networks only`);
     const zoneId = net?.zone_id ?? a.zoneid;
     if (!zoneId) throw invalidParam('zoneid is required for a public IP range');
@@ -60,11 +93,15 @@ export const ipRangeHandlers: Pick<H, 'createVlanIpRange' | 'deleteVlanIpRange' 
     const row: RangeRow = {
       id: ctx.svc.newId(), zone_id: zoneId, physical_network_id: phys, network_id: publicRange ? null : net?.id ?? null,
       pod_id: a.podid ?? null, vlan: tag === null ? 'untagged' : broadcastUriOf(net?.broadcast_domain_type, tag), gateway, netmask, start_ip: a.startip, end_ip: endip,
-      for_virtual_network: publicRange ? 1 : 0, account_id: null, domain_id: null, created: ctx.svc.clock.now(),
+      for_virtual_network: publicRange ? 1 : 0, account_id: dedicated?.accountId ?? null, domain_id: dedicated?.domainId ?? null,
+      created: ctx.svc.clock.now(),
     };
-    await ctx.svc.db.insertInto('vlan_ip_ranges').values(row).execute();
+    // A range dedicated to an account holds its addresses for it: they must fit in its public IP limit (as CloudStack).
+    const insert = () => ctx.svc.db.insertInto('vlan_ip_ranges').values(row).execute();
+    if (dedicated?.accountId) await withReservation(ctx.svc, { accountId: dedicated.accountId, domainId: dedicated.domainId }, { [RT.public_ip]: hi - lo + 1 }, insert);
+    else await insert();
     await changed(ctx, 'VLAN.IP.RANGE.CREATE', `Created IP range ${row.start_ip}-${row.end_ip}`, { id: row.id, type: 'VlanIpRange', name: row.start_ip });
-    return formatRange(row);
+    return formatRange(ctx.svc, row);
   },
   async deleteVlanIpRange(ctx, a) {
     const r = await ctx.svc.db.selectFrom('vlan_ip_ranges').selectAll().where('id', '=', a.id).executeTakeFirst();
@@ -89,6 +126,8 @@ export const ipRangeHandlers: Pick<H, 'createVlanIpRange' | 'deleteVlanIpRange' 
     if (a.forvirtualnetwork !== undefined) q = q.where('for_virtual_network', '=', a.forvirtualnetwork ? 1 : 0);
     const count = await countOf(q.select((e) => e.fn.countAll().as('n')));
     const rows = await paged(q.selectAll().orderBy('created').orderBy('id'), a, ctx.svc.config.maxPageSize).execute();
-    return { count, items: rows.map(formatRange) };
+    const items: VlanIpRange[] = [];
+    for (const r of rows) items.push(await formatRange(ctx.svc, r));
+    return { count, items };
   },
 };

@@ -1,4 +1,5 @@
 // Guest networks: createNetwork (isolated, shared, L2), listNetworks, updateNetwork, restartNetwork, deleteNetwork.
+import { scopeCond, seesEverything } from '../kernel/list-scope';
 import type { CallContext, HandlersFor } from '../kernel/handler';
 import type { networkCommands } from '../contract/commands/network';
 import type { ArgsOf } from '../contract/command';
@@ -144,14 +145,12 @@ export const networkHandlers: Pick<H, 'createNetwork' | 'listNetworks' | 'update
   async listNetworks(ctx, a) {
     const db = ctx.svc.db;
     const scope = await ctx.svc.identity.listScope(ctx.caller, a);
-    const dom = scope.kind === 'all' ? null : await visibleDomainNetworks(ctx);
+    const dom = seesEverything(scope) ? null : await visibleDomainNetworks(ctx);
     let q = db.selectFrom('networks').where('removed', 'is', null);
     if (a.issystem || a.vpcid || a.forvpc) q = q.where('id', '=', '-');
-    if (scope.kind !== 'all') {
+    if (!seesEverything(scope)) {
       q = q.where((eb) => eb.or([
-        scope.kind === 'account' ? eb('account_id', '=', scope.accountId)
-          : scope.kind === 'accounts' ? eb('account_id', 'in', scope.accountIds.length ? scope.accountIds : ['-'])
-            : eb('domain_id', 'in', scope.domainIds.length ? scope.domainIds : ['-']),
+        scopeCond(eb, scope, 'account_id', 'domain_id')!,
         eb.and([eb('acl_type', '=', 'Domain'), eb('domain_id', '=', dom!.self)]),
         eb.and([eb('acl_type', '=', 'Domain'), eb('subdomain_access', '=', 1), eb('domain_id', 'in', dom!.ancestors.length ? dom!.ancestors : ['-'])]),
       ]));

@@ -1,5 +1,6 @@
 // Virtual routers: listRouters, startRouter, stopRouter, rebootRouter, destroyRouter. A router belongs to one
 // isolated network (gateway address, DHCP, DNS, source NAT). Simulated zones keep its state only.
+import { whereScope } from '../kernel/list-scope';
 import type { Selectable } from 'kysely';
 import type { CallContext, HandlersFor } from '../kernel/handler';
 import type { networkCommands } from '../contract/commands/network';
@@ -78,9 +79,7 @@ export const routerHandlers: Pick<H, 'listRouters' | 'startRouter' | 'stopRouter
   async listRouters(ctx, a) {
     const scope = await ctx.svc.identity.listScope(ctx.caller, { ...a, listall: a.listall ?? true });
     let q = ctx.svc.db.selectFrom('routers').where('removed', 'is', null);
-    if (scope.kind === 'account') q = q.where('account_id', '=', scope.accountId);
-    else if (scope.kind === 'accounts') q = q.where('account_id', 'in', scope.accountIds.length ? scope.accountIds : ['-']);
-    else if (scope.kind === 'domains') q = q.where('domain_id', 'in', scope.domainIds.length ? scope.domainIds : ['-']);
+    q = whereScope(q, scope);
     if (a.vpcid || a.forvpc) q = q.where('id', '=', '-');
     if (a.id) q = q.where('id', '=', a.id);
     if (a.name) q = q.where('name', '=', a.name);

@@ -4,12 +4,13 @@ import type { Project, ProjectAccount, ProjectInvitation, Tags, User } from '../
 import type { ProjectInvitationTable } from '../db/schema';
 import { csDate } from '../kernel/format';
 import { tagsOfPage } from '../tags/tag-store';
+import { resourceFields } from '../limits/owner-fields';
 import type { ProjectRow } from './access';
 
 type Svc = Pick<Services, 'db' | 'identity'>;
 
-/** The projects of a page with their owners (the Admin members) and tags, in the page's order. */
-export async function formatProjects(svc: Svc, rows: ProjectRow[]): Promise<Project[]> {
+/** The projects of a page with their owners (the Admin members), tags and resource figures, in the page's order. */
+export async function formatProjects(svc: Services, rows: ProjectRow[]): Promise<Project[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
   const [admins, tags] = await Promise.all([
@@ -25,6 +26,7 @@ export async function formatProjects(svc: Svc, rows: ProjectRow[]): Promise<Proj
       owner.push({ account: (await svc.identity.accountInfo(a.account_id)).name, accountid: a.account_id });
     }
     out.push({
+      ...await resourceFields(svc, r.account_id),
       id: r.id, name: r.name, displaytext: r.display_text, domainid: r.domain_id, domain: dom.name,
       owner, projectaccountname: acc.name, state: r.state, created: csDate(r.created), tags: tags.get(r.id) ?? ([] as Tags[]),
     });
@@ -32,7 +34,7 @@ export async function formatProjects(svc: Svc, rows: ProjectRow[]): Promise<Proj
   return out;
 }
 
-export async function formatProject(svc: Svc, row: ProjectRow): Promise<Project> {
+export async function formatProject(svc: Services, row: ProjectRow): Promise<Project> {
   return (await formatProjects(svc, [row]))[0];
 }
 

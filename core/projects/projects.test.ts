@@ -67,6 +67,41 @@ describe('projects', () => {
     expect((await fails(alice, 'listVirtualMachines', { projectid: project.id, account: 'alice' })).text).toBe("Account and projectId can't be specified together");
   });
 
+  it('an admin\'s lists skip project resources, even with listall, unless projectid is given (CloudStack\'s scoping)', async () => {
+    expect(await vmNames(admin, { listall: 'true' })).toEqual(['own-vm']);
+    expect(await vmNames(admin, { domainid: project.domainid, isrecursive: 'true' })).toEqual(['own-vm']);
+    expect(await vmNames(admin, { projectid: project.id })).toEqual(['p-vm']);
+    expect(await vmNames(admin, { projectid: '-1' })).toEqual(['p-vm']);
+    expect(await vmNames(admin, { projectid: '-1', listall: 'true' })).toEqual(['own-vm', 'p-vm']);
+    expect(await vmNames(admin, { id: vm.id })).toEqual(['p-vm']);
+    const volumeOwners = async (p: Record<string, string>) => [...new Set(((await ok(admin, 'listVolumes', p)).volume ?? [])
+      .map((v: { project?: string; account?: string }) => v.project ?? v.account))].sort();
+    expect(await volumeOwners({ listall: 'true' })).toEqual(['alice']);
+    expect(await volumeOwners({ projectid: project.id })).toEqual(['apollo']);
+    const events = async (p: Record<string, string>) => ((await ok(admin, 'listEvents', { listall: 'true', pagesize: '-1', ...p })).event ?? [])
+      .filter((e: { type: string }) => e.type === 'VM.CREATE').map((e: { project?: string; account?: string }) => e.project ?? e.account).sort();
+    expect(await events({})).toEqual(['alice']);
+    expect(await events({ projectid: project.id })).toEqual(['apollo']);
+  });
+
+  it('instance and affinity groups are made for a project with projectid= and listed only with it', async () => {
+    const g = (await ok(alice, 'createInstanceGroup', { name: 'p-group', projectid: project.id })).instancegroup;
+    expect(g).toMatchObject({ name: 'p-group', project: 'apollo', projectid: project.id });
+    expect(g.account).toBeUndefined();
+    expect(typeProblems('InstanceGroup', g)).toEqual([]);
+    const groups = async (p: Record<string, string>) => ((await ok(alice, 'listInstanceGroups', p)).instancegroup ?? []).map((x: { name: string }) => x.name);
+    expect(await groups({})).not.toContain('p-group');
+    expect(await groups({ projectid: project.id })).toEqual(['p-group']);
+    expect((await fails(bob, 'createInstanceGroup', { name: 'x', projectid: project.id })).code).toBe(531);
+    const ag = (await ok(alice, 'createAffinityGroup', { name: 'p-apart', type: 'host anti-affinity', projectid: project.id })).affinitygroup;
+    expect(ag).toMatchObject({ name: 'p-apart', project: 'apollo', projectid: project.id });
+    expect(typeProblems('AffinityGroup', ag)).toEqual([]);
+    expect(((await ok(alice, 'listAffinityGroups', { projectid: project.id })).affinitygroup as { name: string }[]).map((x) => x.name)).toEqual(['p-apart']);
+    expect((await ok(alice, 'listAffinityGroups', {})).affinitygroup ?? []).toEqual([]);
+    expect((await fails(alice, 'createAffinityGroup', { name: 'y', type: 'host affinity', projectid: project.id, account: 'alice' })).text)
+      .toBe("Account and projectId can't be specified together");
+  });
+
   it('a project has its own limits: an admin sets them with projectid=, members read them, a deploy past them gets 535', async () => {
     const limit = (call: Call) => ok(call, 'listResourceLimits', { projectid: project.id, resourcetype: '0' });
     expect((await limit(alice)).resourcelimit).toEqual([expect.objectContaining({ project: 'apollo', projectid: project.id, resourcetypename: 'user_vm' })]);
@@ -79,6 +114,11 @@ describe('projects', () => {
     expect(over.text).toMatch(/^Maximum number of resources of type 'user_vm' for account name=PrjAcct-apollo-\S+ in domain id=.* has been exceeded\.$/);
     // Alice's own account is not bounded by the project's limit.
     expect(await vmNames(alice)).toEqual(['own-vm']);
+    // listProjects answers the project's counts and limits (CloudStack's ProjectResponse fields and types).
+    const listed = (await ok(alice, 'listProjects', { id: project.id })).project[0];
+    expect(listed).toMatchObject({ vmtotal: 1, vmlimit: '1', vmavailable: '0', vmrunning: 1, vmstopped: 0, volumetotal: 1, cputotal: 1,
+      iplimit: expect.any(String), primarystoragetotal: expect.any(Number), secondarystoragetotal: 0 });
+    expect(typeProblems('Project', listed)).toEqual([]);
     await ok(admin, 'updateResourceLimit', { projectid: project.id, resourcetype: '0', max: '-1' });
   });
 

@@ -1,5 +1,6 @@
 // createTags, deleteTags and listTags. A tag copies its resource's owner; only callers who may act on the resource
 // (its owner, or an admin over its domain) tag it or untag it, and listTags scopes like the resources' own lists.
+import { whereScope } from '../kernel/list-scope';
 import { sql } from 'kysely';
 import type { HandlersFor, CallContext } from '../kernel/handler';
 import type { tagsCommands, TaggableType } from '../contract/commands/tags';
@@ -91,9 +92,7 @@ export const tagsHandlers: H = {
   async listTags(ctx, a) {
     const scope = await ctx.svc.identity.listScope(ctx.caller, a);
     let q = ctx.svc.db.selectFrom('resource_tags').where(LIVE);
-    if (scope.kind === 'account') q = q.where('account_id', '=', scope.accountId);
-    else if (scope.kind === 'accounts') q = q.where('account_id', 'in', scope.accountIds.length ? scope.accountIds : ['-']);
-    else if (scope.kind === 'domains') q = q.where('domain_id', 'in', scope.domainIds.length ? scope.domainIds : ['-']);
+    q = whereScope(q, scope);
     if (a.resourcetype !== undefined) q = q.where('resource_type', '=', taggableType(a.resourcetype));
     if (a.resourceid !== undefined) q = q.where('resource_id', '=', a.resourceid);
     if (a.key !== undefined) q = q.where('tag_key', '=', a.key);

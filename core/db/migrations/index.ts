@@ -29,6 +29,8 @@ import * as m019c from './019c-keys-userdata';
 import * as m019f from './019f-vm-snapshots';
 import * as m019d from './019d-groups-limits';
 import * as m019h from './019h-projects';
+import * as m019i from './019i-project-scope-indexes';
+import * as m019j from './019j-limit-reservations';
 
 export const migrations: Record<string, Migration> = {
   '001-initial': m001,
@@ -60,4 +62,6 @@ export const migrations: Record<string, Migration> = {
   '019f-vm-snapshots': m019f,
   '019d-groups-limits': m019d,
   '019h-projects': m019h,
+  '019i-project-scope-indexes': m019i,
+  '019j-limit-reservations': m019j,
 };

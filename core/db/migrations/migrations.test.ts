@@ -95,6 +95,16 @@ describe('migrations', () => {
     await walks(`select seq from events where archived = 0 order by seq desc limit 500 offset 1000`, 'events_archived');
     await walks(`select count(*) from events where archived = 0`, 'events_archived');
     await walks(`select seq from events where account_id = 'a' and archived = 0 order by seq desc limit 20`, 'events_account_page');
+    // Project resources skipped (019i): the filter is read from the same indexes, still covering.
+    const noProjects = `(account_id is null or account_id not in ('p1', 'p2'))`;
+    await walks(`select id from vms where removed is null and ${noProjects} order by created, id limit 500 offset 1000`, 'vms_created');
+    await walks(`select count(*) from vms where removed is null and ${noProjects}`, 'vms_created');
+    await walks(`select id from vms where removed is null and domain_id in ('d1') and ${noProjects} order by created, id limit 20`, 'vms_domain');
+    await walks(`select id from vms where removed is null and name like '%x%' and ${noProjects} order by created, id limit 20`, 'vms_search');
+    await walks(`select id from volumes where removed is null and ${noProjects} order by created, id limit 500 offset 1000`, 'volumes_created');
+    await walks(`select id from volumes where removed is null and domain_id = 'd1' and ${noProjects} order by created, id limit 20`, 'volumes_domain');
+    await walks(`select seq from events where archived = 0 and ${noProjects} order by seq desc limit 500 offset 1000`, 'events_archived');
+    await walks(`select seq from events where domain_id = 'd1' and archived = 0 and ${noProjects} order by seq desc limit 20`, 'events_domain');
     await walks(`select id from hosts where removed is null order by created, id limit 500 offset 1000`, 'hosts_created');
     await walks(`select id from hosts where removed is null and cluster_id = 'c' order by created, id limit 500`, 'hosts_cluster_page');
     await walks(`select id from accounts where removed is null and type != 5 order by created, id limit 500 offset 1000`, 'accounts_created');

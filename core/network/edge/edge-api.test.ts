@@ -243,4 +243,33 @@ describe('public IP addresses and rules on the virtual router', () => {
     expect((await ok(bob, 'listLoadBalancerRules')).loadbalancerrule.map((r: { name: string }) => r.name)).toEqual(['b']);
     expect((await ok(admin, 'listLoadBalancerRules', { listall: 'true' })).loadbalancerrule.map((r: { name: string }) => r.name)).toEqual(['b']);
   });
+
+  it('dedicates public ranges to an account or a project (createVlanIpRange account= / projectid=); only their owner takes from them', async () => {
+    const domainid = (await ok(alice, 'listAccounts')).account[0].domainid;
+    const range = { zoneid: lab.zoneId, forvirtualnetwork: 'true', vlan: 'untagged', gateway: '198.51.100.1', netmask: '255.255.255.0' };
+    const mine = (await ok(admin, 'createVlanIpRange', { ...range, startip: '198.51.100.10', endip: '198.51.100.11', account: 'alice', domainid })).vlaniprange;
+    expect(mine).toMatchObject({ account: 'alice', domainid, domain: 'ROOT', startip: '198.51.100.10' });
+    expect(typeProblems('VlanIpRange', mine)).toEqual([]);
+    const project = (await ok(admin, 'createProject', { name: 'edge-p', displaytext: 'edge' })).project;
+    const theirs = (await ok(admin, 'createVlanIpRange', { ...range, startip: '198.51.100.20', endip: '198.51.100.20', projectid: project.id })).vlaniprange;
+    expect(theirs).toMatchObject({ project: 'edge-p', projectid: project.id });
+    expect(theirs.account).toBeUndefined();
+    expect((await fails(admin, 'createVlanIpRange', { ...range, startip: '198.51.100.30', projectid: project.id, account: 'alice' })).text)
+      .toBe('Account and projectId are mutually exclusive');
+    expect((await fails(admin, 'createVlanIpRange', { ...range, startip: '198.51.100.30', account: 'nobody', domainid })).text).toBe('Please specify a valid account.');
+    expect((await ok(alice, 'associateIpAddress', { networkid: lab.net })).ipaddress.ipaddress).toBe('198.51.100.10');
+    expect((await ok(bob, 'associateIpAddress', { networkid: lab.bobNet })).ipaddress.ipaddress).toMatch(/^203\.0\.113\./);
+  });
+
+  it('concurrent acquisitions pass the public IP limit by none', async () => {
+    const held = (await ok(bob, 'listPublicIpAddresses')).count as number;
+    await ok(admin, 'updateResourceLimit', { account: 'bob', domainid: (await ok(bob, 'listAccounts')).account[0].domainid, resourcetype: '1',
+      max: String(held + 2) });
+    const runs = await Promise.all(Array.from({ length: 8 }, () => bob('associateIpAddress', { networkid: lab.bobNet })));
+    const outcomes = await Promise.all(runs.map(async (r) => (r.status === 200
+      ? (await waitJob(bob, r.json.associateipaddressresponse.jobid)).jobstatus : r.status)));
+    expect(outcomes.filter((x) => x === 1)).toHaveLength(2);
+    expect(outcomes.filter((x) => x === 535)).toHaveLength(6);
+    expect((await ok(bob, 'listPublicIpAddresses')).count).toBe(held + 2);
+  });
 });

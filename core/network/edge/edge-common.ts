@@ -1,8 +1,9 @@
 // What every edge command leans on: looking up addresses and rules with the caller's access checked, validating
 // ports and CIDRs, and applying the network's whole rule set to its router, undoing the rows when the router refuses them.
+import { whereScope } from '../../kernel/list-scope';
 import type { Selectable } from 'kysely';
 import type { CallContext } from '../../kernel/handler';
-import type { Services, ListScope } from '../../kernel/services';
+import type { Services } from '../../kernel/services';
 import type { EdgeRuleTable, PublicIpTable } from '../../db/schema';
 import { ApiError, invalidParam, notFound, permissionDenied, resourceUnavailable } from '../../kernel/errors';
 import { ErrorCode, CsErrorCode } from '../../contract/errors';
@@ -108,12 +109,7 @@ export async function applyEdge(svc: Services, networkId: string, undo?: () => P
 }
 
 /** `where` for rows owned by accounts the caller may list. */
-export function scoped<Q extends { where: (...a: any[]) => Q }>(q: Q, scope: ListScope, accountCol: string, domainCol: string): Q {
-  if (scope.kind === 'account') return q.where(accountCol, '=', scope.accountId);
-  if (scope.kind === 'accounts') return q.where(accountCol, 'in', scope.accountIds.length ? scope.accountIds : ['-']);
-  if (scope.kind === 'domains') return q.where(domainCol, 'in', scope.domainIds.length ? scope.domainIds : ['-']);
-  return q;
-}
+export const scoped = whereScope;
 
 /** The network's edge jobs run one at a time (each applies the whole set). */
 export const edgeLock = (networkId: string) => `network-edge:${networkId}`;

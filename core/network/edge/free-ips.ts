@@ -2,6 +2,7 @@
 // the free ones too (state Free), as its UI's "acquire a chosen address" picker asks. Strata has rows only for
 // acquired addresses; the free ones are read off the ranges, in range and address order, each with the id the
 // address has whenever it is acquired (publicIpId), so an id seen in the list stays the address's id.
+import { scopeAdmits } from '../../kernel/list-scope';
 import { createHash } from 'node:crypto';
 import type { CallContext } from '../../kernel/handler';
 import type { ListScope } from '../../kernel/services';
@@ -33,9 +34,7 @@ export async function withFreeAddresses(ctx: CallContext, a: FreeListArgs, scope
   if (a.zoneid) q = q.where('r.zone_id', '=', a.zoneid);
   if (a.vlanid) q = q.where('r.id', '=', a.vlanid);
   if (a.physicalnetworkid) q = q.where('r.physical_network_id', '=', a.physicalnetworkid);
-  const ranges = (await q.orderBy('r.created').orderBy('r.id').execute()).filter((r) => !r.account_id || scope.kind === 'all' ||
-    (scope.kind === 'account' ? r.account_id === scope.accountId
-      : scope.kind === 'accounts' ? scope.accountIds.includes(r.account_id) : scope.domainIds.includes(r.domain_id ?? '')));
+  const ranges = (await q.orderBy('r.created').orderBy('r.id').execute()).filter((r) => !r.account_id || scopeAdmits(scope, r.account_id, r.domain_id));
   const taken = ranges.length ? await ctx.svc.db.selectFrom('public_ips').select(['vlan_range_id', 'ip_address'])
     .where('vlan_range_id', 'in', ranges.map((r) => r.id)).execute() : [];
   const takenSet = new Set(taken.map((t) => `${t.vlan_range_id}/${t.ip_address}`));

@@ -1,7 +1,7 @@
 // associateIpAddress, disassociateIpAddress, listPublicIpAddresses, enableStaticNat, disableStaticNat. An isolated
 // network's first public address is its source NAT address (taken when the network is implemented); more are
 // acquired from the zone's public ranges, each address once per zone (public_ips_zone_ip).
-import { checkLimits, RT } from '../../limits/index';
+import { RT, withReservation } from '../../limits/index';
 import type { CallContext, HandlersFor } from '../../kernel/handler';
 import type { networkEdgeCommands } from '../../contract/commands/network-edge';
 import type { PublicIpAddress } from '../../contract/responses';
@@ -50,8 +50,12 @@ export async function formatIps(svc: Services, rows: IpRow[]): Promise<PublicIpA
 
 /** Takes a free address of the zone's public ranges (the given one, or the lowest free) for the network. */
 export async function takePublicIp(svc: Services, n: NetworkRow, want?: string): Promise<IpRow> {
-  const ranges = await svc.db.selectFrom('vlan_ip_ranges').select(['id', 'start_ip', 'end_ip']).where('zone_id', '=', n.zone_id)
-    .where('for_virtual_network', '=', 1).orderBy('created').execute();
+  // Ranges dedicated to the network's account come first, then its domain's, then the undedicated ones; others'
+  // dedicated ranges are not used (CloudStack's order).
+  const rank = (r: { account_id: string | null; domain_id: string | null }) =>
+    r.account_id ? (r.account_id === n.account_id ? 0 : -1) : r.domain_id ? (r.domain_id === n.domain_id ? 1 : -1) : 2;
+  const ranges = (await svc.db.selectFrom('vlan_ip_ranges').select(['id', 'start_ip', 'end_ip', 'account_id', 'domain_id']).where('zone_id', '=', n.zone_id)
+    .where('for_virtual_network', '=', 1).orderBy('created').execute()).filter((r) => rank(r) >= 0).sort((x, y) => rank(x) - rank(y));
   const taken = new Set((await svc.db.selectFrom('public_ips').select('ip_address').where('zone_id', '=', n.zone_id).execute()).map((r) => r.ip_address));
   for (const r of ranges) {
     for (let i = ipToInt(r.start_ip); i <= ipToInt(r.end_ip); i++) {
@@ -89,9 +93,11 @@ export const publicIpHandlers: Pick<H, 'associateIpAddress' | 'disassociateIpAdd
       if (a.ipaddress !== undefined) requireIp('ipaddress', a.ipaddress);
       const n = await edgeNetwork(ctx, a.networkid);
       if (a.zoneid && a.zoneid !== n.zone_id) throw invalidParam(`Network ${n.name} is not in zone ${a.zoneid}`);
-      // The network owner's public IP limit (checked here; two acquisitions racing may pass it together).
-      if (n.account_id) await checkLimits(ctx.svc, { accountId: n.account_id, domainId: n.domain_id }, { [RT.public_ip]: 1 });
-      const ip = await takePublicIp(ctx.svc, n, a.ipaddress);
+      // The network owner's public IP limit: checked and held under the count row's lock until the address is
+      // taken, so concurrent acquisitions never pass it together.
+      const ip = n.account_id
+        ? await withReservation(ctx.svc, { accountId: n.account_id, domainId: n.domain_id }, { [RT.public_ip]: 1 }, () => takePublicIp(ctx.svc, n, a.ipaddress))
+        : await takePublicIp(ctx.svc, n, a.ipaddress);
       return { instanceType: 'IpAddress', instanceId: ip.id, createdId: ip.id, locks: [edgeLock(n.id)], payload: { id: ip.id, networkId: n.id } };
     },
     async execute(ctx, _a, p: { id: string; networkId: string }) {

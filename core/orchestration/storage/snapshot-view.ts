@@ -1,4 +1,5 @@
 // listSnapshots and the `snapshot` response object (fields and JSON types per "Snapshot" in the response types).
+import { whereScope } from '../../kernel/list-scope';
 import type { Db } from '../../db/connect';
 import type { ListScope, Services } from '../../kernel/services';
 import type { Caller } from '../../identity/caller';
@@ -20,9 +21,7 @@ export interface SnapshotFilter {
 function filtered(db: Db, f: SnapshotFilter) {
   let q = db.selectFrom('snapshots as s').where('s.removed', 'is', null);
   const sc = f.scope;
-  if (sc.kind === 'account') q = q.where('s.account_id', '=', sc.accountId);
-  else if (sc.kind === 'accounts') q = q.where('s.account_id', 'in', sc.accountIds.length ? sc.accountIds : ['-']);
-  else if (sc.kind === 'domains') q = q.where('s.domain_id', 'in', sc.domainIds.length ? sc.domainIds : ['-']);
+  q = whereScope(q, sc, 's.account_id', 's.domain_id');
   if (f.id) q = q.where('s.id', '=', f.id);
   if (f.ids) q = q.where('s.id', 'in', f.ids.length ? f.ids : ['-']);
   if (f.name) q = q.where('s.name', '=', f.name);

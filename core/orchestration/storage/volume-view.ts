@@ -1,5 +1,6 @@
 // listVolumes and the `volume` response object (fields and JSON types per "Volume" in the response types). One
 // paged query joined by primary keys to the VM, pool, zone, offerings and template rows it names, plus a COUNT.
+import { seesEverything, whereScope } from '../../kernel/list-scope';
 import type { Db } from '../../db/connect';
 import type { ListScope, Services } from '../../kernel/services';
 import type { Caller } from '../../identity/caller';
@@ -26,9 +27,7 @@ export interface VolumeFilter {
 function filtered(db: Db, f: VolumeFilter) {
   let q = db.selectFrom('volumes as vol').where('vol.removed', 'is', null);
   const s = f.scope;
-  if (s.kind === 'account') q = q.where('vol.account_id', '=', s.accountId);
-  else if (s.kind === 'accounts') q = q.where('vol.account_id', 'in', s.accountIds.length ? s.accountIds : ['-']);
-  else if (s.kind === 'domains') q = q.where('vol.domain_id', 'in', s.domainIds.length ? s.domainIds : ['-']);
+  q = whereScope(q, s, 'vol.account_id', 'vol.domain_id');
   if (f.id) q = q.where('vol.id', '=', f.id);
   if (f.ids) q = q.where('vol.id', 'in', f.ids.length ? f.ids : ['-']);
   if (f.name) q = q.where('vol.name', '=', f.name);
@@ -51,7 +50,7 @@ const FILTER_KEYS = ['id', 'ids', 'name', 'type', 'state', 'virtualmachineid', '
 
 /** Total matches; the unfiltered everything-view counts the table (db/counts.ts) rather than walking an index. */
 async function countOf(db: Db, f: VolumeFilter): Promise<number> {
-  if (f.scope.kind === 'all' && FILTER_KEYS.every((k) => f[k] === undefined)) return countAllBut(db, 'volumes', 'removed');
+  if (seesEverything(f.scope) && FILTER_KEYS.every((k) => f[k] === undefined)) return countAllBut(db, 'volumes', 'removed');
   return Number((await filtered(db, f).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
 }
 

@@ -1,5 +1,5 @@
 // createVolume, resizeVolume and deleteVolume.
-import { checkLimits, enforceInTx, limitGuard, RT } from '../../limits/index';
+import { enforceInTx, limitGuard, releaseReservation, reservation, RT } from '../../limits/index';
 import type { ArgsOf } from '../../contract/command';
 import type { AsyncHandler, CallContext, JobContext, SyncHandler } from '../../kernel/handler';
 import type { storageCommands } from '../../contract/commands/storage';
@@ -126,7 +126,7 @@ export const createVolumeHandler: AsyncHandler<C['createVolume'], CreatePayload>
   },
 };
 
-interface ResizePayload { size: number; offeringId: string | null }
+interface ResizePayload { size: number; offeringId: string | null; reservation?: string | null }
 
 export const resizeHandler: AsyncHandler<C['resizeVolume'], ResizePayload> = {
   async prepare(ctx, a) {
@@ -140,32 +140,45 @@ export const resizeHandler: AsyncHandler<C['resizeVolume'], ResizePayload> = {
       throw invalidParam(`Going from existing size of ${vol.size} to size of ${size} would shrink the volume. ` +
         'Need to sign off by supplying the shrinkok parameter with value of true.');
     }
-    // Growing counts against the primary storage limit (checked here; two resizes racing may pass it together).
-    if (size > vol.size) await checkLimits(ctx.svc, { accountId: vol.account_id, domainId: vol.domain_id }, { [RT.primary_storage]: size - vol.size });
+    // Growing counts against the primary storage limit: held (reserved under the count row's lock) until the job
+    // wrote the new size or failed, so concurrent resizes and deploys never pass the limit together.
+    // Written with the job (AsyncPlan.write): the job's end or recovery releases it.
+    const held = size > vol.size
+      ? await reservation(ctx.svc, { accountId: vol.account_id, domainId: vol.domain_id }, { [RT.primary_storage]: size - vol.size }) : null;
     const locks = [`volume:${vol.id}`, ...(vol.vm_id ? [`vm:${vol.vm_id}`] : [])];
-    return { instanceType: 'Volume', instanceId: vol.id, locks, payload: { size, offeringId: a.diskofferingid ?? null } };
+    return { instanceType: 'Volume', instanceId: vol.id, locks, payload: { size, offeringId: a.diskofferingid ?? null, reservation: held?.id ?? null },
+      write: held?.write };
   },
   async execute(ctx, a, pl) {
-    const svc = ctx.svc;
-    const vol = await volumeById(svc, a.id);
-    if (!vol) throw invalidParam(`Unable to find volume ${a.id}: it was deleted`);
-    const patch = { size: pl.size, ...(pl.offeringId ? { disk_offering_id: pl.offeringId } : {}) };
-    if (vol.state === 'Allocated' || !vol.pool_id) {
-      const r = await svc.db.updateTable('volumes').set(patch).where('id', '=', vol.id).where('state', '=', vol.state).executeTakeFirst();
-      if (Number(r.numUpdatedRows) !== 1) throw internalError(`Volume ${vol.name} changed while it was being resized`);
-    } else if (pl.size !== vol.size) {
-      await resizeOnPool(ctx, vol, pl.size, patch);
+    try {
+      return await resizeVolume(ctx, a, pl);
+    } finally {
+      await releaseReservation(ctx.svc, pl.reservation);
     }
-    await volumeEvent(svc, vol, 'VOLUME.RESIZE', `Resized volume ${vol.name} to ${pl.size} bytes`, ctx.caller.userId);
-    return volumeObject(svc, ctx.caller, vol.id);
   },
-  async recover(ctx, a) {
+  async recover(ctx, a, pl) {
+    await releaseReservation(ctx.svc, pl.reservation);
     const vol = await volumeById(ctx.svc, a.id);
     if (vol?.state === 'Resizing') await changeVolumeState(ctx.svc, vol, 'OperationFailed');
     throw new ApiError(ErrorCode.InternalError, 'Resize of the volume was interrupted by a management server restart; ' +
       'it keeps its previous size. Run the command again.', CsErrorCode.InternalError);
   },
 };
+
+async function resizeVolume(ctx: JobContext, a: { id: string }, pl: ResizePayload) {
+  const svc = ctx.svc;
+  const vol = await volumeById(svc, a.id);
+  if (!vol) throw invalidParam(`Unable to find volume ${a.id}: it was deleted`);
+  const patch = { size: pl.size, ...(pl.offeringId ? { disk_offering_id: pl.offeringId } : {}) };
+  if (vol.state === 'Allocated' || !vol.pool_id) {
+    const r = await svc.db.updateTable('volumes').set(patch).where('id', '=', vol.id).where('state', '=', vol.state).executeTakeFirst();
+    if (Number(r.numUpdatedRows) !== 1) throw internalError(`Volume ${vol.name} changed while it was being resized`);
+  } else if (pl.size !== vol.size) {
+    await resizeOnPool(ctx, vol, pl.size, patch);
+  }
+  await volumeEvent(svc, vol, 'VOLUME.RESIZE', `Resized volume ${vol.name} to ${pl.size} bytes`, ctx.caller.userId);
+  return volumeObject(svc, ctx.caller, vol.id);
+}
 
 async function resizeOnPool(ctx: JobContext, vol: VolumeTable, size: number, patch: Partial<VolumeTable>): Promise<void> {
   const svc = ctx.svc;

@@ -1,5 +1,6 @@
 // listVMSnapshot and the `vmsnapshot` object (fields and JSON types per "VMSnapshot" in the response types).
 // Snapshots of expunged VMs are gone with the VM's volumes, so they are not listed.
+import { whereScope } from '../../kernel/list-scope';
 import type { Db } from '../../db/connect';
 import type { ListScope, Services } from '../../kernel/services';
 import type { ListResult } from '../../kernel/handler';
@@ -17,8 +18,7 @@ function filtered(db: Db, f: VmSnapshotFilter) {
   let q = db.selectFrom('vm_snapshots as s').innerJoin('vms as v', 'v.id', 's.vm_id')
     .where('s.removed', 'is', null).where('v.removed', 'is', null);
   const sc = f.scope;
-  if (sc.kind === 'account') q = q.where('s.account_id', '=', sc.accountId);
-  else if (sc.kind === 'domains') q = q.where('s.domain_id', 'in', sc.domainIds.length ? sc.domainIds : ['-']);
+  q = whereScope(q, sc, 's.account_id', 's.domain_id');
   if (f.virtualmachineid) q = q.where('s.vm_id', '=', f.virtualmachineid);
   if (f.vmsnapshotid) q = q.where('s.id', '=', f.vmsnapshotid);
   if (f.vmsnapshotids) q = q.where('s.id', 'in', f.vmsnapshotids.length ? f.vmsnapshotids : ['-']);

@@ -1,7 +1,7 @@
 // scaleVirtualMachine (async; live when dynamic scaling allows it), changeServiceForVirtualMachine (sync, stopped
 // VM) and updateVirtualMachine (sync, properties only).
 import { groupNamed } from '../../groups/index';
-import { checkLimits, RT } from '../../limits/index';
+import { releaseReservation, reservation, RT, withReservation } from '../../limits/index';
 import type { AsyncHandler, CallContext, SyncHandler } from '../../kernel/handler';
 import type { computeCommands } from '../../contract/commands/compute';
 import type { ServiceOfferingTable, VmTable } from '../../db/schema';
@@ -83,30 +83,38 @@ async function scaleRunning(ctx: CallContext, vm: VmTable, c: Compute): Promise<
   }
 }
 
-/** More CPUs or memory count against the owner's limits (checked here; two scalings racing may pass them together). */
-async function checkComputeLimits(ctx: CallContext, vm: VmTable, c: Compute): Promise<void> {
-  await checkLimits(ctx.svc, { accountId: vm.account_id, domainId: vm.domain_id },
-    { [RT.cpu]: Math.max(0, c.cpu - vm.cpu_number), [RT.memory]: Math.max(0, c.memory - vm.memory) });
-}
+/** The CPUs and memory a scale adds to the owner's usage (what its limits are checked against). */
+const computeDeltas = (vm: VmTable, c: Compute) => ({ [RT.cpu]: Math.max(0, c.cpu - vm.cpu_number), [RT.memory]: Math.max(0, c.memory - vm.memory) });
+const ownerOfVm = (vm: VmTable) => ({ accountId: vm.account_id, domainId: vm.domain_id });
 
-export const scaleHandler: AsyncHandler<C['scaleVirtualMachine'], Compute> = {
+/** The scale's payload: the new compute and the reservation that holds its growth against the limits until done. */
+type ScalePayload = Compute & { reservation?: string | null };
+
+export const scaleHandler: AsyncHandler<C['scaleVirtualMachine'], ScalePayload> = {
   async prepare(ctx, a) {
     const vm = await loadVm(ctx, a.id);
     const c = await newCompute(ctx, vm, a.serviceofferingid, a.details);
-    await checkComputeLimits(ctx, vm, c);
     if (vm.state === 'Running') await checkLiveScale(ctx, vm, c);
     else if (vm.state !== 'Stopped') throw invalidParam(`Unable to scale VM ${vm.name}: it is ${vm.state}`);
-    return { instanceType: 'VirtualMachine', instanceId: vm.id, locks: [`vm:${vm.id}`], payload: c };
+    // Held under the count rows' locks until the VM row carries the new size: concurrent scales and deploys see it.
+    // Written with the job (AsyncPlan.write): the job's end or recovery releases it.
+    const held = await reservation(ctx.svc, ownerOfVm(vm), computeDeltas(vm, c));
+    return { instanceType: 'VirtualMachine', instanceId: vm.id, locks: [`vm:${vm.id}`], payload: { ...c, reservation: held?.id ?? null }, write: held?.write };
   },
   async execute(ctx, a, c) {
-    const vm = await vmById(ctx.svc.db, a.id);
-    if (!vm) throw invalidParam(`Unable to find VM ${a.id}: it was expunged`);
-    if (vm.state === 'Running') await scaleRunning(ctx, vm, c);
-    else if (vm.state === 'Stopped') await patchVmInState(ctx.svc, vm, patchOf(c));
-    else throw invalidParam(`Unable to scale VM ${vm.name}: it is ${vm.state}`);
-    await upgradeEvent(ctx, vm, c);
+    try {
+      const vm = await vmById(ctx.svc.db, a.id);
+      if (!vm) throw invalidParam(`Unable to find VM ${a.id}: it was expunged`);
+      if (vm.state === 'Running') await scaleRunning(ctx, vm, c);
+      else if (vm.state === 'Stopped') await patchVmInState(ctx.svc, vm, patchOf(c));
+      else throw invalidParam(`Unable to scale VM ${vm.name}: it is ${vm.state}`);
+      await upgradeEvent(ctx, vm, c);
+    } finally {
+      await releaseReservation(ctx.svc, c.reservation);
+    }
   },
   async recover(ctx, a, c) {
+    await releaseReservation(ctx.svc, c.reservation);
     const vm = await vmById(ctx.svc.db, a.id);
     if (vm) await reconcileVm(ctx.svc, vm);
     if (vm?.service_offering_id === c.offeringId && vm.cpu_number === c.cpu && vm.memory === c.memory) return;
@@ -119,8 +127,7 @@ export const changeServiceHandler: SyncHandler<C['changeServiceForVirtualMachine
   const vm = await loadVm(ctx, a.id);
   if (vm.state !== 'Stopped') throw invalidParam(`Unable to change the service offering of VM ${vm.name}: it is ${vm.state}; stop it first`);
   const c = await newCompute(ctx, vm, a.serviceofferingid, a.details);
-  await checkComputeLimits(ctx, vm, c);
-  await patchVmInState(ctx.svc, vm, patchOf(c));
+  await withReservation(ctx.svc, ownerOfVm(vm), computeDeltas(vm, c), () => patchVmInState(ctx.svc, vm, patchOf(c)));
   await upgradeEvent(ctx, vm, c);
   return vmResult(ctx.svc, ctx, vm.id);
 };

@@ -1,6 +1,7 @@
 // listVirtualMachines: one paged query walking the (created, id) indexes, one COUNT, and the batch name lookups of
 // vm-format.ts. No per-row queries; joins happen only after LIMIT/OFFSET picked the page, because joining before
 // makes SQLite join every skipped row.
+import { seesEverything, whereScope } from '../../kernel/list-scope';
 import type { Db } from '../../db/connect';
 import type { ListScope, Services } from '../../kernel/services';
 import type { Caller } from '../../identity/caller';
@@ -43,9 +44,7 @@ function stateFilter(s: string): string | 'Present' | null {
 function filtered(db: Db, f: VmFilter) {
   let q = f.removedToo ? db.selectFrom('vms as v') : db.selectFrom('vms as v').where('v.removed', 'is', null);
   const s = f.scope;
-  if (s.kind === 'account') q = q.where('v.account_id', '=', s.accountId);
-  else if (s.kind === 'accounts') q = q.where('v.account_id', 'in', s.accountIds.length ? s.accountIds : ['-']);
-  else if (s.kind === 'domains') q = q.where('v.domain_id', 'in', s.domainIds.length ? s.domainIds : ['-']);
+  q = whereScope(q, s, 'v.account_id', 'v.domain_id');
   if (f.id) q = q.where('v.id', '=', f.id);
   if (f.ids) q = q.where('v.id', 'in', f.ids.length ? f.ids : ['-']);
   if (f.name) q = q.where(likeExpr('v.name', f.name));
@@ -141,7 +140,7 @@ function stateCount(db: Db, state: string) {
  * covering scan of vms_search, never the table, and no row leaves the database).
  */
 async function countOf(db: Db, f: VmFilter): Promise<number> {
-  const unfiltered = (except?: (typeof FILTER_KEYS)[number]) => f.scope.kind === 'all' && !f.removedToo &&
+  const unfiltered = (except?: (typeof FILTER_KEYS)[number]) => seesEverything(f.scope) && !f.removedToo &&
     FILTER_KEYS.every((k) => k === except || f[k] === undefined);
   if (unfiltered()) return Number((await sql<{ n: number }>`select ${LIVE_VMS} as n`.execute(db)).rows[0].n);
   const st = f.state === undefined ? undefined : stateFilter(f.state);
