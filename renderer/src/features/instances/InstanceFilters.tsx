@@ -9,7 +9,7 @@ import { VM_FILTER_STATES } from './vm';
 import { useStateLabel } from '../../i18n/glossary';
 import { hasFilters, setListQuery, type ListQuery } from './list-query';
 import { useInstMessages } from './messages';
-import type { Account, Host } from '../../../../core/contract/responses';
+import type { Account, Host, InstanceGroup } from '../../../../core/contract/responses';
 import { TagFilter } from '../tags/TagFilter';
 
 const DEBOUNCE_MS = 250;
@@ -22,6 +22,7 @@ export function InstanceFilters({ query }: { query: ListQuery }) {
   const { identity } = useCloud();
   // A user account lists only its own instances: an account filter would have one choice.
   const canAccounts = useCan('listAccounts') && identity.accountType !== 0;
+  const canGroups = useCan('listInstanceGroups');
   const zones = useList('listZones', {});
   const [text, setText] = useState(query.keyword ?? '');
   const applied = useRef(query.keyword ?? '');
@@ -67,6 +68,12 @@ export function InstanceFilters({ query }: { query: ListQuery }) {
           value={query.account} selectedLabel={query.account} optionLabel={(a) => a.name} optionHint={(a) => a.domainpath ?? ''}
           onChange={(a) => set({ account: a?.name ?? '', domainid: a?.domainid ?? '' })}
           placeholder={m.anyAccount} clearLabel={m.clearAccount} noMatches={m.noMatches} moreMatches={m.moreMatches} />
+      )}
+      {canGroups && (
+        <SearchSelect<InstanceGroup> label={m.group} command="listInstanceGroups" params={{ listall: true }}
+          value={query.groupid} optionLabel={(g) => g.name} optionHint={(g) => g.account ?? ''}
+          onChange={(g) => set({ groupid: g?.id ?? '' })}
+          placeholder={m.anyGroup} clearLabel={m.clearGroup} noMatches={m.noMatches} moreMatches={m.moreMatches} />
       )}
       <TagFilter key={query.tag ?? ''} value={query.tag ?? ''} onApply={(tag) => set({ tag })} />
       {hasFilters(query) && <button className="ghost inst-clear" onClick={() => { applied.current = ''; setText(''); setListQuery({}); }}>{m.clearFilters}</button>}
