@@ -11,6 +11,7 @@ import { hasFilters, setListQuery, type ListQuery } from './list-query';
 import { useInstMessages } from './messages';
 import type { Account, Host, InstanceGroup } from '../../../../core/contract/responses';
 import { TagFilter } from '../tags/TagFilter';
+import { fmt } from '../../i18n/messages';
 
 const DEBOUNCE_MS = 250;
 
@@ -75,8 +76,21 @@ export function InstanceFilters({ query }: { query: ListQuery }) {
           onChange={(g) => set({ groupid: g?.id ?? '' })}
           placeholder={m.anyGroup} clearLabel={m.clearGroup} noMatches={m.noMatches} moreMatches={m.moreMatches} />
       )}
+      {query.affinitygroupid && <AffinityChip id={query.affinitygroupid} onClear={() => set({ affinitygroupid: '' })} />}
       <TagFilter key={query.tag ?? ''} value={query.tag ?? ''} onApply={(tag) => set({ tag })} />
       {hasFilters(query) && <button className="ghost inst-clear" onClick={() => { applied.current = ''; setText(''); setListQuery({}); }}>{m.clearFilters}</button>}
     </div>
+  );
+}
+
+/** The affinity group filter (set from the Groups area's links): its name, and a button that drops it. */
+function AffinityChip({ id, onClear }: { id: string; onClear(): void }) {
+  const m = useInstMessages();
+  const g = useList('listAffinityGroups', { id, listall: true });
+  const name = g.data?.items[0]?.name ?? id;
+  return (
+    <span className="badge inst-filter-chip">{fmt(m.affinityFilter, { name })}
+      <button type="button" className="ghost icon" aria-label={fmt(m.clearAffinity, { name })} onClick={onClear}>✕</button>
+    </span>
   );
 }

@@ -85,7 +85,7 @@ export function InstanceList() {
         <div className="inst-stack"><span>{v.serviceofferingname ?? '—'}</span><span className="muted">{computeSummary(v)}</span></div>
       ) },
       // Filtered on the server (the group filter above); not sortable: listVirtualMachines sorts by name and created only.
-      canGroups && { key: 'group', header: m.group, width: 'minmax(80px, .7fr)', csv: (v) => v.group, render: (v) => v.group
+      canGroups && { key: 'group', header: m.group, width: 'minmax(64px, .5fr)', csv: (v) => v.group, render: (v) => v.group
         ? <a href={hrefOf(['instances'], { ...query, groupid: v.groupid ?? '' })} onClick={(e) => e.stopPropagation()} title={v.group}>{v.group}</a>
         : <span className="muted">—</span> },
       admin && { key: 'account', header: m.account, width: 'minmax(90px, .8fr)', csv: (v) => v.account, render: (v) => (
