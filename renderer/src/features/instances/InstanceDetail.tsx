@@ -120,7 +120,11 @@ export function InstanceDetail({ id }: { id: string }) {
                 ? <a key="g" className="kit-link" href={hrefOf(['instances'], { groupid: vm.groupid ?? '' })}>{vm.group}</a>
                 : <span key="g" className="muted">{m.noGroup}</span>] as [string, ReactNode]] : []),
               ...(canAffinity ? [[m.affinityGroups, vm.affinitygroup?.length
-                ? vm.affinitygroup.map((g) => `${g.name} (${affinityTypeLabel(m, g.type ?? '')})`).join(', ')
+                // The short type beside each name; the full wording in its tooltip (the column is narrow).
+                ? <span key="a">{vm.affinitygroup.map((g, i) => (
+                  <span key={g.id} title={affinityTypeLabel(m, g.type ?? '')}>{i > 0 && ', '}{g.name} <span className="muted">
+                    ({g.type === 'host anti-affinity' ? m.antiShort : g.type === 'host affinity' ? m.affinityShort : g.type})</span></span>
+                ))}</span>
                 : <span key="a" className="muted">{m.none}</span>] as [string, ReactNode]] : []),
             ]} />
           </Card>
