@@ -171,9 +171,11 @@ test('an admin sets a limit that refuses her deploy with the server\'s message; 
   await signInAs(page, 'alice', 'alice-pw');
   await nav(page).getByRole('link', { name: 'Groups' }).click();
   const affinityForm = page.getByRole('form', { name: 'Affinity groups' });
-  await affinityForm.getByLabel('Name').fill('spread');
-  await affinityForm.getByRole('button', { name: 'Create' }).click();
-  await expect(page.getByRole('table', { name: 'Affinity groups' }).getByRole('link', { name: 'spread' })).toBeVisible();
+  for (const name of ['spread', 'pair']) {
+    await affinityForm.getByLabel('Name').fill(name);
+    await affinityForm.getByRole('button', { name: 'Create' }).click();
+    await expect(page.getByRole('table', { name: 'Affinity groups' }).getByRole('link', { name })).toBeVisible();
+  }
   const inst = new InstancesPage(page);
   await inst.open();
   const vm = { zone: 'Lab Zone 1', template: 'Simulator Linux', offering: 'Small Instance', name: 'alice-grouped', group: 'web', affinityGroups: ['spread'] };
@@ -189,7 +191,20 @@ test('an admin sets a limit that refuses her deploy with the server\'s message; 
   await api('updateResourceLimit', { account: 'alice', domainid: alice.domainid, resourcetype: '0', max: '-1' });
   await inst.finishDeploy(vm);
   await expect(page.getByText('Instance group', { exact: true }).locator('..')).toContainText('web');
-  await expect(page.getByText('Affinity groups', { exact: true }).locator('..')).toContainText('spread');
+  const affinityProp = page.getByText('Affinity groups', { exact: true }).locator('..');
+  await expect(affinityProp).toContainText('spread');
+  // CloudStack changes a VM's affinity groups only while it is stopped.
+  const change = page.getByRole('button', { name: 'Change affinity groups' });
+  await expect(change).toBeDisabled();
+  await inst.stopVm();
+  await change.click();
+  const picker = page.getByRole('dialog', { name: 'Affinity groups of alice-grouped' }).getByRole('group', { name: 'Affinity groups' });
+  await picker.getByRole('checkbox', { name: /^pair\b/ }).check();
+  await picker.getByRole('checkbox', { name: /^spread\b/ }).uncheck();
+  await page.getByRole('dialog').getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('dialog')).toBeHidden();
+  await expect(affinityProp).toContainText('pair');
+  await expect(affinityProp).not.toContainText('spread');
   await inst.open();
   await expect(inst.row('alice-grouped').getByRole('link', { name: 'web' })).toBeVisible();
 });
