@@ -165,6 +165,8 @@ test('an admin sets a limit that refuses her deploy with the server\'s message; 
   await input.fill('1');
   await vms.getByRole('button', { name: 'Save' }).click();
   await expect(vms.getByRole('cell')).toHaveText(['1', '1', '0', '', 'Edit']);
+  await page.getByRole('button', { name: 'Recalculate' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Counts recalculated.' })).toBeVisible();
   await page.getByRole('button', { name: 'Sign out' }).click();
 
   // Alice makes an affinity group in the Groups area, then deploys with it and a new instance group: refused.
