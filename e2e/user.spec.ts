@@ -148,3 +148,65 @@ test('a user tags its VM from the keyboard, filters the instances list by the ta
   await page.getByRole('table', { name: 'Projects' }).getByRole('button', { name: 'apollo' }).click();
   await expect(page.getByRole('row', { name: /alice\s+Admin/ })).toBeVisible();
 });
+
+test('an admin sets a limit that refuses her deploy with the server\'s message; she then deploys into a group and an affinity group', async ({ page }) => {
+  const api = await apiAsAdmin(lab.url, lab.adminPassword);
+  const alice = (await api('listAccounts', { name: 'alice', listall: 'true' })).account[0];
+  await signInAs(page, 'admin', lab.adminPassword);
+  await page.evaluate((id) => { location.hash = `#/accounts/accounts/${id}`; }, alice.id);
+  const limits = page.getByRole('table', { name: 'Resource limits' });
+  const vms = limits.getByRole('row', { name: /^Instances/ });
+  await expect(vms.getByRole('cell')).toHaveText(['1', '20', '19', '', 'Edit']);
+  await vms.getByRole('button', { name: 'Edit the limit of Instances' }).click();
+  const input = vms.getByRole('textbox', { name: 'New limit of Instances' });
+  await input.fill('1.5');
+  await vms.getByRole('button', { name: 'Save' }).click();
+  await expect(vms.getByRole('alert')).toHaveText('The limit must be a whole number (no decimals or letters).');
+  await input.fill('1');
+  await vms.getByRole('button', { name: 'Save' }).click();
+  await expect(vms.getByRole('cell')).toHaveText(['1', '1', '0', '', 'Edit']);
+  await page.getByRole('button', { name: 'Recalculate' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Counts recalculated.' })).toBeVisible();
+  await page.getByRole('button', { name: 'Sign out' }).click();
+
+  // Alice makes an affinity group in the Groups area, then deploys with it and a new instance group: refused.
+  await signInAs(page, 'alice', 'alice-pw');
+  await nav(page).getByRole('link', { name: 'Groups' }).click();
+  const affinityForm = page.getByRole('form', { name: 'Affinity groups' });
+  for (const name of ['spread', 'pair']) {
+    await affinityForm.getByLabel('Name').fill(name);
+    await affinityForm.getByRole('button', { name: 'Create' }).click();
+    await expect(page.getByRole('table', { name: 'Affinity groups' }).getByRole('link', { name })).toBeVisible();
+  }
+  const inst = new InstancesPage(page);
+  await inst.open();
+  const vm = { zone: 'Lab Zone 1', template: 'Simulator Linux', offering: 'Small Instance', name: 'alice-grouped', group: 'web', affinityGroups: ['spread'] };
+  await inst.fillWizard(vm);
+  const dialog = page.getByRole('dialog');
+  await expect(dialog.getByText('Instance group', { exact: true }).locator('..')).toContainText('web');
+  await expect(dialog.getByText('Affinity groups', { exact: true }).locator('..')).toContainText('spread');
+  await dialog.getByRole('button', { name: 'Deploy', exact: true }).click();
+  await expect(dialog.getByRole('alert')).toHaveText(
+    `Deploy failed: Maximum number of resources of type 'user_vm' for account name=alice in domain id=${alice.domainid} has been exceeded.`);
+
+  // With the limit lifted (-1: unlimited) the same deploy goes through; the VM shows its groups.
+  await api('updateResourceLimit', { account: 'alice', domainid: alice.domainid, resourcetype: '0', max: '-1' });
+  await inst.finishDeploy(vm);
+  await expect(page.getByText('Instance group', { exact: true }).locator('..')).toContainText('web');
+  const affinityProp = page.getByText('Affinity groups', { exact: true }).locator('..');
+  await expect(affinityProp).toContainText('spread');
+  // CloudStack changes a VM's affinity groups only while it is stopped.
+  const change = page.getByRole('button', { name: 'Change affinity groups' });
+  await expect(change).toBeDisabled();
+  await inst.stopVm();
+  await change.click();
+  const picker = page.getByRole('dialog', { name: 'Affinity groups of alice-grouped' }).getByRole('group', { name: 'Affinity groups' });
+  await picker.getByRole('checkbox', { name: /^pair\b/ }).check();
+  await picker.getByRole('checkbox', { name: /^spread\b/ }).uncheck();
+  await page.getByRole('dialog').getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('dialog')).toBeHidden();
+  await expect(affinityProp).toContainText('pair');
+  await expect(affinityProp).not.toContainText('spread');
+  await inst.open();
+  await expect(inst.row('alice-grouped').getByRole('link', { name: 'web' })).toBeVisible();
+});

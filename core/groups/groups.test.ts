@@ -175,6 +175,13 @@ describe('resource limits', () => {
     const refused = await deploy(dave, { startvm: 'false' });
     expect(refused.status).toBe(535);
     expect(refused.error.errortext).toBe(`Maximum number of resources of type 'user_vm' for domain id=${d.id} has been exceeded.`);
+    // CloudStack's used / limit / available fields when one domain or account is asked for (the console's limits editor).
+    const dom = body(await admin.call('listDomains', { id: d.id }), 'listDomains').domain[0];
+    expect(dom).toMatchObject({ vmtotal: 1, vmlimit: '1', vmavailable: '0' });
+    const acct = body(await admin.call('listAccounts', { name: 'carol', domainid: d.id }), 'listAccounts').account[0];
+    const one = body(await admin.call('listAccounts', { id: acct.id }), 'listAccounts').account[0];
+    expect(one).toMatchObject({ vmtotal: 1, vmlimit: '20', vmavailable: '19', primarystoragelimit: expect.any(String) });
+    expect(acct.vmtotal).toBeUndefined();
   });
 
   it('50 concurrent deploys against a limit of 10 give exactly 10 VMs', async () => {

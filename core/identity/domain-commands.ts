@@ -1,4 +1,5 @@
 // createDomain, updateDomain, deleteDomain, listDomains, listDomainChildren.
+import { limitTotals } from '../limits/totals';
 import type { CallContext } from '../kernel/handler';
 import { invalidParam, notFound, resourceInUse, permissionDenied } from '../kernel/errors';
 import { AccountType } from '../contract/roles';
@@ -124,7 +125,10 @@ export const domainHandlers: H = {
       (a.level === undefined || d.level === a.level) &&
       (a.keyword === undefined || lc(d.name).includes(lc(a.keyword))));
     ds.sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
-    return { count: ds.length, items: domainViews(pageItems(ds, a, ctx.svc.config.maxPageSize), all) };
+    const items = domainViews(pageItems(ds, a, ctx.svc.config.maxPageSize), all);
+    // CloudStack's vmtotal/vmlimit/vmavailable... when one domain is asked for (counting costs a few queries).
+    if (a.id && items.length === 1) Object.assign(items[0], await limitTotals(ctx.svc, 'domain', a.id));
+    return { count: ds.length, items };
   },
 
   async listDomainChildren(ctx, a) {

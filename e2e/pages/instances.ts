@@ -12,6 +12,9 @@ export interface DeployOptions {
   networks?: string[];
   name: string;
   displayName?: string;
+  /** Instance group (an existing one or a new name) and affinity groups, on the groups step. */
+  group?: string;
+  affinityGroups?: string[];
 }
 
 /** Actions that ask first, in the console's one confirmation dialog (titled with the action). */
@@ -121,6 +124,12 @@ export class InstancesPage {
 
   /** Deploys through the wizard and waits until the new VM's page is open. */
   async deploy(o: DeployOptions) {
+    await this.fillWizard(o);
+    await this.finishDeploy(o);
+  }
+
+  /** Opens the wizard and goes through its steps up to the review. */
+  async fillWizard(o: DeployOptions) {
     await this.page.getByRole('button', { name: 'Deploy', exact: true }).click();
     const dialog = this.page.getByRole('dialog');
     const next = () => dialog.getByRole('button', { name: 'Next' }).click();
@@ -140,10 +149,23 @@ export class InstancesPage {
       for (const n of o.networks ?? []) await nets.getByRole('checkbox', { name: new RegExp(`^${n}\\b`) }).check();
       await next();
     }
+    // The groups step (where the caller may list instance and affinity groups).
+    await expect(title).not.toHaveText('Network');
+    if (await title.textContent() === 'Groups') {
+      if (o.group) await dialog.getByLabel('Instance group').fill(o.group);
+      const aff = dialog.getByRole('group', { name: 'Affinity groups' });
+      for (const a of o.affinityGroups ?? []) await aff.getByRole('checkbox', { name: new RegExp(`^${escape(a)}\\b`) }).check();
+      await next();
+    }
     await dialog.getByLabel('Name', { exact: true }).fill(o.name);
     if (o.displayName) await dialog.getByLabel('Display name').fill(o.displayName);
     await next();
-    await dialog.getByRole('button', { name: 'Deploy', exact: true }).click();
+    await expect(title).toHaveText('Review');
+  }
+
+  /** On the wizard's review step: Deploy, then wait until the new VM's page is open. */
+  async finishDeploy(o: { name: string; displayName?: string }) {
+    await this.page.getByRole('dialog').getByRole('button', { name: 'Deploy', exact: true }).click();
     await expect(this.page).toHaveURL(/#\/instances\/[0-9a-f-]{36}/, { timeout: JOB_TIMEOUT });
     await expect(this.heading).toContainText(o.displayName ?? o.name);
   }

@@ -3,7 +3,7 @@ import { defineMessages } from '../i18n/messages';
 export const useShellMessages = defineMessages({
   en: {
     dashboard: 'Dashboard', topology: 'Topology', infrastructure: 'Infrastructure', instances: 'Instances', consoles: 'Consoles', storage: 'Storage', networks: 'Networks',
-    images: 'Images', offerings: 'Offerings', accounts: 'Accounts', projects: 'Projects', schedules: 'Schedules', events: 'Events', alerts: 'Alerts',
+    images: 'Images', offerings: 'Offerings', accounts: 'Accounts', projects: 'Projects', groups: 'Groups', schedules: 'Schedules', events: 'Events', alerts: 'Alerts',
     jobs: 'Jobs', noJobs: 'No jobs yet. Long actions appear here with their progress.', thisSession: 'Started here', history: 'All recent jobs (server)', upcoming: 'Next scheduled runs', cancelRun: 'Cancel run', duration: 'took {d}', scheduled: 'scheduled', noUpcoming: 'No run in the next 24 hours.', pending: 'pending', clearFinished: 'Clear finished',
     signOut: 'Sign out', theme: 'Theme', light: 'Light', dark: 'Dark', language: 'Language', palette: 'Go to… (Ctrl+K)',
     paletteHint: 'An area, an action (deploy, add host) or a name', loading: 'Loading…', signedInAs: 'Signed in as {user} ({account})',
@@ -21,7 +21,7 @@ export const useShellMessages = defineMessages({
   },
   'zh-CN': {
     dashboard: '仪表板', topology: '拓扑', infrastructure: '基础架构', instances: '实例', consoles: '控制台', storage: '存储', networks: '网络',
-    images: '镜像', offerings: '方案', accounts: '账户', projects: '项目', schedules: '计划', events: '事件', alerts: '警报',
+    images: '镜像', offerings: '方案', accounts: '账户', projects: '项目', groups: '分组', schedules: '计划', events: '事件', alerts: '警报',
     jobs: '作业', noJobs: '暂无作业。长时间操作会在此显示进度。', thisSession: '在此启动', history: '最近的全部作业（服务器）', upcoming: '即将进行的计划运行', cancelRun: '取消运行', duration: '耗时 {d}', scheduled: '计划', noUpcoming: '未来 24 小时内没有运行。', pending: '待处理', clearFinished: '清除已完成',
     signOut: '退出', theme: '主题', light: '浅色', dark: '深色', language: '语言', palette: '转到…（Ctrl+K）',
     paletteHint: '功能区、操作（部署、添加主机）或名称', loading: '加载中…', signedInAs: '已登录：{user}（{account}）',

@@ -31,6 +31,7 @@ export const AREAS: Area[] = [
   area('topology', 'listHosts', '⌬', () => import('./topology/index')),
   area('infrastructure', 'listHosts', '▤', () => import('./infrastructure/index')),
   area('instances', 'listVirtualMachines', '▣', () => import('./instances/index')),
+  area('groups', 'listInstanceGroups', '▦', () => import('./groups/index')),
   area('consoles', 'createConsoleEndpoint', '▢', () => import('./consoles/index')),
   area('storage', 'listVolumes', '⛁', () => import('./storage/index')),
   area('networks', 'listNetworks', '⇄', () => import('./networks/index')),

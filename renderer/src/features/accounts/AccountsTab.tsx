@@ -19,6 +19,7 @@ import { useAccountActions, accountTypeName } from './account-actions';
 import { CreateAccountDialog, CreateUserDialog } from './AccountDialogs';
 import type { Account } from './types';
 import { When, dateColumn } from '../../components/kit/When';
+import { LimitsCard } from '../limits/LimitsCard';
 
 const accountId = (a: Account) => a.id;
 
@@ -110,6 +111,8 @@ function AccountDetail({ id, onClose, onChanged }: { id: string; onClose(): void
           ))}
         </ul>
       </div>
+      {a.domainid && <LimitsCard owner={{ kind: 'account', account: a.name, domainid: a.domainid }} ownerName={a.name}
+        counts={a as unknown as Record<string, unknown>} />}
       {adding && <CreateUserDialog account={a} onClose={() => setAdding(false)} onDone={onChanged} />}
     </DetailPane>
   );

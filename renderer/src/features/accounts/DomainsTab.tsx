@@ -3,6 +3,7 @@
 import { useState } from 'react';
 import { Card, Properties } from '../../components/Page';
 import { DetailHeader } from '../../components/kit/Detail';
+import { LimitsCard } from '../limits/LimitsCard';
 import { useCan } from '../../app/client-context';
 import { useList } from '../../api/hooks';
 import { useRoute, hrefOf } from '../../state/route-store';
@@ -48,6 +49,8 @@ function DomainDetail({ domain: d, onGone }: { domain: Domain; onGone(): void })
   const [dialog, setDialog] = useState<DialogKind | null>(null);
   const can = { create: useCan('createDomain'), update: useCan('updateDomain'), del: useCan('deleteDomain'), accounts: useCan('listAccounts') };
   const accounts = useList('listAccounts', { domainid: d.id, page: 1, pagesize: 1 }, { enabled: can.accounts });
+  // Asked for by id, the domain answers its used / limit / available fields (vmtotal ...).
+  const counts = useList('listDomains', { id: d.id });
   const isRoot = d.level === 0;
   return (
     <Card>
@@ -65,6 +68,8 @@ function DomainDetail({ domain: d, onGone }: { domain: Domain; onGone(): void })
       {can.accounts && (
         <p><a className="kit-link" href={hrefOf(['accounts', 'accounts'], { domainid: d.id, for: d.path })}>{m.accountsHere} →</a></p>
       )}
+      <LimitsCard owner={{ kind: 'domain', domainid: d.id }} ownerName={d.path}
+        counts={counts.data?.items[0] as unknown as Record<string, unknown> | undefined} />
       {dialog === 'create' && <CreateDomainDialog parent={d} onClose={() => setDialog(null)} />}
       {dialog === 'rename' && <RenameDomainDialog domain={d} onClose={() => setDialog(null)} />}
       {dialog === 'delete' && <DeleteDomainDialog domain={d} onClose={() => setDialog(null)} onDone={onGone} />}

@@ -2,6 +2,7 @@
 import { useState, type ReactNode } from 'react';
 import { ActionBar } from '../../components/actions';
 import { Properties } from '../../components/Page';
+import { TagsCard } from '../tags/TagsCard';
 import { useCan, useCloud } from '../../app/client-context';
 import { DetailPane } from '../../components/kit/ListFrame';
 import { PendingPane } from '../../components/kit/use-one';
@@ -50,6 +51,8 @@ export function ImageDetail({ kind, id, filter, onClose, onChanged }: { kind: Im
         </ul>
       </div>
       <Properties rows={propertyRows(m, kind, img)} />
+      {/* Tags belong to the image, not to one zone's copy (CloudStack keys them by the template's id). */}
+      <TagsCard resourceType={kind === 'iso' ? 'ISO' : 'Template'} resourceId={img.id} name={img.name} tags={img.tags} />
       {editing && <EditImageDialog kind={kind} image={img} onClose={() => setEditing(false)} onDone={onChanged} />}
     </DetailPane>
   );

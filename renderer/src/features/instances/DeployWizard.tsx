@@ -1,4 +1,4 @@
-// The deploy wizard: zone -> template or ISO -> compute offering -> disk -> network -> name -> review, as CloudStack's. The
+// The deploy wizard: zone -> template or ISO -> compute offering -> disk -> network -> groups -> name -> review, as CloudStack's. The
 // deploy runs as a tracked job (the jobs panel shows it); when it finishes, the new VM's page opens. Closing the
 // dialog while it runs lets the job go on in the background.
 import { useEffect, useRef, useState, type ReactNode } from 'react';
@@ -14,13 +14,14 @@ import { Choices } from './Choices';
 import { NetworkStep, fixedIpError, networkParams, useNetworkSummary, type NetChoice } from '../networks/DeployNetworks';
 import { useNetMessages } from '../networks/messages';
 import { useCan } from '../../app/client-context';
-import type { DiskOffering, ServiceOffering, Template, Zone } from '../../../../core/contract/responses';
+import type { AffinityGroup, DiskOffering, ServiceOffering, Template, Zone } from '../../../../core/contract/responses';
+import { GroupsStep } from './GroupsStep';
 
 type Image = Template;
 type Offering = ServiceOffering;
 
-type Step = 'zone' | 'image' | 'offering' | 'disk' | 'network' | 'name' | 'review';
-const ALL_STEPS: Step[] = ['zone', 'image', 'offering', 'disk', 'network', 'name', 'review'];
+type Step = 'zone' | 'image' | 'offering' | 'disk' | 'network' | 'groups' | 'name' | 'review';
+const ALL_STEPS: Step[] = ['zone', 'image', 'offering', 'disk', 'network', 'groups', 'name', 'review'];
 const positive = (s: string) => /^\d+$/.test(s) && Number(s) > 0;
 
 export default function DeployWizard({ onClose }: { onClose(): void }) {
@@ -28,7 +29,12 @@ export default function DeployWizard({ onClose }: { onClose(): void }) {
   const nm = useNetMessages();
   const networkSummary = useNetworkSummary();
   // The network step only where the caller can list networks (a remote cloud without them deploys as before).
-  const STEPS = useCan('listNetworks') ? ALL_STEPS : ALL_STEPS.filter((s) => s !== 'network');
+  const canNetworks = useCan('listNetworks');
+  // The groups step where the server has groups (a remote cloud without them deploys as before).
+  const canInstanceGroups = useCan('listInstanceGroups');
+  const canAffinityGroups = useCan('listAffinityGroups');
+  const canGroups = canInstanceGroups && canAffinityGroups;
+  const STEPS = ALL_STEPS.filter((s) => (s !== 'network' || canNetworks) && (s !== 'groups' || canGroups));
   const run = useAction();
   const navigate = useRoute((s) => s.navigate);
   const [step, setStep] = useState<Step>('zone');
@@ -42,6 +48,8 @@ export default function DeployWizard({ onClose }: { onClose(): void }) {
   const [disk, setDisk] = useState<DiskOffering | null>(null);
   const [diskSize, setDiskSize] = useState('20');
   const [nets, setNets] = useState<NetChoice[]>([]);
+  const [group, setGroup] = useState('');
+  const [affinity, setAffinity] = useState<AffinityGroup[]>([]);
   const [name, setName] = useState('');
   const [displayName, setDisplayName] = useState('');
   const [busy, setBusy] = useState(false);
@@ -74,6 +82,7 @@ export default function DeployWizard({ onClose }: { onClose(): void }) {
     // An ISO has no root disk of its own: the disk offering becomes the root disk.
     disk: (source === 'template' || !!disk) && (!disk?.iscustomized || positive(diskSize)),
     network: nets.every((c) => !fixedIpError(c, nm)),
+    groups: true,
     name: name === '' || validHostName(name),
     review: true,
   };
@@ -83,6 +92,8 @@ export default function DeployWizard({ onClose }: { onClose(): void }) {
   const params = (): Params => {
     const p: Params = { zoneid: zone!.id, templateid: image!.id, serviceofferingid: offering!.id, name: name || undefined, displayname: displayName || undefined, ...networkParams(nets) };
     if (source === 'iso') p.hypervisor = hypervisor;
+    if (group.trim()) p.group = group.trim();
+    if (affinity.length) p.affinitygroupids = affinity.map((a) => a.id).join(',');
     if (disk) { p.diskofferingid = disk.id; if (disk.iscustomized) p.size = Number(diskSize); }
     if (offering!.iscustomized) {
       p['details[0].cpuNumber'] = Number(custom.cpuNumber);
@@ -109,7 +120,7 @@ export default function DeployWizard({ onClose }: { onClose(): void }) {
   };
 
   const pickSource = (s: 'template' | 'iso') => { setSource(s); setImage(undefined); setKeyword(''); if (s === 'template') setDisk(null); };
-  const stepTitle: Record<Step, string> = { zone: m.stepZone, image: m.stepImage, offering: m.stepOffering, disk: m.stepDisk, network: nm.stepNetwork, name: m.stepName, review: m.stepReview };
+  const stepTitle: Record<Step, string> = { zone: m.stepZone, image: m.stepImage, offering: m.stepOffering, disk: m.stepDisk, network: nm.stepNetwork, groups: m.stepGroups, name: m.stepName, review: m.stepReview };
 
   const body: Record<Step, () => ReactNode> = {
     zone: () => (
@@ -165,6 +176,7 @@ export default function DeployWizard({ onClose }: { onClose(): void }) {
       </>
     ),
     network: () => <NetworkStep zoneid={zoneid} chosen={nets} onChange={setNets} />,
+    groups: () => <GroupsStep group={group} onGroup={setGroup} affinity={affinity} onAffinity={setAffinity} />,
     name: () => (
       <>
         {/* The hint sits outside the label so the input's accessible name stays just "Name". */}
@@ -184,6 +196,10 @@ export default function DeployWizard({ onClose }: { onClose(): void }) {
           [m.offering, offering && `${offering.name} · ${offering.iscustomized ? computeSummary({ cpunumber: +custom.cpuNumber, cpuspeed: +custom.cpuSpeed, memory: +custom.memory }) : computeSummary(offering)}`],
           [m.diskOffering, disk ? `${disk.name}${disk.iscustomized ? ` · ${diskSize} GB` : ''}` : m.noDataDisk],
           ...(STEPS.includes('network') ? [[nm.stepNetwork, networkSummary(nets)] as [string, string]] : []),
+          ...(STEPS.includes('groups') ? [
+            [m.instanceGroup, group.trim() || <span className="muted">{m.noGroup}</span>] as [string, ReactNode],
+            [m.affinityGroups, affinity.length ? affinity.map((a) => a.name).join(', ') : <span className="muted">{m.none}</span>] as [string, ReactNode],
+          ] : []),
           [m.name, name || <span className="muted">{m.autoName}</span>],
           [m.displayName, displayName || <span className="muted">{m.sameAsName}</span>],
         ]} />

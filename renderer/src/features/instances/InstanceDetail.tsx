@@ -26,6 +26,8 @@ import { VmSchedules } from '../schedules/VmSchedules';
 import { VmSnapshots } from '../vm-images/VmSnapshots';
 import { VmImageActions } from '../vm-images/VmImageActions';
 import { TagsCard } from '../tags/TagsCard';
+import { ChangeAffinityButton } from './VmAffinity';
+import { affinityTypeLabel } from './GroupsStep';
 
 const POLL_MS = 1500;
 
@@ -45,6 +47,8 @@ export function InstanceDetail({ id }: { id: string }) {
   const canNetworks = useCan('listNetworks');
   const canSchedules = useCan('listVMSchedule');
   const canVmSnapshots = useCan('listVMSnapshot');
+  const canGroups = useCan('listInstanceGroups');
+  const canAffinity = useCan('listAffinityGroups');
   usePrefetchUsage('vm', id, canHistory);
   const [dialog, setDialog] = useState<'migrate' | 'scale' | null>(null);
   const [consoleOpen, setConsoleOpen] = useState(false);
@@ -87,6 +91,7 @@ export function InstanceDetail({ id }: { id: string }) {
         {canMigrate && vm.state === 'Running' && <button onClick={() => setDialog('migrate')}>{m.migrate}</button>}
         {(scaleLive || scaleStopped) && <button onClick={() => setDialog('scale')}>{m.scale}</button>}
         <VmImageActions vm={vm} />
+        <ChangeAffinityButton vm={vm} />
       </>}
       tabsLabel={m.instance}
       tabs={[
@@ -111,7 +116,16 @@ export function InstanceDetail({ id }: { id: string }) {
               [m.accountDomain, `${vm.account ?? '—'} / ${vm.domain ?? '—'}`],
               [m.created, <When value={vm.created} />],
               [m.ips, ips || <span key="ip" className="muted">{m.noIps}</span>],
-              ...(vm.group ? [[m.group, vm.group] as [string, string]] : []),
+              ...(vm.group || canGroups ? [[m.instanceGroup, vm.group
+                ? <a key="g" className="kit-link" href={hrefOf(['instances'], { groupid: vm.groupid ?? '' })}>{vm.group}</a>
+                : <span key="g" className="muted">{m.noGroup}</span>] as [string, ReactNode]] : []),
+              ...(canAffinity ? [[m.affinityGroups, vm.affinitygroup?.length
+                // The short type beside each name; the full wording in its tooltip (the column is narrow).
+                ? <span key="a">{vm.affinitygroup.map((g, i) => (
+                  <span key={g.id} title={affinityTypeLabel(m, g.type ?? '')}>{i > 0 && ', '}{g.name} <span className="muted">
+                    ({g.type === 'host anti-affinity' ? m.antiShort : g.type === 'host affinity' ? m.affinityShort : g.type})</span></span>
+                ))}</span>
+                : <span key="a" className="muted">{m.none}</span>] as [string, ReactNode]] : []),
             ]} />
           </Card>
           <TagsCard resourceType="UserVm" resourceId={vm.id} name={vm.name} tags={vm.tags} />

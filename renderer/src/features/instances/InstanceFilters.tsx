@@ -9,8 +9,9 @@ import { VM_FILTER_STATES } from './vm';
 import { useStateLabel } from '../../i18n/glossary';
 import { hasFilters, setListQuery, type ListQuery } from './list-query';
 import { useInstMessages } from './messages';
-import type { Account, Host } from '../../../../core/contract/responses';
+import type { Account, Host, InstanceGroup } from '../../../../core/contract/responses';
 import { TagFilter } from '../tags/TagFilter';
+import { fmt } from '../../i18n/messages';
 
 const DEBOUNCE_MS = 250;
 
@@ -22,6 +23,7 @@ export function InstanceFilters({ query }: { query: ListQuery }) {
   const { identity } = useCloud();
   // A user account lists only its own instances: an account filter would have one choice.
   const canAccounts = useCan('listAccounts') && identity.accountType !== 0;
+  const canGroups = useCan('listInstanceGroups');
   const zones = useList('listZones', {});
   const [text, setText] = useState(query.keyword ?? '');
   const applied = useRef(query.keyword ?? '');
@@ -68,8 +70,27 @@ export function InstanceFilters({ query }: { query: ListQuery }) {
           onChange={(a) => set({ account: a?.name ?? '', domainid: a?.domainid ?? '' })}
           placeholder={m.anyAccount} clearLabel={m.clearAccount} noMatches={m.noMatches} moreMatches={m.moreMatches} />
       )}
+      {canGroups && (
+        <SearchSelect<InstanceGroup> label={m.group} command="listInstanceGroups" params={{ listall: true }}
+          value={query.groupid} optionLabel={(g) => g.name} optionHint={(g) => g.account ?? ''}
+          onChange={(g) => set({ groupid: g?.id ?? '' })}
+          placeholder={m.anyGroup} clearLabel={m.clearGroup} noMatches={m.noMatches} moreMatches={m.moreMatches} />
+      )}
+      {query.affinitygroupid && <AffinityChip id={query.affinitygroupid} onClear={() => set({ affinitygroupid: '' })} />}
       <TagFilter key={query.tag ?? ''} value={query.tag ?? ''} onApply={(tag) => set({ tag })} />
       {hasFilters(query) && <button className="ghost inst-clear" onClick={() => { applied.current = ''; setText(''); setListQuery({}); }}>{m.clearFilters}</button>}
     </div>
+  );
+}
+
+/** The affinity group filter (set from the Groups area's links): its name, and a button that drops it. */
+function AffinityChip({ id, onClear }: { id: string; onClear(): void }) {
+  const m = useInstMessages();
+  const g = useList('listAffinityGroups', { id, listall: true });
+  const name = g.data?.items[0]?.name ?? id;
+  return (
+    <span className="badge inst-filter-chip">{fmt(m.affinityFilter, { name })}
+      <button type="button" className="ghost icon" aria-label={fmt(m.clearAffinity, { name })} onClick={onClear}>✕</button>
+    </span>
   );
 }

@@ -43,6 +43,7 @@ export function InstanceList() {
   const admin = identity.accountType !== 0;
   const canHosts = useCan('listHosts');
   const canDeploy = useCan('deployVirtualMachine');
+  const canGroups = useCan('listInstanceGroups');
   // The metrics variant answers the same rows with what each VM uses now (CPU %, memory) for the usage columns.
   const canMetrics = useCan('listVirtualMachinesMetrics');
   const mm = useMetricsMessages();
@@ -83,13 +84,17 @@ export function InstanceList() {
       { key: 'offering', header: m.offering, width: 'minmax(130px, 1.2fr)', csv: (v) => v.serviceofferingname, render: (v) => (
         <div className="inst-stack"><span>{v.serviceofferingname ?? '—'}</span><span className="muted">{computeSummary(v)}</span></div>
       ) },
+      // Filtered on the server (the group filter above); not sortable: listVirtualMachines sorts by name and created only.
+      canGroups && { key: 'group', header: m.group, width: 'minmax(64px, .5fr)', csv: (v) => v.group, render: (v) => v.group
+        ? <a href={hrefOf(['instances'], { ...query, groupid: v.groupid ?? '' })} onClick={(e) => e.stopPropagation()} title={v.group}>{v.group}</a>
+        : <span className="muted">—</span> },
       admin && { key: 'account', header: m.account, width: 'minmax(90px, .8fr)', csv: (v) => v.account, render: (v) => (
         <div className="inst-stack"><span>{v.account ?? '—'}</span><span className="muted">{v.domain}</span></div>
       ) },
       dateColumn<Vm>('created', m.created, (v) => v.created, { sortKey: 'created' }),
     ];
     return cols.filter((c): c is Column<Vm> => !!c);
-  }, [m, mm, canHosts, admin, canMetrics]);
+  }, [m, mm, canHosts, admin, canMetrics, canGroups, query]);
 
   const actions = useMemo(() => vmActions(m, admin), [m, admin]);
   const sort = query.sortby ? { key: query.sortby, dir: query.sortorder === 'desc' ? 'desc' as const : 'asc' as const } : undefined;

@@ -4,7 +4,7 @@ import { hrefOf, useRoute } from '../../state/route-store';
 import { orderAfterClick } from '../../components/kit/sort-order';
 
 /** `tag` is "key" or "key=value", sent as tags[0].key/value. */
-export const FILTER_KEYS = ['keyword', 'state', 'zoneid', 'hostid', 'account', 'domainid', 'tag'] as const;
+export const FILTER_KEYS = ['keyword', 'state', 'zoneid', 'hostid', 'account', 'domainid', 'tag', 'groupid', 'affinitygroupid'] as const;
 /** The order (listVirtualMachines' sortby/sortorder extension) travels with the filters but is not one. */
 const QUERY_KEYS = [...FILTER_KEYS, 'sortby', 'sortorder'] as const;
 export type FilterKey = (typeof FILTER_KEYS)[number];

@@ -8,6 +8,7 @@ import { Card, Page } from '../../components/Page';
 import { fmt } from '../../i18n/messages';
 import { useProjectMessages } from './messages';
 import './projects.css';
+import { LimitsCard } from '../limits/LimitsCard';
 import '../tags/tags.css';
 import type { Project } from '../../../../core/contract/responses';
 
@@ -43,6 +44,14 @@ function Members({ project, onError }: { project: Project; onError: (e: Error) =
       </form>
     </Card>
   );
+}
+
+/** Asked for by id, the project answers its used / limit / available fields (vmtotal ...). */
+function ProjectLimits({ project }: { project: Project }) {
+  const one = useList('listProjects', { id: project.id, listall: true });
+  if (!project.id || !project.domainid) return null;
+  return <LimitsCard owner={{ kind: 'project', projectid: project.id, domainid: project.domainid }} ownerName={project.name ?? ''}
+    counts={one.data?.items[0] as unknown as Record<string, unknown> | undefined} />;
 }
 
 export default function ProjectsView() {
@@ -103,6 +112,7 @@ export default function ProjectsView() {
         )}
       </Card>
       {shown && <Members project={shown} onError={onError} />}
+      {shown && <ProjectLimits project={shown} />}
     </Page>
   );
 }

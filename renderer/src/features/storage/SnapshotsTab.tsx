@@ -5,6 +5,8 @@ import type { Column } from '../../components/DataTable';
 import { ActionBar, type Action } from '../../components/actions';
 import { StateBadge } from '../../components/StateBadge';
 import { Properties } from '../../components/Page';
+import { TagsCard } from '../tags/TagsCard';
+import '../tags/tags.css';
 import { useCan } from '../../app/client-context';
 import { useRoute } from '../../state/route-store';
 import { fmt } from '../../i18n/messages';
@@ -106,6 +108,7 @@ function SnapshotDetail({ id, onClose, onChanged }: { id: string; onClose(): voi
         [m.account, s.account ?? '—'],
         [m.created, <When value={s.created} />],
       ]} />
+      <TagsCard resourceType="Snapshot" resourceId={s.id} name={s.name} tags={s.tags} />
       {making && <VolumeFromSnapshotDialog snapshot={s} onClose={() => setMaking(false)} onDone={onChanged} />}
       {templating && <CreateTemplateDialog source={{ snapshotid: s.id }} title={fmt(im.createTemplateTitle, { name: s.name })}
         onClose={() => { setTemplating(false); onChanged(); }} />}

@@ -11,7 +11,7 @@ import './tags.css';
 export interface TagView { key?: string; value?: string }
 
 export function TagsCard({ resourceType, resourceId, name, tags }: {
-  resourceType: 'UserVm' | 'Volume' | 'Network' | 'Project' | 'Snapshot' | 'Template'; resourceId: string; name: string; tags: TagView[] | undefined;
+  resourceType: 'UserVm' | 'Volume' | 'Network' | 'Project' | 'Snapshot' | 'Template' | 'ISO'; resourceId: string; name: string; tags: TagView[] | undefined;
 }) {
   const m = useTagMessages();
   const run = useAction();
