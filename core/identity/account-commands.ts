@@ -1,5 +1,5 @@
 // createAccount, updateAccount, deleteAccount, disableAccount, enableAccount, lockAccount, listAccounts.
-import { limitTotals } from '../limits/totals';
+import { resourceFields } from '../limits/owner-fields';
 import { inPageOrder } from '../kernel/paging';
 import type { CallContext } from '../kernel/handler';
 import { invalidParam, notFound, permissionDenied } from '../kernel/errors';
@@ -199,7 +199,7 @@ export const accountHandlers: H = {
     const rows = inPageOrder(await ctx.svc.db.selectFrom('accounts').innerJoin(ids.as('page'), 'page.id', 'accounts.id').selectAll('accounts').execute());
     const items = await accountViews(ctx, rows);
     // CloudStack's vmtotal/vmlimit/vmavailable... when one account is asked for (counting costs a few queries).
-    if (a.id && rows.length === 1) Object.assign(items[0], await limitTotals(ctx.svc, 'account', rows[0].id));
+    if (a.id && rows.length === 1) Object.assign(items[0], await resourceFields(ctx.svc, 'account', rows[0].id, { projects: true }));
     return { count: Number(count), items };
   },
 };

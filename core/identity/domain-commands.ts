@@ -1,5 +1,5 @@
 // createDomain, updateDomain, deleteDomain, listDomains, listDomainChildren.
-import { limitTotals } from '../limits/totals';
+import { resourceFields } from '../limits/owner-fields';
 import type { CallContext } from '../kernel/handler';
 import { invalidParam, notFound, resourceInUse, permissionDenied } from '../kernel/errors';
 import { AccountType } from '../contract/roles';
@@ -127,7 +127,7 @@ export const domainHandlers: H = {
     ds.sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
     const items = domainViews(pageItems(ds, a, ctx.svc.config.maxPageSize), all);
     // CloudStack's vmtotal/vmlimit/vmavailable... when one domain is asked for (counting costs a few queries).
-    if (a.id && items.length === 1) Object.assign(items[0], await limitTotals(ctx.svc, 'domain', a.id));
+    if (a.id && items.length === 1) Object.assign(items[0], await resourceFields(ctx.svc, 'domain', a.id, { projects: true }));
     return { count: ds.length, items };
   },
 

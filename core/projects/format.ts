@@ -26,7 +26,7 @@ export async function formatProjects(svc: Services, rows: ProjectRow[]): Promise
       owner.push({ account: (await svc.identity.accountInfo(a.account_id)).name, accountid: a.account_id });
     }
     out.push({
-      ...await resourceFields(svc, r.account_id),
+      ...await resourceFields(svc, 'account', r.account_id),
       id: r.id, name: r.name, displaytext: r.display_text, domainid: r.domain_id, domain: dom.name,
       owner, projectaccountname: acc.name, state: r.state, created: csDate(r.created), tags: tags.get(r.id) ?? ([] as Tags[]),
     });

@@ -6,7 +6,6 @@ import { pageWindow } from '../kernel/paging';
 import { isAdmin, isRootAdmin } from '../identity/caller';
 import { accountByName, domainDenied, liveDomain, managesDomain } from '../identity/scope';
 import { taggedIdsQuery, tagPairs } from '../tags/tag-store';
-import { limitTotals } from '../limits/totals';
 import { formatProjects } from './format';
 
 type H = HandlersFor<typeof projectsCommands>;
@@ -43,8 +42,6 @@ export const listHandlers: Pick<H, 'listProjects'> = {
       q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(), page.execute(),
     ]);
     const items = await formatProjects(ctx.svc, rows);
-    // CloudStack's vmtotal/vmlimit/vmavailable... (of the project's account) when one project is asked for.
-    if (a.id && rows.length === 1) Object.assign(items[0], await limitTotals(ctx.svc, 'account', rows[0].account_id));
     return { count: Number(total.n), items };
   },
 };
