@@ -3,6 +3,7 @@
 //           per deploy, and the statements ranked by count (on 1,000 simulator hosts, after a warm-up).
 //   list:   statements per listVirtualMachines page of 500 (in-process, through the dispatcher) and CPU ms per page.
 // Run: node bin/run-ts.mjs core/bench/cost.ts [--vms N] [--list-vms N] [--top K]
+//   --list-db FILE: only the list costs, on the SQLite lab already in FILE (a copy: migrations upgrade it on open).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +17,7 @@ import { silentLogger } from '../kernel/logger';
 import { buildLab, deployMany } from './lab';
 
 const { values } = parseArgs({ options: { vms: { type: 'string' }, 'list-vms': { type: 'string' }, top: { type: 'string' },
-  profile: { type: 'string' }, wal: { type: 'boolean' } } });
+  profile: { type: 'string' }, wal: { type: 'boolean' }, 'list-db': { type: 'string' } } });
 const measured = Number(values.vms ?? 3000);
 const listVms = Number(values['list-vms'] ?? 0);
 const top = Number(values.top ?? 25);
@@ -108,16 +109,38 @@ async function profiled<T>(phase: string, fn: () => Promise<T>): Promise<T> {
   }
 }
 
+/** Statements and CPU per listVirtualMachines page of 500, pages spread over all `vms` VMs. */
+async function listCosts(core: Awaited<ReturnType<typeof createCore>>, vms: number) {
+  const admin = await core.admin();
+  const list = (page: number) => core.dispatcher.invoke(admin, 'listVirtualMachines', { listall: 'true', page: String(page), pagesize: '500' });
+  for (let i = 0; i < 10; i++) await list(1 + i);
+  const pages = Math.floor(vms / 500);
+  counts.clear();
+  const t = mainThread();
+  const n = 100;
+  const t0 = performance.now();
+  await profiled('list', async () => { for (let i = 0; i < n; i++) await list(1 + (i * 7919) % pages); });
+  console.log(`\nlist wall per page (in-process): ${((performance.now() - t0) / n).toFixed(2)} ms`);
+  report('listVirtualMachines page of 500', n, t);
+}
+
 async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'strata-cost-'));
-  const core = await createCore({ dataDir, adminPassword: 'bench', log: silentLogger, hostPingIntervalMs: 0 });
+  const listDb = values['list-db'];
+  const core = await createCore({ dataDir, db: listDb ? `sqlite:${listDb}` : undefined, adminPassword: 'bench', log: silentLogger, hostPingIntervalMs: 0 });
   try {
+    if (listDb) {
+      const admin = await core.admin();
+      const total = (await core.dispatcher.invoke(admin, 'listVirtualMachines', { listall: 'true', pagesize: '1', page: '1' }) as { count: number }).count;
+      await listCosts(core, total);
+      return;
+    }
     const lab = await buildLab(core, { hosts: 1000 });
     await deployMany(core, lab, 1000);
     counts.clear();
     const dbFile = join(dataDir, 'strata.db');
     const frame0 = values.wal ? walFrameCount(dbFile) : 0;
-    let t = mainThread();
+    const t = mainThread();
     const d = await profiled('deploy', () => deployMany(core, lab, measured));
     report(`deploy (wall ${d.perSecond}/s)`, measured, t);
     if (values.wal) {
@@ -127,17 +150,7 @@ async function main() {
     }
     if (listVms > 0) {
       await deployMany(core, lab, Math.max(0, listVms - measured - 1000));
-      const admin = await core.admin();
-      const list = (page: number) => core.dispatcher.invoke(admin, 'listVirtualMachines', { listall: 'true', page: String(page), pagesize: '500' });
-      for (let i = 0; i < 10; i++) await list(1 + i);
-      const pages = Math.floor(listVms / 500);
-      counts.clear();
-      t = mainThread();
-      const n = 100;
-      const t0 = performance.now();
-      await profiled('list', async () => { for (let i = 0; i < n; i++) await list(1 + (i * 7919) % pages); });
-      console.log(`\nlist wall per page (in-process): ${((performance.now() - t0) / n).toFixed(2)} ms`);
-      report('listVirtualMachines page of 500', n, t);
+      await listCosts(core, listVms);
     }
   } finally {
     await core.stop();
