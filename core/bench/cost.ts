@@ -3,7 +3,8 @@
 //           per deploy, and the statements ranked by count (on 1,000 simulator hosts, after a warm-up).
 //   list:   statements per listVirtualMachines page of 500 (in-process, through the dispatcher) and CPU ms per page.
 // Run: node bin/run-ts.mjs core/bench/cost.ts [--vms N] [--list-vms N] [--top K]
-//   --list-db FILE: only the list costs, on the SQLite lab already in FILE (a copy: migrations upgrade it on open).
+//   --list-db FILE: only the list costs, on the SQLite lab already in FILE (a copy: migrations upgrade it on open);
+//   --list-command NAME: another list command's pages instead (listVolumes, listHosts, listEvents, ...).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +18,8 @@ import { silentLogger } from '../kernel/logger';
 import { buildLab, deployMany } from './lab';
 
 const { values } = parseArgs({ options: { vms: { type: 'string' }, 'list-vms': { type: 'string' }, top: { type: 'string' },
-  profile: { type: 'string' }, wal: { type: 'boolean' }, 'list-db': { type: 'string' } } });
+  profile: { type: 'string' }, wal: { type: 'boolean' }, 'list-db': { type: 'string' }, 'list-command': { type: 'string' } } });
+const listCommand = values['list-command'] ?? 'listVirtualMachines';
 const measured = Number(values.vms ?? 3000);
 const listVms = Number(values['list-vms'] ?? 0);
 const top = Number(values.top ?? 25);
@@ -109,19 +111,19 @@ async function profiled<T>(phase: string, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Statements and CPU per listVirtualMachines page of 500, pages spread over all `vms` VMs. */
+/** Statements and CPU per page of 500 of listCommand, pages spread over all `vms` rows. */
 async function listCosts(core: Awaited<ReturnType<typeof createCore>>, vms: number) {
   const admin = await core.admin();
-  const list = (page: number) => core.dispatcher.invoke(admin, 'listVirtualMachines', { listall: 'true', page: String(page), pagesize: '500' });
+  const list = (page: number) => core.dispatcher.invoke(admin, listCommand, { listall: 'true', page: String(page), pagesize: '500' });
   for (let i = 0; i < 10; i++) await list(1 + i);
-  const pages = Math.floor(vms / 500);
+  const pages = Math.max(1, Math.floor(vms / 500));
   counts.clear();
   const t = mainThread();
   const n = 100;
   const t0 = performance.now();
   await profiled('list', async () => { for (let i = 0; i < n; i++) await list(1 + (i * 7919) % pages); });
   console.log(`\nlist wall per page (in-process): ${((performance.now() - t0) / n).toFixed(2)} ms`);
-  report('listVirtualMachines page of 500', n, t);
+  report(`${listCommand} page of 500 (of ${vms})`, n, t);
 }
 
 async function main() {
@@ -131,7 +133,7 @@ async function main() {
   try {
     if (listDb) {
       const admin = await core.admin();
-      const total = (await core.dispatcher.invoke(admin, 'listVirtualMachines', { listall: 'true', pagesize: '1', page: '1' }) as { count: number }).count;
+      const total = (await core.dispatcher.invoke(admin, listCommand, { listall: 'true', pagesize: '1', page: '1' }) as { count: number }).count;
       await listCosts(core, total);
       return;
     }

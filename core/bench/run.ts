@@ -7,7 +7,8 @@
 // database: default SQLite in a temp folder; `mariadb` starts a private mariadbd, core/testing/mariadb.ts),
 // --no-kvm (skip the real-VM part), --deploy-only (only the deploy figure at 1,000 hosts: the backends compared),
 // --list-only (only the list figure, on the lab already in the --db given: a database a slow machine could not
-// fill by deploying within the time, e.g. one grown by copying rows).
+// fill by deploying within the time, e.g. one grown by copying rows), --no-metrics (the metrics collector off: it
+// samples every running VM every 10 s in this process, which the list and memory figures otherwise include).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +21,8 @@ import { timedGets } from './http-client';
 import { memoryDetail } from './memory-detail';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean' }, out: { type: 'string' }, db: { type: 'string' },
-  'no-kvm': { type: 'boolean' }, 'deploy-only': { type: 'boolean' }, 'list-only': { type: 'boolean' } } });
+  'no-kvm': { type: 'boolean' }, 'deploy-only': { type: 'boolean' }, 'list-only': { type: 'boolean' },
+  'no-metrics': { type: 'boolean' } } });
 const quick = !!values.quick;
 const sizes = quick
   ? { deployHosts: 100, deployVms: 1_000, totalHosts: 500, totalVms: 5_000, listRequests: 30 }
@@ -63,7 +65,8 @@ async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'strata-bench-'));
   const mariadb = values.db === 'mariadb' ? await (await import('../testing/mariadb')).startMariaDb() : undefined;
   const db = mariadb ? await mariadb.createDatabase('bench') : values.db;
-  const core = await createCore({ dataDir, db, adminPassword: 'bench', log: silentLogger, hostPingIntervalMs: 0 });
+  const core = await createCore({ dataDir, db, adminPassword: 'bench', log: silentLogger, hostPingIntervalMs: 0,
+    ...(values['no-metrics'] ? { metrics: { intervalMs: 0 } } : {}) });
   try {
     if (values['list-only']) {
       const list = await listBench(core, sizes.listRequests);
