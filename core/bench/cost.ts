@@ -4,7 +4,8 @@
 //   list:   statements per listVirtualMachines page of 500 (in-process, through the dispatcher) and CPU ms per page.
 // Run: node bin/run-ts.mjs core/bench/cost.ts [--vms N] [--list-vms N] [--top K]
 //   --list-db FILE: only the list costs, on the SQLite lab already in FILE (a copy: migrations upgrade it on open);
-//   --list-command NAME: another list command's pages instead (listVolumes, listHosts, listEvents, ...).
+//   --list-command NAME: another list command's pages instead (listVolumes, listHosts, listEvents, ...);
+//   --no-metrics: the metrics collector off (it samples every running VM every 10 s on the same thread).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +19,8 @@ import { silentLogger } from '../kernel/logger';
 import { buildLab, deployMany } from './lab';
 
 const { values } = parseArgs({ options: { vms: { type: 'string' }, 'list-vms': { type: 'string' }, top: { type: 'string' },
-  profile: { type: 'string' }, wal: { type: 'boolean' }, 'list-db': { type: 'string' }, 'list-command': { type: 'string' } } });
+  profile: { type: 'string' }, wal: { type: 'boolean' }, 'list-db': { type: 'string' }, 'list-command': { type: 'string' },
+  'no-metrics': { type: 'boolean' } } });
 const listCommand = values['list-command'] ?? 'listVirtualMachines';
 const measured = Number(values.vms ?? 3000);
 const listVms = Number(values['list-vms'] ?? 0);
@@ -129,11 +131,12 @@ async function listCosts(core: Awaited<ReturnType<typeof createCore>>, vms: numb
 async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'strata-cost-'));
   const listDb = values['list-db'];
-  const core = await createCore({ dataDir, db: listDb ? `sqlite:${listDb}` : undefined, adminPassword: 'bench', log: silentLogger, hostPingIntervalMs: 0 });
+  const core = await createCore({ dataDir, db: listDb ? `sqlite:${listDb}` : undefined, adminPassword: 'bench', log: silentLogger, hostPingIntervalMs: 0,
+    ...(values['no-metrics'] ? { metrics: { intervalMs: 0 } } : {}) });
   try {
     if (listDb) {
       const admin = await core.admin();
-      const total = (await core.dispatcher.invoke(admin, listCommand, { listall: 'true', pagesize: '1', page: '1' }) as { count: number }).count;
+      const total = (await core.dispatcher.invoke(admin, listCommand, { listall: 'true', pagesize: '1', page: '1' }) as { count?: number }).count ?? 0;
       await listCosts(core, total);
       return;
     }
