@@ -99,10 +99,10 @@ async function handle(dispatcher: Dispatcher, req: IncomingMessage, res: ServerR
       (e) => opts.onStreamError?.(e));
     return;
   }
-  // Encoded once here: given a string, Node scans it once for Content-Length and again to encode it (a page of
-  // 500 VMs is over 600 KB).
+  // Sent as bytes: given a string, Node scans it once for Content-Length and again to encode it (a page of 500 VMs
+  // is over 600 KB). JSON answers come encoded (serialize.ts toJsonBytes).
   send(res, out.status, { 'Content-Type': out.contentType, ...SECURITY_HEADERS, ...safeHeaders(out.headers) },
-    Buffer.from(out.body, 'utf8'));
+    out.bytes ?? Buffer.from(out.body, 'utf8'));
 }
 
 /** Header values from the dispatcher may echo user text: each is made something HTTP can carry. */

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import {
-  toJson, toXml, errorInner, listInner, escapeXml, JSON_CONTENT_TYPE, XML_CONTENT_TYPE,
+  toJson, toJsonBytes, toXml, errorInner, listInner, escapeXml, JSON_CONTENT_TYPE, XML_CONTENT_TYPE,
 } from './serialize';
 import { ApiError, notFound } from '../kernel/errors';
 
@@ -99,6 +99,22 @@ describe('toJson', () => {
     expect(s).toContain('"displayname":"é"');
     expect(JSON.parse(s)).toEqual({ listvirtualmachinesresponse: { count: 1, virtualmachine: [{ ...VM, displayname: 'é' }] } });
     expect(toJson('x', { a: undefined, b: 1 })).toBe('{"x":{"b":1}}');
+  });
+});
+
+describe('toJsonBytes', () => {
+  it('gives exactly the UTF-8 bytes of toJson, for list pages (ASCII and not) and any other answer', () => {
+    const vm = (i: number) => ({ id: `v-${i}`, name: i % 2 ? `测试机-${i}` : `vm-${i}`, nic: [{ ip: '10.0.0.1' }], tags: [], gone: undefined,
+      details: { 'cpu speed': 'é"\\\n' }, odd: '\ud800' });
+    const answers: object[] = [
+      listInner('virtualmachine', { count: 3, items: [vm(0), vm(1), vm(2)] }),
+      listInner('virtualmachine', { count: 2, items: [vm(0), vm(2)] }),
+      listInner('host', { count: 1, items: [vm(0)] }), listInner('host', { count: 5, items: [] }), {},
+      { count: 2, mixed: [1, 'a', null, undefined] }, { count: 2, mixed: [{ a: 1 }, undefined, null] }, { description: 'success' },
+    ];
+    for (const inner of answers) {
+      expect(toJsonBytes('listvirtualmachinesresponse', inner).equals(Buffer.from(toJson('listvirtualmachinesresponse', inner), 'utf8'))).toBe(true);
+    }
   });
 });
 

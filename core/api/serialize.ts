@@ -12,6 +12,40 @@ export function toJson(responseName: string, inner: object): string {
   return `{${JSON.stringify(responseName)}:${JSON.stringify(inner)}}`;
 }
 
+/**
+ * The JSON answer as UTF-8 bytes, equal to `Buffer.from(toJson(...))` but about half its CPU for a list page. A
+ * list's items are stringified one by one and copied into one buffer: JSON.stringify of a whole page gives a
+ * string built of many parts that Node must first flatten (copy) and then encode (V8's UTF-8 writer, slow on
+ * Node 20), about 5 ms for a page of 500 VMs (630 KB); the items' small strings are encoded directly, most of
+ * them pure ASCII and so copied byte for byte (as latin1). Applies when the inner object's last field is an
+ * array of objects (listInner puts the items last); anything else is encoded whole.
+ */
+export function toJsonBytes(responseName: string, inner: object): Buffer {
+  const keys = Object.keys(inner);
+  const key = keys[keys.length - 1];
+  const list = key === undefined ? undefined : (inner as Record<string, unknown>)[key];
+  if (!Array.isArray(list) || list.length < 2) return Buffer.from(toJson(responseName, inner), 'utf8');
+  const parts: string[] = new Array(list.length + 2);
+  for (let i = 0; i < list.length; i++) {
+    const item: unknown = list[i];
+    // Only objects: JSON.stringify of an item equals its text inside the array (undefined would not).
+    if (item === null || typeof item !== 'object') return Buffer.from(toJson(responseName, inner), 'utf8');
+    parts[i + 1] = i === 0 ? JSON.stringify(item) : `,${JSON.stringify(item)}`;
+  }
+  // The envelope with an empty list, split where the items go: `{"name":{...,"key":[` and `]}}`.
+  const shell = toJson(responseName, { ...inner, [key]: [] });
+  parts[0] = shell.slice(0, -3);
+  parts[parts.length - 1] = shell.slice(-3);
+  const lengths = parts.map((p) => Buffer.byteLength(p, 'utf8'));
+  const out = Buffer.allocUnsafe(lengths.reduce((a, b) => a + b, 0));
+  let at = 0;
+  for (let i = 0; i < parts.length; i++) {
+    // As many bytes as characters: every character is ASCII, whose UTF-8 bytes are its latin1 bytes.
+    at += lengths[i] === parts[i].length ? out.write(parts[i], at, lengths[i], 'latin1') : out.write(parts[i], at, lengths[i], 'utf8');
+  }
+  return out;
+}
+
 // Markup characters become entities; characters XML 1.0 cannot carry at all (most C0 controls, lone
 // surrogates, U+FFFE/U+FFFF) become U+FFFD so the document always parses.
 // eslint-disable-next-line no-control-regex -- matching the control characters XML forbids is the point

@@ -5,6 +5,9 @@
 //   --accounts N: every deploy for another of N user accounts (account=, domainid=; as scale.ts), where the limits
 //           of a user account apply, instead of the admin's (exempt from limits).
 // Run: node bin/run-ts.mjs core/bench/cost.ts [--vms N] [--list-vms N] [--top K] [--accounts N]
+//   --list-db FILE: only the list costs, on the SQLite lab already in FILE (a copy: migrations upgrade it on open);
+//   --list-command NAME: another list command's pages instead (listVolumes, listHosts, listEvents, ...);
+//   --no-metrics: the metrics collector off (it samples every running VM every 10 s on the same thread).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,7 +22,9 @@ import { buildLab, deployMany } from './lab';
 import { growAccounts } from './scale-lab';
 
 const { values } = parseArgs({ options: { vms: { type: 'string' }, 'list-vms': { type: 'string' }, top: { type: 'string' },
-  profile: { type: 'string' }, wal: { type: 'boolean' }, accounts: { type: 'string' } } });
+  profile: { type: 'string' }, wal: { type: 'boolean' }, accounts: { type: 'string' }, 'list-db': { type: 'string' }, 'list-command': { type: 'string' },
+  'no-metrics': { type: 'boolean' } } });
+const listCommand = values['list-command'] ?? 'listVirtualMachines';
 const measured = Number(values.vms ?? 3000);
 const listVms = Number(values['list-vms'] ?? 0);
 const top = Number(values.top ?? 25);
@@ -122,10 +127,34 @@ async function profiled<T>(phase: string, fn: () => Promise<T>): Promise<T> {
   }
 }
 
+/** Statements and CPU per page of 500 of listCommand, pages spread over all `vms` rows. */
+async function listCosts(core: Awaited<ReturnType<typeof createCore>>, vms: number) {
+  const admin = await core.admin();
+  const list = (page: number) => core.dispatcher.invoke(admin, listCommand, { listall: 'true', page: String(page), pagesize: '500' });
+  for (let i = 0; i < 10; i++) await list(1 + i);
+  const pages = Math.max(1, Math.floor(vms / 500));
+  counts.clear();
+  times.clear();
+  const t = mainThread();
+  const n = 100;
+  const t0 = performance.now();
+  await profiled('list', async () => { for (let i = 0; i < n; i++) await list(1 + (i * 7919) % pages); });
+  console.log(`\nlist wall per page (in-process): ${((performance.now() - t0) / n).toFixed(2)} ms`);
+  report(`${listCommand} page of 500 (of ${vms})`, n, t);
+}
+
 async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'strata-cost-'));
-  const core = await createCore({ dataDir, adminPassword: 'bench', log: silentLogger, hostPingIntervalMs: 0 });
+  const listDb = values['list-db'];
+  const core = await createCore({ dataDir, db: listDb ? `sqlite:${listDb}` : undefined, adminPassword: 'bench', log: silentLogger, hostPingIntervalMs: 0,
+    ...(values['no-metrics'] ? { metrics: { intervalMs: 0 } } : {}) });
   try {
+    if (listDb) {
+      const admin = await core.admin();
+      const total = (await core.dispatcher.invoke(admin, listCommand, { listall: 'true', pagesize: '1', page: '1' }) as { count?: number }).count ?? 0;
+      await listCosts(core, total);
+      return;
+    }
     const lab = await buildLab(core, { hosts: 1000 });
     const accounts = values.accounts ? await growAccounts(core, Number(values.accounts)) : null;
     const owner = accounts ? (i: number) => ({ account: accounts.names[i % accounts.names.length], domainid: accounts.domainId }) : undefined;
@@ -134,7 +163,7 @@ async function main() {
     times.clear();
     const dbFile = join(dataDir, 'strata.db');
     const frame0 = values.wal ? walFrameCount(dbFile) : 0;
-    let t = mainThread();
+    const t = mainThread();
     // Measured deploys go on from where the warm-up stopped (with --accounts: the next accounts in turn).
     const d = await profiled('deploy', () => deployMany(core, lab, measured, 1000, owner && ((i) => owner(1000 + i))));
     report(`deploy (wall ${d.perSecond}/s, ${d.failed} failed)`, measured, t);
@@ -145,18 +174,7 @@ async function main() {
     }
     if (listVms > 0) {
       await deployMany(core, lab, Math.max(0, listVms - measured - 1000));
-      const admin = await core.admin();
-      const list = (page: number) => core.dispatcher.invoke(admin, 'listVirtualMachines', { listall: 'true', page: String(page), pagesize: '500' });
-      for (let i = 0; i < 10; i++) await list(1 + i);
-      const pages = Math.floor(listVms / 500);
-      counts.clear();
-      times.clear();
-      t = mainThread();
-      const n = 100;
-      const t0 = performance.now();
-      await profiled('list', async () => { for (let i = 0; i < n; i++) await list(1 + (i * 7919) % pages); });
-      console.log(`\nlist wall per page (in-process): ${((performance.now() - t0) / n).toFixed(2)} ms`);
-      report('listVirtualMachines page of 500', n, t);
+      await listCosts(core, listVms);
     }
   } finally {
     await core.stop();
