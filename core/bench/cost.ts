@@ -2,7 +2,9 @@
 //   deploy: SQL statements and commits per deploy, WAL bytes the main thread writes per deploy, main-thread CPU ms
 //           per deploy, and the statements ranked by count (on 1,000 simulator hosts, after a warm-up).
 //   list:   statements per listVirtualMachines page of 500 (in-process, through the dispatcher) and CPU ms per page.
-// Run: node bin/run-ts.mjs core/bench/cost.ts [--vms N] [--list-vms N] [--top K]
+//   --db mariadb: the same on a private mariadbd (core/testing/mariadb.ts), counted on the wire (bench/mysql-probe):
+//           round trips and transactions per deploy, and how many of the pool's connections were busy at once.
+// Run: node bin/run-ts.mjs core/bench/cost.ts [--vms N] [--list-vms N] [--top K] [--db mariadb]
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,9 +16,12 @@ import SqliteDatabase from 'better-sqlite3';
 import { createCore } from '../index';
 import { silentLogger } from '../kernel/logger';
 import { buildLab, deployMany } from './lab';
+import { installMysqlProbe } from './mysql-probe';
 
 const { values } = parseArgs({ options: { vms: { type: 'string' }, 'list-vms': { type: 'string' }, top: { type: 'string' },
-  profile: { type: 'string' }, wal: { type: 'boolean' } } });
+  profile: { type: 'string' }, wal: { type: 'boolean' }, db: { type: 'string' } } });
+const onMariaDb = values.db === 'mariadb';
+const mysqlProbe = onMariaDb ? installMysqlProbe() : undefined;
 const measured = Number(values.vms ?? 3000);
 const listVms = Number(values['list-vms'] ?? 0);
 const top = Number(values.top ?? 25);
@@ -73,19 +78,34 @@ const walFrameCount = (dbFile: string) => {
 
 /** Bytes written and CPU ms of this process's main thread (Linux /proc). */
 function mainThread() {
+  const server = serverCpuMs();
   const io = readFileSync(`/proc/self/task/${process.pid}/io`, 'utf8');
   const wchar = Number(/wchar: (\d+)/.exec(io)![1]);
   const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return { wchar, cpuMs: (Number(stat[11]) + Number(stat[12])) * 10 };
+  return { wchar, cpuMs: (Number(stat[11]) + Number(stat[12])) * 10, server };
+}
+
+/** CPU ms of the private mariadbd so far (all its threads), or 0 without one. */
+let serverPid = 0;
+function serverCpuMs(): number {
+  if (!serverPid) return 0;
+  const stat = readFileSync(`/proc/${serverPid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(stat[11]) + Number(stat[12])) * 10;
 }
 
 function report(label: string, n: number, before: ReturnType<typeof mainThread>) {
   const after = mainThread();
-  const rows = [...counts.entries()].sort((a, b) => b[1] - a[1]);
+  const rows = [...(mysqlProbe?.counts ?? counts).entries()].sort((a, b) => b[1] - a[1]);
   const total = rows.reduce((s, [, c]) => s + c, 0);
   const commits = rows.filter(([s]) => /^\s*commit/i.test(s)).reduce((s, [, c]) => s + c, 0);
   console.log(`\n== ${label}: ${n} operations`);
   console.log(`statements per op: ${(total / n).toFixed(2)}  commits per op: ${(commits / n).toFixed(3)}`);
+  if (mysqlProbe) {
+    const m = mysqlProbe.summary();
+    console.log(`round trips per op: ${(m.roundTrips / n).toFixed(2)}  mean ms per round trip: ${m.meanMs.toFixed(2)}  ` +
+      `connections busy at once (mean while any, max): ${m.meanInFlight.toFixed(1)}, ${m.maxInFlight}  share of wall time with one busy: ${(m.busyFraction * 100).toFixed(0)}%`);
+    console.log(`mariadbd CPU ms per op: ${((after.server - before.server) / n).toFixed(3)}`);
+  }
   console.log(`main-thread bytes written per op: ${((after.wchar - before.wchar) / n / 1024).toFixed(2)} KiB  (~${((after.wchar - before.wchar) / n / 4120).toFixed(2)} WAL frames)`);
   console.log(`main-thread CPU ms per op: ${((after.cpuMs - before.cpuMs) / n).toFixed(3)}`);
   for (const [sql, c] of rows.slice(0, top)) console.log(`${(c / n).toFixed(3).padStart(8)}  ${sql.replace(/\s+/g, ' ').slice(0, 220)}`);
@@ -110,11 +130,15 @@ async function profiled<T>(phase: string, fn: () => Promise<T>): Promise<T> {
 
 async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'strata-cost-'));
-  const core = await createCore({ dataDir, adminPassword: 'bench', log: silentLogger, hostPingIntervalMs: 0 });
+  const mariadb = onMariaDb ? await (await import('../testing/mariadb')).startMariaDb() : undefined;
+  const db = mariadb ? await mariadb.createDatabase('cost') : undefined;
+  serverPid = mariadb?.pid ?? 0;
+  const core = await createCore({ dataDir, db, adminPassword: 'bench', log: silentLogger, hostPingIntervalMs: 0 });
   try {
     const lab = await buildLab(core, { hosts: 1000 });
     await deployMany(core, lab, 1000);
     counts.clear();
+    mysqlProbe?.reset();
     const dbFile = join(dataDir, 'strata.db');
     const frame0 = values.wal ? walFrameCount(dbFile) : 0;
     let t = mainThread();
@@ -132,6 +156,7 @@ async function main() {
       for (let i = 0; i < 10; i++) await list(1 + i);
       const pages = Math.floor(listVms / 500);
       counts.clear();
+      mysqlProbe?.reset();
       t = mainThread();
       const n = 100;
       const t0 = performance.now();
@@ -141,6 +166,7 @@ async function main() {
     }
   } finally {
     await core.stop();
+    await mariadb?.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
