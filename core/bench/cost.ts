@@ -4,10 +4,12 @@
 //   list:   statements per listVirtualMachines page of 500 (in-process, through the dispatcher) and CPU ms per page.
 //   --accounts N: every deploy for another of N user accounts (account=, domainid=; as scale.ts), where the limits
 //           of a user account apply, instead of the admin's (exempt from limits).
-// Run: node bin/run-ts.mjs core/bench/cost.ts [--vms N] [--list-vms N] [--top K] [--accounts N]
+// Run: node bin/run-ts.mjs core/bench/cost.ts [--vms N] [--list-vms N] [--top K] [--accounts N] [--db mariadb]
 //   --list-db FILE: only the list costs, on the SQLite lab already in FILE (a copy: migrations upgrade it on open);
 //   --list-command NAME: another list command's pages instead (listVolumes, listHosts, listEvents, ...);
 //   --no-metrics: the metrics collector off (it samples every running VM every 10 s on the same thread).
+//   --db mariadb: the same on a private mariadbd (core/testing/mariadb.ts), counted on the wire (bench/mysql-probe):
+//           round trips and transactions per deploy, and how many of the pool's connections were busy at once.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,11 +22,14 @@ import { createCore } from '../index';
 import { silentLogger } from '../kernel/logger';
 import { buildLab, deployMany } from './lab';
 import { growAccounts } from './scale-lab';
+import { installMysqlProbe } from './mysql-probe';
 
 const { values } = parseArgs({ options: { vms: { type: 'string' }, 'list-vms': { type: 'string' }, top: { type: 'string' },
   profile: { type: 'string' }, wal: { type: 'boolean' }, accounts: { type: 'string' }, 'list-db': { type: 'string' }, 'list-command': { type: 'string' },
-  'no-metrics': { type: 'boolean' } } });
+  'no-metrics': { type: 'boolean' }, db: { type: 'string' } } });
 const listCommand = values['list-command'] ?? 'listVirtualMachines';
+const onMariaDb = values.db === 'mariadb';
+const mysqlProbe = onMariaDb ? installMysqlProbe() : undefined;
 const measured = Number(values.vms ?? 3000);
 const listVms = Number(values['list-vms'] ?? 0);
 const top = Number(values.top ?? 25);
@@ -88,19 +93,34 @@ const walFrameCount = (dbFile: string) => {
 
 /** Bytes written and CPU ms of this process's main thread (Linux /proc). */
 function mainThread() {
+  const server = serverCpuMs();
   const io = readFileSync(`/proc/self/task/${process.pid}/io`, 'utf8');
   const wchar = Number(/wchar: (\d+)/.exec(io)![1]);
   const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return { wchar, cpuMs: (Number(stat[11]) + Number(stat[12])) * 10 };
+  return { wchar, cpuMs: (Number(stat[11]) + Number(stat[12])) * 10, server };
+}
+
+/** CPU ms of the private mariadbd so far (all its threads), or 0 without one. */
+let serverPid = 0;
+function serverCpuMs(): number {
+  if (!serverPid) return 0;
+  const stat = readFileSync(`/proc/${serverPid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(stat[11]) + Number(stat[12])) * 10;
 }
 
 function report(label: string, n: number, before: ReturnType<typeof mainThread>) {
   const after = mainThread();
-  const rows = [...counts.entries()].sort((a, b) => b[1] - a[1]);
+  const rows = [...(mysqlProbe?.counts ?? counts).entries()].sort((a, b) => b[1] - a[1]);
   const total = rows.reduce((s, [, c]) => s + c, 0);
   const commits = rows.filter(([s]) => /^\s*commit/i.test(s)).reduce((s, [, c]) => s + c, 0);
   console.log(`\n== ${label}: ${n} operations`);
   console.log(`statements per op: ${(total / n).toFixed(2)}  commits per op: ${(commits / n).toFixed(3)}`);
+  if (mysqlProbe) {
+    const m = mysqlProbe.summary();
+    console.log(`round trips per op: ${(m.roundTrips / n).toFixed(2)}  mean ms per round trip: ${m.meanMs.toFixed(2)}  ` +
+      `connections busy at once (mean while any, max): ${m.meanInFlight.toFixed(1)}, ${m.maxInFlight}  share of wall time with one busy: ${(m.busyFraction * 100).toFixed(0)}%`);
+    console.log(`mariadbd CPU ms per op: ${((after.server - before.server) / n).toFixed(3)}`);
+  }
   console.log(`main-thread bytes written per op: ${((after.wchar - before.wchar) / n / 1024).toFixed(2)} KiB  (~${((after.wchar - before.wchar) / n / 4120).toFixed(2)} WAL frames)`);
   console.log(`main-thread CPU ms per op: ${((after.cpuMs - before.cpuMs) / n).toFixed(3)}`);
   const inSql = [...times.values()].reduce((a, b) => a + b, 0);
@@ -135,6 +155,7 @@ async function listCosts(core: Awaited<ReturnType<typeof createCore>>, vms: numb
   const pages = Math.max(1, Math.floor(vms / 500));
   counts.clear();
   times.clear();
+  mysqlProbe?.reset();
   const t = mainThread();
   const n = 100;
   const t0 = performance.now();
@@ -146,7 +167,10 @@ async function listCosts(core: Awaited<ReturnType<typeof createCore>>, vms: numb
 async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'strata-cost-'));
   const listDb = values['list-db'];
-  const core = await createCore({ dataDir, db: listDb ? `sqlite:${listDb}` : undefined, adminPassword: 'bench', log: silentLogger, hostPingIntervalMs: 0,
+  const mariadb = onMariaDb ? await (await import('../testing/mariadb')).startMariaDb() : undefined;
+  const db = mariadb ? await mariadb.createDatabase('cost') : listDb ? `sqlite:${listDb}` : undefined;
+  serverPid = mariadb?.pid ?? 0;
+  const core = await createCore({ dataDir, db, adminPassword: 'bench', log: silentLogger, hostPingIntervalMs: 0,
     ...(values['no-metrics'] ? { metrics: { intervalMs: 0 } } : {}) });
   try {
     if (listDb) {
@@ -161,6 +185,7 @@ async function main() {
     await deployMany(core, lab, 1000, 1000, owner);
     counts.clear();
     times.clear();
+    mysqlProbe?.reset();
     const dbFile = join(dataDir, 'strata.db');
     const frame0 = values.wal ? walFrameCount(dbFile) : 0;
     const t = mainThread();
@@ -178,6 +203,7 @@ async function main() {
     }
   } finally {
     await core.stop();
+    await mariadb?.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

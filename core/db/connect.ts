@@ -1,11 +1,12 @@
 // Opens the database named by a URL and brings its schema up to date.
 //   sqlite:/path/to/file.db (or a bare path)  -> better-sqlite3, WAL, foreign keys on, group commit (the embedded default)
 //   mysql://user:pass@host:port/db            -> mysql2 pool (several management servers sharing one database)
-import { Kysely, Migrator, MysqlDialect, sql, type MigrationProvider } from 'kysely';
+import { Kysely, Migrator, sql, type MigrationProvider } from 'kysely';
 import SqliteDatabase from 'better-sqlite3';
 import type { Database } from './schema';
 import { migrations } from './migrations/index';
 import { GroupCommitSqliteDialect } from './sqlite-group-commit';
+import { PipelinedMysqlDialect } from './mysql-dialect';
 import { registerDirectExecutor } from './precompiled';
 import { MYSQL_COLLATION } from './mysql-collation';
 import { EmptyInPlugin } from './empty-in-plugin';
@@ -23,10 +24,20 @@ export async function openDatabase(url: string, o: { poolSize?: number; migrate?
   if (kind === 'mysql') {
     const { createPool } = await import('mysql2');
     // Every connection talks utf8mb4 with one collation (names like 测试机 round-trip; comparisons never mix
-    // collations); SUM() and other DECIMAL results come back as numbers, as SQLite gives them.
-    const pool = createPool({ uri: url, connectionLimit: o.poolSize ?? 20, charset: MYSQL_COLLATION.toUpperCase(), decimalNumbers: true });
-    pool.on('connection', (c) => { c.query(`SET NAMES utf8mb4 COLLATE ${MYSQL_COLLATION}`); });
-    db = new Kysely<Database>({ dialect: new MysqlDialect({ pool }), plugins: [new EmptyInPlugin()] });
+    // collations); SUM() and other DECIMAL results come back as numbers, as SQLite gives them. Several statements
+    // may go in one COM_QUERY (the statement pipeline batches them, db/mysql-pipeline.ts); every value in them is
+    // escaped by mysql2 as before, never spliced in by hand.
+    const poolOf = (connectionLimit: number) => {
+      const pool = createPool({ uri: url, connectionLimit, charset: MYSQL_COLLATION.toUpperCase(), decimalNumbers: true, multipleStatements: true });
+      pool.on('connection', (c) => { c.query(`SET NAMES utf8mb4 COLLATE ${MYSQL_COLLATION}`); });
+      return pool;
+    };
+    // Transactions and unbatched statements take connections from the first pool; the pipeline's batches (up to
+    // `readers` read round trips and one write round trip at a time) have their own.
+    const readers = 3;
+    const dialect = new PipelinedMysqlDialect(poolOf(o.poolSize ?? 20), poolOf(readers + 1), readers);
+    db = new Kysely<Database>({ dialect, plugins: [new EmptyInPlugin()] });
+    registerDirectExecutor(db, dialect.driver.direct());
     // Tables take the database's default charset: a stock server's is latin1, so the default is set before any
     // table is created (migration 013 converts tables an older Strata created).
     await sql`alter database ${sql.raw(`character set utf8mb4 collate ${MYSQL_COLLATION}`)}`.execute(db);

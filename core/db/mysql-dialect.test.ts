@@ -10,6 +10,7 @@ import { openDatabase, type OpenedDb } from './connect';
 import { migrations } from './migrations/index';
 import { MYSQL_COLLATION } from './mysql-collation';
 import { openTestDatabase, testMysqlRoot } from '../testing/test-db';
+import { precompiledInsert, precompiledTransaction } from './precompiled';
 
 let opened: OpenedDb | null = null;
 afterEach(async () => { await opened?.close(); opened = null; });
@@ -38,6 +39,42 @@ describe('the SQL dialects', () => {
     expect(await db.selectFrom('configurations').select('name').where('name', 'in', []).execute()).toEqual([]);
     expect((await db.selectFrom('configurations').select('name').where('name', 'not in', []).orderBy('name').execute())
       .map((r) => r.name)).toEqual(['a', 'b']);
+  });
+
+  it('statements sent at once keep their own outcomes: one failing fails alone, the others are committed', async () => {
+    opened = await fresh();
+    const db = opened.db;
+    await db.insertInto('configurations').values({ name: 'a', value: '1' }).execute();
+    const add = (name: string) => db.insertInto('configurations').values({ name, value: name }).execute();
+    const [b, dup, c] = await Promise.allSettled([add('b'), add('a'), add('c'),
+      db.updateTable('configurations').set({ value: 'x' }).where('name', '=', 'zz').execute()]);
+    expect([b.status, dup.status, c.status]).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((await db.selectFrom('configurations').select(['name', 'value']).where('name', 'in', ['a', 'b', 'c']).orderBy('name').execute()))
+      .toEqual([{ name: 'a', value: '1' }, { name: 'b', value: 'b' }, { name: 'c', value: 'c' }]);
+  });
+
+  it('an insert failing in a transaction fails where it runs, for code that handles it (a name taken)', async () => {
+    opened = await fresh();
+    const db = opened.db;
+    await db.insertInto('configurations').values({ name: 'taken', value: '1' }).execute();
+    const insert = precompiledInsert('configurations');
+    let seen: string[] = [];
+    await precompiledTransaction(db, async (tx) => {
+      // On MySQL the transaction may run twice (its plain inserts held back, then strictly): each run starts anew.
+      seen = [];
+      for (const name of ['taken', 'free']) {
+        try { await insert(tx, { name, value: 'mine' }); seen.push(`${name} ok`); return; } catch { seen.push(`${name} taken`); }
+      }
+    });
+    expect(seen).toEqual(['taken taken', 'free ok']);
+    expect(await db.selectFrom('configurations').select(['name', 'value']).orderBy('name').execute())
+      .toEqual([{ name: 'free', value: 'mine' }, { name: 'taken', value: '1' }]);
+    // A failure the code does not handle rolls the whole transaction back.
+    await expect(precompiledTransaction(db, async (tx) => {
+      await insert(tx, { name: 'rolled-back', value: '1' });
+      await insert(tx, { name: 'taken', value: '2' });
+    })).rejects.toThrow();
+    expect(await db.selectFrom('configurations').select('name').where('name', '=', 'rolled-back').execute()).toEqual([]);
   });
 
   it.skipIf(!testMysqlRoot())('every table of an empty MySQL database is utf8mb4 with one collation', async () => {

@@ -73,7 +73,10 @@ export function registerDirectExecutor(db: Kysely<never> | AnyDb, d: DirectDiale
 
 /**
  * A transaction for work made only of precompiled queries (its handle runs nothing else). On a direct dialect it
- * goes straight to the driver's begin/commit/rollback; elsewhere it is an ordinary Kysely transaction.
+ * goes straight to the driver's begin/commit/rollback; elsewhere it is an ordinary Kysely transaction. On MySQL
+ * `fn` may run twice: its plain INSERTs are first held back to go with the next statement (db/mysql-dialect.ts), and
+ * if one of them fails the transaction is rolled back and `fn` runs again with each statement sent as it comes, so
+ * `fn` must be safe to run again after a rollback (what it changes outside the database, it sets anew).
  */
 export function precompiledTransaction<T>(db: AnyDb, fn: (tx: QueryTarget) => Promise<T>): Promise<T> {
   const d = direct.get(db);

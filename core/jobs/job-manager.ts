@@ -103,10 +103,11 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
   const starts = createWriteBatch<string>(async (ids) => {
     await db.updateTable('async_jobs').set({ started: clock.now() }).where('id', 'in', ids).execute();
   });
-  const outcomes = createWriteBatch<{ id: string; o: JobOutcome }>(async (items) => {
-    if (items.length === 1) return void (await outcomeUpdate(db, items[0].id, items[0].o));
-    await precompiledTransaction(db, async (tx) => { for (const it of items) await outcomeUpdate(tx, it.id, it.o); });
-  });
+  // The outcomes recorded together are independent writes sent at once: both drivers commit writes that arrive
+  // together as one (SQLite's group commit, MySQL's write pipeline: one round trip, where a transaction of them
+  // cost a round trip each), and a job whose row cannot be written fails alone.
+  const outcomes = createWriteBatch<{ id: string; o: JobOutcome }>((items) =>
+    Promise.allSettled(items.map((it) => outcomeUpdate(db, it.id, it.o))));
 
   function outcomeUpdate(q: QueryTarget, id: string, o: JobOutcome) {
     let out = o;

@@ -13,7 +13,11 @@ export interface WriteBatch<T> {
 
 interface Pending<T> { item: T; resolve: () => void; reject: (e: unknown) => void }
 
-export function createWriteBatch<T>(write: (items: T[]) => Promise<void>, maxBatch = 500): WriteBatch<T> {
+/**
+ * `write` commits the items; it may resolve with one settlement per item (Promise.allSettled of independent
+ * writes) to fail only the items whose write failed. If it rejects, every item of the batch fails.
+ */
+export function createWriteBatch<T>(write: (items: T[]) => Promise<void | PromiseSettledResult<unknown>[]>, maxBatch = 500): WriteBatch<T> {
   let queue: Pending<T>[] = [];
   let scheduled = false;
   let writing: Promise<void> | null = null;
@@ -30,7 +34,12 @@ export function createWriteBatch<T>(write: (items: T[]) => Promise<void>, maxBat
     const batch = queue.slice(0, maxBatch);
     queue = queue.slice(batch.length);
     writing = write(batch.map((p) => p.item)).then(
-      () => { for (const p of batch) p.resolve(); },
+      (each) => {
+        batch.forEach((p, i) => {
+          const r = each?.[i];
+          if (r?.status === 'rejected') p.reject(r.reason); else p.resolve();
+        });
+      },
       (err) => { for (const p of batch) p.reject(err); },
     ).finally(() => {
       writing = null;

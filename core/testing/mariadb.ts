@@ -12,6 +12,8 @@ export interface MariaDbServer {
   rootUrl: string;
   port: number;
   socket: string;
+  /** The mariadbd process (benchmarks read its CPU time). */
+  pid: number;
   /** Creates an empty database (utf8mb4) and returns its URL. */
   createDatabase(name: string): Promise<string>;
   stop(): Promise<void>;
@@ -76,7 +78,7 @@ export async function startMariaDb(opts: { baseDir?: string } = {}): Promise<Mar
     }
   }
   return {
-    rootUrl, port, socket,
+    rootUrl, port, socket, pid: child.pid!,
     createDatabase: async (name) => {
       const c = await connect();
       try { await c.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`); } finally { await c.end(); }
