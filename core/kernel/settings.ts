@@ -42,6 +42,10 @@ const accountLimit = (n: number, what: string) => ({
   default: String(n), type: 'Number', category: 'Account Defaults',
   description: `The default maximum number of ${what} an account may have (-1: unlimited)`,
 }) as const;
+const projectLimit = (n: number, what: string) => ({
+  default: String(n), type: 'Number', category: 'Project Defaults',
+  description: `The default maximum number of ${what} a project may have (-1: unlimited)`,
+}) as const;
 const domainLimit = (n: number, what: string) => ({
   default: String(n), type: 'Number', category: 'Domain Defaults',
   description: `The default maximum number of ${what} a domain may have, its accounts together (-1: unlimited)`,
@@ -129,6 +133,18 @@ export const SETTINGS = {
   'max.account.memory': accountLimit(40960, 'MB of memory'),
   'max.account.primary.storage': accountLimit(200, 'GiB of primary storage'),
   'max.account.secondary.storage': accountLimit(400, 'GiB of secondary storage'),
+  // A project's own defaults (CloudStack's "Project Defaults"): its resources are held by its hidden account.
+  'max.project.user.vms': projectLimit(20, 'user VMs'),
+  'max.project.public.ips': projectLimit(20, 'public IP addresses'),
+  'max.project.volumes': projectLimit(20, 'volumes'),
+  'max.project.snapshots': projectLimit(20, 'snapshots'),
+  'max.project.templates': projectLimit(20, 'templates'),
+  'max.project.networks': projectLimit(20, 'networks'),
+  'max.project.vpcs': projectLimit(20, 'VPCs'),
+  'max.project.cpus': projectLimit(40, 'CPU cores'),
+  'max.project.memory': projectLimit(40960, 'MB of memory'),
+  'max.project.primary.storage': projectLimit(200, 'GiB of primary storage'),
+  'max.project.secondary.storage': projectLimit(400, 'GiB of secondary storage'),
   'max.domain.user.vms': domainLimit(40, 'user VMs'),
   'max.domain.public.ips': domainLimit(40, 'public IP addresses'),
   'max.domain.volumes': domainLimit(40, 'volumes'),

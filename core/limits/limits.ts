@@ -1,5 +1,5 @@
 // The limit in force for an account or a domain: the one set with updateResourceLimit, else the max.account.* /
-// max.domain.* setting. The root admin's accounts and the ROOT domain are unlimited (CloudStack does not check
+// max.domain.* setting (max.project.* for a project's hidden account; a project has no project limit). The root admin's accounts and the ROOT domain are unlimited (CloudStack does not check
 // them). Values are read at use (no cache): a change applies at once on every management server.
 import type { Db } from '../db/connect';
 import { sql, type ExpressionBuilder } from 'kysely';
@@ -8,15 +8,24 @@ import type { Database } from '../db/schema';
 import type { SettingSource, SettingName } from '../kernel/settings';
 import { settingDecl, settingValue } from '../kernel/settings';
 import { AccountType } from '../contract/roles';
-import { RESOURCE_TYPES, typeInfo } from './resource-types';
+import { RESOURCE_TYPES, RT, typeInfo } from './resource-types';
 
 export type OwnerKind = 'account' | 'domain';
 
 export const UNLIMITED = -1;
 
-async function defaultLimit(src: SettingSource, kind: OwnerKind, type: number): Promise<number> {
-  const info = typeInfo(type)!;
-  const n = Number(await settingValue(src, `max.${kind}.${info.setting}` as SettingName));
+/** Whose defaults apply: a project's hidden account takes the max.project.* settings. */
+export type DefaultsOf = OwnerKind | 'project';
+
+/** The setting that gives a type's default limit; null where there is none (a project holds no projects). */
+export function defaultSetting(of: DefaultsOf, type: number): SettingName | null {
+  if (of === 'project' && type === RT.project) return null;
+  return `max.${of}.${typeInfo(type)!.setting}` as SettingName;
+}
+
+async function defaultLimit(src: SettingSource, of: DefaultsOf, type: number): Promise<number> {
+  const name = defaultSetting(of, type);
+  const n = name === null ? UNLIMITED : Number(await settingValue(src, name));
   return Number.isFinite(n) && n >= 0 ? n : UNLIMITED;
 }
 
@@ -34,14 +43,16 @@ export async function exempt(db: Db, kind: OwnerKind, id: string): Promise<boole
 export async function limitsOf(src: SettingSource & { db: Db }, kind: OwnerKind, id: string, types?: number[]): Promise<Map<number, number>> {
   const want = types ?? RESOURCE_TYPES.map((r) => r.type);
   const out = new Map<number, number>();
-  if (await exempt(src.db, kind, id)) {
+  const type = kind === 'account' ? (await src.db.selectFrom('accounts').select('type').where('id', '=', id).executeTakeFirst())?.type : undefined;
+  if (kind === 'account' ? type === AccountType.Admin : await exempt(src.db, kind, id)) {
     for (const t of want) out.set(t, UNLIMITED);
     return out;
   }
+  const of: DefaultsOf = type === AccountType.Project ? 'project' : kind;
   const set = await src.db.selectFrom('resource_limits').select(['resource_type', 'max']).where('owner_type', '=', kind)
     .where('owner_id', '=', id).execute();
   const byType = new Map(set.map((r) => [Number(r.resource_type), Number(r.max)]));
-  for (const t of want) out.set(t, byType.get(t) ?? await defaultLimit(src, kind, t));
+  for (const t of want) out.set(t, byType.get(t) ?? await defaultLimit(src, of, t));
   return out;
 }
 
@@ -58,8 +69,8 @@ type FactRow = { k: string; a: string; b: string; t: number; v: string };
 /** One query per shape (the owners' kinds in order, the types), compiled once: the owners' ids are its values. */
 const factsQueries = new Map<string, Precompiled<Record<string, string>, FactRow>>();
 
-function factsQuery(kinds: OwnerKind[], types: number[]): Precompiled<Record<string, string>, FactRow> {
-  const settings = kinds.flatMap((kind) => types.map((t) => `max.${kind}.${typeInfo(t)!.setting}`));
+function factsQuery(kinds: OwnerKind[], defaults: DefaultsOf[], types: number[]): Precompiled<Record<string, string>, FactRow> {
+  const settings = defaults.flatMap((of) => types.map((t) => defaultSetting(of, t)).filter((n) => n !== null));
   return precompiled((db, p: Record<string, string>) => {
     const ownedBy = (eb: ExpressionBuilder<Database, 'resource_limits' | 'resource_counts'>) =>
       eb.or(kinds.map((kind, i) => eb.and([eb('owner_type', '=', kind), eb('owner_id', '=', p[`o${i}`])])));
@@ -79,11 +90,13 @@ function factsQuery(kinds: OwnerKind[], types: number[]): Precompiled<Record<str
  * For non-exempt owners and the types an allocation adds: the limits set on them, the default settings of those
  * types and which count rows exist, read together (one round trip on a deploy's path instead of one per type).
  */
-export async function limitFacts(src: SettingSource & { db: Db }, owners: { kind: OwnerKind; id: string }[], types: number[]): Promise<LimitFacts> {
+export async function limitFacts(src: SettingSource & { db: Db }, owners: { kind: OwnerKind; id: string; defaults?: DefaultsOf }[],
+  types: number[]): Promise<LimitFacts> {
   const kinds = owners.map((o) => o.kind);
-  const key = `${kinds.join()}|${types.join()}`;
+  const defaults = owners.map((o) => o.defaults ?? o.kind);
+  const key = `${kinds.join()}|${defaults.join()}|${types.join()}`;
   let q = factsQueries.get(key);
-  if (!q) factsQueries.set(key, (q = factsQuery(kinds, types)));
+  if (!q) factsQueries.set(key, (q = factsQuery(kinds, defaults, types)));
   const rows = await q.rows(src.db, Object.fromEntries(owners.map((o, i) => [`o${i}`, o.id])));
   const set = new Map<string, number>();
   const counted = new Set<string>();
@@ -93,13 +106,15 @@ export async function limitFacts(src: SettingSource & { db: Db }, owners: { kind
     else if (r.k === 'l') set.set(`${r.a}/${r.b}/${Number(r.t)}`, Number(r.v));
     else counted.add(`${r.a}/${r.b}/${Number(r.t)}`);
   }
-  const byDefault = (kind: OwnerKind, t: number) => {
-    const name = `max.${kind}.${typeInfo(t)!.setting}` as SettingName;
+  const defaultsOf = new Map(owners.map((o) => [`${o.kind}/${o.id}`, o.defaults ?? o.kind]));
+  const byDefault = (kind: OwnerKind, id: string, t: number) => {
+    const name = defaultSetting(defaultsOf.get(`${kind}/${id}`) ?? kind, t);
+    if (name === null) return UNLIMITED;
     const n = Number(stored.get(name) ?? src.config.settings?.[name] ?? settingDecl(name).default);
     return Number.isFinite(n) && n >= 0 ? n : UNLIMITED;
   };
   return {
-    limits: (kind, id) => new Map(types.map((t) => [t, set.get(`${kind}/${id}/${t}`) ?? byDefault(kind, t)])),
+    limits: (kind, id) => new Map(types.map((t) => [t, set.get(`${kind}/${id}/${t}`) ?? byDefault(kind, id, t)])),
     hasCount: (kind, id, t) => counted.has(`${kind}/${id}/${t}`),
   };
 }

@@ -122,6 +122,21 @@ describe('projects', () => {
     await ok(admin, 'updateResourceLimit', { projectid: project.id, resourcetype: '0', max: '-1' });
   });
 
+  it("a project without a limit of its own takes max.project.*, not the accounts' max.account.*", async () => {
+    const cpu = async () => (await ok(alice, 'listResourceLimits', { projectid: project.id, resourcetype: '8' })).resourcelimit[0].max;
+    expect(await cpu()).toBe(40);
+    await ok(admin, 'updateConfiguration', { name: 'max.project.cpus', value: '1' });
+    try {
+      expect(await cpu()).toBe(1);
+      expect((await ok(alice, 'listResourceLimits', { resourcetype: '8' })).resourcelimit[0].max).toBe(40); // her account's
+      const over = await fails(alice, 'deployVirtualMachine', { zoneid: lab.zoneId, templateid: lab.templateId, serviceofferingid: lab.offeringId,
+        name: 'p-vm-3', projectid: project.id });
+      expect([over.code, over.text]).toEqual([535, expect.stringContaining("resources of type 'cpu'")]);
+    } finally {
+      await ok(admin, 'updateConfiguration', { name: 'max.project.cpus', value: '40' });
+    }
+  });
+
   it('a non-member gets 531 on the project and its resources; once added it uses them', async () => {
     const denied = await fails(bob, 'listVirtualMachines', { projectid: project.id });
     expect(denied).toEqual({ code: 531, text: `Account bob can't access project id=${project.id}` });
