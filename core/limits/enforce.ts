@@ -9,14 +9,17 @@ import { runOn, type QueryTarget } from '../db/precompiled';
 import { ApiError } from '../kernel/errors';
 import { ErrorCode, CsErrorCode } from '../contract/errors';
 import { GiB, isStorage, typeInfo } from './resource-types';
-import { limitFacts, UNLIMITED, type OwnerKind } from './limits';
+import { limitFacts, UNLIMITED, type DefaultsOf, type OwnerKind } from './limits';
 import { AccountType } from '../contract/roles';
 import { reservedOf, usageOf, type UsageOwner } from './usage';
+
+/** How long a reservation of a synchronous call may live before it is taken for a dead server's leftover. */
+const SYNC_RESERVATION_MAX_AGE_MS = 10 * 60_000;
 
 /** Amounts an allocation adds, by resource type (storage in bytes, memory in MB). */
 export type Deltas = Partial<Record<number, number>>;
 
-interface Bound { kind: OwnerKind; id: string; usage: UsageOwner; types: Map<number, number>; name: string }
+interface Bound { kind: OwnerKind; id: string; usage: UsageOwner; types: Map<number, number>; name: string; defaults?: DefaultsOf }
 
 /** What prepare found bounding an allocation; null when no finite limit applies (nothing to lock). */
 export interface LimitGuard {
@@ -43,7 +46,8 @@ export async function limitGuard(svc: Services, owner: { accountId: string; doma
   const account = await svc.caches.directory.account(owner.accountId);
   const candidates: Omit<Bound, 'types'>[] = [];
   if (account && account.type !== AccountType.Admin) {
-    candidates.push({ kind: 'account', id: owner.accountId, usage: { kind: 'account', id: owner.accountId }, name: account.name });
+    candidates.push({ kind: 'account', id: owner.accountId, usage: { kind: 'account', id: owner.accountId }, name: account.name,
+      defaults: account.type === AccountType.Project ? 'project' : 'account' });
   }
   for (const d of await boundedDomains(svc, owner.domainId)) {
     candidates.push({ kind: 'domain', id: d.id, usage: { kind: 'domain', path: d.path }, name: d.id });
@@ -104,7 +108,11 @@ export async function enforceInTx(tx: QueryTarget, guard: LimitGuard | null, dom
  * resource rows carry the amounts, or the allocation failed. Null when no finite limit applies (nothing to hold).
  */
 export async function reserve(svc: Services, owner: { accountId: string; domainId: string }, deltas: Deltas): Promise<string | null> {
-  const plan = await reservation(svc, owner, deltas);
+  // A server that died between reserving and releasing left its rows: these calls take milliseconds, so a `sync-`
+  // row older than this is such a leftover, and would count against the owner for ever (jobs' reservations are
+  // released when the job ends or is recovered, on whichever server adopts it).
+  await svc.db.deleteFrom('resource_reservations').where('id', 'like', 'sync-%').where('created', '<', svc.clock.now() - SYNC_RESERVATION_MAX_AGE_MS).execute();
+  const plan = await reservation(svc, owner, deltas, 'sync-');
   if (plan === null) return null;
   await svc.db.transaction().execute((tx) => plan.write(tx));
   return plan.id;
@@ -114,11 +122,11 @@ export async function reserve(svc: Services, owner: { accountId: string; domainI
  * A reservation to write in a transaction of the caller's: an async command's job transaction (AsyncPlan.write), so
  * the reservation exists exactly when the job that releases it does (no reservation outlives a job never created).
  */
-export async function reservation(svc: Services, owner: { accountId: string; domainId: string }, deltas: Deltas):
+export async function reservation(svc: Services, owner: { accountId: string; domainId: string }, deltas: Deltas, prefix = ''):
   Promise<{ id: string; write: (tx: QueryTarget) => Promise<void> } | null> {
   const guard = await limitGuard(svc, owner, deltas);
   if (guard === null) return null;
-  const id = svc.newId();
+  const id = `${prefix}${svc.newId()}`;
   const created = svc.clock.now();
   const rows = Object.entries(deltas).filter(([, v]) => (v ?? 0) > 0)
     .map(([t, amount]) => ({ id: `${id}:${t}`, account_id: owner.accountId, domain_id: owner.domainId, resource_type: Number(t), amount: amount!, created }));

@@ -6,7 +6,7 @@ import type { Kysely } from 'kysely';
 
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createTable('resource_reservations')
-    .addColumn('id', 'varchar(40)', (c) => c.primaryKey())
+    .addColumn('id', 'varchar(64)', (c) => c.primaryKey()) // <prefix><uuid>:<type>
     .addColumn('account_id', 'varchar(40)', (c) => c.notNull())
     .addColumn('domain_id', 'varchar(40)', (c) => c.notNull())
     .addColumn('resource_type', 'integer', (c) => c.notNull())
