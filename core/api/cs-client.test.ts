@@ -39,7 +39,8 @@ beforeAll(async () => {
 });
 afterAll(() => t.stop());
 
-describe('python3-cs against strata serve', () => {
+// Every cs call is a python process of its own (about 0.3 s quiet, seconds on a loaded CI machine): generous timeouts.
+describe('python3-cs against strata serve', { timeout: 90_000 }, () => {
   it('builds a zone with simulator hosts, registers a template and runs a VM lifecycle', async () => {
     const zone = (await cs('createZone', { name: 'cs-zone', networktype: 'Advanced', dns1: '127.0.0.53', internaldns1: '127.0.0.53' }, ['--post'])).out.zone;
     expect(zone.allocationstate).toBeDefined();
