@@ -176,7 +176,7 @@ test('instances sort by name on the server, select all, choose columns and expor
   const file = await (await download).path();
   const lines = readFileSync(file, 'utf8').replace(/^\uFEFF/, '').trim().split(/\r\n/);
   // The admin's list is listVirtualMachinesMetrics: its CPU, memory, disk and network columns are exported too.
-  expect(lines[0]).toBe('Name,State,CPU %,Memory %,Disk,Network,Host,Zone,Template,Compute offering,Account,Created');
+  expect(lines[0]).toBe('Name,State,CPU %,Memory %,Disk,Network,Host,Zone,Template,Compute offering,Group,Account,Created');
   // Every Stopped VM (the lab's three test-* and whatever earlier tests stopped), in name order, and only those.
   const exported = lines.slice(1).map((l) => l.split(',')[0]);
   expect(exported).toEqual([...exported].sort());
