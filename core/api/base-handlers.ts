@@ -5,6 +5,8 @@ import type { CommandDecl } from '../contract/command';
 import { implement } from '../kernel/handler';
 import type { Registry } from '../kernel/registry';
 import { ApiError } from '../kernel/errors';
+import { settingFlag } from '../kernel/settings';
+import { canManageNetworks, guestNetworkingOf } from '../hypervisors/qemu/guest-net';
 
 function describeApi(decl: CommandDecl) {
   return {
@@ -39,7 +41,7 @@ export function createBaseModule(registry: () => Registry) {
       }
       return { count: items.length, items };
     },
-    listCapabilities: (ctx) => ({
+    listCapabilities: async (ctx) => ({
       cloudstackversion: ctx.svc.config.version,
       securitygroupsenabled: false,
       userpublictemplateenabled: true,
@@ -61,6 +63,9 @@ export function createBaseModule(registry: () => Registry) {
       instancesstatsuseronly: false,
       instancesdisksstatsretentionenabled: false,
       instancesdisksstatsretentiontime: 0,
+      // Extension: what KVM VMs on this server's own machine get (the zone wizard says it before a host is added).
+      kvmguestnetworking: (await settingFlag(ctx.svc, 'network.kvm.datapath'))
+        ? guestNetworkingOf(canManageNetworks()) : 'user-mode (lab-only): the setting network.kvm.datapath is false',
     }),
   });
 }

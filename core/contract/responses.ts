@@ -28,6 +28,8 @@ export interface Capability {
   instancesstatsuseronly?: boolean;
   instancesdisksstatsretentionenabled?: boolean;
   instancesdisksstatsretentiontime?: number;
+  /** Strata extension: `bridge` when KVM VMs on this server's machine get real guest networks, else why not. */
+  kvmguestnetworking?: string;
 }
 
 /** registerUserKeys' and getUserKeys' `userkeys` object. */

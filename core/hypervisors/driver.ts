@@ -24,6 +24,11 @@ export interface HostInfo {
   capabilities: string[];
   /** Local storage the host offers, if any. */
   localStorageBytes?: number;
+  /**
+   * KVM: whether the host can wire guest networks (bridges, taps, router namespaces): `bridge`, or why it cannot (its
+   * VMs then get QEMU's user-mode networking with the API's addresses: lab-only, guests do not reach each other).
+   */
+  guestNetworking?: string;
 }
 
 export interface VolumeSpec {

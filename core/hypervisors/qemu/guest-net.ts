@@ -49,6 +49,9 @@ export function canManageNetworks(): { ok: boolean; why?: string } {
   return (probed = { ok: true });
 }
 
+/** What a host says of its guest networking (HostInfo.guestNetworking): `bridge`, or why not. */
+export const guestNetworkingOf = (c: { ok: boolean; why?: string }) => (c.ok ? 'bridge' : `user-mode (lab-only): ${c.why}`);
+
 /** Interface names have at most 15 characters: every name is a short prefix and an 8-character key of the network. */
 export const netKey = (networkId: string) => networkId.replace(/-/g, '').slice(-8);
 export const bridgeOf = (key: string) => `sbr${key}`;

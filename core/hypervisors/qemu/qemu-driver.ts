@@ -19,7 +19,7 @@ import type {
 import { parseAccelSetting, resolveAccel, type AccelProbeResult, type AccelSetting } from './accel';
 import { connectQmp } from './qmp';
 import { CDROM_ID, buildQemuArgs, pciAddr, volumeDevice, volumeFile, volumeNode } from './qemu-args';
-import { canManageNetworks, fitToUnderlay, netKey, plugTap, tapOf, unplugTap } from './guest-net';
+import { canManageNetworks, fitToUnderlay, guestNetworkingOf, netKey, plugTap, tapOf, unplugTap } from './guest-net';
 import { applyRouter, removeRouter, routerLbHealth, routerRunning } from './guest-router';
 import { plugNicLive, unplugNicLive } from './nic-hotplug';
 import { listenIncoming, migrateOut, waitRunning } from './migration';
@@ -201,6 +201,7 @@ export function createQemuDriver(opts: QemuDriverOptions): QemuDriver {
         cpuNumber: os.cpus().length, cpuSpeed: cpuMhz(), memoryBytes: mem.totalBytes,
         hypervisorVersion: ver, ipAddress: ip, capabilities: ['hvm', 'snapshot', `accel:${probe.accel}`],
         localStorageBytes: fsInfo ? fsInfo.bavail * fsInfo.bsize : undefined,
+        guestNetworking: guestNetworkingOf(canManageNetworks()),
       };
     },
     async disconnectHost(hostId) { hosts.delete(hostId); },

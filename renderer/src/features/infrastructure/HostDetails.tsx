@@ -1,5 +1,6 @@
 // One host (#/infrastructure/hosts/<id>) in the detail pattern: header (name, states, actions), then tabs for its
 // properties and capacity, the VMs on it and its events (both on the shared list kit, server-paged).
+import { fmt } from '../../i18n/messages';
 import { useMemo, type ReactNode } from 'react';
 import { useList } from '../../api/hooks';
 import { ActionBar } from '../../components/actions';
@@ -49,6 +50,12 @@ export function HostDetails({ id }: { id: string }) {
   );
 }
 
+/** The host's `guest.networking` detail: `bridge`, or `user-mode (lab-only): <why>` (core guest-net.ts). */
+function guestNetworking(v: string, m: ReturnType<typeof useInfraMessages>): ReactNode {
+  if (v === 'bridge') return m.guestBridge;
+  return <span className="tone-warn">{fmt(m.guestUserMode, { why: v.replace(/^user-mode \(lab-only\): /, '') })}</span>;
+}
+
 function HostProperties({ h }: { h: Host }) {
   const m = useInfraMessages();
   const parent = (path: string, query: Record<string, string>, text: string | undefined) => <a href={hrefOf(['infrastructure', path], query)}>{text}</a>;
@@ -61,6 +68,7 @@ function HostProperties({ h }: { h: Host }) {
         [m.hypervisor, h.hypervisor],
         [m.hypervisorVersion, h.hypervisorversion],
         [m.agentVersion, h.version],
+        ...(h.details?.['guest.networking'] ? [[m.guestNetworking, guestNetworking(h.details['guest.networking'], m)] as [string, ReactNode]] : []),
         [m.ip, h.ipaddress],
         [m.cpuCoresSpeed, `${h.cpunumber ?? '?'} × ${mhz(h.cpuspeed)}`],
         [m.cpuAllocated, <Meter value={pctOf(h.cpuallocatedpercentage)} />],

@@ -47,7 +47,9 @@ export const useInfraMessages = defineMessages({
     noEvents: 'No events for this host.', back: 'All hosts', hostNotFound: 'Host not found.',
     cpuCoresSpeed: 'CPU cores × speed', cpuAllocated: 'CPU allocated', cpuUsed: 'CPU used', memTotal: 'Memory total',
     memAllocated: 'Memory allocated', memUsed: 'Memory used', lastPinged: 'Last pinged', created: 'Created', disconnectedAt: 'Disconnected since',
-    hypervisorVersion: 'Hypervisor version', agentVersion: 'Agent version', account: 'Account', level: 'Level',
+    hypervisorVersion: 'Hypervisor version', agentVersion: 'Agent version',
+    guestNetworking: 'Guest networking', guestBridge: 'Bridges and router namespaces',
+    guestUserMode: 'User-mode only, lab-only (guests do not reach each other): {why}', account: 'Account', level: 'Level',
     description: 'Description', date: 'Date', eventType: 'Type', offering: 'Offering', template: 'Template',
   },
   'zh-CN': {
@@ -96,7 +98,9 @@ export const useInfraMessages = defineMessages({
     noEvents: '此主机没有事件。', back: '所有主机', hostNotFound: '找不到主机。',
     cpuCoresSpeed: 'CPU 核数 × 速度', cpuAllocated: 'CPU 已分配', cpuUsed: 'CPU 已使用', memTotal: '内存总量',
     memAllocated: '内存已分配', memUsed: '内存已使用', lastPinged: '上次 ping', created: '创建时间', disconnectedAt: '断开时间',
-    hypervisorVersion: '虚拟机管理程序版本', agentVersion: '代理版本', account: '账户', level: '级别',
+    hypervisorVersion: '虚拟机管理程序版本', agentVersion: '代理版本',
+    guestNetworking: '来宾网络', guestBridge: '网桥与路由器命名空间',
+    guestUserMode: '仅用户模式，仅限实验环境（来宾之间不互通）：{why}', account: '账户', level: '级别',
     description: '描述', date: '日期', eventType: '类型', offering: '方案', template: '模板',
   },
 });

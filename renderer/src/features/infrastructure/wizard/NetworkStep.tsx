@@ -1,6 +1,10 @@
 // The wizard's network page: the zone's physical network, the traffic it carries (Guest, and Public in Advanced
 // zones, always; Management and Storage by choice), its isolation method (VLAN or VXLAN) and guest VLAN/VNI range, and
 // the public IP range for source NAT.
+import { useQuery } from '@tanstack/react-query';
+import { api } from '../../../api/cloud-client';
+import { useCloud } from '../../../app/client-context';
+import { fmt } from '../../../i18n/messages';
 import { SelectField, TextField } from '../form';
 import { useWizardStore } from './wizard-model';
 import type { WizardMessages } from './wizard-messages';
@@ -13,9 +17,11 @@ export function NetworkStep({ m, errors, locked }: { m: WizardMessages; errors: 
   const check = (k: 'management' | 'storage', label: string) => (
     <label><input type="checkbox" checked={n[k]} disabled={locked} onChange={(e) => patch('network', { [k]: e.target.checked })} />{label}</label>
   );
+  const labOnly = useUserModeReason();
   return (
     <>
       <p className="muted">{advanced ? m.networkIntro : m.networkIntroBasic}</p>
+      {labOnly && <p className="kit-warning" role="note">{fmt(m.userModeNotice, { why: labOnly })}</p>}
       <TextField label={m.physicalName} value={n.name} onChange={set('name')} error={errors.name} required disabled={locked} autoFocus />
       <fieldset className="infra-radio" disabled={locked}>
         <legend className="field-label">{m.trafficTypes}</legend>
@@ -50,4 +56,16 @@ export function NetworkStep({ m, errors, locked }: { m: WizardMessages; errors: 
       )}
     </>
   );
+}
+
+/** Why KVM VMs on this server's own machine would get user-mode networking (listCapabilities' extension), or null. */
+function useUserModeReason(): string | null {
+  const { client } = useCloud();
+  const q = useQuery({
+    queryKey: [client.connectionId, 'capabilities'],
+    queryFn: async () => (await api(client, 'listCapabilities', {})).capability,
+    staleTime: 60_000,
+  });
+  const v = q.data?.kvmguestnetworking;
+  return v && v !== 'bridge' ? v.replace(/^user-mode \(lab-only\): /, '') : null;
 }
