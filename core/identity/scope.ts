@@ -57,8 +57,9 @@ const bothAccountAndProject = () => invalidParam("Account and projectId can't be
 async function projectScope(db: Db, dir: Directory, caller: Caller, projectid: string, listall: boolean): Promise<ListScope> {
   if (projectid === '-1') {
     if (isRoot(caller) && listall) return { kind: 'all' };
-    const domains = isRoot(caller) ? 'all' : isUser(caller) ? null : (await dir.subtree(caller.domainPath)).map((d) => d.id);
-    const accountIds = await visibleProjectAccounts(db, caller, domains);
+    // Everyone but the root admin: the projects the caller is a member of (CloudStack's listPermittedProjectAccounts),
+    // a domain admin too; other projects of its domains it reaches by their id.
+    const accountIds = await visibleProjectAccounts(db, caller, isRoot(caller) ? 'all' : null);
     return { kind: 'accounts', accountIds: listall ? [...accountIds, caller.accountId] : accountIds };
   }
   const p = await liveProject(db, projectid);

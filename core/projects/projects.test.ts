@@ -82,6 +82,13 @@ describe('projects', () => {
       .filter((e: { type: string }) => e.type === 'VM.CREATE').map((e: { project?: string; account?: string }) => e.project ?? e.account).sort();
     expect(await events({})).toEqual(['alice']);
     expect(await events({ projectid: project.id })).toEqual(['apollo']);
+    // A domain admin over the project's domain reaches it by id, but projectid=-1 means the projects it is a member
+    // of (CloudStack: only the root admin's -1 is every project).
+    await ok(admin, 'createAccount', { username: 'dadmin', password: 'pw-dadmin-1', email: 'd@example.org', firstname: 'd', lastname: 'A',
+      accounttype: '2', domainid: project.domainid });
+    const dadmin = (await sessionClient(t.url, 'dadmin', 'pw-dadmin-1')).call;
+    expect(await vmNames(dadmin, { projectid: project.id })).toEqual(['p-vm']);
+    expect(await vmNames(dadmin, { projectid: '-1' })).toEqual([]);
   });
 
   it('instance and affinity groups are made for a project with projectid= and listed only with it', async () => {
