@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoLab } from './demo';
 import { DEMO_GUEST_ISO, DEMO_GUEST_TEMPLATE, DEMO_KVM_CLUSTER, seedLocalKvm } from './demo-kvm';
 import { ensureGuestImages } from './hypervisors/qemu/guest-image';
+import { canManageNetworks } from './hypervisors/qemu/guest-net';
 import { qemuInstalled, SKIP_REASON } from './hypervisors/qemu/test-support';
 import { sessionClient, startTestServer, type TestServer } from './testing/harness';
 import { ok, waitDownload, type Call } from './testing/kvm-fixtures';
@@ -30,6 +31,15 @@ describe.skipIf(!qemuInstalled)('demo lab with the local KVM host', () => {
     const hosts = (await ok(call, 'listHosts', { clusterid: cluster.id })).host;
     expect(hosts).toHaveLength(1);
     expect(hosts[0]).toMatchObject({ state: 'Up', hypervisor: 'KVM' });
+    // Whether the host can wire guest networks (as root here it can), and what this server's own KVM VMs get: lab-only
+    // user-mode networking until network.kvm.datapath is set, then the bridges.
+    const can = canManageNetworks();
+    expect(hosts[0].details?.['guest.networking']).toBe(can.ok ? 'bridge' : `user-mode (lab-only): ${can.why}`);
+    const networking = async () => (await ok(call, 'listCapabilities', {})).capability.kvmguestnetworking;
+    expect(await networking()).toBe('user-mode (lab-only): the setting network.kvm.datapath is false');
+    await ok(call, 'updateConfiguration', { name: 'network.kvm.datapath', value: 'true' });
+    expect(await networking()).toBe(hosts[0].details?.['guest.networking']);
+    await ok(call, 'updateConfiguration', { name: 'network.kvm.datapath', value: 'false' });
     expect((await ok(call, 'listStoragePools', { clusterid: cluster.id })).storagepool).toHaveLength(1);
     const tpl = (await ok(call, 'listTemplates', { templatefilter: 'featured', name: DEMO_GUEST_TEMPLATE })).template[0];
     expect(await waitDownload(call, 'template', tpl.id)).toMatchObject({ isready: true, hypervisor: 'KVM', ispublic: true });

@@ -9,6 +9,8 @@ export interface ZoneWizardInput {
   zone: { name: string; dns1?: string; internalDns1?: string; networkType?: 'Advanced' | 'Basic'; guestCidr?: string };
   /** The physical network's public range (Advanced zones; defaults to TEST-NET-2 addresses) and guest VLAN range. */
   network?: { publicGateway?: string; publicStart?: string; publicEnd?: string; guestVlan?: string };
+  /** The network step's notice that this server's own KVM VMs get lab-only user-mode networking, and its reason. */
+  userModeNotice?: string;
   pod: { name: string; gateway: string; netmask?: string; startIp: string; endIp: string };
   /** Hypervisor defaults to what the wizard preselects (Simulator when the server has it). */
   cluster: { name: string; hypervisor?: string };
@@ -84,6 +86,7 @@ export class InfrastructurePage {
     if ((z.zone.networkType ?? 'Advanced') === 'Advanced' && z.zone.guestCidr) await p.getByLabel('Guest CIDR').fill(z.zone.guestCidr);
     await next();
 
+    if (z.userModeNotice) await expect(p.getByRole('note')).toContainText(z.userModeNotice);
     if ((z.zone.networkType ?? 'Advanced') === 'Advanced') {
       if (z.network?.guestVlan) await p.getByLabel('Guest VLAN range', { exact: true }).fill(z.network.guestVlan);
       await p.getByLabel('Public gateway', { exact: true }).fill(z.network?.publicGateway ?? '198.51.100.1');
