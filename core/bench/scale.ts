@@ -5,7 +5,7 @@
 //             events); at each size every list command's page of 500 is timed over HTTP from a client process (p50),
 //             and the ratio largest/smallest size is printed (the goal: at most 1.5)
 //   stream:   listVirtualMachines pagesize=-1 at the largest size: time and the server's RSS growth while answering
-// Options: --quick (smaller sizes), --out FILE, --part deploys|lists (only one of the two).
+// Options: --quick (smaller sizes), --out FILE, --part deploys|lists (only one of the two), --no-metrics (collector off).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +17,7 @@ import { growAccounts, growEvents } from './scale-lab';
 import { adminSigner, timedGets } from './http-client';
 import { SETTINGS } from '../kernel/settings';
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean' }, out: { type: 'string' }, part: { type: 'string' } } });
+const { values } = parseArgs({ options: { quick: { type: 'boolean' }, out: { type: 'string' }, part: { type: 'string' }, 'no-metrics': { type: 'boolean' } } });
 const quick = !!values.quick;
 const sizes = quick
   ? { deployHosts: 100, deploys: 2_000, fewAccounts: 250, manyAccounts: 2_500, steps: [2_000, 5_000, 10_000], requests: 15 }
@@ -48,7 +48,9 @@ const p50 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length
 const HIGH_LIMITS = Object.fromEntries(Object.keys(SETTINGS).filter((n) => /^max\.(account|domain)\./.test(n)).map((n) => [n, '1000000000']));
 
 async function newCore(dataDir: string) {
-  return createCore({ dataDir, adminPassword: 'bench', log: silentLogger, hostPingIntervalMs: 0, settings: HIGH_LIMITS });
+  return createCore({ dataDir, adminPassword: 'bench', log: silentLogger, hostPingIntervalMs: 0, settings: HIGH_LIMITS,
+    // --no-metrics: the metrics collector off (at 25,000 hosts a tick is seconds of the same thread's time).
+    ...(values['no-metrics'] ? { metrics: { intervalMs: 0 } } : {}) });
 }
 
 /** Deploy throughput with few and with many accounts, each deploy for another account (as account=, domainid=). */
