@@ -29,7 +29,7 @@ export function infoColumns(info: HostInfo, oldDetails: string) {
   return {
     cpu_number: info.cpuNumber, cpu_speed: info.cpuSpeed, memory_total: info.memoryBytes, ip_address: info.ipAddress,
     details: JSON.stringify({ ...parseDetails(oldDetails), hypervisorVersion: info.hypervisorVersion, capabilities: info.capabilities.join(','),
-      ...(info.guestNetworking ? { guestNetworking: info.guestNetworking } : {}) }),
+      ...(info.guestNetworking ? { 'guest.networking': info.guestNetworking } : {}) }),
   };
 }
 

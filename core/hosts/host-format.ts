@@ -57,7 +57,7 @@ export function formatHost(h: HostView, g: DetailGroups,
     hosttags: h.host_tags || undefined, explicithosttags: h.host_tags || undefined, istagarule: false,
     capabilities: d.capabilities, arch: 'x86_64',
     // CloudStack's host details map; KVM hosts say whether they can wire guest networks (HostInfo.guestNetworking).
-    details: d.guestNetworking ? { 'guest.networking': d.guestNetworking } : undefined, created: csDate(h.created), lastpinged: csDate(h.last_pinged),
+    details: d['guest.networking'] ? { 'guest.networking': d['guest.networking'] } : undefined, created: csDate(h.created), lastpinged: csDate(h.last_pinged),
     disconnected: csDate(h.disconnected), removed: csDate(h.removed), hahost: extra.haHost ?? false, islocalstorageactive: false,
     encryptionsupported: false, ueficapability: false, hasannotations: false,
     // The server that owns the host (its agent's, or the one assigned a simulator or local host), as CloudStack shows it.
