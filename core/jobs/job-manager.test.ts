@@ -119,11 +119,13 @@ describe('job manager: results', () => {
 
   it('stop() waits for running jobs, then refuses new ones with 503', async () => {
     const e = await env();
+    let started = false;
     let finished = false;
-    bindAll(e, { stopVirtualMachine: { execute: async () => { await sleep(30); finished = true; return {}; } } });
+    bindAll(e, { stopVirtualMachine: { execute: async () => { started = true; await sleep(30); finished = true; return {}; } } });
     await e.svc.jobs.start();
     const id = await submit(e, 'stopVirtualMachine', 'vm-1');
-    await sleep(5);
+    // Running, not only submitted (on MariaDB taking its keys is a round trip or two): stop() must wait for it.
+    await expect.poll(() => started, { timeout: 5_000, interval: 1 }).toBe(true);
     await e.svc.jobs.stop(5_000);
     expect(finished).toBe(true);
     expect((await row(e, id)).status).toBe(1);
@@ -140,7 +142,7 @@ describe('job manager: stop and start again', () => {
     const a = await submit(e, 'stopVirtualMachine', 'vm-1');
     const b = await submit(e, 'stopVirtualMachine', 'vm-2'); // waits for the only worker
     const bWait = e.svc.jobs.waitFor(b).then(() => 'finished', (err: Error) => err.message);
-    await sleep(5);
+    await expect.poll(() => runs.length, { timeout: 5_000, interval: 1 }).toBe(1); // a runs; b waits for the worker
     await e.svc.jobs.stop(5_000);
     expect(await bWait).toMatch(/was not run: the job manager stopped/);
     expect(await row(e, a)).toMatchObject({ status: 1 });
