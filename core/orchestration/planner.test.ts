@@ -167,6 +167,9 @@ describe('planner race safety', () => {
       const log = { ...silent, info: (m: string) => { if (m.includes('lost a race')) lost++; } };
       const p1 = createPlanner({ db: f.svc.db, clock: f.clock, log, infra: f.svc.caches.infraVersion }, { ttlMs: 1e9, refreshOnFullMs: 1e9 });
       const p2 = createPlanner({ db: second.db, clock: f.clock, log, infra: createCoreCaches(second.db).infraVersion }, { ttlMs: 1e9, refreshOnFullMs: 1e9 });
+      // Both views are loaded before the race: a planner that first read the hosts after the other had filled them
+      // would see them full and never race at all (CI saw that once).
+      for (const p of [p1, p2]) await expect(p.planAndReserve(req(ids.zoneId, { cpuNumber: 64 }))).rejects.toMatchObject({ errorcode: 533 });
       const results = await Promise.allSettled(Array.from({ length: 30 }, (_, i) => (i % 2 ? p1 : p2).planAndReserve(req(ids.zoneId))));
       const ok = results.filter((r) => r.status === 'fulfilled');
       expect(ok).toHaveLength(8); // 2 hosts x 4 cores x 1000 MHz / 1000 MHz
