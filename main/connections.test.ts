@@ -99,11 +99,14 @@ describe('remote connections', () => {
     const { m, changes } = manager({ timers, fetch: flaky });
     const info = await m.add(keysDraft(keys.secretkey));
     expect(info.status).toMatchObject({ state: 'failed', reason: `cannot reach ${t.url}/client/api: connect ECONNREFUSED 127.0.0.1:9` });
-    for (let i = 0; i < 2; i++) { pending.shift()!(); await new Promise((r) => setTimeout(r, 20)); }
-    expect(m.get(info.id).status).toMatchObject({ state: 'failed', attempt: 3 });
+    // Each retry settles a moment after its timer fires (a fetch, then a login): wait for its outcome, not a fixed
+    // time. The next retry's timer is set before the failure is reported.
+    for (const attempt of [2, 3]) {
+      pending.shift()!();
+      await expect.poll(() => m.get(info.id).status, { timeout: 5_000, interval: 5 }).toMatchObject({ state: 'failed', attempt });
+    }
     pending.shift()!();
-    await new Promise((r) => setTimeout(r, 50));
-    expect(m.get(info.id).status.state).toBe('ready');
+    await expect.poll(() => m.get(info.id).status.state, { timeout: 5_000, interval: 5 }).toBe('ready');
     expect(delays).toEqual([1000, 2000, 4000]);
     expect(changes.at(-1)![0].status.state).toBe('ready');
     expect(backoffDelay(20)).toBe(60_000);
