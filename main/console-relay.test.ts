@@ -13,24 +13,29 @@ const cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => { for (const f of cleanup.splice(0).reverse()) await f(); });
 
 /** A console proxy stand-in: echoes with a prefix; token "stop" closes 4001, anything but "good*" or "stop" is 403. */
-async function upstream(): Promise<{ url: (token: string) => string; seen: string[]; live: () => number }> {
+async function upstream(): Promise<{ url: (token: string) => string; seen: string[]; live: () => number; answered: () => number }> {
   const seen: string[] = [];
+  let answered = 0;
   const server: Server = createServer();
   const wss = new WebSocketServer({ noServer: true });
   server.on('upgrade', (req, socket, head) => {
     const token = new URL(req.url!, 'http://x').searchParams.get('token') ?? '';
     seen.push(`${token} ${req.headers['sec-websocket-protocol']}`);
     if (!token.startsWith('good') && token !== 'stop' && token !== 'slow') { socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n'); return; }
-    const accept = () => wss.handleUpgrade(req, socket, head, (ws) => {
-      if (token === 'stop') { ws.close(4001, 'The VM stopped'); return; }
-      ws.on('message', (d, binary) => ws.send(Buffer.concat([Buffer.from('echo:'), d as Buffer]), { binary }));
-    });
+    const accept = () => {
+      answered++;
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        if (token === 'stop') { ws.close(4001, 'The VM stopped'); return; }
+        ws.on('message', (d, binary) => ws.send(Buffer.concat([Buffer.from('echo:'), d as Buffer]), { binary }));
+      });
+    };
     if (token === 'slow') setTimeout(accept, 300); else accept();
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   cleanup.push(() => new Promise<void>((r) => { for (const c of wss.clients) c.terminate(); server.close(() => r()); }));
   const port = (server.address() as { port: number }).port;
-  return { url: (token) => `ws://127.0.0.1:${port}/console/websockify?token=${token}`, seen, live: () => wss.clients.size };
+  return { url: (token) => `ws://127.0.0.1:${port}/console/websockify?token=${token}`, seen, live: () => wss.clients.size,
+    answered: () => answered };
 }
 
 async function relay(now?: () => number) {
@@ -98,11 +103,12 @@ describe('console relay', () => {
     const r = await relay();
     const ws = new WebSocket(r.ticket(up.url('slow')), ['binary'], { origin: APP_ORIGIN });
     ws.on('error', () => {});
-    await new Promise((res) => setTimeout(res, 100));
+    // Give up once the proxy has the request (it answers 300 ms later), not after a fixed time that a busy machine
+    // may not reach the proxy in; then wait for its answer and check the relay closed what it opened.
+    await expect.poll(() => up.seen, { timeout: 5_000, interval: 5 }).toEqual(['slow binary']);
     ws.terminate();
-    await new Promise((res) => setTimeout(res, 700));
-    expect(up.seen).toEqual(['slow binary']);
-    expect(up.live()).toBe(0);
+    await expect.poll(() => up.answered(), { timeout: 5_000, interval: 10 }).toBe(1);
+    await expect.poll(() => up.live(), { timeout: 5_000, interval: 10 }).toBe(0);
   });
 
   it('a dropped proxy connection ends the renderer side with 1011', async () => {
