@@ -243,8 +243,9 @@ describe('job manager: restart recovery', () => {
     const reboot = await submit(first, 'rebootVirtualMachine', 'vm-3');   // started, no recover() handler
     const startSame = await submit(first, 'startVirtualMachine', 'vm-1'); // queued behind the stop: never started
     const startOther = await submit(first, 'startVirtualMachine', 'vm-2'); // no free worker: never started
-    for (let i = 0; i < 100 && ((await row(first, stop)).started === null || (await row(first, reboot)).started === null); i++) await sleep(5);
-    expect(ranFirst.sort()).toEqual(['reboot', 'stop']);
+    // Both running before the "crash" (a bounded loop of 100 x 5 ms could give up first on a busy MariaDB).
+    await expect.poll(() => [...ranFirst].sort(), { timeout: 10_000, interval: 5 }).toEqual(['reboot', 'stop']);
+    await expect.poll(async () => [(await row(first, stop)).started, (await row(first, reboot)).started].includes(null), { timeout: 10_000, interval: 5 }).toBe(false);
     await first.db.insertInto('async_jobs').values({ ...(await row(first, startOther)), id: 'other-ms-job', ms_id: 'ms-2' }).execute();
 
     // A new process on the same database file; the first one is simply abandoned, as after a crash.
@@ -282,7 +283,7 @@ describe('job manager: restart recovery', () => {
     bindAll(first, { stopVirtualMachine: { execute: () => new Promise<never>(() => {}) } });
     await first.svc.jobs.start();
     const id = await submit(first, 'stopVirtualMachine', 'vm-1');
-    for (let i = 0; i < 100 && (await row(first, id)).started === null; i++) await sleep(5);
+    await expect.poll(async () => (await row(first, id)).started, { timeout: 10_000, interval: 5 }).not.toBeNull();
     const second = await env({ file: first.file });
     bindAll(second, { stopVirtualMachine: { recover: async () => { throw new ApiError(534, 'host is unreachable', 4380); } } });
     await second.svc.jobs.start();
