@@ -8,6 +8,7 @@ import { seedDemoLab, seedDemoVms } from '../demo';
 import { startTestServer } from '../testing/harness';
 import { testDatabaseUrl } from '../testing/test-db';
 import { copyDatabase } from './copy-database';
+import { createHostMonitor } from '../hosts/host-monitor';
 
 describe('strata db migrate', () => {
   it('copies every table with its ids; a server on the copy lists the same VMs, hosts and users, and the target must be empty', async () => {
@@ -25,8 +26,9 @@ describe('strata db migrate', () => {
     expect(report.tables.find((t) => t.name === 'vms')?.rows).toBe(22);
     await expect(copyDatabase(src.db, to)).rejects.toThrow(/target database is not empty/);
 
-    // As after any restart, the simulator learns its hosts again when the host monitor reconnects them.
-    const copy = await startTestServer({ db: to, hostPingIntervalMs: 100 });
+    // As after any restart, the simulator learns its hosts again when the host monitor reconnects them: one round
+    // of it, run here before the deploy (a timer and a fixed 1 s wait could leave hosts unknown on a busy machine).
+    const copy = await startTestServer({ db: to });
     try {
       const a2 = await copy.core.admin();
       const call2 = (c: string, p: Record<string, string> = {}) => copy.core.dispatcher.invoke(a2, c, p) as Promise<any>;
@@ -37,7 +39,7 @@ describe('strata db migrate', () => {
       const names = new Set(vms.map((v: string[]) => v[1]));
       const so = (await call2('listServiceOfferings')).serviceoffering[0];
       const tpl = (await call2('listTemplates', { templatefilter: 'all', zoneid: zoneId })).template[0];
-      await new Promise((r) => setTimeout(r, 1_000));
+      await createHostMonitor(copy.core.svc, { intervalMs: 1_000 }).tick();
       const r = await call2('deployVirtualMachine', { zoneid: zoneId, serviceofferingid: so.id, templateid: tpl.id, name: 'after-copy' });
       const status = await copy.core.svc.jobs.waitFor(r.jobid);
       expect(status, JSON.stringify(await call2('queryAsyncJobResult', { jobid: r.jobid }))).toBe(1);
