@@ -2,7 +2,7 @@
 // directory, listening on a unix socket and a loopback port of its own. Nothing of the machine's MariaDB service is
 // used or needed (no systemd, no root): tests and benchmarks get a real MySQL dialect the way a user's server has it.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,12 +51,17 @@ export async function startMariaDb(opts: { baseDir?: string } = {}): Promise<Mar
   const base = opts.baseDir ?? mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'strata-mariadb-'));
   const datadir = join(base, 'data');
   const socket = join(base, 'mysqld.sock');
+  // Its own temporary directory: with the default (/tmp) its on-disk temporary tables (#sql-temptable-*) live in a
+  // directory shared with every other process, where a sweep of /tmp can delete them mid-statement (seen here:
+  // "Error on delete of '/tmp/#sql-temptable-….MAI'" failing a migration).
+  const tmp = join(base, 'tmp');
+  mkdirSync(tmp);
   execFileSync(install, ['--no-defaults', '--auth-root-authentication-method=normal', '--skip-test-db',
     `--datadir=${datadir}`, '--skip-name-resolve'], { stdio: 'ignore' });
   const port = await freePort();
   const child: ChildProcess = spawn(server, [
     '--no-defaults', `--datadir=${datadir}`, `--socket=${socket}`, `--port=${port}`, '--bind-address=127.0.0.1',
-    `--pid-file=${join(base, 'mysqld.pid')}`, `--log-error=${join(base, 'error.log')}`,
+    `--pid-file=${join(base, 'mysqld.pid')}`, `--log-error=${join(base, 'error.log')}`, `--tmpdir=${tmp}`,
     '--character-set-server=utf8mb4', '--collation-server=utf8mb4_unicode_ci',
     // A test server: durability across an OS crash is not wanted, speed is (the CI machine is small).
     '--innodb-flush-log-at-trx-commit=2', '--innodb-flush-method=nosync', '--innodb-doublewrite=0',
