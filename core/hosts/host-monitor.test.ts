@@ -88,8 +88,10 @@ describe('host monitor', () => {
     const mon = createHostMonitor(f.svc, { intervalMs: 20, timeoutMs: 0 });
     f.sim.setHostDown(h.id, true);
     mon.start();
-    await new Promise((r) => setTimeout(r, 100));
+    // The first round runs at once but settles a moment later (stop() does not wait for it): poll, not a fixed 100 ms.
+    const fx = f;
+    await expect.poll(() => state(fx, h.id), { timeout: 5_000, interval: 10 }).toBe('Alert');
     mon.stop();
-    expect(await state(f, h.id)).toBe('Alert');
+    await mon.tick(); // nothing of the monitor is left running when the fixture closes
   });
 });
