@@ -119,9 +119,10 @@ test('a snapshot policy and a task are checked for conflicts on save; a policy i
 test('past runs show their outcome, the jobs panel keeps the server history after a reload and cancels a pending run', async ({ page }) => {
   const stopped = vms[2];
   const at = (s: number) => new Date(Date.now() + s * 1000).toISOString().slice(0, 19).replace('T', ' ');
-  // One run succeeds (stop a running VM), one fails (reboot it once it is stopped: the server refuses).
-  await api('createScheduledTask', { apicommand: 'stopVirtualMachine', 'params[0].name': 'id', 'params[0].value': stopped.id, runat: at(2), description: 'stop it' });
-  await api('createScheduledTask', { apicommand: 'rebootVirtualMachine', 'params[0].name': 'id', 'params[0].value': stopped.id, runat: at(5), description: 'reboot it' });
+  // One run succeeds (stop a running VM), one fails (reboot it once it is stopped: the server refuses). At least 2 s
+  // ahead (runat is cut to the second): a request that a busy machine takes a second for must not find it past.
+  await api('createScheduledTask', { apicommand: 'stopVirtualMachine', 'params[0].name': 'id', 'params[0].value': stopped.id, runat: at(3), description: 'stop it' });
+  await api('createScheduledTask', { apicommand: 'rebootVirtualMachine', 'params[0].name': 'id', 'params[0].value': stopped.id, runat: at(6), description: 'reboot it' });
   await expect.poll(async () => (await api('listScheduledRuns', { listall: 'true', startdate: at(-60), enddate: at(60), resourceid: stopped.id })).scheduledrun
     ?.filter((r: { state: string }) => r.state === 'Succeeded' || r.state === 'Failed').length ?? 0, { timeout: 30_000 }).toBe(2);
 
