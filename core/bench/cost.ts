@@ -10,7 +10,20 @@
 //   --no-metrics: the metrics collector off (it samples every running VM every 10 s on the same thread).
 //   --db mariadb: the same on a private mariadbd (core/testing/mariadb.ts), counted on the wire (bench/mysql-probe):
 //           round trips and transactions per deploy, and how many of the pool's connections were busy at once.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+//   --digests (with --db mariadb): mariadbd runs with performance_schema on, and the statements of the measured
+//           deploys are ranked by the server's time for them (events_statements_summary_by_digest): per deploy,
+//           count, server us, rows examined, rows sent. performance_schema itself costs the server CPU: compare
+//           mariadbd CPU figures only between runs with the same setting. (MariaDB files a multi-statement round
+//           trip under its first statement's digest.)
+//   --socket (with --db mariadb): over mariadbd's unix socket instead of TCP on loopback.
+//   --server-arg OPT (with --db mariadb, repeatable): another mariadbd option, to compare server settings.
+//   --slow-log FILE (with --db mariadb): the statements of the measured deploys in mariadbd's slow log
+//           (long_query_time 0, with pages accessed and query plans), one entry per statement; MariaDB 10.11 logs only
+//           some statements of a multi-statement round trip (about 6 of a deploy's 17: the write batches' UPDATEs).
+// With --db mariadb it also prints the server's work per deploy from its status counters (pages read and written in
+// the buffer pool, rows written, statements by kind, context switches): unlike CPU time, these do not grow with the
+// machine's load, so they compare index and statement changes on a loaded machine.
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -26,7 +39,7 @@ import { installMysqlProbe } from './mysql-probe';
 
 const { values } = parseArgs({ options: { vms: { type: 'string' }, 'list-vms': { type: 'string' }, top: { type: 'string' },
   profile: { type: 'string' }, wal: { type: 'boolean' }, accounts: { type: 'string' }, 'list-db': { type: 'string' }, 'list-command': { type: 'string' },
-  'no-metrics': { type: 'boolean' }, db: { type: 'string' } } });
+  'no-metrics': { type: 'boolean' }, db: { type: 'string' }, digests: { type: 'boolean' }, 'slow-log': { type: 'string' }, 'server-arg': { type: 'string', multiple: true }, socket: { type: 'boolean' } } });
 const listCommand = values['list-command'] ?? 'listVirtualMachines';
 const onMariaDb = values.db === 'mariadb';
 const mysqlProbe = onMariaDb ? installMysqlProbe() : undefined;
@@ -97,7 +110,13 @@ function mainThread() {
   const io = readFileSync(`/proc/self/task/${process.pid}/io`, 'utf8');
   const wchar = Number(/wchar: (\d+)/.exec(io)![1]);
   const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return { wchar, cpuMs: (Number(stat[11]) + Number(stat[12])) * 10, server };
+  return { wchar, cpuMs: (Number(stat[11]) + Number(stat[12])) * 10, sysMs: Number(stat[12]) * 10, server, serverSys: serverSysMs() };
+}
+
+/** Kernel-side CPU ms of the private mariadbd so far (all its threads), or 0 without one. */
+function serverSysMs(): number {
+  if (!serverPid) return 0;
+  return Number(readFileSync(`/proc/${serverPid}/stat`, 'utf8').split(') ')[1].split(' ')[12]) * 10;
 }
 
 /** CPU ms of the private mariadbd so far (all its threads), or 0 without one. */
@@ -119,14 +138,55 @@ function report(label: string, n: number, before: ReturnType<typeof mainThread>)
     const m = mysqlProbe.summary();
     console.log(`round trips per op: ${(m.roundTrips / n).toFixed(2)}  mean ms per round trip: ${m.meanMs.toFixed(2)}  ` +
       `connections busy at once (mean while any, max): ${m.meanInFlight.toFixed(1)}, ${m.maxInFlight}  share of wall time with one busy: ${(m.busyFraction * 100).toFixed(0)}%`);
-    console.log(`mariadbd CPU ms per op: ${((after.server - before.server) / n).toFixed(3)}`);
+    console.log(`mariadbd CPU ms per op: ${((after.server - before.server) / n).toFixed(3)} (in the kernel: ${((after.serverSys - before.serverSys) / n).toFixed(3)})`);
   }
   console.log(`main-thread bytes written per op: ${((after.wchar - before.wchar) / n / 1024).toFixed(2)} KiB  (~${((after.wchar - before.wchar) / n / 4120).toFixed(2)} WAL frames)`);
-  console.log(`main-thread CPU ms per op: ${((after.cpuMs - before.cpuMs) / n).toFixed(3)}`);
+  console.log(`main-thread CPU ms per op: ${((after.cpuMs - before.cpuMs) / n).toFixed(3)} (in the kernel: ${((after.sysMs - before.sysMs) / n).toFixed(3)})`);
   const inSql = [...times.values()].reduce((a, b) => a + b, 0);
   console.log(`time in SQLite per op: ${(inSql / n * 1000).toFixed(1)} us (columns: statements per op, us per op)`);
   for (const [sql, c] of rows.slice(0, top)) {
     console.log(`${(c / n).toFixed(3).padStart(8)} ${((times.get(sql) ?? 0) / n * 1000).toFixed(1).padStart(7)}  ${sql.replace(/\s+/g, ' ').slice(0, 200)}`);
+  }
+}
+
+async function serverQuery(rootUrl: string, text: string): Promise<Record<string, unknown>[]> {
+  const { createConnection } = await import('mysql2/promise');
+  const c = await createConnection({ uri: rootUrl, decimalNumbers: true, supportBigNumbers: true, bigNumberStrings: false });
+  try { return (await c.query(text))[0] as Record<string, unknown>[]; } finally { await c.end(); }
+}
+
+// The server's work counters, which do not depend on the machine's load as its CPU time does: pages InnoDB touched
+// and changed, row operations by kind, row lock waits, and mariadbd's context switches.
+const STATUS = /^(Handler_(read_key|read_next|read_rnd_next|write|update|delete|commit)|Innodb_buffer_pool_(read|write)_requests|Innodb_row_lock_waits|Innodb_log_write_requests|Questions|Com_(select|insert|update|delete|begin|commit)|Created_tmp_tables|Sort_rows|Select_scan)$/;
+async function serverStatus(m: { rootUrl: string; pid: number }): Promise<Map<string, number>> {
+  const rows = await serverQuery(m.rootUrl, 'show global status');
+  const out = new Map<string, number>();
+  for (const r of rows) if (STATUS.test(String(r.Variable_name))) out.set(String(r.Variable_name), Number(r.Value));
+  let switches = 0;
+  for (const t of readdirSync(`/proc/${m.pid}/task`)) {
+    try {
+      const st = readFileSync(`/proc/${m.pid}/task/${t}/status`, 'utf8');
+      switches += Number(/^voluntary_ctxt_switches:\s+(\d+)/m.exec(st)![1]) + Number(/^nonvoluntary_ctxt_switches:\s+(\d+)/m.exec(st)![1]);
+    } catch { /* a thread that ended */ }
+  }
+  out.set('ctxt_switches', switches);
+  return out;
+}
+function printStatus(a: Map<string, number>, b: Map<string, number>, n: number) {
+  console.log('mariadbd work per op: ' + [...b].map(([k, v]) => `${k.replace(/^Innodb_buffer_pool_/, 'bp_')}=${((v - (a.get(k) ?? 0)) / n).toFixed(2)}`).join(' '));
+}
+
+/** --digests: the server's statements ranked by the time it spent on them (timer unit: picoseconds). */
+async function printDigests(rootUrl: string, n: number) {
+  const rows = await serverQuery(rootUrl, `select digest_text t, count_star c, sum_timer_wait w, sum_lock_time l,
+    sum_rows_examined e, sum_rows_sent s, sum_rows_affected a, sum_no_index_used ni, sum_sort_rows so
+    from performance_schema.events_statements_summary_by_digest order by sum_timer_wait desc limit ${top}`);
+  const total = (await serverQuery(rootUrl, 'select sum(sum_timer_wait) w, sum(count_star) c from performance_schema.events_statements_summary_by_digest'))[0];
+  console.log(`\nmariadbd statement time per deploy: ${(Number(total.w) / 1e6 / n).toFixed(1)} us over ${(Number(total.c) / n).toFixed(2)} statements`);
+  console.log('   count  srv us  examined   sent affected noidx sorted  statement (per deploy)');
+  for (const r of rows) {
+    const per = (k: string, d = 2) => (Number(r[k]) / n).toFixed(d);
+    console.log(`${per('c', 3).padStart(8)} ${(Number(r.w) / 1e6 / n).toFixed(1).padStart(7)} ${per('e').padStart(9)} ${per('s').padStart(6)} ${per('a').padStart(8)} ${per('ni').padStart(5)} ${per('so').padStart(6)}  ${String(r.t).replace(/\s+/g, ' ').slice(0, 220)}`);
   }
 }
 
@@ -167,8 +227,16 @@ async function listCosts(core: Awaited<ReturnType<typeof createCore>>, vms: numb
 async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'strata-cost-'));
   const listDb = values['list-db'];
-  const mariadb = onMariaDb ? await (await import('../testing/mariadb')).startMariaDb() : undefined;
-  const db = mariadb ? await mariadb.createDatabase('cost') : listDb ? `sqlite:${listDb}` : undefined;
+  const serverArgs = [
+    ...(values.digests ? ['--performance-schema=ON', '--performance-schema-consumer-events-statements-current=OFF',
+      '--performance-schema-consumer-events-statements-history=OFF', '--performance-schema-instrument=%=OFF',
+      '--performance-schema-instrument=statement/%=ON'] : []),
+    ...(values['server-arg'] ?? []),
+    // long_query_time is copied into each connection when it opens: set from the start, logged only once turned on.
+    ...(values['slow-log'] ? ['--long-query-time=0', '--log-slow-verbosity=query_plan,innodb', `--slow-query-log-file=${values['slow-log']}`] : []),
+  ];
+  const mariadb = onMariaDb ? await (await import('../testing/mariadb')).startMariaDb({ extraArgs: serverArgs }) : undefined;
+  const db = mariadb ? await mariadb.createDatabase('cost', { socket: values.socket }) : listDb ? `sqlite:${listDb}` : undefined;
   serverPid = mariadb?.pid ?? 0;
   const core = await createCore({ dataDir, db, adminPassword: 'bench', log: silentLogger, hostPingIntervalMs: 0,
     ...(values['no-metrics'] ? { metrics: { intervalMs: 0 } } : {}) });
@@ -186,12 +254,20 @@ async function main() {
     counts.clear();
     times.clear();
     mysqlProbe?.reset();
+    const status0 = mariadb ? await serverStatus(mariadb) : undefined;
+    if (mariadb && values.digests) await serverQuery(mariadb.rootUrl, 'truncate performance_schema.events_statements_summary_by_digest');
+    if (mariadb && values['slow-log']) {
+      await serverQuery(mariadb.rootUrl, 'set global slow_query_log = 1');
+    }
     const dbFile = join(dataDir, 'strata.db');
     const frame0 = values.wal ? walFrameCount(dbFile) : 0;
     const t = mainThread();
     // Measured deploys go on from where the warm-up stopped (with --accounts: the next accounts in turn).
     const d = await profiled('deploy', () => deployMany(core, lab, measured, 1000, owner && ((i) => owner(1000 + i))));
     report(`deploy (wall ${d.perSecond}/s, ${d.failed} failed)`, measured, t);
+    if (mariadb && status0) printStatus(status0, await serverStatus(mariadb), measured);
+    if (mariadb && values.digests) await printDigests(mariadb.rootUrl, measured);
+    if (mariadb && values['slow-log']) await serverQuery(mariadb.rootUrl, 'set global slow_query_log = 0');
     if (values.wal) {
       const w = walFrames(dbFile, frame0);
       console.log(`\nWAL frames per deploy: ${(w.frames / measured).toFixed(2)}, WAL commits per deploy: ${(w.commits / measured).toFixed(3)}`);

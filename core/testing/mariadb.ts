@@ -14,8 +14,9 @@ export interface MariaDbServer {
   socket: string;
   /** The mariadbd process (benchmarks read its CPU time). */
   pid: number;
-  /** Creates an empty database (utf8mb4) and returns its URL. */
-  createDatabase(name: string): Promise<string>;
+  /** Creates an empty database (utf8mb4) and returns its URL: over TCP on loopback, or with `socket` over the
+   *  server's unix socket (what a management server on the database's own machine would use). */
+  createDatabase(name: string, o?: { socket?: boolean }): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -42,7 +43,8 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startMariaDb(opts: { baseDir?: string } = {}): Promise<MariaDbServer> {
+/** extraArgs: more mariadbd options (a benchmark turns on performance_schema to rank statements by server time). */
+export async function startMariaDb(opts: { baseDir?: string; extraArgs?: string[] } = {}): Promise<MariaDbServer> {
   const server = findBinary(['mariadbd', 'mysqld']);
   const install = findBinary(['mariadb-install-db', 'mysql_install_db']);
   if (!server || !install) throw new Error('mariadb-server is not installed (apt-get install mariadb-server)');
@@ -68,6 +70,7 @@ export async function startMariaDb(opts: { baseDir?: string } = {}): Promise<Mar
     '--innodb-buffer-pool-size=256M', '--innodb-log-file-size=64M',
     '--skip-log-bin', '--max-connections=500', '--skip-name-resolve',
     ...(process.getuid?.() === 0 ? ['--user=root'] : []),
+    ...(opts.extraArgs ?? []),
   ], { stdio: 'ignore', detached: false });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const rootUrl = `mysql://root@127.0.0.1:${port}`;
@@ -84,10 +87,10 @@ export async function startMariaDb(opts: { baseDir?: string } = {}): Promise<Mar
   }
   return {
     rootUrl, port, socket, pid: child.pid!,
-    createDatabase: async (name) => {
+    createDatabase: async (name, o = {}) => {
       const c = await connect();
       try { await c.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`); } finally { await c.end(); }
-      return `${rootUrl}/${name}`;
+      return o.socket ? `mysql://root@localhost/${name}?socketPath=${encodeURIComponent(socket)}` : `${rootUrl}/${name}`;
     },
     stop: async () => {
       if (child.exitCode === null) {
