@@ -11,7 +11,7 @@ import { ErrorCode, CsErrorCode } from '../contract/errors';
 import { GiB, isStorage, typeInfo } from './resource-types';
 import { limitFacts, UNLIMITED, type DefaultsOf, type OwnerKind } from './limits';
 import { AccountType } from '../contract/roles';
-import { reservedOf, usageOf, type UsageOwner } from './usage';
+import { usageAndReserved, type UsageOwner } from './usage';
 
 /** How long a reservation of a synchronous call may live before it is taken for a dead server's leftover. */
 const SYNC_RESERVATION_MAX_AGE_MS = 10 * 60_000;
@@ -79,7 +79,7 @@ export function limitExceeded(typeName: string, b: { kind: OwnerKind; name: stri
 
 /**
  * Inside the allocation's transaction, before its rows are written: lock the owner's count rows of these types
- * (one statement), count its usage (one statement for a deploy's five types) and the pending reservations (one),
+ * (one statement), count its usage and the pending reservations (one statement for a deploy's five types),
  * refuse when a limit would be passed. The count rows are only locks: usage is always counted from the resources.
  */
 export async function enforceInTx(tx: QueryTarget, guard: LimitGuard | null, domainId: string): Promise<void> {
@@ -90,8 +90,7 @@ export async function enforceInTx(tx: QueryTarget, guard: LimitGuard | null, dom
       await runOn(tx, (d) => d.updateTable('resource_counts').set((eb) => ({ count: eb('count', '+', 0) }))
         .where('owner_type', '=', b.kind).where('owner_id', '=', b.id).where('resource_type', 'in', types));
     }
-    const usage = await usageOf(tx, b.usage, types);
-    const reserved = await reservedOf(tx, b.usage, types);
+    const { usage, reserved } = await usageAndReserved(tx, b.usage, types);
     for (const t of types) {
       const limit = b.types.get(t)!;
       const max = isStorage(t) ? limit * GiB : limit;

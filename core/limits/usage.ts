@@ -3,6 +3,7 @@
 // CloudStack's rules: destroyed VMs and volumes no longer count (a recovered one counts again); CPU and memory are
 // those of the counted VMs; primary storage is the counted volumes' size, secondary storage the user templates'
 // and the snapshots' size.
+import { sql } from 'kysely';
 import { precompiled, type QueryTarget } from '../db/precompiled';
 import { RT } from './resource-types';
 
@@ -79,6 +80,28 @@ export async function usageOf(db: QueryTarget, o: UsageOwner, types?: number[]):
   if (want(RT.project)) out.set(RT.project, 0);
   if (want(RT.vpc)) out.set(RT.vpc, 0);
   return out;
+}
+
+/** Pending reservations (enforce.ts reserve) as one row, a column per type (r0..r11): the third part of the
+ *  combined statement below. */
+const TYPE_NUMBERS = Array.from({ length: 12 }, (_, t) => t);
+const reservedAggregate = (d: any, o: OwnerRef) => owned(d.selectFrom('resource_reservations'), o)
+  .select(TYPE_NUMBERS.map((t) => sql`sum(case when resource_type = ${sql.lit(t)} then amount else 0 end)`.as(`r${t}`)));
+/** A deploy's five types and what is reserved of every type, in one statement (inside the allocation's transaction). */
+const vmVolumeAndReserved = perOwner((d, o) => d.selectFrom([vmAggregate(d, o).as('v'), volumeAggregate(d, o).as('w'),
+  reservedAggregate(d, o).as('r')]).selectAll());
+const VM_VOLUME_TYPES: readonly number[] = [RT.user_vm, RT.cpu, RT.memory, RT.volume, RT.primary_storage];
+
+/**
+ * The usage and the pending reservations a limit check adds up: for types among the VMs' and volumes' (a deploy,
+ * a volume), one statement; otherwise usageOf and reservedOf.
+ */
+export async function usageAndReserved(db: QueryTarget, o: UsageOwner, types: number[]):
+  Promise<{ usage: Map<number, number>; reserved: Map<number, number> }> {
+  if (!types.every((t) => VM_VOLUME_TYPES.includes(t))) return { usage: await usageOf(db, o, types), reserved: await reservedOf(db, o, types) };
+  const r = await vmVolumeAndReserved(db, o);
+  const all: Record<number, number> = { ...vmTypes(r), ...volumeTypes(r) };
+  return { usage: new Map(types.map((t) => [t, all[t]])), reserved: new Map(types.map((t) => [t, num(r[`r${t}`])])) };
 }
 
 /** Pending reservations (enforce.ts reserve) by type, compiled once per owner kind. */

@@ -57,16 +57,17 @@ type Template = Pick<TemplateTable, 'id' | 'name' | 'display_text' | 'format' | 
   'password_enabled' | 'dynamic_scaling' | 'ostype_id' | 'account_id' | 'size' | 'userdata_id' | 'userdata_policy'>;
 
 // The reads and writes of every deploy, compiled once (db/precompiled).
-const zoneQ = precompiled((db, p: { id: string }) =>
-  db.selectFrom('zones').select(['id', 'name', 'allocation_state']).where('id', '=', p.id).where('removed', 'is', null));
-const offeringQ = precompiled((db, p: { id: string }) =>
-  db.selectFrom('service_offerings').select(OFFERING_COLUMNS).where('id', '=', p.id).where('removed', 'is', null));
-// The template with its readiness in the zone and its OS name, in one query.
-const templateQ = precompiled((db, p: { id: string; zoneId: string }) => db.selectFrom('templates as t')
-  .leftJoin('template_zones as tz', (j) => j.onRef('tz.template_id', '=', 't.id').on('tz.zone_id', '=', p.zoneId))
+// The zone, the offering and the template (with its readiness in the zone and its OS name) in one statement: no row
+// when the zone is not there (checked first anyway); the offering's or the template's columns null when it is not.
+const inputsQ = precompiled((db, p: { zoneId: string; offeringId: string; templateId: string }) => db.selectFrom('zones as z')
+  .leftJoin('service_offerings as so', (j) => j.on('so.id', '=', p.offeringId).on('so.removed', 'is', null))
+  .leftJoin('templates as t', (j) => j.on('t.id', '=', p.templateId).on('t.removed', 'is', null))
+  .leftJoin('template_zones as tz', (j) => j.onRef('tz.template_id', '=', 't.id').onRef('tz.zone_id', '=', 'z.id'))
   .leftJoin('os_types as os', 'os.id', 't.ostype_id')
+  .select(['z.id as zone_id', 'z.name as zone_name', 'z.allocation_state'])
+  .select(OFFERING_COLUMNS.map((c) => `so.${c} as so_${c}` as const))
   .select(TEMPLATE_COLUMNS).select(['tz.is_ready', 'os.description as os_name'])
-  .where('t.id', '=', p.id).where('t.removed', 'is', null));
+  .where('z.id', '=', p.zoneId).where('z.removed', 'is', null));
 const diskOfferingQ = precompiled((db, p: { id: string }) =>
   db.selectFrom('disk_offerings').selectAll().where('id', '=', p.id).where('removed', 'is', null));
 const insertVm = precompiledInsert('vms');
@@ -75,12 +76,14 @@ const insertAffinityMember = precompiledInsert('affinity_group_vms');
 
 async function loadInputs(ctx: CallContext, a: Args) {
   const db = ctx.svc.db;
-  const [zone, so, tpl, dof] = await Promise.all([
-    zoneQ.first(db, { id: a.zoneid }),
-    offeringQ.first(db, { id: a.serviceofferingid }),
-    templateQ.first(db, { id: a.templateid, zoneId: a.zoneid }),
+  const [r, dof] = await Promise.all([
+    inputsQ.first(db, { zoneId: a.zoneid, offeringId: a.serviceofferingid, templateId: a.templateid }),
     a.diskofferingid ? diskOfferingQ.first(db, { id: a.diskofferingid }) : Promise.resolve(undefined),
   ]);
+  const zone = r && { id: r.zone_id, name: r.zone_name, allocation_state: r.allocation_state };
+  const so = r?.so_id == null ? undefined : offeringOf(r as unknown as Record<string, unknown>);
+  // (The template's columns keep their names; the row is used as the template as it is.)
+  const tpl = r?.id == null ? undefined : r as unknown as Template & { is_ready: number | null; os_name: string | null };
   if (!zone) throw notFound(ctx.command, 'zoneid', a.zoneid);
   if (!so || so.is_system === 1 || so.state !== 'Active') throw notFound(ctx.command, 'serviceofferingid', a.serviceofferingid);
   if (!tpl) throw notFound(ctx.command, 'templateid', a.templateid);
@@ -92,6 +95,13 @@ async function loadInputs(ctx: CallContext, a: Args) {
     throw invalidParam(`Template ${tpl.id} has not been completely downloaded to zone ${zone.id}`);
   }
   return { zone, so, tpl, dof };
+}
+
+/** The offering's columns of the inputs' row (so_<column>). */
+function offeringOf(r: Record<string, unknown>): Offering {
+  const o: Record<string, unknown> = {};
+  for (const c of OFFERING_COLUMNS) o[c] = r[`so_${c}`];
+  return o as unknown as Offering;
 }
 
 /** CPU and memory: the offering's, or details[0].cpuNumber/cpuSpeed/memory for a customized offering. */
