@@ -20,7 +20,7 @@ import { formatVms, type TemplateNames, type VmRow } from './vm-format';
 import { reconcileVm } from './reconcile';
 import { precompiled, precompiledInsert, type QueryTarget } from '../../db/precompiled';
 import type { VirtualMachine } from '../../contract/responses';
-import { planDeployNics } from '../../network/vm-nics';
+import { accountNetworkColumns, planDeployNics } from '../../network/vm-nics';
 import { writeNic } from '../../network/nics';
 import { groupNamed, resolveAffinityGroups } from '../../groups/index';
 import { enforceInTx, limitGuard, RT } from '../../limits/index';
@@ -59,7 +59,8 @@ type Template = Pick<TemplateTable, 'id' | 'name' | 'display_text' | 'format' | 
 // The reads and writes of every deploy, compiled once (db/precompiled).
 // The zone, the offering and the template (with its readiness in the zone and its OS name) in one statement: no row
 // when the zone is not there (checked first anyway); the offering's or the template's columns null when it is not.
-const inputsQ = precompiled((db, p: { zoneId: string; offeringId: string; templateId: string }) => db.selectFrom('zones as z')
+// The account's network in the zone comes with them (network/vm-nics).
+const inputsQ = precompiled((db, p: { zoneId: string; offeringId: string; templateId: string; accountId: string }) => db.selectFrom('zones as z')
   .leftJoin('service_offerings as so', (j) => j.on('so.id', '=', p.offeringId).on('so.removed', 'is', null))
   .leftJoin('templates as t', (j) => j.on('t.id', '=', p.templateId).on('t.removed', 'is', null))
   .leftJoin('template_zones as tz', (j) => j.onRef('tz.template_id', '=', 't.id').onRef('tz.zone_id', '=', 'z.id'))
@@ -67,6 +68,7 @@ const inputsQ = precompiled((db, p: { zoneId: string; offeringId: string; templa
   .select(['z.id as zone_id', 'z.name as zone_name', 'z.allocation_state'])
   .select(OFFERING_COLUMNS.map((c) => `so.${c} as so_${c}` as const))
   .select(TEMPLATE_COLUMNS).select(['tz.is_ready', 'os.description as os_name'])
+  .select((eb) => accountNetworkColumns(eb, p))
   .where('z.id', '=', p.zoneId).where('z.removed', 'is', null));
 const diskOfferingQ = precompiled((db, p: { id: string }) =>
   db.selectFrom('disk_offerings').selectAll().where('id', '=', p.id).where('removed', 'is', null));
@@ -74,10 +76,10 @@ const insertVm = precompiledInsert('vms');
 const insertVolume = precompiledInsert('volumes');
 const insertAffinityMember = precompiledInsert('affinity_group_vms');
 
-async function loadInputs(ctx: CallContext, a: Args) {
+async function loadInputs(ctx: CallContext, a: Args, accountId: string) {
   const db = ctx.svc.db;
   const [r, dof] = await Promise.all([
-    inputsQ.first(db, { zoneId: a.zoneid, offeringId: a.serviceofferingid, templateId: a.templateid }),
+    inputsQ.first(db, { zoneId: a.zoneid, offeringId: a.serviceofferingid, templateId: a.templateid, accountId }),
     a.diskofferingid ? diskOfferingQ.first(db, { id: a.diskofferingid }) : Promise.resolve(undefined),
   ]);
   const zone = r && { id: r.zone_id, name: r.zone_name, allocation_state: r.allocation_state };
@@ -94,7 +96,7 @@ async function loadInputs(ctx: CallContext, a: Args) {
   if (tpl.is_ready !== 1) {
     throw invalidParam(`Template ${tpl.id} has not been completely downloaded to zone ${zone.id}`);
   }
-  return { zone, so, tpl, dof };
+  return { zone, so, tpl, dof, network: { own: r.own, guest: r.guest } };
 }
 
 /** The offering's columns of the inputs' row (so_<column>). */
@@ -159,7 +161,7 @@ async function prepare(ctx: CallContext, a: Args) {
     throw permissionDenied(`Parameter ${which} can only be specified by a Root Admin, permission denied`);
   }
   const owner = await svc.identity.resolveOwner(ctx.caller, { account: a.account, domainid: a.domainid, projectid: a.projectid });
-  const { zone, so, tpl, dof } = await loadInputs(ctx, a);
+  const { zone, so, tpl, dof, network } = await loadInputs(ctx, a, owner.accountId);
   await checkAccessToTemplate(ctx, tpl, owner.accountId);
   await checkOfferingUsable(ctx, 'Service', so, zone.id);
   if (dof) await checkOfferingUsable(ctx, 'Disk', dof, zone.id);
@@ -178,7 +180,7 @@ async function prepare(ctx: CallContext, a: Args) {
   // The VM's NICs: networks implemented now (VLAN, router), addresses chosen when the rows are written.
   const affinity = await resolveAffinityGroups(ctx, owner, a.affinitygroupids, a.affinitygroupnames);
   const group = a.group ? await groupNamed(ctx, owner, a.group) : null;
-  const nics = await planDeployNics(ctx, owner, zone.id, a, svc.newId);
+  const nics = await planDeployNics(ctx, owner, zone.id, a, svc.newId, network);
   // (The account's number as the identity directory read it: its first deploy here need not read it again.)
   const instanceName = await svc.instanceNames.next(owner.accountId, (await svc.caches.directory.account(owner.accountId))?.number);
   const n = instanceName.split('-')[2];
