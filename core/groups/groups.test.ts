@@ -184,6 +184,21 @@ describe('resource limits', () => {
     expect(acct.vmtotal).toBeUndefined();
   });
 
+  it.skipIf(sqliteOnly)('a pending reservation counts against a deploy, under the default limit of an account that has none set', async () => {
+    await admin.call('createAccount', { username: 'erin', password: 'pw-erin-1', email: 'erin@example.org', firstname: 'erin', lastname: 'L',
+      accounttype: '0' }, 'POST');
+    const erin = await sessionClient(t.url, 'erin', 'pw-erin-1');
+    const acct = body(await admin.call('listAccounts', { name: 'erin', domainid: rootDomainId }), 'listAccounts').account[0];
+    // What a resize or scale in flight holds (limits/enforce.ts reserve): all 20 VMs of max.account.user.vms's default.
+    await t.core.svc.db.insertInto('resource_reservations').values({ id: 'test-pending:0', account_id: acct.id, domain_id: rootDomainId,
+      resource_type: 0, amount: 20, created: Date.now() }).execute();
+    const refused = await deploy(erin, { startvm: 'false' });
+    expect(refused.status).toBe(535);
+    expect(refused.error.errortext).toBe(`Maximum number of resources of type 'user_vm' for account name=erin in domain id=${rootDomainId} has been exceeded.`);
+    await t.core.svc.db.deleteFrom('resource_reservations').where('id', '=', 'test-pending:0').execute();
+    expect((await deploy(erin, { startvm: 'false' })).status).toBe(200);
+  });
+
   it('50 concurrent deploys against a limit of 10 give exactly 10 VMs', async () => {
     await admin.call('updateResourceLimit', { account: 'alice', domainid: rootDomainId, resourcetype: '0', max: '10' }, 'POST');
     // On MariaDB half of the deploys go through a second management server on the same database.

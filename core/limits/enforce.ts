@@ -9,9 +9,10 @@ import { runOn, type QueryTarget } from '../db/precompiled';
 import { ApiError } from '../kernel/errors';
 import { ErrorCode, CsErrorCode } from '../contract/errors';
 import { GiB, isStorage, typeInfo } from './resource-types';
-import { limitFacts, UNLIMITED, type DefaultsOf, type OwnerKind } from './limits';
+import { limitFacts, limitsWithUsage, UNLIMITED, type DefaultsOf, type OwnerKind } from './limits';
 import { AccountType } from '../contract/roles';
-import { reservedOf, usageOf, type UsageOwner } from './usage';
+import { usageAndReserved, VM_VOLUME_TYPES, type UsageOwner } from './usage';
+import type { SettingSource } from '../kernel/settings';
 
 /** How long a reservation of a synchronous call may live before it is taken for a dead server's leftover. */
 const SYNC_RESERVATION_MAX_AGE_MS = 10 * 60_000;
@@ -27,6 +28,9 @@ export interface LimitGuard {
   /** Whether the transaction must lock count rows: not on SQLite, where every transaction holds the database's
    *  write lock from its start (the group-commit driver begins it with BEGIN IMMEDIATE; other writers wait). */
   lockRows: boolean;
+  /** SQLite, a VM's or volume's types: the limits are read in the transaction with the usage (one statement per
+   *  owner, limits.ts limitsWithUsage); `bounds` are then every candidate owner, their `types` not yet known. */
+  deferred?: SettingSource;
 }
 
 /** The owner's domain and its ancestors up to (not including) ROOT, leaf first, from the identity directory:
@@ -39,7 +43,9 @@ async function boundedDomains(svc: Services, domainId: string) {
 }
 
 /** Finds the finite limits on the allocation's owner and its domains, and makes sure their count rows exist. */
-export async function limitGuard(svc: Services, owner: { accountId: string; domainId: string }, deltas: Deltas): Promise<LimitGuard | null> {
+export async function limitGuard(svc: Services, owner: { accountId: string; domainId: string }, deltas: Deltas,
+  /** false: always read the limits now (a reservation is written only where a finite limit applies). */
+  readInTx = true): Promise<LimitGuard | null> {
   const types = Object.entries(deltas).filter(([, v]) => (v ?? 0) > 0).map(([t]) => Number(t));
   if (types.length === 0) return null;
   // The root admin's accounts and the ROOT domain are not limited: an admin's deploy reads nothing here.
@@ -53,6 +59,11 @@ export async function limitGuard(svc: Services, owner: { accountId: string; doma
     candidates.push({ kind: 'domain', id: d.id, usage: { kind: 'domain', path: d.path }, name: d.id });
   }
   if (candidates.length === 0) return null;
+  // On SQLite the allocation's transaction holds the write lock from its start: its one statement can read the limits
+  // with the usage, and what prepare would read here could only be older.
+  if (readInTx && svc.dbKind === 'sqlite' && types.every((t) => VM_VOLUME_TYPES.includes(t))) {
+    return { bounds: candidates.map((c) => ({ ...c, types: new Map() })), deltas, lockRows: false, deferred: svc };
+  }
   // The limits in force (read at use: a change applies at once on every server) and the count rows there are.
   const facts = await limitFacts(svc, candidates, types);
   const bounds: Bound[] = [];
@@ -79,25 +90,37 @@ export function limitExceeded(typeName: string, b: { kind: OwnerKind; name: stri
 
 /**
  * Inside the allocation's transaction, before its rows are written: lock the owner's count rows of these types
- * (one statement), count its usage (one statement for a deploy's five types) and the pending reservations (one),
+ * (one statement), count its usage and the pending reservations (one statement for a deploy's five types),
  * refuse when a limit would be passed. The count rows are only locks: usage is always counted from the resources.
  */
 export async function enforceInTx(tx: QueryTarget, guard: LimitGuard | null, domainId: string): Promise<void> {
   if (guard === null) return;
+  if (guard.deferred) {
+    const types = Object.entries(guard.deltas).filter(([, v]) => (v ?? 0) > 0).map(([t]) => Number(t));
+    for (const b of guard.bounds) {
+      const { limits, usage, reserved } = await limitsWithUsage(tx, guard.deferred, b, types);
+      refuseOver({ ...b, types: limits }, usage, reserved, guard.deltas, domainId);
+    }
+    return;
+  }
   for (const b of guard.bounds) {
     const types = [...b.types.keys()].sort((x, y) => x - y);
     if (guard.lockRows) {
       await runOn(tx, (d) => d.updateTable('resource_counts').set((eb) => ({ count: eb('count', '+', 0) }))
         .where('owner_type', '=', b.kind).where('owner_id', '=', b.id).where('resource_type', 'in', types));
     }
-    const usage = await usageOf(tx, b.usage, types);
-    const reserved = await reservedOf(tx, b.usage, types);
-    for (const t of types) {
-      const limit = b.types.get(t)!;
-      const max = isStorage(t) ? limit * GiB : limit;
-      const next = (usage.get(t) ?? 0) + (reserved.get(t) ?? 0) + (guard.deltas[t] ?? 0);
-      if (next > max) throw limitExceeded(typeInfo(t)!.name, b, domainId);
-    }
+    const { usage, reserved } = await usageAndReserved(tx, b.usage, types);
+    refuseOver(b, usage, reserved, guard.deltas, domainId);
+  }
+}
+
+/** Throws when usage + reservations + the allocation pass one of the bound's finite limits. */
+function refuseOver(b: Bound, usage: Map<number, number>, reserved: Map<number, number>, deltas: Deltas, domainId: string): void {
+  for (const [t, limit] of [...b.types].sort((x, y) => x[0] - y[0])) {
+    if (limit === UNLIMITED) continue;
+    const max = isStorage(t) ? limit * GiB : limit;
+    const next = (usage.get(t) ?? 0) + (reserved.get(t) ?? 0) + (deltas[t] ?? 0);
+    if (next > max) throw limitExceeded(typeInfo(t)!.name, b, domainId);
   }
 }
 
@@ -124,7 +147,7 @@ export async function reserve(svc: Services, owner: { accountId: string; domainI
  */
 export async function reservation(svc: Services, owner: { accountId: string; domainId: string }, deltas: Deltas, prefix = ''):
   Promise<{ id: string; write: (tx: QueryTarget) => Promise<void> } | null> {
-  const guard = await limitGuard(svc, owner, deltas);
+  const guard = await limitGuard(svc, owner, deltas, false);
   if (guard === null) return null;
   const id = `${prefix}${svc.newId()}`;
   const created = svc.clock.now();

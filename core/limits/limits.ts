@@ -3,7 +3,8 @@
 // them). Values are read at use (no cache): a change applies at once on every management server.
 import type { Db } from '../db/connect';
 import { sql, type ExpressionBuilder } from 'kysely';
-import { precompiled, type Precompiled } from '../db/precompiled';
+import { precompiled, type Precompiled, type QueryTarget } from '../db/precompiled';
+import { usageAndReservedOfRow, vmVolumeAndReservedQuery, type OwnerRef, type Row, type UsageOwner } from './usage';
 import type { Database } from '../db/schema';
 import type { SettingSource, SettingName } from '../kernel/settings';
 import { settingDecl, settingValue } from '../kernel/settings';
@@ -117,4 +118,39 @@ export async function limitFacts(src: SettingSource & { db: Db }, owners: { kind
     limits: (kind, id) => new Map(types.map((t) => [t, set.get(`${kind}/${id}/${t}`) ?? byDefault(kind, id, t)])),
     hasCount: (kind, id, t) => counted.has(`${kind}/${id}/${t}`),
   };
+}
+
+/** One query per shape (owner kind, whose defaults, the types), compiled once; see limitsWithUsage. */
+const withUsageQueries = new Map<string, Precompiled<{ id: string; pattern: string }, Row>>();
+
+/**
+ * Inside an allocation's transaction, for one owner and types among the VMs' and volumes': its limits (set, else the
+ * default setting's stored value), its usage and its pending reservations, in one statement. (On SQLite, where the
+ * transaction holds the write lock from its start, the limits need not be known before it: see enforce.ts.)
+ */
+export async function limitsWithUsage(db: QueryTarget, src: SettingSource, owner: { kind: OwnerKind; id: string; defaults?: DefaultsOf; usage: UsageOwner },
+  types: number[]): Promise<{ limits: Map<number, number>; usage: Map<number, number>; reserved: Map<number, number> }> {
+  const of = owner.defaults ?? owner.kind;
+  const key = `${owner.kind}|${of}|${types.join()}`;
+  let q = withUsageQueries.get(key);
+  if (!q) {
+    const ref = (p: { id: string; pattern: string }): OwnerRef => (owner.kind === 'account' ? { kind: 'account', id: p.id } : { kind: 'domain', pattern: p.pattern });
+    withUsageQueries.set(key, (q = precompiled((d, p: { id: string; pattern: string }) => vmVolumeAndReservedQuery(d, ref(p))
+      .select((eb: ExpressionBuilder<Database, never>) => types.flatMap((t) => {
+        const setting = defaultSetting(of, t);
+        const limit = eb.selectFrom('resource_limits').select('max').where('owner_type', '=', owner.kind).where('owner_id', '=', p.id)
+          .where('resource_type', '=', t).as(`l${t}`);
+        return setting === null ? [limit] : [limit, eb.selectFrom('configurations').select('value').where('name', '=', setting).as(`s${t}`)];
+      })))));
+  }
+  const r = await q.first(db, { id: owner.id, pattern: owner.usage.kind === 'domain' ? `${owner.usage.path}%` : '' }) ?? {};
+  const limits = new Map<number, number>();
+  for (const t of types) {
+    const set = r[`l${t}`];
+    if (set !== null && set !== undefined) { limits.set(t, Number(set)); continue; }
+    const name = defaultSetting(of, t);
+    const n = name === null ? UNLIMITED : Number(r[`s${t}`] ?? src.config.settings?.[name] ?? settingDecl(name).default);
+    limits.set(t, Number.isFinite(n) && n >= 0 ? n : UNLIMITED);
+  }
+  return { limits, ...usageAndReservedOfRow(r, types) };
 }

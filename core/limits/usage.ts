@@ -3,6 +3,7 @@
 // CloudStack's rules: destroyed VMs and volumes no longer count (a recovered one counts again); CPU and memory are
 // those of the counted VMs; primary storage is the counted volumes' size, secondary storage the user templates'
 // and the snapshots' size.
+import { sql } from 'kysely';
 import { precompiled, type QueryTarget } from '../db/precompiled';
 import { RT } from './resource-types';
 
@@ -10,7 +11,7 @@ import { RT } from './resource-types';
 export type UsageOwner = { kind: 'account'; id: string } | { kind: 'domain'; path: string };
 
 /** The owner as a query's value: the account's id, or the LIKE pattern of the domain's subtree. */
-type OwnerRef = { kind: 'account'; id: string } | { kind: 'domain'; pattern: string };
+export type OwnerRef = { kind: 'account'; id: string } | { kind: 'domain'; pattern: string };
 
 const GONE_VM = ['Destroyed', 'Expunging'];
 const GONE_VOLUME = ['Destroy', 'Expunging', 'Expunged'];
@@ -23,7 +24,7 @@ function owned<Q extends { where: (...a: any[]) => Q }>(q: Q, o: OwnerRef, col =
 
 const num = (v: unknown) => Number(v ?? 0);
 
-type Row = Record<string, unknown>;
+export type Row = Record<string, unknown>;
 
 /**
  * An aggregate over the owner's resources, compiled once per owner kind (db/precompiled: a limit check runs inside
@@ -79,6 +80,34 @@ export async function usageOf(db: QueryTarget, o: UsageOwner, types?: number[]):
   if (want(RT.project)) out.set(RT.project, 0);
   if (want(RT.vpc)) out.set(RT.vpc, 0);
   return out;
+}
+
+/** Pending reservations (enforce.ts reserve) as one row, a column per type (r0..r11): the third part of the
+ *  combined statement below. */
+const TYPE_NUMBERS = Array.from({ length: 12 }, (_, t) => t);
+const reservedAggregate = (d: any, o: OwnerRef) => owned(d.selectFrom('resource_reservations'), o)
+  .select(TYPE_NUMBERS.map((t) => sql`sum(case when resource_type = ${sql.lit(t)} then amount else 0 end)`.as(`r${t}`)));
+/** A deploy's five types and what is reserved of every type, as one row (inside the allocation's transaction); the
+ *  caller may add columns to it (limits.ts adds the owner's limits). */
+export const vmVolumeAndReservedQuery = (d: any, o: OwnerRef) => d.selectFrom([vmAggregate(d, o).as('v'), volumeAggregate(d, o).as('w'),
+  reservedAggregate(d, o).as('r')]).selectAll();
+const vmVolumeAndReserved = perOwner(vmVolumeAndReservedQuery);
+export const VM_VOLUME_TYPES: readonly number[] = [RT.user_vm, RT.cpu, RT.memory, RT.volume, RT.primary_storage];
+
+/** The usage and the reservations of the types, from a row of vmVolumeAndReservedQuery. */
+export function usageAndReservedOfRow(r: Row, types: number[]): { usage: Map<number, number>; reserved: Map<number, number> } {
+  const all: Record<number, number> = { ...vmTypes(r), ...volumeTypes(r) };
+  return { usage: new Map(types.map((t) => [t, all[t]])), reserved: new Map(types.map((t) => [t, num(r[`r${t}`])])) };
+}
+
+/**
+ * The usage and the pending reservations a limit check adds up: for types among the VMs' and volumes' (a deploy,
+ * a volume), one statement; otherwise usageOf and reservedOf.
+ */
+export async function usageAndReserved(db: QueryTarget, o: UsageOwner, types: number[]):
+  Promise<{ usage: Map<number, number>; reserved: Map<number, number> }> {
+  if (!types.every((t) => VM_VOLUME_TYPES.includes(t))) return { usage: await usageOf(db, o, types), reserved: await reservedOf(db, o, types) };
+  return usageAndReservedOfRow(await vmVolumeAndReserved(db, o), types);
 }
 
 /** Pending reservations (enforce.ts reserve) by type, compiled once per owner kind. */

@@ -12,22 +12,29 @@ import { planNic, type NicPlan } from './nics';
 import { requiredOffering } from './offerings';
 import { createNetworkRow } from './networks';
 import { requireIp } from './ip';
+import type { ExpressionBuilder } from 'kysely';
+import type { Database } from '../db/schema';
 import { precompiled } from '../db/precompiled';
 
 // Read by every deploy without networkids, in one statement: the account's network in the zone (its id: the NIC
-// loop reads the row) and whether the zone has guest networking at all. Compiled once (db/precompiled).
-const accountNetworkQ = precompiled((db, p: { accountId: string; zoneId: string }) => db.selectNoFrom((eb) => [
+// loop reads the row) and whether the zone has guest networking at all. The deploy reads them with its other inputs
+// (accountNetworkColumns); this is the same alone, compiled once (db/precompiled).
+export const accountNetworkColumns = (eb: ExpressionBuilder<Database, any>, p: { accountId: string; zoneId: string }) => [
   eb.selectFrom('networks').select('id')
     .where('account_id', '=', p.accountId).where('zone_id', '=', p.zoneId).where('removed', 'is', null)
     .where('guest_type', '=', 'Isolated').orderBy('created').orderBy('id').limit(1).as('own'),
   eb.exists(eb.selectFrom('physical_networks as p').innerJoin('physical_network_traffic_types as t', 't.physical_network_id', 'p.id')
     .select('p.id').where('p.zone_id', '=', p.zoneId).where('p.removed', 'is', null).where('t.traffic_type', '=', 'Guest')).as('guest'),
-]));
+] as const;
+const accountNetworkQ = precompiled((db, p: { accountId: string; zoneId: string }) => db.selectNoFrom((eb) => accountNetworkColumns(eb, p)));
+
+/** What accountNetworkColumns read: the account's network in the zone, whether the zone has guest networking. */
+export interface AccountNetworkFacts { own: string | null; guest: unknown }
 
 export interface NicRequest { networkids?: string[]; ipaddress?: string; macaddress?: string; iptonetworklist?: MapEntries }
 
-async function accountNetwork(ctx: CallContext, owner: Owner, zoneId: string): Promise<{ id: string } | null> {
-  const r = await accountNetworkQ.first(ctx.svc.db, { accountId: owner.accountId, zoneId });
+async function accountNetwork(ctx: CallContext, owner: Owner, zoneId: string, known?: AccountNetworkFacts): Promise<{ id: string } | null> {
+  const r = known ?? await accountNetworkQ.first(ctx.svc.db, { accountId: owner.accountId, zoneId });
   if (r?.own) return { id: r.own };
   // (A number on SQLite and MySQL: exists() gives 0 or 1.)
   if (!Number(r?.guest)) return null;
@@ -51,12 +58,14 @@ function requested(r: NicRequest): { networkId: string; ip?: string; mac?: strin
   return (r.networkids ?? []).map((id, i) => ({ networkId: id, ip: i === 0 ? r.ipaddress : undefined, mac: i === 0 ? r.macaddress : undefined }));
 }
 
-/** Plans the NICs of a VM being deployed (implementing networks that need it); [] when the zone has no guest networking. */
-export async function planDeployNics(ctx: CallContext, owner: Owner, zoneId: string, r: NicRequest, newId: () => string): Promise<NicPlan[]> {
+/** Plans the NICs of a VM being deployed (implementing networks that need it); [] when the zone has no guest networking.
+ *  `known`: the account's network facts as the caller already read them (accountNetworkColumns). */
+export async function planDeployNics(ctx: CallContext, owner: Owner, zoneId: string, r: NicRequest, newId: () => string,
+  known?: AccountNetworkFacts): Promise<NicPlan[]> {
   const wanted = requested(r);
   const now = ctx.svc.clock.now();
   if (wanted.length === 0) {
-    const n = await accountNetwork(ctx, owner, zoneId);
+    const n = await accountNetwork(ctx, owner, zoneId, known);
     if (!n) {
       if (r.ipaddress) throw invalidParam(`Zone ${zoneId} has no guest networking: ipaddress can not be given`);
       return [];

@@ -20,7 +20,7 @@ import { formatVms, type TemplateNames, type VmRow } from './vm-format';
 import { reconcileVm } from './reconcile';
 import { precompiled, precompiledInsert, type QueryTarget } from '../../db/precompiled';
 import type { VirtualMachine } from '../../contract/responses';
-import { planDeployNics } from '../../network/vm-nics';
+import { accountNetworkColumns, planDeployNics } from '../../network/vm-nics';
 import { writeNic } from '../../network/nics';
 import { groupNamed, resolveAffinityGroups } from '../../groups/index';
 import { enforceInTx, limitGuard, RT } from '../../limits/index';
@@ -57,30 +57,35 @@ type Template = Pick<TemplateTable, 'id' | 'name' | 'display_text' | 'format' | 
   'password_enabled' | 'dynamic_scaling' | 'ostype_id' | 'account_id' | 'size' | 'userdata_id' | 'userdata_policy'>;
 
 // The reads and writes of every deploy, compiled once (db/precompiled).
-const zoneQ = precompiled((db, p: { id: string }) =>
-  db.selectFrom('zones').select(['id', 'name', 'allocation_state']).where('id', '=', p.id).where('removed', 'is', null));
-const offeringQ = precompiled((db, p: { id: string }) =>
-  db.selectFrom('service_offerings').select(OFFERING_COLUMNS).where('id', '=', p.id).where('removed', 'is', null));
-// The template with its readiness in the zone and its OS name, in one query.
-const templateQ = precompiled((db, p: { id: string; zoneId: string }) => db.selectFrom('templates as t')
-  .leftJoin('template_zones as tz', (j) => j.onRef('tz.template_id', '=', 't.id').on('tz.zone_id', '=', p.zoneId))
+// The zone, the offering and the template (with its readiness in the zone and its OS name) in one statement: no row
+// when the zone is not there (checked first anyway); the offering's or the template's columns null when it is not.
+// The account's network in the zone comes with them (network/vm-nics).
+const inputsQ = precompiled((db, p: { zoneId: string; offeringId: string; templateId: string; accountId: string }) => db.selectFrom('zones as z')
+  .leftJoin('service_offerings as so', (j) => j.on('so.id', '=', p.offeringId).on('so.removed', 'is', null))
+  .leftJoin('templates as t', (j) => j.on('t.id', '=', p.templateId).on('t.removed', 'is', null))
+  .leftJoin('template_zones as tz', (j) => j.onRef('tz.template_id', '=', 't.id').onRef('tz.zone_id', '=', 'z.id'))
   .leftJoin('os_types as os', 'os.id', 't.ostype_id')
+  .select(['z.id as zone_id', 'z.name as zone_name', 'z.allocation_state'])
+  .select(OFFERING_COLUMNS.map((c) => `so.${c} as so_${c}` as const))
   .select(TEMPLATE_COLUMNS).select(['tz.is_ready', 'os.description as os_name'])
-  .where('t.id', '=', p.id).where('t.removed', 'is', null));
+  .select((eb) => accountNetworkColumns(eb, p))
+  .where('z.id', '=', p.zoneId).where('z.removed', 'is', null));
 const diskOfferingQ = precompiled((db, p: { id: string }) =>
   db.selectFrom('disk_offerings').selectAll().where('id', '=', p.id).where('removed', 'is', null));
 const insertVm = precompiledInsert('vms');
 const insertVolume = precompiledInsert('volumes');
 const insertAffinityMember = precompiledInsert('affinity_group_vms');
 
-async function loadInputs(ctx: CallContext, a: Args) {
+async function loadInputs(ctx: CallContext, a: Args, accountId: string) {
   const db = ctx.svc.db;
-  const [zone, so, tpl, dof] = await Promise.all([
-    zoneQ.first(db, { id: a.zoneid }),
-    offeringQ.first(db, { id: a.serviceofferingid }),
-    templateQ.first(db, { id: a.templateid, zoneId: a.zoneid }),
+  const [r, dof] = await Promise.all([
+    inputsQ.first(db, { zoneId: a.zoneid, offeringId: a.serviceofferingid, templateId: a.templateid, accountId }),
     a.diskofferingid ? diskOfferingQ.first(db, { id: a.diskofferingid }) : Promise.resolve(undefined),
   ]);
+  const zone = r && { id: r.zone_id, name: r.zone_name, allocation_state: r.allocation_state };
+  const so = r?.so_id == null ? undefined : offeringOf(r as unknown as Record<string, unknown>);
+  // (The template's columns keep their names; the row is used as the template as it is.)
+  const tpl = r?.id == null ? undefined : r as unknown as Template & { is_ready: number | null; os_name: string | null };
   if (!zone) throw notFound(ctx.command, 'zoneid', a.zoneid);
   if (!so || so.is_system === 1 || so.state !== 'Active') throw notFound(ctx.command, 'serviceofferingid', a.serviceofferingid);
   if (!tpl) throw notFound(ctx.command, 'templateid', a.templateid);
@@ -91,7 +96,14 @@ async function loadInputs(ctx: CallContext, a: Args) {
   if (tpl.is_ready !== 1) {
     throw invalidParam(`Template ${tpl.id} has not been completely downloaded to zone ${zone.id}`);
   }
-  return { zone, so, tpl, dof };
+  return { zone, so, tpl, dof, network: { own: r.own, guest: r.guest } };
+}
+
+/** The offering's columns of the inputs' row (so_<column>). */
+function offeringOf(r: Record<string, unknown>): Offering {
+  const o: Record<string, unknown> = {};
+  for (const c of OFFERING_COLUMNS) o[c] = r[`so_${c}`];
+  return o as unknown as Offering;
 }
 
 /** CPU and memory: the offering's, or details[0].cpuNumber/cpuSpeed/memory for a customized offering. */
@@ -149,7 +161,7 @@ async function prepare(ctx: CallContext, a: Args) {
     throw permissionDenied(`Parameter ${which} can only be specified by a Root Admin, permission denied`);
   }
   const owner = await svc.identity.resolveOwner(ctx.caller, { account: a.account, domainid: a.domainid, projectid: a.projectid });
-  const { zone, so, tpl, dof } = await loadInputs(ctx, a);
+  const { zone, so, tpl, dof, network } = await loadInputs(ctx, a, owner.accountId);
   await checkAccessToTemplate(ctx, tpl, owner.accountId);
   await checkOfferingUsable(ctx, 'Service', so, zone.id);
   if (dof) await checkOfferingUsable(ctx, 'Disk', dof, zone.id);
@@ -168,7 +180,7 @@ async function prepare(ctx: CallContext, a: Args) {
   // The VM's NICs: networks implemented now (VLAN, router), addresses chosen when the rows are written.
   const affinity = await resolveAffinityGroups(ctx, owner, a.affinitygroupids, a.affinitygroupnames);
   const group = a.group ? await groupNamed(ctx, owner, a.group) : null;
-  const nics = await planDeployNics(ctx, owner, zone.id, a, svc.newId);
+  const nics = await planDeployNics(ctx, owner, zone.id, a, svc.newId, network);
   // (The account's number as the identity directory read it: its first deploy here need not read it again.)
   const instanceName = await svc.instanceNames.next(owner.accountId, (await svc.caches.directory.account(owner.accountId))?.number);
   const n = instanceName.split('-')[2];
