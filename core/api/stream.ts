@@ -11,40 +11,49 @@ export type BodyStream = AsyncIterable<string>;
 
 /**
  * Items per piece of text. A piece stays far below V8's large-object size (128 KiB; a VM is about 1.2 KiB of JSON),
- * so it is born and dies in the young generation: pieces of a whole batch of 500 (600 KiB) went to the large-object
- * space, which only a full collection frees, and 100,000 VMs left up to 200 of them (and as many flattened copies)
- * behind as garbage before one ran: 140 MB of RSS on a quiet machine, or 10, as the collector's timing fell.
+ * so it is born and dies in the young generation: the text of a whole batch of 500 (600 KiB, and its flattened
+ * copy) went to the large-object space, which only a full collection frees.
  */
 const PIECE = 50;
 
-/** The text of `items` in pieces of PIECE items, each preceded by `lead` (a separator) when it is not the first. */
-function* pieces(items: object[], encode: (batch: object[]) => string, lead: string, first: boolean): Generator<string> {
-  for (let i = 0; i < items.length; i += PIECE) yield (first && i === 0 ? '' : lead) + encode(items.slice(i, i + PIECE));
+/**
+ * The text of a batch as pieces of PIECE items, each led by `lead` unless it starts the list. All of a batch is
+ * encoded before any of it is written, so its objects are garbage at once: kept until their last piece had gone
+ * out (several socket drains), they outlived young-generation collections and were promoted, as old garbage.
+ */
+function encodeBatch(items: object[], encode: (batch: object[]) => string, lead: string, startsList: boolean): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < items.length; i += PIECE) out.push((startsList && i === 0 ? '' : lead) + encode(items.slice(i, i + PIECE)));
+  return out;
 }
 
 const jsonItems = (items: object[]) => items.map((i) => JSON.stringify(i)).join(',');
 
+/** The next batch's text, or null at the end: only the text outlives this call, never the batch's objects. */
+async function nextText(batches: AsyncIterator<object[]>, encode: (batch: object[]) => string, lead: string, startsList: boolean): Promise<string[] | null> {
+  const next = await batches.next();
+  return next.done ? null : encodeBatch(next.value, encode, lead, startsList);
+}
+
+/** The text of each batch in turn, encoded as soon as it is read (see encodeBatch). */
+async function* batchTexts(r: ListResult & { more: AsyncIterable<object[]> }, encode: (batch: object[]) => string, lead: string): AsyncGenerator<string[]> {
+  let startsList = r.items.length === 0;
+  if (!startsList) yield encodeBatch(r.items, encode, lead, true);
+  const batches = r.more[Symbol.asyncIterator]();
+  for (let text = await nextText(batches, encode, lead, startsList); text !== null; text = await nextText(batches, encode, lead, startsList)) {
+    if (text.length) { startsList = false; yield text; }
+  }
+}
+
 /** The pieces of a list answer with items (callers answer an empty list or a page past the end the usual way). */
 export async function* listBody(json: boolean, responseName: string, itemKey: string, r: ListResult & { more: AsyncIterable<object[]> },
   version: string): BodyStream {
-  if (json) {
-    yield `{${JSON.stringify(responseName)}:{"count":${JSON.stringify(r.count)},${JSON.stringify(itemKey)}:[`;
-    yield* pieces(r.items, jsonItems, ',', true);
-    let first = r.items.length === 0;
-    for await (const batch of r.more) {
-      if (!batch.length) continue;
-      yield* pieces(batch, jsonItems, ',', first);
-      first = false;
-    }
-    yield ']}}';
-    return;
-  }
   const { open, close } = xmlEnvelope(responseName, version);
-  const xmlItems = (items: object[]) => xmlElement(itemKey, items);
-  yield `${open}${xmlElement('count', r.count)}`;
-  yield* pieces(r.items, xmlItems, '', true);
-  for await (const batch of r.more) yield* pieces(batch, xmlItems, '', true);
-  yield close;
+  yield json ? `{${JSON.stringify(responseName)}:{"count":${JSON.stringify(r.count)},${JSON.stringify(itemKey)}:[`
+    : `${open}${xmlElement('count', r.count)}`;
+  const texts = json ? batchTexts(r, jsonItems, ',') : batchTexts(r, (items) => xmlElement(itemKey, items), '');
+  for await (const pieces of texts) yield* pieces;
+  yield json ? ']}}' : close;
 }
 
 /** Every item of a list, the streamed batches included (for in-process callers, which want one object). */
