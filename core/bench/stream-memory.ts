@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PerformanceObserver, constants } from 'node:perf_hooks';
+import { getHeapSpaceStatistics } from 'node:v8';
 import { createCore, startServer } from '../index';
 import { silentLogger } from '../kernel/logger';
 import { adminSigner, timedGets } from './http-client';
@@ -20,6 +21,9 @@ const { values } = parseArgs({ options: { db: { type: 'string' }, command: { typ
 const command = values.command ?? 'listVirtualMachines';
 const MB = 2 ** 20;
 
+/** Bytes in V8's old and large-object spaces: what young-generation collections promoted (only full GCs free it). */
+const oldBytes = () => getHeapSpaceStatistics().filter((x) => x.space_name === 'old_space' || x.space_name === 'large_object_space')
+  .reduce((n, x) => n + x.space_used_size, 0);
 const statusKb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0) * 1024;
 function resetPeak(): boolean {
   try { writeFileSync('/proc/self/clear_refs', '5'); return true; } catch { return false; }
@@ -49,7 +53,12 @@ async function main() {
       const before = process.memoryUsage().rss;
       const exact = resetPeak();
       let sampled = before;
-      const timer = setInterval(() => { sampled = Math.max(sampled, process.memoryUsage().rss); }, 5);
+      const mu0 = process.memoryUsage();
+      let atPeak = mu0;
+      const timer = setInterval(() => {
+        const mu = process.memoryUsage();
+        if (mu.rss > sampled) { sampled = mu.rss; atPeak = mu; }
+      }, 5);
       // Full (mark-sweep) collections during the answer: what garbage outside the young generation costs, whatever
       // the machine's load (a page's text of 600 KiB went to the large-object space, which only they free).
       const gcs = { major: 0, minor: 0 };
@@ -61,16 +70,21 @@ async function main() {
         }
       });
       obs.observe({ entryTypes: ['gc'] });
+      const old0 = oldBytes();
       const cpu0 = process.cpuUsage();
       const [answer] = await timedGets([url({ ...params, pagesize: '-1' })], { bodyStats: true });
       clearInterval(timer);
+      const oldGrowth = oldBytes() - old0;
       obs.disconnect();
       const cpu = process.cpuUsage(cpu0);
       const peak = exact ? statusKb('VmHWM') : sampled;
       console.log(JSON.stringify({ run: run + 1, command, items: answer.items, bodyMB: +((answer.bytes ?? 0) / MB).toFixed(1),
         seconds: +(answer.ms / 1000).toFixed(2), serverCpuSeconds: +((cpu.user + cpu.system) / 1e6).toFixed(2),
         rssBeforeMB: Math.round(before / MB), rssGrowthMB: Math.round((peak - before) / MB), sampledGrowthMB: Math.round((sampled - before) / MB),
-        peakFrom: exact ? 'VmHWM' : 'samples', majorGcs: gcs.major, minorGcs: gcs.minor, heapUsedMB: Math.round(process.memoryUsage().heapUsed / MB), ballast: kept.length }));
+        peakFrom: exact ? 'VmHWM' : 'samples', majorGcs: gcs.major, minorGcs: gcs.minor, oldSpaceGrowthMB: Math.round(oldGrowth / MB),
+        // Where the sampled peak was: the JS heap (committed), off-heap buffers (external) and the rest (malloc, stacks).
+        atPeakGrowthMB: { heapTotal: Math.round((atPeak.heapTotal - mu0.heapTotal) / MB), heapUsed: Math.round((atPeak.heapUsed - mu0.heapUsed) / MB),
+          external: Math.round((atPeak.external - mu0.external) / MB), other: Math.round(((atPeak.rss - atPeak.heapTotal - atPeak.external) - (mu0.rss - mu0.heapTotal - mu0.external)) / MB) }, heapUsedMB: Math.round(process.memoryUsage().heapUsed / MB), ballast: kept.length }));
     }
   } finally {
     await server.close();
