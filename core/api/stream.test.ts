@@ -73,4 +73,18 @@ describe('streamed list answers', () => {
     }
     expect(all.volume.map((v: { id: string }) => v.id)).toEqual(pages.map((v) => v.id));
   });
+
+  it('listEvents pagesize=-1 streams too, byte for byte the one-piece answer and the pages of 500 in turn', async () => {
+    const { res, text } = await get({ response: 'json', listall: 'true', type: 'VM.CREATE', pagesize: '-1' }, 'listEvents');
+    expect(res.headers.get('transfer-encoding')).toBe('chunked');
+    expect(text).toBe(toJson('listeventsresponse', await whole({ listall: 'true', type: 'VM.CREATE', pagesize: '-1' }, 'listEvents')));
+    const all = JSON.parse(text).listeventsresponse;
+    // Only the deploys' events (no background work writes these), more than one batch of them.
+    expect(all.count).toBeGreaterThanOrEqual(VMS);
+    const pages: { id: string }[] = [];
+    for (let page = 1; page <= Math.ceil(all.count / 500); page++) {
+      pages.push(...JSON.parse((await get({ response: 'json', listall: 'true', type: 'VM.CREATE', page: String(page), pagesize: '500' }, 'listEvents')).text).listeventsresponse.event);
+    }
+    expect(all.event.map((e: { id: string }) => e.id)).toEqual(pages.map((e) => e.id));
+  });
 });

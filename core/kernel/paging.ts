@@ -23,14 +23,15 @@ export function inPageOrder<R extends { created: number; id: string }>(rows: R[]
 export const STREAM_BATCH = 500;
 
 /**
- * A big page whose ids (small) are known in page order: its first batch of items now, the rest read and formatted
- * one batch at a time as the HTTP layer writes them (api/stream.ts), so the server never holds the whole answer.
+ * A big page whose keys (ids or sequence numbers: small) are known in page order: its first batch of items now, the
+ * rest read and formatted one batch at a time as the HTTP layer writes them (api/stream.ts), so the server never
+ * holds the whole answer.
  */
-export async function batchedList<T>(count: number, ids: string[], load: (ids: string[]) => Promise<T[]>): Promise<{ count: number; items: T[]; more?: AsyncIterable<T[]> }> {
-  const items = await load(ids.slice(0, STREAM_BATCH));
-  if (ids.length <= STREAM_BATCH) return { count, items };
+export async function batchedList<K, T>(count: number, keys: K[], load: (keys: K[]) => Promise<T[]>): Promise<{ count: number; items: T[]; more?: AsyncIterable<T[]> }> {
+  const items = await load(keys.slice(0, STREAM_BATCH));
+  if (keys.length <= STREAM_BATCH) return { count, items };
   async function* more() {
-    for (let i = STREAM_BATCH; i < ids.length; i += STREAM_BATCH) yield await load(ids.slice(i, i + STREAM_BATCH));
+    for (let i = STREAM_BATCH; i < keys.length; i += STREAM_BATCH) yield await load(keys.slice(i, i + STREAM_BATCH));
   }
   return { count, items, more: more() };
 }
