@@ -19,12 +19,12 @@ beforeAll(async () => {
 afterAll(() => t.stop());
 
 /** The same list through the in-process path (collected, rendered in one piece as before streaming). */
-async function whole(params: Record<string, string>) {
-  return t.core.dispatcher.invoke(await t.core.admin(), 'listVirtualMachines', params);
+async function whole(params: Record<string, string>, command = 'listVirtualMachines') {
+  return t.core.dispatcher.invoke(await t.core.admin(), command, params);
 }
 
-async function get(params: Record<string, string>) {
-  const q = new URLSearchParams({ command: 'listVirtualMachines', sessionkey: admin.sessionKey, ...params });
+async function get(params: Record<string, string>, command = 'listVirtualMachines') {
+  const q = new URLSearchParams({ command, sessionkey: admin.sessionKey, ...params });
   const res = await fetch(`${t.url}/client/api?${q}`, { headers: { cookie: `sessionkey=${admin.sessionKey}` } });
   return { res, text: await res.text() };
 }
@@ -59,5 +59,32 @@ describe('streamed list answers', () => {
     const small = await get({ response: 'json', listall: 'true', page: '3', pagesize: '500' });
     expect(small.res.headers.get('content-length')).not.toBeNull();
     expect(JSON.parse(small.text).listvirtualmachinesresponse.virtualmachine).toHaveLength(VMS - 1000);
+  });
+
+  it('listVolumes pagesize=-1 streams too, byte for byte the one-piece answer and the pages of 500 in turn', async () => {
+    const { res, text } = await get({ response: 'json', listall: 'true', pagesize: '-1' }, 'listVolumes');
+    expect(res.headers.get('transfer-encoding')).toBe('chunked');
+    expect(text).toBe(toJson('listvolumesresponse', await whole({ listall: 'true', pagesize: '-1' }, 'listVolumes')));
+    const all = JSON.parse(text).listvolumesresponse;
+    expect(all.count).toBe(VMS);
+    const pages: { id: string }[] = [];
+    for (let page = 1; page <= 3; page++) {
+      pages.push(...JSON.parse((await get({ response: 'json', listall: 'true', page: String(page), pagesize: '500' }, 'listVolumes')).text).listvolumesresponse.volume);
+    }
+    expect(all.volume.map((v: { id: string }) => v.id)).toEqual(pages.map((v) => v.id));
+  });
+
+  it('listEvents pagesize=-1 streams too, byte for byte the one-piece answer and the pages of 500 in turn', async () => {
+    const { res, text } = await get({ response: 'json', listall: 'true', type: 'VM.CREATE', pagesize: '-1' }, 'listEvents');
+    expect(res.headers.get('transfer-encoding')).toBe('chunked');
+    expect(text).toBe(toJson('listeventsresponse', await whole({ listall: 'true', type: 'VM.CREATE', pagesize: '-1' }, 'listEvents')));
+    const all = JSON.parse(text).listeventsresponse;
+    // Only the deploys' events (no background work writes these), more than one batch of them.
+    expect(all.count).toBeGreaterThanOrEqual(VMS);
+    const pages: { id: string }[] = [];
+    for (let page = 1; page <= Math.ceil(all.count / 500); page++) {
+      pages.push(...JSON.parse((await get({ response: 'json', listall: 'true', type: 'VM.CREATE', page: String(page), pagesize: '500' }, 'listEvents')).text).listeventsresponse.event);
+    }
+    expect(all.event.map((e: { id: string }) => e.id)).toEqual(pages.map((e) => e.id));
   });
 });

@@ -7,6 +7,9 @@ import { openDatabase, type OpenedDb } from './connect';
 
 /** Tables the migrations fill on an empty database: the source's rows replace them. */
 const SEEDED_BY_MIGRATIONS = new Set(['sequences', 'cache_generations']);
+/** Tables triggers keep from other tables' rows (cluster_capacity from hosts, migration 011c): the copied rows
+ * rebuild them; copying them too would count every host twice. */
+const KEPT_BY_TRIGGERS = new Set(['cluster_capacity']);
 const BATCH = 500;
 
 export interface CopyReport { tables: { name: string; rows: number }[] }
@@ -18,7 +21,7 @@ export async function copyDatabase(fromUrl: string, toUrl: string, log: (line: s
     to = await openDatabase(toUrl);
     const target = to;
     const tables = (await from.db.introspection.getTables()).map((t) => t.name)
-      .filter((n) => !n.startsWith('kysely_') && !n.startsWith('sqlite_'));
+      .filter((n) => !n.startsWith('kysely_') && !n.startsWith('sqlite_') && !KEPT_BY_TRIGGERS.has(n));
     for (const name of tables) {
       if (SEEDED_BY_MIGRATIONS.has(name)) continue;
       const { rows } = await sql<{ n: number }>`select count(*) as n from ${sql.table(name)}`.execute(target.db);

@@ -213,10 +213,17 @@ export interface LbMemberTable { rule_id: string; vm_id: string; vm_ip: string; 
 export interface LbPolicyTable { id: string; rule_id: string; kind: string; name: string | null; description: string | null;
   method: string | null; params: string; state: string; created: Millis }
 
+/**
+ * Sums of each cluster's live Routing hosts' capacity counters (listCapacity's memory, CPU and CPU core rows), kept
+ * by triggers on hosts (migration 011c): CloudStack's op_host_capacity, one row per cluster.
+ */
+export interface ClusterCapacityTable { cluster_id: string; zone_id: string; pod_id: string; hosts: number;
+  memory_total: number; memory_allocated: number; cpu_total: number; cpu_allocated: number; cores_total: number; cores_allocated: number }
+
 export interface Database {
   domains: DomainTable; roles: RoleTable; role_permissions: RolePermissionTable; accounts: AccountTable;
   users: UserTable; sessions: SessionTable; login_failures: LoginFailureTable;
-  zones: ZoneTable; pods: PodTable; pod_ip_ranges: PodIpRangeTable; clusters: ClusterTable; hosts: HostTable & HostOwnerColumn;
+  zones: ZoneTable; pods: PodTable; pod_ip_ranges: PodIpRangeTable; clusters: ClusterTable; cluster_capacity: ClusterCapacityTable; hosts: HostTable & HostOwnerColumn;
   storage_pools: StoragePoolTable; image_stores: ImageStoreTable;
   service_offerings: ServiceOfferingTable; disk_offerings: DiskOfferingTable; os_types: OsTypeTable;
   templates: TemplateTable; template_zones: TemplateZoneTable;

@@ -8,6 +8,7 @@ import { eventsCommands } from '../contract/commands/events';
 import type { Database } from '../db/schema';
 import type { Db } from '../db/connect';
 import { countAllBut } from '../db/counts';
+import { batchedList, STREAM_BATCH } from '../kernel/paging';
 import { pageOf } from '../identity/common';
 import { parseDateParam } from './dates';
 import { EVENT_TYPES } from './event-types';
@@ -86,12 +87,16 @@ export const eventsModule = implement(eventsCommands, {
     const { offset, limit } = pageOf(a, ctx.svc.config.maxPageSize);
     // Everything unarchived, unfiltered: the table's count minus the archived (db/counts.ts), not an index walk.
     const all = seesEverything(scope) && !a.archived && EVENT_FILTERS.every((k) => a[k] === undefined);
-    const [total, rows] = await Promise.all([
-      all ? countAllBut(ctx.svc.db, 'events', 'archived', 1)
-        : q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow().then((r) => Number(r.n)),
-      pageRows(ctx.svc.db, q, offset, limit),
-    ]);
-    return { count: total, items: await formatEvents(ctx.svc, rows) };
+    const count = all ? countAllBut(ctx.svc.db, 'events', 'archived', 1)
+      : q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow().then((r) => Number(r.n));
+    if (limit <= STREAM_BATCH) {
+      const [total, rows] = await Promise.all([count, pageRows(ctx.svc.db, q, offset, limit)]);
+      return { count: total, items: await formatEvents(ctx.svc, rows) };
+    }
+    // pagesize=-1 and big pages: the seqs at once, the events one batch at a time as they are written.
+    const [total, seqs] = await Promise.all([count, q.select('seq').orderBy('seq', 'desc').limit(limit).offset(offset).execute()]);
+    return batchedList(total, seqs.map((r) => r.seq), async (batch) => formatEvents(ctx.svc,
+      await ctx.svc.db.selectFrom('events').selectAll().where('seq', 'in', batch).orderBy('seq', 'desc').execute()));
   },
 
   listEventTypes: () => ({ count: EVENT_TYPES.length, items: EVENT_TYPES.map((name) => ({ name })) }),

@@ -1,6 +1,8 @@
 // listCapacity reads per-host counters (allocated CPU MHz, memory and cores) that the operations keep current, as
-// CloudStack's op_host_capacity; after every operation that moves a VM's reservation the counters must equal a
-// full recount of the VMs holding capacity, and listCapacity must report that recount.
+// CloudStack's op_host_capacity, summed per cluster by triggers on hosts (cluster_capacity, migration 011c); after
+// every operation that moves a VM's reservation or changes a host the counters must equal a full recount of the VMs
+// holding capacity, the cluster rows a recount of the hosts, and listCapacity (from the rows) must report the same
+// as fetchlatest=true (a recount).
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { sql } from 'kysely';
 import { startTestServer, type TestServer } from '../testing/harness';
@@ -34,7 +36,32 @@ async function expectCountersTrue() {
   const cores = hosts.reduce((n, h) => n + h.recount[2], 0);
   const caps = (await call('listCapacity', { zoneid: lab.zoneId, type: '90' })).capacity;
   expect(caps[0].capacityused).toBe(cores);
+  expect(await clusterRows()).toEqual(await clusterRecount());
+  const h = (await call('listHosts', { zoneid: lab.zoneId, type: 'Routing' })).host[0];
+  for (const level of [{}, { podid: h.podid as string }, { clusterid: h.clusterid as string }] as Record<string, string>[]) {
+    const kept = (await call('listCapacity', level)).capacity;
+    expect(kept.length).toBeGreaterThan(0);
+    expect(kept).toEqual((await call('listCapacity', { ...level, fetchlatest: 'true' })).capacity);
+  }
   return cores;
+}
+
+const SUMS = 'hosts, memory_total, memory_allocated, cpu_total, cpu_allocated, cores_total, cores_allocated';
+const numbers = (rows: Record<string, unknown>[]) => rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, k.endsWith('_id') ? v : Number(v)])));
+
+/** The kept rows of the clusters that have live Routing hosts. */
+async function clusterRows() {
+  const r = await sql<Record<string, unknown>>`select cluster_id, zone_id, pod_id, ${sql.raw(SUMS)} from cluster_capacity
+    where hosts > 0 order by cluster_id`.execute(t.core.svc.db);
+  return numbers(r.rows);
+}
+
+async function clusterRecount() {
+  const r = await sql<Record<string, unknown>>`select cluster_id, min(zone_id) as zone_id, min(pod_id) as pod_id, count(*) as hosts,
+    sum(memory_total) as memory_total, sum(memory_allocated) as memory_allocated, sum(cpu_number * cpu_speed) as cpu_total,
+    sum(cpu_allocated) as cpu_allocated, sum(cpu_number) as cores_total, sum(cpu_cores_allocated) as cores_allocated
+    from hosts where removed is null and type = 'Routing' group by cluster_id order by cluster_id`.execute(t.core.svc.db);
+  return numbers(r.rows);
 }
 
 beforeAll(async () => {
@@ -70,15 +97,22 @@ describe('host capacity counters', () => {
     expect(left).toBeLessThan(7);
   });
 
-  it('migration 011b fills the counter from a recount of an existing database', async () => {
-    const { up } = await import('../db/migrations/011b-host-core-counter');
+  it('migrations 011b and 011c fill the counters and the cluster rows from a recount of an existing database', async () => {
+    const m011b = await import('../db/migrations/011b-host-core-counter');
+    const m011c = await import('../db/migrations/011c-cluster-capacity');
     const db = t.core.svc.db;
+    const mysql = t.core.svc.dbKind === 'mysql';
+    for (const trg of ['hosts_capacity_insert', 'hosts_capacity_delete', 'hosts_capacity_update', 'hosts_capacity_alloc', 'hosts_capacity_move']) {
+      await sql.raw(`drop trigger if exists ${trg}`).execute(db);
+    }
+    await db.schema.dropTable('cluster_capacity').execute();
     await db.updateTable('hosts').set({ cpu_cores_allocated: 0 }).execute();
     // MySQL names the table of a dropped index; SQLite refuses the ON.
     const drop = db.schema.dropIndex('hosts_capacity');
-    await (t.core.svc.dbKind === 'mysql' ? drop.on('hosts') : drop).execute();
+    await (mysql ? drop.on('hosts') : drop).execute();
     await db.schema.alterTable('hosts').dropColumn('cpu_cores_allocated').execute();
-    await up(db as never);
+    await m011b.up(db as never);
+    await m011c.up(db as never);
     await expectCountersTrue();
   });
 });

@@ -1,7 +1,7 @@
-// Capacity per zone, pod or cluster (listCapacity, showcapacities). Computed live from the host and pool
-// counters (kept by every reserve and release, as CloudStack keeps op_host_capacity: hosts/host-capacity.ts) with a
-// few GROUP BY queries over host and pool rows, never over VMs, so it is current (fetchlatest is implied) and its
-// cost does not grow with the number of VMs. Totals include the
+// Capacity per zone, pod or cluster (listCapacity, showcapacities). Host capacity comes from one row per cluster
+// (cluster_capacity, kept by triggers on every host write: migration 011c, as CloudStack keeps op_host_capacity), or
+// for fetchlatest=true from a recount of the host counters; storage from the pool and image store rows (one per pool
+// or store). So its cost grows with clusters and pools, never with hosts or VMs. Totals include the
 // overcommit factors: CPU and memory of each host x its cluster's factor, storage allocated x the pool's factor.
 import { sql } from 'kysely';
 import type { Db } from '../db/connect';
@@ -12,7 +12,11 @@ const NAMES: Record<number, string> = { 0: 'MEMORY', 1: 'CPU', 2: 'STORAGE', 3: 
 
 export type Level = 'zone' | 'pod' | 'cluster';
 
-export interface CapacityFilter { level: Level; zoneId?: string; podId?: string; clusterId?: string; type?: number }
+export interface CapacityFilter {
+  level: Level; zoneId?: string; podId?: string; clusterId?: string; type?: number;
+  /** fetchlatest=true: recount the hosts instead of reading the kept per-cluster rows. */
+  latest?: boolean;
+}
 
 export interface Capacity {
   type: number; name: string; capacitytotal: number; capacityused: number; capacityallocated: number;
@@ -42,12 +46,27 @@ function keyCols(level: Level, t: string) {
 const groupOf = (level: Level, r: { z: string; p?: string | null; c?: string | null }): Group =>
   ({ zone: r.z, pod: level === 'zone' ? null : r.p ?? null, cluster: level === 'cluster' ? r.c ?? null : null });
 
+interface ClusterSum { c: string; p: string; z: string; mem: number; memUsed: number; cpu: number; cpuUsed: number;
+  cores: number; coresUsed: number; cpuFactor: number; memFactor: number }
+
+/** Host capacity per cluster from the rows the hosts' triggers keep (migration 011c): one row per cluster. */
+async function keptClusterSums(db: Db, f: CapacityFilter): Promise<ClusterSum[]> {
+  return db.selectFrom('cluster_capacity as k').innerJoin('clusters as c', 'c.id', 'k.cluster_id')
+    .select(['k.cluster_id as c', 'k.pod_id as p', 'k.zone_id as z', 'k.memory_total as mem', 'k.memory_allocated as memUsed',
+      'k.cpu_total as cpu', 'k.cpu_allocated as cpuUsed', 'k.cores_total as cores', 'k.cores_allocated as coresUsed',
+      'c.cpu_overcommit as cpuFactor', 'c.memory_overcommit as memFactor'])
+    .where('k.hosts', '>', 0)
+    .$if(f.zoneId !== undefined, (q) => q.where('k.zone_id', '=', f.zoneId!))
+    .$if(f.podId !== undefined, (q) => q.where('k.pod_id', '=', f.podId!))
+    .$if(f.clusterId !== undefined, (q) => q.where('k.cluster_id', '=', f.clusterId!))
+    .execute();
+}
+
 /**
- * Host capacity: sums per cluster from the host rows alone (a walk of the covering hosts_capacity index of migration
- * 011b, in cluster order, so no table read, join or sort), then the cluster's overcommit factors applied to its
- * sums and the clusters rolled up to the asked level here (a few hundred clusters, not thousands of hosts).
+ * The same sums recounted from every host row (fetchlatest=true, as CloudStack recalculates its capacity rows then):
+ * a walk of the covering hosts_capacity index of migration 011b, in cluster order, so no table read, join or sort.
  */
-async function hostSums(db: Db, f: CapacityFilter, out: Sum[]): Promise<void> {
+async function recountedClusterSums(db: Db, f: CapacityFilter): Promise<ClusterSum[]> {
   const rows = await db.selectFrom('hosts as h')
     .select(['h.cluster_id as c', 'h.pod_id as p', 'h.zone_id as z',
       sql<number>`sum(h.memory_total)`.as('mem'), sql<number>`sum(h.memory_allocated)`.as('memUsed'),
@@ -58,18 +77,26 @@ async function hostSums(db: Db, f: CapacityFilter, out: Sum[]): Promise<void> {
     .$if(f.podId !== undefined, (q) => q.where('h.pod_id', '=', f.podId!))
     .$if(f.clusterId !== undefined, (q) => q.where('h.cluster_id', '=', f.clusterId!))
     .groupBy(['h.cluster_id', 'h.pod_id', 'h.zone_id']).execute();
-  if (rows.length === 0) return;
+  if (rows.length === 0) return [];
   const factors = new Map((await db.selectFrom('clusters').select(['id', 'cpu_overcommit', 'memory_overcommit'])
     .where('id', 'in', rows.map((r) => r.c)).execute()).map((c) => [c.id, c]));
+  return rows.map((r) => ({ ...r, cpuFactor: factors.get(r.c)?.cpu_overcommit ?? 1, memFactor: factors.get(r.c)?.memory_overcommit ?? 1 }));
+}
+
+/**
+ * Host capacity: sums per cluster (kept rows, or recounted for fetchlatest), the cluster's overcommit factors applied
+ * to its sums and the clusters rolled up to the asked level here (a few hundred clusters, never the hosts).
+ */
+async function hostSums(db: Db, f: CapacityFilter, out: Sum[]): Promise<void> {
+  const rows = await (f.latest ? recountedClusterSums(db, f) : keptClusterSums(db, f));
   const groups = new Map<string, { g: Group; mem: number; memUsed: number; cpu: number; cpuUsed: number; cores: number; coresUsed: number }>();
   for (const r of rows) {
     const g = groupOf(f.level, r);
     const key = `${g.zone}/${g.pod}/${g.cluster}`;
     let t = groups.get(key);
     if (!t) groups.set(key, (t = { g, mem: 0, memUsed: 0, cpu: 0, cpuUsed: 0, cores: 0, coresUsed: 0 }));
-    const k = factors.get(r.c);
-    t.mem += Number(r.mem) * (k?.memory_overcommit ?? 1);
-    t.cpu += Number(r.cpu) * (k?.cpu_overcommit ?? 1);
+    t.mem += Number(r.mem) * Number(r.memFactor ?? 1);
+    t.cpu += Number(r.cpu) * Number(r.cpuFactor ?? 1);
     t.memUsed += Number(r.memUsed);
     t.cpuUsed += Number(r.cpuUsed);
     t.cores += Number(r.cores);

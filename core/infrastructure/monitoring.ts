@@ -54,11 +54,24 @@ export const monitoringHandlers: Pick<H, 'listCapacity' | 'listAlerts' | 'archiv
     if (a.zoneid !== undefined) await zoneById(ctx, a.zoneid, 'zoneid');
     if (a.podid !== undefined) await podById(ctx, a.podid, 'podid');
     if (a.clusterid !== undefined) await clusterById(ctx, a.clusterid, 'clusterid');
-    const level: Level = a.clusterid !== undefined ? 'cluster' : a.podid !== undefined ? 'pod' : 'zone';
-    let caps = await computeCapacities(ctx.svc.db, { level, zoneId: a.zoneid, podId: a.podid, clusterId: a.clusterid, type: a.type });
+    const byUsage = a.sortby !== undefined;
+    if (byUsage && a.sortby!.toLowerCase() !== 'usage') throw invalidParam('Only value supported for sortBy parameter is : usage');
+    if (byUsage && a.clusterid !== undefined) throw invalidParam('Currently clusterId param is not supported');
+    // CloudStack lists by the level asked; sortby=usage (its "top consumed") ranks the level below the filter instead:
+    // zones, a zone's pods, a pod's clusters.
+    const level: Level = byUsage
+      ? (a.podid !== undefined ? 'cluster' : a.zoneid !== undefined ? 'pod' : 'zone')
+      : (a.clusterid !== undefined ? 'cluster' : a.podid !== undefined ? 'pod' : 'zone');
+    let caps = await computeCapacities(ctx.svc.db,
+      { level, zoneId: a.zoneid, podId: a.podid, clusterId: a.clusterid, type: a.type, latest: a.fetchlatest === true });
     if (a.keyword !== undefined) caps = caps.filter((c) => c.name.toLowerCase().includes(a.keyword!.toLowerCase()));
-    if (a.sortby?.toLowerCase() === 'usage') caps = [...caps].sort((x, y) => Number(y.percentused) - Number(x.percentused));
-    return { count: caps.length, items: pageArray(caps, a, ctx.svc.config.maxPageSize) };
+    if (!byUsage) return { count: caps.length, items: pageArray(caps, a, ctx.svc.config.maxPageSize) };
+    // The pagesize most used first (page is not applied, as in CloudStack), then grouped by zone name in that order.
+    const top = [...caps].sort((x, y) => Number(y.percentused) - Number(x.percentused))
+      .slice(0, a.pagesize !== undefined && a.pagesize > 0 ? a.pagesize : ctx.svc.config.maxPageSize || undefined);
+    const ranked = top.map((c, i) => ({ c, i }))
+      .sort((x, y) => (x.c.zonename ?? '').localeCompare(y.c.zonename ?? '') || x.i - y.i).map((x) => x.c);
+    return { count: ranked.length, items: ranked };
   },
 
   async listAlerts(ctx, a) {

@@ -102,6 +102,13 @@ describe('listCapacity', () => {
     expect(cl).toEqual([expect.objectContaining({ type: 1, clusterid: ids.clusterId, clustername: 'c1', podname: 'p1', capacitytotal: 16000 })]);
     const sorted = (await f.call('listCapacity', { sortby: 'usage' })).items.map((c: any) => Number(c.percentused));
     expect(sorted).toEqual([...sorted].sort((a, b) => b - a));
+    // As CloudStack: sortby=usage ranks the level below the filter (a zone's pods), at most pagesize of them.
+    const top = (await f.call('listCapacity', { sortby: 'usage', zoneid: ids.zoneId, page: '1', pagesize: '2' })).items;
+    expect(top).toHaveLength(2);
+    expect(top[0]).toMatchObject({ podid: ids.podId, podname: 'p1', percentused: '25' });
+    await expect(f.call('listCapacity', { sortby: 'name' })).rejects.toMatchObject({ errorcode: 431, message: 'Only value supported for sortBy parameter is : usage' });
+    await expect(f.call('listCapacity', { sortby: 'usage', clusterid: ids.clusterId })).rejects.toMatchObject({ errorcode: 431 });
+    expect((await f.call('listCapacity', { zoneid: ids.zoneId, fetchlatest: 'true' })).items).toEqual(caps);
   });
 });
 

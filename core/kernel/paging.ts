@@ -18,3 +18,20 @@ export function pageWindow(
 export function inPageOrder<R extends { created: number; id: string }>(rows: R[]): R[] {
   return rows.sort((a, b) => a.created - b.created || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
+
+/** Pages bigger than this (pagesize=-1 above all) are answered in batches of this many rows, streamed by HTTP. */
+export const STREAM_BATCH = 500;
+
+/**
+ * A big page whose keys (ids or sequence numbers: small) are known in page order: its first batch of items now, the
+ * rest read and formatted one batch at a time as the HTTP layer writes them (api/stream.ts), so the server never
+ * holds the whole answer.
+ */
+export async function batchedList<K, T>(count: number, keys: K[], load: (keys: K[]) => Promise<T[]>): Promise<{ count: number; items: T[]; more?: AsyncIterable<T[]> }> {
+  const items = await load(keys.slice(0, STREAM_BATCH));
+  if (keys.length <= STREAM_BATCH) return { count, items };
+  async function* more() {
+    for (let i = STREAM_BATCH; i < keys.length; i += STREAM_BATCH) yield await load(keys.slice(i, i + STREAM_BATCH));
+  }
+  return { count, items, more: more() };
+}

@@ -7,7 +7,7 @@ import type { Caller } from '../../identity/caller';
 import { isAdmin } from '../../identity/caller';
 import type { ListResult } from '../../kernel/handler';
 import { csDate, ownerFields } from '../../kernel/format';
-import { inPageOrder, pageWindow } from '../../kernel/paging';
+import { batchedList, inPageOrder, pageWindow, STREAM_BATCH } from '../../kernel/paging';
 import { likeExpr } from '../vm/vm-view';
 import type { Tags, Volume } from '../../contract/responses';
 import { tagsOfPage, taggedIdsQuery, type TagPair } from '../../tags/tag-store';
@@ -146,10 +146,23 @@ async function formatRows(svc: Services, rows: Row[], caller: Caller, withJobs: 
   return rows.map((r) => format(r, names.get(r.account_id), admin, jobs.get(r.id), tags.get(r.id)));
 }
 
+/** The ids of a page in page order (from the index alone). */
+async function pageIds(db: Db, f: VolumeFilter, window: { offset: number; limit: number | null }): Promise<string[]> {
+  let q = filtered(db, f).select('vol.id').orderBy('vol.created').orderBy('vol.id');
+  if (window.limit !== null) q = q.limit(window.limit).offset(window.offset);
+  return (await q.execute()).map((r) => r.id);
+}
+
 export async function listVolumes(svc: Services, f: VolumeFilter, paging: { page?: number; pagesize?: number }, caller: Caller): Promise<ListResult<Volume>> {
   const window = pageWindow(paging, svc.config.maxPageSize);
-  const [rows, count] = await Promise.all([pageRows(svc.db, f, window), countOf(svc.db, f)]);
-  return { count, items: await formatRows(svc, rows, caller, true) };
+  if (window.limit !== null && window.limit <= STREAM_BATCH) {
+    const [rows, count] = await Promise.all([pageRows(svc.db, f, window), countOf(svc.db, f)]);
+    return { count, items: await formatRows(svc, rows, caller, true) };
+  }
+  // pagesize=-1 and big pages: the ids at once, the rows one batch at a time as they are written.
+  const [ids, count] = await Promise.all([pageIds(svc.db, f, window), countOf(svc.db, f)]);
+  return batchedList(count, ids, async (batch) =>
+    formatRows(svc, inPageOrder(await rowsQuery(svc.db).where('vol.id', 'in', batch).execute()), caller, true));
 }
 
 /** The `volume` object of one volume (also a removed one, for results of deletes). */
