@@ -1,7 +1,7 @@
 // The raw rows waiting to be written, and their writer. A tick queues ~200,000 rows at 100,000 VMs: as objects with
 // a values array each they were ~40 MB of garbage per tick that lived long enough (until the tick's write) to be
 // promoted and traced by the old-generation GC. Queued here they are numbers in a Float64Array (ts, series and the
-// channels per row, NaN for an unknown value), and the writer binds them through one parameter array it reuses.
+// channels per row, NaN for an unknown value), and the writer binds them chunk by chunk.
 //
 // Writes: one multi-row INSERT per `writeChunk` rows, `turnRows` rows per event-loop turn. SQLite's group commit
 // (db/sqlite-group-commit.ts) commits once per turn, so the rows of a turn share one WAL commit (and whatever the
@@ -52,8 +52,6 @@ const COLUMNS = ['ts', 'series', 'n', ...Array.from({ length: CHANNELS }, (_, c)
 /** Writes queues of rows: one writer per store (its SQL texts and parameter arrays are reused). */
 export function rowWriter(db: Db, config: MetricsConfig): (q: RowQueue) => Promise<void> {
   const insertSql = rawInsert(db.getExecutor().adapter instanceof MysqlAdapter);
-  /** Parameter arrays of full chunks, one per chunk of a turn, reused from turn to turn. */
-  const full: unknown[][] = [];
   const exec = async (rows: number, params: unknown[]) => {
     const query = CompiledQuery.raw(insertSql(rows), params);
     // InnoDB may pick this insert as a deadlock victim (a rollup reading metric_t0 at that moment): the insert
@@ -73,11 +71,11 @@ export function rowWriter(db: Db, config: MetricsConfig): (q: RowQueue) => Promi
       const turn: Promise<void>[] = [];
       for (let k = 0; k < chunksPerTurn && i < q.rows; k++, i += chunk) {
         const rows = Math.min(chunk, q.rows - i);
-        const params = rows === chunk ? (full[k] ??= new Array(rows * COLUMNS.length)) : new Array(rows * COLUMNS.length);
+        // A new array per chunk: Kysely freezes a compiled query's parameters (short-lived, a young-generation GC's).
+        const params = new Array(rows * COLUMNS.length);
         for (let r = 0; r < rows; r++) q.bind(i + r, params, r * COLUMNS.length);
         turn.push(exec(rows, params));
       }
-      // Every insert settles before the next turn binds the arrays again (a deadlock retry still reads them).
       const failed = (await Promise.allSettled(turn)).find((r) => r.status === 'rejected');
       if (failed) throw failed.reason;
     }
