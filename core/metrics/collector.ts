@@ -17,8 +17,8 @@ const HOST_TIMEOUT_MS = 8000;
 const CONCURRENCY = 16;
 /** Hosts whose samples are turned into rows together (one series look-up each), then the tick yields a turn. */
 const HOST_SLICE = 64;
-/** Rows queued before they are written: bounds the queue's memory whatever the cloud's size. */
-const WRITE_BATCH = 4000;
+/** Rows queued before they are written (sorted by key, row-writer.ts): bounds the queue (1.5 MB) whatever the cloud's size. */
+const WRITE_BATCH = 16_000;
 
 /** A series' previous cumulative counters (CounterTable columns; NaN where the object has no such counter). */
 const P = { t: 0, rd: 1, wr: 2, rdOps: 3, wrOps: 4, rx: 5, tx: 6, rxPk: 7, txPk: 8 } as const;

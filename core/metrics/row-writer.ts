@@ -30,6 +30,18 @@ export class RowQueue {
     for (let c = 0; c < CHANNELS; c++) this.data[o + 2 + c] = values[c] ?? NaN;
   }
 
+  /**
+   * Row numbers in the table's key order (ts, series): SQLite then appends each row next to the previous one and a
+   * commit writes a few pages at the index's end, where rows in host order landed all over the tick's part of the
+   * index and each commit rewrote most of its pages.
+   */
+  keyOrder(): Uint32Array {
+    const order = new Uint32Array(this.rows);
+    for (let i = 0; i < this.rows; i++) order[i] = i;
+    const d = this.data;
+    return order.sort((a, b) => d[a * ROW] - d[b * ROW] || d[a * ROW + 1] - d[b * ROW + 1]);
+  }
+
   /** Row i's parameters as the INSERT binds them (count 1: a raw sample; non-finite values as NULL), into params at p. */
   bind(i: number, params: unknown[], p: number): void {
     const o = i * ROW;
@@ -65,6 +77,7 @@ export function rowWriter(db: Db, config: MetricsConfig): (q: RowQueue) => Promi
   return async (q) => {
     const chunk = config.writeChunk;
     const chunksPerTurn = Math.max(1, Math.floor(config.turnRows / chunk));
+    const order = q.keyOrder();
     for (let i = 0; i < q.rows;) {
       // A turn's inserts are all issued before any is awaited: a write's promise settles after the group commit
       // at the end of the turn, so awaiting each one would commit (and yield) once per chunk.
@@ -73,7 +86,7 @@ export function rowWriter(db: Db, config: MetricsConfig): (q: RowQueue) => Promi
         const rows = Math.min(chunk, q.rows - i);
         // A new array per chunk: Kysely freezes a compiled query's parameters (short-lived, a young-generation GC's).
         const params = new Array(rows * COLUMNS.length);
-        for (let r = 0; r < rows; r++) q.bind(i + r, params, r * COLUMNS.length);
+        for (let r = 0; r < rows; r++) q.bind(order[i + r], params, r * COLUMNS.length);
         turn.push(exec(rows, params));
       }
       const failed = (await Promise.allSettled(turn)).find((r) => r.status === 'rejected');
