@@ -1,8 +1,7 @@
 // What one metrics collector tick costs the process, in figures the machine's load moves little: main-thread CPU
 // per tick, SQL statements and commits per tick, the event loop's delay while ticks run (perf_hooks
 // monitorEventLoopDelay: how long an API request could wait), and the memory the collector keeps (JS heap after a
-// forced GC and RSS, before the first tick and after the last), and the CPU the loop spent between two turns of a
-// probe (the longest stretch a request would wait on a quiet machine).
+// forced GC and RSS, before the first tick and after the last). SQL time is wall time inside SQLite's calls.
 // Run with node --expose-gc (`npx tsx --expose-gc core/bench/collector-cost.ts`):
 //   --db FILE      an existing lab (a copy: the run writes to it), e.g. a 100,000-VM lab grown by scale.ts
 //   --hosts N --vms N   otherwise a new lab of N simulator hosts and VMs (default 1,000 and 10,000)
@@ -43,32 +42,6 @@ for (const m of ['run', 'get', 'all', 'iterate']) {
   };
 }
 
-/**
- * The process's CPU time between two consecutive turns of a probe that re-arms itself with setImmediate: how long
- * the loop was busy with other work between them, as CPU (what a request would wait on a quiet machine), where the
- * loop delay's wall time also counts the time the machine's other processes held the cores.
- */
-function cpuBetweenTurns() {
-  const gaps: number[] = [];
-  let last = process.cpuUsage();
-  let on = true;
-  const probe = () => {
-    if (!on) return;
-    const now = process.cpuUsage();
-    gaps.push((now.user + now.system - last.user - last.system) / 1000);
-    last = now;
-    setImmediate(probe);
-  };
-  setImmediate(probe);
-  return {
-    stop() {
-      on = false;
-      gaps.sort((a, b) => a - b);
-      return { max: +(gaps.at(-1) ?? 0).toFixed(1), p99: +(gaps[Math.floor(gaps.length * 0.99)] ?? 0).toFixed(1) };
-    },
-  };
-}
-
 const MB = 2 ** 20;
 const gc = (globalThis as { gc?: () => void }).gc;
 function settledMemory() {
@@ -91,7 +64,6 @@ async function main() {
     const ticks: Record<string, number>[] = [];
     for (let i = 0; i < Number(values.ticks ?? 5); i++) {
       const h = monitorEventLoopDelay({ resolution: 1 });
-      const turns = cpuBetweenTurns();
       const s0 = statements;
       const c0 = commits;
       const q0 = sqlMs;
@@ -100,11 +72,9 @@ async function main() {
       h.enable();
       const t = await core.metrics.collector.tick();
       h.disable();
-      const cpuTurns = turns.stop();
       const cpu = process.cpuUsage(cpu0);
       ticks.push({ samples: t.samples, wallMs: t.durationMs, cpuMs: Math.round((cpu.user + cpu.system) / 1000), statements: statements - s0,
-        commits: commits - c0, sqlMs: Math.round(sqlMs - q0), insertMs: Math.round(insertMs - i0), loopDelayMaxMs: +(h.max / 1e6).toFixed(1), loopDelayP99Ms: +(h.percentile(99) / 1e6).toFixed(1),
-        turnCpuMaxMs: cpuTurns.max, turnCpuP99Ms: cpuTurns.p99 });
+        commits: commits - c0, sqlMs: Math.round(sqlMs - q0), insertMs: Math.round(insertMs - i0), loopDelayMaxMs: +(h.max / 1e6).toFixed(1), loopDelayP99Ms: +(h.percentile(99) / 1e6).toFixed(1) });
     }
     const after = settledMemory();
     process.stdout.write(JSON.stringify({ hosts: first.hosts, vms: first.vms, firstTick: { samples: first.samples, wallMs: first.durationMs },

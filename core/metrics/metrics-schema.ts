@@ -98,7 +98,7 @@ export const DEFAULT_METRICS_CONFIG: MetricsConfig = {
     { stepS: DAY, keepS: 5 * 365 * DAY, packS: 10 * DAY },
   ],
   writeChunk: 400,
-  turnRows: 2000,
+  turnRows: 1000,
   rawSlackS: 30,
 };
 
