@@ -37,9 +37,14 @@ export class RowQueue {
    */
   keyOrder(): Uint32Array {
     const order = new Uint32Array(this.rows);
-    for (let i = 0; i < this.rows; i++) order[i] = i;
     const d = this.data;
-    return order.sort((a, b) => d[a * ROW] - d[b * ROW] || d[a * ROW + 1] - d[b * ROW + 1]);
+    let sorted = true;
+    for (let i = 0; i < this.rows; i++) {
+      order[i] = i;
+      if (i > 0 && (d[i * ROW] - d[(i - 1) * ROW] || d[i * ROW + 1] - d[(i - 1) * ROW + 1]) < 0) sorted = false;
+    }
+    // Rows queued in key order already (a bulk load) skip the sort.
+    return sorted ? order : order.sort((a, b) => d[a * ROW] - d[b * ROW] || d[a * ROW + 1] - d[b * ROW + 1]);
   }
 
   /** Row i's parameters as the INSERT binds them (count 1: a raw sample; non-finite values as NULL), into params at p. */
