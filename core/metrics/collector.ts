@@ -182,7 +182,10 @@ export function createCollector(svc: Services, store: MetricsStore): Collector {
         } catch { failedHosts++; continue; } finally { clearTimeout(timer); }
         sampledHosts++;
         slice.push([h.id, r]);
+        // Every worker waits for the rows in hand (not only the one that fills a slice): a driver that answers at
+        // once would otherwise let the other workers sample on in the same turn, ~1,000 hosts before all waited.
         if (slice.length >= HOST_SLICE) await drain();
+        else await rowsDone;
       }
     };
     await Promise.all(Array.from({ length: Math.min(CONCURRENCY, hosts.length) }, worker));
