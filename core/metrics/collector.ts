@@ -6,15 +6,23 @@
 // samples only the hosts it owns; the rows are keyed by series and bucket, so two servers writing the same
 // bucket cannot double it (the first write wins).
 import type { Services } from '../kernel/services';
-import type { HostSample, HypervisorDriver, VmSample } from '../hypervisors/driver';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import type { HostSample, HypervisorDriver, VmSample, VolumeCounters } from '../hypervisors/driver';
+import { CounterTable } from '../kernel/counter-table';
 import { driverForHost } from '../hypervisors/registry';
 import { CH, CHANNELS, HOST_CH, PACKET_SCALE, type Sample } from './metrics-schema';
 import type { MetricsStore } from './store';
 
 const HOST_TIMEOUT_MS = 8000;
 const CONCURRENCY = 16;
+/** Hosts whose samples are turned into rows together (one series look-up each), then the tick yields a turn. */
+const HOST_SLICE = 64;
+/** Rows queued before they are written (sorted by key, row-writer.ts): bounds the queue (1.5 MB) whatever the cloud's size. */
+const WRITE_BATCH = 16_000;
 
-interface Counters { t: number; rd: number; wr: number; rdOps: number; wrOps: number; rx?: number; tx?: number; rxPk?: number; txPk?: number }
+/** A series' previous cumulative counters (CounterTable columns; NaN where the object has no such counter). */
+const P = { t: 0, rd: 1, wr: 2, rdOps: 3, wrOps: 4, rx: 5, tx: 6, rxPk: 7, txPk: 8 } as const;
+const P_WIDTH = 9;
 
 export interface TickStats { at: number; hosts: number; vms: number; samples: number; durationMs: number; failedHosts: number }
 
@@ -25,34 +33,54 @@ export interface Collector {
 }
 
 export function createCollector(svc: Services, store: MetricsStore): Collector {
-  const prev = new Map<string, Counters>();
+  // Previous counters by series id (VMs and volumes): a dense table of numbers, not an object per VM.
+  const prev = new CounterTable<number>(P_WIDTH);
   let lastStats: TickStats | null = null;
+  /** One row's channel values, reused for every row (the store copies them). */
+  const row = new Float64Array(CHANNELS);
+  /** A host's sums of its VMs' rates (HOST_CH channels). */
+  const sums = new Float64Array(CHANNELS);
 
-  /** Per-second rate of a counter since the previous sample; null on the first sample or after a reset. */
-  const rate = (now: number, p: Counters | undefined, key: keyof Counters, v: number | undefined) => {
-    if (p === undefined || v === undefined || p[key] === undefined || v < (p[key] as number) || now <= p.t) return null;
-    return (v - (p[key] as number)) / (now - p.t);
+  /**
+   * Per-second rate of counter k since the series' previous sample, and records the new value; NaN (unknown) on
+   * the first sample, after a reset (the counter went back) or without a value.
+   */
+  const rate = (slot: number, fresh: boolean, now: number, k: number, v: number | undefined, scale = 1) => {
+    const pv = prev.get(slot, k);
+    const pt = prev.get(slot, P.t);
+    prev.set(slot, k, v ?? NaN);
+    if (fresh || v === undefined || Number.isNaN(pv) || v < pv || now <= pt) return NaN;
+    return ((v - pv) / (now - pt)) * scale;
   };
 
-  function vmValues(t: number, s: VmSample): (number | null)[] {
-    const p = prev.get(s.vmId);
-    const c: Counters = { t, rd: s.diskReadBytes, wr: s.diskWriteBytes, rdOps: s.diskReadOps, wrOps: s.diskWriteOps, rx: s.netReadBytes, tx: s.netWriteBytes,
-      rxPk: s.netReadPackets, txPk: s.netWritePackets };
-    prev.set(s.vmId, c);
+  /** Fills `row` with a VM's channels (CPU, memory, rates since its previous sample). */
+  function vmRow(series: number, now: number, s: VmSample): void {
+    const slot = prev.slot(series);
+    const fresh = prev.created;
+    row.fill(NaN);
+    row[CH.cpu] = s.cpuUsedPercent * 100;
+    row[CH.mem] = s.memoryKbs;
+    row[CH.diskRead] = rate(slot, fresh, now, P.rd, s.diskReadBytes);
+    row[CH.diskWrite] = rate(slot, fresh, now, P.wr, s.diskWriteBytes);
     // Operations in hundredths per second, packets in tenths (finer costs store bytes for digits nobody reads).
-    const ops = (k: 'rdOps' | 'wrOps' | 'rxPk' | 'txPk', v: number | undefined, scale = 100) => { const r = rate(t, p, k, v); return r === null ? null : r * scale; };
-    const v: (number | null)[] = new Array(CHANNELS).fill(null);
-    v[CH.cpu] = s.cpuUsedPercent * 100;
-    v[CH.mem] = s.memoryKbs;
-    v[CH.diskRead] = rate(t, p, 'rd', s.diskReadBytes);
-    v[CH.diskWrite] = rate(t, p, 'wr', s.diskWriteBytes);
-    v[CH.iopsRead] = ops('rdOps', s.diskReadOps);
-    v[CH.iopsWrite] = ops('wrOps', s.diskWriteOps);
-    v[CH.netRx] = rate(t, p, 'rx', s.netReadBytes);
-    v[CH.netTx] = rate(t, p, 'tx', s.netWriteBytes);
-    v[CH.pktRx] = ops('rxPk', s.netReadPackets, PACKET_SCALE);
-    v[CH.pktTx] = ops('txPk', s.netWritePackets, PACKET_SCALE);
-    return v;
+    row[CH.iopsRead] = rate(slot, fresh, now, P.rdOps, s.diskReadOps, 100);
+    row[CH.iopsWrite] = rate(slot, fresh, now, P.wrOps, s.diskWriteOps, 100);
+    row[CH.netRx] = rate(slot, fresh, now, P.rx, s.netReadBytes);
+    row[CH.netTx] = rate(slot, fresh, now, P.tx, s.netWriteBytes);
+    row[CH.pktRx] = rate(slot, fresh, now, P.rxPk, s.netReadPackets, PACKET_SCALE);
+    row[CH.pktTx] = rate(slot, fresh, now, P.txPk, s.netWritePackets, PACKET_SCALE);
+    prev.set(slot, P.t, now);
+  }
+
+  function volumeRow(series: number, now: number, v: VolumeCounters): void {
+    const slot = prev.slot(series);
+    const fresh = prev.created;
+    row.fill(NaN);
+    row[CH.diskRead] = rate(slot, fresh, now, P.rd, v.readBytes);
+    row[CH.diskWrite] = rate(slot, fresh, now, P.wr, v.writeBytes);
+    row[CH.iopsRead] = rate(slot, fresh, now, P.rdOps, v.readOps, 100);
+    row[CH.iopsWrite] = rate(slot, fresh, now, P.wrOps, v.writeOps, 100);
+    prev.set(slot, P.t, now);
   }
 
   async function sampleOne(driver: HypervisorDriver, hostId: string, vmIds: string[]): Promise<HostSample> {
@@ -66,6 +94,44 @@ export function createCollector(svc: Services, store: MetricsStore): Collector {
         diskWriteBytes: s.diskWriteBytes, diskReadOps: s.diskReadOps ?? 0, diskWriteOps: s.diskWriteOps ?? 0 });
     }
     return { ...h, vms };
+  }
+
+  /**
+   * Rows of a slice of sampled hosts: their series ids in one look-up per kind, then each VM's and volume's row and
+   * the host's (its VMs' I/O summed). The samples are dropped afterwards: no tick keeps a whole cloud's samples.
+   */
+  async function queueRows(ts: number, nowS: number, slice: [string, HostSample][], counts: { vms: number; samples: number }) {
+    const vmIds: string[] = [];
+    const volIds: string[] = [];
+    for (const [, r] of slice) for (const v of r.vms) { vmIds.push(v.vmId); for (const vol of v.volumes ?? []) volIds.push(vol.volumeId); }
+    const [hostSeries, vmSeries, volSeries] = await Promise.all([store.seriesIds('host', slice.map(([id]) => id)),
+      store.seriesIds('vm', vmIds), store.seriesIds('volume', volIds)]);
+    for (const [hostId, r] of slice) {
+      // The host's I/O is what its VMs move (the list's disk and network columns): summed from their rates (none
+      // moves nothing; VMs without a rate yet, on their first sample, leave it unknown).
+      sums.fill(r.vms.length === 0 ? 0 : NaN);
+      for (const v of r.vms) {
+        vmRow(vmSeries.get(v.vmId)!, nowS, v);
+        store.enqueueRow(ts, vmSeries.get(v.vmId)!, row);
+        addTo(sums, HOST_CH.diskRead, row[CH.diskRead]);
+        addTo(sums, HOST_CH.diskWrite, row[CH.diskWrite]);
+        addTo(sums, HOST_CH.netRx, row[CH.netRx]);
+        addTo(sums, HOST_CH.netTx, row[CH.netTx]);
+        for (const vol of v.volumes ?? []) {
+          volumeRow(volSeries.get(vol.volumeId)!, nowS, vol);
+          store.enqueueRow(ts, volSeries.get(vol.volumeId)!, row);
+          counts.samples++;
+        }
+      }
+      row.fill(NaN);
+      row[CH.cpu] = r.cpuUsedPercent * 100;
+      row[CH.mem] = r.memoryUsedBytes / 1024;
+      row[CH.load] = r.load1 === undefined ? NaN : r.load1 * 100;
+      for (const c of [HOST_CH.diskRead, HOST_CH.diskWrite, HOST_CH.netRx, HOST_CH.netTx]) row[c] = sums[c];
+      store.enqueueRow(ts, hostSeries.get(hostId)!, row);
+      counts.vms += r.vms.length;
+      counts.samples += 1 + r.vms.length;
+    }
   }
 
   async function tick(): Promise<TickStats> {
@@ -82,68 +148,65 @@ export function createCollector(svc: Services, store: MetricsStore): Collector {
     for (let i = 0; i < listed.length; i += 500) {
       const rows = await svc.db.selectFrom('vms').select(['id', 'host_id']).where('host_id', 'in', listed.slice(i, i + 500))
         .where('state', '=', 'Running').where('removed', 'is', null).execute();
-      for (const r of rows) vmsByHost.set(r.host_id!, [...(vmsByHost.get(r.host_id!) ?? []), r.id]);
+      for (const r of rows) {
+        const list = vmsByHost.get(r.host_id!);
+        if (list) list.push(r.id); else vmsByHost.set(r.host_id!, [r.id]);
+      }
     }
-    const results = new Map<string, HostSample>();
+    const counts = { vms: 0, samples: 0 };
+    let sampledHosts = 0;
     let failedHosts = 0;
+    // Sampled hosts wait in `slice` until HOST_SLICE of them are turned into rows; the workers wait for that (so a
+    // tick works in slices and yields between them: a driver that answers at once never holds the loop long).
+    let slice: [string, HostSample][] = [];
+    let rowsDone: Promise<void> = Promise.resolve();
+    const drain = () => {
+      const part = slice;
+      slice = [];
+      rowsDone = rowsDone.then(async () => {
+        await queueRows(ts, nowS, part, counts);
+        if (store.pending() >= WRITE_BATCH) await store.flush();
+        else await nextTurn();
+      });
+      return rowsDone;
+    };
     let next = 0;
     const worker = async () => {
       while (next < hosts.length) {
         const h = hosts[next++];
         let timer: NodeJS.Timeout | undefined;
+        let r: HostSample;
         try {
           const timeout = new Promise<never>((_r, rej) => { timer = setTimeout(() => rej(new Error('timed out')), HOST_TIMEOUT_MS); });
-          results.set(h.id, await Promise.race([sampleOne(drivers.get(h.id)!, h.id, vmsByHost.get(h.id) ?? []), timeout]));
-        } catch { failedHosts++; } finally { clearTimeout(timer); }
+          r = await Promise.race([sampleOne(drivers.get(h.id)!, h.id, vmsByHost.get(h.id) ?? []), timeout]);
+        } catch { failedHosts++; continue; } finally { clearTimeout(timer); }
+        sampledHosts++;
+        slice.push([h.id, r]);
+        // Every worker waits for the rows in hand (not only the one that fills a slice): a driver that answers at
+        // once would otherwise let the other workers sample on in the same turn, ~1,000 hosts before all waited.
+        if (slice.length >= HOST_SLICE) await drain();
+        else await rowsDone;
       }
     };
     await Promise.all(Array.from({ length: Math.min(CONCURRENCY, hosts.length) }, worker));
-
-    const vmSamples = [...results.values()].flatMap((r) => r.vms);
-    const volSamples = vmSamples.flatMap((v) => v.volumes ?? []);
-    const [hostIds, vmIds, volIds] = await Promise.all([
-      store.seriesIds('host', [...results.keys()]), store.seriesIds('vm', vmSamples.map((v) => v.vmId)),
-      store.seriesIds('volume', volSamples.map((v) => v.volumeId))]);
-    const samples: Sample[] = [];
-    for (const [hostId, r] of results) {
-      const values: (number | null)[] = new Array(CHANNELS).fill(null);
-      values[CH.cpu] = r.cpuUsedPercent * 100;
-      values[CH.mem] = r.memoryUsedBytes / 1024;
-      values[CH.load] = r.load1 === undefined ? null : r.load1 * 100;
-      // The host's I/O is what its VMs move (the list's disk and network columns): summed from their rates (none
-      // moves nothing; VMs without a rate yet, on their first sample, leave it unknown).
-      const sum = (ch: number, vals: (number | null)[][]) =>
-        vals.reduce<number | null>((a, v) => (v[ch] === null ? a : (a ?? 0) + v[ch]!), vals.length === 0 ? 0 : null);
-      const vmVals = r.vms.map((v) => vmValues(nowS, v));
-      values[HOST_CH.diskRead] = sum(CH.diskRead, vmVals);
-      values[HOST_CH.diskWrite] = sum(CH.diskWrite, vmVals);
-      values[HOST_CH.netRx] = sum(CH.netRx, vmVals);
-      values[HOST_CH.netTx] = sum(CH.netTx, vmVals);
-      samples.push({ series: hostIds.get(hostId)!, values });
-      r.vms.forEach((v, i) => samples.push({ series: vmIds.get(v.vmId)!, values: vmVals[i] }));
-    }
-    for (const v of volSamples) {
-      const p = prev.get(v.volumeId);
-      prev.set(v.volumeId, { t: nowS, rd: v.readBytes, wr: v.writeBytes, rdOps: v.readOps, wrOps: v.writeOps });
-      const ops = (k: 'rdOps' | 'wrOps', x: number) => { const r = rate(nowS, p, k, x); return r === null ? null : r * 100; };
-      const values: (number | null)[] = new Array(CHANNELS).fill(null);
-      values[CH.diskRead] = rate(nowS, p, 'rd', v.readBytes);
-      values[CH.diskWrite] = rate(nowS, p, 'wr', v.writeBytes);
-      values[CH.iopsRead] = ops('rdOps', v.readOps);
-      values[CH.iopsWrite] = ops('wrOps', v.writeOps);
-      samples.push({ series: volIds.get(v.volumeId)!, values });
-    }
-    samples.push(...await poolSamples(svc, store));
-    // VMs that stopped lose their counters (a restarted VM starts from zero).
-    const seen = new Set([...vmSamples.map((v) => v.vmId), ...volSamples.map((v) => v.volumeId)]);
-    for (const k of prev.keys()) if (!seen.has(k)) prev.delete(k);
-    store.enqueue(ts, samples);
+    await drain();
+    const pools = await poolSamples(svc, store);
+    store.enqueue(ts, pools);
+    counts.samples += pools.length;
+    // VMs and volumes not sampled this tick lose their counters (a restarted VM starts from zero).
+    prev.sweep();
     await store.flush();
-    lastStats = { at: ts, hosts: results.size, vms: vmSamples.length, samples: samples.length, durationMs: Date.now() - started, failedHosts };
+    lastStats = { at: ts, hosts: sampledHosts, vms: counts.vms, samples: counts.samples, durationMs: Date.now() - started, failedHosts };
     return lastStats;
   }
 
   return { tick, last: () => lastStats };
+}
+
+/** Adds a rate to a sum; an unknown rate makes nothing unknown once a sum has a value, as before (null + x). */
+function addTo(sums: Float64Array, c: number, v: number): void {
+  if (Number.isNaN(v)) return;
+  sums[c] = Number.isNaN(sums[c]) ? v : sums[c] + v;
 }
 
 /** Storage pools' used space (KiB), as the database knows it. */

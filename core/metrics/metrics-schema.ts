@@ -73,8 +73,13 @@ export interface MetricsConfig {
   intervalS: number;
   /** Tiers 1..4 (tier 0 is the raw samples): bucket size and how long rows are kept. */
   tiers: Tier[];
-  /** Rows written per INSERT (and per event-loop turn), so a big batch never holds the database long. */
+  /** Rows written per INSERT. */
   writeChunk: number;
+  /**
+   * Rows written per event-loop turn (whole INSERTs of writeChunk rows): they share one commit, and a request waits
+   * at most one turn's inserts (a few ms), so a big batch never holds the database (or the API) long.
+   */
+  turnRows: number;
   /**
    * How late a raw sample may still arrive (one write batch plus clock skew between servers): rollups and the zone
    * series take a raw tick as complete only this long after it. A lab with a 1 s interval and one server may say 3.
@@ -93,6 +98,7 @@ export const DEFAULT_METRICS_CONFIG: MetricsConfig = {
     { stepS: DAY, keepS: 5 * 365 * DAY, packS: 10 * DAY },
   ],
   writeChunk: 400,
+  turnRows: 1000,
   rawSlackS: 30,
 };
 

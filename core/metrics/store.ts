@@ -1,9 +1,8 @@
 // The metrics store: series ids, the batched writer of raw samples and the reader of points at the resolution a
-// range needs. Writes never run on the request path: the collector queues a tick's samples and `flush` writes
-// them in chunks of `writeChunk` rows, one chunk per event-loop turn, so a 100,000-VM tick never holds SQLite (or
-// the API behind it) for more than a few milliseconds. What a crash loses is the queue: at most one tick.
-import { setImmediate as nextTurn } from 'node:timers/promises';
-import { CompiledQuery, MysqlAdapter } from 'kysely';
+// range needs. Writes never run on the request path: the collector queues samples and `flush` writes them a few
+// INSERTs per event-loop turn (row-writer.ts), so a 100,000-VM tick never holds SQLite (or the API behind it) for
+// more than a few milliseconds. What a crash loses is the queue: at most one write batch.
+import { CompiledQuery } from 'kysely';
 import type { Db } from '../db/connect';
 import {
   CHANNELS, MAX_CHANNELS, maxOf, metricsDb, packOf, packTable, type MetricRow, type MetricsConfig, type MetricsDb, type PackRow, type Point,
@@ -11,6 +10,7 @@ import {
 } from './metrics-schema';
 import { decodePack } from '../kernel/bucket-pack';
 import { rollupProgress } from './rollup';
+import { RowQueue, rowWriter } from './row-writer';
 
 export interface MetricsStore {
   readonly config: MetricsConfig;
@@ -20,6 +20,8 @@ export interface MetricsStore {
   findSeries(kind: SeriesKind, objectIds: string[]): Promise<Map<string, number>>;
   /** Queues one tick's samples (ts in seconds, aligned to the interval by the caller). */
   enqueue(ts: number, samples: Sample[]): void;
+  /** Queues one sample without a Sample object (the collector's path); values NaN or null where unknown. */
+  enqueueRow(ts: number, series: number, values: ArrayLike<number | null | undefined>): void;
   /** Writes everything queued; resolves when it is committed. */
   flush(): Promise<void>;
   pending(): number;
@@ -31,57 +33,42 @@ export interface MetricsStore {
 
 export function createMetricsStore(db: Db, config: MetricsConfig, nowMs: () => number = Date.now): MetricsStore {
   const mdb = metricsDb(db);
-  const known = new Map<string, number>();
-  let queue: { ts: number; samples: Sample[] }[] = [];
-  let queued = 0;
-  const insertSql = rawInsert(db.getExecutor().adapter instanceof MysqlAdapter);
+  // Series ids by kind, keyed by the caller's own id strings (no "kind:id" string per object: at 200,000 series
+  // those keys were ~20 MB of their own).
+  const known = new Map<SeriesKind, Map<string, number>>();
+  const knownOf = (kind: SeriesKind) => {
+    let m = known.get(kind);
+    if (!m) known.set(kind, (m = new Map()));
+    return m;
+  };
+  let queue = new RowQueue();
+  /** Queues already written, kept for reuse (their buffers have grown to a batch's size once). */
+  const spares: RowQueue[] = [];
+  const write = rowWriter(db, config);
   let writing: Promise<void> = Promise.resolve();
 
   async function findSeries(kind: SeriesKind, objectIds: string[]): Promise<Map<string, number>> {
+    const kindKnown = knownOf(kind);
     const out = new Map<string, number>();
     const missing: string[] = [];
     for (const id of objectIds) {
-      const s = known.get(`${kind}:${id}`);
+      const s = kindKnown.get(id);
       if (s === undefined) missing.push(id);
       else out.set(id, s);
     }
     for (let i = 0; i < missing.length; i += 500) {
+      const part = missing.slice(i, i + 500);
       const rows = await mdb.selectFrom('metric_series').select(['id', 'object_id'])
-        .where('kind', '=', kind).where('object_id', 'in', missing.slice(i, i + 500)).execute();
-      for (const r of rows) { known.set(`${kind}:${r.object_id}`, Number(r.id)); out.set(r.object_id, Number(r.id)); }
+        .where('kind', '=', kind).where('object_id', 'in', part).execute();
+      // Keyed by the caller's string, which the objects it came from keep anyway (not the row's copy of it).
+      const mine = new Map(part.map((id) => [id, id]));
+      for (const r of rows) {
+        const id = mine.get(r.object_id) ?? r.object_id;
+        kindKnown.set(id, Number(r.id));
+        out.set(id, Number(r.id));
+      }
     }
     return out;
-  }
-
-  /**
-   * Raw samples go in as one multi-row INSERT per chunk, its SQL text built once per chunk size (the SQLite
-   * driver then reuses the prepared statement): building each chunk with Kysely would cost more than the insert.
-   * Another server (or a retried tick) may have written the same bucket: the first write wins.
-   */
-  async function writeChunks(ticks: { ts: number; samples: Sample[] }[]): Promise<void> {
-    const chunk = config.writeChunk;
-    let params: unknown[] = [];
-    let rows = 0;
-    const write = async () => {
-      const query = CompiledQuery.raw(insertSql(rows), params);
-      // InnoDB may pick this insert as a deadlock victim (a rollup reading metric_t0 at that moment): the insert
-      // did nothing, and running it again is what MySQL asks for.
-      for (let attempt = 1; ; attempt++) {
-        try { await db.executeQuery(query); break; } catch (e) {
-          if ((e as { errno?: number }).errno !== ER_LOCK_DEADLOCK || attempt === 3) throw e;
-        }
-      }
-      params = [];
-      rows = 0;
-      await nextTurn();
-    };
-    for (const { ts, samples } of ticks) {
-      for (const sample of samples) {
-        pushRaw(params, ts, sample);
-        if (++rows === chunk) await write();
-      }
-    }
-    if (rows > 0) await write();
   }
 
   return {
@@ -100,20 +87,19 @@ export function createMetricsStore(db: Db, config: MetricsConfig, nowMs: () => n
       return out;
     },
     enqueue(ts, samples) {
-      queue.push({ ts, samples });
-      queued += samples.length;
+      for (const s of samples) queue.add(ts, s.series, s.values);
     },
+    enqueueRow(ts, series, values) { queue.add(ts, series, values); },
     flush() {
-      const ticks = queue;
-      queue = [];
-      queued = 0;
+      const rows = queue;
+      queue = spares.pop() ?? new RowQueue();
       // A failed write fails this flush only: the ones after it still write (the chain used to stay rejected, so
       // one error dropped every later sample of the process and failed its stop).
-      const done = writing.then(() => writeChunks(ticks));
+      const done = writing.then(() => write(rows)).finally(() => { rows.rows = 0; spares.push(rows); });
       writing = done.catch(() => undefined);
       return done;
     },
-    pending: () => queued,
+    pending: () => queue.rows,
     read: (series, from, to, maxPoints = 1000) => readSeries(mdb, config, Math.floor(nowMs() / 1000), series, from, to, maxPoints),
     async latest(series, since) {
       const out = new Map<number, Point>();
@@ -132,35 +118,6 @@ export function createMetricsStore(db: Db, config: MetricsConfig, nowMs: () => n
       return out;
     },
   };
-}
-
-/** MySQL/MariaDB: "Deadlock found when trying to get lock; try restarting transaction". */
-const ER_LOCK_DEADLOCK = 1213;
-
-// Raw rows carry sums only (maxima are the values themselves: maxOf), so the insert names no x column.
-const COLUMNS = ['ts', 'series', 'n', ...Array.from({ length: CHANNELS }, (_, c) => `s${c}`)];
-
-/** `INSERT OR IGNORE` (SQLite) / `INSERT IGNORE` (MySQL) of n raw rows, memoized by n. */
-function rawInsert(mysql: boolean): (rows: number) => string {
-  const cache = new Map<number, string>();
-  const tuple = `(${COLUMNS.map(() => '?').join(',')})`;
-  return (rows) => {
-    let text = cache.get(rows);
-    if (text === undefined) {
-      text = `${mysql ? 'INSERT IGNORE INTO' : 'INSERT OR IGNORE INTO'} metric_t0 (${COLUMNS.join(',')}) VALUES ${new Array(rows).fill(tuple).join(',')}`;
-      cache.set(rows, text);
-    }
-    return text;
-  };
-}
-
-/** A raw sample's parameters: the value as its sum (its maximum is the value: maxOf); non-finite values become NULL. */
-function pushRaw(params: unknown[], ts: number, s: Sample): void {
-  params.push(ts, s.series, 1);
-  for (let c = 0; c < CHANNELS; c++) {
-    const v = s.values[c];
-    params.push(v === null || v === undefined || !Number.isFinite(v) ? null : Math.round(v));
-  }
 }
 
 export function toPoint(r: MetricRow): Point {

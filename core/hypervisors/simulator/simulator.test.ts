@@ -108,6 +108,32 @@ describe('simulator VMs', () => {
 });
 
 describe('simulated workload', () => {
+  it('keeps counters per VM and volume: a forgotten VM and a volume moved to another VM start again from zero', () => {
+    const w = new SimWorkload();
+    const t0 = 1_800_000_000;
+    w.sample('vm-a', t0, 512, ['root-a', 'data-1']);
+    w.sample('vm-b', t0, 512, ['root-b']);
+    const a1 = w.sample('vm-a', t0 + 60, 512, ['root-a', 'data-1']);
+    const b1 = w.sample('vm-b', t0 + 60, 512, ['root-b']);
+    expect(a1.diskReadBytes).toBeGreaterThan(0);
+    // Root takes 3 shares of 4, the data volume 1: their counters add up to the VM's.
+    const [root, data] = a1.volumes!;
+    expect(root.readBytes + data.readBytes).toBeCloseTo(a1.diskReadBytes, -1);
+    expect(root.readBytes).toBeCloseTo(3 * data.readBytes, -1);
+    // data-1 moves to vm-b: counted from zero there (its quarter of vm-b's last 10 s), vm-a's own counters go on.
+    const b = w.sample('vm-b', t0 + 70, 512, ['root-b', 'data-1']);
+    expect(b.volumes![1].readBytes).toBeCloseTo((b.diskReadBytes - b1.diskReadBytes) / 4, -1);
+    const a2 = w.sample('vm-a', t0 + 70, 512, ['root-a']);
+    expect(a2.diskReadBytes).toBeGreaterThan(a1.diskReadBytes);
+    // Forgetting vm-a (stopped) and many others: a VM sampled again starts from zero, vm-b keeps its counters.
+    w.forget('vm-a');
+    for (let i = 0; i < 3000; i++) { w.sample(`vm-${i}`, t0, 256, [`vol-${i}`]); w.forget(`vm-${i}`); }
+    expect(w.sample('vm-a', t0 + 80, 512, ['root-a']).diskReadBytes).toBe(0);
+    const b2 = w.sample('vm-b', t0 + 80, 512, ['root-b', 'data-1']);
+    expect(b2.diskReadBytes).toBeGreaterThan(b.diskReadBytes);
+    expect(b2.volumes![1].readBytes).toBeGreaterThan(0);
+  });
+
   it('never reports more memory in use than a small VM has', () => {
     const w = new SimWorkload();
     for (let i = 0; i < 200; i++) expect(w.sample(`vm-${i}`, 1_800_000_000 + i * 977, 128).memoryKbs).toBeLessThanOrEqual(128 * 1024);
