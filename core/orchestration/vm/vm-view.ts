@@ -9,7 +9,7 @@ import type { ListResult } from '../../kernel/handler';
 import { MysqlAdapter, sql } from 'kysely';
 import { inPageOrder, pageWindow } from '../../kernel/paging';
 import { VM_STATES } from '../vm-states';
-import { selectArrays } from '../../db/precompiled';
+import { precompiled, selectArrays } from '../../db/precompiled';
 import { customSort, orderVms, type VmSort } from './vm-sort';
 import { formatVms, VM_COLUMNS, vmRowOf, type FormatOptions, type VmRow } from './vm-format';
 import type { VirtualMachine } from '../../contract/responses';
@@ -105,9 +105,18 @@ function pageQuery(db: Db, f: VmFilter, window: PageWindow, fromEnd = false) {
   return customSort(f) ? orderVms(page, 'v', f) : page;
 }
 
+/** The unfiltered page (every live VM, created order), from its start or its end: built and compiled once. */
+const EVERY_VM: VmFilter = { scope: { kind: 'all' } };
+const everyVmPage = precompiled((db, p: PageWindow & { limit: number }) => pageQuery(db, EVERY_VM, p));
+const everyVmPageFromEnd = precompiled((db, p: PageWindow & { limit: number }) => pageQuery(db, EVERY_VM, p, true));
+
 /** The page's rows in (created, id) order: a derived table's order is not kept through a join in SQL. */
 async function pageRows(db: Db, f: VmFilter, window: PageWindow, fromEnd = false): Promise<VmRow[]> {
-  const rows = (await selectArrays(db, pageQuery(db, f, window, fromEnd))).map(vmRowOf);
+  const { limit, offset } = window;
+  const arrays = limit !== null && !customSort(f) && unfilteredList(f)
+    ? (fromEnd ? everyVmPageFromEnd : everyVmPage).arrays(db, { limit, offset })
+    : selectArrays(db, pageQuery(db, f, window, fromEnd));
+  const rows = (await arrays).map(vmRowOf);
   return customSort(f) ? rows : inPageOrder(rows);
 }
 
