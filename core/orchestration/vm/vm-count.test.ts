@@ -74,7 +74,7 @@ describe('listVirtualMachines count', () => {
   });
 
   it('shows on a page of many VMs the same tags, affinity groups and NICs as for one VM alone', async () => {
-    const page = async () => (await w.call(w.ids.admin, 'listVirtualMachines', { listall: true, page: 1, pagesize: 500 })).items as { id: string }[];
+    const page = async () => (await w.call(w.ids.admin, 'listVirtualMachines', { listall: true, page: 1, pagesize: 500 })).items as { id: string; tags: unknown[]; affinitygroup: unknown[] }[];
     const alone = async (id: string) => (await w.call(w.ids.admin, 'listVirtualMachines', { listall: true, id })).items[0];
     const [x, y] = (await page()).slice(0, 2).map((v) => v.id);
     // Without any tag or affinity group in the cloud (their lookups are skipped), then with one on x.
@@ -86,10 +86,11 @@ describe('listVirtualMachines count', () => {
     await w.db.insertInto('affinity_groups').values({ id: group, name: 'ag', type: 'host anti-affinity', description: null,
       account_id: vm.account_id, domain_id: vm.domain_id, created: 1 }).execute();
     await w.db.insertInto('affinity_group_vms').values({ group_id: group, vm_id: x }).execute();
-    const shown = (await page()).find((v) => v.id === x) as { tags: unknown[]; affinitygroup: unknown[] };
+    const after = await page();
+    const shown = after.find((v) => v.id === x)!;
     expect(shown).toEqual(await alone(x));
     expect(shown.tags).toHaveLength(1);
     expect(shown.affinitygroup).toHaveLength(1);
-    expect((await page()).find((v) => v.id === y)).toEqual(await alone(y));
+    expect(after.find((v) => v.id === y)).toEqual(await alone(y));
   });
 });

@@ -6,7 +6,9 @@ import type { Db } from '../../db/connect';
 import type { ListScope, Services } from '../../kernel/services';
 import type { Caller } from '../../identity/caller';
 import type { ListResult } from '../../kernel/handler';
-import { MysqlAdapter, sql } from 'kysely';
+import { MysqlAdapter, sql, type CompiledQuery, type Kysely } from 'kysely';
+import type { Database } from '../../db/schema';
+import { HOST_NAME_INDEX } from '../../db/migrations/011p-host-name-index';
 import { inPageOrder, pageWindow } from '../../kernel/paging';
 import { VM_STATES } from '../vm-states';
 import { precompiled, selectArrays } from '../../db/precompiled';
@@ -107,8 +109,24 @@ function pageQuery(db: Db, f: VmFilter, window: PageWindow, fromEnd = false) {
 
 /** The unfiltered page (every live VM, created order), from its start or its end: built and compiled once. */
 const EVERY_VM: VmFilter = { scope: { kind: 'all' } };
-const everyVmPage = precompiled((db, p: PageWindow & { limit: number }) => pageQuery(db, EVERY_VM, p));
-const everyVmPageFromEnd = precompiled((db, p: PageWindow & { limit: number }) => pageQuery(db, EVERY_VM, p, true));
+const everyVmPage = precompiled((db, p: PageWindow & { limit: number }) => hostNamesByIndex(pageQuery(db, EVERY_VM, p)));
+const everyVmPageFromEnd = precompiled((db, p: PageWindow & { limit: number }) => hostNamesByIndex(pageQuery(db, EVERY_VM, p, true)));
+
+/**
+ * On SQLite, the page's host names read from the covering index of migration 011p (one descent a VM instead of
+ * two). SQL has no portable way to name an index, so the compiled text gets SQLite's `indexed by`.
+ */
+function hostNamesByIndex(q: { compile(): CompiledQuery }) {
+  return {
+    compile(db: Kysely<Database>): CompiledQuery {
+      const c = q.compile();
+      if (db.getExecutor().adapter instanceof MysqlAdapter) return c;
+      const join = 'left join "hosts" as "h" on';
+      if (!c.sql.includes(join)) throw new Error(`page query without its host join: ${c.sql}`);
+      return { ...c, sql: c.sql.replace(join, `left join "hosts" as "h" indexed by "${HOST_NAME_INDEX}" on`) };
+    },
+  };
+}
 
 /** The page's rows in (created, id) order: a derived table's order is not kept through a join in SQL. */
 async function pageRows(db: Db, f: VmFilter, window: PageWindow, fromEnd = false): Promise<VmRow[]> {
