@@ -17,9 +17,9 @@ export interface JsonBytes { bytes: Buffer; release?: () => void }
 
 /** Below this size an answer's bytes come from Node's shared pool (Buffer.allocUnsafe); above it, from `spare`. */
 const OWN_BUFFER_MIN = 64 * 1024;
-/** At most this many released buffers of at most SPARE_MAX_BYTES each are kept (concurrent big answers). */
-const SPARES = 4;
-const SPARE_MAX_BYTES = 16 * 1024 * 1024;
+/** At most this many released buffers of at most SPARE_MAX_BYTES each are kept (8 MB at most, held for good). */
+const SPARES = 2;
+const SPARE_MAX_BYTES = 4 * 1024 * 1024;
 /**
  * Buffers of big answers already sent. A fresh 600 KB buffer is memory the kernel must map and zero page by page as
  * the answer is written into it (about as long as encoding the answer); a reused one is already there.
