@@ -9,7 +9,7 @@ import type { Registry, Registered } from '../kernel/registry';
 import type { CallContext, ListResult } from '../kernel/handler';
 import { decodeRequest, type DecodedRequest } from './request';
 import { validateArgs } from './validate';
-import { toJsonBytes, toXml, errorInner, listInner, JSON_CONTENT_TYPE, XML_CONTENT_TYPE } from './serialize';
+import { encodeJson, toXml, errorInner, listInner, JSON_CONTENT_TYPE, XML_CONTENT_TYPE } from './serialize';
 import { ApiError, echo } from '../kernel/errors';
 import { authenticate } from './authenticate';
 import { parseCookies } from '../kernel/cookies';
@@ -39,6 +39,8 @@ export interface ApiResponse {
   body: string;
   /** The body already encoded as UTF-8 (JSON answers; `body` is then decoded from it when read). */
   bytes?: Buffer;
+  /** Called by the HTTP front once `bytes` were sent, so their buffer can carry a later answer (never read after). */
+  release?: () => void;
   headers: Record<string, string | string[]>;
   /** Instead of `body`: a big list answer, written to the socket piece by piece (api/stream.ts). */
   stream?: BodyStream;
@@ -56,8 +58,8 @@ export function createDispatcher(svc: Services, registry: Registry): Dispatcher 
   function render(json: boolean, name: string, inner: object, status = 200, headers: ApiResponse['headers'] = {}): ApiResponse {
     if (!json) return { status, contentType: XML_CONTENT_TYPE, body: toXml(name, inner, version), headers };
     // Encoded once, here (the HTTP front sends the bytes); in-process readers of `body` get the text.
-    const bytes = toJsonBytes(name, inner);
-    return { status, contentType: JSON_CONTENT_TYPE, bytes, get body() { return bytes.toString('utf8'); }, headers };
+    const { bytes, release } = encodeJson(name, inner);
+    return { status, contentType: JSON_CONTENT_TYPE, bytes, release, get body() { return bytes.toString('utf8'); }, headers };
   }
 
   function renderError(json: boolean, name: string, err: ApiError): ApiResponse {

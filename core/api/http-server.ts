@@ -99,6 +99,8 @@ async function handle(dispatcher: Dispatcher, req: IncomingMessage, res: ServerR
       (e) => opts.onStreamError?.(e));
     return;
   }
+  // The buffer is reused only once the whole answer was handed to the OS ('finish'); a cut connection keeps it.
+  if (out.release) res.once('finish', out.release);
   // Sent as bytes: given a string, Node scans it once for Content-Length and again to encode it (a page of 500 VMs
   // is over 600 KB). JSON answers come encoded (serialize.ts toJsonBytes).
   send(res, out.status, { 'Content-Type': out.contentType, ...SECURITY_HEADERS, ...safeHeaders(out.headers) },

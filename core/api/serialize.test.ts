@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import {
-  toJson, toJsonBytes, toXml, errorInner, listInner, escapeXml, JSON_CONTENT_TYPE, XML_CONTENT_TYPE,
+  toJson, toJsonBytes, encodeJson, toXml, errorInner, listInner, escapeXml, JSON_CONTENT_TYPE, XML_CONTENT_TYPE,
 } from './serialize';
 import { ApiError, notFound } from '../kernel/errors';
 
@@ -115,6 +115,25 @@ describe('toJsonBytes', () => {
     for (const inner of answers) {
       expect(toJsonBytes('listvirtualmachinesresponse', inner).equals(Buffer.from(toJson('listvirtualmachinesresponse', inner), 'utf8'))).toBe(true);
     }
+  });
+
+  it('writes a big answer into the buffer of one released before, never into one still held', () => {
+    const page = (tag: string) => listInner('virtualmachine', { count: 400, items: Array.from({ length: 400 }, (_, i) => ({ id: `${tag}-${i}`, pad: 'x'.repeat(300) })) });
+    const text = (tag: string) => Buffer.from(toJson('r', page(tag)), 'utf8');
+    const a = encodeJson('r', page('a'));
+    const b = encodeJson('r', page('b'));
+    expect(b.bytes.buffer).not.toBe(a.bytes.buffer);
+    a.release!();
+    const c = encodeJson('r', page('c'));
+    expect(c.bytes.buffer).toBe(a.bytes.buffer);
+    // b, still held, is untouched by c; c is exactly its own answer.
+    expect(b.bytes.equals(text('b'))).toBe(true);
+    expect(c.bytes.equals(text('c'))).toBe(true);
+    // Released twice by mistake: handed out once only.
+    b.release!();
+    b.release!();
+    expect(encodeJson('r', page('d')).bytes.buffer).toBe(b.bytes.buffer);
+    expect(encodeJson('r', page('e')).bytes.buffer).not.toBe(b.bytes.buffer);
   });
 });
 

@@ -126,6 +126,11 @@ describe('selectArrays', () => {
     expect(await q.execute()).toEqual([{ value: '1', name: 'a' }, { value: '2', name: 'b' }]);
     await expect(selectArrays(db, db.deleteFrom('configurations'))).rejects.toThrow(/not a read/);
     expect((await db.selectFrom('configurations').select('name').where('name', 'in', ['a', 'b']).execute()).length).toBe(2);
+    // Precompiled, with a page window among its values: fresh values each run.
+    const page = precompiled((d, p: { after: string; limit: number; offset: number }) => d.selectFrom('configurations')
+      .select(['value', 'name']).where('name', '>=', p.after).orderBy('name').limit(p.limit).offset(p.offset));
+    expect(await page.arrays(db, { after: 'a', limit: 1, offset: 1 })).toEqual([['2', 'b']]);
+    expect(await page.arrays(db, { after: 'a', limit: 5, offset: 0 })).toEqual([['1', 'a'], ['2', 'b']]);
   });
 });
 

@@ -98,7 +98,8 @@ export async function selectArrays(db: AnyDb, query: { compile(): CompiledQuery<
 
 const dbOf = (target: QueryTarget): AnyDb => (target instanceof DirectTransaction ? target.db : target);
 
-function run<R>(target: QueryTarget, t: Template<R>, p0: Params, p1?: Params): Promise<QueryResult<R>> {
+/** The template's parameter values for these params (an error naming a missing one). */
+function bind<R>(t: Template<R>, p0: Params, p1?: Params): unknown[] | Error {
   const { compiled, sources, keys } = t;
   const constants = compiled.parameters;
   const values = new Array<unknown>(sources.length);
@@ -106,14 +107,22 @@ function run<R>(target: QueryTarget, t: Template<R>, p0: Params, p1?: Params): P
     const s = sources[i];
     if (s < 0) { values[i] = constants[i]; continue; }
     const v = (s === 0 ? p0 : p1!)[keys[i]];
-    if (v === undefined) return Promise.reject(new Error(`precompiled query: no value for "${keys[i]}" in ${compiled.sql}`));
+    if (v === undefined) return new Error(`precompiled query: no value for "${keys[i]}" in ${compiled.sql}`);
     values[i] = v;
   }
-  return runValues(target, t, values);
+  return values;
 }
 
-function runValues<R>(target: QueryTarget, { compiled }: Template<R>, values: unknown[]): Promise<QueryResult<R>> {
-  const q: CompiledQuery<R> = { query: compiled.query, queryId: compiled.queryId, sql: compiled.sql, parameters: values };
+function run<R>(target: QueryTarget, t: Template<R>, p0: Params, p1?: Params): Promise<QueryResult<R>> {
+  const values = bind(t, p0, p1);
+  return values instanceof Error ? Promise.reject(values) : runValues(target, t, values);
+}
+
+const withValues = <R>({ compiled }: Template<R>, values: unknown[]): CompiledQuery<R> =>
+  ({ query: compiled.query, queryId: compiled.queryId, sql: compiled.sql, parameters: values });
+
+function runValues<R>(target: QueryTarget, t: Template<R>, values: unknown[]): Promise<QueryResult<R>> {
+  const q = withValues(t, values);
   if (target instanceof DirectTransaction) return target.exec(q) as Promise<QueryResult<R>>;
   const d = direct.get(target);
   return d ? d.execute(q) as Promise<QueryResult<R>> : target.executeQuery<R>(q);
@@ -149,6 +158,8 @@ export interface Precompiled<P extends Params, R> {
   first(db: QueryTarget, params: P): Promise<R | undefined>;
   /** Rows changed by an insert, update or delete. */
   run(db: QueryTarget, params: P): Promise<number>;
+  /** A select's rows as arrays of column values in select-list order (selectArrays), outside any transaction. */
+  arrays(db: AnyDb, params: P): Promise<unknown[][]>;
 }
 
 export function precompiled<P extends Params, R = unknown>(build: (db: AnyDb, p: P) => Buildable<R>): Precompiled<P, R> {
@@ -159,6 +170,11 @@ export function precompiled<P extends Params, R = unknown>(build: (db: AnyDb, p:
     rows: async (db, params) => (await execute(db, params)).rows,
     first: async (db, params) => (await execute(db, params)).rows[0],
     run: async (db, params) => affected(await execute(db, params)),
+    arrays: (db, params) => {
+      const t = template(db);
+      const values = bind(t, params);
+      return values instanceof Error ? Promise.reject(values) : selectArrays(db, { compile: () => withValues(t, values) });
+    },
   };
 }
 

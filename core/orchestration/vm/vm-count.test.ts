@@ -58,4 +58,39 @@ describe('listVirtualMachines count', () => {
     expect(r.items.map((v: { name: string }) => v.name)).toEqual(matches.slice(10, 20).map((v) => v.name));
     expect((await w.call(w.ids.admin, 'listVirtualMachines', { listall: true, keyword: 'row-' })).count).toBe(4210);
   });
+
+  it('pages the second half of every VM (read from the end) exactly as the first', async () => {
+    // Ties on `created` are ordered by id, and removed rows sit among the live ones.
+    const [first] = await w.db.selectFrom('vms').select('created').where('removed', 'is', null).orderBy('created', 'desc').limit(1).execute();
+    await w.db.updateTable('vms').set({ created: first.created }).where('name', 'in', ['row-3000', 'row-3001', 'row-3002']).execute();
+    const live = (await w.db.selectFrom('vms').select(['id', 'created']).where('removed', 'is', null).execute())
+      .sort((a, b) => a.created - b.created || (a.id < b.id ? -1 : 1)).map((v) => v.id);
+    const pages = Math.ceil(live.length / 500);
+    for (const page of [1, pages - 2, pages - 1, pages, pages + 1]) {
+      const r = await w.call(w.ids.admin, 'listVirtualMachines', { listall: true, page, pagesize: 500 });
+      expect(r.count).toBe(live.length);
+      expect((r.items ?? []).map((v: { id: string }) => v.id)).toEqual(live.slice((page - 1) * 500, page * 500));
+    }
+  });
+
+  it('shows on a page of many VMs the same tags, affinity groups and NICs as for one VM alone', async () => {
+    const page = async () => (await w.call(w.ids.admin, 'listVirtualMachines', { listall: true, page: 1, pagesize: 500 })).items as { id: string; tags: unknown[]; affinitygroup: unknown[] }[];
+    const alone = async (id: string) => (await w.call(w.ids.admin, 'listVirtualMachines', { listall: true, id })).items[0];
+    const [x, y] = (await page()).slice(0, 2).map((v) => v.id);
+    // Without any tag or affinity group in the cloud (their lookups are skipped), then with one on x.
+    expect((await page()).find((v) => v.id === y)).toEqual(await alone(y));
+    const vm = await w.db.selectFrom('vms').select(['account_id', 'domain_id']).where('id', '=', x).executeTakeFirstOrThrow();
+    await w.db.insertInto('resource_tags').values({ id: randomUUID(), resource_type: 'UserVm', resource_id: x, tag_key: 'k', tag_value: 'v',
+      customer: null, account_id: vm.account_id, domain_id: vm.domain_id, created: 1 }).execute();
+    const group = randomUUID();
+    await w.db.insertInto('affinity_groups').values({ id: group, name: 'ag', type: 'host anti-affinity', description: null,
+      account_id: vm.account_id, domain_id: vm.domain_id, created: 1 }).execute();
+    await w.db.insertInto('affinity_group_vms').values({ group_id: group, vm_id: x }).execute();
+    const after = await page();
+    const shown = after.find((v) => v.id === x)!;
+    expect(shown).toEqual(await alone(x));
+    expect(shown.tags).toHaveLength(1);
+    expect(shown.affinitygroup).toHaveLength(1);
+    expect(after.find((v) => v.id === y)).toEqual(await alone(y));
+  });
 });

@@ -6,10 +6,12 @@ import type { Db } from '../../db/connect';
 import type { ListScope, Services } from '../../kernel/services';
 import type { Caller } from '../../identity/caller';
 import type { ListResult } from '../../kernel/handler';
-import { sql } from 'kysely';
+import { MysqlAdapter, sql, type CompiledQuery, type Kysely } from 'kysely';
+import type { Database } from '../../db/schema';
+import { HOST_NAME_INDEX } from '../../db/migrations/011p-host-name-index';
 import { inPageOrder, pageWindow } from '../../kernel/paging';
 import { VM_STATES } from '../vm-states';
-import { selectArrays } from '../../db/precompiled';
+import { precompiled, selectArrays } from '../../db/precompiled';
 import { customSort, orderVms, type VmSort } from './vm-sort';
 import { formatVms, VM_COLUMNS, vmRowOf, type FormatOptions, type VmRow } from './vm-format';
 import type { VirtualMachine } from '../../contract/responses';
@@ -91,18 +93,48 @@ function filtered(db: Db, f: VmFilter) {
  * (covering for the unfiltered view) instead of reading and joining every skipped row; then those VMs' columns
  * and their host's name (a join per page row, cheaper than a batch lookup of 500 host ids).
  */
-function pageQuery(db: Db, f: VmFilter, window: PageWindow) {
-  let ids = orderVms(filtered(db, f).select('v.id'), 'v', f);
-  if (window.limit !== null) ids = ids.limit(window.limit).offset(window.offset);
+function pageQuery(db: Db, f: VmFilter, window: PageWindow, fromEnd = false) {
+  let ids = fromEnd ? orderVms(filtered(db, f).select('v.id'), 'v', { sortorder: 'desc' }) : orderVms(filtered(db, f).select('v.id'), 'v', f);
+  if (fromEnd && window.limit !== null) {
+    // The same page counted from the end: the live total is taken inside the statement (one snapshot), so the
+    // window is exact whatever was deployed or expunged since the caller's count.
+    const { limit, offset } = window;
+    ids = ids.limit(sql<number>`max(0, min(${limit}, ${LIVE_VMS} - ${offset}))`).offset(sql<number>`max(0, ${LIVE_VMS} - ${offset} - ${limit})`);
+  } else if (window.limit !== null) ids = ids.limit(window.limit).offset(window.offset);
   const page = db.selectFrom(ids.as('p')).innerJoin('vms as v', 'v.id', 'p.id').leftJoin('hosts as h', 'h.id', 'v.host_id')
     .select([...VM_COLUMNS.map((c) => `v.${c}` as const), 'h.name as host_name']);
   // A sorted page is ordered again by the database (its collation, one page of rows); the default order in JS.
   return customSort(f) ? orderVms(page, 'v', f) : page;
 }
 
+/** The unfiltered page (every live VM, created order), from its start or its end: built and compiled once. */
+const EVERY_VM: VmFilter = { scope: { kind: 'all' } };
+const everyVmPage = precompiled((db, p: PageWindow & { limit: number }) => hostNamesByIndex(pageQuery(db, EVERY_VM, p)));
+const everyVmPageFromEnd = precompiled((db, p: PageWindow & { limit: number }) => hostNamesByIndex(pageQuery(db, EVERY_VM, p, true)));
+
+/**
+ * On SQLite, the page's host names read from the covering index of migration 011p (one descent a VM instead of
+ * two). SQL has no portable way to name an index, so the compiled text gets SQLite's `indexed by`.
+ */
+function hostNamesByIndex(q: { compile(): CompiledQuery }) {
+  return {
+    compile(db: Kysely<Database>): CompiledQuery {
+      const c = q.compile();
+      if (db.getExecutor().adapter instanceof MysqlAdapter) return c;
+      const join = 'left join "hosts" as "h" on';
+      if (!c.sql.includes(join)) throw new Error(`page query without its host join: ${c.sql}`);
+      return { ...c, sql: c.sql.replace(join, `left join "hosts" as "h" indexed by "${HOST_NAME_INDEX}" on`) };
+    },
+  };
+}
+
 /** The page's rows in (created, id) order: a derived table's order is not kept through a join in SQL. */
-async function pageRows(db: Db, f: VmFilter, window: PageWindow): Promise<VmRow[]> {
-  const rows = (await selectArrays(db, pageQuery(db, f, window))).map(vmRowOf);
+async function pageRows(db: Db, f: VmFilter, window: PageWindow, fromEnd = false): Promise<VmRow[]> {
+  const { limit, offset } = window;
+  const arrays = limit !== null && !customSort(f) && unfilteredList(f)
+    ? (fromEnd ? everyVmPageFromEnd : everyVmPage).arrays(db, { limit, offset })
+    : selectArrays(db, pageQuery(db, f, window, fromEnd));
+  const rows = (await arrays).map(vmRowOf);
   return customSort(f) ? rows : inPageOrder(rows);
 }
 
@@ -141,9 +173,12 @@ function stateCount(db: Db, state: string) {
  * state alone is counted by stateCount. A substring search counts the ids of the ordered walk the page takes (a
  * covering scan of vms_search, never the table, and no row leaves the database).
  */
+/** Whether the list is every live VM, unfiltered (but for one filter, `except`): its count is the live total. */
+const unfilteredList = (f: VmFilter, except?: (typeof FILTER_KEYS)[number]) => seesEverything(f.scope) && !f.removedToo &&
+  FILTER_KEYS.every((k) => k === except || f[k] === undefined);
+
 async function countOf(db: Db, f: VmFilter): Promise<number> {
-  const unfiltered = (except?: (typeof FILTER_KEYS)[number]) => seesEverything(f.scope) && !f.removedToo &&
-    FILTER_KEYS.every((k) => k === except || f[k] === undefined);
+  const unfiltered = (except?: (typeof FILTER_KEYS)[number]) => unfilteredList(f, except);
   if (unfiltered()) return Number((await sql<{ n: number }>`select ${LIVE_VMS} as n`.execute(db)).rows[0].n);
   const st = f.state === undefined ? undefined : stateFilter(f.state);
   if (st && st !== 'Present' && unfiltered('state')) return Number((await stateCount(db, st)).rows[0].n);
@@ -154,6 +189,12 @@ async function countOf(db: Db, f: VmFilter): Promise<number> {
   const r = await filtered(db, f).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   return Number(r.n);
 }
+
+/**
+ * Whether a page may be read from the end of the list: the unfiltered default order, whose live total the
+ * statement can count itself (from the b-trees, at once). Only on SQLite: MySQL takes no expression in LIMIT.
+ */
+const countsFromEnd = (db: Db, f: VmFilter) => !customSort(f) && unfilteredList(f) && !(db.getExecutor().adapter instanceof MysqlAdapter);
 
 /** The ids of every match in page order: one walk of an index (a covering scan of vms_search for a substring). */
 async function matchingIds(db: Db, f: VmFilter, window: PageWindow = { offset: 0, limit: null }): Promise<string[]> {
@@ -185,6 +226,13 @@ export async function listVms(svc: Services, f: VmFilter, paging: { page?: numbe
   // A substring search walks the covering vms_search index in page order and stops at the page's end; its count
   // walks it once more inside the database. (Collecting every matching id instead sent 100,000 rows to JS.)
   if (window.limit !== null && window.limit <= BATCH) {
+    if (countsFromEnd(svc.db, f)) {
+      // OFFSET steps over every index entry before the page: a page in the second half of all VMs is taken as
+      // counted from the end (SQLite's walk of vms_created backwards), at most half the entries instead of all.
+      const count = await countOf(svc.db, f);
+      const rows = await pageRows(svc.db, f, window, window.offset + window.limit / 2 > count / 2);
+      return { count, items: await formatVms(svc, rows, o) };
+    }
     const [rows, count] = await Promise.all([pageRows(svc.db, f, window), countOf(svc.db, f)]);
     return { count, items: await formatVms(svc, rows, o) };
   }
