@@ -12,6 +12,11 @@ import { likeExpr } from '../vm/vm-view';
 import type { Tags, Volume } from '../../contract/responses';
 import { tagsOfPage, taggedIdsQuery, type TagPair } from '../../tags/tag-store';
 import { countAllBut } from '../../db/counts';
+import { allColumns, precompiled, selectArrays } from '../../db/precompiled';
+import { precompiledPage, rowsOf } from '../../db/list-page';
+import type { VolumeTable } from '../../db/schema';
+import { withNames, type VolumeNames, type VolumeRowBase } from './volume-names';
+import { sql } from 'kysely';
 
 export interface VolumeFilter {
   scope: ListScope;
@@ -48,42 +53,55 @@ function filtered(db: Db, f: VolumeFilter) {
 const FILTER_KEYS = ['id', 'ids', 'name', 'type', 'state', 'virtualmachineid', 'zoneid', 'podid', 'clusterid', 'storageid',
   'hostid', 'diskofferingid', 'keyword', 'tags'] as const satisfies readonly (keyof VolumeFilter)[];
 
+/** Whether the list is every live volume, unfiltered: its count is the table's, its page may come from the end. */
+const everything = (f: VolumeFilter) => seesEverything(f.scope) && FILTER_KEYS.every((k) => f[k] === undefined);
+
 /** Total matches; the unfiltered everything-view counts the table (db/counts.ts) rather than walking an index. */
 async function countOf(db: Db, f: VolumeFilter): Promise<number> {
-  if (seesEverything(f.scope) && FILTER_KEYS.every((k) => f[k] === undefined)) return countAllBut(db, 'volumes', 'removed');
+  if (everything(f)) return countAllBut(db, 'volumes', 'removed');
   return Number((await filtered(db, f).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
 }
 
-/** Volume rows with the names their response objects carry (joined by primary keys). */
+/** A volume's own columns, named (not `vol.*`): rows are read as arrays, by position. */
+const VOLUME_COLUMNS = allColumns<VolumeTable>()(['id', 'name', 'type', 'state', 'size', 'vm_id', 'device_id', 'disk_offering_id',
+  'pool_id', 'account_id', 'domain_id', 'zone_id', 'template_id', 'path', 'provisioning_type', 'created', 'attached', 'removed']);
+/** The select list of rowsQuery, in order. */
+const ROW_COLUMNS = [...VOLUME_COLUMNS, 'vm_name', 'vm_display', 'vm_state', 'vm_hypervisor', 'vm_offering'];
+
+/** Volume rows with what their VM's row says (joined by primary key); the other names come from volume-names.ts. */
 function rowsQuery(db: Db) {
   return db.selectFrom('volumes as vol').leftJoin('vms as v', 'v.id', 'vol.vm_id')
-    .leftJoin('storage_pools as p', 'p.id', 'vol.pool_id')
-    .leftJoin('zones as z', 'z.id', 'vol.zone_id')
-    .leftJoin('disk_offerings as d', 'd.id', 'vol.disk_offering_id')
-    .leftJoin('templates as t', 't.id', 'vol.template_id')
-    .leftJoin('service_offerings as so', 'so.id', 'v.service_offering_id')
-    .leftJoin('clusters as c', 'c.id', 'p.cluster_id')
-    .leftJoin('pods as pd', 'pd.id', 'p.pod_id')
-    .selectAll('vol')
+    .select(VOLUME_COLUMNS.map((c) => `vol.${c}` as const))
     .select(['v.name as vm_name', 'v.display_name as vm_display', 'v.state as vm_state', 'v.hypervisor as vm_hypervisor',
-      'p.name as pool_name', 'p.scope as pool_scope', 'p.hypervisor as pool_hypervisor', 'p.pod_id', 'p.cluster_id',
-      'z.name as zone_name', 'd.name as offering_name', 'd.display_text as offering_text', 'd.storage_type',
-      't.name as template_name', 't.display_text as template_text', 'so.id as so_id', 'so.name as so_name',
-      'so.display_text as so_text', 'c.name as cluster_name', 'pd.name as pod_name']);
+      'v.service_offering_id as vm_offering']);
 }
+
+/** Rows read as arrays in ROW_COLUMNS order, with their names, in page order. */
+const named = async (db: Db, arrays: unknown[][]): Promise<Row[]> => inPageOrder(await withNames(db, rowsOf<VolumeRowBase>(ROW_COLUMNS, arrays)));
 
 /**
  * The page: its ids first, by the filter and the (created, id) order alone, so OFFSET steps over index entries;
  * then only those volumes are joined to the rows they name. A derived table's order does not survive the join,
- * so the rows are put back in page order here.
+ * so the rows are put back in page order here. The unfiltered page is compiled once and may be read from the end
+ * (db/list-page.ts).
  */
-async function pageRows(db: Db, f: VolumeFilter, window: { offset: number; limit: number | null }): Promise<Row[]> {
+async function pageRows(db: Db, f: VolumeFilter, window: { offset: number; limit: number | null }, count: number): Promise<Row[]> {
+  if (window.limit !== null && everything(f)) return named(db, await everyVolumePage(db, { offset: window.offset, limit: window.limit }, count));
   let ids = filtered(db, f).select('vol.id').orderBy('vol.created').orderBy('vol.id');
   if (window.limit !== null) ids = ids.limit(window.limit).offset(window.offset);
-  return inPageOrder(await rowsQuery(db).innerJoin(ids.as('page'), 'page.id', 'vol.id').execute());
+  return named(db, await selectArrays(db, rowsQuery(db).innerJoin(ids.as('page'), 'page.id', 'vol.id')));
 }
 
-type Row = Awaited<ReturnType<ReturnType<typeof rowsQuery>['execute']>>[number];
+/** Every live volume (the count's rows: all minus the removed ones, from the b-trees at once). */
+const LIVE_VOLUMES = sql<number>`((select count(*) from volumes) - (select count(*) from volumes where removed is not null))`;
+const everyVolumePage = precompiledPage(LIVE_VOLUMES, (db, reversed, { limit, offset }) => {
+  const live = db.selectFrom('volumes as vol').where('vol.removed', 'is', null).select('vol.id');
+  const ids = (reversed ? live.orderBy('vol.created', 'desc').orderBy('vol.id', 'desc') : live.orderBy('vol.created').orderBy('vol.id'))
+    .limit(limit).offset(offset);
+  return rowsQuery(db).innerJoin(ids.as('page'), 'page.id', 'vol.id');
+});
+
+type Row = VolumeRowBase & VolumeNames;
 type Names = { name: string; domainName: string; domainPath: string; project?: { id: string; name: string } };
 
 // Joined names (`!`) are NOT NULL in their tables: present whenever the joined row is, which the `if` tests.
@@ -130,19 +148,31 @@ function format(r: Row, acct: Names | undefined, admin: boolean, job: string | u
   return o;
 }
 
+/**
+ * Whether any job is pending and any volume has a tag (two index peeks): a page of many volumes skips the lookups
+ * its cloud has none of (each an IN of the page's 500 ids, costing about as much as its answer).
+ */
+const sidePresence = precompiled((db, _p: Record<string, never>) => db.selectNoFrom((eb) => [
+  eb.exists(eb.selectFrom('async_jobs').select('id').where('status', '=', 0)).as('jobs'),
+  eb.exists(eb.selectFrom('resource_tags').select('id').where('resource_type', '=', 'Volume')).as('tags'),
+]));
+/** From this many rows on, a page asks sidePresence first (one volume's lookups are cheaper than the question). */
+const PRESENCE_FROM_ROWS = 50;
+
 async function formatRows(svc: Services, rows: Row[], caller: Caller, withJobs: boolean): Promise<Volume[]> {
   const ids = [...new Set(rows.map((r) => r.account_id))];
   const infos = await Promise.all(ids.map((id) => svc.identity.accountInfo(id).catch(() => null)));
   const names = new Map<string, Names>();
   ids.forEach((id, i) => { const a = infos[i]; if (a) names.set(id, a); });
+  const present = rows.length >= PRESENCE_FROM_ROWS ? await sidePresence.first(svc.db, {}) : undefined;
   const jobs = new Map<string, string>();
-  if (withJobs && rows.length) {
+  if (withJobs && rows.length && (!present || Number(present.jobs))) {
     const js = await svc.db.selectFrom('async_jobs').select(['id', 'instance_id'])
       .where('instance_id', 'in', rows.map((r) => r.id)).where('status', '=', 0).execute();
     for (const j of js) if (j.instance_id) jobs.set(j.instance_id, j.id);
   }
   const admin = isAdmin(caller);
-  const tags = await tagsOfPage(svc, 'Volume', rows.map((r) => r.id));
+  const tags = !present || Number(present.tags) ? await tagsOfPage(svc, 'Volume', rows.map((r) => r.id)) : new Map<string, Tags[]>();
   return rows.map((r) => format(r, names.get(r.account_id), admin, jobs.get(r.id), tags.get(r.id)));
 }
 
@@ -156,18 +186,18 @@ async function pageIds(db: Db, f: VolumeFilter, window: { offset: number; limit:
 export async function listVolumes(svc: Services, f: VolumeFilter, paging: { page?: number; pagesize?: number }, caller: Caller): Promise<ListResult<Volume>> {
   const window = pageWindow(paging, svc.config.maxPageSize);
   if (window.limit !== null && window.limit <= STREAM_BATCH) {
-    const [rows, count] = await Promise.all([pageRows(svc.db, f, window), countOf(svc.db, f)]);
-    return { count, items: await formatRows(svc, rows, caller, true) };
+    const count = await countOf(svc.db, f);
+    return { count, items: await formatRows(svc, await pageRows(svc.db, f, window, count), caller, true) };
   }
   // pagesize=-1 and big pages: the ids at once, the rows one batch at a time as they are written.
   const [ids, count] = await Promise.all([pageIds(svc.db, f, window), countOf(svc.db, f)]);
   return batchedList(count, ids, async (batch) =>
-    formatRows(svc, inPageOrder(await rowsQuery(svc.db).where('vol.id', 'in', batch).execute()), caller, true));
+    formatRows(svc, await named(svc.db, await selectArrays(svc.db, rowsQuery(svc.db).where('vol.id', 'in', batch))), caller, true));
 }
 
 /** The `volume` object of one volume (also a removed one, for results of deletes). */
 export async function volumeObject(svc: Services, caller: Caller, id: string): Promise<Volume> {
-  const rows = await rowsQuery(svc.db).where('vol.id', '=', id).execute();
+  const rows = await withNames(svc.db, await rowsQuery(svc.db).where('vol.id', '=', id).execute());
   if (!rows.length) throw new Error(`volume ${id} does not exist`);
   return (await formatRows(svc, rows, caller, false))[0];
 }
