@@ -26,7 +26,7 @@ export function isFlushable(e: EventLog): e is FlushableEventLog {
 type EventRow = Omit<EventTable, 'seq'>;
 
 // Written in batches of hundreds under load: compiled once (db/precompiled).
-const EVENT_COLUMNS = allColumns<EventRow>()(['id', 'type', 'level', 'description', 'state', 'user_id', 'account_id',
+export const EVENT_COLUMNS = allColumns<EventRow>()(['id', 'type', 'level', 'description', 'state', 'user_id', 'account_id',
   'domain_id', 'resource_id', 'resource_type', 'resource_name', 'parent_id', 'created', 'archived']);
 const insertEvents = precompiledInsertMany('events', EVENT_COLUMNS);
 

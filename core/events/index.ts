@@ -1,11 +1,13 @@
 // Event commands: listEvents, listEventTypes, archiveEvents, deleteEvents.
 import { seesEverything, whereScope } from '../kernel/list-scope';
-import type { SelectQueryBuilder } from 'kysely';
+import { sql, type Selectable, type SelectQueryBuilder } from 'kysely';
 import { implement, type CallContext } from '../kernel/handler';
 import { ApiError, invalidParam } from '../kernel/errors';
 import { ErrorCode, CsErrorCode } from '../contract/errors';
 import { eventsCommands } from '../contract/commands/events';
-import type { Database } from '../db/schema';
+import type { Database, EventTable } from '../db/schema';
+import { selectArrays } from '../db/precompiled';
+import { precompiledPage, rowsOf } from '../db/list-page';
 import type { Db } from '../db/connect';
 import { countAllBut } from '../db/counts';
 import { batchedList, STREAM_BATCH } from '../kernel/paging';
@@ -13,7 +15,7 @@ import { pageOf } from '../identity/common';
 import { parseDateParam } from './dates';
 import { EVENT_TYPES } from './event-types';
 import { formatEvents } from './event-format';
-import { isFlushable } from './event-log';
+import { EVENT_COLUMNS, isFlushable } from './event-log';
 
 export { createEventLog, type FlushableEventLog } from './event-log';
 export { EVENT_TYPES } from './event-types';
@@ -31,15 +33,28 @@ function dated(q: EventQuery, a: { startdate?: string; enddate?: string }): Even
   return q;
 }
 
+/** An event row's columns, named (rows are read as arrays, by position). */
+const ROW_COLUMNS = ['seq', ...EVENT_COLUMNS] as const;
+type EventRow = Selectable<EventTable>;
+
+/** The page's rows (seqs picked by `seqs`) in the page order, newest first. */
+const rowsOfPage = (db: Db, seqs: SelectQueryBuilder<Database, 'events', { seq: number }>) =>
+  db.selectFrom('events').innerJoin(seqs.as('p'), 'p.seq', 'events.seq').select(ROW_COLUMNS.map((c) => `events.${c}` as const))
+    .orderBy('events.seq', 'desc');
+
 /**
  * A page of events, newest first: the page's seqs come from an (archived, seq) index alone (migration 011), so the
  * OFFSET steps over index entries rather than reading every skipped event; then only those rows are read.
  */
-function pageRows(db: Db, q: EventQuery, offset: number, limit: number) {
-  const seqs = q.select('seq').orderBy('seq', 'desc').limit(limit).offset(offset);
-  return db.selectFrom('events').innerJoin(seqs.as('p'), 'p.seq', 'events.seq').selectAll('events')
-    .orderBy('events.seq', 'desc').execute();
+async function pageRows(db: Db, q: EventQuery, offset: number, limit: number): Promise<EventRow[]> {
+  return rowsOf<EventRow>(ROW_COLUMNS, await selectArrays(db, rowsOfPage(db, q.select('seq').orderBy('seq', 'desc').limit(limit).offset(offset))));
 }
+
+/** Every unarchived event: all rows minus the archived ones, each counted from its b-tree at once (db/counts.ts). */
+const CURRENT_EVENTS = sql<number>`((select count(*) from events) - (select count(*) from events where archived = 1))`;
+/** The unfiltered page of current events, compiled once, read from the oldest end in the list's second half. */
+const everyEventPage = precompiledPage(CURRENT_EVENTS, (db, reversed, { limit, offset }) =>
+  rowsOfPage(db, db.selectFrom('events').where('archived', '=', 0).select('seq').orderBy('seq', reversed ? 'asc' : 'desc').limit(limit).offset(offset)));
 
 /** The events archiveEvents/deleteEvents act on: those the caller could list, matching the selection. */
 async function selectForChange(ctx: CallContext, a: { ids?: string[]; type?: string; startdate?: string; enddate?: string },
@@ -90,7 +105,9 @@ export const eventsModule = implement(eventsCommands, {
     const count = all ? countAllBut(ctx.svc.db, 'events', 'archived', 1)
       : q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow().then((r) => Number(r.n));
     if (limit <= STREAM_BATCH) {
-      const [total, rows] = await Promise.all([count, pageRows(ctx.svc.db, q, offset, limit)]);
+      const total = await count;
+      const rows = all ? rowsOf<EventRow>(ROW_COLUMNS, await everyEventPage(ctx.svc.db, { offset, limit }, total))
+        : await pageRows(ctx.svc.db, q, offset, limit);
       return { count: total, items: await formatEvents(ctx.svc, rows) };
     }
     // pagesize=-1 and big pages: the seqs at once, the events one batch at a time as they are written.

@@ -1,14 +1,35 @@
 // Job commands: queryAsyncJobResult (poll one job) and listAsyncJobs.
-import { whereScope } from '../kernel/list-scope';
+import { seesEverything, whereScope } from '../kernel/list-scope';
+import { sql, type SelectQueryBuilder } from 'kysely';
+import type { AsyncJobTable, Database } from '../db/schema';
+import type { Db } from '../db/connect';
+import { allColumns, selectArrays } from '../db/precompiled';
+import { precompiledPage, rowsOf } from '../db/list-page';
 import { implement } from '../kernel/handler';
 import { notFound } from '../kernel/errors';
 import { jobsCommands } from '../contract/commands/jobs';
 import { pageOf } from '../identity/common';
 import { parseDateParam } from '../events/dates';
-import { accountNames, formatJob } from './job-format';
+import { accountNames, formatJob, type JobRow } from './job-format';
 
 export { createJobManager, INTERRUPTED_TEXT } from './job-manager';
 export { javaCommandClass } from './job-format';
+
+/** A job row's columns, named (rows are read as arrays, by position). */
+const JOB_COLUMNS = allColumns<AsyncJobTable>()(['id', 'user_id', 'account_id', 'domain_id', 'command', 'params', 'payload', 'status',
+  'proc_status', 'result_code', 'result_type', 'result', 'instance_type', 'instance_id', 'lock_keys', 'created', 'started',
+  'completed', 'ms_id']);
+const JOB_FILTERS = ['startdate', 'resourceid', 'resourcetype', 'managementserverid', 'keyword'] as const;
+
+/** The rows of the jobs whose ids `ids` picks (wide rows: each carries its result), in no particular order. */
+const rowsOfPage = (db: Db, ids: SelectQueryBuilder<Database, 'async_jobs', { id: string }>) =>
+  db.selectFrom(ids.as('p')).innerJoin('async_jobs as j', 'j.id', 'p.id').select(JOB_COLUMNS.map((c) => `j.${c}` as const));
+
+/** Every job, unfiltered: compiled once, read from the oldest end in the list's second half (db/list-page.ts). */
+const everyJobPage = precompiledPage(sql<number>`(select count(*) from async_jobs)`, (db, reversed, { limit, offset }) => {
+  const dir = reversed ? 'asc' : 'desc';
+  return rowsOfPage(db, db.selectFrom('async_jobs').select('id').orderBy('created', dir).orderBy('id', dir).limit(limit).offset(offset));
+});
 
 export const jobsModule = implement(jobsCommands, {
   queryAsyncJobResult: async (ctx, a) => {
@@ -33,13 +54,13 @@ export const jobsModule = implement(jobsCommands, {
     const { offset, limit } = pageOf(a, ctx.svc.config.maxPageSize);
     // Newest first. The page's ids come from the (…, created, id) indexes alone; only those rows (wide: each
     // carries its result) are then read, instead of every skipped one.
-    const ids = q.select('id').orderBy('created', 'desc').orderBy('id', 'desc').limit(limit).offset(offset);
-    const [total, page] = await Promise.all([
-      q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-      ctx.svc.db.selectFrom(ids.as('p')).innerJoin('async_jobs as j', 'j.id', 'p.id').selectAll('j').execute(),
-    ]);
+    const total = Number((await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    const arrays = seesEverything(scope) && JOB_FILTERS.every((k) => a[k] === undefined) && limit <= 500
+      ? await everyJobPage(ctx.svc.db, { offset, limit }, total)
+      : await selectArrays(ctx.svc.db, rowsOfPage(ctx.svc.db, q.select('id').orderBy('created', 'desc').orderBy('id', 'desc').limit(limit).offset(offset)));
+    const page = rowsOf<JobRow>(JOB_COLUMNS, arrays);
     const rows = page.sort((x, y) => y.created - x.created || (x.id < y.id ? 1 : x.id > y.id ? -1 : 0));
     const names = await accountNames(ctx.svc, rows.map((r) => r.account_id));
-    return { count: Number(total.n), items: rows.map((r) => formatJob(ctx.svc, r, names.get(r.account_id))) };
+    return { count: total, items: rows.map((r) => formatJob(ctx.svc, r, names.get(r.account_id))) };
   },
 });
