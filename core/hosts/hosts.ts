@@ -5,7 +5,8 @@
 // needs forced=true. VMs still placed on the host (Running, Starting, Stopping, Migrating) refuse the delete with
 // 536 unless forced=true; forced marks them Stopped (the host and its capacity are gone) and clears them as
 // last host of stopped VMs, so they are planned afresh on their next start.
-import { inPageOrder } from '../kernel/paging';
+import { pageWindow } from '../kernel/paging';
+import { hostPageRows } from './host-page';
 import { countAllBut } from '../db/counts';
 import type { HandlersFor, CallContext } from '../kernel/handler';
 import type { infraCommands } from '../contract/commands/infra';
@@ -15,7 +16,7 @@ import { nextHostStatus, nextResourceState, canResourceState, HostStateError, ty
 import { zoneById } from '../infrastructure/zones';
 import { podById } from '../infrastructure/pods';
 import { clusterById, insertCluster } from '../infrastructure/clusters';
-import { hostView, hostViewQuery, hostViewColumns, formatHost, type HostView, type DetailGroups } from './host-format';
+import { hostView, formatHost, type HostView, type DetailGroups } from './host-format';
 import { reconnectHost, infoColumns } from './host-connect';
 import { driverForHost } from '../hypervisors/registry';
 import type { HostInfo } from '../hypervisors/driver';
@@ -221,11 +222,12 @@ export const hostHandlers: Pick<H, 'addHost' | 'updateHost' | 'deleteHost' | 'li
       q = q.where('h.id', 'in', db.selectFrom('vms').select('host_id').where('id', '=', a.virtualmachineid).where('host_id', 'is not', null));
     }
     // The unfiltered view counts the table (db/counts.ts) instead of walking 25,000 index entries.
-    const count = HOST_FILTERS.every((k) => a[k] === undefined) ? await countAllBut(db, 'hosts', 'removed')
-      : await countOf(q.select((eb) => eb.fn.countAll<number>().as('n')));
+    const unfiltered = HOST_FILTERS.every((k) => a[k] === undefined);
+    const count = unfiltered ? await countAllBut(db, 'hosts', 'removed') : await countOf(q.select((eb) => eb.fn.countAll<number>().as('n')));
     const ids = paged(q.select('h.id').orderBy('h.created').orderBy('h.id'), a, ctx.svc.config.maxPageSize);
-    // Only the page's hosts are joined to their cluster, pod and zone; the join loses the order, so it is restored.
-    const rows = inPageOrder(await hostViewQuery(db).innerJoin(ids.as('page'), 'page.id', 'h.id').selectAll('h').select(hostViewColumns).execute());
+    // Only the page's hosts are joined to their cluster, pod and zone (host-page.ts).
+    const window = pageWindow(a, ctx.svc.config.maxPageSize);
+    const rows = await hostPageRows(db, ids, unfiltered && window.limit !== null ? { window: { offset: window.offset, limit: window.limit }, count } : undefined);
     const groups: DetailGroups = new Set((a.details ?? ['all']).map((d) => d.toLowerCase()));
     const want = groups.has('all') || groups.has('stats');
     const st = want ? await Promise.all(rows.map((h) => stats(ctx, h))) : [];
