@@ -18,6 +18,19 @@ beforeEach(async () => { e = await makeEnv(); });
 afterEach(async () => { await e.close(); });
 
 describe('event log', () => {
+  it('pages through every event once, newest first, the later pages read from the oldest end', async () => {
+    for (let i = 0; i < 7; i++) await e.events.record({ type: 'VM.START', description: `event ${i}`, ...by('alice') });
+    const whole = (await list(e, 'admin', { listall: true, pagesize: 500 })).items.map((i) => i.description);
+    expect(whole).toEqual(['event 6', 'event 5', 'event 4', 'event 3', 'event 2', 'event 1', 'event 0']);
+    const paged: unknown[] = [];
+    for (let page = 1; page <= 4; page++) {
+      const r = await list(e, 'admin', { listall: true, page, pagesize: 2 });
+      expect(r.count).toBe(7);
+      paged.push(...r.items.map((i) => i.description));
+    }
+    expect(paged).toEqual(whole);
+  });
+
   it('records an event that listEvents shows at once, with CloudStack fields and types', async () => {
     const id = await e.events.record({ type: 'VM.START', description: 'Starting VM web-1', state: 'Completed',
       resourceId: 'vm-1', resourceType: 'VirtualMachine', resourceName: 'web-1', parentId: 'ev-0', ...by('alice') });

@@ -45,6 +45,19 @@ describe('addHost', () => {
 });
 
 describe('listHosts', () => {
+  it('pages through every host once, in (created, id) order, the later pages read from the end', async () => {
+    for (const n of ['h1', 'h2', 'h3']) await addSimHost(f, ids, n);
+    const whole = (await f.call('listHosts', {})).items.map((h: any) => h.name);
+    expect([...whole].sort()).toEqual(['h1', 'h2', 'h3']);
+    const paged: string[] = [];
+    for (let page = 1; page <= 3; page++) {
+      const r = await f.call('listHosts', { page: String(page), pagesize: '1' });
+      expect(r.count).toBe(3);
+      paged.push(...r.items.map((h: any) => h.name));
+    }
+    expect(paged).toEqual(whole);
+  });
+
   it('filters by state, resourcestate, hypervisor, type, name, keyword and VM', async () => {
     const a = await addSimHost(f, ids, 'alpha');
     const b = await addSimHost(f, ids, 'beta');

@@ -103,6 +103,19 @@ describe('listAsyncJobs', () => {
     expect(page.items.map((j) => j.jobid)).toEqual([first]); // newest first: the oldest job is last
     expect(ids).toHaveLength(2);
   });
+
+  it('pages through every job once, newest first, the later pages read from the oldest end', async () => {
+    for (let i = 1; i <= 7; i++) await stopVm('admin', `vm-${i}`);
+    const whole = (await list(e, 'admin', { listall: true, pagesize: 500 })).items.map((j) => j.jobid);
+    const paged: unknown[] = [];
+    for (let page = 1; page <= 4; page++) {
+      const r = await list(e, 'admin', { listall: true, page, pagesize: 2 });
+      expect(r.count).toBe(7);
+      paged.push(...r.items.map((j) => j.jobid));
+    }
+    expect(paged).toEqual(whole);
+    expect((await list(e, 'admin', { listall: true, page: 5, pagesize: 2 })).items).toEqual([]);
+  });
 });
 
 describe('javaCommandClass', () => {

@@ -11,6 +11,23 @@ const createVol = async (extra: object = {}, caller = w.ids.alice) =>
   w.call(caller, 'createVolume', { zoneid: w.ids.zone, diskofferingid: w.ids.disk5, name: 'data1', ...extra });
 
 describe('volumes', () => {
+  it('pages through every volume once, in creation order, the later pages read from the end', async () => {
+    for (let i = 0; i < 3; i++) await createVol({ name: `page${i}` });
+    const tagged = (await createVol({ name: 'tagged' })).id;
+    await w.db.insertInto('resource_tags').values({ id: 'tag-1', resource_type: 'Volume', resource_id: tagged, tag_key: 'k', tag_value: 'v',
+      customer: null, account_id: w.ids.alice.accountId, domain_id: w.ids.alice.domainId, created: 1 }).execute();
+    const whole = await w.call(w.ids.admin, 'listVolumes', { listall: true });
+    expect(whole.items.map((v: any) => v.name).slice(-4)).toEqual(['page0', 'page1', 'page2', 'tagged']);
+    expect(whole.items.at(-1).tags).toMatchObject([{ key: 'k', value: 'v' }]);
+    const paged: string[] = [];
+    for (let page = 1; page <= Math.ceil(whole.count / 2); page++) {
+      const r = await w.call(w.ids.admin, 'listVolumes', { listall: true, page, pagesize: 2 });
+      expect(r.count).toBe(whole.count);
+      paged.push(...r.items.map((v: any) => v.id));
+    }
+    expect(paged).toEqual(whole.items.map((v: any) => v.id));
+  });
+
   it('a new data volume stays Allocated and uses no storage until attached', async () => {
     const r = await createVol();
     expect(r.result).toMatchObject({ id: r.id, name: 'data1', type: 'DATADISK', state: 'Allocated', size: 5 * GiB,
