@@ -6,6 +6,7 @@ import * as m009 from './009-login-lockout';
 import * as m011 from './011-scale-indexes';
 import * as m011b from './011b-host-core-counter';
 import * as m011c from './011c-cluster-capacity';
+import * as m011l from './011l-account-type-index';
 import * as m011p from './011p-host-name-index';
 import * as m012 from './012-vm-sort-indexes';
 import * as m013 from './013-utf8mb4';
@@ -41,6 +42,7 @@ export const migrations: Record<string, Migration> = {
   '011-scale-indexes': m011,
   '011b-host-core-counter': m011b,
   '011c-cluster-capacity': m011c,
+  '011l-account-type-index': m011l,
   '011p-host-name-index': m011p,
   '012-vm-sort-indexes': m012,
   '013-utf8mb4': m013,
