@@ -1,6 +1,7 @@
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { createTestEnv, addAccount, addVolume, rejects, type TestEnv } from './identity-test-env';
+import { AccountType } from '../contract/roles';
 
 describe('account commands', () => {
   let env: TestEnv;
@@ -60,6 +61,13 @@ describe('account commands', () => {
     expect(names(await env.call(env.admin, 'listAccounts', { domainid: d.id, keyword: 'adm' }))).toEqual(['dadmin']);
     const page = await env.call(env.admin, 'listAccounts', { listall: true, page: 2, pagesize: 3 });
     expect([page.count, names(page)]).toEqual([4, ['rootuser']]);
+    // Neither a project's hidden account nor a removed one is listed or counted (the unfiltered count subtracts both).
+    const { role_id: roleId } = await env.svc.db.selectFrom('accounts').select('role_id').where('name', '=', 'rootuser').executeTakeFirstOrThrow();
+    const row = { type: 0, domain_id: env.admin.domainId, role_id: roleId, state: 'enabled', network_domain: null, created: 1, removed: null };
+    await env.svc.db.insertInto('accounts').values([{ ...row, id: randomUUID(), name: 'PrjAcct-x', type: AccountType.Project },
+      { ...row, id: randomUUID(), name: 'gone', removed: 2 }]).execute();
+    const after = await env.call(env.admin, 'listAccounts', { listall: true, page: 2, pagesize: 3 });
+    expect([after.count, names(after)]).toEqual([4, ['rootuser']]);
   });
 
   it('updates accounts named by id or by name and domain', async () => {
