@@ -9,6 +9,7 @@ import { hostname } from 'node:os';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { timeOrderedId } from './db/ids';
 import { openDatabase } from './db/connect';
+import { limitHeapGrowth } from './kernel/heap-growth';
 import type { Services, CoreConfig, Clock, Logger } from './kernel/services';
 import { createLogger } from './kernel/logger';
 import { buildRegistry, asyncHandlers, type Registry } from './kernel/registry';
@@ -138,6 +139,8 @@ function stableMsId(dataDir: string): string {
 }
 
 export async function createCore(opts: CoreOptions): Promise<Core> {
+  // A server keeps ~100,000s of objects live: V8's default heap growth left most of its RSS as garbage.
+  limitHeapGrowth();
   mkdirSync(opts.dataDir, { recursive: true });
   const log = opts.log ?? createLogger();
   const clock = opts.clock ?? { now: () => Date.now() };
