@@ -15,6 +15,8 @@
 //           count, server us, rows examined, rows sent. performance_schema itself costs the server CPU: compare
 //           mariadbd CPU figures only between runs with the same setting. (MariaDB files a multi-statement round
 //           trip under its first statement's digest.)
+//   --split (with --db mariadb): the statements ranked one by one (each of a multi-statement round trip counted, its
+//           literals as ?), not the round trips; "statements per op" is then the statements sent.
 //   --socket (with --db mariadb): over mariadbd's unix socket instead of TCP on loopback.
 //   --server-arg OPT (with --db mariadb, repeatable): another mariadbd option, to compare server settings.
 //   --slow-log FILE (with --db mariadb): the statements of the measured deploys in mariadbd's slow log
@@ -39,10 +41,10 @@ import { installMysqlProbe } from './mysql-probe';
 
 const { values } = parseArgs({ options: { vms: { type: 'string' }, 'list-vms': { type: 'string' }, top: { type: 'string' },
   profile: { type: 'string' }, wal: { type: 'boolean' }, accounts: { type: 'string' }, 'list-db': { type: 'string' }, 'list-command': { type: 'string' },
-  'no-metrics': { type: 'boolean' }, db: { type: 'string' }, digests: { type: 'boolean' }, 'slow-log': { type: 'string' }, 'server-arg': { type: 'string', multiple: true }, socket: { type: 'boolean' } } });
+  'no-metrics': { type: 'boolean' }, db: { type: 'string' }, digests: { type: 'boolean' }, 'slow-log': { type: 'string' }, 'server-arg': { type: 'string', multiple: true }, socket: { type: 'boolean' }, split: { type: 'boolean' } } });
 const listCommand = values['list-command'] ?? 'listVirtualMachines';
 const onMariaDb = values.db === 'mariadb';
-const mysqlProbe = onMariaDb ? installMysqlProbe() : undefined;
+const mysqlProbe = onMariaDb ? installMysqlProbe({ split: values.split }) : undefined;
 const measured = Number(values.vms ?? 3000);
 const listVms = Number(values['list-vms'] ?? 0);
 const top = Number(values.top ?? 25);

@@ -12,7 +12,11 @@ export interface MysqlProbe {
   reset(): void;
 }
 
-export function installMysqlProbe(): MysqlProbe {
+/** A statement's text with its literals as `?`, so the statements of every deploy count under one key. */
+const shape = (sql: string) => sql.replace(/'(?:[^'\\]|\\.|'')*'/g, '?').replace(/\b\d+(\.\d+)?\b/g, '?');
+
+/** split: count each statement of a multi-statement round trip by its shape (literals as `?`), not the round trip. */
+export function installMysqlProbe(o: { split?: boolean } = {}): MysqlProbe {
   const req = createRequire(import.meta.url);
   // Not in the package's exports: reached by its path beside the package's entry.
   const Base = req(join(dirname(req.resolve('mysql2')), 'lib/base/connection.js')) as { prototype: Record<string, (...a: unknown[]) => unknown> };
@@ -31,7 +35,8 @@ export function installMysqlProbe(): MysqlProbe {
       // Commands built by the pool come back through query() once more with the command object: count them once.
       if (typeof sql === 'object' && sql && (sql as { __probed?: true }).__probed) return orig.call(this, sql, values, cb);
       const key = `${m === 'execute' ? '[prepared] ' : ''}${typeof sql === 'string' ? sql : String((sql as { sql?: string }).sql)}`;
-      counts.set(key, (counts.get(key) ?? 0) + 1);
+      if (o.split) for (const one of key.split(';\n')) counts.set(shape(one), (counts.get(shape(one)) ?? 0) + 1);
+      else counts.set(key, (counts.get(key) ?? 0) + 1);
       tick();
       inFlight++;
       trips++;

@@ -77,6 +77,38 @@ describe('the SQL dialects', () => {
     expect(await db.selectFrom('configurations').select('name').where('name', '=', 'rolled-back').execute()).toEqual([]);
   });
 
+  it('transactions of inserts committed at once are each all or nothing: one meeting a taken name writes nothing', async () => {
+    opened = await fresh();
+    const db = opened.db;
+    await db.insertInto('configurations').values({ name: 'taken', value: '1' }).execute();
+    const insert = precompiledInsert('configurations');
+    // On MySQL these go out together, in one write batch's transaction (their inserts held to the commit).
+    const tx = (names: string[]) => precompiledTransaction(db, async (t) => { for (const name of names) await insert(t, { name, value: 'tx' }); });
+    const outcomes = await Promise.allSettled([tx(['a1', 'a2']), tx(['b1', 'taken']), tx(['c1'])]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((await db.selectFrom('configurations').select('name').orderBy('name').execute()).map((r) => r.name))
+      .toEqual(['a1', 'a2', 'c1', 'taken']);
+  });
+
+  it('identical reads asked at once give each caller rows of its own, and see what was committed before they were asked', async () => {
+    opened = await fresh();
+    const db = opened.db;
+    await db.insertInto('configurations').values({ name: 'a', value: '1' }).execute();
+    const read = () => db.selectFrom('configurations').selectAll().where('name', '=', 'a').execute();
+    // On MySQL the second read shares the first's execution (same text, not yet sent).
+    const first = read();
+    const second = read();
+    const [r1, r2] = await Promise.all([first, second]);
+    expect(r1).toEqual([{ name: 'a', value: '1' }]);
+    r1[0].value = 'changed by its caller';
+    expect(r2).toEqual([{ name: 'a', value: '1' }]);
+    // A read queued behind one still unsent, asked after a write committed, sees the write.
+    const before = read();
+    await db.updateTable('configurations').set({ value: '2' }).where('name', '=', 'a').execute();
+    expect(await read()).toEqual([{ name: 'a', value: '2' }]);
+    await before;
+  });
+
   it.skipIf(!testMysqlRoot())('every table of an empty MySQL database is utf8mb4 with one collation', async () => {
     opened = await fresh();
     expect(await tableCollations(opened.db)).toEqual([MYSQL_COLLATION]);

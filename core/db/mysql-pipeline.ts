@@ -4,15 +4,23 @@
 // of ten; core/bench/cost.ts --db mariadb), so with a thousand jobs in flight, the statements queued while a round
 // trip is out go together in the next one, as one multi-statement COM_QUERY.
 //
-// - Reads (plain SELECTs) go on up to `readers` connections at once, each batch just the SELECTs in a row.
+// - Reads (plain SELECTs) go on up to `readers` connections at once, each batch just the SELECTs in a row. A read
+//   whose exact text (values included) is already queued and not yet sent is not queued again: both callers get
+//   the one execution's rows (each its own copies). It runs after both asked, so it sees everything committed before
+//   either did, as two executions in one round trip would; deploys of one template and offering into one zone for
+//   one account, a thousand in flight, read their inputs once per round trip instead of once each.
 // - Writes (INSERT, UPDATE, DELETE, REPLACE) go on one connection at a time, a batch of several wrapped in one
 //   transaction: one InnoDB commit (one log flush where innodb_flush_log_at_trx_commit=1) for all of them, as the
 //   SQLite group-commit driver shares one WAL commit. A caller's promise settles only after that COMMIT.
 // - Anything else (DDL, SET, locking reads, session functions) is not batched: the caller runs it on a connection
 //   of its own (mysql-dialect.ts).
+// - A group (submitGroup: a transaction made only of plain INSERTs, db/mysql-dialect.ts) rides in a write batch as a
+//   unit: the batch's BEGIN and COMMIT are its own, so a deploy's rows and job row cost no BEGIN and COMMIT of their
+//   own (two statements, and an InnoDB commit, less per deploy).
 // Each statement keeps its own outcome: if one fails, the batch's transaction is rolled back and every statement of
-// it runs again alone (autocommit), so the failing one gets its own error and the others their results (a failed
-// statement did nothing, and nothing of a rolled-back batch was committed or reported). If the connection breaks
+// it runs again alone (autocommit; a group in a transaction of its own), so the failing one gets its own error and
+// the others their results (a failed statement did nothing, and nothing of a rolled-back batch was committed or
+// reported). If the connection breaks
 // mid-batch, the statements not yet answered get that error (their outcome is unknown, as for any statement in
 // flight when a connection breaks).
 import type { CompiledQuery, QueryResult } from 'kysely';
@@ -55,7 +63,17 @@ export function toQueryResult(r: RawResult): QueryResult<unknown> {
   return { rows: [] };
 }
 
-interface Pending { text: string; resolve(r: QueryResult<unknown>): void; reject(e: unknown): void }
+/** A statement, or a group of `group` statements (joined in `text`) that commit together or not at all. */
+interface Pending { text: string; group: number; resolve(r: QueryResult<unknown>): void; reject(e: unknown): void }
+
+/** Callers of one queued read: the first one's promise, and those that asked for the same text before it was sent. */
+interface Sharers { resolve: ((r: QueryResult<unknown>) => void)[]; reject: ((e: unknown) => void)[] }
+
+/** Each caller of a shared read gets rows of its own (callers may change the row objects they are given). */
+const copyRows = (r: QueryResult<unknown>): QueryResult<unknown> =>
+  ({ ...r, rows: r.rows.map((row) => (row && typeof row === 'object' ? { ...row } : row)) });
+
+const EMPTY: QueryResult<unknown> = { rows: [] };
 
 interface Lane { queue: Pending[]; head: number; inFlight: number; limit: number; scheduled: boolean; transactional: boolean }
 
@@ -80,6 +98,8 @@ const isFatal = (e: unknown) => !!(e as { fatal?: boolean })?.fatal;
 
 export class StatementPipeline {
   private readonly reads: Lane;
+  /** Reads queued and not yet sent, by text: a caller asking for the same text shares the execution. */
+  private readonly unsent = new Map<string, Sharers>();
   private readonly writes: Lane;
   private readonly maxStatements: number;
   private readonly maxChars: number;
@@ -96,9 +116,31 @@ export class StatementPipeline {
     let text: string;
     try { text = inline(q); } catch (e) { return Promise.reject(e); }
     const lane = kind === 'read' ? this.reads : this.writes;
+    if (kind === 'read') {
+      const queued = this.unsent.get(text);
+      if (queued) return new Promise((resolve, reject) => { queued.resolve.push(resolve); queued.reject.push(reject); });
+    }
     return new Promise((resolve, reject) => {
-      lane.queue.push({ text, resolve, reject });
+      if (kind !== 'read') lane.queue.push({ text, group: 0, resolve, reject });
+      else {
+        const sharers: Sharers = { resolve: [], reject: [] };
+        this.unsent.set(text, sharers);
+        lane.queue.push({ text, group: 0,
+          resolve: (r) => { resolve(r); for (const f of sharers.resolve) f(copyRows(r)); },
+          reject: (e) => { reject(e); for (const f of sharers.reject) f(e); } });
+      }
       this.schedule(lane);
+    });
+  }
+
+  /**
+   * Queues writes (already inlined) that must commit together: they go in a write batch as a unit, in its
+   * transaction; resolves once committed, rejects with the first failing statement's error (nothing of it committed).
+   */
+  submitGroup(texts: string[]): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.writes.queue.push({ text: texts.join(';\n'), group: texts.length, resolve: () => resolve(), reject });
+      this.schedule(this.writes);
     });
   }
 
@@ -121,6 +163,7 @@ export class StatementPipeline {
       batch.push(p);
       chars += p.text.length + 1;
       lane.head++;
+      if (lane === this.reads) this.unsent.delete(p.text);
     }
     if (lane.head === lane.queue.length) { lane.queue = []; lane.head = 0; }
     return batch;
@@ -155,12 +198,7 @@ export class StatementPipeline {
   }
 
   private async runOn(conn: PoolConnection, lane: Lane, batch: Pending[]): Promise<void> {
-    if (batch.length === 1) {
-      // Alone: an autocommit statement is its own transaction, and its error is its own.
-      const p = batch[0];
-      try { p.resolve(toQueryResult(await queryOn(conn, p.text))); } catch (e) { if (isFatal(e)) throw e; p.reject(e); }
-      return;
-    }
+    if (batch.length === 1) return this.runAlone(conn, batch[0]);
     const texts = batch.map((p) => p.text);
     const wrap = lane.transactional;
     let answers: RawResult[];
@@ -170,13 +208,29 @@ export class StatementPipeline {
       if (isFatal(e)) throw e;
       // One statement failed (the server ran none after it): undo the rest of the batch, then each alone.
       if (wrap) await queryOn(conn, 'rollback');
-      for (const p of batch) {
-        try { p.resolve(toQueryResult(await queryOn(conn, p.text))); } catch (err) { if (isFatal(err)) throw err; p.reject(err); }
-      }
+      for (const p of batch) await this.runAlone(conn, p);
       return;
     }
-    const first = wrap ? 1 : 0;
-    for (let i = 0; i < batch.length; i++) batch[i].resolve(toQueryResult(answers[first + i]));
+    let at = wrap ? 1 : 0;
+    for (const p of batch) {
+      if (p.group > 0) { p.resolve(EMPTY); at += p.group; } else p.resolve(toQueryResult(answers[at++]));
+    }
+  }
+
+  /** One statement alone (autocommit: its own transaction, its error its own), or a group in a transaction of its own. */
+  private async runAlone(conn: PoolConnection, p: Pending): Promise<void> {
+    try {
+      if (p.group === 0) return p.resolve(toQueryResult(await queryOn(conn, p.text)));
+      try {
+        await queryOn(conn, `begin;\n${p.text};\ncommit`);
+      } catch (e) {
+        if (!isFatal(e)) await queryOn(conn, 'rollback');
+        throw e;
+      }
+      p.resolve(EMPTY);
+    } catch (e) {
+      if (isFatal(e)) throw e;
+      p.reject(e);
+    }
   }
 }
-
