@@ -49,8 +49,9 @@ export interface StoredPayload { caller: Caller; payload: unknown; seq: number; 
  * payload is the row's biggest column; each id is ~50 bytes of JSON). Rows stored before keep them; both parse.
  */
 export function storedCaller(c: Caller): Omit<Caller, 'userId' | 'accountId' | 'domainId'> {
-  const { userId: _u, accountId: _a, domainId: _d, ...rest } = c;
-  return rest;
+  // Literals, not rest or spread: see orchestration/vm-states on spreads that add properties.
+  return { username: c.username, accountName: c.accountName, accountType: c.accountType, roleId: c.roleId,
+    roleType: c.roleType, domainPath: c.domainPath };
 }
 
 export function parseStored(params: string, payload: string,
@@ -59,6 +60,8 @@ export function parseStored(params: string, payload: string,
   const stored = JSON.parse(payload) as StoredPayload;
   if (!stored || typeof stored !== 'object' || !stored.caller) throw new Error('job payload has no caller');
   const c = stored.caller;
-  stored.caller = { ...c, userId: c.userId ?? row.user_id, accountId: c.accountId ?? row.account_id, domainId: c.domainId ?? row.domain_id };
+  stored.caller = { userId: c.userId ?? row.user_id, username: c.username, accountId: c.accountId ?? row.account_id,
+    accountName: c.accountName, accountType: c.accountType, roleId: c.roleId, roleType: c.roleType,
+    domainId: c.domainId ?? row.domain_id, domainPath: c.domainPath };
   return { args, stored };
 }

@@ -57,11 +57,13 @@ export interface DeployPayload {
  * frames a deploy wrote were the job table's).
  */
 function startableOf(pl: DeployPayload): StartableVm {
-  if (pl.vm) return pl.vm;
-  const r = pl.row;
-  return { id: r.id, name: r.name, state: r.state, account_id: r.account_id, domain_id: r.domain_id,
-    instance_name: r.instance_name, zone_id: r.zone_id, cpu_number: r.cpu_number, cpu_speed: r.cpu_speed,
-    memory: r.memory, hypervisor: r.hypervisor, last_host_id: null, iso_id: r.iso_id, details: r.details };
+  // A literal with every column the start writes (host, pod, cluster, updated), so updating it never changes its
+  // shape; not a spread (see orchestration/vm-states on spreads that add properties).
+  const v = pl.vm ?? pl.row;
+  return { id: v.id, name: v.name, state: v.state, account_id: v.account_id, domain_id: v.domain_id,
+    instance_name: v.instance_name, zone_id: v.zone_id, cpu_number: v.cpu_number, cpu_speed: v.cpu_speed,
+    memory: v.memory, hypervisor: v.hypervisor, last_host_id: pl.vm?.last_host_id ?? null, iso_id: v.iso_id,
+    details: v.details, host_id: null, pod_id: null, cluster_id: null, updated: pl.row.updated };
 }
 
 const tags = (s: string | null | undefined) => (s ? s.split(',').map((t) => t.trim()).filter(Boolean) : []);
@@ -260,9 +262,15 @@ async function result(ctx: JobContext, id: string): Promise<VirtualMachine> {
 
 /** The result object from what the job already knows (the row as prepared plus what the start changed). */
 async function resultFromPayload(ctx: JobContext, pl: DeployPayload, vm: StartableVm, hostName?: string): Promise<VirtualMachine> {
-  const row: VmRow = { ...pl.row, state: vm.state, host_id: vm.host_id ?? null, hypervisor: vm.hypervisor,
+  const r = pl.row;
+  const row: VmRow = { id: r.id, name: r.name, display_name: r.display_name, instance_name: r.instance_name,
+    account_id: r.account_id, domain_id: r.domain_id, user_id: r.user_id, zone_id: r.zone_id,
+    host_id: vm.host_id ?? null, template_id: r.template_id, iso_id: r.iso_id, service_offering_id: r.service_offering_id,
+    cpu_number: r.cpu_number, cpu_speed: r.cpu_speed, memory: r.memory, state: vm.state, ha_enable: r.ha_enable,
+    group_name: r.group_name, hypervisor: vm.hypervisor, details: r.details, created: r.created,
+    updated: vm.updated ?? r.updated, group_id: r.group_id,
     // The planner named the host it chose (undefined: formatVms looks it up).
-    updated: vm.updated ?? pl.row.updated, host_name: vm.host_id ? hostName : undefined };
+    host_name: vm.host_id ? hostName : undefined };
   const n = pl.names;
   const [o] = await formatVms(ctx.svc, [row], { caller: ctx.caller }, {
     zones: new Map([[row.zone_id, n.zone]]), templates: new Map([[row.template_id, n.template]]),
@@ -276,11 +284,13 @@ async function resultFromPayload(ctx: JobContext, pl: DeployPayload, vm: Startab
 async function execute(ctx: JobContext, _a: Args, pl: DeployPayload): Promise<VirtualMachine> {
   if (!pl.startVm) return result(ctx, pl.row.id);
   // Every column the start writes is present from the outset, so updating this object never changes its shape.
-  const vm: StartableVm = { ...startableOf(pl), host_id: null, pod_id: null, cluster_id: null, updated: pl.row.updated };
+  const vm = startableOf(pl);
   let plan: DeploymentPlan;
   try {
+    const at = pl.placement;
     plan = await startVm(ctx.svc, { vm, volumes: pl.volumes.map((v) => ({ ...v })), hostTags: pl.hostTags,
-      storageTags: pl.storageTags, ...pl.placement, considerLastHost: false, userId: ctx.caller.userId, progress: ctx.progress,
+      storageTags: pl.storageTags, podId: at?.podId ?? null, clusterId: at?.clusterId ?? null, hostId: at?.hostId ?? null,
+      considerLastHost: false, userId: ctx.caller.userId, progress: ctx.progress,
       noNics: pl.nicCount === 0, affinity: pl.affinity });
   } catch (e) {
     // A VM whose first start fails is marked Error (CloudStack's OperationFailedToError), not left Stopped.
@@ -301,7 +311,10 @@ async function recover(ctx: JobContext, a: Args, pl: DeployPayload): Promise<Vir
   if (row.state === 'Stopped' && pl.startVm) {
     const volumes = await ctx.svc.db.selectFrom('volumes').selectAll().where('vm_id', '=', row.id)
       .where('removed', 'is', null).orderBy('device_id').execute();
-    return execute(ctx, a, { ...pl, vm: { ...startableOf(pl), state: row.state, last_host_id: row.last_host_id }, volumes });
+    const vm = startableOf(pl);
+    vm.state = row.state;
+    vm.last_host_id = row.last_host_id;
+    return execute(ctx, a, { ...pl, vm, volumes });
   }
   if (row.state === 'Running' || row.state === 'Stopped') return result(ctx, row.id);
   throw new ApiError(530, `Deployment of VM ${row.name} was interrupted by a management server restart; it is ${row.state}`);
