@@ -35,20 +35,33 @@ export interface DeployPayload {
    * page: they are all in `row` (startableOf). Older payloads have them.
    */
   vm?: StartableVm;
-  /** The row as inserted and the names prepare read: the job's result is built from them, not re-read. */
-  row: VmRow;
+  /**
+   * The row as inserted and the names prepare read: the job's result is built from them, not re-read. Without
+   * `display_name` when it is the name and without `host_id` (null until started) in payloads stored since.
+   */
+  row: PayloadRow;
   names: { zone: string; template: TemplateNames; offering: { name: string; dynamic_scaling: number } };
-  volumes: StartVolume[];
-  hostTags: string[];
-  storageTags: string[];
+  /** Without `state`, `pool_id` and `path` for volumes still Allocated, in no pool (every new one) since. */
+  volumes: PayloadVolume[];
+  /** Absent when empty (payloads stored since). */
+  hostTags?: string[];
+  storageTags?: string[];
   /** Admin placement narrowing (absent when none was given). */
   placement?: { podId: string | null; clusterId: string | null; hostId: string | null };
-  startVm: boolean;
+  /** false: the VM is left Stopped (absent since, when true). */
+  startVm?: boolean;
   /** NICs written with the VM (absent in payloads stored by older versions: then they are read). */
   nicCount?: number;
   /** The VM's affinity groups (absent in older payloads: then they are read). */
   affinity?: AffinityGroupRef[];
 }
+
+type PayloadRow = Omit<VmRow, 'display_name' | 'host_id'> & { display_name?: string; host_id?: string | null };
+type PayloadVolume = Omit<StartVolume, 'state' | 'pool_id' | 'path'> & Partial<Pick<StartVolume, 'state' | 'pool_id' | 'path'>>;
+
+/** A payload's volume as starting takes it (a new volume: Allocated, in no pool yet). */
+const startVolumeOf = (v: PayloadVolume): StartVolume => ({ id: v.id, name: v.name, type: v.type, state: v.state ?? 'Allocated',
+  size: v.size, pool_id: v.pool_id ?? null, path: v.path ?? null, device_id: v.device_id, template_id: v.template_id });
 
 /**
  * The start columns of the VM a payload deploys. The stored payload is the job row's biggest column: without a
@@ -66,6 +79,7 @@ function startableOf(pl: DeployPayload): StartableVm {
     details: v.details, host_id: null, pod_id: null, cluster_id: null, updated: pl.row.updated };
 }
 
+const orNone = <T>(list: T[]) => (list.length ? list : undefined);
 const tags = (s: string | null | undefined) => (s ? s.split(',').map((t) => t.trim()).filter(Boolean) : []);
 
 // The columns a deploy uses: the long texts (template url, details, display texts) are left out of the hot reads.
@@ -236,18 +250,24 @@ async function prepare(ctx: CallContext, a: Args) {
     for (const nic of nics) await writeNic(trx, id, nic);
   };
   const committed = () => vmEvent(svc, vm, { type: 'VM.CREATE', state: 'Created', description: `Created VM ${name}` }, ctx.caller.userId);
-  const { userdata: _u, pod_id: _p, cluster_id: _c, last_host_id: _l, removed: _r, ...row } = vm;
+  // The payload is most of the job row: what every new VM has, or has in another field, is left out (row fits two
+  // to a page; see startableOf).
+  const row: PayloadRow = { id, name, display_name: vm.display_name === name ? undefined : vm.display_name,
+    instance_name: vm.instance_name, account_id: vm.account_id, domain_id: vm.domain_id, user_id: vm.user_id,
+    zone_id: vm.zone_id, template_id: vm.template_id, iso_id: vm.iso_id, service_offering_id: vm.service_offering_id,
+    cpu_number: cpu, cpu_speed: speed, memory, state: vm.state, ha_enable: vm.ha_enable, group_name: vm.group_name,
+    hypervisor, details: vm.details, created: now, updated: now, group_id: vm.group_id };
   const payload: DeployPayload = {
     row,
     names: { zone: zone.name, offering: { name: so.name, dynamic_scaling: so.dynamic_scaling },
       template: { name: tpl.name, display_text: tpl.display_text, password_enabled: tpl.password_enabled,
         ostype_id: tpl.ostype_id, dynamic_scaling: tpl.dynamic_scaling, format: tpl.format,
         template_type: tpl.template_type, os_name: tpl.os_name } },
-    volumes: volumes.map((v) => ({ id: v.id, name: v.name, type: v.type, state: v.state, size: v.size, pool_id: null,
-      path: null, device_id: v.device_id, template_id: v.template_id })),
-    hostTags: tags(so.host_tags), storageTags: [...new Set([...tags(so.storage_tags), ...tags(dof?.tags)])],
+    volumes: volumes.map((v) => ({ id: v.id, name: v.name, type: v.type, size: v.size, device_id: v.device_id,
+      template_id: v.template_id })),
+    hostTags: orNone(tags(so.host_tags)), storageTags: orNone([...new Set([...tags(so.storage_tags), ...tags(dof?.tags)])]),
     placement: a.podid || a.clusterid || a.hostid ? { podId: a.podid ?? null, clusterId: a.clusterid ?? null, hostId: a.hostid ?? null } : undefined,
-    startVm: a.startvm !== false,
+    startVm: a.startvm === false ? false : undefined,
     nicCount: nics.length,
     affinity: affinity.map((g) => ({ id: g.id, name: g.name, type: g.type })),
   };
@@ -263,7 +283,7 @@ async function result(ctx: JobContext, id: string): Promise<VirtualMachine> {
 /** The result object from what the job already knows (the row as prepared plus what the start changed). */
 async function resultFromPayload(ctx: JobContext, pl: DeployPayload, vm: StartableVm, hostName?: string): Promise<VirtualMachine> {
   const r = pl.row;
-  const row: VmRow = { id: r.id, name: r.name, display_name: r.display_name, instance_name: r.instance_name,
+  const row: VmRow = { id: r.id, name: r.name, display_name: r.display_name ?? r.name, instance_name: r.instance_name,
     account_id: r.account_id, domain_id: r.domain_id, user_id: r.user_id, zone_id: r.zone_id,
     host_id: vm.host_id ?? null, template_id: r.template_id, iso_id: r.iso_id, service_offering_id: r.service_offering_id,
     cpu_number: r.cpu_number, cpu_speed: r.cpu_speed, memory: r.memory, state: vm.state, ha_enable: r.ha_enable,
@@ -282,14 +302,14 @@ async function resultFromPayload(ctx: JobContext, pl: DeployPayload, vm: Startab
 }
 
 async function execute(ctx: JobContext, _a: Args, pl: DeployPayload): Promise<VirtualMachine> {
-  if (!pl.startVm) return result(ctx, pl.row.id);
+  if (pl.startVm === false) return result(ctx, pl.row.id);
   // Every column the start writes is present from the outset, so updating this object never changes its shape.
   const vm = startableOf(pl);
   let plan: DeploymentPlan;
   try {
     const at = pl.placement;
-    plan = await startVm(ctx.svc, { vm, volumes: pl.volumes.map((v) => ({ ...v })), hostTags: pl.hostTags,
-      storageTags: pl.storageTags, podId: at?.podId ?? null, clusterId: at?.clusterId ?? null, hostId: at?.hostId ?? null,
+    plan = await startVm(ctx.svc, { vm, volumes: pl.volumes.map(startVolumeOf), hostTags: pl.hostTags ?? [],
+      storageTags: pl.storageTags ?? [], podId: at?.podId ?? null, clusterId: at?.clusterId ?? null, hostId: at?.hostId ?? null,
       considerLastHost: false, userId: ctx.caller.userId, progress: ctx.progress,
       noNics: pl.nicCount === 0, affinity: pl.affinity });
   } catch (e) {
@@ -308,7 +328,7 @@ async function recover(ctx: JobContext, a: Args, pl: DeployPayload): Promise<Vir
   const row = await vmById(ctx.svc.db, pl.row.id);
   if (!row) throw internalError(`VM ${pl.row.id} was removed while it was being deployed`);
   await reconcileVm(ctx.svc, row);
-  if (row.state === 'Stopped' && pl.startVm) {
+  if (row.state === 'Stopped' && pl.startVm !== false) {
     const volumes = await ctx.svc.db.selectFrom('volumes').selectAll().where('vm_id', '=', row.id)
       .where('removed', 'is', null).orderBy('device_id').execute();
     const vm = startableOf(pl);
