@@ -7,6 +7,7 @@
 // Run: node bin/run-ts.mjs core/bench/cost.ts [--vms N] [--list-vms N] [--top K] [--accounts N] [--db mariadb]
 //   --list-db FILE: only the list costs, on the SQLite lab already in FILE (a copy: migrations upgrade it on open);
 //   --list-command NAME: another list command's pages instead (listVolumes, listHosts, listEvents, ...);
+//   --heap PREFIX: what the measured deploys allocate, by site (PREFIX-deploy.heapprofile) and in KiB per deploy;
 //   --no-metrics: the metrics collector off (it samples every running VM every 10 s on the same thread).
 //   --db mariadb: the same on a private mariadbd (core/testing/mariadb.ts), counted on the wire (bench/mysql-probe):
 //           round trips and transactions per deploy, and how many of the pool's connections were busy at once.
@@ -30,6 +31,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Session } from 'node:inspector/promises';
+import { PerformanceObserver, constants } from 'node:perf_hooks';
 import { writeFileSync } from 'node:fs';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 import SqliteDatabase from 'better-sqlite3';
@@ -40,7 +42,7 @@ import { growAccounts } from './scale-lab';
 import { installMysqlProbe } from './mysql-probe';
 
 const { values } = parseArgs({ options: { vms: { type: 'string' }, 'list-vms': { type: 'string' }, top: { type: 'string' },
-  profile: { type: 'string' }, wal: { type: 'boolean' }, accounts: { type: 'string' }, 'list-db': { type: 'string' }, 'list-command': { type: 'string' },
+  profile: { type: 'string' }, heap: { type: 'string' }, wal: { type: 'boolean' }, accounts: { type: 'string' }, 'list-db': { type: 'string' }, 'list-command': { type: 'string' },
   'no-metrics': { type: 'boolean' }, db: { type: 'string' }, digests: { type: 'boolean' }, 'slow-log': { type: 'string' }, 'server-arg': { type: 'string', multiple: true }, socket: { type: 'boolean' }, split: { type: 'boolean' } } });
 const listCommand = values['list-command'] ?? 'listVirtualMachines';
 const onMariaDb = values.db === 'mariadb';
@@ -129,6 +131,18 @@ function serverCpuMs(): number {
   return (Number(stat[11]) + Number(stat[12])) * 10;
 }
 
+/** Garbage collections while measuring: count and pause ms by kind (minor: scavenges; major: mark-compact). */
+const gcPauses = new Map<string, { count: number; ms: number }>();
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) {
+    const kind = (e as unknown as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MINOR ? 'minor' : 'major';
+    const g = gcPauses.get(kind) ?? { count: 0, ms: 0 };
+    g.count++;
+    g.ms += e.duration;
+    gcPauses.set(kind, g);
+  }
+}).observe({ entryTypes: ['gc'] });
+
 function report(label: string, n: number, before: ReturnType<typeof mainThread>) {
   const after = mainThread();
   const rows = [...(mysqlProbe?.counts ?? counts).entries()].sort((a, b) => b[1] - a[1]);
@@ -144,6 +158,7 @@ function report(label: string, n: number, before: ReturnType<typeof mainThread>)
   }
   console.log(`main-thread bytes written per op: ${((after.wchar - before.wchar) / n / 1024).toFixed(2)} KiB  (~${((after.wchar - before.wchar) / n / 4120).toFixed(2)} WAL frames)`);
   console.log(`main-thread CPU ms per op: ${((after.cpuMs - before.cpuMs) / n).toFixed(3)} (in the kernel: ${((after.sysMs - before.sysMs) / n).toFixed(3)})`);
+  console.log(`GC pauses per op: ${[...gcPauses].map(([k, g]) => `${k} ${(g.count / n).toFixed(3)} (${(g.ms / n * 1000).toFixed(1)} us)`).join(', ')}`);
   const inSql = [...times.values()].reduce((a, b) => a + b, 0);
   console.log(`time in SQLite per op: ${(inSql / n * 1000).toFixed(1)} us (columns: statements per op, us per op)`);
   for (const [sql, c] of rows.slice(0, top)) {
@@ -209,6 +224,29 @@ async function profiled<T>(phase: string, fn: () => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * --heap PREFIX: a sampling heap profile of the measured deploys that keeps the objects GC already collected
+ * (PREFIX-deploy.heapprofile), so its sizes are what the deploys allocated, by allocation site; and bytes per deploy.
+ */
+async function heapSampled<T>(n: number, fn: () => Promise<T>): Promise<T> {
+  if (!values.heap) return fn();
+  const session = new Session();
+  session.connect();
+  await session.post('HeapProfiler.enable');
+  await session.post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: true } as never);
+  try {
+    return await fn();
+  } finally {
+    const { profile } = await session.post('HeapProfiler.stopSampling');
+    writeFileSync(`${values.heap}-deploy.heapprofile`, JSON.stringify(profile));
+    type HeapNode = { selfSize: number; children: HeapNode[] };
+    const total = (x: HeapNode): number => x.selfSize + x.children.reduce((s, c) => s + total(c), 0);
+    console.log(`\nbytes allocated per op (heap sampling): ${(total(profile.head as HeapNode) / n / 1024).toFixed(1)} KiB`);
+    session.disconnect();
+  }
+}
+
 /** Statements and CPU per page of 500 of listCommand, pages spread over all `vms` rows. */
 async function listCosts(core: Awaited<ReturnType<typeof createCore>>, vms: number) {
   const admin = await core.admin();
@@ -217,6 +255,7 @@ async function listCosts(core: Awaited<ReturnType<typeof createCore>>, vms: numb
   const pages = Math.max(1, Math.floor(vms / 500));
   counts.clear();
   times.clear();
+  gcPauses.clear();
   mysqlProbe?.reset();
   const t = mainThread();
   const n = 100;
@@ -255,6 +294,7 @@ async function main() {
     await deployMany(core, lab, 1000, 1000, owner);
     counts.clear();
     times.clear();
+    gcPauses.clear();
     mysqlProbe?.reset();
     const status0 = mariadb ? await serverStatus(mariadb) : undefined;
     if (mariadb && values.digests) await serverQuery(mariadb.rootUrl, 'truncate performance_schema.events_statements_summary_by_digest');
@@ -265,7 +305,7 @@ async function main() {
     const frame0 = values.wal ? walFrameCount(dbFile) : 0;
     const t = mainThread();
     // Measured deploys go on from where the warm-up stopped (with --accounts: the next accounts in turn).
-    const d = await profiled('deploy', () => deployMany(core, lab, measured, 1000, owner && ((i) => owner(1000 + i))));
+    const d = await profiled('deploy', () => heapSampled(measured, () => deployMany(core, lab, measured, 1000, owner && ((i) => owner(1000 + i)))));
     report(`deploy (wall ${d.perSecond}/s, ${d.failed} failed)`, measured, t);
     if (mariadb && status0) printStatus(status0, await serverStatus(mariadb), measured);
     if (mariadb && values.digests) await printDigests(mariadb.rootUrl, measured);

@@ -59,7 +59,12 @@ export function createEventLog(deps: EventLogDeps): FlushableEventLog {
       created, archived: 0,
     });
     // Announced after the commit, so a subscriber that refetches listEvents sees it.
-    if (subscribers.size > 0) notify({ kind: 'event', event: { ...e, description, level, state, id, created } });
+    // (A literal, not `{ ...e, id, created }`: see orchestration/vm-states on spreads that add properties.)
+    if (subscribers.size > 0) {
+      notify({ kind: 'event', event: { type: e.type, description, level, state, resourceId: e.resourceId,
+        resourceType: e.resourceType, resourceName: e.resourceName, parentId: e.parentId, userId: e.userId,
+        accountId: e.accountId, domainId: e.domainId, id, created } });
+    }
     return id;
   }
 

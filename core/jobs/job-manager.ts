@@ -19,7 +19,7 @@ import { createDbLocks } from './db-locks';
 import { adoptJobsOf, parseKeys } from './job-adopt';
 import { createWriteBatch } from './write-batch';
 import { allColumns, precompiled, precompiledInsert, precompiledInsertMany, precompiledTransaction, type QueryTarget } from '../db/precompiled';
-import { failed, failureOutcome, parseStored, successOutcome, type JobOutcome, type StoredPayload } from './job-result';
+import { failed, failureOutcome, parseStored, storedCaller, successOutcome, type JobOutcome, type StoredPayload } from './job-result';
 
 export interface JobManagerDeps {
   db: Db; clock: Clock; config: CoreConfig; log: Logger; events: EventLog;
@@ -278,7 +278,8 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
     live.set(id, e);
     locks.enqueue(e);
     const c = ctx.caller;
-    const stored: StoredPayload = { caller: c, payload: plan.payload ?? null, seq: ++seq, requestId: ctx.requestId };
+    // (The caller's ids are the row's user_id, account_id and domain_id: parseStored puts them back.)
+    const stored = { caller: storedCaller(c), payload: plan.payload ?? null, seq: ++seq, requestId: ctx.requestId };
     const row: AsyncJobTable = {
       id, user_id: c.userId, account_id: c.accountId, domain_id: c.domainId, command: decl.name,
       params: JSON.stringify(args ?? {}), payload: JSON.stringify(stored), status: 0, proc_status: 0, result_code: 0,
@@ -338,7 +339,7 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
     for (const row of rows) {
       if (live.has(row.id)) continue; // submitted in this process before start()
       try {
-        parsed.push({ row, ...parseStored(row.params, row.payload) });
+        parsed.push({ row, ...parseStored(row.params, row.payload, row) });
       } catch (err) {
         await writeOutcome(row.id, failed(ErrorCode.InternalError, CsErrorCode.InternalError,
           `Job could not be resumed after a management server restart: ${String(err)}`));

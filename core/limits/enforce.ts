@@ -22,6 +22,11 @@ export type Deltas = Partial<Record<number, number>>;
 
 interface Bound { kind: OwnerKind; id: string; usage: UsageOwner; types: Map<number, number>; name: string; defaults?: DefaultsOf }
 
+/** A candidate owner with its limits, as a literal (`{ ...c, types }` gave every bound a hidden class of its own on
+ *  this V8: see orchestration/vm-states). */
+const withTypes = (c: Omit<Bound, 'types'>, types: Map<number, number>): Bound =>
+  ({ kind: c.kind, id: c.id, usage: c.usage, types, name: c.name, defaults: c.defaults });
+
 /** What prepare found bounding an allocation; null when no finite limit applies (nothing to lock). */
 export interface LimitGuard {
   bounds: Bound[]; deltas: Deltas;
@@ -62,14 +67,14 @@ export async function limitGuard(svc: Services, owner: { accountId: string; doma
   // On SQLite the allocation's transaction holds the write lock from its start: its one statement can read the limits
   // with the usage, and what prepare would read here could only be older.
   if (readInTx && svc.dbKind === 'sqlite' && types.every((t) => VM_VOLUME_TYPES.includes(t))) {
-    return { bounds: candidates.map((c) => ({ ...c, types: new Map() })), deltas, lockRows: false, deferred: svc };
+    return { bounds: candidates.map((c) => withTypes(c, new Map())), deltas, lockRows: false, deferred: svc };
   }
   // The limits in force (read at use: a change applies at once on every server) and the count rows there are.
   const facts = await limitFacts(svc, candidates, types);
   const bounds: Bound[] = [];
   for (const c of candidates) {
     const lim = new Map([...facts.limits(c.kind, c.id)].filter(([, v]) => v !== UNLIMITED));
-    if (lim.size) bounds.push({ ...c, types: lim });
+    if (lim.size) bounds.push(withTypes(c, lim));
   }
   if (bounds.length === 0) return null;
   const lockRows = svc.dbKind !== 'sqlite';
