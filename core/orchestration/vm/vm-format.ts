@@ -140,12 +140,13 @@ async function pendingJobs(db: Db, rows: VmRow[]): Promise<Map<string, string>> 
 const NONE = Object.freeze([]) as never[];
 const NO_DETAILS: Readonly<Record<string, string>> = Object.freeze({});
 
-function parseDetails(s: string): Readonly<Record<string, string>> {
+/** A VM's details column as a map (shared frozen empty map for none). */
+export function parseDetails(s: string): Readonly<Record<string, string>> {
   if (!s || s === '{}') return NO_DETAILS;
   try { return JSON.parse(s) as Record<string, string>; } catch { return NO_DETAILS; }
 }
 
-const kb = (bytes: number) => Math.round(bytes / 1024);
+export const kb = (bytes: number) => Math.round(bytes / 1024);
 
 /**
  * One object literal with every field in response order, absent ones undefined (JSON and XML leave those out):
@@ -191,8 +192,14 @@ function format(r: VmRow, n: Names, admin: boolean, job: string | undefined, st:
 
 export interface FormatOptions { caller: Caller; stats?: boolean; jobs?: boolean }
 
-/** Formats a page of VM rows as API objects. */
-export async function formatVms(svc: Services, rows: VmRow[], opts: FormatOptions, known: KnownNames = {}): Promise<VirtualMachine[]> {
+/** A page of VM rows with everything their response objects name, looked up once for the page. */
+export interface VmPage {
+  rows: VmRow[]; names: Names; admin: boolean;
+  jobs: Map<string, string>; stats: Map<string, VmStats>; tags: Map<string, Tags[]>;
+}
+
+/** Looks up what a page of VM rows names (see loadNames), their pending jobs, figures and tags. */
+export async function loadVmPage(svc: Services, rows: VmRow[], opts: FormatOptions, known: KnownNames = {}): Promise<VmPage> {
   const none = new Map<string, never>();
   let anyTags = true;
   if (rows.length >= PRESENCE_FROM_ROWS) {
@@ -208,6 +215,14 @@ export async function formatVms(svc: Services, rows: VmRow[], opts: FormatOption
     vmStatsOf(svc, rows, !!opts.stats),
     anyTags ? tagsOfPage(svc, 'UserVm', rows.map((r) => r.id)) : none,
   ]);
-  const admin = isAdmin(opts.caller);
-  return rows.map((r) => format(r, names, admin, jobs.get(r.id), stats.get(r.id), tags.get(r.id)));
+  return { rows, names, admin: isAdmin(opts.caller), jobs, stats, tags };
+}
+
+/** The page's `virtualmachine` objects. */
+export const vmObjects = (p: VmPage): VirtualMachine[] =>
+  p.rows.map((r) => format(r, p.names, p.admin, p.jobs.get(r.id), p.stats.get(r.id), p.tags.get(r.id)));
+
+/** Formats a page of VM rows as API objects. */
+export async function formatVms(svc: Services, rows: VmRow[], opts: FormatOptions, known: KnownNames = {}): Promise<VirtualMachine[]> {
+  return vmObjects(await loadVmPage(svc, rows, opts, known));
 }
