@@ -73,12 +73,9 @@ export function createDispatcher(svc: Services, registry: Registry): Dispatcher 
     return new Streamed({ status: 200, contentType: json ? JSON_CONTENT_TYPE : XML_CONTENT_TYPE, body: '', headers: {}, stream: body });
   }
 
-  /**
-   * Runs the command; a list handler's streamed batches are collected unless `stream` takes them as they come.
-   * `json`: the result is only encoded as JSON (encodeJson), so a list may give its items as JSON texts.
-   */
+  /** Runs the command; a list handler's streamed batches are collected unless `stream` takes them as they come. */
   async function run(ctx: CallContext, r: Registered, req: DecodedRequest,
-    stream?: (result: ListResult) => Streamed | null, json = false): Promise<object> {
+    stream?: (result: ListResult) => Streamed | null): Promise<object> {
     const args = validateArgs(r.decl, req, svc.config.maxPageSize) as never;
     if (r.async) {
       const plan = await r.async.prepare(ctx, args);
@@ -89,7 +86,7 @@ export function createDispatcher(svc: Services, registry: Registry): Dispatcher 
     if (r.decl.response.kind === 'list') {
       const answer = stream?.(result as ListResult);
       if (answer) return answer;
-      return shapeSyncResult(r.decl, await collectList(result as ListResult), json);
+      return shapeSyncResult(r.decl, await collectList(result as ListResult));
     }
     return shapeSyncResult(r.decl, result);
   }
@@ -134,7 +131,7 @@ export function createDispatcher(svc: Services, registry: Registry): Dispatcher 
         return render(json, responseName, { description: 'success' }, 200, { 'Set-Cookie': logoutCookies() });
       }
       const ctx: CallContext = { svc, caller, command, remote: http.remote, requestId };
-      const out = await run(ctx, r, req, (result) => streamed(json, responseName, r.decl, result), json);
+      const out = await run(ctx, r, req, (result) => streamed(json, responseName, r.decl, result));
       return out instanceof Streamed ? out.response : render(json, responseName, out);
     } catch (e) {
       return renderError(json, responseName, toApiError(e, svc));
@@ -168,9 +165,9 @@ export function createDispatcher(svc: Services, registry: Registry): Dispatcher 
 /** The answer of a streamed list, told apart from a command's result object. */
 class Streamed { constructor(readonly response: ApiResponse) {} }
 
-function shapeSyncResult(decl: CommandDecl, result: unknown, json = false): object {
+function shapeSyncResult(decl: CommandDecl, result: unknown): object {
   switch (decl.response.kind) {
-    case 'list': return listInner((result as ListResult).itemKey ?? decl.response.item, result as ListResult, json);
+    case 'list': return listInner((result as ListResult).itemKey ?? decl.response.item, result as ListResult);
     case 'object': return { [decl.response.name]: result };
     case 'success': return { success: true, ...(result && typeof result === 'object' ? result : {}) };
     case 'raw': return result as object;

@@ -3,7 +3,6 @@
 // always well-formed.
 import type { ApiError } from '../kernel/errors';
 import type { ApiErrorBody } from '../contract/errors';
-import type { JsonItems } from '../kernel/handler';
 
 export const JSON_CONTENT_TYPE = 'application/json; charset=UTF-8';
 export const XML_CONTENT_TYPE = 'text/xml; charset=UTF-8';
@@ -27,92 +26,32 @@ const SPARE_MAX_BYTES = 4 * 1024 * 1024;
  */
 const spare: Buffer[] = [];
 
-/** A buffer of at least `bytes` (a released one when one is big enough), rounded up to 256 KB so that pages of
- * slightly different sizes reuse one buffer. */
-function takeBuffer(bytes: number): Buffer {
+function answerBuffer(bytes: number): JsonBytes {
+  if (bytes < OWN_BUFFER_MIN) return { bytes: Buffer.allocUnsafe(bytes) };
   const i = spare.findIndex((b) => b.length >= bytes);
-  return i >= 0 ? spare.splice(i, 1)[0] : Buffer.allocUnsafeSlow(Math.ceil(bytes / 262_144) * 262_144);
-}
-
-function giveBack(whole: Buffer): void {
-  if (whole.length > SPARE_MAX_BYTES) return;
-  if (spare.length >= SPARES) spare.shift();
-  spare.push(whole);
-}
-
-/** `bytes` of `whole` as an answer, whose buffer goes back to the spares once released (once). */
-function answerOf(whole: Buffer, bytes: number): JsonBytes {
+  // Rounded up to 256 KB so that pages of slightly different sizes reuse one buffer.
+  const whole = i >= 0 ? spare.splice(i, 1)[0] : Buffer.allocUnsafeSlow(Math.ceil(bytes / 262_144) * 262_144);
   let released = false;
-  return { bytes: whole.subarray(0, bytes), release: () => { if (!released) { released = true; giveBack(whole); } } };
-}
-
-/** Writes texts into one buffer, growing it (by a copy) when they do not fit. */
-class AnswerWriter {
-  private buf: Buffer;
-  private at = 0;
-  constructor(expected: number) { this.buf = takeBuffer(Math.max(expected, OWN_BUFFER_MIN)); }
-  text(s: string): void {
-    const n = Buffer.byteLength(s, 'utf8');
-    if (this.at + n > this.buf.length) this.grow(n);
-    // As many bytes as characters: every character is ASCII, whose UTF-8 bytes are its latin1 bytes.
-    this.at += this.buf.write(s, this.at, n, n === s.length ? 'latin1' : 'utf8');
-  }
-  byte(b: number): void {
-    if (this.at === this.buf.length) this.grow(1);
-    this.buf[this.at++] = b;
-  }
-  private grow(n: number): void {
-    const bigger = takeBuffer(Math.max(this.buf.length * 2, this.at + n));
-    this.buf.copy(bigger, 0, 0, this.at);
-    giveBack(this.buf);
-    this.buf = bigger;
-  }
-  done(): JsonBytes {
-    if (this.at >= OWN_BUFFER_MIN) return answerOf(this.buf, this.at);
-    const small = Buffer.allocUnsafe(this.at);
-    this.buf.copy(small, 0, 0, this.at);
-    giveBack(this.buf);
-    return { bytes: small };
-  }
-}
-
-const JSON_ITEMS = Symbol('items as JSON texts');
-
-/** Stands for a list's items in the inner object of an answer that only encodeJson writes. */
-export function jsonItemsValue(items: JsonItems): object {
-  return { [JSON_ITEMS]: items };
-}
-
-/** Bytes per item of the last answer written from JsonItems: the first guess of the next answer's size. */
-let bytesPerItem = 1024;
-
-function writeJsonItems(responseName: string, inner: object, key: string, items: JsonItems): JsonBytes {
-  // The envelope with an empty list, split where the items go: `{"name":{...,"key":[` and `]}}`.
-  const shell = toJson(responseName, { ...inner, [key]: [] });
-  const w = new AnswerWriter(shell.length + items.length * bytesPerItem);
-  w.text(shell.slice(0, -3));
-  let first = true;
-  items.each((text) => {
-    if (!first) w.byte(0x2c); // ','
-    first = false;
-    w.text(text);
-  });
-  w.text(shell.slice(-3));
-  const answer = w.done();
-  if (items.length > 0) bytesPerItem = Math.ceil(answer.bytes.length / items.length);
-  return answer;
+  return {
+    bytes: whole.subarray(0, bytes),
+    release: () => {
+      if (released || whole.length > SPARE_MAX_BYTES) return;
+      released = true;
+      if (spare.length >= SPARES) spare.shift();
+      spare.push(whole);
+    },
+  };
 }
 
 /**
  * The JSON answer as UTF-8 bytes, equal to `Buffer.from(toJson(...))` but a fraction of its CPU for a list page. A
- * list's items are stringified one by one and each is copied into the answer's buffer at once: JSON.stringify of a
- * whole page gives a string built of many parts that Node must first flatten (copy) and then encode (V8's UTF-8
- * writer, slow on Node 20), about 5 ms for a page of 500 VMs (630 KB); the items' small strings are encoded
- * directly, most of them pure ASCII and so copied byte for byte (as latin1), the commas between them written as
- * bytes, and none outlives its copy (all 500 held until the copy were still alive at the young generation's
- * collections, which then moved them). Applies when the inner object's last field is an array of objects
- * (listInner puts the items last) or items that write their own texts (JsonItems); anything else is encoded whole.
- * Big answers are written into a buffer of an earlier answer when one was released (see JsonBytes).
+ * list's items are stringified one by one and copied into one buffer: JSON.stringify of a whole page gives a
+ * string built of many parts that Node must first flatten (copy) and then encode (V8's UTF-8 writer, slow on
+ * Node 20), about 5 ms for a page of 500 VMs (630 KB); the items' small strings are encoded directly, most of
+ * them pure ASCII and so copied byte for byte (as latin1), the commas between them written as bytes (a
+ * `,${item}` string would be one more copy of every item). Applies when the inner object's last field is an array
+ * of objects (listInner puts the items last); anything else is encoded whole. Big answers are written into a
+ * buffer of an earlier answer when one was released (see JsonBytes).
  */
 export function toJsonBytes(responseName: string, inner: object): Buffer {
   return encodeJson(responseName, inner).bytes;
@@ -123,13 +62,30 @@ export function encodeJson(responseName: string, inner: object): JsonBytes {
   const keys = Object.keys(inner);
   const key = keys[keys.length - 1];
   const list = key === undefined ? undefined : (inner as Record<string, unknown>)[key];
-  if (list !== null && typeof list === 'object' && JSON_ITEMS in list) {
-    return writeJsonItems(responseName, inner, key, (list as { [JSON_ITEMS]: JsonItems })[JSON_ITEMS]);
-  }
   if (!Array.isArray(list) || list.length < 2) return { bytes: Buffer.from(toJson(responseName, inner), 'utf8') };
-  // Only objects: JSON.stringify of an item equals its text inside the array (undefined would not).
-  for (const item of list as unknown[]) if (item === null || typeof item !== 'object') return { bytes: Buffer.from(toJson(responseName, inner), 'utf8') };
-  return writeJsonItems(responseName, inner, key, { length: list.length, each: (write) => { for (const item of list) write(JSON.stringify(item)); } });
+  const parts: string[] = new Array(list.length + 2);
+  for (let i = 0; i < list.length; i++) {
+    const item: unknown = list[i];
+    // Only objects: JSON.stringify of an item equals its text inside the array (undefined would not).
+    if (item === null || typeof item !== 'object') return { bytes: Buffer.from(toJson(responseName, inner), 'utf8') };
+    parts[i + 1] = JSON.stringify(item);
+  }
+  // The envelope with an empty list, split where the items go: `{"name":{...,"key":[` and `]}}`.
+  const shell = toJson(responseName, { ...inner, [key]: [] });
+  parts[0] = shell.slice(0, -3);
+  parts[parts.length - 1] = shell.slice(-3);
+  const lengths = new Array<number>(parts.length);
+  let total = list.length - 1; // the commas between items
+  for (let i = 0; i < parts.length; i++) total += lengths[i] = Buffer.byteLength(parts[i], 'utf8');
+  const answer = answerBuffer(total);
+  const out = answer.bytes;
+  let at = 0;
+  for (let i = 0; i < parts.length; i++) {
+    if (i > 1 && i < parts.length - 1) out[at++] = 0x2c; // ','
+    // As many bytes as characters: every character is ASCII, whose UTF-8 bytes are its latin1 bytes.
+    at += lengths[i] === parts[i].length ? out.write(parts[i], at, lengths[i], 'latin1') : out.write(parts[i], at, lengths[i], 'utf8');
+  }
+  return answer;
 }
 
 // Markup characters become entities; characters XML 1.0 cannot carry at all (most C0 controls, lone
@@ -195,13 +151,9 @@ export function errorInner(err: ApiError): ApiErrorBody {
   return body;
 }
 
-/**
- * List body: `{}` when nothing matches, `{count}` for a page past the end, else `{count, <itemKey>: items}`. With
- * `asJson`, a result that writes its items as JSON texts gives those (JsonItems) instead: only for encodeJson.
- */
-export function listInner(itemKey: string, result: { count: number; items: object[]; jsonItems?: JsonItems }, asJson = false): object {
+/** List body: `{}` when nothing matches, `{count}` for a page past the end, else `{count, <itemKey>: items}`. */
+export function listInner(itemKey: string, result: { count: number; items: object[] }): object {
   if (result.count === 0) return {};
-  const json = asJson ? result.jsonItems : undefined;
-  if ((json ?? result.items).length === 0) return { count: result.count };
-  return { count: result.count, [itemKey]: json ? jsonItemsValue(json) : result.items };
+  if (result.items.length === 0) return { count: result.count };
+  return { count: result.count, [itemKey]: result.items };
 }

@@ -25,18 +25,7 @@ export interface ListResult<T = object> {
   count: number; items: T[]; more?: AsyncIterable<T[]>;
   /** The items' key when a parameter changes what they are (listLoadBalancerRuleInstances lbvmips=true: lbrulevmidip). */
   itemKey?: string;
-  /**
-   * The page's items as JSON texts, each equal to JSON.stringify of the item (without `more`). A JSON answer over
-   * HTTP takes these and never reads `items`, which may then be a getter that builds the objects only when read.
-   */
-  jsonItems?: JsonItems;
 }
-
-/**
- * Items that give their JSON texts one at a time (each equal to JSON.stringify of the item it stands for), in
- * order: the answer's encoder copies each into its buffer as it comes (api/serialize.ts).
- */
-export interface JsonItems { readonly length: number; each(write: (text: string) => void): void }
 /** Success-only commands may return nothing or a displaytext. */
 export type SuccessResult = void | { displaytext?: string };
 

@@ -140,13 +140,12 @@ async function pendingJobs(db: Db, rows: VmRow[]): Promise<Map<string, string>> 
 const NONE = Object.freeze([]) as never[];
 const NO_DETAILS: Readonly<Record<string, string>> = Object.freeze({});
 
-/** A VM's details column as a map (shared frozen empty map for none). */
-export function parseDetails(s: string): Readonly<Record<string, string>> {
+function parseDetails(s: string): Readonly<Record<string, string>> {
   if (!s || s === '{}') return NO_DETAILS;
   try { return JSON.parse(s) as Record<string, string>; } catch { return NO_DETAILS; }
 }
 
-export const kb = (bytes: number) => Math.round(bytes / 1024);
+const kb = (bytes: number) => Math.round(bytes / 1024);
 
 /**
  * One object literal with every field in response order, absent ones undefined (JSON and XML leave those out):
@@ -192,14 +191,8 @@ function format(r: VmRow, n: Names, admin: boolean, job: string | undefined, st:
 
 export interface FormatOptions { caller: Caller; stats?: boolean; jobs?: boolean }
 
-/** A page of VM rows with everything their response objects name, looked up once for the page. */
-export interface VmPage {
-  rows: VmRow[]; names: Names; admin: boolean;
-  jobs: Map<string, string>; stats: Map<string, VmStats>; tags: Map<string, Tags[]>;
-}
-
-/** Looks up what a page of VM rows names (see loadNames), their pending jobs, figures and tags. */
-export async function loadVmPage(svc: Services, rows: VmRow[], opts: FormatOptions, known: KnownNames = {}): Promise<VmPage> {
+/** Formats a page of VM rows as API objects. */
+export async function formatVms(svc: Services, rows: VmRow[], opts: FormatOptions, known: KnownNames = {}): Promise<VirtualMachine[]> {
   const none = new Map<string, never>();
   let anyTags = true;
   if (rows.length >= PRESENCE_FROM_ROWS) {
@@ -215,14 +208,6 @@ export async function loadVmPage(svc: Services, rows: VmRow[], opts: FormatOptio
     vmStatsOf(svc, rows, !!opts.stats),
     anyTags ? tagsOfPage(svc, 'UserVm', rows.map((r) => r.id)) : none,
   ]);
-  return { rows, names, admin: isAdmin(opts.caller), jobs, stats, tags };
-}
-
-/** The page's `virtualmachine` objects. */
-export const vmObjects = (p: VmPage): VirtualMachine[] =>
-  p.rows.map((r) => format(r, p.names, p.admin, p.jobs.get(r.id), p.stats.get(r.id), p.tags.get(r.id)));
-
-/** Formats a page of VM rows as API objects. */
-export async function formatVms(svc: Services, rows: VmRow[], opts: FormatOptions, known: KnownNames = {}): Promise<VirtualMachine[]> {
-  return vmObjects(await loadVmPage(svc, rows, opts, known));
+  const admin = isAdmin(opts.caller);
+  return rows.map((r) => format(r, names, admin, jobs.get(r.id), stats.get(r.id), tags.get(r.id)));
 }

@@ -13,8 +13,7 @@ import { inPageOrder, pageWindow } from '../../kernel/paging';
 import { VM_STATES } from '../vm-states';
 import { precompiled, selectArrays } from '../../db/precompiled';
 import { customSort, orderVms, type VmSort } from './vm-sort';
-import { formatVms, loadVmPage, vmObjects, VM_COLUMNS, vmRowOf, type FormatOptions, type VmRow } from './vm-format';
-import { vmJsonItems } from './vm-json';
+import { formatVms, VM_COLUMNS, vmRowOf, type FormatOptions, type VmRow } from './vm-format';
 import type { VirtualMachine } from '../../contract/responses';
 import { taggedIdsQuery, type TagPair } from '../../tags/tag-store';
 
@@ -219,16 +218,6 @@ function batched(svc: Services, f: VmFilter, count: number, ids: string[], first
   return { count, items: first, more: more() };
 }
 
-/**
- * A page answered whole: its objects are built only when read; a JSON answer takes the page's texts instead
- * (vm-json.ts), without building an object per VM.
- */
-async function wholePage(svc: Services, count: number, rows: VmRow[], opts: FormatOptions): Promise<ListResult<VirtualMachine>> {
-  const page = await loadVmPage(svc, rows, opts);
-  let objects: VirtualMachine[] | undefined;
-  return { count, get items() { return (objects ??= vmObjects(page)); }, jsonItems: vmJsonItems(page) };
-}
-
 /** One page of VMs and the total count. */
 export async function listVms(svc: Services, f: VmFilter, paging: { page?: number; pagesize?: number },
   opts: FormatOptions): Promise<ListResult<VirtualMachine>> {
@@ -242,10 +231,10 @@ export async function listVms(svc: Services, f: VmFilter, paging: { page?: numbe
       // counted from the end (SQLite's walk of vms_created backwards), at most half the entries instead of all.
       const count = await countOf(svc.db, f);
       const rows = await pageRows(svc.db, f, window, window.offset + window.limit / 2 > count / 2);
-      return wholePage(svc, count, rows, o);
+      return { count, items: await formatVms(svc, rows, o) };
     }
     const [rows, count] = await Promise.all([pageRows(svc.db, f, window), countOf(svc.db, f)]);
-    return wholePage(svc, count, rows, o);
+    return { count, items: await formatVms(svc, rows, o) };
   }
   const [ids, count] = await Promise.all([matchingIds(svc.db, f, window), countOf(svc.db, f)]);
   const first = await formatVms(svc, await rowsOf(svc.db, f, ids.slice(0, BATCH)), o);
