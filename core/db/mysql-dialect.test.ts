@@ -82,7 +82,7 @@ describe('the SQL dialects', () => {
     const db = opened.db;
     await db.insertInto('configurations').values({ name: 'taken', value: '1' }).execute();
     const insert = precompiledInsert('configurations');
-    // On MySQL these go out together, in one write batch's transaction (their inserts held to the commit).
+    // On MySQL their inserts are held to the commit, then sent together; one failing leaves nothing of its transaction.
     const tx = (names: string[]) => precompiledTransaction(db, async (t) => { for (const name of names) await insert(t, { name, value: 'tx' }); });
     const outcomes = await Promise.allSettled([tx(['a1', 'a2']), tx(['b1', 'taken']), tx(['c1'])]);
     expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);

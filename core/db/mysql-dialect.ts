@@ -108,8 +108,7 @@ class PipelinedConnection implements DatabaseConnection {
       if (how === 'commit') {
         // A failed speculation never commits, even if the code in the transaction swallowed its error.
         if (this.failed) throw this.failed;
-        if (this.opening === 'begin' && !this.conn && this.held && this.held.length > 0) await this.commitAsGroup(this.held.splice(0));
-        else if (this.opening === null || (this.held?.length ?? 0) > 0) await this.run('commit');
+        if (this.opening === null || (this.held?.length ?? 0) > 0) await this.run('commit');
       } else {
         this.held = null;
         this.failed = null;
@@ -119,21 +118,6 @@ class PipelinedConnection implements DatabaseConnection {
       this.opening = null;
       this.held = null;
       this.inTransaction = false;
-    }
-  }
-
-  /**
-   * A transaction that sent nothing but held plain INSERTs: they go to the pipeline's write lane as one group, in a
-   * write batch's transaction (no BEGIN and COMMIT of their own, no connection of their own). If one fails (nothing of
-   * the group is committed) the speculation failed: the transaction runs again strictly, as when a held insert fails
-   * mid-transaction. A broken connection leaves the outcome unknown: its error is passed on, not retried.
-   */
-  private async commitAsGroup(texts: string[]): Promise<void> {
-    try {
-      await this.driver.pipeline.submitGroup(texts);
-    } catch (e) {
-      if (isFatal(e)) throw e;
-      throw (this.failed = this.speculationFailed = new SpeculationFailed(e));
     }
   }
 
