@@ -82,23 +82,24 @@ export async function usageOf(db: QueryTarget, o: UsageOwner, types?: number[]):
   return out;
 }
 
-/** Pending reservations (enforce.ts reserve) as one row, a column per type (r0..r11): the third part of the
- *  combined statement below. */
-const TYPE_NUMBERS = Array.from({ length: 12 }, (_, t) => t);
+export const VM_VOLUME_TYPES: readonly number[] = [RT.user_vm, RT.cpu, RT.memory, RT.volume, RT.primary_storage];
+/** Pending reservations (enforce.ts reserve) of the VMs' and volumes' five types as one row, a column per type (r0,
+ *  r2, r8, r9, r10): the third part of the combined statement below, which is only ever asked about those types
+ *  (a column for each of the twelve made every deploy's limit check build and read seven columns it never used). */
 const reservedAggregate = (d: any, o: OwnerRef) => owned(d.selectFrom('resource_reservations'), o)
-  .select(TYPE_NUMBERS.map((t) => sql`sum(case when resource_type = ${sql.lit(t)} then amount else 0 end)`.as(`r${t}`)));
-/** A deploy's five types and what is reserved of every type, as one row (inside the allocation's transaction); the
+  .select(VM_VOLUME_TYPES.map((t) => sql`sum(case when resource_type = ${sql.lit(t)} then amount else 0 end)`.as(`r${t}`)));
+/** A deploy's five types and what is reserved of them, as one row (inside the allocation's transaction); the
  *  caller may add columns to it (limits.ts adds the owner's limits). */
 export const vmVolumeAndReservedQuery = (d: any, o: OwnerRef) => d.selectFrom([vmAggregate(d, o).as('v'), volumeAggregate(d, o).as('w'),
   reservedAggregate(d, o).as('r')]).selectAll();
 const vmVolumeAndReserved = perOwner(vmVolumeAndReservedQuery);
-export const VM_VOLUME_TYPES: readonly number[] = [RT.user_vm, RT.cpu, RT.memory, RT.volume, RT.primary_storage];
 
 /** The usage and the reservations of the types, from a row of vmVolumeAndReservedQuery. */
 export function usageAndReservedOfRow(r: Row, types: number[]): { usage: Map<number, number>; reserved: Map<number, number> } {
-  const all: Record<number, number> = { ...vmTypes(r), ...volumeTypes(r) };
-  return { usage: new Map(types.map((t) => [t, all[t]])), reserved: new Map(types.map((t) => [t, num(r[`r${t}`])])) };
+  return { usage: new Map(types.map((t) => [t, num(r[USAGE_COLUMN[t]])])), reserved: new Map(types.map((t) => [t, num(r[`r${t}`])])) };
 }
+/** The row's column that holds each type's usage (vmTypes, volumeTypes). */
+const USAGE_COLUMN: Record<number, string> = { [RT.user_vm]: 'n', [RT.cpu]: 'cpu', [RT.memory]: 'mem', [RT.volume]: 'vn', [RT.primary_storage]: 'bytes' };
 
 /**
  * The usage and the pending reservations a limit check adds up: for types among the VMs' and volumes' (a deploy,
