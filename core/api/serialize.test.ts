@@ -3,7 +3,6 @@ import {
   toJson, toJsonBytes, encodeJson, toXml, errorInner, listInner, escapeXml, JSON_CONTENT_TYPE, XML_CONTENT_TYPE,
 } from './serialize';
 import { ApiError, notFound } from '../kernel/errors';
-import { setRawJson } from '../kernel/raw-json';
 
 // A deliberately strict mini XML reader: throws on anything not well-formed (bad names, unbalanced tags,
 // raw < or & in text, unknown entities, characters XML 1.0 forbids, trailing content).
@@ -135,22 +134,6 @@ describe('toJsonBytes', () => {
     b.release!();
     expect(encodeJson('r', page('d')).bytes.buffer).toBe(b.bytes.buffer);
     expect(encodeJson('r', page('e')).bytes.buffer).not.toBe(b.bytes.buffer);
-  });
-});
-
-describe('setRawJson', () => {
-  it('writes the stored text unparsed into a JSON list page, byte for byte what the parsed value gave', () => {
-    // Texts as JSON.stringify writes them: integer-like keys, escapes, a lone surrogate, non-ASCII, big numbers.
-    const values = [{ b: 1, 2: 'x', a: [1.5, -0, 1e21, null] }, { s: 'q"\\\n\u0001\ud800é€😀', __proto__x: {} }, { n: 2 ** 60 }];
-    const texts = values.map((v) => JSON.stringify(v));
-    const parse = (t: string): unknown => { try { return JSON.parse(t); } catch { return { errortext: 'unreadable' }; } };
-    const items = () => [...texts, '{"cut":', '"str"'].map((t, i) => setRawJson({ id: i, r: 0 as unknown, after: 'z' }, 'r', t, parse));
-    const plain = [...texts, '{"cut":', '"str"'].map((t, i) => ({ id: i, r: parse(t), after: 'z' }));
-    expect(toJsonBytes('listresponse', { count: 5, item: items() }).toString('utf8')).toBe(toJson('listresponse', { count: 5, item: plain }));
-    // Read in process (and as XML or through JSON.stringify) the field is the parsed value, in its place.
-    expect(items()).toEqual(plain);
-    expect(Object.keys(items()[0])).toEqual(['id', 'r', 'after']);
-    expect(toXml('x', { item: items() }, '4')).toBe(toXml('x', { item: plain }, '4'));
   });
 });
 

@@ -3,7 +3,6 @@
 // always well-formed.
 import type { ApiError } from '../kernel/errors';
 import type { ApiErrorBody } from '../contract/errors';
-import { rawJsonSpliced } from '../kernel/raw-json';
 
 export const JSON_CONTENT_TYPE = 'application/json; charset=UTF-8';
 export const XML_CONTENT_TYPE = 'text/xml; charset=UTF-8';
@@ -65,9 +64,12 @@ export function encodeJson(responseName: string, inner: object): JsonBytes {
   const list = key === undefined ? undefined : (inner as Record<string, unknown>)[key];
   if (!Array.isArray(list) || list.length < 2) return { bytes: Buffer.from(toJson(responseName, inner), 'utf8') };
   const parts: string[] = new Array(list.length + 2);
-  // Only objects: JSON.stringify of an item equals its text inside the array (undefined would not).
-  if (!list.every((item) => item !== null && typeof item === 'object')) return { bytes: Buffer.from(toJson(responseName, inner), 'utf8') };
-  rawJsonSpliced((itemJson) => { for (let i = 0; i < list.length; i++) parts[i + 1] = itemJson(list[i] as object); });
+  for (let i = 0; i < list.length; i++) {
+    const item: unknown = list[i];
+    // Only objects: JSON.stringify of an item equals its text inside the array (undefined would not).
+    if (item === null || typeof item !== 'object') return { bytes: Buffer.from(toJson(responseName, inner), 'utf8') };
+    parts[i + 1] = JSON.stringify(item);
+  }
   // The envelope with an empty list, split where the items go: `{"name":{...,"key":[` and `]}}`.
   const shell = toJson(responseName, { ...inner, [key]: [] });
   parts[0] = shell.slice(0, -3);

@@ -3,7 +3,6 @@ import type { AsyncJobTable } from '../db/schema';
 import type { Services } from '../kernel/services';
 import { compact, csDate } from '../kernel/format';
 import type { AsyncJob } from '../contract/responses';
-import { setRawJson } from '../kernel/raw-json';
 
 /** Java package (under org.apache.cloudstack.api.command.<user|admin>) by jobinstancetype. */
 const PACKAGES: Record<string, string> = {
@@ -42,7 +41,7 @@ export async function accountNames(svc: Services, accountIds: string[]): Promise
 
 export function formatJob(svc: Services, r: JobRow, acc: AccountNames | undefined): AsyncJob {
   const finished = r.status !== 0;
-  const job = compact<AsyncJob>({
+  return compact<AsyncJob>({
     accountid: r.account_id,
     userid: r.user_id,
     cmd: javaCommandClass(r.command, r.instance_type),
@@ -50,8 +49,7 @@ export function formatJob(svc: Services, r: JobRow, acc: AccountNames | undefine
     jobprocstatus: r.proc_status,
     jobresultcode: r.result_code,
     jobresulttype: finished && r.result_type ? r.result_type : undefined,
-    // A placeholder keeping the field's place; its value is the stored text itself (setRawJson, below).
-    jobresult: finished && r.result ? true : undefined,
+    jobresult: finished && r.result ? parseResult(r.result) : undefined,
     jobinstancetype: r.instance_type,
     jobinstanceid: r.instance_id,
     created: csDate(r.created),
@@ -63,8 +61,6 @@ export function formatJob(svc: Services, r: JobRow, acc: AccountNames | undefine
     domainid: r.domain_id,
     domainpath: acc?.domainPath,
   });
-  // The stored result is JSON.stringify's text (job-manager.ts): a JSON answer carries it as it is, unparsed.
-  return job.jobresult === undefined ? job : setRawJson(job, 'jobresult', r.result!, parseResult);
 }
 
 function parseResult(text: string): unknown {
