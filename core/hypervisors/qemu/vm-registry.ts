@@ -8,6 +8,8 @@ import { connectQmp, type QmpClient } from './qmp';
 import { isAlive, waitGone } from './proc';
 import { cleanRuntime, readRecord, runningPid, vmPaths, writeRecord, type VmPaths, type VmRecord } from './vm-runtime';
 
+const EXIT_WAIT_MS = 30_000;
+
 export interface LiveVm {
   vmId: string;
   pid: number;
@@ -28,6 +30,8 @@ export interface VmRegistryOptions {
 export class VmRegistry {
   private readonly lives = new Map<string, LiveVm>();
   private readonly adopting = new Map<string, Promise<LiveVm | null>>();
+  /** VMs whose QMP socket closed on its own and whose exit is being confirmed and reported. */
+  private readonly exiting = new Map<string, Promise<void>>();
 
   constructor(private readonly o: VmRegistryOptions) {}
 
@@ -35,6 +39,10 @@ export class VmRegistry {
 
   /** The running VM, adopting it from the work dir if this process has not seen it yet; null if not running. */
   async get(vmId: string): Promise<LiveVm | null> {
+    // A caller (stats, sync) arriving while QEMU exits waits for the exit to be reported; forgetting the entry
+    // here would mark it as stopped by us and the guest's power-off would never reach the server.
+    const exit = this.exiting.get(vmId);
+    if (exit !== undefined) await exit;
     const cur = this.lives.get(vmId);
     if (cur !== undefined) {
       if (isAlive(cur.pid) && (cur.qmp === null || !cur.qmp.closed)) return cur;
@@ -84,16 +92,26 @@ export class VmRegistry {
           this.o.log.info(`VM ${record.instanceName}: ${ev.event}`, { vmId, data: ev.data });
         }
       });
-      qmp.onClose(() => { void this.closed(l); });
+      qmp.onClose(() => this.closed(l));
     }
     return l;
   }
 
   /** QEMU closed its QMP socket: it exited (guest powered off, crashed) unless we closed it ourselves. */
-  private async closed(l: LiveVm): Promise<void> {
+  private closed(l: LiveVm): void {
     if (l.stopping || this.lives.get(l.vmId) !== l) return;
-    const gone = await waitGone(l.pid, 2000);
-    if (!gone || l.stopping || this.lives.get(l.vmId) !== l) return;
+    const p = this.reportExit(l).finally(() => this.exiting.delete(l.vmId));
+    this.exiting.set(l.vmId, p);
+  }
+
+  private async reportExit(l: LiveVm): Promise<void> {
+    // QEMU closes the socket while it tears down; on a busy machine the exit itself can take seconds.
+    const gone = await waitGone(l.pid, EXIT_WAIT_MS);
+    if (l.stopping || this.lives.get(l.vmId) !== l) return;
+    if (!gone) {
+      this.o.log.warn(`VM ${l.record.instanceName} closed its QMP socket but still runs`, { vmId: l.vmId, pid: l.pid });
+      return;
+    }
     this.lives.delete(l.vmId);
     cleanRuntime(l.paths);
     this.o.log.info(`VM ${l.record.instanceName} exited`, { vmId: l.vmId });
