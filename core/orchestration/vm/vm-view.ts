@@ -6,7 +6,7 @@ import type { Db } from '../../db/connect';
 import type { ListScope, Services } from '../../kernel/services';
 import type { Caller } from '../../identity/caller';
 import type { ListResult } from '../../kernel/handler';
-import { MysqlAdapter, sql, type CompiledQuery, type Kysely } from 'kysely';
+import { MysqlAdapter, sql, type CompiledQuery, type Expression, type Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 import { HOST_NAME_INDEX } from '../../db/migrations/011p-host-name-index';
 import { inPageOrder, pageWindow } from '../../kernel/paging';
@@ -93,24 +93,38 @@ function filtered(db: Db, f: VmFilter) {
  * (covering for the unfiltered view) instead of reading and joining every skipped row; then those VMs' columns
  * and their host's name (a join per page row, cheaper than a batch lookup of 500 host ids).
  */
-function pageQuery(db: Db, f: VmFilter, window: PageWindow, fromEnd = false) {
-  let ids = fromEnd ? orderVms(filtered(db, f).select('v.id'), 'v', { sortorder: 'desc' }) : orderVms(filtered(db, f).select('v.id'), 'v', f);
-  if (fromEnd && window.limit !== null) {
-    // The same page counted from the end: the live total is taken inside the statement (one snapshot), so the
-    // window is exact whatever was deployed or expunged since the caller's count.
+function pageQuery(db: Db, f: VmFilter, window: PageWindow, total?: Expression<number>) {
+  return pageOf(db, filtered(db, f), f, window, total);
+}
+
+/**
+ * The page of `matches` (a `vms as v` query already filtered). With `total` (the matches' count as an SQL
+ * expression) the same page is read counted from the end, the count taken inside the statement (one snapshot), so
+ * the window is exact whatever was deployed or expunged since the caller's count.
+ */
+function pageOf(db: Db, matches: ReturnType<typeof filtered>, s: VmSort, window: PageWindow, total?: Expression<number>) {
+  let ids = orderVms(matches.select('v.id'), 'v', total ? { sortorder: 'desc' } : s);
+  if (total && window.limit !== null) {
     const { limit, offset } = window;
-    ids = ids.limit(sql<number>`max(0, min(${limit}, ${LIVE_VMS} - ${offset}))`).offset(sql<number>`max(0, ${LIVE_VMS} - ${offset} - ${limit})`);
+    ids = ids.limit(sql<number>`max(0, min(${limit}, ${total} - ${offset}))`).offset(sql<number>`max(0, ${total} - ${offset} - ${limit})`);
   } else if (window.limit !== null) ids = ids.limit(window.limit).offset(window.offset);
   const page = db.selectFrom(ids.as('p')).innerJoin('vms as v', 'v.id', 'p.id').leftJoin('hosts as h', 'h.id', 'v.host_id')
     .select([...VM_COLUMNS.map((c) => `v.${c}` as const), 'h.name as host_name']);
   // A sorted page is ordered again by the database (its collation, one page of rows); the default order in JS.
-  return customSort(f) ? orderVms(page, 'v', f) : page;
+  return customSort(s) ? orderVms(page, 'v', s) : page;
 }
 
 /** The unfiltered page (every live VM, created order), from its start or its end: built and compiled once. */
 const EVERY_VM: VmFilter = { scope: { kind: 'all' } };
-const everyVmPage = precompiled((db, p: PageWindow & { limit: number }) => hostNamesByIndex(pageQuery(db, EVERY_VM, p)));
-const everyVmPageFromEnd = precompiled((db, p: PageWindow & { limit: number }) => hostNamesByIndex(pageQuery(db, EVERY_VM, p, true)));
+type Bounds = PageWindow & { limit: number };
+const everyVmPage = precompiled((db, p: Bounds) => hostNamesByIndex(pageQuery(db, EVERY_VM, p)));
+const everyVmPageFromEnd = precompiled((db, p: Bounds) => hostNamesByIndex(pageQuery(db, EVERY_VM, p, LIVE_VMS)));
+
+/** Every live VM in one (canonical) state, created order, from its start or its end: built and compiled once. */
+const inState = (db: Db, state: string) => db.selectFrom('vms as v').where('v.removed', 'is', null).where('v.state', '=', state);
+const statePage = precompiled((db, p: Bounds & { state: string }) => hostNamesByIndex(pageOf(db, inState(db, p.state), {}, p)));
+const statePageFromEnd = precompiled((db, p: Bounds & { state: string }) =>
+  hostNamesByIndex(pageOf(db, inState(db, p.state), {}, p, stateTotal(p.state))));
 
 /**
  * On SQLite, the page's host names read from the covering index of migration 011p (one descent a VM instead of
@@ -131,9 +145,11 @@ function hostNamesByIndex(q: { compile(): CompiledQuery }) {
 /** The page's rows in (created, id) order: a derived table's order is not kept through a join in SQL. */
 async function pageRows(db: Db, f: VmFilter, window: PageWindow, fromEnd = false): Promise<VmRow[]> {
   const { limit, offset } = window;
+  const state = limit !== null && !customSort(f) ? onlyState(f) : undefined;
   const arrays = limit !== null && !customSort(f) && unfilteredList(f)
     ? (fromEnd ? everyVmPageFromEnd : everyVmPage).arrays(db, { limit, offset })
-    : selectArrays(db, pageQuery(db, f, window, fromEnd));
+    : state !== undefined ? (fromEnd ? statePageFromEnd : statePage).arrays(db, { limit: limit!, offset, state })
+    : selectArrays(db, pageQuery(db, f, window));
   const rows = (await arrays).map(vmRowOf);
   return customSort(f) ? rows : inPageOrder(rows);
 }
@@ -142,18 +158,19 @@ const FILTER_KEYS = ['id', 'ids', 'name', 'state', 'zoneid', 'podid', 'clusterid
   'isoid', 'serviceofferingid', 'haenable', 'hypervisor', 'groupid', 'affinitygroupid', 'userid', 'keyword', 'tags'] as const;
 
 /** Live VMs: all rows minus the (indexed, few) removed ones, each counted from its b-tree's pages at once. */
-const LIVE_VMS = sql`(select count(*) from vms) - (select count(*) from vms where removed is not null)`;
+const LIVE_VMS = sql<number>`(select count(*) from vms) - (select count(*) from vms where removed is not null)`;
 
 /** Below this many VMs a state is counted entry by entry; above it, from the other states (see stateCount). */
 const STATE_COUNT_CAP = 2000;
 
 /**
- * Every live VM in one state, exactly, in one statement (one snapshot) whose cost does not grow with the cloud in
- * the usual cases: a state few VMs are in is counted directly (at most STATE_COUNT_CAP index entries); a state
- * most VMs are in (Running) is the live total minus the VMs in the states before and after it in the vms_state
- * index, counted the same bounded way. Only when both sides are large is the state's range walked in full.
+ * The count of every live VM in one state, exactly, as an SQL expression (one snapshot) whose cost does not grow
+ * with the cloud in the usual cases: a state few VMs are in is counted directly (at most STATE_COUNT_CAP index
+ * entries); a state most VMs are in (Running) is the live total minus the VMs in the states before and after it in
+ * the vms_state index, counted the same bounded way. Only when both sides are large is the state's range walked in
+ * full. SQLite and MySQL evaluate each of these uncorrelated subqueries once per statement.
  */
-function stateCount(db: Db, state: string) {
+function stateTotal(state: string) {
   // `removed + 0`: no index on `removed` alone may serve these (SQLite then picked vms_created's removed=NULL, a walk of
   // every live VM reading its row, over vms_state's range on state, which holds `removed` too: a covering walk).
   const capped = (cond: ReturnType<typeof sql>) =>
@@ -161,10 +178,18 @@ function stateCount(db: Db, state: string) {
   const here = capped(sql`state = ${state}`);
   const before = capped(sql`state < ${state}`);
   const after = capped(sql`state > ${state}`);
-  return sql<{ n: number }>`select case
+  return sql<number>`(select case
     when ${here} <= ${STATE_COUNT_CAP} then ${here}
     when ${before} <= ${STATE_COUNT_CAP} and ${after} <= ${STATE_COUNT_CAP} then ${LIVE_VMS} - ${before} - ${after}
-    else (select count(*) from vms where removed is null and state = ${state}) end as n`.execute(db);
+    else (select count(*) from vms where removed is null and state = ${state}) end)`;
+}
+
+const stateCount = (db: Db, state: string) => sql<{ n: number }>`select ${stateTotal(state)} as n`.execute(db);
+
+/** The canonical state of a list of every live VM filtered by one real state alone (else undefined). */
+function onlyState(f: VmFilter): string | undefined {
+  const st = f.state === undefined ? undefined : stateFilter(f.state);
+  return st && st !== 'Present' && unfilteredList(f, 'state') ? st : undefined;
 }
 
 /**
@@ -180,8 +205,8 @@ const unfilteredList = (f: VmFilter, except?: (typeof FILTER_KEYS)[number]) => s
 async function countOf(db: Db, f: VmFilter): Promise<number> {
   const unfiltered = (except?: (typeof FILTER_KEYS)[number]) => unfilteredList(f, except);
   if (unfiltered()) return Number((await sql<{ n: number }>`select ${LIVE_VMS} as n`.execute(db)).rows[0].n);
-  const st = f.state === undefined ? undefined : stateFilter(f.state);
-  if (st && st !== 'Present' && unfiltered('state')) return Number((await stateCount(db, st)).rows[0].n);
+  const st = onlyState(f);
+  if (st !== undefined) return Number((await stateCount(db, st)).rows[0].n);
   if (f.keyword || f.name) {
     const walk = orderVms(filtered(db, f).select('v.id'), 'v', f).as('m');
     return Number((await db.selectFrom(walk).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
@@ -191,10 +216,11 @@ async function countOf(db: Db, f: VmFilter): Promise<number> {
 }
 
 /**
- * Whether a page may be read from the end of the list: the unfiltered default order, whose live total the
- * statement can count itself (from the b-trees, at once). Only on SQLite: MySQL takes no expression in LIMIT.
+ * Whether a page may be read from the end of the list: the default order of every live VM or of those in one state,
+ * whose total the statement can count itself cheaply (LIVE_VMS, stateTotal). Only on SQLite: MySQL takes no expression in LIMIT.
  */
-const countsFromEnd = (db: Db, f: VmFilter) => !customSort(f) && unfilteredList(f) && !(db.getExecutor().adapter instanceof MysqlAdapter);
+const countsFromEnd = (db: Db, f: VmFilter) => !customSort(f) && (unfilteredList(f) || onlyState(f) !== undefined) &&
+  !(db.getExecutor().adapter instanceof MysqlAdapter);
 
 /** The ids of every match in page order: one walk of an index (a covering scan of vms_search for a substring). */
 async function matchingIds(db: Db, f: VmFilter, window: PageWindow = { offset: 0, limit: null }): Promise<string[]> {
