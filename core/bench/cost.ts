@@ -7,6 +7,7 @@
 // Run: node bin/run-ts.mjs core/bench/cost.ts [--vms N] [--list-vms N] [--top K] [--accounts N] [--db mariadb]
 //   --list-db FILE: only the list costs, on the SQLite lab already in FILE (a copy: migrations upgrade it on open);
 //   --list-command NAME: another list command's pages instead (listVolumes, listHosts, listEvents, ...);
+//   --list-params k=v,...: filters for each list page (state=Running, keyword=VM, ...);
 //   --heap PREFIX: what the measured deploys allocate, by site (PREFIX-deploy.heapprofile) and in KiB per deploy;
 //   --no-metrics: the metrics collector off (it samples every running VM every 10 s on the same thread).
 //   --db mariadb: the same on a private mariadbd (core/testing/mariadb.ts), counted on the wire (bench/mysql-probe):
@@ -42,9 +43,10 @@ import { growAccounts } from './scale-lab';
 import { installMysqlProbe } from './mysql-probe';
 
 const { values } = parseArgs({ options: { vms: { type: 'string' }, 'list-vms': { type: 'string' }, top: { type: 'string' },
-  profile: { type: 'string' }, heap: { type: 'string' }, wal: { type: 'boolean' }, accounts: { type: 'string' }, 'list-db': { type: 'string' }, 'list-command': { type: 'string' },
+  profile: { type: 'string' }, heap: { type: 'string' }, wal: { type: 'boolean' }, accounts: { type: 'string' }, 'list-db': { type: 'string' }, 'list-command': { type: 'string' }, 'list-params': { type: 'string' },
   'no-metrics': { type: 'boolean' }, db: { type: 'string' }, digests: { type: 'boolean' }, 'slow-log': { type: 'string' }, 'server-arg': { type: 'string', multiple: true }, socket: { type: 'boolean' }, split: { type: 'boolean' } } });
 const listCommand = values['list-command'] ?? 'listVirtualMachines';
+const listParams = Object.fromEntries((values['list-params'] ?? '').split(',').filter(Boolean).map((kv) => kv.split('=', 2) as [string, string]));
 const onMariaDb = values.db === 'mariadb';
 const mysqlProbe = onMariaDb ? installMysqlProbe({ split: values.split }) : undefined;
 const measured = Number(values.vms ?? 3000);
@@ -250,7 +252,7 @@ async function heapSampled<T>(n: number, fn: () => Promise<T>): Promise<T> {
 /** Statements and CPU per page of 500 of listCommand, pages spread over all `vms` rows. */
 async function listCosts(core: Awaited<ReturnType<typeof createCore>>, vms: number) {
   const admin = await core.admin();
-  const list = (page: number) => core.dispatcher.invoke(admin, listCommand, { listall: 'true', page: String(page), pagesize: '500' });
+  const list = (page: number) => core.dispatcher.invoke(admin, listCommand, { listall: 'true', page: String(page), pagesize: '500', ...listParams });
   for (let i = 0; i < 10; i++) await list(1 + i);
   const pages = Math.max(1, Math.floor(vms / 500));
   counts.clear();
@@ -284,7 +286,7 @@ async function main() {
   try {
     if (listDb) {
       const admin = await core.admin();
-      const total = (await core.dispatcher.invoke(admin, listCommand, { listall: 'true', pagesize: '1', page: '1' }) as { count?: number }).count ?? 0;
+      const total = (await core.dispatcher.invoke(admin, listCommand, { listall: 'true', pagesize: '1', page: '1', ...listParams }) as { count?: number }).count ?? 0;
       await listCosts(core, total);
       return;
     }
