@@ -223,26 +223,26 @@ const countsFromEnd = (db: Db, f: VmFilter) => !customSort(f) && (unfilteredList
   !(db.getExecutor().adapter instanceof MysqlAdapter);
 
 /**
- * A substring search (keyword=, name=) walks its matches in full to count them. On SQLite a page in the second half
- * of every live VM (the upper bound of its matches) is read instead in one statement that counts the matches once
- * (a materialized CTE) and takes the page counted from the end with that count, the count coming back beside each
- * row: one full walk and at most half a walk, where the page from the start and a separate count took up to two.
- * Undefined when such a page is not worth it, or holds no rows (the caller then counts on its own).
+ * A substring search (keyword=, name=) walks its matches in full to count them. On SQLite its page and its count are
+ * one statement: the matches counted once (a materialized CTE), the count coming back beside each row, and a page in
+ * the second half of every live VM (the upper bound of the matches) taken counted from the end with that count, so
+ * its walk steps over at most half the matches. Undefined on MySQL (no expression in LIMIT), for a sorted list, or
+ * when the page holds no rows (the caller then counts on its own).
  */
-async function searchPageFromEnd(db: Db, f: VmFilter, window: PageWindow & { limit: number }): Promise<{ rows: VmRow[]; count: number } | undefined> {
+async function searchPage(db: Db, f: VmFilter, window: PageWindow & { limit: number }): Promise<{ rows: VmRow[]; count: number } | undefined> {
   if (!(f.keyword || f.name) || customSort(f) || db.getExecutor().adapter instanceof MysqlAdapter) return undefined;
   const live = Number((await sql<{ n: number }>`select ${LIVE_VMS} as n`.execute(db)).rows[0].n);
-  if (window.offset + window.limit / 2 <= live / 2) return undefined;
   const withCount = db.with((cte) => cte('m').materialized(), (d) => filtered(d as unknown as Db, f)
     .select((eb) => eb.fn.countAll<number>().as('n'))) as unknown as Db;
   const total = sql<number>`(select n from m)`;
-  const page = pageOf(withCount, filtered(db, f), f, window, total).select(total.as('match_count'));
+  const fromEnd = window.offset + window.limit / 2 > live / 2;
+  const page = pageOf(withCount, filtered(db, f), f, window, fromEnd ? total : undefined).select(total.as('match_count'));
   const arrays = await selectArrays(db, { compile: () => hostNamesByIndex(page).compile(db) });
   if (arrays.length === 0) return undefined;
   return { rows: inPageOrder(arrays.map(vmRowOf)), count: Number(arrays[0][MATCH_COUNT_AT]) };
 }
 
-/** Where searchPageFromEnd's rows carry the count: after VM_COLUMNS and the host's name. */
+/** Where searchPage's rows carry the count: after VM_COLUMNS and the host's name. */
 const MATCH_COUNT_AT = VM_COLUMNS.length + 1;
 
 /** The ids of every match in page order: one walk of an index (a covering scan of vms_search for a substring). */
@@ -273,7 +273,8 @@ export async function listVms(svc: Services, f: VmFilter, paging: { page?: numbe
   const window = pageWindow(paging, svc.config.maxPageSize);
   const o = { ...opts, jobs: true };
   // A substring search walks the covering vms_search index in page order and stops at the page's end; its count
-  // walks it once more inside the database. (Collecting every matching id instead sent 100,000 rows to JS.)
+  // walks it once more inside the database, in the same statement on SQLite (searchPage). (Collecting every matching
+  // id instead sent 100,000 rows to JS.)
   if (window.limit !== null && window.limit <= BATCH) {
     if (countsFromEnd(svc.db, f)) {
       // OFFSET steps over every index entry before the page: a page in the second half of all VMs is taken as
@@ -282,7 +283,7 @@ export async function listVms(svc: Services, f: VmFilter, paging: { page?: numbe
       const rows = await pageRows(svc.db, f, window, window.offset + window.limit / 2 > count / 2);
       return { count, items: await formatVms(svc, rows, o) };
     }
-    const search = await searchPageFromEnd(svc.db, f, { offset: window.offset, limit: window.limit });
+    const search = await searchPage(svc.db, f, { offset: window.offset, limit: window.limit });
     if (search) return { count: search.count, items: await formatVms(svc, search.rows, o) };
     const [rows, count] = await Promise.all([pageRows(svc.db, f, window), countOf(svc.db, f)]);
     return { count, items: await formatVms(svc, rows, o) };
