@@ -168,7 +168,7 @@ const STATE_COUNT_CAP = 2000;
  * with the cloud in the usual cases: a state few VMs are in is counted directly (at most STATE_COUNT_CAP index
  * entries); a state most VMs are in (Running) is the live total minus the VMs in the states before and after it in
  * the vms_state index, counted the same bounded way. Only when both sides are large is the state's range walked in
- * full. SQLite and MySQL evaluate each of these uncorrelated subqueries once per statement.
+ * full. SQLite runs each of these uncorrelated subqueries once per statement.
  */
 function stateTotal(state: string) {
   // `removed + 0`: no index on `removed` alone may serve these (SQLite then picked vms_created's removed=NULL, a walk of
