@@ -1,8 +1,9 @@
 // The resource figures CloudStack's account, domain and project objects carry: for each bounded type its count
 // (<prefix>total), its limit (<prefix>limit, "Unlimited" when none) and what is left (<prefix>available), plus the
 // running and stopped VMs. Storage is in GiB as CloudStack answers it: primary storage a whole number (bytes / GiB
-// rounded down), secondary storage a fraction. Counted from the resources themselves (usage.ts), like the limits:
-// a few aggregate queries per owner, so accounts and domains answer them when one id is asked for (README, "Limits").
+// rounded down), secondary storage a fraction. From usage.ts, as the limits read them (the VMs' and volumes' types
+// from the account rows the triggers keep, the rest counted from the resources): a few aggregate queries per owner,
+// so accounts and domains answer them when one id is asked for (README, "Limits").
 import type { Services } from '../kernel/services';
 import { GiB, RT, isStorage } from './resource-types';
 import { limitsOf, UNLIMITED, type OwnerKind } from './limits';
