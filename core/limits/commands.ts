@@ -105,7 +105,7 @@ export const limitsHandlers: H = {
     const owner: UsageOwner = t.kind === 'account' ? { kind: 'account', id: t.id } : { kind: 'domain', path };
     // The deploy's five types are kept in account rows by triggers: repaired from a recount first, then read.
     if (types.some((type) => VM_VOLUME_TYPES.includes(type))) await recountUsage(ctx.svc.db, owner);
-    const usage = await usageOf(ctx.svc.db, owner, types);
+    const usage = await usageOf(ctx.svc.db, owner, types, await exempt(ctx.svc.db, t.kind, t.id));
     const db = ctx.svc.db;
     const rows = types.map((type) => ({ owner_type: t.kind, owner_id: t.id, resource_type: type, count: usage.get(type) ?? 0 }));
     await db.insertInto('resource_counts').values(rows).orIgnore().execute();

@@ -6,7 +6,7 @@
 // so accounts and domains answer them when one id is asked for (README, "Limits").
 import type { Services } from '../kernel/services';
 import { GiB, RT, isStorage } from './resource-types';
-import { limitsOf, UNLIMITED, type OwnerKind } from './limits';
+import { exempt, limitsOf, UNLIMITED, type OwnerKind } from './limits';
 import { usageOf, type UsageOwner } from './usage';
 
 const PREFIXES: [prefix: string, type: number][] = [
@@ -29,7 +29,7 @@ export async function resourceFields(svc: Services, kind: OwnerKind, id: string,
     : svc.db.selectFrom('vms').innerJoin('accounts', 'accounts.id', 'vms.account_id').innerJoin('domains', 'domains.id', 'accounts.domain_id')
       .select(['vms.state as state', (eb) => eb.fn.countAll<number>().as('n')]).where('domains.path', 'like', `${(owner as { path: string }).path}%`);
   const [usage, limits, counts] = await Promise.all([
-    usageOf(svc.db, owner),
+    exempt(svc.db, kind, id).then((ex) => usageOf(svc.db, owner, undefined, ex)),
     limitsOf(svc, kind, id),
     states.where('vms.removed', 'is', null).where('vms.state', 'in', ['Running', 'Stopped']).groupBy('vms.state').execute(),
   ]);

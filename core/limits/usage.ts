@@ -7,6 +7,10 @@
 // the sum costs a row per account of the subtree, read only when a domain below ROOT is checked). Under the count
 // row's lock (enforce.ts) the figures are exact, the triggers running in the writer's own transaction on any
 // management server; updateResourceCount recounts from the resources and repairs the rows (recount.ts).
+// The root admin's accounts and the ROOT domain, never limited, are counted from the resources when their figures
+// are asked for (listAccounts / listDomains id=): the rows leave the root admin's VMs and volumes out, so that its
+// deploys (a thousand in flight on MariaDB) do not all write, and wait on, one row. (A root admin account placed in a
+// subdomain thus does not count toward that domain's limit, as CloudStack skips root admins' limit checks.)
 // The other types are counted from the resources at each check (none of them is on a deploy's path).
 // CloudStack's rules: destroyed VMs and volumes no longer count (a recovered one counts again); CPU and memory are
 // those of the counted VMs; primary storage is the counted volumes' size, secondary storage the user templates'
@@ -48,6 +52,13 @@ const usageAggregate = (d: any, o: OwnerRef) => owned(d.selectFrom('account_usag
     eb.fn.sum('volume').as('vn'), eb.fn.sum('primary_storage').as('bytes')]);
 
 const vmAndVolumeUsage = perOwner(usageAggregate);
+/** The same five counted from the resources: for the exempt owners (root admin accounts, ROOT domain), whose VMs
+ *  and volumes the rows leave out (migration 011q) and whose figures only listAccounts / listDomains show. */
+const countedVmAndVolumeUsage = perOwner((d, o) => d.selectFrom([
+  owned(d.selectFrom('vms').where('removed', 'is', null).where('state', 'not in', ['Destroyed', 'Expunging']), o)
+    .select((eb: any) => [eb.fn.countAll().as('n'), eb.fn.sum('cpu_number').as('cpu'), eb.fn.sum('memory').as('mem')]).as('v'),
+  owned(d.selectFrom('volumes').where('removed', 'is', null).where('state', 'not in', ['Destroy', 'Expunging', 'Expunged']), o)
+    .select((eb: any) => [eb.fn.countAll().as('vn'), eb.fn.sum('size').as('bytes')]).as('w')]).selectAll());
 const snapshotUsage = perOwner((d, o) => owned(d.selectFrom('snapshots').where('removed', 'is', null).where('state', '!=', 'Destroyed'), o)
   .select((eb: any) => [eb.fn.countAll().as('n'), eb.fn.sum('physical_size').as('bytes')]));
 const templateUsage = perOwner((d, o) => owned(d.selectFrom('templates').where('removed', 'is', null).where('template_type', '=', 'USER'), o)
@@ -56,13 +67,14 @@ const publicIpCount = perOwner((d, o) => owned(d.selectFrom('public_ips'), o).se
 const networkCount = perOwner((d, o) => owned(d.selectFrom('networks').where('removed', 'is', null).where('guest_type', '=', 'Isolated'), o)
   .select((eb: any) => eb.fn.countAll().as('n')));
 
-/** The usage of the given types (all twelve when absent); types Strata has no resources of count 0. */
-export async function usageOf(db: QueryTarget, o: UsageOwner, types?: number[]): Promise<Map<number, number>> {
+/** The usage of the given types (all twelve when absent); types Strata has no resources of count 0. `exempt`: the
+ *  owner is never limited (its VMs and volumes are counted, not read from rows). */
+export async function usageOf(db: QueryTarget, o: UsageOwner, types?: number[], exempt = false): Promise<Map<number, number>> {
   const want = (t: number) => types === undefined || types.includes(t);
   const out = new Map<number, number>();
   const set = (vals: Record<number, number>) => { for (const [t, v] of Object.entries(vals)) if (want(Number(t))) out.set(Number(t), v); };
   if (VM_VOLUME_TYPES.some(want)) {
-    const r = await vmAndVolumeUsage(db, o);
+    const r = await (exempt ? countedVmAndVolumeUsage : vmAndVolumeUsage)(db, o);
     for (const t of VM_VOLUME_TYPES) if (want(t)) out.set(t, num(r[USAGE_COLUMN[t]]));
   }
   if (want(RT.snapshot) || want(RT.template) || want(RT.secondary_storage)) {
