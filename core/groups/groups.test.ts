@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSimLab } from '../testing/sim-lab';
 import { testMysqlRoot } from '../testing/test-db';
 import { sessionClient, startTestServer, waitJob, type TestServer } from '../testing/harness';
-import { usageDrift } from '../limits/recount';
+import { usageDrift } from '../db/account-usage';
 
 // On MariaDB (npm run test:mysql) only what depends on the database's locking runs again: the concurrent deploys.
 const sqliteOnly = !!testMysqlRoot();

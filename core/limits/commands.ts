@@ -8,7 +8,7 @@ import { isRootAdmin } from '../identity/caller';
 import { RESOURCE_TYPES, typeInfo } from './resource-types';
 import { exempt, limitsOf, UNLIMITED, type OwnerKind } from './limits';
 import { usageOf, VM_VOLUME_TYPES, type UsageOwner } from './usage';
-import { recountUsage } from './recount';
+import { recountUsage } from '../db/account-usage';
 import { visibleProject } from '../projects/project-admin';
 
 type H = HandlersFor<typeof limitsCommands>;

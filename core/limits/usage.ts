@@ -6,7 +6,7 @@
 // be written by every deploy under it, one more row per change and, on MariaDB, one row every such deploy waits on;
 // the sum costs a row per account of the subtree, read only when a domain below ROOT is checked). Under the count
 // row's lock (enforce.ts) the figures are exact, the triggers running in the writer's own transaction on any
-// management server; updateResourceCount recounts from the resources and repairs the rows (recount.ts).
+// management server; updateResourceCount recounts from the resources and repairs the rows (db/account-usage.ts).
 // The root admin's accounts and the ROOT domain, never limited, are counted from the resources when their figures
 // are asked for (listAccounts / listDomains id=): the rows leave the root admin's VMs and volumes out, so that its
 // deploys (a thousand in flight on MariaDB) do not all write, and wait on, one row. (A root admin account placed in a

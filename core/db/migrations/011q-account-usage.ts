@@ -66,7 +66,7 @@ function mysqlTriggers(c: Counted): string[] {
   ];
 }
 
-/** The recount (this migration, updateResourceCount: core/limits/recount.ts): the rows of the accounts `a` (the
+/** The recount (this migration, updateResourceCount and database copies: core/db/account-usage.ts): the rows of the accounts `a` (the
  *  caller adds a WHERE on them), counted from their VMs and volumes by the triggers' own rules. */
 export const RECOUNT_SELECT = `SELECT a.id AS account_id, ${COUNTED.flatMap((c) => c.adds.map(([col, e]) =>
   `(SELECT coalesce(sum(${e('x')}), 0) FROM ${c.table} x WHERE x.account_id = a.id AND a.type <> 1 AND ${c.counts('x')}) AS ${col}`)).join(', ')}

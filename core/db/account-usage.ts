@@ -1,12 +1,14 @@
-// updateResourceCount's repair (CloudStack's tool for counts that drifted): the account_usage rows of an account, or
-// of every account in a domain's subtree, counted again from their VMs and volumes by the triggers' own rules
-// (migration 011q) and written back in one statement. That statement reads the resources it counts as a writer
-// (SQLite: under the database's write lock; InnoDB: INSERT ... SELECT locks the rows it reads), so a change committed
-// meanwhile lands after it through its trigger, never lost between the count and the write.
+// The account_usage rows (migration 011q) counted again from their accounts' VMs and volumes by the triggers' own
+// rules and written back in one statement: updateResourceCount's repair (CloudStack's tool for counts that drifted)
+// and a database copy's last step. That statement reads the resources it counts as a writer (SQLite: under the
+// database's write lock; InnoDB: INSERT ... SELECT locks the rows it reads), so a change committed meanwhile lands
+// after it through its trigger, never lost between the count and the write.
 import { MysqlAdapter, sql, type Kysely } from 'kysely';
-import type { Database } from '../db/schema';
-import { RECOUNT_SELECT, USAGE_COLUMNS } from '../db/migrations/011q-account-usage';
-import type { UsageOwner } from './usage';
+import type { Database } from './schema';
+import { RECOUNT_SELECT, USAGE_COLUMNS } from './migrations/011q-account-usage';
+
+/** Whose rows: one account, or every account of a domain's subtree (its path prefix; '/' is every account). */
+type UsageOwner = { kind: 'account'; id: string } | { kind: 'domain'; path: string };
 
 const ownedBy = (o: UsageOwner) => (o.kind === 'account' ? sql`a.id = ${o.id}`
   : sql`a.domain_id in (select d.id from domains d where d.path like ${`${o.path}%`})`);
