@@ -8,6 +8,7 @@ import { seedDemoLab, seedDemoVms } from '../demo';
 import { startTestServer } from '../testing/harness';
 import { testDatabaseUrl } from '../testing/test-db';
 import { copyDatabase } from './copy-database';
+import { usageDrift } from './account-usage';
 import { createHostMonitor } from '../hosts/host-monitor';
 
 describe('strata db migrate', () => {
@@ -20,6 +21,10 @@ describe('strata db migrate', () => {
     const vms = (await call('listVirtualMachines', { listall: 'true' })).virtualmachine.map((v: any) => [v.id, v.instancename, v.state]).sort();
     const users = (await call('listUsers', { listall: 'true' })).user.map((u: any) => u.id).sort();
     const capacity = (await call('listCapacity')).capacity;
+    // The account usage rows (a row of zeros is the same as none: the copy's recount writes one for every account).
+    const usageOf = async (db: typeof src.core.svc.db) => (await db.selectFrom('account_usage').selectAll().orderBy('account_id').execute())
+      .filter((r) => r.user_vm || r.cpu || r.memory || r.volume || r.primary_storage);
+    const usage = await usageOf(src.core.svc.db);
     await src.stop({ keepData: true });
 
     const to = await testDatabaseUrl(join(mkdtempSync(join(tmpdir(), 'strata-to-')), 'strata.db'));
@@ -38,6 +43,9 @@ describe('strata db migrate', () => {
       expect((await call2('listHosts', { zoneid: zoneId, type: 'Routing' })).count).toBe(16);
       // The per-cluster capacity rows are rebuilt from the copied hosts by the target's triggers, not copied on top.
       expect((await call2('listCapacity')).capacity).toEqual(capacity);
+      // So are the account usage rows the limits read (from the copied VMs and volumes).
+      expect(await usageOf(copy.core.svc.db)).toEqual(usage);
+      expect(await usageDrift(copy.core.svc.db)).toEqual([]);
       // The copy keeps counting where the source stopped: a new VM gets a name no copied VM has.
       const names = new Set(vms.map((v: string[]) => v[1]));
       const so = (await call2('listServiceOfferings')).serviceoffering[0];

@@ -4,12 +4,13 @@
 // are replaced by the source's). One transaction on the target: a failed copy leaves it as it was.
 import { sql } from 'kysely';
 import { openDatabase, type OpenedDb } from './connect';
+import { recountUsage } from './account-usage';
 
 /** Tables the migrations fill on an empty database: the source's rows replace them. */
 const SEEDED_BY_MIGRATIONS = new Set(['sequences', 'cache_generations']);
-/** Tables triggers keep from other tables' rows (cluster_capacity from hosts, migration 011c): the copied rows
- * rebuild them; copying them too would count every host twice. */
-const KEPT_BY_TRIGGERS = new Set(['cluster_capacity']);
+/** Tables triggers keep from other tables' rows (cluster_capacity from hosts, migration 011c; account_usage from
+ * vms and volumes, 011q): the copied rows rebuild them; copying them too would count every host and VM twice. */
+const KEPT_BY_TRIGGERS = new Set(['cluster_capacity', 'account_usage']);
 const BATCH = 500;
 
 export interface CopyReport { tables: { name: string; rows: number }[] }
@@ -43,6 +44,9 @@ export async function copyDatabase(fromUrl: string, toUrl: string, log: (line: s
         report.tables.push({ name, rows: rows.length });
         log(`${name}: ${rows.length} rows`);
       }
+      // The usage triggers leave the root admin's VMs out by its account's type: recounted once every table is in,
+      // whatever order the tables came in.
+      await recountUsage(trx, { kind: 'domain', path: '/' });
       if (target.kind === 'mysql') await sql`set foreign_key_checks = 1`.execute(trx);
     });
     return report;

@@ -123,6 +123,8 @@ export interface AffinityGroupVmTable { group_id: string; vm_id: string }
 export interface AffinityClaimTable { group_id: string; slot: string; host_id: string; vm_id: string }
 export interface ResourceLimitTable { owner_type: string; owner_id: string; resource_type: number; max: number }
 export interface ResourceCountTable { owner_type: string; owner_id: string; resource_type: number; count: number }
+/** What an account holds of a deploy's five limited types, kept by triggers on vms and volumes (migration 011q). */
+export interface AccountUsageTable { account_id: string; user_vm: number; cpu: number; memory: number; volume: number; primary_storage: number }
 /** An amount held against an account's limits until its allocation's rows carry it (migration 019j). */
 export interface ResourceReservationTable { id: string; account_id: string; domain_id: string; resource_type: number; amount: number; created: Millis }
 export interface ScopedConfigurationTable { scope: string; scope_id: string; name: string; value: string; updated: Millis }
@@ -232,7 +234,7 @@ export interface Database {
   ssh_keypairs: SshKeyPairTable; user_data: UserDataTable;
   vm_snapshots: VmSnapshotTable; template_permissions: TemplatePermissionTable;
   instance_groups: InstanceGroupTable; affinity_groups: AffinityGroupTable; affinity_group_vms: AffinityGroupVmTable;
-  affinity_claims: AffinityClaimTable; resource_limits: ResourceLimitTable; resource_counts: ResourceCountTable; resource_reservations: ResourceReservationTable;
+  affinity_claims: AffinityClaimTable; resource_limits: ResourceLimitTable; resource_counts: ResourceCountTable; account_usage: AccountUsageTable; resource_reservations: ResourceReservationTable;
   management_servers: ManagementServerTable; sequences: SequenceTable; cache_generations: CacheGenerationTable;
   console_tokens: ConsoleTokenTable; resource_tags: ResourceTagTable;
   projects: ProjectTable; project_accounts: ProjectAccountTable; project_invitations: ProjectInvitationTable; cluster_keys: ClusterKeyTable; job_locks: JobLockTable;

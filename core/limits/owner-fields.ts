@@ -1,11 +1,12 @@
 // The resource figures CloudStack's account, domain and project objects carry: for each bounded type its count
 // (<prefix>total), its limit (<prefix>limit, "Unlimited" when none) and what is left (<prefix>available), plus the
 // running and stopped VMs. Storage is in GiB as CloudStack answers it: primary storage a whole number (bytes / GiB
-// rounded down), secondary storage a fraction. Counted from the resources themselves (usage.ts), like the limits:
-// a few aggregate queries per owner, so accounts and domains answer them when one id is asked for (README, "Limits").
+// rounded down), secondary storage a fraction. From usage.ts, as the limits read them (the VMs' and volumes' types
+// from the account rows the triggers keep, the rest counted from the resources): a few aggregate queries per owner,
+// so accounts and domains answer them when one id is asked for (README, "Limits").
 import type { Services } from '../kernel/services';
 import { GiB, RT, isStorage } from './resource-types';
-import { limitsOf, UNLIMITED, type OwnerKind } from './limits';
+import { exempt, limitsOf, UNLIMITED, type OwnerKind } from './limits';
 import { usageOf, type UsageOwner } from './usage';
 
 const PREFIXES: [prefix: string, type: number][] = [
@@ -28,7 +29,7 @@ export async function resourceFields(svc: Services, kind: OwnerKind, id: string,
     : svc.db.selectFrom('vms').innerJoin('accounts', 'accounts.id', 'vms.account_id').innerJoin('domains', 'domains.id', 'accounts.domain_id')
       .select(['vms.state as state', (eb) => eb.fn.countAll<number>().as('n')]).where('domains.path', 'like', `${(owner as { path: string }).path}%`);
   const [usage, limits, counts] = await Promise.all([
-    usageOf(svc.db, owner),
+    exempt(svc.db, kind, id).then((ex) => usageOf(svc.db, owner, undefined, ex)),
     limitsOf(svc, kind, id),
     states.where('vms.removed', 'is', null).where('vms.state', 'in', ['Running', 'Stopped']).groupBy('vms.state').execute(),
   ]);

@@ -1,5 +1,17 @@
-// What an account (or a domain's accounts together) holds of each resource type, counted from the resources
-// themselves: there is no counter to drift, and under the count row's lock (enforce.ts) the count is exact.
+// What an account (or a domain's accounts together) holds of each resource type. A deploy's five types (user_vm,
+// cpu, memory, volume, primary_storage) are read from the account's `account_usage` row, which triggers on vms and
+// volumes keep current inside the statement of every change (migration 011q, as CloudStack keeps resource_count):
+// a limit check reads one row instead of counting and summing the account's VMs and volumes, a cost that grew with
+// the account. A domain's usage is the sum of its subtree's account rows (no domain rows: a shared domain row would
+// be written by every deploy under it, one more row per change and, on MariaDB, one row every such deploy waits on;
+// the sum costs a row per account of the subtree, read only when a domain below ROOT is checked). Under the count
+// row's lock (enforce.ts) the figures are exact, the triggers running in the writer's own transaction on any
+// management server; updateResourceCount recounts from the resources and repairs the rows (db/account-usage.ts).
+// The root admin's accounts and the ROOT domain, never limited, are counted from the resources when their figures
+// are asked for (listAccounts / listDomains id=): the rows leave the root admin's VMs and volumes out, so that its
+// deploys (a thousand in flight on MariaDB) do not all write, and wait on, one row. (A root admin account placed in a
+// subdomain thus does not count toward that domain's limit, as CloudStack skips root admins' limit checks.)
+// The other types are counted from the resources at each check (none of them is on a deploy's path).
 // CloudStack's rules: destroyed VMs and volumes no longer count (a recovered one counts again); CPU and memory are
 // those of the counted VMs; primary storage is the counted volumes' size, secondary storage the user templates'
 // and the snapshots' size.
@@ -12,9 +24,6 @@ export type UsageOwner = { kind: 'account'; id: string } | { kind: 'domain'; pat
 
 /** The owner as a query's value: the account's id, or the LIKE pattern of the domain's subtree. */
 export type OwnerRef = { kind: 'account'; id: string } | { kind: 'domain'; pattern: string };
-
-const GONE_VM = ['Destroyed', 'Expunging'];
-const GONE_VOLUME = ['Destroy', 'Expunging', 'Expunged'];
 
 function owned<Q extends { where: (...a: any[]) => Q }>(q: Q, o: OwnerRef, col = 'account_id'): Q {
   if (o.kind === 'account') return q.where(col, '=', o.id);
@@ -37,18 +46,19 @@ function perOwner(build: (d: any, o: OwnerRef) => any): (db: QueryTarget, o: Usa
     : await byDomain.first(db, { pattern: `${o.path}%` })) ?? {}) as Row;
 }
 
-const vmAggregate = (d: any, o: OwnerRef) => owned(d.selectFrom('vms').where('removed', 'is', null).where('state', 'not in', GONE_VM), o)
-  .select((eb: any) => [eb.fn.countAll().as('n'), eb.fn.sum('cpu_number').as('cpu'), eb.fn.sum('memory').as('mem')]);
-const volumeAggregate = (d: any, o: OwnerRef) => owned(d.selectFrom('volumes').where('removed', 'is', null).where('state', 'not in', GONE_VOLUME), o)
-  .select((eb: any) => [eb.fn.countAll().as('vn'), eb.fn.sum('size').as('bytes')]);
+/** The five types from the owner's account rows, as one row (an aggregate: zeros when an account has no row yet). */
+const usageAggregate = (d: any, o: OwnerRef) => owned(d.selectFrom('account_usage'), o)
+  .select((eb: any) => [eb.fn.sum('user_vm').as('n'), eb.fn.sum('cpu').as('cpu'), eb.fn.sum('memory').as('mem'),
+    eb.fn.sum('volume').as('vn'), eb.fn.sum('primary_storage').as('bytes')]);
 
-const vmTypes = (r: Row) => ({ [RT.user_vm]: num(r.n), [RT.cpu]: num(r.cpu), [RT.memory]: num(r.mem) });
-const volumeTypes = (r: Row) => ({ [RT.volume]: num(r.vn), [RT.primary_storage]: num(r.bytes) });
-
-const vmUsage = perOwner(vmAggregate);
-const volumeUsage = perOwner(volumeAggregate);
-/** Both in one statement (a deploy's five types: one round trip inside its transaction). */
-const vmAndVolumeUsage = perOwner((d, o) => d.selectFrom([vmAggregate(d, o).as('v'), volumeAggregate(d, o).as('w')]).selectAll());
+const vmAndVolumeUsage = perOwner(usageAggregate);
+/** The same five counted from the resources: for the exempt owners (root admin accounts, ROOT domain), whose VMs
+ *  and volumes the rows leave out (migration 011q) and whose figures only listAccounts / listDomains show. */
+const countedVmAndVolumeUsage = perOwner((d, o) => d.selectFrom([
+  owned(d.selectFrom('vms').where('removed', 'is', null).where('state', 'not in', ['Destroyed', 'Expunging']), o)
+    .select((eb: any) => [eb.fn.countAll().as('n'), eb.fn.sum('cpu_number').as('cpu'), eb.fn.sum('memory').as('mem')]).as('v'),
+  owned(d.selectFrom('volumes').where('removed', 'is', null).where('state', 'not in', ['Destroy', 'Expunging', 'Expunged']), o)
+    .select((eb: any) => [eb.fn.countAll().as('vn'), eb.fn.sum('size').as('bytes')]).as('w')]).selectAll());
 const snapshotUsage = perOwner((d, o) => owned(d.selectFrom('snapshots').where('removed', 'is', null).where('state', '!=', 'Destroyed'), o)
   .select((eb: any) => [eb.fn.countAll().as('n'), eb.fn.sum('physical_size').as('bytes')]));
 const templateUsage = perOwner((d, o) => owned(d.selectFrom('templates').where('removed', 'is', null).where('template_type', '=', 'USER'), o)
@@ -57,18 +67,16 @@ const publicIpCount = perOwner((d, o) => owned(d.selectFrom('public_ips'), o).se
 const networkCount = perOwner((d, o) => owned(d.selectFrom('networks').where('removed', 'is', null).where('guest_type', '=', 'Isolated'), o)
   .select((eb: any) => eb.fn.countAll().as('n')));
 
-/** The usage of the given types (all twelve when absent); types Strata has no resources of count 0. */
-export async function usageOf(db: QueryTarget, o: UsageOwner, types?: number[]): Promise<Map<number, number>> {
+/** The usage of the given types (all twelve when absent); types Strata has no resources of count 0. `exempt`: the
+ *  owner is never limited (its VMs and volumes are counted, not read from rows). */
+export async function usageOf(db: QueryTarget, o: UsageOwner, types?: number[], exempt = false): Promise<Map<number, number>> {
   const want = (t: number) => types === undefined || types.includes(t);
   const out = new Map<number, number>();
   const set = (vals: Record<number, number>) => { for (const [t, v] of Object.entries(vals)) if (want(Number(t))) out.set(Number(t), v); };
-  const vms = want(RT.user_vm) || want(RT.cpu) || want(RT.memory);
-  const volumes = want(RT.volume) || want(RT.primary_storage);
-  if (vms && volumes) {
-    const r = await vmAndVolumeUsage(db, o);
-    set({ ...vmTypes(r), ...volumeTypes(r) });
-  } else if (vms) set(vmTypes(await vmUsage(db, o)));
-  else if (volumes) set(volumeTypes(await volumeUsage(db, o)));
+  if (VM_VOLUME_TYPES.some(want)) {
+    const r = await (exempt ? countedVmAndVolumeUsage : vmAndVolumeUsage)(db, o);
+    for (const t of VM_VOLUME_TYPES) if (want(t)) out.set(t, num(r[USAGE_COLUMN[t]]));
+  }
   if (want(RT.snapshot) || want(RT.template) || want(RT.secondary_storage)) {
     // One after the other: inside a transaction both run on its one connection.
     const s = await snapshotUsage(db, o);
@@ -90,7 +98,7 @@ const reservedAggregate = (d: any, o: OwnerRef) => owned(d.selectFrom('resource_
   .select(VM_VOLUME_TYPES.map((t) => sql`sum(case when resource_type = ${sql.lit(t)} then amount else 0 end)`.as(`r${t}`)));
 /** A deploy's five types and what is reserved of them, as one row (inside the allocation's transaction); the
  *  caller may add columns to it (limits.ts adds the owner's limits). */
-export const vmVolumeAndReservedQuery = (d: any, o: OwnerRef) => d.selectFrom([vmAggregate(d, o).as('v'), volumeAggregate(d, o).as('w'),
+export const vmVolumeAndReservedQuery = (d: any, o: OwnerRef) => d.selectFrom([usageAggregate(d, o).as('u'),
   reservedAggregate(d, o).as('r')]).selectAll();
 const vmVolumeAndReserved = perOwner(vmVolumeAndReservedQuery);
 
@@ -98,7 +106,7 @@ const vmVolumeAndReserved = perOwner(vmVolumeAndReservedQuery);
 export function usageAndReservedOfRow(r: Row, types: number[]): { usage: Map<number, number>; reserved: Map<number, number> } {
   return { usage: new Map(types.map((t) => [t, num(r[USAGE_COLUMN[t]])])), reserved: new Map(types.map((t) => [t, num(r[`r${t}`])])) };
 }
-/** The row's column that holds each type's usage (vmTypes, volumeTypes). */
+/** The row's column that holds each type's usage (usageAggregate). */
 const USAGE_COLUMN: Record<number, string> = { [RT.user_vm]: 'n', [RT.cpu]: 'cpu', [RT.memory]: 'mem', [RT.volume]: 'vn', [RT.primary_storage]: 'bytes' };
 
 /**
