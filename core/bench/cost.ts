@@ -8,6 +8,9 @@
 //   --list-db FILE: only the list costs, on the SQLite lab already in FILE (a copy: migrations upgrade it on open);
 //   --list-command NAME: another list command's pages instead (listVolumes, listHosts, listEvents, ...);
 //   --list-params k=v,...: filters for each list page (state=Running, keyword=VM, ...);
+//   --deploy-db FILE: the deploy costs on the SQLite lab already in FILE (a copy: it is written to), in its first
+//           Enabled zone with the `bench-tiny` offering and `bench-tpl` template (the lab of run.ts / scale-lab), to
+//           see what grows with the tables (e.g. /work/bench/g1.db: 10,000 hosts, 100,000 VMs);
 //   --heap PREFIX: what the measured deploys allocate, by site (PREFIX-deploy.heapprofile) and in KiB per deploy;
 //   --no-metrics: the metrics collector off (it samples every running VM every 10 s on the same thread).
 //   --db mariadb: the same on a private mariadbd (core/testing/mariadb.ts), counted on the wire (bench/mysql-probe):
@@ -44,6 +47,7 @@ import { installMysqlProbe } from './mysql-probe';
 
 const { values } = parseArgs({ options: { vms: { type: 'string' }, 'list-vms': { type: 'string' }, top: { type: 'string' },
   profile: { type: 'string' }, heap: { type: 'string' }, wal: { type: 'boolean' }, accounts: { type: 'string' }, 'list-db': { type: 'string' }, 'list-command': { type: 'string' }, 'list-params': { type: 'string' },
+  'deploy-db': { type: 'string' },
   'no-metrics': { type: 'boolean' }, db: { type: 'string' }, digests: { type: 'boolean' }, 'slow-log': { type: 'string' }, 'server-arg': { type: 'string', multiple: true }, socket: { type: 'boolean' }, split: { type: 'boolean' } } });
 const listCommand = values['list-command'] ?? 'listVirtualMachines';
 const listParams = Object.fromEntries((values['list-params'] ?? '').split(',').filter(Boolean).map((kv) => kv.split('=', 2) as [string, string]));
@@ -115,8 +119,19 @@ function mainThread() {
   const server = serverCpuMs();
   const io = readFileSync(`/proc/self/task/${process.pid}/io`, 'utf8');
   const wchar = Number(/wchar: (\d+)/.exec(io)![1]);
+  // Reads of the database file: each is a page SQLite's own cache did not hold (the WAL index is mapped, not read).
+  const syscr = Number(/syscr: (\d+)/.exec(io)![1]);
   const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return { wchar, cpuMs: (Number(stat[11]) + Number(stat[12])) * 10, sysMs: Number(stat[12]) * 10, server, serverSys: serverSysMs() };
+  // The other threads: V8's GC helpers (concurrent marking, parallel scavenges), the WAL checkpointer, libuv's pool.
+  let othersMs = 0;
+  for (const t of readdirSync('/proc/self/task')) {
+    if (t === String(process.pid)) continue;
+    try {
+      const st = readFileSync(`/proc/self/task/${t}/stat`, 'utf8').split(') ')[1].split(' ');
+      othersMs += (Number(st[11]) + Number(st[12])) * 10;
+    } catch { /* a thread that ended */ }
+  }
+  return { wchar, syscr, othersMs, cpuMs: (Number(stat[11]) + Number(stat[12])) * 10, sysMs: Number(stat[12]) * 10, server, serverSys: serverSysMs() };
 }
 
 /** Kernel-side CPU ms of the private mariadbd so far (all its threads), or 0 without one. */
@@ -159,8 +174,10 @@ function report(label: string, n: number, before: ReturnType<typeof mainThread>)
     console.log(`mariadbd CPU ms per op: ${((after.server - before.server) / n).toFixed(3)} (in the kernel: ${((after.serverSys - before.serverSys) / n).toFixed(3)})`);
   }
   console.log(`main-thread bytes written per op: ${((after.wchar - before.wchar) / n / 1024).toFixed(2)} KiB  (~${((after.wchar - before.wchar) / n / 4120).toFixed(2)} WAL frames)`);
+  console.log(`main-thread read syscalls per op: ${((after.syscr - before.syscr) / n).toFixed(2)} (pages missed in SQLite's cache)`);
   console.log(`main-thread CPU ms per op: ${((after.cpuMs - before.cpuMs) / n).toFixed(3)} (in the kernel: ${((after.sysMs - before.sysMs) / n).toFixed(3)})`);
-  console.log(`GC pauses per op: ${[...gcPauses].map(([k, g]) => `${k} ${(g.count / n).toFixed(3)} (${(g.ms / n * 1000).toFixed(1)} us)`).join(', ')}`);
+  console.log(`other threads' CPU ms per op: ${((after.othersMs - before.othersMs) / n).toFixed(3)} (GC helpers, WAL checkpointer)`);
+  console.log(`GCs per 1,000 ops (pause us per op): ${[...gcPauses].map(([k, g]) => `${k} ${(g.count / n * 1000).toFixed(1)} (${(g.ms / n * 1000).toFixed(1)} us)`).join(', ')}`);
   const inSql = [...times.values()].reduce((a, b) => a + b, 0);
   console.log(`time in SQLite per op: ${(inSql / n * 1000).toFixed(1)} us (columns: statements per op, us per op)`);
   for (const [sql, c] of rows.slice(0, top)) {
@@ -267,9 +284,19 @@ async function listCosts(core: Awaited<ReturnType<typeof createCore>>, vms: numb
   report(`${listCommand} page of 500 (of ${vms})`, n, t);
 }
 
+/** --deploy-db: the zone, template and offering of the lab already in the database (see the option). */
+async function labIn(core: Awaited<ReturnType<typeof createCore>>) {
+  const db = core.svc.db;
+  const zone = await db.selectFrom('zones').select('id').where('allocation_state', '=', 'Enabled').where('removed', 'is', null).executeTakeFirstOrThrow();
+  const tpl = await db.selectFrom('templates').select('id').where('name', '=', 'bench-tpl').where('removed', 'is', null).executeTakeFirstOrThrow();
+  const so = await db.selectFrom('service_offerings').select('id').where('name', '=', 'bench-tiny').where('removed', 'is', null).executeTakeFirstOrThrow();
+  return { zoneId: zone.id, templateId: tpl.id, offeringId: so.id };
+}
+
 async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'strata-cost-'));
   const listDb = values['list-db'];
+  const deployDb = values['deploy-db'];
   const serverArgs = [
     ...(values.digests ? ['--performance-schema=ON', '--performance-schema-consumer-events-statements-current=OFF',
       '--performance-schema-consumer-events-statements-history=OFF', '--performance-schema-instrument=%=OFF',
@@ -279,7 +306,7 @@ async function main() {
     ...(values['slow-log'] ? ['--long-query-time=0', '--log-slow-verbosity=query_plan,innodb', `--slow-query-log-file=${values['slow-log']}`] : []),
   ];
   const mariadb = onMariaDb ? await (await import('../testing/mariadb')).startMariaDb({ extraArgs: serverArgs }) : undefined;
-  const db = mariadb ? await mariadb.createDatabase('cost', { socket: values.socket }) : listDb ? `sqlite:${listDb}` : undefined;
+  const db = mariadb ? await mariadb.createDatabase('cost', { socket: values.socket }) : listDb ?? deployDb ? `sqlite:${listDb ?? deployDb}` : undefined;
   serverPid = mariadb?.pid ?? 0;
   const core = await createCore({ dataDir, db, adminPassword: 'bench', log: silentLogger, hostPingIntervalMs: 0,
     ...(values['no-metrics'] ? { metrics: { intervalMs: 0 } } : {}) });
@@ -290,7 +317,7 @@ async function main() {
       await listCosts(core, total);
       return;
     }
-    const lab = await buildLab(core, { hosts: 1000 });
+    const lab = deployDb ? await labIn(core) : await buildLab(core, { hosts: 1000 });
     const accounts = values.accounts ? await growAccounts(core, Number(values.accounts)) : null;
     const owner = accounts ? (i: number) => ({ account: accounts.names[i % accounts.names.length], domainid: accounts.domainId }) : undefined;
     await deployMany(core, lab, 1000, 1000, owner);
@@ -303,7 +330,7 @@ async function main() {
     if (mariadb && values['slow-log']) {
       await serverQuery(mariadb.rootUrl, 'set global slow_query_log = 1');
     }
-    const dbFile = join(dataDir, 'strata.db');
+    const dbFile = deployDb ?? join(dataDir, 'strata.db');
     const frame0 = values.wal ? walFrameCount(dbFile) : 0;
     const t = mainThread();
     // Measured deploys go on from where the warm-up stopped (with --accounts: the next accounts in turn).

@@ -64,7 +64,7 @@ async function keptClusterSums(db: Db, f: CapacityFilter): Promise<ClusterSum[]>
 
 /**
  * The same sums recounted from every host row (fetchlatest=true, as CloudStack recalculates its capacity rows then):
- * a walk of the covering hosts_capacity index of migration 011b, in cluster order, so no table read, join or sort.
+ * a read of the host rows (a rare admin call: the index 011b made for it cost every reservation; dropped in 011w).
  */
 async function recountedClusterSums(db: Db, f: CapacityFilter): Promise<ClusterSum[]> {
   const rows = await db.selectFrom('hosts as h')
