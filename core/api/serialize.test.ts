@@ -3,6 +3,7 @@ import {
   toJson, toJsonBytes, encodeJson, toXml, errorInner, listInner, escapeXml, JSON_CONTENT_TYPE, XML_CONTENT_TYPE,
 } from './serialize';
 import { ApiError, notFound } from '../kernel/errors';
+import { JsonText } from '../kernel/json-text';
 
 // A deliberately strict mini XML reader: throws on anything not well-formed (bad names, unbalanced tags,
 // raw < or & in text, unknown entities, characters XML 1.0 forbids, trailing content).
@@ -134,6 +135,27 @@ describe('toJsonBytes', () => {
     b.release!();
     expect(encodeJson('r', page('d')).bytes.buffer).toBe(b.bytes.buffer);
     expect(encodeJson('r', page('e')).bytes.buffer).not.toBe(b.bytes.buffer);
+  });
+});
+
+describe('stored JSON text (a job result kept as written)', () => {
+  it('is written into a JSON page as it is, byte for byte what its parsed value gives; XML and other readers get the value', () => {
+    const result = { virtualmachine: { id: 'v-1', name: '测试机 "1"', nic: [{ ip: '10.0.0.1' }], odd: '\ud800', '1': 2 } };
+    const job = (i: number, text: string | undefined) => ({ jobid: `j-${i}`, jobresult: text === undefined ? undefined : new JsonText(text, { bad: true }), created: 'x' });
+    const parsed = (i: number, value: unknown) => ({ jobid: `j-${i}`, jobresult: value, created: 'x' });
+    const stored = JSON.stringify(result);
+    // A page holding stored texts (one item two of them, one none) answers exactly what the parsed values give.
+    const page = listInner('asyncjobs', { count: 3, items: [job(0, stored), { ...job(1, stored), again: new JsonText('{"a":[]}', null) }, job(2, undefined)] });
+    const same = listInner('asyncjobs', { count: 3, items: [parsed(0, result), { ...parsed(1, result), again: { a: [] } }, parsed(2, undefined)] });
+    expect(toJsonBytes('listasyncjobsresponse', page).toString('utf8')).toBe(toJson('listasyncjobsresponse', same));
+    // A value that merely looks like the stand-in is data like any other.
+    expect(JSON.parse(toJsonBytes('r', listInner('x', { count: 2, items: [job(0, stored), { s: 'stored-json-0' }] })).toString())).toEqual(
+      { r: { count: 2, x: [parsed(0, result), { s: 'stored-json-0' }] } });
+    // Text that is not a whole object (truncated, cut short) is parsed instead of copied: the stand-in value answers.
+    const broken = listInner('asyncjobs', { count: 2, items: [job(0, '{"virtualmachine":'), job(1, '{"a":1')] });
+    expect(JSON.parse(toJsonBytes('r', broken).toString())).toEqual({ r: { count: 2, asyncjobs: [parsed(0, { bad: true }), parsed(1, { bad: true })] } });
+    expect(toXml('r', { count: 1, asyncjobs: [job(0, stored)] }, '4.20')).toBe(toXml('r', { count: 1, asyncjobs: [parsed(0, result)] }, '4.20'));
+    expect(JSON.stringify(job(0, stored))).toBe(JSON.stringify(parsed(0, result)));
   });
 });
 

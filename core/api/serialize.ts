@@ -3,6 +3,7 @@
 // always well-formed.
 import type { ApiError } from '../kernel/errors';
 import type { ApiErrorBody } from '../contract/errors';
+import { JsonText, stringifyPieces } from '../kernel/json-text';
 
 export const JSON_CONTENT_TYPE = 'application/json; charset=UTF-8';
 export const XML_CONTENT_TYPE = 'text/xml; charset=UTF-8';
@@ -17,6 +18,7 @@ export interface JsonBytes { bytes: Buffer; release?: () => void }
 
 /** Below this size an answer's bytes come from Node's shared pool (Buffer.allocUnsafe); above it, from `spare`. */
 const OWN_BUFFER_MIN = 64 * 1024;
+const COMMA = ',';
 /** At most this many released buffers of at most SPARE_MAX_BYTES each are kept (8 MB at most, held for good). */
 const SPARES = 2;
 const SPARE_MAX_BYTES = 4 * 1024 * 1024;
@@ -63,27 +65,29 @@ export function encodeJson(responseName: string, inner: object): JsonBytes {
   const key = keys[keys.length - 1];
   const list = key === undefined ? undefined : (inner as Record<string, unknown>)[key];
   if (!Array.isArray(list) || list.length < 2) return { bytes: Buffer.from(toJson(responseName, inner), 'utf8') };
-  const parts: string[] = new Array(list.length + 2);
+  // The envelope with an empty list, split where the items go: `{"name":{...,"key":[` and `]}}`.
+  const shell = toJson(responseName, { ...inner, [key]: [] });
+  // Each item's text (in several pieces when it holds stored JSON text, kernel/json-text.ts), a COMMA between items.
+  const parts: string[] = [shell.slice(0, -3)];
   for (let i = 0; i < list.length; i++) {
     const item: unknown = list[i];
     // Only objects: JSON.stringify of an item equals its text inside the array (undefined would not).
     if (item === null || typeof item !== 'object') return { bytes: Buffer.from(toJson(responseName, inner), 'utf8') };
-    parts[i + 1] = JSON.stringify(item);
+    if (i > 0) parts.push(COMMA);
+    stringifyPieces(item, parts);
   }
-  // The envelope with an empty list, split where the items go: `{"name":{...,"key":[` and `]}}`.
-  const shell = toJson(responseName, { ...inner, [key]: [] });
-  parts[0] = shell.slice(0, -3);
-  parts[parts.length - 1] = shell.slice(-3);
+  parts.push(shell.slice(-3));
   const lengths = new Array<number>(parts.length);
-  let total = list.length - 1; // the commas between items
-  for (let i = 0; i < parts.length; i++) total += lengths[i] = Buffer.byteLength(parts[i], 'utf8');
+  let total = 0;
+  for (let i = 0; i < parts.length; i++) total += lengths[i] = parts[i] === COMMA ? 1 : Buffer.byteLength(parts[i], 'utf8');
   const answer = answerBuffer(total);
   const out = answer.bytes;
   let at = 0;
   for (let i = 0; i < parts.length; i++) {
-    if (i > 1 && i < parts.length - 1) out[at++] = 0x2c; // ','
+    const part = parts[i];
+    if (part === COMMA) out[at++] = 0x2c;
     // As many bytes as characters: every character is ASCII, whose UTF-8 bytes are its latin1 bytes.
-    at += lengths[i] === parts[i].length ? out.write(parts[i], at, lengths[i], 'latin1') : out.write(parts[i], at, lengths[i], 'utf8');
+    else at += lengths[i] === part.length ? out.write(part, at, lengths[i], 'latin1') : out.write(part, at, lengths[i], 'utf8');
   }
   return answer;
 }
@@ -112,6 +116,7 @@ function closeTag(key: string): string {
 
 export function xmlElement(key: string, v: unknown): string {
   if (v === null || v === undefined) return '';
+  if (v instanceof JsonText) return xmlElement(key, v.value());
   if (Array.isArray(v)) {
     // Lists repeat the element under the array's key, as CloudStack does for list items.
     let s = '';

@@ -84,6 +84,12 @@ describe('listHosts', () => {
     expect(min.name).toBe('h1');
     expect(min.cpuallocated).toBeUndefined();
     expect(min.cpuused).toBeUndefined();
+    // Each detail group alone: only its fields (and the full details map only with details=all).
+    expect(full).toMatchObject({ cpuused: expect.any(String), events: expect.any(String), details: expect.any(Object) });
+    const [cap] = (await f.call('listHosts', { id: h.id, details: 'capacity' })).items;
+    expect([cap.cpuallocated, cap.cpuused, cap.events, cap.details]).toEqual(['25.00%', undefined, undefined, undefined]);
+    const [st] = (await f.call('listHosts', { id: h.id, details: 'stats,events' })).items;
+    expect([st.cpuallocated, typeof st.cpuused, typeof st.events, st.details]).toEqual([undefined, 'string', 'string', undefined]);
   });
 });
 

@@ -8,10 +8,10 @@ import type { Selectable } from 'kysely';
 import type { AccountTable } from '../db/schema';
 import {
   dirOf, changed, emit, managedDomain, accessibleAccount, accountFromArgs, roleMap, endSessionsOf, pageOf,
-  type IdentityHandlers, type UserRow,
+  type IdentityHandlers,
 } from './common';
 import type { AccountRec } from './directory';
-import { accountView } from './views';
+import { accountView, USER_VIEW_COLUMNS, type UserViewRow } from './views';
 import { refuseIfResources, removeAccounts } from './account-ops';
 import { newUserRow, refuseUsername } from './user-ops';
 import type { Account } from '../contract/responses';
@@ -22,17 +22,20 @@ type H = Pick<IdentityHandlers, 'createAccount' | 'updateAccount' | 'deleteAccou
 type AccountRow = Selectable<AccountTable>;
 
 /** (created, id) order, ids compared by code unit as SQL's binary collation does. */
-const byCreated = (x: UserRow, y: UserRow) => x.created - y.created || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0);
+const byCreated = (x: UserViewRow, y: UserViewRow) => x.created - y.created || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0);
 
 /** Account API objects with their users, roles and domains loaded in three queries for the whole page. */
 export async function accountViews(ctx: CallContext, rows: AccountRow[]): Promise<Account[]> {
   if (rows.length === 0) return [];
   // Ordered here, not by SQL: an ORDER BY (created, id) made SQLite walk every user's entry in users_created (the
   // index in that order) testing each against the page's accounts, instead of 500 peeks into users_account.
-  const users = (await ctx.svc.db.selectFrom('users').selectAll().where('account_id', 'in', rows.map((r) => r.id))
+  const users = (await ctx.svc.db.selectFrom('users').select(USER_VIEW_COLUMNS).where('account_id', 'in', rows.map((r) => r.id))
     .where('removed', 'is', null).execute()).sort(byCreated);
-  const byAccount = new Map<string, UserRow[]>();
-  for (const u of users) byAccount.set(u.account_id, [...(byAccount.get(u.account_id) ?? []), u]);
+  const byAccount = new Map<string, UserViewRow[]>();
+  for (const u of users) {
+    const of = byAccount.get(u.account_id);
+    if (of) of.push(u); else byAccount.set(u.account_id, [u]);
+  }
   const roles = await roleMap(ctx);
   const domains = await dirOf(ctx).domains();
   return rows.map((r) => accountView({

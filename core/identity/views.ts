@@ -26,28 +26,38 @@ export interface AccountViewInput {
   account: AccountRec & { created: number; networkDomain: string | null };
   domain: DomainRec;
   role: RoleInfo;
-  users: UserRow[];
+  users: UserViewRow[];
 }
 
+/**
+ * One object literal with every field in response order, absent ones undefined (JSON and XML leave those out), as
+ * the VM page's (vm-format.ts): compact()'s deletes left a slow dictionary-mode object for each account and user.
+ */
 export function accountView({ account: a, domain, role, users }: AccountViewInput): Account {
-  return compact<Account>({
-    id: a.id, name: a.name, accounttype: a.type, roleid: a.roleId, rolename: role?.name, roletype: role?.type,
+  return {
+    id: a.id, name: a.name, accounttype: a.type, roleid: a.roleId ?? undefined, rolename: role?.name, roletype: role?.type,
     domainid: domain.id, domain: domain.name, domainpath: apiPath(domain.path), state: a.state,
-    created: csDate(a.created), networkdomain: a.networkDomain,
+    created: csDate(a.created), networkdomain: a.networkDomain ?? undefined,
     isdefault: users.some((u) => u.is_default === 1), iscleanuprequired: false,
     user: users.map((u) => userView(u, a, domain, role)),
-  });
+  };
 }
 
-/** A user as listUsers and the account's `user` list show it; never the secret key. */
-export function userView(u: UserRow, a: AccountRec, domain: DomainRec, role: RoleInfo): User {
-  return compact<User>({
-    id: u.id, username: u.username, firstname: u.firstname, lastname: u.lastname, email: u.email,
+/** The user columns userView shows (list pages read only these: never the password hash or secret key). */
+export type UserViewRow = Pick<UserRow, 'id' | 'account_id' | 'username' | 'firstname' | 'lastname' | 'email' | 'state' | 'timezone' |
+  'api_key' | 'is_default' | 'created'>;
+export const USER_VIEW_COLUMNS = ['id', 'account_id', 'username', 'firstname', 'lastname', 'email', 'state', 'timezone', 'api_key',
+  'is_default', 'created'] as const satisfies readonly (keyof UserViewRow)[];
+
+/** A user as listUsers and the account's `user` list show it; never the secret key. One literal, as accountView. */
+export function userView(u: UserViewRow, a: AccountRec, domain: DomainRec, role: RoleInfo): User {
+  return {
+    id: u.id, username: u.username, firstname: u.firstname ?? undefined, lastname: u.lastname ?? undefined, email: u.email ?? undefined,
     created: csDate(u.created), state: u.state, account: a.name, accounttype: a.type, accountid: a.id,
-    roleid: a.roleId, rolename: role?.name, roletype: role?.type, domainid: domain.id, domain: domain.name,
-    timezone: u.timezone, apikey: u.api_key, isdefault: u.is_default === 1, usersource: 'native',
+    roleid: a.roleId ?? undefined, rolename: role?.name, roletype: role?.type, domainid: domain.id, domain: domain.name,
+    timezone: u.timezone ?? undefined, apikey: u.api_key ?? undefined, isdefault: u.is_default === 1, usersource: 'native',
     is2faenabled: false, is2famandated: false,
-  });
+  };
 }
 
 export interface RoleRow {

@@ -1,7 +1,7 @@
 // Job commands: queryAsyncJobResult (poll one job) and listAsyncJobs.
 import { seesEverything, whereScope } from '../kernel/list-scope';
 import { sql, type SelectQueryBuilder } from 'kysely';
-import type { AsyncJobTable, Database } from '../db/schema';
+import type { Database } from '../db/schema';
 import type { Db } from '../db/connect';
 import { allColumns, selectArrays } from '../db/precompiled';
 import { precompiledPage, rowsOf } from '../db/list-page';
@@ -16,9 +16,8 @@ export { createJobManager, INTERRUPTED_TEXT } from './job-manager';
 export { javaCommandClass } from './job-format';
 
 /** A job row's columns, named (rows are read as arrays, by position). */
-const JOB_COLUMNS = allColumns<AsyncJobTable>()(['id', 'user_id', 'account_id', 'domain_id', 'command', 'params', 'payload', 'status',
-  'proc_status', 'result_code', 'result_type', 'result', 'instance_type', 'instance_id', 'lock_keys', 'created', 'started',
-  'completed', 'ms_id']);
+const JOB_COLUMNS = allColumns<JobRow>()(['id', 'user_id', 'account_id', 'domain_id', 'command', 'status', 'proc_status', 'result_code',
+  'result_type', 'result', 'instance_type', 'instance_id', 'created', 'completed', 'ms_id']);
 const JOB_FILTERS = ['startdate', 'resourceid', 'resourcetype', 'managementserverid', 'keyword'] as const;
 
 /** The rows of the jobs whose ids `ids` picks (wide rows: each carries its result), in no particular order. */
@@ -61,6 +60,6 @@ export const jobsModule = implement(jobsCommands, {
     const page = rowsOf<JobRow>(JOB_COLUMNS, arrays);
     const rows = page.sort((x, y) => y.created - x.created || (x.id < y.id ? 1 : x.id > y.id ? -1 : 0));
     const names = await accountNames(ctx.svc, rows.map((r) => r.account_id));
-    return { count: total, items: rows.map((r) => formatJob(ctx.svc, r, names.get(r.account_id))) };
+    return { count: total, items: rows.map((r) => formatJob(ctx.svc, r, names.get(r.account_id), true)) };
   },
 });
