@@ -20,6 +20,8 @@
 //           literals as ?), not the round trips; "statements per op" is then the statements sent.
 //   --socket (with --db mariadb): over mariadbd's unix socket instead of TCP on loopback.
 //   --server-arg OPT (with --db mariadb, repeatable): another mariadbd option, to compare server settings.
+//   --test-server (with --db mariadb): the tests' server settings (files in memory, nothing flushed) instead of
+//           the README's recommended ones (core/testing/mariadb.ts RECOMMENDED_SETTINGS, files on disk).
 //   --ab-prepared (with --db mariadb): the measured deploys in slices of 500, every other one with the statements
 //           sent as text instead of prepared (db/mysql-prepared.ts), and the CPU of both sides per deploy for each
 //           way: the machine's load falls on both alike.
@@ -46,7 +48,7 @@ import { installMysqlProbe } from './mysql-probe';
 
 const { values } = parseArgs({ options: { vms: { type: 'string' }, 'list-vms': { type: 'string' }, top: { type: 'string' },
   profile: { type: 'string' }, heap: { type: 'string' }, wal: { type: 'boolean' }, accounts: { type: 'string' }, 'list-db': { type: 'string' }, 'list-command': { type: 'string' },
-  'no-metrics': { type: 'boolean' }, 'ab-prepared': { type: 'boolean' }, db: { type: 'string' }, digests: { type: 'boolean' }, 'slow-log': { type: 'string' }, 'server-arg': { type: 'string', multiple: true }, socket: { type: 'boolean' }, split: { type: 'boolean' } } });
+  'no-metrics': { type: 'boolean' }, 'ab-prepared': { type: 'boolean' }, 'test-server': { type: 'boolean' }, db: { type: 'string' }, digests: { type: 'boolean' }, 'slow-log': { type: 'string' }, 'server-arg': { type: 'string', multiple: true }, socket: { type: 'boolean' }, split: { type: 'boolean' } } });
 const listCommand = values['list-command'] ?? 'listVirtualMachines';
 const onMariaDb = values.db === 'mariadb';
 const mysqlProbe = onMariaDb ? installMysqlProbe({ split: values.split }) : undefined;
@@ -303,7 +305,7 @@ async function main() {
     // long_query_time is copied into each connection when it opens: set from the start, logged only once turned on.
     ...(values['slow-log'] ? ['--long-query-time=0', '--log-slow-verbosity=query_plan,innodb', `--slow-query-log-file=${values['slow-log']}`] : []),
   ];
-  const mariadb = onMariaDb ? await (await import('../testing/mariadb')).startMariaDb({ extraArgs: serverArgs }) : undefined;
+  const mariadb = onMariaDb ? await (await import('../testing/mariadb')).startMariaDb({ extraArgs: serverArgs, recommended: !values['test-server'] }) : undefined;
   const db = mariadb ? await mariadb.createDatabase('cost', { socket: values.socket }) : listDb ? `sqlite:${listDb}` : undefined;
   serverPid = mariadb?.pid ?? 0;
   const core = await createCore({ dataDir, db, adminPassword: 'bench', log: silentLogger, hostPingIntervalMs: 0,
