@@ -74,7 +74,7 @@ class PipelinedConnection implements DatabaseConnection {
   /** A statement's texts on this connection: its EXECUTE (after its PREPARE the first time), or its plain text. */
   private texts(conn: PoolConnection, q: CompiledQuery | string): string[] {
     if (typeof q === 'string') return [q];
-    return preparable(q) ? preparedTexts(conn, q) : [inline(q)];
+    return (preparable(q) && preparedTexts(conn, q)) || [inline(q)];
   }
 
   /**

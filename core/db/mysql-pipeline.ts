@@ -208,7 +208,7 @@ export class StatementPipeline {
     const sent: Pending[] = [];
     for (const p of batch) {
       try {
-        if (preparable(p.q)) parts.push(...preparedTexts(conn, p.q)); else parts.push(textOf(p));
+        parts.push(...(preparable(p.q) && preparedTexts(conn, p.q)) || [textOf(p)]);
       } catch (e) { // a value mysql2 cannot escape: this statement fails alone (and its slot was not prepared)
         forgetPrepared(conn);
         p.reject(e);

@@ -35,11 +35,24 @@ function executeTemplate(name: string, n: number): string {
   return `execute ${name} using ${list}`;
 }
 
+/** MySQL's EXECUTE takes only user variables (`USING @a`); MariaDB's takes values (10.2.3 and later). */
+const executesValues = new WeakMap<PoolConnection, boolean>();
+function takesValues(conn: PoolConnection): boolean {
+  let yes = executesValues.get(conn);
+  if (yes === undefined) {
+    const version = (conn as unknown as { _handshakePacket?: { serverVersion?: string } })._handshakePacket?.serverVersion ?? '';
+    executesValues.set(conn, yes = /mariadb/i.test(version));
+  }
+  return yes;
+}
+
 /**
  * The statements to send on `conn` for `q`: its EXECUTE, after its PREPARE if the connection has not prepared it
- * (or no longer holds it). Values are escaped by mysql2 as in the plain text.
+ * (or no longer holds it); null on a server whose EXECUTE takes no values (MySQL): the plain text goes instead.
+ * Values are escaped by mysql2 as in the plain text.
  */
-export function preparedTexts(conn: PoolConnection, q: CompiledQuery): string[] {
+export function preparedTexts(conn: PoolConnection, q: CompiledQuery): string[] | null {
+  if (!takesValues(conn)) return null;
   let slots = perConnection.get(conn);
   if (!slots) perConnection.set(conn, slots = { byText: new Map(), free: Array.from({ length: SLOTS }, (_, i) => `strata_p${i}`) });
   const execute = (name: string) => format(executeTemplate(name, q.parameters.length), q.parameters as Parameters<typeof format>[1], false, 'local');
