@@ -24,6 +24,11 @@
 //           literals as ?), not the round trips; "statements per op" is then the statements sent.
 //   --socket (with --db mariadb): over mariadbd's unix socket instead of TCP on loopback.
 //   --server-arg OPT (with --db mariadb, repeatable): another mariadbd option, to compare server settings.
+//   --test-server (with --db mariadb): the tests' server settings (files in memory, nothing flushed) instead of
+//           the README's recommended ones (core/testing/mariadb.ts RECOMMENDED_SETTINGS, files on disk).
+//   --ab-prepared (with --db mariadb): the measured deploys in slices of 500, every other one with the statements
+//           sent as text instead of prepared (db/mysql-prepared.ts), and the CPU of both sides per deploy for each
+//           way: the machine's load falls on both alike.
 //   --slow-log FILE (with --db mariadb): the statements of the measured deploys in mariadbd's slow log
 //           (long_query_time 0, with pages accessed and query plans), one entry per statement; MariaDB 10.11 logs only
 //           some statements of a multi-statement round trip (about 6 of a deploy's 17: the write batches' UPDATEs).
@@ -48,7 +53,7 @@ import { installMysqlProbe } from './mysql-probe';
 const { values } = parseArgs({ options: { vms: { type: 'string' }, 'list-vms': { type: 'string' }, top: { type: 'string' },
   profile: { type: 'string' }, heap: { type: 'string' }, wal: { type: 'boolean' }, accounts: { type: 'string' }, 'list-db': { type: 'string' }, 'list-command': { type: 'string' }, 'list-params': { type: 'string' },
   'deploy-db': { type: 'string' },
-  'no-metrics': { type: 'boolean' }, db: { type: 'string' }, digests: { type: 'boolean' }, 'slow-log': { type: 'string' }, 'server-arg': { type: 'string', multiple: true }, socket: { type: 'boolean' }, split: { type: 'boolean' } } });
+  'no-metrics': { type: 'boolean' }, 'ab-prepared': { type: 'boolean' }, 'test-server': { type: 'boolean' }, db: { type: 'string' }, digests: { type: 'boolean' }, 'slow-log': { type: 'string' }, 'server-arg': { type: 'string', multiple: true }, socket: { type: 'boolean' }, split: { type: 'boolean' } } });
 const listCommand = values['list-command'] ?? 'listVirtualMachines';
 const listParams = Object.fromEntries((values['list-params'] ?? '').split(',').filter(Boolean).map((kv) => kv.split('=', 2) as [string, string]));
 const onMariaDb = values.db === 'mariadb';
@@ -192,8 +197,8 @@ async function serverQuery(rootUrl: string, text: string): Promise<Record<string
 }
 
 // The server's work counters, which do not depend on the machine's load as its CPU time does: pages InnoDB touched
-// and changed, row operations by kind, row lock waits, and mariadbd's context switches.
-const STATUS = /^(Handler_(read_key|read_next|read_rnd_next|write|update|delete|commit)|Innodb_buffer_pool_(read|write)_requests|Innodb_row_lock_waits|Innodb_log_write_requests|Questions|Com_(select|insert|update|delete|begin|commit)|Created_tmp_tables|Sort_rows|Select_scan)$/;
+// and changed, row operations by kind, row lock waits, and mariadbd's context switches and page faults.
+const STATUS = /^(Handler_(read_key|read_next|read_rnd_next|write|update|delete|commit)|Innodb_buffer_pool_(read|write)_requests|Innodb_row_lock_waits|Innodb_log_write_requests|Questions|Com_(select|insert|update|delete|begin|commit|prepare_sql|execute_sql)|Created_tmp_tables|Sort_rows|Select_scan)$/;
 async function serverStatus(m: { rootUrl: string; pid: number }): Promise<Map<string, number>> {
   const rows = await serverQuery(m.rootUrl, 'show global status');
   const out = new Map<string, number>();
@@ -206,6 +211,9 @@ async function serverStatus(m: { rootUrl: string; pid: number }): Promise<Map<st
     } catch { /* a thread that ended */ }
   }
   out.set('ctxt_switches', switches);
+  // Page faults of the whole process (field 10 of /proc/PID/stat: minor faults, all threads): a fresh server's first
+  // touches of its buffer pool and memory-mapped redo log, and memory malloc hands back to the kernel and takes again.
+  out.set('page_faults', Number(readFileSync(`/proc/${m.pid}/stat`, 'utf8').split(') ')[1].split(' ')[7]));
   return out;
 }
 function printStatus(a: Map<string, number>, b: Map<string, number>, n: number) {
@@ -293,6 +301,27 @@ async function labIn(core: Awaited<ReturnType<typeof createCore>>) {
   return { zoneId: zone.id, templateId: tpl.id, offeringId: so.id };
 }
 
+/** --ab-prepared: slices of deploys alternately with prepared statements on and off (see the header). */
+async function abPrepared(core: Awaited<ReturnType<typeof createCore>>, lab: Awaited<ReturnType<typeof buildLab>>, n: number) {
+  const { preparedStatements } = await import('../db/mysql-prepared');
+  const sums = { on: { server: 0, node: 0, n: 0 }, off: { server: 0, node: 0, n: 0 } };
+  for (let done = 0, i = 0; done < n; i++) {
+    const slice = Math.min(500, n - done);
+    preparedStatements.on = i % 2 === 0;
+    const t = mainThread();
+    await deployMany(core, lab, slice, 1000);
+    const after = mainThread();
+    const side = sums[preparedStatements.on ? 'on' : 'off'];
+    side.server += after.server - t.server;
+    side.node += after.cpuMs - t.cpuMs;
+    side.n += slice;
+    done += slice;
+  }
+  for (const [k, v] of Object.entries(sums)) {
+    console.log(`prepared ${k}: ${v.n} deploys, mariadbd CPU ms per deploy ${(v.server / v.n).toFixed(3)}, main-thread CPU ms per deploy ${(v.node / v.n).toFixed(3)}`);
+  }
+}
+
 async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'strata-cost-'));
   const listDb = values['list-db'];
@@ -305,7 +334,7 @@ async function main() {
     // long_query_time is copied into each connection when it opens: set from the start, logged only once turned on.
     ...(values['slow-log'] ? ['--long-query-time=0', '--log-slow-verbosity=query_plan,innodb', `--slow-query-log-file=${values['slow-log']}`] : []),
   ];
-  const mariadb = onMariaDb ? await (await import('../testing/mariadb')).startMariaDb({ extraArgs: serverArgs }) : undefined;
+  const mariadb = onMariaDb ? await (await import('../testing/mariadb')).startMariaDb({ extraArgs: serverArgs, recommended: !values['test-server'] }) : undefined;
   const db = mariadb ? await mariadb.createDatabase('cost', { socket: values.socket }) : listDb ?? deployDb ? `sqlite:${listDb ?? deployDb}` : undefined;
   serverPid = mariadb?.pid ?? 0;
   const core = await createCore({ dataDir, db, adminPassword: 'bench', log: silentLogger, hostPingIntervalMs: 0,
@@ -332,6 +361,7 @@ async function main() {
     }
     const dbFile = deployDb ?? join(dataDir, 'strata.db');
     const frame0 = values.wal ? walFrameCount(dbFile) : 0;
+    if (values['ab-prepared']) return await abPrepared(core, lab, measured);
     const t = mainThread();
     // Measured deploys go on from where the warm-up stopped (with --accounts: the next accounts in turn).
     const d = await profiled('deploy', () => heapSampled(measured, () => deployMany(core, lab, measured, 1000, owner && ((i) => owner(1000 + i)))));

@@ -63,7 +63,7 @@ async function listBench(core: Core, requests: number) {
 
 async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'strata-bench-'));
-  const mariadb = values.db === 'mariadb' ? await (await import('../testing/mariadb')).startMariaDb() : undefined;
+  const mariadb = values.db === 'mariadb' ? await (await import('../testing/mariadb')).startMariaDb({ recommended: true }) : undefined;
   const db = mariadb ? await mariadb.createDatabase('bench') : values.db;
   const core = await createCore({ dataDir, db, adminPassword: 'bench', log: silentLogger, hostPingIntervalMs: 0,
     ...(values['no-metrics'] ? { metrics: { intervalMs: 0 } } : {}) });

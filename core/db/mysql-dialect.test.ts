@@ -109,6 +109,31 @@ describe('the SQL dialects', () => {
     await before;
   });
 
+  it('a statement never runs as another: after a round trip that failed before its statement was prepared', async () => {
+    opened = await fresh();
+    const db = opened.db;
+    const names = Array.from({ length: 31 }, (_, i) => `k${i}`);
+    await db.insertInto('configurations').values(names.map((name, i) => ({ name, value: `0-${i}` }))).execute();
+    // 31 statement texts with three values each (on MySQL: prepared, filling with the insert below the 32 statements
+    // a connection keeps), each writing its own suffix.
+    const updates = await Promise.all(names.map((name, i) => db.updateTable('configurations')
+      .set({ value: sql<string>`concat(${'1'}, ${sql.lit(`-${i}`)})` })
+      .where('name', '=', name).where('value', '=', `0-${i}`).executeTakeFirstOrThrow()));
+    expect(updates.map((r) => Number(r.numUpdatedRows))).toEqual(names.map(() => 1));
+    const insert = (name: string) => db.insertInto('configurations').values({ name, value: 'v' }).execute();
+    const insert3 = (name: string) => db.insertInto('configurations').values({ name, value: sql<string>`concat(${'a'}, ${'b'})` }).execute();
+    await insert('i1');
+    // One round trip: an insert that fails (a name taken), then a statement of a new text (with three values, as the
+    // updates), whose preparation the failure keeps from running.
+    const [dup, fresh1] = await Promise.allSettled([insert('i1'), insert3('fresh1')]);
+    expect([dup.status, fresh1.status]).toEqual(['rejected', 'fulfilled']);
+    await insert3('fresh2');
+    expect((await db.selectFrom('configurations').select(['name', 'value']).where('name', 'like', 'fresh%').orderBy('name').execute()))
+      .toEqual([{ name: 'fresh1', value: 'ab' }, { name: 'fresh2', value: 'ab' }]);
+    expect((await db.selectFrom('configurations').select('value').where('name', 'in', names).execute()).map((r) => r.value).sort())
+      .toEqual(names.map((_, i) => `1-${i}`).sort());
+  });
+
   it.skipIf(!testMysqlRoot())('every table of an empty MySQL database is utf8mb4 with one collation', async () => {
     opened = await fresh();
     expect(await tableCollations(opened.db)).toEqual([MYSQL_COLLATION]);

@@ -12,6 +12,7 @@ import {
 import type { Pool, PoolConnection } from 'mysql2';
 import { inline, queryOn, statementKind, StatementPipeline, toQueryResult } from './mysql-pipeline';
 import type { DirectDialect, DirectExecutor } from './precompiled';
+import { forgetPrepared, preparable, preparedTexts } from './mysql-prepared';
 
 const isFatal = (e: unknown) => !!(e as { fatal?: boolean })?.fatal;
 const ident = (name: string) => `\`${name.replace(/`/g, '``')}\``;
@@ -48,7 +49,7 @@ class PipelinedConnection implements DatabaseConnection {
    * rolled back and run again without holding any (SpeculationFailed), so code that handles an insert's error
    * (an address taken, a name taken) sees it where it happens.
    */
-  private held: string[] | null = null;
+  private held: CompiledQuery[] | null = null;
   private failed: SpeculationFailed | null = null;
   /** Set once a held insert failed (kept after the rollback): the transaction must run again strictly. */
   speculationFailed: SpeculationFailed | null = null;
@@ -63,29 +64,37 @@ class PipelinedConnection implements DatabaseConnection {
     if (this.held && !this.failed) {
       const rows = plainInsertRows(q.sql);
       if (rows !== null) {
-        this.held.push(inline(q));
+        this.held.push(q);
         return { rows: [], numAffectedRows: BigInt(rows) };
       }
     }
-    return this.run(inline(q)) as Promise<QueryResult<R>>;
+    return this.run(q) as Promise<QueryResult<R>>;
+  }
+
+  /** A statement's texts on this connection: its EXECUTE (after its PREPARE the first time), or its plain text. */
+  private texts(conn: PoolConnection, q: CompiledQuery | string): string[] {
+    if (typeof q === 'string') return [q];
+    return (preparable(q) && preparedTexts(conn, q)) || [inline(q)];
   }
 
   /**
    * Runs SQL on this connection's own pool connection (taken now if it has none), after the BEGIN and the inserts
    * waiting to go out, all in one round trip.
    */
-  private async run(text: string): Promise<QueryResult<unknown>> {
+  private async run(q: CompiledQuery | string): Promise<QueryResult<unknown>> {
     if (this.failed) throw this.failed;
-    this.conn ??= await this.driver.connect();
-    const before = this.opening === null ? [] : [this.opening];
+    const conn = this.conn ??= await this.driver.connect();
+    const parts = this.opening === null ? [] : [this.opening];
     this.opening = null;
     const held = this.held?.splice(0) ?? [];
-    before.push(...held);
+    for (const h of held) parts.push(...this.texts(conn, h));
+    parts.push(...this.texts(conn, q));
     try {
-      if (before.length === 0) return toQueryResult(await queryOn(this.conn, text));
-      const answers = await queryOn(this.conn, `${before.join(';\n')};\n${text}`) as unknown[];
+      if (parts.length === 1) return toQueryResult(await queryOn(conn, parts[0]));
+      const answers = await queryOn(conn, parts.join(';\n')) as unknown[];
       return toQueryResult(answers[answers.length - 1]);
     } catch (e) {
+      forgetPrepared(conn);
       if (isFatal(e)) this.broken = true;
       if (held.length > 0 && !this.broken) throw (this.failed = this.speculationFailed = new SpeculationFailed(e));
       throw e;

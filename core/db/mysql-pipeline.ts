@@ -25,6 +25,7 @@
 import type { CompiledQuery, QueryResult } from 'kysely';
 import type { Pool, PoolConnection } from 'mysql2';
 import { format } from 'mysql2';
+import { forgetPrepared, preparable, preparedTexts } from './mysql-prepared';
 
 /** Which lane a statement takes: batched read, batched write, or its own connection (not batched). */
 export type StatementKind = 'read' | 'write' | 'alone';
@@ -62,7 +63,17 @@ export function toQueryResult(r: RawResult): QueryResult<unknown> {
   return { rows: [] };
 }
 
-interface Pending { text: string; resolve(r: QueryResult<unknown>): void; reject(e: unknown): void }
+/** A queued statement. A write that goes prepared has its plain text (`text`) built only if it must run alone. */
+interface Pending { q: CompiledQuery; text: string | null; chars: number; resolve(r: QueryResult<unknown>): void; reject(e: unknown): void }
+
+const textOf = (p: Pending): string => (p.text ??= inline(p.q));
+
+/** At most the characters of a statement's text (values escaped double their length at most). */
+function charsAtMost(q: CompiledQuery): number {
+  let n = q.sql.length;
+  for (const v of q.parameters) n += typeof v === 'string' ? 2 * v.length + 2 : 48;
+  return n;
+}
 
 /** Callers of one queued read: the first one's promise, and those that asked for the same text before it was sent. */
 interface Sharers { resolve: ((r: QueryResult<unknown>) => void)[]; reject: ((e: unknown) => void)[] }
@@ -109,19 +120,25 @@ export class StatementPipeline {
 
   /** Queues a read or write run outside any transaction; resolves with its result once it is committed. */
   submit(kind: 'read' | 'write', q: CompiledQuery): Promise<QueryResult<unknown>> {
+    const lane = kind === 'read' ? this.reads : this.writes;
+    if (kind === 'write' && preparable(q)) {
+      return new Promise((resolve, reject) => {
+        lane.queue.push({ q, text: null, chars: charsAtMost(q), resolve, reject });
+        this.schedule(lane);
+      });
+    }
     let text: string;
     try { text = inline(q); } catch (e) { return Promise.reject(e); }
-    const lane = kind === 'read' ? this.reads : this.writes;
     if (kind === 'read') {
       const queued = this.unsent.get(text);
       if (queued) return new Promise((resolve, reject) => { queued.resolve.push(resolve); queued.reject.push(reject); });
     }
     return new Promise((resolve, reject) => {
-      if (kind !== 'read') lane.queue.push({ text, resolve, reject });
+      if (kind !== 'read') lane.queue.push({ q, text, chars: text.length, resolve, reject });
       else {
         const sharers: Sharers = { resolve: [], reject: [] };
         this.unsent.set(text, sharers);
-        lane.queue.push({ text,
+        lane.queue.push({ q, text, chars: text.length,
           resolve: (r) => { resolve(r); for (const f of sharers.resolve) f(copyRows(r)); },
           reject: (e) => { reject(e); for (const f of sharers.reject) f(e); } });
       }
@@ -144,11 +161,11 @@ export class StatementPipeline {
     let chars = 0;
     while (lane.head < lane.queue.length && batch.length < this.maxStatements) {
       const p = lane.queue[lane.head];
-      if (batch.length > 0 && chars + p.text.length > this.maxChars) break;
+      if (batch.length > 0 && chars + p.chars > this.maxChars) break;
       batch.push(p);
-      chars += p.text.length + 1;
+      chars += p.chars + 1;
       lane.head++;
-      if (lane === this.reads) this.unsent.delete(p.text);
+      if (lane === this.reads) this.unsent.delete(p.text!);
     }
     if (lane.head === lane.queue.length) { lane.queue = []; lane.head = 0; }
     return batch;
@@ -183,25 +200,43 @@ export class StatementPipeline {
   }
 
   private async runOn(conn: PoolConnection, lane: Lane, batch: Pending[]): Promise<void> {
-    if (batch.length === 1) return this.runAlone(conn, batch[0]);
-    const texts = batch.map((p) => p.text);
-    const wrap = lane.transactional;
-    let answers: RawResult[];
+    const wrap = lane.transactional && batch.length > 1;
+    if (batch.length === 1 && !preparable(batch[0].q)) return this.runAlone(conn, batch[0]);
+    // Each statement's answer is at its index in `parts` (a PREPARE before it answers too).
+    const parts: string[] = wrap ? ['begin'] : [];
+    const at: number[] = [];
+    const sent: Pending[] = [];
+    for (const p of batch) {
+      try {
+        parts.push(...(preparable(p.q) && preparedTexts(conn, p.q)) || [textOf(p)]);
+      } catch (e) { // a value mysql2 cannot escape: this statement fails alone (and its slot was not prepared)
+        forgetPrepared(conn);
+        p.reject(e);
+        continue;
+      }
+      sent.push(p);
+      at.push(parts.length - 1);
+    }
+    if (sent.length === 0) return;
+    batch = sent;
+    if (wrap) parts.push('commit');
+    let answers: RawResult;
     try {
-      answers = await queryOn(conn, (wrap ? ['begin', ...texts, 'commit'] : texts).join(';\n')) as RawResult[];
+      answers = await queryOn(conn, parts.join(';\n'));
     } catch (e) {
+      forgetPrepared(conn);
       if (isFatal(e)) throw e;
-      // One statement failed (the server ran none after it): undo the rest of the batch, then each alone.
+      // One statement failed (the server ran none after it): undo the rest of the batch, then each alone as text.
       if (wrap) await queryOn(conn, 'rollback');
       for (const p of batch) await this.runAlone(conn, p);
       return;
     }
-    const first = wrap ? 1 : 0;
-    for (let i = 0; i < batch.length; i++) batch[i].resolve(toQueryResult(answers[first + i]));
+    const list = parts.length === 1 ? [answers] : answers as RawResult[];
+    for (let i = 0; i < batch.length; i++) batch[i].resolve(toQueryResult(list[at[i]]));
   }
 
   /** One statement alone: an autocommit statement is its own transaction, and its error is its own. */
   private async runAlone(conn: PoolConnection, p: Pending): Promise<void> {
-    try { p.resolve(toQueryResult(await queryOn(conn, p.text))); } catch (e) { if (isFatal(e)) throw e; p.reject(e); }
+    try { p.resolve(toQueryResult(await queryOn(conn, textOf(p)))); } catch (e) { if (isFatal(e)) throw e; p.reject(e); }
   }
 }

@@ -43,14 +43,25 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** extraArgs: more mariadbd options (a benchmark turns on performance_schema to rank statements by server time). */
-export async function startMariaDb(opts: { baseDir?: string; extraArgs?: string[] } = {}): Promise<MariaDbServer> {
+/**
+ * The settings the README recommends to users (section "MariaDB settings"), which benchmarks run with: the same
+ * durability as Strata's SQLite (WAL with synchronous=NORMAL: a commit survives the process crashing, and an OS crash
+ * or power loss may lose the last commits but never corrupts the database) is innodb_flush_log_at_trx_commit=2 with
+ * InnoDB's own crash safety left on (doublewrite, data files flushed), files on disk.
+ */
+export const RECOMMENDED_SETTINGS = ['--innodb-flush-log-at-trx-commit=2', '--innodb-buffer-pool-size=256M', '--innodb-log-file-size=256M'];
+
+/** extraArgs: more mariadbd options (a benchmark turns on performance_schema to rank statements by server time).
+ *  recommended: the README's settings and files on disk (benchmarks), instead of a test server's (files in memory,
+ *  nothing flushed). */
+export async function startMariaDb(opts: { baseDir?: string; extraArgs?: string[]; recommended?: boolean } = {}): Promise<MariaDbServer> {
   const server = findBinary(['mariadbd', 'mysqld']);
   const install = findBinary(['mariadb-install-db', 'mysql_install_db']);
   if (!server || !install) throw new Error('mariadb-server is not installed (apt-get install mariadb-server)');
   // A throwaway server: its files in memory (/dev/shm) where there is one, so each test's CREATE TABLEs cost no
   // disk flushes (a test database is created and migrated per test).
-  const base = opts.baseDir ?? mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'strata-mariadb-'));
+  const inMemory = existsSync('/dev/shm') && !opts.recommended;
+  const base = opts.baseDir ?? mkdtempSync(join(inMemory ? '/dev/shm' : tmpdir(), 'strata-mariadb-'));
   const datadir = join(base, 'data');
   const socket = join(base, 'mysqld.sock');
   // Its own temporary directory: with the default (/tmp) its on-disk temporary tables (#sql-temptable-*) live in a
@@ -66,8 +77,8 @@ export async function startMariaDb(opts: { baseDir?: string; extraArgs?: string[
     `--pid-file=${join(base, 'mysqld.pid')}`, `--log-error=${join(base, 'error.log')}`, `--tmpdir=${tmp}`,
     '--character-set-server=utf8mb4', '--collation-server=utf8mb4_unicode_ci',
     // A test server: durability across an OS crash is not wanted, speed is (the CI machine is small).
-    '--innodb-flush-log-at-trx-commit=2', '--innodb-flush-method=nosync', '--innodb-doublewrite=0',
-    '--innodb-buffer-pool-size=256M', '--innodb-log-file-size=64M',
+    ...(opts.recommended ? RECOMMENDED_SETTINGS : ['--innodb-flush-log-at-trx-commit=2', '--innodb-flush-method=nosync',
+      '--innodb-doublewrite=0', '--innodb-buffer-pool-size=256M', '--innodb-log-file-size=64M']),
     '--skip-log-bin', '--max-connections=500', '--skip-name-resolve',
     ...(process.getuid?.() === 0 ? ['--user=root'] : []),
     ...(opts.extraArgs ?? []),
