@@ -180,10 +180,11 @@ describe.skipIf(!qemuInstalled)('maintenance and HA with two strata agent hosts'
     expect(qemuOf(vms.plain)).toEqual([]);
     const down = (await events('HA.STATE.TRANSITION')).find((e) => /kvm-b is Down: its agent link is gone and its storage heartbeat stopped/.test(e.description));
     expect(down?.level).toBe('ERROR');
-    const restarts = (await events('HA.VM.RESTART')).map((e) => e.description);
-    expect(restarts.join('\n')).toMatch(/HA: VM ha-vm runs again on host kvm-a/);
-    const alerts = ((await ok(call, 'listAlerts', {})).alert ?? []) as { description: string }[];
-    expect(alerts.map((x) => x.description).join('\n')).toMatch(/1 VM\(s\) without HA are Stopped: plain-vm/);
+    // The restart's event and the alert are written after the VM row turns Running: wait for them, not one read.
+    await until('the restart event', async () => (await events('HA.VM.RESTART'))
+      .some((e) => /HA: VM ha-vm runs again on host kvm-a/.test(e.description)), 30_000);
+    await until('the alert of the stopped VM', async () => (((await ok(call, 'listAlerts', {})).alert ?? []) as { description: string }[])
+      .some((x) => /1 VM\(s\) without HA are Stopped: plain-vm/.test(x.description)), 30_000);
 
     // Its QEMU dies on a healthy host: the agent reports it, the VM is started again.
     const pid = pidOn(a, vms.ha)!;
