@@ -66,7 +66,9 @@ test('a schedule that collides with another on the same VM is flagged on save an
   await page.evaluate(() => { location.hash = '#/schedules/calendar'; });
   await page.getByRole('button', { name: 'Week', exact: true }).click();
   await expect(page.getByRole('status').filter({ hasText: /runs/ })).toContainText(/⚠ \d+ conflicts/);
-  const chip = page.getByRole('gridcell').getByRole('button', { name: /\d\d:\d\d STOP/ }).first();
+  // This VM's STOP (the calendar also shows the other test's weekday STOP, first in the week at some hours of the day).
+  const vmName = vms[1].name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const chip = page.getByRole('gridcell').getByRole('button', { name: new RegExp(`\\d\\d:\\d\\d STOP ${vmName}`) }).first();
   await expect(chip).toHaveAttribute('title', /Conflict: REBOOT on the same resource within 10 minutes/);
   await chip.click();
   await expect(page.getByRole('complementary', { name: 'Run' })).toContainText('Scheduled');
