@@ -131,7 +131,9 @@ describe.skipIf(!qemuInstalled)('maintenance and HA with two strata agent hosts'
     const con = await serial(a, vms.ha);
     await con.waitFor(new RegExp(GUEST_READY_BANNER), 90_000);
     await con.exec('{ (i=0; while true; do i=$((i+1)); echo $i > /tmp/count; sleep 0.1; done) >/dev/null 2>&1 & }');
-    const before = Number((await con.exec('cat /tmp/count')).match(/^(\d+)\s*$/m)?.[1]);
+    // The loop runs in the background: its first write may come after the next command (a slow TCG guest).
+    const count = async () => Number((await con.exec('cat /tmp/count 2>/dev/null')).match(/^(\d+)\s*$/m)?.[1] ?? 0);
+    const before = await until('the guest counter to start', async () => await count(), 20_000);
     con.close();
     expect(before).toBeGreaterThan(0);
     const r = await job(call, 'prepareHostForMaintenance', { id: a.hostId }, 120_000);
