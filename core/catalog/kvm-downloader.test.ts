@@ -93,20 +93,24 @@ describe.skipIf(!qemuInstalled)('KVM template and ISO downloads', () => {
       [{ url: `${web.url}/fast.qcow2`, format: 'RAW' }, 'Download Failed: the image is QCOW2, not RAW as registered'],
       [{ url: `${web.url}/fast.qcow2`, format: 'OVA' }, 'Download Failed: KVM hosts take QCOW2, RAW, VHD, VHDX or VMDK images, not OVA'],
     ];
-    const ids = await Promise.all(cases.map(([params]) => register(params).then((x) => x.id as string)));
+    const registered = await Promise.all(cases.map(([params]) => register(params))) as { id: string; name: string }[];
+    const ids = registered.map((x) => x.id);
     for (const [i, id] of ids.entries()) {
       const row = await waitDownload(call, 'template', id);
       expect(row.status).toBe(cases[i][1]);
       expect(row.isready).toBe(false);
       expect(existsSync(imageDir(id))).toBe(false);
     }
-    // Each failure is an ERROR event naming the zone (not its id) and a type 28 (UPLOAD_FAILED) alert.
-    const events = (await ok(call, 'listEvents', { type: 'TEMPLATE.DOWNLOAD.FAILED', page: '1', pagesize: '100' })).event ?? [];
+    // Each failure is an ERROR event naming the zone (not its id) and a type 28 (UPLOAD_FAILED) alert. Both are
+    // written just after the copy's status turns Download Failed: wait for them, not one read.
+    const failedEvents = async () => ((await ok(call, 'listEvents', { type: 'TEMPLATE.DOWNLOAD.FAILED', page: '1', pagesize: '100' })).event ?? []) as { description: string }[];
+    const named = (list: { description: string }[]) => registered.filter((x) => list.some((e) => e.description.startsWith(`Template ${x.name} `))).length;
+    await expect.poll(async () => named(await failedEvents()), { timeout: 10_000 }).toBe(cases.length);
+    const events = await failedEvents();
     const refused = events.find((e: { description: string }) => e.description.includes(dead));
     expect(refused).toMatchObject({ level: 'ERROR', description: expect.stringMatching(/could not be downloaded to zone kvm-zone: cannot download .* connection refused$/) });
     expect(events.some((e: { description: string }) => e.description.includes(lab.zoneId))).toBe(false);
-    const alerts = (await ok(call, 'listAlerts', { type: '28' })).alert ?? [];
-    expect(alerts.length).toBeGreaterThanOrEqual(cases.length);
+    await expect.poll(async () => named((await ok(call, 'listAlerts', { type: '28' })).alert ?? []), { timeout: 10_000 }).toBe(cases.length);
     // A failed template stays listed with its error, and can be deleted.
     await job(call, 'deleteTemplate', { id: ids[0] });
     expect((await ok(call, 'listTemplates', { templatefilter: 'all', id: ids[0] })).template).toBeUndefined();
