@@ -65,6 +65,13 @@ test('a schedule that collides with another on the same VM is flagged on save an
 
   await page.evaluate(() => { location.hash = '#/schedules/calendar'; });
   await page.getByRole('button', { name: 'Week', exact: true }).click();
+  // Next week: every day of it is ahead. This week's runs are listed from now on, and late on a Sunday (Shanghai) the
+  // week has none of these daily runs left.
+  const title = page.locator('.cal-title');
+  await expect(title).toContainText('–'); // the week's title: "Dec 7 – Dec 13, 2026"
+  const thisWeek = await title.textContent();
+  await page.getByRole('button', { name: 'Next', exact: true }).click();
+  await expect(title).not.toHaveText(thisWeek!);
   await expect(page.getByRole('status').filter({ hasText: /runs/ })).toContainText(/⚠ \d+ conflicts/);
   // This VM's STOP (the calendar also shows the other test's weekday STOP, first in the week at some hours of the day).
   const vmName = vms[1].name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
