@@ -106,16 +106,21 @@ describe.skipIf(!qemuInstalled)('KVM hosts run by strata agent processes', () =>
     tmp.cleanup();
   });
 
+  // An agent is a fresh node process that loads the core's TypeScript through tsx: on a loaded 2-core machine with a
+  // cold transform cache (a fresh CI clone) it takes well over 10 s to start, so its waits are generous (they end as
+  // soon as the host is Up).
+  const AGENT_START_MS = 120_000;
+
   it('brings both agent hosts Up with what their agents report', async () => {
     for (const a of agents) {
-      const h = await until(`${a.name} Up`, async () => { const x = await host(a.hostId); return x.state === 'Up' && x; });
+      const h = await until(`${a.name} Up`, async () => { const x = await host(a.hostId); return x.state === 'Up' && x; }, AGENT_START_MS);
       expect(h).toMatchObject({ name: a.name, hypervisor: 'KVM', ipaddress: '127.0.0.1', resourcestate: 'Enabled' });
       expect(h.cpunumber).toBeGreaterThan(0);
       expect(h.memorytotal).toBeGreaterThan(2 ** 30);
       expect(h.capabilities).toContain('accel:tcg');
       expect(h.details).toMatchObject({ agentName: a.name, accelerator: 'tcg', agentWorkDir: a.workDir });
     }
-  }, 60_000);
+  }, 2 * AGENT_START_MS + 10_000);
 
   it('deploys on one agent host, migrates live to the other and back, and survives a killed agent', async () => {
     const [a, b] = agents;
@@ -178,7 +183,7 @@ describe.skipIf(!qemuInstalled)('KVM hosts run by strata agent processes', () =>
 
     // Restarted, it re-adopts the same QEMU process: the host is Up, the VM Running there with the same pid.
     spawnAgent(a);
-    await until('host Up again', async () => (await host(a.hostId)).state === 'Up');
+    await until('host Up again', async () => (await host(a.hostId)).state === 'Up', AGENT_START_MS);
     expect((await vmRow(vm.id))).toMatchObject({ state: 'Running', hostid: a.hostId });
     expect(pidOn(a, vm.id)).toBe(pid);
     con = await serial(a, vm.id);
@@ -212,6 +217,6 @@ describe.skipIf(!qemuInstalled)('KVM hosts run by strata agent processes', () =>
     await t.core.templateCopies.settled();
     expect(readdirSync(lab.poolPath)).toEqual([`template-${templateId}.qcow2`]); // no host could reach the pool
     for (const a of agents) spawnAgent(a);
-    await until('copy removed once a host is back', async () => readdirSync(lab.poolPath).length === 0, 60_000);
-  }, 180_000);
+    await until('copy removed once a host is back', async () => readdirSync(lab.poolPath).length === 0, AGENT_START_MS);
+  }, 240_000);
 });
