@@ -2,7 +2,7 @@
 // directory, listening on a unix socket and a loopback port of its own. Nothing of the machine's MariaDB service is
 // used or needed (no systemd, no root): tests and benchmarks get a real MySQL dialect the way a user's server has it.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,6 +30,23 @@ function findBinary(names: string[]): string | undefined {
 /** True when Debian's mariadb-server (or MySQL's equivalents) is installed. */
 export function mariadbAvailable(): boolean {
   return !!findBinary(['mariadbd', 'mysqld']) && !!findBinary(['mariadb-install-db', 'mysql_install_db']);
+}
+
+function readOr(file: string): string {
+  try { return readFileSync(file, 'utf8'); } catch { return ''; }
+}
+
+/** Resolves true once mariadbd accepts a connection, else the reason it never will: it exited, or 120 s passed (a
+ *  first start on a loaded 2-core machine takes several seconds; the wait ends as soon as it is up). */
+async function waitUntilAccepting(connect: () => Promise<{ end(): Promise<void> }>, child: ChildProcess): Promise<true | string> {
+  const end = Date.now() + 120_000;
+  for (;;) {
+    try { await (await connect()).end(); return true; } catch (e) {
+      if (child.exitCode !== null || child.signalCode !== null) return `it exited (${child.exitCode ?? child.signalCode}): ${String(e)}`;
+      if (Date.now() > end) return `no connection within 120 s: ${String(e)}`;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
 }
 
 async function freePort(): Promise<number> {
@@ -71,8 +88,7 @@ export async function startMariaDb(opts: { baseDir?: string; extraArgs?: string[
   mkdirSync(tmp);
   execFileSync(install, ['--no-defaults', '--auth-root-authentication-method=normal', '--skip-test-db',
     `--datadir=${datadir}`, '--skip-name-resolve'], { stdio: 'ignore' });
-  const port = await freePort();
-  const child: ChildProcess = spawn(server, [
+  const args = (port: number) => [
     '--no-defaults', `--datadir=${datadir}`, `--socket=${socket}`, `--port=${port}`, '--bind-address=127.0.0.1',
     `--pid-file=${join(base, 'mysqld.pid')}`, `--log-error=${join(base, 'error.log')}`, `--tmpdir=${tmp}`,
     '--character-set-server=utf8mb4', '--collation-server=utf8mb4_unicode_ci',
@@ -82,20 +98,29 @@ export async function startMariaDb(opts: { baseDir?: string; extraArgs?: string[
     '--skip-log-bin', '--max-connections=500', '--skip-name-resolve',
     ...(process.getuid?.() === 0 ? ['--user=root'] : []),
     ...(opts.extraArgs ?? []),
-  ], { stdio: 'ignore', detached: false });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const rootUrl = `mysql://root@127.0.0.1:${port}`;
+  ];
   const { createConnection } = await import('mysql2/promise');
-  const connect = () => createConnection({ host: '127.0.0.1', port, user: 'root' });
-  for (let i = 0; ; i++) {
-    try { await (await connect()).end(); break; } catch (e) {
-      if (child.exitCode !== null || i > 300) {
-        child.kill('SIGKILL');
-        throw new Error(`mariadbd did not start (see ${join(base, 'error.log')}): ${String(e)}`);
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
+  // The port is free when picked, and another process may take it before mariadbd binds it (tests, benchmarks and
+  // other servers start at once here): a server that exits because of that is started again on another port.
+  let started: { child: ChildProcess; port: number; exited: Promise<void> } | undefined;
+  for (let attempt = 1; !started; attempt++) {
+    const port = await freePort();
+    const child: ChildProcess = spawn(server, args(port), { stdio: 'ignore', detached: false });
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    const up = await waitUntilAccepting(() => createConnection({ host: '127.0.0.1', port, user: 'root' }), child);
+    if (up === true) { started = { child, port, exited }; break; }
+    child.kill('SIGKILL');
+    const log = readOr(join(base, 'error.log'));
+    if (attempt < 3 && child.exitCode !== null && /Bind on TCP\/IP port|Address already in use/.test(log)) continue;
+    if (!opts.baseDir) rmSync(base, { recursive: true, force: true });
+    throw new Error(`mariadbd did not start (${up}): ${log.slice(-2000)}`);
   }
+  const { child, port, exited } = started;
+  // A test run that ends without its teardown (an interrupted vitest) must not leave its server running.
+  const killOnExit = () => { if (child.exitCode === null) child.kill('SIGKILL'); };
+  process.once('exit', killOnExit);
+  const rootUrl = `mysql://root@127.0.0.1:${port}`;
+  const connect = () => createConnection({ host: '127.0.0.1', port, user: 'root' });
   return {
     rootUrl, port, socket, pid: child.pid!,
     createDatabase: async (name, o = {}) => {
@@ -104,6 +129,7 @@ export async function startMariaDb(opts: { baseDir?: string; extraArgs?: string[
       return o.socket ? `mysql://root@localhost/${name}?socketPath=${encodeURIComponent(socket)}` : `${rootUrl}/${name}`;
     },
     stop: async () => {
+      process.off('exit', killOnExit);
       if (child.exitCode === null) {
         child.kill('SIGTERM');
         const t = setTimeout(() => child.kill('SIGKILL'), 15_000);
