@@ -8,7 +8,8 @@ import { qemuInstalled, SKIP_REASON } from './test-support';
 
 if (!qemuInstalled) console.warn(`Skipping accelerator probe tests: ${SKIP_REASON}`);
 
-/** Live (non-zombie) processes of the probe, found by the command line it uses. */
+/** Live (non-zombie) processes of this process's probes, found by the command line they use (other test files
+ *  running at the same time may probe too: their probes are not this test's). */
 function probeProcesses(): number[] {
   const out: number[] = [];
   for (const d of readdirSync('/proc')) {
@@ -16,7 +17,8 @@ function probeProcesses(): number[] {
     try {
       const cmd = readFileSync(`/proc/${d}/cmdline`, 'utf8');
       const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-      if (cmd.includes('strata-accel-probe') && !/\) Z /.test(stat)) out.push(Number(d));
+      const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (cmd.includes('strata-accel-probe') && state !== 'Z' && Number(ppid) === process.pid) out.push(Number(d));
     } catch { /* the process ended meanwhile */ }
   }
   return out;
@@ -57,15 +59,18 @@ describe.skipIf(!qemuInstalled)('accelerator probe with real QEMU', () => {
   it('answers within its timeout, leaves no process, and its choice boots a kernel', async () => {
     const timeoutMs = 3000;
     const r = await probeAccelerator({ timeoutMs });
-    // The probe's own deadline plus process start and kill: it never waits for a hung guest.
-    expect(r.probeMs).toBeLessThan(timeoutMs + 2000);
+    // The probe's own deadline plus process start and kill (slow on a loaded 2-core machine): it never waits for a
+    // hung guest.
+    expect(r.probeMs).toBeLessThan(timeoutMs + 10_000);
     expect(['kvm', 'tcg']).toContain(r.accel);
-    expect(probeProcesses()).toEqual([]);
+    // Killed: SIGKILL is sent as the probe answers, and the process is gone a moment later.
+    await expect.poll(probeProcesses, { timeout: 10_000 }).toEqual([]);
     if (r.accel === 'tcg') expect(r.reason).not.toBe('');
     const kernel = findHostKernel();
-    if (kernel) expect(await kernelBoots(r.accel, kernel, 15_000)).toBe(true);
+    // Under TCG on a loaded 2-core machine the kernel takes well over 15 s to reach its end (it stops there).
+    if (kernel) expect(await kernelBoots(r.accel, kernel, 90_000)).toBe(true);
     // Cached: the second resolution is the same object, without a new probe.
     const a = await resolveAccel('auto');
     expect(await resolveAccel(undefined)).toBe(a);
-  }, 20_000);
+  }, 120_000);
 });
