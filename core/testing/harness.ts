@@ -1,6 +1,7 @@
 // Test fixture: a real core (SQLite file in a temp folder) behind a real HTTP server on 127.0.0.1, plus small
 // clients that speak the API the way external clients do (form POST login + sessionkey, or signed API keys).
 import { mkdtempSync, rmSync } from 'node:fs';
+import { killQemuProcessesUnder } from './qemu-cleanup';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCore, startServer, type Core, type CoreOptions, type RunningServer } from '../index';
@@ -45,7 +46,11 @@ export async function startTestServer(opts: { dataDir?: string; hostPingInterval
     stop: async ({ keepData = false } = {}) => {
       await server.close();
       await core.stop();
-      if (!keepData) rmSync(dataDir, { recursive: true, force: true });
+      if (!keepData) {
+        // Guests of the server's local KVM hosts outlive it by design; with their data gone they must not run on.
+        killQemuProcessesUnder(dataDir);
+        rmSync(dataDir, { recursive: true, force: true });
+      }
     },
   };
 }

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { VmSpec, VolumeSpec } from '../driver';
 import { GUEST_MIN_MEMORY_MB } from './guest-image';
+import { killQemuProcessesUnder } from '../../testing/qemu-cleanup';
 
 export const qemuInstalled = spawnSync('qemu-system-x86_64', ['--version'], { stdio: 'ignore' }).status === 0;
 export const SKIP_REASON = 'qemu-system-x86_64 is not installed (apt-get install -y qemu-system-x86 qemu-utils)';
@@ -12,7 +13,7 @@ export const SKIP_REASON = 'qemu-system-x86_64 is not installed (apt-get install
 export function tempDir(prefix: string): { dir: string; cleanup(): void } {
   // Short paths: the VM sockets then stay inside the work dir (unix socket paths are limited to 108 bytes).
   const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
-  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  return { dir, cleanup: () => { killQemuProcessesUnder(dir); rmSync(dir, { recursive: true, force: true }); } };
 }
 
 let n = 0;
