@@ -45,6 +45,9 @@ describe.skipIf(!qemuInstalled)('QEMU driver: VM lifecycle with a real guest', (
     tmp.cleanup();
   });
 
+  // A TCG boot takes some 10 s on a quiet 2-core machine and many times that when the machine is loaded (a reboot
+  // missed a 60 s wait here at load 35): the waits end at the banner, so they can be generous.
+  const BOOT_MS = 120_000;
   async function boot(d: QemuDriver, extra: Partial<VmSpec> = {}): Promise<{ vm: VmSpec; con: SerialConsole; pid: number }> {
     const root = rootVolume(pool, templateId);
     root.path = await d.createVolume(hostId, root);
@@ -55,7 +58,7 @@ describe.skipIf(!qemuInstalled)('QEMU driver: VM lifecycle with a real guest', (
     pids.push(pid);
     const ep = await d.consoleEndpoint!(hostId, vm.id);
     const con = await openSerial(ep!.serialSocketPath!);
-    await con.waitFor(new RegExp(GUEST_READY_BANNER), 60_000);
+    await con.waitFor(new RegExp(GUEST_READY_BANNER), BOOT_MS);
     return { vm, con, pid };
   }
 
@@ -76,7 +79,7 @@ describe.skipIf(!qemuInstalled)('QEMU driver: VM lifecycle with a real guest', (
     expect(isAlive(pid)).toBe(false);
     expect(logged.some((m) => m.includes('ignored the ACPI shutdown'))).toBe(false);
     expect((await driver.vmPowerStates(hostId)).get(vm.id)).toBe('PowerOff');
-  }, 90_000);
+  }, BOOT_MS + 30_000);
 
   it('VNC is password-protected (RFB security type 2 only)', async () => {
     const { vm, con } = await boot(driver);
@@ -86,14 +89,14 @@ describe.skipIf(!qemuInstalled)('QEMU driver: VM lifecycle with a real guest', (
     const types = await rfbSecurityTypes(ep!.vnc!.socketPath!);
     expect(types).toEqual([2]);
     await driver.destroyVm(hostId, vm.id);
-  }, 90_000);
+  }, BOOT_MS + 30_000);
 
   it('a guest that ignores ACPI is stopped after the timeout; reboot and destroy leave no process or files', async () => {
     const { vm, con, pid } = await boot(driver, { details: { stopTimeoutMs: '1000' } });
     // Reboot: the guest comes back and prints its banner again.
     const before = con.output().length;
     await driver.rebootVm(hostId, vm.id);
-    await con.waitFor(new RegExp(GUEST_READY_BANNER), 60_000, before);
+    await con.waitFor(new RegExp(GUEST_READY_BANNER), BOOT_MS, before);
     expect(driver.pidOf(vm.id)).toBe(pid);
 
     await con.exec('killall acpid');
@@ -112,7 +115,7 @@ describe.skipIf(!qemuInstalled)('QEMU driver: VM lifecycle with a real guest', (
     await driver.destroyVm(hostId, vm.id);
     expect(existsSync(path.join(tmp.dir, 'work', 'vms', vm.id))).toBe(false);
     expect((await driver.vmPowerStates(hostId)).has(vm.id)).toBe(false);
-  }, 120_000);
+  }, 2 * BOOT_MS + 60_000);
 
   it('a new driver instance on the same work dir re-adopts a running VM and controls it', async () => {
     const { vm, con, pid } = await boot(driver);
@@ -130,7 +133,7 @@ describe.skipIf(!qemuInstalled)('QEMU driver: VM lifecycle with a real guest', (
     await d2.destroyVm(hostId, vm.id);
     expect(isAlive(pid)).toBe(false);
     driver = d2;
-  }, 90_000);
+  }, BOOT_MS + 30_000);
 
   it('refuses a bad accel setting with a clear error', async () => {
     await expect(driver.connectHost({ hostId: uuid(), name: 'x', url: 'qemu://localhost?accel=hvf', details: {} }))
