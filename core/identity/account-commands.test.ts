@@ -22,6 +22,11 @@ describe('account commands', () => {
     expect(env.events.map((e) => e.type)).toEqual(['ACCOUNT.CREATE', 'USER.CREATE']);
     const named = await env.call(env.admin, 'createAccount', newUser({ username: 'jo', account: 'team', accounttype: 2 }));
     expect(named).toMatchObject({ name: 'team', accounttype: 2, roletype: 'DomainAdmin', rolename: 'Domain Admin' });
+    // Instance names (i-<account>-<vm>-VM) number the accounts in creation order, as CloudStack's account ids do,
+    // whichever deploys first: the number is drawn when the account is created.
+    const acct = async (id: string) => (await env.svc.instanceNames.next(id)).split('-')[1];
+    const [team, ivy] = [await acct(named.id), await acct(acc.id)];
+    expect(Number(ivy)).toBeLessThan(Number(team));
   });
 
   it('refuses duplicates, missing roles and privilege escalation', async () => {
