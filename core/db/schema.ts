@@ -14,7 +14,8 @@ export interface RolePermissionTable { id: string; role_id: string; rule: string
   description: string; sort_order: number }
 export interface AccountTable { id: string; name: string; type: number; domain_id: string; role_id: string;
   state: string; network_domain: string | null; created: Millis; removed: Millis | null;
-  /** The <account> of its VMs' instance names, drawn once from the account_number sequence (null until needed). */
+  /** The <account> of its VMs' instance names, drawn from the account_number sequence at creation (null: an older or
+   *  directly written row, drawn when its first VM is named). */
   number: Generated<number | null> }
 export interface UserTable { id: string; account_id: string; username: string; password_hash: string;
   firstname: string; lastname: string; email: string; state: string; timezone: string | null;

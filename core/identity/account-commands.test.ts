@@ -22,6 +22,11 @@ describe('account commands', () => {
     expect(env.events.map((e) => e.type)).toEqual(['ACCOUNT.CREATE', 'USER.CREATE']);
     const named = await env.call(env.admin, 'createAccount', newUser({ username: 'jo', account: 'team', accounttype: 2 }));
     expect(named).toMatchObject({ name: 'team', accounttype: 2, roletype: 'DomainAdmin', rolename: 'Domain Admin' });
+    // Instance names (i-<account>-<vm>-VM) number the accounts in creation order, as CloudStack's account ids do,
+    // whichever deploys first: the number is drawn when the account is created.
+    const acct = async (id: string) => (await env.svc.instanceNames.next(id)).split('-')[1];
+    const [team, ivy] = [await acct(named.id), await acct(acc.id)];
+    expect(Number(ivy)).toBeLessThan(Number(team));
   });
 
   it('refuses duplicates, missing roles and privilege escalation', async () => {
@@ -68,6 +73,16 @@ describe('account commands', () => {
       { ...row, id: randomUUID(), name: 'gone', removed: 2 }]).execute();
     const after = await env.call(env.admin, 'listAccounts', { listall: true, page: 2, pagesize: 3 });
     expect([after.count, names(after)]).toEqual([4, ['rootuser']]);
+    // Acting for accounts named by concurrent requests (looked up together): each gets its own account and first
+    // user; a removed or unknown name, or one of another domain, its own error.
+    const ids = Object.fromEntries(all.items.map((a: any) => [a.name, a.id]));
+    const acting = await Promise.allSettled(['rootuser', 'gone', 'admin', 'nobody', 'rootuser', 'u1'].map((account) =>
+      env.svc.identity.resolveOwner(env.admin, { account, domainid: env.admin.domainId })));
+    expect(acting.map((r) => (r.status === 'fulfilled' ? r.value.accountId : (r.reason as Error).message))).toEqual([ids.rootuser,
+      `Unable to find account by name gone in domain ${env.admin.domainId}`, ids.admin,
+      `Unable to find account by name nobody in domain ${env.admin.domainId}`, ids.rootuser,
+      `Unable to find account by name u1 in domain ${env.admin.domainId}`]);
+    expect((acting[0] as PromiseFulfilledResult<{ userId: string }>).value.userId).toBe(all.items[3].user[0].id);
   });
 
   it('updates accounts named by id or by name and domain', async () => {

@@ -114,10 +114,12 @@ export const accountHandlers: H = {
     const id = a.accountid ?? ctx.svc.newId();
     if (a.accountid && await dirOf(ctx).account(a.accountid)) throw invalidParam(`An account with id ${id} already exists`);
     const user = await newUserRow(ctx, id, a);
+    // Its number (instance names i-<number>-<vm>-VM) now, so that its first deploy need not write the row.
+    const number = await ctx.svc.instanceNames.accountNumber();
     await ctx.svc.db.transaction().execute(async (trx) => {
       await trx.insertInto('accounts').values({ id, name, type: accountTypeOfRoleType(role.type), domain_id: domain.id,
         role_id: role.id, state: 'enabled', network_domain: a.networkdomain ?? null, created: ctx.svc.clock.now(),
-        removed: null }).execute();
+        removed: null, number }).execute();
       await trx.insertInto('users').values(user).execute();
     });
     changed(ctx);

@@ -22,6 +22,15 @@ const accountByNameQ = precompiled((db, p: { domainId: string; name: string }) =
   .select((eb) => eb.selectFrom('users as u').select('u.id').whereRef('u.account_id', '=', 'a.id').where('u.removed', 'is', null)
     .orderBy('u.created').limit(1).as('first_user'))
   .where('a.domain_id', '=', p.domainId).where('a.name', '=', p.name).where('a.removed', 'is', null));
+/** The same for many names of one domain at once (accountIdByName's batches: a statement per batch, not per name). */
+const accountsByNames = (db: Db, domainId: string, names: string[]) => db.selectFrom('accounts as a').selectAll('a')
+  .select((eb) => eb.selectFrom('users as u').select('u.id').whereRef('u.account_id', '=', 'a.id').where('u.removed', 'is', null)
+    .orderBy('u.created').limit(1).as('first_user'))
+  .where('a.domain_id', '=', domainId).where('a.name', 'in', names).where('a.removed', 'is', null).execute();
+type AccountByNameRow = NonNullable<Awaited<ReturnType<typeof accountByNameQ.first>>>;
+/** Names looked up in one statement at most (bound parameters stay far below every database's limit). */
+const NAMES_PER_STATEMENT = 500;
+interface NameWanted { domainId: string; name: string; waiting: { resolve: (r: AccountByNameRow | undefined) => void; reject: (e: unknown) => void }[] }
 const firstUserQ = precompiled((db, p: { accountId: string }) => db.selectFrom('users').select('id')
   .where('account_id', '=', p.accountId).where('removed', 'is', null).orderBy('created').limit(1));
 
@@ -53,6 +62,8 @@ export class Directory {
    *  deploy with account= and domainid= would otherwise run two queries before anything else). */
   private accountIds = new Map<string, Timed<string>>();
   private firstUsers = new Map<string, Timed<string | null>>();
+  /** Names not cached, asked for during this turn of the event loop: looked up together in the next (accountIdByName). */
+  private namesWanted = new Map<string, NameWanted>();
   private byKey = new Map<string, Timed<UserAuth>>();
   private byUser = new Map<string, Timed<UserAuth>>();
   private roles = new Map<string, Timed<CompiledRole>>();
@@ -137,7 +148,7 @@ export class Directory {
     const hit = this.accountIds.get(key);
     if (hit && fresh(hit)) return hit.v;
     const gen = this.gen;
-    const r = await accountByNameQ.first(this.db, { domainId, name });
+    const r = await this.lookUpByName(key, domainId, name);
     if (r && gen === this.gen) {
       const at = performance.now();
       this.accountIds.set(key, { v: r.id, at });
@@ -145,6 +156,49 @@ export class Directory {
       this.firstUsers.set(r.id, { v: r.first_user ?? null, at });
     }
     return r?.id;
+  }
+
+  /**
+   * Accounts named by requests of the same turn of the event loop are read with one statement in the next turn: a
+   * thousand deploys in flight for as many tenants, each new to this server (a big cloud's first deploys), cost a
+   * statement per batch instead of one per deploy. A name the batch does not find exactly as written is looked up
+   * alone, as before (MariaDB's collations match names the way `=` does, not as strings compare here).
+   */
+  private lookUpByName(key: string, domainId: string, name: string): Promise<AccountByNameRow | undefined> {
+    let w = this.namesWanted.get(key);
+    if (!w) {
+      if (this.namesWanted.size === 0) setImmediate(() => void this.lookUpNames());
+      this.namesWanted.set(key, (w = { domainId, name, waiting: [] }));
+    }
+    const wanted = w;
+    return new Promise((resolve, reject) => wanted.waiting.push({ resolve, reject }));
+  }
+
+  private async lookUpNames(): Promise<void> {
+    const batch = [...this.namesWanted.values()];
+    this.namesWanted.clear();
+    const byDomain = new Map<string, NameWanted[]>();
+    for (const w of batch) {
+      const list = byDomain.get(w.domainId);
+      if (list) list.push(w); else byDomain.set(w.domainId, [w]);
+    }
+    for (const [domainId, all] of byDomain) {
+      for (let i = 0; i < all.length; i += NAMES_PER_STATEMENT) {
+        const chunk = all.slice(i, i + NAMES_PER_STATEMENT);
+        try {
+          const found = new Map<string, AccountByNameRow>();
+          if (chunk.length > 1) {
+            for (const r of await accountsByNames(this.db, domainId, chunk.map((w) => w.name))) if (!found.has(r.name)) found.set(r.name, r as AccountByNameRow);
+          }
+          for (const w of chunk) {
+            const r = found.get(w.name) ?? await accountByNameQ.first(this.db, { domainId, name: w.name });
+            for (const p of w.waiting) p.resolve(r);
+          }
+        } catch (e) {
+          for (const w of chunk) for (const p of w.waiting) p.reject(e);
+        }
+      }
+    }
   }
 
   /** The account's oldest live user (the one CloudStack acts as for the account), or null when it has none. */

@@ -43,11 +43,12 @@ async function insertProject(ctx: JobContext, n: NewProject): Promise<ProjectRow
   const now = ctx.svc.clock.now();
   const row: ProjectRow = { id: n.projectId, name: n.name, display_text: n.displaytext, account_id: n.accountId,
     domain_id: n.domainId, state: 'Active', created: now, removed: null };
+  const number = await ctx.svc.instanceNames.accountNumber();
   await db.transaction().execute(async (tx) => {
     // CloudStack names the hidden account PrjAcct-<project>-<number>; the id's head keeps it unique per domain.
     await tx.insertInto('accounts').values({ id: n.accountId, name: `PrjAcct-${n.name}-${n.projectId.slice(0, 8)}`,
       type: AccountType.Project, domain_id: n.domainId, role_id: role.id, state: 'enabled', network_domain: null,
-      created: now, removed: null }).execute();
+      created: now, removed: null, number }).execute();
     await tx.insertInto('projects').values(row).execute();
     await tx.insertInto('project_accounts').values({ id: ctx.svc.newId(), project_id: n.projectId, account_id: n.ownerAccountId,
       role: 'Admin', created: now }).execute();
