@@ -210,8 +210,8 @@ function onlyState(f: VmFilter): string | undefined {
 /**
  * Total matches. Counting the live rows of 100,000 through an index takes milliseconds; for the unfiltered
  * everything-view, all rows minus the (indexed, few) removed ones is answered from the b-tree at once, and a
- * state alone is counted by stateCount. A substring search counts the ids of the ordered walk the page takes (a
- * covering scan of vms_search, never the table, and no row leaves the database).
+ * state alone is counted by stateCount. A substring search is counted inside the database, from a covering index
+ * (vms_keyword on SQLite, vms_search on MySQL), and no row leaves it.
  */
 /** Whether the list is every live VM, unfiltered (but for one filter, `except`): its count is the live total. */
 const unfilteredList = (f: VmFilter, ...except: (typeof FILTER_KEYS)[number][]) => seesEverything(f.scope) && !f.removedToo &&
@@ -221,7 +221,9 @@ async function countOf(db: Db, f: VmFilter): Promise<number> {
   if (unfilteredList(f)) return Number((await sql<{ n: number }>`select ${LIVE_VMS} as n`.execute(db)).rows[0].n);
   const st = onlyState(f);
   if (st !== undefined) return Number((await stateCount(db, st)).rows[0].n);
-  if (f.keyword || f.name) {
+  // On MySQL a substring's count walks the search index in page order, as before 011k; on SQLite (a page past the
+  // matches: searchPage found no row) the plain count walks the narrow vms_keyword (011k).
+  if ((f.keyword || f.name) && db.getExecutor().adapter instanceof MysqlAdapter) {
     const walk = orderVms(filtered(db, f).select('v.id'), 'v', f).as('m');
     return Number((await db.selectFrom(walk).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
   }
@@ -306,8 +308,8 @@ export async function listVms(svc: Services, f: VmFilter, paging: { page?: numbe
   const window = pageWindow(paging, svc.config.maxPageSize);
   const o = { ...opts, jobs: true };
   // A substring search walks the covering vms_search index in page order and stops at the page's end; its count
-  // walks it once more inside the database, in the same statement on SQLite (searchPage). (Collecting every matching
-  // id instead sent 100,000 rows to JS.)
+  // walks the matches once more inside the database, in the same statement on SQLite (searchPage). (Collecting every
+  // matching id instead sent 100,000 rows to JS.)
   if (window.limit !== null && window.limit <= BATCH) {
     if (countsFromEnd(svc.db, f)) {
       // OFFSET steps over every index entry before the page: a page in the second half of all VMs is taken as
