@@ -9,6 +9,7 @@ import * as m011c from './011c-cluster-capacity';
 import * as m011l from './011l-account-type-index';
 import * as m011p from './011p-host-name-index';
 import * as m011q from './011q-account-usage';
+import * as m011k from './011k-vm-keyword-index';
 import * as m011w from './011w-drop-host-capacity-index';
 import * as m012 from './012-vm-sort-indexes';
 import * as m013 from './013-utf8mb4';
@@ -47,6 +48,7 @@ export const migrations: Record<string, Migration> = {
   '011l-account-type-index': m011l,
   '011p-host-name-index': m011p,
   '011q-account-usage': m011q,
+  '011k-vm-keyword-index': m011k,
   '011w-drop-host-capacity-index': m011w,
   '012-vm-sort-indexes': m012,
   '013-utf8mb4': m013,

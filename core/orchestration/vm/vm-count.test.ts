@@ -57,6 +57,11 @@ describe('listVirtualMachines count', () => {
     expect(r.count).toBe(matches.length);
     expect(r.items.map((v: { name: string }) => v.name)).toEqual(matches.slice(10, 20).map((v) => v.name));
     expect((await w.call(w.ids.admin, 'listVirtualMachines', { listall: true, keyword: 'row-' })).count).toBe(4210);
+    // A display name of its own is searched too (the search index holds it only where it differs from the name).
+    await w.db.updateTable('vms').set({ display_name: 'Shown-As-Other' }).where('name', '=', 'row-7').execute();
+    const other = await w.call(w.ids.admin, 'listVirtualMachines', { listall: true, keyword: 'as-oth' });
+    expect([other.count, other.items.map((v: { name: string }) => v.name)]).toEqual([1, ['row-7']]);
+    expect((await w.call(w.ids.admin, 'listVirtualMachines', { listall: true, keyword: 'row-7' })).count).toBe(1 + 10 + 100);
   });
 
   it('pages the second half of every VM, of one state and of a search (read from the end) exactly as the first', async () => {
@@ -66,8 +71,10 @@ describe('listVirtualMachines count', () => {
     const rows = await w.db.selectFrom('vms').select(['id', 'created', 'state', 'name']).where('removed', 'is', null).execute();
     const ordered = (keep: (v: (typeof rows)[number]) => boolean) => rows.filter(keep)
       .sort((a, b) => a.created - b.created || (a.id < b.id ? -1 : 1)).map((v) => v.id);
+    // Searches: a few matches, all but one (the seed VM), and every live VM (its page then read as the unfiltered one).
     const lists: [object, string[]][] = [[{}, ordered(() => true)], [{ state: 'Running' }, ordered((v) => v.state === 'Running')],
-      [{ keyword: 'ROW-2' }, ordered((v) => v.name.includes('row-2'))]];
+      [{ keyword: 'ROW-2' }, ordered((v) => v.name.includes('row-2'))], [{ keyword: 'row-' }, ordered((v) => v.name.startsWith('row-'))],
+      [{ keyword: '-vm' }, ordered(() => true)]];
     for (const [filter, ids] of lists) {
       const pages = Math.ceil(ids.length / 500);
       for (const page of [1, pages - 2, pages - 1, pages, pages + 1]) {

@@ -6,7 +6,7 @@ import type { Db } from '../../db/connect';
 import type { ListScope, Services } from '../../kernel/services';
 import type { Caller } from '../../identity/caller';
 import type { ListResult } from '../../kernel/handler';
-import { MysqlAdapter, sql, type CompiledQuery, type Expression, type Kysely } from 'kysely';
+import { MysqlAdapter, sql, type CompiledQuery, type Expression, type Kysely, type SelectQueryBuilder } from 'kysely';
 import type { Database } from '../../db/schema';
 import { HOST_NAME_INDEX } from '../../db/migrations/011p-host-name-index';
 import { inPageOrder, pageWindow } from '../../kernel/paging';
@@ -34,8 +34,8 @@ export interface VmFilter extends VmSort {
 type PageWindow = { offset: number; limit: number | null };
 
 /** `col LIKE '%s%'` with the wildcards in `s` taken literally ('!' escapes: portable to SQLite and MySQL). */
-export const likeExpr = (col: string, s: string) =>
-  sql<boolean>`${sql.ref(col)} like ${`%${s.replace(/[!%_]/g, (c) => `!${c}`)}%`} escape '!'`;
+export const likeExpr = (col: string, s: string) => sql<boolean>`${sql.ref(col)} like ${likePattern(s)} escape '!'`;
+const likePattern = (s: string) => `%${s.replace(/[!%_]/g, (c) => `!${c}`)}%`;
 
 /** Canonical state name for a filter value (case-insensitive), or null for a value no VM can have. */
 function stateFilter(s: string): string | 'Present' | null {
@@ -83,9 +83,19 @@ function filtered(db: Db, f: VmFilter) {
   if (f.tags && f.tags.length > 0) q = q.where('v.id', 'in', taggedIdsQuery(db, 'UserVm', f.tags));
   if (f.keyword) {
     const k = f.keyword;
-    q = q.where((eb) => eb.or([likeExpr('v.name', k), likeExpr('v.display_name', k), likeExpr('v.instance_name', k)]));
+    q = q.where((eb) => eb.or([likeExpr('v.name', k), displayNameLike(db, k), likeExpr('v.instance_name', k)]));
   }
   return q;
+}
+
+/**
+ * `display_name LIKE k`, or on SQLite `nullif(display_name, name) LIKE k`: the same answer beside `name LIKE k` (a
+ * display name equal to the name matches exactly when the name does), in the form migration 011k's narrow index
+ * vms_keyword holds, so a keyword's count walks that index instead of the wider vms_search.
+ */
+function displayNameLike(db: Db, k: string) {
+  if (db.getExecutor().adapter instanceof MysqlAdapter) return likeExpr('v.display_name', k);
+  return sql<boolean>`nullif(${sql.ref('v.display_name')}, ${sql.ref('v.name')}) like ${likePattern(k)} escape '!'`;
 }
 
 /**
@@ -108,6 +118,11 @@ function pageOf(db: Db, matches: ReturnType<typeof filtered>, s: VmSort, window:
     const { limit, offset } = window;
     ids = ids.limit(sql<number>`max(0, min(${limit}, ${total} - ${offset}))`).offset(sql<number>`max(0, ${total} - ${offset} - ${limit})`);
   } else if (window.limit !== null) ids = ids.limit(window.limit).offset(window.offset);
+  return pageFromIds(db, ids, s);
+}
+
+/** The VMs of a query of page ids (a column `id`), with their host's name. */
+function pageFromIds(db: Db, ids: SelectQueryBuilder<Database, any, { id: string }>, s: VmSort) {
   const page = db.selectFrom(ids.as('p')).innerJoin('vms as v', 'v.id', 'p.id').leftJoin('hosts as h', 'h.id', 'v.host_id')
     .select([...VM_COLUMNS.map((c) => `v.${c}` as const), 'h.name as host_name']);
   // A sorted page is ordered again by the database (its collation, one page of rows); the default order in JS.
@@ -195,19 +210,20 @@ function onlyState(f: VmFilter): string | undefined {
 /**
  * Total matches. Counting the live rows of 100,000 through an index takes milliseconds; for the unfiltered
  * everything-view, all rows minus the (indexed, few) removed ones is answered from the b-tree at once, and a
- * state alone is counted by stateCount. A substring search counts the ids of the ordered walk the page takes (a
- * covering scan of vms_search, never the table, and no row leaves the database).
+ * state alone is counted by stateCount. A substring search is counted inside the database, from a covering index
+ * (vms_keyword on SQLite, vms_search on MySQL), and no row leaves it.
  */
 /** Whether the list is every live VM, unfiltered (but for one filter, `except`): its count is the live total. */
-const unfilteredList = (f: VmFilter, except?: (typeof FILTER_KEYS)[number]) => seesEverything(f.scope) && !f.removedToo &&
-  FILTER_KEYS.every((k) => k === except || f[k] === undefined);
+const unfilteredList = (f: VmFilter, ...except: (typeof FILTER_KEYS)[number][]) => seesEverything(f.scope) && !f.removedToo &&
+  FILTER_KEYS.every((k) => except.includes(k) || f[k] === undefined);
 
 async function countOf(db: Db, f: VmFilter): Promise<number> {
-  const unfiltered = (except?: (typeof FILTER_KEYS)[number]) => unfilteredList(f, except);
-  if (unfiltered()) return Number((await sql<{ n: number }>`select ${LIVE_VMS} as n`.execute(db)).rows[0].n);
+  if (unfilteredList(f)) return Number((await sql<{ n: number }>`select ${LIVE_VMS} as n`.execute(db)).rows[0].n);
   const st = onlyState(f);
   if (st !== undefined) return Number((await stateCount(db, st)).rows[0].n);
-  if (f.keyword || f.name) {
+  // On MySQL a substring's count walks the search index in page order, as before 011k; on SQLite (a page past the
+  // matches: searchPage found no row) the plain count walks the narrow vms_keyword (011k).
+  if ((f.keyword || f.name) && db.getExecutor().adapter instanceof MysqlAdapter) {
     const walk = orderVms(filtered(db, f).select('v.id'), 'v', f).as('m');
     return Number((await db.selectFrom(walk).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
   }
@@ -223,24 +239,43 @@ const countsFromEnd = (db: Db, f: VmFilter) => !customSort(f) && (unfilteredList
   !(db.getExecutor().adapter instanceof MysqlAdapter);
 
 /**
- * A substring search (keyword=, name=) walks its matches in full to count them. On SQLite its page and its count are
- * one statement: the matches counted once (a materialized CTE), the count coming back beside each row, and a page in
- * the second half of every live VM (the upper bound of the matches) taken counted from the end with that count, so
- * its walk steps over at most half the matches. Undefined on MySQL (no expression in LIMIT), for a sorted list, or
- * when the page holds no rows (the caller then counts on its own).
+ * A substring search (keyword=, name=) walks its matches in full to count them (exactly, as CloudStack counts). On
+ * SQLite its page and its count are one statement (one snapshot): the matches counted once in a materialized CTE
+ * (walking the narrow vms_keyword index of 011k when only names are filtered), the count coming back beside each
+ * row, and the page's ids from whichever of these walks its count selects (the others get LIMIT 0, which SQLite
+ * checks before it walks anything):
+ *  - the ordered matches (vms_search) from the start, or from the end for a page in their second half, each
+ *    stopping at the page's last match (LIMIT min(limit, count - offset)), so a page past the matches walks nothing;
+ *  - when every live VM matches (a keyword every name holds, as `VM` in CloudStack's instance names) and nothing
+ *    else filters, the page of every VM (vms_created, 40% of vms_search's size), as the unfiltered list reads it.
+ * Undefined on MySQL (no expression in LIMIT), for a sorted list, or when the page holds no rows (the caller then
+ * counts on its own).
  */
 async function searchPage(db: Db, f: VmFilter, window: PageWindow & { limit: number }): Promise<{ rows: VmRow[]; count: number } | undefined> {
   if (!(f.keyword || f.name) || customSort(f) || db.getExecutor().adapter instanceof MysqlAdapter) return undefined;
-  const live = Number((await sql<{ n: number }>`select ${LIVE_VMS} as n`.execute(db)).rows[0].n);
-  const withCount = db.with((cte) => cte('m').materialized(), (d) => filtered(d as unknown as Db, f)
+  const withCount = db.with((cte) => cte('m').materialized(), () => filtered(db, f)
     .select((eb) => eb.fn.countAll<number>().as('n'))) as unknown as Db;
   const total = sql<number>`(select n from m)`;
-  const fromEnd = window.offset + window.limit / 2 > live / 2;
-  const page = pageOf(withCount, filtered(db, f), f, window, fromEnd ? total : undefined).select(total.as('match_count'));
+  const { offset, limit } = window;
+  const forward = sql<boolean>`(2 * ${offset} + ${limit} <= ${total})`;
+  const rows = sql<number>`max(0, min(${limit}, ${total} - ${offset}))`;
+  const everyLive = unfilteredList(f, 'keyword', 'name') ? sql<boolean>`(${total} = ${LIVE_VMS})` : undefined;
+  const walk = (matches: ReturnType<typeof filtered>, fromStart: boolean, when: Expression<boolean>) => {
+    const ids = orderVms(matches.select('v.id'), 'v', fromStart ? {} : { sortorder: 'desc' })
+      .limit(sql<number>`case when ${when} and ${fromStart ? forward : sql`not ${forward}`} then ${rows} else 0 end`)
+      .offset(fromStart ? offset : sql<number>`max(0, ${total} - ${offset} - ${limit})`);
+    return db.selectFrom(ids.as('w')).select('w.id');
+  };
+  const someMatch = everyLive ? sql<boolean>`not ${everyLive}` : sql<boolean>`1`;
+  let ids = walk(filtered(db, f), true, someMatch).unionAll(walk(filtered(db, f), false, someMatch));
+  if (everyLive) ids = ids.unionAll(walk(allLive(db), true, everyLive)).unionAll(walk(allLive(db), false, everyLive));
+  const page = pageFromIds(withCount, ids, f).select(total.as('match_count'));
   const arrays = await selectArrays(db, { compile: () => hostNamesByIndex(page).compile(db) });
   if (arrays.length === 0) return undefined;
   return { rows: inPageOrder(arrays.map(vmRowOf)), count: Number(arrays[0][MATCH_COUNT_AT]) };
 }
+
+const allLive = (db: Db) => db.selectFrom('vms as v').where('v.removed', 'is', null);
 
 /** Where searchPage's rows carry the count: after VM_COLUMNS and the host's name. */
 const MATCH_COUNT_AT = VM_COLUMNS.length + 1;
@@ -273,8 +308,8 @@ export async function listVms(svc: Services, f: VmFilter, paging: { page?: numbe
   const window = pageWindow(paging, svc.config.maxPageSize);
   const o = { ...opts, jobs: true };
   // A substring search walks the covering vms_search index in page order and stops at the page's end; its count
-  // walks it once more inside the database, in the same statement on SQLite (searchPage). (Collecting every matching
-  // id instead sent 100,000 rows to JS.)
+  // walks the matches once more inside the database, in the same statement on SQLite (searchPage). (Collecting every
+  // matching id instead sent 100,000 rows to JS.)
   if (window.limit !== null && window.limit <= BATCH) {
     if (countsFromEnd(svc.db, f)) {
       // OFFSET steps over every index entry before the page: a page in the second half of all VMs is taken as
