@@ -1,7 +1,7 @@
 // What a deploy costs as the tables grow, in load-independent measures: run.ts's growth phase (1,000 hosts and
 // 10,000 VMs, then 9,000 more hosts and 90,000 more deploys) cut into slices, and for each slice the SQL
 // statements, main-thread bytes written (about the WAL frames), read syscalls (pages SQLite's cache missed) and
-// main-thread CPU per deploy; then the statements whose time per deploy grew most from the first slice to the last.
+// main-thread CPU and GC pause per deploy, and the heap in use after it; then the statements whose time per deploy grew most from the first slice to the last.
 // It uses only createCore, buildLab and deployMany, so the same file runs in an older tree copied beside it.
 // Run: node bin/run-ts.mjs core/bench/grow-cost.ts [--quick] [--slice N] [--top K] [--profile PREFIX] [--no-metrics]
 //   --profile PREFIX: CPU profiles of the first and the last slice (PREFIX-first.cpuprofile, PREFIX-last.cpuprofile).
@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Session } from 'node:inspector/promises';
+import { PerformanceObserver } from 'node:perf_hooks';
 import SqliteDatabase from 'better-sqlite3';
 import { createCore } from '../index';
 import { silentLogger } from '../kernel/logger';
@@ -35,6 +36,10 @@ for (const m of ['run', 'get', 'all', 'iterate']) {
   };
 }
 
+/** Garbage collection pauses on the main thread (ms), all kinds. */
+let gcMs = 0;
+new PerformanceObserver((list) => { for (const e of list.getEntries()) gcMs += e.duration; }).observe({ entryTypes: ['gc'] });
+
 /** This process's main thread: bytes written, read syscalls, CPU ms (Linux /proc). */
 function mainThread() {
   const io = readFileSync(`/proc/self/task/${process.pid}/io`, 'utf8');
@@ -58,24 +63,26 @@ async function profiled<T>(name: string | undefined, fn: () => Promise<T>): Prom
 }
 
 type Slice = { label: string; n: number; perSecond: number; statements: number; kib: number; reads: number; cpuMs: number;
-  otherMs: number; dbMB: number; byStatement: Map<string, { count: number; ms: number }> };
+  otherMs: number; gcUs: number; heapMB: number; dbMB: number; byStatement: Map<string, { count: number; ms: number }> };
 
 async function measure(label: string, n: number, run: () => Promise<{ perSecond: number }>, dbFile: string, profile?: string): Promise<Slice> {
   counts.clear();
   times.clear();
   const a = mainThread();
+  const gc0 = gcMs;
   const d = await profiled(profile, run);
   const b = mainThread();
+  const gcUs = (gcMs - gc0) / n * 1000;
   const byStatement = new Map([...counts].map(([s, c]) => [s, { count: c, ms: times.get(s) ?? 0 }]));
   const statements = [...counts.values()].reduce((s, c) => s + c, 0);
   return { label, n, perSecond: d.perSecond, statements: statements / n, kib: (b.wchar - a.wchar) / n / 1024,
     reads: (b.syscr - a.syscr) / n, cpuMs: (b.cpuMs - a.cpuMs) / n, otherMs: (b.processMs - b.cpuMs - (a.processMs - a.cpuMs)) / n,
-    dbMB: statSync(dbFile).size / 2 ** 20, byStatement };
+    gcUs, heapMB: process.memoryUsage().heapUsed / 2 ** 20, dbMB: statSync(dbFile).size / 2 ** 20, byStatement };
 }
 
 function printSlice(s: Slice) {
   console.log(`${s.label.padEnd(22)} ${String(s.perSecond).padStart(6)} ${s.statements.toFixed(2).padStart(7)} ${s.kib.toFixed(2).padStart(7)} ` +
-    `${(s.kib * 1024 / 4120).toFixed(2).padStart(6)} ${s.reads.toFixed(2).padStart(6)} ${s.cpuMs.toFixed(3).padStart(7)} ${s.otherMs.toFixed(3).padStart(7)} ${s.dbMB.toFixed(0).padStart(6)}`);
+    `${(s.kib * 1024 / 4120).toFixed(2).padStart(6)} ${s.reads.toFixed(2).padStart(6)} ${s.cpuMs.toFixed(3).padStart(7)} ${s.otherMs.toFixed(3).padStart(7)} ${s.gcUs.toFixed(1).padStart(6)} ${s.heapMB.toFixed(0).padStart(5)} ${s.dbMB.toFixed(0).padStart(6)}`);
 }
 
 async function main() {
@@ -85,7 +92,7 @@ async function main() {
   const dbFile = join(dataDir, 'strata.db');
   try {
     const lab = await buildLab(core, { hosts: sizes.hosts });
-    console.log('slice                  dep/s   stmts  KiB/dep frames  reads  cpu ms  other ms  db MB');
+    console.log('slice                  dep/s   stmts  KiB/dep frames  reads  cpu ms other ms  gc us heap MB  db MB');
     printSlice(await measure(`first ${sizes.vms} on ${sizes.hosts} hosts`, sizes.vms, () => deployMany(core, lab, sizes.vms), dbFile));
     await buildLab(core, { hosts: sizes.totalHosts - sizes.hosts, zoneId: lab.zoneId, namePrefix: 'grow' });
     const slices: Slice[] = [];
