@@ -3,7 +3,9 @@
 // statements, main-thread bytes written (about the WAL frames), read syscalls (pages SQLite's cache missed) and
 // main-thread CPU and GC pause per deploy, and the heap in use after it; then the statements whose time per deploy grew most from the first slice to the last.
 // It uses only createCore, buildLab and deployMany, so the same file runs in an older tree copied beside it.
-// Run: node bin/run-ts.mjs core/bench/grow-cost.ts [--quick] [--slice N] [--top K] [--profile PREFIX] [--no-metrics]
+// Run: node bin/run-ts.mjs core/bench/grow-cost.ts [--quick] [--slice N] [--top K] [--profile PREFIX] [--cache-mib N] [--no-metrics]
+//   --cache-mib N: SQLite's page cache of the main connection at N MiB instead of connect.ts's setting (what the
+//           cache misses of the growing tables cost).
 //   --profile PREFIX: CPU profiles of the first and the last slice (PREFIX-first.cpuprofile, PREFIX-last.cpuprofile).
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,7 +19,7 @@ import { silentLogger } from '../kernel/logger';
 import { buildLab, deployMany } from './lab';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean' }, slice: { type: 'string' }, top: { type: 'string' },
-  profile: { type: 'string' }, 'no-metrics': { type: 'boolean' } } });
+  profile: { type: 'string' }, 'cache-mib': { type: 'string' }, 'no-metrics': { type: 'boolean' } } });
 const sizes = values.quick ? { hosts: 100, vms: 1_000, totalHosts: 1_000, totalVms: 10_000 }
   : { hosts: 1_000, vms: 10_000, totalHosts: 10_000, totalVms: 100_000 };
 const slice = Number(values.slice ?? (values.quick ? 1_000 : 10_000));
@@ -33,6 +35,15 @@ for (const m of ['run', 'get', 'all', 'iterate']) {
     counts.set(this.source, (counts.get(this.source) ?? 0) + 1);
     const t0 = performance.now();
     try { return orig.apply(this, args); } finally { times.set(this.source, (times.get(this.source) ?? 0) + performance.now() - t0); }
+  };
+}
+
+if (values['cache-mib']) {
+  const dbProto = SqliteDatabase.prototype as unknown as { pragma: (s: string, o?: unknown) => unknown };
+  const orig = dbProto.pragma;
+  const kib = Number(values['cache-mib']) * 1024;
+  dbProto.pragma = function (this: unknown, s: string, o?: unknown) {
+    return orig.call(this, /^cache_size/.test(s) ? `cache_size = -${kib}` : s, o);
   };
 }
 
