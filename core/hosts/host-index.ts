@@ -49,6 +49,21 @@ export interface ZoneIndex {
   hosts: IndexedHost[];
   hostById: Map<string, IndexedHost>;
   pools: IndexedPool[];
+  /**
+   * The pools a host of each cluster may use (its cluster's and the zone-wide ones, in `pools` order), filled on
+   * first use: a placement then looks at a few pools instead of every pool of a zone of hundreds of clusters.
+   */
+  poolsByCluster: Map<string, IndexedPool[]>;
+}
+
+/** The pools of `idx` a host of `clusterId` can reach by scope (the hypervisor of zone-wide pools still to check). */
+export function poolsForCluster(idx: ZoneIndex, clusterId: string): IndexedPool[] {
+  let list = idx.poolsByCluster.get(clusterId);
+  if (list === undefined) {
+    list = idx.pools.filter((p) => (p.scope === 'CLUSTER' ? p.clusterId === clusterId : p.scope === 'ZONE'));
+    idx.poolsByCluster.set(clusterId, list);
+  }
+  return list;
 }
 
 const lower = (s: string | null) => tagList(s).map((t) => t.toLowerCase());
@@ -83,6 +98,7 @@ export async function loadZoneIndex(db: Db, version: number, zoneId: string, now
       id: p.id, clusterId: p.cluster_id, scope: p.scope, hypervisor: p.hypervisor?.toLowerCase() ?? null,
       tags: lower(p.tags), cap: Number(p.capacity_bytes) * p.overprovision, alloc: Number(p.allocated_bytes),
     })),
+    poolsByCluster: new Map(),
   };
 }
 
@@ -108,6 +124,7 @@ export async function refreshPool(db: Db, idx: ZoneIndex, poolId: string): Promi
     .where('id', '=', poolId).executeTakeFirst();
   if (r === undefined || r.removed !== null || r.state !== 'Up') {
     idx.pools = idx.pools.filter((x) => x.id !== poolId);
+    idx.poolsByCluster.clear();
     return;
   }
   p.alloc = Number(r.allocated_bytes);

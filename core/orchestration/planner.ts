@@ -8,7 +8,7 @@
 import type { Db } from '../db/connect';
 import type { Clock, Logger, DeploymentPlanner, DeploymentPlan, DeploymentRequest } from '../kernel/services';
 import { insufficientCapacity } from '../kernel/errors';
-import { loadZoneIndex, refreshHost, refreshPool, type InfraVersion, type ZoneIndex, type IndexedHost, type IndexedPool } from '../hosts/host-index';
+import { loadZoneIndex, poolsForCluster, refreshHost, refreshPool, type InfraVersion, type ZoneIndex, type IndexedHost, type IndexedPool } from '../hosts/host-index';
 import { reserveHostCapacity, releaseHostCapacity, reservePoolBytes, releasePoolBytes } from '../hosts/host-capacity';
 
 const MB = 1024 * 1024;
@@ -73,9 +73,9 @@ export function createPlanner(deps: { db: Db; clock: Clock; log: Logger; infra: 
     if (best !== undefined) return best;
     best = null;
     let bestFill = Infinity;
-    for (const p of idx.pools) {
+    for (const p of poolsForCluster(idx, h.clusterId)) {
       if (avoidPools.has(p.id)) continue;
-      if (p.scope === 'CLUSTER' ? p.clusterId !== h.clusterId : p.scope !== 'ZONE' || (p.hypervisor !== null && p.hypervisor !== h.hypervisor)) continue;
+      if (p.scope === 'ZONE' && p.hypervisor !== null && p.hypervisor !== h.hypervisor) continue;
       if (!tagsOk(p.tags, n.storageTags) || p.alloc + n.disk > p.cap) continue;
       const fill = p.cap > 0 ? (p.alloc + n.disk) / p.cap : 1;
       if (fill < bestFill) { best = p; bestFill = fill; }
@@ -94,6 +94,9 @@ export function createPlanner(deps: { db: Db; clock: Clock; log: Logger; infra: 
     const hv = n.req.hypervisor ? n.req.hypervisor.toLowerCase() : null;
     const cache = new Map<string, IndexedPool | null>();
     let best = Infinity;
+    // Hosts come cluster by cluster (the view keeps the table's order): most need the previous host's pool answer.
+    let lastCluster: string | null = null;
+    let lastPool: IndexedPool | null = null;
     const consider = (h: IndexedHost) => {
       if (!inScope(h, n.req, avoid, hv)) return null;
       f.scope++;
@@ -102,7 +105,11 @@ export function createPlanner(deps: { db: Db; clock: Clock; log: Logger; infra: 
       if (h.cpuNumber < n.req.cpuNumber || h.cpuSpeed < n.req.cpuSpeed) return null;
       if (h.cpuAlloc + n.cpu > h.cpuCap || h.memAlloc + n.mem > h.memCap) return null;
       f.compute++;
-      const pool = poolFor(idx, h, n, cache, avoidPools);
+      if (h.clusterId !== lastCluster) {
+        lastCluster = h.clusterId;
+        lastPool = poolFor(idx, h, n, cache, avoidPools);
+      }
+      const pool = lastPool;
       if (pool === null) return null;
       f.storage++;
       return pool;
