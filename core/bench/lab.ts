@@ -59,7 +59,7 @@ export async function deployMany(core: Core, lab: Lab, count: number, inFlight =
 }
 
 /** CPU time (user + system, ms) of this process's main thread, from Linux's /proc; null elsewhere. */
-function mainThreadCpuMs(): number | null {
+export function mainThreadCpuMs(): number | null {
   try {
     const fields = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1].split(' ');
     // utime and stime (fields 14 and 15 of stat) in clock ticks of 10 ms.

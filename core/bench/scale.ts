@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createCore, startServer, type Core } from '../index';
 import { silentLogger } from '../kernel/logger';
-import { buildLab, deployMany, type Lab } from './lab';
+import { buildLab, deployMany, mainThreadCpuMs, type Lab } from './lab';
 import { growAccounts, growEvents, HIGH_LIMITS } from './scale-lab';
 import { adminSigner, timedGets } from './http-client';
 
@@ -86,9 +86,15 @@ async function timeList(core: Core, url: (p: Record<string, string>) => string, 
   const pages = Math.max(1, Math.floor(count / 500));
   const urls = Array.from({ length: sizes.requests + 5 }, (_, i) =>
     url(paged ? { ...params, page: String(1 + (i * 7919) % pages), pagesize: '500' } : params));
-  const answers = await timedGets(urls);
-  if (answers.some((a) => a.status !== 200)) throw new Error(`${command}: HTTP ${answers.find((a) => a.status !== 200)!.status}`);
-  return { count, p50Ms: +p50(answers.slice(5).map((a) => a.ms)).toFixed(2) };
+  const warmUp = await timedGets(urls.slice(0, 5));
+  // The server's main-thread CPU per page (this process; the client is another): unlike p50, barely moved by
+  // other work on the machine.
+  const cpu0 = mainThreadCpuMs() ?? 0;
+  const answers = await timedGets(urls.slice(5));
+  const cpuMsPerPage = +(((mainThreadCpuMs() ?? 0) - cpu0) / answers.length).toFixed(2);
+  const bad = [...warmUp, ...answers].find((a) => a.status !== 200);
+  if (bad) throw new Error(`${command}: HTTP ${bad.status}`);
+  return { count, p50Ms: +p50(answers.map((a) => a.ms)).toFixed(2), serverCpuMsPerPage: cpuMsPerPage };
 }
 
 /** Server RSS growth (sampled every 10 ms in the server's process) while a client reads pagesize=-1 of every VM. */
@@ -111,7 +117,7 @@ async function listsBench(dataDir: string) {
     let lab: Lab | null = null;
     let hosts = 0;
     let vms = 0;
-    const bySize: Record<string, Record<string, { count: number; p50Ms: number }>> = {};
+    const bySize: Record<string, Record<string, { count: number; p50Ms: number; serverCpuMsPerPage: number }>> = {};
     for (const size of sizes.steps) {
       const wantHosts = size / 4;
       lab = await buildLab(core, { hosts: wantHosts - hosts, zoneId: lab?.zoneId, namePrefix: `grow${size}` });
@@ -120,7 +126,7 @@ async function listsBench(dataDir: string) {
       await deployMany(core, lab, size - vms);
       vms = size;
       await growEvents(core, size);
-      const row: Record<string, { count: number; p50Ms: number }> = {};
+      const row: Record<string, { count: number; p50Ms: number; serverCpuMsPerPage: number }> = {};
       for (const [label, params] of LISTS) row[label] = await timeList(core, url, params);
       bySize[String(size)] = row;
       process.stderr.write(`scale: ${size} VMs measured\n`);

@@ -139,6 +139,10 @@ export function createMsRegistry(svc: Services, o: MsRegistryOptions = {}): MsRe
     async start() {
       await register();
       await tick();
+      // A takeover in that first tick (a server found Down: its hosts reconnected here, 10,000 of them take tens
+      // of seconds) can outlast the ownership lease of the tick's heartbeat: until the loop's next beat every
+      // driver call, 500 for a listHosts page, would read its host's owner first. A heartbeat now renews it.
+      await beat();
       if (heartbeatMs <= 0) return;
       // The heartbeat has a loop of its own: a takeover (reconnecting many hosts) must not delay it.
       beatTimer = setInterval(() => {

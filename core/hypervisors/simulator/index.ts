@@ -49,8 +49,12 @@ export function createSimulatorDriver(opts: SimulatorOptions = {}): SimulatorDri
   const now = opts.now ?? Date.now;
   const hosts = new Map<string, SimHost>();
   const vms = new Map<string, SimVm>();
-  /** VM ids per host, kept apart from `hosts` so adopted VMs survive until the host connects. */
-  const hostVms = new Map<string, Set<string>>();
+  /**
+   * The VMs of each host by id, kept apart from `hosts` so adopted VMs survive until the host connects. The same
+   * objects as in `vms`: a host's stats (every listHosts page asks for 500 hosts') walk them without a lookup in
+   * the map of every VM.
+   */
+  const hostVms = new Map<string, Map<string, SimVm>>();
   const down = new Set<string>();
   /** KVM-style storage heartbeats, simulated: hosts told to write one, and when a host was powered off. */
   const beating = new Set<string>();
@@ -60,9 +64,9 @@ export function createSimulatorDriver(opts: SimulatorOptions = {}): SimulatorDri
   const vmSnapshots = new Map<string, Set<string>>();
   const workload = new SimWorkload();
 
-  const vmSet = (hostId: string) => {
+  const vmsOf = (hostId: string) => {
     let s = hostVms.get(hostId);
-    if (s === undefined) hostVms.set(hostId, (s = new Set()));
+    if (s === undefined) hostVms.set(hostId, (s = new Map()));
     return s;
   };
 
@@ -101,7 +105,7 @@ export function createSimulatorDriver(opts: SimulatorOptions = {}): SimulatorDri
     const old = vms.get(vmId);
     if (old !== undefined && old.hostId !== vm.hostId) hostVms.get(old.hostId)?.delete(vmId);
     vms.set(vmId, vm);
-    vmSet(vm.hostId).add(vmId);
+    vmsOf(vm.hostId).set(vmId, vm);
   }
 
   return {
@@ -159,7 +163,7 @@ export function createSimulatorDriver(opts: SimulatorOptions = {}): SimulatorDri
     async vmPowerStates(hostId) {
       if (down.has(hostId)) throw new Error(`Simulator host ${hostId} is unreachable (powered off)`);
       const out = new Map<string, PowerState>();
-      for (const id of hostVms.get(hostId) ?? []) out.set(id, vms.get(id)!.power);
+      for (const [id, vm] of hostVms.get(hostId) ?? []) out.set(id, vm.power);
       return out;
     },
     async scaleVm(hostId, vmId, cpuNumber, memoryMb) {
@@ -242,8 +246,7 @@ export function createSimulatorDriver(opts: SimulatorOptions = {}): SimulatorDri
       const h = reachable(hostId);
       let mhz = 0;
       let mem = 0;
-      for (const id of hostVms.get(hostId) ?? []) {
-        const vm = vms.get(id)!;
+      for (const vm of hostVms.get(hostId)?.values() ?? []) {
         if (vm.power !== 'PowerOn') continue;
         mhz += vm.cpuNumber * vm.cpuSpeed * SIM_LOAD;
         mem += vm.memoryMb * 1024 * 1024;
@@ -259,8 +262,7 @@ export function createSimulatorDriver(opts: SimulatorOptions = {}): SimulatorDri
       let mhz = 0;
       let memBytes = 0;
       let busyCpus = 0;
-      for (const id of hostVms.get(hostId) ?? []) {
-        const vm = vms.get(id)!;
+      for (const [id, vm] of hostVms.get(hostId) ?? []) {
         if (vm.power !== 'PowerOn') continue;
         const s = workload.sample(id, t, vm.memoryMb, vm.volumeIds);
         out.push(s);
