@@ -31,7 +31,8 @@
 //           way: the machine's load falls on both alike.
 //   --ab-triggers (with --db mariadb): the same, every other slice with the database's triggers dropped (account_usage
 //           on vms and volumes, cluster_capacity on hosts; their rows drift meanwhile: a benchmark's database only);
-//           besides CPU, the wall time and round trips of each way. --trigger-tables vms,volumes: only those tables'.
+//           besides CPU, the wall time and round trips of each way. --trigger-tables vms,volumes: only those tables' (or those
+//           triggers: --trigger-tables vms_usage_update,hosts_capacity_update).
 //   --slow-log FILE (with --db mariadb): the statements of the measured deploys in mariadbd's slow log
 //           (long_query_time 0, with pages accessed and query plans), one entry per statement; MariaDB 10.11 logs only
 //           some statements of a multi-statement round trip (about 6 of a deploy's 17: the write batches' UPDATEs).
@@ -225,7 +226,7 @@ async function serverQuery(rootUrl: string, text: string): Promise<Record<string
 
 // The server's work counters, which do not depend on the machine's load as its CPU time does: pages InnoDB touched
 // and changed, row operations by kind, row lock waits, and mariadbd's context switches and page faults.
-const STATUS = /^(Handler_(read_key|read_next|read_rnd_next|write|update|delete|commit)|Innodb_buffer_pool_(read|write)_requests|Innodb_row_lock_waits|Innodb_log_write_requests|Questions|Com_(select|insert|update|delete|begin|commit|prepare_sql|execute_sql)|Created_tmp_tables|Sort_rows|Select_scan)$/;
+const STATUS = /^(Handler_(read_key|read_next|read_rnd_next|write|update|delete|commit)|Innodb_buffer_pool_(read|write)_requests|Innodb_row_lock_waits|Innodb_log_write_requests|Questions|Com_(select|insert|update|delete|begin|commit|prepare_sql|execute_sql)|Created_tmp_tables|Sort_rows|Select_scan|Opened_tables|Table_open_cache_(hits|misses|overflows)|Opened_table_definitions)$/;
 async function serverStatus(m: { rootUrl: string; pid: number }): Promise<Map<string, number>> {
   const rows = await serverQuery(m.rootUrl, 'show global status');
   const out = new Map<string, number>();
@@ -243,8 +244,8 @@ async function serverStatus(m: { rootUrl: string; pid: number }): Promise<Map<st
   out.set('page_faults', Number(readFileSync(`/proc/${m.pid}/stat`, 'utf8').split(') ')[1].split(' ')[7]));
   return out;
 }
-function printStatus(a: Map<string, number>, b: Map<string, number>, n: number) {
-  console.log('mariadbd work per op: ' + [...b].map(([k, v]) => `${k.replace(/^Innodb_buffer_pool_/, 'bp_')}=${((v - (a.get(k) ?? 0)) / n).toFixed(2)}`).join(' '));
+function printStatus(a: Map<string, number>, b: Map<string, number>, n: number, label = '') {
+  console.log(label + 'mariadbd work per op: ' + [...b].map(([k, v]) => `${k.replace(/^Innodb_buffer_pool_/, 'bp_')}=${((v - (a.get(k) ?? 0)) / n).toFixed(2)}`).join(' '));
 }
 
 /** --digests: the server's statements ranked by the time it spent on them (timer unit: picoseconds). */
@@ -350,12 +351,14 @@ async function abPrepared(core: Awaited<ReturnType<typeof createCore>>, lab: Awa
 }
 
 /** --ab-triggers: slices of deploys alternately with the database's triggers and without (see the header). */
-async function abTriggers(rootUrl: string, core: Awaited<ReturnType<typeof createCore>>, lab: Awaited<ReturnType<typeof buildLab>>, n: number) {
+async function abTriggers(server: { rootUrl: string; pid: number }, core: Awaited<ReturnType<typeof createCore>>, lab: Awaited<ReturnType<typeof buildLab>>, n: number) {
+  const rootUrl = server.rootUrl;
   const defs = (await serverQuery(rootUrl, `select trigger_name n, action_timing t, event_manipulation e, event_object_table o,
     action_statement s from information_schema.triggers where trigger_schema = 'cost'`))
-    .filter((d) => !values['trigger-tables'] || values['trigger-tables'].split(',').includes(String(d.o)));
+    .filter((d) => !values['trigger-tables'] || values['trigger-tables'].split(',').some((t) => t === d.o || t === d.n));
   console.log(`triggers: ${defs.map((d) => `${String(d.n)} (${String(d.o)})`).join(', ')}`);
-  const sums = { with: { server: 0, node: 0, ms: 0, trips: 0, n: 0 }, without: { server: 0, node: 0, ms: 0, trips: 0, n: 0 } };
+  const side0 = () => ({ server: 0, node: 0, ms: 0, trips: 0, n: 0, status: new Map<string, number>() });
+  const sums = { with: side0(), without: side0() };
   for (let done = 0, i = 0; done < n; i++) {
     const slice = Math.min(500, n - done);
     const on = i % 2 === 0;
@@ -364,6 +367,7 @@ async function abTriggers(rootUrl: string, core: Awaited<ReturnType<typeof creat
         : `drop trigger if exists cost.${String(d.n)}`);
     }
     const trips0 = mysqlProbe!.summary().roundTrips;
+    const status0 = await serverStatus(server);
     const t = mainThread();
     const t0 = performance.now();
     await deployMany(core, lab, slice, 1000);
@@ -374,9 +378,11 @@ async function abTriggers(rootUrl: string, core: Awaited<ReturnType<typeof creat
     side.server += after.server - t.server;
     side.node += after.cpuMs - t.cpuMs;
     side.n += slice;
+    for (const [k, v] of await serverStatus(server)) side.status.set(k, (side.status.get(k) ?? 0) + v - (status0.get(k) ?? 0));
     done += slice;
   }
   for (const [k, v] of Object.entries(sums)) {
+    printStatus(new Map(), v.status, v.n, `${k} triggers, `);
     console.log(`${k} triggers: ${v.n} deploys, ${Math.round(v.n / v.ms * 1000)} VMs/s, mariadbd CPU ms per deploy ${(v.server / v.n).toFixed(3)}, ` +
       `main-thread CPU ms per deploy ${(v.node / v.n).toFixed(3)}, round trips per deploy ${(v.trips / v.n).toFixed(2)}`);
   }
@@ -422,7 +428,7 @@ async function main() {
     const dbFile = deployDb ?? join(dataDir, 'strata.db');
     const frame0 = values.wal ? walFrameCount(dbFile) : 0;
     if (values['ab-prepared']) return await abPrepared(core, lab, measured);
-    if (values['ab-triggers'] && mariadb) return await abTriggers(mariadb.rootUrl, core, lab, measured);
+    if (values['ab-triggers'] && mariadb) return await abTriggers(mariadb, core, lab, measured);
     const t = mainThread();
     // Measured deploys go on from where the warm-up stopped (with --accounts: the next accounts in turn).
     const d = await profiled('deploy', () => heapSampled(measured, () => deployMany(core, lab, measured, 1000, owner && ((i) => owner(1000 + i)))));
