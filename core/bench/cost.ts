@@ -15,6 +15,8 @@
 //   --no-metrics: the metrics collector off (it samples every running VM every 10 s on the same thread).
 //   --db mariadb: the same on a private mariadbd (core/testing/mariadb.ts), counted on the wire (bench/mysql-probe):
 //           round trips and transactions per deploy, and how many of the pool's connections were busy at once.
+//           Also the cores each process kept busy per wall second and how much of it Node's event loop was busy
+//           (on a quiet 2-core machine, near 2.0 means the deploy rate is bound by the two processes' CPU).
 //   --digests (with --db mariadb): mariadbd runs with performance_schema on, and the statements of the measured
 //           deploys are ranked by the server's time for them (events_statements_summary_by_digest): per deploy,
 //           count, server us, rows examined, rows sent. performance_schema itself costs the server CPU: compare
