@@ -16,6 +16,8 @@
 //   --no-metrics: the metrics collector off (it samples every running VM every 10 s on the same thread).
 //   --db mariadb: the same on a private mariadbd (core/testing/mariadb.ts), counted on the wire (bench/mysql-probe):
 //           round trips and transactions per deploy, and how many of the pool's connections were busy at once.
+//           Also the cores each process kept busy per wall second and how much of it Node's event loop was busy
+//           (on a quiet 2-core machine, near 2.0 means the deploy rate is bound by the two processes' CPU).
 //   --digests (with --db mariadb): mariadbd runs with performance_schema on, and the statements of the measured
 //           deploys are ranked by the server's time for them (events_statements_summary_by_digest): per deploy,
 //           count, server us, rows examined, rows sent. performance_schema itself costs the server CPU: compare
@@ -30,6 +32,10 @@
 //   --ab-prepared (with --db mariadb): the measured deploys in slices of 500, every other one with the statements
 //           sent as text instead of prepared (db/mysql-prepared.ts), and the CPU of both sides per deploy for each
 //           way: the machine's load falls on both alike.
+//   --ab-triggers (with --db mariadb): the same, every other slice with the database's triggers dropped (account_usage
+//           on vms and volumes, cluster_capacity on hosts; their rows drift meanwhile: a benchmark's database only);
+//           besides CPU, the wall time and round trips of each way. --trigger-tables vms,volumes: only those tables' (or those
+//           triggers: --trigger-tables vms_usage_update,hosts_capacity_update).
 //   --slow-log FILE (with --db mariadb): the statements of the measured deploys in mariadbd's slow log
 //           (long_query_time 0, with pages accessed and query plans), one entry per statement; MariaDB 10.11 logs only
 //           some statements of a multi-statement round trip (about 6 of a deploy's 17: the write batches' UPDATEs).
@@ -54,7 +60,7 @@ import { installMysqlProbe } from './mysql-probe';
 const { values } = parseArgs({ options: { vms: { type: 'string' }, 'list-vms': { type: 'string' }, top: { type: 'string' },
   profile: { type: 'string' }, heap: { type: 'string' }, wal: { type: 'boolean' }, accounts: { type: 'string' }, 'list-db': { type: 'string' }, 'list-command': { type: 'string' }, 'list-params': { type: 'string' },
   'deploy-db': { type: 'string' },
-  'no-metrics': { type: 'boolean' }, 'ab-prepared': { type: 'boolean' }, 'test-server': { type: 'boolean' }, db: { type: 'string' }, digests: { type: 'boolean' }, 'slow-log': { type: 'string' }, 'server-arg': { type: 'string', multiple: true }, socket: { type: 'boolean' }, split: { type: 'boolean' } } });
+  'no-metrics': { type: 'boolean' }, 'ab-prepared': { type: 'boolean' }, 'ab-triggers': { type: 'boolean' }, 'trigger-tables': { type: 'string' }, 'test-server': { type: 'boolean' }, db: { type: 'string' }, digests: { type: 'boolean' }, 'slow-log': { type: 'string' }, 'server-arg': { type: 'string', multiple: true }, socket: { type: 'boolean' }, split: { type: 'boolean' } } });
 const listCommand = values['list-command'] ?? 'listVirtualMachines';
 const listParams = Object.fromEntries((values['list-params'] ?? '').split(',').filter(Boolean).map((kv) => kv.split('=', 2) as [string, string]));
 const onMariaDb = values.db === 'mariadb';
@@ -137,13 +143,27 @@ function mainThread() {
       othersMs += (Number(st[11]) + Number(st[12])) * 10;
     } catch { /* a thread that ended */ }
   }
-  return { wchar, syscr, othersMs, cpuMs: (Number(stat[11]) + Number(stat[12])) * 10, sysMs: Number(stat[12]) * 10, server, serverSys: serverSysMs() };
+  return { elu: performance.eventLoopUtilization(), at: performance.now(), process: process.cpuUsage(), threads: serverThreadsMs(), wchar, syscr, othersMs, cpuMs: (Number(stat[11]) + Number(stat[12])) * 10, sysMs: Number(stat[12]) * 10, server, serverSys: serverSysMs() };
 }
 
 /** Kernel-side CPU ms of the private mariadbd so far (all its threads), or 0 without one. */
 function serverSysMs(): number {
   if (!serverPid) return 0;
   return Number(readFileSync(`/proc/${serverPid}/stat`, 'utf8').split(') ')[1].split(' ')[12]) * 10;
+}
+
+/** CPU ms of the private mariadbd so far by thread name (connection threads, InnoDB's background threads). */
+function serverThreadsMs(): Map<string, number> {
+  const out = new Map<string, number>();
+  if (!serverPid) return out;
+  for (const t of readdirSync(`/proc/${serverPid}/task`)) {
+    try {
+      const name = readFileSync(`/proc/${serverPid}/task/${t}/comm`, 'utf8').trim();
+      const st = readFileSync(`/proc/${serverPid}/task/${t}/stat`, 'utf8').split(') ')[1].split(' ');
+      out.set(name, (out.get(name) ?? 0) + (Number(st[11]) + Number(st[12])) * 10);
+    } catch { /* a thread that ended */ }
+  }
+  return out;
 }
 
 /** CPU ms of the private mariadbd so far (all its threads), or 0 without one. */
@@ -178,6 +198,16 @@ function report(label: string, n: number, before: ReturnType<typeof mainThread>)
     console.log(`round trips per op: ${(m.roundTrips / n).toFixed(2)}  mean ms per round trip: ${m.meanMs.toFixed(2)}  ` +
       `connections busy at once (mean while any, max): ${m.meanInFlight.toFixed(1)}, ${m.maxInFlight}  share of wall time with one busy: ${(m.busyFraction * 100).toFixed(0)}%`);
     console.log(`mariadbd CPU ms per op: ${((after.server - before.server) / n).toFixed(3)} (in the kernel: ${((after.serverSys - before.serverSys) / n).toFixed(3)})`);
+    // Where the wall time went: the CPU of both processes per wall second (2 cores here: near 2 means the deploy
+    // rate is bound by CPU, theirs or, on a loaded machine, others'), and how much of it the event loop sat idle.
+    const wall = after.at - before.at;
+    const nodeMs = (after.process.user + after.process.system - before.process.user - before.process.system) / 1000;
+    const elu = performance.eventLoopUtilization(after.elu, before.elu);
+    console.log(`cores busy (per wall second): mariadbd ${((after.server - before.server) / wall).toFixed(2)}, node (all threads) ${(nodeMs / wall).toFixed(2)}; ` +
+      `node's event loop busy ${(elu.utilization * 100).toFixed(0)}% of the wall time`);
+    // Threads that ended meanwhile (a connection's, a pool thread's) are missing from `after`: the sum may be less.
+    console.log(`  by mariadbd thread name: ${[...after.threads].map(([k, v]) => [k, (v - (before.threads.get(k) ?? 0)) / n] as const)
+      .filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(', ')}`);
   }
   console.log(`main-thread bytes written per op: ${((after.wchar - before.wchar) / n / 1024).toFixed(2)} KiB  (~${((after.wchar - before.wchar) / n / 4120).toFixed(2)} WAL frames)`);
   console.log(`main-thread read syscalls per op: ${((after.syscr - before.syscr) / n).toFixed(2)} (pages missed in SQLite's cache)`);
@@ -199,7 +229,7 @@ async function serverQuery(rootUrl: string, text: string): Promise<Record<string
 
 // The server's work counters, which do not depend on the machine's load as its CPU time does: pages InnoDB touched
 // and changed, row operations by kind, row lock waits, and mariadbd's context switches and page faults.
-const STATUS = /^(Handler_(read_key|read_next|read_rnd_next|write|update|delete|commit)|Innodb_buffer_pool_(read|write)_requests|Innodb_row_lock_waits|Innodb_log_write_requests|Questions|Com_(select|insert|update|delete|begin|commit|prepare_sql|execute_sql)|Created_tmp_tables|Sort_rows|Select_scan)$/;
+const STATUS = /^(Handler_(read_key|read_next|read_rnd_next|write|update|delete|commit)|Innodb_buffer_pool_(read|write)_requests|Innodb_row_lock_waits|Innodb_log_write_requests|Questions|Com_(select|insert|update|delete|begin|commit|prepare_sql|execute_sql)|Created_tmp_tables|Sort_rows|Select_scan|Opened_tables|Table_open_cache_(hits|misses|overflows)|Opened_table_definitions)$/;
 async function serverStatus(m: { rootUrl: string; pid: number }): Promise<Map<string, number>> {
   const rows = await serverQuery(m.rootUrl, 'show global status');
   const out = new Map<string, number>();
@@ -217,8 +247,8 @@ async function serverStatus(m: { rootUrl: string; pid: number }): Promise<Map<st
   out.set('page_faults', Number(readFileSync(`/proc/${m.pid}/stat`, 'utf8').split(') ')[1].split(' ')[7]));
   return out;
 }
-function printStatus(a: Map<string, number>, b: Map<string, number>, n: number) {
-  console.log('mariadbd work per op: ' + [...b].map(([k, v]) => `${k.replace(/^Innodb_buffer_pool_/, 'bp_')}=${((v - (a.get(k) ?? 0)) / n).toFixed(2)}`).join(' '));
+function printStatus(a: Map<string, number>, b: Map<string, number>, n: number, label = '') {
+  console.log(label + 'mariadbd work per op: ' + [...b].map(([k, v]) => `${k.replace(/^Innodb_buffer_pool_/, 'bp_')}=${((v - (a.get(k) ?? 0)) / n).toFixed(2)}`).join(' '));
 }
 
 /** --digests: the server's statements ranked by the time it spent on them (timer unit: picoseconds). */
@@ -323,6 +353,44 @@ async function abPrepared(core: Awaited<ReturnType<typeof createCore>>, lab: Awa
   }
 }
 
+/** --ab-triggers: slices of deploys alternately with the database's triggers and without (see the header). */
+async function abTriggers(server: { rootUrl: string; pid: number }, core: Awaited<ReturnType<typeof createCore>>, lab: Awaited<ReturnType<typeof buildLab>>, n: number) {
+  const rootUrl = server.rootUrl;
+  const defs = (await serverQuery(rootUrl, `select trigger_name n, action_timing t, event_manipulation e, event_object_table o,
+    action_statement s from information_schema.triggers where trigger_schema = 'cost'`))
+    .filter((d) => !values['trigger-tables'] || values['trigger-tables'].split(',').some((t) => t === d.o || t === d.n));
+  console.log(`triggers: ${defs.map((d) => `${String(d.n)} (${String(d.o)})`).join(', ')}`);
+  const side0 = () => ({ server: 0, node: 0, ms: 0, trips: 0, n: 0, status: new Map<string, number>() });
+  const sums = { with: side0(), without: side0() };
+  for (let done = 0, i = 0; done < n; i++) {
+    const slice = Math.min(500, n - done);
+    const on = i % 2 === 0;
+    for (const d of defs) {
+      await serverQuery(rootUrl, on ? `create trigger if not exists cost.${String(d.n)} ${String(d.t)} ${String(d.e)} on cost.${String(d.o)} for each row ${String(d.s)}`
+        : `drop trigger if exists cost.${String(d.n)}`);
+    }
+    const trips0 = mysqlProbe!.summary().roundTrips;
+    const status0 = await serverStatus(server);
+    const t = mainThread();
+    const t0 = performance.now();
+    await deployMany(core, lab, slice, 1000);
+    const after = mainThread();
+    const side = sums[on ? 'with' : 'without'];
+    side.ms += performance.now() - t0;
+    side.trips += mysqlProbe!.summary().roundTrips - trips0;
+    side.server += after.server - t.server;
+    side.node += after.cpuMs - t.cpuMs;
+    side.n += slice;
+    for (const [k, v] of await serverStatus(server)) side.status.set(k, (side.status.get(k) ?? 0) + v - (status0.get(k) ?? 0));
+    done += slice;
+  }
+  for (const [k, v] of Object.entries(sums)) {
+    printStatus(new Map(), v.status, v.n, `${k} triggers, `);
+    console.log(`${k} triggers: ${v.n} deploys, ${Math.round(v.n / v.ms * 1000)} VMs/s, mariadbd CPU ms per deploy ${(v.server / v.n).toFixed(3)}, ` +
+      `main-thread CPU ms per deploy ${(v.node / v.n).toFixed(3)}, round trips per deploy ${(v.trips / v.n).toFixed(2)}`);
+  }
+}
+
 async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'strata-cost-'));
   const listDb = values['list-db'];
@@ -364,6 +432,7 @@ async function main() {
     const dbFile = deployDb ?? join(dataDir, 'strata.db');
     const frame0 = values.wal ? walFrameCount(dbFile) : 0;
     if (values['ab-prepared']) return await abPrepared(core, lab, measured);
+    if (values['ab-triggers'] && mariadb) return await abTriggers(mariadb, core, lab, measured);
     const t = mainThread();
     // Measured deploys go on from where the warm-up stopped (with --accounts: the next accounts in turn).
     const d = await profiled('deploy', () => heapSampled(measured, () => deployMany(core, lab, measured, 1000, owner && ((i) => owner(1000 + i)))));
