@@ -12,6 +12,8 @@
 //   --deploy-db FILE: the deploy costs on the SQLite lab already in FILE (a copy: it is written to), in its first
 //           Enabled zone with the `bench-tiny` offering and `bench-tpl` template (the lab of run.ts / scale-lab), to
 //           see what grows with the tables (e.g. /work/bench/g1.db: 10,000 hosts, 100,000 VMs);
+//   --cache-mib N: the main connection's SQLite page cache at N MiB instead of connect.ts's (what cache misses cost;
+//           core/bench/grow-cost.ts has the same option and measures the whole growth phase slice by slice);
 //   --heap PREFIX: what the measured deploys allocate, by site (PREFIX-deploy.heapprofile) and in KiB per deploy;
 //   --no-metrics: the metrics collector off (it samples every running VM every 10 s on the same thread).
 //   --db mariadb: the same on a private mariadbd (core/testing/mariadb.ts), counted on the wire (bench/mysql-probe):
@@ -56,10 +58,11 @@ import { silentLogger } from '../kernel/logger';
 import { buildLab, deployMany } from './lab';
 import { growAccounts, HIGH_LIMITS } from './scale-lab';
 import { installMysqlProbe } from './mysql-probe';
+import { rewritePragma } from './sqlite-pragma';
 
 const { values } = parseArgs({ options: { vms: { type: 'string' }, 'list-vms': { type: 'string' }, top: { type: 'string' },
   profile: { type: 'string' }, heap: { type: 'string' }, wal: { type: 'boolean' }, accounts: { type: 'string' }, 'list-db': { type: 'string' }, 'list-command': { type: 'string' }, 'list-params': { type: 'string' },
-  'deploy-db': { type: 'string' },
+  'deploy-db': { type: 'string' }, 'cache-mib': { type: 'string' },
   'no-metrics': { type: 'boolean' }, 'ab-prepared': { type: 'boolean' }, 'ab-triggers': { type: 'boolean' }, 'trigger-tables': { type: 'string' }, 'test-server': { type: 'boolean' }, db: { type: 'string' }, digests: { type: 'boolean' }, 'slow-log': { type: 'string' }, 'server-arg': { type: 'string', multiple: true }, socket: { type: 'boolean' }, split: { type: 'boolean' } } });
 const listCommand = values['list-command'] ?? 'listVirtualMachines';
 const listParams = Object.fromEntries((values['list-params'] ?? '').split(',').filter(Boolean).map((kv) => kv.split('=', 2) as [string, string]));
@@ -94,12 +97,10 @@ if (values.wal) {
   const wt = createRequire(import.meta.url)('node:worker_threads') as { Worker: unknown };
   wt.Worker = class { unref() {} on() {} once() {} postMessage() {} terminate() {} };
   syncBuiltinESMExports();
-  const dbProto = SqliteDatabase.prototype as unknown as { pragma: (s: string, o?: unknown) => unknown };
-  const orig = dbProto.pragma;
-  dbProto.pragma = function (this: unknown, s: string, o?: unknown) {
-    return orig.call(this, /^wal_autocheckpoint/.test(s) ? 'wal_autocheckpoint = 0' : s, o);
-  };
+  rewritePragma(/^wal_autocheckpoint/, 'wal_autocheckpoint = 0');
 }
+
+if (values['cache-mib']) rewritePragma(/^cache_size/, `cache_size = -${Number(values['cache-mib']) * 1024}`);
 
 /** Frames of the WAL file from frame `from` on, counted by the table or index their page belongs to. */
 function walFrames(dbFile: string, from: number): { frames: number; commits: number; byName: Map<string, number> } {

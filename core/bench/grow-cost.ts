@@ -1,9 +1,11 @@
 // What a deploy costs as the tables grow, in load-independent measures: run.ts's growth phase (1,000 hosts and
 // 10,000 VMs, then 9,000 more hosts and 90,000 more deploys) cut into slices, and for each slice the SQL
 // statements, main-thread bytes written (about the WAL frames), read syscalls (pages SQLite's cache missed) and
-// main-thread CPU and GC pause per deploy, and the heap in use after it; then the statements whose time per deploy grew most from the first slice to the last.
-// It uses only createCore, buildLab and deployMany, so the same file runs in an older tree copied beside it.
-// Run: node bin/run-ts.mjs core/bench/grow-cost.ts [--quick] [--slice N] [--top K] [--profile PREFIX] [--cache-mib N] [--no-metrics]
+// main-thread CPU and GC pause per deploy, and the heap in use after it; then the statements whose time per deploy
+// grew most from the first growth slice to the last. It uses only createCore, buildLab and deployMany, so the same
+// file runs in an older tree copied beside it (session 2's: with sqlite-pragma.ts beside it and its logger's import path changed).
+// Run: node bin/run-ts.mjs core/bench/grow-cost.ts [--quick] [--slice N] [--top K] [--profile PREFIX]
+//   [--cache-mib N] [--no-metrics]
 //   --cache-mib N: SQLite's page cache of the main connection at N MiB instead of connect.ts's setting (what the
 //           cache misses of the growing tables cost).
 //   --profile PREFIX: CPU profiles of the first and the last slice (PREFIX-first.cpuprofile, PREFIX-last.cpuprofile).
@@ -17,6 +19,7 @@ import SqliteDatabase from 'better-sqlite3';
 import { createCore } from '../index';
 import { silentLogger } from '../kernel/logger';
 import { buildLab, deployMany } from './lab';
+import { rewritePragma } from './sqlite-pragma';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean' }, slice: { type: 'string' }, top: { type: 'string' },
   profile: { type: 'string' }, 'cache-mib': { type: 'string' }, 'no-metrics': { type: 'boolean' } } });
@@ -38,14 +41,7 @@ for (const m of ['run', 'get', 'all', 'iterate']) {
   };
 }
 
-if (values['cache-mib']) {
-  const dbProto = SqliteDatabase.prototype as unknown as { pragma: (s: string, o?: unknown) => unknown };
-  const orig = dbProto.pragma;
-  const kib = Number(values['cache-mib']) * 1024;
-  dbProto.pragma = function (this: unknown, s: string, o?: unknown) {
-    return orig.call(this, /^cache_size/.test(s) ? `cache_size = -${kib}` : s, o);
-  };
-}
+if (values['cache-mib']) rewritePragma(/^cache_size/, `cache_size = -${Number(values['cache-mib']) * 1024}`);
 
 /** Garbage collection pauses on the main thread (ms), all kinds. */
 let gcMs = 0;

@@ -94,7 +94,8 @@ export function createPlanner(deps: { db: Db; clock: Clock; log: Logger; infra: 
     const hv = n.req.hypervisor ? n.req.hypervisor.toLowerCase() : null;
     const cache = new Map<string, IndexedPool | null>();
     let best = Infinity;
-    // Hosts come cluster by cluster (the view keeps the table's order): most need the previous host's pool answer.
+    // Hosts usually come cluster by cluster (rows in the table's order), so most can take the previous host's pool
+    // answer; any order stays correct, the cache below answers a cluster seen before.
     let lastCluster: string | null = null;
     let lastPool: IndexedPool | null = null;
     const consider = (h: IndexedHost) => {
