@@ -90,6 +90,14 @@ describe('listHosts', () => {
     expect([cap.cpuallocated, cap.cpuused, cap.events, cap.details]).toEqual(['25.00%', undefined, undefined, undefined]);
     const [st] = (await f.call('listHosts', { id: h.id, details: 'stats,events' })).items;
     expect([st.cpuallocated, typeof st.cpuused, typeof st.events, st.details]).toEqual([undefined, 'string', 'string', undefined]);
+    // Hosts of one page with other details texts: each shows its own (a page's shared text is parsed once).
+    const h2 = await addSimHost(f, ids, 'h2');
+    await f.svc.db.updateTable('hosts').set({ details: JSON.stringify({ hypervisorVersion: '9.9-other', capabilities: 'hvm,snapshot' }) })
+      .where('id', '=', h2.id).execute();
+    const page = (await f.call('listHosts', {})).items;
+    // (Both hosts may be created in one millisecond: their order is then their ids', so compare by name.)
+    expect(page.map((x: any) => [x.name, x.hypervisorversion, x.details.capabilities]).sort()).toEqual([['h1', '4.20.0-sim', 'hvm'], ['h2', '9.9-other', 'hvm,snapshot']]);
+    expect((await f.call('listHosts', { id: h.id })).items[0]).toMatchObject({ hypervisorversion: '4.20.0-sim', capabilities: 'hvm' });
   });
 });
 
